@@ -1,0 +1,44 @@
+// Identifiers: time-ordered UUIDv7 record ids and short codes people read aloud.
+#pragma once
+
+#include "core/time.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace siaga::core {
+
+// Random bytes are injected so that tests are repeatable.
+class random_source {
+ public:
+  virtual ~random_source() = default;
+  virtual void fill(std::uint8_t* out, std::size_t n) = 0;
+};
+
+// libsodium's CSPRNG.
+class secure_random final : public random_source {
+ public:
+  void fill(std::uint8_t* out, std::size_t n) override;
+};
+
+// UUIDv7 (RFC 9562) as a lower-case string: 48 bits of Unix milliseconds, then random bits.
+// Ids made in the same millisecond by the same generator still sort in creation order.
+class id_generator {
+ public:
+  explicit id_generator(random_source& rnd) : rnd_(rnd) {}
+  std::string next(timestamp now);
+
+ private:
+  random_source& rnd_;
+  std::int64_t last_ms_ = -1;
+  std::uint16_t counter_ = 0;
+};
+
+// Tracking code: 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+std::string make_tracking_code(random_source& rnd);
+
+// True when text is shaped like a UUID (36 chars, hex and dashes).
+bool looks_like_uuid(std::string_view text);
+
+}  // namespace siaga::core

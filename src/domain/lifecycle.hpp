@@ -1,0 +1,76 @@
+// The state machines of report, dispatch and incident, as pure functions over values.
+// Every function here is total: a refused transition is a conflict error naming both states.
+#pragma once
+
+#include "core/error.hpp"
+#include "domain/model.hpp"
+
+#include <span>
+#include <vector>
+
+namespace siaga::domain {
+
+// new -> accepted | rejected | answered; the three outcomes are final.
+core::result<void> check_report_transition(report_status from, report_status to);
+
+// notified -> acknowledged | declined | cancelled
+// acknowledged -> en_route | on_scene | completed | declined | cancelled
+// en_route -> on_scene | cancelled
+// on_scene -> completed | cancelled
+// completed, declined, cancelled: final.
+core::result<void> check_dispatch_transition(dispatch_status from, dispatch_status to);
+
+// Checks the transition and applies it to d: status, the step's timestamp, updated_at.
+// A decline needs a non-empty reason; the note of a completion is kept.
+core::result<void> apply_dispatch_transition(dispatch& d, dispatch_status to, timestamp at,
+                                             std::string_view text = {});
+
+// True for completed, declined and cancelled.
+bool is_final(dispatch_status s);
+
+// The incident's status after a change to its dispatches:
+// - closed and cancelled stay as they are (only an explicit reopen leaves them);
+// - some dispatch still active (not final): in_progress when any dispatch is or was en route
+//   or on scene (or the incident already was in progress), else dispatched;
+// - none active: resolved when at least one completed, else open (everyone declined or was
+//   cancelled: the incident waits for a new dispatch).
+incident_status derive_incident_status(incident_status current, std::span<const dispatch> dispatches);
+
+// What a call taker or supervisor does to an incident directly.
+enum class incident_action { close, cancel, reopen };
+
+// close: resolved -> closed; cancel: open | dispatched | in_progress -> cancelled;
+// reopen: resolved | closed | cancelled -> open. Anything else is a conflict.
+core::result<incident_status> apply_incident_action(incident_status from, incident_action action);
+
+// The dispatches to create for an incident: the category's run card, minus the agencies in
+// remove, plus those in add (as supporting), without duplicates, in run-card order.
+std::vector<run_card_entry> plan_dispatches(const category& cat, std::span<const std::string> add,
+                                            std::span<const std::string> remove);
+
+// "AMB-261122-0042": prefix, the local date (yyMMdd) and a daily sequence of 4+ digits.
+std::string format_incident_number(std::string_view prefix, timestamp at, int zone_offset_minutes,
+                                   std::int64_t daily_seq);
+
+// The local calendar day of an instant, "2026-11-22", used as the key of the daily sequence.
+std::string local_day(timestamp at, int zone_offset_minutes);
+
+// "+6281234567890" -> "+62812****7890": keeps the first 6 and last 4 characters.
+// Numbers of 8 characters or fewer become all stars but the last 2.
+std::string mask_phone(std::string_view phone);
+
+// The hex SHA-256 that chains e to its predecessor: over e.prev_hash and the fields seq, id,
+// jurisdiction_id, subject, subject_id, incident_id, agency_id, kind, actor_id, at and
+// payload_json, each length-prefixed so that no two events hash alike by shifting text.
+std::string compute_event_hash(const event& e);
+
+// The first event (in the given order) whose prev_hash does not equal its predecessor's hash
+// or whose hash does not match its fields; nullopt when the chain is whole. The first event
+// of a jurisdiction has an empty prev_hash.
+struct chain_break {
+  std::int64_t seq = 0;
+  std::string reason;
+};
+std::optional<chain_break> verify_chain(std::span<const event> events_of_one_jurisdiction);
+
+}  // namespace siaga::domain

@@ -1,0 +1,223 @@
+// The domain's values, named as in DESIGN.md. Plain structs: no I/O, no storage types.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace siaga::domain {
+
+using core::timestamp;
+
+enum class role { admin, supervisor, call_taker, agency_operator, leader };
+
+enum class urgency { emergency, urgent, information, complaint };
+
+enum class channel { call, web, whatsapp, app, lapor, open311, telegram, walk_in, radio, cctv };
+
+enum class report_status { new_, accepted, rejected, answered };
+
+// Why a report was rejected.
+enum class reject_reason { prank, ghost, misdirected, duplicate, test };
+
+enum class incident_status { open, dispatched, in_progress, resolved, closed, cancelled };
+
+enum class dispatch_status { notified, acknowledged, en_route, on_scene, completed, declined, cancelled };
+
+// Whether an agency on a run card leads the response or supports it.
+enum class dispatch_role { primary, supporting };
+
+enum class agency_kind {
+  fire, health, disaster, civil_order, police, electricity, water, transport, public_works,
+  social, blood, hospital, search_rescue, other
+};
+
+// String forms used in JSON and in the database. Each parse_* fails with invalid_input
+// naming the accepted values.
+std::string_view to_string(role v);
+std::string_view to_string(urgency v);
+std::string_view to_string(channel v);
+std::string_view to_string(report_status v);
+std::string_view to_string(reject_reason v);
+std::string_view to_string(incident_status v);
+std::string_view to_string(dispatch_status v);
+std::string_view to_string(dispatch_role v);
+std::string_view to_string(agency_kind v);
+core::result<role> parse_role(std::string_view s);
+core::result<urgency> parse_urgency(std::string_view s);
+core::result<channel> parse_channel(std::string_view s);
+core::result<report_status> parse_report_status(std::string_view s);
+core::result<reject_reason> parse_reject_reason(std::string_view s);
+core::result<incident_status> parse_incident_status(std::string_view s);
+core::result<dispatch_status> parse_dispatch_status(std::string_view s);
+core::result<dispatch_role> parse_dispatch_role(std::string_view s);
+core::result<agency_kind> parse_agency_kind(std::string_view s);
+
+struct geo_point {
+  double lat = 0;
+  double lon = 0;
+};
+
+struct jurisdiction {
+  std::string id;
+  std::string code;            // Kemendagri code, "81.71"
+  std::string name;            // "Kota Ambon"
+  std::string timezone;        // "Asia/Jayapura"
+  std::string incident_prefix; // "AMB"
+};
+
+struct district {
+  std::string id;
+  std::string jurisdiction_id;
+  std::string code;  // "81.71.01"
+  std::string name;
+  std::optional<geo_point> center;
+  std::string boundary_geojson;  // empty when unknown
+};
+
+struct agency {
+  std::string id;
+  std::string jurisdiction_id;
+  std::string code;  // short, "DAMKAR"
+  std::string name;
+  agency_kind kind = agency_kind::other;
+  std::string phone;
+  bool active = true;
+};
+
+struct run_card_entry {
+  std::string agency_id;
+  dispatch_role role = dispatch_role::primary;
+};
+
+// Service-level targets in seconds; 0 means "no target".
+struct sla_policy {
+  std::int64_t dispatch_within_s = 0;     // incident created -> first dispatch
+  std::int64_t acknowledge_within_s = 0;  // dispatch notified -> acknowledged
+  std::int64_t on_scene_within_s = 0;     // dispatch notified -> on scene
+  std::int64_t complete_within_s = 0;     // incident created -> resolved
+};
+
+struct category {
+  std::string id;
+  std::string jurisdiction_id;
+  std::string code;     // "fire"
+  std::string name_id;  // Bahasa Indonesia
+  std::string name_en;
+  urgency urgency_class = urgency::emergency;
+  std::vector<run_card_entry> run_card;
+  std::vector<std::string> sop;  // checklist lines for the call taker
+  sla_policy sla;
+  bool active = true;
+};
+
+struct user {
+  std::string id;
+  std::string jurisdiction_id;
+  std::string username;
+  std::string display_name;
+  role user_role = role::call_taker;
+  std::optional<std::string> agency_id;  // set exactly for agency operators
+  std::string password_hash;             // Argon2id string; never leaves the server
+  bool active = true;
+  timestamp created_at{};
+};
+
+// A login session or an API bearer token; only the SHA-256 of the secret is stored.
+struct session {
+  std::string token_hash;
+  std::string user_id;
+  timestamp created_at{};
+  timestamp expires_at{};
+};
+
+struct report {
+  std::string id;
+  std::string jurisdiction_id;
+  std::string tracking_code;
+  channel source = channel::call;
+  report_status status = report_status::new_;
+  std::string reporter_name;   // protected: shown only to roles that need it
+  std::string reporter_phone;  // protected, E.164 where known
+  std::string description;
+  std::optional<std::string> category_id;  // suggested category
+  std::optional<geo_point> location;
+  std::string address;
+  std::optional<std::string> district_id;
+  std::optional<std::string> incident_id;  // set when accepted
+  std::optional<reject_reason> rejection;  // set when rejected
+  std::string resolution_note;             // reject note or the information given
+  std::string created_by;                  // user id
+  timestamp created_at{};
+  timestamp updated_at{};
+};
+
+struct incident {
+  std::string id;
+  std::string jurisdiction_id;
+  std::string number;  // "AMB-261122-0042"
+  std::string category_id;
+  urgency urgency_class = urgency::emergency;
+  incident_status status = incident_status::open;
+  std::string summary;
+  std::string description;
+  std::optional<geo_point> location;
+  std::string address;
+  std::optional<std::string> district_id;
+  std::string created_by;
+  timestamp created_at{};
+  timestamp updated_at{};
+  std::optional<timestamp> first_dispatched_at;
+  std::optional<timestamp> resolved_at;
+  std::optional<timestamp> closed_at;
+};
+
+struct dispatch {
+  std::string id;
+  std::string jurisdiction_id;
+  std::string incident_id;
+  std::string agency_id;
+  dispatch_role role = dispatch_role::primary;
+  dispatch_status status = dispatch_status::notified;
+  bool share_contact = false;  // may the agency see the reporter's contact
+  std::string note;            // completion note
+  std::string decline_reason;
+  timestamp notified_at{};
+  std::optional<timestamp> acknowledged_at;
+  std::optional<timestamp> en_route_at;
+  std::optional<timestamp> on_scene_at;
+  std::optional<timestamp> completed_at;
+  std::optional<timestamp> declined_at;
+  std::optional<timestamp> cancelled_at;
+  timestamp updated_at{};
+};
+
+// What an event is about.
+enum class subject_kind { report, incident, dispatch, user, agency, category, district, jurisdiction };
+std::string_view to_string(subject_kind v);
+core::result<subject_kind> parse_subject_kind(std::string_view s);
+
+// One row of the append-only log. seq, prev_hash and hash are assigned by the store when
+// the event is appended; everything else by the service that records it.
+struct event {
+  std::int64_t seq = 0;
+  std::string id;
+  std::string jurisdiction_id;
+  subject_kind subject = subject_kind::incident;
+  std::string subject_id;
+  std::optional<std::string> incident_id;  // so an incident's timeline is one lookup
+  std::optional<std::string> agency_id;    // so an agency's stream is one lookup
+  std::string kind;                        // "incident.created", "dispatch.acknowledged", ...
+  std::string actor_id;                    // user id, or "system"
+  timestamp at{};
+  std::string payload_json = "{}";         // compact JSON object
+  std::string prev_hash;                   // hex SHA-256 of the previous event in the jurisdiction
+  std::string hash;                        // hex SHA-256 over prev_hash and this event's fields
+};
+
+}  // namespace siaga::domain

@@ -1,0 +1,182 @@
+// The storage contract. Services see only these interfaces; SQL and database handles stay
+// below src/storage/. Two implementations: sqlite/ (embedded default) and, later, postgres/.
+//
+// Reads go through a store_reader; writes are commands that run inside a store_txn on the
+// store's single writer, which commits many concurrent commands in one transaction (group
+// commit). Each command runs under its own savepoint: a command that fails is rolled back
+// alone and the rest of the batch still commits. A command's completion is reported only
+// after the batch is durable (fsync), so an acknowledged write survives a crash.
+#pragma once
+
+#include "core/error.hpp"
+#include "domain/model.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace siaga::storage {
+
+using core::result;
+using core::timestamp;
+
+struct page_request {
+  int limit = 50;  // 1..500
+  int offset = 0;
+};
+
+template <class T>
+struct page {
+  std::vector<T> items;
+  std::int64_t total = 0;  // matching rows, regardless of limit and offset
+};
+
+struct report_filter {
+  std::string jurisdiction_id;
+  std::optional<domain::report_status> status;
+  std::optional<domain::channel> source;
+  std::optional<std::string> category_id;
+  std::optional<std::string> incident_id;
+  std::optional<timestamp> from;  // created_at >= from
+  std::optional<timestamp> to;    // created_at < to
+  page_request page;
+};
+
+struct incident_filter {
+  std::string jurisdiction_id;
+  std::vector<domain::incident_status> statuses;  // empty: any
+  std::optional<std::string> category_id;
+  std::optional<std::string> district_id;
+  std::optional<std::string> agency_id;  // has a dispatch to this agency
+  std::optional<timestamp> from;
+  std::optional<timestamp> to;
+  page_request page;
+};
+
+struct dispatch_filter {
+  std::string jurisdiction_id;
+  std::optional<std::string> agency_id;
+  std::optional<std::string> incident_id;
+  std::vector<domain::dispatch_status> statuses;  // empty: any
+  page_request page;
+};
+
+// Read access. Every lookup is scoped to a jurisdiction where the row has one; a missing row
+// is std::nullopt, not an error. Errors are storage failures only.
+class store_reader {
+ public:
+  virtual ~store_reader() = default;
+
+  virtual result<std::optional<domain::jurisdiction>> find_jurisdiction(const std::string& id) = 0;
+  virtual result<std::optional<domain::jurisdiction>> find_jurisdiction_by_code(const std::string& code) = 0;
+  virtual result<std::vector<domain::jurisdiction>> list_jurisdictions() = 0;
+
+  virtual result<std::vector<domain::district>> list_districts(const std::string& jurisdiction_id) = 0;
+  virtual result<std::optional<domain::district>> find_district(const std::string& jurisdiction_id, const std::string& id) = 0;
+
+  virtual result<std::vector<domain::agency>> list_agencies(const std::string& jurisdiction_id) = 0;
+  virtual result<std::optional<domain::agency>> find_agency(const std::string& jurisdiction_id, const std::string& id) = 0;
+
+  virtual result<std::vector<domain::category>> list_categories(const std::string& jurisdiction_id) = 0;
+  virtual result<std::optional<domain::category>> find_category(const std::string& jurisdiction_id, const std::string& id) = 0;
+
+  virtual result<std::vector<domain::user>> list_users(const std::string& jurisdiction_id) = 0;
+  virtual result<std::optional<domain::user>> find_user(const std::string& id) = 0;
+  virtual result<std::optional<domain::user>> find_user_by_username(const std::string& username) = 0;
+
+  virtual result<std::optional<domain::session>> find_session(const std::string& token_hash) = 0;
+
+  virtual result<std::optional<domain::report>> find_report(const std::string& jurisdiction_id, const std::string& id) = 0;
+  virtual result<page<domain::report>> list_reports(const report_filter& filter) = 0;
+  virtual result<std::vector<domain::report>> reports_of_incident(const std::string& incident_id) = 0;
+
+  virtual result<std::optional<domain::incident>> find_incident(const std::string& jurisdiction_id, const std::string& id) = 0;
+  virtual result<page<domain::incident>> list_incidents(const incident_filter& filter) = 0;
+
+  virtual result<std::optional<domain::dispatch>> find_dispatch(const std::string& jurisdiction_id, const std::string& id) = 0;
+  virtual result<std::vector<domain::dispatch>> dispatches_of_incident(const std::string& incident_id) = 0;
+  virtual result<page<domain::dispatch>> list_dispatches(const dispatch_filter& filter) = 0;
+
+  // Events in seq order.
+  virtual result<std::vector<domain::event>> events_of_incident(const std::string& incident_id) = 0;
+  virtual result<std::vector<domain::event>> events_after(std::int64_t after_seq, int limit) = 0;
+  virtual result<std::vector<domain::event>> events_of_jurisdiction(const std::string& jurisdiction_id) = 0;
+};
+
+// Read and write access inside one command of a write batch. Writes fail with conflict on a
+// duplicate key and storage_failure otherwise; update_* fail with not_found when no row matched.
+class store_txn : public store_reader {
+ public:
+  virtual result<void> insert_jurisdiction(const domain::jurisdiction& j) = 0;
+  virtual result<void> insert_district(const domain::district& d) = 0;
+  virtual result<void> upsert_agency(const domain::agency& a) = 0;
+  virtual result<void> upsert_category(const domain::category& c) = 0;
+  virtual result<void> insert_user(const domain::user& u) = 0;
+  virtual result<void> update_user(const domain::user& u) = 0;
+
+  virtual result<void> insert_session(const domain::session& s) = 0;
+  virtual result<void> delete_session(const std::string& token_hash) = 0;
+
+  virtual result<void> insert_report(const domain::report& r) = 0;
+  virtual result<void> update_report(const domain::report& r) = 0;
+  virtual result<void> insert_incident(const domain::incident& i) = 0;
+  virtual result<void> update_incident(const domain::incident& i) = 0;
+  virtual result<void> insert_dispatch(const domain::dispatch& d) = 0;
+  virtual result<void> update_dispatch(const domain::dispatch& d) = 0;
+
+  // Increments and returns a named counter of a jurisdiction, starting at 1 (e.g. the daily
+  // incident sequence under key "incident:2026-11-22").
+  virtual result<std::int64_t> next_counter(const std::string& jurisdiction_id, const std::string& key) = 0;
+
+  // Appends an event: assigns seq (global, strictly increasing), prev_hash (the hash of the
+  // jurisdiction's latest event, empty for its first) and hash; returns the stored event.
+  // Events are never updated or deleted.
+  virtual result<domain::event> append_event(domain::event e) = 0;
+};
+
+// A write command: runs on the writer thread inside a savepoint. Returning an error rolls
+// back everything this command did.
+using write_command = std::function<result<void>(store_txn&)>;
+
+// Called on the writer thread after a batch is durable, with every event it appended, in seq
+// order. Must not block (hand off to another thread).
+using commit_listener = std::function<void(const std::vector<domain::event>&)>;
+
+class store {
+ public:
+  virtual ~store() = default;
+
+  // Applies the numbered schema migrations not yet applied. Idempotent.
+  virtual result<int> migrate() = 0;
+
+  // A reader for the calling thread's use; cheap to get, valid until the store is destroyed.
+  // Sees every write whose completion has been reported.
+  virtual store_reader& reader() = 0;
+
+  // Queues a command for the writer. done is called exactly once, on the writer thread, with
+  // the command's error, or with success after the batch holding it is durable; or with
+  // unavailable once the store is closing. Must not block.
+  virtual void submit(write_command command, std::function<void(result<void>)> done) = 0;
+
+  // Runs a command and waits for it: for start-up, seeding and tests, not request paths.
+  result<void> write(write_command command);
+
+  virtual void set_commit_listener(commit_listener listener) = 0;
+
+  // Finishes the queued commands, stops the writer and closes the database.
+  virtual void close() = 0;
+};
+
+struct sqlite_options {
+  std::string path;              // file path; ":memory:" is refused (readers need the file)
+  int max_batch = 512;           // commands per transaction at most
+  bool synchronous_full = true;  // fsync on every commit (off only in benchmarks of the ceiling)
+};
+
+// Opens (creating when missing) an SQLite database in WAL mode with foreign keys on.
+result<std::unique_ptr<store>> open_sqlite(const sqlite_options& options);
+
+}  // namespace siaga::storage
