@@ -1,0 +1,2 @@
+// Replaced by the composition root (app/).
+int main() { return 0; }
