@@ -1,0 +1,38 @@
+// The HTTP+JSON API under /api/v1: authentication, role checks and the handlers that turn
+// requests into service calls.
+#pragma once
+
+#include "core/id.hpp"
+#include "core/time.hpp"
+#include "net/http_server.hpp"
+#include "storage/store.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+
+namespace siaga::api {
+
+struct api_options {
+  std::chrono::seconds session_lifetime{12 * 3600};  // one shift and some
+  bool secure_cookie = false;                        // add Secure when served over HTTPS
+};
+
+// What the handlers need. ids is used only inside write commands (writer thread).
+struct api_deps {
+  storage::store& store;
+  const core::clock& clock;
+  core::id_generator& ids;
+  core::random_source& random;
+  boost::asio::thread_pool& blocking;  // for Argon2id, which takes ~100 ms
+  api_options options;
+};
+
+// Adds every /api/v1 route (and the OpenAPI document) to r. deps must outlive r.
+void add_routes(net::router& r, api_deps& deps);
+
+// The OpenAPI 3 document served at /api/v1/openapi.json (the repo's docs/openapi.json,
+// compiled in).
+std::string_view openapi_document();
+
+}  // namespace siaga::api

@@ -1,0 +1,70 @@
+// The API's side of HTTP: JSON bodies in, JSON bodies out, and the one table that maps the
+// project's error codes to HTTP statuses.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "net/http_server.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace siaga::api {
+
+namespace json = boost::json;
+
+// The HTTP status of an error code (invalid_input 400, unauthenticated 401, forbidden 403,
+// not_found 404, conflict 409, payload_too_large 413, unsupported_media 415, unavailable 503,
+// storage_failure and internal 500).
+net::http::status status_of(core::errc code);
+
+// {"error": code, "message": message} with the status of the code.
+net::response error_response(const net::request& req, const core::error& e);
+
+// A JSON response with the given status.
+net::response json_response(const net::request& req, net::http::status status, const json::value& body);
+
+// An empty 204 response.
+net::response no_content(const net::request& req);
+
+// Parses the body as a JSON object. Fails with unsupported_media when a Content-Type other
+// than application/json is given, invalid_input for malformed JSON or a non-object. An empty
+// body is an empty object.
+core::result<json::object> parse_body(const net::request& req);
+
+// Typed field readers over a JSON object. Each fails with invalid_input naming the field and
+// the expected type; an absent (or null) field is nullopt; required_* fail when absent.
+core::result<std::optional<std::string>> opt_string(const json::object& o, std::string_view key,
+                                                    std::size_t max_len = 10000);
+core::result<std::string> required_string(const json::object& o, std::string_view key, std::size_t max_len = 10000);
+core::result<std::optional<bool>> opt_bool(const json::object& o, std::string_view key);
+core::result<std::optional<double>> opt_number(const json::object& o, std::string_view key);
+core::result<std::optional<std::int64_t>> opt_int(const json::object& o, std::string_view key);
+core::result<std::optional<std::vector<std::string>>> opt_string_array(const json::object& o, std::string_view key);
+
+// Fails with invalid_input when o has a key not in allowed, so that a misspelt field is an
+// error instead of being silently ignored.
+core::result<void> only_fields(const json::object& o, std::initializer_list<std::string_view> allowed);
+
+// Query string of the request as a map.
+std::map<std::string, std::string, std::less<>> query_of(const net::request& req);
+
+// Paging from ?limit=&offset= (limit 1..500, default 50). Fails with invalid_input.
+struct paging {
+  int limit = 50;
+  int offset = 0;
+};
+core::result<paging> paging_of(const std::map<std::string, std::string, std::less<>>& q);
+
+// ISO time or nullopt from a query value.
+core::result<std::optional<core::timestamp>> query_time(const std::map<std::string, std::string, std::less<>>& q,
+                                                        std::string_view key);
+
+// ISO 8601 in UTC, or null.
+json::value time_json(const std::optional<core::timestamp>& t);
+
+}  // namespace siaga::api

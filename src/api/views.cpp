@@ -1,0 +1,153 @@
+#include "api/views.hpp"
+
+#include "api/http_util.hpp"
+#include "domain/lifecycle.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+
+namespace siaga::api {
+namespace {
+json::value point(const std::optional<domain::geo_point>& p) {
+  if (!p) return nullptr;
+  return json::object{{"lat", p->lat}, {"lon", p->lon}};
+}
+json::value opt(const std::optional<std::string>& s) {
+  if (!s) return nullptr;
+  return json::string(*s);
+}
+}  // namespace
+
+json::object report_json(const domain::report& r, bool show_contact) {
+  json::object reporter;
+  if (show_contact) {
+    reporter = {{"name", r.reporter_name}, {"phone", r.reporter_phone}, {"masked", false}};
+  } else {
+    reporter = {{"name", nullptr}, {"phone", r.reporter_phone.empty() ? json::value(nullptr)
+                                                                       : json::value(domain::mask_phone(r.reporter_phone))},
+                {"masked", true}};
+  }
+  return {{"id", r.id},
+          {"tracking_code", r.tracking_code},
+          {"channel", to_string(r.source)},
+          {"status", to_string(r.status)},
+          {"reporter", std::move(reporter)},
+          {"description", r.description},
+          {"category_id", opt(r.category_id)},
+          {"location", point(r.location)},
+          {"address", r.address},
+          {"district_id", opt(r.district_id)},
+          {"incident_id", opt(r.incident_id)},
+          {"reject_reason", r.rejection ? json::value(json::string(to_string(*r.rejection))) : json::value(nullptr)},
+          {"resolution_note", r.resolution_note},
+          {"created_by", r.created_by},
+          {"created_at", time_json(r.created_at)},
+          {"updated_at", time_json(r.updated_at)}};
+}
+
+json::object incident_json(const domain::incident& i) {
+  return {{"id", i.id},
+          {"number", i.number},
+          {"category_id", i.category_id},
+          {"urgency", to_string(i.urgency_class)},
+          {"status", to_string(i.status)},
+          {"summary", i.summary},
+          {"description", i.description},
+          {"location", point(i.location)},
+          {"address", i.address},
+          {"district_id", opt(i.district_id)},
+          {"created_by", i.created_by},
+          {"created_at", time_json(i.created_at)},
+          {"updated_at", time_json(i.updated_at)},
+          {"first_dispatched_at", time_json(i.first_dispatched_at)},
+          {"resolved_at", time_json(i.resolved_at)},
+          {"closed_at", time_json(i.closed_at)}};
+}
+
+json::object dispatch_json(const domain::dispatch& d) {
+  return {{"id", d.id},
+          {"incident_id", d.incident_id},
+          {"agency_id", d.agency_id},
+          {"role", to_string(d.role)},
+          {"status", to_string(d.status)},
+          {"share_contact", d.share_contact},
+          {"note", d.note},
+          {"decline_reason", d.decline_reason},
+          {"notified_at", time_json(d.notified_at)},
+          {"acknowledged_at", time_json(d.acknowledged_at)},
+          {"en_route_at", time_json(d.en_route_at)},
+          {"on_scene_at", time_json(d.on_scene_at)},
+          {"completed_at", time_json(d.completed_at)},
+          {"declined_at", time_json(d.declined_at)},
+          {"cancelled_at", time_json(d.cancelled_at)},
+          {"updated_at", time_json(d.updated_at)}};
+}
+
+json::object event_json(const domain::event& e) {
+  boost::system::error_code ec;
+  auto payload = json::parse(e.payload_json, ec);
+  if (ec) payload = json::object{};
+  return {{"seq", e.seq},
+          {"id", e.id},
+          {"kind", e.kind},
+          {"subject", to_string(e.subject)},
+          {"subject_id", e.subject_id},
+          {"incident_id", opt(e.incident_id)},
+          {"agency_id", opt(e.agency_id)},
+          {"actor_id", e.actor_id},
+          {"at", time_json(e.at)},
+          {"payload", std::move(payload)},
+          {"hash", e.hash}};
+}
+
+json::object agency_json(const domain::agency& a) {
+  return {{"id", a.id}, {"code", a.code}, {"name", a.name}, {"kind", to_string(a.kind)},
+          {"phone", a.phone}, {"active", a.active}};
+}
+
+json::object category_json(const domain::category& c) {
+  json::array card;
+  for (const auto& e : c.run_card) card.push_back(json::object{{"agency_id", e.agency_id}, {"role", to_string(e.role)}});
+  json::array sop;
+  for (const auto& s : c.sop) sop.push_back(json::string(s));
+  return {{"id", c.id},
+          {"code", c.code},
+          {"name_id", c.name_id},
+          {"name_en", c.name_en},
+          {"urgency", to_string(c.urgency_class)},
+          {"run_card", std::move(card)},
+          {"sop", std::move(sop)},
+          {"sla",
+           json::object{{"dispatch_within_s", c.sla.dispatch_within_s},
+                        {"acknowledge_within_s", c.sla.acknowledge_within_s},
+                        {"on_scene_within_s", c.sla.on_scene_within_s},
+                        {"complete_within_s", c.sla.complete_within_s}}},
+          {"active", c.active}};
+}
+
+json::object district_json(const domain::district& d) {
+  json::value boundary = nullptr;
+  if (!d.boundary_geojson.empty()) {
+    boost::system::error_code ec;
+    boundary = json::parse(d.boundary_geojson, ec);
+    if (ec) boundary = nullptr;
+  }
+  return {{"id", d.id}, {"code", d.code}, {"name", d.name}, {"center", point(d.center)}, {"boundary", boundary}};
+}
+
+json::object user_json(const domain::user& u) {
+  return {{"id", u.id},
+          {"username", u.username},
+          {"display_name", u.display_name},
+          {"role", to_string(u.user_role)},
+          {"agency_id", opt(u.agency_id)},
+          {"active", u.active},
+          {"created_at", time_json(u.created_at)}};
+}
+
+json::object jurisdiction_json(const domain::jurisdiction& j) {
+  return {{"id", j.id}, {"code", j.code}, {"name", j.name}, {"timezone", j.timezone},
+          {"incident_prefix", j.incident_prefix}};
+}
+
+}  // namespace siaga::api

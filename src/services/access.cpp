@@ -1,0 +1,39 @@
+#include "services/access.hpp"
+
+namespace siaga::services {
+
+using domain::role;
+
+actor system_actor(std::string jurisdiction_id) {
+  return actor{"system", std::move(jurisdiction_id), role::admin, std::nullopt, "Sistem"};
+}
+
+bool is_dispatcher(role r) { return r == role::admin || r == role::supervisor || r == role::call_taker; }
+
+core::result<void> require_dispatcher(const actor& a) {
+  if (is_dispatcher(a.role)) return {};
+  return core::forbidden("role " + std::string(to_string(a.role)) + " may not do this; a call taker or supervisor can");
+}
+
+core::result<void> require_admin(const actor& a) {
+  if (a.role == role::admin) return {};
+  return core::forbidden("only an admin may do this");
+}
+
+core::result<void> check_dispatch_access(const actor& a, const domain::dispatch& d, bool write) {
+  if (is_dispatcher(a.role)) return {};
+  if (a.role == role::agency_operator) {
+    if (a.agency_id && *a.agency_id == d.agency_id) return {};
+    return core::not_found("dispatch " + d.id + " not found");
+  }
+  if (!write) return {};
+  return core::forbidden("role " + std::string(to_string(a.role)) + " is read-only");
+}
+
+bool may_see_contact(const actor& a, bool shared_with_actor_agency) {
+  if (is_dispatcher(a.role)) return true;
+  if (a.role == role::agency_operator) return shared_with_actor_agency;
+  return false;
+}
+
+}  // namespace siaga::services

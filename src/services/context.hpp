@@ -1,0 +1,33 @@
+// What every use case needs besides the store: who acts, what time it is, where ids come from.
+#pragma once
+
+#include "core/id.hpp"
+#include "core/time.hpp"
+#include "domain/model.hpp"
+
+#include <optional>
+#include <string>
+
+namespace siaga::services {
+
+// The authenticated user a command runs for. agency_id is set exactly for agency operators.
+struct actor {
+  std::string user_id;
+  std::string jurisdiction_id;
+  domain::role role = domain::role::leader;
+  std::optional<std::string> agency_id;
+  std::string display_name;
+};
+
+// The actor for work the system does by itself (seeding, timers).
+actor system_actor(std::string jurisdiction_id);
+
+// Injected time and randomness. ids is used only inside write commands, which all run on the
+// store's single writer thread, so it needs no lock.
+struct context {
+  const core::clock& clock;
+  core::id_generator& ids;
+  core::random_source& random;
+};
+
+}  // namespace siaga::services

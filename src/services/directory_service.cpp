@@ -1,0 +1,151 @@
+#include "services/directory_service.hpp"
+
+#include "services/access.hpp"
+#include "services/events.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <regex>
+#include <set>
+
+namespace siaga::services {
+namespace json = boost::json;
+using domain::subject_kind;
+
+namespace {
+
+core::result<void> check_user_agency(storage::store_reader& tx, const actor& who, domain::role r,
+                                     const std::optional<std::string>& agency_id) {
+  if (r == domain::role::agency_operator) {
+    if (!agency_id) return core::invalid("an agency_operator needs an agency_id");
+    auto a = tx.find_agency(who.jurisdiction_id, *agency_id);
+    if (!a) return a.error();
+    if (!*a) return core::invalid("agency_id '" + *agency_id + "' is not an agency of this jurisdiction");
+  } else if (agency_id) {
+    return core::invalid("only an agency_operator has an agency_id");
+  }
+  return {};
+}
+
+json::object user_payload(const domain::user& u) {
+  json::object o{{"username", u.username}, {"role", to_string(u.user_role)}, {"active", u.active}};
+  if (u.agency_id) o["agency_id"] = *u.agency_id;
+  return o;
+}
+
+}  // namespace
+
+core::result<domain::agency> save_agency(storage::store_txn& tx, const context& ctx, const actor& who,
+                                         domain::agency a) {
+  if (auto ok = require_admin(who); !ok) return ok.error();
+  if (a.code.empty() || a.code.size() > 32) return core::invalid("code is required (at most 32 characters)");
+  if (a.name.empty() || a.name.size() > 200) return core::invalid("name is required (at most 200 characters)");
+  bool created = a.id.empty();
+  if (created) {
+    a.id = ctx.ids.next(ctx.clock.now());
+  } else {
+    auto old = tx.find_agency(who.jurisdiction_id, a.id);
+    if (!old) return old.error();
+    if (!*old) return core::not_found("agency " + a.id + " not found");
+  }
+  a.jurisdiction_id = who.jurisdiction_id;
+  if (auto w = tx.upsert_agency(a); !w) return w.error();
+  auto e = record(tx, ctx, who, subject_kind::agency, a.id, created ? "agency.created" : "agency.updated",
+                  {{"code", a.code}, {"name", a.name}, {"kind", to_string(a.kind)}, {"active", a.active}},
+                  std::nullopt, a.id);
+  if (!e) return e.error();
+  return a;
+}
+
+core::result<domain::category> save_category(storage::store_txn& tx, const context& ctx, const actor& who,
+                                             domain::category c) {
+  if (auto ok = require_admin(who); !ok) return ok.error();
+  static const std::regex code_re("[a-z0-9_]{1,40}");
+  if (!std::regex_match(c.code, code_re)) return core::invalid("code must be 1 to 40 of a-z, 0-9 and _");
+  if (c.name_id.empty()) return core::invalid("name_id (the Indonesian name) is required");
+  if (c.sla.dispatch_within_s < 0 || c.sla.acknowledge_within_s < 0 || c.sla.on_scene_within_s < 0 ||
+      c.sla.complete_within_s < 0) {
+    return core::invalid("SLA targets must be zero (none) or positive seconds");
+  }
+  std::set<std::string> seen;
+  json::array card;
+  for (const auto& entry : c.run_card) {
+    if (!seen.insert(entry.agency_id).second) {
+      return core::invalid("run_card names agency '" + entry.agency_id + "' twice");
+    }
+    auto a = tx.find_agency(who.jurisdiction_id, entry.agency_id);
+    if (!a) return a.error();
+    if (!*a) return core::invalid("run_card agency '" + entry.agency_id + "' is not an agency of this jurisdiction");
+    card.push_back(json::object{{"agency_id", entry.agency_id}, {"role", to_string(entry.role)}});
+  }
+  bool created = c.id.empty();
+  if (created) {
+    c.id = ctx.ids.next(ctx.clock.now());
+  } else {
+    auto old = tx.find_category(who.jurisdiction_id, c.id);
+    if (!old) return old.error();
+    if (!*old) return core::not_found("category " + c.id + " not found");
+  }
+  c.jurisdiction_id = who.jurisdiction_id;
+  if (auto w = tx.upsert_category(c); !w) return w.error();
+  auto e = record(tx, ctx, who, subject_kind::category, c.id, created ? "category.created" : "category.updated",
+                  {{"code", c.code}, {"urgency", to_string(c.urgency_class)}, {"run_card", card}});
+  if (!e) return e.error();
+  return c;
+}
+
+core::result<domain::user> create_user(storage::store_txn& tx, const context& ctx, const actor& who,
+                                       const new_user& in) {
+  if (auto ok = require_admin(who); !ok) return ok.error();
+  static const std::regex name_re("[a-z0-9._-]{3,64}");
+  if (!std::regex_match(in.username, name_re)) {
+    return core::invalid("username must be 3 to 64 of a-z, 0-9, '.', '_' and '-'");
+  }
+  if (in.display_name.empty()) return core::invalid("display_name is required");
+  if (auto ok = check_user_agency(tx, who, in.user_role, in.agency_id); !ok) return ok.error();
+  auto now = ctx.clock.now();
+  domain::user u;
+  u.id = ctx.ids.next(now);
+  u.jurisdiction_id = who.jurisdiction_id;
+  u.username = in.username;
+  u.display_name = in.display_name;
+  u.user_role = in.user_role;
+  u.agency_id = in.agency_id;
+  u.password_hash = in.password_hash;
+  u.active = true;
+  u.created_at = now;
+  if (auto w = tx.insert_user(u); !w) {
+    if (w.error().code == core::errc::conflict) return core::conflict("username '" + u.username + "' is taken");
+    return w.error();
+  }
+  if (auto e = record(tx, ctx, who, subject_kind::user, u.id, "user.created", user_payload(u)); !e) return e.error();
+  return u;
+}
+
+core::result<domain::user> update_user(storage::store_txn& tx, const context& ctx, const actor& who,
+                                       const std::string& user_id, const user_changes& changes) {
+  if (auto ok = require_admin(who); !ok) return ok.error();
+  auto found = tx.find_user(user_id);
+  if (!found) return found.error();
+  if (!*found || (*found)->jurisdiction_id != who.jurisdiction_id) return core::not_found("user " + user_id + " not found");
+  auto u = std::move(**found);
+  if (changes.display_name) {
+    if (changes.display_name->empty()) return core::invalid("display_name cannot be empty");
+    u.display_name = *changes.display_name;
+  }
+  if (changes.user_role) u.user_role = *changes.user_role;
+  if (changes.agency_id) u.agency_id = *changes.agency_id;
+  if (changes.active) u.active = *changes.active;
+  if (changes.password_hash) u.password_hash = *changes.password_hash;
+  if (u.id == who.user_id && (!u.active || u.user_role != domain::role::admin)) {
+    return core::conflict("an admin cannot disable or demote their own account");
+  }
+  if (auto ok = check_user_agency(tx, who, u.user_role, u.agency_id); !ok) return ok.error();
+  if (auto w = tx.update_user(u); !w) return w.error();
+  auto payload = user_payload(u);
+  if (changes.password_hash) payload["password_changed"] = true;
+  if (auto e = record(tx, ctx, who, subject_kind::user, u.id, "user.updated", payload); !e) return e.error();
+  return u;
+}
+
+}  // namespace siaga::services
