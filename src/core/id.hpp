@@ -23,7 +23,9 @@ class secure_random final : public random_source {
 };
 
 // UUIDv7 (RFC 9562) as a lower-case string: 48 bits of Unix milliseconds, then random bits.
-// Ids made in the same millisecond by the same generator still sort in creation order.
+// Ids made in the same millisecond by the same generator still sort in creation order: rand_a
+// is a 12-bit counter, randomly seeded each new millisecond; a clock that goes back keeps the
+// last millisecond, and past the counter's end the generator moves on to the next one.
 class id_generator {
  public:
   explicit id_generator(random_source& rnd) : rnd_(rnd) {}
@@ -35,7 +37,8 @@ class id_generator {
   std::uint16_t counter_ = 0;
 };
 
-// Tracking code: 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+// Tracking code: 8 characters from "23456789ABCDEFGHJKMNPQRSTUVWXYZ", an alphabet without
+// look-alikes (no 0/O, 1/I/L), each equally likely.
 std::string make_tracking_code(random_source& rnd);
 
 // True when text is shaped like a UUID (36 chars, hex and dashes).

@@ -19,15 +19,19 @@ inline timestamp from_micros(std::int64_t us) { return timestamp{std::chrono::mi
 // "2026-11-22T03:04:05.123456Z".
 std::string format_utc(timestamp t);
 
-// The same instant shown at a fixed offset in minutes, e.g. +420 for WIB: "2026-11-22T10:04:05+07:00".
+// The same instant shown at a fixed offset in minutes, e.g. +420 for WIB:
+// "2026-11-22T10:04:05.123456+07:00" (always 6 fraction digits, like format_utc).
 std::string format_offset(timestamp t, int offset_minutes);
 
-// Parses ISO 8601 / RFC 3339 date-times with 'Z' or ±hh:mm and optional fraction, or a date
-// "YYYY-MM-DD" (midnight UTC). Fails with invalid_input naming the text.
+// Parses ISO 8601 / RFC 3339 date-times with 'Z' or ±hh:mm (or ±hhmm) and optional fraction
+// (1 to 9 digits, truncated to microseconds), 'T' or ' ' between date and time, seconds
+// optional; or a date "YYYY-MM-DD" (midnight UTC). A time without a zone is refused. Fails
+// with invalid_input naming the text.
 result<timestamp> parse_iso8601(std::string_view text);
 
 // UTC offset in minutes of an Indonesian zone name (Asia/Jakarta 420, Asia/Pontianak 420,
-// Asia/Makassar 480, Asia/Jayapura 540); fails for any other name. Indonesia has no DST.
+// Asia/Makassar 480, Asia/Jayapura 540) or "UTC" (0); fails for any other name. Indonesia has
+// no DST.
 result<int> zone_offset_minutes(std::string_view zone);
 
 // Clock is injected so that tests control time.

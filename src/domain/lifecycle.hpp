@@ -21,7 +21,7 @@ core::result<void> check_report_transition(report_status from, report_status to)
 core::result<void> check_dispatch_transition(dispatch_status from, dispatch_status to);
 
 // Checks the transition and applies it to d: status, the step's timestamp, updated_at.
-// A decline needs a non-empty reason; the note of a completion is kept.
+// A decline needs a reason that is not blank; the note of a completion is kept.
 core::result<void> apply_dispatch_transition(dispatch& d, dispatch_status to, timestamp at,
                                              std::string_view text = {});
 
@@ -44,7 +44,9 @@ enum class incident_action { close, cancel, reopen };
 core::result<incident_status> apply_incident_action(incident_status from, incident_action action);
 
 // The dispatches to create for an incident: the category's run card, minus the agencies in
-// remove, plus those in add (as supporting), without duplicates, in run-card order.
+// remove, plus those in add (as supporting), without duplicates, in run-card order. Added
+// agencies follow in the order given; one named in both add and remove is added; empty ids
+// are skipped.
 std::vector<run_card_entry> plan_dispatches(const category& cat, std::span<const std::string> add,
                                             std::span<const std::string> remove);
 
@@ -56,7 +58,8 @@ std::string format_incident_number(std::string_view prefix, timestamp at, int zo
 std::string local_day(timestamp at, int zone_offset_minutes);
 
 // "+6281234567890" -> "+62812****7890": keeps the first 6 and last 4 characters.
-// Numbers of 8 characters or fewer become all stars but the last 2.
+// Numbers of 10 characters or fewer (where keeping 6 + 4 would hide nothing) become all stars
+// but the last 2.
 std::string mask_phone(std::string_view phone);
 
 // The hex SHA-256 that chains e to its predecessor: over e.prev_hash and the fields seq, id,
