@@ -470,7 +470,7 @@ awaitable<reply> add_dispatches(call& c) {
   co_return json_response(c.req(), net::http::status::created, json::object{{"items", dispatches_json(made)}});
 }
 
-body_fn incident_action(domain::incident_action action) {
+body_fn incident_step(domain::incident_action action) {
   return [action](call& c) -> awaitable<reply> {
     SIAGA_TRY(body, parse_body(c.req()));
     SIAGA_CHECK(only_fields(body, {"reason"}));
@@ -791,9 +791,9 @@ void add_routes(net::router& r, api_deps& deps) {
       {verb::get, "/api/v1/incidents/{id}/events", signed_in, incident_events},
       {verb::get, "/api/v1/incidents/{id}/dispatches", signed_in, incident_dispatches},
       {verb::post, "/api/v1/incidents/{id}/dispatches", dispatchers, add_dispatches},
-      {verb::post, "/api/v1/incidents/{id}/close", dispatchers, incident_action(incident_action::close)},
-      {verb::post, "/api/v1/incidents/{id}/cancel", dispatchers, incident_action(incident_action::cancel)},
-      {verb::post, "/api/v1/incidents/{id}/reopen", dispatchers, incident_action(incident_action::reopen)},
+      {verb::post, "/api/v1/incidents/{id}/close", dispatchers, incident_step(incident_action::close)},
+      {verb::post, "/api/v1/incidents/{id}/cancel", dispatchers, incident_step(incident_action::cancel)},
+      {verb::post, "/api/v1/incidents/{id}/reopen", dispatchers, incident_step(incident_action::reopen)},
 
       {verb::get, "/api/v1/dispatches", signed_in, list_dispatches},
       {verb::get, "/api/v1/dispatches/{id}", signed_in, get_dispatch},

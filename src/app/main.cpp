@@ -1,2 +1,83 @@
-// Replaced by the composition root (app/).
-int main() { return 0; }
+// siaga: one program, several subcommands (serve, migrate, seed).
+#include "app/config.hpp"
+#include "app/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr const char* usage = R"(Siaga 112: emergency number and public complaint platform
+
+Usage:
+  siaga serve   [--config FILE] [--address A] [--port P] [--database PATH] [--web-root DIR]
+                [--threads N] [--body-limit BYTES] [--session-hours H] [--secure-cookie]
+                [--log-level L] [--port-file FILE]
+  siaga migrate [--database PATH]       apply pending schema migrations
+  siaga seed --demo [--database PATH]   create the demo city (Kota Ambon) and print its logins
+  siaga --help | --version
+
+Every setting can also come from the environment (SIAGA_PORT, SIAGA_DATABASE, ...) or a JSON
+config file (--config, or SIAGA_CONFIG); flags win over the environment, which wins over the file.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << usage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "siaga 0.1.0\n";
+    return 0;
+  }
+  std::string command = args[0];
+  args.erase(args.begin());
+
+  bool demo = false;
+  std::string config_file;
+  std::vector<std::string> flags;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--demo" && command == "seed") {
+      demo = true;
+    } else if (args[i] == "--config" && i + 1 < args.size()) {
+      config_file = args[++i];
+    } else if (args[i].rfind("--config=", 0) == 0) {
+      config_file = args[i].substr(9);
+    } else {
+      flags.push_back(args[i]);
+    }
+  }
+  auto env = siaga::app::process_environment();
+  if (config_file.empty()) {
+    if (auto it = env.find("SIAGA_CONFIG"); it != env.end()) config_file = it->second;
+  }
+  auto cfg = siaga::app::load_config(config_file, env, flags);
+  if (!cfg) {
+    std::cerr << "siaga: " << cfg.error().message << "\n";
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(cfg->log_level));
+
+  try {
+    if (command == "serve") return siaga::app::run_serve(*cfg);
+    if (command == "migrate") return siaga::app::run_migrate(*cfg);
+    if (command == "seed") {
+      if (!demo) {
+        std::cerr << "siaga: seed needs --demo (the only seed there is)\n";
+        return 2;
+      }
+      return siaga::app::run_seed_demo(*cfg);
+    }
+  } catch (const std::exception& e) {
+    spdlog::critical("siaga {} failed: {}", command, e.what());
+    return 1;
+  }
+  std::cerr << "siaga: unknown command '" << command << "'\n" << usage;
+  return 2;
+}

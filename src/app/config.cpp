@@ -1,0 +1,182 @@
+#include "app/config.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+extern char** environ;
+
+namespace siaga::app {
+namespace {
+
+// One setter per key, shared by every source so that each value is validated the same way.
+using setter = std::function<core::result<void>(config&, const std::string&)>;
+
+core::result<long long> parse_int(const std::string& text, long long lo, long long hi) {
+  long long v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || text.empty()) {
+    return core::invalid("'" + text + "' is not an integer");
+  }
+  if (v < lo || v > hi) {
+    return core::invalid(text + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return v;
+}
+
+core::result<bool> parse_bool(const std::string& text) {
+  if (text == "true" || text == "1" || text == "yes") return true;
+  if (text == "false" || text == "0" || text == "no") return false;
+  return core::invalid("'" + text + "' is not true or false");
+}
+
+const std::map<std::string, setter>& setters() {
+  static const std::map<std::string, setter> table{
+      {"address", [](config& c, const std::string& v) -> core::result<void> {
+         if (v.empty()) return core::invalid("the address cannot be empty");
+         c.address = v;
+         return {};
+       }},
+      {"port", [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 0, 65535);
+         if (!n) return n.error();
+         c.port = static_cast<std::uint16_t>(*n);
+         return {};
+       }},
+      {"database", [](config& c, const std::string& v) -> core::result<void> {
+         if (v.empty() || v == ":memory:") return core::invalid("the database must be a file path");
+         c.database = v;
+         return {};
+       }},
+      {"web_root", [](config& c, const std::string& v) -> core::result<void> {
+         c.web_root = v;
+         return {};
+       }},
+      {"threads", [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 1, 64);
+         if (!n) return n.error();
+         c.threads = static_cast<int>(*n);
+         return {};
+       }},
+      {"body_limit", [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 1024, 64ll * 1024 * 1024);
+         if (!n) return n.error();
+         c.body_limit = static_cast<std::size_t>(*n);
+         return {};
+       }},
+      {"session_hours", [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 1, 720);
+         if (!n) return n.error();
+         c.session_hours = static_cast<int>(*n);
+         return {};
+       }},
+      {"secure_cookie", [](config& c, const std::string& v) -> core::result<void> {
+         auto b = parse_bool(v);
+         if (!b) return b.error();
+         c.secure_cookie = *b;
+         return {};
+       }},
+      {"log_level", [](config& c, const std::string& v) -> core::result<void> {
+         static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+         for (auto l : levels) {
+           if (v == l) {
+             c.log_level = v;
+             return {};
+           }
+         }
+         return core::invalid("'" + v + "' is not one of trace, debug, info, warn, error, critical, off");
+       }},
+      {"port_file", [](config& c, const std::string& v) -> core::result<void> {
+         c.port_file = v;
+         return {};
+       }},
+  };
+  return table;
+}
+
+core::result<void> apply(config& c, const std::string& source, const std::string& key, const std::string& value) {
+  auto it = setters().find(key);
+  if (it == setters().end()) {
+    std::string known;
+    for (const auto& [k, _] : setters()) known += (known.empty() ? "" : ", ") + k;
+    return core::invalid(source + ": unknown setting '" + key + "'; known: " + known);
+  }
+  if (auto r = it->second(c, value); !r) return core::invalid(source + ": " + key + ": " + r.error().message);
+  return {};
+}
+
+core::result<void> apply_file(config& c, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return core::invalid("config file " + path + " cannot be read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  auto v = boost::json::parse(ss.str(), ec);
+  if (ec) return core::invalid("config file " + path + " is not valid JSON: " + ec.message());
+  if (!v.is_object()) return core::invalid("config file " + path + " must hold a JSON object");
+  for (const auto& kv : v.as_object()) {
+    std::string value;
+    if (kv.value().is_string()) {
+      value = std::string(kv.value().as_string());
+    } else if (kv.value().is_int64() || kv.value().is_uint64() || kv.value().is_bool()) {
+      value = boost::json::serialize(kv.value());
+    } else {
+      return core::invalid("config file " + path + ": " + std::string(kv.key()) + " must be a string, integer or boolean");
+    }
+    if (auto r = apply(c, "config file " + path, std::string(kv.key()), value); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
+core::result<config> load_config(const std::string& file_path, const std::map<std::string, std::string>& env,
+                                 const std::vector<std::string>& flags) {
+  config c;
+  if (!file_path.empty()) {
+    if (auto r = apply_file(c, file_path); !r) return r.error();
+  }
+  for (const auto& [name, value] : env) {
+    if (name.rfind("SIAGA_", 0) != 0 || name == "SIAGA_CONFIG") continue;
+    std::string key = name.substr(6);
+    for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (auto r = apply(c, "environment " + name, key, value); !r) return r.error();
+  }
+  for (std::size_t i = 0; i < flags.size(); ++i) {
+    const auto& f = flags[i];
+    if (f.rfind("--", 0) != 0) return core::invalid("unexpected argument '" + f + "'");
+    std::string key = f.substr(2);
+    std::string value;
+    if (auto eq = key.find('='); eq != std::string::npos) {
+      value = key.substr(eq + 1);
+      key.resize(eq);
+    } else if (key == "secure-cookie") {
+      value = "true";
+    } else if (i + 1 < flags.size()) {
+      value = flags[++i];
+    } else {
+      return core::invalid("flag --" + key + " needs a value");
+    }
+    for (auto& ch : key) ch = ch == '-' ? '_' : ch;
+    if (auto r = apply(c, "flag --" + f.substr(2, f.find('=') == std::string::npos ? std::string::npos : f.find('=') - 2), key, value); !r) {
+      return r.error();
+    }
+  }
+  return c;
+}
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv(*e);
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) out.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return out;
+}
+
+}  // namespace siaga::app

@@ -1,0 +1,38 @@
+// Typed configuration of `siaga serve`, validated at start. Sources, later ones winning:
+// built-in defaults, a JSON config file (--config), environment variables (SIAGA_*), and
+// command-line flags.
+#pragma once
+
+#include "core/error.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace siaga::app {
+
+struct config {
+  std::string address = "127.0.0.1";     // SIAGA_ADDRESS, --address
+  std::uint16_t port = 8112;             // SIAGA_PORT, --port (0: any free port)
+  std::string database = "data/siaga.db";  // SIAGA_DATABASE, --database
+  std::string web_root = "web/dist";     // SIAGA_WEB_ROOT, --web-root ("" serves no files)
+  int threads = 2;                       // SIAGA_THREADS, --threads (1..64)
+  std::size_t body_limit = 1024 * 1024;  // SIAGA_BODY_LIMIT, --body-limit (bytes, 1 KiB..64 MiB)
+  int session_hours = 12;                // SIAGA_SESSION_HOURS, --session-hours (1..720)
+  bool secure_cookie = false;            // SIAGA_SECURE_COOKIE, --secure-cookie (true/false)
+  std::string log_level = "info";        // SIAGA_LOG_LEVEL, --log-level (trace..off)
+  std::string port_file;                 // SIAGA_PORT_FILE, --port-file: write the bound port here
+};
+
+// Builds a config from its sources. file_path may be empty; env is the process environment
+// as a map (injected so tests control it); flags are "--name value" or "--name=value" pairs.
+// Fails with invalid_input naming the source and the key for every bad value: unknown keys,
+// wrong types, out-of-range numbers, unreadable or malformed files.
+core::result<config> load_config(const std::string& file_path, const std::map<std::string, std::string>& env,
+                                 const std::vector<std::string>& flags);
+
+// The process environment as a map.
+std::map<std::string, std::string> process_environment();
+
+}  // namespace siaga::app

@@ -1,0 +1,133 @@
+#include "app/server.hpp"
+
+#include "api/api.hpp"
+#include "app/seed.hpp"
+#include "net/http_server.hpp"
+#include "storage/store.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+namespace siaga::app {
+namespace asio = boost::asio;
+
+namespace {
+
+std::unique_ptr<storage::store> open_store(const config& cfg) {
+  auto parent = std::filesystem::path(cfg.database).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto st = storage::open_sqlite({cfg.database});
+  if (!st) {
+    spdlog::error("cannot open database {}: {}", cfg.database, st.error().message);
+    return nullptr;
+  }
+  auto applied = (*st)->migrate();
+  if (!applied) {
+    spdlog::error("cannot migrate database {}: {}", cfg.database, applied.error().message);
+    return nullptr;
+  }
+  if (*applied > 0) spdlog::info("applied {} schema migration(s) to {}", *applied, cfg.database);
+  return std::move(*st);
+}
+
+}  // namespace
+
+int run_migrate(const config& cfg) {
+  auto st = open_store(cfg);
+  if (!st) return 1;
+  st->close();
+  return 0;
+}
+
+int run_seed_demo(const config& cfg) {
+  auto st = open_store(cfg);
+  if (!st) return 1;
+  core::secure_random rnd;
+  auto summary = seed_demo(*st, rnd, core::system_clock{}.now());
+  st->close();
+  if (!summary) {
+    spdlog::error("seeding the demo city failed: {}", summary.error().message);
+    return 1;
+  }
+  if (summary->already_seeded) {
+    std::cout << "Kota Ambon (81.71) sudah ada di " << cfg.database << "; tidak ada yang diubah.\n";
+  } else {
+    std::cout << "Kota Ambon (81.71) dibuat di " << cfg.database << ": " << summary->reports << " laporan, "
+              << summary->incidents << " insiden.\n";
+  }
+  std::cout << "Akun demo (demo logins):\n";
+  for (const auto& l : summary->logins) {
+    std::cout << "  " << l.role << ": " << l.username << " / " << l.password << "  (" << l.display_name << ")\n";
+  }
+  return 0;
+}
+
+int run_serve(const config& cfg) {
+  auto st = open_store(cfg);
+  if (!st) return 1;
+
+  asio::io_context io{cfg.threads};
+  asio::thread_pool blocking{1};
+  core::system_clock clock;
+  core::secure_random random;
+  core::id_generator ids{random};
+  api::api_deps deps{*st, clock, ids, random, blocking,
+                     api::api_options{std::chrono::hours{cfg.session_hours}, cfg.secure_cookie}};
+  net::router routes;
+  api::add_routes(routes, deps);
+
+  net::server_options opts;
+  opts.address = cfg.address;
+  opts.port = cfg.port;
+  opts.body_limit = cfg.body_limit;
+  opts.static_root = cfg.web_root;
+  if (!opts.static_root.empty() && !std::filesystem::is_directory(opts.static_root)) {
+    spdlog::warn("web root {} does not exist; only the API is served", opts.static_root);
+    opts.static_root.clear();
+  }
+  net::http_server server{io, opts, routes};
+  std::string err;
+  if (!server.listen(err)) {
+    spdlog::error("cannot listen on {}:{}: {}", cfg.address, cfg.port, err);
+    st->close();
+    return 1;
+  }
+  if (!cfg.port_file.empty()) {
+    std::ofstream(cfg.port_file) << server.port() << "\n";
+  }
+  spdlog::info("Siaga 112 siap di http://{}:{}/ (database {})", cfg.address, server.port(), cfg.database);
+
+  // On SIGINT/SIGTERM: stop accepting, let requests in flight finish, then stop the loop
+  // (at the latest after a grace period) and close the store, which drains its writer.
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+  asio::steady_timer grace{io};
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {} received: stopping", sig);
+    server.stop();
+    grace.expires_after(std::chrono::seconds{10});
+    grace.async_wait([&](const boost::system::error_code& e) {
+      if (!e) io.stop();
+    });
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < cfg.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+  blocking.join();
+  st->close();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace siaga::app

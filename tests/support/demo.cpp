@@ -1,0 +1,34 @@
+#include "support/demo.hpp"
+
+#include <gtest/gtest.h>
+
+namespace siaga::testing {
+
+std::string str(const boost::json::value& v, const char* key) {
+  if (!v.is_object()) return {};
+  auto it = v.as_object().find(key);
+  if (it == v.as_object().end() || !it->value().is_string()) return {};
+  return std::string(it->value().as_string());
+}
+
+std::string agency_id(http_client& c, const std::string& token, const std::string& code) {
+  auto r = c.get("/api/v1/agencies", token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  for (const auto& a : r.json().at("items").as_array()) {
+    if (str(a, "code") == code) return str(a, "id");
+  }
+  ADD_FAILURE() << "no agency " << code;
+  return {};
+}
+
+boost::json::object category(http_client& c, const std::string& token, const std::string& code) {
+  auto r = c.get("/api/v1/categories", token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  for (const auto& cat : r.json().at("items").as_array()) {
+    if (str(cat, "code") == code) return cat.as_object();
+  }
+  ADD_FAILURE() << "no category " << code;
+  return {};
+}
+
+}  // namespace siaga::testing

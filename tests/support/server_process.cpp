@@ -1,0 +1,108 @@
+#include "support/server_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace siaga::testing {
+namespace fs = std::filesystem;
+
+namespace {
+
+pid_t spawn(const std::vector<std::string>& args, const std::string& log_path) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+    }
+    std::vector<char*> argv;
+    std::string bin = SIAGA_BINARY;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+int run_siaga(const std::vector<std::string>& args, const std::string& log_path) {
+  pid_t pid = spawn(args, log_path);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+server_process::server_process(bool seed, std::vector<std::string> extra_flags) {
+  std::string tmpl = (fs::temp_directory_path() / "siaga-test-XXXXXX").string();
+  dir_ = mkdtemp(tmpl.data());
+  database_ = dir_ + "/siaga.db";
+  auto log = dir_ + "/siaga.log";
+  if (seed) {
+    int rc = run_siaga({"seed", "--demo", "--database", database_}, log);
+    if (rc != 0) ADD_FAILURE() << "seed failed (" << rc << "): " << slurp(log);
+  }
+  auto port_file = dir_ + "/port";
+  std::vector<std::string> args{"serve", "--database", database_, "--port", "0", "--port-file", port_file,
+                                "--web-root", "", "--log-level", "warn"};
+  args.insert(args.end(), extra_flags.begin(), extra_flags.end());
+  pid_ = spawn(args, log);
+  for (int i = 0; i < 300 && port_ == 0; ++i) {
+    std::ifstream in(port_file);
+    int p = 0;
+    if (in >> p && p > 0) {
+      port_ = static_cast<std::uint16_t>(p);
+      break;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (port_ == 0) ADD_FAILURE() << "siaga serve did not start: " << slurp(log);
+}
+
+int server_process::stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 500; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return -1;
+}
+
+server_process::~server_process() {
+  stop();
+  std::error_code ec;
+  if (!std::getenv("SIAGA_KEEP_TEST_DIRS")) fs::remove_all(dir_, ec);
+}
+
+}  // namespace siaga::testing

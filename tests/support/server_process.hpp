@@ -1,0 +1,37 @@
+// Runs the real `siaga` binary for integration tests: a temporary directory with its own
+// SQLite file, the demo city seeded, the server on a free port, stopped with SIGTERM.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace siaga::testing {
+
+// Runs `siaga <args>` to completion and returns its exit code; output goes to a log file in dir.
+int run_siaga(const std::vector<std::string>& args, const std::string& log_path);
+
+class server_process {
+ public:
+  // Creates a fresh directory, seeds the demo city when seed is true, starts serving.
+  explicit server_process(bool seed = true, std::vector<std::string> extra_flags = {});
+  ~server_process();
+  server_process(const server_process&) = delete;
+  server_process& operator=(const server_process&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  const std::string& database() const { return database_; }
+  const std::string& dir() const { return dir_; }
+
+  // Sends SIGTERM and waits; returns the exit status (or -1 when it had to be killed).
+  int stop();
+
+ private:
+  std::string dir_;
+  std::string database_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace siaga::testing
