@@ -33,6 +33,8 @@ using path_params = std::map<std::string, std::string, std::less<>>;
 struct request_context {
   request& req;
   path_params params;
+  // The peer's IP address as text ("127.0.0.1", "::1"), filled by the server from the TCP
+  // connection. It is the direct peer: behind a reverse proxy it is the proxy's address.
   std::string remote_address;
 };
 
@@ -55,6 +57,7 @@ class router {
     const route* found = nullptr;  // null: no route for this method and path
     path_params params;
     bool path_known = false;       // some route has this path with another method (-> 405)
+    std::vector<http::verb> allowed;  // every method with a route for this path (Allow header)
   };
   // target is the path without the query string.
   match_result match(http::verb method, std::string_view path) const;
@@ -82,6 +85,8 @@ response json_error(http::status status, std::string_view code, std::string_view
 
 class http_server {
  public:
+  // The route table is copied, so the caller's may go away. The server must be destroyed
+  // before the io_context.
   http_server(boost::asio::io_context& io, server_options options, const router& routes);
   ~http_server();
 
@@ -93,6 +98,9 @@ class http_server {
   std::uint16_t port() const;
 
   // Stops accepting; connections in flight finish their current request and close.
+  // Idle keep-alive connections are closed at once. Safe from any thread and more than once;
+  // the listening socket is closed on the io_context, so new connections are refused as soon
+  // as a thread running the io_context gets to that step.
   void stop();
 
  private:
