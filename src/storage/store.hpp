@@ -66,6 +66,10 @@ struct dispatch_filter {
 
 // Read access. Every lookup is scoped to a jurisdiction where the row has one; a missing row
 // is std::nullopt, not an error. Errors are storage failures only.
+// Order of lists: list_reports and list_incidents newest first (created_at, then id, both
+// descending), list_dispatches by notified_at likewise; reports_of_incident and
+// dispatches_of_incident oldest first; jurisdictions, districts, agencies and categories by
+// code, users by username. A page's limit is clamped to 1..500 and a negative offset is 0.
 class store_reader {
  public:
   virtual ~store_reader() = default;
@@ -100,7 +104,7 @@ class store_reader {
   virtual result<std::vector<domain::dispatch>> dispatches_of_incident(const std::string& incident_id) = 0;
   virtual result<page<domain::dispatch>> list_dispatches(const dispatch_filter& filter) = 0;
 
-  // Events in seq order.
+  // Events in seq order; events_after returns at most limit of them (none when limit <= 0).
   virtual result<std::vector<domain::event>> events_of_incident(const std::string& incident_id) = 0;
   virtual result<std::vector<domain::event>> events_after(std::int64_t after_seq, int limit) = 0;
   virtual result<std::vector<domain::event>> events_of_jurisdiction(const std::string& jurisdiction_id) = 0;
@@ -108,6 +112,10 @@ class store_reader {
 
 // Read and write access inside one command of a write batch. Writes fail with conflict on a
 // duplicate key and storage_failure otherwise; update_* fail with not_found when no row matched.
+// A reference to a row that does not exist, or that belongs to another jurisdiction, is a
+// storage_failure. update_* write every field but id and jurisdiction_id, which select the
+// row; upsert_* of an id that belongs to another jurisdiction is a conflict. Deleting a
+// session that does not exist succeeds.
 class store_txn : public store_reader {
  public:
   virtual result<void> insert_jurisdiction(const domain::jurisdiction& j) = 0;
@@ -166,7 +174,8 @@ class store {
 
   virtual void set_commit_listener(commit_listener listener) = 0;
 
-  // Finishes the queued commands, stops the writer and closes the database.
+  // Finishes the queued commands, stops the writer and closes the database. Must not be
+  // called from a done callback or the commit listener, whose thread it waits for.
   virtual void close() = 0;
 };
 

@@ -1,0 +1,322 @@
+#include "storage/sqlite/migrations.hpp"
+
+#include "storage/sqlite/connection.hpp"
+
+#include <array>
+#include <chrono>
+#include <string>
+
+namespace siaga::storage::sqlite {
+namespace {
+
+// Conventions of the schema:
+// - STRICT tables, so that a wrong bind type fails instead of being stored as something else.
+// - Times are INTEGER microseconds since the Unix epoch, UTC.
+// - Every row carries jurisdiction_id, and every reference goes through (jurisdiction_id, id):
+//   a row cannot point into another jurisdiction, and the keys already include the shard key
+//   for when the data is sharded by jurisdiction.
+// - A category's run card and SOP are JSON arrays in one column each: they are always read
+//   and written whole with their category, their order matters, and categories change rarely.
+//   The SLA targets are plain columns so that reports can compute with them in SQL.
+// - List indexes lead with jurisdiction_id and end with the sort column; SQLite walks them
+//   backwards for "newest first".
+constexpr std::string_view schema_v1 = R"sql(
+CREATE TABLE jurisdictions (
+  id TEXT NOT NULL PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  timezone TEXT NOT NULL,
+  incident_prefix TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE districts (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  center_lat REAL,
+  center_lon REAL,
+  boundary_geojson TEXT NOT NULL DEFAULT '',
+  UNIQUE (jurisdiction_id, code),
+  UNIQUE (jurisdiction_id, id),
+  CHECK ((center_lat IS NULL) = (center_lon IS NULL))
+) STRICT;
+
+CREATE TABLE agencies (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  phone TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (jurisdiction_id, code),
+  UNIQUE (jurisdiction_id, id)
+) STRICT;
+
+CREATE TABLE categories (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  code TEXT NOT NULL,
+  name_id TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  urgency_class TEXT NOT NULL,
+  run_card TEXT NOT NULL DEFAULT '[]',
+  sop TEXT NOT NULL DEFAULT '[]',
+  sla_dispatch_within_s INTEGER NOT NULL DEFAULT 0,
+  sla_acknowledge_within_s INTEGER NOT NULL DEFAULT 0,
+  sla_on_scene_within_s INTEGER NOT NULL DEFAULT 0,
+  sla_complete_within_s INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (jurisdiction_id, code),
+  UNIQUE (jurisdiction_id, id),
+  CHECK (json_valid(run_card) AND json_valid(sop))
+) STRICT;
+
+CREATE TABLE users (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  agency_id TEXT,
+  password_hash TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  UNIQUE (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, agency_id) REFERENCES agencies (jurisdiction_id, id)
+) STRICT;
+CREATE INDEX users_by_jurisdiction ON users (jurisdiction_id, username);
+
+CREATE TABLE sessions (
+  token_hash TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  user_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  FOREIGN KEY (jurisdiction_id, user_id) REFERENCES users (jurisdiction_id, id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE TABLE incidents (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  number TEXT NOT NULL,
+  category_id TEXT NOT NULL,
+  urgency_class TEXT NOT NULL,
+  status TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  lat REAL,
+  lon REAL,
+  address TEXT NOT NULL DEFAULT '',
+  district_id TEXT,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  first_dispatched_at INTEGER,
+  resolved_at INTEGER,
+  closed_at INTEGER,
+  UNIQUE (jurisdiction_id, number),
+  UNIQUE (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, category_id) REFERENCES categories (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, district_id) REFERENCES districts (jurisdiction_id, id),
+  CHECK ((lat IS NULL) = (lon IS NULL))
+) STRICT;
+CREATE INDEX incidents_by_created ON incidents (jurisdiction_id, created_at);
+CREATE INDEX incidents_by_status ON incidents (jurisdiction_id, status, created_at);
+CREATE INDEX incidents_by_category ON incidents (jurisdiction_id, category_id, created_at);
+CREATE INDEX incidents_by_district ON incidents (jurisdiction_id, district_id, created_at);
+
+CREATE TABLE reports (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  tracking_code TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reporter_name TEXT NOT NULL DEFAULT '',
+  reporter_phone TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  category_id TEXT,
+  lat REAL,
+  lon REAL,
+  address TEXT NOT NULL DEFAULT '',
+  district_id TEXT,
+  incident_id TEXT,
+  rejection TEXT,
+  resolution_note TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  FOREIGN KEY (jurisdiction_id, category_id) REFERENCES categories (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, district_id) REFERENCES districts (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, incident_id) REFERENCES incidents (jurisdiction_id, id),
+  CHECK ((lat IS NULL) = (lon IS NULL))
+) STRICT;
+CREATE INDEX reports_by_created ON reports (jurisdiction_id, created_at);
+CREATE INDEX reports_by_status ON reports (jurisdiction_id, status, created_at);
+CREATE INDEX reports_by_category ON reports (jurisdiction_id, category_id, created_at);
+CREATE INDEX reports_by_incident ON reports (incident_id, created_at) WHERE incident_id IS NOT NULL;
+
+-- No unique (incident_id, agency_id): an agency that declined may be dispatched again.
+CREATE TABLE dispatches (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  incident_id TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  status TEXT NOT NULL,
+  share_contact INTEGER NOT NULL DEFAULT 0,
+  note TEXT NOT NULL DEFAULT '',
+  decline_reason TEXT NOT NULL DEFAULT '',
+  notified_at INTEGER NOT NULL,
+  acknowledged_at INTEGER,
+  en_route_at INTEGER,
+  on_scene_at INTEGER,
+  completed_at INTEGER,
+  declined_at INTEGER,
+  cancelled_at INTEGER,
+  updated_at INTEGER NOT NULL,
+  FOREIGN KEY (jurisdiction_id, incident_id) REFERENCES incidents (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, agency_id) REFERENCES agencies (jurisdiction_id, id)
+) STRICT;
+CREATE INDEX dispatches_by_incident ON dispatches (incident_id, notified_at);
+CREATE INDEX dispatches_by_agency ON dispatches (jurisdiction_id, agency_id, notified_at);
+CREATE INDEX dispatches_by_notified ON dispatches (jurisdiction_id, notified_at);
+CREATE INDEX dispatches_by_status ON dispatches (jurisdiction_id, status, notified_at);
+
+CREATE TABLE counters (
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  key TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (jurisdiction_id, key)
+) STRICT, WITHOUT ROWID;
+
+-- The audit log. incident_id and agency_id have no foreign keys: the log must be able to
+-- record anything, including events about rows that a later migration reshapes.
+-- AUTOINCREMENT keeps seq from ever being reused, which the realtime stream's resume relies on.
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  subject TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  incident_id TEXT,
+  agency_id TEXT,
+  kind TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  payload_json TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX events_by_jurisdiction ON events (jurisdiction_id, seq);
+CREATE INDEX events_by_incident ON events (incident_id, seq) WHERE incident_id IS NOT NULL;
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN
+  SELECT RAISE(ABORT, 'events are append-only');
+END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN
+  SELECT RAISE(ABORT, 'events are append-only');
+END;
+)sql";
+
+constexpr std::array<migration, 1> migrations{{
+    {1, "domain model: jurisdictions to events", schema_v1},
+}};
+
+constexpr std::string_view create_ledger = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at INTEGER NOT NULL
+) STRICT;
+)sql";
+
+std::int64_t now_micros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+core::error failure(std::string message) { return core::make_error(core::errc::storage_failure, std::move(message)); }
+
+core::error prefixed(const migration& m, const core::error& e) {
+  return failure("migration " + std::to_string(m.version) + " (" + std::string(m.name) + "): " + e.message);
+}
+
+// Runs one migration inside the caller's transaction. False when it was already applied.
+result<bool> apply(connection& conn, const migration& m) {
+  {
+    auto st = conn.prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
+    if (!st) return st.error();
+    st->bind(m.version);
+    auto row = st->step("schema_migrations");
+    if (!row) return row.error();
+    if (*row) return false;
+  }
+  if (auto r = conn.exec_script(std::string(m.sql), "schema"); !r) return prefixed(m, r.error());
+  {
+    // The schema is built with foreign keys off (so that a future migration may rebuild a
+    // table), so dangling references are looked for explicitly before committing.
+    auto st = conn.prepare("PRAGMA foreign_key_check");
+    if (!st) return st.error();
+    auto row = st->step("foreign_key_check");
+    if (!row) return row.error();
+    if (*row) {
+      return prefixed(m, failure("leaves a dangling foreign key in table " + st->text(0)));
+    }
+  }
+  auto st = conn.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  if (!st) return st.error();
+  st->bind(m.version).bind(m.name).bind(now_micros());
+  if (auto r = st->run("schema_migrations"); !r) return r.error();
+  return true;
+}
+
+}  // namespace
+
+std::span<const migration> all_migrations() { return migrations; }
+
+result<int> migrate(connection& conn) {
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      return core::make_error(core::errc::internal, "migration versions must be 1, 2, 3, ... in order");
+    }
+  }
+  if (auto r = conn.exec_script(std::string(create_ledger), "schema_migrations"); !r) return r.error();
+  {
+    auto st = conn.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!st) return st.error();
+    auto row = st->step("schema_migrations");
+    if (!row) return row.error();
+    auto newest = st->int64(0);
+    if (newest > static_cast<std::int64_t>(migrations.size())) {
+      return failure("the database has schema version " + std::to_string(newest) + ", newer than this program's " +
+                     std::to_string(migrations.size()));
+    }
+  }
+  int applied = 0;
+  for (const auto& m : migrations) {
+    if (auto r = conn.run("BEGIN IMMEDIATE"); !r) return r.error();
+    auto done = apply(conn, m);
+    if (!done) {
+      (void)conn.run("ROLLBACK");
+      return done.error();
+    }
+    if (!*done) {
+      (void)conn.run("ROLLBACK");
+      continue;
+    }
+    if (auto r = conn.run("COMMIT"); !r) {
+      (void)conn.run("ROLLBACK");
+      return prefixed(m, r.error());
+    }
+    ++applied;
+  }
+  return applied;
+}
+
+}  // namespace siaga::storage::sqlite

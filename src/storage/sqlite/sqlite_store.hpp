@@ -1,0 +1,31 @@
+// The SQLite implementation of the store contract (storage/store.hpp).
+//
+// One writer thread owns a read-write connection and commits queued commands in batches
+// (group commit): BEGIN IMMEDIATE, one savepoint per command, one COMMIT and so one fsync
+// per batch. Readers get a read-only connection of their own per thread; WAL lets them read
+// while the writer writes.
+#pragma once
+
+#include "storage/store.hpp"
+
+#include <cstdint>
+#include <memory>
+
+namespace siaga::storage::sqlite {
+
+// What the writer has done since the store was opened.
+struct write_stats {
+  std::int64_t batches = 0;   // transactions committed
+  std::int64_t commands = 0;  // commands committed in them (failed commands not counted)
+};
+
+class sqlite_store : public store {
+ public:
+  // A consistent-enough snapshot for monitoring and benchmarks; safe from any thread.
+  virtual write_stats stats() const = 0;
+};
+
+// As storage::open_sqlite, but keeps the SQLite-specific interface.
+result<std::unique_ptr<sqlite_store>> open(const sqlite_options& options);
+
+}  // namespace siaga::storage::sqlite

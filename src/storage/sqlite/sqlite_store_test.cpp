@@ -1,0 +1,134 @@
+// What is particular to the SQLite backend; the shared contract is in storage/store_test.cpp.
+#include "storage/sqlite/sqlite_store.hpp"
+
+#include "storage/sqlite/migrations.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <latch>
+#include <string>
+#include <vector>
+
+namespace siaga::storage::sqlite {
+namespace {
+
+template <class T>
+std::string code_of(const result<T>& r) {
+  return r ? "ok" : std::string(core::to_string(r.error().code));
+}
+
+// Rows of a query on a raw connection, each row's columns joined by '|'.
+std::vector<std::string> query(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::vector<std::string> rows;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+    sqlite3_exec(
+        db, sql.c_str(),
+        [](void* out, int n, char** values, char**) {
+          std::string row;
+          for (int i = 0; i < n; ++i) row += (i ? "|" : "") + std::string(values[i] ? values[i] : "NULL");
+          static_cast<std::vector<std::string>*>(out)->push_back(row);
+          return 0;
+        },
+        &rows, nullptr);
+  }
+  sqlite3_close(db);
+  return rows;
+}
+
+class sqlite_store_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static int serial = 0;
+    path_ = (std::filesystem::temp_directory_path() /
+             ("siaga-sqlite-test-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".db"))
+                .string();
+    remove_files();
+  }
+  void TearDown() override { remove_files(); }
+  void remove_files() {
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  }
+
+  std::string path_;
+};
+
+TEST_F(sqlite_store_test, open_refuses_databases_that_readers_cannot_share) {
+  for (std::string path : {":memory:", "", "file::memory:?cache=shared"}) {
+    auto opened = open({.path = path});
+    ASSERT_FALSE(opened) << path;
+    EXPECT_EQ(opened.error().code, core::errc::invalid_input) << path;
+  }
+  EXPECT_EQ(code_of(open({.path = path_, .max_batch = 0})), "invalid_input");
+  EXPECT_EQ(code_of(open({.path = "/nonexistent-dir/x/siaga.db"})), "storage_failure");
+}
+
+TEST_F(sqlite_store_test, the_database_is_in_wal_mode_and_migrations_are_recorded) {
+  auto s = open({.path = path_}).value();
+  ASSERT_EQ(s->migrate().value(), static_cast<int>(all_migrations().size()));
+  EXPECT_EQ(query(path_, "PRAGMA journal_mode"), (std::vector<std::string>{"wal"}));
+  std::vector<std::string> expected;
+  for (const auto& m : all_migrations()) expected.push_back(std::to_string(m.version) + "|" + std::string(m.name));
+  EXPECT_EQ(query(path_, "SELECT version, name FROM schema_migrations ORDER BY version"), expected);
+  EXPECT_EQ(query(path_, "SELECT COUNT(*) FROM schema_migrations WHERE applied_at > 1700000000000000"),
+            (std::vector<std::string>{std::to_string(all_migrations().size())}));
+  s->close();
+}
+
+TEST_F(sqlite_store_test, migrate_refuses_a_database_from_a_newer_program) {
+  auto s = open({.path = path_}).value();
+  ASSERT_EQ(code_of(s->migrate()), "ok");
+  query(path_, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)");
+  auto again = s->migrate();
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, core::errc::storage_failure);
+  EXPECT_NE(again.error().message.find("999"), std::string::npos) << again.error().message;
+  s->close();
+}
+
+TEST_F(sqlite_store_test, a_batch_holds_at_most_max_batch_commands) {
+  auto s = open({.path = path_, .max_batch = 4}).value();
+  ASSERT_EQ(code_of(s->migrate()), "ok");
+  constexpr int commands = 200;
+  std::latch finished(commands);
+  // The first command holds the writer until everything else is queued, so that every
+  // later batch could be as large as the queue.
+  std::latch queued(1);
+  s->submit(
+      [&](store_txn&) -> result<void> {
+        queued.wait();
+        return {};
+      },
+      [&](result<void>) { finished.count_down(); });
+  for (int n = 1; n < commands; ++n) {
+    s->submit([](store_txn&) -> result<void> { return {}; }, [&](result<void>) { finished.count_down(); });
+  }
+  queued.count_down();
+  finished.wait();
+  auto stats = s->stats();
+  EXPECT_EQ(stats.commands, commands);
+  EXPECT_GE(stats.batches, commands / 4);
+  EXPECT_LT(stats.batches, commands / 2) << "the queue was drained in full batches";
+  s->close();
+}
+
+TEST_F(sqlite_store_test, commands_before_migrate_fail_without_harming_the_store) {
+  auto s = open({.path = path_}).value();
+  auto early = s->write([](store_txn& t) {
+    return t.insert_jurisdiction({"j1", "81.71", "Ambon", "Asia/Jayapura", "AMB"});
+  });
+  EXPECT_EQ(code_of(early), "storage_failure");
+  ASSERT_EQ(code_of(s->migrate()), "ok");
+  EXPECT_EQ(code_of(s->write([](store_txn& t) {
+              return t.insert_jurisdiction({"j1", "81.71", "Ambon", "Asia/Jayapura", "AMB"});
+            })),
+            "ok");
+  EXPECT_TRUE(s->reader().find_jurisdiction("j1").value());
+  s->close();
+}
+
+}  // namespace
+}  // namespace siaga::storage::sqlite
