@@ -33,7 +33,9 @@ class bad_input : public ::testing::Test {
     ASSERT_TRUE(v.is_object()) << r.body;
     EXPECT_EQ(str(v, "error"), code) << r.body;
     EXPECT_FALSE(str(v, "message").empty());
-    if (!message_part.empty()) EXPECT_NE(str(v, "message").find(message_part), std::string::npos) << r.body;
+    if (!message_part.empty()) {
+      EXPECT_NE(str(v, "message").find(message_part), std::string::npos) << r.body;
+    }
   }
 
   std::string ct_;

@@ -28,29 +28,52 @@ auto async_submit(storage::store& st, storage::write_command command, Token&& to
         st.submit(std::move(cmd), [shared, work](core::result<void> r) {
           auto ex = work->get_executor();
           boost::asio::post(ex, [shared, work, r = std::move(r)]() mutable {
-            (*shared)(std::move(r));
+            // The handler owns the coroutine's stack: move it out before the call, as Asio
+            // does, so that the shared copy left behind is empty and destroys nothing twice.
+            auto handler = std::move(*shared);
             work->reset();
+            std::move(handler)(std::move(r));
           });
         });
       },
       token, std::move(command));
 }
 
+namespace detail {
+
+template <class T>
+boost::asio::awaitable<core::result<T>> await_write(storage::store& st, storage::write_command command,
+                                                    std::shared_ptr<std::optional<core::result<T>>> out) {
+  auto done = co_await async_submit(st, std::move(command), boost::asio::use_awaitable);
+  if (!done) co_return done.error();
+  co_return std::move(**out);
+}
+
+}  // namespace detail
+
 // Runs fn inside a write command and returns its value once durable, or its error.
+// Not a coroutine itself on purpose: with GCC 12, lambdas with init-captures built inside a
+// coroutine body came out corrupted (a captured std::string freed with a bad size), so commands
+// are built in plain functions and only finished values go into the coroutine.
 template <class T, class Fn>
 boost::asio::awaitable<core::result<T>> run_write(storage::store& st, Fn fn) {
   auto out = std::make_shared<std::optional<core::result<T>>>();
-  auto done = co_await async_submit(
-      st,
-      [fn = std::move(fn), out](storage::store_txn& tx) -> core::result<void> {
-        core::result<T> v = fn(tx);
-        if (!v) return v.error();
-        out->emplace(std::move(v));
-        return {};
-      },
-      boost::asio::use_awaitable);
-  if (!done) co_return done.error();
-  co_return std::move(**out);
+  storage::write_command command = [fn = std::move(fn), out](storage::store_txn& tx) -> core::result<void> {
+    core::result<T> v = fn(tx);
+    if (!v) return v.error();
+    out->emplace(std::move(v));
+    return {};
+  };
+  return detail::await_write<T>(st, std::move(command), std::move(out));
+}
+
+// Runs fn(tx, args...) as a write command: the usual shape of a service call. The arguments
+// are copied into the command here, outside any coroutine (see run_write).
+template <class T, class F, class... Args>
+boost::asio::awaitable<core::result<T>> run_service(storage::store& st, F fn, Args... args) {
+  return run_write<T>(st, [fn, ... args = std::move(args)](storage::store_txn& tx) -> core::result<T> {
+    return fn(tx, args...);
+  });
 }
 
 }  // namespace siaga::api

@@ -51,7 +51,7 @@ void collect_refs(const json::value& v, std::vector<std::string>& out) {
   }
 }
 
-class OpenApiTest : public ::testing::Test {
+class openapi_document_test : public ::testing::Test {
  protected:
   void SetUp() override {
     auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
@@ -116,7 +116,7 @@ class OpenApiTest : public ::testing::Test {
   const json::object* paths_ = nullptr;
 };
 
-TEST_F(OpenApiTest, IsAnOpenApi3Object) {
+TEST_F(openapi_document_test, is_an_openapi_3_object) {
   const auto& o = doc_.as_object();
   auto* version = o.if_contains("openapi");
   ASSERT_NE(version, nullptr);
@@ -129,12 +129,12 @@ TEST_F(OpenApiTest, IsAnOpenApi3Object) {
   EXPECT_NE(info->as_object().if_contains("version"), nullptr);
 }
 
-TEST_F(OpenApiTest, HasNoAtSign) {
+TEST_F(openapi_document_test, has_no_at_sign) {
   // The document is embedded through CMake's configure_file(@ONLY), which would eat @VAR@.
   EXPECT_EQ(openapi_document().find('@'), std::string_view::npos);
 }
 
-TEST_F(OpenApiTest, EveryRouteIsDocumented) {
+TEST_F(openapi_document_test, every_route_is_documented) {
   ASSERT_FALSE(router_.routes().empty());
   for (const auto& r : router_.routes()) {
     auto method = lower(boost::beast::http::to_string(r.method));
@@ -143,11 +143,13 @@ TEST_F(OpenApiTest, EveryRouteIsDocumented) {
     ASSERT_TRUE(item->is_object()) << r.pattern;
     auto* op = item->as_object().if_contains(method);
     EXPECT_NE(op, nullptr) << "route " << method << " " << r.pattern << " is not documented";
-    if (op) EXPECT_TRUE(op->is_object()) << method << " " << r.pattern;
+    if (op) {
+      EXPECT_TRUE(op->is_object()) << method << " " << r.pattern;
+    }
   }
 }
 
-TEST_F(OpenApiTest, EveryDocumentedOperationIsARoute) {
+TEST_F(openapi_document_test, every_documented_operation_is_a_route) {
   auto routes = served();
   auto docs = documented();
   for (const auto& [path, method] : docs) {
@@ -157,7 +159,7 @@ TEST_F(OpenApiTest, EveryDocumentedOperationIsARoute) {
   EXPECT_EQ(docs.size(), routes.size());
 }
 
-TEST_F(OpenApiTest, PathParametersAreDeclared) {
+TEST_F(openapi_document_test, path_parameters_are_declared) {
   // Each {name} in a path has a path parameter of that name (on the path item or the operation).
   for (const auto& [path, method] : documented()) {
     std::vector<std::string> names;
@@ -193,7 +195,7 @@ TEST_F(OpenApiTest, PathParametersAreDeclared) {
   }
 }
 
-TEST_F(OpenApiTest, OperationIdsArePresentAndUnique) {
+TEST_F(openapi_document_test, operation_ids_are_present_and_unique) {
   std::set<std::string> seen;
   for (const auto& [path, method] : documented()) {
     const auto& op = paths_->at(path).as_object().at(method).as_object();
@@ -206,7 +208,7 @@ TEST_F(OpenApiTest, OperationIdsArePresentAndUnique) {
   }
 }
 
-TEST_F(OpenApiTest, EveryRefPointsToAComponent) {
+TEST_F(openapi_document_test, every_ref_points_to_a_component) {
   std::vector<std::string> refs;
   collect_refs(doc_, refs);
   EXPECT_FALSE(refs.empty());

@@ -98,6 +98,7 @@ core::result<std::optional<domain::geo_point>> location_of(const json::object& o
   if (it == o.end() || it->value().is_null()) return std::optional<domain::geo_point>{};
   if (!it->value().is_object()) return core::invalid("field 'location' must be an object {\"lat\": .., \"lon\": ..}");
   const auto& p = it->value().as_object();
+  if (auto r = only_fields(p, {"lat", "lon"}); !r) return core::invalid("location: " + r.error().message);
   auto lat = opt_number(p, "lat");
   auto lon = opt_number(p, "lon");
   if (!lat) return lat.error();
@@ -109,6 +110,12 @@ core::result<std::optional<domain::geo_point>> location_of(const json::object& o
 #define SIAGA_TRY(var, expr)            \
   auto var##_r = (expr);                \
   if (!var##_r) co_return var##_r.error(); \
+  auto var = std::move(*var##_r)
+
+// Awaits an awaitable of result<T> into var, or returns its error.
+#define SIAGA_AWAIT_TRY(var, expr)                     \
+  auto var##_r = co_await (expr);                      \
+  if (!var##_r) co_return var##_r.error();             \
   auto var = std::move(*var##_r)
 
 #define SIAGA_CHECK(expr)                       \
@@ -231,6 +238,12 @@ json::object page_json(const storage::page<T>& p, const paging& pg, F&& to_json)
 
 // ---------- auth ----------
 
+core::result<bool> close_session_command(storage::store_txn& tx, const services::context& ctx, const actor& who,
+                                         const std::string& token) {
+  if (auto r = services::close_session(tx, ctx, who, token); !r) return r.error();
+  return true;
+}
+
 awaitable<reply> login(call& c) {
   SIAGA_TRY(body, parse_body(c.req()));
   SIAGA_CHECK(only_fields(body, {"username", "password"}));
@@ -244,14 +257,12 @@ awaitable<reply> login(call& c) {
   if (!user) co_return user.error();
   auto ctx = c.ctx();
   auto lifetime = c.deps.options.session_lifetime;
-  auto session = co_await run_write<services::login_result>(
-      c.deps.store, [ctx, u = *user, lifetime](storage::store_txn& tx) { return services::open_session(tx, ctx, u, lifetime); });
-  if (!session) co_return session.error();
+  SIAGA_AWAIT_TRY(session, run_service<services::login_result>(c.deps.store, &services::open_session, ctx, *user, lifetime));
   auto res = json_response(c.req(), net::http::status::ok,
-                           json::object{{"token", session->token},
-                                        {"expires_at", time_json(session->expires_at)},
-                                        {"user", user_json(session->user)}});
-  std::string cookie = std::string(cookie_name) + "=" + session->token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                           json::object{{"token", session.token},
+                                        {"expires_at", time_json(session.expires_at)},
+                                        {"user", user_json(session.user)}});
+  std::string cookie = std::string(cookie_name) + "=" + session.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                        std::to_string(lifetime.count());
   if (c.deps.options.secure_cookie) cookie += "; Secure";
   res.set(net::http::field::set_cookie, cookie);
@@ -260,12 +271,8 @@ awaitable<reply> login(call& c) {
 
 awaitable<reply> logout(call& c) {
   auto ctx = c.ctx();
-  auto done = co_await run_write<bool>(c.deps.store, [ctx, who = c.who, token = token_of(c.req())](storage::store_txn& tx)
-                                                         -> core::result<bool> {
-    if (auto r = services::close_session(tx, ctx, who, token); !r) return r.error();
-    return true;
-  });
-  if (!done) co_return done.error();
+  SIAGA_AWAIT_TRY(done, run_service<bool>(c.deps.store, &close_session_command, ctx, c.who, token_of(c.req())));
+  (void)done;
   auto res = no_content(c.req());
   res.set(net::http::field::set_cookie,
           std::string(cookie_name) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
@@ -313,9 +320,7 @@ awaitable<reply> create_report(call& c) {
   in.address = addr.value_or("");
   in.district_id = district;
   auto ctx = c.ctx();
-  SIAGA_TRY(rep, co_await run_write<domain::report>(c.deps.store, [ctx, who = c.who, in](storage::store_txn& tx) {
-    return services::create_report(tx, ctx, who, in);
-  }));
+  SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::create_report, ctx, c.who, in));
   co_return json_response(c.req(), net::http::status::created, report_json(rep, true));
 }
 
@@ -358,14 +363,12 @@ awaitable<reply> accept_report(call& c) {
                                  "share_contact"}));
   SIAGA_TRY(incident_id, opt_string(body, "incident_id", 64));
   SIAGA_TRY(fresh, new_incident_of(body, false));
-  if (incident_id && body.size() > 1) {
+  auto given = std::count_if(body.begin(), body.end(), [](const auto& kv) { return !kv.value().is_null(); });
+  if (incident_id && given > 1) {
     co_return core::invalid("with incident_id, give no other field: the report joins that incident as it is");
   }
   auto ctx = c.ctx();
-  SIAGA_TRY(inc, co_await run_write<domain::incident>(
-                     c.deps.store, [ctx, who = c.who, id = c.param("id"), incident_id, fresh](storage::store_txn& tx) {
-                       return services::accept_report(tx, ctx, who, id, incident_id, fresh);
-                     }));
+  SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::accept_report, ctx, c.who, c.param("id"), incident_id, fresh));
   SIAGA_TRY(detail, incident_detail(c.deps.store.reader(), c.who, inc.id));
   co_return json_response(c.req(), net::http::status::ok, detail);
 }
@@ -377,9 +380,7 @@ awaitable<reply> reject_report(call& c) {
   SIAGA_TRY(reason, domain::parse_reject_reason(reason_text));
   SIAGA_TRY(note, opt_string(body, "note", 5000));
   auto ctx = c.ctx();
-  SIAGA_TRY(rep, co_await run_write<domain::report>(
-                     c.deps.store, [ctx, who = c.who, id = c.param("id"), reason, note = note.value_or("")](
-                                       storage::store_txn& tx) { return services::reject_report(tx, ctx, who, id, reason, note); }));
+  SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::reject_report, ctx, c.who, c.param("id"), reason, note.value_or("")));
   co_return json_response(c.req(), net::http::status::ok, report_json(rep, true));
 }
 
@@ -388,10 +389,7 @@ awaitable<reply> answer_report(call& c) {
   SIAGA_CHECK(only_fields(body, {"note"}));
   SIAGA_TRY(note, required_string(body, "note", 5000));
   auto ctx = c.ctx();
-  SIAGA_TRY(rep, co_await run_write<domain::report>(c.deps.store, [ctx, who = c.who, id = c.param("id"), note](
-                                                                       storage::store_txn& tx) {
-    return services::answer_report(tx, ctx, who, id, note);
-  }));
+  SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::answer_report, ctx, c.who, c.param("id"), note));
   co_return json_response(c.req(), net::http::status::ok, report_json(rep, true));
 }
 
@@ -405,9 +403,7 @@ awaitable<reply> create_incident(call& c) {
   SIAGA_TRY(in, new_incident_of(body, true));
   if (in.category_id.empty()) co_return core::invalid("field 'category_id' is required");
   auto ctx = c.ctx();
-  SIAGA_TRY(inc, co_await run_write<domain::incident>(c.deps.store, [ctx, who = c.who, in](storage::store_txn& tx) {
-    return services::create_incident(tx, ctx, who, in);
-  }));
+  SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::create_incident, ctx, c.who, in));
   SIAGA_TRY(detail, incident_detail(c.deps.store.reader(), c.who, inc.id));
   co_return json_response(c.req(), net::http::status::created, detail);
 }
@@ -431,7 +427,11 @@ awaitable<reply> list_incidents(call& c) {
   if (auto it = q.find("category_id"); it != q.end()) f.category_id = it->second;
   if (auto it = q.find("district_id"); it != q.end()) f.district_id = it->second;
   if (auto it = q.find("agency_id"); it != q.end()) f.agency_id = it->second;
-  if (c.who.role == role::agency_operator) f.agency_id = c.who.agency_id;
+  if (c.who.role == role::agency_operator) {
+    // Fail closed: an operator without an agency sees nothing rather than everything.
+    if (!c.who.agency_id) co_return core::forbidden("this agency operator account has no agency");
+    f.agency_id = c.who.agency_id;
+  }
   SIAGA_TRY(from, query_time(q, "from"));
   SIAGA_TRY(to, query_time(q, "to"));
   f.from = from;
@@ -464,9 +464,7 @@ awaitable<reply> add_dispatches(call& c) {
   if (!agencies) co_return core::invalid("field 'agency_ids' is required");
   SIAGA_TRY(share, opt_bool(body, "share_contact"));
   auto ctx = c.ctx();
-  SIAGA_TRY(made, co_await run_write<std::vector<domain::dispatch>>(
-                      c.deps.store, [ctx, who = c.who, id = c.param("id"), ids = *agencies, s = share.value_or(false)](
-                                        storage::store_txn& tx) { return services::add_dispatches(tx, ctx, who, id, ids, s); }));
+  SIAGA_AWAIT_TRY(made, run_service<std::vector<domain::dispatch>>(c.deps.store, &services::add_dispatches, ctx, c.who, c.param("id"), *agencies, share.value_or(false)));
   co_return json_response(c.req(), net::http::status::created, json::object{{"items", dispatches_json(made)}});
 }
 
@@ -476,9 +474,7 @@ body_fn incident_step(domain::incident_action action) {
     SIAGA_CHECK(only_fields(body, {"reason"}));
     SIAGA_TRY(reason, opt_string(body, "reason", 5000));
     auto ctx = c.ctx();
-    SIAGA_TRY(inc, co_await run_write<domain::incident>(
-                       c.deps.store, [ctx, who = c.who, id = c.param("id"), action, r = reason.value_or("")](
-                                         storage::store_txn& tx) { return services::act_on_incident(tx, ctx, who, id, action, r); }));
+    SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::act_on_incident, ctx, c.who, c.param("id"), action, reason.value_or("")));
     SIAGA_TRY(detail, incident_detail(c.deps.store.reader(), c.who, inc.id));
     co_return json_response(c.req(), net::http::status::ok, detail);
   };
@@ -504,7 +500,11 @@ awaitable<reply> list_dispatches(call& c) {
       rest.remove_prefix(comma + 1);
     }
   }
-  if (c.who.role == role::agency_operator) f.agency_id = c.who.agency_id;
+  if (c.who.role == role::agency_operator) {
+    // Fail closed: an operator without an agency sees nothing rather than everything.
+    if (!c.who.agency_id) co_return core::forbidden("this agency operator account has no agency");
+    f.agency_id = c.who.agency_id;
+  }
   SIAGA_TRY(p, c.deps.store.reader().list_dispatches(f));
   co_return json_response(c.req(), net::http::status::ok, page_json(p, pg, dispatch_json));
 }
@@ -530,10 +530,7 @@ body_fn dispatch_step(domain::dispatch_status to, std::string_view text_field) {
       text = t.value_or("");
     }
     auto ctx = c.ctx();
-    SIAGA_TRY(d, co_await run_write<domain::dispatch>(
-                     c.deps.store, [ctx, who = c.who, id = c.param("id"), to, text](storage::store_txn& tx) {
-                       return services::move_dispatch(tx, ctx, who, id, to, text);
-                     }));
+    SIAGA_AWAIT_TRY(d, run_service<domain::dispatch>(c.deps.store, &services::move_dispatch, ctx, c.who, c.param("id"), to, text));
     co_return json_response(c.req(), net::http::status::ok, dispatch_json(d));
   };
 }
@@ -578,9 +575,7 @@ awaitable<reply> save_agency(call& c) {
   if (auto it = c.http.params.find("id"); it != c.http.params.end()) a.id = it->second;
   bool created = a.id.empty();
   auto ctx = c.ctx();
-  SIAGA_TRY(saved, co_await run_write<domain::agency>(c.deps.store, [ctx, who = c.who, a](storage::store_txn& tx) {
-    return services::save_agency(tx, ctx, who, a);
-  }));
+  SIAGA_AWAIT_TRY(saved, run_service<domain::agency>(c.deps.store, &services::save_agency, ctx, c.who, a));
   co_return json_response(c.req(), created ? net::http::status::created : net::http::status::ok, agency_json(saved));
 }
 
@@ -620,6 +615,9 @@ core::result<domain::category> category_of(const json::object& body) {
     if (!it->value().is_array()) return core::invalid("field 'run_card' must be an array of {agency_id, role}");
     for (const auto& item : it->value().as_array()) {
       if (!item.is_object()) return core::invalid("field 'run_card' must be an array of {agency_id, role}");
+      if (auto r = only_fields(item.as_object(), {"agency_id", "role"}); !r) {
+        return core::invalid("run_card: " + r.error().message);
+      }
       auto id = required_string(item.as_object(), "agency_id", 64);
       if (!id) return id.error();
       auto r = opt_string(item.as_object(), "role", 32);
@@ -662,9 +660,7 @@ awaitable<reply> save_category(call& c) {
   if (auto it = c.http.params.find("id"); it != c.http.params.end()) cat.id = it->second;
   bool created = cat.id.empty();
   auto ctx = c.ctx();
-  SIAGA_TRY(saved, co_await run_write<domain::category>(c.deps.store, [ctx, who = c.who, cat](storage::store_txn& tx) {
-    return services::save_category(tx, ctx, who, cat);
-  }));
+  SIAGA_AWAIT_TRY(saved, run_service<domain::category>(c.deps.store, &services::save_category, ctx, c.who, cat));
   co_return json_response(c.req(), created ? net::http::status::created : net::http::status::ok, category_json(saved));
 }
 
@@ -701,16 +697,14 @@ awaitable<reply> create_user(call& c) {
   SIAGA_TRY(r, domain::parse_role(role_text));
   SIAGA_TRY(agency, opt_string(body, "agency_id", 64));
   SIAGA_TRY(password, required_string(body, "password", 1024));
-  SIAGA_TRY(hash, co_await hash_off_loop(c.deps, password));
+  SIAGA_AWAIT_TRY(hash, hash_off_loop(c.deps, password));
   in.username = username;
   in.display_name = display;
   in.user_role = r;
   in.agency_id = agency;
   in.password_hash = hash;
   auto ctx = c.ctx();
-  SIAGA_TRY(u, co_await run_write<domain::user>(c.deps.store, [ctx, who = c.who, in](storage::store_txn& tx) {
-    return services::create_user(tx, ctx, who, in);
-  }));
+  SIAGA_AWAIT_TRY(u, run_service<domain::user>(c.deps.store, &services::create_user, ctx, c.who, in));
   co_return json_response(c.req(), net::http::status::created, user_json(u));
 }
 
@@ -733,14 +727,11 @@ awaitable<reply> update_user(call& c) {
   ch.active = active;
   SIAGA_TRY(password, opt_string(body, "password", 1024));
   if (password) {
-    SIAGA_TRY(hash, co_await hash_off_loop(c.deps, *password));
+    SIAGA_AWAIT_TRY(hash, hash_off_loop(c.deps, *password));
     ch.password_hash = hash;
   }
   auto ctx = c.ctx();
-  SIAGA_TRY(u, co_await run_write<domain::user>(c.deps.store, [ctx, who = c.who, id = c.param("id"), ch](
-                                                                  storage::store_txn& tx) {
-    return services::update_user(tx, ctx, who, id, ch);
-  }));
+  SIAGA_AWAIT_TRY(u, run_service<domain::user>(c.deps.store, &services::update_user, ctx, c.who, c.param("id"), ch));
   co_return json_response(c.req(), net::http::status::ok, user_json(u));
 }
 
@@ -759,6 +750,7 @@ awaitable<reply> openapi(call& c) {
 
 #undef SIAGA_TRY
 #undef SIAGA_CHECK
+#undef SIAGA_AWAIT_TRY
 
 }  // namespace
 

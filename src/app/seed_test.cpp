@@ -85,7 +85,7 @@ everything read_all(storage::store& st, const std::string& jid) {
 }
 
 // Seeds once for the whole suite: hashing six passwords is the slow part.
-class SeedDemo : public ::testing::Test {
+class seed_demo_test : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     store_ = new temp_store();
@@ -108,7 +108,7 @@ class SeedDemo : public ::testing::Test {
   static inline seed_summary* summary_ = nullptr;
 };
 
-TEST_F(SeedDemo, CreatesKotaAmbonWithFiveDistricts) {
+TEST_F(seed_demo_test, creates_kota_ambon_with_five_districts) {
   ASSERT_FALSE(summary_->already_seeded);
   auto j = reader().find_jurisdiction_by_code("81.71").value();
   ASSERT_TRUE(j);
@@ -129,7 +129,7 @@ TEST_F(SeedDemo, CreatesKotaAmbonWithFiveDistricts) {
   EXPECT_EQ(codes, (std::set<std::string>{"81.71.01", "81.71.02", "81.71.03", "81.71.04", "81.71.05"}));
 }
 
-TEST_F(SeedDemo, CreatesAgenciesAndTheFireRunCard) {
+TEST_F(seed_demo_test, creates_agencies_and_the_fire_run_card) {
   auto as = reader().list_agencies(jid()).value();
   EXPECT_GE(as.size(), 12u);
   std::map<std::string, std::string> code_of;
@@ -157,7 +157,7 @@ TEST_F(SeedDemo, CreatesAgenciesAndTheFireRunCard) {
   EXPECT_TRUE(info->run_card.empty());
 }
 
-TEST_F(SeedDemo, CreatesOneUserPerRole) {
+TEST_F(seed_demo_test, creates_one_user_per_role) {
   auto us = reader().list_users(jid()).value();
   ASSERT_EQ(us.size(), 6u);
   std::map<std::string, domain::user> by_name;
@@ -184,7 +184,7 @@ TEST_F(SeedDemo, CreatesOneUserPerRole) {
   }
 }
 
-TEST_F(SeedDemo, CountsMatchTheSummaryAndTheOutcomesAreMixed) {
+TEST_F(seed_demo_test, counts_match_the_summary_and_the_outcomes_are_mixed) {
   auto all = read_all(**store_, jid());
   EXPECT_EQ(static_cast<int>(all.reports.size()), summary_->reports);
   EXPECT_EQ(static_cast<int>(all.incidents.size()), summary_->incidents);
@@ -217,7 +217,7 @@ TEST_F(SeedDemo, CountsMatchTheSummaryAndTheOutcomesAreMixed) {
   EXPECT_EQ(per_incident.size(), all.incidents.size());
 }
 
-TEST_F(SeedDemo, HasIncidentsInEveryStatus) {
+TEST_F(seed_demo_test, has_incidents_in_every_status) {
   auto all = read_all(**store_, jid());
   std::map<incident_status, int> n;
   for (const auto& i : all.incidents) ++n[i.status];
@@ -256,7 +256,7 @@ TEST_F(SeedDemo, HasIncidentsInEveryStatus) {
   }
 }
 
-TEST_F(SeedDemo, LeavesAFewNewReportsInTheLastHour) {
+TEST_F(seed_demo_test, leaves_a_few_new_reports_in_the_last_hour) {
   auto all = read_all(**store_, jid());
   int fresh = 0;
   for (const auto& r : all.reports) {
@@ -268,7 +268,7 @@ TEST_F(SeedDemo, LeavesAFewNewReportsInTheLastHour) {
   EXPECT_LE(fresh, 5);
 }
 
-TEST_F(SeedDemo, HistoryIsAWeekLongChronologicalAndChained) {
+TEST_F(seed_demo_test, history_is_a_week_long_chronological_and_chained) {
   auto all = read_all(**store_, jid());
   ASSERT_FALSE(all.events.empty());
   EXPECT_FALSE(domain::verify_chain(all.events)) << domain::verify_chain(all.events)->reason;
@@ -282,7 +282,7 @@ TEST_F(SeedDemo, HistoryIsAWeekLongChronologicalAndChained) {
   EXPECT_LE(oldest->created_at, now_ - std::chrono::days(5));
 }
 
-TEST_F(SeedDemo, SecondRunWritesNothing) {
+TEST_F(seed_demo_test, second_run_writes_nothing) {
   auto before = read_all(**store_, jid());
   auto again = seed_demo(**store_, rnd_, now_ + std::chrono::hours(1));
   ASSERT_TRUE(again) << again.error().message;
@@ -299,7 +299,7 @@ TEST_F(SeedDemo, SecondRunWritesNothing) {
   EXPECT_EQ(reader().list_jurisdictions().value().size(), 1u);
 }
 
-TEST_F(SeedDemo, IsReproducibleForTheSameNow) {
+TEST_F(seed_demo_test, is_reproducible_for_the_same_now) {
   temp_store other;
   core::secure_random rnd;
   auto s = seed_demo(*other, rnd, now_);
@@ -320,7 +320,7 @@ TEST_F(SeedDemo, IsReproducibleForTheSameNow) {
 }
 
 // Just after local midnight today's hours are few; the stories still must all fit before now.
-TEST(SeedDemoAtMidnight, StillEndsEveryStoryBeforeNow) {
+TEST(seed_demo_at_midnight, still_ends_every_story_before_now) {
   temp_store st;
   core::secure_random rnd;
   auto now = at("2026-11-21T15:05:00Z");  // 00:05 WIT

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -106,18 +107,28 @@ int run_serve(const config& cfg) {
   }
   spdlog::info("Siaga 112 siap di http://{}:{}/ (database {})", cfg.address, server.port(), cfg.database);
 
-  // On SIGINT/SIGTERM: stop accepting, let requests in flight finish, then stop the loop
-  // (at the latest after a grace period) and close the store, which drains its writer.
+  // On SIGINT/SIGTERM: stop accepting, let requests in flight finish (polling until no
+  // connection is left, at most a grace period), then stop the loop and close the store,
+  // which drains its writer.
   asio::signal_set signals{io, SIGINT, SIGTERM};
-  asio::steady_timer grace{io};
+  asio::steady_timer poll{io};
+  auto deadline = std::chrono::steady_clock::time_point::max();
+  std::function<void()> wait_drained = [&] {
+    if (server.connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      io.stop();
+      return;
+    }
+    poll.expires_after(std::chrono::milliseconds{20});
+    poll.async_wait([&](const boost::system::error_code& e) {
+      if (!e) wait_drained();
+    });
+  };
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     spdlog::info("signal {} received: stopping", sig);
     server.stop();
-    grace.expires_after(std::chrono::seconds{10});
-    grace.async_wait([&](const boost::system::error_code& e) {
-      if (!e) io.stop();
-    });
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    wait_drained();
   });
 
   std::vector<std::thread> threads;

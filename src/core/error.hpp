@@ -10,7 +10,7 @@
 
 namespace siaga::core {
 
-// Every failure a module can report. The API maps each to one HTTP status (api/errors.cpp).
+// Every failure a module can report. The API maps each to one HTTP status (api/http_util.cpp).
 enum class errc {
   invalid_input,       // malformed or missing field: 400
   unauthenticated,     // no or bad credentials: 401

@@ -82,7 +82,7 @@ void expect_v7_shape(const std::string& id) {
       << "upper case in " << id;
 }
 
-TEST(IdGenerator, WritesVersion7AndVariant10) {
+TEST(id_generator, writes_version7_and_variant10) {
   for (std::uint8_t fill : {0x00, 0xFF, 0x5A}) {
     constant_random rnd(fill);
     id_generator gen(rnd);
@@ -93,7 +93,7 @@ TEST(IdGenerator, WritesVersion7AndVariant10) {
   for (int i = 0; i < 1000; ++i) expect_v7_shape(gen.next(t0 + std::chrono::microseconds{i * 777}));
 }
 
-TEST(IdGenerator, StartsWithTheUnixMilliseconds) {
+TEST(id_generator, starts_with_the_unix_milliseconds) {
   fake_random rnd;
   id_generator gen(rnd);
   const auto id = gen.next(t0);
@@ -101,7 +101,7 @@ TEST(IdGenerator, StartsWithTheUnixMilliseconds) {
   EXPECT_EQ(id.substr(0, 13), "01a20135-fd03");
 }
 
-TEST(IdGenerator, TenThousandIdsInOneMillisecondSortInCreationOrder) {
+TEST(id_generator, ten_thousand_ids_in_one_millisecond_sort_in_creation_order) {
   for (std::uint8_t fill : {0x00, 0xFF}) {
     constant_random worst(fill);
     fake_random varied;
@@ -126,7 +126,7 @@ TEST(IdGenerator, TenThousandIdsInOneMillisecondSortInCreationOrder) {
   }
 }
 
-TEST(IdGenerator, ReseedsTheCounterWhenTheMillisecondAdvances) {
+TEST(id_generator, reseeds_the_counter_when_the_millisecond_advances) {
   constant_random rnd(0xFF);
   id_generator gen(rnd);
   const auto a = gen.next(t0);
@@ -139,7 +139,7 @@ TEST(IdGenerator, ReseedsTheCounterWhenTheMillisecondAdvances) {
   EXPECT_LT(a, b);
 }
 
-TEST(IdGenerator, KeepsOrderWhenTheClockGoesBack) {
+TEST(id_generator, keeps_order_when_the_clock_goes_back) {
   fake_random rnd;
   manual_clock clock(t0);
   id_generator gen(rnd);
@@ -156,7 +156,7 @@ TEST(IdGenerator, KeepsOrderWhenTheClockGoesBack) {
   EXPECT_EQ(ms_field(fourth), ms_field(first) + 2);
 }
 
-TEST(IdGenerator, ClampsInstantsBeforeTheEpoch) {
+TEST(id_generator, clamps_instants_before_the_epoch) {
   fake_random rnd;
   id_generator gen(rnd);
   const auto id = gen.next(from_micros(-1'000'000));
@@ -164,7 +164,7 @@ TEST(IdGenerator, ClampsInstantsBeforeTheEpoch) {
   EXPECT_EQ(ms_field(id), 0u);
 }
 
-TEST(SecureRandom, FillsWithBytesThatDiffer) {
+TEST(secure_random, fills_with_bytes_that_differ) {
   secure_random rnd;
   std::array<std::uint8_t, 32> a{};
   std::array<std::uint8_t, 32> b{};
@@ -174,7 +174,7 @@ TEST(SecureRandom, FillsWithBytesThatDiffer) {
   rnd.fill(nullptr, 0);
 }
 
-TEST(SecureRandom, IsSafeToUseFromSeveralThreads) {
+TEST(secure_random, is_safe_to_use_from_several_threads) {
   std::vector<std::thread> threads;
   std::vector<std::string> codes(8);
   for (std::size_t i = 0; i < codes.size(); ++i) {
@@ -187,7 +187,7 @@ TEST(SecureRandom, IsSafeToUseFromSeveralThreads) {
   for (const auto& c : codes) EXPECT_EQ(c.size(), 8u);
 }
 
-TEST(SecureRandom, MakesUniqueIds) {
+TEST(secure_random, makes_unique_ids) {
   secure_random rnd;
   id_generator gen(rnd);
   std::set<std::string> ids;
@@ -195,7 +195,7 @@ TEST(SecureRandom, MakesUniqueIds) {
   EXPECT_EQ(ids.size(), 1000u);
 }
 
-TEST(TrackingCode, HasEightCharactersWithoutLookAlikes) {
+TEST(tracking_code, has_eight_characters_without_look_alikes) {
   EXPECT_EQ(alphabet.size(), 31u);
   secure_random rnd;
   for (int i = 0; i < 5000; ++i) {
@@ -208,7 +208,7 @@ TEST(TrackingCode, HasEightCharactersWithoutLookAlikes) {
   }
 }
 
-TEST(TrackingCode, MapsBytesToLettersWithoutModuloBias) {
+TEST(tracking_code, maps_bytes_to_letters_without_modulo_bias) {
   // Byte v below 248 stands for letter v % 31, so each letter has exactly 8 bytes.
   std::map<char, int> bytes_per_letter;
   for (int v = 0; v < 248; ++v) {
@@ -221,12 +221,12 @@ TEST(TrackingCode, MapsBytesToLettersWithoutModuloBias) {
   for (const auto& [letter, n] : bytes_per_letter) EXPECT_EQ(n, 8) << letter;
 }
 
-TEST(TrackingCode, SkipsBytesThatWouldBiasTheAlphabet) {
+TEST(tracking_code, skips_bytes_that_would_bias_the_alphabet) {
   scripted_random rnd({248, 0, 255, 30, 250, 31, 247, 1, 2, 3, 252, 249, 251, 253, 254, 62});
   EXPECT_EQ(make_tracking_code(rnd), "2Z2Z3452");
 }
 
-TEST(TrackingCode, AsksForMoreBytesWhenTooManyAreRejected) {
+TEST(tracking_code, asks_for_more_bytes_when_too_many_are_rejected) {
   std::vector<std::uint8_t> script(48, 255);
   for (std::uint8_t i = 0; i < 8; ++i) script[40 + i] = 9 + i;
   scripted_random rnd(script);
@@ -234,13 +234,13 @@ TEST(TrackingCode, AsksForMoreBytesWhenTooManyAreRejected) {
   EXPECT_EQ(make_tracking_code(rnd), "BCDEFGHJ");
 }
 
-TEST(LooksLikeUuid, AcceptsUuidShapes) {
+TEST(looks_like_uuid, accepts_uuid_shapes) {
   EXPECT_TRUE(looks_like_uuid("019ad1c1-6203-7abc-8def-0123456789ab"));
   EXPECT_TRUE(looks_like_uuid("019AD1C1-6203-7ABC-8DEF-0123456789AB"));
   EXPECT_TRUE(looks_like_uuid("00000000-0000-0000-0000-000000000000"));
 }
 
-TEST(LooksLikeUuid, RefusesOtherShapes) {
+TEST(looks_like_uuid, refuses_other_shapes) {
   for (std::string_view s : {"", "019ad1c1", "019ad1c1-6203-7abc-8def-0123456789a",
                              "019ad1c1-6203-7abc-8def-0123456789abc",
                              "019ad1c16203-7abc-8def-0123456789ab-",

@@ -15,24 +15,24 @@ constexpr std::int64_t sample_micros = 1'795'316'645'123'456;
 
 timestamp sample() { return from_micros(sample_micros); }
 
-TEST(FormatUtc, WritesSixFractionDigitsAndZ) {
+TEST(format_utc, writes_six_fraction_digits_and_z) {
   EXPECT_EQ(format_utc(sample()), "2026-11-22T03:04:05.123456Z");
   EXPECT_EQ(format_utc(from_micros(0)), "1970-01-01T00:00:00.000000Z");
   EXPECT_EQ(format_utc(from_micros(7)), "1970-01-01T00:00:00.000007Z");
 }
 
-TEST(FormatUtc, HandlesInstantsBeforeTheEpoch) {
+TEST(format_utc, handles_instants_before_the_epoch) {
   EXPECT_EQ(format_utc(from_micros(-1)), "1969-12-31T23:59:59.999999Z");
 }
 
-TEST(FormatUtc, HandlesLeapDays) {
+TEST(format_utc, handles_leap_days) {
   auto t = parse_iso8601("2028-02-29T23:59:59.5Z");
   ASSERT_TRUE(t);
   EXPECT_EQ(format_utc(*t), "2028-02-29T23:59:59.500000Z");
   EXPECT_EQ(format_utc(*t + 500ms), "2028-03-01T00:00:00.000000Z");
 }
 
-TEST(FormatOffset, ShowsLocalWallTimeWithOffset) {
+TEST(format_offset, shows_local_wall_time_with_offset) {
   EXPECT_EQ(format_offset(sample(), 420), "2026-11-22T10:04:05.123456+07:00");
   EXPECT_EQ(format_offset(sample(), 480), "2026-11-22T11:04:05.123456+08:00");
   EXPECT_EQ(format_offset(sample(), 540), "2026-11-22T12:04:05.123456+09:00");
@@ -40,13 +40,13 @@ TEST(FormatOffset, ShowsLocalWallTimeWithOffset) {
   EXPECT_EQ(format_offset(sample(), -330), "2026-11-21T21:34:05.123456-05:30");
 }
 
-TEST(FormatOffset, CrossesMidnightIntoTheLocalDay) {
+TEST(format_offset, crosses_midnight_into_the_local_day) {
   auto t = parse_iso8601("2026-12-31T20:00:00Z");
   ASSERT_TRUE(t);
   EXPECT_EQ(format_offset(*t, 540), "2027-01-01T05:00:00.000000+09:00");
 }
 
-TEST(ParseIso8601, AcceptsTheUsualForms) {
+TEST(parse_iso8601, accepts_the_usual_forms) {
   struct sample_case {
     std::string text;
     std::int64_t micros;
@@ -78,7 +78,7 @@ TEST(ParseIso8601, AcceptsTheUsualForms) {
   }
 }
 
-TEST(ParseIso8601, RefusesGarbageAndOutOfRangeFieldsNamingTheText) {
+TEST(parse_iso8601, refuses_garbage_and_out_of_range_fields_naming_the_text) {
   const std::vector<std::string> bad{
       "",
       "yesterday",
@@ -120,21 +120,21 @@ TEST(ParseIso8601, RefusesGarbageAndOutOfRangeFieldsNamingTheText) {
   }
 }
 
-TEST(ParseIso8601, ShortensVeryLongTextInTheMessage) {
+TEST(parse_iso8601, shortens_very_long_text_in_the_message) {
   const std::string text(10'000, 'x');
   auto t = parse_iso8601(text);
   ASSERT_FALSE(t);
   EXPECT_LT(t.error().message.size(), 200u);
 }
 
-TEST(ParseIso8601, NamesTheFieldThatIsOutOfRange) {
+TEST(parse_iso8601, names_the_field_that_is_out_of_range) {
   EXPECT_NE(parse_iso8601("2026-13-01").error().message.find("month"), std::string::npos);
   EXPECT_NE(parse_iso8601("2026-04-31").error().message.find("day"), std::string::npos);
   EXPECT_NE(parse_iso8601("2026-11-22T25:00:00Z").error().message.find("hour"),
             std::string::npos);
 }
 
-TEST(ParseIso8601, RoundTripsWithFormatUtcAndFormatOffset) {
+TEST(parse_iso8601, round_trips_with_format_utc_and_format_offset) {
   const std::vector<std::int64_t> instants{
       0, 1, 999'999, sample_micros, 951'782'400'000'001, 4'102'444'799'999'999, -86'400'000'000};
   for (auto us : instants) {
@@ -150,7 +150,7 @@ TEST(ParseIso8601, RoundTripsWithFormatUtcAndFormatOffset) {
   }
 }
 
-TEST(ZoneOffsetMinutes, KnowsTheIndonesianZonesAndUtc) {
+TEST(zone_offset_minutes, knows_the_indonesian_zones_and_utc) {
   EXPECT_EQ(zone_offset_minutes("Asia/Jakarta").value(), 420);
   EXPECT_EQ(zone_offset_minutes("Asia/Pontianak").value(), 420);
   EXPECT_EQ(zone_offset_minutes("Asia/Makassar").value(), 480);
@@ -158,7 +158,7 @@ TEST(ZoneOffsetMinutes, KnowsTheIndonesianZonesAndUtc) {
   EXPECT_EQ(zone_offset_minutes("UTC").value(), 0);
 }
 
-TEST(ZoneOffsetMinutes, RefusesOtherNames) {
+TEST(zone_offset_minutes, refuses_other_names) {
   for (std::string_view zone : {"", "Europe/Berlin", "asia/jakarta", "WIB", "Asia/Jakarta "}) {
     auto r = zone_offset_minutes(zone);
     ASSERT_FALSE(r) << zone;
@@ -167,7 +167,7 @@ TEST(ZoneOffsetMinutes, RefusesOtherNames) {
   }
 }
 
-TEST(SystemClock, IsCloseToTheStandardClock) {
+TEST(system_clock, is_close_to_the_standard_clock) {
   const auto before = std::chrono::floor<std::chrono::microseconds>(
       std::chrono::system_clock::now());
   const auto now = system_clock{}.now();
@@ -176,7 +176,7 @@ TEST(SystemClock, IsCloseToTheStandardClock) {
   EXPECT_LE(now, after);
 }
 
-TEST(ManualClock, MovesOnlyWhenTold) {
+TEST(manual_clock, moves_only_when_told) {
   manual_clock c(sample());
   EXPECT_EQ(c.now(), sample());
   c.advance(1500us);

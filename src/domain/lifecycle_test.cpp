@@ -34,7 +34,7 @@ std::string go_message(std::string_view what, std::string_view from, std::string
 
 // ---- report ------------------------------------------------------------------------------
 
-TEST(ReportTransition, AllowsExactlyTheDocumentedPairs) {
+TEST(report_transition, allows_exactly_the_documented_pairs) {
   const std::set<std::pair<report_status, report_status>> allowed{
       {report_status::new_, report_status::accepted},
       {report_status::new_, report_status::rejected},
@@ -73,7 +73,7 @@ const std::set<std::pair<ds, ds>>& allowed_dispatch_pairs() {
   return allowed;
 }
 
-TEST(DispatchTransition, AllowsExactlyTheDocumentedPairs) {
+TEST(dispatch_transition, allows_exactly_the_documented_pairs) {
   int checked = 0;
   int refused = 0;
   for (auto from : all_dispatch_statuses) {
@@ -94,13 +94,13 @@ TEST(DispatchTransition, AllowsExactlyTheDocumentedPairs) {
   EXPECT_EQ(refused, 37);
 }
 
-TEST(DispatchTransition, NamesBothStatesInTheMessage) {
+TEST(dispatch_transition, names_both_states_in_the_message) {
   auto r = check_dispatch_transition(ds::notified, ds::completed);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "dispatch cannot go from notified to completed");
 }
 
-TEST(DispatchTransition, IsFinalExactlyForCompletedDeclinedCancelled) {
+TEST(dispatch_transition, is_final_exactly_for_completed_declined_cancelled) {
   for (auto s : all_dispatch_statuses) {
     const bool expected = s == ds::completed || s == ds::declined || s == ds::cancelled;
     EXPECT_EQ(is_final(s), expected) << to_string(s);
@@ -135,7 +135,7 @@ std::optional<timestamp> dispatch::*step_field(ds to) {
   return nullptr;
 }
 
-TEST(ApplyDispatchTransition, SetsTheStepTimestampForEveryAllowedPairAndNothingElse) {
+TEST(apply_dispatch_transition, sets_the_step_timestamp_for_every_allowed_pair_and_nothing_else) {
   const std::vector<std::optional<timestamp> dispatch::*> all_fields{
       &dispatch::acknowledged_at, &dispatch::en_route_at,  &dispatch::on_scene_at,
       &dispatch::completed_at,    &dispatch::declined_at, &dispatch::cancelled_at};
@@ -168,7 +168,7 @@ TEST(ApplyDispatchTransition, SetsTheStepTimestampForEveryAllowedPairAndNothingE
   }
 }
 
-TEST(ApplyDispatchTransition, WalksTheWholeWayKeepingEveryStep) {
+TEST(apply_dispatch_transition, walks_the_whole_way_keeping_every_step) {
   auto d = fresh_dispatch(ds::notified);
   ASSERT_TRUE(apply_dispatch_transition(d, ds::acknowledged, t0 + 30s));
   ASSERT_TRUE(apply_dispatch_transition(d, ds::en_route, t0 + 60s));
@@ -185,7 +185,7 @@ TEST(ApplyDispatchTransition, WalksTheWholeWayKeepingEveryStep) {
   EXPECT_FALSE(d.cancelled_at);
 }
 
-TEST(ApplyDispatchTransition, RefusesCompletingANeverAcknowledgedDispatch) {
+TEST(apply_dispatch_transition, refuses_completing_a_never_acknowledged_dispatch) {
   auto d = fresh_dispatch(ds::notified);
   auto r = apply_dispatch_transition(d, ds::completed, t0 + 60s, "done");
   ASSERT_FALSE(r);
@@ -199,7 +199,7 @@ TEST(ApplyDispatchTransition, RefusesCompletingANeverAcknowledgedDispatch) {
   EXPECT_FALSE(apply_dispatch_transition(d, ds::on_scene, t0 + 60s));
 }
 
-TEST(ApplyDispatchTransition, DeclineNeedsAReason) {
+TEST(apply_dispatch_transition, decline_needs_a_reason) {
   for (std::string_view reason : {"", " ", "\t\n"}) {
     for (auto from : {ds::notified, ds::acknowledged}) {
       auto d = fresh_dispatch(from);
@@ -218,14 +218,14 @@ TEST(ApplyDispatchTransition, DeclineNeedsAReason) {
   EXPECT_EQ(d.declined_at, t0 + 10s);
 }
 
-TEST(ApplyDispatchTransition, IllegalDeclineIsAConflictEvenWithoutReason) {
+TEST(apply_dispatch_transition, illegal_decline_is_a_conflict_even_without_reason) {
   auto d = fresh_dispatch(ds::completed);
   auto r = apply_dispatch_transition(d, ds::declined, t0, "");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, core::errc::conflict);
 }
 
-TEST(ApplyDispatchTransition, KeepsTheCompletionNote) {
+TEST(apply_dispatch_transition, keeps_the_completion_note) {
   auto d = fresh_dispatch(ds::on_scene);
   ASSERT_TRUE(apply_dispatch_transition(d, ds::completed, t0, "pohon sudah dipotong"));
   EXPECT_EQ(d.note, "pohon sudah dipotong");
@@ -247,7 +247,7 @@ std::vector<dispatch> dispatches_of(std::initializer_list<ds> statuses) {
   return out;
 }
 
-TEST(DeriveIncidentStatus, DocumentedCases) {
+TEST(derive_incident_status, documented_cases) {
   using is = incident_status;
   struct sample_case {
     std::string name;
@@ -296,7 +296,7 @@ TEST(DeriveIncidentStatus, DocumentedCases) {
   }
 }
 
-TEST(DeriveIncidentStatus, ClosedAndCancelledIgnoreEveryDispatchMix) {
+TEST(derive_incident_status, closed_and_cancelled_ignore_every_dispatch_mix) {
   for (auto current : {incident_status::closed, incident_status::cancelled}) {
     for (auto s : all_dispatch_statuses) {
       const auto ds_list = dispatches_of({s});
@@ -305,7 +305,7 @@ TEST(DeriveIncidentStatus, ClosedAndCancelledIgnoreEveryDispatchMix) {
   }
 }
 
-TEST(ApplyIncidentAction, AllowsExactlyTheDocumentedActionsForEveryStatus) {
+TEST(apply_incident_action, allows_exactly_the_documented_actions_for_every_status) {
   using is = incident_status;
   struct expectation {
     incident_action action;
@@ -358,12 +358,12 @@ std::vector<std::pair<std::string, dispatch_role>> flat(const std::vector<run_ca
   return out;
 }
 
-TEST(PlanDispatches, UsesTheRunCardAsIs) {
+TEST(plan_dispatches, uses_the_run_card_as_is) {
   const auto plan = plan_dispatches(fire_category(), {}, {});
   EXPECT_EQ(flat(plan), flat(fire_category().run_card));
 }
 
-TEST(PlanDispatches, RemovesAndAddsInRunCardOrder) {
+TEST(plan_dispatches, removes_and_adds_in_run_card_order) {
   const std::vector<std::string> add{"bpbd", "pmi"};
   const std::vector<std::string> remove{"pln", "dishub"};
   const auto plan = plan_dispatches(fire_category(), add, remove);
@@ -374,7 +374,7 @@ TEST(PlanDispatches, RemovesAndAddsInRunCardOrder) {
                                         {"pmi", dispatch_role::supporting}}));
 }
 
-TEST(PlanDispatches, DropsDuplicatesKeepingTheFirstRole) {
+TEST(plan_dispatches, drops_duplicates_keeping_the_first_role) {
   auto cat = fire_category();
   cat.run_card.push_back({"damkar", dispatch_role::supporting});
   const std::vector<std::string> add{"damkar", "bpbd", "bpbd", "rs", ""};
@@ -387,7 +387,7 @@ TEST(PlanDispatches, DropsDuplicatesKeepingTheFirstRole) {
                                         {"bpbd", dispatch_role::supporting}}));
 }
 
-TEST(PlanDispatches, AnAgencyBothRemovedAndAddedIsAddedAsSupporting) {
+TEST(plan_dispatches, an_agency_both_removed_and_added_is_added_as_supporting) {
   const std::vector<std::string> add{"damkar"};
   const std::vector<std::string> remove{"damkar", "pln", "rs", "dishub"};
   const auto plan = plan_dispatches(fire_category(), add, remove);
@@ -395,7 +395,7 @@ TEST(PlanDispatches, AnAgencyBothRemovedAndAddedIsAddedAsSupporting) {
   EXPECT_EQ(flat(plan), (std::vector<p>{{"damkar", dispatch_role::supporting}}));
 }
 
-TEST(PlanDispatches, CanBeEmpty) {
+TEST(plan_dispatches, can_be_empty) {
   const std::vector<std::string> remove{"damkar", "pln", "rs", "dishub", "unknown"};
   EXPECT_TRUE(plan_dispatches(fire_category(), {}, remove).empty());
   EXPECT_TRUE(plan_dispatches(category{}, {}, {}).empty());
@@ -403,14 +403,14 @@ TEST(PlanDispatches, CanBeEmpty) {
 
 // ---- numbers and masks -------------------------------------------------------------------
 
-TEST(IncidentNumber, UsesTheLocalDateAndPadsTheSequence) {
+TEST(incident_number, uses_the_local_date_and_pads_the_sequence) {
   EXPECT_EQ(format_incident_number("AMB", t0, 540, 42), "AMB-261122-0042");
   EXPECT_EQ(format_incident_number("AMB", t0, 540, 1), "AMB-261122-0001");
   EXPECT_EQ(format_incident_number("AMB", t0, 540, 9999), "AMB-261122-9999");
   EXPECT_EQ(format_incident_number("AMB", t0, 540, 12345), "AMB-261122-12345");
 }
 
-TEST(IncidentNumber, FollowsTheLocalDayAcrossUtcMidnight) {
+TEST(incident_number, follows_the_local_day_across_utc_midnight) {
   // 20:30 UTC on the 21st is already the 22nd in Ambon (WIT) and Jakarta (WIB), not in UTC.
   const auto late = core::from_micros(1'795'293'000'000'000);  // 2026-11-21T20:30:00Z
   EXPECT_EQ(format_incident_number("AMB", late, 540, 7), "AMB-261122-0007");
@@ -424,14 +424,14 @@ TEST(IncidentNumber, FollowsTheLocalDayAcrossUtcMidnight) {
   EXPECT_EQ(local_day(new_year, 0), "2026-12-31");
 }
 
-TEST(MaskPhone, KeepsTheFirstSixAndLastFour) {
+TEST(mask_phone, keeps_the_first_six_and_last_four) {
   EXPECT_EQ(mask_phone("+6281234567890"), "+62812****7890");
   EXPECT_EQ(mask_phone("+628123456789012"), "+62812******9012");
   EXPECT_EQ(mask_phone("081234567890"), "081234**7890");
   EXPECT_EQ(mask_phone("08123456789"), "081234*6789");
 }
 
-TEST(MaskPhone, ShortNumbersKeepOnlyTheLastTwo) {
+TEST(mask_phone, short_numbers_keep_only_the_last_two) {
   EXPECT_EQ(mask_phone("0911352000"), "********00");  // 6 + 4 would show all of it
   EXPECT_EQ(mask_phone("091135200"), "*******00");
   EXPECT_EQ(mask_phone("12345678"), "******78");
@@ -441,7 +441,7 @@ TEST(MaskPhone, ShortNumbersKeepOnlyTheLastTwo) {
   EXPECT_EQ(mask_phone(""), "");
 }
 
-TEST(MaskPhone, NeverShowsTheWholeNumberOfThreeOrMoreCharacters) {
+TEST(mask_phone, never_shows_the_whole_number_of_three_or_more_characters) {
   std::string number;
   for (int n = 1; n <= 20; ++n) {
     number += static_cast<char>('0' + n % 10);
@@ -470,7 +470,7 @@ event golden_event() {
   return e;
 }
 
-TEST(EventHash, MatchesTheStoredFormat) {
+TEST(event_hash, matches_the_stored_format) {
   // Worked out independently: SHA-256 of
   // 0:2:4236:019ad1c1-...2:j18:dispatch2:d12:i1-21:dispatch.acknowledged2:u116:17953166451234
   // 5613:{"note":"ok"}. Changing the encoding breaks every stored chain, so it is pinned here.
@@ -478,7 +478,7 @@ TEST(EventHash, MatchesTheStoredFormat) {
             "42802a0a0cdadbd5bd11f8cec521103ca90e776f0b04c37b70eac2cc40fe9f96");
 }
 
-TEST(EventHash, IsLowerCaseHexOfSha256AndRepeatable) {
+TEST(event_hash, is_lower_case_hex_of_sha256_and_repeatable) {
   const auto h = compute_event_hash(golden_event());
   ASSERT_EQ(h.size(), 64u);
   EXPECT_EQ(h.find_first_not_of("0123456789abcdef"), std::string::npos);
@@ -488,7 +488,7 @@ TEST(EventHash, IsLowerCaseHexOfSha256AndRepeatable) {
   EXPECT_EQ(compute_event_hash(with_hash), h);
 }
 
-TEST(EventHash, ChangesWithEveryField) {
+TEST(event_hash, changes_with_every_field) {
   const auto base = compute_event_hash(golden_event());
   const std::vector<std::pair<std::string, std::function<void(event&)>>> edits{
       {"prev_hash", [](event& e) { e.prev_hash = "00"; }},
@@ -514,7 +514,7 @@ TEST(EventHash, ChangesWithEveryField) {
   }
 }
 
-TEST(EventHash, ShiftingTextBetweenFieldsChangesTheHash) {
+TEST(event_hash, shifting_text_between_fields_changes_the_hash) {
   auto a = golden_event();
   a.kind = "dispatch.";
   a.actor_id = "acknowledgedu1";
@@ -556,13 +556,13 @@ std::vector<event> make_chain(int n = 5) {
 constexpr std::string_view bad_hash = "hash does not match the event's fields";
 constexpr std::string_view bad_prev = "prev_hash does not match the previous event's hash";
 
-TEST(VerifyChain, AcceptsAWholeChain) {
+TEST(verify_chain, accepts_a_whole_chain) {
   EXPECT_FALSE(verify_chain(make_chain()));
   EXPECT_FALSE(verify_chain(make_chain(1)));
   EXPECT_FALSE(verify_chain({}));
 }
 
-TEST(VerifyChain, DetectsAnEditedPayload) {
+TEST(verify_chain, detects_an_edited_payload) {
   auto events = make_chain();
   events[2].payload_json = R"({"step":99})";
   auto br = verify_chain(events);
@@ -571,7 +571,7 @@ TEST(VerifyChain, DetectsAnEditedPayload) {
   EXPECT_EQ(br->reason, bad_hash);
 }
 
-TEST(VerifyChain, DetectsAnEditedKind) {
+TEST(verify_chain, detects_an_edited_kind) {
   auto events = make_chain();
   events[3].kind = "dispatch.completed";
   auto br = verify_chain(events);
@@ -580,7 +580,7 @@ TEST(VerifyChain, DetectsAnEditedKind) {
   EXPECT_EQ(br->reason, bad_hash);
 }
 
-TEST(VerifyChain, DetectsAnEditWhoseHashWasRecomputed) {
+TEST(verify_chain, detects_an_edit_whose_hash_was_recomputed) {
   auto events = make_chain();
   events[1].actor_id = "someone else";
   events[1].hash = compute_event_hash(events[1]);
@@ -590,7 +590,7 @@ TEST(VerifyChain, DetectsAnEditWhoseHashWasRecomputed) {
   EXPECT_EQ(br->reason, bad_prev);
 }
 
-TEST(VerifyChain, DetectsADeletedMiddleEvent) {
+TEST(verify_chain, detects_a_deleted_middle_event) {
   auto events = make_chain();
   events.erase(events.begin() + 2);
   auto br = verify_chain(events);
@@ -599,7 +599,7 @@ TEST(VerifyChain, DetectsADeletedMiddleEvent) {
   EXPECT_EQ(br->reason, bad_prev);
 }
 
-TEST(VerifyChain, DetectsADeletedFirstEvent) {
+TEST(verify_chain, detects_a_deleted_first_event) {
   auto events = make_chain();
   events.erase(events.begin());
   auto br = verify_chain(events);
@@ -608,7 +608,7 @@ TEST(VerifyChain, DetectsADeletedFirstEvent) {
   EXPECT_NE(br->reason.find("prev_hash"), std::string::npos);
 }
 
-TEST(VerifyChain, DetectsReorderedEvents) {
+TEST(verify_chain, detects_reordered_events) {
   auto events = make_chain();
   std::swap(events[1], events[2]);
   auto br = verify_chain(events);
@@ -617,7 +617,7 @@ TEST(VerifyChain, DetectsReorderedEvents) {
   EXPECT_EQ(br->reason, bad_prev);
 }
 
-TEST(VerifyChain, DetectsATamperedStoredHash) {
+TEST(verify_chain, detects_a_tampered_stored_hash) {
   auto events = make_chain();
   events[4].hash[0] = events[4].hash[0] == 'a' ? 'b' : 'a';
   auto br = verify_chain(events);
@@ -626,7 +626,7 @@ TEST(VerifyChain, DetectsATamperedStoredHash) {
   EXPECT_EQ(br->reason, bad_hash);
 }
 
-TEST(VerifyChain, ReportsTheFirstBreakOnly) {
+TEST(verify_chain, reports_the_first_break_only) {
   auto events = make_chain();
   events[1].payload_json = "{}";
   events[3].payload_json = "{}";

@@ -54,69 +54,69 @@ void expect_enum(int count, Parse parse, const std::vector<std::string>& names) 
   expect_refused(parse, names);
 }
 
-TEST(Model, RoleNames) {
+TEST(model, role_names) {
   expect_enum<role>(5, parse_role,
                     {"admin", "supervisor", "call_taker", "agency_operator", "leader"});
 }
 
-TEST(Model, UrgencyNames) {
+TEST(model, urgency_names) {
   expect_enum<urgency>(4, parse_urgency, {"emergency", "urgent", "information", "complaint"});
 }
 
-TEST(Model, ChannelNames) {
+TEST(model, channel_names) {
   expect_enum<channel>(10, parse_channel,
                        {"call", "web", "whatsapp", "app", "lapor", "open311", "telegram",
                         "walk_in", "radio", "cctv"});
 }
 
-TEST(Model, ReportStatusNames) {
+TEST(model, report_status_names) {
   expect_enum<report_status>(4, parse_report_status, {"new", "accepted", "rejected", "answered"});
   // new_ is spelt with an underscore only because `new` is a keyword.
   EXPECT_FALSE(parse_report_status("new_"));
 }
 
-TEST(Model, RejectReasonNames) {
+TEST(model, reject_reason_names) {
   expect_enum<reject_reason>(5, parse_reject_reason,
                              {"prank", "ghost", "misdirected", "duplicate", "test"});
 }
 
-TEST(Model, IncidentStatusNames) {
+TEST(model, incident_status_names) {
   expect_enum<incident_status>(
       6, parse_incident_status,
       {"open", "dispatched", "in_progress", "resolved", "closed", "cancelled"});
 }
 
-TEST(Model, DispatchStatusNames) {
+TEST(model, dispatch_status_names) {
   expect_enum<dispatch_status>(
       7, parse_dispatch_status,
       {"notified", "acknowledged", "en_route", "on_scene", "completed", "declined", "cancelled"});
 }
 
-TEST(Model, DispatchRoleNames) {
+TEST(model, dispatch_role_names) {
   expect_enum<dispatch_role>(2, parse_dispatch_role, {"primary", "supporting"});
 }
 
-TEST(Model, AgencyKindNames) {
+TEST(model, agency_kind_names) {
   expect_enum<agency_kind>(14, parse_agency_kind,
                            {"fire", "health", "disaster", "civil_order", "police", "electricity",
                             "water", "transport", "public_works", "social", "blood", "hospital",
                             "search_rescue", "other"});
 }
 
-TEST(Model, SubjectKindNames) {
+TEST(model, subject_kind_names) {
   expect_enum<subject_kind>(8, parse_subject_kind,
                             {"report", "incident", "dispatch", "user", "agency", "category",
                              "district", "jurisdiction"});
 }
 
-TEST(Model, RefusalSaysWhatKindOfValueWasExpected) {
+TEST(model, refusal_says_what_kind_of_value_was_expected) {
   EXPECT_NE(parse_dispatch_status("done").error().message.find("dispatch status"),
             std::string::npos);
   EXPECT_NE(parse_incident_status("done").error().message.find("incident status"),
             std::string::npos);
 }
 
-TEST(Model, DefaultsMatchTheLifecycleStarts) {
+TEST(model, defaults_match_the_lifecycle_starts) {
   EXPECT_EQ(report{}.status, report_status::new_);
   EXPECT_EQ(incident{}.status, incident_status::open);
   EXPECT_EQ(dispatch{}.status, dispatch_status::notified);

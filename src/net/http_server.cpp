@@ -429,6 +429,11 @@ void http_server::impl::stop() {
 http_server::http_server(asio::io_context& io, server_options options, const router& routes)
     : impl_(std::make_shared<impl>(io, std::move(options), routes)) {}
 
+std::size_t http_server::connections() const {
+  std::lock_guard lock(impl_->sessions_mutex_);
+  return impl_->sessions_.size();
+}
+
 http_server::~http_server() {
   impl_->stop();
 }

@@ -103,6 +103,9 @@ class http_server {
   // as a thread running the io_context gets to that step.
   void stop();
 
+  // Connections open now (busy or idle); after stop() it falls to zero as they finish.
+  std::size_t connections() const;
+
  private:
   struct impl;
   std::shared_ptr<impl> impl_;

@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 namespace siaga::services {
 namespace json = boost::json;
@@ -54,6 +55,10 @@ core::result<domain::report> load_new_report(storage::store_reader& tx, const ac
     return core::conflict("report " + id + " is already " + std::string(to_string((*r)->status)));
   }
   return std::move(**r);
+}
+
+bool is_blank(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
 }
 
 json::value point_json(const std::optional<domain::geo_point>& p) {
@@ -231,6 +236,9 @@ core::result<domain::incident> create_incident(storage::store_txn& tx, const con
   std::vector<domain::run_card_entry> plan;
   if (in.agency_ids) {
     for (const auto& id : *in.agency_ids) {
+      if (std::any_of(plan.begin(), plan.end(), [&](const auto& e) { return e.agency_id == id; })) {
+        return core::invalid("agency_ids names agency '" + id + "' twice");
+      }
       auto on_card = std::find_if(cat->run_card.begin(), cat->run_card.end(),
                                   [&](const domain::run_card_entry& e) { return e.agency_id == id; });
       plan.push_back({id, on_card != cat->run_card.end() ? on_card->role : domain::dispatch_role::supporting});
@@ -302,7 +310,7 @@ core::result<domain::report> reject_report(storage::store_txn& tx, const context
 
 core::result<domain::report> answer_report(storage::store_txn& tx, const context& ctx, const actor& who,
                                            const std::string& report_id, const std::string& note) {
-  if (note.empty()) return core::invalid("note is required: say what information was given");
+  if (is_blank(note)) return core::invalid("note is required: say what information was given");
   return finish_report(tx, ctx, who, report_id, report_status::answered, std::nullopt, note);
 }
 
@@ -345,7 +353,7 @@ core::result<domain::dispatch> move_dispatch(storage::store_txn& tx, const conte
   if (auto ok = check_dispatch_access(who, d, true); !ok) return ok.error();
   if (to == dispatch_status::cancelled) {
     if (auto ok = require_dispatcher(who); !ok) return ok.error();
-    if (text.empty()) return core::invalid("reason is required to cancel a dispatch");
+    if (is_blank(text)) return core::invalid("reason is required to cancel a dispatch");
   }
   if (text.size() > 5000) return core::invalid("note or reason is longer than 5000 characters");
   auto inc = load_incident(tx, who, d.incident_id);
@@ -371,7 +379,7 @@ core::result<domain::incident> act_on_incident(storage::store_txn& tx, const con
   if (auto ok = require_dispatcher(who); !ok) return ok.error();
   auto inc = load_incident(tx, who, incident_id);
   if (!inc) return inc.error();
-  if (action != domain::incident_action::close && reason.empty()) {
+  if (action != domain::incident_action::close && is_blank(reason)) {
     return core::invalid("reason is required to cancel or reopen an incident");
   }
   auto next = domain::apply_incident_action(inc->status, action);

@@ -50,7 +50,8 @@ struct new_incident {
 
 // Creates an incident with its daily number, links the given reports (which must be new) and,
 // when dispatch_now, dispatches the planned agencies. Fails with invalid_input for an unknown
-// category, district, agency or report; conflict for a report that is not new.
+// category, district or agency, or one agency named twice; not_found for an unknown report;
+// conflict for a report that is not new.
 core::result<domain::incident> create_incident(storage::store_txn& tx, const context& ctx, const actor& who,
                                                const new_incident& in);
 

@@ -16,13 +16,6 @@ namespace siaga::testing {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
-boost::json::value http_reply::json() const {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(body, ec);
-  if (ec) return nullptr;
-  return v;
-}
-
 struct http_client::impl {
   std::string host;
   std::uint16_t port;
@@ -73,6 +66,9 @@ http_reply http_client::request(const std::string& method, const std::string& ta
     http_reply out;
     out.status = static_cast<int>(res.result_int());
     out.body = res.body();
+    boost::system::error_code jec;
+    out.parsed = boost::json::parse(out.body, jec);
+    if (jec) out.parsed = nullptr;
     for (const auto& f : res) {
       std::string name(f.name_string());
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });

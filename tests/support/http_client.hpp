@@ -14,7 +14,10 @@ struct http_reply {
   int status = 0;
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
-  boost::json::value json() const;             // parses body; null when it is not JSON
+  boost::json::value parsed;                   // the body as JSON; null when it is not JSON
+  // The parsed body. A reference into this reply, so range-for over json().at(...) is safe
+  // as long as the reply is a named variable.
+  const boost::json::value& json() const { return parsed; }
 };
 
 class http_client {

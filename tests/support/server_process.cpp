@@ -102,7 +102,7 @@ int server_process::stop() {
 server_process::~server_process() {
   stop();
   std::error_code ec;
-  if (!std::getenv("SIAGA_KEEP_TEST_DIRS")) fs::remove_all(dir_, ec);
+  if (!std::getenv("KEEP_SIAGA_TEST_DIRS")) fs::remove_all(dir_, ec);
 }
 
 }  // namespace siaga::testing

@@ -1,0 +1,89 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+namespace siaga::app {
+namespace {
+
+std::string temp_file(const std::string& content) {
+  char name[] = "/tmp/siaga-config-XXXXXX";
+  int fd = mkstemp(name);
+  close(fd);
+  std::ofstream(name) << content;
+  return name;
+}
+
+TEST(config, defaults_when_nothing_is_given) {
+  auto c = load_config("", {}, {});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->address, "127.0.0.1");
+  EXPECT_EQ(c->port, 8112);
+  EXPECT_EQ(c->threads, 2);
+  EXPECT_FALSE(c->secure_cookie);
+}
+
+TEST(config, flags_win_over_environment_which_wins_over_file) {
+  auto file = temp_file(R"({"port": 9000, "database": "from-file.db", "threads": 4, "secure_cookie": true})");
+  auto c = load_config(file, {{"SIAGA_PORT", "9001"}, {"SIAGA_DATABASE", "from-env.db"}, {"HOME", "/root"}},
+                       {"--port", "9002", "--log-level=debug"});
+  std::remove(file.c_str());
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->port, 9002);
+  EXPECT_EQ(c->database, "from-env.db");
+  EXPECT_EQ(c->threads, 4);
+  EXPECT_TRUE(c->secure_cookie);
+  EXPECT_EQ(c->log_level, "debug");
+}
+
+TEST(config, every_bad_value_is_named) {
+  struct bad {
+    std::map<std::string, std::string> env;
+    std::vector<std::string> flags;
+    std::string expect;
+  };
+  const bad cases[] = {
+      {{}, {"--port", "70000"}, "port"},
+      {{}, {"--port", "80x"}, "port"},
+      {{{"SIAGA_PORT", "-1"}}, {}, "SIAGA_PORT"},
+      {{}, {"--threads", "0"}, "threads"},
+      {{}, {"--body-limit", "10"}, "body_limit"},
+      {{}, {"--database", ":memory:"}, "database"},
+      {{}, {"--log-level", "loud"}, "log_level"},
+      {{}, {"--secure-cookie=maybe"}, "secure_cookie"},
+      {{}, {"--colour", "red"}, "colour"},
+      {{{"SIAGA_SPEED", "fast"}}, {}, "SIAGA_SPEED"},
+      {{}, {"--port"}, "--port"},
+      {{}, {"stray"}, "stray"},
+  };
+  for (const auto& b : cases) {
+    auto c = load_config("", b.env, b.flags);
+    ASSERT_FALSE(c.has_value()) << b.expect;
+    EXPECT_EQ(c.error().code, core::errc::invalid_input);
+    EXPECT_NE(c.error().message.find(b.expect), std::string::npos) << c.error().message;
+  }
+}
+
+TEST(config, bad_files_are_refused_with_their_path) {
+  auto missing = load_config("/nonexistent/siaga.json", {}, {});
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message.find("/nonexistent/siaga.json"), std::string::npos);
+
+  auto broken = temp_file("{\"port\": ");
+  auto b = load_config(broken, {}, {});
+  std::remove(broken.c_str());
+  ASSERT_FALSE(b.has_value());
+  EXPECT_NE(b.error().message.find("not valid JSON"), std::string::npos);
+
+  auto typed = temp_file(R"({"port": [1]})");
+  auto t = load_config(typed, {}, {});
+  std::remove(typed.c_str());
+  ASSERT_FALSE(t.has_value());
+  EXPECT_NE(t.error().message.find("port"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace siaga::app

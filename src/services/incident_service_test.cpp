@@ -1,0 +1,220 @@
+// The incident use cases against a real (temporary) SQLite store: each command writes its
+// rows and events together, or nothing at all.
+#include "services/incident_service.hpp"
+
+#include "services/directory_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace siaga::services {
+namespace {
+
+using domain::dispatch_status;
+using domain::incident_status;
+using namespace std::chrono_literals;
+
+class fixed_random final : public core::random_source {
+ public:
+  void fill(std::uint8_t* out, std::size_t n) override {
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(state_ = state_ * 1103515245u + 12345u);
+  }
+
+ private:
+  std::uint32_t state_ = 7;
+};
+
+class incident_service_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("siaga-svc-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+            std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    std::filesystem::create_directories(dir_);
+    auto st = storage::open_sqlite({(dir_ / "t.db").string()});
+    ASSERT_TRUE(st.has_value()) << st.error().message;
+    store_ = std::move(*st);
+    ASSERT_TRUE(store_->migrate().has_value());
+
+    jur_ = domain::jurisdiction{"j1", "81.71", "Kota Ambon", "Asia/Jayapura", "AMB"};
+    admin_ = system_actor("j1");
+    ASSERT_TRUE(store_->write([&](storage::store_txn& tx) -> core::result<void> {
+      if (auto r = tx.insert_jurisdiction(jur_); !r) return r;
+      return tx.insert_district(domain::district{"d1", "j1", "81.71.02", "Sirimau", domain::geo_point{-3.69, 128.18}, ""});
+    }));
+    damkar_ = make_agency("DAMKAR", domain::agency_kind::fire);
+    pln_ = make_agency("PLN", domain::agency_kind::electricity);
+    domain::category fire;
+    fire.code = "fire";
+    fire.name_id = "Kebakaran";
+    fire.urgency_class = domain::urgency::emergency;
+    fire.run_card = {{damkar_, domain::dispatch_role::primary}, {pln_, domain::dispatch_role::supporting}};
+    ASSERT_TRUE(store_->write([&](storage::store_txn& tx) -> core::result<void> {
+      auto c = save_category(tx, ctx(), admin_, fire);
+      if (!c) return c.error();
+      fire_ = c->id;
+      return {};
+    }));
+    call_taker_ = actor{"u-ct", "j1", domain::role::call_taker, std::nullopt, "Petugas"};
+    operator_ = actor{"u-op", "j1", domain::role::agency_operator, damkar_, "Operator Damkar"};
+  }
+
+  void TearDown() override {
+    store_->close();
+    std::filesystem::remove_all(dir_);
+  }
+
+  context ctx() { return context{clock_, ids_, random_}; }
+
+  std::string make_agency(const std::string& code, domain::agency_kind kind) {
+    std::string id;
+    EXPECT_TRUE(store_->write([&](storage::store_txn& tx) -> core::result<void> {
+      domain::agency a;
+      a.code = code;
+      a.name = code;
+      a.kind = kind;
+      auto saved = save_agency(tx, ctx(), admin_, a);
+      if (!saved) return saved.error();
+      id = saved->id;
+      return {};
+    }));
+    return id;
+  }
+
+  // Runs one command and returns its value (or error).
+  template <class T, class Fn>
+  core::result<T> run(Fn fn) {
+    std::optional<core::result<T>> out;
+    auto done = store_->write([&](storage::store_txn& tx) -> core::result<void> {
+      out.emplace(fn(tx));
+      if (!*out) return out->error();
+      return {};
+    });
+    if (!done) return done.error();
+    return std::move(*out);
+  }
+
+  std::size_t event_count() { return store_->reader().events_of_jurisdiction("j1")->size(); }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<storage::store> store_;
+  core::manual_clock clock_{core::from_micros(1'795'000'000'000'000)};
+  fixed_random random_;
+  core::id_generator ids_{random_};
+  domain::jurisdiction jur_;
+  actor admin_, call_taker_, operator_;
+  std::string damkar_, pln_, fire_;
+};
+
+TEST_F(incident_service_test, incident_number_is_per_local_day_and_run_card_is_dispatched) {
+  new_incident in;
+  in.category_id = fire_;
+  auto a = run<domain::incident>([&](auto& tx) { return create_incident(tx, ctx(), call_taker_, in); });
+  auto b = run<domain::incident>([&](auto& tx) { return create_incident(tx, ctx(), call_taker_, in); });
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  ASSERT_TRUE(b.has_value());
+  // Ambon is on WIT (UTC+9): the number carries the local date.
+  EXPECT_EQ(a->number, domain::format_incident_number("AMB", clock_.now(), 540, 1));
+  EXPECT_EQ(b->number, domain::format_incident_number("AMB", clock_.now(), 540, 2));
+  EXPECT_EQ(a->status, incident_status::dispatched);
+  auto ds = store_->reader().dispatches_of_incident(a->id);
+  ASSERT_EQ(ds->size(), 2u);
+  clock_.advance(24h);
+  auto c = run<domain::incident>([&](auto& tx) { return create_incident(tx, ctx(), call_taker_, in); });
+  EXPECT_EQ(c->number.substr(11), "0001");
+}
+
+TEST_F(incident_service_test, a_failing_command_leaves_no_rows_and_no_events) {
+  auto events_before = event_count();
+  new_incident in;
+  in.category_id = fire_;
+  in.add_agency_ids = {"no-such-agency"};
+  auto r = run<domain::incident>([&](auto& tx) { return create_incident(tx, ctx(), call_taker_, in); });
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, core::errc::invalid_input);
+  EXPECT_EQ(event_count(), events_before);
+  storage::incident_filter f;
+  f.jurisdiction_id = "j1";
+  EXPECT_EQ(store_->reader().list_incidents(f)->total, 0);
+}
+
+TEST_F(incident_service_test, incident_status_follows_its_dispatches) {
+  new_incident in;
+  in.category_id = fire_;
+  auto inc = run<domain::incident>([&](auto& tx) { return create_incident(tx, ctx(), call_taker_, in); });
+  ASSERT_TRUE(inc.has_value());
+  auto ds = *store_->reader().dispatches_of_incident(inc->id);
+  auto of = [&](const std::string& agency) {
+    return std::find_if(ds.begin(), ds.end(), [&](auto& d) { return d.agency_id == agency; })->id;
+  };
+  auto move = [&](const actor& who, const std::string& id, dispatch_status to, std::string text = {}) {
+    clock_.advance(30s);
+    return run<domain::dispatch>([&](auto& tx) { return move_dispatch(tx, ctx(), who, id, to, text); });
+  };
+  auto status = [&] { return (*store_->reader().find_incident("j1", inc->id))->status; };
+
+  ASSERT_TRUE(move(operator_, of(damkar_), dispatch_status::acknowledged));
+  EXPECT_EQ(status(), incident_status::dispatched);
+  ASSERT_TRUE(move(operator_, of(damkar_), dispatch_status::en_route));
+  EXPECT_EQ(status(), incident_status::in_progress);
+  // The Damkar operator cannot touch PLN's dispatch, and cannot see that it exists.
+  auto foreign = move(operator_, of(pln_), dispatch_status::acknowledged);
+  ASSERT_FALSE(foreign.has_value());
+  EXPECT_EQ(foreign.error().code, core::errc::not_found);
+  ASSERT_TRUE(move(call_taker_, of(pln_), dispatch_status::declined, "Tidak ada petugas"));
+  EXPECT_EQ(status(), incident_status::in_progress);
+  ASSERT_TRUE(move(operator_, of(damkar_), dispatch_status::on_scene));
+  ASSERT_TRUE(move(operator_, of(damkar_), dispatch_status::completed, "Padam"));
+  EXPECT_EQ(status(), incident_status::resolved);
+
+  auto closed = run<domain::incident>(
+      [&](auto& tx) { return act_on_incident(tx, ctx(), call_taker_, inc->id, domain::incident_action::close, ""); });
+  ASSERT_TRUE(closed.has_value());
+  EXPECT_EQ(closed->status, incident_status::closed);
+  // Nothing moves on a closed incident.
+  auto late = run<std::vector<domain::dispatch>>(
+      [&](auto& tx) { return add_dispatches(tx, ctx(), call_taker_, inc->id, {pln_}, false); });
+  EXPECT_FALSE(late.has_value());
+
+  auto events = *store_->reader().events_of_incident(inc->id);
+  std::vector<std::string> kinds;
+  for (const auto& e : events) kinds.push_back(e.kind);
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "incident.status_changed"), 3);  // dispatched, in_progress, resolved
+  EXPECT_EQ(kinds.back(), "incident.closed");
+}
+
+TEST_F(incident_service_test, repeat_reports_join_one_incident) {
+  auto report = [&](const std::string& text) {
+    new_report r;
+    r.description = text;
+    r.category_id = fire_;
+    r.district_id = "d1";
+    return run<domain::report>([&](auto& tx) { return create_report(tx, ctx(), call_taker_, r); });
+  };
+  auto first = report("Api di pasar");
+  auto second = report("Asap hitam di pasar");
+  ASSERT_TRUE(first && second);
+  EXPECT_NE(first->tracking_code, second->tracking_code);
+  auto inc = run<domain::incident>(
+      [&](auto& tx) { return accept_report(tx, ctx(), call_taker_, first->id, std::nullopt, new_incident{}); });
+  ASSERT_TRUE(inc.has_value()) << inc.error().message;
+  EXPECT_EQ(inc->district_id, std::optional<std::string>{"d1"});
+  EXPECT_EQ(inc->description, "Api di pasar");
+  auto linked = run<domain::incident>(
+      [&](auto& tx) { return accept_report(tx, ctx(), call_taker_, second->id, inc->id, new_incident{}); });
+  ASSERT_TRUE(linked.has_value());
+  EXPECT_EQ(store_->reader().reports_of_incident(inc->id)->size(), 2u);
+  auto twice = run<domain::incident>(
+      [&](auto& tx) { return accept_report(tx, ctx(), call_taker_, second->id, inc->id, new_incident{}); });
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_EQ(twice.error().code, core::errc::conflict);
+  // Operators and leaders do not take reports.
+  new_report r;
+  r.description = "x";
+  auto by_operator = run<domain::report>([&](auto& tx) { return create_report(tx, ctx(), operator_, r); });
+  EXPECT_EQ(by_operator.error().code, core::errc::forbidden);
+}
+
+}  // namespace
+}  // namespace siaga::services
