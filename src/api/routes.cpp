@@ -1,6 +1,4 @@
-#include "api/api.hpp"
-#include "api/async_write.hpp"
-#include "api/http_util.hpp"
+#include "api/handler.hpp"
 #include "api/views.hpp"
 #include "services/access.hpp"
 #include "services/auth_service.hpp"
@@ -22,75 +20,6 @@ using domain::role;
 using net::http::verb;
 using services::actor;
 
-constexpr std::string_view cookie_name = "siaga_session";
-
-// Who may call a route: a bit per role; 0 is a public route (no login).
-enum class access : unsigned {
-  open = 0,
-  admin = 1u << static_cast<unsigned>(role::admin),
-  supervisor = 1u << static_cast<unsigned>(role::supervisor),
-  call_taker = 1u << static_cast<unsigned>(role::call_taker),
-  agency = 1u << static_cast<unsigned>(role::agency_operator),
-  leader = 1u << static_cast<unsigned>(role::leader),
-};
-constexpr unsigned operator|(access a, access b) { return static_cast<unsigned>(a) | static_cast<unsigned>(b); }
-constexpr unsigned operator|(unsigned a, access b) { return a | static_cast<unsigned>(b); }
-constexpr unsigned dispatchers = access::admin | access::supervisor | access::call_taker;
-constexpr unsigned signed_in = dispatchers | access::agency | access::leader;
-constexpr unsigned readers = dispatchers | access::leader;
-constexpr unsigned admins = static_cast<unsigned>(access::admin);
-
-struct call {
-  net::request_context& http;
-  actor who;
-  api_deps& deps;
-  const net::request& req() const { return http.req; }
-  const std::string& param(std::string_view name) const { return http.params.find(name)->second; }
-  services::context ctx() const { return {deps.clock, deps.ids, deps.random}; }
-};
-
-using reply = core::result<net::response>;
-using body_fn = std::function<awaitable<reply>(call&)>;
-
-std::string token_of(const net::request& req) {
-  auto auth = req[net::http::field::authorization];
-  if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-    return std::string(auth.substr(7));
-  }
-  std::string_view cookies = req[net::http::field::cookie];
-  while (!cookies.empty()) {
-    auto end = cookies.find(';');
-    auto part = cookies.substr(0, end);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.size() > cookie_name.size() && part.substr(0, cookie_name.size()) == cookie_name &&
-        part[cookie_name.size()] == '=') {
-      return std::string(part.substr(cookie_name.size() + 1));
-    }
-    if (end == std::string_view::npos) break;
-    cookies.remove_prefix(end + 1);
-  }
-  return {};
-}
-
-net::handler wrap(api_deps& deps, unsigned roles, body_fn fn) {
-  return [&deps, roles, fn = std::move(fn)](net::request_context& http) -> awaitable<net::response> {
-    call c{http, actor{}, deps};
-    if (roles != 0) {
-      auto who = services::authenticate(deps.store.reader(), deps.clock, token_of(http.req));
-      if (!who) co_return error_response(http.req, who.error());
-      if ((roles & (1u << static_cast<unsigned>(who->role))) == 0) {
-        co_return error_response(http.req, core::forbidden("role " + std::string(to_string(who->role)) +
-                                                           " may not use " + std::string(http.req.method_string()) +
-                                                           " " + std::string(net::split_target(http.req.target()).first)));
-      }
-      c.who = std::move(*who);
-    }
-    auto r = co_await fn(c);
-    if (!r) co_return error_response(http.req, r.error());
-    co_return std::move(*r);
-  };
-}
-
 // ---------- parsing helpers ----------
 
 core::result<std::optional<domain::geo_point>> location_of(const json::object& o) {
@@ -106,20 +35,6 @@ core::result<std::optional<domain::geo_point>> location_of(const json::object& o
   if (!*lat || !*lon) return core::invalid("field 'location' needs both lat and lon");
   return std::optional<domain::geo_point>{domain::geo_point{**lat, **lon}};
 }
-
-#define SIAGA_TRY(var, expr)            \
-  auto var##_r = (expr);                \
-  if (!var##_r) co_return var##_r.error(); \
-  auto var = std::move(*var##_r)
-
-// Awaits an awaitable of result<T> into var, or returns its error.
-#define SIAGA_AWAIT_TRY(var, expr)                     \
-  auto var##_r = co_await (expr);                      \
-  if (!var##_r) co_return var##_r.error();             \
-  auto var = std::move(*var##_r)
-
-#define SIAGA_CHECK(expr)                       \
-  if (auto check_r = (expr); !check_r) co_return check_r.error()
 
 core::result<services::new_incident> new_incident_of(const json::object& o, bool with_reports) {
   services::new_incident in;
@@ -748,22 +663,13 @@ awaitable<reply> openapi(call& c) {
   co_return res;
 }
 
-#undef SIAGA_TRY
-#undef SIAGA_CHECK
-#undef SIAGA_AWAIT_TRY
 
 }  // namespace
 
-void add_routes(net::router& r, api_deps& deps) {
+void add_core_routes(net::router& r, api_deps& deps) {
   using domain::dispatch_status;
   using domain::incident_action;
-  struct row {
-    verb method;
-    const char* path;
-    unsigned roles;
-    body_fn fn;
-  };
-  const row table[] = {
+  const route_row table[] = {
       {verb::get, "/api/v1/health", 0, health},
       {verb::get, "/api/v1/openapi.json", 0, openapi},
       {verb::post, "/api/v1/auth/login", 0, login},
@@ -813,6 +719,10 @@ void add_routes(net::router& r, api_deps& deps) {
       {verb::patch, "/api/v1/users/{id}", admins, update_user},
   };
   for (const auto& row : table) r.add(row.method, row.path, wrap(deps, row.roles, row.fn));
+}
+
+void add_routes(net::router& r, api_deps& deps) {
+  add_core_routes(r, deps);
 }
 
 }  // namespace siaga::api

@@ -1,0 +1,88 @@
+// The machinery every route file shares: role bits, the per-request call, the wrapper that
+// authenticates and checks roles, and the early-return macros for result values.
+#pragma once
+
+#include "api/api.hpp"
+#include "api/async_write.hpp"
+#include "api/http_util.hpp"
+#include "services/auth_service.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+
+namespace siaga::api {
+
+using boost::asio::awaitable;
+using services::actor;
+using domain::role;
+
+inline constexpr std::string_view cookie_name = "siaga_session";
+
+// Who may call a route: a bit per role; 0 is a public route (no login).
+enum class access : unsigned {
+  open = 0,
+  admin = 1u << static_cast<unsigned>(role::admin),
+  supervisor = 1u << static_cast<unsigned>(role::supervisor),
+  call_taker = 1u << static_cast<unsigned>(role::call_taker),
+  agency = 1u << static_cast<unsigned>(role::agency_operator),
+  leader = 1u << static_cast<unsigned>(role::leader),
+};
+constexpr unsigned operator|(access a, access b) { return static_cast<unsigned>(a) | static_cast<unsigned>(b); }
+constexpr unsigned operator|(unsigned a, access b) { return a | static_cast<unsigned>(b); }
+constexpr unsigned dispatchers = access::admin | access::supervisor | access::call_taker;
+constexpr unsigned signed_in = dispatchers | access::agency | access::leader;
+constexpr unsigned readers = dispatchers | access::leader;
+constexpr unsigned admins = static_cast<unsigned>(access::admin);
+
+// What a handler gets: the HTTP request, the authenticated actor (empty on open routes) and
+// the dependencies.
+struct call {
+  net::request_context& http;
+  actor who;
+  api_deps& deps;
+  const net::request& req() const { return http.req; }
+  const std::string& param(std::string_view name) const { return http.params.find(name)->second; }
+  services::context ctx() const { return {deps.clock, deps.ids, deps.random}; }
+};
+
+using reply = core::result<net::response>;
+using body_fn = std::function<awaitable<reply>(call&)>;
+
+// The session token of a request: the bearer token, else the session cookie; "" when neither.
+std::string token_of(const net::request& req);
+
+// Wraps a handler body with authentication and the role check of roles (0: open route), and
+// turns an error result into its JSON error response.
+net::handler wrap(api_deps& deps, unsigned roles, body_fn fn);
+
+// One row of a route table.
+struct route_row {
+  net::http::verb method;
+  const char* path;
+  unsigned roles;
+  body_fn fn;
+};
+
+// Each route file adds its table; add_routes (routes.cpp) calls them all.
+void add_core_routes(net::router& r, api_deps& deps);
+
+}  // namespace siaga::api
+
+// Early returns inside handler coroutines: SIAGA_TRY binds var to the value of a result or
+// co_returns its error; SIAGA_AWAIT_TRY does the same for an awaitable of a result;
+// SIAGA_CHECK co_returns the error of a result<void>.
+#define SIAGA_TRY(var, expr)            \
+  auto var##_r = (expr);                \
+  if (!var##_r) co_return var##_r.error(); \
+  auto var = std::move(*var##_r)
+
+// Awaits an awaitable of result<T> into var, or returns its error.
+#define SIAGA_AWAIT_TRY(var, expr)                     \
+  auto var##_r = co_await (expr);                      \
+  if (!var##_r) co_return var##_r.error();             \
+  auto var = std::move(*var##_r)
+
+#define SIAGA_CHECK(expr)                       \
+  if (auto check_r = (expr); !check_r) co_return check_r.error()
+
