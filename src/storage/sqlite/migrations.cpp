@@ -224,8 +224,46 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<migration, 1> migrations{{
+// Outbound notifications (issue 3): each agency's endpoints as a JSON array beside its row,
+// read and written whole with the agency like a category's run card; and the outbox, written
+// in the same transaction as the dispatch it announces and worked off by the delivery worker.
+// The outbox has no foreign key to dispatches, whose id alone is unique (no (jurisdiction_id,
+// id) key to reference). outbox_due serves the worker's scan for pending rows that are due;
+// the other two serve the supervisor's lists.
+constexpr std::string_view schema_v2 = R"sql(
+ALTER TABLE agencies ADD COLUMN endpoints TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(endpoints));
+
+CREATE TABLE outbox (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  agency_id TEXT NOT NULL,
+  dispatch_id TEXT,
+  incident_id TEXT,
+  endpoint_index INTEGER NOT NULL,
+  endpoint_kind TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  event_kind TEXT NOT NULL,
+  payload_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  delivered_at INTEGER,
+  FOREIGN KEY (jurisdiction_id, agency_id) REFERENCES agencies (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, incident_id) REFERENCES incidents (jurisdiction_id, id),
+  CHECK (json_valid(payload_json)),
+  CHECK (attempts >= 0 AND endpoint_index >= 0)
+) STRICT;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX outbox_by_status ON outbox (jurisdiction_id, status, created_at);
+CREATE INDEX outbox_by_created ON outbox (jurisdiction_id, created_at);
+)sql";
+
+constexpr std::array<migration, 2> migrations{{
     {1, "domain model: jurisdictions to events", schema_v1},
+    {2, "agency endpoints and the notification outbox", schema_v2},
 }};
 
 constexpr std::string_view create_ledger = R"sql(
