@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace siaga::testing {
 namespace json = boost::json;
@@ -77,6 +78,9 @@ TEST(audit_chain, edited_or_deleted_events_are_detected) {
   auto edited = verify(copy, count);
   ASSERT_TRUE(edited.has_value());
   EXPECT_EQ(edited->seq, 7);
+  auto log = server.dir() + "/audit.log";
+  EXPECT_EQ(run_siaga({"audit", "verify", "--database", server.database()}, log), 0);
+  EXPECT_EQ(run_siaga({"audit", "verify", "--database", copy}, log), 1);
 
   auto copy2 = server.dir() + "/deleted.db";
   std::filesystem::copy_file(server.database(), copy2);
@@ -84,6 +88,13 @@ TEST(audit_chain, edited_or_deleted_events_are_detected) {
   auto deleted = verify(copy2, count);
   ASSERT_TRUE(deleted.has_value());
   EXPECT_EQ(deleted->seq, 10);
+  EXPECT_EQ(run_siaga({"audit", "verify", "--database", copy2}, log), 1);
+  EXPECT_EQ(run_siaga({"audit", "verify", "--database", server.dir() + "/missing.db"}, log), 1);
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("UTUH   81.71"), std::string::npos) << text;
+  EXPECT_NE(text.find("rantai putus pada event seq 7"), std::string::npos) << text;
+  EXPECT_NE(text.find("rantai putus pada event seq 10"), std::string::npos) << text;
 }
 
 }  // namespace siaga::testing

@@ -1,4 +1,5 @@
 // siaga: one program, several subcommands (serve, migrate, seed).
+#include "app/audit.hpp"
 #include "app/config.hpp"
 #include "app/server.hpp"
 
@@ -18,6 +19,7 @@ Usage:
                 [--log-level L] [--port-file FILE]
   siaga migrate [--database PATH]       apply pending schema migrations
   siaga seed --demo [--database PATH]   create the demo city (Kota Ambon) and print its logins
+  siaga audit verify [--database PATH]  check the hash chain of the event log; exit 1 on a break
   siaga --help | --version
 
 Every setting can also come from the environment (SIAGA_PORT, SIAGA_DATABASE, ...) or a JSON
@@ -38,6 +40,14 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   args.erase(args.begin());
+  if (command == "audit") {
+    if (args.empty() || args[0] != "verify") {
+      std::cerr << "siaga: audit needs a subcommand: audit verify\n";
+      return 2;
+    }
+    command = "audit verify";
+    args.erase(args.begin());
+  }
 
   bool demo = false;
   std::string config_file;
@@ -67,6 +77,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "serve") return siaga::app::run_serve(*cfg);
     if (command == "migrate") return siaga::app::run_migrate(*cfg);
+    if (command == "audit verify") return siaga::app::run_audit_verify(cfg->database);
     if (command == "seed") {
       if (!demo) {
         std::cerr << "siaga: seed needs --demo (the only seed there is)\n";

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <utility>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,7 +61,30 @@ server_process::server_process(bool seed, std::vector<std::string> extra_flags) 
     int rc = run_siaga({"seed", "--demo", "--database", database_}, log);
     if (rc != 0) ADD_FAILURE() << "seed failed (" << rc << "): " << slurp(log);
   }
+  start(std::move(extra_flags));
+}
+
+server_process::server_process(reuse_tag, const std::string& dir, std::vector<std::string> extra_flags)
+    : dir_(dir), database_(dir + "/siaga.db"), owns_dir_(false) {
+  start(std::move(extra_flags));
+}
+
+server_process server_process::reuse(const std::string& dir, std::vector<std::string> extra_flags) {
+  return server_process(reuse_tag{}, dir, std::move(extra_flags));
+}
+
+server_process::server_process(server_process&& other) noexcept
+    : dir_(std::move(other.dir_)),
+      database_(std::move(other.database_)),
+      pid_(std::exchange(other.pid_, -1)),
+      port_(other.port_),
+      owns_dir_(std::exchange(other.owns_dir_, false)) {}
+
+void server_process::start(std::vector<std::string> extra_flags) {
+  auto log = dir_ + "/siaga.log";
   auto port_file = dir_ + "/port";
+  std::filesystem::remove(port_file);
+  port_ = 0;
   std::vector<std::string> args{"serve", "--database", database_, "--port", "0", "--port-file", port_file,
                                 "--web-root", "", "--log-level", "warn"};
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
@@ -80,6 +104,14 @@ server_process::server_process(bool seed, std::vector<std::string> extra_flags) 
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (port_ == 0) ADD_FAILURE() << "siaga serve did not start: " << slurp(log);
+}
+
+void server_process::kill_hard() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
 }
 
 int server_process::stop() {
@@ -102,7 +134,7 @@ int server_process::stop() {
 server_process::~server_process() {
   stop();
   std::error_code ec;
-  if (!std::getenv("KEEP_SIAGA_TEST_DIRS")) fs::remove_all(dir_, ec);
+  if (owns_dir_ && !std::getenv("KEEP_SIAGA_TEST_DIRS")) fs::remove_all(dir_, ec);
 }
 
 }  // namespace siaga::testing

@@ -16,6 +16,10 @@ class server_process {
  public:
   // Creates a fresh directory, seeds the demo city when seed is true, starts serving.
   explicit server_process(bool seed = true, std::vector<std::string> extra_flags = {});
+
+  // Starts another server on an existing database (and directory), as after a restart; the
+  // directory is not removed by this object.
+  static server_process reuse(const std::string& dir, std::vector<std::string> extra_flags = {});
   ~server_process();
   server_process(const server_process&) = delete;
   server_process& operator=(const server_process&) = delete;
@@ -27,11 +31,21 @@ class server_process {
   // Sends SIGTERM and waits; returns the exit status (or -1 when it had to be killed).
   int stop();
 
+  // Sends SIGKILL, as a crash or power cut would, and waits for the process to go.
+  void kill_hard();
+
+  server_process(server_process&& other) noexcept;
+
  private:
+  struct reuse_tag {};
+  server_process(reuse_tag, const std::string& dir, std::vector<std::string> extra_flags);
+  void start(std::vector<std::string> extra_flags);
+
   std::string dir_;
   std::string database_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  bool owns_dir_ = true;
 };
 
 }  // namespace siaga::testing

@@ -1,0 +1,28 @@
+// `siaga audit verify`: checks the hash chain of every jurisdiction's event log.
+#pragma once
+
+#include "core/error.hpp"
+#include "domain/lifecycle.hpp"
+#include "storage/store.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace siaga::app {
+
+struct chain_report {
+  std::string jurisdiction_code;
+  std::size_t events = 0;
+  std::optional<domain::chain_break> first_break;  // nullopt: the chain is whole
+};
+
+// Verifies each jurisdiction's events in seq order. Fails only when the store cannot be read.
+core::result<std::vector<chain_report>> verify_event_chains(storage::store_reader& reader);
+
+// Opens the database read-only in spirit (no migration), prints one line per jurisdiction and
+// returns 0 when every chain is whole, 1 when a link is broken or the database cannot be read.
+int run_audit_verify(const std::string& database);
+
+}  // namespace siaga::app
