@@ -1,0 +1,223 @@
+#include "domain/call.hpp"
+
+#include "domain/phone.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <set>
+#include <tuple>
+
+namespace siaga::domain {
+namespace {
+
+template <class E, std::size_t N>
+std::string_view name_of(const std::array<std::string_view, N>& names, E v) {
+  auto i = static_cast<std::size_t>(v);
+  return i < N ? names[i] : std::string_view{"unknown"};
+}
+
+template <class E, std::size_t N>
+core::result<E> parse_of(const std::array<std::string_view, N>& names, std::string_view s, std::string_view what) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == s) return static_cast<E>(i);
+  }
+  std::string accepted;
+  for (auto n : names) {
+    if (!accepted.empty()) accepted += ", ";
+    accepted += n;
+  }
+  return core::invalid(std::string(what) + " '" + std::string(s.substr(0, 40)) + "' is not one of: " + accepted);
+}
+
+constexpr std::array<std::string_view, 6> event_kind_names{"ringing", "queued", "answered",
+                                                           "transferred", "dtmf", "ended"};
+constexpr std::array<std::string_view, 3> end_reason_names{"caller_hangup", "no_agent", "completed"};
+constexpr std::array<std::string_view, 3> outcome_names{"answered", "abandoned", "missed"};
+constexpr std::array<std::string_view, 6> class_names{"valid", "prank", "ghost", "information", "misdirected", "test"};
+constexpr std::array<std::string_view, 2> source_names{"manual", "automatic"};
+constexpr std::array<std::string_view, 5> callback_status_names{"open", "in_progress", "done", "failed", "superseded"};
+constexpr std::array<std::string_view, 3> callback_result_names{"reached_valid", "reached_no_emergency", "no_answer"};
+
+bool canonical_less(const call_event& a, const call_event& b) {
+  return std::tie(a.at, a.kind, a.event_id) < std::tie(b.at, b.kind, b.event_id);
+}
+
+}  // namespace
+
+std::string_view to_string(call_event_kind v) { return name_of(event_kind_names, v); }
+std::string_view to_string(end_reason v) { return name_of(end_reason_names, v); }
+std::string_view to_string(call_outcome v) { return name_of(outcome_names, v); }
+std::string_view to_string(call_class v) { return name_of(class_names, v); }
+std::string_view to_string(classification_source v) { return name_of(source_names, v); }
+std::string_view to_string(callback_status v) { return name_of(callback_status_names, v); }
+std::string_view to_string(callback_result v) { return name_of(callback_result_names, v); }
+
+core::result<call_event_kind> parse_call_event_kind(std::string_view s) {
+  return parse_of<call_event_kind>(event_kind_names, s, "event type");
+}
+core::result<end_reason> parse_end_reason(std::string_view s) {
+  return parse_of<end_reason>(end_reason_names, s, "end reason");
+}
+core::result<call_outcome> parse_call_outcome(std::string_view s) {
+  return parse_of<call_outcome>(outcome_names, s, "call outcome");
+}
+core::result<call_class> parse_call_class(std::string_view s) {
+  return parse_of<call_class>(class_names, s, "classification");
+}
+core::result<classification_source> parse_classification_source(std::string_view s) {
+  return parse_of<classification_source>(source_names, s, "classification source");
+}
+core::result<callback_status> parse_callback_status(std::string_view s) {
+  return parse_of<callback_status>(callback_status_names, s, "callback status");
+}
+core::result<callback_result> parse_callback_result(std::string_view s) {
+  return parse_of<callback_result>(callback_result_names, s, "callback result");
+}
+
+std::optional<std::chrono::milliseconds> call_state::wait() const {
+  if (!ring_at) return std::nullopt;
+  if (answered_at) return std::chrono::duration_cast<std::chrono::milliseconds>(*answered_at - *ring_at);
+  if (ended_at) return std::chrono::duration_cast<std::chrono::milliseconds>(*ended_at - *ring_at);
+  return std::nullopt;
+}
+
+std::optional<std::chrono::milliseconds> call_state::talk() const {
+  if (!answered_at || !ended_at) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*ended_at - *answered_at);
+}
+
+std::vector<call_event> canonical_events(std::span<const call_event> events) {
+  std::vector<call_event> sorted(events.begin(), events.end());
+  std::stable_sort(sorted.begin(), sorted.end(), canonical_less);
+  std::set<std::string_view> seen;
+  std::vector<call_event> out;
+  out.reserve(sorted.size());
+  for (auto& e : sorted) {
+    if (seen.insert(e.event_id).second) out.push_back(e);
+  }
+  return out;
+}
+
+bool same_event(const call_event& a, const call_event& b) {
+  return a.event_id == b.event_id && a.call_id == b.call_id && a.kind == b.kind && a.at == b.at &&
+         a.caller == b.caller && a.line == b.line && a.agent == b.agent && a.reason == b.reason &&
+         a.digits == b.digits && a.silent == b.silent;
+}
+
+call_state fold_call(std::span<const call_event> events) {
+  call_state s;
+  const auto ordered = canonical_events(events);
+  const call_event* numbered = nullptr;  // the event that gives caller and line
+  for (const auto& e : ordered) {
+    if (!e.caller.empty() || !e.line.empty()) {
+      bool better = !numbered || (e.kind == call_event_kind::ringing && numbered->kind != call_event_kind::ringing);
+      if (better) numbered = &e;
+    }
+    switch (e.kind) {
+      case call_event_kind::ringing:
+        if (!s.ring_at) s.ring_at = e.at;
+        break;
+      case call_event_kind::queued:
+        if (!s.queued_at) s.queued_at = e.at;
+        break;
+      case call_event_kind::answered:
+        if (!s.answered_at) {
+          s.answered_at = e.at;
+          s.answered_by = e.agent;
+        }
+        s.agent = e.agent;
+        break;
+      case call_event_kind::transferred:
+        ++s.transfers;
+        s.agent = e.agent;
+        break;
+      case call_event_kind::dtmf:
+        s.digits += e.digits;
+        break;
+      case call_event_kind::ended:
+        if (!s.ended_at) {
+          s.ended_at = e.at;
+          s.reason = e.reason;
+          s.silent = e.silent;
+        }
+        break;
+    }
+  }
+  if (numbered) {
+    s.caller = numbered->caller;
+    s.line = numbered->line;
+  }
+  if (!s.ring_at && !ordered.empty()) s.ring_at = ordered.front().at;
+  s.silent_caller = signals_silent_caller(s.digits);
+  if (s.answered_at) {
+    s.outcome = call_outcome::answered;
+  } else if (s.ended_at) {
+    s.outcome = s.reason == end_reason::caller_hangup ? call_outcome::abandoned : call_outcome::missed;
+  }
+  return s;
+}
+
+bool signals_silent_caller(std::string_view digits) { return digits.find("55") != std::string_view::npos; }
+
+std::optional<call_class> auto_classification(const call_state& s) {
+  if (s.outcome == call_outcome::answered && s.ended_at && s.silent && !s.silent_caller) return call_class::ghost;
+  return std::nullopt;
+}
+
+bool is_callback_candidate(const call_brief& c) {
+  if (!c.ended_at || !c.outcome || *c.outcome == call_outcome::answered) return false;
+  return !c.caller.empty() && !is_short_code(c.caller);
+}
+
+bool follows_up(const call_brief& answered, const call_brief& unanswered) {
+  if (answered.id == unanswered.id || answered.caller != unanswered.caller) return false;
+  if (answered.outcome != call_outcome::answered || !answered.ring_at) return false;
+  if (!unanswered.ring_at || !unanswered.ended_at) return false;
+  return *answered.ring_at >= *unanswered.ring_at && *answered.ring_at <= *unanswered.ended_at + callback_grace;
+}
+
+bool needs_callback(const call_brief& unanswered, std::span<const call_brief> same_number) {
+  if (!is_callback_candidate(unanswered)) return false;
+  return std::none_of(same_number.begin(), same_number.end(),
+                      [&](const call_brief& other) { return follows_up(other, unanswered); });
+}
+
+timestamp callback_due(timestamp ended_at) { return ended_at + callback_grace; }
+
+core::result<callback_step> apply_callback_attempt(callback_status current, int attempts_before, timestamp due_before,
+                                                   callback_result result, timestamp now) {
+  if (current != callback_status::open && current != callback_status::in_progress) {
+    return core::conflict("callback sudah " + std::string(to_string(current)) + " (the callback is already " +
+                          std::string(to_string(current)) + ")");
+  }
+  callback_step step;
+  step.attempts = attempts_before + 1;
+  step.due_at = due_before;
+  switch (result) {
+    case callback_result::reached_valid:
+    case callback_result::reached_no_emergency:
+      step.status = callback_status::done;
+      break;
+    case callback_result::no_answer:
+      if (step.attempts >= callback_max_attempts) {
+        step.status = callback_status::failed;
+      } else {
+        step.status = callback_status::open;
+        step.due_at = now + callback_retry_after;
+      }
+      break;
+  }
+  return step;
+}
+
+std::optional<std::int64_t> percentile(std::vector<std::int64_t>& values, double p) {
+  if (values.empty() || !(p > 0) || p > 100) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  auto n = static_cast<double>(values.size());
+  auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * n - 1e-9));
+  rank = std::clamp<std::size_t>(rank, 1, values.size());
+  return values[rank - 1];
+}
+
+}  // namespace siaga::domain

@@ -1,0 +1,82 @@
+#include "domain/phone.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace siaga::domain {
+namespace {
+
+bool is_separator(char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '\t'; }
+
+core::error bad_number(std::string_view text, std::string_view why) {
+  return core::invalid("nomor telepon '" + std::string(text.substr(0, 40)) + "' tidak dikenali (phone number not " +
+                       "recognised): " + std::string(why));
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+core::result<std::string> normalize_phone(std::string_view text) {
+  auto t = trim(text);
+  if (t.empty()) return bad_number(text, "empty");
+  bool plus = false;
+  std::string digits;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '+' && i == 0) {
+      plus = true;
+    } else if (std::isdigit(static_cast<unsigned char>(c))) {
+      digits += c;
+    } else if (!is_separator(c)) {
+      return bad_number(text, "only digits, '+' at the start, spaces, dashes, dots and parentheses are allowed");
+    }
+  }
+  if (digits.empty()) return bad_number(text, "no digits");
+  if (!plus) {
+    if (digits.starts_with("00")) {
+      digits.erase(0, 2);
+      plus = true;
+    } else if (digits.starts_with("0")) {
+      digits.replace(0, 1, "62");
+      plus = true;
+    } else if (digits.size() <= 6) {
+      if (digits.size() < 3) return bad_number(text, "too short");
+      return digits;  // a short code: 112, 110, 1500, 14045
+    } else if (digits.starts_with("62")) {
+      plus = true;
+    } else {
+      return bad_number(text, "a national number starts with 0 or 62");
+    }
+  }
+  if (digits.starts_with("0")) return bad_number(text, "no country code after the international prefix");
+  if (digits.starts_with("620")) digits.erase(2, 1);  // "+62 0812...": the trunk 0 does not belong
+  if (digits.starts_with("62")) {
+    auto national = digits.size() - 2;
+    if (national < 7 || national > 12) return bad_number(text, "an Indonesian number has 7 to 12 digits after +62");
+  } else if (digits.size() < 8 || digits.size() > 15) {
+    return bad_number(text, "an international number has 8 to 15 digits");
+  }
+  return "+" + digits;
+}
+
+bool is_withheld_number(std::string_view text) {
+  auto t = trim(text);
+  if (t.empty()) return true;
+  static constexpr std::array<std::string_view, 5> markers{"anonymous", "unknown", "private", "restricted",
+                                                           "unavailable"};
+  return std::any_of(markers.begin(), markers.end(), [t](std::string_view m) {
+    return t.size() == m.size() && std::equal(t.begin(), t.end(), m.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  });
+}
+
+bool is_short_code(std::string_view normalized) { return !normalized.empty() && normalized.front() != '+'; }
+
+}  // namespace siaga::domain
