@@ -41,8 +41,10 @@ constexpr std::array<std::string_view, 2> dispatch_role_names{"primary", "suppor
 constexpr std::array<std::string_view, 14> agency_kind_names{
     "fire", "health", "disaster", "civil_order", "police", "electricity", "water", "transport",
     "public_works", "social", "blood", "hospital", "search_rescue", "other"};
-constexpr std::array<std::string_view, 8> subject_kind_names{"report", "incident", "dispatch", "user",
-                                                             "agency", "category", "district", "jurisdiction"};
+constexpr std::array<std::string_view, 9> subject_kind_names{
+    "report", "incident", "dispatch", "user", "agency", "category", "district", "jurisdiction", "notification"};
+constexpr std::array<std::string_view, 2> endpoint_kind_names{"webhook", "telegram"};
+constexpr std::array<std::string_view, 3> notification_status_names{"pending", "delivered", "dead"};
 
 }  // namespace
 
@@ -56,6 +58,8 @@ std::string_view to_string(dispatch_status v) { return name_of(dispatch_status_n
 std::string_view to_string(dispatch_role v) { return name_of(dispatch_role_names, v); }
 std::string_view to_string(agency_kind v) { return name_of(agency_kind_names, v); }
 std::string_view to_string(subject_kind v) { return name_of(subject_kind_names, v); }
+std::string_view to_string(endpoint_kind v) { return name_of(endpoint_kind_names, v); }
+std::string_view to_string(notification_status v) { return name_of(notification_status_names, v); }
 
 core::result<role> parse_role(std::string_view s) { return parse_of<role>(role_names, s, "role"); }
 core::result<urgency> parse_urgency(std::string_view s) { return parse_of<urgency>(urgency_names, s, "urgency"); }
@@ -80,6 +84,12 @@ core::result<agency_kind> parse_agency_kind(std::string_view s) {
 }
 core::result<subject_kind> parse_subject_kind(std::string_view s) {
   return parse_of<subject_kind>(subject_kind_names, s, "subject kind");
+}
+core::result<endpoint_kind> parse_endpoint_kind(std::string_view s) {
+  return parse_of<endpoint_kind>(endpoint_kind_names, s, "endpoint kind");
+}
+core::result<notification_status> parse_notification_status(std::string_view s) {
+  return parse_of<notification_status>(notification_status_names, s, "notification status");
 }
 
 }  // namespace siaga::domain

@@ -37,6 +37,13 @@ enum class agency_kind {
   social, blood, hospital, search_rescue, other
 };
 
+// How an agency is notified of its dispatches: a signed JSON webhook or a Telegram chat.
+enum class endpoint_kind { webhook, telegram };
+
+// An outbox row's state: pending (to be tried at next_attempt_at), delivered, or dead (gave up
+// after the maximum number of attempts; a supervisor may requeue it).
+enum class notification_status { pending, delivered, dead };
+
 // String forms used in JSON and in the database. Each parse_* fails with invalid_input
 // naming the accepted values.
 std::string_view to_string(role v);
@@ -57,6 +64,10 @@ core::result<incident_status> parse_incident_status(std::string_view s);
 core::result<dispatch_status> parse_dispatch_status(std::string_view s);
 core::result<dispatch_role> parse_dispatch_role(std::string_view s);
 core::result<agency_kind> parse_agency_kind(std::string_view s);
+std::string_view to_string(endpoint_kind v);
+std::string_view to_string(notification_status v);
+core::result<endpoint_kind> parse_endpoint_kind(std::string_view s);
+core::result<notification_status> parse_notification_status(std::string_view s);
 
 struct geo_point {
   double lat = 0;
@@ -80,6 +91,17 @@ struct district {
   std::string boundary_geojson;  // empty when unknown
 };
 
+// Where an agency's dispatch notifications go. A webhook has a url and the secret its
+// deliveries are signed with; a Telegram endpoint has a chat_id (the bot token is the
+// server's). The secret is stored as given, since signing needs it, and never leaves the API.
+struct agency_endpoint {
+  endpoint_kind kind = endpoint_kind::webhook;
+  std::string url;      // webhook: http(s)://...; empty for telegram
+  std::string secret;   // webhook: the HMAC key; empty for telegram
+  std::string chat_id;  // telegram: numeric id or @channel; empty for webhook
+  bool active = true;
+};
+
 struct agency {
   std::string id;
   std::string jurisdiction_id;
@@ -88,6 +110,7 @@ struct agency {
   agency_kind kind = agency_kind::other;
   std::string phone;
   bool active = true;
+  std::vector<agency_endpoint> endpoints;
 };
 
 struct run_card_entry {
@@ -197,8 +220,31 @@ struct dispatch {
   timestamp updated_at{};
 };
 
+// One outbox row: a notification to one endpoint of an agency, written in the same command as
+// the change it announces. Its id is also the idempotency key that every delivery attempt
+// carries, so that a receiver recognises a retry.
+struct notification {
+  std::string id;
+  std::string jurisdiction_id;
+  std::string agency_id;
+  std::optional<std::string> dispatch_id;
+  std::optional<std::string> incident_id;
+  int endpoint_index = 0;  // position in the agency's endpoints when enqueued
+  endpoint_kind endpoint = endpoint_kind::webhook;
+  std::string target;      // the endpoint's url or chat id when enqueued, for people to read
+  std::string event_kind;  // "dispatch.notified", "dispatch.cancelled"
+  std::string payload_json = "{}";  // the webhook body, compact JSON; its "text" is the chat message
+  notification_status status = notification_status::pending;
+  int attempts = 0;                 // delivery attempts made so far
+  timestamp next_attempt_at{};      // when a pending row is due
+  std::string last_error;           // why the last attempt failed; empty after success
+  timestamp created_at{};
+  timestamp updated_at{};
+  std::optional<timestamp> delivered_at;
+};
+
 // What an event is about.
-enum class subject_kind { report, incident, dispatch, user, agency, category, district, jurisdiction };
+enum class subject_kind { report, incident, dispatch, user, agency, category, district, jurisdiction, notification };
 std::string_view to_string(subject_kind v);
 core::result<subject_kind> parse_subject_kind(std::string_view s);
 

@@ -104,9 +104,17 @@ TEST(model, agency_kind_names) {
 }
 
 TEST(model, subject_kind_names) {
-  expect_enum<subject_kind>(8, parse_subject_kind,
+  expect_enum<subject_kind>(9, parse_subject_kind,
                             {"report", "incident", "dispatch", "user", "agency", "category",
-                             "district", "jurisdiction"});
+                             "district", "jurisdiction", "notification"});
+}
+
+TEST(model, endpoint_kind_names) {
+  expect_enum<endpoint_kind>(2, parse_endpoint_kind, {"webhook", "telegram"});
+}
+
+TEST(model, notification_status_names) {
+  expect_enum<notification_status>(3, parse_notification_status, {"pending", "delivered", "dead"});
 }
 
 TEST(model, refusal_says_what_kind_of_value_was_expected) {

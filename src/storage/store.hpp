@@ -64,6 +64,13 @@ struct dispatch_filter {
   page_request page;
 };
 
+// Outbox rows of one jurisdiction, optionally of one status.
+struct notification_filter {
+  std::string jurisdiction_id;
+  std::optional<domain::notification_status> status;
+  page_request page;
+};
+
 // Read access. Every lookup is scoped to a jurisdiction where the row has one; a missing row
 // is std::nullopt, not an error. Errors are storage failures only.
 // Order of lists: list_reports and list_incidents newest first (created_at, then id, both
@@ -108,6 +115,17 @@ class store_reader {
   virtual result<std::vector<domain::event>> events_of_incident(const std::string& incident_id) = 0;
   virtual result<std::vector<domain::event>> events_after(std::int64_t after_seq, int limit) = 0;
   virtual result<std::vector<domain::event>> events_of_jurisdiction(const std::string& jurisdiction_id) = 0;
+
+  // ---- Notifications: the outbox (issue 3) ----
+  // list_notifications: newest first (created_at, then id, descending). due_notifications:
+  // pending rows of every jurisdiction whose next_attempt_at <= now, soonest first, at most
+  // limit (none when limit <= 0) - the delivery worker's scan. next_notification_due: the
+  // earliest next_attempt_at of any pending row, nullopt when none is pending.
+  virtual result<std::optional<domain::notification>> find_notification(const std::string& jurisdiction_id,
+                                                                        const std::string& id) = 0;
+  virtual result<page<domain::notification>> list_notifications(const notification_filter& filter) = 0;
+  virtual result<std::vector<domain::notification>> due_notifications(timestamp now, int limit) = 0;
+  virtual result<std::optional<timestamp>> next_notification_due() = 0;
 };
 
 // Read and write access inside one command of a write batch. Writes fail with conflict on a
@@ -143,6 +161,14 @@ class store_txn : public store_reader {
   // jurisdiction's latest event, empty for its first) and hash; returns the stored event.
   // Events are never updated or deleted.
   virtual result<domain::event> append_event(domain::event e) = 0;
+
+  // ---- Notifications: the outbox (issue 3) ----
+  // insert_notification writes a new row (conflict on a duplicate id); update_notification
+  // writes its delivery state (status, attempts, next_attempt_at, last_error, updated_at,
+  // delivered_at), the rest of a row being fixed once enqueued, and fails with not_found when
+  // no row has that id in that jurisdiction.
+  virtual result<void> insert_notification(const domain::notification& n) = 0;
+  virtual result<void> update_notification(const domain::notification& n) = 0;
 };
 
 // A write command: runs on the writer thread inside a savepoint. Returning an error rolls

@@ -3,6 +3,7 @@
 #include "domain/lifecycle.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/outbox_sql.hpp"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -154,7 +155,7 @@ result<domain::district> read_district(const statement& st) {
   return d;
 }
 
-constexpr std::string_view agency_columns = "id, jurisdiction_id, code, name, kind, phone, active";
+constexpr std::string_view agency_columns = "id, jurisdiction_id, code, name, kind, phone, active, endpoints";
 
 result<domain::agency> read_agency(const statement& st) {
   enum_columns e(st, "agencies");
@@ -166,6 +167,9 @@ result<domain::agency> read_agency(const statement& st) {
   a.kind = e.get(4, domain::parse_agency_kind);
   a.phone = st.text(5);
   a.active = st.boolean(6);
+  auto endpoints = outbox_sql::decode_endpoints(st.view(7));
+  if (!endpoints) return endpoints.error();
+  a.endpoints = std::move(*endpoints);
   if (e.error()) return *e.error();
   return a;
 }
@@ -703,6 +707,19 @@ class read_ops : public Base {
   result<std::vector<domain::event>> events_of_jurisdiction(const std::string& jurisdiction_id) override {
     return use([&](connection& c) { return q::events_of_jurisdiction(c, jurisdiction_id); });
   }
+  result<std::optional<domain::notification>> find_notification(const std::string& jurisdiction_id,
+                                                                const std::string& id) override {
+    return use([&](connection& c) { return outbox_sql::find(c, jurisdiction_id, id); });
+  }
+  result<page<domain::notification>> list_notifications(const notification_filter& filter) override {
+    return use([&](connection& c) { return outbox_sql::list(c, filter); });
+  }
+  result<std::vector<domain::notification>> due_notifications(timestamp now, int limit) override {
+    return use([&](connection& c) { return outbox_sql::due(c, now, limit); });
+  }
+  result<std::optional<timestamp>> next_notification_due() override {
+    return use([&](connection& c) { return outbox_sql::next_due(c); });
+  }
 
  protected:
   read_ops(connection* conn, std::optional<core::error> broken) : conn_(conn), broken_(std::move(broken)) {}
@@ -801,14 +818,16 @@ class writer_txn final : public read_ops<store_txn> {
   }
 
   result<void> upsert_agency(const domain::agency& a) override {
+    std::string endpoints = outbox_sql::encode_endpoints(a.endpoints);
     auto st = prepare_bound(c(),
-                            "INSERT INTO agencies (id, jurisdiction_id, code, name, kind, phone, active) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?) "
+                            "INSERT INTO agencies (id, jurisdiction_id, code, name, kind, phone, active, endpoints) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                             "ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, "
-                            "kind = excluded.kind, phone = excluded.phone, active = excluded.active "
+                            "kind = excluded.kind, phone = excluded.phone, active = excluded.active, "
+                            "endpoints = excluded.endpoints "
                             "WHERE agencies.jurisdiction_id = excluded.jurisdiction_id",
                             a.id, a.jurisdiction_id, a.code, a.name, domain::to_string(a.kind), a.phone,
-                            static_cast<std::int64_t>(a.active));
+                            static_cast<std::int64_t>(a.active), endpoints);
     if (!st) return st.error();
     if (auto r = st->run("agencies"); !r) return r;
     if (c().changes() == 0) return core::conflict("agencies: agency " + a.id + " belongs to another jurisdiction");
@@ -1016,6 +1035,9 @@ class writer_txn final : public read_ops<store_txn> {
     appended_.push_back(e);
     return e;
   }
+
+  result<void> insert_notification(const domain::notification& n) override { return outbox_sql::insert(c(), n); }
+  result<void> update_notification(const domain::notification& n) override { return outbox_sql::update(c(), n); }
 
  private:
   connection& c() { return *conn_; }

@@ -1,0 +1,217 @@
+#include "storage/sqlite/outbox_sql.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+namespace siaga::storage::sqlite::outbox_sql {
+namespace {
+
+namespace json = boost::json;
+
+core::error failure(std::string message) { return core::make_error(core::errc::storage_failure, std::move(message)); }
+
+std::string_view text_of(const json::string& s) { return {s.data(), s.size()}; }
+
+constexpr std::string_view columns =
+    "id, jurisdiction_id, agency_id, dispatch_id, incident_id, endpoint_index, endpoint_kind, target, event_kind, "
+    "payload_json, status, attempts, next_attempt_at, last_error, created_at, updated_at, delivered_at";
+
+std::string select(std::string_view rest) {
+  std::string sql = "SELECT ";
+  sql += columns;
+  sql += " FROM outbox ";
+  sql += rest;
+  return sql;
+}
+
+result<domain::notification> read_row(const statement& st) {
+  domain::notification n;
+  n.id = st.text(0);
+  n.jurisdiction_id = st.text(1);
+  n.agency_id = st.text(2);
+  n.dispatch_id = st.opt_text(3);
+  n.incident_id = st.opt_text(4);
+  n.endpoint_index = static_cast<int>(st.int64(5));
+  auto kind = domain::parse_endpoint_kind(st.view(6));
+  if (!kind) return failure("outbox: unreadable row: " + kind.error().message);
+  n.endpoint = *kind;
+  n.target = st.text(7);
+  n.event_kind = st.text(8);
+  n.payload_json = st.text(9);
+  auto status = domain::parse_notification_status(st.view(10));
+  if (!status) return failure("outbox: unreadable row: " + status.error().message);
+  n.status = *status;
+  n.attempts = static_cast<int>(st.int64(11));
+  n.next_attempt_at = st.time(12);
+  n.last_error = st.text(13);
+  n.created_at = st.time(14);
+  n.updated_at = st.time(15);
+  n.delivered_at = st.opt_time(16);
+  return n;
+}
+
+result<std::vector<domain::notification>> collect(statement& st) {
+  std::vector<domain::notification> out;
+  for (;;) {
+    auto row = st.step("outbox");
+    if (!row) return row.error();
+    if (!*row) return out;
+    auto n = read_row(st);
+    if (!n) return n.error();
+    out.push_back(std::move(*n));
+  }
+}
+
+}  // namespace
+
+std::string encode_endpoints(const std::vector<domain::agency_endpoint>& endpoints) {
+  json::array a;
+  a.reserve(endpoints.size());
+  for (const auto& e : endpoints) {
+    a.push_back(json::object{{"kind", domain::to_string(e.kind)},
+                             {"url", e.url},
+                             {"secret", e.secret},
+                             {"chat_id", e.chat_id},
+                             {"active", e.active}});
+  }
+  return json::serialize(a);
+}
+
+result<std::vector<domain::agency_endpoint>> decode_endpoints(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  auto bad = [] { return failure("agencies: unreadable endpoints"); };
+  if (ec || !v.is_array()) return bad();
+  std::vector<domain::agency_endpoint> out;
+  out.reserve(v.get_array().size());
+  for (const auto& item : v.get_array()) {
+    const auto* o = item.if_object();
+    if (!o) return bad();
+    const auto* kind = o->if_contains("kind");
+    const auto* url = o->if_contains("url");
+    const auto* secret = o->if_contains("secret");
+    const auto* chat = o->if_contains("chat_id");
+    const auto* active = o->if_contains("active");
+    if (!kind || !kind->is_string() || !url || !url->is_string() || !secret || !secret->is_string() || !chat ||
+        !chat->is_string() || !active || !active->is_bool()) {
+      return bad();
+    }
+    auto k = domain::parse_endpoint_kind(text_of(kind->get_string()));
+    if (!k) return bad();
+    out.push_back({*k, std::string(text_of(url->get_string())), std::string(text_of(secret->get_string())),
+                   std::string(text_of(chat->get_string())), active->get_bool()});
+  }
+  return out;
+}
+
+result<std::optional<domain::notification>> find(connection& c, const std::string& jurisdiction_id,
+                                                 const std::string& id) {
+  static const std::string sql = select("WHERE jurisdiction_id = ? AND id = ?");
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  st->bind(jurisdiction_id).bind(id);
+  auto rows = collect(*st);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<domain::notification>{};
+  return std::optional<domain::notification>(std::move(rows->front()));
+}
+
+result<page<domain::notification>> list(connection& c, const notification_filter& f) {
+  // Two shapes of the query, with and without the status filter, so each stays one cached
+  // statement.
+  static const std::string count_all = "SELECT COUNT(*) FROM outbox WHERE jurisdiction_id = ?";
+  static const std::string count_status = count_all + " AND status = ?";
+  static const std::string page_all =
+      select("WHERE jurisdiction_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+  static const std::string page_status =
+      select("WHERE jurisdiction_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+  std::string_view status = f.status ? domain::to_string(*f.status) : std::string_view{};
+  read_snapshot snapshot(c);
+  if (snapshot.failure()) return *snapshot.failure();
+  page<domain::notification> out;
+  {
+    auto st = c.prepare(f.status ? count_status : count_all);
+    if (!st) return st.error();
+    st->bind(f.jurisdiction_id);
+    if (f.status) st->bind(status);
+    auto row = st->step("outbox");
+    if (!row) return row.error();
+    out.total = st->int64(0);
+  }
+  auto st = c.prepare(f.status ? page_status : page_all);
+  if (!st) return st.error();
+  st->bind(f.jurisdiction_id);
+  if (f.status) st->bind(status);
+  st->bind(static_cast<std::int64_t>(std::clamp(f.page.limit, 1, 500)))
+      .bind(static_cast<std::int64_t>(std::max(f.page.offset, 0)));
+  auto items = collect(*st);
+  if (!items) return items.error();
+  out.items = std::move(*items);
+  return out;
+}
+
+result<std::vector<domain::notification>> due(connection& c, timestamp now, int limit) {
+  if (limit <= 0) return std::vector<domain::notification>{};
+  static const std::string sql =
+      select("WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  st->bind(now).bind(limit);
+  return collect(*st);
+}
+
+result<std::optional<timestamp>> next_due(connection& c) {
+  auto st = c.prepare("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'");
+  if (!st) return st.error();
+  auto row = st->step("outbox");
+  if (!row) return row.error();
+  if (!*row || st->is_null(0)) return std::optional<timestamp>{};
+  return std::optional<timestamp>(st->time(0));
+}
+
+result<void> insert(connection& c, const domain::notification& n) {
+  auto st = c.prepare(
+      "INSERT INTO outbox (id, jurisdiction_id, agency_id, dispatch_id, incident_id, endpoint_index, endpoint_kind, "
+      "target, event_kind, payload_json, status, attempts, next_attempt_at, last_error, created_at, updated_at, "
+      "delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return st.error();
+  st->bind(n.id)
+      .bind(n.jurisdiction_id)
+      .bind(n.agency_id)
+      .bind(n.dispatch_id)
+      .bind(n.incident_id)
+      .bind(n.endpoint_index)
+      .bind(domain::to_string(n.endpoint))
+      .bind(n.target)
+      .bind(n.event_kind)
+      .bind(n.payload_json)
+      .bind(domain::to_string(n.status))
+      .bind(n.attempts)
+      .bind(n.next_attempt_at)
+      .bind(n.last_error)
+      .bind(n.created_at)
+      .bind(n.updated_at)
+      .bind(n.delivered_at);
+  return st->run("outbox");
+}
+
+result<void> update(connection& c, const domain::notification& n) {
+  auto st = c.prepare(
+      "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?, "
+      "delivered_at = ? WHERE id = ? AND jurisdiction_id = ?");
+  if (!st) return st.error();
+  st->bind(domain::to_string(n.status))
+      .bind(n.attempts)
+      .bind(n.next_attempt_at)
+      .bind(n.last_error)
+      .bind(n.updated_at)
+      .bind(n.delivered_at)
+      .bind(n.id)
+      .bind(n.jurisdiction_id);
+  if (auto r = st->run("outbox"); !r) return r;
+  if (c.changes() == 0) return core::not_found("notification " + n.id + " not found");
+  return {};
+}
+
+}  // namespace siaga::storage::sqlite::outbox_sql

@@ -1,0 +1,28 @@
+// The SQL of the notification outbox and of agency endpoints (migration 2), kept apart from
+// sqlite_store.cpp, which forwards its store_reader / store_txn methods here.
+#pragma once
+
+#include "storage/sqlite/connection.hpp"
+#include "storage/store.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace siaga::storage::sqlite::outbox_sql {
+
+// An agency's endpoints as the JSON array stored in agencies.endpoints, and back. Decoding
+// fails with storage_failure for anything this program did not write.
+std::string encode_endpoints(const std::vector<domain::agency_endpoint>& endpoints);
+result<std::vector<domain::agency_endpoint>> decode_endpoints(std::string_view text);
+
+// The store contract's notification methods (storage/store.hpp) over one connection.
+result<std::optional<domain::notification>> find(connection& c, const std::string& jurisdiction_id,
+                                                 const std::string& id);
+result<page<domain::notification>> list(connection& c, const notification_filter& f);
+result<std::vector<domain::notification>> due(connection& c, timestamp now, int limit);
+result<std::optional<timestamp>> next_due(connection& c);
+result<void> insert(connection& c, const domain::notification& n);
+result<void> update(connection& c, const domain::notification& n);
+
+}  // namespace siaga::storage::sqlite::outbox_sql
