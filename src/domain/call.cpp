@@ -167,6 +167,7 @@ std::optional<call_class> auto_classification(const call_state& s) {
 
 bool is_callback_candidate(const call_brief& c) {
   if (!c.ended_at || !c.outcome || *c.outcome == call_outcome::answered) return false;
+  if (c.reason == end_reason::completed) return false;
   return !c.caller.empty() && !is_short_code(c.caller);
 }
 

@@ -137,10 +137,13 @@ struct call_brief {
   std::optional<timestamp> ring_at;
   std::optional<timestamp> ended_at;
   std::optional<call_outcome> outcome;
+  std::optional<end_reason> reason;
 };
 
-// May this call be called back at all: ended unanswered (abandoned or missed), from a number
-// that can be dialled (not withheld, not a short code).
+// May this call be called back at all: ended unanswered (abandoned, or missed because no agent
+// took it), from a number that can be dialled (not withheld, not a short code). A call the
+// bridge ended as completed without an answered event is waiting for that event, not for a
+// callback.
 bool is_callback_candidate(const call_brief& c);
 
 // Does `answered` follow `unanswered`: another call from the same number, answered, that rang

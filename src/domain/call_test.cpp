@@ -208,6 +208,11 @@ TEST(callbacks, only_ended_unanswered_calls_from_a_dialable_number_are_candidate
   EXPECT_FALSE(is_callback_candidate(brief("3", "+6281234567890", 0s, std::nullopt, std::nullopt)));
   EXPECT_FALSE(is_callback_candidate(brief("4", "", 0s, 5s, call_outcome::abandoned)));
   EXPECT_FALSE(is_callback_candidate(brief("5", "112", 0s, 5s, call_outcome::abandoned)));
+  auto completed = brief("6", "+6281234567890", 0s, 5s, call_outcome::missed);
+  completed.reason = end_reason::completed;
+  EXPECT_FALSE(is_callback_candidate(completed));
+  completed.reason = end_reason::no_agent;
+  EXPECT_TRUE(is_callback_candidate(completed));
 }
 
 TEST(callbacks, no_answer_retries_up_to_three_attempts_then_fails) {

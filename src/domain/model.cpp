@@ -41,8 +41,9 @@ constexpr std::array<std::string_view, 2> dispatch_role_names{"primary", "suppor
 constexpr std::array<std::string_view, 14> agency_kind_names{
     "fire", "health", "disaster", "civil_order", "police", "electricity", "water", "transport",
     "public_works", "social", "blood", "hospital", "search_rescue", "other"};
-constexpr std::array<std::string_view, 9> subject_kind_names{
-    "report", "incident", "dispatch", "user", "agency", "category", "district", "jurisdiction", "notification"};
+constexpr std::array<std::string_view, 14> subject_kind_names{
+    "report", "incident", "dispatch", "user", "agency", "category", "district", "jurisdiction", "notification",
+    "call", "caller", "callback", "location", "api_key"};
 constexpr std::array<std::string_view, 2> endpoint_kind_names{"webhook", "telegram"};
 constexpr std::array<std::string_view, 3> notification_status_names{"pending", "delivered", "dead"};
 

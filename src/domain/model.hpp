@@ -244,7 +244,10 @@ struct notification {
 };
 
 // What an event is about.
-enum class subject_kind { report, incident, dispatch, user, agency, category, district, jurisdiction, notification };
+enum class subject_kind {
+  report, incident, dispatch, user, agency, category, district, jurisdiction, notification,
+  call, caller, callback, location, api_key
+};
 std::string_view to_string(subject_kind v);
 core::result<subject_kind> parse_subject_kind(std::string_view s);
 

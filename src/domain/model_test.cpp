@@ -104,9 +104,10 @@ TEST(model, agency_kind_names) {
 }
 
 TEST(model, subject_kind_names) {
-  expect_enum<subject_kind>(9, parse_subject_kind,
+  expect_enum<subject_kind>(14, parse_subject_kind,
                             {"report", "incident", "dispatch", "user", "agency", "category",
-                             "district", "jurisdiction", "notification"});
+                             "district", "jurisdiction", "notification", "call", "caller", "callback",
+                             "location", "api_key"});
 }
 
 TEST(model, endpoint_kind_names) {

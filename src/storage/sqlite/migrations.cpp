@@ -261,9 +261,155 @@ CREATE INDEX outbox_by_status ON outbox (jurisdiction_id, status, created_at);
 CREATE INDEX outbox_by_created ON outbox (jurisdiction_id, created_at);
 )sql";
 
-constexpr std::array<migration, 2> migrations{{
+// Calls and callers (issue 5): integration keys (stored hashed), calls folded from their
+// telephony events (kept, each once per event id, so that a call can be folded again whatever
+// order they came in), the policy state of caller numbers and the jurisdiction's policy,
+// callback tasks (one per unanswered call) and every location message received, refused ones
+// included. reports has no (jurisdiction_id, id) key, so report references use id alone.
+// calls_by_caller serves the caller history and the prank policy, calls_live the wallboard.
+constexpr std::string_view schema_v3 = R"sql(
+CREATE TABLE api_keys (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  name TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) STRICT;
+CREATE INDEX api_keys_by_jurisdiction ON api_keys (jurisdiction_id, created_at);
+
+CREATE TABLE calls (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  external_id TEXT NOT NULL,
+  caller TEXT NOT NULL DEFAULT '',
+  line TEXT NOT NULL DEFAULT '',
+  ring_at INTEGER NOT NULL,
+  queued_at INTEGER,
+  answered_at INTEGER,
+  ended_at INTEGER,
+  answered_by TEXT NOT NULL DEFAULT '',
+  agent TEXT NOT NULL DEFAULT '',
+  transfers INTEGER NOT NULL DEFAULT 0,
+  end_reason TEXT,
+  outcome TEXT,
+  digits TEXT NOT NULL DEFAULT '',
+  silent_caller INTEGER NOT NULL DEFAULT 0,
+  silent INTEGER NOT NULL DEFAULT 0,
+  classification TEXT,
+  classified_source TEXT,
+  classified_by TEXT NOT NULL DEFAULT '',
+  classified_at INTEGER,
+  note TEXT NOT NULL DEFAULT '',
+  report_id TEXT REFERENCES reports (id),
+  loc_lat REAL,
+  loc_lon REAL,
+  loc_radius_m REAL,
+  loc_at INTEGER,
+  loc_method TEXT,
+  loc_format TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (jurisdiction_id, external_id),
+  CHECK ((loc_lat IS NULL) = (loc_lon IS NULL))
+) STRICT;
+CREATE INDEX calls_by_ring ON calls (jurisdiction_id, ring_at);
+CREATE INDEX calls_by_caller ON calls (jurisdiction_id, caller, ring_at);
+CREATE INDEX calls_live ON calls (jurisdiction_id, ring_at) WHERE ended_at IS NULL;
+
+CREATE TABLE call_events (
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  event_id TEXT NOT NULL,
+  call_record_id TEXT NOT NULL REFERENCES calls (id),
+  external_call_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  caller TEXT NOT NULL DEFAULT '',
+  line TEXT NOT NULL DEFAULT '',
+  agent TEXT NOT NULL DEFAULT '',
+  reason TEXT,
+  digits TEXT NOT NULL DEFAULT '',
+  silent INTEGER NOT NULL DEFAULT 0,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (jurisdiction_id, event_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX call_events_by_call ON call_events (call_record_id, at);
+
+CREATE TABLE callers (
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  number TEXT NOT NULL,
+  flagged_at INTEGER,
+  blocked_until INTEGER,
+  strikes_since INTEGER,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (jurisdiction_id, number)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE caller_policies (
+  jurisdiction_id TEXT NOT NULL PRIMARY KEY REFERENCES jurisdictions (id),
+  threshold INTEGER NOT NULL,
+  window_s INTEGER NOT NULL,
+  block_enabled INTEGER NOT NULL,
+  block_s INTEGER NOT NULL,
+  CHECK (threshold >= 1 AND window_s > 0 AND block_s > 0)
+) STRICT;
+
+CREATE TABLE callbacks (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  call_id TEXT NOT NULL UNIQUE REFERENCES calls (id),
+  caller TEXT NOT NULL,
+  status TEXT NOT NULL,
+  due_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  assigned_to TEXT,
+  last_result TEXT,
+  note TEXT NOT NULL DEFAULT '',
+  report_id TEXT REFERENCES reports (id),
+  superseded_by TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  closed_at INTEGER,
+  FOREIGN KEY (jurisdiction_id, assigned_to) REFERENCES users (jurisdiction_id, id),
+  CHECK (attempts >= 0)
+) STRICT;
+CREATE INDEX callbacks_by_status ON callbacks (jurisdiction_id, status, due_at);
+CREATE INDEX callbacks_by_caller ON callbacks (jurisdiction_id, caller);
+
+CREATE TABLE location_records (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  call_id TEXT REFERENCES calls (id),
+  number TEXT NOT NULL DEFAULT '',
+  accepted INTEGER NOT NULL,
+  rejection TEXT NOT NULL DEFAULT '',
+  format TEXT NOT NULL,
+  lat REAL,
+  lon REAL,
+  radius_m REAL,
+  fix_time INTEGER,
+  method TEXT,
+  confidence INTEGER,
+  altitude_m REAL,
+  emergency_number TEXT NOT NULL DEFAULT '',
+  network TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  call_started INTEGER,
+  raw TEXT NOT NULL DEFAULT '',
+  received_at INTEGER NOT NULL,
+  CHECK ((lat IS NULL) = (lon IS NULL)),
+  CHECK (accepted = (lat IS NOT NULL))
+) STRICT;
+CREATE INDEX location_records_by_call ON location_records (call_id, received_at) WHERE call_id IS NOT NULL;
+CREATE INDEX location_records_by_received ON location_records (jurisdiction_id, received_at);
+)sql";
+
+constexpr std::array<migration, 3> migrations{{
     {1, "domain model: jurisdictions to events", schema_v1},
     {2, "agency endpoints and the notification outbox", schema_v2},
+    {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
 }};
 
 constexpr std::string_view create_ledger = R"sql(

@@ -1,0 +1,562 @@
+// Contract tests of the store's call methods (storage/store.hpp, "Calls and callers"), against
+// the interface only. Every backend runs them: list it in INSTANTIATE_TEST_SUITE_P below.
+#include "storage/store.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+
+namespace siaga::storage {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct calls_backend {
+  std::string name;
+  std::function<std::string()> make_location;
+  std::function<result<std::unique_ptr<store>>(const std::string&)> open;
+  std::function<void(const std::string&)> destroy;
+};
+
+void PrintTo(const calls_backend& b, std::ostream* os) { *os << b.name; }
+
+calls_backend sqlite_calls_backend() {
+  calls_backend b;
+  b.name = "sqlite";
+  b.make_location = [] {
+    static std::atomic<int> serial{0};
+    auto path = std::filesystem::temp_directory_path() /
+                ("siaga-calls-test-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".db");
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    return path.string();
+  };
+  b.open = [](const std::string& path) { return open_sqlite({.path = path}); };
+  b.destroy = [](const std::string& path) {
+    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  };
+  return b;
+}
+
+const core::timestamp t0 = core::from_micros(1'795'000'000'000'000);
+
+template <class T>
+std::string code_of(const result<T>& r) {
+  if (!r) std::cerr << "  (" << r.error().message << ")\n";
+  return r ? "ok" : std::string(core::to_string(r.error().code));
+}
+
+domain::call_record make_call(std::string id, std::string external, std::string caller, std::chrono::seconds ring) {
+  domain::call_record c;
+  c.id = std::move(id);
+  c.jurisdiction_id = "j1";
+  c.external_id = std::move(external);
+  c.state.caller = std::move(caller);
+  c.state.line = "112";
+  c.state.ring_at = t0 + ring;
+  c.created_at = t0 + ring;
+  c.updated_at = t0 + ring;
+  return c;
+}
+
+domain::call_record answered(domain::call_record c, std::optional<domain::call_class> cls = {}) {
+  c.state.answered_at = *c.state.ring_at + 5s;
+  c.state.ended_at = *c.state.ring_at + 60s;
+  c.state.outcome = domain::call_outcome::answered;
+  c.classification = cls;
+  if (cls) c.classified_source = domain::classification_source::manual;
+  return c;
+}
+
+class calls_store : public ::testing::TestWithParam<calls_backend> {
+ protected:
+  void SetUp() override {
+    location_ = GetParam().make_location();
+    auto s = GetParam().open(location_);
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(*s);
+    auto m = store_->migrate();
+    ASSERT_TRUE(m) << m.error().message;
+    auto seeded = store_->write([](store_txn& t) -> result<void> {
+      for (auto [id, code] : {std::pair{"j1", "81.71"}, std::pair{"j2", "32.73"}}) {
+        if (auto r = t.insert_jurisdiction({id, code, "Kota", "Asia/Jayapura", "AMB"}); !r) return r;
+      }
+      domain::user u;
+      u.id = "u1";
+      u.jurisdiction_id = "j1";
+      u.username = "ct";
+      u.display_name = "CT";
+      u.password_hash = "x";
+      u.created_at = t0;
+      return t.insert_user(u);
+    });
+    ASSERT_TRUE(seeded) << seeded.error().message;
+  }
+  void TearDown() override {
+    if (store_) store_->close();
+    store_.reset();
+    GetParam().destroy(location_);
+  }
+
+  result<void> write(std::function<result<void>(store_txn&)> f) { return store_->write(std::move(f)); }
+  store_reader& rd() { return store_->reader(); }
+
+  std::string location_;
+  std::unique_ptr<store> store_;
+};
+
+TEST_P(calls_store, a_call_round_trips_with_every_field_set_and_unset) {
+  auto bare = make_call("c1", "pbx-1", "", 0s);
+  auto full = answered(make_call("c2", "pbx-2", "+6281234567890", 10s), domain::call_class::prank);
+  full.state.queued_at = t0 + 11s;
+  full.state.answered_by = "ext201";
+  full.state.agent = "ext202";
+  full.state.transfers = 1;
+  full.state.reason = domain::end_reason::completed;
+  full.state.digits = "55";
+  full.state.silent_caller = true;
+  full.state.silent = true;
+  full.classified_by = "u1";
+  full.classified_at = t0 + 2min;
+  full.note = "iseng";
+  full.location = domain::call_location{-3.69, 128.18, 25.0, t0 + 20s, "gnss", "aml_sms_v1"};
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_call(bare); !r) return r;
+              return t.insert_call(full);
+            })),
+            "ok");
+  auto got_bare = rd().find_call("j1", "c1");
+  ASSERT_TRUE(got_bare && *got_bare);
+  EXPECT_EQ((*got_bare)->external_id, "pbx-1");
+  EXPECT_FALSE((*got_bare)->state.outcome);
+  EXPECT_FALSE((*got_bare)->classification);
+  EXPECT_FALSE((*got_bare)->location);
+  EXPECT_FALSE((*got_bare)->report_id);
+
+  auto got = rd().find_call_by_external("j1", "pbx-2");
+  ASSERT_TRUE(got && *got);
+  const auto& g = **got;
+  EXPECT_EQ(g.id, "c2");
+  EXPECT_EQ(g.state.caller, "+6281234567890");
+  EXPECT_EQ(g.state.ring_at, t0 + 10s);
+  EXPECT_EQ(g.state.queued_at, t0 + 11s);
+  EXPECT_EQ(g.state.answered_at, t0 + 15s);
+  EXPECT_EQ(g.state.ended_at, t0 + 70s);
+  EXPECT_EQ(g.state.answered_by, "ext201");
+  EXPECT_EQ(g.state.agent, "ext202");
+  EXPECT_EQ(g.state.transfers, 1);
+  EXPECT_EQ(g.state.reason, domain::end_reason::completed);
+  EXPECT_EQ(g.state.outcome, domain::call_outcome::answered);
+  EXPECT_EQ(g.state.digits, "55");
+  EXPECT_TRUE(g.state.silent_caller);
+  EXPECT_TRUE(g.state.silent);
+  EXPECT_EQ(g.classification, domain::call_class::prank);
+  EXPECT_EQ(g.classified_source, domain::classification_source::manual);
+  EXPECT_EQ(g.classified_by, "u1");
+  EXPECT_EQ(g.classified_at, t0 + 2min);
+  EXPECT_EQ(g.note, "iseng");
+  ASSERT_TRUE(g.location);
+  EXPECT_DOUBLE_EQ(g.location->lat, -3.69);
+  EXPECT_EQ(g.location->radius_m, 25.0);
+  EXPECT_EQ(g.location->at, t0 + 20s);
+  EXPECT_EQ(g.location->method, "gnss");
+  EXPECT_EQ(g.location->format, "aml_sms_v1");
+
+  // Scoped to the jurisdiction.
+  auto other = rd().find_call("j2", "c2");
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(*other);
+
+  full.note = "diubah";
+  full.location.reset();
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.update_call(full); })), "ok");
+  auto after = rd().find_call("j1", "c2");
+  EXPECT_EQ((*after)->note, "diubah");
+  EXPECT_FALSE((*after)->location);
+  auto ghost = make_call("nope", "x", "", 0s);
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.update_call(ghost); })), "not_found");
+}
+
+TEST_P(calls_store, external_ids_and_event_ids_are_unique_per_jurisdiction) {
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.insert_call(make_call("c1", "pbx-1", "", 0s)); })), "ok");
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.insert_call(make_call("c2", "pbx-1", "", 0s)); })), "conflict");
+  auto in_j2 = make_call("c3", "pbx-1", "", 0s);
+  in_j2.jurisdiction_id = "j2";
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.insert_call(in_j2); })), "ok");
+
+  domain::stored_call_event e;
+  e.jurisdiction_id = "j1";
+  e.call_record_id = "c1";
+  e.event.event_id = "ev-1";
+  e.event.call_id = "pbx-1";
+  e.event.kind = domain::call_event_kind::ended;
+  e.event.at = t0 + 30s;
+  e.event.reason = domain::end_reason::caller_hangup;
+  e.event.silent = true;
+  e.received_at = t0 + 31s;
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.insert_call_event(e); })), "ok");
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.insert_call_event(e); })), "conflict");
+  auto found = rd().find_call_event("j1", "ev-1");
+  ASSERT_TRUE(found && *found);
+  EXPECT_TRUE(domain::same_event((*found)->event, e.event));
+  EXPECT_EQ((*found)->call_record_id, "c1");
+  EXPECT_EQ((*found)->received_at, t0 + 31s);
+  EXPECT_FALSE(*rd().find_call_event("j2", "ev-1"));
+}
+
+TEST_P(calls_store, call_events_come_back_in_canonical_order) {
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.insert_call(make_call("c1", "pbx-1", "", 0s)); })), "ok");
+  std::vector<std::tuple<std::string, domain::call_event_kind, std::chrono::seconds>> given = {
+      {"z", domain::call_event_kind::ended, 5s},
+      {"b", domain::call_event_kind::answered, 5s},
+      {"a", domain::call_event_kind::answered, 5s},
+      {"r", domain::call_event_kind::ringing, 0s}};
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              for (auto& [id, kind, at] : given) {
+                domain::stored_call_event e;
+                e.jurisdiction_id = "j1";
+                e.call_record_id = "c1";
+                e.event.event_id = id;
+                e.event.call_id = "pbx-1";
+                e.event.kind = kind;
+                e.event.at = t0 + at;
+                e.received_at = t0;
+                if (auto r = t.insert_call_event(e); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  auto events = rd().call_events_of("c1");
+  ASSERT_TRUE(events);
+  std::vector<std::string> ids;
+  for (const auto& e : *events) ids.push_back(e.event_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"r", "a", "b", "z"}));
+}
+
+TEST_P(calls_store, a_caller_has_history_strikes_and_a_latest_call) {
+  const std::string n = "+6281234567890";
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              std::vector<domain::call_record> calls = {
+                  answered(make_call("c1", "p1", n, 0s), domain::call_class::prank),
+                  answered(make_call("c2", "p2", n, 1h), domain::call_class::ghost),
+                  answered(make_call("c3", "p3", n, 2h), domain::call_class::valid),
+                  answered(make_call("c4", "p4", n, 3h)),
+                  make_call("c5", "p5", n, 4h),
+                  make_call("c6", "p6", "+6289999999999", 5h)};
+              calls[4].state.ended_at = t0 + 4h + 9s;
+              calls[4].state.outcome = domain::call_outcome::abandoned;
+              for (const auto& c : calls) {
+                if (auto r = t.insert_call(c); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  auto h = rd().caller_history_of("j1", n);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->calls, 5);
+  EXPECT_EQ(h->answered, 4);
+  EXPECT_EQ(h->abandoned, 1);
+  EXPECT_EQ(h->missed, 0);
+  EXPECT_EQ(h->valid, 1);
+  EXPECT_EQ(h->prank, 1);
+  EXPECT_EQ(h->ghost, 1);
+  EXPECT_EQ(h->first_call_at, t0);
+  EXPECT_EQ(h->last_call_at, t0 + 4h);
+  auto none = rd().caller_history_of("j1", "+6280000000000");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->calls, 0);
+  EXPECT_FALSE(none->last_call_at);
+
+  auto strikes = rd().strike_times("j1", n, t0 - 1s);
+  ASSERT_TRUE(strikes);
+  EXPECT_EQ(*strikes, (std::vector<core::timestamp>{t0, t0 + 1h}));
+  EXPECT_EQ(rd().strike_times("j1", n, t0)->size(), 1u);
+
+  auto latest = rd().latest_call_of("j1", n, t0 + 3h + 30min);
+  ASSERT_TRUE(latest && *latest);
+  EXPECT_EQ((*latest)->id, "c4");
+  EXPECT_FALSE(*rd().latest_call_of("j1", n, t0 - 1s));
+  auto since = rd().calls_of_caller("j1", n, t0 + 2h);
+  ASSERT_TRUE(since);
+  ASSERT_EQ(since->size(), 3u);
+  EXPECT_EQ((*since)[0].id, "c3");
+}
+
+TEST_P(calls_store, list_calls_filters_and_orders_newest_first) {
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              std::vector<domain::call_record> calls = {answered(make_call("c1", "p1", "+6281111111111", 0s)),
+                                                        answered(make_call("c2", "p2", "+6282222222222", 1h),
+                                                                 domain::call_class::valid),
+                                                        make_call("c3", "p3", "+6281111111111", 2h)};
+              for (const auto& c : calls) {
+                if (auto r = t.insert_call(c); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  auto ids = [&](const call_filter& f) {
+    std::vector<std::string> out;
+    auto p = rd().list_calls(f);
+    EXPECT_TRUE(p);
+    if (p) {
+      for (const auto& c : p->items) out.push_back(c.id);
+    }
+    return out;
+  };
+  using v = std::vector<std::string>;
+  EXPECT_EQ(ids({.jurisdiction_id = "j1"}), (v{"c3", "c2", "c1"}));
+  EXPECT_EQ(ids({.jurisdiction_id = "j1", .live = true}), (v{"c3"}));
+  EXPECT_EQ(ids({.jurisdiction_id = "j1", .unclassified = true}), (v{"c1"}));
+  EXPECT_EQ(ids({.jurisdiction_id = "j1", .caller = std::string("+6281111111111")}), (v{"c3", "c1"}));
+  EXPECT_EQ(ids({.jurisdiction_id = "j1", .outcome = domain::call_outcome::answered}), (v{"c2", "c1"}));
+  EXPECT_EQ(ids({.jurisdiction_id = "j1", .from = t0 + 1h, .to = t0 + 2h}), (v{"c2"}));
+  EXPECT_EQ(ids({.jurisdiction_id = "j2"}), v{});
+  auto p = rd().list_calls({.jurisdiction_id = "j1", .page = {.limit = 1, .offset = 1}});
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->total, 3);
+  ASSERT_EQ(p->items.size(), 1u);
+  EXPECT_EQ(p->items[0].id, "c2");
+}
+
+TEST_P(calls_store, callers_and_the_policy_upsert) {
+  domain::caller_record c{"j1", "+6281234567890", {t0, t0 + 24h, std::nullopt}, t0};
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.upsert_caller(c); })), "ok");
+  auto got = rd().find_caller("j1", c.number);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->flags.flagged_at, t0);
+  EXPECT_EQ((*got)->flags.blocked_until, t0 + 24h);
+  EXPECT_FALSE((*got)->flags.strikes_since);
+  c.flags.blocked_until.reset();
+  c.flags.strikes_since = t0 + 1h;
+  c.updated_at = t0 + 1h;
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.upsert_caller(c); })), "ok");
+  got = rd().find_caller("j1", c.number);
+  EXPECT_FALSE((*got)->flags.blocked_until);
+  EXPECT_EQ((*got)->flags.strikes_since, t0 + 1h);
+  EXPECT_FALSE(*rd().find_caller("j2", c.number));
+
+  EXPECT_FALSE(*rd().find_caller_policy("j1"));
+  domain::caller_policy p;
+  p.threshold = 5;
+  p.block_enabled = false;
+  p.window = 12h;
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.upsert_caller_policy("j1", p); })), "ok");
+  auto pol = rd().find_caller_policy("j1");
+  ASSERT_TRUE(pol && *pol);
+  EXPECT_EQ((*pol)->threshold, 5);
+  EXPECT_FALSE((*pol)->block_enabled);
+  EXPECT_EQ((*pol)->window, 12h);
+  EXPECT_EQ((*pol)->block_for, 24h);
+  p.threshold = 0;
+  EXPECT_NE(code_of(write([&](store_txn& t) { return t.upsert_caller_policy("j1", p); })), "ok");
+}
+
+TEST_P(calls_store, callbacks_are_one_per_call_and_list_by_due_time) {
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              for (auto id : {"c1", "c2", "c3"}) {
+                if (auto r = t.insert_call(make_call(id, std::string("p-") + id, "+6281234567890", 0s)); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  auto task = [](std::string id, std::string call, std::chrono::minutes due, domain::callback_status s) {
+    domain::callback_task t;
+    t.id = std::move(id);
+    t.jurisdiction_id = "j1";
+    t.call_id = std::move(call);
+    t.caller = "+6281234567890";
+    t.status = s;
+    t.due_at = t0 + due;
+    t.created_at = t0;
+    t.updated_at = t0;
+    return t;
+  };
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              for (const auto& k : {task("k1", "c1", 30min, domain::callback_status::open),
+                                    task("k2", "c2", 10min, domain::callback_status::open),
+                                    task("k3", "c3", 20min, domain::callback_status::done)}) {
+                if (auto r = t.insert_callback(k); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  EXPECT_EQ(code_of(write([&](store_txn& t) {
+              return t.insert_callback(task("k4", "c1", 5min, domain::callback_status::open));
+            })),
+            "conflict");
+  auto open = rd().list_callbacks({.jurisdiction_id = "j1", .statuses = {domain::callback_status::open}});
+  ASSERT_TRUE(open);
+  ASSERT_EQ(open->items.size(), 2u);
+  EXPECT_EQ(open->items[0].id, "k2");
+  EXPECT_EQ(open->items[1].id, "k1");
+  EXPECT_EQ(rd().list_callbacks({.jurisdiction_id = "j1"})->total, 3);
+
+  auto k1 = task("k1", "c1", 30min, domain::callback_status::in_progress);
+  k1.assigned_to = "u1";
+  k1.attempts = 1;
+  k1.last_result = domain::callback_result::no_answer;
+  k1.note = "tidak diangkat";
+  k1.superseded_by = "c3";
+  k1.closed_at = t0 + 1h;
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.update_callback(k1); })), "ok");
+  auto got = rd().find_callback_of_call("j1", "c1");
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->status, domain::callback_status::in_progress);
+  EXPECT_EQ((*got)->assigned_to, "u1");
+  EXPECT_EQ((*got)->attempts, 1);
+  EXPECT_EQ((*got)->last_result, domain::callback_result::no_answer);
+  EXPECT_EQ((*got)->note, "tidak diangkat");
+  EXPECT_EQ((*got)->superseded_by, "c3");
+  EXPECT_EQ((*got)->closed_at, t0 + 1h);
+  EXPECT_FALSE(*rd().find_callback("j2", "k1"));
+  k1.assigned_to = "no-such-user";
+  EXPECT_NE(code_of(write([&](store_txn& t) { return t.update_callback(k1); })), "ok");
+}
+
+TEST_P(calls_store, location_records_keep_accepted_fixes_and_refusals) {
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.insert_call(make_call("c1", "p1", "+6281234567890", 0s)); })),
+            "ok");
+  domain::location_record ok;
+  ok.id = "l1";
+  ok.jurisdiction_id = "j1";
+  ok.call_id = "c1";
+  ok.number = "+6281234567890";
+  ok.accepted = true;
+  ok.format = "aml_sms_v2";
+  domain::location_fix f;
+  f.format = "aml_sms_v2";
+  f.lat = -3.7;
+  f.lon = 128.2;
+  f.radius_m = 12;
+  f.fix_time = t0 + 5s;
+  f.method = domain::location_method::wifi;
+  f.confidence = 68;
+  f.emergency_number = "112";
+  f.network = "51010";
+  f.language = "id-ID";
+  f.call_started = t0;
+  ok.fix = f;
+  ok.raw = "A\"ML=2;...";
+  ok.received_at = t0 + 6s;
+  domain::location_record refused;
+  refused.id = "l2";
+  refused.jurisdiction_id = "j1";
+  refused.number = "";
+  refused.accepted = false;
+  refused.rejection = "ml salah";
+  refused.format = "aml_sms";
+  refused.raw = "A\"ML=1;lt=1";
+  refused.received_at = t0 + 7s;
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_location_record(ok); !r) return r;
+              return t.insert_location_record(refused);
+            })),
+            "ok");
+  auto all = rd().list_location_records({.jurisdiction_id = "j1"});
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->items.size(), 2u);
+  EXPECT_EQ(all->items[0].id, "l2");
+  EXPECT_FALSE(all->items[0].fix);
+  EXPECT_EQ(all->items[0].rejection, "ml salah");
+  const auto& g = all->items[1];
+  ASSERT_TRUE(g.fix);
+  EXPECT_EQ(g.call_id, "c1");
+  EXPECT_DOUBLE_EQ(g.fix->lat, -3.7);
+  EXPECT_EQ(g.fix->radius_m, 12.0);
+  EXPECT_EQ(g.fix->fix_time, t0 + 5s);
+  EXPECT_EQ(g.fix->method, domain::location_method::wifi);
+  EXPECT_EQ(g.fix->confidence, 68);
+  EXPECT_EQ(g.fix->emergency_number, "112");
+  EXPECT_EQ(g.fix->language, "id-ID");
+  EXPECT_EQ(g.fix->call_started, t0);
+  auto of_call = rd().list_location_records({.jurisdiction_id = "j1", .call_id = std::string("c1")});
+  EXPECT_EQ(of_call->total, 1);
+  EXPECT_EQ(rd().list_location_records({.jurisdiction_id = "j1", .accepted = false})->total, 1);
+  // An accepted record needs its fix, a refused one must not carry one.
+  auto broken = refused;
+  broken.id = "l3";
+  broken.accepted = true;
+  EXPECT_NE(code_of(write([&](store_txn& t) { return t.insert_location_record(broken); })), "ok");
+}
+
+TEST_P(calls_store, calls_between_marks_the_calls_whose_report_was_dispatched) {
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              domain::category cat;
+              cat.id = "cat";
+              cat.jurisdiction_id = "j1";
+              cat.code = "fire";
+              cat.name_id = "Kebakaran";
+              if (auto r = t.upsert_category(cat); !r) return r;
+              domain::incident inc;
+              inc.id = "i1";
+              inc.jurisdiction_id = "j1";
+              inc.number = "AMB-1";
+              inc.category_id = "cat";
+              inc.created_by = "u1";
+              inc.created_at = t0;
+              inc.updated_at = t0;
+              inc.first_dispatched_at = t0 + 1min;
+              if (auto r = t.insert_incident(inc); !r) return r;
+              for (auto [id, incident] : {std::pair<std::string, std::optional<std::string>>{"r1", "i1"},
+                                          std::pair<std::string, std::optional<std::string>>{"r2", std::nullopt}}) {
+                domain::report rep;
+                rep.id = id;
+                rep.jurisdiction_id = "j1";
+                rep.tracking_code = "TC" + id;
+                rep.incident_id = incident;
+                rep.created_by = "u1";
+                rep.created_at = t0;
+                rep.updated_at = t0;
+                if (auto r = t.insert_report(rep); !r) return r;
+              }
+              auto a = answered(make_call("c1", "p1", "+6281111111111", 0s), domain::call_class::valid);
+              a.report_id = "r1";
+              a.state.answered_by = "ext1";
+              auto b = answered(make_call("c2", "p2", "+6282222222222", 10min), domain::call_class::valid);
+              b.report_id = "r2";
+              auto c = make_call("c3", "p3", "+6283333333333", 2h);
+              for (const auto& call : {a, b, c}) {
+                if (auto r = t.insert_call(call); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  auto rows = rd().calls_between("j1", t0, t0 + 1h);
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_TRUE((*rows)[0].dispatched);
+  EXPECT_EQ((*rows)[0].agent, "ext1");
+  EXPECT_EQ((*rows)[0].classification, domain::call_class::valid);
+  EXPECT_FALSE((*rows)[1].dispatched);
+  EXPECT_EQ(rd().calls_between("j1", t0, t0 + 3h)->size(), 3u);
+  EXPECT_TRUE(rd().calls_between("j2", t0, t0 + 3h)->empty());
+}
+
+TEST_P(calls_store, api_keys_are_found_by_hash_and_revoked_by_update) {
+  domain::api_key k{"k1", "j1", "PBX Asterisk", "hash-1", "sk112_ab", "u1", t0, std::nullopt};
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.insert_api_key(k); })), "ok");
+  auto dup = k;
+  dup.id = "k2";
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.insert_api_key(dup); })), "conflict");
+  auto got = rd().find_api_key_by_hash("hash-1");
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->name, "PBX Asterisk");
+  EXPECT_EQ((*got)->jurisdiction_id, "j1");
+  EXPECT_FALSE((*got)->revoked_at);
+  k.revoked_at = t0 + 1h;
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.update_api_key(k); })), "ok");
+  EXPECT_EQ((*rd().find_api_key("j1", "k1"))->revoked_at, t0 + 1h);
+  EXPECT_FALSE(*rd().find_api_key("j2", "k1"));
+  EXPECT_EQ(rd().list_api_keys("j1")->size(), 1u);
+  EXPECT_TRUE(rd().list_api_keys("j2")->empty());
+  EXPECT_FALSE(*rd().find_api_key_by_hash("nope"));
+}
+
+INSTANTIATE_TEST_SUITE_P(backends, calls_store, ::testing::Values(sqlite_calls_backend()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace siaga::storage
