@@ -1,0 +1,140 @@
+// Calls and callers: telephony events in, the call record folded from them, the call taker's
+// classification, the prank and ghost policy, callbacks of unanswered calls, handset location
+// fixes, and the api keys integrations authenticate with. Each write function is the body of
+// one write command (it runs inside a store_txn and records an event for every change); the
+// read functions take a store_reader.
+#pragma once
+
+#include "domain/call_records.hpp"
+#include "services/context.hpp"
+#include "services/incident_service.hpp"
+#include "storage/store.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace siaga::services {
+
+// ---- api keys ----
+
+// The actor that integration messages run as: user id "api_key:<id>", read-only role, the
+// key's jurisdiction. Services that take integration input do not check its role.
+actor integration_actor(const domain::api_key& key);
+
+// Resolves a presented secret to its key. Fails with unauthenticated when the secret is empty,
+// unknown or revoked (one message for all three).
+core::result<domain::api_key> authenticate_api_key(storage::store_reader& reader, std::string_view secret);
+
+struct created_api_key {
+  domain::api_key key;
+  std::string secret;  // shown once; only its hash is stored
+};
+
+// Admin: creates a key named for its integration ("PBX Asterisk Balai Kota"); invalid_input for
+// an empty or over-long name.
+core::result<created_api_key> create_api_key(storage::store_txn& tx, const context& ctx, const actor& who,
+                                             const std::string& name);
+
+// Admin: revokes a key; not_found for an unknown one, conflict when already revoked.
+core::result<domain::api_key> revoke_api_key(storage::store_txn& tx, const context& ctx, const actor& who,
+                                             const std::string& id);
+
+// ---- telephony events ----
+
+// The caller's standing when a call rings: the policy decision and the history.
+struct caller_view {
+  std::string number;
+  domain::caller_decision decision;
+  domain::caller_history history;
+  domain::caller_flags flags;
+};
+
+struct ingested_event {
+  domain::call_record call;
+  bool duplicate = false;  // this event id was seen before (with the same content): nothing changed
+  std::optional<caller_view> caller;  // for a ringing event with a number
+};
+
+// Ingests telephony events (already validated; caller numbers normalised), each idempotent by
+// event id: an event id seen before with the same content is a duplicate and changes nothing;
+// with different content it is a conflict. The call is folded again from all its stored events,
+// so order and repetition do not matter. Also keeps the automatic ghost classification, the
+// caller policy and the callback tasks of the number in step with the call, and records one
+// "call.<type>" event per new telephony event.
+core::result<std::vector<ingested_event>> ingest_call_events(storage::store_txn& tx, const context& ctx,
+                                                             const actor& who,
+                                                             const std::vector<domain::call_event>& events);
+
+// ---- classification ----
+
+struct classification_input {
+  domain::call_class classification = domain::call_class::valid;
+  std::string note;
+  std::optional<std::string> report_id;  // valid: join this existing report instead of creating one
+  new_report report;                     // valid without report_id: the report to create
+};
+
+// A call taker classifies an answered call (live or ended). valid creates a report (channel
+// call, the caller's number as reporter_phone) or links report_id, and links the call to it.
+// A classification by a person replaces an automatic one. Fails with forbidden for roles other
+// than dispatchers, not_found for an unknown call or report, conflict for a call that was not
+// answered, invalid_input for a valid call without report details (description or category).
+core::result<domain::call_record> classify_call(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                const std::string& call_id, const classification_input& in);
+
+// ---- callers ----
+
+// The default policy, unless the jurisdiction set its own.
+domain::caller_policy policy_of(storage::store_reader& reader, const std::string& jurisdiction_id);
+
+// The decision and history of a number (normalised).
+core::result<caller_view> view_caller(storage::store_reader& reader, const core::clock& clock,
+                                      const std::string& jurisdiction_id, const std::string& number);
+
+// Supervisor or admin: lifts a block (and the flag); earlier strikes stop counting. conflict
+// when the number is neither blocked nor flagged.
+core::result<caller_view> unblock_caller(storage::store_txn& tx, const context& ctx, const actor& who,
+                                         const std::string& number, const std::string& note);
+
+// Admin: sets the jurisdiction's policy. invalid_input for a threshold outside 1..100 or a
+// window or block length outside 1 minute..30 days.
+core::result<domain::caller_policy> set_caller_policy(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                      const domain::caller_policy& policy);
+
+// ---- callbacks ----
+
+// A call taker takes an open callback (or one they already hold). dial also records a
+// "callback.dial_requested" event, which a PBX bridge turns into an outbound call. conflict
+// when another call taker holds it or it is closed.
+core::result<domain::callback_task> take_callback(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                  const std::string& id, bool dial);
+
+struct callback_attempt_input {
+  domain::callback_result result = domain::callback_result::no_answer;
+  std::string note;
+  new_report report;  // reached_valid: the report to create
+};
+
+// Records what a callback found (see domain::apply_callback_attempt). reached_valid creates a
+// report; a reached result also closes the other open callbacks of the same number.
+core::result<domain::callback_task> record_callback_attempt(storage::store_txn& tx, const context& ctx,
+                                                            const actor& who, const std::string& id,
+                                                            const callback_attempt_input& in);
+
+// ---- location ----
+
+struct location_input {
+  std::optional<domain::location_fix> fix;  // set when the message was read
+  std::string rejection;                    // why not, when it was not
+  std::string format;                       // the fix's format, or the transport for a refusal
+  std::string number;                       // normalised sender, "" when unknown
+  std::string raw;                          // the message as received
+};
+
+// Records a location message, accepted or refused, and attaches it to the most recent call of
+// its number; an accepted fix newer than the call's becomes the call's location.
+core::result<domain::location_record> record_location(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                      const location_input& in);
+
+}  // namespace siaga::services
