@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs the intake benchmarks of docs/benchmarks.md on this machine, in one go:
+#   (a) ceilings: durable batched inserts straight into the store, and the server answering
+#       a trivial handler (GET /api/v1/health) that touches no database;
+#   (b) incident creation over HTTP with 1, 16 and 64 closed-loop clients, and open loop at
+#       1,000 requests per second (latency measured from when each request was due).
+# Usage: bash bench/run.sh [build-dir]   (default build/; builds siaga and siaga_bench first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build}"
+ninja -C "$build" -j2 siaga siaga_bench >/dev/null
+siaga="$build/siaga"
+bench="$build/bench/siaga_bench"
+work=$(mktemp -d /tmp/siaga-bench-XXXXXX)
+trap 'kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+
+echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"
+echo "# (a) store ceiling: counter + incident row + event per command, fsync per batch"
+for c in 1 64 256; do
+  "$bench" store --database "$work/store.db" --commands $((c == 1 ? 2000 : 50000)) --concurrency "$c"
+done
+
+"$siaga" seed --demo --database "$work/http.db" >/dev/null
+"$siaga" serve --database "$work/http.db" --port 0 --port-file "$work/port" --web-root "" --log-level warn &
+server=$!
+for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.05; done
+port=$(cat "$work/port")
+
+echo "# (a) trivial handler ceiling"
+for c in 1 16 64; do "$bench" http --port "$port" --path /api/v1/health --clients "$c" --requests 100000; done
+
+token=$(curl -s -X POST "localhost:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d '{"username":"calltaker","password":"siaga112demo"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
+category=$(curl -s "localhost:$port/api/v1/categories" -H "Authorization: Bearer $token" |
+  python3 -c 'import sys,json;print([c["id"] for c in json.load(sys.stdin)["items"] if c["code"]=="medical"][0])')
+body="{\"category_id\":\"$category\",\"summary\":\"Pingsan di jalan\",\"location\":{\"lat\":-3.69,\"lon\":128.18}}"
+
+echo "# (b) incident creation (one incident, one dispatch to PSC 119, their events)"
+for c in 1 16 64; do
+  "$bench" http --port "$port" --path /api/v1/incidents --method POST --body "$body" --token "$token" \
+    --clients "$c" --requests $((c == 1 ? 2000 : 20000)) --name create_incident
+done
+echo "# (b) incident creation, open loop at 1,000 per second for 10 s over 64 connections"
+"$bench" http --port "$port" --path /api/v1/incidents --method POST --body "$body" --token "$token" \
+  --clients 64 --rate 1000 --seconds 10 --name create_incident_open_1000
