@@ -455,12 +455,17 @@ body_fn dispatch_step(domain::dispatch_status to, std::string_view text_field) {
 awaitable<reply> list_agencies(call& c) {
   SIAGA_TRY(all, c.deps.store.reader().list_agencies(c.who.jurisdiction_id));
   json::array items;
-  for (const auto& a : all) items.push_back(agency_json(a));
+  for (const auto& a : all) {
+    auto item = agency_json(a);
+    // Endpoints are configuration: only the admins who keep them see them.
+    if (c.who.role == role::admin) item["endpoints"] = endpoints_json(a.endpoints);
+    items.push_back(std::move(item));
+  }
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
 }
 
 core::result<domain::agency> agency_of(const json::object& body) {
-  if (auto r = only_fields(body, {"code", "name", "kind", "phone", "active"}); !r) return r.error();
+  if (auto r = only_fields(body, {"code", "name", "kind", "phone", "active", "endpoints"}); !r) return r.error();
   domain::agency a;
   auto code = required_string(body, "code", 32);
   if (!code) return code.error();
@@ -481,6 +486,11 @@ core::result<domain::agency> agency_of(const json::object& body) {
   }
   a.phone = phone->value_or("");
   a.active = active->value_or(true);
+  if (auto it = body.find("endpoints"); it != body.end() && !it->value().is_null()) {
+    auto endpoints = endpoints_from_json(it->value());
+    if (!endpoints) return endpoints.error();
+    a.endpoints = std::move(*endpoints);
+  }
   return a;
 }
 
@@ -489,9 +499,15 @@ awaitable<reply> save_agency(call& c) {
   SIAGA_TRY(a, agency_of(body));
   if (auto it = c.http.params.find("id"); it != c.http.params.end()) a.id = it->second;
   bool created = a.id.empty();
+  // An update that does not mention endpoints keeps the stored ones.
+  auto it = body.find("endpoints");
+  bool endpoints_given = it != body.end() && !it->value().is_null();
+  auto save = created || endpoints_given ? &services::save_agency : &services::save_agency_keeping_endpoints;
   auto ctx = c.ctx();
-  SIAGA_AWAIT_TRY(saved, run_service<domain::agency>(c.deps.store, &services::save_agency, ctx, c.who, a));
-  co_return json_response(c.req(), created ? net::http::status::created : net::http::status::ok, agency_json(saved));
+  SIAGA_AWAIT_TRY(saved, run_service<domain::agency>(c.deps.store, save, ctx, c.who, a));
+  auto out = agency_json(saved);
+  out["endpoints"] = endpoints_json(saved.endpoints);
+  co_return json_response(c.req(), created ? net::http::status::created : net::http::status::ok, out);
 }
 
 awaitable<reply> list_categories(call& c) {
@@ -723,6 +739,7 @@ void add_core_routes(net::router& r, api_deps& deps) {
 
 void add_routes(net::router& r, api_deps& deps) {
   add_core_routes(r, deps);
+  add_notification_routes(r, deps);
 }
 
 }  // namespace siaga::api

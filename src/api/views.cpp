@@ -105,6 +105,50 @@ json::object agency_json(const domain::agency& a) {
           {"phone", a.phone}, {"active", a.active}};
 }
 
+json::array endpoints_json(const std::vector<domain::agency_endpoint>& endpoints) {
+  json::array out;
+  for (const auto& e : endpoints) {
+    out.push_back(json::object{{"kind", to_string(e.kind)},
+                               {"url", e.url},
+                               {"chat_id", e.chat_id},
+                               {"active", e.active},
+                               {"has_secret", !e.secret.empty()}});
+  }
+  return out;
+}
+
+core::result<std::vector<domain::agency_endpoint>> endpoints_from_json(const json::value& v) {
+  if (!v.is_array()) return core::invalid("field 'endpoints' must be an array of {kind, url, secret, chat_id, active}");
+  std::vector<domain::agency_endpoint> out;
+  for (std::size_t i = 0; i < v.as_array().size(); ++i) {
+    const auto& item = v.as_array()[i];
+    auto where = [i](const core::error& e) { return core::invalid("endpoints[" + std::to_string(i) + "]: " + e.message); };
+    if (!item.is_object()) return core::invalid("endpoints[" + std::to_string(i) + "] must be an object");
+    const auto& o = item.as_object();
+    if (auto r = only_fields(o, {"kind", "url", "secret", "chat_id", "active"}); !r) return where(r.error());
+    domain::agency_endpoint e;
+    auto kind = required_string(o, "kind", 16);
+    if (!kind) return where(kind.error());
+    auto parsed = domain::parse_endpoint_kind(*kind);
+    if (!parsed) return where(parsed.error());
+    e.kind = *parsed;
+    auto url = opt_string(o, "url", 2000);
+    if (!url) return where(url.error());
+    e.url = url->value_or("");
+    auto secret = opt_string(o, "secret", 256);
+    if (!secret) return where(secret.error());
+    e.secret = secret->value_or("");
+    auto chat = opt_string(o, "chat_id", 64);
+    if (!chat) return where(chat.error());
+    e.chat_id = chat->value_or("");
+    auto active = opt_bool(o, "active");
+    if (!active) return where(active.error());
+    e.active = active->value_or(true);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 json::object category_json(const domain::category& c) {
   json::array card;
   for (const auto& e : c.run_card) card.push_back(json::object{{"agency_id", e.agency_id}, {"role", to_string(e.role)}});

@@ -4,6 +4,7 @@
 #include "domain/model.hpp"
 #include "services/context.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 namespace siaga::api {
@@ -17,6 +18,13 @@ json::object incident_json(const domain::incident& i);
 json::object dispatch_json(const domain::dispatch& d);
 json::object event_json(const domain::event& e);
 json::object agency_json(const domain::agency& a);
+// An agency's notification endpoints as an admin sees them: kind, url, chat_id, active and
+// has_secret, never the secret itself (secrets are write-only).
+json::array endpoints_json(const std::vector<domain::agency_endpoint>& endpoints);
+// Reads the "endpoints" array of an agency request: objects with kind (webhook, telegram),
+// url, secret, chat_id and active (default true), no other fields. Fails with invalid_input
+// naming the index; the values themselves are checked by the service (domain::check_endpoint).
+core::result<std::vector<domain::agency_endpoint>> endpoints_from_json(const json::value& v);
 json::object category_json(const domain::category& c);
 json::object district_json(const domain::district& d);
 json::object user_json(const domain::user& u);  // never the password hash

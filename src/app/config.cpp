@@ -94,6 +94,42 @@ const std::map<std::string, setter>& setters() {
          c.port_file = v;
          return {};
        }},
+      {"telegram_bot_token", [](config& c, const std::string& v) -> core::result<void> {
+         if (v.find_first_of("/?# ") != std::string::npos) return core::invalid("not a bot token");
+         c.telegram_bot_token = v;
+         return {};
+       }},
+      {"telegram_api_base", [](config& c, const std::string& v) -> core::result<void> {
+         if (!v.starts_with("http://") && !v.starts_with("https://")) {
+           return core::invalid("'" + v + "' is not an http:// or https:// URL");
+         }
+         c.telegram_api_base = v;
+         return {};
+       }},
+      {"notify_max_attempts", [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 1, 100);
+         if (!n) return n.error();
+         c.notify_max_attempts = static_cast<int>(*n);
+         return {};
+       }},
+      {"notify_backoff_ms", [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 1, 3'600'000);
+         if (!n) return n.error();
+         c.notify_backoff_ms = static_cast<int>(*n);
+         return {};
+       }},
+      {"notify_backoff_cap_ms", [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 1, 86'400'000);
+         if (!n) return n.error();
+         c.notify_backoff_cap_ms = static_cast<int>(*n);
+         return {};
+       }},
+      {"notify_poll_ms", [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 10, 60'000);
+         if (!n) return n.error();
+         c.notify_poll_ms = static_cast<int>(*n);
+         return {};
+       }},
   };
   return table;
 }

@@ -23,6 +23,15 @@ struct config {
   bool secure_cookie = false;            // SIAGA_SECURE_COOKIE, --secure-cookie (true/false)
   std::string log_level = "info";        // SIAGA_LOG_LEVEL, --log-level (trace..off)
   std::string port_file;                 // SIAGA_PORT_FILE, --port-file: write the bound port here
+  // Notifications to agencies (outbox delivery): the Telegram bot that sends to agency chats,
+  // and the retry schedule: attempt n waits up to min(cap, backoff * 2^(n-1)) ms (full jitter);
+  // after notify_max_attempts failed attempts a notification is dead until a supervisor retries.
+  std::string telegram_bot_token;        // SIAGA_TELEGRAM_BOT_TOKEN ("" : telegram endpoints fail)
+  std::string telegram_api_base = "https://api.telegram.org";  // SIAGA_TELEGRAM_API_BASE (http(s)://)
+  int notify_max_attempts = 8;           // SIAGA_NOTIFY_MAX_ATTEMPTS (1..100)
+  int notify_backoff_ms = 2000;          // SIAGA_NOTIFY_BACKOFF_MS (1..3600000)
+  int notify_backoff_cap_ms = 600000;    // SIAGA_NOTIFY_BACKOFF_CAP_MS (1..86400000)
+  int notify_poll_ms = 1000;             // SIAGA_NOTIFY_POLL_MS: longest idle wait of the worker (10..60000)
 };
 
 // Builds a config from its sources. file_path may be empty; env is the process environment

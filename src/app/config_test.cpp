@@ -67,6 +67,37 @@ TEST(config, every_bad_value_is_named) {
   }
 }
 
+TEST(config, notification_settings_have_defaults_and_ranges) {
+  auto d = load_config("", {}, {});
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->telegram_api_base, "https://api.telegram.org");
+  EXPECT_TRUE(d->telegram_bot_token.empty());
+  EXPECT_EQ(d->notify_max_attempts, 8);
+  EXPECT_EQ(d->notify_backoff_ms, 2000);
+  EXPECT_EQ(d->notify_backoff_cap_ms, 600000);
+
+  auto c = load_config("", {{"SIAGA_TELEGRAM_BOT_TOKEN", "123:abc"}},
+                       {"--telegram-api-base", "http://127.0.0.1:9000", "--notify-max-attempts", "3",
+                        "--notify-backoff-ms", "50", "--notify-backoff-cap-ms", "400", "--notify-poll-ms", "100"});
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->telegram_bot_token, "123:abc");
+  EXPECT_EQ(c->telegram_api_base, "http://127.0.0.1:9000");
+  EXPECT_EQ(c->notify_max_attempts, 3);
+  EXPECT_EQ(c->notify_backoff_ms, 50);
+  EXPECT_EQ(c->notify_backoff_cap_ms, 400);
+  EXPECT_EQ(c->notify_poll_ms, 100);
+
+  for (auto flags : std::vector<std::vector<std::string>>{{"--notify-max-attempts", "0"},
+                                                          {"--notify-backoff-ms", "0"},
+                                                          {"--notify-poll-ms", "5"},
+                                                          {"--telegram-api-base", "api.telegram.org"},
+                                                          {"--telegram-bot-token", "12/34"}}) {
+    auto bad = load_config("", {}, flags);
+    ASSERT_FALSE(bad.has_value()) << flags[0];
+    EXPECT_NE(bad.error().message.find(flags[0].substr(2, 8)), std::string::npos) << bad.error().message;
+  }
+}
+
 TEST(config, bad_files_are_refused_with_their_path) {
   auto missing = load_config("/nonexistent/siaga.json", {}, {});
   ASSERT_FALSE(missing.has_value());

@@ -2,6 +2,7 @@
 
 #include "api/api.hpp"
 #include "app/seed.hpp"
+#include "channels/delivery_worker.hpp"
 #include "net/http_server.hpp"
 #include "storage/store.hpp"
 
@@ -38,6 +39,16 @@ std::unique_ptr<storage::store> open_store(const config& cfg) {
   }
   if (*applied > 0) spdlog::info("applied {} schema migration(s) to {}", *applied, cfg.database);
   return std::move(*st);
+}
+
+// The outbox delivery worker's settings from the config.
+channels::delivery_options delivery_options_of(const config& cfg) {
+  channels::delivery_options o;
+  o.retry = {std::chrono::milliseconds{cfg.notify_backoff_ms}, std::chrono::milliseconds{cfg.notify_backoff_cap_ms},
+             cfg.notify_max_attempts};
+  o.telegram = {cfg.telegram_bot_token, cfg.telegram_api_base};
+  o.poll = std::chrono::milliseconds{cfg.notify_poll_ms};
+  return o;
 }
 
 }  // namespace
@@ -81,6 +92,10 @@ int run_serve(const config& cfg) {
   core::system_clock clock;
   core::secure_random random;
   core::id_generator ids{random};
+  // Delivers the notification outbox (channels/delivery_worker.hpp): started once the server
+  // listens, nudged by the commit listener when a command may have enqueued a row.
+  channels::delivery_worker notifier{io, *st, clock, ids, random, delivery_options_of(cfg)};
+  st->set_commit_listener([&notifier](const std::vector<domain::event>& events) { notifier.on_commit(events); });
   api::api_deps deps{*st, clock, ids, random, blocking,
                      api::api_options{std::chrono::hours{cfg.session_hours}, cfg.secure_cookie}};
   net::router routes;
@@ -106,6 +121,7 @@ int run_serve(const config& cfg) {
     std::ofstream(cfg.port_file) << server.port() << "\n";
   }
   spdlog::info("Siaga 112 siap di http://{}:{}/ (database {})", cfg.address, server.port(), cfg.database);
+  notifier.start();
 
   // On SIGINT/SIGTERM: stop accepting, let requests in flight finish (polling until no
   // connection is left, at most a grace period), then stop the loop and close the store,
@@ -127,6 +143,7 @@ int run_serve(const config& cfg) {
     if (ec) return;
     spdlog::info("signal {} received: stopping", sig);
     server.stop();
+    notifier.stop();
     deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
     wait_drained();
   });
@@ -136,6 +153,7 @@ int run_serve(const config& cfg) {
   io.run();
   for (auto& t : threads) t.join();
   blocking.join();
+  st->set_commit_listener(nullptr);
   st->close();
   spdlog::info("stopped");
   return 0;

@@ -1,5 +1,6 @@
 #include "services/directory_service.hpp"
 
+#include "domain/notification.hpp"
 #include "services/access.hpp"
 #include "services/events.hpp"
 
@@ -27,6 +28,29 @@ core::result<void> check_user_agency(storage::store_reader& tx, const actor& who
   return {};
 }
 
+// Keeps stored webhook secrets that an update left out, then checks every endpoint.
+core::result<void> settle_endpoints(std::vector<domain::agency_endpoint>& endpoints,
+                                    const std::optional<domain::agency>& old) {
+  if (endpoints.size() > domain::max_endpoints) {
+    return core::invalid("an agency has at most " + std::to_string(domain::max_endpoints) + " endpoints");
+  }
+  for (std::size_t i = 0; i < endpoints.size(); ++i) {
+    auto& e = endpoints[i];
+    if (e.kind == domain::endpoint_kind::webhook && e.secret.empty() && old) {
+      for (const auto& before : old->endpoints) {
+        if (before.kind == domain::endpoint_kind::webhook && before.url == e.url && !before.secret.empty()) {
+          e.secret = before.secret;
+          break;
+        }
+      }
+    }
+    if (auto ok = domain::check_endpoint(e); !ok) {
+      return core::invalid("endpoints[" + std::to_string(i) + "]: " + ok.error().message);
+    }
+  }
+  return {};
+}
+
 json::object user_payload(const domain::user& u) {
   json::object o{{"username", u.username}, {"role", to_string(u.user_role)}, {"active", u.active}};
   if (u.agency_id) o["agency_id"] = *u.agency_id;
@@ -41,20 +65,37 @@ core::result<domain::agency> save_agency(storage::store_txn& tx, const context& 
   if (a.code.empty() || a.code.size() > 32) return core::invalid("code is required (at most 32 characters)");
   if (a.name.empty() || a.name.size() > 200) return core::invalid("name is required (at most 200 characters)");
   bool created = a.id.empty();
+  std::optional<domain::agency> old;
   if (created) {
     a.id = ctx.ids.next(ctx.clock.now());
   } else {
-    auto old = tx.find_agency(who.jurisdiction_id, a.id);
-    if (!old) return old.error();
-    if (!*old) return core::not_found("agency " + a.id + " not found");
+    auto found = tx.find_agency(who.jurisdiction_id, a.id);
+    if (!found) return found.error();
+    if (!*found) return core::not_found("agency " + a.id + " not found");
+    old = std::move(*found);
   }
+  if (auto ok = settle_endpoints(a.endpoints, old); !ok) return ok.error();
   a.jurisdiction_id = who.jurisdiction_id;
   if (auto w = tx.upsert_agency(a); !w) return w.error();
   auto e = record(tx, ctx, who, subject_kind::agency, a.id, created ? "agency.created" : "agency.updated",
-                  {{"code", a.code}, {"name", a.name}, {"kind", to_string(a.kind)}, {"active", a.active}},
+                  {{"code", a.code},
+                   {"name", a.name},
+                   {"kind", to_string(a.kind)},
+                   {"active", a.active},
+                   {"endpoints", a.endpoints.size()}},
                   std::nullopt, a.id);
   if (!e) return e.error();
   return a;
+}
+
+core::result<domain::agency> save_agency_keeping_endpoints(storage::store_txn& tx, const context& ctx,
+                                                           const actor& who, domain::agency a) {
+  if (!a.id.empty()) {
+    auto found = tx.find_agency(who.jurisdiction_id, a.id);
+    if (!found) return found.error();
+    a.endpoints = *found ? (*found)->endpoints : std::vector<domain::agency_endpoint>{};
+  }
+  return save_agency(tx, ctx, who, std::move(a));
 }
 
 core::result<domain::category> save_category(storage::store_txn& tx, const context& ctx, const actor& who,

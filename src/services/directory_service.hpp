@@ -10,9 +10,18 @@
 
 namespace siaga::services {
 
-// Creates (empty id) or updates an agency. Fails with invalid_input for an empty code or name.
+// Creates (empty id) or updates an agency; its endpoints replace the stored ones. A webhook
+// endpoint given without a secret keeps the secret of the stored webhook with the same url
+// (secrets are write-only, so an admin editing other fields need not re-enter them). Fails
+// with invalid_input for an empty code or name, more than domain::max_endpoints endpoints or
+// one that domain::check_endpoint refuses (the message names its index).
 core::result<domain::agency> save_agency(storage::store_txn& tx, const context& ctx, const actor& who,
                                          domain::agency a);
+
+// As save_agency, but an existing agency keeps its stored endpoints whatever a.endpoints
+// holds: for updates that do not mention endpoints.
+core::result<domain::agency> save_agency_keeping_endpoints(storage::store_txn& tx, const context& ctx,
+                                                           const actor& who, domain::agency a);
 
 // Creates (empty id) or updates a category. Fails with invalid_input for an empty code or
 // name, a run card naming an unknown agency or one agency twice, or negative SLA targets.

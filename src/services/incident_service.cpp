@@ -2,6 +2,7 @@
 
 #include "services/access.hpp"
 #include "services/events.hpp"
+#include "services/notifications.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -131,6 +132,7 @@ core::result<std::vector<domain::dispatch>> dispatch_agencies(storage::store_txn
                      {"share_contact", d.share_contact}},
                     inc.id, d.agency_id);
     if (!e) return e.error();
+    if (auto n = notify_agency(tx, ctx, d, "dispatch.notified"); !n) return n.error();
     existing->push_back(d);
     made.push_back(std::move(d));
   }
@@ -369,6 +371,9 @@ core::result<domain::dispatch> move_dispatch(storage::store_txn& tx, const conte
   auto e = record(tx, ctx, who, subject_kind::dispatch, d.id, "dispatch." + std::string(to_string(to)), payload,
                   d.incident_id, d.agency_id);
   if (!e) return e.error();
+  if (to == dispatch_status::cancelled) {
+    if (auto n = notify_agency(tx, ctx, d, "dispatch.cancelled", text); !n) return n.error();
+  }
   if (auto f = follow_dispatches(tx, ctx, who, std::move(*inc)); !f) return f.error();
   return d;
 }
@@ -398,6 +403,7 @@ core::result<domain::incident> act_on_incident(storage::store_txn& tx, const con
       auto e = record(tx, ctx, who, subject_kind::dispatch, d.id, "dispatch.cancelled",
                       {{"from", to_string(from)}, {"to", "cancelled"}, {"reason", reason}}, inc->id, d.agency_id);
       if (!e) return e.error();
+      if (auto n = notify_agency(tx, ctx, d, "dispatch.cancelled", reason); !n) return n.error();
     }
   }
   auto from = inc->status;

@@ -1,0 +1,147 @@
+// Shared pieces of the browser tests: a seeded siaga of their own, Debian's chromium driven by
+// playwright-core, sign-in, screenshots, and small assertions.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(here, '../..');
+const require = createRequire(join(ROOT, 'web/package.json'));
+const { chromium } = require('playwright-core');
+
+export const PASSWORD = 'siaga112demo';
+export const ARTIFACTS = process.env.SIAGA_ARTIFACTS ?? join(ROOT, 'build/artifacts/browser');
+export const CHROMIUM = process.env.SIAGA_CHROMIUM ?? '/usr/bin/chromium';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts `siaga serve` on a seeded temporary database, port 0, web root web/dist. */
+export async function startServer(binary) {
+  const dir = mkdtempSync(join(tmpdir(), 'siaga-browser-'));
+  const db = join(dir, 'siaga.db');
+  const seed = spawnSync(binary, ['seed', '--demo', '--database', db], { encoding: 'utf8' });
+  if (seed.status !== 0) throw new Error(`seed failed: ${seed.stderr}`);
+  const portFile = join(dir, 'port');
+  const log = join(dir, 'serve.log');
+  const webRoot = join(ROOT, 'web/dist');
+  if (!existsSync(join(webRoot, 'index.html'))) throw new Error('web/dist is missing: run `npm run build` in web/');
+  const { openSync } = await import('node:fs');
+  const out = openSync(log, 'a');
+  const proc = spawn(
+    binary,
+    ['serve', '--database', db, '--address', '127.0.0.1', '--port', '0', '--port-file', portFile, '--web-root', webRoot, '--log-level', 'warn'],
+    { stdio: ['ignore', out, out] },
+  );
+  let exited = null;
+  proc.on('exit', (code, signal) => (exited = { code, signal }));
+  for (let i = 0; i < 200; i++) {
+    if (exited) throw new Error(`siaga exited early (${JSON.stringify(exited)}): ${readFileSync(log, 'utf8')}`);
+    if (existsSync(portFile)) {
+      const port = Number(readFileSync(portFile, 'utf8').trim());
+      if (port > 0) {
+        const base = `http://127.0.0.1:${port}`;
+        try {
+          const r = await fetch(base + '/api/v1/health');
+          if (r.ok) {
+            return {
+              base,
+              db,
+              async stop() {
+                if (!exited) {
+                  proc.kill('SIGTERM');
+                  for (let j = 0; j < 100 && !exited; j++) await sleep(50);
+                  if (!exited) proc.kill('SIGKILL');
+                }
+                if (!process.env.KEEP_SIAGA_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
+              },
+            };
+          }
+        } catch {
+          /* not yet */
+        }
+      }
+    }
+    await sleep(50);
+  }
+  proc.kill('SIGKILL');
+  throw new Error('siaga did not start: ' + readFileSync(log, 'utf8'));
+}
+
+/**
+ * Debian's chromium, headless. playwright-core gives every launch a fresh temporary
+ * --user-data-dir of its own (it refuses one passed in args), and every context its own
+ * cookies and storage.
+ */
+export async function launchBrowser() {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+/** A new context (its own cookies) with a signed-in page on the console. */
+export async function signIn(browser, base, username, viewport = { width: 1440, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: 'id-ID', timezoneId: 'Asia/Jayapura' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[${username}] page error:`, e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error(`[${username}] console:`, m.text());
+  });
+  await page.goto(base + '/');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=connection][data-state=live]', { timeout: 15000 });
+  return { context, page };
+}
+
+export async function shot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Calls the API as a user (bearer token), for setting up a scene. */
+export async function apiAs(base, username) {
+  const r = await fetch(base + '/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (!r.ok) throw new Error(`login ${username}: ${r.status}`);
+  const { token } = await r.json();
+  return async (method, path, body) => {
+    const res = await fetch(base + '/api/v1' + path, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+export function assert(cond, message) {
+  if (!cond) throw new Error('assertion failed: ' + message);
+}

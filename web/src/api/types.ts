@@ -1,0 +1,219 @@
+// JSON shapes of the Siaga 112 REST API (docs/openapi.json; src/api/views.cpp).
+
+export type Role = 'admin' | 'supervisor' | 'call_taker' | 'agency_operator' | 'leader';
+export type Urgency = 'emergency' | 'urgent' | 'information' | 'complaint';
+export type Channel =
+  | 'call'
+  | 'web'
+  | 'whatsapp'
+  | 'app'
+  | 'lapor'
+  | 'open311'
+  | 'telegram'
+  | 'walk_in'
+  | 'radio'
+  | 'cctv';
+export type ReportStatus = 'new' | 'accepted' | 'rejected' | 'answered';
+export type RejectReason = 'prank' | 'ghost' | 'misdirected' | 'duplicate' | 'test';
+export type IncidentStatus = 'open' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'cancelled';
+export type DispatchStatus =
+  | 'notified'
+  | 'acknowledged'
+  | 'en_route'
+  | 'on_scene'
+  | 'completed'
+  | 'declined'
+  | 'cancelled';
+export type DispatchRole = 'primary' | 'supporting';
+export type AgencyKind =
+  | 'fire'
+  | 'health'
+  | 'disaster'
+  | 'civil_order'
+  | 'police'
+  | 'electricity'
+  | 'water'
+  | 'transport'
+  | 'public_works'
+  | 'social'
+  | 'blood'
+  | 'hospital'
+  | 'search_rescue'
+  | 'other';
+
+export interface GeoPoint {
+  lat: number;
+  lon: number;
+}
+
+export interface Jurisdiction {
+  id: string;
+  code: string;
+  name: string;
+  timezone: string;
+  incident_prefix: string;
+}
+
+export interface District {
+  id: string;
+  code: string;
+  name: string;
+  center: GeoPoint | null;
+  boundary: GeoJsonGeometry | null;
+}
+
+export interface GeoJsonGeometry {
+  type: string;
+  coordinates?: unknown;
+}
+
+export interface Agency {
+  id: string;
+  code: string;
+  name: string;
+  kind: AgencyKind;
+  phone: string;
+  active: boolean;
+}
+
+export interface RunCardEntry {
+  agency_id: string;
+  role: DispatchRole;
+}
+
+export interface SlaPolicy {
+  dispatch_within_s: number;
+  acknowledge_within_s: number;
+  on_scene_within_s: number;
+  complete_within_s: number;
+}
+
+export interface Category {
+  id: string;
+  code: string;
+  name_id: string;
+  name_en: string;
+  urgency: Urgency;
+  run_card: RunCardEntry[];
+  sop: string[];
+  sla: SlaPolicy;
+  active: boolean;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  agency_id: string | null;
+  active: boolean;
+  created_at: string;
+}
+
+export interface Me extends User {
+  jurisdiction: Jurisdiction | null;
+  agency?: Agency | null;
+}
+
+export interface Reporter {
+  name: string | null;
+  phone: string | null;
+  masked: boolean;
+}
+
+export interface Report {
+  id: string;
+  tracking_code: string;
+  channel: Channel;
+  status: ReportStatus;
+  reporter: Reporter;
+  description: string;
+  category_id: string | null;
+  location: GeoPoint | null;
+  address: string;
+  district_id: string | null;
+  incident_id: string | null;
+  reject_reason: RejectReason | null;
+  resolution_note: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Incident {
+  id: string;
+  number: string;
+  category_id: string;
+  urgency: Urgency;
+  status: IncidentStatus;
+  summary: string;
+  description: string;
+  location: GeoPoint | null;
+  address: string;
+  district_id: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  first_dispatched_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+}
+
+export interface Dispatch {
+  id: string;
+  incident_id: string;
+  agency_id: string;
+  role: DispatchRole;
+  status: DispatchStatus;
+  share_contact: boolean;
+  note: string;
+  decline_reason: string;
+  notified_at: string | null;
+  acknowledged_at: string | null;
+  en_route_at: string | null;
+  on_scene_at: string | null;
+  completed_at: string | null;
+  declined_at: string | null;
+  cancelled_at: string | null;
+  updated_at: string | null;
+}
+
+export interface SiagaEvent {
+  seq: number;
+  id: string;
+  kind: string;
+  subject: string;
+  subject_id: string;
+  incident_id: string | null;
+  agency_id: string | null;
+  actor_id: string;
+  at: string;
+  payload: Record<string, unknown>;
+  hash: string;
+}
+
+export interface IncidentDetail extends Incident {
+  reports: Report[];
+  dispatches: Dispatch[];
+  events: SiagaEvent[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface ItemList<T> {
+  items: T[];
+}
+
+export interface LoginResponse {
+  token: string;
+  expires_at: string;
+  user: User;
+}
+
+export const ACTIVE_INCIDENT: readonly IncidentStatus[] = ['open', 'dispatched', 'in_progress'];
+export const ACTIVE_DISPATCH: readonly DispatchStatus[] = ['notified', 'acknowledged', 'en_route', 'on_scene'];

@@ -1,0 +1,70 @@
+// Builders of API records for the unit tests.
+import type { Dispatch, Incident, Report } from '../api/types';
+
+export const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
+export const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
+
+export function incident(p: Partial<Incident> & { id: string }): Incident {
+  return {
+    number: 'AMB-261123-0001',
+    category_id: 'fire',
+    urgency: 'emergency',
+    status: 'dispatched',
+    summary: 'Kebakaran',
+    description: '',
+    location: { lat: -3.6946, lon: 128.1797 },
+    address: 'Jl. Sultan Hairun',
+    district_id: 'sirimau',
+    created_by: 'ct',
+    created_at: iso(T0),
+    updated_at: iso(T0),
+    first_dispatched_at: iso(T0),
+    resolved_at: null,
+    closed_at: null,
+    ...p,
+  };
+}
+
+export function dispatch(p: Partial<Dispatch> & { id: string; incident_id: string }): Dispatch {
+  return {
+    agency_id: 'damkar',
+    role: 'primary',
+    status: 'notified',
+    share_contact: false,
+    note: '',
+    decline_reason: '',
+    notified_at: iso(T0),
+    acknowledged_at: null,
+    en_route_at: null,
+    on_scene_at: null,
+    completed_at: null,
+    declined_at: null,
+    cancelled_at: null,
+    updated_at: iso(T0),
+    ...p,
+  };
+}
+
+export function report(p: Partial<Report> & { id: string }): Report {
+  return {
+    tracking_code: 'ABCDEFGH',
+    channel: 'call',
+    status: 'new',
+    reporter: { name: 'Salma', phone: '+6281234567890', masked: false },
+    description: '',
+    category_id: null,
+    location: null,
+    address: '',
+    district_id: null,
+    incident_id: null,
+    reject_reason: null,
+    resolution_note: '',
+    created_by: 'ct',
+    created_at: iso(T0),
+    updated_at: iso(T0),
+    ...p,
+  };
+}
+
+export const FIRE_SLA = { dispatch_within_s: 60, acknowledge_within_s: 120, on_scene_within_s: 900, complete_within_s: 0 };
+export const URGENT_SLA = { dispatch_within_s: 600, acknowledge_within_s: 0, on_scene_within_s: 0, complete_within_s: 86400 };

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { District } from '../api/types';
+import { buildPlaces, fold, searchPlaces } from './gazetteer';
+
+const districts: District[] = [
+  { id: 'sirimau', code: '81.71.02', name: 'Sirimau', center: { lat: -3.695, lon: 128.195 }, boundary: null },
+  { id: 'nusaniwe', code: '81.71.01', name: 'Nusaniwe', center: { lat: -3.728, lon: 128.15 }, boundary: null },
+];
+const located = [
+  { address: 'Pasar Mardika, Jl. Pantai Mardika', location: { lat: -3.6915, lon: 128.187 }, district_id: 'sirimau' },
+  { address: 'pasar mardika, jl. pantai mardika', location: { lat: -3.6916, lon: 128.1871 }, district_id: 'sirimau' },
+  { address: 'Jl. Dr. Kayadoe, Kudamati (dekat RSUD dr. M. Haulussy)', location: { lat: -3.7105, lon: 128.176 }, district_id: 'nusaniwe' },
+  { address: 'Tanpa lokasi', location: null, district_id: null },
+];
+
+describe('gazetteer', () => {
+  const places = buildPlaces(districts, located);
+  it('folds text for matching', () => {
+    expect(fold('Jl. Dr. Kayadoé, Kudamati')).toBe('jl dr kayadoe kudamati');
+  });
+  it('keeps one place per address and only located ones', () => {
+    expect(places.map((p) => p.label)).toEqual([
+      'Kec. Sirimau',
+      'Kec. Nusaniwe',
+      'Pasar Mardika, Jl. Pantai Mardika',
+      'Jl. Dr. Kayadoe, Kudamati (dekat RSUD dr. M. Haulussy)',
+    ]);
+  });
+  it('matches word prefixes', () => {
+    expect(searchPlaces('pasar mard', places).map((p) => p.label)).toEqual(['Pasar Mardika, Jl. Pantai Mardika']);
+    expect(searchPlaces('rsud', places)[0]!.district_id).toBe('nusaniwe');
+    expect(searchPlaces('sirim', places)[0]!.kind).toBe('district');
+    expect(searchPlaces('psr xyz', places)).toEqual([]);
+  });
+  it('reads coordinates', () => {
+    expect(searchPlaces('-3.7, 128.2', places)).toEqual([{ label: '-3.70000, 128.20000', location: { lat: -3.7, lon: 128.2 }, kind: 'point', district_id: null }]);
+  });
+});

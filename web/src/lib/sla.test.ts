@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { dispatchClock, incidentClock, lastStepAt, median, span } from './sla';
+import { dispatch, FIRE_SLA, incident, iso, T0, URGENT_SLA } from './fixtures.test-util';
+
+describe('dispatchClock', () => {
+  it('waits for the acknowledgement first', () => {
+    const d = dispatch({ id: 'd', incident_id: 'i' });
+    const c = dispatchClock(d, FIRE_SLA, T0 + 60_000);
+    expect(c.stage).toBe('acknowledge');
+    expect(c.due_at).toBe(T0 + 120_000);
+    expect(c.overdue).toBe(false);
+    expect(dispatchClock(d, FIRE_SLA, T0 + 121_000).overdue).toBe(true);
+  });
+  it('then for arrival, counted from the notification', () => {
+    const d = dispatch({ id: 'd', incident_id: 'i', status: 'en_route', acknowledged_at: iso(T0 + 30_000), en_route_at: iso(T0 + 60_000) });
+    const c = dispatchClock(d, FIRE_SLA, T0 + 16 * 60_000);
+    expect(c.stage).toBe('on_scene');
+    expect(c.overdue).toBe(true);
+    expect(c.since_last_ms).toBe(15 * 60_000);
+  });
+  it('has nothing due once on scene without a completion limit', () => {
+    const d = dispatch({ id: 'd', incident_id: 'i', status: 'on_scene', acknowledged_at: iso(T0), on_scene_at: iso(T0 + 600_000) });
+    expect(dispatchClock(d, FIRE_SLA, T0 + 99 * 3600_000)).toMatchObject({ stage: null, overdue: false });
+  });
+  it('skips steps without a limit', () => {
+    const d = dispatch({ id: 'd', incident_id: 'i' });
+    const c = dispatchClock(d, URGENT_SLA, T0 + 25 * 3600_000);
+    expect(c.stage).toBe('complete');
+    expect(c.overdue).toBe(true);
+  });
+  it('is never overdue when done', () => {
+    for (const status of ['completed', 'declined', 'cancelled'] as const) {
+      expect(dispatchClock(dispatch({ id: 'd', incident_id: 'i', status }), FIRE_SLA, T0 + 1e9).overdue).toBe(false);
+    }
+  });
+  it('is never overdue without a policy', () => {
+    expect(dispatchClock(dispatch({ id: 'd', incident_id: 'i' }), undefined, T0 + 1e9).overdue).toBe(false);
+  });
+});
+
+describe('incidentClock', () => {
+  it('counts the time to first dispatch of an open incident', () => {
+    const inc = incident({ id: 'i', status: 'open', first_dispatched_at: null });
+    expect(incidentClock(inc, FIRE_SLA, T0 + 30_000)).toMatchObject({ stage: 'dispatch', overdue: false });
+    expect(incidentClock(inc, FIRE_SLA, T0 + 61_000).overdue).toBe(true);
+    expect(incidentClock(incident({ id: 'j' }), FIRE_SLA, T0 + 1e9).stage).toBeNull();
+  });
+});
+
+describe('helpers', () => {
+  it('finds the last step', () => {
+    expect(lastStepAt(dispatch({ id: 'd', incident_id: 'i', acknowledged_at: iso(T0 + 5000) }))).toBe(T0 + 5000);
+  });
+  it('measures spans and medians', () => {
+    expect(span(iso(T0), iso(T0 + 42_000))).toBe(42_000);
+    expect(span(null, iso(T0))).toBeNaN();
+    expect(median([3, 1, NaN, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+});

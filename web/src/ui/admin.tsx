@@ -1,0 +1,587 @@
+// Admin pages: agencies (with notification endpoints when the server has them), categories
+// with run cards, SOP and SLA, users and roles, and the map's tile source.
+import { useEffect, useState } from 'preact/hooks';
+import { get, patch, post, put } from '../api/client';
+import type { Agency, AgencyKind, Category, DispatchRole, ItemList, Role, RunCardEntry, Urgency, User } from '../api/types';
+import { dirStore, langStore, loadDirectory, useDirectory, useT } from '../data';
+import { enumName, enumValues } from '../lib/i18n';
+import { useStore } from '../lib/store';
+import { formatLimit } from '../lib/time';
+import { errorText, Modal, toast } from './common';
+import { localTiles, OSM } from './map';
+
+const TABS = ['agencies', 'categories', 'users', 'map'] as const;
+
+export function AdminPage(p: { tab: string }) {
+  const t = useT();
+  const tab = (TABS as readonly string[]).includes(p.tab) ? p.tab : 'agencies';
+  const label: Record<string, string> = {
+    agencies: t('admin_agencies'),
+    categories: t('admin_categories'),
+    users: t('admin_users'),
+    map: t('admin_map'),
+  };
+  return (
+    <div class="admin">
+      <nav class="tabs">
+        {TABS.map((x) => (
+          <a key={x} href={'#/admin/' + x} class={x === tab ? 'on' : ''} data-testid={'tab-' + x}>
+            {label[x]}
+          </a>
+        ))}
+      </nav>
+      <div class="admin-body panel">
+        {tab === 'agencies' && <Agencies />}
+        {tab === 'categories' && <Categories />}
+        {tab === 'users' && <Users />}
+        {tab === 'map' && <MapSettings />}
+      </div>
+    </div>
+  );
+}
+
+async function saved<T>(fn: () => Promise<T>, ok: string): Promise<T | null> {
+  try {
+    const r = await fn();
+    toast(ok);
+    await loadDirectory();
+    return r;
+  } catch (e) {
+    toast(errorText(e), 'error');
+    return null;
+  }
+}
+
+// ---------- agencies ----------
+
+interface Endpoint {
+  kind: 'webhook' | 'telegram';
+  url: string;
+  chat_id: string;
+  active: boolean;
+  has_secret?: boolean;
+  secret?: string;
+}
+type AgencyWithEndpoints = Agency & { endpoints?: Endpoint[] };
+
+function Agencies() {
+  const t = useT();
+  const lang = useStore(langStore);
+  const dir = useStore(dirStore);
+  const withEndpoints = dir.routes.has('/api/v1/notifications');
+  const [edit, setEdit] = useState<AgencyWithEndpoints | null>(null);
+  const agencies = dir.agencies as AgencyWithEndpoints[];
+  return (
+    <>
+      <div class="admin-head">
+        <h2>{t('admin_agencies')}</h2>
+        <button class="btn btn-primary" onClick={() => setEdit({ id: '', code: '', name: '', kind: 'other', phone: '', active: true, endpoints: [] })}>
+          + {t('add')}
+        </button>
+      </div>
+      <table class="table">
+        <thead>
+          <tr>
+            <th>{t('code')}</th>
+            <th>{t('name')}</th>
+            <th>{t('kind')}</th>
+            <th>{t('phone')}</th>
+            {withEndpoints && <th>{t('endpoints')}</th>}
+            <th>{t('active')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {agencies.map((a) => (
+            <tr key={a.id} class={a.active ? '' : 'muted'}>
+              <td class="mono">{a.code}</td>
+              <td>{a.name}</td>
+              <td>{enumName(lang, 'agency_kind', a.kind)}</td>
+              <td class="mono">{a.phone}</td>
+              {withEndpoints && <td>{(a.endpoints ?? []).map((e) => e.kind + (e.active ? '' : ' (off)')).join(', ') || '—'}</td>}
+              <td>{a.active ? t('yes') : t('no')}</td>
+              <td class="right">
+                <button class="btn btn-small" onClick={() => setEdit(a)}>
+                  {t('edit')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {edit && <AgencyForm agency={edit} withEndpoints={withEndpoints} onClose={() => setEdit(null)} />}
+    </>
+  );
+}
+
+function AgencyForm(p: { agency: AgencyWithEndpoints; withEndpoints: boolean; onClose: () => void }) {
+  const t = useT();
+  const lang = useStore(langStore);
+  const [a, setA] = useState<AgencyWithEndpoints>({ ...p.agency, endpoints: (p.agency.endpoints ?? []).map((e) => ({ ...e })) });
+  const set = (patch: Partial<AgencyWithEndpoints>) => setA({ ...a, ...patch });
+  const setEndpoint = (i: number, patch: Partial<Endpoint>) => set({ endpoints: a.endpoints!.map((e, j) => (j === i ? { ...e, ...patch } : e)) });
+  const submit = async () => {
+    const body: Record<string, unknown> = { code: a.code, name: a.name, kind: a.kind, phone: a.phone, active: a.active };
+    if (p.withEndpoints) {
+      body.endpoints = a.endpoints!.map((e) => ({
+        kind: e.kind,
+        url: e.kind === 'webhook' ? e.url : undefined,
+        chat_id: e.kind === 'telegram' ? e.chat_id : undefined,
+        active: e.active,
+        ...(e.secret ? { secret: e.secret } : {}),
+      }));
+    }
+    const r = await saved(() => (a.id ? put(`/agencies/${a.id}`, body) : post('/agencies', body)), t('saved'));
+    if (r) p.onClose();
+  };
+  return (
+    <Modal title={a.id ? `${t('edit')} ${a.code}` : t('add')} onClose={p.onClose}>
+      <div class="form-grid">
+        <label>
+          {t('code')}
+          <input class="input" value={a.code} onInput={(e) => set({ code: e.currentTarget.value })} />
+        </label>
+        <label>
+          {t('name')}
+          <input class="input" value={a.name} onInput={(e) => set({ name: e.currentTarget.value })} />
+        </label>
+        <label>
+          {t('kind')}
+          <select class="input" value={a.kind} onChange={(e) => set({ kind: e.currentTarget.value as AgencyKind })}>
+            {enumValues('agency_kind').map((k) => (
+              <option key={k} value={k}>
+                {enumName(lang, 'agency_kind', k)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('phone')}
+          <input class="input" value={a.phone} onInput={(e) => set({ phone: e.currentTarget.value })} />
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={a.active} onChange={(e) => set({ active: e.currentTarget.checked })} /> {t('active')}
+        </label>
+      </div>
+      {p.withEndpoints && (
+        <>
+          <h4>{t('endpoints')}</h4>
+          {a.endpoints!.map((e, i) => (
+            <div class="endpoint-row" key={i}>
+              <select class="input input-small" value={e.kind} onChange={(ev) => setEndpoint(i, { kind: ev.currentTarget.value as Endpoint['kind'] })}>
+                <option value="webhook">Webhook</option>
+                <option value="telegram">Telegram</option>
+              </select>
+              {e.kind === 'webhook' ? (
+                <>
+                  <input class="input" placeholder="https://…" value={e.url} onInput={(ev) => setEndpoint(i, { url: ev.currentTarget.value })} />
+                  <input class="input" type="password" placeholder={e.has_secret ? '•••••• (secret)' : 'secret'} value={e.secret ?? ''} onInput={(ev) => setEndpoint(i, { secret: ev.currentTarget.value })} />
+                </>
+              ) : (
+                <input class="input" placeholder="chat id" value={e.chat_id} onInput={(ev) => setEndpoint(i, { chat_id: ev.currentTarget.value })} />
+              )}
+              <label class="check">
+                <input type="checkbox" checked={e.active} onChange={(ev) => setEndpoint(i, { active: ev.currentTarget.checked })} /> {t('active')}
+              </label>
+              <button class="btn btn-small btn-ghost" onClick={() => set({ endpoints: a.endpoints!.filter((_, j) => j !== i) })}>
+                ×
+              </button>
+            </div>
+          ))}
+          <button class="btn btn-small" onClick={() => set({ endpoints: [...a.endpoints!, { kind: 'webhook', url: '', chat_id: '', active: true }] })}>
+            + {t('add')}
+          </button>
+        </>
+      )}
+      <div class="modal-actions">
+        <button class="btn btn-primary" onClick={submit}>
+          {t('save')}
+        </button>
+        <button class="btn btn-ghost" onClick={p.onClose}>
+          {t('cancel')}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+// ---------- categories ----------
+
+function Categories() {
+  const t = useT();
+  const lang = useStore(langStore);
+  const { dir, agency } = useDirectory();
+  const [edit, setEdit] = useState<Category | null>(null);
+  const blank: Category = {
+    id: '',
+    code: '',
+    name_id: '',
+    name_en: '',
+    urgency: 'urgent',
+    run_card: [],
+    sop: [],
+    sla: { dispatch_within_s: 600, acknowledge_within_s: 0, on_scene_within_s: 0, complete_within_s: 0 },
+    active: true,
+  };
+  return (
+    <>
+      <div class="admin-head">
+        <h2>{t('admin_categories')}</h2>
+        <button class="btn btn-primary" onClick={() => setEdit(blank)}>
+          + {t('add')}
+        </button>
+      </div>
+      <table class="table">
+        <thead>
+          <tr>
+            <th>{t('name')}</th>
+            <th>{t('urgency')}</th>
+            <th>{t('run_card')}</th>
+            <th>{t('sop')}</th>
+            <th>{t('sla')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {dir.categories.map((c) => (
+            <tr key={c.id} class={c.active ? '' : 'muted'}>
+              <td>
+                <strong>{lang === 'en' && c.name_en ? c.name_en : c.name_id}</strong> <span class="muted small mono">{c.code}</span>
+              </td>
+              <td>
+                <span class={'urg urg-' + c.urgency}>{enumName(lang, 'urgency', c.urgency)}</span>
+              </td>
+              <td>
+                {c.run_card.map((e, i) => (
+                  <span key={i} class={'dchip' + (e.role === 'primary' ? ' dchip-primary' : '')}>
+                    {agency(e.agency_id)?.code}
+                  </span>
+                ))}
+              </td>
+              <td>{c.sop.length}</td>
+              <td class="small">
+                {formatLimit(c.sla.dispatch_within_s, lang)} / {formatLimit(c.sla.acknowledge_within_s, lang)} / {formatLimit(c.sla.on_scene_within_s, lang)} /{' '}
+                {formatLimit(c.sla.complete_within_s, lang)}
+              </td>
+              <td class="right">
+                <button class="btn btn-small" onClick={() => setEdit(c)} data-testid={'edit-cat-' + c.code}>
+                  {t('edit')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {edit && <CategoryForm category={edit} onClose={() => setEdit(null)} />}
+    </>
+  );
+}
+
+function CategoryForm(p: { category: Category; onClose: () => void }) {
+  const t = useT();
+  const lang = useStore(langStore);
+  const dir = useStore(dirStore);
+  const [c, setC] = useState<Category>({ ...p.category, run_card: p.category.run_card.map((e) => ({ ...e })) });
+  const [sop, setSop] = useState(p.category.sop.join('\n'));
+  const [addAgency, setAddAgency] = useState('');
+  const set = (patch: Partial<Category>) => setC({ ...c, ...patch });
+  const minutes = (s: number) => (s ? String(Math.round(s / 60)) : '');
+  const hours = (s: number) => (s ? String(Math.round((s / 3600) * 10) / 10) : '');
+  const setSla = (key: keyof Category['sla'], value: string, unit: number) =>
+    set({ sla: { ...c.sla, [key]: value.trim() ? Math.round(Number(value) * unit) : 0 } });
+  const move = (i: number, by: number) => {
+    const rc = [...c.run_card];
+    const [x] = rc.splice(i, 1);
+    rc.splice(Math.max(0, Math.min(rc.length, i + by)), 0, x!);
+    set({ run_card: rc });
+  };
+  const submit = async () => {
+    const body = {
+      code: c.code,
+      name_id: c.name_id,
+      name_en: c.name_en,
+      urgency: c.urgency,
+      run_card: c.run_card,
+      sop: sop.split('\n').map((s) => s.trim()).filter(Boolean),
+      sla: c.sla,
+      active: c.active,
+    };
+    const r = await saved(() => (c.id ? put(`/categories/${c.id}`, body) : post('/categories', body)), t('saved'));
+    if (r) p.onClose();
+  };
+  return (
+    <Modal title={c.id ? `${t('edit')} ${c.name_id}` : t('add')} onClose={p.onClose} wide>
+      <div class="form-grid">
+        <label>
+          {t('code')}
+          <input class="input" value={c.code} onInput={(e) => set({ code: e.currentTarget.value })} />
+        </label>
+        <label>
+          {t('name_id')}
+          <input class="input" value={c.name_id} onInput={(e) => set({ name_id: e.currentTarget.value })} />
+        </label>
+        <label>
+          {t('name_en')}
+          <input class="input" value={c.name_en} onInput={(e) => set({ name_en: e.currentTarget.value })} />
+        </label>
+        <label>
+          {t('urgency')}
+          <select class="input" value={c.urgency} onChange={(e) => set({ urgency: e.currentTarget.value as Urgency })}>
+            {enumValues('urgency').map((u) => (
+              <option key={u} value={u}>
+                {enumName(lang, 'urgency', u)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={c.active} onChange={(e) => set({ active: e.currentTarget.checked })} /> {t('active')}
+        </label>
+      </div>
+      <h4>{t('run_card')}</h4>
+      <ol class="runcard">
+        {c.run_card.map((e: RunCardEntry, i) => (
+          <li key={e.agency_id}>
+            <strong>{dir.agencies.find((a) => a.id === e.agency_id)?.code}</strong>
+            <select class="input input-small" value={e.role} onChange={(ev) => set({ run_card: c.run_card.map((x, j) => (j === i ? { ...x, role: ev.currentTarget.value as DispatchRole } : x)) })}>
+              <option value="primary">{t('primary')}</option>
+              <option value="supporting">{t('supporting')}</option>
+            </select>
+            <button class="btn btn-small btn-ghost" onClick={() => move(i, -1)} disabled={i === 0}>
+              ↑
+            </button>
+            <button class="btn btn-small btn-ghost" onClick={() => move(i, 1)} disabled={i === c.run_card.length - 1}>
+              ↓
+            </button>
+            <button class="btn btn-small btn-ghost" onClick={() => set({ run_card: c.run_card.filter((_, j) => j !== i) })}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ol>
+      <select
+        class="input input-small"
+        value={addAgency}
+        onChange={(e) => {
+          const id = e.currentTarget.value;
+          if (id) set({ run_card: [...c.run_card, { agency_id: id, role: c.run_card.length ? 'supporting' : 'primary' }] });
+          setAddAgency('');
+        }}
+      >
+        <option value="">+ {t('agencies')}…</option>
+        {dir.agencies
+          .filter((a) => !c.run_card.some((e) => e.agency_id === a.id))
+          .map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.code} — {a.name}
+            </option>
+          ))}
+      </select>
+      <h4>{t('sla')}</h4>
+      <div class="form-grid four">
+        <label>
+          {t('sla_dispatch')}
+          <input class="input" inputMode="numeric" value={minutes(c.sla.dispatch_within_s)} onChange={(e) => setSla('dispatch_within_s', e.currentTarget.value, 60)} />
+        </label>
+        <label>
+          {t('sla_ack')}
+          <input class="input" inputMode="numeric" value={minutes(c.sla.acknowledge_within_s)} onChange={(e) => setSla('acknowledge_within_s', e.currentTarget.value, 60)} />
+        </label>
+        <label>
+          {t('sla_on_scene')}
+          <input class="input" inputMode="numeric" value={minutes(c.sla.on_scene_within_s)} onChange={(e) => setSla('on_scene_within_s', e.currentTarget.value, 60)} />
+        </label>
+        <label>
+          {t('sla_complete')}
+          <input class="input" inputMode="numeric" value={hours(c.sla.complete_within_s)} onChange={(e) => setSla('complete_within_s', e.currentTarget.value, 3600)} />
+        </label>
+      </div>
+      <h4>{t('sop_lines')}</h4>
+      <textarea class="input" rows={6} value={sop} onInput={(e) => setSop(e.currentTarget.value)} />
+      <div class="modal-actions">
+        <button class="btn btn-primary" onClick={submit}>
+          {t('save')}
+        </button>
+        <button class="btn btn-ghost" onClick={p.onClose}>
+          {t('cancel')}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+// ---------- users ----------
+
+function Users() {
+  const t = useT();
+  const lang = useStore(langStore);
+  const { agency } = useDirectory();
+  const [users, setUsers] = useState<User[]>([]);
+  const [edit, setEdit] = useState<(User & { password?: string }) | null>(null);
+  const [again, setAgain] = useState(0);
+  useEffect(() => {
+    get<ItemList<User>>('/users')
+      .then((r) => setUsers(r.items))
+      .catch((e) => toast(errorText(e), 'error'));
+  }, [again]);
+  return (
+    <>
+      <div class="admin-head">
+        <h2>{t('admin_users')}</h2>
+        <button
+          class="btn btn-primary"
+          onClick={() => setEdit({ id: '', username: '', display_name: '', role: 'call_taker', agency_id: null, active: true, created_at: '', password: '' })}
+        >
+          + {t('add')}
+        </button>
+      </div>
+      <table class="table">
+        <thead>
+          <tr>
+            <th>{t('username')}</th>
+            <th>{t('display_name')}</th>
+            <th>{t('role')}</th>
+            <th>{t('agencies')}</th>
+            <th>{t('active')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id} class={u.active ? '' : 'muted'}>
+              <td class="mono">{u.username}</td>
+              <td>{u.display_name}</td>
+              <td>{enumName(lang, 'role', u.role)}</td>
+              <td>{agency(u.agency_id)?.code ?? ''}</td>
+              <td>{u.active ? t('yes') : t('no')}</td>
+              <td class="right">
+                <button class="btn btn-small" onClick={() => setEdit({ ...u, password: '' })}>
+                  {t('edit')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {edit && (
+        <UserForm
+          user={edit}
+          onClose={(changed) => {
+            setEdit(null);
+            if (changed) setAgain((n) => n + 1);
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function UserForm(p: { user: User & { password?: string }; onClose: (changed: boolean) => void }) {
+  const t = useT();
+  const lang = useStore(langStore);
+  const dir = useStore(dirStore);
+  const [u, setU] = useState(p.user);
+  const set = (patch: Partial<typeof u>) => setU({ ...u, ...patch });
+  const submit = async () => {
+    const agency_id = u.role === 'agency_operator' ? u.agency_id : null;
+    try {
+      if (u.id) {
+        const body: Record<string, unknown> = { display_name: u.display_name, role: u.role, agency_id, active: u.active };
+        if (u.password) body.password = u.password;
+        await patch(`/users/${u.id}`, body);
+      } else {
+        await post('/users', { username: u.username, display_name: u.display_name, role: u.role, agency_id: agency_id ?? undefined, password: u.password });
+      }
+      toast(t('saved'));
+      p.onClose(true);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
+  return (
+    <Modal title={u.id ? `${t('edit')} ${u.username}` : t('add')} onClose={() => p.onClose(false)}>
+      <div class="form-grid">
+        <label>
+          {t('username')}
+          <input class="input" value={u.username} disabled={!!u.id} onInput={(e) => set({ username: e.currentTarget.value })} />
+        </label>
+        <label>
+          {t('display_name')}
+          <input class="input" value={u.display_name} onInput={(e) => set({ display_name: e.currentTarget.value })} />
+        </label>
+        <label>
+          {t('role')}
+          <select class="input" value={u.role} onChange={(e) => set({ role: e.currentTarget.value as Role })}>
+            {enumValues('role').map((r) => (
+              <option key={r} value={r}>
+                {enumName(lang, 'role', r)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {u.role === 'agency_operator' && (
+          <label>
+            {t('agencies')}
+            <select class="input" value={u.agency_id ?? ''} onChange={(e) => set({ agency_id: e.currentTarget.value || null })}>
+              <option value="">—</option>
+              {dir.agencies.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.code} — {a.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          {u.id ? t('new_password') : t('password')}
+          <input class="input" type="password" autoComplete="new-password" value={u.password ?? ''} onInput={(e) => set({ password: e.currentTarget.value })} />
+        </label>
+        {u.id && (
+          <label class="check">
+            <input type="checkbox" checked={u.active} onChange={(e) => set({ active: e.currentTarget.checked })} /> {t('active')}
+          </label>
+        )}
+      </div>
+      <div class="modal-actions">
+        <button class="btn btn-primary" onClick={submit}>
+          {t('save')}
+        </button>
+        <button class="btn btn-ghost" onClick={() => p.onClose(false)}>
+          {t('cancel')}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+// ---------- map ----------
+
+function MapSettings() {
+  const t = useT();
+  const local = useStore(localTiles);
+  const mode = local === null ? 'server' : !local.url ? 'none' : local.url === OSM.url ? 'osm' : 'custom';
+  const [custom, setCustom] = useState(mode === 'custom' ? local!.url : '');
+  return (
+    <>
+      <div class="admin-head">
+        <h2>{t('tile_source')}</h2>
+      </div>
+      <p class="muted">{t('tile_note')}</p>
+      <div class="radio-list">
+        <label class="check">
+          <input type="radio" checked={mode === 'server'} onChange={() => localTiles.set(null)} /> config.json
+        </label>
+        <label class="check">
+          <input type="radio" checked={mode === 'none'} onChange={() => localTiles.set({ url: '', attribution: '', max_zoom: 19 })} /> {t('tile_none')}
+        </label>
+        <label class="check">
+          <input type="radio" checked={mode === 'osm'} onChange={() => localTiles.set(OSM)} /> {t('tile_osm')}
+        </label>
+        <label class="check">
+          <input type="radio" checked={mode === 'custom'} onChange={() => custom && localTiles.set({ url: custom, attribution: '', max_zoom: 19 })} /> {t('tile_custom')}
+          <input class="input" placeholder="https://…/{z}/{x}/{y}.png" value={custom} onInput={(e) => setCustom(e.currentTarget.value)} onChange={(e) => e.currentTarget.value && localTiles.set({ url: e.currentTarget.value, attribution: '', max_zoom: 19 })} />
+        </label>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,283 @@
+// The agency console (tablet first: large targets): the agency's own dispatches arriving live
+// with a sound and a visual alert, the details with the place on a map and the reporter's
+// contact only when shared, and one tap per step.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiError, get, post } from '../api/client';
+import type { Dispatch, IncidentDetail, Me } from '../api/types';
+import { arrivalsStore, dirStore, langStore, liveStore, nowStore, playAlert, soundStore, useDirectory, useT } from '../data';
+import { needsText, nextActions, primaryAction, type DispatchAction } from '../lib/actions';
+import { enumName, type Key } from '../lib/i18n';
+import { agencyDispatches, isActiveDispatch, slaLookup, withDispatches, withIncidentDetail } from '../lib/live';
+import { dispatchClock } from '../lib/sla';
+import { useStore } from '../lib/store';
+import { formatDuration } from '../lib/time';
+import { Age, DispatchPill, Empty, errorText, Modal, toast, UrgencyTag, When, STATUS_COLOR } from './common';
+import { MapView } from './map';
+
+const ACTION_KEY: Record<DispatchAction, Key> = {
+  acknowledge: 'act_acknowledge',
+  en_route: 'act_en_route',
+  on_scene: 'act_on_scene',
+  complete: 'act_complete',
+  decline: 'act_decline',
+};
+
+export function AgencyConsole(p: { me: Me; dispatchId: string | null }) {
+  const t = useT();
+  const live = useStore(liveStore);
+  const arrivals = useStore(arrivalsStore);
+  const sound = useStore(soundStore);
+  const agencyId = p.me.agency_id ?? '';
+  const list = useMemo(() => agencyDispatches(live, agencyId), [live, agencyId]);
+  const active = list.filter(isActiveDispatch);
+  const done = list.filter((d) => !isActiveDispatch(d)).slice(0, 30);
+  const { categoryName } = useDirectory();
+  const newest = arrivals.length ? live.dispatches.get(arrivals[arrivals.length - 1]!) : undefined;
+  const newestInc = newest ? live.incidents.get(newest.incident_id) : undefined;
+
+  // Opening an arrival clears its alert.
+  useEffect(() => {
+    if (p.dispatchId && arrivals.includes(p.dispatchId)) arrivalsStore.set(arrivals.filter((x) => x !== p.dispatchId));
+  }, [p.dispatchId, arrivals.join()]);
+
+  return (
+    <div class="ag-grid">
+      {newest && (
+        <a class="ag-alert" href={'#/agency/' + newest.id} data-testid="arrival-alert">
+          <span class="ag-alert-tag">{t('new_dispatch_alert')}</span>
+          <span class="mono">{newestInc?.number}</span>
+          <strong>{newestInc ? categoryName(newestInc.category_id) : ''}</strong>
+          <span>{newestInc?.address}</span>
+          {arrivals.length > 1 && <span class="count">+{arrivals.length - 1}</span>}
+        </a>
+      )}
+      <section class="panel ag-list" data-testid="agency-list">
+        <header class="panel-head">
+          <h2>{t('my_dispatches', { a: p.me.agency?.code ?? '' })}</h2>
+          <span class="spacer" />
+          <button class="btn btn-ghost btn-small" onClick={() => (soundStore.set(!sound), !sound && playAlert())}>
+            {sound ? '🔔 ' + t('sound_on') : '🔕 ' + t('sound_off')}
+          </button>
+        </header>
+        <div class="panel-body">
+          <h3 class="ag-sec">
+            {t('active_list')} <span class="count">{active.length}</span>
+          </h3>
+          {!active.length && <Empty>{t('no_dispatches')}</Empty>}
+          {active.map((d) => (
+            <DispatchCard key={d.id} d={d} selected={d.id === p.dispatchId} fresh={arrivals.includes(d.id)} />
+          ))}
+          <h3 class="ag-sec">{t('done_list')}</h3>
+          {done.map((d) => (
+            <DispatchCard key={d.id} d={d} selected={d.id === p.dispatchId} fresh={false} />
+          ))}
+        </div>
+      </section>
+      <section class="panel ag-detail">
+        {p.dispatchId ? <DispatchDetail key={p.dispatchId} id={p.dispatchId} /> : <Empty>{t('choose_dispatch')}</Empty>}
+      </section>
+    </div>
+  );
+}
+
+function DispatchCard(p: { d: Dispatch; selected: boolean; fresh: boolean }) {
+  const live = useStore(liveStore);
+  const now = useStore(nowStore);
+  const dir = useStore(dirStore);
+  const { categoryName } = useDirectory();
+  const inc = live.incidents.get(p.d.incident_id);
+  const sla = inc ? slaLookup(dir.categories)(inc.category_id) : undefined;
+  const clock = dispatchClock(p.d, sla, now);
+  return (
+    <a
+      href={'#/agency/' + p.d.id}
+      class={'ag-card' + (p.selected ? ' on' : '') + (p.fresh ? ' fresh' : '') + (clock.overdue ? ' late' : '')}
+      data-testid="agency-dispatch"
+      data-dispatch={p.d.id}
+      data-status={p.d.status}
+      data-number={inc?.number}
+    >
+      <div class="ag-card-head">
+        <span class="mono">{inc?.number ?? '…'}</span>
+        {inc && <UrgencyTag urgency={inc.urgency} short />}
+        <span class="spacer" />
+        <DispatchPill status={p.d.status} />
+      </div>
+      <div class="ag-card-title">{inc ? categoryName(inc.category_id) : ''}</div>
+      <div class="ag-card-addr">{inc?.address || inc?.summary}</div>
+      <div class="ag-card-foot">
+        <When at={p.d.notified_at} /> · <Age since={p.d.notified_at} />
+      </div>
+    </a>
+  );
+}
+
+function DispatchDetail(p: { id: string }) {
+  const t = useT();
+  const lang = useStore(langStore);
+  const live = useStore(liveStore);
+  const now = useStore(nowStore);
+  const { dir, categoryName, district } = useDirectory();
+  const [error, setError] = useState<string | null>(null);
+  const [detail, setDetail] = useState<IncidentDetail | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [ask, setAsk] = useState<DispatchAction | null>(null);
+  const fromLive = live.dispatches.get(p.id);
+
+  // The dispatch itself is read from the API, so that another agency's dispatch is refused by
+  // the server (404/403) and never shown.
+  useEffect(() => {
+    setError(null);
+    get<Dispatch>(`/dispatches/${p.id}`)
+      .then((d) => {
+        liveStore.set(withDispatches(liveStore.get(), [d]));
+        return get<IncidentDetail>(`/incidents/${d.incident_id}`);
+      })
+      .then((inc) => {
+        setDetail(inc);
+        liveStore.set(withIncidentDetail(liveStore.get(), inc));
+      })
+      .catch((e) => setError(e instanceof ApiError && (e.status === 404 || e.status === 403) ? t('dispatch_not_found') : errorText(e)));
+  }, [p.id, fromLive?.updated_at]);
+
+  if (error) {
+    return (
+      <div class="page-msg" data-testid="dispatch-error">
+        {error}
+      </div>
+    );
+  }
+  const d = fromLive;
+  if (!d || !detail) return <div class="page-msg">{t('loading')}</div>;
+  const inc = live.incidents.get(d.incident_id) ?? detail;
+  const sla = slaLookup(dir.categories)(inc.category_id);
+  const clock = dispatchClock(d, sla, now);
+  const actions = nextActions(d.status);
+  const primary = primaryAction(d.status);
+  const contact = detail.reports.find((r) => !r.reporter.masked && (r.reporter.phone || r.reporter.name));
+  const masked = detail.reports.find((r) => r.reporter.masked && r.reporter.phone);
+
+  const run = async (a: DispatchAction, text?: string) => {
+    setBusy(true);
+    try {
+      const body = needsText(a) === 'note' ? { note: text ?? '' } : needsText(a) === 'reason' ? { reason: text ?? '' } : {};
+      const res = await post<Dispatch>(`/dispatches/${d.id}/${a}`, body);
+      liveStore.set(withDispatches(liveStore.get(), [res]));
+      arrivalsStore.update((ids) => ids.filter((x) => x !== d.id));
+      toast(`${inc.number}: ${enumName(lang, 'dispatch_status', res.status)}`);
+      setAsk(null);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="ag-detail-inner" data-testid="dispatch-detail" data-status={d.status}>
+      <div class="ag-d-head">
+        <span class="mono big">{inc.number}</span>
+        <UrgencyTag urgency={inc.urgency} />
+        <DispatchPill status={d.status} />
+        <span class="spacer" />
+        <span class={clock.overdue ? 'late-text' : 'muted'}>
+          <Age since={d.notified_at} />
+          {clock.overdue && ' · ' + t('overdue')}
+        </span>
+      </div>
+      <h2 class="ag-d-title">{categoryName(inc.category_id)}</h2>
+      <div class="ag-d-body">
+        <div class="ag-d-info">
+          <div class="ag-addr">{inc.address || '—'}</div>
+          <div class="muted">
+            {t('district')}: {district(inc.district_id)?.name ?? '—'}
+          </div>
+          <p class="ag-desc">{inc.description || inc.summary}</p>
+          <div class="ag-contact" data-testid="reporter-contact">
+            <span class="field-label">{t('reporter')}</span>
+            {contact ? (
+              <a class="ag-phone" href={contact.reporter.phone ? 'tel:' + contact.reporter.phone : undefined}>
+                {contact.reporter.name} <span class="mono">{contact.reporter.phone}</span>
+              </a>
+            ) : (
+              <span class="muted">
+                {t('contact_hidden')}
+                {masked ? <span class="mono"> · {masked.reporter.phone}</span> : null}
+              </span>
+            )}
+          </div>
+          {d.note && <div class="note">“{d.note}”</div>}
+          {d.decline_reason && <div class="note note-warn">“{d.decline_reason}”</div>}
+          <ol class="timeline compact">
+            {detail.events
+              .filter((e) => e.subject === 'dispatch' || e.kind === 'incident.created')
+              .map((e) => (
+                <li key={e.seq}>
+                  <time>
+                    <When at={e.at} />
+                  </time>
+                  <span>{enumName(lang, 'event_kind', e.kind)}</span>
+                </li>
+              ))}
+          </ol>
+        </div>
+        {inc.location && (
+          <MapView
+            className="map-agency"
+            districts={dir.districts}
+            markers={[{ id: inc.id, at: inc.location, color: STATUS_COLOR[inc.status] ?? '#c62828', title: inc.address, emphasis: true }]}
+            focus={inc.location}
+          />
+        )}
+      </div>
+      {actions.length > 0 && (
+        <div class="ag-actions">
+          {actions.map((a) => (
+            <button
+              key={a}
+              class={'btn btn-touch ' + (a === primary ? 'btn-primary' : a === 'decline' ? 'btn-danger-ghost' : '')}
+              disabled={busy}
+              onClick={() => (needsText(a) ? setAsk(a) : run(a))}
+              data-testid={'act-' + a}
+            >
+              {t(ACTION_KEY[a])}
+            </button>
+          ))}
+        </div>
+      )}
+      {!actions.length && d.status === 'completed' && (
+        <div class="ag-done">
+          ✓ {enumName(lang, 'dispatch_status', d.status)} · {formatDuration(now - Date.parse(d.completed_at ?? ''), lang)}
+        </div>
+      )}
+      {ask && <TextStep action={ask} busy={busy} onClose={() => setAsk(null)} onDone={(text) => run(ask, text)} />}
+    </div>
+  );
+}
+
+/** Completion (note) or decline (reason): one text, large buttons. */
+function TextStep(p: { action: DispatchAction; busy: boolean; onClose: () => void; onDone: (text: string) => void }) {
+  const t = useT();
+  const [text, setText] = useState('');
+  const decline = p.action === 'decline';
+  return (
+    <Modal title={t(ACTION_KEY[p.action])} onClose={p.onClose}>
+      <textarea
+        class="input input-touch"
+        rows={4}
+        placeholder={t(decline ? 'decline_reason_ph' : 'complete_note_ph')}
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+        data-testid="step-text"
+      />
+      <div class="modal-actions">
+        <button class={'btn btn-touch ' + (decline ? 'btn-danger' : 'btn-primary')} disabled={p.busy || !text.trim()} onClick={() => p.onDone(text.trim())} data-testid="step-confirm">
+          {t(ACTION_KEY[p.action])}
+        </button>
+        <button class="btn btn-touch btn-ghost" onClick={p.onClose}>
+          {t('cancel')}
+        </button>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,149 @@
+// Small shared pieces: status pills, ages, toasts, modal, connection badge.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import type { DispatchStatus, IncidentStatus, Urgency } from '../api/types';
+import { langStore, nowStore, reconnectNow, streamStore, useT } from '../data';
+import { enumName, type EnumKind } from '../lib/i18n';
+import { createStore, useStore } from '../lib/store';
+import { formatDuration, formatWhen, parseTime } from '../lib/time';
+import { timeZone } from '../data';
+
+export function Pill(props: { kind: EnumKind; value: string; class?: string }) {
+  const lang = useStore(langStore);
+  return (
+    <span class={`pill pill-${props.kind}-${props.value} ${props.class ?? ''}`} data-status={props.value}>
+      {enumName(lang, props.kind, props.value)}
+    </span>
+  );
+}
+
+export const IncidentPill = (p: { status: IncidentStatus }) => <Pill kind="incident_status" value={p.status} />;
+export const DispatchPill = (p: { status: DispatchStatus }) => <Pill kind="dispatch_status" value={p.status} />;
+
+export function UrgencyTag(p: { urgency: Urgency; short?: boolean }) {
+  const lang = useStore(langStore);
+  const name = enumName(lang, 'urgency', p.urgency);
+  return (
+    <span class={`urg urg-${p.urgency}`} title={name}>
+      {p.short ? name.split(' ')[0] : name}
+    </span>
+  );
+}
+
+/** The age of something since an API time, ticking every second. */
+export function Age(p: { since: string | null | number; class?: string }) {
+  const now = useStore(nowStore);
+  const lang = useStore(langStore);
+  const t = typeof p.since === 'number' ? p.since : parseTime(p.since);
+  return <span class={'age ' + (p.class ?? '')}>{formatDuration(now - t, lang)}</span>;
+}
+
+export function When(p: { at: string | null | number }) {
+  const lang = useStore(langStore);
+  const now = useStore(nowStore);
+  const t = typeof p.at === 'number' ? p.at : parseTime(p.at);
+  return <time dateTime={typeof p.at === 'string' ? p.at : undefined}>{formatWhen(t, timeZone(), lang, now)}</time>;
+}
+
+// ---------- toasts ----------
+
+export interface Toast {
+  id: number;
+  text: string;
+  kind: 'ok' | 'error' | 'info';
+}
+export const toastStore = createStore<Toast[]>([]);
+let toastId = 0;
+export function toast(text: string, kind: Toast['kind'] = 'ok'): void {
+  const id = ++toastId;
+  toastStore.update((list) => [...list, { id, text, kind }]);
+  setTimeout(() => toastStore.update((list) => list.filter((t) => t.id !== id)), kind === 'error' ? 8000 : 4000);
+}
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function Toasts() {
+  const list = useStore(toastStore);
+  return (
+    <div class="toasts" role="status" aria-live="polite">
+      {list.map((t) => (
+        <div key={t.id} class={`toast toast-${t.kind}`} data-testid="toast">
+          {t.text}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+// ---------- modal ----------
+
+export function Modal(p: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') p.onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    ref.current?.querySelector<HTMLElement>('textarea, input, select, button')?.focus();
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <div class="modal-back" onClick={(e) => e.target === e.currentTarget && p.onClose()}>
+      <div class={'modal' + (p.wide ? ' modal-wide' : '')} role="dialog" aria-label={p.title} ref={ref}>
+        <header>
+          <h2>{p.title}</h2>
+          <button class="btn-icon" onClick={p.onClose} aria-label="×">
+            ×
+          </button>
+        </header>
+        <div class="modal-body">{p.children}</div>
+      </div>
+    </div>
+  );
+}
+
+// ---------- connection ----------
+
+export function ConnectionBadge() {
+  const s = useStore(streamStore);
+  const now = useStore(nowStore);
+  const t = useT();
+  const label =
+    s.state === 'live'
+      ? t('conn_live')
+      : s.state === 'connecting'
+        ? t('conn_connecting')
+        : s.state === 'reconnecting'
+          ? t('conn_reconnecting')
+          : t('conn_stopped');
+  const wait = s.retry_at ? Math.max(0, Math.ceil((s.retry_at - now) / 1000)) : 0;
+  return (
+    <div class={`conn conn-${s.state}`} data-testid="connection" data-state={s.state} title={`seq ${s.last_seq}`}>
+      <span class="dot" />
+      <span>{label}</span>
+      {s.state === 'reconnecting' && (
+        <>
+          <span class="conn-wait">· {t('conn_retry_in', { s: wait })}</span>
+          <button class="btn-link" onClick={reconnectNow}>
+            {t('conn_reconnect_now')}
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
+
+export function Empty(p: { children: ComponentChildren }) {
+  return <div class="empty">{p.children}</div>;
+}
+
+/** Colours of markers by status (calm; red only for what is late or an emergency waiting). */
+export const STATUS_COLOR: Record<string, string> = {
+  open: '#c62828',
+  dispatched: '#d97706',
+  in_progress: '#2563eb',
+  resolved: '#15803d',
+  closed: '#6b7280',
+  cancelled: '#9ca3af',
+};

@@ -1,0 +1,299 @@
+// One incident in a panel: details, reports (contact masked until revealed), dispatches with
+// their clocks, more agencies, the timeline, and close / cancel / reopen.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { get, post } from '../api/client';
+import type { Dispatch, IncidentDetail } from '../api/types';
+import { langStore, liveStore, meStore, nowStore, useDirectory, useT } from '../data';
+import { enumName } from '../lib/i18n';
+import { isActiveDispatch, slaLookup, withIncidentDetail } from '../lib/live';
+import { maskName, maskPhone } from '../lib/mask';
+import { dispatchClock } from '../lib/sla';
+import { useStore } from '../lib/store';
+import { formatDuration, formatFull, parseTime } from '../lib/time';
+import { timeZone } from '../data';
+import { Age, DispatchPill, errorText, IncidentPill, Modal, toast, UrgencyTag, When, STATUS_COLOR } from './common';
+import { MapView } from './map';
+
+export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: boolean }) {
+  const t = useT();
+  const lang = useStore(langStore);
+  const me = useStore(meStore);
+  const live = useStore(liveStore);
+  const now = useStore(nowStore);
+  const { dir, agency, categoryName, district } = useDirectory();
+  const [detail, setDetail] = useState<IncidentDetail | null>(null);
+  const [error, setError] = useState('');
+  const [revealed, setRevealed] = useState(false);
+  const [add, setAdd] = useState<string[]>([]);
+  const [share, setShare] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [ask, setAsk] = useState<{ title: string; path: string; required: boolean } | null>(null);
+  const stamp = live.incidents.get(p.id)?.updated_at ?? '';
+  const dispatchStamp = [...live.dispatches.values()]
+    .filter((d) => d.incident_id === p.id)
+    .map((d) => d.updated_at)
+    .join();
+
+  // Read again whenever the live set says the incident or one of its dispatches changed.
+  useEffect(() => {
+    get<IncidentDetail>(`/incidents/${p.id}`)
+      .then((d) => {
+        setDetail(d);
+        liveStore.set(withIncidentDetail(liveStore.get(), d));
+      })
+      .catch((e) => setError(errorText(e)));
+  }, [p.id, stamp, dispatchStamp]);
+
+  const slaOf = useMemo(() => slaLookup(dir.categories), [dir.categories]);
+  const readOnly = p.readOnly || !me || !['call_taker', 'supervisor', 'admin'].includes(me.role);
+
+  if (!detail) {
+    return (
+      <Modal title={t('incident')} onClose={p.onClose} wide>
+        {error ? <div class="form-error">{error}</div> : t('loading')}
+      </Modal>
+    );
+  }
+  const inc = detail;
+  const sla = slaOf(inc.category_id);
+  const activeAgencies = new Set(detail.dispatches.filter((d) => isActiveDispatch(d) || d.status === 'completed').map((d) => d.agency_id));
+  const candidates = dir.agencies.filter((a) => a.active && !activeAgencies.has(a.id));
+
+  const act = async (path: string, body: Record<string, unknown> = {}) => {
+    setBusy(true);
+    try {
+      const res = await post<IncidentDetail | { items: Dispatch[] } | Dispatch>(path, body);
+      if ('number' in res) {
+        setDetail(res);
+        liveStore.set(withIncidentDetail(liveStore.get(), res));
+      } else {
+        const d = await get<IncidentDetail>(`/incidents/${inc.id}`);
+        setDetail(d);
+        liveStore.set(withIncidentDetail(liveStore.get(), d));
+      }
+      return true;
+    } catch (e) {
+      toast(errorText(e), 'error');
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const dispatchMore = async () => {
+    if (await act(`/incidents/${inc.id}/dispatches`, { agency_ids: add, share_contact: share })) {
+      toast(t('created_dispatched', { n: inc.number, k: add.length }));
+      setAdd([]);
+    }
+  };
+
+  return (
+    <Modal title={`${t('incident')} ${inc.number}`} onClose={p.onClose} wide>
+      <div class="inc-panel" data-testid="incident-panel">
+        <div class="inc-main">
+          <div class="inc-head">
+            <UrgencyTag urgency={inc.urgency} />
+            <IncidentPill status={inc.status} />
+            <strong>{categoryName(inc.category_id)}</strong>
+            <span class="spacer" />
+            <span class="muted small">
+              <When at={inc.created_at} /> · <Age since={inc.created_at} />
+            </span>
+          </div>
+          <h3 class="inc-summary">{inc.summary}</h3>
+          {inc.description && <p class="inc-desc">{inc.description}</p>}
+          <div class="kv">
+            <span>{t('location')}</span>
+            <span>{inc.address || '—'}</span>
+            <span>{t('district')}</span>
+            <span>{district(inc.district_id)?.name ?? '—'}</span>
+          </div>
+
+          <h4>{t('agencies')}</h4>
+          <table class="table dispatch-table">
+            <tbody>
+              {detail.dispatches.map((d) => {
+                const clock = dispatchClock(d, sla, now);
+                return (
+                  <tr key={d.id} class={clock.overdue ? 'late' : ''}>
+                    <td>
+                      <strong>{agency(d.agency_id)?.code}</strong>
+                      <div class="muted small">{t(d.role === 'primary' ? 'primary' : 'supporting')}</div>
+                    </td>
+                    <td>
+                      <DispatchPill status={d.status} />
+                      {clock.overdue && <div class="late-text small">{t('overdue')}</div>}
+                    </td>
+                    <td class="small">
+                      <Steps d={d} />
+                      {d.note && <div class="note">“{d.note}”</div>}
+                      {d.decline_reason && <div class="note note-warn">“{d.decline_reason}”</div>}
+                    </td>
+                    <td class="small right">{formatDuration(clock.since_last_ms, lang)}</td>
+                    {!readOnly && (
+                      <td class="right">
+                        {isActiveDispatch(d) && (
+                          <button
+                            class="btn btn-small btn-ghost"
+                            onClick={() => setAsk({ title: `${t('cancel')} ${agency(d.agency_id)?.code}`, path: `/dispatches/${d.id}/cancel`, required: true })}
+                          >
+                            {t('cancel')}
+                          </button>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+
+          {!readOnly && ['open', 'dispatched', 'in_progress'].includes(inc.status) && (
+            <div class="add-dispatch">
+              <div class="field-label">{t('add_dispatch')}</div>
+              <div class="agency-chips">
+                {candidates.map((a) => (
+                  <label key={a.id} class={'chip' + (add.includes(a.id) ? ' on' : '')} title={a.name}>
+                    <input type="checkbox" checked={add.includes(a.id)} onChange={() => setAdd(add.includes(a.id) ? add.filter((x) => x !== a.id) : [...add, a.id])} />
+                    {a.code}
+                  </label>
+                ))}
+              </div>
+              <label class="check">
+                <input type="checkbox" checked={share} onChange={(e) => setShare(e.currentTarget.checked)} /> {t('share_contact')}
+              </label>
+              <button class="btn btn-primary" disabled={busy || !add.length} onClick={dispatchMore} data-testid="dispatch-more">
+                {t('redispatch')}
+              </button>
+            </div>
+          )}
+
+          <h4>
+            {t('reports')} ({detail.reports.length})
+            {!readOnly && (
+              <button class="btn-link" onClick={() => setRevealed(!revealed)}>
+                {revealed ? t('hide') : t('show')}
+              </button>
+            )}
+          </h4>
+          <ul class="report-list">
+            {detail.reports.map((r) => (
+              <li key={r.id}>
+                <span class={'chan chan-' + r.channel}>{enumName(lang, 'channel', r.channel)}</span> <span class="mono small">{r.tracking_code}</span>{' '}
+                <span class="muted small">
+                  <When at={r.created_at} />
+                </span>
+                <div>{r.description}</div>
+                <div class="muted small mono">
+                  {revealed && !r.reporter.masked ? `${r.reporter.name ?? ''} ${r.reporter.phone ?? ''}` : `${maskName(r.reporter.name)} ${r.reporter.masked ? (r.reporter.phone ?? '') : maskPhone(r.reporter.phone)}`}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div class="inc-side">
+          {inc.location && (
+            <MapView
+              className="map-small"
+              districts={dir.districts}
+              markers={[{ id: inc.id, at: inc.location, color: STATUS_COLOR[inc.status] ?? '#555', title: inc.summary, emphasis: true }]}
+              focus={inc.location}
+              interactive={false}
+            />
+          )}
+          <h4>{t('timeline')}</h4>
+          <ol class="timeline" data-testid="timeline">
+            {detail.events.map((e) => (
+              <li key={e.seq}>
+                <time title={formatFull(parseTime(e.at), timeZone(), lang)}>
+                  <When at={e.at} />
+                </time>
+                <span>
+                  {enumName(lang, 'event_kind', e.kind)}
+                  {e.agency_id && <strong> · {agency(e.agency_id)?.code}</strong>}
+                  {typeof e.payload?.to === 'string' && <span class="muted"> → {String(e.payload.to)}</span>}
+                </span>
+              </li>
+            ))}
+          </ol>
+          {!readOnly && (
+            <div class="inc-actions">
+              {inc.status === 'resolved' && (
+                <button class="btn btn-primary" disabled={busy} onClick={() => act(`/incidents/${inc.id}/close`, {})} data-testid="close-incident">
+                  {t('close_incident')}
+                </button>
+              )}
+              {['open', 'dispatched', 'in_progress'].includes(inc.status) && (
+                <button class="btn btn-ghost" disabled={busy} onClick={() => setAsk({ title: t('cancel_incident'), path: `/incidents/${inc.id}/cancel`, required: true })}>
+                  {t('cancel_incident')}
+                </button>
+              )}
+            </div>
+          )}
+        </div>
+      </div>
+      {ask && (
+        <ReasonModal
+          title={ask.title}
+          onClose={() => setAsk(null)}
+          onDone={async (reason) => {
+            if (await act(ask.path, { reason })) setAsk(null);
+          }}
+        />
+      )}
+    </Modal>
+  );
+}
+
+function Steps(p: { d: Dispatch }) {
+  const lang = useStore(langStore);
+  const steps: [string, string | null][] = [
+    ['notified', p.d.notified_at],
+    ['acknowledged', p.d.acknowledged_at],
+    ['en_route', p.d.en_route_at],
+    ['on_scene', p.d.on_scene_at],
+    ['completed', p.d.completed_at],
+    ['declined', p.d.declined_at],
+    ['cancelled', p.d.cancelled_at],
+  ];
+  const start = parseTime(p.d.notified_at);
+  return (
+    <span class="steps">
+      {steps
+        .filter(([, at]) => at)
+        .map(([s, at]) => (
+          <span key={s} class="step" title={formatFull(parseTime(at), timeZone(), lang)}>
+            {enumName(lang, 'dispatch_status', s)} {s === 'notified' ? <When at={at} /> : '+' + formatDuration(parseTime(at) - start, lang)}
+          </span>
+        ))}
+    </span>
+  );
+}
+
+export function ReasonModal(p: { title: string; onClose: () => void; onDone: (reason: string) => Promise<void>; placeholder?: string }) {
+  const t = useT();
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal title={p.title} onClose={p.onClose}>
+      <label class="field-label">{t('reason')}</label>
+      <textarea class="input" rows={3} value={text} placeholder={p.placeholder} onInput={(e) => setText(e.currentTarget.value)} />
+      <div class="modal-actions">
+        <button
+          class="btn btn-primary"
+          disabled={busy || !text.trim()}
+          onClick={async () => {
+            setBusy(true);
+            await p.onDone(text.trim());
+            setBusy(false);
+          }}
+        >
+          {t('save')}
+        </button>
+        <button class="btn btn-ghost" onClick={p.onClose}>
+          {t('cancel')}
+        </button>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,258 @@
+// The supervisor's wallboard: open incidents by status on a map and in a list, dispatches by
+// agency with ages and overdue marks, today's counts by category, failed notifications with
+// retry (when the server has the outbox), and the latest activity. Everything updates live.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { get, post } from '../api/client';
+import type { IncidentStatus, Page } from '../api/types';
+import { dirStore, langStore, liveStore, meStore, nowStore, recentStore, timeZone, useDirectory, useEventTick, useT } from '../data';
+import { enumName } from '../lib/i18n';
+import { agencyLoads, boardOf, countBy, queueOf, slaLookup } from '../lib/live';
+import { useStore } from '../lib/store';
+import { formatDuration, parseTime, startOfLocalDay } from '../lib/time';
+import { Age, Empty, errorText, IncidentPill, toast, UrgencyTag, When, STATUS_COLOR } from './common';
+import { Bars } from './chart';
+import { IncidentPanel } from './incident';
+import { MapView, type MapMarker } from './map';
+
+const STATUSES: IncidentStatus[] = ['open', 'dispatched', 'in_progress', 'resolved'];
+
+export function Wallboard() {
+  const t = useT();
+  const lang = useStore(langStore);
+  const live = useStore(liveStore);
+  const now = useStore(nowStore);
+  const dir = useStore(dirStore);
+  const recent = useStore(recentStore);
+  const me = useStore(meStore);
+  const { agency, categoryName, district } = useDirectory();
+  const [open, setOpen] = useState<string | null>(null);
+  const slaOf = useMemo(() => slaLookup(dir.categories), [dir.categories]);
+  const rows = useMemo(() => boardOf(live, slaOf, now, null), [live, slaOf, now]);
+  const loads = useMemo(() => agencyLoads(live, slaOf, now), [live, slaOf, now]);
+  const queue = useMemo(() => queueOf(live, slaOf, now), [live, slaOf, Math.floor(now / 5000)]);
+  const dayStart = startOfLocalDay(now, timeZone());
+  const today = [...live.incidents.values()].filter((i) => parseTime(i.created_at) >= dayStart);
+  const byCategory = countBy(today, (i) => i.category_id);
+  const overdue = loads.reduce((n, l) => n + l.overdue, 0);
+  const newReports = queue.filter((q) => q.kind === 'report').length;
+
+  const markers: MapMarker[] = rows
+    .filter((r) => r.incident.location)
+    .map((r) => ({
+      id: r.incident.id,
+      at: r.incident.location!,
+      color: r.overdue ? '#c62828' : STATUS_COLOR[r.incident.status] ?? '#555',
+      title: `${r.incident.number} · ${categoryName(r.incident.category_id)} · ${enumName(lang, 'incident_status', r.incident.status)}`,
+      emphasis: r.incident.urgency === 'emergency',
+      pulse: r.overdue,
+    }));
+
+  return (
+    <div class="wb-grid" data-testid="wallboard">
+      <div class="kpis">
+        {STATUSES.map((s) => (
+          <div class={'kpi kpi-' + s} key={s} data-testid={'kpi-' + s}>
+            <span class="kpi-n">{rows.filter((r) => r.incident.status === s).length}</span>
+            <span class="kpi-l">
+              <span class="dot" style={{ background: STATUS_COLOR[s] }} /> {enumName(lang, 'incident_status', s)}
+            </span>
+          </div>
+        ))}
+        <div class={'kpi' + (overdue ? ' kpi-alarm' : '')} data-testid="kpi-overdue">
+          <span class="kpi-n">{overdue}</span>
+          <span class="kpi-l">{t('q_overdue')}</span>
+        </div>
+        <div class="kpi">
+          <span class="kpi-n">{newReports}</span>
+          <span class="kpi-l">{t('q_reports')}</span>
+        </div>
+        <div class="kpi">
+          <span class="kpi-n">{today.length}</span>
+          <span class="kpi-l">{t('kpi_today')}</span>
+        </div>
+      </div>
+
+      <section class="panel wb-map">
+        <MapView districts={dir.districts} markers={markers} onMarker={setOpen} />
+      </section>
+
+      <section class="panel wb-list" data-testid="wb-incidents">
+        <header class="panel-head">
+          <h2>{t('open_incidents')}</h2>
+          <span class="count">{rows.length}</span>
+        </header>
+        <div class="panel-body">
+          {!rows.length && <Empty>{t('board_empty')}</Empty>}
+          <table class="table dense">
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.incident.id} class={'clickable' + (r.overdue ? ' late' : '')} onClick={() => setOpen(r.incident.id)} data-testid="wb-incident" data-number={r.incident.number} data-status={r.incident.status}>
+                  <td class="mono">{r.incident.number.slice(-11)}</td>
+                  <td>
+                    <UrgencyTag urgency={r.incident.urgency} short />
+                  </td>
+                  <td>
+                    <div class="ellipsis">{categoryName(r.incident.category_id)}</div>
+                    <div class="muted small ellipsis">{district(r.incident.district_id)?.name ?? r.incident.address}</div>
+                  </td>
+                  <td>
+                    <IncidentPill status={r.incident.status} />
+                  </td>
+                  <td class="wb-dchips">
+                    {r.dispatches.map(({ dispatch: d, clock }) => (
+                      <span key={d.id} class={'dchip dchip-' + d.status + (clock.overdue ? ' late' : '')} title={`${agency(d.agency_id)?.name} · ${enumName(lang, 'dispatch_status', d.status)}`}>
+                        {agency(d.agency_id)?.code}
+                      </span>
+                    ))}
+                  </td>
+                  <td class="right">
+                    <Age since={r.incident.created_at} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section class="panel wb-agencies" data-testid="wb-agencies">
+        <header class="panel-head">
+          <h2>{t('by_agency')}</h2>
+        </header>
+        <div class="panel-body">
+          {!loads.length && <Empty>{t('no_dispatches')}</Empty>}
+          <table class="table dense">
+            <thead>
+              <tr>
+                <th>{t('agencies')}</th>
+                <th class="right">{t('count_active')}</th>
+                <th class="right">{t('count_overdue')}</th>
+                <th class="right">{t('oldest')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {loads.map((l) => (
+                <tr key={l.agency_id} class={l.overdue ? 'late' : ''} data-testid="wb-agency" data-agency={agency(l.agency_id)?.code}>
+                  <td>
+                    <strong>{agency(l.agency_id)?.code}</strong>
+                  </td>
+                  <td class="right">{l.active}</td>
+                  <td class={'right' + (l.overdue ? ' late-text' : '')}>{l.overdue}</td>
+                  <td class="right">{formatDuration(l.oldest_ms, lang)}</td>
+                  <td class="wb-dchips">
+                    {l.items.slice(0, 6).map((it) => (
+                      <span
+                        key={it.dispatch.id}
+                        class={'dchip dchip-' + it.dispatch.status + (it.clock.overdue ? ' late' : '')}
+                        title={`${it.incident?.number} · ${enumName(lang, 'dispatch_status', it.dispatch.status)}`}
+                        onClick={() => setOpen(it.dispatch.incident_id)}
+                      >
+                        {formatDuration(it.clock.total_ms, lang)}
+                      </span>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section class="panel wb-cats">
+        <header class="panel-head">
+          <h2>{t('today_by_category')}</h2>
+          <span class="count">{today.length}</span>
+        </header>
+        <div class="panel-body">
+          {byCategory.length ? <Bars labels={byCategory.map(([id]) => categoryName(id))} values={byCategory.map(([, n]) => n)} /> : <Empty>{t('none')}</Empty>}
+        </div>
+      </section>
+
+      <section class="panel wb-side">
+        {dir.routes.has('/api/v1/notifications') && (me?.role === 'supervisor' || me?.role === 'admin') && <DeadLetters />}
+        <header class="panel-head">
+          <h2>{t('timeline')}</h2>
+        </header>
+        <div class="panel-body">
+          <ol class="timeline compact" data-testid="activity">
+            {recent.slice(0, 25).map((e) => (
+              <li key={e.seq}>
+                <time>
+                  <When at={e.at} />
+                </time>
+                <span>
+                  {enumName(lang, 'event_kind', e.kind)}
+                  {e.agency_id && <strong> · {agency(e.agency_id)?.code}</strong>}
+                  {e.incident_id && live.incidents.get(e.incident_id) && <span class="muted mono"> {live.incidents.get(e.incident_id)!.number.slice(-4)}</span>}
+                </span>
+              </li>
+            ))}
+          </ol>
+        </div>
+      </section>
+      {open && <IncidentPanel id={open} onClose={() => setOpen(null)} />}
+    </div>
+  );
+}
+
+interface Notification {
+  id: string;
+  agency_id: string;
+  incident_id: string | null;
+  endpoint_kind: string;
+  target: string;
+  event_kind: string;
+  status: string;
+  attempts: number;
+  last_error: string;
+  updated_at: string;
+}
+
+const NOTIFICATION_SUBJECTS = ['notification'];
+
+/** Dead letters of the outbox, with retry. */
+function DeadLetters() {
+  const t = useT();
+  const tick = useEventTick(NOTIFICATION_SUBJECTS);
+  const { agency } = useDirectory();
+  const [items, setItems] = useState<Notification[]>([]);
+  const [again, setAgain] = useState(0);
+  useEffect(() => {
+    get<Page<Notification>>('/notifications?status=dead&limit=50')
+      .then((p) => setItems(p.items))
+      .catch(() => setItems([]));
+  }, [tick, again]);
+  const retry = async (n: Notification) => {
+    try {
+      await post(`/notifications/${n.id}/retry`);
+      setAgain((x) => x + 1);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
+  return (
+    <div class="dead-letters" data-testid="dead-letters">
+      <header class="panel-head">
+        <h2>{t('dead_letters')}</h2>
+        <span class={'count' + (items.length ? ' count-alarm' : '')}>{items.length}</span>
+      </header>
+      <div class="panel-body dl-body">
+        {!items.length && <div class="muted small">{t('none')}</div>}
+        {items.map((n) => (
+          <div class="dl-item" key={n.id}>
+            <div>
+              <strong>{agency(n.agency_id)?.code}</strong> · {n.endpoint_kind} · {n.attempts}×
+              <div class="muted small ellipsis" title={n.last_error}>
+                {n.last_error || n.target}
+              </div>
+            </div>
+            <button class="btn btn-small" onClick={() => retry(n)}>
+              {t('retry')}
+            </button>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
