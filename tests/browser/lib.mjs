@@ -13,8 +13,15 @@ const require = createRequire(join(ROOT, 'web/package.json'));
 const { chromium } = require('playwright-core');
 
 export const PASSWORD = 'siaga112demo';
-export const ARTIFACTS = process.env.SIAGA_ARTIFACTS ?? join(ROOT, 'build/artifacts/browser');
-export const CHROMIUM = process.env.SIAGA_CHROMIUM ?? '/usr/bin/chromium';
+// siaga reads every SIAGA_* variable as a setting and refuses unknown ones: these are not.
+export let ARTIFACTS = join(ROOT, 'build/artifacts/browser');
+export const setArtifacts = (dir) => (ARTIFACTS = resolve(dir));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The environment for siaga: without SIAGA_* settings that would change or refuse its start. */
+function serverEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SIAGA_')));
+}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -22,7 +29,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function startServer(binary) {
   const dir = mkdtempSync(join(tmpdir(), 'siaga-browser-'));
   const db = join(dir, 'siaga.db');
-  const seed = spawnSync(binary, ['seed', '--demo', '--database', db], { encoding: 'utf8' });
+  const seed = spawnSync(binary, ['seed', '--demo', '--database', db], { encoding: 'utf8', env: serverEnv() });
   if (seed.status !== 0) throw new Error(`seed failed: ${seed.stderr}`);
   const portFile = join(dir, 'port');
   const log = join(dir, 'serve.log');
@@ -33,7 +40,7 @@ export async function startServer(binary) {
   const proc = spawn(
     binary,
     ['serve', '--database', db, '--address', '127.0.0.1', '--port', '0', '--port-file', portFile, '--web-root', webRoot, '--log-level', 'warn'],
-    { stdio: ['ignore', out, out] },
+    { stdio: ['ignore', out, out], env: serverEnv() },
   );
   let exited = null;
   proc.on('exit', (code, signal) => (exited = { code, signal }));
@@ -105,7 +112,8 @@ export async function signIn(browser, base, username, viewport = { width: 1440, 
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${username}] page error:`, e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error') console.error(`[${username}] console:`, m.text());
+    // HTTP errors the consoles expect (401 before sign-in, 404 of a refused dispatch) are not news.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) console.error(`[${username}] console:`, m.text());
   });
   await page.goto(base + '/');
   await page.fill('input[name=username]', username);

@@ -140,7 +140,10 @@ export async function loadWorkingSet(): Promise<void> {
   add(getAll<Incident>(`/incidents?from=${encodeURIComponent(me.role === 'leader' || me.role === 'supervisor' || me.role === 'admin' ? since : today)}`, 2000), (items) => (next = withIncidents(next, items)));
   add(getAll<Dispatch>('/dispatches?status=notified,acknowledged,en_route,on_scene'), (items) => (next = withDispatches(next, items)));
   add(getAll<Dispatch>('/dispatches', 1000), (items) => (next = withDispatches(next, items)));
-  if (me.role !== 'agency_operator') {
+  if (me.role === 'agency_operator') {
+    // The agency's recent incidents, so that finished dispatches show what they were.
+    add(getAll<Incident>('/incidents', 500), (items) => (next = withIncidents(next, items)));
+  } else {
     add(getAll<Report>('/reports?status=new'), (items) => (next = withReports(next, items)));
     add(getAll<Report>(`/reports?from=${encodeURIComponent(today)}`, 1000), (items) => (next = withReports(next, items)));
   }

@@ -220,6 +220,12 @@ const enums: Record<string, Record<string, [string, string]>> = {
     information: ['Informasi', 'Information'],
     complaint: ['Pengaduan', 'Complaint'],
   },
+  urgency_short: {
+    emergency: ['Darurat', 'Emergency'],
+    urgent: ['Mendesak', 'Urgent'],
+    information: ['Info', 'Info'],
+    complaint: ['Aduan', 'Complaint'],
+  },
   channel: {
     call: ['Telepon', 'Call'],
     web: ['Web', 'Web'],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncidentDetail, SiagaEvent } from '../api/types';
 import { dispatch, FIRE_SLA, incident, iso, report, T0 } from './fixtures.test-util';
 import {
+  activityOf,
   agencyDispatches,
   agencyLoads,
   boardOf,
@@ -101,5 +102,18 @@ describe('queueOf', () => {
 describe('countBy', () => {
   it('counts and orders', () => {
     expect(countBy(['a', 'b', 'a', 'c', 'b', 'a'], (x) => x)).toEqual([['a', 3], ['b', 2], ['c', 1]]);
+  });
+});
+
+describe('activityOf', () => {
+  it('lists incident creations and dispatch steps, newest first', () => {
+    let s = withIncidents(emptyState(), [incident({ id: 'i', created_at: iso(T0) })]);
+    s = withDispatches(s, [dispatch({ id: 'd', incident_id: 'i', status: 'acknowledged', notified_at: iso(T0 + 1000), acknowledged_at: iso(T0 + 5000) })]);
+    expect(activityOf(s).map((a) => [a.kind, a.at - T0])).toEqual([
+      ['dispatch.acknowledged', 5000],
+      ['dispatch.notified', 1000],
+      ['incident.created', 0],
+    ]);
+    expect(activityOf(s, 1)).toHaveLength(1);
   });
 });

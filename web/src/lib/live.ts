@@ -183,3 +183,32 @@ export function agencyDispatches(s: LiveState, agencyId: string): Dispatch[] {
       Number(isActiveDispatch(b)) - Number(isActiveDispatch(a)) || parseTime(b.notified_at) - parseTime(a.notified_at),
   );
 }
+
+export interface Activity {
+  at: number;
+  kind: string; // an event kind: incident.created, dispatch.acknowledged, …
+  incident_id: string;
+  agency_id: string | null;
+}
+
+/**
+ * What happened lately, newest first, read off the working set's own timestamps (incidents
+ * created, every dispatch step), so that a feed is full at once and follows the live set.
+ */
+export function activityOf(s: LiveState, limit = 30): Activity[] {
+  const out: Activity[] = [];
+  for (const i of s.incidents.values()) {
+    out.push({ at: parseTime(i.created_at), kind: 'incident.created', incident_id: i.id, agency_id: null });
+  }
+  const steps = ['notified', 'acknowledged', 'en_route', 'on_scene', 'completed', 'declined', 'cancelled'] as const;
+  for (const d of s.dispatches.values()) {
+    for (const step of steps) {
+      const at = parseTime(d[`${step}_at`]);
+      if (Number.isFinite(at)) out.push({ at, kind: 'dispatch.' + step, incident_id: d.incident_id, agency_id: d.agency_id });
+    }
+  }
+  return out
+    .filter((a) => Number.isFinite(a.at))
+    .sort((a, b) => b.at - a.at || b.kind.localeCompare(a.kind))
+    .slice(0, limit);
+}

@@ -56,7 +56,7 @@ export function AgencyConsole(p: { me: Me; dispatchId: string | null }) {
           <h2>{t('my_dispatches', { a: p.me.agency?.code ?? '' })}</h2>
           <span class="spacer" />
           <button class="btn btn-ghost btn-small" onClick={() => (soundStore.set(!sound), !sound && playAlert())}>
-            {sound ? '🔔 ' + t('sound_on') : '🔕 ' + t('sound_off')}
+            <span class={'sound-dot' + (sound ? ' on' : '')} /> {sound ? t('sound_on') : t('sound_off')}
           </button>
         </header>
         <div class="panel-body">

@@ -61,7 +61,10 @@ const blankDraft = (): Draft => ({
 const runCardIds = (c: Category | undefined) => (c ? c.run_card.map((e) => e.agency_id) : []);
 
 function draftFromReport(r: Report): Draft {
-  const cat = dirStore.get().categories.find((c) => c.id === r.category_id);
+  const dir = dirStore.get();
+  const cat = dir.categories.find((c) => c.id === r.category_id);
+  // The API does not yet assign a district from a point: do it here when the report has none.
+  const district = r.district_id ?? (r.location ? (districtOf(r.location, dir.districts)?.id ?? null) : null);
   return {
     ...blankDraft(),
     report: r,
@@ -69,7 +72,7 @@ function draftFromReport(r: Report): Draft {
     agency_ids: runCardIds(cat),
     location: r.location,
     address: r.address,
-    district_id: r.district_id,
+    district_id: district,
     channel: r.channel,
     reporter_name: r.reporter.name ?? '',
     reporter_phone: r.reporter.phone ?? '',
@@ -302,7 +305,10 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
 
   const catMatches = useMemo(() => {
     const q = fold(catQuery);
-    const active = dir.categories.filter((c) => c.active);
+    const rank: Record<string, number> = { emergency: 0, urgent: 1, complaint: 2, information: 3 };
+    const active = dir.categories
+      .filter((c) => c.active)
+      .sort((a, b) => (rank[a.urgency] ?? 9) - (rank[b.urgency] ?? 9) || a.name_id.localeCompare(b.name_id));
     if (!q) return active;
     return active.filter((c) => fold(`${c.name_id} ${c.name_en} ${c.code}`).split(' ').some((w) => w.startsWith(q)) || fold(c.name_id).includes(q));
   }, [catQuery, dir.categories]);

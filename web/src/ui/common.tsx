@@ -25,7 +25,7 @@ export function UrgencyTag(p: { urgency: Urgency; short?: boolean }) {
   const name = enumName(lang, 'urgency', p.urgency);
   return (
     <span class={`urg urg-${p.urgency}`} title={name}>
-      {p.short ? name.split(' ')[0] : name}
+      {p.short ? enumName(lang, 'urgency_short', p.urgency) : name}
     </span>
   );
 }

@@ -90,6 +90,8 @@ export function MapView(props: MapProps) {
   const districtLayer = useRef<L.LayerGroup | null>(null);
   const markerLayer = useRef<L.LayerGroup | null>(null);
   const tileLayer = useRef<L.TileLayer | null>(null);
+  const home = useRef<L.LatLngBoundsExpression | null>(null);
+  const moved = useRef(false);
   const handlers = useRef(props);
   handlers.current = props;
   const tiles = useTiles();
@@ -108,8 +110,15 @@ export function MapView(props: MapProps) {
     districtLayer.current = L.layerGroup().addTo(m);
     markerLayer.current = L.layerGroup().addTo(m);
     m.on('click', (e: L.LeafletMouseEvent) => handlers.current.onPick?.({ lat: e.latlng.lat, lon: e.latlng.lng }));
+    // Until a person pans or zooms, the map keeps the whole city in view as its box resizes.
+    for (const ev of ['mousedown', 'wheel', 'touchstart', 'keydown']) {
+      el.current.addEventListener(ev, () => (moved.current = true), { passive: true });
+    }
     map.current = m;
-    const ro = new ResizeObserver(() => m.invalidateSize());
+    const ro = new ResizeObserver(() => {
+      m.invalidateSize();
+      if (!moved.current && home.current) m.fitBounds(home.current, { animate: false });
+    });
     ro.observe(el.current);
     return () => {
       ro.disconnect();
@@ -138,8 +147,9 @@ export function MapView(props: MapProps) {
     if (!m || !layer) return;
     layer.clearLayers();
     const centres = props.districts.filter((d) => d.center).map((d) => d.center!);
-    const box = boxOf(centres, 0.35, 0.02);
+    const box = boxOf(centres, 0.8, 0.03);
     const cells = box ? voronoiCells(props.districts.filter((d) => !d.boundary), box) : new Map();
+    const view = boxOf(centres, 0.3, 0.02);
     props.districts.forEach((d, i) => {
       const color = DISTRICT_COLORS[i % DISTRICT_COLORS.length]!;
       const style = { color, weight: 1.5, opacity: 0.8, fillColor: color, fillOpacity: 0.07, dashArray: d.boundary ? undefined : '4 4' };
@@ -160,7 +170,13 @@ export function MapView(props: MapProps) {
         );
       }
     });
-    if (box) m.fitBounds([[box.south, box.west], [box.north, box.east]], { animate: false });
+    if (view) {
+      home.current = [
+        [view.south, view.west],
+        [view.north, view.east],
+      ];
+      if (!moved.current) m.fitBounds(home.current, { animate: false });
+    }
   }, [districtKey]);
 
   // Markers.
@@ -197,10 +213,17 @@ export function MapView(props: MapProps) {
     }
   }, [JSON.stringify(props.markers)]);
 
-  // Focus.
+  // Focus: close in on the point (a street-level view), and stop following the city's box.
   useEffect(() => {
     const m = map.current;
-    if (m && props.focus) m.panTo([props.focus.lat, props.focus.lon], { animate: false });
+    if (m && props.focus) {
+      moved.current = true;
+      m.setView([props.focus.lat, props.focus.lon], Math.max(m.getZoom(), 15), { animate: false });
+    } else if (m && 'focus' in props && home.current) {
+      // The point was cleared (a new form): back to the whole city.
+      moved.current = false;
+      m.fitBounds(home.current, { animate: false });
+    }
   }, [props.focus?.lat, props.focus?.lon]);
 
   return <div ref={el} class={'map ' + (props.className ?? '')} data-testid="map" />;

@@ -4,9 +4,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, post } from '../api/client';
 import type { IncidentStatus, Page } from '../api/types';
-import { dirStore, langStore, liveStore, meStore, nowStore, recentStore, timeZone, useDirectory, useEventTick, useT } from '../data';
+import { dirStore, langStore, liveStore, meStore, nowStore, timeZone, useDirectory, useEventTick, useT } from '../data';
 import { enumName } from '../lib/i18n';
-import { agencyLoads, boardOf, countBy, queueOf, slaLookup } from '../lib/live';
+import { activityOf, agencyLoads, boardOf, countBy, queueOf, slaLookup } from '../lib/live';
 import { useStore } from '../lib/store';
 import { formatDuration, parseTime, startOfLocalDay } from '../lib/time';
 import { Age, Empty, errorText, IncidentPill, toast, UrgencyTag, When, STATUS_COLOR } from './common';
@@ -22,13 +22,13 @@ export function Wallboard() {
   const live = useStore(liveStore);
   const now = useStore(nowStore);
   const dir = useStore(dirStore);
-  const recent = useStore(recentStore);
   const me = useStore(meStore);
   const { agency, categoryName, district } = useDirectory();
   const [open, setOpen] = useState<string | null>(null);
   const slaOf = useMemo(() => slaLookup(dir.categories), [dir.categories]);
   const rows = useMemo(() => boardOf(live, slaOf, now, null), [live, slaOf, now]);
   const loads = useMemo(() => agencyLoads(live, slaOf, now), [live, slaOf, now]);
+  const activity = useMemo(() => activityOf(live, 40), [live]);
   const queue = useMemo(() => queueOf(live, slaOf, now), [live, slaOf, Math.floor(now / 5000)]);
   const dayStart = startOfLocalDay(now, timeZone());
   const today = [...live.incidents.values()].filter((i) => parseTime(i.created_at) >= dayStart);
@@ -87,7 +87,7 @@ export function Wallboard() {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.incident.id} class={'clickable' + (r.overdue ? ' late' : '')} onClick={() => setOpen(r.incident.id)} data-testid="wb-incident" data-number={r.incident.number} data-status={r.incident.status}>
-                  <td class="mono">{r.incident.number.slice(-11)}</td>
+                  <td class="mono nowrap">{r.incident.number.slice(-11)}</td>
                   <td>
                     <UrgencyTag urgency={r.incident.urgency} short />
                   </td>
@@ -176,15 +176,14 @@ export function Wallboard() {
         </header>
         <div class="panel-body">
           <ol class="timeline compact" data-testid="activity">
-            {recent.slice(0, 25).map((e) => (
-              <li key={e.seq}>
+            {activity.map((a, i) => (
+              <li key={i} onClick={() => setOpen(a.incident_id)} class="clickable">
                 <time>
-                  <When at={e.at} />
+                  <When at={a.at} />
                 </time>
                 <span>
-                  {enumName(lang, 'event_kind', e.kind)}
-                  {e.agency_id && <strong> · {agency(e.agency_id)?.code}</strong>}
-                  {e.incident_id && live.incidents.get(e.incident_id) && <span class="muted mono"> {live.incidents.get(e.incident_id)!.number.slice(-4)}</span>}
+                  <span class="mono muted">{live.incidents.get(a.incident_id)?.number.slice(-4) ?? '····'}</span> {enumName(lang, 'event_kind', a.kind)}
+                  {a.agency_id && <strong> · {agency(a.agency_id)?.code}</strong>}
                 </span>
               </li>
             ))}

@@ -1,0 +1,137 @@
+// The issue's main scenario, in three browser contexts at once:
+// a call taker takes a new report from the queue, makes it an incident and dispatches it to
+// three agencies; the Damkar operator sees the dispatch arrive without reloading (alert and
+// sound), acknowledges, goes en route, arrives and completes it; the call taker's board shows
+// every change live, also across a dropped connection (resume from the last event seq); the
+// supervisor's wallboard shows the incident and the agencies' dispatches.
+import { apiAs, assert, shot, signIn } from './lib.mjs';
+
+const T = 15000;
+
+export async function dispatchFlow({ browser, base }) {
+  const sup = await apiAs(base, 'supervisor');
+  const agencies = (await sup('GET', '/agencies')).body.items;
+  const categories = (await sup('GET', '/categories')).body.items;
+  const fire = categories.find((c) => c.code === 'fire');
+  const code = (id) => agencies.find((a) => a.id === id)?.code;
+  assert(fire, 'the demo has a fire category');
+
+  // Everyone signs in first: the agency and the supervisor are watching when it happens.
+  const ct = await signIn(browser, base, 'calltaker');
+  const ag = await signIn(browser, base, 'damkar', { width: 1180, height: 820 });
+  const sv = await signIn(browser, base, 'supervisor', { width: 1600, height: 900 });
+  await ct.page.goto(base + '/#/calltaker');
+  await ag.page.goto(base + '/#/agency');
+  await sv.page.goto(base + '/#/wallboard');
+  await ct.page.waitForSelector('[data-testid=incident-form]');
+  await ag.page.waitForSelector('[data-testid=agency-list]');
+  // Marks the agency's page: it must still be there at the end (no reload happened).
+  await ag.page.evaluate(() => ((window).__noReload = 'still here'));
+
+  // A WhatsApp report reaches the centre: it appears in the call taker's queue by itself.
+  const report = (
+    await sup('POST', '/reports', {
+      channel: 'whatsapp',
+      reporter_name: 'Maria Tupamahu',
+      reporter_phone: '+6281344556677',
+      description: 'Gudang kayu di belakang Pasar Mardika terbakar, api besar dan asap hitam.',
+      category_id: fire.id,
+      location: { lat: -3.6909, lon: 128.1881 },
+      address: 'Belakang Pasar Mardika, Jl. Pantai Mardika',
+    })
+  ).body;
+  assert(report && report.id, 'report created');
+  const item = `[data-testid=q-report][data-report="${report.id}"]`;
+  await ct.page.waitForSelector(item, { timeout: T });
+  await ct.page.click(item);
+
+  // The form took the report: category first, run card agencies pre-selected, reporter masked.
+  await ct.page.waitForSelector('[data-testid=chosen-category]');
+  assert((await ct.page.textContent('[data-testid=chosen-category]')).includes('Kebakaran'), 'category is Kebakaran');
+  for (const a of ['DAMKAR', 'PLN', 'RSUD', 'DISHUB']) {
+    assert(await ct.page.isChecked(`[data-testid=agency-${a}]`), `${a} pre-selected from the run card`);
+  }
+  const phone = await ct.page.inputValue('[data-testid=reporter-phone]');
+  assert(phone.includes('*') && !phone.includes('44556677'), `reporter number masked by default (${phone})`);
+  assert((await ct.page.inputValue('[data-testid=district]')) !== '', 'district filled in');
+  // Three agencies: Damkar, PLN and the hospital; Dishub is left out this time.
+  await ct.page.uncheck('[data-testid=agency-DISHUB]');
+  await ct.page.fill('[data-testid=summary]', 'Kebakaran gudang kayu di Pasar Mardika');
+  await shot(ct.page, 'flow-01-calltaker-form');
+
+  // Dispatch in one action (the keyboard shortcut).
+  await ct.page.focus('[data-testid=description]');
+  await ct.page.keyboard.press('Control+Enter');
+  await ct.page.waitForSelector('[data-testid=toast]:has-text("3 instansi")', { timeout: T });
+  const accepted = (await sup('GET', `/reports/${report.id}`)).body;
+  assert(accepted.status === 'accepted' && accepted.incident_id, 'report accepted into an incident');
+  const incident = (await sup('GET', `/incidents/${accepted.incident_id}`)).body;
+  assert(incident.dispatches.length === 3, 'three dispatches');
+  assert(incident.dispatches.map((d) => code(d.agency_id)).sort().join() === 'DAMKAR,PLN,RSUD', 'to Damkar, PLN and RSUD');
+  const number = incident.number;
+  const card = `[data-testid=board-card][data-number="${number}"]`;
+  const row = (agency, status) => `${card} [data-testid=board-dispatch][data-agency=${agency}][data-status=${status}]`;
+  for (const a of ['DAMKAR', 'PLN', 'RSUD']) await ct.page.waitForSelector(row(a, 'notified'), { timeout: T });
+  await shot(ct.page, 'flow-02-calltaker-dispatched');
+
+  // The agency sees it arrive, with the alert, without reloading.
+  const mine = `[data-testid=agency-dispatch][data-number="${number}"]`;
+  await ag.page.waitForSelector(mine, { timeout: T });
+  await ag.page.waitForSelector('[data-testid=arrival-alert]', { timeout: T });
+  const alerts = await ag.page.evaluate(() => (window).siagaAlerts ?? 0);
+  assert(alerts >= 1, 'the arrival sounded');
+  await shot(ag.page, 'flow-03-agency-arrival');
+  await ag.page.click(mine);
+  await ag.page.waitForSelector('[data-testid=dispatch-detail][data-status=notified]', { timeout: T });
+  assert((await ag.page.textContent('[data-testid=reporter-contact]')).includes('tidak dibagikan'), 'contact not shared');
+  assert(!(await ag.page.textContent('[data-testid=dispatch-detail]')).includes('Maria'), 'no reporter name shown');
+  await shot(ag.page, 'flow-04-agency-detail');
+
+  await ag.page.click('[data-testid=act-acknowledge]');
+  await ag.page.waitForSelector('[data-testid=dispatch-detail][data-status=acknowledged]', { timeout: T });
+  await ct.page.waitForSelector(row('DAMKAR', 'acknowledged'), { timeout: T });
+
+  // The call taker's connection drops; the agency moves on meanwhile; on reconnect the board
+  // catches up from the last seq it saw.
+  await ct.page.evaluate(() => (window).siaga.drop(4000));
+  await ct.page.waitForSelector('[data-testid=connection][data-state=reconnecting]', { timeout: T });
+  await shot(ct.page, 'flow-05-calltaker-reconnecting');
+  await ag.page.click('[data-testid=act-en_route]');
+  await ag.page.waitForSelector('[data-testid=dispatch-detail][data-status=en_route]', { timeout: T });
+  assert(await ct.page.$(row('DAMKAR', 'en_route')) === null, 'not seen while disconnected');
+  await ct.page.waitForSelector('[data-testid=connection][data-state=live]', { timeout: T });
+  await ct.page.waitForSelector(row('DAMKAR', 'en_route'), { timeout: T });
+
+  await ag.page.click('[data-testid=act-on_scene]');
+  await ag.page.waitForSelector('[data-testid=dispatch-detail][data-status=on_scene]', { timeout: T });
+  await ct.page.waitForSelector(row('DAMKAR', 'on_scene'), { timeout: T });
+  await ct.page.waitForSelector(`${card}.b-in_progress`, { timeout: T });
+
+  // The supervisor's wallboard has it too, with the agencies' dispatches.
+  await sv.page.waitForSelector(`[data-testid=wb-incident][data-number="${number}"][data-status=in_progress]`, { timeout: T });
+  await sv.page.waitForSelector('[data-testid=wb-agency][data-agency=DAMKAR]', { timeout: T });
+  await sv.page.waitForSelector('[data-testid=wb-agency][data-agency=RSUD]', { timeout: T });
+  await shot(sv.page, 'flow-06-wallboard');
+
+  await ag.page.click('[data-testid=act-complete]');
+  await ag.page.fill('[data-testid=step-text]', 'Api padam pukul 14.20, satu gudang terbakar, tidak ada korban.');
+  await ag.page.click('[data-testid=step-confirm]');
+  await ag.page.waitForSelector('[data-testid=dispatch-detail][data-status=completed]', { timeout: T });
+  await ct.page.waitForSelector(row('DAMKAR', 'completed'), { timeout: T });
+  await shot(ag.page, 'flow-07-agency-completed');
+  await shot(ct.page, 'flow-08-calltaker-board');
+
+  const still = await ag.page.evaluate(() => (window).__noReload);
+  assert(still === 'still here', 'the agency page was never reloaded');
+  const done = (await sup('GET', `/incidents/${incident.id}`)).body;
+  const damkar = done.dispatches.find((d) => code(d.agency_id) === 'DAMKAR');
+  assert(damkar.status === 'completed' && damkar.note.startsWith('Api padam'), 'completed with the note');
+
+  // The supervisor's list shows the change too.
+  await sv.page.waitForSelector(`[data-testid=wb-incident][data-number="${number}"]`, { timeout: T });
+  await shot(sv.page, 'flow-09-wallboard-after');
+
+  await ct.context.close();
+  await ag.context.close();
+  await sv.context.close();
+}

@@ -1,0 +1,52 @@
+// Browser tests of the consoles:
+//   node tests/browser/run.mjs <path to siaga> [--artifacts DIR] [test name…]
+//
+// Starts its own siaga (seeded temporary database, port 0, web root web/dist), drives Debian's
+// chromium with playwright-core, saves screenshots under build/artifacts/browser/, and stops
+// the server with SIGTERM. Prints one line per test and closes with "N passed, N failed".
+import { existsSync } from 'node:fs';
+import { ARTIFACTS, CHROMIUM, launchBrowser, setArtifacts, startServer } from './lib.mjs';
+import { dispatchFlow } from './dispatch_flow.mjs';
+import { agencyIsolation } from './agency_isolation.mjs';
+import { screens } from './screens_test.mjs';
+
+const TESTS = { dispatch_flow: dispatchFlow, agency_isolation: agencyIsolation, screens };
+
+const args = process.argv.slice(2);
+const at = args.indexOf('--artifacts');
+if (at >= 0) setArtifacts(args.splice(at, 2)[1]);
+const [binary, ...only] = args;
+if (!binary || !existsSync(binary)) {
+  console.error('usage: node tests/browser/run.mjs <path to siaga> [test…]');
+  process.exit(2);
+}
+if (!existsSync(CHROMIUM)) {
+  console.error(`browser tests: ${CHROMIUM} is missing (apt-get install chromium; scripts/install-deps.sh does it)`);
+  process.exit(1);
+}
+
+const chosen = Object.entries(TESTS).filter(([name]) => !only.length || only.includes(name));
+let passed = 0;
+let failed = 0;
+const server = await startServer(binary);
+const { browser, close } = await launchBrowser();
+try {
+  for (const [name, fn] of chosen) {
+    const started = Date.now();
+    try {
+      await fn({ browser, base: server.base, name });
+      passed++;
+      console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      console.log(e && e.stack ? e.stack : String(e));
+    }
+  }
+} finally {
+  await close();
+  await server.stop();
+}
+console.log(`screenshots: ${ARTIFACTS}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,36 @@
+// A screenshot of every console, and the English switch.
+import { assert, shot, signIn } from './lib.mjs';
+
+export async function screens({ browser, base }) {
+  const views = [
+    ['calltaker', '#/calltaker', 'screen-calltaker', { width: 1440, height: 900 }, '[data-testid=incident-form]'],
+    ['damkar', '#/agency', 'screen-agency-tablet', { width: 1180, height: 820 }, '[data-testid=agency-list]'],
+    ['supervisor', '#/wallboard', 'screen-wallboard', { width: 1600, height: 900 }, '[data-testid=wallboard]'],
+    ['walikota', '#/leader', 'screen-leader', { width: 1440, height: 900 }, '[data-testid=leader]'],
+    ['admin', '#/admin/categories', 'screen-admin-categories', { width: 1440, height: 900 }, '[data-testid=tab-categories]'],
+    ['admin', '#/admin/users', 'screen-admin-users', { width: 1440, height: 900 }, '[data-testid=tab-users]'],
+  ];
+  for (const [user, hash, name, viewport, ready] of views) {
+    const { context, page } = await signIn(browser, base, user, viewport);
+    await page.goto(base + '/' + hash);
+    await page.waitForSelector(ready);
+    await page.waitForTimeout(600);
+    await shot(page, name);
+    if (user === 'walikota') {
+      await page.click('[data-testid=lang-en]');
+      await page.waitForSelector('text=Incidents today');
+      assert((await page.textContent('[data-testid=connection]')).includes('Live'), 'connection state in English');
+      await shot(page, 'screen-leader-en');
+      await page.click('[data-testid=lang-id]');
+      await page.waitForSelector('text=Insiden hari ini');
+    }
+    await context.close();
+  }
+  // The sign-in page.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(base + '/');
+  await page.waitForSelector('[data-testid=login-form]');
+  await shot(page, 'screen-login');
+  await context.close();
+}
