@@ -74,6 +74,29 @@ export async function dispatchFlow({ browser, base }) {
   for (const a of ['DAMKAR', 'PLN', 'RSUD']) await ct.page.waitForSelector(row(a, 'notified'), { timeout: T });
   await shot(ct.page, 'flow-02-calltaker-dispatched');
 
+  // A repeat caller about the same fire: the form suggests the open incident (same category,
+  // within 500 m and 2 h) and the report is linked instead of making a second incident.
+  const repeat = (
+    await sup('POST', '/reports', {
+      channel: 'call',
+      reporter_phone: '+6285299887766',
+      description: 'Ada api besar dekat terminal Mardika.',
+      category_id: fire.id,
+      location: { lat: -3.6921, lon: 128.1869 },
+      address: 'Terminal Mardika',
+    })
+  ).body;
+  const repeatItem = `[data-testid=q-report][data-report="${repeat.id}"]`;
+  await ct.page.waitForSelector(repeatItem, { timeout: T });
+  await ct.page.click(repeatItem);
+  await ct.page.waitForSelector(`[data-testid=duplicate]:has-text("${number}")`, { timeout: T });
+  await shot(ct.page, 'flow-02b-calltaker-duplicate');
+  await ct.page.click(`[data-testid=duplicate]:has-text("${number}") [data-testid=link-duplicate]`);
+  await ct.page.waitForSelector(`[data-testid=toast]:has-text("${number}")`, { timeout: T });
+  const linked = (await sup('GET', `/reports/${repeat.id}`)).body;
+  assert(linked.status === 'accepted' && linked.incident_id === incident.id, 'the repeat report joined the incident');
+  assert((await sup('GET', `/incidents/${incident.id}`)).body.reports.length === 2, 'one incident, two reports');
+
   // The agency sees it arrive, with the alert, without reloading.
   const mine = `[data-testid=agency-dispatch][data-number="${number}"]`;
   await ag.page.waitForSelector(mine, { timeout: T });

@@ -9,8 +9,9 @@ import { ARTIFACTS, CHROMIUM, launchBrowser, setArtifacts, startServer } from '.
 import { dispatchFlow } from './dispatch_flow.mjs';
 import { agencyIsolation } from './agency_isolation.mjs';
 import { screens } from './screens_test.mjs';
+import { typedCall } from './typed_call.mjs';
 
-const TESTS = { dispatch_flow: dispatchFlow, agency_isolation: agencyIsolation, screens };
+const TESTS = { dispatch_flow: dispatchFlow, typed_call: typedCall, agency_isolation: agencyIsolation, screens };
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--artifacts');

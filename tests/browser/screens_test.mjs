@@ -16,6 +16,12 @@ export async function screens({ browser, base }) {
     await page.waitForSelector(ready);
     await page.waitForTimeout(600);
     await shot(page, name);
+    if (user === 'supervisor') {
+      await page.click('[data-testid=wb-incident] >> nth=0');
+      await page.waitForSelector('[data-testid=incident-panel] [data-testid=timeline] li');
+      await page.waitForTimeout(400);
+      await shot(page, 'screen-incident-panel');
+    }
     if (user === 'walikota') {
       await page.click('[data-testid=lang-en]');
       await page.waitForSelector('text=Incidents today');

@@ -280,6 +280,7 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
   const [placeQuery, setPlaceQuery] = useState<string | null>(null);
   const [revealed, setRevealed] = useState(false);
   const [phoneFocus, setPhoneFocus] = useState(false);
+  const [nameFocus, setNameFocus] = useState(false);
   const [extraAgency, setExtraAgency] = useState('');
   const [modal, setModal] = useState<'reject' | 'answer' | null>(null);
   const catInput = useRef<HTMLInputElement>(null);
@@ -364,7 +365,7 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
     if (detail) liveStore.set(withIncidentDetail(liveStore.get(), detail));
     toast(message);
     draftStore.set(blankDraft());
-    catInput.current?.focus();
+    setTimeout(() => catInput.current?.focus(), 0);
   };
 
   const submit = async (dispatch: boolean) => {
@@ -420,7 +421,7 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
   p.apiRef.current = {
     reset: () => {
       draftStore.set(blankDraft());
-      catInput.current?.focus();
+      setTimeout(() => catInput.current?.focus(), 0);
     },
     focus: (what) => {
       const el = { category: catInput, address: addrInput, phone: phoneInput, description: descInput }[what].current;
@@ -444,9 +445,10 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
   const otherAgencies = dir.agencies.filter((a) => a.active && !draft.agency_ids.includes(a.id));
   const cardRole = (agencyId: string) => cat?.run_card.find((e) => e.agency_id === agencyId)?.role;
   const agencyList = [...new Set([...runCardIds(cat), ...draft.agency_ids])];
-  const showReporter = revealed || phoneFocus || !draft.report;
-  const phoneShown = showReporter ? draft.reporter_phone : maskPhone(draft.reporter_phone);
-  const nameShown = revealed || !draft.report ? draft.reporter_name : maskName(draft.reporter_name);
+  // The reporter's contact is masked on screen unless revealed (or being typed).
+  const phoneShown = revealed || phoneFocus ? draft.reporter_phone : maskPhone(draft.reporter_phone);
+  const nameShown = revealed || nameFocus ? draft.reporter_name : maskName(draft.reporter_name);
+  const reporterLocked = !!draft.report;
 
   return (
     <section class="panel form-panel" data-testid="incident-form">
@@ -647,7 +649,7 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
             <div class="field">
               <label class="field-label">
                 3 · {t('reporter')} <kbd>Alt+P</kbd>
-                {draft.report && (
+                {(draft.reporter_phone || draft.reporter_name) && (
                   <button class="btn-link" onClick={() => setRevealed(!revealed)} data-testid="reveal-reporter">
                     {revealed ? t('hide') : t('show')}
                   </button>
@@ -659,8 +661,8 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
                   class="input mono"
                   placeholder={t('reporter_phone')}
                   value={phoneShown}
-                  readOnly={!showReporter}
-                  onFocus={() => !draft.report && setPhoneFocus(true)}
+                  readOnly={reporterLocked}
+                  onFocus={() => !reporterLocked && setPhoneFocus(true)}
                   onBlur={() => setPhoneFocus(false)}
                   onInput={(e) => set({ reporter_phone: e.currentTarget.value })}
                   data-testid="reporter-phone"
@@ -669,7 +671,9 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
                   class="input"
                   placeholder={t('reporter_name')}
                   value={nameShown}
-                  readOnly={!!draft.report && !revealed}
+                  readOnly={reporterLocked}
+                  onFocus={() => !reporterLocked && setNameFocus(true)}
+                  onBlur={() => setNameFocus(false)}
                   onInput={(e) => set({ reporter_name: e.currentTarget.value })}
                   data-testid="reporter-name"
                 />

@@ -211,7 +211,9 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
                 <span>
                   {enumName(lang, 'event_kind', e.kind)}
                   {e.agency_id && <strong> · {agency(e.agency_id)?.code}</strong>}
-                  {typeof e.payload?.to === 'string' && <span class="muted"> → {String(e.payload.to)}</span>}
+                  {typeof e.payload?.to === 'string' && e.kind === 'incident.status_changed' && (
+                    <span class="muted"> → {enumName(lang, 'incident_status', String(e.payload.to))}</span>
+                  )}
                 </span>
               </li>
             ))}

@@ -1,0 +1,50 @@
+// A call typed in from scratch with the keyboard: the category by typing, the place from the
+// address search, the reporter (masked once typed), then Ctrl+Enter: a report and an incident
+// dispatched to the category's run card.
+import { apiAs, assert, shot, signIn } from './lib.mjs';
+
+export async function typedCall({ browser, base }) {
+  const sup = await apiAs(base, 'supervisor');
+  const ct = await signIn(browser, base, 'calltaker');
+  const { page } = ct;
+  await page.goto(base + '/#/calltaker');
+  await page.waitForSelector('[data-testid=incident-form]');
+
+  await page.keyboard.press('Alt+N');
+  await page.keyboard.press('/');
+  await page.keyboard.type('medis');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=chosen-category]');
+  assert((await page.textContent('[data-testid=chosen-category]')).includes('medis'), 'medical chosen by typing');
+  assert(await page.isChecked('[data-testid=agency-PSC119]'), 'PSC 119 from the run card');
+
+  // The category moved the focus to the place: a landmark known from earlier reports.
+  await page.keyboard.type('kudamati');
+  await page.waitForSelector('[data-testid=place-list]');
+  await page.keyboard.press('Enter');
+  const district = await page.$eval('[data-testid=district]', (el) => el.selectedOptions[0].textContent);
+  assert(district === 'Nusaniwe', `district from the place (${district})`);
+
+  await page.keyboard.press('Alt+P');
+  await page.keyboard.type('0812 7788 9900');
+  await page.fill('[data-testid=reporter-name]', 'Yakob Pattinama');
+  await page.keyboard.press('Alt+U');
+  const phone = await page.inputValue('[data-testid=reporter-phone]');
+  assert(phone.includes('*'), `the number is masked once typed (${phone})`);
+  await page.keyboard.type('Lansia pingsan di depan rumah, napas lemah.');
+  await shot(page, 'typed-01-form');
+  await page.keyboard.press('Control+Enter');
+  const toast = await page.waitForSelector('[data-testid=toast]:has-text("instansi")', { timeout: 15000 });
+  const number = (await toast.textContent()).match(/AMB-\d{6}-\d{4}/)?.[0];
+  assert(number, 'an incident number in the toast');
+
+  const incidents = (await sup('GET', '/incidents?status=dispatched,in_progress&limit=50')).body.items;
+  const inc = incidents.find((i) => i.number === number);
+  assert(inc, 'the incident exists');
+  const detail = (await sup('GET', `/incidents/${inc.id}`)).body;
+  assert(detail.reports.length === 1 && detail.reports[0].reporter.phone === '+6281277889900', 'report with the number in E.164');
+  assert(detail.reports[0].channel === 'call', 'a call');
+  assert(detail.address.includes('Kudamati'), 'address from the place');
+  await page.waitForSelector(`[data-testid=board-card][data-number="${number}"]`, { timeout: 15000 });
+  await ct.context.close();
+}
