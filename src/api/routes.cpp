@@ -740,6 +740,7 @@ void add_core_routes(net::router& r, api_deps& deps) {
 void add_routes(net::router& r, api_deps& deps) {
   add_core_routes(r, deps);
   add_notification_routes(r, deps);
+  add_call_routes(r, deps);
 }
 
 }  // namespace siaga::api

@@ -2,6 +2,7 @@
 #include "app/audit.hpp"
 #include "app/config.hpp"
 #include "app/server.hpp"
+#include "app/simulate.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -20,6 +21,12 @@ Usage:
   siaga migrate [--database PATH]       apply pending schema migrations
   siaga seed --demo [--database PATH]   create the demo city (Kota Ambon) and print its logins
   siaga audit verify [--database PATH]  check the hash chain of the event log; exit 1 on a break
+  siaga simulate calls --api-key KEY [--url http://127.0.0.1:8112] [--hours H] [--rate CALLS_PER_HOUR]
+                [--prank S] [--ghost S] [--abandon S] [--missed S] [--information S] [--follow-up S]
+                [--wait MEAN_S] [--talk MEAN_S] [--agents N] [--seed N] [--duplicates S] [--jitter N]
+                [--batch N] [--start ISO] [--realtime] [--login USER:PASSWORD]
+                drive POST /api/v1/telephony/events with generated calls: the past H hours at once
+                (in batches), or from now as they happen (--realtime); --login classifies them too
   siaga --help | --version
 
 Every setting can also come from the environment (SIAGA_PORT, SIAGA_DATABASE, ...) or a JSON
@@ -40,6 +47,7 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   args.erase(args.begin());
+  if (command == "simulate") return siaga::app::run_simulate(args);
   if (command == "audit") {
     if (args.empty() || args[0] != "verify") {
       std::cerr << "siaga: audit needs a subcommand: audit verify\n";

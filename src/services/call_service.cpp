@@ -231,16 +231,21 @@ core::result<ingested_event> ingest_one(storage::store_txn& tx, const context& c
   }
 
   const std::string number = call.state.caller;
+  // Events arrive in any order: the number or the ring time may become known only now, after
+  // the call was already answered or classified, and the rules must run again for them.
+  const bool identity_changed = before.state.caller != number || before.state.ring_at != call.state.ring_at;
   if (can_call_back(number) && call.state.ring_at) {
     if (call.state.ended_at && call.state.outcome != call_outcome::answered) {
       if (auto r = reconcile_callback(tx, ctx, who, call); !r) return r.error();
     }
-    if (call.state.outcome == call_outcome::answered && before.state.outcome != call_outcome::answered) {
+    if (call.state.outcome == call_outcome::answered &&
+        (before.state.outcome != call_outcome::answered || identity_changed)) {
       if (auto r = reconcile_callback(tx, ctx, who, call); !r) return r.error();
       if (auto r = supersede_earlier(tx, ctx, who, call); !r) return r.error();
     }
   }
-  if (reclassified && (is_strike(call.classification) || is_strike(before.classification))) {
+  if ((reclassified && (is_strike(call.classification) || is_strike(before.classification))) ||
+      (identity_changed && is_strike(call.classification))) {
     if (auto r = reevaluate_caller(tx, ctx, who, number); !r) return r.error();
   }
 
@@ -388,7 +393,8 @@ domain::caller_policy policy_of(storage::store_reader& reader, const std::string
 }
 
 core::result<caller_view> view_caller(storage::store_reader& reader, const core::clock& clock,
-                                      const std::string& jurisdiction_id, const std::string& number) {
+                                      const std::string& jurisdiction_id, const std::string& number,
+                                      bool with_history) {
   auto policy = policy_of(reader, jurisdiction_id);
   auto rec = reader.find_caller(jurisdiction_id, number);
   if (!rec) return rec.error();
@@ -402,6 +408,8 @@ core::result<caller_view> view_caller(storage::store_reader& reader, const core:
   if (!strikes) return strikes.error();
   auto recent = std::count_if(strikes->begin(), strikes->end(), [now](auto t) { return t <= now; });
   v.decision = domain::decide(policy, v.flags, static_cast<int>(recent), now);
+  v.history.number = number;
+  if (!with_history) return v;
   auto h = reader.caller_history_of(jurisdiction_id, number);
   if (!h) return h.error();
   v.history = std::move(*h);
@@ -540,10 +548,12 @@ core::result<domain::callback_task> record_callback_attempt(storage::store_txn& 
 
   if (t->status == callback_status::done) {
     // The caller was reached: the other callbacks waiting for the same number are answered too.
-    auto others = tx.list_callbacks({.jurisdiction_id = who.jurisdiction_id,
-                                     .statuses = {callback_status::open},
-                                     .caller = t->caller,
-                                     .page = {.limit = 500, .offset = 0}});
+    storage::callback_filter same_number;
+    same_number.jurisdiction_id = who.jurisdiction_id;
+    same_number.statuses = {callback_status::open};
+    same_number.caller = t->caller;
+    same_number.page = {500, 0};
+    auto others = tx.list_callbacks(same_number);
     if (!others) return others.error();
     for (auto o : others->items) {
       if (o.id == t->id) continue;

@@ -88,9 +88,11 @@ core::result<domain::call_record> classify_call(storage::store_txn& tx, const co
 // The default policy, unless the jurisdiction set its own.
 domain::caller_policy policy_of(storage::store_reader& reader, const std::string& jurisdiction_id);
 
-// The decision and history of a number (normalised).
+// The decision and, with_history, the history of a number (normalised). Without the history it
+// is three indexed lookups: what a PBX asks before queueing a call.
 core::result<caller_view> view_caller(storage::store_reader& reader, const core::clock& clock,
-                                      const std::string& jurisdiction_id, const std::string& number);
+                                      const std::string& jurisdiction_id, const std::string& number,
+                                      bool with_history = true);
 
 // Supervisor or admin: lifts a block (and the flag); earlier strikes stop counting. conflict
 // when the number is neither blocked nor flagged.

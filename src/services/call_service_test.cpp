@@ -326,6 +326,19 @@ TEST_F(call_service_test, an_abandoned_call_gets_a_callback_unless_the_number_go
   EXPECT_EQ(by_caller["+6287777777777"], callback_status::open);
 }
 
+TEST_F(call_service_test, a_follow_up_whose_number_arrives_last_still_supersedes_the_callback) {
+  // The follow-up's answered and ended events come first, without the number; then the
+  // abandoned call; then the follow-up's ringing event with the number.
+  auto follow = call_events("f1", t0 + 3min, true);
+  ASSERT_TRUE(ingest({follow[1], follow[2]}));
+  ASSERT_TRUE(ingest(call_events("a1", t0, false)));
+  ASSERT_EQ(callbacks().size(), 1u);
+  EXPECT_EQ(callbacks()[0].status, callback_status::open);
+  ASSERT_TRUE(ingest({follow[0]}));
+  ASSERT_EQ(callbacks().size(), 1u);
+  EXPECT_EQ(callbacks()[0].status, callback_status::superseded);
+}
+
 TEST_F(call_service_test, callback_attempts_retry_then_fail_or_reach_the_caller) {
   ASSERT_TRUE(ingest(call_events("a1", t0, false)));
   ASSERT_TRUE(ingest(call_events("a2", t0 + 1min, false)));

@@ -157,10 +157,12 @@ core::result<live_call_stats> live_stats(storage::store_reader& reader, const co
   if (!offset) return offset.error();
   live_call_stats s;
   s.now = clock.now();
-  auto live = reader.list_calls({.jurisdiction_id = jurisdiction_id,
-                                 .live = true,
-                                 .from = s.now - 1h,
-                                 .page = {.limit = 500, .offset = 0}});
+  storage::call_filter live_filter;
+  live_filter.jurisdiction_id = jurisdiction_id;
+  live_filter.live = true;
+  live_filter.from = s.now - 1h;
+  live_filter.page = {500, 0};
+  auto live = reader.list_calls(live_filter);
   if (!live) return live.error();
   for (const auto& c : live->items) {
     if (c.state.answered_at) {
@@ -179,9 +181,11 @@ core::result<live_call_stats> live_stats(storage::store_reader& reader, const co
   if (!rows) return rows.error();
   s.today = compute_call_stats(*rows, stats_group::day, *offset).total;
   s.today.key = "today";
-  auto open = reader.list_callbacks({.jurisdiction_id = jurisdiction_id,
-                                     .statuses = {domain::callback_status::open, domain::callback_status::in_progress},
-                                     .page = {.limit = 500, .offset = 0}});
+  storage::callback_filter open_filter;
+  open_filter.jurisdiction_id = jurisdiction_id;
+  open_filter.statuses = {domain::callback_status::open, domain::callback_status::in_progress};
+  open_filter.page = {500, 0};
+  auto open = reader.list_callbacks(open_filter);
   if (!open) return open.error();
   s.callbacks_open = open->total;
   for (const auto& t : open->items) {
