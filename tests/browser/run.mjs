@@ -10,8 +10,9 @@ import { dispatchFlow } from './dispatch_flow.mjs';
 import { agencyIsolation } from './agency_isolation.mjs';
 import { screens } from './screens_test.mjs';
 import { typedCall } from './typed_call.mjs';
+import { admin } from './admin.mjs';
 
-const TESTS = { dispatch_flow: dispatchFlow, typed_call: typedCall, agency_isolation: agencyIsolation, screens };
+const TESTS = { dispatch_flow: dispatchFlow, typed_call: typedCall, agency_isolation: agencyIsolation, admin, screens };
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--artifacts');

@@ -101,7 +101,7 @@ function Agencies() {
               {withEndpoints && <td>{(a.endpoints ?? []).map((e) => e.kind + (e.active ? '' : ' (off)')).join(', ') || '—'}</td>}
               <td>{a.active ? t('yes') : t('no')}</td>
               <td class="right">
-                <button class="btn btn-small" onClick={() => setEdit(a)}>
+                <button class="btn btn-small" onClick={() => setEdit(a)} data-testid={'edit-agency-' + a.code}>
                   {t('edit')}
                 </button>
               </td>
@@ -118,8 +118,9 @@ function AgencyForm(p: { agency: AgencyWithEndpoints; withEndpoints: boolean; on
   const t = useT();
   const lang = useStore(langStore);
   const [a, setA] = useState<AgencyWithEndpoints>({ ...p.agency, endpoints: (p.agency.endpoints ?? []).map((e) => ({ ...e })) });
-  const set = (patch: Partial<AgencyWithEndpoints>) => setA({ ...a, ...patch });
-  const setEndpoint = (i: number, patch: Partial<Endpoint>) => set({ endpoints: a.endpoints!.map((e, j) => (j === i ? { ...e, ...patch } : e)) });
+  const set = (patch: Partial<AgencyWithEndpoints>) => setA((prev) => ({ ...prev, ...patch }));
+  const setEndpoint = (i: number, patch: Partial<Endpoint>) =>
+    setA((prev) => ({ ...prev, endpoints: prev.endpoints!.map((e, j) => (j === i ? { ...e, ...patch } : e)) }));
   const submit = async () => {
     const body: Record<string, unknown> = { code: a.code, name: a.name, kind: a.kind, phone: a.phone, active: a.active };
     if (p.withEndpoints) {
@@ -174,8 +175,8 @@ function AgencyForm(p: { agency: AgencyWithEndpoints; withEndpoints: boolean; on
               </select>
               {e.kind === 'webhook' ? (
                 <>
-                  <input class="input" placeholder="https://…" value={e.url} onInput={(ev) => setEndpoint(i, { url: ev.currentTarget.value })} />
-                  <input class="input" type="password" placeholder={e.has_secret ? '•••••• (secret)' : 'secret'} value={e.secret ?? ''} onInput={(ev) => setEndpoint(i, { secret: ev.currentTarget.value })} />
+                  <input class="input" placeholder="https://…" value={e.url} onInput={(ev) => setEndpoint(i, { url: ev.currentTarget.value })} data-testid="endpoint-url" />
+                  <input class="input" type="password" placeholder={e.has_secret ? '•••••• (secret)' : 'secret'} value={e.secret ?? ''} onInput={(ev) => setEndpoint(i, { secret: ev.currentTarget.value })} data-testid="endpoint-secret" />
                 </>
               ) : (
                 <input class="input" placeholder="chat id" value={e.chat_id} onInput={(ev) => setEndpoint(i, { chat_id: ev.currentTarget.value })} />
@@ -188,13 +189,13 @@ function AgencyForm(p: { agency: AgencyWithEndpoints; withEndpoints: boolean; on
               </button>
             </div>
           ))}
-          <button class="btn btn-small" onClick={() => set({ endpoints: [...a.endpoints!, { kind: 'webhook', url: '', chat_id: '', active: true }] })}>
+          <button class="btn btn-small" onClick={() => set({ endpoints: [...a.endpoints!, { kind: 'webhook', url: '', chat_id: '', active: true }] })} data-testid="endpoint-add">
             + {t('add')}
           </button>
         </>
       )}
       <div class="modal-actions">
-        <button class="btn btn-primary" onClick={submit}>
+        <button class="btn btn-primary" onClick={submit} data-testid="save">
           {t('save')}
         </button>
         <button class="btn btn-ghost" onClick={p.onClose}>
@@ -284,11 +285,11 @@ function CategoryForm(p: { category: Category; onClose: () => void }) {
   const [c, setC] = useState<Category>({ ...p.category, run_card: p.category.run_card.map((e) => ({ ...e })) });
   const [sop, setSop] = useState(p.category.sop.join('\n'));
   const [addAgency, setAddAgency] = useState('');
-  const set = (patch: Partial<Category>) => setC({ ...c, ...patch });
+  const set = (patch: Partial<Category>) => setC((prev) => ({ ...prev, ...patch }));
   const minutes = (s: number) => (s ? String(Math.round(s / 60)) : '');
   const hours = (s: number) => (s ? String(Math.round((s / 3600) * 10) / 10) : '');
   const setSla = (key: keyof Category['sla'], value: string, unit: number) =>
-    set({ sla: { ...c.sla, [key]: value.trim() ? Math.round(Number(value) * unit) : 0 } });
+    setC((prev) => ({ ...prev, sla: { ...prev.sla, [key]: value.trim() ? Math.round(Number(value) * unit) : 0 } }));
   const move = (i: number, by: number) => {
     const rc = [...c.run_card];
     const [x] = rc.splice(i, 1);
@@ -361,6 +362,7 @@ function CategoryForm(p: { category: Category; onClose: () => void }) {
       </ol>
       <select
         class="input input-small"
+        data-testid="runcard-add"
         value={addAgency}
         onChange={(e) => {
           const id = e.currentTarget.value;
@@ -381,25 +383,25 @@ function CategoryForm(p: { category: Category; onClose: () => void }) {
       <div class="form-grid four">
         <label>
           {t('sla_dispatch')}
-          <input class="input" inputMode="numeric" value={minutes(c.sla.dispatch_within_s)} onChange={(e) => setSla('dispatch_within_s', e.currentTarget.value, 60)} />
+          <input class="input" inputMode="numeric" defaultValue={minutes(c.sla.dispatch_within_s)} data-testid="sla-dispatch_within_s" onInput={(e) => setSla('dispatch_within_s', e.currentTarget.value, 60)} />
         </label>
         <label>
           {t('sla_ack')}
-          <input class="input" inputMode="numeric" value={minutes(c.sla.acknowledge_within_s)} onChange={(e) => setSla('acknowledge_within_s', e.currentTarget.value, 60)} />
+          <input class="input" inputMode="numeric" defaultValue={minutes(c.sla.acknowledge_within_s)} data-testid="sla-acknowledge_within_s" onInput={(e) => setSla('acknowledge_within_s', e.currentTarget.value, 60)} />
         </label>
         <label>
           {t('sla_on_scene')}
-          <input class="input" inputMode="numeric" value={minutes(c.sla.on_scene_within_s)} onChange={(e) => setSla('on_scene_within_s', e.currentTarget.value, 60)} />
+          <input class="input" inputMode="numeric" defaultValue={minutes(c.sla.on_scene_within_s)} data-testid="sla-on_scene_within_s" onInput={(e) => setSla('on_scene_within_s', e.currentTarget.value, 60)} />
         </label>
         <label>
           {t('sla_complete')}
-          <input class="input" inputMode="numeric" value={hours(c.sla.complete_within_s)} onChange={(e) => setSla('complete_within_s', e.currentTarget.value, 3600)} />
+          <input class="input" inputMode="numeric" defaultValue={hours(c.sla.complete_within_s)} data-testid="sla-complete_within_s" onInput={(e) => setSla('complete_within_s', e.currentTarget.value, 3600)} />
         </label>
       </div>
       <h4>{t('sop_lines')}</h4>
       <textarea class="input" rows={6} value={sop} onInput={(e) => setSop(e.currentTarget.value)} />
       <div class="modal-actions">
-        <button class="btn btn-primary" onClick={submit}>
+        <button class="btn btn-primary" onClick={submit} data-testid="save">
           {t('save')}
         </button>
         <button class="btn btn-ghost" onClick={p.onClose}>
@@ -431,6 +433,7 @@ function Users() {
         <button
           class="btn btn-primary"
           onClick={() => setEdit({ id: '', username: '', display_name: '', role: 'call_taker', agency_id: null, active: true, created_at: '', password: '' })}
+          data-testid="add-user"
         >
           + {t('add')}
         </button>
@@ -481,7 +484,7 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
   const lang = useStore(langStore);
   const dir = useStore(dirStore);
   const [u, setU] = useState(p.user);
-  const set = (patch: Partial<typeof u>) => setU({ ...u, ...patch });
+  const set = (patch: Partial<typeof u>) => setU((prev) => ({ ...prev, ...patch }));
   const submit = async () => {
     const agency_id = u.role === 'agency_operator' ? u.agency_id : null;
     try {
@@ -503,15 +506,15 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
       <div class="form-grid">
         <label>
           {t('username')}
-          <input class="input" value={u.username} disabled={!!u.id} onInput={(e) => set({ username: e.currentTarget.value })} />
+          <input class="input" value={u.username} disabled={!!u.id} onInput={(e) => set({ username: e.currentTarget.value })} data-testid="user-username" />
         </label>
         <label>
           {t('display_name')}
-          <input class="input" value={u.display_name} onInput={(e) => set({ display_name: e.currentTarget.value })} />
+          <input class="input" value={u.display_name} onInput={(e) => set({ display_name: e.currentTarget.value })} data-testid="user-display_name" />
         </label>
         <label>
           {t('role')}
-          <select class="input" value={u.role} onChange={(e) => set({ role: e.currentTarget.value as Role })}>
+          <select class="input" value={u.role} onChange={(e) => set({ role: e.currentTarget.value as Role })} data-testid="user-role">
             {enumValues('role').map((r) => (
               <option key={r} value={r}>
                 {enumName(lang, 'role', r)}
@@ -522,7 +525,7 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
         {u.role === 'agency_operator' && (
           <label>
             {t('agencies')}
-            <select class="input" value={u.agency_id ?? ''} onChange={(e) => set({ agency_id: e.currentTarget.value || null })}>
+            <select class="input" value={u.agency_id ?? ''} onChange={(e) => set({ agency_id: e.currentTarget.value || null })} data-testid="user-agency">
               <option value="">—</option>
               {dir.agencies.map((a) => (
                 <option key={a.id} value={a.id}>
@@ -534,7 +537,7 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
         )}
         <label>
           {u.id ? t('new_password') : t('password')}
-          <input class="input" type="password" autoComplete="new-password" value={u.password ?? ''} onInput={(e) => set({ password: e.currentTarget.value })} />
+          <input class="input" type="password" autoComplete="new-password" value={u.password ?? ''} onInput={(e) => set({ password: e.currentTarget.value })} data-testid="user-password" />
         </label>
         {u.id && (
           <label class="check">
@@ -543,7 +546,7 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
         )}
       </div>
       <div class="modal-actions">
-        <button class="btn btn-primary" onClick={submit}>
+        <button class="btn btn-primary" onClick={submit} data-testid="save">
           {t('save')}
         </button>
         <button class="btn btn-ghost" onClick={() => p.onClose(false)}>
