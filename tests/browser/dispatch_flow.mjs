@@ -18,6 +18,8 @@ export async function dispatchFlow({ browser, base }) {
 
   // Everyone signs in first: the agency and the supervisor are watching when it happens.
   const ct = await signIn(browser, base, 'calltaker');
+  const sockets = [];
+  ct.page.on('websocket', (ws) => sockets.push(ws.url()));
   const ag = await signIn(browser, base, 'damkar', { width: 1180, height: 820 });
   const sv = await signIn(browser, base, 'supervisor', { width: 1600, height: 900 });
   await ct.page.goto(base + '/#/calltaker');
@@ -116,13 +118,18 @@ export async function dispatchFlow({ browser, base }) {
 
   // The call taker's connection drops; the agency moves on meanwhile; on reconnect the board
   // catches up from the last seq it saw.
-  await ct.page.evaluate(() => (window).siaga.drop(4000));
+  await ct.page.evaluate(() => (window).siaga.drop(60000));
   await ct.page.waitForSelector('[data-testid=connection][data-state=reconnecting]', { timeout: T });
   await shot(ct.page, 'flow-05-calltaker-reconnecting');
   await ag.page.click('[data-testid=act-en_route]');
   await ag.page.waitForSelector('[data-testid=dispatch-detail][data-status=en_route]', { timeout: T });
+  await ct.page.waitForTimeout(300);
   assert(await ct.page.$(row('DAMKAR', 'en_route')) === null, 'not seen while disconnected');
+  assert(await ct.page.$('[data-testid=connection][data-state=reconnecting]'), 'still disconnected');
+  const lastSeq = await ct.page.evaluate(() => (window).siaga.stream.lastSeq);
+  await ct.page.evaluate(() => (window).siaga.reconnect());
   await ct.page.waitForSelector('[data-testid=connection][data-state=live]', { timeout: T });
+  assert(sockets.at(-1).endsWith(`/api/v1/stream?after=${lastSeq}`), `resumed from seq ${lastSeq} (${sockets.at(-1)})`);
   await ct.page.waitForSelector(row('DAMKAR', 'en_route'), { timeout: T });
 
   await ag.page.click('[data-testid=act-on_scene]');
