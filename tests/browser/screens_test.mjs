@@ -5,6 +5,7 @@ export async function screens({ browser, base }) {
   const views = [
     ['calltaker', '#/calltaker', 'screen-calltaker', { width: 1440, height: 900 }, '[data-testid=incident-form]'],
     ['damkar', '#/agency', 'screen-agency-tablet', { width: 1180, height: 820 }, '[data-testid=agency-list]'],
+    ['psc119', '#/agency', 'screen-agency-portrait', { width: 820, height: 1180 }, '[data-testid=agency-list]'],
     ['supervisor', '#/wallboard', 'screen-wallboard', { width: 1600, height: 900 }, '[data-testid=wallboard]'],
     ['walikota', '#/leader', 'screen-leader', { width: 1440, height: 900 }, '[data-testid=leader]'],
     ['admin', '#/admin/categories', 'screen-admin-categories', { width: 1440, height: 900 }, '[data-testid=tab-categories]'],
@@ -16,6 +17,20 @@ export async function screens({ browser, base }) {
     await page.waitForSelector(ready);
     await page.waitForTimeout(600);
     await shot(page, name);
+    if (user === 'calltaker') {
+      await page.click('[data-testid=lang-en]');
+      await page.waitForSelector('text=Follow-up board');
+      await page.click('[data-testid=q-report] >> nth=0');
+      await page.waitForTimeout(300);
+      await shot(page, 'screen-calltaker-en');
+      await page.click('[data-testid=lang-id]');
+    }
+    if (user === 'psc119') {
+      await page.click('[data-testid=agency-dispatch] >> nth=0');
+      await page.waitForSelector('[data-testid=dispatch-detail]');
+      await page.waitForTimeout(300);
+      await shot(page, 'screen-agency-portrait-detail');
+    }
     if (user === 'supervisor') {
       await page.click('[data-testid=wb-incident] >> nth=0');
       await page.waitForSelector('[data-testid=incident-panel] [data-testid=timeline] li');

@@ -130,6 +130,7 @@ const dict = {
   choose_dispatch: ['Pilih dispatch di sebelah kiri', 'Choose a dispatch on the left'],
   dispatch_not_found: ['Dispatch tidak ditemukan atau bukan milik instansi Anda', 'Dispatch not found or not your agency\'s'],
   active_list: ['Aktif', 'Active'],
+  back_to_list: ['Daftar', 'List'],
   done_list: ['Selesai / ditolak', 'Done / declined'],
   sound_on: ['Bunyi aktif', 'Sound on'],
   sound_off: ['Bunyi mati', 'Sound off'],
@@ -221,10 +222,10 @@ const enums: Record<string, Record<string, [string, string]>> = {
     complaint: ['Pengaduan', 'Complaint'],
   },
   urgency_short: {
-    emergency: ['Darurat', 'Emergency'],
+    emergency: ['Darurat', 'Emerg'],
     urgent: ['Mendesak', 'Urgent'],
     information: ['Info', 'Info'],
-    complaint: ['Aduan', 'Complaint'],
+    complaint: ['Aduan', 'Compl'],
   },
   channel: {
     call: ['Telepon', 'Call'],

@@ -41,7 +41,7 @@ export function AgencyConsole(p: { me: Me; dispatchId: string | null }) {
   }, [p.dispatchId, arrivals.join()]);
 
   return (
-    <div class="ag-grid">
+    <div class={'ag-grid' + (p.dispatchId ? ' ag-has-detail' : '')}>
       {newest && (
         <a class="ag-alert" href={'#/agency/' + newest.id} data-testid="arrival-alert">
           <span class="ag-alert-tag">{t('new_dispatch_alert')}</span>
@@ -176,6 +176,9 @@ function DispatchDetail(p: { id: string }) {
   return (
     <div class="ag-detail-inner" data-testid="dispatch-detail" data-status={d.status}>
       <div class="ag-d-head">
+        <a class="btn btn-ghost ag-back" href="#/agency">
+          ← {t('back_to_list')}
+        </a>
         <span class="mono big">{inc.number}</span>
         <UrgencyTag urgency={inc.urgency} />
         <DispatchPill status={d.status} />

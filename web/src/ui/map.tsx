@@ -218,7 +218,8 @@ export function MapView(props: MapProps) {
     const m = map.current;
     if (m && props.focus) {
       moved.current = true;
-      m.setView([props.focus.lat, props.focus.lon], Math.max(m.getZoom(), 15), { animate: false });
+      // Street level with tiles; without them a closer view would show nothing around the point.
+      m.setView([props.focus.lat, props.focus.lon], Math.max(m.getZoom(), tiles ? 16 : 13), { animate: false });
     } else if (m && 'focus' in props && home.current) {
       // The point was cleared (a new form): back to the whole city.
       moved.current = false;
