@@ -102,8 +102,11 @@ core::result<void> link_report(storage::store_txn& tx, const context& ctx, const
 core::result<std::vector<domain::dispatch>> dispatch_agencies(storage::store_txn& tx, const context& ctx,
                                                               const actor& who, const domain::incident& inc,
                                                               const std::vector<domain::run_card_entry>& plan,
-                                                              bool share_contact) {
-  auto existing = tx.dispatches_of_incident(inc.id);
+                                                              bool share_contact, bool new_incident = false) {
+  // A brand-new incident has no dispatches yet: no need to ask the database.
+  core::result<std::vector<domain::dispatch>> existing =
+      new_incident ? core::result<std::vector<domain::dispatch>>{std::vector<domain::dispatch>{}}
+                   : tx.dispatches_of_incident(inc.id);
   if (!existing) return existing.error();
   std::vector<domain::dispatch> made;
   for (const auto& entry : plan) {
@@ -195,6 +198,21 @@ core::result<domain::incident> create_incident(storage::store_txn& tx, const con
     reports.push_back(std::move(*r));
   }
 
+  // The dispatch plan is settled before anything is written, so that the incident row is
+  // written once with the status its dispatches give it.
+  std::vector<domain::run_card_entry> plan;
+  if (in.dispatch_now && in.agency_ids) {
+    for (const auto& id : *in.agency_ids) {
+      if (std::any_of(plan.begin(), plan.end(), [&](const auto& e) { return e.agency_id == id; })) {
+        return core::invalid("agency_ids names agency '" + id + "' twice");
+      }
+      auto on_card = std::find_if(cat->run_card.begin(), cat->run_card.end(),
+                                  [&](const domain::run_card_entry& e) { return e.agency_id == id; });
+      plan.push_back({id, on_card != cat->run_card.end() ? on_card->role : domain::dispatch_role::supporting});
+    }
+  } else if (in.dispatch_now) {
+    plan = domain::plan_dispatches(*cat, in.add_agency_ids, in.remove_agency_ids);
+  }
   auto jur = tx.find_jurisdiction(who.jurisdiction_id);
   if (!jur) return jur.error();
   if (!*jur) return core::make_error(core::errc::internal, "the actor's jurisdiction is missing");
@@ -211,7 +229,8 @@ core::result<domain::incident> create_incident(storage::store_txn& tx, const con
   inc.number = domain::format_incident_number((*jur)->incident_prefix, now, *offset, *seq);
   inc.category_id = cat->id;
   inc.urgency_class = cat->urgency_class;
-  inc.status = incident_status::open;
+  inc.status = plan.empty() ? incident_status::open : incident_status::dispatched;
+  if (!plan.empty()) inc.first_dispatched_at = now;
   inc.summary = in.summary.empty() ? cat->name_id : in.summary;
   inc.description = in.description;
   inc.location = in.location;
@@ -233,25 +252,15 @@ core::result<domain::incident> create_incident(storage::store_txn& tx, const con
   for (auto& r : reports) {
     if (auto ok = link_report(tx, ctx, who, std::move(r), inc); !ok) return ok.error();
   }
-  if (!in.dispatch_now) return inc;
-
-  std::vector<domain::run_card_entry> plan;
-  if (in.agency_ids) {
-    for (const auto& id : *in.agency_ids) {
-      if (std::any_of(plan.begin(), plan.end(), [&](const auto& e) { return e.agency_id == id; })) {
-        return core::invalid("agency_ids names agency '" + id + "' twice");
-      }
-      auto on_card = std::find_if(cat->run_card.begin(), cat->run_card.end(),
-                                  [&](const domain::run_card_entry& e) { return e.agency_id == id; });
-      plan.push_back({id, on_card != cat->run_card.end() ? on_card->role : domain::dispatch_role::supporting});
-    }
-  } else {
-    plan = domain::plan_dispatches(*cat, in.add_agency_ids, in.remove_agency_ids);
-  }
   if (plan.empty()) return inc;
-  auto made = dispatch_agencies(tx, ctx, who, inc, plan, in.share_contact);
+  auto made = dispatch_agencies(tx, ctx, who, inc, plan, in.share_contact, true);
   if (!made) return made.error();
-  return follow_dispatches(tx, ctx, who, std::move(inc));
+  // The row already holds the status its new dispatches give it (written once, above); the
+  // timeline still shows the step.
+  auto changed = record(tx, ctx, who, subject_kind::incident, inc.id, "incident.status_changed",
+                        {{"from", to_string(incident_status::open)}, {"to", to_string(inc.status)}}, inc.id);
+  if (!changed) return changed.error();
+  return inc;
 }
 
 core::result<domain::incident> accept_report(storage::store_txn& tx, const context& ctx, const actor& who,
