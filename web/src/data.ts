@@ -118,6 +118,8 @@ export function useEventTick(subjects: string[]): number {
 
 let stream: StreamClient | null = null;
 let pollTimer: ReturnType<typeof setInterval> | null = null;
+/** True while the lists are polled because the stream cannot be had. */
+export const pollingStore = createStore(false);
 const pendingIncidents = new Set<string>();
 const pendingReports = new Set<string>();
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -151,10 +153,22 @@ export async function loadWorkingSet(): Promise<void> {
   // Merge rather than replace: events that arrived while the lists loaded may have brought
   // newer copies already (merging keeps the newer of two copies).
   let cur = liveStore.get();
+  const before = cur;
+  const wasLoaded = loadedStore.get();
   cur = withIncidents(cur, [...next.incidents.values()]);
   cur = withDispatches(cur, [...next.dispatches.values()]);
   cur = withReports(cur, [...next.reports.values()]);
   liveStore.set(cur);
+  // A reload that finds new dispatches for an agency (the poll fallback) alerts like the stream.
+  if (wasLoaded && me.role === 'agency_operator') {
+    const fresh = [...next.dispatches.values()].filter(
+      (d) => d.agency_id === me.agency_id && d.status === 'notified' && !before.dispatches.has(d.id),
+    );
+    if (fresh.length) {
+      arrivalsStore.update((ids) => [...ids, ...fresh.map((d) => d.id)]);
+      playAlert();
+    }
+  }
   loadedStore.set(true);
 }
 
@@ -228,9 +242,11 @@ export function startLive(): void {
       if (s.state === 'live' && pollTimer) {
         clearInterval(pollTimer);
         pollTimer = null;
-      } else if (s.state === 'reconnecting' && !s.ever_live && s.attempts >= 3 && !pollTimer) {
+        pollingStore.set(false);
+      } else if (s.state === 'reconnecting' && !s.ever_live && s.attempts >= 2 && !pollTimer) {
         void loadWorkingSet();
-        pollTimer = setInterval(() => void loadWorkingSet(), 10_000);
+        pollTimer = setInterval(() => void loadWorkingSet(), 5_000);
+        pollingStore.set(true);
       }
     },
   });
@@ -247,6 +263,7 @@ export function stopLive(): void {
   stream = null;
   if (pollTimer) clearInterval(pollTimer);
   pollTimer = null;
+  pollingStore.set(false);
   liveStore.set(emptyState());
   loadedStore.set(false);
   recentStore.set([]);

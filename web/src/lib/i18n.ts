@@ -25,6 +25,7 @@ const dict = {
   conn_reconnecting: ['Terputus, menyambung ulang', 'Disconnected, reconnecting'],
   conn_retry_in: ['coba lagi {s} dtk', 'retry in {s}s'],
   conn_stopped: ['Tidak tersambung', 'Not connected'],
+  conn_polling: ['Tanpa stream: diperbarui tiap 5 dtk', 'No stream: refreshed every 5 s'],
   conn_reconnect_now: ['Sambung sekarang', 'Reconnect now'],
   not_found: ['Halaman tidak ditemukan', 'Page not found'],
   forbidden: ['Anda tidak berhak membuka halaman ini', 'You may not open this page'],

@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { DispatchStatus, IncidentStatus, Urgency } from '../api/types';
-import { langStore, nowStore, reconnectNow, streamStore, useT } from '../data';
+import { langStore, nowStore, pollingStore, reconnectNow, streamStore, useT } from '../data';
 import { enumName, type EnumKind } from '../lib/i18n';
 import { createStore, useStore } from '../lib/store';
 import { formatDuration, formatWhen, parseTime } from '../lib/time';
@@ -108,9 +108,11 @@ export function Modal(p: { title: string; onClose: () => void; children: Compone
 export function ConnectionBadge() {
   const s = useStore(streamStore);
   const now = useStore(nowStore);
+  const polling = useStore(pollingStore);
   const t = useT();
-  const label =
-    s.state === 'live'
+  const label = polling
+    ? t('conn_polling')
+    : s.state === 'live'
       ? t('conn_live')
       : s.state === 'connecting'
         ? t('conn_connecting')
@@ -119,10 +121,10 @@ export function ConnectionBadge() {
           : t('conn_stopped');
   const wait = s.retry_at ? Math.max(0, Math.ceil((s.retry_at - now) / 1000)) : 0;
   return (
-    <div class={`conn conn-${s.state}`} data-testid="connection" data-state={s.state} title={`seq ${s.last_seq}`}>
+    <div class={`conn conn-${polling ? 'polling' : s.state}`} data-testid="connection" data-state={polling ? 'polling' : s.state} title={`seq ${s.last_seq}`}>
       <span class="dot" />
       <span>{label}</span>
-      {s.state === 'reconnecting' && (
+      {s.state === 'reconnecting' && !polling && (
         <>
           <span class="conn-wait">· {t('conn_retry_in', { s: wait })}</span>
           <button class="btn-link" onClick={reconnectNow}>
