@@ -18,6 +18,8 @@ struct api_options {
   bool secure_cookie = false;                        // add Secure when served over HTTPS
 };
 
+class stream_hub;
+
 // What the handlers need. ids is used only inside write commands (writer thread).
 struct api_deps {
   storage::store& store;
@@ -26,6 +28,7 @@ struct api_deps {
   core::random_source& random;
   boost::asio::thread_pool& blocking;  // for Argon2id, which takes ~100 ms
   api_options options;
+  stream_hub* stream = nullptr;  // the realtime stream (api/stream.hpp); null: /stream answers 503
 };
 
 // Adds every /api/v1 route (and the OpenAPI document) to r. deps must outlive r.

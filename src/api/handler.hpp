@@ -67,6 +67,7 @@ struct route_row {
 // Each route file adds its table; add_routes (routes.cpp) calls them all.
 void add_core_routes(net::router& r, api_deps& deps);
 void add_notification_routes(net::router& r, api_deps& deps);  // api/notification_routes.cpp
+void add_stream_routes(net::router& r, api_deps& deps);  // api/stream.cpp
 void add_call_routes(net::router& r, api_deps& deps);  // api/call_routes.cpp
 
 }  // namespace siaga::api

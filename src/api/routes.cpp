@@ -108,9 +108,10 @@ core::result<incident_view> visible_incident(storage::store_reader& rd, const ac
   return v;
 }
 
+// Called only for events of an incident the actor may see (visible_incident), which for an
+// agency operator means one dispatched to its agency. The rule is shared with the stream.
 bool event_visible(const actor& who, const domain::event& e) {
-  if (who.role != role::agency_operator) return true;
-  return !e.agency_id || (who.agency_id && *e.agency_id == *who.agency_id);
+  return services::event_visibility_for(who, e) != services::event_visibility::hidden;
 }
 
 json::array events_json(const actor& who, const std::vector<domain::event>& events) {
@@ -740,6 +741,7 @@ void add_core_routes(net::router& r, api_deps& deps) {
 void add_routes(net::router& r, api_deps& deps) {
   add_core_routes(r, deps);
   add_notification_routes(r, deps);
+  add_stream_routes(r, deps);
   add_call_routes(r, deps);
 }
 

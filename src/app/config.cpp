@@ -130,6 +130,12 @@ const std::map<std::string, setter>& setters() {
          c.notify_poll_ms = static_cast<int>(*n);
          return {};
        }},
+      {"stream_queue_limit", [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 4, 1'000'000);
+         if (!n) return n.error();
+         c.stream_queue_limit = static_cast<std::size_t>(*n);
+         return {};
+       }},
   };
   return table;
 }

@@ -32,6 +32,8 @@ struct config {
   int notify_backoff_ms = 2000;          // SIAGA_NOTIFY_BACKOFF_MS (1..3600000)
   int notify_backoff_cap_ms = 600000;    // SIAGA_NOTIFY_BACKOFF_CAP_MS (1..86400000)
   int notify_poll_ms = 1000;             // SIAGA_NOTIFY_POLL_MS: longest idle wait of the worker (10..60000)
+  std::size_t stream_queue_limit = 1000;  // SIAGA_STREAM_QUEUE_LIMIT, --stream-queue-limit (messages
+                                          // queued per stream client before it is dropped, 4..1000000)
 };
 
 // Builds a config from its sources. file_path may be empty; env is the process environment

@@ -1,6 +1,7 @@
 #include "app/server.hpp"
 
 #include "api/api.hpp"
+#include "api/stream.hpp"
 #include "app/seed.hpp"
 #include "channels/delivery_worker.hpp"
 #include "net/http_server.hpp"
@@ -95,9 +96,20 @@ int run_serve(const config& cfg) {
   // Delivers the notification outbox (channels/delivery_worker.hpp): started once the server
   // listens, nudged by the commit listener when a command may have enqueued a row.
   channels::delivery_worker notifier{io, *st, clock, ids, random, delivery_options_of(cfg)};
-  st->set_commit_listener([&notifier](const std::vector<domain::event>& events) { notifier.on_commit(events); });
+  // The realtime stream: every durable batch of events goes to the hub, which fans it out to
+  // the WebSocket clients (api/stream.hpp). Declared after io, so destroyed before it.
+  api::stream_hub hub{*st, io.get_executor(), cfg.stream_queue_limit};
+  if (auto started = hub.start(); !started) {
+    spdlog::error("cannot read the event log of {}: {}", cfg.database, started.error().message);
+    st->close();
+    return 1;
+  }
+  st->set_commit_listener([&hub, &notifier](const std::vector<domain::event>& events) {
+    hub.publish(events);
+    notifier.on_commit(events);
+  });
   api::api_deps deps{*st, clock, ids, random, blocking,
-                     api::api_options{std::chrono::hours{cfg.session_hours}, cfg.secure_cookie}};
+                     api::api_options{std::chrono::hours{cfg.session_hours}, cfg.secure_cookie}, &hub};
   net::router routes;
   api::add_routes(routes, deps);
 
@@ -106,6 +118,7 @@ int run_serve(const config& cfg) {
   opts.port = cfg.port;
   opts.body_limit = cfg.body_limit;
   opts.static_root = cfg.web_root;
+  opts.websocket_queue_messages = cfg.stream_queue_limit;
   if (!opts.static_root.empty() && !std::filesystem::is_directory(opts.static_root)) {
     spdlog::warn("web root {} does not exist; only the API is served", opts.static_root);
     opts.static_root.clear();
@@ -123,9 +136,9 @@ int run_serve(const config& cfg) {
   spdlog::info("Siaga 112 siap di http://{}:{}/ (database {})", cfg.address, server.port(), cfg.database);
   notifier.start();
 
-  // On SIGINT/SIGTERM: stop accepting, let requests in flight finish (polling until no
-  // connection is left, at most a grace period), then stop the loop and close the store,
-  // which drains its writer.
+  // On SIGINT/SIGTERM: stop accepting, let requests in flight finish and close WebSockets
+  // with a reason (polling until no connection is left, at most a grace period), then stop
+  // the loop and close the store, which drains its writer.
   asio::signal_set signals{io, SIGINT, SIGTERM};
   asio::steady_timer poll{io};
   auto deadline = std::chrono::steady_clock::time_point::max();

@@ -1,8 +1,10 @@
 // A small HTTP/1.1 server on Boost.Beast with C++20 coroutines. It knows nothing of the
 // domain: it parses requests, finds a handler in a route table, serves static files, and
-// enforces a body limit and timeouts on every connection.
+// enforces a body limit and timeouts on every connection. Routes may also upgrade to
+// WebSocket (router::add_websocket), with a bounded send queue per connection.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -42,16 +44,81 @@ struct request_context {
 // escapes becomes a 500 (the server logs it).
 using handler = std::function<boost::asio::awaitable<response>(request_context&)>;
 
+// WebSocket close codes the server uses (RFC 6455 section 7.4.1).
+inline constexpr std::uint16_t ws_close_normal = 1000;
+inline constexpr std::uint16_t ws_close_going_away = 1001;     // the server stops
+inline constexpr std::uint16_t ws_close_policy = 1008;         // e.g. the send queue overflowed
+inline constexpr std::uint16_t ws_close_internal_error = 1011;
+// Close reasons, Bahasa Indonesia first like the rest of the interface (at most 123 bytes).
+inline constexpr std::string_view ws_reason_too_slow = "terlalu lambat / client too slow";
+inline constexpr std::string_view ws_reason_shutdown = "server berhenti / shutting down";
+
+// One open WebSocket connection as a route's handler holds it. Every member is safe to call
+// from any thread. Messages are sent in the order send() accepted them.
+class websocket_connection {
+ public:
+  virtual ~websocket_connection() = default;
+
+  // Queues one text message. Returns false when the connection is closing or closed, or when
+  // the message would overflow the send queue (websocket_queue_messages or _bytes of
+  // server_options): then the messages not yet on the wire are dropped and the connection is
+  // closed with ws_close_policy and ws_reason_too_slow, so that a slow reader neither holds
+  // others up nor grows memory. The text is shared, so one serialization can go to many.
+  virtual bool send(std::shared_ptr<const std::string> text) = 0;
+
+  // Starts the close handshake with code and reason once the messages queued before this call
+  // are written. Does nothing when a close is already under way. The connection is cut
+  // without a handshake if the peer does not finish it within websocket_close_timeout.
+  virtual void close(std::uint16_t code, std::string reason) = 0;
+
+  // False from the moment a close is requested, by either side, or the connection fails.
+  virtual bool is_open() const = 0;
+
+  // Messages accepted by send() and not yet completely written.
+  virtual std::size_t queued() const = 0;
+
+  // Calls fn on the connection's executor once queued() <= at_most (at once, posted, when it
+  // already is). One waiter at a time: a second call replaces the first. fn is dropped without
+  // a call if the connection closes first. For producers that pace themselves (a backlog).
+  virtual void when_drained(std::size_t at_most, std::function<void()> fn) = 0;
+
+  // The connection's strand: handlers posted here never run concurrently with its callbacks.
+  virtual boost::asio::any_io_executor get_executor() const = 0;
+};
+
+// What a WebSocket route decides about an upgrade request. With refusal set the client gets
+// that HTTP response (e.g. 401) and no upgrade; otherwise the server completes the handshake
+// and calls on_open, then on_message for each message from the client, then on_close once
+// when the connection has ended. All three run on the connection's strand; each may be empty.
+// on_close is called only if on_open was, and not if the io_context is destroyed first.
+struct websocket_accept {
+  std::optional<response> refusal;
+  std::function<void(const std::shared_ptr<websocket_connection>&)> on_open;
+  std::function<void(std::string_view)> on_message;
+  std::function<void()> on_close;
+};
+
+// The first half of a WebSocket route: sees the upgrade request (to authenticate it, read its
+// query) and decides. Like handler, it must not throw for expected failures.
+using websocket_handler = std::function<boost::asio::awaitable<websocket_accept>(request_context&)>;
+
 struct route {
   http::verb method;
   std::string pattern;  // literal segments and {name} segments, e.g. "/api/v1/reports/{id}/accept"
   handler fn;
+  // Set for WebSocket routes (method GET): an upgrade request goes here instead of fn, and fn
+  // answers a plain GET with 426 Upgrade Required.
+  websocket_handler upgrade;
 };
 
 // A table of routes matched segment by segment; literal segments win over parameters.
 class router {
  public:
   void add(http::verb method, std::string pattern, handler fn);
+
+  // Adds a WebSocket endpoint. It appears in routes() as a GET route, so that route tables
+  // and documentation checks see it like any other.
+  void add_websocket(std::string pattern, websocket_handler fn);
 
   struct match_result {
     const route* found = nullptr;  // null: no route for this method and path
@@ -76,6 +143,13 @@ struct server_options {
   std::chrono::seconds idle_timeout{60};        // keep-alive wait between requests
   std::string static_root;                      // folder served at "/" for GET; empty: none
   std::string api_prefix = "/api/";             // paths under it never fall back to static files
+  // WebSocket connections: the server pings a peer silent for half the idle timeout and drops
+  // it after the whole (proxies commonly cut connections idle for 60 s, hence the default).
+  std::chrono::milliseconds websocket_idle_timeout{60'000};
+  std::chrono::milliseconds websocket_close_timeout{5'000};  // close handshake, then the socket is cut
+  std::size_t websocket_queue_messages = 1000;              // per connection; more closes it as too slow
+  std::size_t websocket_queue_bytes = 16 * 1024 * 1024;     // likewise, in bytes
+  std::size_t websocket_message_limit = 64 * 1024;          // largest message accepted from a client
 };
 
 // Builds the JSON error body {"error": code, "message": message} with the given status;
@@ -98,12 +172,14 @@ class http_server {
   std::uint16_t port() const;
 
   // Stops accepting; connections in flight finish their current request and close.
-  // Idle keep-alive connections are closed at once. Safe from any thread and more than once;
+  // Idle keep-alive connections are closed at once; WebSocket connections get a close with
+  // ws_close_going_away and ws_reason_shutdown. Safe from any thread and more than once;
   // the listening socket is closed on the io_context, so new connections are refused as soon
   // as a thread running the io_context gets to that step.
   void stop();
 
-  // Connections open now (busy or idle); after stop() it falls to zero as they finish.
+  // Connections open now (busy, idle or WebSocket); after stop() it falls to zero as they
+  // finish. A WebSocket counts until its close handshake is done or cut.
   std::size_t connections() const;
 
  private:

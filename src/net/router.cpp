@@ -68,7 +68,19 @@ void router::add(http::verb method, std::string pattern, handler fn) {
   for (auto segment : split_segments(pattern)) {
     if (segment == "{}") throw std::invalid_argument("route parameter without a name: " + pattern);
   }
-  routes_.push_back(route{method, std::move(pattern), std::move(fn)});
+  routes_.push_back(route{method, std::move(pattern), std::move(fn), {}});
+}
+
+void router::add_websocket(std::string pattern, websocket_handler fn) {
+  // A plain GET cannot be answered with a stream; RFC 7231 says 426 with an Upgrade header.
+  add(http::verb::get, std::move(pattern), [](request_context& ctx) -> boost::asio::awaitable<response> {
+    auto res = json_error(http::status::upgrade_required, "upgrade_required",
+                          "this endpoint speaks WebSocket: send GET with Upgrade: websocket", ctx.req.version(),
+                          ctx.req.keep_alive());
+    res.set(http::field::upgrade, "websocket");
+    co_return res;
+  });
+  routes_.back().upgrade = std::move(fn);
 }
 
 router::match_result router::match(http::verb method, std::string_view path) const {

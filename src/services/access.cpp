@@ -30,6 +30,17 @@ core::result<void> check_dispatch_access(const actor& a, const domain::dispatch&
   return core::forbidden("role " + std::string(to_string(a.role)) + " is read-only");
 }
 
+event_visibility event_visibility_for(const actor& a, const domain::event& e) {
+  if (e.jurisdiction_id != a.jurisdiction_id) return event_visibility::hidden;
+  if (a.role != role::agency_operator) return event_visibility::visible;
+  if (!a.agency_id) return event_visibility::hidden;
+  if (e.agency_id) return *e.agency_id == *a.agency_id ? event_visibility::visible : event_visibility::hidden;
+  // Report events may carry an incident id (report.accepted) but describe the reporter's
+  // account, which is the dispatchers' business.
+  if (e.subject == domain::subject_kind::incident && e.incident_id) return event_visibility::if_incident_dispatched;
+  return event_visibility::hidden;
+}
+
 bool may_see_contact(const actor& a, bool shared_with_actor_agency) {
   if (is_dispatcher(a.role)) return true;
   if (a.role == role::agency_operator) return shared_with_actor_agency;

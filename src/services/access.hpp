@@ -21,6 +21,20 @@ core::result<void> require_admin(const actor& a);
 // that the existence of other agencies' work is not disclosed.
 core::result<void> check_dispatch_access(const actor& a, const domain::dispatch& d, bool write);
 
+// How an event shows to an actor, on incident timelines and on the realtime stream.
+enum class event_visibility {
+  hidden,
+  visible,
+  if_incident_dispatched,  // visible when the event's incident has a dispatch to the actor's agency
+};
+
+// Which events an actor may see. Nobody sees another jurisdiction's. Dispatchers and leaders
+// see all of their jurisdiction's. An agency operator sees the events of its agency's
+// dispatches, and the incident-level events (no agency) of incidents dispatched to its agency,
+// which only the caller can tell (hence if_incident_dispatched); never report, user, agency or
+// category events, and nothing at all when the account has no agency (fail closed).
+event_visibility event_visibility_for(const actor& a, const domain::event& e);
+
 // May the actor see the reporter's name and number? Dispatchers yes; an agency operator only
 // when one of its dispatches shares the contact; leaders never.
 bool may_see_contact(const actor& a, bool shared_with_actor_agency);

@@ -1,0 +1,348 @@
+#include "api/stream.hpp"
+
+#include "api/handler.hpp"
+#include "api/views.hpp"
+#include "services/access.hpp"
+#include "services/auth_service.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace siaga::api {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Bound of the operators' incident -> agencies cache; past it the cache starts over.
+constexpr std::size_t max_cached_incidents = 100'000;
+
+std::shared_ptr<const std::string> event_message(const domain::event& e) {
+  return std::make_shared<const std::string>(
+      json::serialize(json::object{{"type", "event"}, {"event", event_json(e)}}));
+}
+
+std::shared_ptr<const std::string> hello_message(std::int64_t last_seq, std::optional<std::int64_t> after) {
+  json::object o{{"type", "hello"}, {"last_seq", last_seq}};
+  o["after"] = after ? json::value(*after) : json::value(nullptr);
+  return std::make_shared<const std::string>(json::serialize(o));
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+// One event as the hub publishes it: serialized once for every subscriber.
+struct stream_published {
+  domain::event event;
+  std::shared_ptr<const std::string> message;
+};
+
+// One connected user. `who` and `after` are fixed at the upgrade; conn is set on open. The
+// fields under mutex are shared between the hub's strand (fan-out) and the connection's
+// strand (backlog); covered and memo are the backlog's own.
+struct stream_subscriber {
+  services::actor who;
+  std::optional<std::int64_t> after;
+  std::shared_ptr<net::websocket_connection> conn;
+
+  std::mutex mutex;
+  bool live = false;        // the backlog is done: fan-out sends directly
+  bool overflowed = false;  // the buffer overflowed while catching up: page the store again
+  std::vector<std::shared_ptr<const stream_published>> buffer;  // in seq order
+
+  // The last seq the backlog has read; once live, fan-out skips what it covered. Written by
+  // the backlog only before `live` is set (under mutex), read by fan-out only after.
+  std::int64_t covered = 0;
+  // Backlog only, for an operator: incident id -> dispatched to its agency. Loaded from the
+  // store when first needed and set by dispatch events met in the pages.
+  std::unordered_map<std::string, bool> memo;
+};
+
+stream_hub::stream_hub(storage::store& store, asio::any_io_executor executor, std::size_t queue_limit)
+    : store_(store),
+      strand_(asio::make_strand(std::move(executor))),
+      page_size_(std::max<std::size_t>(1, std::min<std::size_t>(200, queue_limit / 4))),
+      low_water_(queue_limit / 4),
+      buffer_limit_(std::max<std::size_t>(1, queue_limit / 2)) {}
+
+core::result<void> stream_hub::start() {
+  // The store has no "newest event" query; events_after(x, 1) being empty exactly when
+  // x >= the newest seq makes it a search of a few dozen indexed lookups, once.
+  auto& rd = store_.reader();
+  std::int64_t low = 0;  // known: some event has seq > low, or low is 0
+  std::int64_t high = 1;
+  for (;;) {
+    auto probe = rd.events_after(high, 1);
+    if (!probe) return probe.error();
+    if (probe->empty()) break;
+    low = probe->front().seq;
+    high = low * 2;
+  }
+  auto first = rd.events_after(low, 1);
+  if (!first) return first.error();
+  if (!first->empty()) low = first->front().seq;
+  // Now an event with seq low exists (or low is 0) and none is above high.
+  while (low < high) {
+    auto mid = low + (high - low + 1) / 2;
+    auto probe = rd.events_after(mid - 1, 1);
+    if (!probe) return probe.error();
+    if (!probe->empty()) {
+      low = probe->front().seq;
+    } else {
+      high = mid - 1;
+    }
+  }
+  std::lock_guard lock(mutex_);
+  last_seq_ = std::max(last_seq_, low);
+  return {};
+}
+
+void stream_hub::publish(const std::vector<domain::event>& events) {
+  asio::post(strand_, [this, events] { fan_out(events); });
+}
+
+net::websocket_accept stream_hub::accept(services::actor who, std::optional<std::int64_t> after) {
+  auto sub = std::make_shared<stream_subscriber>();
+  sub->who = std::move(who);
+  sub->after = after;
+  net::websocket_accept out;
+  out.on_open = [this, sub](const std::shared_ptr<net::websocket_connection>& conn) { open(sub, conn); };
+  out.on_close = [this, sub] { close(sub); };
+  return out;
+}
+
+std::size_t stream_hub::subscribers() const {
+  std::lock_guard lock(mutex_);
+  return subscribers_.size();
+}
+
+std::int64_t stream_hub::last_seq() const {
+  std::lock_guard lock(mutex_);
+  return last_seq_;
+}
+
+void stream_hub::open(const std::shared_ptr<stream_subscriber>& sub, const std::shared_ptr<net::websocket_connection>& conn) {
+  sub->conn = conn;
+  {
+    std::lock_guard lock(mutex_);
+    if (sub->after) {
+      sub->covered = *sub->after;
+    } else {
+      sub->covered = last_seq_;
+      sub->live = true;
+    }
+    subscribers_.push_back(sub);
+    // Under the lock, so that no live event can overtake the hello.
+    conn->send(hello_message(last_seq_, sub->after));
+  }
+  if (sub->after) catch_up(sub);
+}
+
+void stream_hub::close(const std::shared_ptr<stream_subscriber>& sub) {
+  std::lock_guard lock(mutex_);
+  auto it = std::find(subscribers_.begin(), subscribers_.end(), sub);
+  if (it == subscribers_.end()) return;
+  *it = std::move(subscribers_.back());
+  subscribers_.pop_back();
+}
+
+void stream_hub::fan_out(const std::vector<domain::event>& events) {
+  // First learn the batch's dispatches, so that an incident created and dispatched in one
+  // command shows its incident.created (which comes first) to the dispatched agencies.
+  for (const auto& e : events) {
+    if (!e.incident_id || !e.agency_id) continue;
+    if (auto* agencies = agencies_of(*e.incident_id); agencies && !contains(*agencies, *e.agency_id)) {
+      incident_agencies_[*e.incident_id].push_back(*e.agency_id);
+    }
+  }
+  std::vector<std::shared_ptr<const stream_published>> items;
+  items.reserve(events.size());
+  for (const auto& e : events) {
+    items.push_back(std::make_shared<const stream_published>(stream_published{e, event_message(e)}));
+  }
+
+  std::lock_guard lock(mutex_);
+  for (const auto& item : items) {
+    for (const auto& sub : subscribers_) {
+      if (!live_visible(*sub, item->event)) continue;
+      std::lock_guard sub_lock(sub->mutex);
+      if (sub->live) {
+        // The backlog reads the store, which can be ahead of this strand: what it covered
+        // was sent already. A refused send means the connection is closing (too slow, or
+        // gone); its on_close unregisters it.
+        if (item->event.seq > sub->covered) sub->conn->send(item->message);
+      } else if (!sub->overflowed) {
+        if (sub->buffer.size() >= buffer_limit_) {
+          sub->overflowed = true;
+          sub->buffer.clear();
+        } else {
+          sub->buffer.push_back(item);
+        }
+      }
+    }
+    last_seq_ = std::max(last_seq_, item->event.seq);
+  }
+}
+
+// Strand only. Null when the store cannot say (the event is then hidden: fail closed).
+const std::vector<std::string>* stream_hub::agencies_of(const std::string& incident_id) {
+  if (auto it = incident_agencies_.find(incident_id); it != incident_agencies_.end()) return &it->second;
+  // Everything committed so far is in the store, and dispatches committed later reach this
+  // strand after the current batch, so the entry stays complete from here on.
+  auto dispatches = store_.reader().dispatches_of_incident(incident_id);
+  if (!dispatches) {
+    spdlog::error("stream: cannot read the dispatches of incident {}: {}", incident_id, dispatches.error().message);
+    return nullptr;
+  }
+  if (incident_agencies_.size() >= max_cached_incidents) incident_agencies_.clear();
+  auto& agencies = incident_agencies_[incident_id];
+  for (const auto& d : *dispatches) {
+    if (!contains(agencies, d.agency_id)) agencies.push_back(d.agency_id);
+  }
+  return &agencies;
+}
+
+bool stream_hub::live_visible(const stream_subscriber& sub, const domain::event& e) {
+  switch (services::event_visibility_for(sub.who, e)) {
+    case services::event_visibility::visible:
+      return true;
+    case services::event_visibility::hidden:
+      return false;
+    case services::event_visibility::if_incident_dispatched: {
+      auto* agencies = agencies_of(*e.incident_id);
+      return agencies && contains(*agencies, *sub.who.agency_id);
+    }
+  }
+  return false;
+}
+
+// The backlog runs ahead of the hub's strand, so it keeps its own answers, from the store and
+// from the dispatch events in its pages.
+bool stream_hub::backlog_visible(stream_subscriber& sub, const domain::event& e) {
+  switch (services::event_visibility_for(sub.who, e)) {
+    case services::event_visibility::visible:
+      return true;
+    case services::event_visibility::hidden:
+      return false;
+    case services::event_visibility::if_incident_dispatched: {
+      auto it = sub.memo.find(*e.incident_id);
+      if (it != sub.memo.end()) return it->second;
+      auto dispatches = store_.reader().dispatches_of_incident(*e.incident_id);
+      if (!dispatches) {
+        spdlog::error("stream: cannot read the dispatches of incident {}: {}", *e.incident_id,
+                      dispatches.error().message);
+        return false;
+      }
+      bool reached = std::any_of(dispatches->begin(), dispatches->end(),
+                                 [&](const domain::dispatch& d) { return d.agency_id == *sub.who.agency_id; });
+      sub.memo.emplace(*e.incident_id, reached);
+      return reached;
+    }
+  }
+  return false;
+}
+
+void stream_hub::catch_up(const std::shared_ptr<stream_subscriber>& sub) {
+  auto& conn = *sub->conn;
+  for (;;) {
+    if (!conn.is_open()) return;
+    // Pace the backlog by the send queue, so that a long one never trips the too-slow limit
+    // and never sits in memory at once.
+    if (conn.queued() > low_water_) {
+      conn.when_drained(low_water_, [this, sub] { catch_up(sub); });
+      return;
+    }
+    auto page = store_.reader().events_after(sub->covered, static_cast<int>(page_size_));
+    if (!page) {
+      spdlog::error("stream: cannot read the events after {}: {}", sub->covered, page.error().message);
+      conn.close(net::ws_close_internal_error, "gagal membaca / cannot read events");
+      return;
+    }
+    if (sub->who.agency_id) {
+      for (const auto& e : *page) {
+        if (e.incident_id && e.agency_id && *e.agency_id == *sub->who.agency_id) sub->memo[*e.incident_id] = true;
+      }
+    }
+    for (const auto& e : *page) {
+      sub->covered = e.seq;
+      if (!backlog_visible(*sub, e)) continue;
+      if (!conn.send(event_message(e))) return;
+    }
+    if (page->size() == page_size_) continue;
+
+    std::lock_guard lock(sub->mutex);
+    if (sub->overflowed) {
+      // Live events were dropped while paging; all of them are in the store by now.
+      sub->overflowed = false;
+      sub->buffer.clear();
+      continue;
+    }
+    for (const auto& item : sub->buffer) {
+      if (item->event.seq <= sub->covered) continue;
+      if (!conn.send(item->message)) break;
+    }
+    sub->buffer.clear();
+    sub->buffer.shrink_to_fit();
+    sub->memo.clear();
+    sub->live = true;
+    return;
+  }
+}
+
+// ---------- the route ----------
+
+namespace {
+
+core::result<std::optional<std::int64_t>> after_of(const std::map<std::string, std::string, std::less<>>& q) {
+  auto it = q.find("after");
+  if (it == q.end()) return std::optional<std::int64_t>{};
+  std::int64_t v = 0;
+  const auto& text = it->second;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || v < 0) {
+    return core::invalid("query parameter 'after' must be an event seq (a whole number >= 0), not '" + text + "'");
+  }
+  return std::optional<std::int64_t>{v};
+}
+
+net::websocket_accept refuse(const net::request& req, const core::error& e) {
+  net::websocket_accept out;
+  out.refusal = error_response(req, e);
+  return out;
+}
+
+// A plain function, not part of the coroutine (see async_write.hpp on GCC 12 and lambdas).
+net::websocket_accept open_stream(api_deps& deps, net::request_context& http) {
+  const auto& req = http.req;
+  if (!deps.stream) return refuse(req, core::make_error(core::errc::unavailable, "the realtime stream is not running"));
+  auto q = query_of(req);
+  auto token = token_of(req);
+  if (token.empty()) {
+    if (auto it = q.find("access_token"); it != q.end()) token = it->second;
+  }
+  auto who = services::authenticate(deps.store.reader(), deps.clock, token);
+  if (!who) return refuse(req, who.error());
+  if (who->role == role::agency_operator && !who->agency_id) {
+    return refuse(req, core::forbidden("this agency operator account has no agency"));
+  }
+  auto after = after_of(q);
+  if (!after) return refuse(req, after.error());
+  return deps.stream->accept(std::move(*who), *after);
+}
+
+}  // namespace
+
+void add_stream_routes(net::router& r, api_deps& deps) {
+  r.add_websocket("/api/v1/stream", [&deps](net::request_context& http) -> awaitable<net::websocket_accept> {
+    co_return open_stream(deps, http);
+  });
+}
+
+}  // namespace siaga::api
