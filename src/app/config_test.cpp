@@ -98,6 +98,20 @@ TEST(config, notification_settings_have_defaults_and_ranges) {
   }
 }
 
+TEST(config, stream_queue_limit_has_a_default_and_a_range) {
+  auto defaults = load_config("", {}, {});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->stream_queue_limit, 1000u);
+  auto small = load_config("", {{"SIAGA_STREAM_QUEUE_LIMIT", "16"}}, {"--stream-queue-limit", "8"});
+  ASSERT_TRUE(small.has_value()) << small.error().message;
+  EXPECT_EQ(small->stream_queue_limit, 8u);
+  for (std::string bad : {"3", "0", "-5", "1000001", "many"}) {
+    auto c = load_config("", {}, {"--stream-queue-limit", bad});
+    ASSERT_FALSE(c.has_value()) << bad;
+    EXPECT_NE(c.error().message.find("stream_queue_limit"), std::string::npos) << c.error().message;
+  }
+}
+
 TEST(config, bad_files_are_refused_with_their_path) {
   auto missing = load_config("/nonexistent/siaga.json", {}, {});
   ASSERT_FALSE(missing.has_value());
