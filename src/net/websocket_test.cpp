@@ -414,7 +414,7 @@ TEST_F(websocket_test, client_close_ends_the_connection) {
 
 TEST_F(websocket_test, idle_connection_is_kept_alive_with_pings) {
   server_options options;
-  options.websocket_idle_timeout = 400ms;  // a ping after 200 ms of silence
+  options.websocket_idle_timeout = 1000ms;  // a ping after 500 ms of silence
   start(options);
   ws_client client(port());
   ASSERT_FALSE(client.handshake("/ws/a?token=ok"));
@@ -425,7 +425,7 @@ TEST_F(websocket_test, idle_connection_is_kept_alive_with_pings) {
   // Several idle timeouts pass while the client reads (and so answers pings); a message sent
   // afterwards still arrives.
   std::thread later([conn] {
-    std::this_thread::sleep_for(1500ms);
+    std::this_thread::sleep_for(3000ms);
     conn->send(std::make_shared<const std::string>("masih hidup"));
   });
   auto ec = client.read(text, 10s);
