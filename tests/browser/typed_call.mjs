@@ -45,6 +45,23 @@ export async function typedCall({ browser, base }) {
   assert(detail.reports.length === 1 && detail.reports[0].reporter.phone === '+6281277889900', 'report with the number in E.164');
   assert(detail.reports[0].channel === 'call', 'a call');
   assert(detail.address.includes('Kudamati'), 'address from the place');
-  await page.waitForSelector(`[data-testid=board-card][data-number="${number}"]`, { timeout: 15000 });
+  const card = `[data-testid=board-card][data-number="${number}"]`;
+  await page.waitForSelector(card, { timeout: 15000 });
+
+  // PSC 119 finishes (through the API); the board shows it resolved, and the call taker
+  // closes the ticket from the incident panel: it leaves the board.
+  const psc = await apiAs(base, 'psc119');
+  const d = detail.dispatches[0];
+  assert((await psc('POST', `/dispatches/${d.id}/acknowledge`, {})).status === 200, 'acknowledged');
+  assert((await psc('POST', `/dispatches/${d.id}/complete`, { note: 'Pasien dibawa ke RSUD.' })).status === 200, 'completed');
+  await page.waitForSelector(`${card}.b-resolved`, { timeout: 15000 });
+  await page.click(card);
+  await page.waitForSelector('[data-testid=close-incident]', { timeout: 15000 });
+  await shot(page, 'typed-02-incident-resolved');
+  await page.click('[data-testid=close-incident]');
+  await page.waitForSelector('[data-testid=incident-panel] .pill[data-status=closed]', { timeout: 15000 });
+  await page.keyboard.press('Escape');
+  await page.waitForSelector(card, { state: 'detached', timeout: 15000 });
+  assert((await sup('GET', `/incidents/${inc.id}`)).body.status === 'closed', 'closed');
   await ct.context.close();
 }
