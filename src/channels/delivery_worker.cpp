@@ -112,8 +112,12 @@ awaitable<void> deliver(state_ptr s, domain::notification n) {
   auto recorded = co_await api::run_service<domain::notification>(s->store, &services::record_delivery, ctx,
                                                                   outcome, s->options.retry);
   if (!recorded) {
-    // The row stays pending as it was, so it is tried again: at least once, never lost.
+    // The row stays pending as it was, so it is tried again: at least once, never lost. It
+    // stays in flight for one poll interval first, so that a failing database does not turn
+    // into a tight loop of resends to the receiver.
     spdlog::warn("notifications: recording the attempt of {} failed: {}", n.id, recorded.error().message);
+    asio::steady_timer pause(s->strand, s->options.poll);
+    co_await pause.async_wait(use_tuple);
   } else if (recorded->status == domain::notification_status::dead) {
     spdlog::warn("notifications: {} to agency {} gave up after {} attempts: {}", n.id, n.agency_id,
                  recorded->attempts, recorded->last_error);
