@@ -32,6 +32,14 @@ core::result<void> check_dispatch_access(const actor& a, const domain::dispatch&
 
 event_visibility event_visibility_for(const actor& a, const domain::event& e) {
   if (e.jurisdiction_id != a.jurisdiction_id) return event_visibility::hidden;
+  // Events about calls, callers, callbacks, location fixes and api keys carry phone numbers
+  // (the caller's subject id is the number): dispatchers' business, like a reporter's contact.
+  using domain::subject_kind;
+  if (!is_dispatcher(a.role) && (e.subject == subject_kind::call || e.subject == subject_kind::caller ||
+                                 e.subject == subject_kind::callback || e.subject == subject_kind::location ||
+                                 e.subject == subject_kind::api_key)) {
+    return event_visibility::hidden;
+  }
   if (a.role != role::agency_operator) return event_visibility::visible;
   if (!a.agency_id) return event_visibility::hidden;
   if (e.agency_id) return *e.agency_id == *a.agency_id ? event_visibility::visible : event_visibility::hidden;

@@ -28,8 +28,9 @@ enum class event_visibility {
   if_incident_dispatched,  // visible when the event's incident has a dispatch to the actor's agency
 };
 
-// Which events an actor may see. Nobody sees another jurisdiction's. Dispatchers and leaders
-// see all of their jurisdiction's. An agency operator sees the events of its agency's
+// Which events an actor may see. Nobody sees another jurisdiction's. Only dispatchers see the
+// events of calls, callers, callbacks, location fixes and api keys (phone numbers). Otherwise
+// dispatchers and leaders see all of their jurisdiction's. An agency operator sees the events of its agency's
 // dispatches, and the incident-level events (no agency) of incidents dispatched to its agency,
 // which only the caller can tell (hence if_incident_dispatched); never report, user, agency or
 // category events, and nothing at all when the account has no agency (fail closed).

@@ -1,6 +1,8 @@
 // The call use cases against a real (temporary) SQLite store.
 #include "services/call_service.hpp"
 
+#include "services/access.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -456,6 +458,24 @@ TEST_F(call_service_test, api_keys_authenticate_until_revoked) {
   auto again = run<domain::api_key>([&](storage::store_txn& tx) { return revoke_api_key(tx, ctx(), admin, made->key.id); });
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, core::errc::conflict);
+}
+
+TEST_F(call_service_test, only_dispatchers_see_the_events_that_carry_phone_numbers) {
+  ASSERT_TRUE(ingest(call_events("a1", t0, false)));
+  actor leader{"u-l", "j1", domain::role::leader, std::nullopt, "Walikota"};
+  actor agency{"u-op", "j1", domain::role::agency_operator, std::string("ag"), "Damkar"};
+  auto events = store_->reader().events_of_jurisdiction("j1");
+  ASSERT_TRUE(events);
+  int seen = 0;
+  for (const auto& e : *events) {
+    if (e.subject != domain::subject_kind::call && e.subject != domain::subject_kind::callback) continue;
+    ++seen;
+    EXPECT_EQ(event_visibility_for(call_taker(), e), event_visibility::visible) << e.kind;
+    EXPECT_EQ(event_visibility_for(supervisor(), e), event_visibility::visible) << e.kind;
+    EXPECT_EQ(event_visibility_for(leader, e), event_visibility::hidden) << e.kind;
+    EXPECT_EQ(event_visibility_for(agency, e), event_visibility::hidden) << e.kind;
+  }
+  EXPECT_EQ(seen, 3);  // call.ringing, call.ended, callback.created
 }
 
 }  // namespace
