@@ -12,6 +12,7 @@ export async function typedCall({ browser, base }) {
 
   await page.keyboard.press('Alt+N');
   await page.keyboard.press('/');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'category-search');
   await page.keyboard.type('medis');
   await page.keyboard.press('Enter');
   await page.waitForSelector('[data-testid=chosen-category]');
@@ -19,16 +20,20 @@ export async function typedCall({ browser, base }) {
   assert(await page.isChecked('[data-testid=agency-PSC119]'), 'PSC 119 from the run card');
 
   // The category moved the focus to the place: a landmark known from earlier reports.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'address');
   await page.keyboard.type('kudamati');
   await page.waitForSelector('[data-testid=place-list]');
   await page.keyboard.press('Enter');
   const district = await page.$eval('[data-testid=district]', (el) => el.selectedOptions[0].textContent);
   assert(district === 'Nusaniwe', `district from the place (${district})`);
 
+  const focused = (id) => page.waitForFunction((x) => document.activeElement?.getAttribute('data-testid') === x, id);
   await page.keyboard.press('Alt+P');
+  await focused('reporter-phone');
   await page.keyboard.type('0812 7788 9900');
   await page.fill('[data-testid=reporter-name]', 'Yakob Pattinama');
   await page.keyboard.press('Alt+U');
+  await focused('description');
   const phone = await page.inputValue('[data-testid=reporter-phone]');
   assert(phone.includes('*'), `the number is masked once typed (${phone})`);
   await page.keyboard.type('Lansia pingsan di depan rumah, napas lemah.');
@@ -42,7 +47,10 @@ export async function typedCall({ browser, base }) {
   const inc = incidents.find((i) => i.number === number);
   assert(inc, 'the incident exists');
   const detail = (await sup('GET', `/incidents/${inc.id}`)).body;
-  assert(detail.reports.length === 1 && detail.reports[0].reporter.phone === '+6281277889900', 'report with the number in E.164');
+  assert(
+    detail.reports.length === 1 && detail.reports[0].reporter.phone === '+6281277889900',
+    `report with the number in E.164 (${JSON.stringify(detail.reports.map((r) => r.reporter))})`,
+  );
   assert(detail.reports[0].channel === 'call', 'a call');
   assert(detail.address.includes('Kudamati'), 'address from the place');
   const card = `[data-testid=board-card][data-number="${number}"]`;

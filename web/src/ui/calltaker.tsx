@@ -424,9 +424,13 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
       setTimeout(() => catInput.current?.focus(), 0);
     },
     focus: (what) => {
-      const el = { category: catInput, address: addrInput, phone: phoneInput, description: descInput }[what].current;
-      if (what === 'category' && draftStore.get().category_id) set({ category_id: null });
-      setTimeout(() => (what === 'category' ? catInput.current : el)?.focus(), 0);
+      if (what === 'category' && draftStore.get().category_id) {
+        // The search field appears on the next render.
+        set({ category_id: null });
+        setTimeout(() => catInput.current?.focus(), 0);
+        return;
+      }
+      ({ category: catInput, address: addrInput, phone: phoneInput, description: descInput })[what].current?.focus();
     },
     submit,
     linkFirst: () => {
