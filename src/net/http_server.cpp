@@ -68,14 +68,15 @@ std::string_view to_std(beast::string_view s) {
 // queue and the flags under `mutex_` are shared with send() and close(), which may run on any
 // thread; everything else is touched on the strand only.
 struct ws_connection final : websocket_connection, std::enable_shared_from_this<ws_connection> {
-  ws_connection(beast::tcp_stream&& stream, const server_options& options)
+  ws_connection(beast::tcp_stream&& stream, const server_options& options, std::string peer)
       : ws_(std::move(stream)),
         wake_(ws_.get_executor()),
         write_done_(ws_.get_executor()),
         close_guard_(ws_.get_executor()),
         max_messages_(std::max<std::size_t>(1, options.websocket_queue_messages)),
         max_bytes_(options.websocket_queue_bytes),
-        close_timeout_(options.websocket_close_timeout) {}
+        close_timeout_(options.websocket_close_timeout),
+        peer_(std::move(peer)) {}
 
   bool send(std::shared_ptr<const std::string> text) override;
   void close(std::uint16_t code, std::string reason) override;
@@ -107,6 +108,7 @@ struct ws_connection final : websocket_connection, std::enable_shared_from_this<
   const std::size_t max_messages_;
   const std::size_t max_bytes_;
   const std::chrono::milliseconds close_timeout_;
+  const std::string peer_;  // "address:port" of the client, for the log
 
   mutable std::mutex mutex_;
   std::deque<std::shared_ptr<const std::string>> queue_;  // while `writing_`, front() is on the wire
@@ -140,8 +142,8 @@ bool ws_connection::send(std::shared_ptr<const std::string> text) {
   close_request_ = websocket::close_reason(static_cast<websocket::close_code>(ws_close_policy), ws_reason_too_slow);
   drain_fn_ = nullptr;
   lock.unlock();
-  spdlog::warn("websocket: closing a connection whose send queue is full ({} messages): {}", max_messages_,
-               ws_reason_too_slow);
+  spdlog::warn("websocket: closing the connection of {}, whose send queue is full ({} messages): {}", peer_,
+               max_messages_, ws_reason_too_slow);
   poke(true);
   return false;
 }
@@ -563,7 +565,10 @@ asio::awaitable<void> http_server::impl::run_websocket(std::shared_ptr<impl> sel
                                                        request req, websocket_accept accept) {
   // From here Beast's WebSocket timeouts govern the connection, not the HTTP ones.
   s->stream.expires_never();
-  auto conn = std::make_shared<ws_connection>(std::move(s->stream), self->options_);
+  beast::error_code endpoint_ec;
+  auto remote = s->stream.socket().remote_endpoint(endpoint_ec);
+  std::string peer = endpoint_ec ? std::string("?") : remote.address().to_string() + ":" + std::to_string(remote.port());
+  auto conn = std::make_shared<ws_connection>(std::move(s->stream), self->options_, std::move(peer));
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.idle_timeout = self->options_.websocket_idle_timeout;
   timeouts.handshake_timeout = self->options_.websocket_close_timeout;

@@ -324,9 +324,10 @@ TEST_F(websocket_test, full_send_queue_closes_the_slow_client_only) {
   start(options);
   ws_client slow(port(), 4096);
   ASSERT_FALSE(slow.handshake("/ws/slow?token=ok"));
+  // on_open runs after the 101 is sent: wait for it, so that the connections come in order.
+  auto slow_conn = state_->wait_open(1);
   ws_client fast(port());
   ASSERT_FALSE(fast.handshake("/ws/fast?token=ok"));
-  auto slow_conn = state_->wait_open(1);
   auto fast_conn = state_->wait_open(2);
   ASSERT_TRUE(slow_conn && fast_conn);
 

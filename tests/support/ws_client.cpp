@@ -98,6 +98,12 @@ std::string ws_client::close_reason() const {
 
 std::string ws_client::last_error() const { return impl_->error.message(); }
 
+std::uint16_t ws_client::local_port() const {
+  beast::error_code ec;
+  auto local = beast::get_lowest_layer(impl_->ws).socket().local_endpoint(ec);
+  return ec ? 0 : local.port();
+}
+
 void ws_client::close() {
   if (impl_->closed || !impl_->ws.is_open()) return;
   bool done = false;

@@ -39,6 +39,9 @@ class ws_client {
   // The error that ended the last failed operation, as text.
   std::string last_error() const;
 
+  // The client's own port, as the server's log names the connection (127.0.0.1:port).
+  std::uint16_t local_port() const;
+
   // Starts and finishes the close handshake from the client side.
   void close();
 
