@@ -6,6 +6,7 @@ import { countBy, isActiveIncident } from '../lib/live';
 import { median, span } from '../lib/sla';
 import { useStore } from '../lib/store';
 import { formatDuration, parseTime, startOfLocalDay } from '../lib/time';
+import { CallFigures } from './calls';
 import { Bars } from './chart';
 import { STATUS_COLOR } from './common';
 import { IncidentPanel } from './incident';
@@ -90,6 +91,7 @@ export function LeaderDashboard() {
       <section class="panel ld-map">
         <MapView districts={dir.districts} markers={markers} onMarker={setOpen} />
       </section>
+      <CallFigures />
       <section class="panel ld-days">
         <header class="panel-head">
           <h2>{lang === 'en' ? 'Incidents, last 7 days' : 'Insiden 7 hari terakhir'}</h2>

@@ -10,6 +10,7 @@ import { activityOf, agencyLoads, boardOf, countBy, queueOf, slaLookup } from '.
 import { useStore } from '../lib/store';
 import { formatDuration, parseTime, startOfLocalDay } from '../lib/time';
 import { Age, Empty, errorText, IncidentPill, toast, UrgencyTag, When, STATUS_COLOR } from './common';
+import { CallFigures } from './calls';
 import { Bars } from './chart';
 import { IncidentPanel } from './incident';
 import { MapView, type MapMarker } from './map';
@@ -170,6 +171,7 @@ export function Wallboard() {
       </section>
 
       <section class="panel wb-side">
+        <CallFigures />
         {dir.routes.has('/api/v1/notifications') && (me?.role === 'supervisor' || me?.role === 'admin') && <DeadLetters />}
         <header class="panel-head">
           <h2>{t('timeline')}</h2>

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { belowTarget, percent, seconds } from './format';
+
+describe('format', () => {
+  it('writes shares as percentages', () => {
+    expect(percent(0.934)).toBe('93 %');
+    expect(percent(1)).toBe('100 %');
+    expect(percent(null)).toBe('—');
+  });
+  it('writes seconds', () => {
+    expect(seconds(8.4, 'id')).toBe('8 dtk');
+    expect(seconds(125, 'id')).toBe('2 mnt 05 dtk');
+    expect(seconds(125, 'en')).toBe('2 min 05 s');
+    expect(seconds(undefined, 'en')).toBe('—');
+  });
+  it('marks shares below target', () => {
+    expect(belowTarget(0.85, 0.9)).toBe(true);
+    expect(belowTarget(0.95, 0.9)).toBe(false);
+    expect(belowTarget(null, 0.9)).toBe(false);
+  });
+});

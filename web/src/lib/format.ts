@@ -1,0 +1,20 @@
+// Small number formats for figures.
+
+/** A share (0..1) as a whole percentage, "—" when unknown: 0.934 -> "93 %". */
+export function percent(share: number | null | undefined): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return '—';
+  return `${Math.round(share * 100)} %`;
+}
+
+/** Seconds for people: "8 dtk", "2 mnt 05 dtk" (or English units); "—" when unknown. */
+export function seconds(s: number | null | undefined, lang: 'id' | 'en'): string {
+  if (s === null || s === undefined || !Number.isFinite(s)) return '—';
+  const total = Math.max(0, Math.round(s));
+  const u = lang === 'id' ? { s: 'dtk', m: 'mnt' } : { s: 's', m: 'min' };
+  if (total < 60) return `${total} ${u.s}`;
+  return `${Math.floor(total / 60)} ${u.m} ${String(total % 60).padStart(2, '0')} ${u.s}`;
+}
+
+/** Below target is worth a red mark: a share under the target (unknown is not). */
+export const belowTarget = (share: number | null | undefined, target: number) =>
+  share !== null && share !== undefined && Number.isFinite(share) && share < target;
