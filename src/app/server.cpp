@@ -3,6 +3,7 @@
 #include "api/api.hpp"
 #include "api/stream.hpp"
 #include "app/seed.hpp"
+#include "app/simulate.hpp"
 #include "channels/delivery_worker.hpp"
 #include "net/http_server.hpp"
 #include "storage/store.hpp"
@@ -65,8 +66,16 @@ int run_seed_demo(const config& cfg) {
   auto st = open_store(cfg);
   if (!st) return 1;
   core::secure_random rnd;
-  auto summary = seed_demo(*st, rnd, core::system_clock{}.now());
+  auto seeded_at = core::system_clock{}.now();
+  auto summary = seed_demo(*st, rnd, seeded_at);
+  // A week of 112 calls (issue 5) goes in after the city, in its own command.
+  std::optional<core::result<seeded_calls>> calls;
+  if (summary && !summary->already_seeded) calls = seed_demo_calls(*st, summary->jurisdiction_id, rnd, seeded_at);
   st->close();
+  if (calls && !*calls) {
+    spdlog::error("seeding the demo calls failed: {}", calls->error().message);
+    return 1;
+  }
   if (!summary) {
     spdlog::error("seeding the demo city failed: {}", summary.error().message);
     return 1;
@@ -76,6 +85,7 @@ int run_seed_demo(const config& cfg) {
   } else {
     std::cout << "Kota Ambon (81.71) dibuat di " << cfg.database << ": " << summary->reports << " laporan, "
               << summary->incidents << " insiden.\n";
+    if (calls) std::cout << (*calls)->calls << " panggilan 112 seminggu terakhir (112 calls of the past week).\n";
   }
   std::cout << "Akun demo (demo logins):\n";
   for (const auto& l : summary->logins) {

@@ -1,5 +1,7 @@
 #include "app/simulate.hpp"
 
+#include "services/call_service.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -233,6 +235,64 @@ boost::json::object telephony_event_json(const domain::call_event& e) {
   if (e.kind == call_event_kind::ended && e.silent) o["silent"] = true;
   if (!e.digits.empty()) o["digits"] = e.digits;
   return o;
+}
+
+core::result<seeded_calls> seed_demo_calls(storage::store& st, const std::string& jurisdiction_id,
+                                           core::random_source& rnd, core::timestamp now) {
+  simulation_params p;
+  p.duration = std::chrono::days{7};
+  p.start = now - p.duration;
+  p.calls_per_hour = 4;
+  p.seed = 81710112;
+  auto calls = generate_calls(p);
+  std::vector<domain::call_event> events;
+  for (const auto& c : calls) {
+    if (c.ended_at > now) continue;
+    events.insert(events.end(), c.events.begin(), c.events.end());
+  }
+  std::stable_sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+  seeded_calls out;
+  core::manual_clock clock{now};
+  core::id_generator ids{rnd};
+  services::context ctx{clock, ids, rnd};
+  auto done = st.write([&](storage::store_txn& tx) -> core::result<void> {
+    auto user = tx.find_user_by_username("calltaker");
+    if (!user) return user.error();
+    if (!*user || (*user)->jurisdiction_id != jurisdiction_id) {
+      return core::not_found("the demo call taker of jurisdiction " + jurisdiction_id + " is missing");
+    }
+    services::actor pbx{"system", jurisdiction_id, domain::role::admin, std::nullopt, "PBX demo"};
+    services::actor taker{(*user)->id, jurisdiction_id, (*user)->user_role, std::nullopt, (*user)->display_name};
+    auto ingested = services::ingest_call_events(tx, ctx, pbx, events);
+    if (!ingested) return ingested.error();
+    storage::report_filter accepted_calls;
+    accepted_calls.jurisdiction_id = jurisdiction_id;
+    accepted_calls.source = domain::channel::call;
+    accepted_calls.status = domain::report_status::accepted;
+    accepted_calls.page = {500, 0};
+    auto reports = tx.list_reports(accepted_calls);
+    if (!reports) return reports.error();
+    std::size_t next_report = 0;
+    for (const auto& c : calls) {
+      if (c.ended_at > now || !c.classification || *c.classification == call_class::ghost) continue;
+      auto record = tx.find_call_by_external(jurisdiction_id, c.call_id);
+      if (!record) return record.error();
+      if (!*record) return core::not_found("seeded call " + c.call_id + " is missing");
+      services::classification_input in;
+      in.classification = *c.classification;
+      in.report.description = "Laporan dari panggilan 112 (demo)";
+      if (in.classification == call_class::valid && !reports->items.empty()) {
+        in.report_id = reports->items[next_report++ % reports->items.size()].id;
+      }
+      auto classified = services::classify_call(tx, ctx, taker, (*record)->id, in);
+      if (!classified) return classified.error();
+    }
+    out.calls = static_cast<int>(std::count_if(calls.begin(), calls.end(), [&](const auto& c) { return c.ended_at <= now; }));
+    out.events = static_cast<int>(events.size());
+    return {};
+  });
+  if (!done) return done.error();
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "core/id.hpp"
 #include "domain/call.hpp"
+#include "storage/store.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -64,6 +66,19 @@ std::vector<domain::call_event> delivery_order(const std::vector<simulated_call>
 // The JSON of an event as POST /api/v1/telephony/events takes it. Numbers are sent in a local
 // form now and then ("0812..."), as PBXs do.
 boost::json::object telephony_event_json(const domain::call_event& e);
+
+struct seeded_calls {
+  int calls = 0;
+  int events = 0;
+};
+
+// The demo seed's calls: a week of generated traffic ending at `now` (about 100 calls a day),
+// ingested and classified through the services as the demo call taker would (classified_by
+// that user), in one write command. Valid calls join the seed's accepted call reports (repeat
+// callers about the same events) rather than adding hundreds of untriaged reports to the demo. Fails with the store's error,
+// or not_found when the jurisdiction or its user "calltaker" is missing.
+core::result<seeded_calls> seed_demo_calls(storage::store& st, const std::string& jurisdiction_id,
+                                           core::random_source& rnd, core::timestamp now);
 
 // Runs `siaga simulate calls [flags]`; returns the exit code. See the usage text in main.cpp.
 int run_simulate(const std::vector<std::string>& args);
