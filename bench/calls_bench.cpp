@@ -6,9 +6,9 @@
 // two days before now, and sends them over C keep-alive connections, B events per request (1:
 // one event per request, as a live bridge sends them): as fast as the server answers (closed
 // loop), or with --rate at R requests per second in all (open loop; latency is measured from
-// when each request was due, so that queueing in the server is not hidden). Events go out in time order but the connections interleave them, so calls are
-// folded from events arriving in any order. Prints one line of JSON: events per second,
-// requests per second, and request latency percentiles.
+// when each request was due, so that queueing in the server is not hidden). Events go out in time order but the
+// connections interleave them, so calls are folded from events arriving in any order. Prints one line of JSON: events
+// per second, requests per second, and request latency percentiles.
 #include "app/simulate.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
       continue;
     }
     json::array a;
-    for (std::size_t j = i; j < std::min(events.size(), i + batch); ++j) a.push_back(app::telephony_event_json(events[j]));
+    for (std::size_t j = i; j < std::min(events.size(), i + batch); ++j)
+      a.push_back(app::telephony_event_json(events[j]));
     bodies.push_back(json::serialize(json::object{{"events", std::move(a)}}));
   }
 
@@ -154,8 +155,9 @@ int main(int argc, char** argv) {
       "{\"bench\":\"telephony_events_b%zu_c%zu%s\",\"events\":%zu,\"requests_ok\":%zu,\"errors\":%zu,\"seconds\":%.3f,"
       "\"events_per_second\":%.0f,\"requests_per_second\":%.0f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,"
       "\"max_ms\":%.3f}\n",
-      batch, clients, rate > 0 ? ("_rate" + std::to_string(static_cast<int>(rate))).c_str() : "", events_ok, ok.load(), errors.load(), seconds, static_cast<double>(events_ok) / seconds,
-      static_cast<double>(ok.load()) / seconds, percentile(latencies, 50), percentile(latencies, 90),
-      percentile(latencies, 99), latencies.empty() ? 0.0 : latencies.back());
+      batch, clients, rate > 0 ? ("_rate" + std::to_string(static_cast<int>(rate))).c_str() : "", events_ok, ok.load(),
+      errors.load(), seconds, static_cast<double>(events_ok) / seconds, static_cast<double>(ok.load()) / seconds,
+      percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
+      latencies.empty() ? 0.0 : latencies.back());
   return errors == 0 ? 0 : 1;
 }

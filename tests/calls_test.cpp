@@ -7,8 +7,8 @@
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -21,9 +21,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string iso(core::timestamp t) { return core::format_utc(t); }
+std::string iso(core::timestamp t) {
+  return core::format_utc(t);
+}
 
-core::timestamp now() { return core::system_clock{}.now(); }
+core::timestamp now() {
+  return core::system_clock{}.now();
+}
 
 // The admin creates an api key; returns the secret.
 std::string make_api_key(http_client& c, const std::string& admin, const std::string& name) {
@@ -196,8 +200,7 @@ TEST_F(calls_api, bad_telephony_input_gets_a_4xx_and_changes_nothing) {
   // Without a valid api key: 401, also for a signed-in user's session token.
   expect_error(post_events(client_, "", base), 401, "unauthenticated");
   expect_error(post_events(client_, "sk112_wrong", base), 401, "unauthenticated");
-  expect_error(client_.request("POST", "/api/v1/telephony/events", json::serialize(base), ct_), 401,
-               "unauthenticated");
+  expect_error(client_.request("POST", "/api/v1/telephony/events", json::serialize(base), ct_), 401, "unauthenticated");
   EXPECT_EQ(total_of(client_, ct_, "/api/v1/calls?limit=1"), before);
   // The good event alone goes in.
   EXPECT_EQ(post_events(client_, key_, base).status, 200);
@@ -290,7 +293,8 @@ TEST_F(calls_api, an_abandoned_call_is_called_back_and_a_valid_callback_makes_a_
   EXPECT_EQ(no_answer.json().at("attempts").as_int64(), 1);
   auto reached = client_.post(
       "/api/v1/callbacks/" + id + "/attempt",
-      json::object{{"result", "reached_valid"}, {"report", json::object{{"description", "Anak hilang di pasar"}}}}, ct_);
+      json::object{{"result", "reached_valid"}, {"report", json::object{{"description", "Anak hilang di pasar"}}}},
+      ct_);
   ASSERT_EQ(reached.status, 200) << reached.body;
   EXPECT_EQ(str(reached.json(), "status"), "done");
   auto report = client_.get("/api/v1/reports/" + str(reached.json(), "report_id"), ct_);
@@ -335,26 +339,27 @@ TEST_F(calls_api, aml_and_els_fixes_attach_to_the_call_and_refusals_are_recorded
   EXPECT_FALSE(no_sender.json().at("accepted").as_bool());
 
   // Version 2, then the ELS HTTPS form: each newer fix becomes the call's location.
-  auto v2 = sms("A\"ML=2;en=112;et=" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                           now().time_since_epoch()).count()) +
+  auto v2 = sms("A\"ML=2;en=112;et=" +
+                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count()) +
                     ";lo=-3.70000,128.19000,30;lt=-2;lc=70;ls=W;ei=358239059042542;nc=51010;hc=51010;lg=id",
                 number);
   ASSERT_TRUE(v2.json().at("accepted").as_bool()) << v2.body;
   EXPECT_DOUBLE_EQ(call_by_external("aml-1", number).at("location").at("lat").as_double(), -3.7);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch()).count() + 1000;
-  auto form = "v=3&device_number=%2B6281277770001&emergency_number=112&location_latitude=-3.71&location_longitude="
-              "128.2&location_accuracy=8.5&location_time=" +
-              std::to_string(ms) + "&location_source=GPS&location_certainty=83";
-  auto els = client_.request("POST", "/api/v1/aml", form, {}, "application/x-www-form-urlencoded",
-                             {{"X-Api-Key", key_}});
+  auto form =
+      "v=3&device_number=%2B6281277770001&emergency_number=112&location_latitude=-3.71&location_longitude="
+      "128.2&location_accuracy=8.5&location_time=" +
+      std::to_string(ms) + "&location_source=GPS&location_certainty=83";
+  auto els =
+      client_.request("POST", "/api/v1/aml", form, {}, "application/x-www-form-urlencoded", {{"X-Api-Key", key_}});
   ASSERT_EQ(els.status, 200) << els.body;
   EXPECT_TRUE(els.json().at("accepted").as_bool()) << els.body;
   auto located = call_by_external("aml-1", number);
   EXPECT_DOUBLE_EQ(located.at("location").at("lat").as_double(), -3.71);
   EXPECT_DOUBLE_EQ(located.at("location").at("radius_m").as_double(), 8.5);
   EXPECT_EQ(str(located.at("location"), "format"), "els_https");
-  auto els_bad = client_.request("POST", "/api/v1/aml", "location_latitude=-3.7", {}, "application/x-www-form-urlencoded",
-                                 {{"X-Api-Key", key_}});
+  auto els_bad = client_.request("POST", "/api/v1/aml", "location_latitude=-3.7", {},
+                                 "application/x-www-form-urlencoded", {{"X-Api-Key", key_}});
   EXPECT_EQ(els_bad.status, 200);
   EXPECT_FALSE(els_bad.json().at("accepted").as_bool());
   auto els_json = client_.request("POST", "/api/v1/aml", "{}", {}, "application/json", {{"X-Api-Key", key_}});
@@ -497,7 +502,8 @@ TEST_F(calls_month, a_month_replayed_out_of_order_with_duplicates_matches_the_tr
   auto any_before = total_of(client_, admin, "/api/v1/callbacks?status=any&limit=1");
   for (std::size_t i = 0; i < events.size(); i += 250) {
     json::array batch;
-    for (std::size_t j = i; j < std::min(events.size(), i + 250); ++j) batch.push_back(app::telephony_event_json(events[j]));
+    for (std::size_t j = i; j < std::min(events.size(), i + 250); ++j)
+      batch.push_back(app::telephony_event_json(events[j]));
     auto r = post_events(client_, key, json::object{{"events", std::move(batch)}});
     ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
   }
@@ -508,7 +514,8 @@ TEST_F(calls_month, a_month_replayed_out_of_order_with_duplicates_matches_the_tr
   auto from = iso(p.start);
   auto to = iso(p.start + p.duration);
   for (int offset = 0;; offset += 500) {
-    auto page = client_.get("/api/v1/calls?limit=500&offset=" + std::to_string(offset) + "&from=" + from + "&to=" + to, ct);
+    auto page =
+        client_.get("/api/v1/calls?limit=500&offset=" + std::to_string(offset) + "&from=" + from + "&to=" + to, ct);
     ASSERT_EQ(page.status, 200) << page.body;
     for (const auto& c : page.json().at("items").as_array()) ids[str(c, "external_id")] = str(c, "id");
     if (offset + 500 >= page.json().at("total").as_int64()) break;

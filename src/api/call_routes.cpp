@@ -25,7 +25,9 @@ constexpr std::size_t max_batch_events = 500;
 
 // ---------- JSON views ----------
 
-json::value opt_text(const std::optional<std::string>& s) { return s ? json::value(json::string(*s)) : nullptr; }
+json::value opt_text(const std::optional<std::string>& s) {
+  return s ? json::value(json::string(*s)) : nullptr;
+}
 
 template <class E>
 json::value opt_name(const std::optional<E>& v) {
@@ -55,62 +57,58 @@ json::object call_json(const domain::call_record& c) {
                             {"method", c.location->method},
                             {"format", c.location->format}};
   }
-  return {{"id", c.id},
-          {"external_id", c.external_id},
-          {"caller", s.caller},
-          {"line", s.line},
-          {"phase", call_phase(s)},
-          {"ring_at", time_json(s.ring_at)},
-          {"queued_at", time_json(s.queued_at)},
-          {"answered_at", time_json(s.answered_at)},
-          {"ended_at", time_json(s.ended_at)},
-          {"wait_s", seconds_of(s.wait())},
-          {"talk_s", seconds_of(s.talk())},
-          {"answered_by", s.answered_by},
-          {"agent", s.agent},
-          {"transfers", s.transfers},
-          {"end_reason", opt_name(s.reason)},
-          {"outcome", opt_name(s.outcome)},
-          {"digits", s.digits},
-          {"silent_caller", s.silent_caller},
-          {"silent", s.silent},
-          {"classification", opt_name(c.classification)},
-          {"classification_source", opt_name(c.classified_source)},
-          {"classified_by", c.classified_by.empty() ? json::value(nullptr) : json::value(json::string(c.classified_by))},
-          {"classified_at", time_json(c.classified_at)},
-          {"note", c.note},
-          {"report_id", opt_text(c.report_id)},
-          {"location", std::move(location)},
-          {"created_at", time_json(c.created_at)},
-          {"updated_at", time_json(c.updated_at)}};
+  return {
+      {"id", c.id},
+      {"external_id", c.external_id},
+      {"caller", s.caller},
+      {"line", s.line},
+      {"phase", call_phase(s)},
+      {"ring_at", time_json(s.ring_at)},
+      {"queued_at", time_json(s.queued_at)},
+      {"answered_at", time_json(s.answered_at)},
+      {"ended_at", time_json(s.ended_at)},
+      {"wait_s", seconds_of(s.wait())},
+      {"talk_s", seconds_of(s.talk())},
+      {"answered_by", s.answered_by},
+      {"agent", s.agent},
+      {"transfers", s.transfers},
+      {"end_reason", opt_name(s.reason)},
+      {"outcome", opt_name(s.outcome)},
+      {"digits", s.digits},
+      {"silent_caller", s.silent_caller},
+      {"silent", s.silent},
+      {"classification", opt_name(c.classification)},
+      {"classification_source", opt_name(c.classified_source)},
+      {"classified_by", c.classified_by.empty() ? json::value(nullptr) : json::value(json::string(c.classified_by))},
+      {"classified_at", time_json(c.classified_at)},
+      {"note", c.note},
+      {"report_id", opt_text(c.report_id)},
+      {"location", std::move(location)},
+      {"created_at", time_json(c.created_at)},
+      {"updated_at", time_json(c.updated_at)}};
 }
 
 json::object decision_json(const std::string& number, const domain::caller_decision& d) {
-  return {{"number", number},
-          {"decision", to_string(d.kind)},
-          {"reason_code", d.reason_code},
-          {"reason", d.reason},
-          {"until", time_json(d.until)},
-          {"recent_strikes", d.recent_strikes}};
+  return {{"number", number},   {"decision", to_string(d.kind)}, {"reason_code", d.reason_code},
+          {"reason", d.reason}, {"until", time_json(d.until)},   {"recent_strikes", d.recent_strikes}};
 }
 
 json::object caller_view_json(const services::caller_view& v) {
   const auto& h = v.history;
   return {{"number", v.number},
           {"decision", decision_json(v.number, v.decision)},
-          {"history",
-           json::object{{"calls", h.calls},
-                        {"answered", h.answered},
-                        {"abandoned", h.abandoned},
-                        {"missed", h.missed},
-                        {"valid", h.valid},
-                        {"prank", h.prank},
-                        {"ghost", h.ghost},
-                        {"information", h.information},
-                        {"misdirected", h.misdirected},
-                        {"test", h.test},
-                        {"first_call_at", time_json(h.first_call_at)},
-                        {"last_call_at", time_json(h.last_call_at)}}},
+          {"history", json::object{{"calls", h.calls},
+                                   {"answered", h.answered},
+                                   {"abandoned", h.abandoned},
+                                   {"missed", h.missed},
+                                   {"valid", h.valid},
+                                   {"prank", h.prank},
+                                   {"ghost", h.ghost},
+                                   {"information", h.information},
+                                   {"misdirected", h.misdirected},
+                                   {"test", h.test},
+                                   {"first_call_at", time_json(h.first_call_at)},
+                                   {"last_call_at", time_json(h.last_call_at)}}},
           {"flags", json::object{{"flagged_at", time_json(v.flags.flagged_at)},
                                  {"blocked_until", time_json(v.flags.blocked_until)},
                                  {"strikes_since", time_json(v.flags.strikes_since)}}}};
@@ -193,8 +191,8 @@ json::object bucket_json(const services::call_stats_bucket& b) {
           {"missed", b.missed},
           {"live", b.live},
           {"by_classification", std::move(classes)},
-          {"answer_time_s", json::object{{"p50", opt(b.answer_p50_s)}, {"p90", opt(b.answer_p90_s)},
-                                         {"p95", opt(b.answer_p95_s)}}},
+          {"answer_time_s",
+           json::object{{"p50", opt(b.answer_p50_s)}, {"p90", opt(b.answer_p90_s)}, {"p95", opt(b.answer_p95_s)}}},
           {"answered_within", std::move(within)},
           {"share_answered_within", std::move(share)},
           {"follow_ups", b.follow_ups}};
@@ -226,8 +224,8 @@ core::result<std::string> number_param(std::string_view text) {
 }
 
 core::result<domain::call_event> call_event_of(const json::object& o, core::timestamp now) {
-  if (auto r = only_fields(o, {"event_id", "call_id", "type", "at", "caller", "line", "agent", "reason", "digits",
-                               "silent"});
+  if (auto r = only_fields(
+          o, {"event_id", "call_id", "type", "at", "caller", "line", "agent", "reason", "digits", "silent"});
       !r) {
     return r.error();
   }
@@ -270,7 +268,8 @@ core::result<domain::call_event> call_event_of(const json::object& o, core::time
   auto refuse = [&](std::string_view field) {
     return core::invalid("field '" + std::string(field) + "' does not belong to a '" + *type + "' event");
   };
-  const bool agent_event = e.kind == domain::call_event_kind::answered || e.kind == domain::call_event_kind::transferred;
+  const bool agent_event =
+      e.kind == domain::call_event_kind::answered || e.kind == domain::call_event_kind::transferred;
   if (agent_event) {
     if (!*agent || (*agent)->empty()) return core::invalid("field 'agent' is required for a '" + *type + "' event");
     e.agent = **agent;
@@ -574,7 +573,8 @@ awaitable<reply> put_policy(call& c) {
   }
   auto hours = [](double h) { return std::chrono::seconds{static_cast<std::int64_t>(h * 3600.0)}; };
   for (auto v : {window, block_hours}) {
-    if (v && !(*v >= 1.0 / 60 && *v <= 720)) co_return core::invalid("window_hours and block_hours must be 1/60 to 720");
+    if (v && !(*v >= 1.0 / 60 && *v <= 720))
+      co_return core::invalid("window_hours and block_hours must be 1/60 to 720");
   }
   if (window) p.window = hours(*window);
   if (block_hours) p.block_for = hours(*block_hours);
@@ -664,8 +664,8 @@ awaitable<reply> classify_call(call& c) {
   }
   if (in.report_id && body.contains("report")) co_return core::invalid("give report_id or report, not both");
   auto ctx = c.ctx();
-  SIAGA_AWAIT_TRY(saved, run_service<domain::call_record>(c.deps.store, &services::classify_call, ctx, c.who,
-                                                          c.param("id"), in));
+  SIAGA_AWAIT_TRY(
+      saved, run_service<domain::call_record>(c.deps.store, &services::classify_call, ctx, c.who, c.param("id"), in));
   co_return json_response(c.req(), net::http::status::ok, call_json(saved));
 }
 
@@ -703,8 +703,8 @@ body_fn callback_take(bool dial) {
     SIAGA_TRY(body, parse_body(c.req()));
     SIAGA_CHECK(only_fields(body, {}));
     auto ctx = c.ctx();
-    SIAGA_AWAIT_TRY(t, run_service<domain::callback_task>(c.deps.store, &services::take_callback, ctx, c.who,
-                                                          c.param("id"), dial));
+    SIAGA_AWAIT_TRY(
+        t, run_service<domain::callback_task>(c.deps.store, &services::take_callback, ctx, c.who, c.param("id"), dial));
     co_return json_response(c.req(), net::http::status::ok, callback_json(t, c.deps.clock.now()));
   };
 }

@@ -97,7 +97,7 @@ void add_events(simulated_call& c, rng& r, int agents) {
     }
   }
   auto end = event(c, call_event_kind::ended, c.ended_at, 0);
-  end.reason = c.outcome == call_outcome::answered  ? domain::end_reason::completed
+  end.reason = c.outcome == call_outcome::answered    ? domain::end_reason::completed
                : c.outcome == call_outcome::abandoned ? domain::end_reason::caller_hangup
                                                       : domain::end_reason::no_agent;
   end.silent = c.silent;
@@ -287,7 +287,8 @@ core::result<seeded_calls> seed_demo_calls(storage::store& st, const std::string
       auto classified = services::classify_call(tx, ctx, taker, (*record)->id, in);
       if (!classified) return classified.error();
     }
-    out.calls = static_cast<int>(std::count_if(calls.begin(), calls.end(), [&](const auto& c) { return c.ended_at <= now; }));
+    out.calls =
+        static_cast<int>(std::count_if(calls.begin(), calls.end(), [&](const auto& c) { return c.ended_at <= now; }));
     out.events = static_cast<int>(events.size());
     return {};
   });
@@ -368,13 +369,17 @@ core::result<double> number_flag(const std::string& name, const std::string& v) 
 
 core::result<options> parse(const std::vector<std::string>& args) {
   options o;
-  std::map<std::string, double*> numbers = {
-      {"--rate", &o.params.calls_per_hour},       {"--prank", &o.params.prank_share},
-      {"--ghost", &o.params.ghost_share},         {"--abandon", &o.params.abandon_share},
-      {"--missed", &o.params.missed_share},       {"--information", &o.params.information_share},
-      {"--wait", &o.params.mean_wait_s},          {"--talk", &o.params.mean_talk_s},
-      {"--follow-up", &o.params.follow_up_share}, {"--hours", &o.hours},
-      {"--duplicates", &o.duplicates}};
+  std::map<std::string, double*> numbers = {{"--rate", &o.params.calls_per_hour},
+                                            {"--prank", &o.params.prank_share},
+                                            {"--ghost", &o.params.ghost_share},
+                                            {"--abandon", &o.params.abandon_share},
+                                            {"--missed", &o.params.missed_share},
+                                            {"--information", &o.params.information_share},
+                                            {"--wait", &o.params.mean_wait_s},
+                                            {"--talk", &o.params.mean_talk_s},
+                                            {"--follow-up", &o.params.follow_up_share},
+                                            {"--hours", &o.hours},
+                                            {"--duplicates", &o.duplicates}};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     if (a == "--realtime") {
@@ -426,8 +431,8 @@ core::result<options> parse(const std::vector<std::string>& args) {
   }
   if (o.api_key.empty()) return core::invalid("--api-key is required (create one: POST /api/v1/api_keys)");
   if (!(o.hours > 0) || o.hours > 24 * 400) return core::invalid("--hours must be more than 0 and at most 9600");
-  for (double s : {o.params.prank_share, o.params.ghost_share, o.params.abandon_share, o.params.missed_share,
-                   o.duplicates}) {
+  for (double s :
+       {o.params.prank_share, o.params.ghost_share, o.params.abandon_share, o.params.missed_share, o.duplicates}) {
     if (!(s >= 0 && s <= 1)) return core::invalid("shares must be from 0 to 1");
   }
   double answered_shares = o.params.abandon_share + o.params.missed_share + o.params.prank_share +
@@ -453,9 +458,9 @@ int classify_all(client& http, const options& o, const std::vector<simulated_cal
   auto from = core::format_utc(calls.front().ring_at);
   auto to = core::format_utc(calls.back().ring_at + 1s);
   for (int offset = 0;; offset += 500) {
-    auto [s, b] = http.send(http::verb::get,
-                            "/api/v1/calls?limit=500&offset=" + std::to_string(offset) + "&from=" + from + "&to=" + to,
-                            "", auth);
+    auto [s, b] =
+        http.send(http::verb::get,
+                  "/api/v1/calls?limit=500&offset=" + std::to_string(offset) + "&from=" + from + "&to=" + to, "", auth);
     if (s != 200) return -1;
     auto page = json::parse(b).as_object();
     for (const auto& item : page.at("items").as_array()) {
@@ -470,7 +475,8 @@ int classify_all(client& http, const options& o, const std::vector<simulated_cal
     if (*c.classification == call_class::valid) {
       in["report"] = json::object{{"description", "Laporan simulasi (simulated report)"}};
     }
-    auto [s, b] = http.send(http::verb::post, "/api/v1/calls/" + ids[c.call_id] + "/classify", json::serialize(in), auth);
+    auto [s, b] =
+        http.send(http::verb::post, "/api/v1/calls/" + ids[c.call_id] + "/classify", json::serialize(in), auth);
     if (s == 200) ++done;
   }
   return done;
@@ -502,8 +508,8 @@ int run_simulate(const std::vector<std::string>& args) {
     for (const auto& e : events) {
       auto wait = e.at - core::system_clock{}.now();
       if (wait > 0us) std::this_thread::sleep_for(wait);
-      auto [status, body] = http.send(http::verb::post, "/api/v1/telephony/events",
-                                      json::serialize(telephony_event_json(e)), key);
+      auto [status, body] =
+          http.send(http::verb::post, "/api/v1/telephony/events", json::serialize(telephony_event_json(e)), key);
       ++sent;
       if (status != 200) {
         ++failed;

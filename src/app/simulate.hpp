@@ -5,8 +5,8 @@
 #pragma once
 
 #include "core/error.hpp"
-#include "core/time.hpp"
 #include "core/id.hpp"
+#include "core/time.hpp"
 #include "domain/call.hpp"
 #include "storage/store.hpp"
 
@@ -20,23 +20,23 @@
 namespace siaga::app {
 
 struct simulation_params {
-  core::timestamp start{};                         // the first call rings at or after this
-  std::chrono::seconds duration{24 * 3600};        // and the last before start + duration
-  double calls_per_hour = 20;                      // mean rate (Poisson), shaped by the hour of day
-  int zone_offset_minutes = 540;                   // local time for the daily shape (WIT)
-  double abandon_share = 0.15;                     // caller hangs up before an answer
-  double missed_share = 0.03;                      // no agent takes it
-  double prank_share = 0.25;                       // of all calls: answered pranks
-  double ghost_share = 0.10;                       // of all calls: answered silent calls
-  double information_share = 0.15;                 // of all calls
-  double misdirected_share = 0.04;                 // of all calls
-  double test_share = 0.01;                        // of all calls; the rest of the answered calls are valid
-  double silent_caller_share = 0.01;               // of all calls: valid calls where the caller pressed 5 5
-  double follow_up_share = 0.3;                    // unanswered calls whose caller rings again within minutes
-  double mean_wait_s = 8;                          // answered calls: ring to answer
+  core::timestamp start{};                   // the first call rings at or after this
+  std::chrono::seconds duration{24 * 3600};  // and the last before start + duration
+  double calls_per_hour = 20;                // mean rate (Poisson), shaped by the hour of day
+  int zone_offset_minutes = 540;             // local time for the daily shape (WIT)
+  double abandon_share = 0.15;               // caller hangs up before an answer
+  double missed_share = 0.03;                // no agent takes it
+  double prank_share = 0.25;                 // of all calls: answered pranks
+  double ghost_share = 0.10;                 // of all calls: answered silent calls
+  double information_share = 0.15;           // of all calls
+  double misdirected_share = 0.04;           // of all calls
+  double test_share = 0.01;                  // of all calls; the rest of the answered calls are valid
+  double silent_caller_share = 0.01;         // of all calls: valid calls where the caller pressed 5 5
+  double follow_up_share = 0.3;              // unanswered calls whose caller rings again within minutes
+  double mean_wait_s = 8;                    // answered calls: ring to answer
   double mean_talk_s = 95;
-  int agents = 4;                                  // agent extensions ext201..
-  int prankster_numbers = 12;                      // pranks come mostly from a few numbers
+  int agents = 4;              // agent extensions ext201..
+  int prankster_numbers = 12;  // pranks come mostly from a few numbers
   std::uint64_t seed = 112;
 };
 
@@ -51,8 +51,8 @@ struct simulated_call {
   domain::call_outcome outcome = domain::call_outcome::answered;
   std::optional<domain::call_class> classification;  // answered calls: what a call taker would say
   std::string agent;
-  bool silent = false;         // the bridge hears silence (ghosts, and silent callers)
-  bool pressed_55 = false;     // a silent caller
+  bool silent = false;                     // the bridge hears silence (ghosts, and silent callers)
+  bool pressed_55 = false;                 // a silent caller
   std::vector<domain::call_event> events;  // in time order
 };
 
@@ -75,8 +75,8 @@ struct seeded_calls {
 // The demo seed's calls: a week of generated traffic ending at `now` (about 100 calls a day),
 // ingested and classified through the services as the demo call taker would (classified_by
 // that user), in one write command. Valid calls join the seed's accepted call reports (repeat
-// callers about the same events) rather than adding hundreds of untriaged reports to the demo. Fails with the store's error,
-// or not_found when the jurisdiction or its user "calltaker" is missing.
+// callers about the same events) rather than adding hundreds of untriaged reports to the demo. Fails with the store's
+// error, or not_found when the jurisdiction or its user "calltaker" is missing.
 core::result<seeded_calls> seed_demo_calls(storage::store& st, const std::string& jurisdiction_id,
                                            core::random_source& rnd, core::timestamp now);
 

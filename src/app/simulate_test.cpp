@@ -58,7 +58,8 @@ TEST(generate_calls, follows_the_shares_and_folds_back_to_its_truth) {
     EXPECT_EQ(s.ended_at, c.ended_at) << c.call_id;
     EXPECT_EQ(s.answered_by, c.agent) << c.call_id;
     EXPECT_EQ(s.caller, c.caller) << c.call_id;
-    EXPECT_EQ(domain::auto_classification(s) == domain::call_class::ghost, c.classification == domain::call_class::ghost)
+    EXPECT_EQ(domain::auto_classification(s) == domain::call_class::ghost,
+              c.classification == domain::call_class::ghost)
         << c.call_id;
   }
   auto share = [&](int n) { return static_cast<double>(n) / static_cast<double>(calls.size()); };

@@ -9,7 +9,9 @@
 namespace siaga::domain {
 namespace {
 
-core::error bad(std::string why) { return core::invalid("pesan AML ditolak (AML message rejected): " + std::move(why)); }
+core::error bad(std::string why) {
+  return core::invalid("pesan AML ditolak (AML message rejected): " + std::move(why));
+}
 
 std::optional<double> to_double(std::string_view s) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
@@ -35,7 +37,8 @@ bool all_digits(std::string_view s) {
 
 core::result<void> check_point(double lat, double lon) {
   if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
-    return bad("koordinat di luar bumi (coordinates out of range): " + std::to_string(lat) + ", " + std::to_string(lon));
+    return bad("koordinat di luar bumi (coordinates out of range): " + std::to_string(lat) + ", " +
+               std::to_string(lon));
   }
   return {};
 }
@@ -51,9 +54,9 @@ location_method method_of_letter(std::string_view s) {
 // "20220210134654" (UTC) to a time.
 std::optional<timestamp> compact_utc(std::string_view s) {
   if (s.size() != 14 || !all_digits(s)) return std::nullopt;
-  std::string iso = std::string(s.substr(0, 4)) + "-" + std::string(s.substr(4, 2)) + "-" + std::string(s.substr(6, 2)) +
-                    "T" + std::string(s.substr(8, 2)) + ":" + std::string(s.substr(10, 2)) + ":" +
-                    std::string(s.substr(12, 2)) + "Z";
+  std::string iso = std::string(s.substr(0, 4)) + "-" + std::string(s.substr(4, 2)) + "-" +
+                    std::string(s.substr(6, 2)) + "T" + std::string(s.substr(8, 2)) + ":" +
+                    std::string(s.substr(10, 2)) + ":" + std::string(s.substr(12, 2)) + "Z";
   auto t = core::parse_iso8601(iso);
   if (!t) return std::nullopt;
   return *t;
@@ -90,14 +93,15 @@ core::result<location_fix> read_v1(const std::vector<field>& fields) {
   if (!lt || !lg) return bad("lt dan lg wajib di versi 1 (lt and lg are required in version 1)");
   auto lat = to_double(*lt);
   auto lon = to_double(*lg);
-  if (!lat || !lon) return bad("lt/lg bukan angka (lt/lg are not numbers): '" + std::string(*lt) + "', '" +
-                               std::string(*lg) + "'");
+  if (!lat || !lon)
+    return bad("lt/lg bukan angka (lt/lg are not numbers): '" + std::string(*lt) + "', '" + std::string(*lg) + "'");
   if (auto r = check_point(*lat, *lon); !r) return r.error();
   fix.lat = *lat;
   fix.lon = *lon;
   if (auto* rd = find(fields, "rd")) {
     auto r = to_double(*rd);
-    if (!r || *r < 0) return bad("rd harus radius dalam meter (rd must be a radius in metres): '" + std::string(*rd) + "'");
+    if (!r || *r < 0)
+      return bad("rd harus radius dalam meter (rd must be a radius in metres): '" + std::string(*rd) + "'");
     fix.radius_m = *r;
   }
   if (auto* top = find(fields, "top")) {
@@ -152,8 +156,9 @@ core::result<location_fix> read_v2(const std::vector<field>& fields) {
     fix.fix_time = fix.call_started;
     if (auto* lt = find(fields, "lt")) {
       auto offset = to_int(*lt);
-      if (!offset) return bad("lt di versi 2 harus selisih detik (lt in version 2 is an offset in seconds): '" +
-                              std::string(*lt) + "'");
+      if (!offset)
+        return bad("lt di versi 2 harus selisih detik (lt in version 2 is an offset in seconds): '" + std::string(*lt) +
+                   "'");
       // -9999 and below: the handset does not know when the fix was taken.
       if (*offset > -9999) fix.fix_time = *fix.call_started + std::chrono::seconds{*offset};
     }
@@ -176,11 +181,16 @@ core::result<location_fix> read_v2(const std::vector<field>& fields) {
 
 std::string_view to_string(location_method v) {
   switch (v) {
-    case location_method::gnss: return "gnss";
-    case location_method::wifi: return "wifi";
-    case location_method::cell: return "cell";
-    case location_method::fused: return "fused";
-    case location_method::unknown: return "unknown";
+    case location_method::gnss:
+      return "gnss";
+    case location_method::wifi:
+      return "wifi";
+    case location_method::cell:
+      return "cell";
+    case location_method::fused:
+      return "fused";
+    case location_method::unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -220,8 +230,8 @@ core::result<location_fix> parse_aml_sms(std::string_view text) {
     if (!length || !all_digits(*ml)) return bad("ml bukan angka (ml is not a number): '" + std::string(*ml) + "'");
     if (*length != static_cast<std::int64_t>(text.size())) {
       return bad("ml=" + std::to_string(*length) + " tetapi pesan berisi " + std::to_string(text.size()) +
-                 " karakter: terpotong atau tergabung (ml says " + std::to_string(*length) + " characters, the message has " +
-                 std::to_string(text.size()) + ": truncated or joined)");
+                 " karakter: terpotong atau tergabung (ml says " + std::to_string(*length) +
+                 " characters, the message has " + std::to_string(text.size()) + ": truncated or joined)");
     }
   }
   return version == "1" ? read_v1(fields) : read_v2(fields);
@@ -251,7 +261,8 @@ core::result<location_fix> parse_els_form(const form_fields& fields) {
   if (auto* t = get("location_time")) {
     auto ms = to_int(*t);
     // Milliseconds since 1970: anything before 2001 is not a fix from an ELS handset.
-    if (!ms || *ms < 978'307'200'000LL) return bad("location_time harus milidetik Unix (must be Unix ms): '" + *t + "'");
+    if (!ms || *ms < 978'307'200'000LL)
+      return bad("location_time harus milidetik Unix (must be Unix ms): '" + *t + "'");
     fix.fix_time = core::timestamp{std::chrono::milliseconds{*ms}};
   }
   if (auto* c = get("location_certainty")) {

@@ -41,12 +41,12 @@ struct location_fix {
   location_method method = location_method::unknown;
   std::optional<int> confidence;  // percent
   std::optional<double> altitude_m;
-  std::string device_number;      // as sent (ELS); SMS fixes take the sender from the gateway
-  std::string emergency_number;   // the number dialled, when the message says
+  std::string device_number;     // as sent (ELS); SMS fixes take the sender from the gateway
+  std::string emergency_number;  // the number dialled, when the message says
   std::string imei;
   std::string imsi;
-  std::string network;            // MCC+MNC of the serving network, "51010"
-  std::string language;           // v2 and ELS: the handset's language
+  std::string network;                    // MCC+MNC of the serving network, "51010"
+  std::string language;                   // v2 and ELS: the handset's language
   std::optional<timestamp> call_started;  // v2: et
 };
 

@@ -103,14 +103,26 @@ TEST(parse_aml_sms, version_2_reads_lo_and_takes_lt_as_a_time_offset_and_lg_as_t
 }
 
 TEST(parse_aml_sms, garbage_and_impossible_values_are_refused) {
-  for (std::string text : {std::string(""), std::string("hello"), std::string("AML=1;lt=1;lg=2;ml=18"),
-                           std::string("A\"ML=1"), std::string("A\"ML=1;;ml=10"), std::string("A\"ML=1;lt"),
-                           std::string("A\"ML=1;lt=1;lt=2;lg=3;ml=24"), std::string("A\"ML=\x01;ml=9"),
-                           v1("lt=abc;lg=128.1"), v1("lt=95.0;lg=128.1"), v1("lt=-3.6;lg=181"),
-                           v1("lt=-3.6;lg=128.1;rd=-5"), v1("lt=-3.6;lg=128.1;top=2026112203"),
-                           v1("lt=-3.6;lg=128.1;lc=101"), v1("lt=-3.6;lg=128.1;pm=N"), v1("lg=128.1;pm=G"),
-                           std::string("A\"ML=2;lo=1"), std::string("A\"ML=2;lo=1,2,3,4"),
-                           std::string("A\"ML=2;lo=1,2;et=yesterday"), std::string("A\"ML=2;lo=1,2;ls=N")}) {
+  for (std::string text : {std::string(""),
+                           std::string("hello"),
+                           std::string("AML=1;lt=1;lg=2;ml=18"),
+                           std::string("A\"ML=1"),
+                           std::string("A\"ML=1;;ml=10"),
+                           std::string("A\"ML=1;lt"),
+                           std::string("A\"ML=1;lt=1;lt=2;lg=3;ml=24"),
+                           std::string("A\"ML=\x01;ml=9"),
+                           v1("lt=abc;lg=128.1"),
+                           v1("lt=95.0;lg=128.1"),
+                           v1("lt=-3.6;lg=181"),
+                           v1("lt=-3.6;lg=128.1;rd=-5"),
+                           v1("lt=-3.6;lg=128.1;top=2026112203"),
+                           v1("lt=-3.6;lg=128.1;lc=101"),
+                           v1("lt=-3.6;lg=128.1;pm=N"),
+                           v1("lg=128.1;pm=G"),
+                           std::string("A\"ML=2;lo=1"),
+                           std::string("A\"ML=2;lo=1,2,3,4"),
+                           std::string("A\"ML=2;lo=1,2;et=yesterday"),
+                           std::string("A\"ML=2;lo=1,2;ls=N")}) {
     auto r = parse_aml_sms(text);
     EXPECT_FALSE(r) << "accepted: " << text;
     if (!r) {

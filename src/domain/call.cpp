@@ -30,8 +30,8 @@ core::result<E> parse_of(const std::array<std::string_view, N>& names, std::stri
   return core::invalid(std::string(what) + " '" + std::string(s.substr(0, 40)) + "' is not one of: " + accepted);
 }
 
-constexpr std::array<std::string_view, 6> event_kind_names{"ringing", "queued", "answered",
-                                                           "transferred", "dtmf", "ended"};
+constexpr std::array<std::string_view, 6> event_kind_names{"ringing",     "queued", "answered",
+                                                           "transferred", "dtmf",   "ended"};
 constexpr std::array<std::string_view, 3> end_reason_names{"caller_hangup", "no_agent", "completed"};
 constexpr std::array<std::string_view, 3> outcome_names{"answered", "abandoned", "missed"};
 constexpr std::array<std::string_view, 6> class_names{"valid", "prank", "ghost", "information", "misdirected", "test"};
@@ -45,13 +45,27 @@ bool canonical_less(const call_event& a, const call_event& b) {
 
 }  // namespace
 
-std::string_view to_string(call_event_kind v) { return name_of(event_kind_names, v); }
-std::string_view to_string(end_reason v) { return name_of(end_reason_names, v); }
-std::string_view to_string(call_outcome v) { return name_of(outcome_names, v); }
-std::string_view to_string(call_class v) { return name_of(class_names, v); }
-std::string_view to_string(classification_source v) { return name_of(source_names, v); }
-std::string_view to_string(callback_status v) { return name_of(callback_status_names, v); }
-std::string_view to_string(callback_result v) { return name_of(callback_result_names, v); }
+std::string_view to_string(call_event_kind v) {
+  return name_of(event_kind_names, v);
+}
+std::string_view to_string(end_reason v) {
+  return name_of(end_reason_names, v);
+}
+std::string_view to_string(call_outcome v) {
+  return name_of(outcome_names, v);
+}
+std::string_view to_string(call_class v) {
+  return name_of(class_names, v);
+}
+std::string_view to_string(classification_source v) {
+  return name_of(source_names, v);
+}
+std::string_view to_string(callback_status v) {
+  return name_of(callback_status_names, v);
+}
+std::string_view to_string(callback_result v) {
+  return name_of(callback_result_names, v);
+}
 
 core::result<call_event_kind> parse_call_event_kind(std::string_view s) {
   return parse_of<call_event_kind>(event_kind_names, s, "event type");
@@ -158,7 +172,9 @@ call_state fold_call(std::span<const call_event> events) {
   return s;
 }
 
-bool signals_silent_caller(std::string_view digits) { return digits.find("55") != std::string_view::npos; }
+bool signals_silent_caller(std::string_view digits) {
+  return digits.find("55") != std::string_view::npos;
+}
 
 std::optional<call_class> auto_classification(const call_state& s) {
   if (s.outcome == call_outcome::answered && s.ended_at && s.silent && !s.silent_caller) return call_class::ghost;
@@ -184,7 +200,9 @@ bool needs_callback(const call_brief& unanswered, std::span<const call_brief> sa
                       [&](const call_brief& other) { return follows_up(other, unanswered); });
 }
 
-timestamp callback_due(timestamp ended_at) { return ended_at + callback_grace; }
+timestamp callback_due(timestamp ended_at) {
+  return ended_at + callback_grace;
+}
 
 core::result<callback_step> apply_callback_attempt(callback_status current, int attempts_before, timestamp due_before,
                                                    callback_result result, timestamp now) {

@@ -55,12 +55,12 @@ struct call_event {
   std::string call_id;   // the PBX's id of the call
   call_event_kind kind = call_event_kind::ringing;
   timestamp at{};
-  std::string caller;    // normalised number ("" when withheld); set on ringing, may repeat later
-  std::string line;      // the trunk or DID the call came in on ("112", "112-2")
-  std::string agent;     // answered / transferred: the agent (extension or username) now on the call
+  std::string caller;                // normalised number ("" when withheld); set on ringing, may repeat later
+  std::string line;                  // the trunk or DID the call came in on ("112", "112-2")
+  std::string agent;                 // answered / transferred: the agent (extension or username) now on the call
   std::optional<end_reason> reason;  // ended
-  std::string digits;    // dtmf: the digits pressed, in order
-  bool silent = false;   // ended: the bridge's voice detection heard nothing from the caller
+  std::string digits;                // dtmf: the digits pressed, in order
+  bool silent = false;               // ended: the bridge's voice detection heard nothing from the caller
 };
 
 // The call record as folded from its events.

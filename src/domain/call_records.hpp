@@ -85,8 +85,8 @@ struct callback_task {
   std::optional<std::string> assigned_to;  // user id of the call taker who took it
   std::optional<callback_result> last_result;
   std::string note;
-  std::optional<std::string> report_id;       // reached_valid: the report made
-  std::optional<std::string> superseded_by;   // the answered call that made it unnecessary
+  std::optional<std::string> report_id;      // reached_valid: the report made
+  std::optional<std::string> superseded_by;  // the answered call that made it unnecessary
   timestamp created_at{};
   timestamp updated_at{};
   std::optional<timestamp> closed_at;

@@ -230,7 +230,8 @@ TEST(callbacks, no_answer_retries_up_to_three_attempts_then_fails) {
   EXPECT_EQ(third->status, callback_status::failed);
   EXPECT_EQ(third->attempts, 3);
 
-  auto reached = apply_callback_attempt(callback_status::in_progress, 1, t0, callback_result::reached_no_emergency, now);
+  auto reached =
+      apply_callback_attempt(callback_status::in_progress, 1, t0, callback_result::reached_no_emergency, now);
   ASSERT_TRUE(reached);
   EXPECT_EQ(reached->status, callback_status::done);
   EXPECT_EQ(apply_callback_attempt(callback_status::in_progress, 0, t0, callback_result::reached_valid, now)->status,

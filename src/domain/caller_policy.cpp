@@ -9,9 +9,12 @@ namespace siaga::domain {
 
 std::string_view to_string(decision_kind v) {
   switch (v) {
-    case decision_kind::allow: return "allow";
-    case decision_kind::warn: return "warn";
-    case decision_kind::block: return "block";
+    case decision_kind::allow:
+      return "allow";
+    case decision_kind::warn:
+      return "warn";
+    case decision_kind::block:
+      return "block";
   }
   return "unknown";
 }

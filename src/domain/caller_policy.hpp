@@ -50,10 +50,10 @@ std::string_view to_string(decision_kind v);
 
 struct caller_decision {
   decision_kind kind = decision_kind::allow;
-  std::string reason_code;  // "ok", "blocked", "prank_history", "flagged"
-  std::string reason;       // for people, Bahasa Indonesia first
+  std::string reason_code;         // "ok", "blocked", "prank_history", "flagged"
+  std::string reason;              // for people, Bahasa Indonesia first
   std::optional<timestamp> until;  // block: when it ends
-  int recent_strikes = 0;           // prank/ghost calls within the window (after any unblock)
+  int recent_strikes = 0;          // prank/ghost calls within the window (after any unblock)
 };
 
 // block while blocked_until is in the future; warn when the number has prank or ghost calls

@@ -7,7 +7,9 @@
 namespace siaga::domain {
 namespace {
 
-bool is_separator(char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '\t'; }
+bool is_separator(char c) {
+  return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '\t';
+}
 
 core::error bad_number(std::string_view text, std::string_view why) {
   return core::invalid("nomor telepon '" + std::string(text.substr(0, 40)) + "' tidak dikenali (phone number not " +
@@ -77,6 +79,8 @@ bool is_withheld_number(std::string_view text) {
   });
 }
 
-bool is_short_code(std::string_view normalized) { return !normalized.empty() && normalized.front() != '+'; }
+bool is_short_code(std::string_view normalized) {
+  return !normalized.empty() && normalized.front() != '+';
+}
 
 }  // namespace siaga::domain

@@ -39,7 +39,9 @@ bool is_strike(const std::optional<domain::call_class>& c) {
   return c == domain::call_class::prank || c == domain::call_class::ghost;
 }
 
-bool can_call_back(const std::string& number) { return !number.empty() && !domain::is_short_code(number); }
+bool can_call_back(const std::string& number) {
+  return !number.empty() && !domain::is_short_code(number);
+}
 
 domain::call_brief brief_of(const domain::call_record& c) {
   return {c.id, c.state.caller, c.state.ring_at, c.state.ended_at, c.state.outcome, c.state.reason};
@@ -66,7 +68,8 @@ core::result<void> reevaluate_caller(storage::store_txn& tx, const context& ctx,
   if (auto r = tx.upsert_caller(rec); !r) return r.error();
   if (change.newly_flagged) {
     auto e = record(tx, ctx, who, subject_kind::caller, number, "caller.flagged",
-                    {{"number", number}, {"strikes", static_cast<std::int64_t>(strikes->size())},
+                    {{"number", number},
+                     {"strikes", static_cast<std::int64_t>(strikes->size())},
                      {"flagged_at", time_or_null(rec.flags.flagged_at)}});
     if (!e) return e.error();
   }
@@ -223,10 +226,10 @@ core::result<ingested_event> ingest_one(storage::store_txn& tx, const context& c
     return r.error();
   }
   if (reclassified) {
-    auto r = record(tx, ctx, who, subject_kind::call, call.id, "call.classified",
-                    {{"classification", call.classification ? json::value(to_string(*call.classification))
-                                                            : json::value(nullptr)},
-                     {"source", "automatic"}});
+    auto r = record(
+        tx, ctx, who, subject_kind::call, call.id, "call.classified",
+        {{"classification", call.classification ? json::value(to_string(*call.classification)) : json::value(nullptr)},
+         {"source", "automatic"}});
     if (!r) return r.error();
   }
 
@@ -342,9 +345,10 @@ core::result<domain::call_record> classify_call(storage::store_txn& tx, const co
   auto call = load_call(tx, who.jurisdiction_id, call_id);
   if (!call) return call.error();
   if (call->state.outcome != call_outcome::answered) {
-    return core::conflict("hanya panggilan yang dijawab yang diklasifikasikan (only answered calls are classified); "
-                          "this call is " +
-                          std::string(call->state.outcome ? to_string(*call->state.outcome) : "not answered yet"));
+    return core::conflict(
+        "hanya panggilan yang dijawab yang diklasifikasikan (only answered calls are classified); "
+        "this call is " +
+        std::string(call->state.outcome ? to_string(*call->state.outcome) : "not answered yet"));
   }
   auto now = ctx.clock.now();
   const auto before = call->classification;
@@ -587,7 +591,8 @@ core::result<domain::location_record> record_location(storage::store_txn& tx, co
   rec.received_at = now;
   std::optional<domain::call_record> call;
   if (!in.number.empty()) {
-    auto latest = tx.latest_call_of(who.jurisdiction_id, in.number, core::from_micros(std::numeric_limits<std::int64_t>::max()));
+    auto latest =
+        tx.latest_call_of(who.jurisdiction_id, in.number, core::from_micros(std::numeric_limits<std::int64_t>::max()));
     if (!latest) return latest.error();
     if (*latest) {
       call = std::move(**latest);
@@ -609,8 +614,8 @@ core::result<domain::location_record> record_location(storage::store_txn& tx, co
   if (call) {
     auto at = rec.fix->fix_time.value_or(now);
     if (!call->location || !call->location->at || *call->location->at <= at) {
-      call->location = domain::call_location{rec.fix->lat, rec.fix->lon, rec.fix->radius_m, at,
-                                             std::string(to_string(rec.fix->method)), rec.fix->format};
+      call->location = domain::call_location{
+          rec.fix->lat, rec.fix->lon, rec.fix->radius_m, at, std::string(to_string(rec.fix->method)), rec.fix->format};
       call->updated_at = now;
       if (auto r = tx.update_call(*call); !r) return r.error();
     }

@@ -52,7 +52,7 @@ struct caller_view {
 
 struct ingested_event {
   domain::call_record call;
-  bool duplicate = false;  // this event id was seen before (with the same content): nothing changed
+  bool duplicate = false;             // this event id was seen before (with the same content): nothing changed
   std::optional<caller_view> caller;  // for a ringing event with a number
 };
 

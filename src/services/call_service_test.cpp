@@ -258,11 +258,12 @@ TEST_F(call_service_test, three_pranks_in_a_day_block_the_number_and_a_superviso
   ASSERT_TRUE((*r)[0].caller);
   EXPECT_EQ((*r)[0].caller->decision.kind, domain::decision_kind::block);
 
-  auto by_ct = run<caller_view>([&](storage::store_txn& tx) { return unblock_caller(tx, ctx(), call_taker(), number, ""); });
+  auto by_ct =
+      run<caller_view>([&](storage::store_txn& tx) { return unblock_caller(tx, ctx(), call_taker(), number, ""); });
   ASSERT_FALSE(by_ct);
   EXPECT_EQ(by_ct.error().code, core::errc::forbidden);
-  auto by_sup =
-      run<caller_view>([&](storage::store_txn& tx) { return unblock_caller(tx, ctx(), supervisor(), number, "salah"); });
+  auto by_sup = run<caller_view>(
+      [&](storage::store_txn& tx) { return unblock_caller(tx, ctx(), supervisor(), number, "salah"); });
   ASSERT_TRUE(by_sup) << by_sup.error().message;
   EXPECT_NE(by_sup->decision.kind, domain::decision_kind::block);
   auto twice =
@@ -282,9 +283,11 @@ TEST_F(call_service_test, the_policy_can_turn_blocking_off) {
   domain::caller_policy p;
   p.block_enabled = false;
   actor admin{"u-adm", "j1", domain::role::admin, std::nullopt, "Admin"};
-  ASSERT_TRUE(run<domain::caller_policy>([&](storage::store_txn& tx) { return set_caller_policy(tx, ctx(), admin, p); }));
+  ASSERT_TRUE(
+      run<domain::caller_policy>([&](storage::store_txn& tx) { return set_caller_policy(tx, ctx(), admin, p); }));
   p.threshold = 0;
-  EXPECT_FALSE(run<domain::caller_policy>([&](storage::store_txn& tx) { return set_caller_policy(tx, ctx(), admin, p); }));
+  EXPECT_FALSE(
+      run<domain::caller_policy>([&](storage::store_txn& tx) { return set_caller_policy(tx, ctx(), admin, p); }));
   clock_.set(t0 + 3h);
   for (int i = 0; i < 3; ++i) {
     auto id = "p" + std::to_string(i);
@@ -423,14 +426,16 @@ TEST_F(call_service_test, a_location_fix_attaches_to_the_latest_call_of_its_numb
   fix.lat = -3.0;
   fix.fix_time = t0;
   in.fix = fix;
-  ASSERT_TRUE(run<domain::location_record>([&](storage::store_txn& tx) { return record_location(tx, ctx(), pbx_, in); }));
+  ASSERT_TRUE(
+      run<domain::location_record>([&](storage::store_txn& tx) { return record_location(tx, ctx(), pbx_, in); }));
   EXPECT_DOUBLE_EQ(call_of("c2").location->lat, -3.7);
   location_input refused;
   refused.rejection = "ml salah";
   refused.format = "aml_sms";
   refused.number = number;
   refused.raw = "A\"ML=1;lt=";
-  auto r = run<domain::location_record>([&](storage::store_txn& tx) { return record_location(tx, ctx(), pbx_, refused); });
+  auto r =
+      run<domain::location_record>([&](storage::store_txn& tx) { return record_location(tx, ctx(), pbx_, refused); });
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->accepted);
   EXPECT_EQ(r->call_id, c2.id);
@@ -450,12 +455,15 @@ TEST_F(call_service_test, api_keys_authenticate_until_revoked) {
   EXPECT_EQ(ok->id, made->key.id);
   EXPECT_FALSE(authenticate_api_key(store_->reader(), made->secret + "x"));
   EXPECT_FALSE(authenticate_api_key(store_->reader(), ""));
-  EXPECT_FALSE(run<created_api_key>([&](storage::store_txn& tx) { return create_api_key(tx, ctx(), call_taker(), "x"); }));
-  ASSERT_TRUE(run<domain::api_key>([&](storage::store_txn& tx) { return revoke_api_key(tx, ctx(), admin, made->key.id); }));
+  EXPECT_FALSE(
+      run<created_api_key>([&](storage::store_txn& tx) { return create_api_key(tx, ctx(), call_taker(), "x"); }));
+  ASSERT_TRUE(
+      run<domain::api_key>([&](storage::store_txn& tx) { return revoke_api_key(tx, ctx(), admin, made->key.id); }));
   auto revoked = authenticate_api_key(store_->reader(), made->secret);
   ASSERT_FALSE(revoked);
   EXPECT_EQ(revoked.error().code, core::errc::unauthenticated);
-  auto again = run<domain::api_key>([&](storage::store_txn& tx) { return revoke_api_key(tx, ctx(), admin, made->key.id); });
+  auto again =
+      run<domain::api_key>([&](storage::store_txn& tx) { return revoke_api_key(tx, ctx(), admin, made->key.id); });
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, core::errc::conflict);
 }

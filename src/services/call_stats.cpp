@@ -10,8 +10,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::string_view class_keys[] = {"valid", "prank", "ghost", "information", "misdirected", "test",
-                                           "unclassified"};
+constexpr std::string_view class_keys[] = {"valid",       "prank", "ghost",       "information",
+                                           "misdirected", "test",  "unclassified"};
 
 // "2026-11-22T10" / "2026-11-22" / "2026-11" in local time.
 std::string time_key(core::timestamp t, stats_group g, int offset_minutes) {
@@ -34,9 +34,12 @@ std::string time_key(core::timestamp t, stats_group g, int offset_minutes) {
 
 std::string key_of(const storage::call_stat_row& r, stats_group g, int offset_minutes) {
   switch (g) {
-    case stats_group::agent: return r.agent;
-    case stats_group::line: return r.line;
-    default: return time_key(r.ring_at, g, offset_minutes);
+    case stats_group::agent:
+      return r.agent;
+    case stats_group::line:
+      return r.line;
+    default:
+      return time_key(r.ring_at, g, offset_minutes);
   }
 }
 
@@ -51,9 +54,15 @@ struct accumulator {
       ++b.live;
     } else {
       switch (*r.outcome) {
-        case domain::call_outcome::answered: ++b.answered; break;
-        case domain::call_outcome::abandoned: ++b.abandoned; break;
-        case domain::call_outcome::missed: ++b.missed; break;
+        case domain::call_outcome::answered:
+          ++b.answered;
+          break;
+        case domain::call_outcome::abandoned:
+          ++b.abandoned;
+          break;
+        case domain::call_outcome::missed:
+          ++b.missed;
+          break;
       }
     }
     if (r.classification) {
@@ -82,8 +91,9 @@ struct accumulator {
     auto offered = b.answered + b.missed;
     for (int target : answer_targets_s) {
       auto within = b.answered_within[target];
-      b.share_within[target] =
-          offered > 0 ? std::optional<double>(static_cast<double>(within) / static_cast<double>(offered)) : std::nullopt;
+      b.share_within[target] = offered > 0
+                                   ? std::optional<double>(static_cast<double>(within) / static_cast<double>(offered))
+                                   : std::nullopt;
     }
     return b;
   }
@@ -93,11 +103,16 @@ struct accumulator {
 
 std::string_view to_string(stats_group g) {
   switch (g) {
-    case stats_group::hour: return "hour";
-    case stats_group::day: return "day";
-    case stats_group::month: return "month";
-    case stats_group::agent: return "agent";
-    case stats_group::line: return "line";
+    case stats_group::hour:
+      return "hour";
+    case stats_group::day:
+      return "day";
+    case stats_group::month:
+      return "month";
+    case stats_group::agent:
+      return "agent";
+    case stats_group::line:
+      return "line";
   }
   return "day";
 }

@@ -56,14 +56,14 @@ core::result<call_stats_report> call_stats(storage::store_reader& reader, const 
 
 struct live_call_stats {
   core::timestamp now{};
-  std::int64_t waiting = 0;               // ringing or queued, not answered (rang within the hour)
-  std::optional<double> longest_wait_s;   // of those
-  std::int64_t on_call = 0;               // answered and not ended
-  core::timestamp day_start{};            // local midnight
-  call_stats_bucket today;                // the calls that rang since day_start
-  std::int64_t callbacks_open = 0;        // open or in progress
-  std::int64_t callbacks_overdue = 0;     // open and due
-  std::optional<double> oldest_overdue_s; // how long the most overdue one is past due
+  std::int64_t waiting = 0;                // ringing or queued, not answered (rang within the hour)
+  std::optional<double> longest_wait_s;    // of those
+  std::int64_t on_call = 0;                // answered and not ended
+  core::timestamp day_start{};             // local midnight
+  call_stats_bucket today;                 // the calls that rang since day_start
+  std::int64_t callbacks_open = 0;         // open or in progress
+  std::int64_t callbacks_overdue = 0;      // open and due
+  std::optional<double> oldest_overdue_s;  // how long the most overdue one is past due
 };
 
 core::result<live_call_stats> live_stats(storage::store_reader& reader, const core::clock& clock,

@@ -13,8 +13,8 @@ using domain::call_outcome;
 const core::timestamp t0 = core::parse_iso8601("2026-11-22T00:00:00Z").value();
 
 storage::call_stat_row row(std::chrono::seconds ring, std::optional<call_outcome> outcome,
-                           std::optional<std::chrono::milliseconds> wait = {},
-                           std::optional<call_class> cls = {}, std::string agent = "", bool dispatched = false) {
+                           std::optional<std::chrono::milliseconds> wait = {}, std::optional<call_class> cls = {},
+                           std::string agent = "", bool dispatched = false) {
   storage::call_stat_row r;
   r.ring_at = t0 + ring;
   r.outcome = outcome;

@@ -7,7 +7,9 @@
 namespace siaga::storage::sqlite::calls_sql {
 namespace {
 
-core::error failure(std::string message) { return core::make_error(core::errc::storage_failure, std::move(message)); }
+core::error failure(std::string message) {
+  return core::make_error(core::errc::storage_failure, std::move(message));
+}
 
 std::string cat(std::initializer_list<std::string_view> parts) {
   std::string out;
@@ -154,7 +156,8 @@ result<page<T>> fetch_page(connection& c, std::string_view table, std::string_vi
       c.prepare(cat({"SELECT ", columns, " FROM ", table, where.sql(), " ORDER BY ", order_by, " LIMIT ? OFFSET ?"}));
   if (!st) return st.error();
   where.bind(*st);
-  st->bind(static_cast<std::int64_t>(std::clamp(p.limit, 1, 500))).bind(static_cast<std::int64_t>(std::max(p.offset, 0)));
+  st->bind(static_cast<std::int64_t>(std::clamp(p.limit, 1, 500)))
+      .bind(static_cast<std::int64_t>(std::max(p.offset, 0)));
   auto items = collect(*st, table, read);
   if (!items) return items.error();
   out.items = std::move(*items);
@@ -247,7 +250,8 @@ result<domain::call_event> read_event(const statement& st) {
   return std::move(s->event);
 }
 
-constexpr std::string_view caller_columns = "jurisdiction_id, number, flagged_at, blocked_until, strikes_since, updated_at";
+constexpr std::string_view caller_columns =
+    "jurisdiction_id, number, flagged_at, blocked_until, strikes_since, updated_at";
 
 result<domain::caller_record> read_caller(const statement& st) {
   domain::caller_record r;
@@ -332,7 +336,8 @@ result<domain::location_record> read_location(const statement& st) {
   return r;
 }
 
-constexpr std::string_view api_key_columns = "id, jurisdiction_id, name, key_hash, prefix, created_by, created_at, revoked_at";
+constexpr std::string_view api_key_columns =
+    "id, jurisdiction_id, name, key_hash, prefix, created_by, created_at, revoked_at";
 
 result<domain::api_key> read_api_key(const statement& st) {
   domain::api_key k;
@@ -362,7 +367,9 @@ result<call_stat_row> read_stat(const statement& st) {
   return r;
 }
 
-std::string select(std::string_view columns, std::string_view rest) { return cat({"SELECT ", columns, " ", rest}); }
+std::string select(std::string_view columns, std::string_view rest) {
+  return cat({"SELECT ", columns, " ", rest});
+}
 
 }  // namespace
 
@@ -393,10 +400,10 @@ result<page<domain::call_record>> list_calls(connection& c, const call_filter& f
 }
 
 result<std::vector<domain::call_event>> call_events_of(connection& c, const std::string& call_record_id) {
-  static const std::string sql = select(
-      event_columns, "FROM call_events WHERE call_record_id = ? ORDER BY at, "
-                     "CASE kind WHEN 'ringing' THEN 0 WHEN 'queued' THEN 1 WHEN 'answered' THEN 2 "
-                     "WHEN 'transferred' THEN 3 WHEN 'dtmf' THEN 4 ELSE 5 END, event_id");
+  static const std::string sql = select(event_columns,
+                                        "FROM call_events WHERE call_record_id = ? ORDER BY at, "
+                                        "CASE kind WHEN 'ringing' THEN 0 WHEN 'queued' THEN 1 WHEN 'answered' THEN 2 "
+                                        "WHEN 'transferred' THEN 3 WHEN 'dtmf' THEN 4 ELSE 5 END, event_id");
   return fetch_all(c, sql, "call_events", read_event, call_record_id);
 }
 
@@ -637,13 +644,13 @@ result<void> update_call(connection& c, const domain::call_record& r) {
 result<void> insert_call_event(connection& c, const domain::stored_call_event& s) {
   const auto& e = s.event;
   auto reason = name_of(e.reason);
-  auto st = prepare_bound(c,
-                          "INSERT INTO call_events (jurisdiction_id, event_id, call_record_id, external_call_id, kind, "
-                          "at, caller, line, agent, reason, digits, silent, received_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          s.jurisdiction_id, e.event_id, s.call_record_id, e.call_id, domain::to_string(e.kind), e.at,
-                          e.caller, e.line, e.agent, reason, e.digits, static_cast<std::int64_t>(e.silent),
-                          s.received_at);
+  auto st =
+      prepare_bound(c,
+                    "INSERT INTO call_events (jurisdiction_id, event_id, call_record_id, external_call_id, kind, "
+                    "at, caller, line, agent, reason, digits, silent, received_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    s.jurisdiction_id, e.event_id, s.call_record_id, e.call_id, domain::to_string(e.kind), e.at,
+                    e.caller, e.line, e.agent, reason, e.digits, static_cast<std::int64_t>(e.silent), s.received_at);
   if (!st) return st.error();
   return st->run("call_events");
 }
@@ -654,8 +661,8 @@ result<void> upsert_caller(connection& c, const domain::caller_record& r) {
                           "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (jurisdiction_id, number) DO UPDATE SET "
                           "flagged_at = excluded.flagged_at, blocked_until = excluded.blocked_until, "
                           "strikes_since = excluded.strikes_since, updated_at = excluded.updated_at",
-                          r.jurisdiction_id, r.number, r.flags.flagged_at, r.flags.blocked_until,
-                          r.flags.strikes_since, r.updated_at);
+                          r.jurisdiction_id, r.number, r.flags.flagged_at, r.flags.blocked_until, r.flags.strikes_since,
+                          r.updated_at);
   if (!st) return st.error();
   return st->run("callers");
 }
@@ -675,12 +682,11 @@ result<void> upsert_caller_policy(connection& c, const std::string& jurisdiction
 
 result<void> insert_callback(connection& c, const domain::callback_task& t) {
   auto last = name_of(t.last_result);
-  auto st = prepare_bound(c,
-                          cat({"INSERT INTO callbacks (", callback_columns,
-                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}),
-                          t.id, t.jurisdiction_id, t.call_id, t.caller, domain::to_string(t.status), t.due_at,
-                          static_cast<std::int64_t>(t.attempts), t.assigned_to, last, t.note, t.report_id,
-                          t.superseded_by, t.created_at, t.updated_at, t.closed_at);
+  auto st = prepare_bound(
+      c, cat({"INSERT INTO callbacks (", callback_columns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}),
+      t.id, t.jurisdiction_id, t.call_id, t.caller, domain::to_string(t.status), t.due_at,
+      static_cast<std::int64_t>(t.attempts), t.assigned_to, last, t.note, t.report_id, t.superseded_by, t.created_at,
+      t.updated_at, t.closed_at);
   if (!st) return st.error();
   return st->run("callbacks");
 }
@@ -734,19 +740,19 @@ result<void> insert_location_record(connection& c, const domain::location_record
 }
 
 result<void> insert_api_key(connection& c, const domain::api_key& k) {
-  auto st = prepare_bound(c, cat({"INSERT INTO api_keys (", api_key_columns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}),
-                          k.id, k.jurisdiction_id, k.name, k.key_hash, k.prefix, k.created_by, k.created_at,
-                          k.revoked_at);
+  auto st =
+      prepare_bound(c, cat({"INSERT INTO api_keys (", api_key_columns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}), k.id,
+                    k.jurisdiction_id, k.name, k.key_hash, k.prefix, k.created_by, k.created_at, k.revoked_at);
   if (!st) return st.error();
   return st->run("api_keys");
 }
 
 result<void> update_api_key(connection& c, const domain::api_key& k) {
-  auto st = prepare_bound(c,
-                          "UPDATE api_keys SET name = ?, key_hash = ?, prefix = ?, created_by = ?, created_at = ?, "
-                          "revoked_at = ? WHERE id = ? AND jurisdiction_id = ?",
-                          k.name, k.key_hash, k.prefix, k.created_by, k.created_at, k.revoked_at, k.id,
-                          k.jurisdiction_id);
+  auto st =
+      prepare_bound(c,
+                    "UPDATE api_keys SET name = ?, key_hash = ?, prefix = ?, created_by = ?, created_at = ?, "
+                    "revoked_at = ? WHERE id = ? AND jurisdiction_id = ?",
+                    k.name, k.key_hash, k.prefix, k.created_by, k.created_at, k.revoked_at, k.id, k.jurisdiction_id);
   if (!st) return st.error();
   if (auto r = st->run("api_keys"); !r) return r;
   return expect_changed(c, "api key", k.id);
