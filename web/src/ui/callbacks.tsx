@@ -28,11 +28,19 @@ export function CallbackList() {
   const lang = useStore(langStore);
   const tick = useEventTick(SUBJECTS);
   const [items, setItems] = useState<Callback[]>([]);
+  const [total, setTotal] = useState(0);
   const [poll, setPoll] = useState(0);
   useEffect(() => {
-    get<Page<Callback>>('/callbacks?limit=50')
-      .then((p) => setItems(p.items))
-      .catch(() => setItems([]));
+    // Soonest due first; the queue shows the first ten and counts the rest.
+    get<Page<Callback>>('/callbacks?limit=10')
+      .then((p) => {
+        setItems(p.items);
+        setTotal(p.total);
+      })
+      .catch(() => {
+        setItems([]);
+        setTotal(0);
+      });
   }, [tick, poll]);
   useEffect(() => {
     const id = setInterval(() => setPoll((n) => n + 1), 30_000);
@@ -52,7 +60,7 @@ export function CallbackList() {
   return (
     <div class="q-section" data-testid="q-callbacks">
       <h3>
-        {t('q_callbacks')} <span class="count">{items.length}</span>
+        {t('q_callbacks')} <span class="count">{total}</span>
       </h3>
       {!items.length && <div class="q-none">{t('none')}</div>}
       {items.map((cb) => {
@@ -88,6 +96,7 @@ export function CallbackList() {
           </div>
         );
       })}
+      {total > items.length && <div class="q-none">+{total - items.length}</div>}
     </div>
   );
 }
