@@ -1,6 +1,7 @@
 #include "services/passwords.hpp"
 
-#include <openssl/sha.h>
+#include "domain/media.hpp"
+
 #include <sodium.h>
 
 #include <array>
@@ -31,17 +32,6 @@ std::string make_token(core::random_source& rnd) {
   return std::string(out.data());
 }
 
-std::string token_hash(std::string_view token) {
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest.data());
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(digest.size() * 2);
-  for (auto b : digest) {
-    out.push_back(hex[b >> 4]);
-    out.push_back(hex[b & 0xF]);
-  }
-  return out;
-}
+std::string token_hash(std::string_view token) { return domain::sha256_hex(token); }
 
 }  // namespace siaga::services

@@ -11,12 +11,14 @@
 #include "core/error.hpp"
 #include "domain/model.hpp"
 #include "domain/call_records.hpp"
+#include "domain/media.hpp"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace siaga::storage {
@@ -207,6 +209,14 @@ class store_reader {
   virtual result<std::vector<domain::api_key>> list_api_keys(const std::string& jurisdiction_id) = 0;
   virtual result<std::optional<domain::api_key>> find_api_key(const std::string& jurisdiction_id,
                                                               const std::string& id) = 0;
+  // ---- Media: photos attached to dispatches (issue 4) ----
+  // find_media and media_of_incident return the records without their bytes; media_of_incident
+  // oldest first (created_at, then id). media_bytes: the stored bytes of one media record.
+  virtual result<std::optional<domain::media>> find_media(const std::string& jurisdiction_id,
+                                                          const std::string& id) = 0;
+  virtual result<std::vector<domain::media>> media_of_incident(const std::string& incident_id) = 0;
+  virtual result<std::optional<std::string>> media_bytes(const std::string& jurisdiction_id,
+                                                         const std::string& id) = 0;
 };
 
 // Read and write access inside one command of a write batch. Writes fail with conflict on a
@@ -264,6 +274,10 @@ class store_txn : public store_reader {
   virtual result<void> insert_location_record(const domain::location_record& r) = 0;
   virtual result<void> insert_api_key(const domain::api_key& k) = 0;
   virtual result<void> update_api_key(const domain::api_key& k) = 0;
+  // ---- Media (issue 4) ----
+  // Writes a media record with its bytes, whose length must be m.size (storage_failure
+  // otherwise); conflict on a duplicate id.
+  virtual result<void> insert_media(const domain::media& m, std::string_view bytes) = 0;
 };
 
 // A write command: runs on the writer thread inside a savepoint. Returning an error rolls

@@ -798,6 +798,69 @@ TEST_P(store_contract, dispatches_round_trip_and_an_agency_may_be_dispatched_aga
   EXPECT_EQ(code_of(write([&](store_txn& t) { return t.update_dispatch(missing); })), "not_found");
 }
 
+TEST_P(store_contract, media_round_trip_with_their_bytes_and_stay_in_their_jurisdiction) {
+  auto media_of = [](std::string id, std::string dispatch_id, std::string_view bytes, core::timestamp created) {
+    domain::media m;
+    m.id = std::move(id);
+    m.jurisdiction_id = "j1";
+    m.incident_id = "i1";
+    m.dispatch_id = std::move(dispatch_id);
+    m.content_type = "image/png";
+    m.size = static_cast<std::int64_t>(bytes.size());
+    m.sha256 = domain::sha256_hex(bytes);
+    m.uploaded_by = "u1";
+    m.created_at = created;
+    return m;
+  };
+  auto fields_of = [](const domain::media& m) {
+    return std::make_tuple(m.id, m.jurisdiction_id, m.incident_id, m.dispatch_id, m.content_type, m.size, m.sha256,
+                           m.uploaded_by, core::to_micros(m.created_at));
+  };
+  // Every byte value, NUL included, comes back as it went in.
+  std::string bytes(256, '\0');
+  for (int i = 0; i < 256; ++i) bytes[static_cast<std::size_t>(i)] = static_cast<char>(i);
+  auto later = media_of("m2", "x1", bytes, at(20));
+  auto first = media_of("m1", "x1", "\x89PNG", at(10));
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_incident(make_incident("j1", "i1", "c_fire", at(0))); !r) return r;
+              if (auto r = t.insert_dispatch(make_dispatch("j1", "x1", "i1", "a_fire", at(1))); !r) return r;
+              if (auto r = t.insert_media(later, bytes); !r) return r;
+              return t.insert_media(first, "\x89PNG");
+            })),
+            "ok");
+
+  auto found = reader().find_media("j1", "m2").value();
+  ASSERT_TRUE(found);
+  EXPECT_EQ(fields_of(*found), fields_of(later));
+  EXPECT_EQ(reader().media_bytes("j1", "m2").value(), std::optional<std::string>(bytes));
+  EXPECT_EQ(reader().media_bytes("j1", "m1").value(), std::optional<std::string>("\x89PNG"));
+  auto all = reader().media_of_incident("i1").value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].id, "m1") << "oldest first";
+  EXPECT_EQ(all[1].id, "m2");
+  EXPECT_TRUE(reader().media_of_incident("i404").value().empty());
+
+  // Another jurisdiction sees nothing.
+  EXPECT_FALSE(reader().find_media("j2", "m2").value());
+  EXPECT_FALSE(reader().media_bytes("j2", "m2").value());
+  EXPECT_FALSE(reader().find_media("j1", "m404").value());
+
+  // A duplicate id, a size that is not the bytes', a dispatch or incident that does not exist,
+  // another jurisdiction's incident: refused, nothing stored.
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.insert_media(first, "\x89PNG"); })), "conflict");
+  auto wrong_size = media_of("m3", "x1", "abc", at(30));
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.insert_media(wrong_size, "abcd"); })), "storage_failure");
+  auto no_dispatch = media_of("m4", "x404", "abc", at(30));
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.insert_media(no_dispatch, "abc"); })), "storage_failure");
+  auto foreign = media_of("m5", "x1", "abc", at(30));
+  foreign.jurisdiction_id = "j2";
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.insert_media(foreign, "abc"); })), "storage_failure");
+  EXPECT_EQ(reader().media_of_incident("i1").value().size(), 2u);
+
+  reopen();
+  EXPECT_EQ(reader().media_bytes("j1", "m2").value(), std::optional<std::string>(bytes));
+}
+
 TEST_P(store_contract, counters_count_per_jurisdiction_and_key_and_roll_back_with_their_command) {
   auto next = [&](std::string jurisdiction, std::string key) {
     std::int64_t value = -1;

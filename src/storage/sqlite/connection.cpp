@@ -85,6 +85,12 @@ statement& statement::bind(const std::optional<std::string_view>& v) { return v 
 
 statement& statement::bind_bool(bool v) { return bind(static_cast<std::int64_t>(v ? 1 : 0)); }
 
+statement& statement::bind_blob(std::string_view bytes) {
+  // A zero-length blob, not NULL, when bytes is empty (its data() may be null).
+  sqlite3_bind_blob64(stmt_, next_++, bytes.empty() ? "" : bytes.data(), bytes.size(), SQLITE_STATIC);
+  return *this;
+}
+
 statement& statement::bind_null() {
   sqlite3_bind_null(stmt_, next_++);
   return *this;
@@ -121,6 +127,12 @@ std::string_view statement::view(int col) const {
   auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
   if (!p) return {};
   return std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
+std::string statement::blob(int col) const {
+  auto p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+  if (!p) return {};
+  return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
 timestamp statement::time(int col) const { return core::from_micros(int64(col)); }

@@ -58,6 +58,8 @@ class statement {
   statement& bind(const std::optional<std::string_view>& v);
   statement& bind_bool(bool v);
   statement& bind_null();
+  // Binds bytes as a BLOB (empty bytes too), without copying, like text.
+  statement& bind_blob(std::string_view bytes);
 
   // Advances to the next row: true when one is ready, false when the statement is done.
   // Errors carry what (the table) in their message.
@@ -74,6 +76,8 @@ class statement {
   timestamp time(int col) const;
   std::optional<std::string> opt_text(int col) const;
   std::optional<timestamp> opt_time(int col) const;
+  // The column's bytes as a BLOB, copied.
+  std::string blob(int col) const;
   bool boolean(int col) const { return int64(col) != 0; }
 
  private:

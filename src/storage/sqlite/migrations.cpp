@@ -406,10 +406,36 @@ CREATE INDEX location_records_by_call ON location_records (call_id, received_at)
 CREATE INDEX location_records_by_received ON location_records (jurisdiction_id, received_at);
 )sql";
 
-constexpr std::array<migration, 3> migrations{{
+// Media (issue 4): photos that agencies attach to their dispatches, bytes and all, written with
+// their event. The bytes are the last column, so that the reads of the other columns (an
+// incident's list of media) never load them; size is checked against them. dispatch_id
+// references dispatches by id alone (no (jurisdiction_id, id) key there) and is nullable for
+// media of the incident as a whole, which a later change may bring. uploaded_by has no foreign
+// key, like created_by elsewhere.
+constexpr std::string_view schema_v4 = R"sql(
+CREATE TABLE media (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  incident_id TEXT NOT NULL,
+  dispatch_id TEXT REFERENCES dispatches (id),
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  FOREIGN KEY (jurisdiction_id, incident_id) REFERENCES incidents (jurisdiction_id, id),
+  CHECK (size = length(bytes)),
+  CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp'))
+) STRICT;
+CREATE INDEX media_by_incident ON media (incident_id, created_at);
+)sql";
+
+constexpr std::array<migration, 4> migrations{{
     {1, "domain model: jurisdictions to events", schema_v1},
     {2, "agency endpoints and the notification outbox", schema_v2},
     {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
+    {4, "media attached to dispatches", schema_v4},
 }};
 
 constexpr std::string_view create_ledger = R"sql(

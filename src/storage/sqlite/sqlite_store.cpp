@@ -3,6 +3,7 @@
 #include "domain/lifecycle.hpp"
 #include "storage/sqlite/calls_sql.hpp"
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/outbox_sql.hpp"
 
@@ -786,6 +787,16 @@ class read_ops : public Base {
   result<std::optional<domain::api_key>> find_api_key(const std::string& j, const std::string& id) override {
     return use([&](connection& c) { return calls_sql::find_api_key(c, j, id); });
   }
+  // Media (issue 4).
+  result<std::optional<domain::media>> find_media(const std::string& j, const std::string& id) override {
+    return use([&](connection& c) { return media_sql::find(c, j, id); });
+  }
+  result<std::vector<domain::media>> media_of_incident(const std::string& incident_id) override {
+    return use([&](connection& c) { return media_sql::of_incident(c, incident_id); });
+  }
+  result<std::optional<std::string>> media_bytes(const std::string& j, const std::string& id) override {
+    return use([&](connection& c) { return media_sql::bytes(c, j, id); });
+  }
 
  protected:
   read_ops(connection* conn, std::optional<core::error> broken) : conn_(conn), broken_(std::move(broken)) {}
@@ -1122,6 +1133,9 @@ class writer_txn final : public read_ops<store_txn> {
   }
   result<void> insert_api_key(const domain::api_key& k) override { return calls_sql::insert_api_key(c(), k); }
   result<void> update_api_key(const domain::api_key& k) override { return calls_sql::update_api_key(c(), k); }
+  result<void> insert_media(const domain::media& m, std::string_view bytes) override {
+    return media_sql::insert(c(), m, bytes);
+  }
 
  private:
   connection& c() { return *conn_; }

@@ -1,0 +1,87 @@
+#include "storage/sqlite/media_sql.hpp"
+
+namespace siaga::storage::sqlite::media_sql {
+namespace {
+
+// Never the bytes: they are read only by bytes().
+constexpr std::string_view columns =
+    "id, jurisdiction_id, incident_id, dispatch_id, content_type, size, sha256, uploaded_by, created_at";
+
+std::string select(std::string_view rest) {
+  std::string sql = "SELECT ";
+  sql += columns;
+  sql += " FROM media ";
+  sql += rest;
+  return sql;
+}
+
+domain::media read_row(const statement& st) {
+  domain::media m;
+  m.id = st.text(0);
+  m.jurisdiction_id = st.text(1);
+  m.incident_id = st.text(2);
+  m.dispatch_id = st.opt_text(3);
+  m.content_type = st.text(4);
+  m.size = st.int64(5);
+  m.sha256 = st.text(6);
+  m.uploaded_by = st.text(7);
+  m.created_at = st.time(8);
+  return m;
+}
+
+}  // namespace
+
+result<std::optional<domain::media>> find(connection& c, const std::string& jurisdiction_id, const std::string& id) {
+  static const std::string sql = select("WHERE id = ? AND jurisdiction_id = ?");
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  st->bind(id).bind(jurisdiction_id);
+  auto row = st->step("media");
+  if (!row) return row.error();
+  if (!*row) return std::optional<domain::media>{};
+  return std::optional<domain::media>(read_row(*st));
+}
+
+result<std::vector<domain::media>> of_incident(connection& c, const std::string& incident_id) {
+  static const std::string sql = select("WHERE incident_id = ? ORDER BY created_at, id");
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  st->bind(incident_id);
+  std::vector<domain::media> out;
+  for (;;) {
+    auto row = st->step("media");
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(read_row(*st));
+  }
+}
+
+result<std::optional<std::string>> bytes(connection& c, const std::string& jurisdiction_id, const std::string& id) {
+  auto st = c.prepare("SELECT bytes FROM media WHERE id = ? AND jurisdiction_id = ?");
+  if (!st) return st.error();
+  st->bind(id).bind(jurisdiction_id);
+  auto row = st->step("media");
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::string>{};
+  return std::optional<std::string>(st->blob(0));
+}
+
+result<void> insert(connection& c, const domain::media& m, std::string_view bytes) {
+  auto st = c.prepare(
+      "INSERT INTO media (id, jurisdiction_id, incident_id, dispatch_id, content_type, size, sha256, uploaded_by, "
+      "created_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return st.error();
+  st->bind(m.id)
+      .bind(m.jurisdiction_id)
+      .bind(m.incident_id)
+      .bind(m.dispatch_id)
+      .bind(m.content_type)
+      .bind(m.size)
+      .bind(m.sha256)
+      .bind(m.uploaded_by)
+      .bind(m.created_at)
+      .bind_blob(bytes);
+  return st->run("media");
+}
+
+}  // namespace siaga::storage::sqlite::media_sql
