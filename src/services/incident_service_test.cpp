@@ -3,6 +3,7 @@
 #include "services/incident_service.hpp"
 
 #include "services/directory_service.hpp"
+#include "services/media_service.hpp"
 
 #include <gtest/gtest.h>
 
@@ -97,6 +98,24 @@ class incident_service_test : public ::testing::Test {
 
   std::size_t event_count() { return store_->reader().events_of_jurisdiction("j1")->size(); }
 
+  // A new fire incident (dispatched to Damkar and PLN by the run card) made by the call taker.
+  domain::incident fire_incident() {
+    new_incident in;
+    in.category_id = fire_;
+    auto inc = run<domain::incident>([&](auto& tx) { return create_incident(tx, ctx(), call_taker_, in); });
+    EXPECT_TRUE(inc.has_value());
+    return inc ? *inc : domain::incident{};
+  }
+
+  // The id of the incident's dispatch to the agency.
+  std::string dispatch_of(const std::string& incident_id, const std::string& agency_id) {
+    for (const auto& d : *store_->reader().dispatches_of_incident(incident_id)) {
+      if (d.agency_id == agency_id) return d.id;
+    }
+    ADD_FAILURE() << "no dispatch to " << agency_id;
+    return {};
+  }
+
   std::filesystem::path dir_;
   std::unique_ptr<storage::store> store_;
   core::manual_clock clock_{core::from_micros(1'795'000'000'000'000)};
@@ -140,19 +159,13 @@ TEST_F(incident_service_test, a_failing_command_leaves_no_rows_and_no_events) {
 }
 
 TEST_F(incident_service_test, incident_status_follows_its_dispatches) {
-  new_incident in;
-  in.category_id = fire_;
-  auto inc = run<domain::incident>([&](auto& tx) { return create_incident(tx, ctx(), call_taker_, in); });
-  ASSERT_TRUE(inc.has_value());
-  auto ds = *store_->reader().dispatches_of_incident(inc->id);
-  auto of = [&](const std::string& agency) {
-    return std::find_if(ds.begin(), ds.end(), [&](auto& d) { return d.agency_id == agency; })->id;
-  };
+  auto inc = fire_incident();
+  auto of = [&](const std::string& agency) { return dispatch_of(inc.id, agency); };
   auto move = [&](const actor& who, const std::string& id, dispatch_status to, std::string text = {}) {
     clock_.advance(30s);
     return run<domain::dispatch>([&](auto& tx) { return move_dispatch(tx, ctx(), who, id, to, text); });
   };
-  auto status = [&] { return (*store_->reader().find_incident("j1", inc->id))->status; };
+  auto status = [&] { return (*store_->reader().find_incident("j1", inc.id))->status; };
 
   ASSERT_TRUE(move(operator_, of(damkar_), dispatch_status::acknowledged));
   EXPECT_EQ(status(), incident_status::dispatched);
@@ -169,15 +182,15 @@ TEST_F(incident_service_test, incident_status_follows_its_dispatches) {
   EXPECT_EQ(status(), incident_status::resolved);
 
   auto closed = run<domain::incident>(
-      [&](auto& tx) { return act_on_incident(tx, ctx(), call_taker_, inc->id, domain::incident_action::close, ""); });
+      [&](auto& tx) { return act_on_incident(tx, ctx(), call_taker_, inc.id, domain::incident_action::close, ""); });
   ASSERT_TRUE(closed.has_value());
   EXPECT_EQ(closed->status, incident_status::closed);
   // Nothing moves on a closed incident.
   auto late = run<std::vector<domain::dispatch>>(
-      [&](auto& tx) { return add_dispatches(tx, ctx(), call_taker_, inc->id, {pln_}, false); });
+      [&](auto& tx) { return add_dispatches(tx, ctx(), call_taker_, inc.id, {pln_}, false); });
   EXPECT_FALSE(late.has_value());
 
-  auto events = *store_->reader().events_of_incident(inc->id);
+  auto events = *store_->reader().events_of_incident(inc.id);
   std::vector<std::string> kinds;
   for (const auto& e : events) kinds.push_back(e.kind);
   EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "incident.status_changed"), 3);  // dispatched, in_progress, resolved
@@ -214,6 +227,84 @@ TEST_F(incident_service_test, repeat_reports_join_one_incident) {
   r.description = "x";
   auto by_operator = run<domain::report>([&](auto& tx) { return create_report(tx, ctx(), operator_, r); });
   EXPECT_EQ(by_operator.error().code, core::errc::forbidden);
+}
+
+// Photos (media_service.hpp), on the same fixture: an incident with its dispatches.
+TEST_F(incident_service_test, photos_attach_to_active_dispatches_of_the_actors_agency_with_their_event) {
+  auto inc = fire_incident();
+  auto of = [&](const std::string& agency) { return dispatch_of(inc.id, agency); };
+  const std::string png = "\x89PNG\r\n\x1A\nIHDR";
+  auto attach = [&](const actor& who, const std::string& dispatch, std::string type, std::string bytes) {
+    return run<domain::media>([&](auto& tx) { return attach_media(tx, ctx(), who, dispatch, {type, bytes, ""}); });
+  };
+  auto code = [](const core::result<domain::media>& r) {
+    return r ? std::string("ok") : std::string(core::to_string(r.error().code));
+  };
+  auto media_count = [&] { return store_->reader().media_of_incident(inc.id)->size(); };
+
+  auto m = attach(operator_, of(damkar_), "image/png", png);
+  ASSERT_TRUE(m.has_value()) << m.error().message;
+  EXPECT_EQ(m->incident_id, inc.id);
+  EXPECT_EQ(m->dispatch_id, std::optional<std::string>(of(damkar_)));
+  EXPECT_EQ(m->content_type, "image/png");
+  EXPECT_EQ(m->size, static_cast<std::int64_t>(png.size()));
+  EXPECT_EQ(m->sha256, domain::sha256_hex(png));
+  EXPECT_EQ(m->uploaded_by, "u-op");
+  EXPECT_EQ(store_->reader().media_bytes("j1", m->id).value(), std::optional<std::string>(png));
+  auto events = *store_->reader().events_of_incident(inc.id);
+  ASSERT_EQ(events.back().kind, "dispatch.media_attached");
+  EXPECT_EQ(events.back().agency_id, std::optional<std::string>(damkar_));
+  EXPECT_NE(events.back().payload_json.find(m->id), std::string::npos);
+
+  // Refused without a trace: another agency's dispatch, a leader, a wrong or lying type, no
+  // bytes, too many bytes, an unknown dispatch.
+  auto before_events = event_count();
+  auto before_media = media_count();
+  EXPECT_EQ(code(attach(operator_, of(pln_), "image/png", png)), "not_found");
+  actor leader{"u-l", "j1", domain::role::leader, std::nullopt, "Walikota"};
+  EXPECT_EQ(code(attach(leader, of(damkar_), "image/png", png)), "forbidden");
+  EXPECT_EQ(code(attach(operator_, of(damkar_), "image/gif", "GIF89a")), "unsupported_media_type");
+  EXPECT_EQ(code(attach(operator_, of(damkar_), "image/jpeg", png)), "unsupported_media_type");
+  EXPECT_EQ(code(attach(operator_, of(damkar_), "image/png", "<svg/>")), "unsupported_media_type");
+  EXPECT_EQ(code(attach(operator_, of(damkar_), "image/png", "")), "invalid_input");
+  EXPECT_EQ(code(attach(operator_, of(damkar_), "image/png", png + std::string(max_media_bytes, 'x'))),
+            "payload_too_large");
+  EXPECT_EQ(code(attach(operator_, "no-such-dispatch", "image/png", png)), "not_found");
+  EXPECT_EQ(event_count(), before_events);
+  EXPECT_EQ(media_count(), before_media);
+
+  // A dispatcher may attach too, also to PLN's dispatch.
+  EXPECT_EQ(code(attach(call_taker_, of(pln_), "image/png", png)), "ok");
+
+  // Who sees them: the dispatch's agency and the readers; another agency does not.
+  actor pln_operator{"u-pln", "j1", domain::role::agency_operator, pln_, "Operator PLN"};
+  EXPECT_TRUE(visible_media(store_->reader(), operator_, m->id).has_value());
+  EXPECT_TRUE(visible_media(store_->reader(), leader, m->id).has_value());
+  EXPECT_TRUE(visible_media(store_->reader(), call_taker_, m->id).has_value());
+  auto hidden = visible_media(store_->reader(), pln_operator, m->id);
+  ASSERT_FALSE(hidden.has_value());
+  EXPECT_EQ(hidden.error().code, core::errc::not_found);
+  actor elsewhere{"u-x", "j2", domain::role::supervisor, std::nullopt, "Lain"};
+  EXPECT_EQ(visible_media(store_->reader(), elsewhere, m->id).error().code, core::errc::not_found);
+
+  // Once the dispatch is completed, or declined, photos are no longer attached to it.
+  ASSERT_TRUE(run<domain::dispatch>([&](auto& tx) {
+    return move_dispatch(tx, ctx(), call_taker_, of(pln_), dispatch_status::declined, "Tidak ada petugas");
+  }));
+  EXPECT_EQ(code(attach(call_taker_, of(pln_), "image/png", png)), "conflict");
+}
+
+TEST_F(incident_service_test, a_dispatch_takes_a_bounded_number_of_photos) {
+  auto dispatch = dispatch_of(fire_incident().id, damkar_);
+  const std::string jpeg = "\xFF\xD8\xFF\xE0";
+  auto attach = [&] {
+    return run<domain::media>(
+        [&](auto& tx) { return attach_media(tx, ctx(), call_taker_, dispatch, {"image/jpeg", jpeg, ""}); });
+  };
+  for (std::size_t i = 0; i < max_media_per_dispatch; ++i) ASSERT_TRUE(attach().has_value());
+  auto one_more = attach();
+  ASSERT_FALSE(one_more.has_value());
+  EXPECT_EQ(one_more.error().code, core::errc::conflict);
 }
 
 }  // namespace
