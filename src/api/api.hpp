@@ -5,11 +5,13 @@
 #include "core/id.hpp"
 #include "core/time.hpp"
 #include "net/http_server.hpp"
+#include "services/session_cache.hpp"
 #include "storage/store.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 
 #include <chrono>
+#include <memory>
 
 namespace siaga::api {
 
@@ -29,6 +31,8 @@ struct api_deps {
   boost::asio::thread_pool& blocking;  // for Argon2id, which takes ~100 ms
   api_options options;
   stream_hub* stream = nullptr;  // the realtime stream (api/stream.hpp); null: /stream answers 503
+  // token -> actor for a few seconds; shared so that api_deps stays movable.
+  std::shared_ptr<services::session_cache> sessions = std::make_shared<services::session_cache>();
 };
 
 // Adds every /api/v1 route (and the OpenAPI document) to r. deps must outlive r.

@@ -22,11 +22,24 @@ std::string token_of(const net::request& req) {
   return {};
 }
 
+namespace {
+
+// The actor of a token, from the session cache when it is fresh there, else from the store.
+core::result<actor> cached_actor(api_deps& deps, const std::string& token) {
+  auto now = deps.clock.now();
+  if (auto hit = deps.sessions->find(token, now)) return std::move(*hit);
+  auto who = services::authenticate(deps.store.reader(), deps.clock, token);
+  if (who) deps.sessions->remember(token, *who, now);
+  return who;
+}
+
+}  // namespace
+
 net::handler wrap(api_deps& deps, unsigned roles, body_fn fn) {
   return [&deps, roles, fn = std::move(fn)](net::request_context& http) -> boost::asio::awaitable<net::response> {
     call c{http, actor{}, deps};
     if (roles != 0) {
-      auto who = services::authenticate(deps.store.reader(), deps.clock, token_of(http.req));
+      auto who = cached_actor(deps, token_of(http.req));
       if (!who) co_return error_response(http.req, who.error());
       if ((roles & (1u << static_cast<unsigned>(who->role))) == 0) {
         co_return error_response(http.req, core::forbidden("role " + std::string(to_string(who->role)) +

@@ -189,6 +189,7 @@ awaitable<reply> logout(call& c) {
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(done, run_service<bool>(c.deps.store, &close_session_command, ctx, c.who, token_of(c.req())));
   (void)done;
+  c.deps.sessions->forget(token_of(c.req()));
   auto res = no_content(c.req());
   res.set(net::http::field::set_cookie,
           std::string(cookie_name) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
@@ -664,6 +665,8 @@ awaitable<reply> update_user(call& c) {
   }
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(u, run_service<domain::user>(c.deps.store, &services::update_user, ctx, c.who, c.param("id"), ch));
+  // Role, agency or active flag may have changed: cached sessions must not outlive that.
+  c.deps.sessions->clear();
   co_return json_response(c.req(), net::http::status::ok, user_json(u));
 }
 
