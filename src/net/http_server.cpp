@@ -370,7 +370,22 @@ void finish(response& res, unsigned version, bool keep_alive, bool head_request)
 
 struct http_server::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io, server_options options, const router& routes)
-      : io_(io), options_(std::move(options)), routes_(routes), acceptor_(asio::make_strand(io)) {}
+      : io_(io), options_(std::move(options)), routes_(routes), acceptor_(asio::make_strand(io)) {
+    largest_body_limit_ = options_.body_limit;
+    for (const auto& r : routes_.routes()) {
+      if (!r.body_limit) continue;
+      route_limits_ = true;
+      largest_body_limit_ = std::max(largest_body_limit_, *r.body_limit);
+    }
+  }
+
+  // The body limit of the route a request header goes to: its own, else the server's.
+  std::size_t body_limit_for(const http::request_header<>& header) const {
+    if (!route_limits_) return options_.body_limit;
+    auto m = routes_.match(header.method(), split_target(to_std(header.target())).first);
+    if (m.found && m.found->body_limit) return *m.found->body_limit;
+    return options_.body_limit;
+  }
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self);
   static asio::awaitable<void> run_session(std::shared_ptr<impl> self, std::shared_ptr<session> s, std::uint64_t id);
@@ -384,6 +399,10 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   server_options options_;
   // A copy, so that the table outlives the caller's and sessions never see it change.
   router routes_;
+  // Some route has a body limit of its own; the header is read under the largest of them all,
+  // and the body under the limit of the request's route.
+  bool route_limits_ = false;
+  std::size_t largest_body_limit_ = 0;
   fs::path static_root_;    // canonical; empty when static files are not served
   tcp::acceptor acceptor_;  // used only on its strand once the accept loop runs
   std::atomic<bool> stopping_{false};
@@ -465,9 +484,21 @@ asio::awaitable<void> http_server::impl::run_session(std::shared_ptr<impl> self,
     // disconnects a client that sends half a request and stalls.
     s->stream.expires_after(options.read_timeout);
     http::request_parser<http::string_body> parser;
-    parser.body_limit(options.body_limit);
+    parser.body_limit(self->largest_body_limit_);
     beast::error_code ec;
     std::tie(ec, std::ignore) = co_await http::async_read_header(s->stream, buffer, parser, use_tuple);
+    // The header is whole (also when its Content-Length broke the largest limit): now the
+    // route's own limit applies, to the announced length at once and to the body as it comes.
+    std::size_t body_limit = options.body_limit;
+    if (!ec || ec == http::error::body_limit) body_limit = self->body_limit_for(parser.get());
+    if (!ec) {
+      auto length = parser.content_length();
+      if (length && *length > body_limit) {
+        ec = http::error::body_limit;
+      } else {
+        parser.body_limit(body_limit);
+      }
+    }
     // Clients such as curl announce larger bodies with "Expect: 100-continue" and wait for a
     // go-ahead; a body over the limit has already failed above and gets its 413 instead.
     if (!ec && parser.get().version() == 11 && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
@@ -482,7 +513,7 @@ asio::awaitable<void> http_server::impl::run_session(std::shared_ptr<impl> self,
       response res =
           ec == http::error::body_limit
               ? json_error(http::status::payload_too_large, "payload_too_large",
-                           "request body is larger than " + std::to_string(options.body_limit) + " bytes")
+                           "request body is larger than " + std::to_string(body_limit) + " bytes")
               : json_error(http::status::bad_request, "bad_request", "malformed HTTP request: " + ec.message());
       const auto& header = parser.get();
       finish(res, header.version() == 10 ? 10 : 11, false, false);

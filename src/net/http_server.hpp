@@ -109,12 +109,18 @@ struct route {
   // Set for WebSocket routes (method GET): an upgrade request goes here instead of fn, and fn
   // answers a plain GET with 426 Upgrade Required.
   websocket_handler upgrade;
+  // This route's own body limit in bytes (e.g. an upload), instead of server_options::body_limit.
+  std::optional<std::size_t> body_limit;
 };
 
 // A table of routes matched segment by segment; literal segments win over parameters.
 class router {
  public:
   void add(http::verb method, std::string pattern, handler fn);
+
+  // Adds a route whose requests may carry bodies up to body_limit bytes, larger or smaller
+  // than the server's body_limit, which every other route keeps.
+  void add(http::verb method, std::string pattern, handler fn, std::size_t body_limit);
 
   // Adds a WebSocket endpoint. It appears in routes() as a GET route, so that route tables
   // and documentation checks see it like any other.
@@ -138,7 +144,7 @@ class router {
 struct server_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8112;                    // 0: pick a free port
-  std::size_t body_limit = 1024 * 1024;         // bytes; larger bodies get 413
+  std::size_t body_limit = 1024 * 1024;         // bytes; larger bodies get 413 (routes may set their own)
   std::chrono::seconds read_timeout{30};        // whole request, headers and body
   std::chrono::seconds idle_timeout{60};        // keep-alive wait between requests
   std::string static_root;                      // folder served at "/" for GET; empty: none

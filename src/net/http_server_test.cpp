@@ -294,6 +294,45 @@ TEST_F(http_server_test, body_over_the_limit_gets_413_and_close) {
   EXPECT_EQ(again.send(make_request(http::verb::post, "/api/v1/echo", "{}")).body(), "{}");
 }
 
+TEST_F(http_server_test, a_route_with_its_own_body_limit_takes_larger_bodies_and_only_it) {
+  server_options options;
+  options.body_limit = 1024;
+  auto routes = api_routes();
+  routes.add(
+      http::verb::post, "/api/v1/upload/{id}",
+      [](request_context& ctx) -> asio::awaitable<response> {
+        response res{http::status::created, ctx.req.version()};
+        res.body() = std::to_string(ctx.req.body().size());
+        co_return res;
+      },
+      8192);
+  start(routes, options);
+
+  test_client client(port());
+  auto res = client.send(make_request(http::verb::post, "/api/v1/upload/1", std::string(8192, 'x'), "image/png"));
+  EXPECT_EQ(res.result(), http::status::created);
+  EXPECT_EQ(res.body(), "8192");
+  // The other routes keep the server's limit, on the same connection.
+  res = client.send(make_request(http::verb::post, "/api/v1/echo", std::string(4096, 'x'), "application/json"));
+  EXPECT_EQ(res.result(), http::status::payload_too_large);
+  EXPECT_EQ(parse_json(res).at("message").as_string(), "request body is larger than 1024 bytes");
+
+  // Over the route's limit: refused with its number, announced or chunked.
+  test_client over(port());
+  res = over.send(make_request(http::verb::post, "/api/v1/upload/1", std::string(8193, 'x'), "image/png"));
+  EXPECT_EQ(res.result(), http::status::payload_too_large);
+  EXPECT_EQ(parse_json(res).at("message").as_string(), "request body is larger than 8192 bytes");
+  test_client far_over(port());
+  res = far_over.send(make_request(http::verb::post, "/api/v1/upload/1", std::string(20000, 'x'), "image/png"));
+  EXPECT_EQ(res.result(), http::status::payload_too_large);
+  EXPECT_EQ(parse_json(res).at("message").as_string(), "request body is larger than 8192 bytes");
+  test_client chunked(port());
+  chunked.write_raw("POST /api/v1/upload/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n2000\r\n" +
+                    std::string(0x2000, 'x') + "\r\n10\r\n" + std::string(16, 'x') + "\r\n0\r\n\r\n");
+  EXPECT_EQ(chunked.read_until_closed(5s), beast::error_code(asio::error::eof));
+  EXPECT_TRUE(chunked.received().starts_with("HTTP/1.1 413")) << chunked.received();
+}
+
 TEST_F(http_server_test, expect_100_continue_gets_a_go_ahead) {
   start(api_routes());
   test_client client(port());

@@ -68,7 +68,12 @@ void router::add(http::verb method, std::string pattern, handler fn) {
   for (auto segment : split_segments(pattern)) {
     if (segment == "{}") throw std::invalid_argument("route parameter without a name: " + pattern);
   }
-  routes_.push_back(route{method, std::move(pattern), std::move(fn), {}});
+  routes_.push_back(route{method, std::move(pattern), std::move(fn), {}, std::nullopt});
+}
+
+void router::add(http::verb method, std::string pattern, handler fn, std::size_t body_limit) {
+  add(method, std::move(pattern), std::move(fn));
+  routes_.back().body_limit = body_limit;
 }
 
 void router::add_websocket(std::string pattern, websocket_handler fn) {
