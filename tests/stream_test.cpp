@@ -336,7 +336,9 @@ TEST_F(stream, resume_after_reconnect_has_no_gap_and_no_duplicate) {
 TEST_F(stream, slow_client_is_dropped_while_others_keep_receiving) {
   // Small enough to fill fast, large enough for a reader on a busy machine (an incident
   // cancel publishes five events at once).
-  start({"--stream-queue-limit", "64"});
+  // The slow client reads nothing, so it cannot answer pings either: a long idle timeout keeps
+  // the keep-alive from dropping it first while a busy machine fills the socket buffers.
+  start({"--stream-queue-limit", "64", "--stream-idle-timeout-s", "900"});
   auto slow = std::make_unique<ws_client>(server_->port(), 4096);
   ASSERT_EQ(slow->connect("/api/v1/stream?access_token=" + ct_), 101) << slow->refusal_body();
 

@@ -136,6 +136,12 @@ const std::map<std::string, setter>& setters() {
          c.stream_queue_limit = static_cast<std::size_t>(*n);
          return {};
        }},
+      {"stream_idle_timeout_s", [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 2, 86'400);
+         if (!n) return n.error();
+         c.stream_idle_timeout_s = static_cast<int>(*n);
+         return {};
+       }},
   };
   return table;
 }

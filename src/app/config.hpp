@@ -34,6 +34,8 @@ struct config {
   int notify_poll_ms = 1000;             // SIAGA_NOTIFY_POLL_MS: longest idle wait of the worker (10..60000)
   std::size_t stream_queue_limit = 1000;  // SIAGA_STREAM_QUEUE_LIMIT, --stream-queue-limit (messages
                                           // queued per stream client before it is dropped, 4..1000000)
+  int stream_idle_timeout_s = 60;         // SIAGA_STREAM_IDLE_TIMEOUT_S, --stream-idle-timeout-s: a silent
+                                          // stream client is pinged after half of it, dropped after it (2..86400)
 };
 
 // Builds a config from its sources. file_path may be empty; env is the process environment

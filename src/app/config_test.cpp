@@ -112,6 +112,23 @@ TEST(config, stream_queue_limit_has_a_default_and_a_range) {
   }
 }
 
+TEST(config, stream_idle_timeout_has_a_default_and_a_range) {
+  auto defaults = load_config("", {}, {});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->stream_idle_timeout_s, 60);
+  auto env = load_config("", {{"SIAGA_STREAM_IDLE_TIMEOUT_S", "90"}}, {});
+  ASSERT_TRUE(env.has_value()) << env.error().message;
+  EXPECT_EQ(env->stream_idle_timeout_s, 90);
+  auto flag = load_config("", {{"SIAGA_STREAM_IDLE_TIMEOUT_S", "90"}}, {"--stream-idle-timeout-s", "600"});
+  ASSERT_TRUE(flag.has_value()) << flag.error().message;
+  EXPECT_EQ(flag->stream_idle_timeout_s, 600);
+  for (std::string bad : {"1", "0", "86401", "soon"}) {
+    auto c = load_config("", {}, {"--stream-idle-timeout-s", bad});
+    ASSERT_FALSE(c.has_value()) << bad;
+    EXPECT_NE(c.error().message.find("stream_idle_timeout_s"), std::string::npos) << c.error().message;
+  }
+}
+
 TEST(config, bad_files_are_refused_with_their_path) {
   auto missing = load_config("/nonexistent/siaga.json", {}, {});
   ASSERT_FALSE(missing.has_value());

@@ -14,6 +14,8 @@
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -51,6 +53,21 @@ channels::delivery_options delivery_options_of(const config& cfg) {
   o.telegram = {cfg.telegram_bot_token, cfg.telegram_api_base};
   o.poll = std::chrono::milliseconds{cfg.notify_poll_ms};
   return o;
+}
+
+// Every open connection, WebSocket clients above all, holds a file descriptor, and the usual
+// soft limit of 1024 would refuse clients somewhere short of a thousand. The server waits with
+// epoll, never select, so it may use the whole hard limit.
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  auto was = lim.rlim_cur;
+  lim.rlim_cur = lim.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &lim) != 0) {
+    spdlog::warn("cannot raise the open file limit from {} to {}", was, lim.rlim_max);
+    return;
+  }
+  spdlog::debug("open file limit raised from {} to {}", was, lim.rlim_max);
 }
 
 }  // namespace
@@ -95,6 +112,7 @@ int run_seed_demo(const config& cfg) {
 }
 
 int run_serve(const config& cfg) {
+  raise_open_file_limit();
   auto st = open_store(cfg);
   if (!st) return 1;
 
@@ -129,6 +147,7 @@ int run_serve(const config& cfg) {
   opts.body_limit = cfg.body_limit;
   opts.static_root = cfg.web_root;
   opts.websocket_queue_messages = cfg.stream_queue_limit;
+  opts.websocket_idle_timeout = std::chrono::seconds{cfg.stream_idle_timeout_s};
   if (!opts.static_root.empty() && !std::filesystem::is_directory(opts.static_root)) {
     spdlog::warn("web root {} does not exist; only the API is served", opts.static_root);
     opts.static_root.clear();
