@@ -69,6 +69,7 @@ void add_core_routes(net::router& r, api_deps& deps);
 void add_notification_routes(net::router& r, api_deps& deps);  // api/notification_routes.cpp
 void add_stream_routes(net::router& r, api_deps& deps);  // api/stream.cpp
 void add_call_routes(net::router& r, api_deps& deps);  // api/call_routes.cpp
+void add_media_routes(net::router& r, api_deps& deps);  // api/media_routes.cpp
 
 }  // namespace siaga::api
 

@@ -128,6 +128,19 @@ json::array dispatches_json(const std::vector<domain::dispatch>& ds) {
   return out;
 }
 
+// The incident's photos the actor may see: those of the dispatches it sees (for an agency
+// operator, its own agency's), and those of the incident as a whole except to agencies.
+json::array media_json_of(const actor& who, const incident_view& v, const std::vector<domain::media>& all) {
+  json::array out;
+  for (const auto& m : all) {
+    bool shown = m.dispatch_id ? std::any_of(v.dispatches.begin(), v.dispatches.end(),
+                                             [&](const domain::dispatch& d) { return d.id == *m.dispatch_id; })
+                               : who.role != role::agency_operator;
+    if (shown) out.push_back(media_json(m));
+  }
+  return out;
+}
+
 core::result<json::object> incident_detail(storage::store_reader& rd, const actor& who, const std::string& id) {
   auto v = visible_incident(rd, who, id);
   if (!v) return v.error();
@@ -142,6 +155,9 @@ core::result<json::object> incident_detail(storage::store_reader& rd, const acto
   out["reports"] = std::move(reps);
   out["dispatches"] = dispatches_json(v->dispatches);
   out["events"] = events_json(who, *events);
+  auto media = rd.media_of_incident(id);
+  if (!media) return media.error();
+  out["media"] = media_json_of(who, *v, *media);
   return out;
 }
 
@@ -746,6 +762,7 @@ void add_routes(net::router& r, api_deps& deps) {
   add_notification_routes(r, deps);
   add_stream_routes(r, deps);
   add_call_routes(r, deps);
+  add_media_routes(r, deps);
 }
 
 }  // namespace siaga::api

@@ -83,6 +83,18 @@ json::object dispatch_json(const domain::dispatch& d) {
           {"updated_at", time_json(d.updated_at)}};
 }
 
+json::object media_json(const domain::media& m) {
+  return {{"id", m.id},
+          {"incident_id", m.incident_id},
+          {"dispatch_id", opt(m.dispatch_id)},
+          {"content_type", m.content_type},
+          {"size", m.size},
+          {"sha256", m.sha256},
+          {"uploaded_by", m.uploaded_by},
+          {"created_at", time_json(m.created_at)},
+          {"url", "/api/v1/media/" + m.id}};
+}
+
 json::object event_json(const domain::event& e) {
   boost::system::error_code ec;
   auto payload = json::parse(e.payload_json, ec);

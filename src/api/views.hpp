@@ -1,6 +1,7 @@
 // The JSON forms of domain values, with the privacy rules applied for the viewer.
 #pragma once
 
+#include "domain/media.hpp"
 #include "domain/model.hpp"
 #include "services/context.hpp"
 
@@ -17,6 +18,8 @@ json::object report_json(const domain::report& r, bool show_contact);
 json::object incident_json(const domain::incident& i);
 json::object dispatch_json(const domain::dispatch& d);
 json::object event_json(const domain::event& e);
+// A media record without its bytes; url is where GET fetches them (/api/v1/media/{id}).
+json::object media_json(const domain::media& m);
 json::object agency_json(const domain::agency& a);
 // An agency's notification endpoints as an admin sees them: kind, url, chat_id, active and
 // has_secret, never the secret itself (secrets are write-only).

@@ -1,0 +1,63 @@
+// Photos on dispatches (issue 4): POST /api/v1/dispatches/{id}/media takes the raw image as the
+// body (its own body limit, services::max_media_bytes), GET /api/v1/media/{id} gives it back.
+// Who may: services/media_service.hpp.
+#include "api/handler.hpp"
+#include "api/views.hpp"
+#include "services/media_service.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+
+namespace siaga::api {
+namespace {
+
+namespace asio = boost::asio;
+using net::http::verb;
+
+// SHA-256 of megabytes on the blocking pool: neither the event loop nor the store's single
+// writer should spend milliseconds on it.
+awaitable<std::string> sha256_off_loop(api_deps& deps, const std::string& bytes) {
+  auto home = co_await asio::this_coro::executor;
+  co_await asio::post(deps.blocking, asio::use_awaitable);
+  auto hex = domain::sha256_hex(bytes);
+  co_await asio::post(home, asio::use_awaitable);
+  co_return hex;
+}
+
+awaitable<reply> attach_media(call& c) {
+  services::new_media in;
+  in.content_type = std::string(c.req()[net::http::field::content_type]);
+  in.bytes = std::move(c.http.req.body());
+  in.sha256 = co_await sha256_off_loop(c.deps, in.bytes);
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(m, run_service<domain::media>(c.deps.store, &services::attach_media, ctx, c.who, c.param("id"),
+                                                std::move(in)));
+  co_return json_response(c.req(), net::http::status::created, media_json(m));
+}
+
+awaitable<reply> get_media(call& c) {
+  auto& rd = c.deps.store.reader();
+  SIAGA_TRY(m, services::visible_media(rd, c.who, c.param("id")));
+  SIAGA_TRY(bytes, rd.media_bytes(c.who.jurisdiction_id, m.id));
+  if (!bytes) co_return core::not_found("media " + m.id + " not found");
+  net::response res{net::http::status::ok, c.req().version()};
+  res.set(net::http::field::content_type, m.content_type);
+  // The bytes never change, but only this user's browser may keep them.
+  res.set(net::http::field::cache_control, "private, max-age=86400");
+  // Opened on its own, the image can run nothing.
+  res.set("Content-Security-Policy", "default-src 'none'; sandbox");
+  res.keep_alive(c.req().keep_alive());
+  res.body() = std::move(*bytes);
+  res.prepare_payload();
+  co_return res;
+}
+
+}  // namespace
+
+void add_media_routes(net::router& r, api_deps& deps) {
+  r.add(verb::post, "/api/v1/dispatches/{id}/media", wrap(deps, dispatchers | access::agency, attach_media),
+        services::max_media_bytes);
+  r.add(verb::get, "/api/v1/media/{id}", wrap(deps, signed_in, get_media));
+}
+
+}  // namespace siaga::api
