@@ -154,6 +154,18 @@ void stream_hub::close(const std::shared_ptr<stream_subscriber>& sub) {
 }
 
 void stream_hub::fan_out(const std::vector<domain::event>& events) {
+  if (events.empty()) return;
+  {
+    // Nobody listening (the usual case for an API-only node): skip the serialising and the
+    // store reads. The incident -> agencies memo would go stale while its updates are
+    // skipped, so it is dropped and rebuilt from the store when a subscriber comes.
+    std::lock_guard lock(mutex_);
+    if (subscribers_.empty()) {
+      incident_agencies_.clear();
+      for (const auto& e : events) last_seq_ = std::max(last_seq_, e.seq);
+      return;
+    }
+  }
   // First learn the batch's dispatches, so that an incident created and dispatched in one
   // command shows its incident.created (which comes first) to the dispatched agencies.
   for (const auto& e : events) {
