@@ -192,10 +192,25 @@ export interface SiagaEvent {
   hash: string;
 }
 
+/** A photo attached to a dispatch (its bytes are at url). */
+export interface Media {
+  id: string;
+  incident_id: string;
+  dispatch_id: string | null;
+  content_type: string;
+  size: number;
+  sha256: string;
+  uploaded_by: string;
+  created_at: string;
+  url: string;
+}
+
 export interface IncidentDetail extends Incident {
   reports: Report[];
   dispatches: Dispatch[];
   events: SiagaEvent[];
+  /** Absent from servers older than photos. */
+  media?: Media[];
 }
 
 export interface Page<T> {

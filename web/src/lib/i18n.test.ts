@@ -28,6 +28,11 @@ describe('i18n', () => {
     expect(enumName('id', 'dispatch_status', 'en_route')).toBe('Menuju lokasi');
     expect(enumName('en', 'dispatch_status', 'en_route')).toBe('En route');
   });
+  it('names the photo event in both languages', () => {
+    expect(enumName('id', 'event_kind', 'dispatch.media_attached')).toBe('Foto dilampirkan');
+    expect(enumName('en', 'event_kind', 'dispatch.media_attached')).toBe('Photo attached');
+    expect(translate('en', 'photo_uploading', { p: 40 })).toBe('Uploading the photo 40%');
+  });
   it('falls back to the raw value', () => {
     expect(enumName('id', 'dispatch_status', 'teleported')).toBe('teleported');
     expect(enumName('id', 'dispatch_status', null)).toBe('—');

@@ -35,7 +35,7 @@ export const withReports = (s: LiveState, items: Report[]): LiveState => ({ ...s
 
 /** Takes in an incident as GET /incidents/{id} returns it: the incident, its dispatches, its reports. */
 export function withIncidentDetail(s: LiveState, detail: IncidentDetail): LiveState {
-  const { reports, dispatches, events: _events, ...incident } = detail;
+  const { reports, dispatches, events: _events, media: _media, ...incident } = detail;
   let next = withIncidents(s, [incident]);
   next = withDispatches(next, dispatches);
   next = withReports(next, reports);

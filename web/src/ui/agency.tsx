@@ -1,17 +1,19 @@
 // The agency console (tablet first: large targets): the agency's own dispatches arriving live
 // with a sound and a visual alert, the details with the place on a map and the reporter's
-// contact only when shared, and one tap per step.
+// contact only when shared, and one tap per step; photos of the scene with the completion or
+// at any time while the dispatch is active.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, get, post } from '../api/client';
-import type { Dispatch, IncidentDetail, Me } from '../api/types';
+import { ApiError, get, post, upload } from '../api/client';
+import type { Dispatch, IncidentDetail, Me, Media } from '../api/types';
 import { arrivalsStore, dirStore, langStore, liveStore, nowStore, playAlert, soundStore, useDirectory, useT } from '../data';
 import { needsText, nextActions, primaryAction, type DispatchAction } from '../lib/actions';
-import { enumName, type Key } from '../lib/i18n';
+import { enumName, translate, type Key, type Lang } from '../lib/i18n';
 import { agencyDispatches, isActiveDispatch, slaLookup, withDispatches, withIncidentDetail } from '../lib/live';
 import { dispatchClock } from '../lib/sla';
 import { useStore } from '../lib/store';
+import { MAX_PHOTO_BYTES, preparePhoto } from '../lib/photo';
 import { formatDuration } from '../lib/time';
-import { Age, DispatchPill, Empty, errorText, Modal, toast, UrgencyTag, When, STATUS_COLOR } from './common';
+import { Age, DispatchPill, Empty, errorText, Modal, PhotoStrip, toast, UrgencyTag, When, STATUS_COLOR } from './common';
 import { MapView } from './map';
 
 const ACTION_KEY: Record<DispatchAction, Key> = {
@@ -122,6 +124,9 @@ function DispatchDetail(p: { id: string }) {
   const [detail, setDetail] = useState<IncidentDetail | null>(null);
   const [busy, setBusy] = useState(false);
   const [ask, setAsk] = useState<DispatchAction | null>(null);
+  const [photoAsk, setPhotoAsk] = useState(false);
+  const [photo, setPhoto] = useState<File | null>(null);
+  const [photoState, setPhotoState] = useState<PhotoState>({ step: 'idle' });
   const fromLive = live.dispatches.get(p.id);
 
   // The dispatch itself is read from the API, so that another agency's dispatch is refused by
@@ -157,15 +162,39 @@ function DispatchDetail(p: { id: string }) {
   const contact = detail.reports.find((r) => !r.reporter.masked && (r.reporter.phone || r.reporter.name));
   const masked = detail.reports.find((r) => r.reporter.masked && r.reporter.phone);
 
+  // Uploads the chosen photo; true when it is on the server (or none was chosen).
+  const sendChosenPhoto = async () => {
+    if (!photo) return true;
+    const m = await sendPhoto(lang, d.id, photo, setPhotoState);
+    if (!m) return false;
+    setPhoto(null);
+    setDetail((cur) => cur && { ...cur, media: [...(cur.media ?? []), m] });
+    return true;
+  };
+
+  const choosePhoto = (f: File | null) => {
+    setPhoto(f);
+    setPhotoState({ step: 'idle' });
+  };
+
+  const closeStep = () => {
+    setAsk(null);
+    setPhotoAsk(false);
+    choosePhoto(null);
+  };
+
   const run = async (a: DispatchAction, text?: string) => {
     setBusy(true);
     try {
+      // The photo goes first, so that the completion finds it attached; if it fails the
+      // dialog stays open with the reason, and nothing is completed.
+      if (a === 'complete' && !(await sendChosenPhoto())) return;
       const body = needsText(a) === 'note' ? { note: text ?? '' } : needsText(a) === 'reason' ? { reason: text ?? '' } : {};
       const res = await post<Dispatch>(`/dispatches/${d.id}/${a}`, body);
       liveStore.set(withDispatches(liveStore.get(), [res]));
       arrivalsStore.update((ids) => ids.filter((x) => x !== d.id));
       toast(`${inc.number}: ${enumName(lang, 'dispatch_status', res.status)}`);
-      setAsk(null);
+      closeStep();
     } catch (e) {
       toast(errorText(e), 'error');
     } finally {
@@ -211,6 +240,7 @@ function DispatchDetail(p: { id: string }) {
           </div>
           {d.note && <div class="note">“{d.note}”</div>}
           {d.decline_reason && <div class="note note-warn">“{d.decline_reason}”</div>}
+          <PhotoStrip media={(detail.media ?? []).filter((m) => m.dispatch_id === d.id)} />
           <ol class="timeline compact">
             {detail.events
               .filter((e) => e.subject === 'dispatch' || e.kind === 'incident.created')
@@ -246,6 +276,11 @@ function DispatchDetail(p: { id: string }) {
               {t(ACTION_KEY[a])}
             </button>
           ))}
+          {isActiveDispatch(d) && (
+            <button class="btn btn-touch btn-ghost" disabled={busy} onClick={() => setPhotoAsk(true)} data-testid="act-photo">
+              {t('photo_add')}
+            </button>
+          )}
         </div>
       )}
       {!actions.length && d.status === 'completed' && (
@@ -253,13 +288,53 @@ function DispatchDetail(p: { id: string }) {
           ✓ {enumName(lang, 'dispatch_status', d.status)} · {formatDuration(now - Date.parse(d.completed_at ?? ''), lang)}
         </div>
       )}
-      {ask && <TextStep action={ask} busy={busy} onClose={() => setAsk(null)} onDone={(text) => run(ask, text)} />}
+      {ask && (
+        <TextStep
+          action={ask}
+          busy={busy}
+          onClose={closeStep}
+          onDone={(text) => run(ask, text)}
+          photo={ask === 'complete' ? { file: photo, state: photoState, onFile: choosePhoto } : null}
+        />
+      )}
+      {photoAsk && (
+        <Modal title={t('photo_add')} onClose={closeStep}>
+          <PhotoField file={photo} state={photoState} onFile={choosePhoto} disabled={busy} label="photo" />
+          <div class="modal-actions">
+            <button
+              class="btn btn-touch btn-primary"
+              disabled={busy || !photo}
+              onClick={async () => {
+                setBusy(true);
+                const sent = await sendChosenPhoto();
+                setBusy(false);
+                if (sent) {
+                  toast(`${inc.number}: ${t('photo_sent')}`);
+                  closeStep();
+                }
+              }}
+              data-testid="photo-send"
+            >
+              {t('photo_send')}
+            </button>
+            <button class="btn btn-touch btn-ghost" onClick={closeStep}>
+              {t('cancel')}
+            </button>
+          </div>
+        </Modal>
+      )}
     </div>
   );
 }
 
-/** Completion (note) or decline (reason): one text, large buttons. */
-function TextStep(p: { action: DispatchAction; busy: boolean; onClose: () => void; onDone: (text: string) => void }) {
+/** Completion (note, and a photo if one is taken) or decline (reason): one text, large buttons. */
+function TextStep(p: {
+  action: DispatchAction;
+  busy: boolean;
+  onClose: () => void;
+  onDone: (text: string) => void;
+  photo: { file: File | null; state: PhotoState; onFile: (f: File | null) => void } | null;
+}) {
   const t = useT();
   const [text, setText] = useState('');
   const decline = p.action === 'decline';
@@ -273,6 +348,7 @@ function TextStep(p: { action: DispatchAction; busy: boolean; onClose: () => voi
         onInput={(e) => setText(e.currentTarget.value)}
         data-testid="step-text"
       />
+      {p.photo && <PhotoField file={p.photo.file} state={p.photo.state} onFile={p.photo.onFile} disabled={p.busy} label="photo_optional" />}
       <div class="modal-actions">
         <button class={'btn btn-touch ' + (decline ? 'btn-danger' : 'btn-primary')} disabled={p.busy || !text.trim()} onClick={() => p.onDone(text.trim())} data-testid="step-confirm">
           {t(ACTION_KEY[p.action])}
@@ -282,5 +358,103 @@ function TextStep(p: { action: DispatchAction; busy: boolean; onClose: () => voi
         </button>
       </div>
     </Modal>
+  );
+}
+
+// ---------- photos ----------
+
+type PhotoState =
+  | { step: 'idle' }
+  | { step: 'preparing' }
+  | { step: 'uploading'; pct: number }
+  | { step: 'sent' }
+  | { step: 'failed'; message: string };
+
+/**
+ * Downscales a photo (lib/photo.ts) and uploads it to the dispatch, reporting each step;
+ * the stored record, or null after reporting why it failed.
+ */
+async function sendPhoto(lang: Lang, dispatchId: string, file: File, report: (s: PhotoState) => void): Promise<Media | null> {
+  report({ step: 'preparing' });
+  let blob: Blob;
+  try {
+    blob = await preparePhoto(file);
+  } catch {
+    report({ step: 'failed', message: translate(lang, 'photo_unreadable') });
+    return null;
+  }
+  if (blob.size > MAX_PHOTO_BYTES) {
+    report({ step: 'failed', message: translate(lang, 'photo_too_big') });
+    return null;
+  }
+  try {
+    report({ step: 'uploading', pct: 0 });
+    const m = await upload<Media>(`/dispatches/${dispatchId}/media`, blob, (f) => report({ step: 'uploading', pct: Math.round(f * 100) }));
+    report({ step: 'sent' });
+    return m;
+  } catch (e) {
+    report({ step: 'failed', message: translate(lang, 'photo_failed', { e: errorText(e) }) });
+    return null;
+  }
+}
+
+/** Takes a photo with the tablet's back camera (or picks one) and shows it before it goes. */
+function PhotoField(p: { file: File | null; state: PhotoState; onFile: (f: File | null) => void; disabled: boolean; label: Key }) {
+  const t = useT();
+  const [preview, setPreview] = useState<string | null>(null);
+  useEffect(() => {
+    if (!p.file) {
+      setPreview(null);
+      return;
+    }
+    const url = URL.createObjectURL(p.file);
+    setPreview(url);
+    return () => URL.revokeObjectURL(url);
+  }, [p.file]);
+  const s = p.state;
+  const status =
+    s.step === 'preparing'
+      ? t('photo_preparing')
+      : s.step === 'uploading'
+        ? t('photo_uploading', { p: s.pct })
+        : s.step === 'sent'
+          ? t('photo_sent')
+          : s.step === 'failed'
+            ? s.message
+            : '';
+  return (
+    <div class="photo-field" data-testid="photo-field">
+      <span class="field-label">{t(p.label)}</span>
+      {preview ? (
+        <div class="photo-chosen">
+          <img src={preview} alt={t('photo')} class="photo-preview" data-testid="photo-preview" />
+          <button class="btn btn-ghost" disabled={p.disabled} onClick={() => p.onFile(null)}>
+            {t('photo_remove')}
+          </button>
+        </div>
+      ) : (
+        <label class={'btn btn-touch photo-pick' + (p.disabled ? ' disabled' : '')}>
+          {t('photo_pick')}
+          <input
+            type="file"
+            accept="image/*"
+            capture="environment"
+            class="photo-input"
+            disabled={p.disabled}
+            data-testid="photo-input"
+            onChange={(e) => {
+              p.onFile(e.currentTarget.files?.[0] ?? null);
+              e.currentTarget.value = '';
+            }}
+          />
+        </label>
+      )}
+      {status && (
+        <div class={'photo-status' + (s.step === 'failed' ? ' form-error' : '')} role="status" data-testid="photo-status" data-step={s.step}>
+          {s.step === 'uploading' && <progress max={100} value={s.pct} />}
+          <span>{status}</span>
+        </div>
+      )}
+    </div>
   );
 }

@@ -1,7 +1,7 @@
 // Small shared pieces: status pills, ages, toasts, modal, connection badge.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import type { DispatchStatus, IncidentStatus, Urgency } from '../api/types';
+import type { DispatchStatus, IncidentStatus, Media, Urgency } from '../api/types';
 import { langStore, nowStore, pollingStore, reconnectNow, streamStore, useT } from '../data';
 import { enumName, type EnumKind } from '../lib/i18n';
 import { createStore, useStore } from '../lib/store';
@@ -149,3 +149,21 @@ export const STATUS_COLOR: Record<string, string> = {
   closed: '#6b7280',
   cancelled: '#9ca3af',
 };
+
+// ---------- photos ----------
+
+/** Thumbnails of photos attached to dispatches; each opens at full size. The session cookie
+ * authenticates the image requests. */
+export function PhotoStrip(p: { media: Media[] }) {
+  const t = useT();
+  if (!p.media.length) return null;
+  return (
+    <div class="photo-strip" data-testid="photo-strip">
+      {p.media.map((m) => (
+        <a key={m.id} href={m.url} target="_blank" rel="noopener" title={t('photo_open')}>
+          <img src={m.url} alt={t('photo')} loading="lazy" class="photo-thumb" data-testid="photo-thumb" data-media={m.id} />
+        </a>
+      ))}
+    </div>
+  );
+}

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, post } from '../api/client';
 import type { Dispatch, IncidentDetail } from '../api/types';
-import { langStore, liveStore, meStore, nowStore, useDirectory, useT } from '../data';
+import { langStore, liveStore, meStore, nowStore, recentStore, useDirectory, useT } from '../data';
 import { enumName } from '../lib/i18n';
 import { isActiveDispatch, slaLookup, withIncidentDetail } from '../lib/live';
 import { maskName, maskPhone } from '../lib/mask';
@@ -11,7 +11,7 @@ import { dispatchClock } from '../lib/sla';
 import { useStore } from '../lib/store';
 import { formatDuration, formatFull, parseTime } from '../lib/time';
 import { timeZone } from '../data';
-import { Age, DispatchPill, errorText, IncidentPill, Modal, toast, UrgencyTag, When, STATUS_COLOR } from './common';
+import { Age, DispatchPill, errorText, IncidentPill, Modal, PhotoStrip, toast, UrgencyTag, When, STATUS_COLOR } from './common';
 import { MapView } from './map';
 
 export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: boolean }) {
@@ -33,6 +33,8 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
     .filter((d) => d.incident_id === p.id)
     .map((d) => d.updated_at)
     .join();
+  // A photo changes no dispatch: its event says when to read again.
+  const photoStamp = useStore(recentStore).find((e) => e.incident_id === p.id && e.kind === 'dispatch.media_attached')?.seq ?? 0;
 
   // Read again whenever the live set says the incident or one of its dispatches changed.
   useEffect(() => {
@@ -42,7 +44,7 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
         liveStore.set(withIncidentDetail(liveStore.get(), d));
       })
       .catch((e) => setError(errorText(e)));
-  }, [p.id, stamp, dispatchStamp]);
+  }, [p.id, stamp, dispatchStamp, photoStamp]);
 
   const slaOf = useMemo(() => slaLookup(dir.categories), [dir.categories]);
   const readOnly = p.readOnly || !me || !['call_taker', 'supervisor', 'admin'].includes(me.role);
@@ -128,6 +130,7 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
                       <Steps d={d} />
                       {d.note && <div class="note">“{d.note}”</div>}
                       {d.decline_reason && <div class="note note-warn">“{d.decline_reason}”</div>}
+                      <PhotoStrip media={(detail.media ?? []).filter((m) => m.dispatch_id === d.id)} />
                     </td>
                     <td class="small right">{formatDuration(clock.since_last_ms, lang)}</td>
                     {!readOnly && (
