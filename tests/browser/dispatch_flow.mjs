@@ -1,10 +1,11 @@
 // The issue's main scenario, in three browser contexts at once:
 // a call taker takes a new report from the queue, makes it an incident and dispatches it to
 // three agencies; the Damkar operator sees the dispatch arrive without reloading (alert and
-// sound), acknowledges, goes en route, arrives and completes it; the call taker's board shows
-// every change live, also across a dropped connection (resume from the last event seq); the
-// supervisor's wallboard shows the incident and the agencies' dispatches.
-import { apiAs, assert, hasStream, shot, signIn } from './lib.mjs';
+// sound), acknowledges, goes en route, arrives and completes it with a note and a photo of the
+// scene (downscaled in the browser); the call taker's board shows every change live, also
+// across a dropped connection (resume from the last event seq), and the incident panel shows
+// the photo; the supervisor's wallboard shows the incident and the agencies' dispatches.
+import { apiAs, assert, hasStream, pngImage, shot, signIn } from './lib.mjs';
 
 const T = 15000;
 
@@ -148,13 +149,45 @@ export async function dispatchFlow({ browser, base }) {
   await sv.page.waitForSelector('[data-testid=wb-agency][data-agency=RSUD]', { timeout: T });
   await shot(sv.page, 'flow-06-wallboard');
 
+  // Complete with the note and a photo from the tablet's camera: 2400 x 1800, larger than
+  // the 1600 px the console sends.
   await ag.page.click('[data-testid=act-complete]');
   await ag.page.fill('[data-testid=step-text]', 'Api padam pukul 14.20, satu gudang terbakar, tidak ada korban.');
+  await shot(ag.page, 'flow-07a-agency-complete-dialog');
+  const picker = await ag.page.$('[data-testid=photo-input]');
+  assert((await picker.getAttribute('accept')) === 'image/*', 'the picker takes images');
+  assert((await picker.getAttribute('capture')) === 'environment', 'the picker opens the back camera');
+  await picker.setInputFiles({ name: 'lokasi.png', mimeType: 'image/png', buffer: pngImage(2400, 1800) });
+  await ag.page.waitForSelector('[data-testid=photo-preview]', { timeout: T });
+  await shot(ag.page, 'flow-07b-agency-complete-photo');
   await ag.page.click('[data-testid=step-confirm]');
   await ag.page.waitForSelector('[data-testid=dispatch-detail][data-status=completed]', { timeout: T });
+  await ag.page.waitForSelector('[data-testid=dispatch-detail] [data-testid=photo-thumb]', { timeout: T });
   await ct.page.waitForSelector(row('DAMKAR', 'completed'), { timeout: T });
   await shot(ag.page, 'flow-07-agency-completed');
   await shot(ct.page, 'flow-08-calltaker-board');
+
+  // The photo went up first, downscaled to JPEG, with its event; the call taker sees it in the
+  // incident panel (the image is fetched with the session cookie).
+  const withPhoto = (await sup('GET', `/incidents/${incident.id}`)).body;
+  assert(withPhoto.media.length === 1, 'one photo on the incident');
+  const media = withPhoto.media[0];
+  assert(media.content_type === 'image/jpeg' && media.size > 0, `sent as JPEG (${media.content_type}, ${media.size} bytes)`);
+  assert(code(withPhoto.dispatches.find((d) => d.id === media.dispatch_id).agency_id) === 'DAMKAR', "on Damkar's dispatch");
+  const kinds = withPhoto.events.map((e) => e.kind);
+  assert(kinds.indexOf('dispatch.media_attached') >= 0 && kinds.indexOf('dispatch.media_attached') < kinds.indexOf('dispatch.completed'),
+    'photo attached before the completion');
+  await ct.page.click(card);
+  const thumb = `[data-testid=incident-panel] [data-testid=photo-thumb][data-media="${media.id}"]`;
+  await ct.page.waitForSelector(thumb, { timeout: T });
+  const size = await ct.page.$eval(thumb, async (img) => {
+    await img.decode();
+    return [img.naturalWidth, img.naturalHeight];
+  });
+  assert(size[0] === 1600 && size[1] === 1200, `downscaled to 1600 x 1200 (${size.join(' x ')})`);
+  await ct.page.waitForSelector('[data-testid=incident-panel] [data-testid=timeline] li:has-text("Foto dilampirkan")', { timeout: T });
+  await shot(ct.page, 'flow-08b-calltaker-incident-photo');
+  await ct.page.keyboard.press('Escape');
 
   const still = await ag.page.evaluate(() => (window).__noReload);
   assert(still === 'still here', 'the agency page was never reloaded');
