@@ -1,5 +1,6 @@
 #include "services/incident_service.hpp"
 
+#include "domain/geo.hpp"
 #include "services/access.hpp"
 #include "services/events.hpp"
 #include "services/notifications.hpp"
@@ -39,6 +40,18 @@ core::result<void> check_district(storage::store_reader& tx, const actor& who, c
   if (!d) return d.error();
   if (!*d) return core::invalid("district_id '" + *id + "' is not a district of this jurisdiction");
   return {};
+}
+
+// The district given, or when there is none the district the location lies in (boundary,
+// else nearest centre; domain/geo.hpp), as the consoles fill it in: statistics by district
+// then count reports from API clients and channels too.
+core::result<std::optional<std::string>> district_for(storage::store_reader& tx, const actor& who,
+                                                      const std::optional<std::string>& given,
+                                                      const std::optional<domain::geo_point>& location) {
+  if (given || !location) return given;
+  auto ds = tx.list_districts(who.jurisdiction_id);
+  if (!ds) return ds.error();
+  return domain::district_of(*location, *ds);
 }
 
 core::result<domain::incident> load_incident(storage::store_reader& tx, const actor& who, const std::string& id) {
@@ -156,6 +169,8 @@ core::result<domain::report> create_report(storage::store_txn& tx, const context
     if (auto c = load_category(tx, who, *in.category_id); !c) return c.error();
   }
   if (auto ok = check_district(tx, who, in.district_id); !ok) return ok.error();
+  auto district = district_for(tx, who, in.district_id, in.location);
+  if (!district) return district.error();
 
   auto now = ctx.clock.now();
   domain::report r;
@@ -170,7 +185,7 @@ core::result<domain::report> create_report(storage::store_txn& tx, const context
   r.category_id = in.category_id;
   r.location = in.location;
   r.address = in.address;
-  r.district_id = in.district_id;
+  r.district_id = std::move(*district);
   r.created_by = who.user_id;
   r.created_at = now;
   r.updated_at = now;
@@ -189,6 +204,8 @@ core::result<domain::incident> create_incident(storage::store_txn& tx, const con
   if (!cat) return cat.error();
   if (auto ok = check_location(in.location); !ok) return ok.error();
   if (auto ok = check_district(tx, who, in.district_id); !ok) return ok.error();
+  auto district = district_for(tx, who, in.district_id, in.location);
+  if (!district) return district.error();
   if (in.summary.size() > 500) return core::invalid("summary is longer than 500 characters");
 
   std::vector<domain::report> reports;
@@ -235,7 +252,7 @@ core::result<domain::incident> create_incident(storage::store_txn& tx, const con
   inc.description = in.description;
   inc.location = in.location;
   inc.address = in.address;
-  inc.district_id = in.district_id;
+  inc.district_id = std::move(*district);
   inc.created_by = who.user_id;
   inc.created_at = now;
   inc.updated_at = now;

@@ -25,9 +25,10 @@ struct new_report {
   std::optional<std::string> district_id;
 };
 
-// Records a report from any channel with a fresh tracking code. Fails with invalid_input when
-// it has neither description nor category, or names an unknown category or district, or a
-// location outside the globe.
+// Records a report from any channel with a fresh tracking code; without a district_id but with
+// a location, the district is the one the location lies in (domain::district_of). Fails with
+// invalid_input when it has neither description nor category, or names an unknown category or
+// district, or a location outside the globe.
 core::result<domain::report> create_report(storage::store_txn& tx, const context& ctx, const actor& who,
                                            const new_report& in);
 
@@ -49,7 +50,8 @@ struct new_incident {
 };
 
 // Creates an incident with its daily number, links the given reports (which must be new) and,
-// when dispatch_now, dispatches the planned agencies. Fails with invalid_input for an unknown
+// when dispatch_now, dispatches the planned agencies; the district is filled from the location
+// as for a report. Fails with invalid_input for an unknown
 // category, district or agency, or one agency named twice; not_found for an unknown report;
 // conflict for a report that is not new.
 core::result<domain::incident> create_incident(storage::store_txn& tx, const context& ctx, const actor& who,

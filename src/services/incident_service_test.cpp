@@ -197,6 +197,41 @@ TEST_F(incident_service_test, incident_status_follows_its_dispatches) {
   EXPECT_EQ(kinds.back(), "incident.closed");
 }
 
+TEST_F(incident_service_test, a_location_without_a_district_gets_the_district_it_lies_in) {
+  // d1 (Sirimau) has only a centre here: the nearest centre within 25 km decides.
+  ASSERT_TRUE(store_->write([&](storage::store_txn& tx) -> core::result<void> {
+    return tx.insert_district(domain::district{"d2", "j1", "81.71.03", "Baguala", domain::geo_point{-3.64, 128.24}, ""});
+  }));
+  auto report_at = [&](domain::geo_point p, std::optional<std::string> district) {
+    new_report r;
+    r.description = "Pohon tumbang";
+    r.location = p;
+    r.district_id = std::move(district);
+    return run<domain::report>([&](auto& tx) { return create_report(tx, ctx(), call_taker_, r); });
+  };
+  auto near_d1 = report_at({-3.695, 128.185}, std::nullopt);
+  ASSERT_TRUE(near_d1.has_value()) << near_d1.error().message;
+  EXPECT_EQ(near_d1->district_id, std::optional<std::string>{"d1"});
+  auto near_d2 = report_at({-3.636, 128.245}, std::nullopt);
+  ASSERT_TRUE(near_d2.has_value());
+  EXPECT_EQ(near_d2->district_id, std::optional<std::string>{"d2"});
+  // A district given is kept even where another is nearer; far from every district, none.
+  auto given = report_at({-3.636, 128.245}, "d1");
+  ASSERT_TRUE(given.has_value());
+  EXPECT_EQ(given->district_id, std::optional<std::string>{"d1"});
+  auto far = report_at({-6.2, 106.8}, std::nullopt);
+  ASSERT_TRUE(far.has_value());
+  EXPECT_EQ(far->district_id, std::nullopt);
+
+  new_incident in;
+  in.category_id = fire_;
+  in.location = domain::geo_point{-3.637, 128.241};
+  auto inc = run<domain::incident>([&](auto& tx) { return create_incident(tx, ctx(), call_taker_, in); });
+  ASSERT_TRUE(inc.has_value()) << inc.error().message;
+  EXPECT_EQ(inc->district_id, std::optional<std::string>{"d2"});
+  EXPECT_EQ(store_->reader().find_incident("j1", inc->id)->value().district_id, std::optional<std::string>{"d2"});
+}
+
 TEST_F(incident_service_test, repeat_reports_join_one_incident) {
   auto report = [&](const std::string& text) {
     new_report r;
