@@ -369,13 +369,13 @@ json::object ingested_json(const services::ingested_event& r) {
 }
 
 awaitable<reply> telephony_events(call& c) {
-  SIAGA_TRY(who, integration_of(c));
-  SIAGA_TRY(body, parse_body(c.req()));
+  SIAGA_CO_TRY(who, integration_of(c));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
   auto now = c.deps.clock.now();
   std::vector<domain::call_event> events;
   bool batch = body.contains("events");
   if (batch) {
-    SIAGA_CHECK(only_fields(body, {"events"}));
+    SIAGA_CO_CHECK(only_fields(body, {"events"}));
     const auto& v = body.at("events");
     if (!v.is_array() || v.as_array().empty() || v.as_array().size() > max_batch_events) {
       co_return core::invalid("field 'events' must be an array of 1 to " + std::to_string(max_batch_events) +
@@ -390,7 +390,7 @@ awaitable<reply> telephony_events(call& c) {
       ++i;
     }
   } else {
-    SIAGA_TRY(e, call_event_of(body, now));
+    SIAGA_CO_TRY(e, call_event_of(body, now));
     events.push_back(std::move(e));
   }
   auto ctx = c.ctx();
@@ -421,7 +421,7 @@ json::object location_reply(const domain::location_record& r) {
 // ELS and AML receivers answer 200 even when they refuse a message (the handset would only
 // retry); the refusal is recorded with its reason instead. Only a bad api key gets a 401.
 awaitable<reply> aml_form(call& c) {
-  SIAGA_TRY(who, integration_of(c));
+  SIAGA_CO_TRY(who, integration_of(c));
   services::location_input in;
   in.format = "els_https";
   in.raw = c.req().body().substr(0, 2000);
@@ -448,7 +448,7 @@ awaitable<reply> aml_form(call& c) {
 }
 
 awaitable<reply> aml_sms(call& c) {
-  SIAGA_TRY(who, integration_of(c));
+  SIAGA_CO_TRY(who, integration_of(c));
   auto q = query_of(c.req());
   services::location_input in;
   in.format = "aml_sms";
@@ -479,16 +479,16 @@ awaitable<reply> aml_sms(call& c) {
 
 awaitable<reply> list_locations(call& c) {
   auto q = query_of(c.req());
-  SIAGA_TRY(pg, paging_of(q));
+  SIAGA_CO_TRY(pg, paging_of(q));
   storage::location_filter f;
   f.jurisdiction_id = c.who.jurisdiction_id;
   f.page = {pg.limit, pg.offset};
   if (auto it = q.find("call_id"); it != q.end()) f.call_id = it->second;
   if (q.contains("accepted")) {
-    SIAGA_TRY(accepted, flag_param(q, "accepted"));
+    SIAGA_CO_TRY(accepted, flag_param(q, "accepted"));
     f.accepted = accepted;
   }
-  SIAGA_TRY(p, c.deps.store.reader().list_location_records(f));
+  SIAGA_CO_TRY(p, c.deps.store.reader().list_location_records(f));
   co_return json_response(c.req(), net::http::status::ok, page_of(p, pg.limit, pg.offset, location_record_json));
 }
 
@@ -499,32 +499,32 @@ awaitable<reply> caller_decision(call& c) {
   auto key = api_key_of(c.req());
   actor who;
   if (c.req().count("X-Api-Key") || key.starts_with("sk112_")) {
-    SIAGA_TRY(integration, integration_of(c));
+    SIAGA_CO_TRY(integration, integration_of(c));
     who = std::move(integration);
   } else {
-    SIAGA_TRY(user, services::authenticate(c.deps.store.reader(), c.deps.clock, token_of(c.req())));
-    SIAGA_CHECK(services::require_dispatcher(user));
+    SIAGA_CO_TRY(user, services::authenticate(c.deps.store.reader(), c.deps.clock, token_of(c.req())));
+    SIAGA_CO_CHECK(services::require_dispatcher(user));
     who = std::move(user);
   }
-  SIAGA_TRY(number, number_param(c.param("number")));
-  SIAGA_TRY(view, services::view_caller(c.deps.store.reader(), c.deps.clock, who.jurisdiction_id, number, false));
+  SIAGA_CO_TRY(number, number_param(c.param("number")));
+  SIAGA_CO_TRY(view, services::view_caller(c.deps.store.reader(), c.deps.clock, who.jurisdiction_id, number, false));
   co_return json_response(c.req(), net::http::status::ok, decision_json(number, view.decision));
 }
 
 awaitable<reply> get_caller(call& c) {
-  SIAGA_TRY(number, number_param(c.param("number")));
+  SIAGA_CO_TRY(number, number_param(c.param("number")));
   auto& rd = c.deps.store.reader();
-  SIAGA_TRY(view, services::view_caller(rd, c.deps.clock, c.who.jurisdiction_id, number));
+  SIAGA_CO_TRY(view, services::view_caller(rd, c.deps.clock, c.who.jurisdiction_id, number));
   storage::call_filter recent_filter;
   recent_filter.jurisdiction_id = c.who.jurisdiction_id;
   recent_filter.caller = number;
   recent_filter.page = {20, 0};
-  SIAGA_TRY(calls, rd.list_calls(recent_filter));
+  SIAGA_CO_TRY(calls, rd.list_calls(recent_filter));
   storage::callback_filter open_filter;
   open_filter.jurisdiction_id = c.who.jurisdiction_id;
   open_filter.statuses = {domain::callback_status::open, domain::callback_status::in_progress};
   open_filter.caller = number;
-  SIAGA_TRY(tasks, rd.list_callbacks(open_filter));
+  SIAGA_CO_TRY(tasks, rd.list_callbacks(open_filter));
   auto out = caller_view_json(view);
   json::array recent;
   for (const auto& call : calls.items) recent.push_back(call_json(call));
@@ -537,10 +537,10 @@ awaitable<reply> get_caller(call& c) {
 }
 
 awaitable<reply> unblock_caller(call& c) {
-  SIAGA_TRY(number, number_param(c.param("number")));
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"note"}));
-  SIAGA_TRY(note, opt_string(body, "note", 2000));
+  SIAGA_CO_TRY(number, number_param(c.param("number")));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"note"}));
+  SIAGA_CO_TRY(note, opt_string(body, "note", 2000));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(view, run_service<services::caller_view>(c.deps.store, &services::unblock_caller, ctx, c.who, number,
                                                            note.value_or("")));
@@ -560,13 +560,13 @@ awaitable<reply> get_policy(call& c) {
 }
 
 awaitable<reply> put_policy(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"threshold", "window_hours", "block_enabled", "block_hours"}));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"threshold", "window_hours", "block_enabled", "block_hours"}));
   auto p = services::policy_of(c.deps.store.reader(), c.who.jurisdiction_id);
-  SIAGA_TRY(threshold, opt_int(body, "threshold"));
-  SIAGA_TRY(window, opt_number(body, "window_hours"));
-  SIAGA_TRY(block, opt_bool(body, "block_enabled"));
-  SIAGA_TRY(block_hours, opt_number(body, "block_hours"));
+  SIAGA_CO_TRY(threshold, opt_int(body, "threshold"));
+  SIAGA_CO_TRY(window, opt_number(body, "window_hours"));
+  SIAGA_CO_TRY(block, opt_bool(body, "block_enabled"));
+  SIAGA_CO_TRY(block_hours, opt_number(body, "block_hours"));
   if (threshold) {
     if (*threshold < 1 || *threshold > 100) co_return core::invalid("threshold must be from 1 to 100");
     p.threshold = static_cast<int>(*threshold);
@@ -588,36 +588,36 @@ awaitable<reply> put_policy(call& c) {
 
 awaitable<reply> list_calls(call& c) {
   auto q = query_of(c.req());
-  SIAGA_TRY(pg, paging_of(q));
+  SIAGA_CO_TRY(pg, paging_of(q));
   storage::call_filter f;
   f.jurisdiction_id = c.who.jurisdiction_id;
   f.page = {pg.limit, pg.offset};
   if (auto it = q.find("caller"); it != q.end()) {
-    SIAGA_TRY(n, number_param(it->second));
+    SIAGA_CO_TRY(n, number_param(it->second));
     f.caller = n;
   }
   if (auto it = q.find("outcome"); it != q.end()) {
-    SIAGA_TRY(o, domain::parse_call_outcome(it->second));
+    SIAGA_CO_TRY(o, domain::parse_call_outcome(it->second));
     f.outcome = o;
   }
-  SIAGA_TRY(live, flag_param(q, "live"));
-  SIAGA_TRY(unclassified, flag_param(q, "unclassified"));
+  SIAGA_CO_TRY(live, flag_param(q, "live"));
+  SIAGA_CO_TRY(unclassified, flag_param(q, "unclassified"));
   f.live = live;
   f.unclassified = unclassified;
-  SIAGA_TRY(from, query_time(q, "from"));
-  SIAGA_TRY(to, query_time(q, "to"));
+  SIAGA_CO_TRY(from, query_time(q, "from"));
+  SIAGA_CO_TRY(to, query_time(q, "to"));
   f.from = from;
   f.to = to;
-  SIAGA_TRY(p, c.deps.store.reader().list_calls(f));
+  SIAGA_CO_TRY(p, c.deps.store.reader().list_calls(f));
   co_return json_response(c.req(), net::http::status::ok, page_of(p, pg.limit, pg.offset, call_json));
 }
 
 awaitable<reply> get_call(call& c) {
   auto& rd = c.deps.store.reader();
-  SIAGA_TRY(found, rd.find_call(c.who.jurisdiction_id, c.param("id")));
+  SIAGA_CO_TRY(found, rd.find_call(c.who.jurisdiction_id, c.param("id")));
   if (!found) co_return core::not_found("panggilan " + c.param("id") + " tidak ditemukan (call not found)");
   auto out = call_json(*found);
-  SIAGA_TRY(events, rd.call_events_of(found->id));
+  SIAGA_CO_TRY(events, rd.call_events_of(found->id));
   json::array evs;
   for (const auto& e : events) {
     json::object o{{"event_id", e.event_id}, {"type", to_string(e.kind)}, {"at", time_json(e.at)}};
@@ -631,14 +631,14 @@ awaitable<reply> get_call(call& c) {
   storage::location_filter fix_filter;
   fix_filter.jurisdiction_id = c.who.jurisdiction_id;
   fix_filter.call_id = found->id;
-  SIAGA_TRY(fixes, rd.list_location_records(fix_filter));
+  SIAGA_CO_TRY(fixes, rd.list_location_records(fix_filter));
   json::array locs;
   for (const auto& r : fixes.items) locs.push_back(location_record_json(r));
   out["locations"] = std::move(locs);
-  SIAGA_TRY(task, rd.find_callback_of_call(c.who.jurisdiction_id, found->id));
+  SIAGA_CO_TRY(task, rd.find_callback_of_call(c.who.jurisdiction_id, found->id));
   out["callback"] = task ? json::value(callback_json(*task, c.deps.clock.now())) : json::value(nullptr);
   if (!found->state.caller.empty()) {
-    SIAGA_TRY(view, services::view_caller(rd, c.deps.clock, c.who.jurisdiction_id, found->state.caller));
+    SIAGA_CO_TRY(view, services::view_caller(rd, c.deps.clock, c.who.jurisdiction_id, found->state.caller));
     out["caller_view"] = caller_view_json(view);
   } else {
     out["caller_view"] = nullptr;
@@ -647,17 +647,17 @@ awaitable<reply> get_call(call& c) {
 }
 
 awaitable<reply> classify_call(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"classification", "note", "report_id", "report"}));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"classification", "note", "report_id", "report"}));
   services::classification_input in;
-  SIAGA_TRY(cls_text, required_string(body, "classification", 32));
-  SIAGA_TRY(cls, domain::parse_call_class(cls_text));
+  SIAGA_CO_TRY(cls_text, required_string(body, "classification", 32));
+  SIAGA_CO_TRY(cls, domain::parse_call_class(cls_text));
   in.classification = cls;
-  SIAGA_TRY(note, opt_string(body, "note", 5000));
+  SIAGA_CO_TRY(note, opt_string(body, "note", 5000));
   in.note = note.value_or("");
-  SIAGA_TRY(report_id, opt_string(body, "report_id", 64));
+  SIAGA_CO_TRY(report_id, opt_string(body, "report_id", 64));
   in.report_id = report_id;
-  SIAGA_TRY(report, report_of(body));
+  SIAGA_CO_TRY(report, report_of(body));
   in.report = std::move(report);
   if (in.classification != domain::call_class::valid && body.contains("report")) {
     co_return core::invalid("field 'report' is only for a valid call");
@@ -673,7 +673,7 @@ awaitable<reply> classify_call(call& c) {
 
 awaitable<reply> list_callbacks(call& c) {
   auto q = query_of(c.req());
-  SIAGA_TRY(pg, paging_of(q));
+  SIAGA_CO_TRY(pg, paging_of(q));
   storage::callback_filter f;
   f.jurisdiction_id = c.who.jurisdiction_id;
   f.page = {pg.limit, pg.offset};
@@ -682,17 +682,17 @@ awaitable<reply> list_callbacks(call& c) {
   if (statuses != "any") {
     while (!statuses.empty()) {
       auto comma = statuses.find(',');
-      SIAGA_TRY(s, domain::parse_callback_status(statuses.substr(0, comma)));
+      SIAGA_CO_TRY(s, domain::parse_callback_status(statuses.substr(0, comma)));
       f.statuses.push_back(s);
       if (comma == std::string_view::npos) break;
       statuses.remove_prefix(comma + 1);
     }
   }
   if (auto it = q.find("caller"); it != q.end()) {
-    SIAGA_TRY(n, number_param(it->second));
+    SIAGA_CO_TRY(n, number_param(it->second));
     f.caller = n;
   }
-  SIAGA_TRY(p, c.deps.store.reader().list_callbacks(f));
+  SIAGA_CO_TRY(p, c.deps.store.reader().list_callbacks(f));
   auto now = c.deps.clock.now();
   co_return json_response(c.req(), net::http::status::ok,
                           page_of(p, pg.limit, pg.offset, [now](const auto& t) { return callback_json(t, now); }));
@@ -700,8 +700,8 @@ awaitable<reply> list_callbacks(call& c) {
 
 body_fn callback_take(bool dial) {
   return [dial](call& c) -> awaitable<reply> {
-    SIAGA_TRY(body, parse_body(c.req()));
-    SIAGA_CHECK(only_fields(body, {}));
+    SIAGA_CO_TRY(body, parse_body(c.req()));
+    SIAGA_CO_CHECK(only_fields(body, {}));
     auto ctx = c.ctx();
     SIAGA_AWAIT_TRY(
         t, run_service<domain::callback_task>(c.deps.store, &services::take_callback, ctx, c.who, c.param("id"), dial));
@@ -710,15 +710,15 @@ body_fn callback_take(bool dial) {
 }
 
 awaitable<reply> callback_attempt(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"result", "note", "report"}));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"result", "note", "report"}));
   services::callback_attempt_input in;
-  SIAGA_TRY(result_text, required_string(body, "result", 32));
-  SIAGA_TRY(result, domain::parse_callback_result(result_text));
+  SIAGA_CO_TRY(result_text, required_string(body, "result", 32));
+  SIAGA_CO_TRY(result, domain::parse_callback_result(result_text));
   in.result = result;
-  SIAGA_TRY(note, opt_string(body, "note", 5000));
+  SIAGA_CO_TRY(note, opt_string(body, "note", 5000));
   in.note = note.value_or("");
-  SIAGA_TRY(report, report_of(body));
+  SIAGA_CO_TRY(report, report_of(body));
   in.report = std::move(report);
   if (in.result != domain::callback_result::reached_valid && body.contains("report")) {
     co_return core::invalid("field 'report' is only for result reached_valid");
@@ -733,16 +733,16 @@ awaitable<reply> callback_attempt(call& c) {
 
 awaitable<reply> call_statistics(call& c) {
   auto q = query_of(c.req());
-  SIAGA_TRY(from, query_time(q, "from"));
-  SIAGA_TRY(to, query_time(q, "to"));
+  SIAGA_CO_TRY(from, query_time(q, "from"));
+  SIAGA_CO_TRY(to, query_time(q, "to"));
   auto end = to.value_or(c.deps.clock.now());
   auto start = from.value_or(end - std::chrono::days{1});
   auto group = services::stats_group::day;
   if (auto it = q.find("group"); it != q.end()) {
-    SIAGA_TRY(g, services::parse_stats_group(it->second));
+    SIAGA_CO_TRY(g, services::parse_stats_group(it->second));
     group = g;
   }
-  SIAGA_TRY(report, services::call_stats(c.deps.store.reader(), c.who.jurisdiction_id, start, end, group));
+  SIAGA_CO_TRY(report, services::call_stats(c.deps.store.reader(), c.who.jurisdiction_id, start, end, group));
   json::array groups;
   for (const auto& b : report.groups) groups.push_back(bucket_json(b));
   co_return json_response(c.req(), net::http::status::ok,
@@ -754,7 +754,7 @@ awaitable<reply> call_statistics(call& c) {
 }
 
 awaitable<reply> live_call_statistics(call& c) {
-  SIAGA_TRY(s, services::live_stats(c.deps.store.reader(), c.deps.clock, c.who.jurisdiction_id));
+  SIAGA_CO_TRY(s, services::live_stats(c.deps.store.reader(), c.deps.clock, c.who.jurisdiction_id));
   auto opt = [](std::optional<double> v) { return v ? json::value(*v) : json::value(nullptr); };
   co_return json_response(c.req(), net::http::status::ok,
                           json::object{{"now", time_json(s.now)},
@@ -771,16 +771,16 @@ awaitable<reply> live_call_statistics(call& c) {
 // ---------- api keys ----------
 
 awaitable<reply> list_api_keys(call& c) {
-  SIAGA_TRY(keys, c.deps.store.reader().list_api_keys(c.who.jurisdiction_id));
+  SIAGA_CO_TRY(keys, c.deps.store.reader().list_api_keys(c.who.jurisdiction_id));
   json::array items;
   for (const auto& k : keys) items.push_back(api_key_json(k));
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
 }
 
 awaitable<reply> create_api_key(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"name"}));
-  SIAGA_TRY(name, required_string(body, "name", 200));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"name"}));
+  SIAGA_CO_TRY(name, required_string(body, "name", 200));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(made,
                   run_service<services::created_api_key>(c.deps.store, &services::create_api_key, ctx, c.who, name));

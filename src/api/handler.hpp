@@ -3,7 +3,7 @@
 #pragma once
 
 #include "api/api.hpp"
-#include "api/async_write.hpp"
+#include "services/async_write.hpp"
 #include "api/http_util.hpp"
 #include "services/auth_service.hpp"
 
@@ -16,6 +16,8 @@ namespace siaga::api {
 using boost::asio::awaitable;
 using services::actor;
 using domain::role;
+using services::run_service;
+using services::run_write;
 
 inline constexpr std::string_view cookie_name = "siaga_session";
 
@@ -73,12 +75,13 @@ void add_media_routes(net::router& r, api_deps& deps);  // api/media_routes.cpp
 
 }  // namespace siaga::api
 
-// Early returns inside handler coroutines: SIAGA_TRY binds var to the value of a result or
+// Early returns inside handler coroutines: SIAGA_CO_TRY binds var to the value of a result or
 // co_returns its error; SIAGA_AWAIT_TRY does the same for an awaitable of a result;
-// SIAGA_CHECK co_returns the error of a result<void>.
-#define SIAGA_TRY(var, expr)            \
-  auto var##_r = (expr);                \
-  if (!var##_r) co_return var##_r.error(); \
+// SIAGA_CO_CHECK co_returns the error of a result<void>. Plain functions use SIAGA_TRY and
+// SIAGA_CHECK from core/error.hpp.
+#define SIAGA_CO_TRY(var, expr)              \
+  auto var##_r = (expr);                     \
+  if (!var##_r) co_return var##_r.error();   \
   auto var = std::move(*var##_r)
 
 // Awaits an awaitable of result<T> into var, or returns its error.
@@ -87,6 +90,5 @@ void add_media_routes(net::router& r, api_deps& deps);  // api/media_routes.cpp
   if (!var##_r) co_return var##_r.error();             \
   auto var = std::move(*var##_r)
 
-#define SIAGA_CHECK(expr)                       \
+#define SIAGA_CO_CHECK(expr) \
   if (auto check_r = (expr); !check_r) co_return check_r.error()
-

@@ -37,8 +37,8 @@ awaitable<reply> attach_media(call& c) {
 
 awaitable<reply> get_media(call& c) {
   auto& rd = c.deps.store.reader();
-  SIAGA_TRY(m, services::visible_media(rd, c.who, c.param("id")));
-  SIAGA_TRY(bytes, rd.media_bytes(c.who.jurisdiction_id, m.id));
+  SIAGA_CO_TRY(m, services::visible_media(rd, c.who, c.param("id")));
+  SIAGA_CO_TRY(bytes, rd.media_bytes(c.who.jurisdiction_id, m.id));
   if (!bytes) co_return core::not_found("media " + m.id + " not found");
   net::response res{net::http::status::ok, c.req().version()};
   res.set(net::http::field::content_type, m.content_type);

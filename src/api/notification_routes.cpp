@@ -38,15 +38,15 @@ json::object notification_json(const domain::notification& n) {
 
 awaitable<reply> list_notifications(call& c) {
   auto q = query_of(c.req());
-  SIAGA_TRY(pg, paging_of(q));
+  SIAGA_CO_TRY(pg, paging_of(q));
   storage::notification_filter f;
   f.jurisdiction_id = c.who.jurisdiction_id;
   f.page = {pg.limit, pg.offset};
   if (auto it = q.find("status"); it != q.end()) {
-    SIAGA_TRY(status, domain::parse_notification_status(it->second));
+    SIAGA_CO_TRY(status, domain::parse_notification_status(it->second));
     f.status = status;
   }
-  SIAGA_TRY(p, c.deps.store.reader().list_notifications(f));
+  SIAGA_CO_TRY(p, c.deps.store.reader().list_notifications(f));
   json::array items;
   for (const auto& n : p.items) items.push_back(notification_json(n));
   co_return json_response(
@@ -55,8 +55,8 @@ awaitable<reply> list_notifications(call& c) {
 }
 
 awaitable<reply> retry_notification(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {}));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {}));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(n, run_service<domain::notification>(c.deps.store, &services::requeue_notification, ctx, c.who,
                                                        c.param("id")));

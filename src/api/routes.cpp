@@ -177,10 +177,10 @@ core::result<bool> close_session_command(storage::store_txn& tx, const services:
 }
 
 awaitable<reply> login(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"username", "password"}));
-  SIAGA_TRY(username, required_string(body, "username", 64));
-  SIAGA_TRY(password, required_string(body, "password", 1024));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"username", "password"}));
+  SIAGA_CO_TRY(username, required_string(body, "username", 64));
+  SIAGA_CO_TRY(password, required_string(body, "password", 1024));
   // Argon2id takes ~100 ms: verify on the blocking pool, not on the event loop.
   auto home = co_await asio::this_coro::executor;
   co_await asio::post(c.deps.blocking, asio::use_awaitable);
@@ -214,13 +214,13 @@ awaitable<reply> logout(call& c) {
 
 awaitable<reply> me(call& c) {
   auto& rd = c.deps.store.reader();
-  SIAGA_TRY(user, rd.find_user(c.who.user_id));
+  SIAGA_CO_TRY(user, rd.find_user(c.who.user_id));
   if (!user) co_return core::not_found("user not found");
-  SIAGA_TRY(jur, rd.find_jurisdiction(c.who.jurisdiction_id));
+  SIAGA_CO_TRY(jur, rd.find_jurisdiction(c.who.jurisdiction_id));
   auto out = user_json(*user);
   out["jurisdiction"] = jur ? json::value(jurisdiction_json(*jur)) : json::value(nullptr);
   if (user->agency_id) {
-    SIAGA_TRY(ag, rd.find_agency(c.who.jurisdiction_id, *user->agency_id));
+    SIAGA_CO_TRY(ag, rd.find_agency(c.who.jurisdiction_id, *user->agency_id));
     out["agency"] = ag ? json::value(agency_json(*ag)) : json::value(nullptr);
   }
   co_return json_response(c.req(), net::http::status::ok, out);
@@ -229,22 +229,22 @@ awaitable<reply> me(call& c) {
 // ---------- reports ----------
 
 awaitable<reply> create_report(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"channel", "reporter_name", "reporter_phone", "description", "category_id", "location",
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"channel", "reporter_name", "reporter_phone", "description", "category_id", "location",
                                  "address", "district_id"}));
   services::new_report in;
-  SIAGA_TRY(ch, opt_string(body, "channel", 32));
+  SIAGA_CO_TRY(ch, opt_string(body, "channel", 32));
   if (ch) {
-    SIAGA_TRY(parsed, domain::parse_channel(*ch));
+    SIAGA_CO_TRY(parsed, domain::parse_channel(*ch));
     in.source = parsed;
   }
-  SIAGA_TRY(name, opt_string(body, "reporter_name", 200));
-  SIAGA_TRY(phone, opt_string(body, "reporter_phone", 32));
-  SIAGA_TRY(desc, opt_string(body, "description"));
-  SIAGA_TRY(cat, opt_string(body, "category_id", 64));
-  SIAGA_TRY(loc, location_of(body));
-  SIAGA_TRY(addr, opt_string(body, "address", 500));
-  SIAGA_TRY(district, opt_string(body, "district_id", 64));
+  SIAGA_CO_TRY(name, opt_string(body, "reporter_name", 200));
+  SIAGA_CO_TRY(phone, opt_string(body, "reporter_phone", 32));
+  SIAGA_CO_TRY(desc, opt_string(body, "description"));
+  SIAGA_CO_TRY(cat, opt_string(body, "category_id", 64));
+  SIAGA_CO_TRY(loc, location_of(body));
+  SIAGA_CO_TRY(addr, opt_string(body, "address", 500));
+  SIAGA_CO_TRY(district, opt_string(body, "district_id", 64));
   in.reporter_name = name.value_or("");
   in.reporter_phone = phone.value_or("");
   in.description = desc.value_or("");
@@ -259,68 +259,68 @@ awaitable<reply> create_report(call& c) {
 
 awaitable<reply> list_reports(call& c) {
   auto q = query_of(c.req());
-  SIAGA_TRY(pg, paging_of(q));
+  SIAGA_CO_TRY(pg, paging_of(q));
   storage::report_filter f;
   f.jurisdiction_id = c.who.jurisdiction_id;
   f.page = {pg.limit, pg.offset};
   if (auto it = q.find("status"); it != q.end()) {
-    SIAGA_TRY(s, domain::parse_report_status(it->second));
+    SIAGA_CO_TRY(s, domain::parse_report_status(it->second));
     f.status = s;
   }
   if (auto it = q.find("channel"); it != q.end()) {
-    SIAGA_TRY(s, domain::parse_channel(it->second));
+    SIAGA_CO_TRY(s, domain::parse_channel(it->second));
     f.source = s;
   }
   if (auto it = q.find("category_id"); it != q.end()) f.category_id = it->second;
   if (auto it = q.find("incident_id"); it != q.end()) f.incident_id = it->second;
-  SIAGA_TRY(from, query_time(q, "from"));
-  SIAGA_TRY(to, query_time(q, "to"));
+  SIAGA_CO_TRY(from, query_time(q, "from"));
+  SIAGA_CO_TRY(to, query_time(q, "to"));
   f.from = from;
   f.to = to;
-  SIAGA_TRY(p, c.deps.store.reader().list_reports(f));
+  SIAGA_CO_TRY(p, c.deps.store.reader().list_reports(f));
   bool show = services::may_see_contact(c.who, false);
   co_return json_response(c.req(), net::http::status::ok,
                           page_json(p, pg, [show](const domain::report& r) { return report_json(r, show); }));
 }
 
 awaitable<reply> get_report(call& c) {
-  SIAGA_TRY(rep, c.deps.store.reader().find_report(c.who.jurisdiction_id, c.param("id")));
+  SIAGA_CO_TRY(rep, c.deps.store.reader().find_report(c.who.jurisdiction_id, c.param("id")));
   if (!rep) co_return core::not_found("report " + c.param("id") + " not found");
   co_return json_response(c.req(), net::http::status::ok, report_json(*rep, services::may_see_contact(c.who, false)));
 }
 
 awaitable<reply> accept_report(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"incident_id", "category_id", "summary", "description", "location", "address",
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"incident_id", "category_id", "summary", "description", "location", "address",
                                  "district_id", "agency_ids", "add_agency_ids", "remove_agency_ids", "dispatch",
                                  "share_contact"}));
-  SIAGA_TRY(incident_id, opt_string(body, "incident_id", 64));
-  SIAGA_TRY(fresh, new_incident_of(body, false));
+  SIAGA_CO_TRY(incident_id, opt_string(body, "incident_id", 64));
+  SIAGA_CO_TRY(fresh, new_incident_of(body, false));
   auto given = std::count_if(body.begin(), body.end(), [](const auto& kv) { return !kv.value().is_null(); });
   if (incident_id && given > 1) {
     co_return core::invalid("with incident_id, give no other field: the report joins that incident as it is");
   }
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::accept_report, ctx, c.who, c.param("id"), incident_id, fresh));
-  SIAGA_TRY(detail, incident_detail(c.deps.store.reader(), c.who, inc.id));
+  SIAGA_CO_TRY(detail, incident_detail(c.deps.store.reader(), c.who, inc.id));
   co_return json_response(c.req(), net::http::status::ok, detail);
 }
 
 awaitable<reply> reject_report(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"reason", "note"}));
-  SIAGA_TRY(reason_text, required_string(body, "reason", 32));
-  SIAGA_TRY(reason, domain::parse_reject_reason(reason_text));
-  SIAGA_TRY(note, opt_string(body, "note", 5000));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"reason", "note"}));
+  SIAGA_CO_TRY(reason_text, required_string(body, "reason", 32));
+  SIAGA_CO_TRY(reason, domain::parse_reject_reason(reason_text));
+  SIAGA_CO_TRY(note, opt_string(body, "note", 5000));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::reject_report, ctx, c.who, c.param("id"), reason, note.value_or("")));
   co_return json_response(c.req(), net::http::status::ok, report_json(rep, true));
 }
 
 awaitable<reply> answer_report(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"note"}));
-  SIAGA_TRY(note, required_string(body, "note", 5000));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"note"}));
+  SIAGA_CO_TRY(note, required_string(body, "note", 5000));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::answer_report, ctx, c.who, c.param("id"), note));
   co_return json_response(c.req(), net::http::status::ok, report_json(rep, true));
@@ -329,21 +329,21 @@ awaitable<reply> answer_report(call& c) {
 // ---------- incidents ----------
 
 awaitable<reply> create_incident(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"category_id", "summary", "description", "location", "address", "district_id",
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"category_id", "summary", "description", "location", "address", "district_id",
                                  "report_ids", "agency_ids", "add_agency_ids", "remove_agency_ids", "dispatch",
                                  "share_contact"}));
-  SIAGA_TRY(in, new_incident_of(body, true));
+  SIAGA_CO_TRY(in, new_incident_of(body, true));
   if (in.category_id.empty()) co_return core::invalid("field 'category_id' is required");
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::create_incident, ctx, c.who, in));
-  SIAGA_TRY(detail, incident_detail(c.deps.store.reader(), c.who, inc.id));
+  SIAGA_CO_TRY(detail, incident_detail(c.deps.store.reader(), c.who, inc.id));
   co_return json_response(c.req(), net::http::status::created, detail);
 }
 
 awaitable<reply> list_incidents(call& c) {
   auto q = query_of(c.req());
-  SIAGA_TRY(pg, paging_of(q));
+  SIAGA_CO_TRY(pg, paging_of(q));
   storage::incident_filter f;
   f.jurisdiction_id = c.who.jurisdiction_id;
   f.page = {pg.limit, pg.offset};
@@ -351,7 +351,7 @@ awaitable<reply> list_incidents(call& c) {
     std::string_view rest = it->second;
     while (!rest.empty()) {
       auto comma = rest.find(',');
-      SIAGA_TRY(s, domain::parse_incident_status(rest.substr(0, comma)));
+      SIAGA_CO_TRY(s, domain::parse_incident_status(rest.substr(0, comma)));
       f.statuses.push_back(s);
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
@@ -365,37 +365,37 @@ awaitable<reply> list_incidents(call& c) {
     if (!c.who.agency_id) co_return core::forbidden("this agency operator account has no agency");
     f.agency_id = c.who.agency_id;
   }
-  SIAGA_TRY(from, query_time(q, "from"));
-  SIAGA_TRY(to, query_time(q, "to"));
+  SIAGA_CO_TRY(from, query_time(q, "from"));
+  SIAGA_CO_TRY(to, query_time(q, "to"));
   f.from = from;
   f.to = to;
-  SIAGA_TRY(p, c.deps.store.reader().list_incidents(f));
+  SIAGA_CO_TRY(p, c.deps.store.reader().list_incidents(f));
   co_return json_response(c.req(), net::http::status::ok, page_json(p, pg, incident_json));
 }
 
 awaitable<reply> get_incident(call& c) {
-  SIAGA_TRY(detail, incident_detail(c.deps.store.reader(), c.who, c.param("id")));
+  SIAGA_CO_TRY(detail, incident_detail(c.deps.store.reader(), c.who, c.param("id")));
   co_return json_response(c.req(), net::http::status::ok, detail);
 }
 
 awaitable<reply> incident_events(call& c) {
   auto& rd = c.deps.store.reader();
-  SIAGA_CHECK(visible_incident(rd, c.who, c.param("id")));
-  SIAGA_TRY(events, rd.events_of_incident(c.param("id")));
+  SIAGA_CO_CHECK(visible_incident(rd, c.who, c.param("id")));
+  SIAGA_CO_TRY(events, rd.events_of_incident(c.param("id")));
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", events_json(c.who, events)}});
 }
 
 awaitable<reply> incident_dispatches(call& c) {
-  SIAGA_TRY(v, visible_incident(c.deps.store.reader(), c.who, c.param("id")));
+  SIAGA_CO_TRY(v, visible_incident(c.deps.store.reader(), c.who, c.param("id")));
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", dispatches_json(v.dispatches)}});
 }
 
 awaitable<reply> add_dispatches(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"agency_ids", "share_contact"}));
-  SIAGA_TRY(agencies, opt_string_array(body, "agency_ids"));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"agency_ids", "share_contact"}));
+  SIAGA_CO_TRY(agencies, opt_string_array(body, "agency_ids"));
   if (!agencies) co_return core::invalid("field 'agency_ids' is required");
-  SIAGA_TRY(share, opt_bool(body, "share_contact"));
+  SIAGA_CO_TRY(share, opt_bool(body, "share_contact"));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(made, run_service<std::vector<domain::dispatch>>(c.deps.store, &services::add_dispatches, ctx, c.who, c.param("id"), *agencies, share.value_or(false)));
   co_return json_response(c.req(), net::http::status::created, json::object{{"items", dispatches_json(made)}});
@@ -403,12 +403,12 @@ awaitable<reply> add_dispatches(call& c) {
 
 body_fn incident_step(domain::incident_action action) {
   return [action](call& c) -> awaitable<reply> {
-    SIAGA_TRY(body, parse_body(c.req()));
-    SIAGA_CHECK(only_fields(body, {"reason"}));
-    SIAGA_TRY(reason, opt_string(body, "reason", 5000));
+    SIAGA_CO_TRY(body, parse_body(c.req()));
+    SIAGA_CO_CHECK(only_fields(body, {"reason"}));
+    SIAGA_CO_TRY(reason, opt_string(body, "reason", 5000));
     auto ctx = c.ctx();
     SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::act_on_incident, ctx, c.who, c.param("id"), action, reason.value_or("")));
-    SIAGA_TRY(detail, incident_detail(c.deps.store.reader(), c.who, inc.id));
+    SIAGA_CO_TRY(detail, incident_detail(c.deps.store.reader(), c.who, inc.id));
     co_return json_response(c.req(), net::http::status::ok, detail);
   };
 }
@@ -417,7 +417,7 @@ body_fn incident_step(domain::incident_action action) {
 
 awaitable<reply> list_dispatches(call& c) {
   auto q = query_of(c.req());
-  SIAGA_TRY(pg, paging_of(q));
+  SIAGA_CO_TRY(pg, paging_of(q));
   storage::dispatch_filter f;
   f.jurisdiction_id = c.who.jurisdiction_id;
   f.page = {pg.limit, pg.offset};
@@ -427,7 +427,7 @@ awaitable<reply> list_dispatches(call& c) {
     std::string_view rest = it->second;
     while (!rest.empty()) {
       auto comma = rest.find(',');
-      SIAGA_TRY(s, domain::parse_dispatch_status(rest.substr(0, comma)));
+      SIAGA_CO_TRY(s, domain::parse_dispatch_status(rest.substr(0, comma)));
       f.statuses.push_back(s);
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
@@ -438,28 +438,28 @@ awaitable<reply> list_dispatches(call& c) {
     if (!c.who.agency_id) co_return core::forbidden("this agency operator account has no agency");
     f.agency_id = c.who.agency_id;
   }
-  SIAGA_TRY(p, c.deps.store.reader().list_dispatches(f));
+  SIAGA_CO_TRY(p, c.deps.store.reader().list_dispatches(f));
   co_return json_response(c.req(), net::http::status::ok, page_json(p, pg, dispatch_json));
 }
 
 awaitable<reply> get_dispatch(call& c) {
-  SIAGA_TRY(d, c.deps.store.reader().find_dispatch(c.who.jurisdiction_id, c.param("id")));
+  SIAGA_CO_TRY(d, c.deps.store.reader().find_dispatch(c.who.jurisdiction_id, c.param("id")));
   if (!d) co_return core::not_found("dispatch " + c.param("id") + " not found");
-  SIAGA_CHECK(services::check_dispatch_access(c.who, *d, false));
+  SIAGA_CO_CHECK(services::check_dispatch_access(c.who, *d, false));
   co_return json_response(c.req(), net::http::status::ok, dispatch_json(*d));
 }
 
 body_fn dispatch_step(domain::dispatch_status to, std::string_view text_field) {
   return [to, text_field](call& c) -> awaitable<reply> {
-    SIAGA_TRY(body, parse_body(c.req()));
+    SIAGA_CO_TRY(body, parse_body(c.req()));
     if (text_field.empty()) {
-      SIAGA_CHECK(only_fields(body, {}));
+      SIAGA_CO_CHECK(only_fields(body, {}));
     } else {
-      SIAGA_CHECK(only_fields(body, {text_field}));
+      SIAGA_CO_CHECK(only_fields(body, {text_field}));
     }
     std::string text;
     if (!text_field.empty()) {
-      SIAGA_TRY(t, opt_string(body, text_field, 5000));
+      SIAGA_CO_TRY(t, opt_string(body, text_field, 5000));
       text = t.value_or("");
     }
     auto ctx = c.ctx();
@@ -471,7 +471,7 @@ body_fn dispatch_step(domain::dispatch_status to, std::string_view text_field) {
 // ---------- reference data ----------
 
 awaitable<reply> list_agencies(call& c) {
-  SIAGA_TRY(all, c.deps.store.reader().list_agencies(c.who.jurisdiction_id));
+  SIAGA_CO_TRY(all, c.deps.store.reader().list_agencies(c.who.jurisdiction_id));
   json::array items;
   for (const auto& a : all) {
     auto item = agency_json(a);
@@ -513,8 +513,8 @@ core::result<domain::agency> agency_of(const json::object& body) {
 }
 
 awaitable<reply> save_agency(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_TRY(a, agency_of(body));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_TRY(a, agency_of(body));
   if (auto it = c.http.params.find("id"); it != c.http.params.end()) a.id = it->second;
   bool created = a.id.empty();
   // An update that does not mention endpoints keeps the stored ones.
@@ -529,7 +529,7 @@ awaitable<reply> save_agency(call& c) {
 }
 
 awaitable<reply> list_categories(call& c) {
-  SIAGA_TRY(all, c.deps.store.reader().list_categories(c.who.jurisdiction_id));
+  SIAGA_CO_TRY(all, c.deps.store.reader().list_categories(c.who.jurisdiction_id));
   json::array items;
   for (const auto& cat : all) items.push_back(category_json(cat));
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
@@ -604,8 +604,8 @@ core::result<domain::category> category_of(const json::object& body) {
 }
 
 awaitable<reply> save_category(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_TRY(cat, category_of(body));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_TRY(cat, category_of(body));
   if (auto it = c.http.params.find("id"); it != c.http.params.end()) cat.id = it->second;
   bool created = cat.id.empty();
   auto ctx = c.ctx();
@@ -614,14 +614,14 @@ awaitable<reply> save_category(call& c) {
 }
 
 awaitable<reply> list_districts(call& c) {
-  SIAGA_TRY(all, c.deps.store.reader().list_districts(c.who.jurisdiction_id));
+  SIAGA_CO_TRY(all, c.deps.store.reader().list_districts(c.who.jurisdiction_id));
   json::array items;
   for (const auto& d : all) items.push_back(district_json(d));
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
 }
 
 awaitable<reply> list_users(call& c) {
-  SIAGA_TRY(all, c.deps.store.reader().list_users(c.who.jurisdiction_id));
+  SIAGA_CO_TRY(all, c.deps.store.reader().list_users(c.who.jurisdiction_id));
   json::array items;
   for (const auto& u : all) items.push_back(user_json(u));
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
@@ -637,15 +637,15 @@ awaitable<core::result<std::string>> hash_off_loop(api_deps& deps, std::string p
 }
 
 awaitable<reply> create_user(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"username", "display_name", "role", "agency_id", "password"}));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"username", "display_name", "role", "agency_id", "password"}));
   services::new_user in;
-  SIAGA_TRY(username, required_string(body, "username", 64));
-  SIAGA_TRY(display, required_string(body, "display_name", 200));
-  SIAGA_TRY(role_text, required_string(body, "role", 32));
-  SIAGA_TRY(r, domain::parse_role(role_text));
-  SIAGA_TRY(agency, opt_string(body, "agency_id", 64));
-  SIAGA_TRY(password, required_string(body, "password", 1024));
+  SIAGA_CO_TRY(username, required_string(body, "username", 64));
+  SIAGA_CO_TRY(display, required_string(body, "display_name", 200));
+  SIAGA_CO_TRY(role_text, required_string(body, "role", 32));
+  SIAGA_CO_TRY(r, domain::parse_role(role_text));
+  SIAGA_CO_TRY(agency, opt_string(body, "agency_id", 64));
+  SIAGA_CO_TRY(password, required_string(body, "password", 1024));
   SIAGA_AWAIT_TRY(hash, hash_off_loop(c.deps, password));
   in.username = username;
   in.display_name = display;
@@ -658,23 +658,23 @@ awaitable<reply> create_user(call& c) {
 }
 
 awaitable<reply> update_user(call& c) {
-  SIAGA_TRY(body, parse_body(c.req()));
-  SIAGA_CHECK(only_fields(body, {"display_name", "role", "agency_id", "active", "password"}));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"display_name", "role", "agency_id", "active", "password"}));
   services::user_changes ch;
-  SIAGA_TRY(display, opt_string(body, "display_name", 200));
+  SIAGA_CO_TRY(display, opt_string(body, "display_name", 200));
   ch.display_name = display;
-  SIAGA_TRY(role_text, opt_string(body, "role", 32));
+  SIAGA_CO_TRY(role_text, opt_string(body, "role", 32));
   if (role_text) {
-    SIAGA_TRY(r, domain::parse_role(*role_text));
+    SIAGA_CO_TRY(r, domain::parse_role(*role_text));
     ch.user_role = r;
   }
   if (body.contains("agency_id")) {
-    SIAGA_TRY(agency, opt_string(body, "agency_id", 64));
+    SIAGA_CO_TRY(agency, opt_string(body, "agency_id", 64));
     ch.agency_id = agency;
   }
-  SIAGA_TRY(active, opt_bool(body, "active"));
+  SIAGA_CO_TRY(active, opt_bool(body, "active"));
   ch.active = active;
-  SIAGA_TRY(password, opt_string(body, "password", 1024));
+  SIAGA_CO_TRY(password, opt_string(body, "password", 1024));
   if (password) {
     SIAGA_AWAIT_TRY(hash, hash_off_loop(c.deps, *password));
     ch.password_hash = hash;

@@ -1,6 +1,6 @@
 #include "channels/delivery_worker.hpp"
 
-#include "api/async_write.hpp"
+#include "services/async_write.hpp"
 #include "services/notifications.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -109,7 +109,7 @@ awaitable<void> deliver(state_ptr s, domain::notification n) {
   services::delivery_outcome outcome{n.jurisdiction_id, n.id, n.attempts, bool(sent),
                                      sent ? std::string() : sent.error().message};
   services::context ctx{s->clock, s->ids, s->random};
-  auto recorded = co_await api::run_service<domain::notification>(s->store, &services::record_delivery, ctx,
+  auto recorded = co_await services::run_service<domain::notification>(s->store, &services::record_delivery, ctx,
                                                                   outcome, s->options.retry);
   if (!recorded) {
     // The row stays pending as it was, so it is tried again: at least once, never lost. It

@@ -47,3 +47,14 @@ inline error conflict(std::string message) { return {errc::conflict, std::move(m
 inline error forbidden(std::string message) { return {errc::forbidden, std::move(message)}; }
 
 }  // namespace siaga::core
+
+// Early returns in plain functions: SIAGA_TRY binds var to the value of a result or returns its
+// error from the enclosing function (whose return type must be constructible from core::error);
+// SIAGA_CHECK returns the error of a result<void>. Coroutines use SIAGA_CO_TRY (api/handler.hpp).
+#define SIAGA_TRY(var, expr)               \
+  auto var##_r = (expr);                   \
+  if (!var##_r) return var##_r.error();    \
+  auto var = std::move(*var##_r)
+
+#define SIAGA_CHECK(expr) \
+  if (auto check_r = (expr); !check_r) return check_r.error()

@@ -13,7 +13,7 @@
 
 #include <memory>
 
-namespace siaga::api {
+namespace siaga::services {
 
 template <class Token>
 auto async_submit(storage::store& st, storage::write_command command, Token&& token) {
@@ -76,4 +76,4 @@ boost::asio::awaitable<core::result<T>> run_service(storage::store& st, F fn, Ar
   });
 }
 
-}  // namespace siaga::api
+}  // namespace siaga::services
