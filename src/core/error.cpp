@@ -1,23 +1,16 @@
 #include "core/error.hpp"
 
+#include "core/enum_names.hpp"
+
 #include <stdexcept>
 
 namespace siaga::core {
 
 std::string_view to_string(errc code) {
-  switch (code) {
-    case errc::invalid_input: return "invalid_input";
-    case errc::unauthenticated: return "unauthenticated";
-    case errc::forbidden: return "forbidden";
-    case errc::not_found: return "not_found";
-    case errc::conflict: return "conflict";
-    case errc::payload_too_large: return "payload_too_large";
-    case errc::unsupported_media: return "unsupported_media_type";
-    case errc::unavailable: return "unavailable";
-    case errc::storage_failure: return "storage_failure";
-    case errc::internal: return "internal";
-  }
-  return "internal";
+  static constexpr auto names = make_enum_names<errc>(
+      "error code", {"invalid_input", "unauthenticated", "forbidden", "not_found", "conflict", "payload_too_large",
+                     "unsupported_media_type", "unavailable", "storage_failure", "internal"});
+  return names.name(code);
 }
 
 void throw_exception_from_error(const error& e, const boost::source_location&) {

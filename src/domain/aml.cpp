@@ -1,5 +1,7 @@
 #include "domain/aml.hpp"
 
+#include "core/enum_names.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -180,19 +182,9 @@ core::result<location_fix> read_v2(const std::vector<field>& fields) {
 }  // namespace
 
 std::string_view to_string(location_method v) {
-  switch (v) {
-    case location_method::gnss:
-      return "gnss";
-    case location_method::wifi:
-      return "wifi";
-    case location_method::cell:
-      return "cell";
-    case location_method::fused:
-      return "fused";
-    case location_method::unknown:
-      return "unknown";
-  }
-  return "unknown";
+  static constexpr auto names =
+      core::make_enum_names<location_method>("location method", {"gnss", "wifi", "cell", "fused", "unknown"});
+  return names.name(v);
 }
 
 core::result<location_fix> parse_aml_sms(std::string_view text) {

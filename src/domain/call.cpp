@@ -1,9 +1,9 @@
 #include "domain/call.hpp"
 
+#include "core/enum_names.hpp"
 #include "domain/phone.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <set>
 #include <tuple>
@@ -11,33 +11,19 @@
 namespace siaga::domain {
 namespace {
 
-template <class E, std::size_t N>
-std::string_view name_of(const std::array<std::string_view, N>& names, E v) {
-  auto i = static_cast<std::size_t>(v);
-  return i < N ? names[i] : std::string_view{"unknown"};
-}
-
-template <class E, std::size_t N>
-core::result<E> parse_of(const std::array<std::string_view, N>& names, std::string_view s, std::string_view what) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (names[i] == s) return static_cast<E>(i);
-  }
-  std::string accepted;
-  for (auto n : names) {
-    if (!accepted.empty()) accepted += ", ";
-    accepted += n;
-  }
-  return core::invalid(std::string(what) + " '" + std::string(s.substr(0, 40)) + "' is not one of: " + accepted);
-}
-
-constexpr std::array<std::string_view, 6> event_kind_names{"ringing",     "queued", "answered",
-                                                           "transferred", "dtmf",   "ended"};
-constexpr std::array<std::string_view, 3> end_reason_names{"caller_hangup", "no_agent", "completed"};
-constexpr std::array<std::string_view, 3> outcome_names{"answered", "abandoned", "missed"};
-constexpr std::array<std::string_view, 6> class_names{"valid", "prank", "ghost", "information", "misdirected", "test"};
-constexpr std::array<std::string_view, 2> source_names{"manual", "automatic"};
-constexpr std::array<std::string_view, 5> callback_status_names{"open", "in_progress", "done", "failed", "superseded"};
-constexpr std::array<std::string_view, 3> callback_result_names{"reached_valid", "reached_no_emergency", "no_answer"};
+constexpr auto event_kind_names = core::make_enum_names<call_event_kind>(
+    "event type", {"ringing", "queued", "answered", "transferred", "dtmf", "ended"});
+constexpr auto end_reason_names =
+    core::make_enum_names<end_reason>("end reason", {"caller_hangup", "no_agent", "completed"});
+constexpr auto outcome_names = core::make_enum_names<call_outcome>("call outcome", {"answered", "abandoned", "missed"});
+constexpr auto class_names = core::make_enum_names<call_class>(
+    "classification", {"valid", "prank", "ghost", "information", "misdirected", "test"});
+constexpr auto source_names =
+    core::make_enum_names<classification_source>("classification source", {"manual", "automatic"});
+constexpr auto callback_status_names =
+    core::make_enum_names<callback_status>("callback status", {"open", "in_progress", "done", "failed", "superseded"});
+constexpr auto callback_result_names =
+    core::make_enum_names<callback_result>("callback result", {"reached_valid", "reached_no_emergency", "no_answer"});
 
 bool canonical_less(const call_event& a, const call_event& b) {
   return std::tie(a.at, a.kind, a.event_id) < std::tie(b.at, b.kind, b.event_id);
@@ -46,47 +32,47 @@ bool canonical_less(const call_event& a, const call_event& b) {
 }  // namespace
 
 std::string_view to_string(call_event_kind v) {
-  return name_of(event_kind_names, v);
+  return event_kind_names.name(v);
 }
 std::string_view to_string(end_reason v) {
-  return name_of(end_reason_names, v);
+  return end_reason_names.name(v);
 }
 std::string_view to_string(call_outcome v) {
-  return name_of(outcome_names, v);
+  return outcome_names.name(v);
 }
 std::string_view to_string(call_class v) {
-  return name_of(class_names, v);
+  return class_names.name(v);
 }
 std::string_view to_string(classification_source v) {
-  return name_of(source_names, v);
+  return source_names.name(v);
 }
 std::string_view to_string(callback_status v) {
-  return name_of(callback_status_names, v);
+  return callback_status_names.name(v);
 }
 std::string_view to_string(callback_result v) {
-  return name_of(callback_result_names, v);
+  return callback_result_names.name(v);
 }
 
 core::result<call_event_kind> parse_call_event_kind(std::string_view s) {
-  return parse_of<call_event_kind>(event_kind_names, s, "event type");
+  return event_kind_names.parse(s);
 }
 core::result<end_reason> parse_end_reason(std::string_view s) {
-  return parse_of<end_reason>(end_reason_names, s, "end reason");
+  return end_reason_names.parse(s);
 }
 core::result<call_outcome> parse_call_outcome(std::string_view s) {
-  return parse_of<call_outcome>(outcome_names, s, "call outcome");
+  return outcome_names.parse(s);
 }
 core::result<call_class> parse_call_class(std::string_view s) {
-  return parse_of<call_class>(class_names, s, "classification");
+  return class_names.parse(s);
 }
 core::result<classification_source> parse_classification_source(std::string_view s) {
-  return parse_of<classification_source>(source_names, s, "classification source");
+  return source_names.parse(s);
 }
 core::result<callback_status> parse_callback_status(std::string_view s) {
-  return parse_of<callback_status>(callback_status_names, s, "callback status");
+  return callback_status_names.parse(s);
 }
 core::result<callback_result> parse_callback_result(std::string_view s) {
-  return parse_of<callback_result>(callback_result_names, s, "callback result");
+  return callback_result_names.parse(s);
 }
 
 std::optional<std::chrono::milliseconds> call_state::wait() const {

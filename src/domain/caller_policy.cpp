@@ -1,5 +1,6 @@
 #include "domain/caller_policy.hpp"
 
+#include "core/enum_names.hpp"
 #include "core/time.hpp"
 
 #include <algorithm>
@@ -8,15 +9,8 @@
 namespace siaga::domain {
 
 std::string_view to_string(decision_kind v) {
-  switch (v) {
-    case decision_kind::allow:
-      return "allow";
-    case decision_kind::warn:
-      return "warn";
-    case decision_kind::block:
-      return "block";
-  }
-  return "unknown";
+  static constexpr auto names = core::make_enum_names<decision_kind>("decision", {"allow", "warn", "block"});
+  return names.name(v);
 }
 
 policy_change apply_strikes(const caller_policy& policy, caller_flags flags, std::span<const timestamp> strike_times,

@@ -1,96 +1,110 @@
 #include "domain/model.hpp"
 
-#include <array>
 #include <utility>
+#include "core/enum_names.hpp"
 
 namespace siaga::domain {
 namespace {
 
-// One table per enum keeps the string forms in one place; the enum value is the index.
-template <class E, std::size_t N>
-std::string_view name_of(const std::array<std::string_view, N>& names, E v) {
-  auto i = static_cast<std::size_t>(v);
-  return i < N ? names[i] : std::string_view{"unknown"};
-}
-
-template <class E, std::size_t N>
-core::result<E> parse_of(const std::array<std::string_view, N>& names, std::string_view s,
-                         std::string_view what) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (names[i] == s) return static_cast<E>(i);
-  }
-  std::string accepted;
-  for (auto n : names) {
-    if (!accepted.empty()) accepted += ", ";
-    accepted += n;
-  }
-  return core::invalid(std::string(what) + " '" + std::string(s) + "' is not one of: " + accepted);
-}
-
-constexpr std::array<std::string_view, 5> role_names{"admin", "supervisor", "call_taker", "agency_operator", "leader"};
-constexpr std::array<std::string_view, 4> urgency_names{"emergency", "urgent", "information", "complaint"};
-constexpr std::array<std::string_view, 10> channel_names{"call", "web", "whatsapp", "app", "lapor",
-                                                         "open311", "telegram", "walk_in", "radio", "cctv"};
-constexpr std::array<std::string_view, 4> report_status_names{"new", "accepted", "rejected", "answered"};
-constexpr std::array<std::string_view, 5> reject_reason_names{"prank", "ghost", "misdirected", "duplicate", "test"};
-constexpr std::array<std::string_view, 6> incident_status_names{"open", "dispatched", "in_progress",
-                                                                "resolved", "closed", "cancelled"};
-constexpr std::array<std::string_view, 7> dispatch_status_names{"notified", "acknowledged", "en_route", "on_scene",
-                                                                "completed", "declined", "cancelled"};
-constexpr std::array<std::string_view, 2> dispatch_role_names{"primary", "supporting"};
-constexpr std::array<std::string_view, 14> agency_kind_names{
-    "fire", "health", "disaster", "civil_order", "police", "electricity", "water", "transport",
-    "public_works", "social", "blood", "hospital", "search_rescue", "other"};
-constexpr std::array<std::string_view, 14> subject_kind_names{
-    "report", "incident", "dispatch", "user", "agency", "category", "district", "jurisdiction", "notification",
-    "call", "caller", "callback", "location", "api_key"};
-constexpr std::array<std::string_view, 2> endpoint_kind_names{"webhook", "telegram"};
-constexpr std::array<std::string_view, 3> notification_status_names{"pending", "delivered", "dead"};
+constexpr auto role_names =
+    core::make_enum_names<role>("role", {"admin", "supervisor", "call_taker", "agency_operator", "leader"});
+constexpr auto urgency_names =
+    core::make_enum_names<urgency>("urgency", {"emergency", "urgent", "information", "complaint"});
+constexpr auto channel_names = core::make_enum_names<channel>(
+    "channel", {"call", "web", "whatsapp", "app", "lapor", "open311", "telegram", "walk_in", "radio", "cctv"});
+constexpr auto report_status_names =
+    core::make_enum_names<report_status>("report status", {"new", "accepted", "rejected", "answered"});
+constexpr auto reject_reason_names =
+    core::make_enum_names<reject_reason>("reject reason", {"prank", "ghost", "misdirected", "duplicate", "test"});
+constexpr auto incident_status_names = core::make_enum_names<incident_status>(
+    "incident status", {"open", "dispatched", "in_progress", "resolved", "closed", "cancelled"});
+constexpr auto dispatch_status_names = core::make_enum_names<dispatch_status>(
+    "dispatch status", {"notified", "acknowledged", "en_route", "on_scene", "completed", "declined", "cancelled"});
+constexpr auto dispatch_role_names = core::make_enum_names<dispatch_role>("dispatch role", {"primary", "supporting"});
+constexpr auto agency_kind_names = core::make_enum_names<agency_kind>(
+    "agency kind", {"fire", "health", "disaster", "civil_order", "police", "electricity", "water", "transport",
+                    "public_works", "social", "blood", "hospital", "search_rescue", "other"});
+constexpr auto subject_kind_names = core::make_enum_names<subject_kind>(
+    "subject kind", {"report", "incident", "dispatch", "user", "agency", "category", "district", "jurisdiction",
+                     "notification", "call", "caller", "callback", "location", "api_key"});
+constexpr auto endpoint_kind_names = core::make_enum_names<endpoint_kind>("endpoint kind", {"webhook", "telegram"});
+constexpr auto notification_status_names =
+    core::make_enum_names<notification_status>("notification status", {"pending", "delivered", "dead"});
 
 }  // namespace
 
-std::string_view to_string(role v) { return name_of(role_names, v); }
-std::string_view to_string(urgency v) { return name_of(urgency_names, v); }
-std::string_view to_string(channel v) { return name_of(channel_names, v); }
-std::string_view to_string(report_status v) { return name_of(report_status_names, v); }
-std::string_view to_string(reject_reason v) { return name_of(reject_reason_names, v); }
-std::string_view to_string(incident_status v) { return name_of(incident_status_names, v); }
-std::string_view to_string(dispatch_status v) { return name_of(dispatch_status_names, v); }
-std::string_view to_string(dispatch_role v) { return name_of(dispatch_role_names, v); }
-std::string_view to_string(agency_kind v) { return name_of(agency_kind_names, v); }
-std::string_view to_string(subject_kind v) { return name_of(subject_kind_names, v); }
-std::string_view to_string(endpoint_kind v) { return name_of(endpoint_kind_names, v); }
-std::string_view to_string(notification_status v) { return name_of(notification_status_names, v); }
+std::string_view to_string(role v) {
+  return role_names.name(v);
+}
+std::string_view to_string(urgency v) {
+  return urgency_names.name(v);
+}
+std::string_view to_string(channel v) {
+  return channel_names.name(v);
+}
+std::string_view to_string(report_status v) {
+  return report_status_names.name(v);
+}
+std::string_view to_string(reject_reason v) {
+  return reject_reason_names.name(v);
+}
+std::string_view to_string(incident_status v) {
+  return incident_status_names.name(v);
+}
+std::string_view to_string(dispatch_status v) {
+  return dispatch_status_names.name(v);
+}
+std::string_view to_string(dispatch_role v) {
+  return dispatch_role_names.name(v);
+}
+std::string_view to_string(agency_kind v) {
+  return agency_kind_names.name(v);
+}
+std::string_view to_string(subject_kind v) {
+  return subject_kind_names.name(v);
+}
+std::string_view to_string(endpoint_kind v) {
+  return endpoint_kind_names.name(v);
+}
+std::string_view to_string(notification_status v) {
+  return notification_status_names.name(v);
+}
 
-core::result<role> parse_role(std::string_view s) { return parse_of<role>(role_names, s, "role"); }
-core::result<urgency> parse_urgency(std::string_view s) { return parse_of<urgency>(urgency_names, s, "urgency"); }
-core::result<channel> parse_channel(std::string_view s) { return parse_of<channel>(channel_names, s, "channel"); }
+core::result<role> parse_role(std::string_view s) {
+  return role_names.parse(s);
+}
+core::result<urgency> parse_urgency(std::string_view s) {
+  return urgency_names.parse(s);
+}
+core::result<channel> parse_channel(std::string_view s) {
+  return channel_names.parse(s);
+}
 core::result<report_status> parse_report_status(std::string_view s) {
-  return parse_of<report_status>(report_status_names, s, "report status");
+  return report_status_names.parse(s);
 }
 core::result<reject_reason> parse_reject_reason(std::string_view s) {
-  return parse_of<reject_reason>(reject_reason_names, s, "reject reason");
+  return reject_reason_names.parse(s);
 }
 core::result<incident_status> parse_incident_status(std::string_view s) {
-  return parse_of<incident_status>(incident_status_names, s, "incident status");
+  return incident_status_names.parse(s);
 }
 core::result<dispatch_status> parse_dispatch_status(std::string_view s) {
-  return parse_of<dispatch_status>(dispatch_status_names, s, "dispatch status");
+  return dispatch_status_names.parse(s);
 }
 core::result<dispatch_role> parse_dispatch_role(std::string_view s) {
-  return parse_of<dispatch_role>(dispatch_role_names, s, "dispatch role");
+  return dispatch_role_names.parse(s);
 }
 core::result<agency_kind> parse_agency_kind(std::string_view s) {
-  return parse_of<agency_kind>(agency_kind_names, s, "agency kind");
+  return agency_kind_names.parse(s);
 }
 core::result<subject_kind> parse_subject_kind(std::string_view s) {
-  return parse_of<subject_kind>(subject_kind_names, s, "subject kind");
+  return subject_kind_names.parse(s);
 }
 core::result<endpoint_kind> parse_endpoint_kind(std::string_view s) {
-  return parse_of<endpoint_kind>(endpoint_kind_names, s, "endpoint kind");
+  return endpoint_kind_names.parse(s);
 }
 core::result<notification_status> parse_notification_status(std::string_view s) {
-  return parse_of<notification_status>(notification_status_names, s, "notification status");
+  return notification_status_names.parse(s);
 }
 
 }  // namespace siaga::domain
