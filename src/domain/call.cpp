@@ -20,8 +20,8 @@ constexpr auto class_names = core::make_enum_names<call_class>(
     "classification", {"valid", "prank", "ghost", "information", "misdirected", "test"});
 constexpr auto source_names =
     core::make_enum_names<classification_source>("classification source", {"manual", "automatic"});
-constexpr auto callback_status_names =
-    core::make_enum_names<callback_status>("callback status", {"open", "in_progress", "done", "failed", "superseded"});
+constexpr auto callback_status_names = core::make_enum_names<callback_status>(
+    "callback status", {"open", "in_progress", "done", "failed", "superseded", "merged", "expired"});
 constexpr auto callback_result_names =
     core::make_enum_names<callback_result>("callback result", {"reached_valid", "reached_no_emergency", "no_answer"});
 

@@ -119,8 +119,10 @@ inline constexpr std::chrono::minutes callback_retry_after{15};
 inline constexpr int callback_max_attempts = 3;
 
 // open: waiting for a call taker (due at due_at); in_progress: taken by one; done: reached;
-// failed: no answer after the last attempt; superseded: the caller got through by themselves.
-enum class callback_status { open, in_progress, done, failed, superseded };
+// failed: no answer after the last attempt; superseded: the caller got through by themselves;
+// merged: another unanswered call of the same number carries the task (merged_into); expired:
+// nobody took it within the expiry after the number's last unanswered call (it left the queue).
+enum class callback_status { open, in_progress, done, failed, superseded, merged, expired };
 
 // What a callback attempt found.
 enum class callback_result { reached_valid, reached_no_emergency, no_answer };

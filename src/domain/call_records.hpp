@@ -40,6 +40,11 @@ struct call_record {
   timestamp updated_at{};
 };
 
+// What the callback rules need of a stored call.
+inline call_brief brief_of(const call_record& c) {
+  return {c.id, c.state.caller, c.state.ring_at, c.state.ended_at, c.state.outcome, c.state.reason};
+}
+
 // One telephony event as received, kept so that the call can be folded again from all of them.
 struct stored_call_event {
   std::string jurisdiction_id;
@@ -87,6 +92,9 @@ struct callback_task {
   std::string note;
   std::optional<std::string> report_id;      // reached_valid: the report made
   std::optional<std::string> superseded_by;  // the answered call that made it unnecessary
+  std::optional<std::string> merged_into;    // merged: the callback that carries this call
+  int calls = 1;                             // the task's unanswered calls (itself and those merged into it)
+  std::optional<timestamp> last_call_at;     // when the task's latest unanswered call ended
   timestamp created_at{};
   timestamp updated_at{};
   std::optional<timestamp> closed_at;

@@ -148,6 +148,8 @@ struct user {
   std::optional<std::string> agency_id;  // set exactly for agency operators
   std::string password_hash;             // Argon2id string; never leaves the server
   bool active = true;
+  std::string pbx_agent;                 // the PBX agent id or extension this user answers as
+
   timestamp created_at{};
 };
 

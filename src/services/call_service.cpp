@@ -2,6 +2,7 @@
 
 #include "domain/phone.hpp"
 #include "services/access.hpp"
+#include "services/callbacks.hpp"
 #include "services/events.hpp"
 #include "services/passwords.hpp"
 
@@ -43,10 +44,6 @@ bool can_call_back(const std::string& number) {
   return !number.empty() && !domain::is_short_code(number);
 }
 
-domain::call_brief brief_of(const domain::call_record& c) {
-  return {c.id, c.state.caller, c.state.ring_at, c.state.ended_at, c.state.outcome, c.state.reason};
-}
-
 // Re-applies the prank policy to a number after its strikes changed; records caller.flagged
 // and caller.blocked when they happen.
 core::result<void> reevaluate_caller(storage::store_txn& tx, const context& ctx, const actor& who,
@@ -77,82 +74,6 @@ core::result<void> reevaluate_caller(storage::store_txn& tx, const context& ctx,
     auto e = record(tx, ctx, who, subject_kind::caller, number, "caller.blocked",
                     {{"number", number}, {"blocked_until", time_or_null(rec.flags.blocked_until)}});
     if (!e) return e.error();
-  }
-  return {};
-}
-
-// Opens, or marks superseded, the callback of an unanswered call so that it matches the rule
-// over the calls of its number now known.
-core::result<void> reconcile_callback(storage::store_txn& tx, const context& ctx, const actor& who,
-                                      const domain::call_record& call) {
-  auto existing = tx.find_callback_of_call(who.jurisdiction_id, call.id);
-  if (!existing) return existing.error();
-  auto now = ctx.clock.now();
-  bool candidate = domain::is_callback_candidate(brief_of(call));
-  std::optional<std::string> follower;
-  if (candidate) {
-    auto others = tx.calls_of_caller(who.jurisdiction_id, call.state.caller, *call.state.ring_at);
-    if (!others) return others.error();
-    auto me = brief_of(call);
-    for (const auto& o : *others) {
-      if (domain::follows_up(brief_of(o), me)) {
-        follower = o.id;
-        break;
-      }
-    }
-  }
-  const bool needed = candidate && !follower;
-  if (candidate && !*existing) {
-    // Every candidate gets its task, superseded from the start when the number already got
-    // through: the same calls then leave the same tasks whatever order their events came in.
-    domain::callback_task t;
-    t.id = ctx.ids.next(now);
-    t.jurisdiction_id = who.jurisdiction_id;
-    t.call_id = call.id;
-    t.caller = call.state.caller;
-    t.status = needed ? callback_status::open : callback_status::superseded;
-    t.due_at = domain::callback_due(*call.state.ended_at);
-    t.superseded_by = follower;
-    t.created_at = now;
-    t.updated_at = now;
-    if (!needed) t.closed_at = now;
-    if (auto r = tx.insert_callback(t); !r) return r.error();
-    json::object payload{{"call_id", call.id},
-                         {"number", t.caller},
-                         {"due_at", core::format_utc(t.due_at)},
-                         {"outcome", to_string(*call.state.outcome)},
-                         {"status", to_string(t.status)}};
-    if (follower) payload["by_call_id"] = *follower;
-    auto e = record(tx, ctx, who, subject_kind::callback, t.id, "callback.created", payload);
-    if (!e) return e.error();
-    return {};
-  }
-  if (!needed && *existing && (*existing)->status == callback_status::open) {
-    auto t = std::move(**existing);
-    t.status = callback_status::superseded;
-    t.superseded_by = follower.value_or(call.id);
-    t.updated_at = now;
-    t.closed_at = now;
-    if (auto r = tx.update_callback(t); !r) return r.error();
-    auto e = record(tx, ctx, who, subject_kind::callback, t.id, "callback.superseded",
-                    {{"call_id", call.id}, {"by_call_id", *t.superseded_by}});
-    if (!e) return e.error();
-  }
-  return {};
-}
-
-// After an answered call of a number: the unanswered calls it follows up need no callback.
-core::result<void> supersede_earlier(storage::store_txn& tx, const context& ctx, const actor& who,
-                                     const domain::call_record& answered) {
-  // An unanswered call that this one follows rang before it and ended at most callback_grace
-  // before it rang; calls wait minutes, not hours, so three hours back is plenty.
-  auto since = *answered.state.ring_at - 3h;
-  auto calls = tx.calls_of_caller(who.jurisdiction_id, answered.state.caller, since);
-  if (!calls) return calls.error();
-  auto me = brief_of(answered);
-  for (const auto& c : *calls) {
-    if (c.id == answered.id || !domain::follows_up(me, brief_of(c))) continue;
-    if (auto r = reconcile_callback(tx, ctx, who, c); !r) return r;
   }
   return {};
 }
@@ -237,15 +158,13 @@ core::result<ingested_event> ingest_one(storage::store_txn& tx, const context& c
   // Events arrive in any order: the number or the ring time may become known only now, after
   // the call was already answered or classified, and the rules must run again for them.
   const bool identity_changed = before.state.caller != number || before.state.ring_at != call.state.ring_at;
-  if (can_call_back(number) && call.state.ring_at) {
-    if (call.state.ended_at && call.state.outcome != call_outcome::answered) {
-      if (auto r = reconcile_callback(tx, ctx, who, call); !r) return r.error();
-    }
-    if (call.state.outcome == call_outcome::answered &&
-        (before.state.outcome != call_outcome::answered || identity_changed)) {
-      if (auto r = reconcile_callback(tx, ctx, who, call); !r) return r.error();
-      if (auto r = supersede_earlier(tx, ctx, who, call); !r) return r.error();
-    }
+  // The callbacks of the number follow the calls: an unanswered call that ended may open or
+  // join its number's task, an answered one may make earlier ones unnecessary.
+  const bool settles = (call.state.ended_at && call.state.outcome != call_outcome::answered) ||
+                       (call.state.outcome == call_outcome::answered &&
+                        (before.state.outcome != call_outcome::answered || identity_changed));
+  if (can_call_back(number) && call.state.ring_at && settles) {
+    if (auto r = reconcile_callbacks(tx, ctx, who, number, *call.state.ring_at); !r) return r.error();
   }
   if ((reclassified && (is_strike(call.classification) || is_strike(before.classification))) ||
       (identity_changed && is_strike(call.classification))) {
@@ -550,20 +469,23 @@ core::result<domain::callback_task> record_callback_attempt(storage::store_txn& 
   auto e = record(tx, ctx, who, subject_kind::callback, t->id, "callback.attempted", payload);
   if (!e) return e.error();
 
-  if (t->status == callback_status::done) {
-    // The caller was reached: the other callbacks waiting for the same number are answered too.
+  if (t->status == callback_status::done || t->status == callback_status::failed) {
+    // Reached: every other waiting callback of the number is answered too. Failed: the calls
+    // merged into this task close with it.
+    const bool reached = t->status == callback_status::done;
     storage::callback_filter same_number;
     same_number.jurisdiction_id = who.jurisdiction_id;
-    same_number.statuses = {callback_status::open};
+    same_number.statuses = {callback_status::open, callback_status::merged, callback_status::expired};
     same_number.caller = t->caller;
     same_number.page = {500, 0};
     auto others = tx.list_callbacks(same_number);
     if (!others) return others.error();
     for (auto o : others->items) {
-      if (o.id == t->id) continue;
-      o.status = callback_status::done;
+      if (o.id == t->id || (!reached && o.merged_into != t->id)) continue;
+      o.status = t->status;
       o.last_result = in.result;
-      o.note = "Sudah dihubungi lewat callback " + t->id + " (reached through callback " + t->id + ")";
+      o.note = reached ? "Sudah dihubungi lewat callback " + t->id + " (reached through callback " + t->id + ")"
+                       : "Tidak terhubung lewat callback " + t->id + " (not reached through callback " + t->id + ")";
       o.updated_at = now;
       o.closed_at = now;
       if (auto r = tx.update_callback(o); !r) return r.error();

@@ -1,5 +1,6 @@
 // The call use cases against a real (temporary) SQLite store.
 #include "services/call_service.hpp"
+#include "services/callbacks.hpp"
 
 #include "services/access.hpp"
 
@@ -388,6 +389,96 @@ TEST_F(call_service_test, callback_attempts_retry_then_fail_or_reach_the_caller)
   auto closed = attempt(domain::callback_result::no_answer, call_taker());
   ASSERT_FALSE(closed);
   EXPECT_EQ(closed.error().code, core::errc::conflict);
+}
+
+TEST_F(call_service_test, unanswered_calls_of_one_number_share_one_open_callback) {
+  ASSERT_TRUE(ingest(call_events("a1", t0, false)));
+  ASSERT_TRUE(ingest(call_events("a2", t0 + 3min, false)));
+  ASSERT_TRUE(ingest(call_events("a3", t0 + 2h, false)));
+  ASSERT_TRUE(ingest(call_events("x1", t0 + 1min, false, "+6285555555555")));
+  std::map<std::string, domain::callback_task> by_call;
+  for (const auto& t : callbacks()) by_call[t.call_id] = t;
+  ASSERT_EQ(by_call.size(), 4u);
+  const auto& anchor = by_call[call_of("a1").id];
+  EXPECT_EQ(anchor.status, callback_status::open);
+  EXPECT_EQ(anchor.calls, 3);
+  EXPECT_EQ(anchor.due_at, t0 + 20s + 10min);
+  EXPECT_EQ(anchor.last_call_at, t0 + 2h + 20s);
+  for (const auto* ext : {"a2", "a3"}) {
+    const auto& t = by_call[call_of(ext).id];
+    EXPECT_EQ(t.status, callback_status::merged) << ext;
+    EXPECT_EQ(t.merged_into, anchor.id) << ext;
+  }
+  EXPECT_EQ(by_call[call_of("x1").id].status, callback_status::open);
+  auto open = store_->reader().list_callbacks(
+      {.jurisdiction_id = "j1", .statuses = {callback_status::open, callback_status::in_progress}});
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->total, 2);  // one task per number in the queue
+
+  // An earlier call that arrives late becomes the first: the task moves to it.
+  ASSERT_TRUE(ingest(call_events("a0", t0 - 5min, false)));
+  by_call.clear();
+  for (const auto& t : callbacks()) by_call[t.call_id] = t;
+  EXPECT_EQ(by_call[call_of("a0").id].status, callback_status::open);
+  EXPECT_EQ(by_call[call_of("a0").id].calls, 4);
+  EXPECT_EQ(by_call[call_of("a1").id].status, callback_status::merged);
+  EXPECT_EQ(by_call[call_of("a1").id].merged_into, by_call[call_of("a0").id].id);
+
+  // The number gets through within 10 minutes of its last unanswered call: that call needs no
+  // callback any more, the rest of the task stays.
+  ASSERT_TRUE(ingest(call_events("a4", t0 + 2h + 5min, true)));
+  by_call.clear();
+  for (const auto& t : callbacks()) by_call[t.call_id] = t;
+  EXPECT_EQ(by_call[call_of("a3").id].status, callback_status::superseded);
+  EXPECT_EQ(by_call[call_of("a0").id].calls, 3);
+}
+
+TEST_F(call_service_test, a_task_nobody_took_expires_and_a_later_call_opens_a_new_one) {
+  ASSERT_TRUE(ingest(call_events("a1", t0, false)));
+  clock_.set(t0 + 20s + 24h);
+  auto none = run<int>([&](storage::store_txn& tx) { return expire_callbacks(tx, ctx(), pbx_); });
+  ASSERT_TRUE(none);
+  EXPECT_EQ(*none, 0);  // exactly at the expiry: still waiting
+  clock_.set(t0 + 20s + 24h + 1s);
+  auto one = run<int>([&](storage::store_txn& tx) { return expire_callbacks(tx, ctx(), pbx_); });
+  ASSERT_TRUE(one);
+  EXPECT_EQ(*one, 1);
+  ASSERT_EQ(callbacks().size(), 1u);
+  EXPECT_EQ(callbacks()[0].status, callback_status::expired);
+  EXPECT_TRUE(callbacks()[0].closed_at);
+  auto events = store_->reader().events_of_jurisdiction("j1");
+  ASSERT_TRUE(events);
+  EXPECT_EQ(std::count_if(events->begin(), events->end(), [](const auto& e) { return e.kind == "callback.expired"; }),
+            1);
+
+  ASSERT_TRUE(ingest(call_events("a2", t0 + 30h, false)));
+  std::map<std::string, domain::callback_task> by_call;
+  for (const auto& t : callbacks()) by_call[t.call_id] = t;
+  EXPECT_EQ(by_call[call_of("a1").id].status, callback_status::expired);
+  EXPECT_EQ(by_call[call_of("a2").id].status, callback_status::open);
+  EXPECT_FALSE(by_call[call_of("a2").id].merged_into);
+}
+
+TEST_F(call_service_test, a_failed_callback_closes_the_calls_merged_into_it) {
+  ASSERT_TRUE(ingest(call_events("a1", t0, false)));
+  ASSERT_TRUE(ingest(call_events("a2", t0 + 1min, false)));
+  auto anchor = call_of("a1").id;
+  std::string id;
+  for (const auto& t : callbacks()) {
+    if (t.call_id == anchor) id = t.id;
+  }
+  for (int i = 0; i < 3; ++i) {
+    callback_attempt_input in;
+    in.result = domain::callback_result::no_answer;
+    ASSERT_TRUE(run<domain::callback_task>(
+        [&](storage::store_txn& tx) { return record_callback_attempt(tx, ctx(), call_taker(), id, in); }));
+  }
+  for (const auto& t : callbacks()) EXPECT_EQ(t.status, callback_status::failed) << t.call_id;
+  // A new unanswered call after the failure is a new matter.
+  ASSERT_TRUE(ingest(call_events("a3", t0 + 3h, false)));
+  for (const auto& t : callbacks()) {
+    if (t.call_id == call_of("a3").id) EXPECT_EQ(t.status, callback_status::open);
+  }
 }
 
 TEST_F(call_service_test, three_unanswered_attempts_fail_the_callback) {

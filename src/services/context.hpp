@@ -3,7 +3,10 @@
 
 #include "core/id.hpp"
 #include "core/time.hpp"
+#include "domain/callback_episodes.hpp"
 #include "domain/model.hpp"
+
+#include <chrono>
 
 #include <optional>
 #include <string>
@@ -22,12 +25,14 @@ struct actor {
 // The actor for work the system does by itself (seeding, timers).
 actor system_actor(std::string jurisdiction_id);
 
-// Injected time and randomness. ids is used only inside write commands, which all run on the
-// store's single writer thread, so it needs no lock.
+// Injected time and randomness, and the settings that rules need. ids is used only inside write
+// commands, which all run on the store's single writer thread, so it needs no lock.
 struct context {
   const core::clock& clock;
   core::id_generator& ids;
   core::random_source& random;
+  // A callback task nobody took this long after its number's last unanswered call expires.
+  std::chrono::minutes callback_expiry = domain::default_callback_expiry;
 };
 
 }  // namespace siaga::services

@@ -431,11 +431,24 @@ CREATE TABLE media (
 CREATE INDEX media_by_incident ON media (incident_id, created_at);
 )sql";
 
-constexpr std::array<migration, 4> migrations{{
+// The call on the call taker's screen (issue 9): a user's PBX agent id, so that the console
+// knows which live call is the user's own; one open callback task per number, the other
+// unanswered calls of the number merged into it (merged_into), with the task's count of calls
+// and the end of its latest call, from which it expires.
+constexpr std::string_view schema_v5 = R"sql(
+ALTER TABLE users ADD COLUMN pbx_agent TEXT NOT NULL DEFAULT '';
+CREATE INDEX users_by_pbx_agent ON users (jurisdiction_id, pbx_agent) WHERE pbx_agent <> '';
+ALTER TABLE callbacks ADD COLUMN merged_into TEXT REFERENCES callbacks (id);
+ALTER TABLE callbacks ADD COLUMN calls INTEGER NOT NULL DEFAULT 1 CHECK (calls >= 1);
+ALTER TABLE callbacks ADD COLUMN last_call_at INTEGER;
+)sql";
+
+constexpr std::array<migration, 5> migrations{{
     {1, "domain model: jurisdictions to events", schema_v1},
     {2, "agency endpoints and the notification outbox", schema_v2},
     {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
     {4, "media attached to dispatches", schema_v4},
+    {5, "users' PBX agents; callbacks merged per number", schema_v5},
 }};
 
 constexpr std::string_view create_ledger = R"sql(

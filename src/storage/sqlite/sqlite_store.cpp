@@ -205,7 +205,7 @@ result<domain::category> read_category(const statement& st) {
 }
 
 constexpr std::string_view user_columns =
-    "id, jurisdiction_id, username, display_name, role, agency_id, password_hash, active, created_at";
+    "id, jurisdiction_id, username, display_name, role, agency_id, password_hash, active, created_at, pbx_agent";
 
 result<domain::user> read_user(const statement& st) {
   enum_columns e(st, "users");
@@ -219,6 +219,7 @@ result<domain::user> read_user(const statement& st) {
   u.password_hash = st.text(6);
   u.active = st.boolean(7);
   u.created_at = st.time(8);
+  u.pbx_agent = st.text(9);
   if (e.error()) return *e.error();
   return u;
 }
@@ -942,9 +943,10 @@ class writer_txn final : public read_ops<store_txn> {
   result<void> insert_user(const domain::user& u) override {
     auto st = prepare_bound(c(),
                             "INSERT INTO users (id, jurisdiction_id, username, display_name, role, agency_id, "
-                            "password_hash, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            "password_hash, active, created_at, pbx_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             u.id, u.jurisdiction_id, u.username, u.display_name, domain::to_string(u.user_role),
-                            u.agency_id, u.password_hash, static_cast<std::int64_t>(u.active), u.created_at);
+                            u.agency_id, u.password_hash, static_cast<std::int64_t>(u.active), u.created_at,
+                            u.pbx_agent);
     if (!st) return st.error();
     return st->run("users");
   }
@@ -952,9 +954,10 @@ class writer_txn final : public read_ops<store_txn> {
   result<void> update_user(const domain::user& u) override {
     auto st = prepare_bound(c(),
                             "UPDATE users SET username = ?, display_name = ?, role = ?, agency_id = ?, "
-                            "password_hash = ?, active = ?, created_at = ? WHERE id = ? AND jurisdiction_id = ?",
+                            "password_hash = ?, active = ?, created_at = ?, pbx_agent = ? "
+                            "WHERE id = ? AND jurisdiction_id = ?",
                             u.username, u.display_name, domain::to_string(u.user_role), u.agency_id, u.password_hash,
-                            static_cast<std::int64_t>(u.active), u.created_at, u.id, u.jurisdiction_id);
+                            static_cast<std::int64_t>(u.active), u.created_at, u.pbx_agent, u.id, u.jurisdiction_id);
     if (!st) return st.error();
     if (auto r = st->run("users"); !r) return r;
     return expect_changed(c(), "user", u.id);

@@ -1,0 +1,195 @@
+#include "services/callbacks.hpp"
+
+#include "domain/callback_episodes.hpp"
+#include "services/events.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace siaga::services {
+namespace json = boost::json;
+using domain::callback_status;
+using domain::subject_kind;
+
+namespace {
+
+bool closed_by_people(callback_status s) {
+  return s == callback_status::done || s == callback_status::failed;
+}
+
+// The fields reconcile sets; a row whose fields are unchanged is not written again.
+auto shape(const domain::callback_task& t) {
+  return std::tie(t.status, t.due_at, t.attempts, t.assigned_to, t.last_result, t.note, t.report_id, t.superseded_by,
+                  t.merged_into, t.calls, t.last_call_at, t.closed_at);
+}
+
+domain::callback_task new_row(const context& ctx, const actor& who, const domain::call_record& call,
+                              core::timestamp now) {
+  domain::callback_task t;
+  t.id = ctx.ids.next(now);
+  t.jurisdiction_id = who.jurisdiction_id;
+  t.call_id = call.id;
+  t.caller = call.state.caller;
+  t.due_at = domain::callback_due(*call.state.ended_at);
+  t.last_call_at = call.state.ended_at;
+  t.created_at = now;
+  t.updated_at = now;
+  return t;
+}
+
+// Writes a row that reconcile made or changed, with its event.
+core::result<void> save(storage::store_txn& tx, const context& ctx, const actor& who, domain::callback_task& t,
+                        const std::optional<domain::callback_task>& before, core::timestamp now) {
+  if (before && shape(*before) == shape(t)) return {};
+  t.updated_at = now;
+  std::string kind = "callback.updated";
+  json::object payload{{"call_id", t.call_id}, {"number", t.caller}, {"status", to_string(t.status)}};
+  if (!before) {
+    if (auto r = tx.insert_callback(t); !r) return r.error();
+    kind = "callback.created";
+    payload["due_at"] = core::format_utc(t.due_at);
+  } else {
+    if (auto r = tx.update_callback(t); !r) return r.error();
+    bool leaves = t.status == callback_status::merged || t.status == callback_status::expired ||
+                  t.status == callback_status::superseded;
+    if (leaves && t.status != before->status) kind = "callback." + std::string(to_string(t.status));
+  }
+  if (t.merged_into) payload["into"] = *t.merged_into;
+  if (t.superseded_by) payload["by_call_id"] = *t.superseded_by;
+  if (!t.merged_into) payload["calls"] = t.calls;
+  auto e = record(tx, ctx, who, subject_kind::callback, t.id, kind, payload);
+  if (!e) return e.error();
+  return {};
+}
+
+}  // namespace
+
+core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ctx, const actor& who,
+                                       const std::string& number, core::timestamp around) {
+  const auto& j = who.jurisdiction_id;
+  const auto now = ctx.clock.now();
+  SIAGA_TRY(calls, tx.calls_of_caller(j, number, around - 2 * ctx.callback_expiry));
+
+  std::map<std::string, const domain::call_record*> call_by_id;
+  std::map<std::string, domain::callback_task> rows;  // by call id: the rows of candidate calls
+  std::vector<domain::call_brief> input;
+  for (const auto& c : calls) {
+    auto b = domain::brief_of(c);
+    call_by_id[c.id] = &c;
+    if (domain::is_callback_candidate(b) && b.ring_at) {
+      SIAGA_TRY(row, tx.find_callback_of_call(j, c.id));
+      if (row) {
+        if (closed_by_people(row->status)) continue;
+        rows.emplace(c.id, std::move(*row));
+      }
+    }
+    input.push_back(std::move(b));
+  }
+
+  std::set<std::string> placed;
+  for (const auto& ep : domain::callback_episodes(input, {}, ctx.callback_expiry)) {
+    // The row that carries the episode's task now: one a call taker holds, else the open or
+    // expired one (the former first call, if an earlier call arrived late).
+    const domain::callback_task* carrier = nullptr;
+    for (const auto& id : ep.call_ids) {
+      auto it = rows.find(id);
+      if (it == rows.end()) continue;
+      if (it->second.status == callback_status::in_progress) {
+        carrier = &it->second;
+        break;
+      }
+      if (!carrier && (it->second.status == callback_status::open || it->second.status == callback_status::expired)) {
+        carrier = &it->second;
+      }
+    }
+    const auto& first = *call_by_id.at(ep.anchor());
+    std::optional<domain::callback_task> before;
+    if (auto it = rows.find(first.id); it != rows.end()) before = it->second;
+    domain::callback_task anchor = before.value_or(new_row(ctx, who, first, now));
+    if (carrier && carrier->id != anchor.id) {
+      anchor.attempts = carrier->attempts;
+      anchor.assigned_to = carrier->assigned_to;
+      anchor.last_result = carrier->last_result;
+      anchor.note = carrier->note;
+      anchor.report_id = carrier->report_id;
+      anchor.due_at = carrier->due_at;
+    }
+    const bool held = carrier && carrier->status == callback_status::in_progress;
+    const bool expired = !held && domain::callback_expired(ep, now, ctx.callback_expiry);
+    anchor.status = held ? callback_status::in_progress : expired ? callback_status::expired : callback_status::open;
+    if (!held) anchor.assigned_to.reset();
+    if (anchor.attempts == 0) anchor.due_at = domain::callback_due(ep.first_ended_at);
+    anchor.merged_into.reset();
+    anchor.superseded_by.reset();
+    anchor.calls = static_cast<int>(ep.call_ids.size());
+    anchor.last_call_at = ep.last_ended_at;
+    anchor.closed_at = expired ? (before && before->closed_at ? before->closed_at : std::optional(now)) : std::nullopt;
+    SIAGA_CHECK(save(tx, ctx, who, anchor, before, now));
+
+    for (const auto& id : ep.call_ids) {
+      placed.insert(id);
+      if (id == anchor.call_id) continue;
+      std::optional<domain::callback_task> was;
+      if (auto it = rows.find(id); it != rows.end()) was = it->second;
+      domain::callback_task t = was.value_or(new_row(ctx, who, *call_by_id.at(id), now));
+      t.status = callback_status::merged;
+      t.merged_into = anchor.id;
+      t.assigned_to.reset();
+      t.superseded_by.reset();
+      t.calls = 1;
+      t.closed_at.reset();
+      SIAGA_CHECK(save(tx, ctx, who, t, was, now));
+    }
+  }
+
+  // Candidates in no episode need no callback: the number got through after them.
+  for (const auto& b : input) {
+    if (placed.count(b.id) || !domain::is_callback_candidate(b)) continue;
+    std::optional<domain::callback_task> was;
+    if (auto it = rows.find(b.id); it != rows.end()) was = it->second;
+    if (was && was->status == callback_status::in_progress) continue;  // a call taker decides
+    domain::callback_task t = was.value_or(new_row(ctx, who, *call_by_id.at(b.id), now));
+    for (const auto& o : input) {
+      if (domain::follows_up(o, b)) {
+        t.superseded_by = o.id;
+        break;
+      }
+    }
+    t.status = callback_status::superseded;
+    t.merged_into.reset();
+    t.calls = 1;
+    if (!was || was->status != callback_status::superseded) t.closed_at = now;
+    SIAGA_CHECK(save(tx, ctx, who, t, was, now));
+  }
+  return {};
+}
+
+core::result<int> expire_callbacks(storage::store_txn& tx, const context& ctx, const actor& who) {
+  const auto now = ctx.clock.now();
+  storage::callback_filter f;
+  f.jurisdiction_id = who.jurisdiction_id;
+  f.statuses = {callback_status::open};
+  f.page = {500, 0};
+  std::vector<domain::callback_task> due;
+  for (;;) {
+    SIAGA_TRY(page, tx.list_callbacks(f));
+    for (auto& t : page.items) {
+      auto last = t.last_call_at.value_or(t.due_at - domain::callback_grace);
+      if (now > last + ctx.callback_expiry) due.push_back(std::move(t));
+    }
+    f.page.offset += static_cast<int>(page.items.size());
+    if (page.items.empty() || f.page.offset >= page.total) break;
+  }
+  for (auto& t : due) {
+    auto before = t;
+    t.status = callback_status::expired;
+    t.closed_at = now;
+    SIAGA_CHECK(save(tx, ctx, who, t, before, now));
+  }
+  return static_cast<int>(due.size());
+}
+
+}  // namespace siaga::services
