@@ -499,6 +499,8 @@ TEST_F(calls_month, a_month_replayed_out_of_order_with_duplicates_matches_the_tr
   // The demo city comes with a week of calls and their callbacks: count from there.
   auto open_before = total_of(client_, admin, "/api/v1/callbacks?status=open&limit=1");
   auto superseded_before = total_of(client_, admin, "/api/v1/callbacks?status=superseded&limit=1");
+  auto expired_before = total_of(client_, admin, "/api/v1/callbacks?status=expired&limit=1");
+  auto merged_before = total_of(client_, admin, "/api/v1/callbacks?status=merged&limit=1");
   auto any_before = total_of(client_, admin, "/api/v1/callbacks?status=any&limit=1");
   for (std::size_t i = 0; i < events.size(); i += 250) {
     json::array batch;
@@ -566,20 +568,43 @@ TEST_F(calls_month, a_month_replayed_out_of_order_with_duplicates_matches_the_tr
   for (const auto& g : months.json().at("groups").as_array()) month_total += g.at("total").as_int64();
   EXPECT_EQ(month_total, all.total);
 
-  // Callbacks: one per unanswered call; open unless the number got through within 10 minutes.
-  std::int64_t want_open = 0, want_superseded = 0;
+  // Callbacks: every unanswered call has a row; superseded when the number got through within
+  // 10 minutes; the others grouped per number into one task while less than 24 h separate one
+  // call's end from the next ring, the first call's row carrying it (open, or expired once 24 h
+  // passed after its last call), the others merged into it.
+  std::int64_t want_superseded = 0, want_merged = 0, want_open = 0, want_expired = 0;
+  std::map<std::string, std::vector<const app::simulated_call*>> needing;
   for (const auto& u : calls) {
     if (u.outcome == domain::call_outcome::answered) continue;
     bool followed = std::any_of(calls.begin(), calls.end(), [&](const app::simulated_call& a) {
       return a.call_id != u.call_id && a.caller == u.caller && a.outcome == domain::call_outcome::answered &&
              a.ring_at >= u.ring_at && a.ring_at <= u.ended_at + 10min;
     });
-    ++(followed ? want_superseded : want_open);
+    if (followed) {
+      ++want_superseded;
+    } else {
+      needing[u.caller].push_back(&u);
+    }
+  }
+  const auto at = now();
+  for (auto& [number, list] : needing) {
+    std::sort(list.begin(), list.end(), [](auto* a, auto* b) { return a->ring_at < b->ring_at; });
+    core::timestamp last_end{};
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      bool fresh = i == 0 || list[i]->ring_at > last_end + 24h;
+      if (fresh && i > 0) ++(at > last_end + 24h ? want_expired : want_open);
+      if (!fresh) ++want_merged;
+      last_end = fresh ? list[i]->ended_at : std::max(last_end, list[i]->ended_at);
+    }
+    ++(at > last_end + 24h ? want_expired : want_open);
   }
   ASSERT_GT(want_superseded, 0);
   EXPECT_EQ(total_of(client_, ct, "/api/v1/callbacks?status=open&limit=1") - open_before, want_open);
+  EXPECT_EQ(total_of(client_, ct, "/api/v1/callbacks?status=expired&limit=1") - expired_before, want_expired);
+  EXPECT_EQ(total_of(client_, ct, "/api/v1/callbacks?status=merged&limit=1") - merged_before, want_merged);
   EXPECT_EQ(total_of(client_, ct, "/api/v1/callbacks?status=superseded&limit=1") - superseded_before, want_superseded);
-  EXPECT_EQ(total_of(client_, ct, "/api/v1/callbacks?status=any&limit=1") - any_before, want_open + want_superseded);
+  EXPECT_EQ(total_of(client_, ct, "/api/v1/callbacks?status=any&limit=1") - any_before,
+            want_open + want_expired + want_merged + want_superseded);
 }
 
 }  // namespace siaga::testing

@@ -16,8 +16,9 @@
 namespace siaga::api {
 
 struct api_options {
-  std::chrono::seconds session_lifetime{12 * 3600};  // one shift and some
-  bool secure_cookie = false;                        // add Secure when served over HTTPS
+  std::chrono::seconds session_lifetime{12 * 3600};               // one shift and some
+  bool secure_cookie = false;                                     // add Secure when served over HTTPS
+  std::chrono::minutes callback_expiry = std::chrono::hours{24};  // services::context::callback_expiry
 };
 
 class stream_hub;

@@ -132,6 +132,9 @@ json::object callback_json(const domain::callback_task& t, core::timestamp now) 
           {"note", t.note},
           {"report_id", opt_text(t.report_id)},
           {"superseded_by", opt_text(t.superseded_by)},
+          {"merged_into", opt_text(t.merged_into)},
+          {"calls", t.calls},
+          {"last_call_at", time_json(t.last_call_at)},
           {"created_at", time_json(t.created_at)},
           {"updated_at", time_json(t.updated_at)},
           {"closed_at", time_json(t.closed_at)}};

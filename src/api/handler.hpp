@@ -3,8 +3,8 @@
 #pragma once
 
 #include "api/api.hpp"
-#include "services/async_write.hpp"
 #include "api/http_util.hpp"
+#include "services/async_write.hpp"
 #include "services/auth_service.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -14,8 +14,8 @@
 namespace siaga::api {
 
 using boost::asio::awaitable;
-using services::actor;
 using domain::role;
+using services::actor;
 using services::run_service;
 using services::run_write;
 
@@ -30,8 +30,12 @@ enum class access : unsigned {
   agency = 1u << static_cast<unsigned>(role::agency_operator),
   leader = 1u << static_cast<unsigned>(role::leader),
 };
-constexpr unsigned operator|(access a, access b) { return static_cast<unsigned>(a) | static_cast<unsigned>(b); }
-constexpr unsigned operator|(unsigned a, access b) { return a | static_cast<unsigned>(b); }
+constexpr unsigned operator|(access a, access b) {
+  return static_cast<unsigned>(a) | static_cast<unsigned>(b);
+}
+constexpr unsigned operator|(unsigned a, access b) {
+  return a | static_cast<unsigned>(b);
+}
 constexpr unsigned dispatchers = access::admin | access::supervisor | access::call_taker;
 constexpr unsigned signed_in = dispatchers | access::agency | access::leader;
 constexpr unsigned readers = dispatchers | access::leader;
@@ -45,7 +49,7 @@ struct call {
   api_deps& deps;
   const net::request& req() const { return http.req; }
   const std::string& param(std::string_view name) const { return http.params.find(name)->second; }
-  services::context ctx() const { return {deps.clock, deps.ids, deps.random}; }
+  services::context ctx() const { return {deps.clock, deps.ids, deps.random, deps.options.callback_expiry}; }
 };
 
 using reply = core::result<net::response>;
@@ -69,9 +73,9 @@ struct route_row {
 // Each route file adds its table; add_routes (routes.cpp) calls them all.
 void add_core_routes(net::router& r, api_deps& deps);
 void add_notification_routes(net::router& r, api_deps& deps);  // api/notification_routes.cpp
-void add_stream_routes(net::router& r, api_deps& deps);  // api/stream.cpp
-void add_call_routes(net::router& r, api_deps& deps);  // api/call_routes.cpp
-void add_media_routes(net::router& r, api_deps& deps);  // api/media_routes.cpp
+void add_stream_routes(net::router& r, api_deps& deps);        // api/stream.cpp
+void add_call_routes(net::router& r, api_deps& deps);          // api/call_routes.cpp
+void add_media_routes(net::router& r, api_deps& deps);         // api/media_routes.cpp
 
 }  // namespace siaga::api
 
@@ -79,15 +83,15 @@ void add_media_routes(net::router& r, api_deps& deps);  // api/media_routes.cpp
 // co_returns its error; SIAGA_AWAIT_TRY does the same for an awaitable of a result;
 // SIAGA_CO_CHECK co_returns the error of a result<void>. Plain functions use SIAGA_TRY and
 // SIAGA_CHECK from core/error.hpp.
-#define SIAGA_CO_TRY(var, expr)              \
-  auto var##_r = (expr);                     \
-  if (!var##_r) co_return var##_r.error();   \
+#define SIAGA_CO_TRY(var, expr)            \
+  auto var##_r = (expr);                   \
+  if (!var##_r) co_return var##_r.error(); \
   auto var = std::move(*var##_r)
 
 // Awaits an awaitable of result<T> into var, or returns its error.
-#define SIAGA_AWAIT_TRY(var, expr)                     \
-  auto var##_r = co_await (expr);                      \
-  if (!var##_r) co_return var##_r.error();             \
+#define SIAGA_AWAIT_TRY(var, expr)         \
+  auto var##_r = co_await (expr);          \
+  if (!var##_r) co_return var##_r.error(); \
   auto var = std::move(*var##_r)
 
 #define SIAGA_CO_CHECK(expr) \

@@ -104,7 +104,8 @@ core::result<incident_view> visible_incident(storage::store_reader& rd, const ac
     if (who.role == role::agency_operator && d.share_contact) v.contact_shared = true;
     v.dispatches.push_back(std::move(d));
   }
-  if (who.role == role::agency_operator && v.dispatches.empty()) return core::not_found("incident " + id + " not found");
+  if (who.role == role::agency_operator && v.dispatches.empty())
+    return core::not_found("incident " + id + " not found");
   return v;
 }
 
@@ -189,13 +190,14 @@ awaitable<reply> login(call& c) {
   if (!user) co_return user.error();
   auto ctx = c.ctx();
   auto lifetime = c.deps.options.session_lifetime;
-  SIAGA_AWAIT_TRY(session, run_service<services::login_result>(c.deps.store, &services::open_session, ctx, *user, lifetime));
-  auto res = json_response(c.req(), net::http::status::ok,
-                           json::object{{"token", session.token},
-                                        {"expires_at", time_json(session.expires_at)},
-                                        {"user", user_json(session.user)}});
-  std::string cookie = std::string(cookie_name) + "=" + session.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                       std::to_string(lifetime.count());
+  SIAGA_AWAIT_TRY(session,
+                  run_service<services::login_result>(c.deps.store, &services::open_session, ctx, *user, lifetime));
+  auto res = json_response(
+      c.req(), net::http::status::ok,
+      json::object{
+          {"token", session.token}, {"expires_at", time_json(session.expires_at)}, {"user", user_json(session.user)}});
+  std::string cookie = std::string(cookie_name) + "=" + session.token +
+                       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(lifetime.count());
   if (c.deps.options.secure_cookie) cookie += "; Secure";
   res.set(net::http::field::set_cookie, cookie);
   co_return res;
@@ -207,8 +209,7 @@ awaitable<reply> logout(call& c) {
   (void)done;
   c.deps.sessions->forget(token_of(c.req()));
   auto res = no_content(c.req());
-  res.set(net::http::field::set_cookie,
-          std::string(cookie_name) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  res.set(net::http::field::set_cookie, std::string(cookie_name) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
   co_return res;
 }
 
@@ -230,8 +231,8 @@ awaitable<reply> me(call& c) {
 
 awaitable<reply> create_report(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
-  SIAGA_CO_CHECK(only_fields(body, {"channel", "reporter_name", "reporter_phone", "description", "category_id", "location",
-                                 "address", "district_id"}));
+  SIAGA_CO_CHECK(only_fields(body, {"channel", "reporter_name", "reporter_phone", "description", "category_id",
+                                    "location", "address", "district_id"}));
   services::new_report in;
   SIAGA_CO_TRY(ch, opt_string(body, "channel", 32));
   if (ch) {
@@ -291,9 +292,9 @@ awaitable<reply> get_report(call& c) {
 
 awaitable<reply> accept_report(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
-  SIAGA_CO_CHECK(only_fields(body, {"incident_id", "category_id", "summary", "description", "location", "address",
-                                 "district_id", "agency_ids", "add_agency_ids", "remove_agency_ids", "dispatch",
-                                 "share_contact"}));
+  SIAGA_CO_CHECK(
+      only_fields(body, {"incident_id", "category_id", "summary", "description", "location", "address", "district_id",
+                         "agency_ids", "add_agency_ids", "remove_agency_ids", "dispatch", "share_contact"}));
   SIAGA_CO_TRY(incident_id, opt_string(body, "incident_id", 64));
   SIAGA_CO_TRY(fresh, new_incident_of(body, false));
   auto given = std::count_if(body.begin(), body.end(), [](const auto& kv) { return !kv.value().is_null(); });
@@ -301,7 +302,8 @@ awaitable<reply> accept_report(call& c) {
     co_return core::invalid("with incident_id, give no other field: the report joins that incident as it is");
   }
   auto ctx = c.ctx();
-  SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::accept_report, ctx, c.who, c.param("id"), incident_id, fresh));
+  SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::accept_report, ctx, c.who, c.param("id"),
+                                                     incident_id, fresh));
   SIAGA_CO_TRY(detail, incident_detail(c.deps.store.reader(), c.who, inc.id));
   co_return json_response(c.req(), net::http::status::ok, detail);
 }
@@ -313,7 +315,8 @@ awaitable<reply> reject_report(call& c) {
   SIAGA_CO_TRY(reason, domain::parse_reject_reason(reason_text));
   SIAGA_CO_TRY(note, opt_string(body, "note", 5000));
   auto ctx = c.ctx();
-  SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::reject_report, ctx, c.who, c.param("id"), reason, note.value_or("")));
+  SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::reject_report, ctx, c.who, c.param("id"),
+                                                   reason, note.value_or("")));
   co_return json_response(c.req(), net::http::status::ok, report_json(rep, true));
 }
 
@@ -322,7 +325,8 @@ awaitable<reply> answer_report(call& c) {
   SIAGA_CO_CHECK(only_fields(body, {"note"}));
   SIAGA_CO_TRY(note, required_string(body, "note", 5000));
   auto ctx = c.ctx();
-  SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::answer_report, ctx, c.who, c.param("id"), note));
+  SIAGA_AWAIT_TRY(rep,
+                  run_service<domain::report>(c.deps.store, &services::answer_report, ctx, c.who, c.param("id"), note));
   co_return json_response(c.req(), net::http::status::ok, report_json(rep, true));
 }
 
@@ -330,9 +334,9 @@ awaitable<reply> answer_report(call& c) {
 
 awaitable<reply> create_incident(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
-  SIAGA_CO_CHECK(only_fields(body, {"category_id", "summary", "description", "location", "address", "district_id",
-                                 "report_ids", "agency_ids", "add_agency_ids", "remove_agency_ids", "dispatch",
-                                 "share_contact"}));
+  SIAGA_CO_CHECK(
+      only_fields(body, {"category_id", "summary", "description", "location", "address", "district_id", "report_ids",
+                         "agency_ids", "add_agency_ids", "remove_agency_ids", "dispatch", "share_contact"}));
   SIAGA_CO_TRY(in, new_incident_of(body, true));
   if (in.category_id.empty()) co_return core::invalid("field 'category_id' is required");
   auto ctx = c.ctx();
@@ -397,7 +401,8 @@ awaitable<reply> add_dispatches(call& c) {
   if (!agencies) co_return core::invalid("field 'agency_ids' is required");
   SIAGA_CO_TRY(share, opt_bool(body, "share_contact"));
   auto ctx = c.ctx();
-  SIAGA_AWAIT_TRY(made, run_service<std::vector<domain::dispatch>>(c.deps.store, &services::add_dispatches, ctx, c.who, c.param("id"), *agencies, share.value_or(false)));
+  SIAGA_AWAIT_TRY(made, run_service<std::vector<domain::dispatch>>(c.deps.store, &services::add_dispatches, ctx, c.who,
+                                                                   c.param("id"), *agencies, share.value_or(false)));
   co_return json_response(c.req(), net::http::status::created, json::object{{"items", dispatches_json(made)}});
 }
 
@@ -407,7 +412,8 @@ body_fn incident_step(domain::incident_action action) {
     SIAGA_CO_CHECK(only_fields(body, {"reason"}));
     SIAGA_CO_TRY(reason, opt_string(body, "reason", 5000));
     auto ctx = c.ctx();
-    SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::act_on_incident, ctx, c.who, c.param("id"), action, reason.value_or("")));
+    SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::act_on_incident, ctx, c.who,
+                                                       c.param("id"), action, reason.value_or("")));
     SIAGA_CO_TRY(detail, incident_detail(c.deps.store.reader(), c.who, inc.id));
     co_return json_response(c.req(), net::http::status::ok, detail);
   };
@@ -463,7 +469,8 @@ body_fn dispatch_step(domain::dispatch_status to, std::string_view text_field) {
       text = t.value_or("");
     }
     auto ctx = c.ctx();
-    SIAGA_AWAIT_TRY(d, run_service<domain::dispatch>(c.deps.store, &services::move_dispatch, ctx, c.who, c.param("id"), to, text));
+    SIAGA_AWAIT_TRY(
+        d, run_service<domain::dispatch>(c.deps.store, &services::move_dispatch, ctx, c.who, c.param("id"), to, text));
     co_return json_response(c.req(), net::http::status::ok, dispatch_json(d));
   };
 }
@@ -583,7 +590,8 @@ core::result<domain::category> category_of(const json::object& body) {
   if (auto it = body.find("sla"); it != body.end() && !it->value().is_null()) {
     if (!it->value().is_object()) return core::invalid("field 'sla' must be an object of seconds");
     const auto& s = it->value().as_object();
-    if (auto r = only_fields(s, {"dispatch_within_s", "acknowledge_within_s", "on_scene_within_s", "complete_within_s"});
+    if (auto r =
+            only_fields(s, {"dispatch_within_s", "acknowledge_within_s", "on_scene_within_s", "complete_within_s"});
         !r) {
       return r.error();
     }
@@ -638,7 +646,7 @@ awaitable<core::result<std::string>> hash_off_loop(api_deps& deps, std::string p
 
 awaitable<reply> create_user(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
-  SIAGA_CO_CHECK(only_fields(body, {"username", "display_name", "role", "agency_id", "password"}));
+  SIAGA_CO_CHECK(only_fields(body, {"username", "display_name", "role", "agency_id", "password", "pbx_agent"}));
   services::new_user in;
   SIAGA_CO_TRY(username, required_string(body, "username", 64));
   SIAGA_CO_TRY(display, required_string(body, "display_name", 200));
@@ -646,7 +654,9 @@ awaitable<reply> create_user(call& c) {
   SIAGA_CO_TRY(r, domain::parse_role(role_text));
   SIAGA_CO_TRY(agency, opt_string(body, "agency_id", 64));
   SIAGA_CO_TRY(password, required_string(body, "password", 1024));
+  SIAGA_CO_TRY(agent, opt_string(body, "pbx_agent", 64));
   SIAGA_AWAIT_TRY(hash, hash_off_loop(c.deps, password));
+  in.pbx_agent = agent.value_or("");
   in.username = username;
   in.display_name = display;
   in.user_role = r;
@@ -659,7 +669,7 @@ awaitable<reply> create_user(call& c) {
 
 awaitable<reply> update_user(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
-  SIAGA_CO_CHECK(only_fields(body, {"display_name", "role", "agency_id", "active", "password"}));
+  SIAGA_CO_CHECK(only_fields(body, {"display_name", "role", "agency_id", "active", "password", "pbx_agent"}));
   services::user_changes ch;
   SIAGA_CO_TRY(display, opt_string(body, "display_name", 200));
   ch.display_name = display;
@@ -674,6 +684,8 @@ awaitable<reply> update_user(call& c) {
   }
   SIAGA_CO_TRY(active, opt_bool(body, "active"));
   ch.active = active;
+  SIAGA_CO_TRY(agent, opt_string(body, "pbx_agent", 64));
+  ch.pbx_agent = agent;
   SIAGA_CO_TRY(password, opt_string(body, "password", 1024));
   if (password) {
     SIAGA_AWAIT_TRY(hash, hash_off_loop(c.deps, *password));
@@ -698,7 +710,6 @@ awaitable<reply> openapi(call& c) {
   res.prepare_payload();
   co_return res;
 }
-
 
 }  // namespace
 

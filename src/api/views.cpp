@@ -23,9 +23,10 @@ json::object report_json(const domain::report& r, bool show_contact) {
   if (show_contact) {
     reporter = {{"name", r.reporter_name}, {"phone", r.reporter_phone}, {"masked", false}};
   } else {
-    reporter = {{"name", nullptr}, {"phone", r.reporter_phone.empty() ? json::value(nullptr)
-                                                                       : json::value(domain::mask_phone(r.reporter_phone))},
-                {"masked", true}};
+    reporter = {
+        {"name", nullptr},
+        {"phone", r.reporter_phone.empty() ? json::value(nullptr) : json::value(domain::mask_phone(r.reporter_phone))},
+        {"masked", true}};
   }
   return {{"id", r.id},
           {"tracking_code", r.tracking_code},
@@ -113,7 +114,7 @@ json::object event_json(const domain::event& e) {
 }
 
 json::object agency_json(const domain::agency& a) {
-  return {{"id", a.id}, {"code", a.code}, {"name", a.name}, {"kind", to_string(a.kind)},
+  return {{"id", a.id},       {"code", a.code},    {"name", a.name}, {"kind", to_string(a.kind)},
           {"phone", a.phone}, {"active", a.active}};
 }
 
@@ -134,7 +135,9 @@ core::result<std::vector<domain::agency_endpoint>> endpoints_from_json(const jso
   std::vector<domain::agency_endpoint> out;
   for (std::size_t i = 0; i < v.as_array().size(); ++i) {
     const auto& item = v.as_array()[i];
-    auto where = [i](const core::error& e) { return core::invalid("endpoints[" + std::to_string(i) + "]: " + e.message); };
+    auto where = [i](const core::error& e) {
+      return core::invalid("endpoints[" + std::to_string(i) + "]: " + e.message);
+    };
     if (!item.is_object()) return core::invalid("endpoints[" + std::to_string(i) + "] must be an object");
     const auto& o = item.as_object();
     if (auto r = only_fields(o, {"kind", "url", "secret", "chat_id", "active"}); !r) return where(r.error());
@@ -163,7 +166,8 @@ core::result<std::vector<domain::agency_endpoint>> endpoints_from_json(const jso
 
 json::object category_json(const domain::category& c) {
   json::array card;
-  for (const auto& e : c.run_card) card.push_back(json::object{{"agency_id", e.agency_id}, {"role", to_string(e.role)}});
+  for (const auto& e : c.run_card)
+    card.push_back(json::object{{"agency_id", e.agency_id}, {"role", to_string(e.role)}});
   json::array sop;
   for (const auto& s : c.sop) sop.push_back(json::string(s));
   return {{"id", c.id},
@@ -173,11 +177,10 @@ json::object category_json(const domain::category& c) {
           {"urgency", to_string(c.urgency_class)},
           {"run_card", std::move(card)},
           {"sop", std::move(sop)},
-          {"sla",
-           json::object{{"dispatch_within_s", c.sla.dispatch_within_s},
-                        {"acknowledge_within_s", c.sla.acknowledge_within_s},
-                        {"on_scene_within_s", c.sla.on_scene_within_s},
-                        {"complete_within_s", c.sla.complete_within_s}}},
+          {"sla", json::object{{"dispatch_within_s", c.sla.dispatch_within_s},
+                               {"acknowledge_within_s", c.sla.acknowledge_within_s},
+                               {"on_scene_within_s", c.sla.on_scene_within_s},
+                               {"complete_within_s", c.sla.complete_within_s}}},
           {"active", c.active}};
 }
 
@@ -198,11 +201,15 @@ json::object user_json(const domain::user& u) {
           {"role", to_string(u.user_role)},
           {"agency_id", opt(u.agency_id)},
           {"active", u.active},
+          {"pbx_agent", u.pbx_agent},
           {"created_at", time_json(u.created_at)}};
 }
 
 json::object jurisdiction_json(const domain::jurisdiction& j) {
-  return {{"id", j.id}, {"code", j.code}, {"name", j.name}, {"timezone", j.timezone},
+  return {{"id", j.id},
+          {"code", j.code},
+          {"name", j.name},
+          {"timezone", j.timezone},
           {"incident_prefix", j.incident_prefix}};
 }
 

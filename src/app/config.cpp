@@ -36,51 +36,60 @@ core::result<bool> parse_bool(const std::string& text) {
 
 const std::map<std::string, setter>& setters() {
   static const std::map<std::string, setter> table{
-      {"address", [](config& c, const std::string& v) -> core::result<void> {
+      {"address",
+       [](config& c, const std::string& v) -> core::result<void> {
          if (v.empty()) return core::invalid("the address cannot be empty");
          c.address = v;
          return {};
        }},
-      {"port", [](config& c, const std::string& v) -> core::result<void> {
+      {"port",
+       [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 0, 65535);
          if (!n) return n.error();
          c.port = static_cast<std::uint16_t>(*n);
          return {};
        }},
-      {"database", [](config& c, const std::string& v) -> core::result<void> {
+      {"database",
+       [](config& c, const std::string& v) -> core::result<void> {
          if (v.empty() || v == ":memory:") return core::invalid("the database must be a file path");
          c.database = v;
          return {};
        }},
-      {"web_root", [](config& c, const std::string& v) -> core::result<void> {
+      {"web_root",
+       [](config& c, const std::string& v) -> core::result<void> {
          c.web_root = v;
          return {};
        }},
-      {"threads", [](config& c, const std::string& v) -> core::result<void> {
+      {"threads",
+       [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 1, 64);
          if (!n) return n.error();
          c.threads = static_cast<int>(*n);
          return {};
        }},
-      {"body_limit", [](config& c, const std::string& v) -> core::result<void> {
+      {"body_limit",
+       [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 1024, 64ll * 1024 * 1024);
          if (!n) return n.error();
          c.body_limit = static_cast<std::size_t>(*n);
          return {};
        }},
-      {"session_hours", [](config& c, const std::string& v) -> core::result<void> {
+      {"session_hours",
+       [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 1, 720);
          if (!n) return n.error();
          c.session_hours = static_cast<int>(*n);
          return {};
        }},
-      {"secure_cookie", [](config& c, const std::string& v) -> core::result<void> {
+      {"secure_cookie",
+       [](config& c, const std::string& v) -> core::result<void> {
          auto b = parse_bool(v);
          if (!b) return b.error();
          c.secure_cookie = *b;
          return {};
        }},
-      {"log_level", [](config& c, const std::string& v) -> core::result<void> {
+      {"log_level",
+       [](config& c, const std::string& v) -> core::result<void> {
          static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
          for (auto l : levels) {
            if (v == l) {
@@ -90,53 +99,69 @@ const std::map<std::string, setter>& setters() {
          }
          return core::invalid("'" + v + "' is not one of trace, debug, info, warn, error, critical, off");
        }},
-      {"port_file", [](config& c, const std::string& v) -> core::result<void> {
+      {"port_file",
+       [](config& c, const std::string& v) -> core::result<void> {
          c.port_file = v;
          return {};
        }},
-      {"telegram_bot_token", [](config& c, const std::string& v) -> core::result<void> {
+      {"telegram_bot_token",
+       [](config& c, const std::string& v) -> core::result<void> {
          if (v.find_first_of("/?# ") != std::string::npos) return core::invalid("not a bot token");
          c.telegram_bot_token = v;
          return {};
        }},
-      {"telegram_api_base", [](config& c, const std::string& v) -> core::result<void> {
+      {"telegram_api_base",
+       [](config& c, const std::string& v) -> core::result<void> {
          if (!v.starts_with("http://") && !v.starts_with("https://")) {
            return core::invalid("'" + v + "' is not an http:// or https:// URL");
          }
          c.telegram_api_base = v;
          return {};
        }},
-      {"notify_max_attempts", [](config& c, const std::string& v) -> core::result<void> {
+      {"notify_max_attempts",
+       [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 1, 100);
          if (!n) return n.error();
          c.notify_max_attempts = static_cast<int>(*n);
          return {};
        }},
-      {"notify_backoff_ms", [](config& c, const std::string& v) -> core::result<void> {
+      {"notify_backoff_ms",
+       [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 1, 3'600'000);
          if (!n) return n.error();
          c.notify_backoff_ms = static_cast<int>(*n);
          return {};
        }},
-      {"notify_backoff_cap_ms", [](config& c, const std::string& v) -> core::result<void> {
+      {"notify_backoff_cap_ms",
+       [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 1, 86'400'000);
          if (!n) return n.error();
          c.notify_backoff_cap_ms = static_cast<int>(*n);
          return {};
        }},
-      {"notify_poll_ms", [](config& c, const std::string& v) -> core::result<void> {
+      {"notify_poll_ms",
+       [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 10, 60'000);
          if (!n) return n.error();
          c.notify_poll_ms = static_cast<int>(*n);
          return {};
        }},
-      {"stream_queue_limit", [](config& c, const std::string& v) -> core::result<void> {
+      {"stream_queue_limit",
+       [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 4, 1'000'000);
          if (!n) return n.error();
          c.stream_queue_limit = static_cast<std::size_t>(*n);
          return {};
        }},
-      {"stream_idle_timeout_s", [](config& c, const std::string& v) -> core::result<void> {
+      {"callback_expiry_hours",
+       [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 1, 720);
+         if (!n) return n.error();
+         c.callback_expiry_hours = static_cast<int>(*n);
+         return {};
+       }},
+      {"stream_idle_timeout_s",
+       [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 2, 86'400);
          if (!n) return n.error();
          c.stream_idle_timeout_s = static_cast<int>(*n);
@@ -173,7 +198,8 @@ core::result<void> apply_file(config& c, const std::string& path) {
     } else if (kv.value().is_int64() || kv.value().is_uint64() || kv.value().is_bool()) {
       value = boost::json::serialize(kv.value());
     } else {
-      return core::invalid("config file " + path + ": " + std::string(kv.key()) + " must be a string, integer or boolean");
+      return core::invalid("config file " + path + ": " + std::string(kv.key()) +
+                           " must be a string, integer or boolean");
     }
     if (auto r = apply(c, "config file " + path, std::string(kv.key()), value); !r) return r;
   }
@@ -210,7 +236,10 @@ core::result<config> load_config(const std::string& file_path, const std::map<st
       return core::invalid("flag --" + key + " needs a value");
     }
     for (auto& ch : key) ch = ch == '-' ? '_' : ch;
-    if (auto r = apply(c, "flag --" + f.substr(2, f.find('=') == std::string::npos ? std::string::npos : f.find('=') - 2), key, value); !r) {
+    if (auto r =
+            apply(c, "flag --" + f.substr(2, f.find('=') == std::string::npos ? std::string::npos : f.find('=') - 2),
+                  key, value);
+        !r) {
       return r.error();
     }
   }

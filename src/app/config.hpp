@@ -34,6 +34,9 @@ struct config {
   int notify_poll_ms = 1000;             // SIAGA_NOTIFY_POLL_MS: longest idle wait of the worker (10..60000)
   std::size_t stream_queue_limit = 1000;  // SIAGA_STREAM_QUEUE_LIMIT, --stream-queue-limit (messages
                                           // queued per stream client before it is dropped, 4..1000000)
+  int callback_expiry_hours = 24;         // SIAGA_CALLBACK_EXPIRY_HOURS, --callback-expiry-hours: a callback task
+                                          // nobody took this long after its number's last unanswered call
+                                          // leaves the queue as expired (1..720)
   int stream_idle_timeout_s = 60;         // SIAGA_STREAM_IDLE_TIMEOUT_S, --stream-idle-timeout-s: a silent
                                           // stream client is pinged after half of it, dropped after it (2..86400)
 };

@@ -6,13 +6,14 @@
 #include "app/simulate.hpp"
 #include "channels/delivery_worker.hpp"
 #include "net/http_server.hpp"
+#include "services/callbacks.hpp"
 #include "storage/store.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <spdlog/spdlog.h>
 
 #include <sys/resource.h>
 
@@ -136,8 +137,11 @@ int run_serve(const config& cfg) {
     hub.publish(events);
     notifier.on_commit(events);
   });
-  api::api_deps deps{*st, clock, ids, random, blocking,
-                     api::api_options{std::chrono::hours{cfg.session_hours}, cfg.secure_cookie}, &hub};
+  const std::chrono::minutes callback_expiry = std::chrono::hours{cfg.callback_expiry_hours};
+  api::api_deps deps{
+      *st,    clock,    ids,
+      random, blocking, api::api_options{std::chrono::hours{cfg.session_hours}, cfg.secure_cookie, callback_expiry},
+      &hub};
   net::router routes;
   api::add_routes(routes, deps);
 
@@ -165,6 +169,29 @@ int run_serve(const config& cfg) {
   spdlog::info("Siaga 112 siap di http://{}:{}/ (database {})", cfg.address, server.port(), cfg.database);
   notifier.start();
 
+  // Callback tasks nobody took leave the queue once they expire: checked every minute, as one
+  // write command on the store's writer (services/callbacks.hpp).
+  asio::steady_timer expiry_timer{io};
+  std::function<void()> expire_callbacks = [&] {
+    expiry_timer.expires_after(std::chrono::minutes{1});
+    expiry_timer.async_wait([&](const boost::system::error_code& e) {
+      if (e) return;
+      st->submit(
+          [&](storage::store_txn& tx) -> core::result<void> {
+            services::context ctx{clock, ids, random, callback_expiry};
+            auto n = services::expire_all_callbacks(tx, ctx);
+            if (!n) return n.error();
+            if (*n > 0) spdlog::info("{} callback task(s) expired", *n);
+            return {};
+          },
+          [](core::result<void> r) {
+            if (!r) spdlog::warn("callback expiry failed: {}", r.error().message);
+          });
+      expire_callbacks();
+    });
+  };
+  expire_callbacks();
+
   // On SIGINT/SIGTERM: stop accepting, let requests in flight finish and close WebSockets
   // with a reason (polling until no connection is left, at most a grace period), then stop
   // the loop and close the store, which drains its writer.
@@ -186,6 +213,7 @@ int run_serve(const config& cfg) {
     spdlog::info("signal {} received: stopping", sig);
     server.stop();
     notifier.stop();
+    expiry_timer.cancel();
     deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
     wait_drained();
   });

@@ -477,7 +477,9 @@ TEST_F(call_service_test, a_failed_callback_closes_the_calls_merged_into_it) {
   // A new unanswered call after the failure is a new matter.
   ASSERT_TRUE(ingest(call_events("a3", t0 + 3h, false)));
   for (const auto& t : callbacks()) {
-    if (t.call_id == call_of("a3").id) EXPECT_EQ(t.status, callback_status::open);
+    if (t.call_id == call_of("a3").id) {
+      EXPECT_EQ(t.status, callback_status::open);
+    }
   }
 }
 

@@ -40,6 +40,22 @@ domain::callback_task new_row(const context& ctx, const actor& who, const domain
   return t;
 }
 
+// A row that does not carry a task holds only its own call: the task's state (attempts, holder,
+// notes, report) moved to the row that carries it.
+void reset_to_own_call(domain::callback_task& t, const domain::call_record& call) {
+  t.due_at = domain::callback_due(*call.state.ended_at);
+  t.last_call_at = call.state.ended_at;
+  t.attempts = 0;
+  t.assigned_to.reset();
+  t.last_result.reset();
+  t.note.clear();
+  t.report_id.reset();
+  t.superseded_by.reset();
+  t.merged_into.reset();
+  t.calls = 1;
+  t.closed_at.reset();
+}
+
 // Writes a row that reconcile made or changed, with its event.
 core::result<void> save(storage::store_txn& tx, const context& ctx, const actor& who, domain::callback_task& t,
                         const std::optional<domain::callback_task>& before, core::timestamp now) {
@@ -71,22 +87,40 @@ core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ct
                                        const std::string& number, core::timestamp around) {
   const auto& j = who.jurisdiction_id;
   const auto now = ctx.clock.now();
-  SIAGA_TRY(calls, tx.calls_of_caller(j, number, around - 2 * ctx.callback_expiry));
+  // The calls from two expiries before `around` cover every episode the call can touch, except
+  // one that began earlier still: then its first call's row, which rows in the window are
+  // merged into, says where to start.
+  auto since = around - 2 * ctx.callback_expiry;
+  std::vector<domain::call_record> calls;
+  std::map<std::string, domain::callback_task> rows;  // by call id: the rows of candidate calls
+  for (int pass = 0; pass < 2; ++pass) {
+    SIAGA_TRY(loaded, tx.calls_of_caller(j, number, since));
+    calls = std::move(loaded);
+    rows.clear();
+    auto earliest = since;
+    for (const auto& c : calls) {
+      if (!domain::is_callback_candidate(domain::brief_of(c)) || !c.state.ring_at) continue;
+      SIAGA_TRY(row, tx.find_callback_of_call(j, c.id));
+      if (!row) continue;
+      if (pass == 0 && row->merged_into) {
+        SIAGA_TRY(carrier, tx.find_callback(j, *row->merged_into));
+        if (carrier) {
+          SIAGA_TRY(first, tx.find_call(j, carrier->call_id));
+          if (first && first->state.ring_at && *first->state.ring_at < earliest) earliest = *first->state.ring_at;
+        }
+      }
+      rows.emplace(c.id, std::move(*row));
+    }
+    if (earliest == since) break;
+    since = earliest;
+  }
 
   std::map<std::string, const domain::call_record*> call_by_id;
-  std::map<std::string, domain::callback_task> rows;  // by call id: the rows of candidate calls
   std::vector<domain::call_brief> input;
   for (const auto& c : calls) {
-    auto b = domain::brief_of(c);
     call_by_id[c.id] = &c;
-    if (domain::is_callback_candidate(b) && b.ring_at) {
-      SIAGA_TRY(row, tx.find_callback_of_call(j, c.id));
-      if (row) {
-        if (closed_by_people(row->status)) continue;
-        rows.emplace(c.id, std::move(*row));
-      }
-    }
-    input.push_back(std::move(b));
+    if (auto it = rows.find(c.id); it != rows.end() && closed_by_people(it->second.status)) continue;
+    input.push_back(domain::brief_of(c));
   }
 
   std::set<std::string> placed;
@@ -135,12 +169,9 @@ core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ct
       std::optional<domain::callback_task> was;
       if (auto it = rows.find(id); it != rows.end()) was = it->second;
       domain::callback_task t = was.value_or(new_row(ctx, who, *call_by_id.at(id), now));
+      reset_to_own_call(t, *call_by_id.at(id));
       t.status = callback_status::merged;
       t.merged_into = anchor.id;
-      t.assigned_to.reset();
-      t.superseded_by.reset();
-      t.calls = 1;
-      t.closed_at.reset();
       SIAGA_CHECK(save(tx, ctx, who, t, was, now));
     }
   }
@@ -158,10 +189,12 @@ core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ct
         break;
       }
     }
+    auto closed = was && was->status == callback_status::superseded ? was->closed_at : std::optional(now);
+    auto by = t.superseded_by;
+    reset_to_own_call(t, *call_by_id.at(b.id));
     t.status = callback_status::superseded;
-    t.merged_into.reset();
-    t.calls = 1;
-    if (!was || was->status != callback_status::superseded) t.closed_at = now;
+    t.superseded_by = by;
+    t.closed_at = closed;
     SIAGA_CHECK(save(tx, ctx, who, t, was, now));
   }
   return {};
@@ -190,6 +223,16 @@ core::result<int> expire_callbacks(storage::store_txn& tx, const context& ctx, c
     SIAGA_CHECK(save(tx, ctx, who, t, before, now));
   }
   return static_cast<int>(due.size());
+}
+
+core::result<int> expire_all_callbacks(storage::store_txn& tx, const context& ctx) {
+  SIAGA_TRY(all, tx.list_jurisdictions());
+  int n = 0;
+  for (const auto& j : all) {
+    SIAGA_TRY(k, expire_callbacks(tx, ctx, system_actor(j.id)));
+    n += k;
+  }
+  return n;
 }
 
 }  // namespace siaga::services

@@ -28,4 +28,7 @@ core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ct
 // Tasks held by a call taker are left alone.
 core::result<int> expire_callbacks(storage::store_txn& tx, const context& ctx, const actor& who);
 
+// expire_callbacks for every jurisdiction, as the system: what the server runs every minute.
+core::result<int> expire_all_callbacks(storage::store_txn& tx, const context& ctx);
+
 }  // namespace siaga::services

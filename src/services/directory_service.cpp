@@ -54,7 +54,28 @@ core::result<void> settle_endpoints(std::vector<domain::agency_endpoint>& endpoi
 json::object user_payload(const domain::user& u) {
   json::object o{{"username", u.username}, {"role", to_string(u.user_role)}, {"active", u.active}};
   if (u.agency_id) o["agency_id"] = *u.agency_id;
+  if (!u.pbx_agent.empty()) o["pbx_agent"] = u.pbx_agent;
   return o;
+}
+
+// A PBX agent id is what the bridge sends as `agent` (an extension, a SIP user, an agent
+// number); empty means the user answers no calls. Two users of a jurisdiction cannot share one,
+// or the console could not tell whose call it is.
+core::result<void> check_pbx_agent(storage::store_reader& tx, const actor& who, const std::string& agent,
+                                   const std::string& user_id) {
+  if (agent.empty()) return {};
+  static const std::regex agent_re("[A-Za-z0-9._@:+-]{1,64}");
+  if (!std::regex_match(agent, agent_re)) {
+    return core::invalid("pbx_agent must be 1 to 64 of A-Z, a-z, 0-9, '.', '_', '@', ':', '+' and '-'");
+  }
+  SIAGA_TRY(users, tx.list_users(who.jurisdiction_id));
+  for (const auto& u : users) {
+    if (u.id != user_id && u.pbx_agent == agent) {
+      return core::conflict("pbx_agent '" + agent + "' sudah dipakai " + u.username + " (is taken by " + u.username +
+                            ")");
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -88,8 +109,8 @@ core::result<domain::agency> save_agency(storage::store_txn& tx, const context& 
   return a;
 }
 
-core::result<domain::agency> save_agency_keeping_endpoints(storage::store_txn& tx, const context& ctx,
-                                                           const actor& who, domain::agency a) {
+core::result<domain::agency> save_agency_keeping_endpoints(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                           domain::agency a) {
   if (!a.id.empty()) {
     auto found = tx.find_agency(who.jurisdiction_id, a.id);
     if (!found) return found.error();
@@ -144,6 +165,7 @@ core::result<domain::user> create_user(storage::store_txn& tx, const context& ct
   }
   if (in.display_name.empty()) return core::invalid("display_name is required");
   if (auto ok = check_user_agency(tx, who, in.user_role, in.agency_id); !ok) return ok.error();
+  SIAGA_CHECK(check_pbx_agent(tx, who, in.pbx_agent, ""));
   auto now = ctx.clock.now();
   domain::user u;
   u.id = ctx.ids.next(now);
@@ -153,6 +175,7 @@ core::result<domain::user> create_user(storage::store_txn& tx, const context& ct
   u.user_role = in.user_role;
   u.agency_id = in.agency_id;
   u.password_hash = in.password_hash;
+  u.pbx_agent = in.pbx_agent;
   u.active = true;
   u.created_at = now;
   if (auto w = tx.insert_user(u); !w) {
@@ -168,7 +191,8 @@ core::result<domain::user> update_user(storage::store_txn& tx, const context& ct
   if (auto ok = require_admin(who); !ok) return ok.error();
   auto found = tx.find_user(user_id);
   if (!found) return found.error();
-  if (!*found || (*found)->jurisdiction_id != who.jurisdiction_id) return core::not_found("user " + user_id + " not found");
+  if (!*found || (*found)->jurisdiction_id != who.jurisdiction_id)
+    return core::not_found("user " + user_id + " not found");
   auto u = std::move(**found);
   if (changes.display_name) {
     if (changes.display_name->empty()) return core::invalid("display_name cannot be empty");
@@ -178,6 +202,10 @@ core::result<domain::user> update_user(storage::store_txn& tx, const context& ct
   if (changes.agency_id) u.agency_id = *changes.agency_id;
   if (changes.active) u.active = *changes.active;
   if (changes.password_hash) u.password_hash = *changes.password_hash;
+  if (changes.pbx_agent) {
+    SIAGA_CHECK(check_pbx_agent(tx, who, *changes.pbx_agent, u.id));
+    u.pbx_agent = *changes.pbx_agent;
+  }
   if (u.id == who.user_id && (!u.active || u.user_role != domain::role::admin)) {
     return core::conflict("an admin cannot disable or demote their own account");
   }

@@ -34,10 +34,12 @@ struct new_user {
   domain::role user_role = domain::role::call_taker;
   std::optional<std::string> agency_id;
   std::string password_hash;  // from hash_password(), computed off the writer thread
+  std::string pbx_agent;      // the PBX agent id the user answers calls as; empty: none
 };
 
 // Creates a user. Fails with invalid_input when an agency operator has no agency (or another
-// role has one), or the agency is unknown; conflict when the username is taken.
+// role has one), the agency is unknown or the pbx_agent is malformed; conflict when the
+// username or the pbx_agent is taken.
 core::result<domain::user> create_user(storage::store_txn& tx, const context& ctx, const actor& who,
                                        const new_user& in);
 
@@ -47,6 +49,7 @@ struct user_changes {
   std::optional<std::optional<std::string>> agency_id;
   std::optional<bool> active;
   std::optional<std::string> password_hash;
+  std::optional<std::string> pbx_agent;  // empty string: the user answers no calls
 };
 
 // Changes a user. The same agency rules as create_user apply to the result.
