@@ -6,10 +6,12 @@
 // api key themselves (Authorization: Bearer <key> or X-Api-Key: <key>), since the session check
 // of wrap() knows only users.
 #include "api/handler.hpp"
+#include "api/views.hpp"
 #include "domain/phone.hpp"
 #include "services/access.hpp"
 #include "services/call_service.hpp"
 #include "services/call_stats.hpp"
+#include "services/caller_card.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -516,26 +518,22 @@ awaitable<reply> caller_decision(call& c) {
 
 awaitable<reply> get_caller(call& c) {
   SIAGA_CO_TRY(number, number_param(c.param("number")));
-  auto& rd = c.deps.store.reader();
-  SIAGA_CO_TRY(view, services::view_caller(rd, c.deps.clock, c.who.jurisdiction_id, number));
-  storage::call_filter recent_filter;
-  recent_filter.jurisdiction_id = c.who.jurisdiction_id;
-  recent_filter.caller = number;
-  recent_filter.page = {20, 0};
-  SIAGA_CO_TRY(calls, rd.list_calls(recent_filter));
-  storage::callback_filter open_filter;
-  open_filter.jurisdiction_id = c.who.jurisdiction_id;
-  open_filter.statuses = {domain::callback_status::open, domain::callback_status::in_progress};
-  open_filter.caller = number;
-  SIAGA_CO_TRY(tasks, rd.list_callbacks(open_filter));
-  auto out = caller_view_json(view);
+  SIAGA_CO_TRY(card, services::read_caller_card(c.deps.store.reader(), c.deps.clock, c.who, number));
+  auto out = caller_view_json(card.view);
   json::array recent;
-  for (const auto& call : calls.items) recent.push_back(call_json(call));
+  for (const auto& call : card.recent_calls) recent.push_back(call_json(call));
   out["recent_calls"] = std::move(recent);
   json::array open;
   auto now = c.deps.clock.now();
-  for (const auto& t : tasks.items) open.push_back(callback_json(t, now));
+  for (const auto& t : card.open_callbacks) open.push_back(callback_json(t, now));
   out["open_callbacks"] = std::move(open);
+  json::array matters;
+  for (const auto& m : card.open_matters) {
+    json::object o{{"report", report_json(m.report, true)}};
+    o["incident"] = m.incident ? json::value(incident_json(*m.incident)) : json::value(nullptr);
+    matters.push_back(std::move(o));
+  }
+  out["open_reports"] = std::move(matters);
   co_return json_response(c.req(), net::http::status::ok, out);
 }
 
