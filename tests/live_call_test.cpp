@@ -5,6 +5,7 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/ws_client.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>
@@ -158,6 +159,87 @@ TEST_F(live_call, the_caller_card_lists_the_numbers_reports_still_being_worked_o
   // The card is the dispatchers' view: a leader and an agency operator are refused.
   EXPECT_EQ(client_.get("/api/v1/callers/" + number, client_.login("walikota", demo_password)).status, 403);
   EXPECT_EQ(client_.get("/api/v1/callers/" + number, client_.login("damkar", demo_password)).status, 403);
+}
+
+TEST_F(live_call, a_dial_request_reaches_the_pbx_bridge_and_the_call_it_placed_is_linked) {
+  auto key_reply = client_.post("/api/v1/api_keys", json::object{{"name", "PBX dial"}}, admin_);
+  ASSERT_EQ(key_reply.status, 201) << key_reply.body;
+  auto key = str(key_reply.json(), "secret");
+  const std::string number = "+6281277770002";
+  auto t = core::system_clock{}.now() - 1h;
+  json::array events;
+  auto ring = json::object{{"event_id", "dial-1-r"}, {"call_id", "dial-1"}, {"type", "ringing"},
+                           {"at", core::format_utc(t)}, {"caller", number}, {"line", "112"}};
+  auto end = json::object{{"event_id", "dial-1-e"}, {"call_id", "dial-1"}, {"type", "ended"},
+                          {"at", core::format_utc(t + 30s)}, {"reason", "caller_hangup"}};
+  events.push_back(ring);
+  events.push_back(end);
+  auto sent = client_.request("POST", "/api/v1/telephony/events", json::serialize(json::object{{"events", events}}),
+                              {}, "application/json", {{"X-Api-Key", key}});
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  auto list = client_.get("/api/v1/callbacks?caller=" + number, ct_);
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.json().at("items").as_array().size(), 1u);
+  auto id = str(list.json().at("items").as_array()[0], "id");
+
+  // A user's session is not a bridge, nor is a wrong key.
+  ws_client by_user(server_->port());
+  EXPECT_EQ(by_user.connect("/api/v1/telephony/stream", {{"Authorization", "Bearer " + ct_}}), 401);
+  ws_client wrong(server_->port());
+  EXPECT_EQ(wrong.connect("/api/v1/telephony/stream?api_key=sk112_wrong"), 401);
+
+  ws_client bridge(server_->port());
+  ASSERT_EQ(bridge.connect("/api/v1/telephony/stream", {{"X-Api-Key", key}}), 101) << bridge.refusal_body();
+  auto hello = bridge.next();
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(str(*hello, "type"), "hello");
+
+  // Not dialled yet: the bridge cannot report a call for it.
+  auto early = client_.request("POST", "/api/v1/callbacks/" + id + "/dialed",
+                               json::serialize(json::object{{"call_id", "out-1"}, {"outcome", "answered"}}), {},
+                               "application/json", {{"X-Api-Key", key}});
+  EXPECT_EQ(early.status, 409) << early.body;
+
+  auto dial = client_.post("/api/v1/callbacks/" + id + "/dial", json::object{}, ct_);
+  ASSERT_EQ(dial.status, 200) << dial.body;
+  // The bridge sees the dial request, and nothing of the calls, callers or reports before it.
+  auto msg = bridge.next();
+  ASSERT_TRUE(msg) << bridge.last_error();
+  const auto& ev = msg->at("event");
+  EXPECT_EQ(str(ev, "kind"), "callback.dial_requested");
+  EXPECT_EQ(str(ev, "subject_id"), id);
+  EXPECT_EQ(str(ev.at("payload"), "number"), number);
+
+  auto post_dialed = [&](const json::object& body, const std::string& secret) {
+    return client_.request("POST", "/api/v1/callbacks/" + id + "/dialed", json::serialize(body), {},
+                           "application/json", {{"X-Api-Key", secret}});
+  };
+  EXPECT_EQ(post_dialed({{"call_id", "out-1"}, {"outcome", "answered"}}, "sk112_wrong").status, 401);
+  EXPECT_EQ(post_dialed({{"call_id", "out-1"}, {"outcome", "maybe"}}, key).status, 400);
+  EXPECT_EQ(post_dialed({{"call_id", ""}, {"outcome", "busy"}}, key).status, 400);
+  EXPECT_EQ(post_dialed({{"call_id", "out-1"}, {"outcome", "busy"}, {"extra", 1}}, key).status, 400);
+  auto unchanged = client_.get("/api/v1/callbacks?caller=" + number, ct_);
+  EXPECT_EQ(str(unchanged.json().at("items").as_array()[0], "dialed_call"), "");
+  EXPECT_EQ(unchanged.json().at("items").as_array()[0].at("attempts").as_int64(), 0);
+  auto unknown = client_.request("POST", "/api/v1/callbacks/no-such/dialed",
+                                 json::serialize(json::object{{"call_id", "out-1"}, {"outcome", "busy"}}), {},
+                                 "application/json", {{"X-Api-Key", key}});
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+
+  // Nobody picked up: linked, and counted as an attempt without an answer.
+  auto busy = post_dialed({{"call_id", "out-1"}, {"outcome", "no_answer"}}, key);
+  ASSERT_EQ(busy.status, 200) << busy.body;
+  EXPECT_EQ(str(busy.json(), "dialed_call"), "out-1");
+  EXPECT_EQ(str(busy.json(), "status"), "open");
+  EXPECT_EQ(busy.json().at("attempts").as_int64(), 1);
+
+  // Dialled again and answered: linked, the call taker now records what the call found.
+  ASSERT_EQ(client_.post("/api/v1/callbacks/" + id + "/dial", json::object{}, ct_).status, 200);
+  auto answered = post_dialed({{"call_id", "out-2"}, {"outcome", "answered"}}, key);
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  EXPECT_EQ(str(answered.json(), "dialed_call"), "out-2");
+  EXPECT_EQ(str(answered.json(), "status"), "in_progress");
+  EXPECT_EQ(answered.json().at("attempts").as_int64(), 1);
 }
 
 }  // namespace siaga::testing

@@ -11,6 +11,7 @@
 #include "services/access.hpp"
 #include "services/call_service.hpp"
 #include "services/call_stats.hpp"
+#include "services/callbacks.hpp"
 #include "services/caller_card.hpp"
 
 #include <boost/json/array.hpp>
@@ -137,6 +138,8 @@ json::object callback_json(const domain::callback_task& t, core::timestamp now) 
           {"merged_into", opt_text(t.merged_into)},
           {"calls", t.calls},
           {"last_call_at", time_json(t.last_call_at)},
+          {"dialed_call", t.dialed_call},
+          {"dialed_at", time_json(t.dialed_at)},
           {"created_at", time_json(t.created_at)},
           {"updated_at", time_json(t.updated_at)},
           {"closed_at", time_json(t.closed_at)}};
@@ -204,17 +207,6 @@ json::object bucket_json(const services::call_stats_bucket& b) {
 }
 
 // ---------- input ----------
-
-// The api key of a request: X-Api-Key, else the bearer token.
-std::string api_key_of(const net::request& req) {
-  auto header = req["X-Api-Key"];
-  if (!header.empty()) return std::string(header);
-  auto auth = req[net::http::field::authorization];
-  if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-    return std::string(auth.substr(7));
-  }
-  return {};
-}
 
 core::result<actor> integration_of(const call& c) {
   auto key = services::authenticate_api_key(c.deps.store.reader(), api_key_of(c.req()));
@@ -730,6 +722,20 @@ awaitable<reply> callback_attempt(call& c) {
   co_return json_response(c.req(), net::http::status::ok, callback_json(t, c.deps.clock.now()));
 }
 
+// The PBX bridge reports the call it placed for a dial request (api key, like telephony events).
+awaitable<reply> callback_dialed(call& c) {
+  SIAGA_CO_TRY(bridge, integration_of(c));
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"call_id", "outcome"}));
+  SIAGA_CO_TRY(call_id, required_string(body, "call_id", 128));
+  SIAGA_CO_TRY(outcome_text, required_string(body, "outcome", 32));
+  SIAGA_CO_TRY(outcome, services::parse_dial_outcome(outcome_text));
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(t, run_service<domain::callback_task>(c.deps.store, &services::record_callback_dialed, ctx, bridge,
+                                                        c.param("id"), call_id, outcome));
+  co_return json_response(c.req(), net::http::status::ok, callback_json(t, c.deps.clock.now()));
+}
+
 // ---------- statistics ----------
 
 awaitable<reply> call_statistics(call& c) {
@@ -820,6 +826,7 @@ void add_call_routes(net::router& r, api_deps& deps) {
       {verb::post, "/api/v1/callbacks/{id}/take", dispatchers, callback_take(false)},
       {verb::post, "/api/v1/callbacks/{id}/dial", dispatchers, callback_take(true)},
       {verb::post, "/api/v1/callbacks/{id}/attempt", dispatchers, callback_attempt},
+      {verb::post, "/api/v1/callbacks/{id}/dialed", 0, callback_dialed},
 
       {verb::get, "/api/v1/stats/calls", readers, call_statistics},
       {verb::get, "/api/v1/stats/calls/live", readers, live_call_statistics},

@@ -176,4 +176,14 @@ json::value time_json(const std::optional<core::timestamp>& t) {
   return json::string(core::format_utc(*t));
 }
 
+std::string api_key_of(const net::request& req) {
+  auto header = req["X-Api-Key"];
+  if (!header.empty()) return std::string(header);
+  auto auth = req[net::http::field::authorization];
+  if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+    return std::string(auth.substr(7));
+  }
+  return {};
+}
+
 }  // namespace siaga::api

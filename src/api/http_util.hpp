@@ -50,6 +50,9 @@ core::result<std::optional<std::vector<std::string>>> opt_string_array(const jso
 // error instead of being silently ignored.
 core::result<void> only_fields(const json::object& o, std::initializer_list<std::string_view> allowed);
 
+// The api key of a request: X-Api-Key, else the bearer token; empty when neither is there.
+std::string api_key_of(const net::request& req);
+
 // Query string of the request as a map.
 std::map<std::string, std::string, std::less<>> query_of(const net::request& req);
 

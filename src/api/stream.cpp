@@ -4,10 +4,11 @@
 #include "api/views.hpp"
 #include "services/access.hpp"
 #include "services/auth_service.hpp"
+#include "services/call_service.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 #include <boost/json/serialize.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
@@ -128,7 +129,8 @@ std::int64_t stream_hub::last_seq() const {
   return last_seq_;
 }
 
-void stream_hub::open(const std::shared_ptr<stream_subscriber>& sub, const std::shared_ptr<net::websocket_connection>& conn) {
+void stream_hub::open(const std::shared_ptr<stream_subscriber>& sub,
+                      const std::shared_ptr<net::websocket_connection>& conn) {
   sub->conn = conn;
   {
     std::lock_guard lock(mutex_);
@@ -349,11 +351,31 @@ net::websocket_accept open_stream(api_deps& deps, net::request_context& http) {
   return deps.stream->accept(std::move(*who), *after);
 }
 
+// The PBX bridge's stream: authenticated by its api key (X-Api-Key, a bearer token, or
+// ?api_key= for clients that cannot set headers), it carries only callback.dial_requested.
+net::websocket_accept open_telephony_stream(api_deps& deps, net::request_context& http) {
+  const auto& req = http.req;
+  if (!deps.stream) return refuse(req, core::make_error(core::errc::unavailable, "the realtime stream is not running"));
+  auto q = query_of(req);
+  auto secret = api_key_of(req);
+  if (secret.empty()) {
+    if (auto it = q.find("api_key"); it != q.end()) secret = it->second;
+  }
+  auto key = services::authenticate_api_key(deps.store.reader(), secret);
+  if (!key) return refuse(req, key.error());
+  auto after = after_of(q);
+  if (!after) return refuse(req, after.error());
+  return deps.stream->accept(services::integration_actor(*key), *after);
+}
+
 }  // namespace
 
 void add_stream_routes(net::router& r, api_deps& deps) {
   r.add_websocket("/api/v1/stream", [&deps](net::request_context& http) -> awaitable<net::websocket_accept> {
     co_return open_stream(deps, http);
+  });
+  r.add_websocket("/api/v1/telephony/stream", [&deps](net::request_context& http) -> awaitable<net::websocket_accept> {
+    co_return open_telephony_stream(deps, http);
   });
 }
 

@@ -95,6 +95,8 @@ struct callback_task {
   std::optional<std::string> merged_into;    // merged: the callback that carries this call
   int calls = 1;                             // the task's unanswered calls (itself and those merged into it)
   std::optional<timestamp> last_call_at;     // when the task's latest unanswered call ended
+  std::string dialed_call;                   // the PBX's id of the call it placed for this callback
+  std::optional<timestamp> dialed_at;        // when the PBX reported placing it
   timestamp created_at{};
   timestamp updated_at{};
   std::optional<timestamp> closed_at;

@@ -30,8 +30,13 @@ core::result<void> check_dispatch_access(const actor& a, const domain::dispatch&
   return core::forbidden("role " + std::string(to_string(a.role)) + " is read-only");
 }
 
+bool is_integration(const actor& a) { return a.user_id.starts_with("api_key:"); }
+
 event_visibility event_visibility_for(const actor& a, const domain::event& e) {
   if (e.jurisdiction_id != a.jurisdiction_id) return event_visibility::hidden;
+  if (is_integration(a)) {
+    return e.kind == "callback.dial_requested" ? event_visibility::visible : event_visibility::hidden;
+  }
   // Events about calls, callers, callbacks, location fixes and api keys carry phone numbers
   // (the caller's subject id is the number): dispatchers' business, like a reporter's contact.
   using domain::subject_kind;

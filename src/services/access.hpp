@@ -28,7 +28,11 @@ enum class event_visibility {
   if_incident_dispatched,  // visible when the event's incident has a dispatch to the actor's agency
 };
 
-// Which events an actor may see. Nobody sees another jurisdiction's. Only dispatchers see the
+// True for the actor of an integration's api key (services::integration_actor).
+bool is_integration(const actor& a);
+
+// Which events an actor may see. Nobody sees another jurisdiction's. An integration (the PBX
+// bridge on /api/v1/telephony/stream) sees only callback.dial_requested. Only dispatchers see the
 // events of calls, callers, callbacks, location fixes and api keys (phone numbers). Otherwise
 // dispatchers and leaders see all of their jurisdiction's. An agency operator sees the events of its agency's
 // dispatches, and the incident-level events (no agency) of incidents dispatched to its agency,

@@ -35,6 +35,22 @@ TEST(event_visibility, dispatchers_and_leaders_see_their_whole_jurisdiction) {
   }
 }
 
+TEST(event_visibility, an_integration_sees_only_dial_requests_of_its_jurisdiction) {
+  actor bridge{"api_key:k1", "j-ambon", role::leader, std::nullopt, "PBX"};
+  EXPECT_TRUE(is_integration(bridge));
+  EXPECT_FALSE(is_integration(who(role::leader)));
+  auto dial = event_of(subject_kind::callback, std::nullopt, std::nullopt);
+  dial.kind = "callback.dial_requested";
+  EXPECT_EQ(event_visibility_for(bridge, dial), event_visibility::visible);
+  auto elsewhere = event_of(subject_kind::callback, std::nullopt, std::nullopt, "j-other");
+  elsewhere.kind = "callback.dial_requested";
+  EXPECT_EQ(event_visibility_for(bridge, elsewhere), event_visibility::hidden);
+  for (auto subject : {subject_kind::report, subject_kind::incident, subject_kind::dispatch, subject_kind::call,
+                       subject_kind::caller, subject_kind::callback, subject_kind::user}) {
+    EXPECT_EQ(event_visibility_for(bridge, event_of(subject, "i-1", std::nullopt)), event_visibility::hidden);
+  }
+}
+
 TEST(event_visibility, nobody_sees_another_jurisdiction) {
   for (auto r : {role::admin, role::call_taker, role::leader}) {
     EXPECT_EQ(event_visibility_for(who(r), event_of(subject_kind::incident, "i-1", std::nullopt, "j-other")),

@@ -441,6 +441,13 @@ core::result<domain::callback_task> record_callback_attempt(storage::store_txn& 
       !is_supervising(who)) {
     return core::conflict("callback " + id + " sedang ditangani petugas lain (is held by another call taker)");
   }
+  return apply_callback_attempt_to(tx, ctx, who, std::move(*t), in);
+}
+
+core::result<domain::callback_task> apply_callback_attempt_to(storage::store_txn& tx, const context& ctx,
+                                                              const actor& who, domain::callback_task task,
+                                                              const callback_attempt_input& in) {
+  auto* t = &task;
   auto now = ctx.clock.now();
   auto step = domain::apply_callback_attempt(t->status, t->attempts, t->due_at, in.result, now);
   if (!step) return step.error();

@@ -124,6 +124,12 @@ core::result<domain::callback_task> record_callback_attempt(storage::store_txn& 
                                                             const actor& who, const std::string& id,
                                                             const callback_attempt_input& in);
 
+// record_callback_attempt on a loaded task without the role and holder checks: for results
+// that the system learns by itself (the PBX reporting that the callback was not answered).
+core::result<domain::callback_task> apply_callback_attempt_to(storage::store_txn& tx, const context& ctx,
+                                                              const actor& who, domain::callback_task task,
+                                                              const callback_attempt_input& in);
+
 // ---- location ----
 
 struct location_input {

@@ -1,6 +1,8 @@
 #include "services/callbacks.hpp"
 
+#include "core/enum_names.hpp"
 #include "domain/callback_episodes.hpp"
+#include "services/call_service.hpp"
 #include "services/events.hpp"
 
 #include <boost/json/object.hpp>
@@ -223,6 +225,44 @@ core::result<int> expire_callbacks(storage::store_txn& tx, const context& ctx, c
     SIAGA_CHECK(save(tx, ctx, who, t, before, now));
   }
   return static_cast<int>(due.size());
+}
+
+namespace {
+constexpr auto dial_outcome_names =
+    core::make_enum_names<dial_outcome>("outcome", {"answered", "no_answer", "busy", "failed"});
+}  // namespace
+
+std::string_view to_string(dial_outcome v) {
+  return dial_outcome_names.name(v);
+}
+core::result<dial_outcome> parse_dial_outcome(std::string_view s) {
+  return dial_outcome_names.parse(s);
+}
+
+core::result<domain::callback_task> record_callback_dialed(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                           const std::string& id, const std::string& call_id,
+                                                           dial_outcome outcome) {
+  if (call_id.empty() || call_id.size() > 128) return core::invalid("call_id is required (at most 128 characters)");
+  SIAGA_TRY(found, tx.find_callback(who.jurisdiction_id, id));
+  if (!found) return core::not_found("callback " + id + " tidak ditemukan (not found)");
+  auto t = std::move(*found);
+  if (t.status != callback_status::in_progress) {
+    return core::conflict("callback " + id + " tidak sedang ditelepon (no call taker asked to dial it; status " +
+                          std::string(to_string(t.status)) + ")");
+  }
+  const auto now = ctx.clock.now();
+  t.dialed_call = call_id;
+  t.dialed_at = now;
+  t.updated_at = now;
+  if (auto r = tx.update_callback(t); !r) return r.error();
+  auto e = record(tx, ctx, who, subject_kind::callback, t.id, "callback.dialed",
+                  {{"number", t.caller}, {"dialed_call", call_id}, {"outcome", to_string(outcome)}});
+  if (!e) return e.error();
+  if (outcome == dial_outcome::answered) return t;
+  callback_attempt_input in;
+  in.result = domain::callback_result::no_answer;
+  in.note = "PBX: " + std::string(to_string(outcome));
+  return apply_callback_attempt_to(tx, ctx, who, std::move(t), in);
 }
 
 core::result<int> expire_all_callbacks(storage::store_txn& tx, const context& ctx) {

@@ -28,6 +28,21 @@ core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ct
 // Tasks held by a call taker are left alone.
 core::result<int> expire_callbacks(storage::store_txn& tx, const context& ctx, const actor& who);
 
+// What the PBX bridge says happened to the call it placed for a dial request.
+enum class dial_outcome { answered, no_answer, busy, failed };
+std::string_view to_string(dial_outcome v);
+core::result<dial_outcome> parse_dial_outcome(std::string_view s);
+
+// The PBX bridge (an integration) reports the call it placed for a callback's dial request:
+// links its call id to the task (callback.dialed). answered leaves the task with the call
+// taker, who records what the call found; any other outcome counts as a no_answer attempt
+// (retried later, failed after the last). Fails with not_found for an unknown callback,
+// conflict unless a call taker holds the task (dial requested), invalid_input for a call id
+// that is empty or longer than 128 characters.
+core::result<domain::callback_task> record_callback_dialed(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                           const std::string& id, const std::string& call_id,
+                                                           dial_outcome outcome);
+
 // expire_callbacks for every jurisdiction, as the system: what the server runs every minute.
 core::result<int> expire_all_callbacks(storage::store_txn& tx, const context& ctx);
 

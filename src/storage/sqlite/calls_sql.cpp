@@ -275,7 +275,7 @@ result<domain::caller_policy> read_policy(const statement& st) {
 
 constexpr std::string_view callback_columns =
     "id, jurisdiction_id, call_id, caller, status, due_at, attempts, assigned_to, last_result, note, report_id, "
-    "superseded_by, created_at, updated_at, closed_at, merged_into, calls, last_call_at";
+    "superseded_by, created_at, updated_at, closed_at, merged_into, calls, last_call_at, dialed_call, dialed_at";
 
 result<domain::callback_task> read_callback(const statement& st) {
   enum_columns e(st, "callbacks");
@@ -298,6 +298,8 @@ result<domain::callback_task> read_callback(const statement& st) {
   t.merged_into = st.opt_text(15);
   t.calls = static_cast<int>(st.int64(16));
   t.last_call_at = st.opt_time(17);
+  t.dialed_call = st.text(18);
+  t.dialed_at = st.opt_time(19);
   if (e.error()) return *e.error();
   return t;
 }
@@ -686,10 +688,11 @@ result<void> upsert_caller_policy(connection& c, const std::string& jurisdiction
 result<void> insert_callback(connection& c, const domain::callback_task& t) {
   auto last = name_of(t.last_result);
   auto st = prepare_bound(
-      c, cat({"INSERT INTO callbacks (", callback_columns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}),
+      c, cat({"INSERT INTO callbacks (", callback_columns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}),
       t.id, t.jurisdiction_id, t.call_id, t.caller, domain::to_string(t.status), t.due_at,
       static_cast<std::int64_t>(t.attempts), t.assigned_to, last, t.note, t.report_id, t.superseded_by, t.created_at,
-      t.updated_at, t.closed_at, t.merged_into, static_cast<std::int64_t>(t.calls), t.last_call_at);
+      t.updated_at, t.closed_at, t.merged_into, static_cast<std::int64_t>(t.calls), t.last_call_at, t.dialed_call,
+      t.dialed_at);
   if (!st) return st.error();
   return st->run("callbacks");
 }
@@ -700,11 +703,12 @@ result<void> update_callback(connection& c, const domain::callback_task& t) {
                           "UPDATE callbacks SET call_id = ?, caller = ?, status = ?, due_at = ?, attempts = ?, "
                           "assigned_to = ?, last_result = ?, note = ?, report_id = ?, superseded_by = ?, "
                           "created_at = ?, updated_at = ?, closed_at = ?, merged_into = ?, calls = ?, "
-                          "last_call_at = ? WHERE id = ? AND jurisdiction_id = ?",
+                          "last_call_at = ?, dialed_call = ?, dialed_at = ? WHERE id = ? AND jurisdiction_id = ?",
                           t.call_id, t.caller, domain::to_string(t.status), t.due_at,
                           static_cast<std::int64_t>(t.attempts), t.assigned_to, last, t.note, t.report_id,
                           t.superseded_by, t.created_at, t.updated_at, t.closed_at, t.merged_into,
-                          static_cast<std::int64_t>(t.calls), t.last_call_at, t.id, t.jurisdiction_id);
+                          static_cast<std::int64_t>(t.calls), t.last_call_at, t.dialed_call, t.dialed_at, t.id,
+                          t.jurisdiction_id);
   if (!st) return st.error();
   if (auto r = st->run("callbacks"); !r) return r;
   return expect_changed(c, "callback", t.id);

@@ -434,13 +434,15 @@ CREATE INDEX media_by_incident ON media (incident_id, created_at);
 // The call on the call taker's screen (issue 9): a user's PBX agent id, so that the console
 // knows which live call is the user's own; one open callback task per number, the other
 // unanswered calls of the number merged into it (merged_into), with the task's count of calls
-// and the end of its latest call, from which it expires.
+// and the end of its latest call, from which it expires; the call the PBX placed for a callback.
 constexpr std::string_view schema_v5 = R"sql(
 ALTER TABLE users ADD COLUMN pbx_agent TEXT NOT NULL DEFAULT '';
 CREATE INDEX users_by_pbx_agent ON users (jurisdiction_id, pbx_agent) WHERE pbx_agent <> '';
 ALTER TABLE callbacks ADD COLUMN merged_into TEXT REFERENCES callbacks (id);
 ALTER TABLE callbacks ADD COLUMN calls INTEGER NOT NULL DEFAULT 1 CHECK (calls >= 1);
 ALTER TABLE callbacks ADD COLUMN last_call_at INTEGER;
+ALTER TABLE callbacks ADD COLUMN dialed_call TEXT NOT NULL DEFAULT '';
+ALTER TABLE callbacks ADD COLUMN dialed_at INTEGER;
 )sql";
 
 constexpr std::array<migration, 5> migrations{{
