@@ -71,7 +71,11 @@ struct route_row {
 };
 
 // Each route file adds its table; add_routes (routes.cpp) calls them all.
-void add_core_routes(net::router& r, api_deps& deps);
+void add_core_routes(net::router& r, api_deps& deps);                 // api/routes.cpp: auth, health
+void add_report_routes(net::router& r, api_deps& deps);               // api/report_routes.cpp
+void add_incident_routes(net::router& r, api_deps& deps);             // api/incident_routes.cpp
+void add_directory_routes(net::router& r, api_deps& deps);            // api/directory_routes.cpp
+void add_telephony_routes(net::router& r, api_deps& deps);            // api/telephony_routes.cpp
 void add_notification_routes(net::router& r, api_deps& deps);  // api/notification_routes.cpp
 void add_stream_routes(net::router& r, api_deps& deps);        // api/stream.cpp
 void add_call_routes(net::router& r, api_deps& deps);          // api/call_routes.cpp

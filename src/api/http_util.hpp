@@ -5,7 +5,9 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "net/http_server.hpp"
+#include "storage/store.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -62,6 +64,29 @@ struct paging {
   int offset = 0;
 };
 core::result<paging> paging_of(const std::map<std::string, std::string, std::less<>>& q);
+
+// {"items": [...], "total", "limit", "offset"}: one page of a list, each item through to_json.
+template <class T, class F>
+json::object page_json(const storage::page<T>& p, const paging& pg, F&& to_json) {
+  json::array items;
+  for (const auto& item : p.items) items.push_back(to_json(item));
+  return {{"items", std::move(items)}, {"total", p.total}, {"limit", pg.limit}, {"offset", pg.offset}};
+}
+
+// "a,b,c" parsed item by item (?status=open,dispatched); the first bad item's error.
+template <class Parse>
+auto comma_list(std::string_view text, Parse parse) -> core::result<std::vector<typename decltype(parse(text))::value_type>> {
+  std::vector<typename decltype(parse(text))::value_type> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    auto item = parse(text.substr(0, comma));
+    if (!item) return item.error();
+    out.push_back(*item);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
 
 // ISO time or nullopt from a query value.
 core::result<std::optional<core::timestamp>> query_time(const std::map<std::string, std::string, std::less<>>& q,

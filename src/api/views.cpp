@@ -213,4 +213,35 @@ json::object jurisdiction_json(const domain::jurisdiction& j) {
           {"incident_prefix", j.incident_prefix}};
 }
 
+json::array events_json(const std::vector<domain::event>& events) {
+  json::array out;
+  for (const auto& e : events) out.push_back(event_json(e));
+  return out;
+}
+
+json::array dispatches_json(const std::vector<domain::dispatch>& ds) {
+  json::array out;
+  for (const auto& d : ds) out.push_back(dispatch_json(d));
+  return out;
+}
+
+json::object incident_detail_json(const services::incident_detail& d) {
+  auto out = incident_json(d.view.inc);
+  json::array reps;
+  for (const auto& r : d.reports) reps.push_back(report_json(r, d.show_contact));
+  out["reports"] = std::move(reps);
+  out["dispatches"] = dispatches_json(d.view.dispatches);
+  out["events"] = events_json(d.events);
+  json::array media;
+  for (const auto& m : d.media) media.push_back(media_json(m));
+  out["media"] = std::move(media);
+  return out;
+}
+
+core::result<json::object> incident_detail_of(storage::store_reader& rd, const services::actor& who,
+                                              const std::string& id) {
+  SIAGA_TRY(d, services::read_incident_detail(rd, who, id));
+  return incident_detail_json(d);
+}
+
 }  // namespace siaga::api

@@ -4,6 +4,7 @@
 #include "domain/media.hpp"
 #include "domain/model.hpp"
 #include "services/context.hpp"
+#include "services/incident_queries.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -32,5 +33,15 @@ json::object category_json(const domain::category& c);
 json::object district_json(const domain::district& d);
 json::object user_json(const domain::user& u);  // never the password hash
 json::object jurisdiction_json(const domain::jurisdiction& j);
+json::array events_json(const std::vector<domain::event>& events);
+json::array dispatches_json(const std::vector<domain::dispatch>& ds);
+
+// The incident panel: the incident with its reports (contact as the detail allows), visible
+// dispatches, events and photos.
+json::object incident_detail_json(const services::incident_detail& d);
+
+// Reads an incident's detail for the actor (services::read_incident_detail) and renders it.
+core::result<json::object> incident_detail_of(storage::store_reader& rd, const services::actor& who,
+                                              const std::string& id);
 
 }  // namespace siaga::api

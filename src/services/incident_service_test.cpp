@@ -1,6 +1,7 @@
 // The incident use cases against a real (temporary) SQLite store: each command writes its
 // rows and events together, or nothing at all.
 #include "services/incident_service.hpp"
+#include "services/incident_queries.hpp"
 
 #include "services/directory_service.hpp"
 #include "services/media_service.hpp"
@@ -340,6 +341,78 @@ TEST_F(incident_service_test, a_dispatch_takes_a_bounded_number_of_photos) {
   auto one_more = attach();
   ASSERT_FALSE(one_more.has_value());
   EXPECT_EQ(one_more.error().code, core::errc::conflict);
+}
+
+TEST_F(incident_service_test, an_operator_sees_only_incidents_and_dispatches_of_its_agency) {
+  auto fire = fire_incident();
+  auto& rd = store_->reader();
+  // The call taker sees both dispatches; Damkar's operator its own only, PLN's operator its own.
+  auto all = visible_incident(rd, call_taker_, fire.id);
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->dispatches.size(), 2u);
+  auto mine = visible_incident(rd, operator_, fire.id);
+  ASSERT_TRUE(mine) << mine.error().message;
+  ASSERT_EQ(mine->dispatches.size(), 1u);
+  EXPECT_EQ(mine->dispatches[0].agency_id, damkar_);
+
+  // An agency with no dispatch on it does not see that the incident exists.
+  auto dinkes = make_agency("DINKES", domain::agency_kind::health);
+  actor outsider{"u-dk", "j1", domain::role::agency_operator, dinkes, "Operator Dinkes"};
+  auto hidden = visible_incident(rd, outsider, fire.id);
+  ASSERT_FALSE(hidden);
+  EXPECT_EQ(hidden.error().code, core::errc::not_found);
+  auto listed = list_incidents_for(rd, outsider, {});
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->total, 0);
+  EXPECT_EQ(list_incidents_for(rd, operator_, {})->total, 1);
+  EXPECT_EQ(list_incidents_for(rd, call_taker_, {})->total, 1);
+
+  // Asking for another agency's list does not widen an operator's view.
+  storage::dispatch_filter other;
+  other.agency_id = pln_;
+  auto theirs = list_dispatches_for(rd, operator_, other);
+  ASSERT_TRUE(theirs);
+  ASSERT_EQ(theirs->total, 1);
+  EXPECT_EQ(theirs->items[0].agency_id, damkar_);
+  auto pln_dispatch = read_dispatch(rd, operator_, dispatch_of(fire.id, pln_));
+  EXPECT_FALSE(pln_dispatch);
+  EXPECT_TRUE(read_dispatch(rd, operator_, dispatch_of(fire.id, damkar_)));
+}
+
+TEST_F(incident_service_test, an_operator_without_an_agency_is_refused_lists_and_sees_no_incident) {
+  auto fire = fire_incident();
+  auto& rd = store_->reader();
+  actor lost{"u-x", "j1", domain::role::agency_operator, std::nullopt, "Tanpa instansi"};
+  auto incidents = list_incidents_for(rd, lost, {});
+  ASSERT_FALSE(incidents);
+  EXPECT_EQ(incidents.error().code, core::errc::forbidden);
+  auto dispatches = list_dispatches_for(rd, lost, {});
+  ASSERT_FALSE(dispatches);
+  EXPECT_EQ(dispatches.error().code, core::errc::forbidden);
+  EXPECT_FALSE(visible_incident(rd, lost, fire.id));
+}
+
+TEST_F(incident_service_test, the_detail_shows_an_operator_its_events_and_hides_report_events) {
+  auto fire = fire_incident();
+  auto& rd = store_->reader();
+  auto full = read_incident_detail(rd, call_taker_, fire.id);
+  ASSERT_TRUE(full) << full.error().message;
+  EXPECT_TRUE(full->show_contact);
+  auto op = read_incident_detail(rd, operator_, fire.id);
+  ASSERT_TRUE(op) << op.error().message;
+  EXPECT_FALSE(op->show_contact);  // the dispatch does not share the reporter's contact
+  EXPECT_LT(op->events.size(), full->events.size());
+  for (const auto& e : op->events) {
+    EXPECT_NE(e.subject, domain::subject_kind::report) << e.kind;
+    if (e.agency_id) EXPECT_EQ(*e.agency_id, damkar_) << e.kind;
+  }
+  auto timeline = read_incident_events(rd, operator_, fire.id);
+  ASSERT_TRUE(timeline);
+  EXPECT_EQ(timeline->size(), op->events.size());
+  // Another jurisdiction's viewer finds nothing.
+  actor elsewhere{"u-z", "j2", domain::role::call_taker, std::nullopt, "Lain"};
+  EXPECT_FALSE(read_incident_detail(rd, elsewhere, fire.id));
+  EXPECT_FALSE(read_report(rd, elsewhere, "no-such-report"));
 }
 
 }  // namespace

@@ -1,0 +1,53 @@
+// The JSON forms and the inputs shared by the call routes (call_routes.cpp: calls, callers,
+// callbacks, statistics, api keys) and the telephony routes (telephony_routes.cpp: what PBX
+// bridges and SMS gateways send).
+#pragma once
+
+#include "api/handler.hpp"
+#include "services/call_service.hpp"
+#include "services/call_stats.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace siaga::api {
+
+// Telephony events in one request at most.
+inline constexpr std::size_t max_batch_events = 500;
+
+json::value opt_text(const std::optional<std::string>& s);
+template <class E>
+json::value opt_name(const std::optional<E>& v) {
+  return v ? json::value(json::string(to_string(*v))) : json::value(nullptr);
+}
+json::value opt_text(const std::optional<std::string>& s);
+json::value seconds_of(std::optional<std::chrono::milliseconds> d);
+// ringing, queued, answered or ended: where a call stands now.
+std::string_view call_phase(const domain::call_state& s);
+json::object call_json(const domain::call_record& c);
+json::object decision_json(const std::string& number, const domain::caller_decision& d);
+json::object caller_view_json(const services::caller_view& v);
+json::object callback_json(const domain::callback_task& t, core::timestamp now);
+json::object location_record_json(const domain::location_record& r);
+json::object api_key_json(const domain::api_key& k);
+json::object bucket_json(const services::call_stats_bucket& b);
+// The integration actor of the request's api key (X-Api-Key or bearer); unauthenticated otherwise.
+core::result<actor> integration_of(const call& c);
+// A phone number from a path or query, normalised to E.164; invalid_input otherwise.
+core::result<std::string> number_param(std::string_view text);
+// One telephony event of a request body; invalid_input naming the field otherwise.
+core::result<domain::call_event> call_event_of(const json::object& o, core::timestamp now);
+// The optional "location" of a report body.
+core::result<std::optional<domain::geo_point>> point_of(const json::object& o);
+// The optional "report" of a body (a valid call's or callback's report); invalid_input otherwise.
+core::result<services::new_report> report_of(const json::object& body);
+// A query flag: true/false/1/0; invalid_input otherwise.
+core::result<bool> flag_param(const std::map<std::string, std::string, std::less<>>& q, std::string_view key);
+
+}  // namespace siaga::api

@@ -1,0 +1,65 @@
+#include "api/inputs.hpp"
+
+namespace siaga::api {
+
+core::result<std::optional<domain::geo_point>> location_of(const json::object& o) {
+  auto it = o.find("location");
+  if (it == o.end() || it->value().is_null()) return std::optional<domain::geo_point>{};
+  if (!it->value().is_object()) return core::invalid("field 'location' must be an object {\"lat\": .., \"lon\": ..}");
+  const auto& p = it->value().as_object();
+  if (auto r = only_fields(p, {"lat", "lon"}); !r) return core::invalid("location: " + r.error().message);
+  auto lat = opt_number(p, "lat");
+  auto lon = opt_number(p, "lon");
+  if (!lat) return lat.error();
+  if (!lon) return lon.error();
+  if (!*lat || !*lon) return core::invalid("field 'location' needs both lat and lon");
+  return std::optional<domain::geo_point>{domain::geo_point{**lat, **lon}};
+}
+
+core::result<services::new_incident> new_incident_of(const json::object& o, bool with_reports) {
+  services::new_incident in;
+  auto cat = opt_string(o, "category_id", 64);
+  if (!cat) return cat.error();
+  in.category_id = cat->value_or("");
+  auto summary = opt_string(o, "summary", 500);
+  if (!summary) return summary.error();
+  in.summary = summary->value_or("");
+  auto desc = opt_string(o, "description");
+  if (!desc) return desc.error();
+  in.description = desc->value_or("");
+  auto loc = location_of(o);
+  if (!loc) return loc.error();
+  in.location = *loc;
+  auto addr = opt_string(o, "address", 500);
+  if (!addr) return addr.error();
+  in.address = addr->value_or("");
+  auto district = opt_string(o, "district_id", 64);
+  if (!district) return district.error();
+  in.district_id = *district;
+  if (with_reports) {
+    auto reports = opt_string_array(o, "report_ids");
+    if (!reports) return reports.error();
+    in.report_ids = reports->value_or(std::vector<std::string>{});
+  }
+  auto agencies = opt_string_array(o, "agency_ids");
+  if (!agencies) return agencies.error();
+  in.agency_ids = *agencies;
+  auto add = opt_string_array(o, "add_agency_ids");
+  if (!add) return add.error();
+  in.add_agency_ids = add->value_or(std::vector<std::string>{});
+  auto remove = opt_string_array(o, "remove_agency_ids");
+  if (!remove) return remove.error();
+  in.remove_agency_ids = remove->value_or(std::vector<std::string>{});
+  if (in.agency_ids && (!in.add_agency_ids.empty() || !in.remove_agency_ids.empty())) {
+    return core::invalid("give either agency_ids or add_agency_ids/remove_agency_ids, not both");
+  }
+  auto dispatch = opt_bool(o, "dispatch");
+  if (!dispatch) return dispatch.error();
+  in.dispatch_now = dispatch->value_or(true);
+  auto share = opt_bool(o, "share_contact");
+  if (!share) return share.error();
+  in.share_contact = share->value_or(false);
+  return in;
+}
+
+}  // namespace siaga::api

@@ -1,0 +1,18 @@
+// Request bodies shared by route files: a location, and the incident fields that creating an
+// incident and accepting a report into a new one both take.
+#pragma once
+
+#include "api/http_util.hpp"
+#include "services/incident_service.hpp"
+
+namespace siaga::api {
+
+// The optional "location" field: {"lat": .., "lon": ..} or null. invalid_input otherwise.
+core::result<std::optional<domain::geo_point>> location_of(const json::object& o);
+
+// The incident fields of a body (category_id, summary, description, location, address,
+// district_id, agency_ids or add_/remove_agency_ids, dispatch, share_contact; report_ids when
+// with_reports). invalid_input for a wrong type or agency_ids given with add_/remove_.
+core::result<services::new_incident> new_incident_of(const json::object& o, bool with_reports);
+
+}  // namespace siaga::api

@@ -1,0 +1,136 @@
+// /api/v1/reports: a report is typed in (or arrives from a channel), then accepted into an
+// incident, rejected (prank, ghost, ...) or answered as information.
+#include "api/handler.hpp"
+#include "api/inputs.hpp"
+#include "api/views.hpp"
+#include "services/access.hpp"
+#include "services/incident_queries.hpp"
+#include "services/incident_service.hpp"
+
+#include <algorithm>
+
+namespace siaga::api {
+namespace {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using domain::role;
+using net::http::verb;
+using services::actor;
+
+// ---------- reports ----------
+
+awaitable<reply> create_report(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"channel", "reporter_name", "reporter_phone", "description", "category_id",
+                                    "location", "address", "district_id"}));
+  services::new_report in;
+  SIAGA_CO_TRY(ch, opt_string(body, "channel", 32));
+  if (ch) {
+    SIAGA_CO_TRY(parsed, domain::parse_channel(*ch));
+    in.source = parsed;
+  }
+  SIAGA_CO_TRY(name, opt_string(body, "reporter_name", 200));
+  SIAGA_CO_TRY(phone, opt_string(body, "reporter_phone", 32));
+  SIAGA_CO_TRY(desc, opt_string(body, "description"));
+  SIAGA_CO_TRY(cat, opt_string(body, "category_id", 64));
+  SIAGA_CO_TRY(loc, location_of(body));
+  SIAGA_CO_TRY(addr, opt_string(body, "address", 500));
+  SIAGA_CO_TRY(district, opt_string(body, "district_id", 64));
+  in.reporter_name = name.value_or("");
+  in.reporter_phone = phone.value_or("");
+  in.description = desc.value_or("");
+  in.category_id = cat;
+  in.location = loc;
+  in.address = addr.value_or("");
+  in.district_id = district;
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::create_report, ctx, c.who, in));
+  co_return json_response(c.req(), net::http::status::created, report_json(rep, true));
+}
+
+awaitable<reply> list_reports(call& c) {
+  auto q = query_of(c.req());
+  SIAGA_CO_TRY(pg, paging_of(q));
+  storage::report_filter f;
+  f.page = {pg.limit, pg.offset};
+  if (auto it = q.find("status"); it != q.end()) {
+    SIAGA_CO_TRY(s, domain::parse_report_status(it->second));
+    f.status = s;
+  }
+  if (auto it = q.find("channel"); it != q.end()) {
+    SIAGA_CO_TRY(s, domain::parse_channel(it->second));
+    f.source = s;
+  }
+  if (auto it = q.find("category_id"); it != q.end()) f.category_id = it->second;
+  if (auto it = q.find("incident_id"); it != q.end()) f.incident_id = it->second;
+  SIAGA_CO_TRY(from, query_time(q, "from"));
+  SIAGA_CO_TRY(to, query_time(q, "to"));
+  f.from = from;
+  f.to = to;
+  SIAGA_CO_TRY(p, services::list_reports_for(c.deps.store.reader(), c.who, std::move(f)));
+  bool show = services::may_see_contact(c.who, false);
+  co_return json_response(c.req(), net::http::status::ok,
+                          page_json(p, pg, [show](const domain::report& r) { return report_json(r, show); }));
+}
+
+awaitable<reply> get_report(call& c) {
+  SIAGA_CO_TRY(rep, services::read_report(c.deps.store.reader(), c.who, c.param("id")));
+  co_return json_response(c.req(), net::http::status::ok, report_json(rep, services::may_see_contact(c.who, false)));
+}
+
+awaitable<reply> accept_report(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(
+      only_fields(body, {"incident_id", "category_id", "summary", "description", "location", "address", "district_id",
+                         "agency_ids", "add_agency_ids", "remove_agency_ids", "dispatch", "share_contact"}));
+  SIAGA_CO_TRY(incident_id, opt_string(body, "incident_id", 64));
+  SIAGA_CO_TRY(fresh, new_incident_of(body, false));
+  auto given = std::count_if(body.begin(), body.end(), [](const auto& kv) { return !kv.value().is_null(); });
+  if (incident_id && given > 1) {
+    co_return core::invalid("with incident_id, give no other field: the report joins that incident as it is");
+  }
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::accept_report, ctx, c.who, c.param("id"),
+                                                     incident_id, fresh));
+  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id));
+  co_return json_response(c.req(), net::http::status::ok, detail);
+}
+
+awaitable<reply> reject_report(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"reason", "note"}));
+  SIAGA_CO_TRY(reason_text, required_string(body, "reason", 32));
+  SIAGA_CO_TRY(reason, domain::parse_reject_reason(reason_text));
+  SIAGA_CO_TRY(note, opt_string(body, "note", 5000));
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::reject_report, ctx, c.who, c.param("id"),
+                                                   reason, note.value_or("")));
+  co_return json_response(c.req(), net::http::status::ok, report_json(rep, true));
+}
+
+awaitable<reply> answer_report(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"note"}));
+  SIAGA_CO_TRY(note, required_string(body, "note", 5000));
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(rep,
+                  run_service<domain::report>(c.deps.store, &services::answer_report, ctx, c.who, c.param("id"), note));
+  co_return json_response(c.req(), net::http::status::ok, report_json(rep, true));
+}
+
+}  // namespace
+
+void add_report_routes(net::router& r, api_deps& deps) {
+  const route_row table[] = {
+      {verb::post, "/api/v1/reports", dispatchers, create_report},
+      {verb::get, "/api/v1/reports", readers, list_reports},
+      {verb::get, "/api/v1/reports/{id}", readers, get_report},
+      {verb::post, "/api/v1/reports/{id}/accept", dispatchers, accept_report},
+      {verb::post, "/api/v1/reports/{id}/reject", dispatchers, reject_report},
+      {verb::post, "/api/v1/reports/{id}/answer", dispatchers, answer_report},
+  };
+  for (const auto& row : table) r.add(row.method, row.path, wrap(deps, row.roles, row.fn));
+}
+
+}  // namespace siaga::api
