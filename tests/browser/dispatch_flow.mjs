@@ -95,7 +95,8 @@ export async function dispatchFlow({ browser, base }) {
   await ct.page.waitForSelector(`[data-testid=duplicate]:has-text("${number}")`, { timeout: T });
   await shot(ct.page, 'flow-02b-calltaker-duplicate');
   await ct.page.click(`[data-testid=duplicate]:has-text("${number}") [data-testid=link-duplicate]`);
-  await ct.page.waitForSelector(`[data-testid=toast]:has-text("${number}")`, { timeout: T });
+  // The toast of the link itself: the creation's toast, still up, names the same incident.
+  await ct.page.waitForSelector(`[data-testid=toast]:has-text("ditautkan ke ${number}")`, { timeout: T });
   const linked = (await sup('GET', `/reports/${repeat.id}`)).body;
   assert(linked.status === 'accepted' && linked.incident_id === incident.id, 'the repeat report joined the incident');
   assert((await sup('GET', `/incidents/${incident.id}`)).body.reports.length === 2, 'one incident, two reports');
@@ -111,6 +112,11 @@ export async function dispatchFlow({ browser, base }) {
   await ag.page.waitForSelector('[data-testid=dispatch-detail][data-status=notified]', { timeout: T });
   assert((await ag.page.textContent('[data-testid=reporter-contact]')).includes('tidak dibagikan'), 'contact not shared');
   assert(!(await ag.page.textContent('[data-testid=dispatch-detail]')).includes('Maria'), 'no reporter name shown');
+  // Directions for the crew on the road: a geo: link and a map service's route to the place.
+  const geo = await ag.page.getAttribute('[data-testid=nav-geo]', 'href');
+  assert(/^geo:-?\d+\.\d+,-?\d+\.\d+/.test(geo ?? ''), `a geo: link to the place (${geo})`);
+  const osm = await ag.page.getAttribute('[data-testid=nav-osm]', 'href');
+  assert((osm ?? '').startsWith('https://www.openstreetmap.org/directions?') && osm.includes(geo.slice(4).split(',')[0]), `an OpenStreetMap route to the same place (${osm})`);
   await shot(ag.page, 'flow-04-agency-detail');
 
   await ag.page.click('[data-testid=act-acknowledge]');

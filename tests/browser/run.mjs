@@ -11,8 +11,9 @@ import { agencyIsolation } from './agency_isolation.mjs';
 import { screens } from './screens_test.mjs';
 import { typedCall } from './typed_call.mjs';
 import { admin } from './admin.mjs';
+import { liveCalls } from './live_calls.mjs';
 
-const TESTS = { dispatch_flow: dispatchFlow, typed_call: typedCall, agency_isolation: agencyIsolation, admin, screens };
+const TESTS = { dispatch_flow: dispatchFlow, typed_call: typedCall, live_calls: liveCalls, agency_isolation: agencyIsolation, admin, screens };
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--artifacts');

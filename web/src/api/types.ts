@@ -107,6 +107,8 @@ export interface User {
   role: Role;
   agency_id: string | null;
   active: boolean;
+  /** The PBX agent id or extension the user answers calls as; "" when none. */
+  pbx_agent?: string;
   created_at: string;
 }
 
@@ -232,3 +234,98 @@ export interface LoginResponse {
 
 export const ACTIVE_INCIDENT: readonly IncidentStatus[] = ['open', 'dispatched', 'in_progress'];
 export const ACTIVE_DISPATCH: readonly DispatchStatus[] = ['notified', 'acknowledged', 'en_route', 'on_scene'];
+
+// ---------- calls (the call on the call taker's screen) ----------
+
+export type CallClass = 'valid' | 'prank' | 'ghost' | 'information' | 'misdirected' | 'test';
+export type CallPhase = 'ringing' | 'queued' | 'talking' | 'ended';
+export type DecisionKind = 'allow' | 'warn' | 'block';
+
+export interface CallLocation {
+  lat: number;
+  lon: number;
+  radius_m: number | null;
+  at: string | null;
+  method: string;
+  format: string;
+}
+
+export interface Call {
+  id: string;
+  external_id: string;
+  caller: string;
+  line: string;
+  phase: CallPhase;
+  ring_at: string | null;
+  answered_at: string | null;
+  ended_at: string | null;
+  wait_s: number | null;
+  answered_by: string;
+  agent: string;
+  outcome: 'answered' | 'abandoned' | 'missed' | null;
+  classification: CallClass | null;
+  classification_source: 'manual' | 'automatic' | null;
+  report_id: string | null;
+  location: CallLocation | null;
+}
+
+export interface CallerDecision {
+  number: string;
+  decision: DecisionKind;
+  reason_code: string;
+  reason?: string;
+}
+
+export interface CallerHistory {
+  calls: number;
+  answered: number;
+  abandoned: number;
+  missed: number;
+  valid: number;
+  prank: number;
+  ghost: number;
+  information: number;
+  misdirected: number;
+  test: number;
+  first_call_at: string | null;
+  last_call_at: string | null;
+}
+
+export interface CallbackTask {
+  id: string;
+  call_id: string;
+  caller: string;
+  status: string;
+  due_at: string;
+  overdue_s: number | null;
+  attempts: number;
+  calls?: number;
+}
+
+export interface CallerCard {
+  number: string;
+  decision: CallerDecision;
+  history: CallerHistory | null;
+  flags: { flagged_at: string | null; blocked_until: string | null; strikes_since: string | null };
+  recent_calls: Call[];
+  open_callbacks: CallbackTask[];
+  open_reports?: { report: Report; incident: Incident | null }[];
+}
+
+export interface LocationFix {
+  lat: number;
+  lon: number;
+  radius_m: number | null;
+  fix_time: string | null;
+  method: string;
+}
+
+export interface LocationRecord {
+  id: string;
+  call_id: string | null;
+  number: string;
+  accepted: boolean;
+  format: string;
+  fix: LocationFix | null;
+  received_at: string;
+}

@@ -445,6 +445,7 @@ function Users() {
             <th>{t('display_name')}</th>
             <th>{t('role')}</th>
             <th>{t('agencies')}</th>
+            <th>{t('pbx_agent')}</th>
             <th>{t('active')}</th>
             <th />
           </tr>
@@ -456,6 +457,7 @@ function Users() {
               <td>{u.display_name}</td>
               <td>{enumName(lang, 'role', u.role)}</td>
               <td>{agency(u.agency_id)?.code ?? ''}</td>
+              <td class="mono">{u.pbx_agent ?? ''}</td>
               <td>{u.active ? t('yes') : t('no')}</td>
               <td class="right">
                 <button class="btn btn-small" onClick={() => setEdit({ ...u, password: '' })}>
@@ -489,11 +491,18 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
     const agency_id = u.role === 'agency_operator' ? u.agency_id : null;
     try {
       if (u.id) {
-        const body: Record<string, unknown> = { display_name: u.display_name, role: u.role, agency_id, active: u.active };
+        const body: Record<string, unknown> = { display_name: u.display_name, role: u.role, agency_id, active: u.active, pbx_agent: u.pbx_agent ?? '' };
         if (u.password) body.password = u.password;
         await patch(`/users/${u.id}`, body);
       } else {
-        await post('/users', { username: u.username, display_name: u.display_name, role: u.role, agency_id: agency_id ?? undefined, password: u.password });
+        await post('/users', {
+          username: u.username,
+          display_name: u.display_name,
+          role: u.role,
+          agency_id: agency_id ?? undefined,
+          password: u.password,
+          pbx_agent: u.pbx_agent || undefined,
+        });
       }
       toast(t('saved'));
       p.onClose(true);
@@ -535,6 +544,10 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
             </select>
           </label>
         )}
+        <label>
+          {t('pbx_agent')}
+          <input class="input" value={u.pbx_agent ?? ''} placeholder="ext201" onInput={(e) => set({ pbx_agent: e.currentTarget.value.trim() })} data-testid="user-pbx_agent" />
+        </label>
         <label>
           {u.id ? t('new_password') : t('password')}
           <input class="input" type="password" autoComplete="new-password" value={u.password ?? ''} onInput={(e) => set({ password: e.currentTarget.value })} data-testid="user-password" />

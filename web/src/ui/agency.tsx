@@ -255,6 +255,31 @@ function DispatchDetail(p: { id: string }) {
           </ol>
         </div>
         {inc.location && (
+          <div class="ag-nav" data-testid="directions">
+            <a class="btn btn-small" href={`geo:${inc.location.lat},${inc.location.lon}?q=${inc.location.lat},${inc.location.lon}`} data-testid="nav-geo">
+              🧭 {t('directions')}
+            </a>
+            <a
+              class="btn btn-small"
+              href={`https://www.openstreetmap.org/directions?route=%3B${inc.location.lat}%2C${inc.location.lon}#map=17/${inc.location.lat}/${inc.location.lon}`}
+              target="_blank"
+              rel="noopener noreferrer"
+              data-testid="nav-osm"
+            >
+              OpenStreetMap
+            </a>
+            <a
+              class="btn btn-small"
+              href={`https://www.google.com/maps/dir/?api=1&destination=${inc.location.lat},${inc.location.lon}`}
+              target="_blank"
+              rel="noopener noreferrer"
+              data-testid="nav-google"
+            >
+              Google Maps
+            </a>
+          </div>
+        )}
+        {inc.location && (
           <MapView
             className="map-agency"
             districts={dir.districts}

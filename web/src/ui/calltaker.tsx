@@ -1,8 +1,8 @@
 // The call taker console: the queue of what needs a human (left), the report/incident form
 // built for speed (centre), and the follow-up board of the call taker's incidents (right).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { post } from '../api/client';
-import type { Channel, Category, GeoPoint, IncidentDetail, Me, Report } from '../api/types';
+import { get, post } from '../api/client';
+import type { Call, Channel, Category, GeoPoint, IncidentDetail, Me, Report } from '../api/types';
 import {
   dirStore,
   langStore,
@@ -23,11 +23,15 @@ import { Age, DispatchPill, Empty, IncidentPill, Modal, toast, errorText, Urgenc
 import { CallbackList } from './callbacks';
 import { IncidentPanel } from './incident';
 import { MapView, type MapMarker } from './map';
+import { callFixesStore, LiveCallsPanel } from './live_calls';
+import type { Fix } from '../lib/calls_live';
 
 // ---------- the draft ----------
 
 interface Draft {
   report: Report | null;
+  /** The answered call this report is about: on save it is classified valid and linked. */
+  call_id: string | null;
   category_id: string | null;
   agency_ids: string[];
   location: GeoPoint | null;
@@ -44,6 +48,7 @@ interface Draft {
 
 const blankDraft = (): Draft => ({
   report: null,
+  call_id: null,
   category_id: null,
   agency_ids: [],
   location: null,
@@ -138,9 +143,27 @@ export function CallTakerConsole(p: { me: Me }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [queue]);
 
+  // "Valid" on the answered call: a new report for it, the caller's number and the phone's
+  // location filled in; saving classifies the call and links the report.
+  const reportForCall = (c: Call, fix: Fix | null) => {
+    const loc = fix ? { lat: fix.lat, lon: fix.lon } : c.location ? { lat: c.location.lat, lon: c.location.lon } : null;
+    draftStore.set({
+      ...blankDraft(),
+      call_id: c.id,
+      channel: 'call',
+      reporter_phone: c.caller,
+      location: loc,
+      district_id: loc ? (districtOf(loc, dirStore.get().districts)?.id ?? null) : null,
+    });
+    setTimeout(() => formApi.current?.focus('category'), 0);
+  };
+
   return (
     <div class="ct-grid">
-      <QueuePanel items={queue} onOpenIncident={setOpenIncident} />
+      <div class="ct-left">
+        <LiveCallsPanel me={p.me} onValid={reportForCall} />
+        <QueuePanel items={queue} onOpenIncident={setOpenIncident} />
+      </div>
       <IncidentForm me={p.me} apiRef={formApi} onHelp={() => setHelp(true)} />
       <Board me={p.me} onOpen={setOpenIncident} />
       {openIncident && <IncidentPanel id={openIncident} onClose={() => setOpenIncident(null)} />}
@@ -274,6 +297,7 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
   const draft = useStore(draftStore);
   const live = useStore(liveStore);
   const now = useStore(nowStore);
+  const fixes = useStore(callFixesStore);
   const { dir, category, categoryName, district } = useDirectory();
   const [busy, setBusy] = useState(false);
   const [catQuery, setCatQuery] = useState('');
@@ -355,9 +379,19 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
     district_id: draft.district_id ?? undefined,
   });
 
-  /** The report this form works on: the queued one, or a new one made from the form. */
+  /** The report this form works on: the queued one, or a new one made from the form; for an
+   * answered call, made by classifying the call valid, which links the two. */
   const ensureReport = async (): Promise<Report> => {
     if (draft.report) return draft.report;
+    if (draft.call_id) {
+      // The caller's number comes from the call itself.
+      const { channel: _channel, reporter_phone: _phone, ...report } = reportBody();
+      const c = await post<Call>(`/calls/${draft.call_id}/classify`, { classification: 'valid', report });
+      if (!c.report_id) throw new Error(t('call_unclassified'));
+      const rep = await get<Report>(`/reports/${c.report_id}`);
+      draftStore.set({ ...draftStore.get(), report: rep });
+      return rep;
+    }
     return post<Report>('/reports', reportBody());
   };
 
@@ -444,6 +478,9 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
       mapMarkers.push({ id: s.incident.id, at: s.incident.location, color: STATUS_COLOR[s.incident.status] ?? '#555', title: `${s.incident.number} · ${s.incident.summary}` });
     }
   }
+  for (const f of fixes) {
+    mapMarkers.push({ id: 'fix-' + f.id, at: { lat: f.lat, lon: f.lon }, color: '#8250df', title: `±${f.radius_m ?? '?'} m`, fix: { radius_m: f.radius_m, newest: f.newest } });
+  }
   if (draft.location) mapMarkers.push({ id: 'draft', at: draft.location, color: '#1f6feb', title: draft.address || t('location'), draft: true });
 
   const otherAgencies = dir.agencies.filter((a) => a.active && !draft.agency_ids.includes(a.id));
@@ -460,6 +497,11 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
         <h2>{draft.report ? t('form_from_report', { code: draft.report.tracking_code }) : t('form_new')}</h2>
         {draft.report && <span class={'chan chan-' + draft.report.channel}>{enumName(lang, 'channel', draft.report.channel)}</span>}
         {draft.report && <Age since={draft.report.created_at} />}
+        {draft.call_id && !draft.report && (
+          <span class="pill warn" data-testid="form-call" title={t('call_unclassified')}>
+            📞 {maskPhone(draft.reporter_phone)}
+          </span>
+        )}
         <span class="spacer" />
         <button class="btn btn-ghost btn-small" onClick={() => p.apiRef.current?.reset()} title="Alt+N">
           {t('clear_form')}
@@ -614,13 +656,18 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
                 <span class="muted small">
                   {draft.location ? `${draft.location.lat.toFixed(5)}, ${draft.location.lon.toFixed(5)} · ${t('district_auto')}` : t('map_click_hint')}
                 </span>
+                {fixes[0] && (
+                  <button class="btn btn-small" onClick={() => setLocation({ lat: fixes[0]!.lat, lon: fixes[0]!.lon })} data-testid="use-fix">
+                    {t('use_fix')} (±{fixes[0].radius_m === null ? '?' : Math.round(fixes[0].radius_m)} m)
+                  </button>
+                )}
               </div>
               <MapView
                 className="map-form"
                 districts={dir.districts}
                 markers={mapMarkers}
                 onPick={(pt) => setLocation(pt)}
-                focus={draft.location}
+                focus={draft.location ?? (fixes[0] ? { lat: fixes[0].lat, lon: fixes[0].lon } : null)}
               />
             </div>
           </div>

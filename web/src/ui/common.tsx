@@ -3,7 +3,8 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { DispatchStatus, IncidentStatus, Media, Urgency } from '../api/types';
 import { langStore, nowStore, pollingStore, reconnectNow, streamStore, useT } from '../data';
-import { enumName, type EnumKind } from '../lib/i18n';
+import { ApiError } from '../api/client';
+import { enumName, translate, type EnumKind } from '../lib/i18n';
 import { createStore, useStore } from '../lib/store';
 import { formatDuration, formatWhen, parseTime } from '../lib/time';
 import { timeZone } from '../data';
@@ -59,7 +60,10 @@ export function toast(text: string, kind: Toast['kind'] = 'ok'): void {
   toastStore.update((list) => [...list, { id, text, kind }]);
   setTimeout(() => toastStore.update((list) => list.filter((t) => t.id !== id)), kind === 'error' ? 8000 : 4000);
 }
+/** A message for people: a lost connection in the console's language, never "Failed to fetch". */
 export function errorText(e: unknown): string {
+  if (e instanceof ApiError && e.code === 'network') return translate(langStore.get(), 'network_error');
+  if (e instanceof TypeError && /fetch|network/i.test(e.message)) return translate(langStore.get(), 'network_error');
   return e instanceof Error ? e.message : String(e);
 }
 

@@ -68,6 +68,8 @@ export interface MapMarker {
   /** The draft location being placed. */
   draft?: boolean;
   pulse?: boolean;
+  /** A location fix from the caller's phone: drawn with its radius; the newest stands out. */
+  fix?: { radius_m: number | null; newest: boolean };
 }
 
 export interface MapProps {
@@ -194,6 +196,26 @@ export function MapView(props: MapProps) {
           }),
         );
         layer.addLayer(L.circle([mk.at.lat, mk.at.lon], { radius: 500, color: '#1f6feb', weight: 1, dashArray: '3 4', fillOpacity: 0.04, interactive: false }));
+        continue;
+      }
+      if (mk.fix) {
+        const cls = 'fix-circle' + (mk.fix.newest ? ' fix-newest' : '');
+        if (mk.fix.radius_m) {
+          layer.addLayer(
+            L.circle([mk.at.lat, mk.at.lon], {
+              radius: mk.fix.radius_m,
+              color: mk.color,
+              weight: mk.fix.newest ? 2 : 1,
+              opacity: mk.fix.newest ? 0.9 : 0.45,
+              fillOpacity: mk.fix.newest ? 0.15 : 0.05,
+              className: cls,
+              interactive: false,
+            }),
+          );
+        }
+        const dot = L.circleMarker([mk.at.lat, mk.at.lon], { radius: mk.fix.newest ? 6 : 4, color: '#ffffff', weight: 2, fillColor: mk.color, fillOpacity: mk.fix.newest ? 1 : 0.5, className: cls + '-dot' });
+        dot.bindTooltip(escapeHtml(mk.title), { direction: 'top', offset: [0, -6] });
+        layer.addLayer(dot);
         continue;
       }
       const c = L.circleMarker([mk.at.lat, mk.at.lon], {

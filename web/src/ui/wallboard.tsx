@@ -11,6 +11,7 @@ import { useStore } from '../lib/store';
 import { formatDuration, parseTime, startOfLocalDay } from '../lib/time';
 import { Age, Empty, errorText, IncidentPill, toast, UrgencyTag, When, STATUS_COLOR } from './common';
 import { CallFigures } from './calls';
+import { LiveCallsBoard } from './live_calls';
 import { Bars } from './chart';
 import { IncidentPanel } from './incident';
 import { MapView, type MapMarker } from './map';
@@ -172,6 +173,7 @@ export function Wallboard() {
 
       <section class="panel wb-side">
         <CallFigures />
+        {dir.routes.has('/api/v1/calls') && <LiveCallsBoard />}
         {dir.routes.has('/api/v1/notifications') && (me?.role === 'supervisor' || me?.role === 'admin') && <DeadLetters />}
         <header class="panel-head">
           <h2>{t('timeline')}</h2>
