@@ -9,7 +9,7 @@ import { formatClock, zoneAbbr } from '../lib/time';
 import { AdminPage } from './admin';
 import { AgencyConsole } from './agency';
 import { CallTakerConsole } from './calltaker';
-import { ConnectionBadge, Toasts } from './common';
+import { ConnectionBadge, errorText, Toasts } from './common';
 import { LeaderDashboard } from './leader';
 import { Wallboard } from './wallboard';
 
@@ -90,7 +90,7 @@ function Login() {
       startLive();
       location.hash = '#/' + HOME[m.role];
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? t('login_failed') : err instanceof Error ? err.message : String(err));
+      setError(err instanceof ApiError && err.status === 401 ? t('login_failed') : errorText(err));
     } finally {
       setBusy(false);
     }
