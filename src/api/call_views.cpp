@@ -1,5 +1,7 @@
 #include "api/call_views.hpp"
 
+#include "api/inputs.hpp"
+
 #include "domain/phone.hpp"
 
 #include <boost/json/array.hpp>
@@ -268,20 +270,6 @@ core::result<domain::call_event> call_event_of(const json::object& o, core::time
   return e;
 }
 
-core::result<std::optional<domain::geo_point>> point_of(const json::object& o) {
-  auto it = o.find("location");
-  if (it == o.end() || it->value().is_null()) return std::optional<domain::geo_point>{};
-  if (!it->value().is_object()) return core::invalid("field 'location' must be an object {\"lat\": .., \"lon\": ..}");
-  const auto& p = it->value().as_object();
-  if (auto r = only_fields(p, {"lat", "lon"}); !r) return core::invalid("location: " + r.error().message);
-  auto lat = opt_number(p, "lat");
-  if (!lat) return lat.error();
-  auto lon = opt_number(p, "lon");
-  if (!lon) return lon.error();
-  if (!*lat || !*lon) return core::invalid("field 'location' needs both lat and lon");
-  return std::optional<domain::geo_point>{domain::geo_point{**lat, **lon}};
-}
-
 // The report a valid call or a reached callback creates: {"description", "category_id", ...}.
 core::result<services::new_report> report_of(const json::object& body) {
   services::new_report r;
@@ -297,7 +285,7 @@ core::result<services::new_report> report_of(const json::object& body) {
   if (!desc) return desc.error();
   auto cat = opt_string(o, "category_id", 64);
   if (!cat) return cat.error();
-  auto loc = point_of(o);
+  auto loc = location_of(o);
   if (!loc) return loc.error();
   auto addr = opt_string(o, "address", 500);
   if (!addr) return addr.error();

@@ -43,8 +43,6 @@ core::result<actor> integration_of(const call& c);
 core::result<std::string> number_param(std::string_view text);
 // One telephony event of a request body; invalid_input naming the field otherwise.
 core::result<domain::call_event> call_event_of(const json::object& o, core::timestamp now);
-// The optional "location" of a report body.
-core::result<std::optional<domain::geo_point>> point_of(const json::object& o);
 // The optional "report" of a body (a valid call's or callback's report); invalid_input otherwise.
 core::result<services::new_report> report_of(const json::object& body);
 // A query flag: true/false/1/0; invalid_input otherwise.

@@ -13,10 +13,6 @@ namespace siaga::api {
 namespace {
 
 namespace asio = boost::asio;
-using asio::awaitable;
-using domain::role;
-using net::http::verb;
-using services::actor;
 
 awaitable<reply> list_agencies(call& c) {
   SIAGA_CO_TRY(all, c.deps.store.reader().list_agencies(c.who.jurisdiction_id));

@@ -18,6 +18,7 @@ using domain::role;
 using services::actor;
 using services::run_service;
 using services::run_write;
+using net::http::verb;
 
 inline constexpr std::string_view cookie_name = "siaga_session";
 

@@ -9,12 +9,6 @@
 namespace siaga::api {
 namespace {
 
-namespace asio = boost::asio;
-using asio::awaitable;
-using domain::role;
-using net::http::verb;
-using services::actor;
-
 // ---------- incidents ----------
 
 awaitable<reply> create_incident(call& c) {

@@ -12,7 +12,6 @@ namespace siaga::api {
 namespace {
 
 namespace asio = boost::asio;
-using net::http::verb;
 
 // SHA-256 of megabytes on the blocking pool: neither the event loop nor the store's single
 // writer should spend milliseconds on it.

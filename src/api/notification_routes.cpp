@@ -8,7 +8,6 @@
 namespace siaga::api {
 namespace {
 
-using net::http::verb;
 
 // One outbox row. The payload stays out: it may hold the reporter's contact, and the
 // incident it describes is one lookup away.

@@ -12,12 +12,6 @@
 namespace siaga::api {
 namespace {
 
-namespace asio = boost::asio;
-using asio::awaitable;
-using domain::role;
-using net::http::verb;
-using services::actor;
-
 // ---------- reports ----------
 
 awaitable<reply> create_report(call& c) {

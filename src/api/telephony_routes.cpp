@@ -14,7 +14,6 @@
 namespace siaga::api {
 namespace {
 
-using net::http::verb;
 using namespace std::chrono_literals;
 
 // ---------- telephony ----------
