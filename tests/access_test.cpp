@@ -2,22 +2,15 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server.hpp"
 
 #include <gtest/gtest.h>
 
 namespace siaga::testing {
 namespace json = boost::json;
 
-class access : public ::testing::Test {
+class access : public shared_server_test {
  protected:
-  static void SetUpTestSuite() { server_ = new server_process(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static server_process* server_;
-  http_client client_{"127.0.0.1", server_->port()};
-
   // A medical incident (PSC 119 only) and a fire incident (Damkar among others).
   struct two_incidents {
     std::string medical_id, medical_dispatch, fire_id, damkar_dispatch;
@@ -49,7 +42,6 @@ class access : public ::testing::Test {
     return out;
   }
 };
-server_process* access::server_ = nullptr;
 
 TEST_F(access, agency_operator_cannot_read_or_change_another_agencys_dispatch) {
   auto ct = client_.login("calltaker", demo_password);

@@ -2,22 +2,15 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server.hpp"
 
 #include <gtest/gtest.h>
 
 namespace siaga::testing {
 namespace json = boost::json;
 
-class bad_input : public ::testing::Test {
+class bad_input : public shared_server_test {
  protected:
-  static void SetUpTestSuite() { server_ = new server_process(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static server_process* server_;
-  http_client client_{"127.0.0.1", server_->port()};
-
   void SetUp() override { ct_ = client_.login("calltaker", demo_password); }
 
   // Totals of everything a request could have created.
@@ -40,7 +33,6 @@ class bad_input : public ::testing::Test {
 
   std::string ct_;
 };
-server_process* bad_input::server_ = nullptr;
 
 TEST_F(bad_input, malformed_bodies_are_refused_and_change_nothing) {
   auto before = totals();

@@ -6,6 +6,7 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>
@@ -80,14 +81,8 @@ void expect_error(const http_reply& r, int status, const std::string& code, cons
 
 }  // namespace
 
-class calls_api : public ::testing::Test {
+class calls_api : public shared_server_test {
  protected:
-  static void SetUpTestSuite() { server_ = new server_process(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-
   void SetUp() override {
     admin_ = client_.login("admin", demo_password);
     ct_ = client_.login("calltaker", demo_password);
@@ -106,12 +101,9 @@ class calls_api : public ::testing::Test {
     return {};
   }
 
-  static server_process* server_;
   static std::string key_;
-  http_client client_{"127.0.0.1", server_->port()};
   std::string admin_, ct_, sup_;
 };
-server_process* calls_api::server_ = nullptr;
 std::string calls_api::key_;
 
 TEST_F(calls_api, events_are_idempotent_and_their_order_does_not_matter) {
@@ -411,17 +403,9 @@ TEST_F(calls_api, the_wallboard_shows_calls_waiting_and_the_longest_wait) {
 // ---------------------------------------------------------------------------------------
 // A month of calls through the events API, against the generated truth.
 
-class calls_month : public ::testing::Test {
+class calls_month : public shared_server_test {
  protected:
-  static void SetUpTestSuite() { server_ = new server_process(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static server_process* server_;
-  http_client client_{"127.0.0.1", server_->port()};
 };
-server_process* calls_month::server_ = nullptr;
 
 // The truth of one bucket, computed here from the generated calls, independently of the server.
 struct truth {

@@ -3,6 +3,7 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,17 +12,9 @@
 namespace siaga::testing {
 namespace json = boost::json;
 
-class lifecycle : public ::testing::Test {
+class lifecycle : public shared_server_test {
  protected:
-  static void SetUpTestSuite() { server_ = new server_process(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static server_process* server_;
-  http_client client_{"127.0.0.1", server_->port()};
 };
-server_process* lifecycle::server_ = nullptr;
 
 TEST_F(lifecycle, report_to_closed_incident_with_three_agencies) {
   auto ct = client_.login("calltaker", demo_password);

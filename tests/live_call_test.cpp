@@ -5,6 +5,7 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server.hpp"
 #include "support/ws_client.hpp"
 
 #include <gtest/gtest.h>
@@ -14,13 +15,8 @@ namespace siaga::testing {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-class live_call : public ::testing::Test {
+class live_call : public shared_server_test {
  protected:
-  static void SetUpTestSuite() { server_ = new server_process(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
     admin_ = client_.login("admin", demo_password);
     ct_ = client_.login("calltaker", demo_password);
@@ -44,11 +40,8 @@ class live_call : public ::testing::Test {
     return "?";
   }
 
-  static server_process* server_;
-  http_client client_{"127.0.0.1", server_->port()};
   std::string admin_, ct_;
 };
-server_process* live_call::server_ = nullptr;
 
 TEST_F(live_call, an_admin_maps_users_to_pbx_agents_and_refusals_change_nothing) {
   auto ct = user_id("calltaker");

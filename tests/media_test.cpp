@@ -4,6 +4,7 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -23,16 +24,8 @@ std::string png_bytes() {
 
 }  // namespace
 
-class media : public ::testing::Test {
+class media : public shared_server_test {
  protected:
-  static void SetUpTestSuite() { server_ = new server_process(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static server_process* server_;
-  http_client client_{"127.0.0.1", server_->port()};
-
   void SetUp() override {
     ct_ = client_.login("calltaker", demo_password);
     damkar_ = client_.login("damkar", demo_password);
@@ -81,7 +74,6 @@ class media : public ::testing::Test {
 
   std::string ct_, damkar_;
 };
-server_process* media::server_ = nullptr;
 
 TEST_F(media, the_agency_uploads_a_photo_and_the_call_taker_and_leader_see_it) {
   auto [incident, dispatch] = fire_incident();
