@@ -181,10 +181,17 @@ core::result<location_fix> read_v2(const std::vector<field>& fields) {
 
 }  // namespace
 
+namespace {
+constexpr auto location_method_names =
+    core::make_enum_names<location_method>("location method", {"gnss", "wifi", "cell", "fused", "unknown"});
+}  // namespace
+
 std::string_view to_string(location_method v) {
-  static constexpr auto names =
-      core::make_enum_names<location_method>("location method", {"gnss", "wifi", "cell", "fused", "unknown"});
-  return names.name(v);
+  return location_method_names.name(v);
+}
+
+core::result<location_method> parse_location_method(std::string_view s) {
+  return location_method_names.parse(s);
 }
 
 core::result<location_fix> parse_aml_sms(std::string_view text) {

@@ -30,6 +30,7 @@ using core::timestamp;
 
 enum class location_method { gnss, wifi, cell, fused, unknown };
 std::string_view to_string(location_method v);
+core::result<location_method> parse_location_method(std::string_view s);  // invalid_input if unknown
 
 // One location fix from a handset, whatever carried it.
 struct location_fix {

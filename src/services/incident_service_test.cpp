@@ -404,7 +404,9 @@ TEST_F(incident_service_test, the_detail_shows_an_operator_its_events_and_hides_
   EXPECT_LT(op->events.size(), full->events.size());
   for (const auto& e : op->events) {
     EXPECT_NE(e.subject, domain::subject_kind::report) << e.kind;
-    if (e.agency_id) EXPECT_EQ(*e.agency_id, damkar_) << e.kind;
+    if (e.agency_id) {
+      EXPECT_EQ(*e.agency_id, damkar_) << e.kind;
+    }
   }
   auto timeline = read_incident_events(rd, operator_, fire.id);
   ASSERT_TRUE(timeline);

@@ -1,173 +1,13 @@
 #include "storage/sqlite/calls_sql.hpp"
 
+#include "storage/sqlite/query.hpp"
+
 #include <algorithm>
 #include <initializer_list>
 #include <variant>
 
 namespace siaga::storage::sqlite::calls_sql {
 namespace {
-
-core::error failure(std::string message) {
-  return core::make_error(core::errc::storage_failure, std::move(message));
-}
-
-std::string cat(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (auto p : parts) out.append(p);
-  return out;
-}
-
-template <class T>
-using row_reader = result<T> (*)(const statement&);
-
-// Reads enum columns, keeping the first value that does not parse as the row's error.
-class enum_columns {
- public:
-  enum_columns(const statement& st, std::string_view table) : st_(st), table_(table) {}
-
-  template <class E>
-  E get(int col, core::result<E> (*parse)(std::string_view)) {
-    auto r = parse(st_.view(col));
-    if (r) return *r;
-    if (!error_) error_ = failure(cat({table_, ": unreadable row: ", r.error().message}));
-    return E{};
-  }
-  template <class E>
-  std::optional<E> get_opt(int col, core::result<E> (*parse)(std::string_view)) {
-    if (st_.is_null(col)) return std::nullopt;
-    return get(col, parse);
-  }
-  const std::optional<core::error>& error() const { return error_; }
-
- private:
-  const statement& st_;
-  std::string_view table_;
-  std::optional<core::error> error_;
-};
-
-template <class E>
-std::optional<std::string_view> name_of(const std::optional<E>& v) {
-  return v ? std::optional<std::string_view>(domain::to_string(*v)) : std::nullopt;
-}
-
-std::optional<double> opt_real(const statement& st, int col) {
-  return st.is_null(col) ? std::nullopt : std::optional<double>(st.real(col));
-}
-
-core::result<domain::location_method> parse_method(std::string_view s) {
-  for (auto m : {domain::location_method::gnss, domain::location_method::wifi, domain::location_method::cell,
-                 domain::location_method::fused, domain::location_method::unknown}) {
-    if (domain::to_string(m) == s) return m;
-  }
-  return core::invalid("location method '" + std::string(s) + "' is unknown");
-}
-
-template <class... A>
-result<statement> prepare_bound(connection& c, std::string_view sql, A&&... args) {
-  auto st = c.prepare(sql);
-  if (!st) return st.error();
-  (st->bind(std::forward<A>(args)), ...);
-  return st;
-}
-
-template <class T>
-result<std::vector<T>> collect(statement& st, std::string_view table, row_reader<T> read) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = st.step(table);
-    if (!row) return row.error();
-    if (!*row) return out;
-    auto value = read(st);
-    if (!value) return value.error();
-    out.push_back(std::move(*value));
-  }
-}
-
-template <class T, class... A>
-result<std::optional<T>> fetch_one(connection& c, std::string_view sql, std::string_view table, row_reader<T> read,
-                                   A&&... args) {
-  auto st = prepare_bound(c, sql, std::forward<A>(args)...);
-  if (!st) return st.error();
-  auto row = st->step(table);
-  if (!row) return row.error();
-  if (!*row) return std::optional<T>{};
-  auto value = read(*st);
-  if (!value) return value.error();
-  return std::optional<T>(std::move(*value));
-}
-
-template <class T, class... A>
-result<std::vector<T>> fetch_all(connection& c, std::string_view sql, std::string_view table, row_reader<T> read,
-                                 A&&... args) {
-  auto st = prepare_bound(c, sql, std::forward<A>(args)...);
-  if (!st) return st.error();
-  return collect(*st, table, read);
-}
-
-// Conditions and their bound values; the SQL text varies only with which filters are set.
-class where_clause {
- public:
-  using arg = std::variant<std::string_view, std::int64_t>;
-  void add(std::string_view condition) {
-    sql_ += sql_.empty() ? " WHERE " : " AND ";
-    sql_ += condition;
-  }
-  void add(std::string_view condition, arg value) {
-    add(condition);
-    args_.push_back(value);
-  }
-  void add_in(std::string_view column, std::vector<std::string_view> values) {
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
-    std::string condition(column);
-    condition += " IN (";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      condition += i ? ", ?" : "?";
-      args_.emplace_back(values[i]);
-    }
-    condition += ")";
-    add(condition);
-  }
-  const std::string& sql() const { return sql_; }
-  void bind(statement& st) const {
-    for (const auto& a : args_) std::visit([&st](auto v) { st.bind(v); }, a);
-  }
-
- private:
-  std::string sql_;
-  std::vector<arg> args_;
-};
-
-template <class T>
-result<page<T>> fetch_page(connection& c, std::string_view table, std::string_view columns, const where_clause& where,
-                           std::string_view order_by, const page_request& p, row_reader<T> read) {
-  read_snapshot snapshot(c);
-  if (snapshot.failure()) return *snapshot.failure();
-  page<T> out;
-  {
-    auto st = c.prepare(cat({"SELECT COUNT(*) FROM ", table, where.sql()}));
-    if (!st) return st.error();
-    where.bind(*st);
-    auto row = st->step(table);
-    if (!row) return row.error();
-    out.total = st->int64(0);
-  }
-  auto st =
-      c.prepare(cat({"SELECT ", columns, " FROM ", table, where.sql(), " ORDER BY ", order_by, " LIMIT ? OFFSET ?"}));
-  if (!st) return st.error();
-  where.bind(*st);
-  st->bind(static_cast<std::int64_t>(std::clamp(p.limit, 1, 500)))
-      .bind(static_cast<std::int64_t>(std::max(p.offset, 0)));
-  auto items = collect(*st, table, read);
-  if (!items) return items.error();
-  out.items = std::move(*items);
-  return out;
-}
-
-result<void> expect_changed(connection& c, std::string_view what, const std::string& id) {
-  if (c.changes() == 0) return core::not_found(cat({what, " ", id, " not found"}));
-  return {};
-}
 
 // ---- rows ----
 
@@ -325,7 +165,7 @@ result<domain::location_record> read_location(const statement& st) {
     f.lon = st.real(8);
     f.radius_m = opt_real(st, 9);
     f.fix_time = st.opt_time(10);
-    f.method = e.get_opt(11, parse_method).value_or(domain::location_method::unknown);
+    f.method = e.get_opt(11, domain::parse_location_method).value_or(domain::location_method::unknown);
     if (!st.is_null(12)) f.confidence = static_cast<int>(st.int64(12));
     f.altitude_m = opt_real(st, 13);
     f.emergency_number = st.text(14);

@@ -1,5 +1,7 @@
 #include "storage/sqlite/media_sql.hpp"
 
+#include "storage/sqlite/query.hpp"
+
 namespace siaga::storage::sqlite::media_sql {
 namespace {
 
@@ -8,14 +10,10 @@ constexpr std::string_view columns =
     "id, jurisdiction_id, incident_id, dispatch_id, content_type, size, sha256, uploaded_by, created_at";
 
 std::string select(std::string_view rest) {
-  std::string sql = "SELECT ";
-  sql += columns;
-  sql += " FROM media ";
-  sql += rest;
-  return sql;
+  return cat({"SELECT ", columns, " FROM media ", rest});
 }
 
-domain::media read_row(const statement& st) {
+result<domain::media> read_row(const statement& st) {
   domain::media m;
   m.id = st.text(0);
   m.jurisdiction_id = st.text(1);
@@ -33,27 +31,12 @@ domain::media read_row(const statement& st) {
 
 result<std::optional<domain::media>> find(connection& c, const std::string& jurisdiction_id, const std::string& id) {
   static const std::string sql = select("WHERE id = ? AND jurisdiction_id = ?");
-  auto st = c.prepare(sql);
-  if (!st) return st.error();
-  st->bind(id).bind(jurisdiction_id);
-  auto row = st->step("media");
-  if (!row) return row.error();
-  if (!*row) return std::optional<domain::media>{};
-  return std::optional<domain::media>(read_row(*st));
+  return fetch_one(c, sql, "media", read_row, id, jurisdiction_id);
 }
 
 result<std::vector<domain::media>> of_incident(connection& c, const std::string& incident_id) {
   static const std::string sql = select("WHERE incident_id = ? ORDER BY created_at, id");
-  auto st = c.prepare(sql);
-  if (!st) return st.error();
-  st->bind(incident_id);
-  std::vector<domain::media> out;
-  for (;;) {
-    auto row = st->step("media");
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back(read_row(*st));
-  }
+  return fetch_all(c, sql, "media", read_row, incident_id);
 }
 
 result<std::optional<std::string>> bytes(connection& c, const std::string& jurisdiction_id, const std::string& id) {

@@ -1,5 +1,7 @@
 #include "storage/sqlite/outbox_sql.hpp"
 
+#include "storage/sqlite/query.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -9,8 +11,6 @@ namespace {
 
 namespace json = boost::json;
 
-core::error failure(std::string message) { return core::make_error(core::errc::storage_failure, std::move(message)); }
-
 std::string_view text_of(const json::string& s) { return {s.data(), s.size()}; }
 
 constexpr std::string_view columns =
@@ -18,11 +18,7 @@ constexpr std::string_view columns =
     "payload_json, status, attempts, next_attempt_at, last_error, created_at, updated_at, delivered_at";
 
 std::string select(std::string_view rest) {
-  std::string sql = "SELECT ";
-  sql += columns;
-  sql += " FROM outbox ";
-  sql += rest;
-  return sql;
+  return cat({"SELECT ", columns, " FROM outbox ", rest});
 }
 
 result<domain::notification> read_row(const statement& st) {
@@ -33,34 +29,20 @@ result<domain::notification> read_row(const statement& st) {
   n.dispatch_id = st.opt_text(3);
   n.incident_id = st.opt_text(4);
   n.endpoint_index = static_cast<int>(st.int64(5));
-  auto kind = domain::parse_endpoint_kind(st.view(6));
-  if (!kind) return failure("outbox: unreadable row: " + kind.error().message);
-  n.endpoint = *kind;
+  enum_columns e(st, "outbox");
+  n.endpoint = e.get(6, domain::parse_endpoint_kind);
   n.target = st.text(7);
   n.event_kind = st.text(8);
   n.payload_json = st.text(9);
-  auto status = domain::parse_notification_status(st.view(10));
-  if (!status) return failure("outbox: unreadable row: " + status.error().message);
-  n.status = *status;
+  n.status = e.get(10, domain::parse_notification_status);
   n.attempts = static_cast<int>(st.int64(11));
   n.next_attempt_at = st.time(12);
   n.last_error = st.text(13);
   n.created_at = st.time(14);
   n.updated_at = st.time(15);
   n.delivered_at = st.opt_time(16);
+  if (e.error()) return *e.error();
   return n;
-}
-
-result<std::vector<domain::notification>> collect(statement& st) {
-  std::vector<domain::notification> out;
-  for (;;) {
-    auto row = st.step("outbox");
-    if (!row) return row.error();
-    if (!*row) return out;
-    auto n = read_row(st);
-    if (!n) return n.error();
-    out.push_back(std::move(*n));
-  }
 }
 
 }  // namespace
@@ -108,57 +90,21 @@ result<std::vector<domain::agency_endpoint>> decode_endpoints(std::string_view t
 result<std::optional<domain::notification>> find(connection& c, const std::string& jurisdiction_id,
                                                  const std::string& id) {
   static const std::string sql = select("WHERE jurisdiction_id = ? AND id = ?");
-  auto st = c.prepare(sql);
-  if (!st) return st.error();
-  st->bind(jurisdiction_id).bind(id);
-  auto rows = collect(*st);
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<domain::notification>{};
-  return std::optional<domain::notification>(std::move(rows->front()));
+  return fetch_one(c, sql, "outbox", read_row, jurisdiction_id, id);
 }
 
 result<page<domain::notification>> list(connection& c, const notification_filter& f) {
-  // Two shapes of the query, with and without the status filter, so each stays one cached
-  // statement.
-  static const std::string count_all = "SELECT COUNT(*) FROM outbox WHERE jurisdiction_id = ?";
-  static const std::string count_status = count_all + " AND status = ?";
-  static const std::string page_all =
-      select("WHERE jurisdiction_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
-  static const std::string page_status =
-      select("WHERE jurisdiction_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
-  std::string_view status = f.status ? domain::to_string(*f.status) : std::string_view{};
-  read_snapshot snapshot(c);
-  if (snapshot.failure()) return *snapshot.failure();
-  page<domain::notification> out;
-  {
-    auto st = c.prepare(f.status ? count_status : count_all);
-    if (!st) return st.error();
-    st->bind(f.jurisdiction_id);
-    if (f.status) st->bind(status);
-    auto row = st->step("outbox");
-    if (!row) return row.error();
-    out.total = st->int64(0);
-  }
-  auto st = c.prepare(f.status ? page_status : page_all);
-  if (!st) return st.error();
-  st->bind(f.jurisdiction_id);
-  if (f.status) st->bind(status);
-  st->bind(static_cast<std::int64_t>(std::clamp(f.page.limit, 1, 500)))
-      .bind(static_cast<std::int64_t>(std::max(f.page.offset, 0)));
-  auto items = collect(*st);
-  if (!items) return items.error();
-  out.items = std::move(*items);
-  return out;
+  where_clause where;
+  where.add("jurisdiction_id = ?", f.jurisdiction_id);
+  if (f.status) where.add("status = ?", domain::to_string(*f.status));
+  return fetch_page(c, "outbox", columns, where, "created_at DESC, id DESC", f.page, read_row);
 }
 
 result<std::vector<domain::notification>> due(connection& c, timestamp now, int limit) {
   if (limit <= 0) return std::vector<domain::notification>{};
   static const std::string sql =
       select("WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
-  auto st = c.prepare(sql);
-  if (!st) return st.error();
-  st->bind(now).bind(limit);
-  return collect(*st);
+  return fetch_all(c, sql, "outbox", read_row, now, static_cast<std::int64_t>(limit));
 }
 
 result<std::optional<timestamp>> next_due(connection& c) {

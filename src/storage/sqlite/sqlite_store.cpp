@@ -6,6 +6,7 @@
 #include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/outbox_sql.hpp"
+#include "storage/sqlite/query.hpp"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -25,65 +26,8 @@
 namespace siaga::storage::sqlite {
 namespace {
 
-core::error failure(std::string message) { return core::make_error(core::errc::storage_failure, std::move(message)); }
-
-std::string cat(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (auto p : parts) out.append(p);
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------
 // Rows to values.
-
-template <class T>
-using row_reader = result<T> (*)(const statement&);
-
-// Reads enum columns, keeping the first value that does not parse as the row's error: such a
-// value was written by something other than this program (a newer version, a hand edit).
-class enum_columns {
- public:
-  enum_columns(const statement& st, std::string_view table) : st_(st), table_(table) {}
-
-  template <class E>
-  E get(int col, core::result<E> (*parse)(std::string_view)) {
-    auto r = parse(st_.view(col));
-    if (r) return *r;
-    if (!error_) error_ = failure(cat({table_, ": unreadable row: ", r.error().message}));
-    return E{};
-  }
-
-  template <class E>
-  std::optional<E> get_opt(int col, core::result<E> (*parse)(std::string_view)) {
-    if (st_.is_null(col)) return std::nullopt;
-    return get(col, parse);
-  }
-
-  const std::optional<core::error>& error() const { return error_; }
-
- private:
-  const statement& st_;
-  std::string_view table_;
-  std::optional<core::error> error_;
-};
-
-std::optional<domain::geo_point> read_geo(const statement& st, int lat_col) {
-  if (st.is_null(lat_col) || st.is_null(lat_col + 1)) return std::nullopt;
-  return domain::geo_point{st.real(lat_col), st.real(lat_col + 1)};
-}
-
-std::optional<double> lat_of(const std::optional<domain::geo_point>& p) {
-  return p ? std::optional<double>(p->lat) : std::nullopt;
-}
-
-std::optional<double> lon_of(const std::optional<domain::geo_point>& p) {
-  return p ? std::optional<double>(p->lon) : std::nullopt;
-}
-
-template <class E>
-std::optional<std::string_view> name_of(const std::optional<E>& v) {
-  return v ? std::optional<std::string_view>(domain::to_string(*v)) : std::nullopt;
-}
 
 std::string_view json_text(const boost::json::string& s) { return std::string_view(s.data(), s.size()); }
 
@@ -343,123 +287,6 @@ result<domain::event> read_event(const statement& st) {
 
 // ---------------------------------------------------------------------------------------
 // Query plumbing.
-
-// Binds args left to right. Arguments are forwarded so that a temporary std::string hits the
-// deleted overload of statement::bind instead of leaving a dangling pointer behind.
-template <class... A>
-result<statement> prepare_bound(connection& c, std::string_view sql, A&&... args) {
-  auto st = c.prepare(sql);
-  if (!st) return st.error();
-  (st->bind(std::forward<A>(args)), ...);
-  return st;
-}
-
-template <class T, class... A>
-result<std::optional<T>> fetch_one(connection& c, std::string_view sql, std::string_view table, row_reader<T> read,
-                                   A&&... args) {
-  auto st = prepare_bound(c, sql, std::forward<A>(args)...);
-  if (!st) return st.error();
-  auto row = st->step(table);
-  if (!row) return row.error();
-  if (!*row) return std::optional<T>{};
-  auto value = read(*st);
-  if (!value) return value.error();
-  return std::optional<T>(std::move(*value));
-}
-
-template <class T>
-result<std::vector<T>> collect(statement& st, std::string_view table, row_reader<T> read) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = st.step(table);
-    if (!row) return row.error();
-    if (!*row) return out;
-    auto value = read(st);
-    if (!value) return value.error();
-    out.push_back(std::move(*value));
-  }
-}
-
-template <class T, class... A>
-result<std::vector<T>> fetch_all(connection& c, std::string_view sql, std::string_view table, row_reader<T> read,
-                                 A&&... args) {
-  auto st = prepare_bound(c, sql, std::forward<A>(args)...);
-  if (!st) return st.error();
-  return collect(*st, table, read);
-}
-
-// A WHERE clause assembled from optional filters. Values only ever travel as bound
-// parameters; the SQL text varies only with which filters are present, so the statement
-// cache holds one statement per combination.
-class where_clause {
- public:
-  using arg = std::variant<std::string_view, std::int64_t>;
-
-  void add(std::string_view condition) {
-    sql_ += sql_.empty() ? " WHERE " : " AND ";
-    sql_ += condition;
-  }
-  void add(std::string_view condition, arg value) {
-    add(condition);
-    args_.push_back(value);
-  }
-  // One more value for a condition that takes several.
-  void add_arg(arg value) { args_.push_back(value); }
-  // "column IN (?, ?, ...)" over distinct values.
-  void add_in(std::string_view column, std::vector<std::string_view> values) {
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
-    std::string condition(column);
-    condition += " IN (";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      condition += i ? ", ?" : "?";
-      args_.emplace_back(values[i]);
-    }
-    condition += ")";
-    add(condition);
-  }
-
-  const std::string& sql() const { return sql_; }
-  void bind(statement& st) const {
-    for (const auto& a : args_) std::visit([&st](auto v) { st.bind(v); }, a);
-  }
-
- private:
-  std::string sql_;
-  std::vector<arg> args_;
-};
-
-template <class T>
-result<page<T>> fetch_page(connection& c, std::string_view table, std::string_view columns, const where_clause& where,
-                           std::string_view order_by, const page_request& p, row_reader<T> read) {
-  read_snapshot snapshot(c);
-  if (snapshot.failure()) return *snapshot.failure();
-  page<T> out;
-  {
-    auto st = c.prepare(cat({"SELECT COUNT(*) FROM ", table, where.sql()}));
-    if (!st) return st.error();
-    where.bind(*st);
-    auto row = st->step(table);
-    if (!row) return row.error();
-    out.total = st->int64(0);
-  }
-  auto st =
-      c.prepare(cat({"SELECT ", columns, " FROM ", table, where.sql(), " ORDER BY ", order_by, " LIMIT ? OFFSET ?"}));
-  if (!st) return st.error();
-  where.bind(*st);
-  st->bind(static_cast<std::int64_t>(std::clamp(p.limit, 1, 500)))
-      .bind(static_cast<std::int64_t>(std::max(p.offset, 0)));
-  auto items = collect(*st, table, read);
-  if (!items) return items.error();
-  out.items = std::move(*items);
-  return out;
-}
-
-// Changes to one row by id: none means the row is not there (in that jurisdiction).
-result<void> expect_changed(connection& c, std::string_view what, const std::string& id) {
-  if (c.changes() == 0) return core::not_found(cat({what, " ", id, " not found"}));
-  return {};
-}
 
 // ---------------------------------------------------------------------------------------
 // The reads, over any connection: a reader's own or the writer's inside its transaction.
