@@ -1,0 +1,684 @@
+// Contract tests of storage::store, continued: lists with their filters and pages, commands
+// (savepoints, rollback, batches), the event log and its chain, and durability.
+#include "storage/store_test_fixture.hpp"
+
+// Filters are written with designated initializers naming only the fields a test sets; GCC 12
+// warns about the others although every member has a default.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace siaga::storage::contract {
+namespace {
+
+using namespace std::chrono_literals;
+
+// ---------------------------------------------------------------------------------------
+// Lists.
+
+TEST_P(store_contract, list_reports_filters_orders_newest_first_and_pages) {
+  std::vector<domain::report> reports;
+  const domain::report_status statuses[] = {domain::report_status::new_, domain::report_status::accepted,
+                                            domain::report_status::rejected, domain::report_status::answered};
+  for (int i = 0; i < 30; ++i) {
+    char id[8];
+    std::snprintf(id, sizeof id, "r%02d", i);
+    auto r = make_report("j1", id, at(i / 2 * 60));  // pairs share created_at: id breaks the tie
+    r.status = statuses[i % 4];
+    r.source = i % 3 == 0 ? domain::channel::web : domain::channel::call;
+    if (i % 5 != 0) r.category_id = i % 2 ? "c_fire" : "c_medical";
+    if (r.status == domain::report_status::accepted) r.incident_id = "i1";
+    reports.push_back(r);
+  }
+  auto foreign = make_report("j2", "r99", at(60));
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_incident(make_incident("j1", "i1", "c_fire", at(0))); !r) return r;
+              for (const auto& r : reports) {
+                if (auto res = t.insert_report(r); !res) return res;
+              }
+              return t.insert_report(foreign);
+            })),
+            "ok");
+
+  auto expected = [&](std::function<bool(const domain::report&)> keep) {
+    std::vector<domain::report> out;
+    std::copy_if(reports.begin(), reports.end(), std::back_inserter(out), keep);
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id); });
+    return ids_of(out);
+  };
+  auto check = [&](report_filter f, std::function<bool(const domain::report&)> keep, const char* what) {
+    SCOPED_TRACE(what);
+    f.jurisdiction_id = "j1";
+    f.page.limit = 500;
+    auto got = reader().list_reports(f).value();
+    auto want = expected(keep);
+    EXPECT_EQ(ids_of(got.items), want);
+    EXPECT_EQ(got.total, static_cast<std::int64_t>(want.size()));
+  };
+  check(
+      {}, [](auto&) { return true; }, "no filter");
+  check(
+      {.status = domain::report_status::rejected}, [](auto& r) { return r.status == domain::report_status::rejected; },
+      "status");
+  check(
+      {.source = domain::channel::web}, [](auto& r) { return r.source == domain::channel::web; }, "source");
+  check(
+      {.category_id = "c_fire"}, [](auto& r) { return r.category_id == "c_fire"; }, "category");
+  check(
+      {.incident_id = "i1"}, [](auto& r) { return r.incident_id == "i1"; }, "incident");
+  check(
+      {.from = at(300), .to = at(600)}, [](auto& r) { return r.created_at >= at(300) && r.created_at < at(600); },
+      "time window: from inclusive, to exclusive");
+  check(
+      {.status = domain::report_status::new_, .source = domain::channel::call, .category_id = "c_medical"},
+      [](auto& r) {
+        return r.status == domain::report_status::new_ && r.source == domain::channel::call &&
+               r.category_id == "c_medical";
+      },
+      "combined");
+  check(
+      {.category_id = "c_none"}, [](auto&) { return false; }, "nothing matches");
+
+  // Pages of 7 cover everything exactly once, and every page reports the same total.
+  std::vector<std::string> paged;
+  for (int offset = 0; offset < 35; offset += 7) {
+    auto got = reader().list_reports({.jurisdiction_id = "j1", .page = {.limit = 7, .offset = offset}}).value();
+    EXPECT_EQ(got.total, 30);
+    EXPECT_LE(got.items.size(), 7u);
+    for (auto& id : ids_of(got.items)) paged.push_back(id);
+  }
+  EXPECT_EQ(paged, expected([](auto&) { return true; }));
+  auto beyond = reader().list_reports({.jurisdiction_id = "j1", .page = {.limit = 10, .offset = 100}}).value();
+  EXPECT_TRUE(beyond.items.empty());
+  EXPECT_EQ(beyond.total, 30);
+}
+
+TEST_P(store_contract, list_incidents_filters_by_status_category_district_agency_and_time) {
+  std::vector<domain::incident> incidents;
+  std::map<std::string, std::set<std::string>> agencies_of;
+  std::vector<domain::dispatch> dispatches;
+  const domain::incident_status statuses[] = {domain::incident_status::open,        domain::incident_status::dispatched,
+                                              domain::incident_status::in_progress, domain::incident_status::resolved,
+                                              domain::incident_status::closed,      domain::incident_status::cancelled};
+  for (int i = 0; i < 24; ++i) {
+    char id[8];
+    std::snprintf(id, sizeof id, "i%02d", i);
+    auto inc = make_incident("j1", id, i % 2 ? "c_fire" : "c_medical", at(i * 60));
+    inc.status = statuses[i % 6];
+    if (i % 3 == 1) inc.district_id = "d1";
+    if (i % 3 == 2) inc.district_id = "d2";
+    incidents.push_back(inc);
+    if (i % 4 == 0) {
+      dispatches.push_back(make_dispatch("j1", std::string("x") + id, id, "a_fire", at(i * 60 + 5)));
+      dispatches.push_back(make_dispatch("j1", std::string("y") + id, id, "a_fire", at(i * 60 + 6)));  // again
+      agencies_of[id].insert("a_fire");
+    }
+    if (i % 4 == 1) {
+      dispatches.push_back(make_dispatch("j1", std::string("x") + id, id, "a_health", at(i * 60 + 5)));
+      agencies_of[id].insert("a_health");
+    }
+  }
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              for (const auto& i : incidents) {
+                if (auto r = t.insert_incident(i); !r) return r;
+              }
+              for (const auto& d : dispatches) {
+                if (auto r = t.insert_dispatch(d); !r) return r;
+              }
+              return t.insert_incident(make_incident("j2", "i99", "c_other", at(60)));
+            })),
+            "ok");
+
+  auto check = [&](incident_filter f, std::function<bool(const domain::incident&)> keep, const char* what) {
+    SCOPED_TRACE(what);
+    f.jurisdiction_id = "j1";
+    std::vector<domain::incident> want;
+    std::copy_if(incidents.begin(), incidents.end(), std::back_inserter(want), keep);
+    std::reverse(want.begin(), want.end());  // created_at ascending by construction
+    auto got = reader().list_incidents(f).value();
+    EXPECT_EQ(ids_of(got.items), ids_of(want));
+    EXPECT_EQ(got.total, static_cast<std::int64_t>(want.size()));
+  };
+  check(
+      {}, [](auto&) { return true; }, "no filter");
+  check(
+      {.statuses = {domain::incident_status::open, domain::incident_status::dispatched, domain::incident_status::open}},
+      [](auto& i) {
+        return i.status == domain::incident_status::open || i.status == domain::incident_status::dispatched;
+      },
+      "statuses, with a duplicate");
+  check(
+      {.category_id = "c_fire"}, [](auto& i) { return i.category_id == "c_fire"; }, "category");
+  check(
+      {.district_id = "d2"}, [](auto& i) { return i.district_id == "d2"; }, "district");
+  check(
+      {.agency_id = "a_fire"}, [&](auto& i) { return agencies_of[i.id].contains("a_fire"); },
+      "agency, listed once even when dispatched twice");
+  check(
+      {.from = at(120), .to = at(600)}, [](auto& i) { return i.created_at >= at(120) && i.created_at < at(600); },
+      "time window");
+  check(
+      {.statuses = {domain::incident_status::open}, .category_id = "c_medical", .agency_id = "a_fire"},
+      [&](auto& i) {
+        return i.status == domain::incident_status::open && i.category_id == "c_medical" &&
+               agencies_of[i.id].contains("a_fire");
+      },
+      "combined");
+
+  auto first = reader().list_incidents({.jurisdiction_id = "j1", .page = {.limit = 5, .offset = 0}}).value();
+  auto second = reader().list_incidents({.jurisdiction_id = "j1", .page = {.limit = 5, .offset = 5}}).value();
+  EXPECT_EQ(ids_of(first.items), (std::vector<std::string>{"i23", "i22", "i21", "i20", "i19"}));
+  EXPECT_EQ(ids_of(second.items), (std::vector<std::string>{"i18", "i17", "i16", "i15", "i14"}));
+  EXPECT_EQ(first.total, 24);
+  EXPECT_EQ(second.total, 24);
+}
+
+TEST_P(store_contract, list_dispatches_filters_by_agency_incident_and_status) {
+  std::vector<domain::dispatch> dispatches;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              for (auto id : {"i1", "i2"}) {
+                if (auto r = t.insert_incident(make_incident("j1", id, "c_fire", at(0))); !r) return r;
+              }
+              for (int k = 0; k < 12; ++k) {
+                auto d = make_dispatch("j1", "x" + std::to_string(10 + k), k % 2 ? "i1" : "i2",
+                                       k % 3 ? "a_fire" : "a_health", at(100 + k));
+                d.status = k % 4 ? domain::dispatch_status::notified : domain::dispatch_status::completed;
+                dispatches.push_back(d);
+                if (auto r = t.insert_dispatch(d); !r) return r;
+              }
+              if (auto r = t.insert_incident(make_incident("j2", "i9", "c_other", at(0))); !r) return r;
+              return t.insert_dispatch(make_dispatch("j2", "x99", "i9", "a_other", at(500)));
+            })),
+            "ok");
+  auto check = [&](dispatch_filter f, std::function<bool(const domain::dispatch&)> keep, const char* what) {
+    SCOPED_TRACE(what);
+    f.jurisdiction_id = "j1";
+    std::vector<domain::dispatch> want;
+    std::copy_if(dispatches.begin(), dispatches.end(), std::back_inserter(want), keep);
+    std::reverse(want.begin(), want.end());
+    auto got = reader().list_dispatches(f).value();
+    EXPECT_EQ(all_fields(got.items), all_fields(want));
+    EXPECT_EQ(got.total, static_cast<std::int64_t>(want.size()));
+  };
+  check(
+      {}, [](auto&) { return true; }, "no filter");
+  check(
+      {.agency_id = "a_health"}, [](auto& d) { return d.agency_id == "a_health"; }, "agency");
+  check(
+      {.incident_id = "i1"}, [](auto& d) { return d.incident_id == "i1"; }, "incident");
+  check(
+      {.statuses = {domain::dispatch_status::completed}},
+      [](auto& d) { return d.status == domain::dispatch_status::completed; }, "status");
+  check(
+      {.agency_id = "a_fire", .incident_id = "i2", .statuses = {domain::dispatch_status::notified}},
+      [](auto& d) {
+        return d.agency_id == "a_fire" && d.incident_id == "i2" && d.status == domain::dispatch_status::notified;
+      },
+      "combined");
+  auto paged = reader().list_dispatches({.jurisdiction_id = "j1", .page = {.limit = 3, .offset = 3}}).value();
+  EXPECT_EQ(ids_of(paged.items), (std::vector<std::string>{"x18", "x17", "x16"}));
+  EXPECT_EQ(paged.total, 12);
+}
+
+TEST_P(store_contract, page_limits_are_clamped_to_1_through_500) {
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              for (int i = 0; i < 510; ++i) {
+                if (auto r = t.insert_report(make_report("j1", "r" + std::to_string(1000 + i), at(i))); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  auto huge = reader().list_reports({.jurisdiction_id = "j1", .page = {.limit = 100000}}).value();
+  EXPECT_EQ(huge.items.size(), 500u);
+  EXPECT_EQ(huge.total, 510);
+  auto zero = reader().list_reports({.jurisdiction_id = "j1", .page = {.limit = 0, .offset = -3}}).value();
+  EXPECT_EQ(ids_of(zero.items), (std::vector<std::string>{"r1509"}));
+  EXPECT_EQ(zero.total, 510);
+}
+
+// ---------------------------------------------------------------------------------------
+// Commands, batches and events.
+
+TEST_P(store_contract, a_command_reads_its_own_writes) {
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_report(make_report("j1", "r1", at(0))); !r) return r;
+              auto found = t.find_report("j1", "r1");
+              EXPECT_TRUE(found && *found);
+              auto listed = t.list_reports({.jurisdiction_id = "j1"});
+              EXPECT_TRUE(listed && listed->total == 1);
+              auto e = t.append_event(make_event("j1", "e1"));
+              if (!e) return e.error();
+              auto events = t.events_of_jurisdiction("j1");
+              EXPECT_TRUE(events && events->size() == 1 && events->front().hash == e->hash);
+              return {};
+            })),
+            "ok");
+}
+
+TEST_P(store_contract, a_failed_command_leaves_nothing_behind) {
+  EXPECT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              EXPECT_EQ(outcome(t.insert_report(make_report("j1", "r1", at(0)))), "ok");
+              EXPECT_EQ(outcome(t.append_event(make_event("j1", "e1"))), "ok");
+              return t.insert_report(make_report("j1", "r1", at(0)));  // the same id again
+            })),
+            "conflict");
+  EXPECT_FALSE(reader().find_report("j1", "r1").value());
+  EXPECT_TRUE(reader().events_of_jurisdiction("j1").value().empty());
+
+  // A command may also recover from a refused statement and still commit its other work.
+  EXPECT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              EXPECT_EQ(outcome(t.insert_report(make_report("j1", "r2", at(0)))), "ok");
+              EXPECT_EQ(code_of(t.insert_report(make_report("j1", "r2", at(0)))), "conflict");
+              return {};
+            })),
+            "ok");
+  EXPECT_TRUE(reader().find_report("j1", "r2").value());
+}
+
+TEST_P(store_contract, a_throwing_command_fails_alone_as_internal) {
+  EXPECT_EQ(code_of(write([](store_txn& t) -> result<void> {
+              (void)t.insert_report(make_report("j1", "r1", at(0)));
+              throw std::runtime_error("bug");
+            })),
+            "internal");
+  EXPECT_FALSE(reader().find_report("j1", "r1").value());
+  EXPECT_EQ(outcome(write([](store_txn& t) { return t.insert_report(make_report("j1", "r1", at(0))); })), "ok");
+}
+
+// Many threads submit at once, so that commands share batches; every third command fails
+// after writing. Each must be rolled back alone: its report and event are gone, the rest of
+// its batch is there, and the listener hears only of committed events.
+TEST_P(store_contract, failed_commands_roll_back_alone_while_their_batch_commits) {
+  constexpr int threads = 4;
+  constexpr int per_thread = 60;
+  std::mutex heard_mutex;
+  std::vector<domain::event> heard;
+  store_->set_commit_listener([&](const std::vector<domain::event>& events) {
+    std::lock_guard lock(heard_mutex);
+    heard.insert(heard.end(), events.begin(), events.end());
+  });
+  std::vector<std::string> outcomes(threads * per_thread);
+  std::latch finished(threads * per_thread);
+  std::vector<std::thread> workers;
+  for (int w = 0; w < threads; ++w) {
+    workers.emplace_back([&, w] {
+      for (int i = 0; i < per_thread; ++i) {
+        int n = w * per_thread + i;
+        auto id = "r" + std::to_string(n);
+        store_->submit(
+            [id, n](store_txn& t) -> result<void> {
+              if (auto r = t.insert_report(make_report(n % 2 ? "j1" : "j2", id, at(n))); !r) return r;
+              if (auto e = t.append_event(make_event(n % 2 ? "j1" : "j2", "e" + id)); !e) return e.error();
+              if (n % 3 == 0) return core::conflict("refused on purpose");
+              return {};
+            },
+            [&outcomes, &finished, n](result<void> r) {
+              outcomes[n] = code_of(r);
+              finished.count_down();
+            });
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  finished.wait();
+
+  int committed = 0;
+  for (int n = 0; n < threads * per_thread; ++n) {
+    auto id = "r" + std::to_string(n);
+    auto found = reader().find_report(n % 2 ? "j1" : "j2", id).value();
+    if (n % 3 == 0) {
+      EXPECT_EQ(outcomes[n], "conflict") << id;
+      EXPECT_FALSE(found) << id;
+    } else {
+      EXPECT_EQ(outcomes[n], "ok") << id;
+      EXPECT_TRUE(found) << id;
+      ++committed;
+    }
+  }
+  auto events = reader().events_after(0, 100000).value();
+  EXPECT_EQ(events.size(), static_cast<std::size_t>(committed));
+  for (const auto& e : events) EXPECT_NE(std::stoi(e.id.substr(2)) % 3, 0) << e.id;
+  for (auto j : {"j1", "j2"}) {
+    auto chain = reader().events_of_jurisdiction(j).value();
+    EXPECT_FALSE(domain::verify_chain(chain)) << j;
+  }
+  store_->close();  // the listener runs after the done callbacks; closing waits for it
+  EXPECT_EQ(all_fields(heard), all_fields(events));
+}
+
+TEST_P(store_contract, events_get_increasing_seqs_and_an_unbroken_chain_across_threads_and_reopen) {
+  constexpr int threads = 6;
+  constexpr int per_thread = 40;
+  auto run_wave = [&](const std::string& wave) {
+    std::latch finished(threads * per_thread);
+    std::atomic<int> failures{0};
+    std::vector<std::thread> workers;
+    for (int w = 0; w < threads; ++w) {
+      workers.emplace_back([&, w] {
+        for (int i = 0; i < per_thread; ++i) {
+          auto id = wave + "-" + std::to_string(w) + "-" + std::to_string(i);
+          auto jurisdiction = (w + i) % 3 ? "j1" : "j2";
+          store_->submit(
+              [id, jurisdiction](store_txn& t) -> result<void> {
+                auto first = t.append_event(make_event(jurisdiction, id + "a"));
+                if (!first) return first.error();
+                auto second = t.append_event(make_event(jurisdiction, id + "b"));
+                if (!second) return second.error();
+                EXPECT_GT(second->seq, first->seq);
+                EXPECT_EQ(second->prev_hash, first->hash);
+                return {};
+              },
+              [&](result<void> r) {
+                if (!r) failures++;
+                finished.count_down();
+              });
+        }
+      });
+    }
+    for (auto& w : workers) w.join();
+    finished.wait();
+    EXPECT_EQ(failures.load(), 0);
+  };
+
+  run_wave("w1");
+  auto check_chains = [&](std::size_t expected_total) {
+    auto all = reader().events_after(0, 1000000).value();
+    EXPECT_EQ(all.size(), expected_total);
+    EXPECT_TRUE(strictly_increasing(seqs_of(all)));
+    std::size_t sum = 0;
+    for (auto j : {"j1", "j2"}) {
+      auto chain = reader().events_of_jurisdiction(j).value();
+      sum += chain.size();
+      EXPECT_TRUE(strictly_increasing(seqs_of(chain)));
+      if (chain.empty()) {
+        ADD_FAILURE() << "no events in " << j;
+        continue;
+      }
+      EXPECT_EQ(chain.front().prev_hash, "");
+      auto broken = domain::verify_chain(chain);
+      EXPECT_FALSE(broken) << j << " breaks at " << broken->seq << ": " << broken->reason;
+    }
+    EXPECT_EQ(sum, expected_total);
+    return all.back().seq;
+  };
+  auto last_seq = check_chains(2 * threads * per_thread);
+  auto last_j1 = reader().events_of_jurisdiction("j1").value().back();
+
+  reopen();
+  auto appended = store_->reader().events_of_jurisdiction("j1").value().back();
+  EXPECT_EQ(fields(appended), fields(last_j1)) << "the log survives reopening";
+  domain::event next;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              auto e = t.append_event(make_event("j1", "after-reopen"));
+              if (!e) return e.error();
+              next = *e;
+              return {};
+            })),
+            "ok");
+  EXPECT_GT(next.seq, last_seq);
+  EXPECT_EQ(next.prev_hash, last_j1.hash);
+  run_wave("w2");
+  check_chains(4 * threads * per_thread + 1);
+}
+
+TEST_P(store_contract, append_event_returns_what_is_stored) {
+  domain::event e = make_event("j1", "e1", "i1");
+  e.subject = domain::subject_kind::dispatch;
+  e.subject_id = "x1";
+  e.agency_id = "a_fire";
+  e.kind = "dispatch.acknowledged";
+  e.actor_id = "system";
+  e.at = at(42);
+  e.payload_json = R"({"note":"unit \"R1\" berangkat","n":[1,2]})";
+  e.seq = 999999;                 // assigned by the store, whatever the caller says
+  e.prev_hash = "not-the-chain";  // likewise
+  domain::event stored;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              auto r = t.append_event(e);
+              if (!r) return r.error();
+              stored = *r;
+              return {};
+            })),
+            "ok");
+  EXPECT_NE(stored.seq, 999999);
+  EXPECT_EQ(stored.prev_hash, "");
+  EXPECT_EQ(stored.hash, domain::compute_event_hash(stored));
+  e.seq = stored.seq;
+  e.prev_hash = stored.prev_hash;
+  e.hash = stored.hash;
+  EXPECT_EQ(fields(stored), fields(e));
+  auto read = reader().events_of_incident("i1").value();
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_EQ(fields(read[0]), fields(e));
+  EXPECT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              auto again = t.append_event(e);
+              if (!again) return again.error();
+              return {};
+            })),
+            "conflict")
+      << "event ids are unique";
+}
+
+TEST_P(store_contract, events_of_incident_and_events_after_page_in_seq_order) {
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              for (int k = 0; k < 10; ++k) {
+                auto incident = k % 2 ? std::optional<std::string>("i1") : std::optional<std::string>("i2");
+                if (k == 9) incident.reset();
+                auto e = t.append_event(make_event(k % 4 == 3 ? "j2" : "j1", "e" + std::to_string(k), incident));
+                if (!e) return e.error();
+              }
+              return {};
+            })),
+            "ok");
+  auto all = reader().events_after(0, 100).value();
+  ASSERT_EQ(all.size(), 10u);
+  EXPECT_TRUE(strictly_increasing(seqs_of(all)));
+  EXPECT_EQ(all_fields(reader().events_after(0, 4).value()), all_fields(std::vector(all.begin(), all.begin() + 4)));
+  EXPECT_EQ(all_fields(reader().events_after(all[3].seq, 100).value()),
+            all_fields(std::vector(all.begin() + 4, all.end())));
+  EXPECT_TRUE(reader().events_after(all.back().seq, 10).value().empty());
+  EXPECT_TRUE(reader().events_after(0, 0).value().empty());
+
+  auto of_i1 = reader().events_of_incident("i1").value();
+  std::vector<std::string> ids;
+  for (auto& e : of_i1) ids.push_back(e.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"e1", "e3", "e5", "e7"}));
+  EXPECT_TRUE(strictly_increasing(seqs_of(of_i1)));
+}
+
+TEST_P(store_contract, the_commit_listener_hears_exactly_the_committed_events_in_seq_order) {
+  std::mutex heard_mutex;
+  std::vector<std::vector<domain::event>> calls;
+  store_->set_commit_listener([&](const std::vector<domain::event>& events) {
+    std::lock_guard lock(heard_mutex);
+    calls.push_back(events);
+  });
+  constexpr int commands = 300;
+  std::latch finished(commands);
+  for (int n = 0; n < commands; ++n) {
+    store_->submit(
+        [n](store_txn& t) -> result<void> {
+          if (n % 5 == 4) return {};  // commits, appends nothing
+          for (int k = 0; k < 1 + n % 3; ++k) {
+            auto e = t.append_event(make_event(n % 2 ? "j1" : "j2", "e" + std::to_string(n) + "-" + std::to_string(k)));
+            if (!e) return e.error();
+          }
+          if (n % 7 == 0) return core::conflict("refused after appending");
+          return {};
+        },
+        [&](result<void>) { finished.count_down(); });
+  }
+  finished.wait();
+  auto stored = reader().events_after(0, 100000).value();
+  store_->close();
+
+  std::vector<domain::event> heard;
+  for (const auto& call : calls) {
+    EXPECT_FALSE(call.empty()) << "the listener is not called for batches without events";
+    EXPECT_TRUE(strictly_increasing(seqs_of(call)));
+    heard.insert(heard.end(), call.begin(), call.end());
+  }
+  EXPECT_EQ(all_fields(heard), all_fields(stored));
+  for (const auto& e : heard) {
+    int n = std::stoi(e.id.substr(1));
+    EXPECT_NE(n % 7, 0) << "event of a refused command was published: " << e.id;
+  }
+}
+
+TEST_P(store_contract, events_are_append_only_and_tampering_is_detectable) {
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              for (int k = 0; k < 3; ++k) {
+                if (auto e = t.append_event(make_event("j1", "e" + std::to_string(k))); !e) return e.error();
+              }
+              return {};
+            })),
+            "ok");
+  auto chain = reader().events_of_jurisdiction("j1").value();
+  ASSERT_EQ(chain.size(), 3u);
+  auto middle = std::to_string(chain[1].seq);
+  EXPECT_EQ(code_of(GetParam().raw_sql(location_, "UPDATE events SET kind = 'x' WHERE seq = " + middle)),
+            "storage_failure");
+  EXPECT_EQ(code_of(GetParam().raw_sql(location_, "DELETE FROM events WHERE seq = " + middle)), "storage_failure");
+  EXPECT_EQ(all_fields(reader().events_of_jurisdiction("j1").value()), all_fields(chain));
+
+  ASSERT_EQ(outcome(GetParam().raw_sql(location_, GetParam().drop_event_guards_sql)), "ok");
+  ASSERT_EQ(outcome(GetParam().raw_sql(location_,
+                                       "UPDATE events SET payload_json = '{\"forged\":true}' WHERE seq = " + middle)),
+            "ok");
+  auto broken = domain::verify_chain(reader().events_of_jurisdiction("j1").value());
+  ASSERT_TRUE(broken);
+  EXPECT_EQ(broken->seq, chain[1].seq);
+}
+
+// ---------------------------------------------------------------------------------------
+// Durability and shutdown.
+
+TEST_P(store_contract, acknowledged_writes_survive_close_and_reopen) {
+  auto r = make_report("j1", "r1", at(0));
+  r.description = "durable";
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              if (auto res = t.insert_report(r); !res) return res;
+              return t.append_event(make_event("j1", "e1")).has_value() ? result<void>{}
+                                                                        : core::conflict("append failed");
+            })),
+            "ok");
+  auto before = reader().events_of_jurisdiction("j1").value();
+  reopen();
+  auto found = store_->reader().find_report("j1", "r1").value();
+  ASSERT_TRUE(found);
+  EXPECT_EQ(fields(*found), fields(r));
+  EXPECT_EQ(all_fields(store_->reader().events_of_jurisdiction("j1").value()), all_fields(before));
+  EXPECT_EQ(store_->reader().list_agencies("j1").value().size(), 2u);
+}
+
+TEST_P(store_contract, close_finishes_queued_commands_and_later_submits_are_unavailable) {
+  constexpr int commands = 200;
+  std::atomic<int> ok{0};
+  for (int n = 0; n < commands; ++n) {
+    store_->submit([n](store_txn& t) { return t.insert_report(make_report("j1", "r" + std::to_string(n), at(n))); },
+                   [&](result<void> r) {
+                     if (r) ok++;
+                   });
+  }
+  store_->close();
+  EXPECT_EQ(ok.load(), commands) << "every command queued before close() completes";
+
+  std::optional<std::string> late;
+  bool ran = false;
+  store_->submit(
+      [&](store_txn&) -> result<void> {
+        ran = true;
+        return {};
+      },
+      [&](result<void> r) { late = code_of(r); });
+  EXPECT_EQ(late, "unavailable") << "done is called at once";
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(code_of(store_->write([](store_txn&) -> result<void> { return {}; })), "unavailable");
+
+  reopen();
+  EXPECT_EQ(store_->reader().list_reports({.jurisdiction_id = "j1"}).value().total, commands);
+}
+
+TEST_P(store_contract, readers_on_many_threads_see_every_acknowledged_write) {
+  constexpr int writers = 4;
+  constexpr int per_writer = 50;
+  std::atomic<bool> stop{false};
+  std::atomic<int> read_errors{0};
+  std::vector<std::thread> readers;
+  for (int k = 0; k < 2; ++k) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        auto page = store_->reader().list_reports({.jurisdiction_id = "j1", .page = {.limit = 5}});
+        if (!page || page->items.size() > 5) read_errors++;
+      }
+    });
+  }
+  std::atomic<int> missing{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < writers; ++w) {
+    workers.emplace_back([&, w] {
+      for (int i = 0; i < per_writer; ++i) {
+        auto id = "r" + std::to_string(w) + "-" + std::to_string(i);
+        auto r = store_->write([&](store_txn& t) { return t.insert_report(make_report("j1", id, at(i))); });
+        // Once write() has returned, this thread's reader must see the row.
+        if (!r || !store_->reader().find_report("j1", id).value()) missing++;
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  stop = true;
+  for (auto& r : readers) r.join();
+  EXPECT_EQ(missing.load(), 0);
+  EXPECT_EQ(read_errors.load(), 0);
+  EXPECT_EQ(reader().list_reports({.jurisdiction_id = "j1"}).value().total, writers * per_writer);
+}
+
+// 2,000 incident creations from 8 threads, each the real sequence of a command: a daily
+// counter for the number, the incident, its event. All complete, numbers are unique, and
+// the writer committed them in far fewer transactions than commands (group commit).
+TEST_P(store_contract, concurrent_submits_all_complete_in_batches) {
+  constexpr int threads = 8;
+  constexpr int per_thread = 250;
+  auto [batches_before, commands_before] = GetParam().batching(*store_);
+  std::latch finished(threads * per_thread);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < threads; ++w) {
+    workers.emplace_back([&, w] {
+      for (int i = 0; i < per_thread; ++i) {
+        auto id = "i" + std::to_string(w) + "-" + std::to_string(i);
+        store_->submit(
+            [id, i](store_txn& t) -> result<void> {
+              auto seq = t.next_counter("j1", "incident:2026-11-22");
+              if (!seq) return seq.error();
+              auto incident = make_incident("j1", id, "c_fire", at(i));
+              incident.number = "AMB-261122-" + std::to_string(*seq);
+              if (auto r = t.insert_incident(incident); !r) return r;
+              auto e = t.append_event(make_event("j1", "e" + id, id));
+              if (!e) return e.error();
+              return {};
+            },
+            [&](result<void> r) {
+              if (!r) failures++;
+              finished.count_down();
+            });
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  finished.wait();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(reader().list_incidents({.jurisdiction_id = "j1"}).value().total, threads * per_thread);
+  auto chain = reader().events_of_jurisdiction("j1").value();
+  EXPECT_EQ(chain.size(), static_cast<std::size_t>(threads * per_thread));
+  EXPECT_FALSE(domain::verify_chain(chain));
+
+  auto [batches, commands] = GetParam().batching(*store_);
+  batches -= batches_before;
+  commands -= commands_before;
+  EXPECT_EQ(commands, threads * per_thread);
+  EXPECT_LT(batches, commands);
+  EXPECT_GT(batches, 0);
+}
+
+}  // namespace
+}  // namespace siaga::storage::contract
