@@ -1,0 +1,55 @@
+// A store facet, one feature area's narrow interface (storage/store.hpp composes them):
+// The directory: jurisdictions, districts, agencies, categories, users and sessions.
+// A new query of the area touches this header, the area's sqlite/<area>_sql.cpp and the
+// forwarding in sqlite/sqlite_store.cpp.
+#pragma once
+
+#include "domain/model.hpp"
+#include "storage/store_types.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace siaga::storage {
+
+// Reads (see store_reader for the rules every read follows).
+class directory_reader {
+ public:
+  virtual ~directory_reader() = default;
+
+  virtual result<std::optional<domain::jurisdiction>> find_jurisdiction(const std::string& id) = 0;
+  virtual result<std::optional<domain::jurisdiction>> find_jurisdiction_by_code(const std::string& code) = 0;
+  virtual result<std::vector<domain::jurisdiction>> list_jurisdictions() = 0;
+  virtual result<std::vector<domain::district>> list_districts(const std::string& jurisdiction_id) = 0;
+  virtual result<std::optional<domain::district>> find_district(const std::string& jurisdiction_id,
+                                                                const std::string& id) = 0;
+  virtual result<std::vector<domain::agency>> list_agencies(const std::string& jurisdiction_id) = 0;
+  virtual result<std::optional<domain::agency>> find_agency(const std::string& jurisdiction_id,
+                                                            const std::string& id) = 0;
+  virtual result<std::vector<domain::category>> list_categories(const std::string& jurisdiction_id) = 0;
+  virtual result<std::optional<domain::category>> find_category(const std::string& jurisdiction_id,
+                                                                const std::string& id) = 0;
+  virtual result<std::vector<domain::user>> list_users(const std::string& jurisdiction_id) = 0;
+  virtual result<std::optional<domain::user>> find_user(const std::string& id) = 0;
+  virtual result<std::optional<domain::user>> find_user_by_username(const std::string& username) = 0;
+  virtual result<std::optional<domain::session>> find_session(const std::string& token_hash) = 0;
+};
+
+// Writes inside one command of a write batch (see store_txn for the rules every write follows).
+class directory_writer {
+ public:
+  virtual ~directory_writer() = default;
+
+  virtual result<void> insert_jurisdiction(const domain::jurisdiction& j) = 0;
+  virtual result<void> insert_district(const domain::district& d) = 0;
+  virtual result<void> upsert_agency(const domain::agency& a) = 0;
+  virtual result<void> upsert_category(const domain::category& c) = 0;
+  virtual result<void> insert_user(const domain::user& u) = 0;
+  virtual result<void> update_user(const domain::user& u) = 0;
+  virtual result<void> insert_session(const domain::session& s) = 0;
+  virtual result<void> delete_session(const std::string& token_hash) = 0;
+};
+
+}  // namespace siaga::storage
