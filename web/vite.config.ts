@@ -18,6 +18,8 @@ export default defineConfig({
     },
   },
   server: {
+    // The type check of src/api/types.test.ts reads the OpenAPI document in ../docs.
+    fs: { allow: ['.', '../docs'] },
     proxy: { '/api': { target: 'http://127.0.0.1:8112', ws: true } },
   },
   test: {
