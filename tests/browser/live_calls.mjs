@@ -78,6 +78,17 @@ export async function liveCalls({ browser, base }) {
   await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'category-search');
   const district = await page.$eval('[data-testid=district]', (el) => el.selectedOptions[0].textContent);
   assert(district === 'Sirimau', `the district of the phone's location (${district})`);
+  // Clearing the form while the call is unclassified asks first; saying no keeps the form.
+  let asked = '';
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.dismiss();
+  });
+  await page.keyboard.press('Alt+N');
+  await page.waitForFunction(() => true);
+  assert(asked.includes('belum diklasifikasikan'), `a warning before clearing (${asked})`);
+  await page.waitForSelector('[data-testid=form-call]', { timeout: 5000 });
+  await page.focus('[data-testid=category-search]');
   await page.keyboard.type('kebakaran');
   await page.keyboard.press('Enter');
   await page.waitForSelector('[data-testid=chosen-category]');

@@ -117,6 +117,10 @@ const dict = {
   cc_callbacks: ['{n} panggilan balik terbuka', '{n} open callbacks'],
   cc_fix: ['Lokasi HP ±{r} m, {s} lalu', 'Phone location ±{r} m, {s} ago'],
   use_fix: ['Pakai lokasi HP', 'Use phone location'],
+  leave_unclassified: [
+    'Panggilan ini belum diklasifikasikan. Tetap kosongkan formulir?',
+    'This call is not classified yet. Clear the form anyway?',
+  ],
   call_unclassified: ['Panggilan ini belum diklasifikasikan', 'This call is not classified yet'],
   network_error: ['Server tidak terjangkau: periksa jaringan lalu coba lagi', 'Cannot reach the server: check the network and try again'],
   directions: ['Petunjuk arah', 'Directions'],

@@ -454,6 +454,9 @@ function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; onHelp: 
 
   p.apiRef.current = {
     reset: () => {
+      // A report for an answered call not saved yet: the call would stay unclassified.
+      const d = draftStore.get();
+      if (d.call_id && !d.report && !window.confirm(t('leave_unclassified'))) return;
       draftStore.set(blankDraft());
       setTimeout(() => catInput.current?.focus(), 0);
     },
