@@ -4,6 +4,7 @@
 #include "api/call_views.hpp"
 #include "api/views.hpp"
 #include "services/access.hpp"
+#include "services/call_queries.hpp"
 #include "services/callbacks.hpp"
 #include "services/caller_card.hpp"
 
@@ -27,7 +28,7 @@ awaitable<reply> list_locations(call& c) {
     SIAGA_CO_TRY(accepted, flag_param(q, "accepted"));
     f.accepted = accepted;
   }
-  SIAGA_CO_TRY(p, c.deps.store.reader().list_location_records(f));
+  SIAGA_CO_TRY(p, services::list_locations_for(c.deps.store.reader(), c.who, std::move(f)));
   co_return json_response(c.req(), net::http::status::ok, page_json(p, pg, location_record_json));
 }
 
@@ -127,18 +128,15 @@ awaitable<reply> list_calls(call& c) {
   SIAGA_CO_TRY(to, query_time(q, "to"));
   f.from = from;
   f.to = to;
-  SIAGA_CO_TRY(p, c.deps.store.reader().list_calls(f));
+  SIAGA_CO_TRY(p, services::list_calls_for(c.deps.store.reader(), c.who, std::move(f)));
   co_return json_response(c.req(), net::http::status::ok, page_json(p, pg, call_json));
 }
 
 awaitable<reply> get_call(call& c) {
-  auto& rd = c.deps.store.reader();
-  SIAGA_CO_TRY(found, rd.find_call(c.who.jurisdiction_id, c.param("id")));
-  if (!found) co_return core::not_found("panggilan " + c.param("id") + " tidak ditemukan (call not found)");
-  auto out = call_json(*found);
-  SIAGA_CO_TRY(events, rd.call_events_of(found->id));
+  SIAGA_CO_TRY(d, services::read_call_detail(c.deps.store.reader(), c.deps.clock, c.who, c.param("id")));
+  auto out = call_json(d.call);
   json::array evs;
-  for (const auto& e : events) {
+  for (const auto& e : d.events) {
     json::object o{{"event_id", e.event_id}, {"type", to_string(e.kind)}, {"at", time_json(e.at)}};
     if (!e.agent.empty()) o["agent"] = e.agent;
     if (e.reason) o["reason"] = to_string(*e.reason);
@@ -147,21 +145,11 @@ awaitable<reply> get_call(call& c) {
     evs.push_back(std::move(o));
   }
   out["events"] = std::move(evs);
-  storage::location_filter fix_filter;
-  fix_filter.jurisdiction_id = c.who.jurisdiction_id;
-  fix_filter.call_id = found->id;
-  SIAGA_CO_TRY(fixes, rd.list_location_records(fix_filter));
   json::array locs;
-  for (const auto& r : fixes.items) locs.push_back(location_record_json(r));
+  for (const auto& r : d.locations) locs.push_back(location_record_json(r));
   out["locations"] = std::move(locs);
-  SIAGA_CO_TRY(task, rd.find_callback_of_call(c.who.jurisdiction_id, found->id));
-  out["callback"] = task ? json::value(callback_json(*task, c.deps.clock.now())) : json::value(nullptr);
-  if (!found->state.caller.empty()) {
-    SIAGA_CO_TRY(view, services::view_caller(rd, c.deps.clock, c.who.jurisdiction_id, found->state.caller));
-    out["caller_view"] = caller_view_json(view);
-  } else {
-    out["caller_view"] = nullptr;
-  }
+  out["callback"] = d.callback ? json::value(callback_json(*d.callback, c.deps.clock.now())) : json::value(nullptr);
+  out["caller_view"] = d.caller ? json::value(caller_view_json(*d.caller)) : json::value(nullptr);
   co_return json_response(c.req(), net::http::status::ok, out);
 }
 
@@ -211,7 +199,7 @@ awaitable<reply> list_callbacks(call& c) {
     SIAGA_CO_TRY(n, number_param(it->second));
     f.caller = n;
   }
-  SIAGA_CO_TRY(p, c.deps.store.reader().list_callbacks(f));
+  SIAGA_CO_TRY(p, services::list_callbacks_for(c.deps.store.reader(), c.who, std::move(f)));
   auto now = c.deps.clock.now();
   co_return json_response(c.req(), net::http::status::ok,
                           page_json(p, pg, [now](const auto& t) { return callback_json(t, now); }));
@@ -290,7 +278,7 @@ awaitable<reply> live_call_statistics(call& c) {
 // ---------- api keys ----------
 
 awaitable<reply> list_api_keys(call& c) {
-  SIAGA_CO_TRY(keys, c.deps.store.reader().list_api_keys(c.who.jurisdiction_id));
+  SIAGA_CO_TRY(keys, services::list_api_keys_for(c.deps.store.reader(), c.who));
   json::array items;
   for (const auto& k : keys) items.push_back(api_key_json(k));
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});

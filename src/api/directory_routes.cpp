@@ -15,7 +15,7 @@ namespace {
 namespace asio = boost::asio;
 
 awaitable<reply> list_agencies(call& c) {
-  SIAGA_CO_TRY(all, c.deps.store.reader().list_agencies(c.who.jurisdiction_id));
+  SIAGA_CO_TRY(all, services::list_agencies_for(c.deps.store.reader(), c.who));
   json::array items;
   for (const auto& a : all) {
     auto item = agency_json(a);
@@ -73,7 +73,7 @@ awaitable<reply> save_agency(call& c) {
 }
 
 awaitable<reply> list_categories(call& c) {
-  SIAGA_CO_TRY(all, c.deps.store.reader().list_categories(c.who.jurisdiction_id));
+  SIAGA_CO_TRY(all, services::list_categories_for(c.deps.store.reader(), c.who));
   json::array items;
   for (const auto& cat : all) items.push_back(category_json(cat));
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
@@ -159,14 +159,14 @@ awaitable<reply> save_category(call& c) {
 }
 
 awaitable<reply> list_districts(call& c) {
-  SIAGA_CO_TRY(all, c.deps.store.reader().list_districts(c.who.jurisdiction_id));
+  SIAGA_CO_TRY(all, services::list_districts_for(c.deps.store.reader(), c.who));
   json::array items;
   for (const auto& d : all) items.push_back(district_json(d));
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
 }
 
 awaitable<reply> list_users(call& c) {
-  SIAGA_CO_TRY(all, c.deps.store.reader().list_users(c.who.jurisdiction_id));
+  SIAGA_CO_TRY(all, services::list_users_for(c.deps.store.reader(), c.who));
   json::array items;
   for (const auto& u : all) items.push_back(user_json(u));
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});

@@ -4,6 +4,7 @@
 #include "api/handler.hpp"
 #include "api/views.hpp"
 #include "services/auth_service.hpp"
+#include "services/directory_service.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -59,16 +60,10 @@ awaitable<reply> logout(call& c) {
 }
 
 awaitable<reply> me(call& c) {
-  auto& rd = c.deps.store.reader();
-  SIAGA_CO_TRY(user, rd.find_user(c.who.user_id));
-  if (!user) co_return core::not_found("user not found");
-  SIAGA_CO_TRY(jur, rd.find_jurisdiction(c.who.jurisdiction_id));
-  auto out = user_json(*user);
-  out["jurisdiction"] = jur ? json::value(jurisdiction_json(*jur)) : json::value(nullptr);
-  if (user->agency_id) {
-    SIAGA_CO_TRY(ag, rd.find_agency(c.who.jurisdiction_id, *user->agency_id));
-    out["agency"] = ag ? json::value(agency_json(*ag)) : json::value(nullptr);
-  }
+  SIAGA_CO_TRY(m, services::read_me(c.deps.store.reader(), c.who));
+  auto out = user_json(m.user);
+  out["jurisdiction"] = m.jurisdiction ? json::value(jurisdiction_json(*m.jurisdiction)) : json::value(nullptr);
+  if (m.user.agency_id) out["agency"] = m.agency ? json::value(agency_json(*m.agency)) : json::value(nullptr);
   co_return json_response(c.req(), net::http::status::ok, out);
 }
 

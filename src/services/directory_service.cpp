@@ -217,4 +217,33 @@ core::result<domain::user> update_user(storage::store_txn& tx, const context& ct
   return u;
 }
 
+core::result<std::vector<domain::agency>> list_agencies_for(storage::store_reader& rd, const actor& who) {
+  return rd.list_agencies(who.jurisdiction_id);
+}
+
+core::result<std::vector<domain::category>> list_categories_for(storage::store_reader& rd, const actor& who) {
+  return rd.list_categories(who.jurisdiction_id);
+}
+
+core::result<std::vector<domain::district>> list_districts_for(storage::store_reader& rd, const actor& who) {
+  return rd.list_districts(who.jurisdiction_id);
+}
+
+core::result<std::vector<domain::user>> list_users_for(storage::store_reader& rd, const actor& who) {
+  return rd.list_users(who.jurisdiction_id);
+}
+
+core::result<me_view> read_me(storage::store_reader& rd, const actor& who) {
+  SIAGA_TRY(user, rd.find_user(who.user_id));
+  if (!user) return core::not_found("user not found");
+  me_view out{std::move(*user), std::nullopt, std::nullopt};
+  SIAGA_TRY(jur, rd.find_jurisdiction(who.jurisdiction_id));
+  out.jurisdiction = std::move(jur);
+  if (out.user.agency_id) {
+    SIAGA_TRY(ag, rd.find_agency(who.jurisdiction_id, *out.user.agency_id));
+    out.agency = std::move(ag);
+  }
+  return out;
+}
+
 }  // namespace siaga::services

@@ -56,4 +56,22 @@ struct user_changes {
 core::result<domain::user> update_user(storage::store_txn& tx, const context& ctx, const actor& who,
                                        const std::string& user_id, const user_changes& changes);
 
+// ---- reads ----
+
+// The directory of the actor's jurisdiction, ordered by code (agencies, categories, districts)
+// or username (users). Who may read which is the route table's business.
+core::result<std::vector<domain::agency>> list_agencies_for(storage::store_reader& rd, const actor& who);
+core::result<std::vector<domain::category>> list_categories_for(storage::store_reader& rd, const actor& who);
+core::result<std::vector<domain::district>> list_districts_for(storage::store_reader& rd, const actor& who);
+core::result<std::vector<domain::user>> list_users_for(storage::store_reader& rd, const actor& who);
+
+// The signed-in user with the jurisdiction and, for an agency operator, the agency. not_found
+// when the account is gone.
+struct me_view {
+  domain::user user;
+  std::optional<domain::jurisdiction> jurisdiction;
+  std::optional<domain::agency> agency;
+};
+core::result<me_view> read_me(storage::store_reader& rd, const actor& who);
+
 }  // namespace siaga::services
