@@ -274,6 +274,7 @@ export interface CallerDecision {
   decision: DecisionKind;
   reason_code: string;
   reason?: string;
+  recent_strikes?: number;
 }
 
 export interface CallerHistory {

@@ -112,7 +112,7 @@ const dict = {
   cc_prank: ['{n} iseng', '{n} prank'],
   cc_ghost: ['{n} tanpa suara', '{n} silent'],
   cc_last: ['Terakhir', 'Last'],
-  cc_blocked_until: ['Diblokir', 'Blocked'],
+  cc_blocked_until: ['Diblokir sampai', 'Blocked until'],
   cc_flagged: ['Ditandai', 'Flagged'],
   cc_callbacks: ['{n} panggilan balik terbuka', '{n} open callbacks'],
   cc_fix: ['Lokasi HP ±{r} m, {s} lalu', 'Phone location ±{r} m, {s} ago'],

@@ -12,7 +12,7 @@ import { enumName } from '../lib/i18n';
 import { maskPhone } from '../lib/mask';
 import { seconds } from '../lib/format';
 import { createStore, useStore } from '../lib/store';
-import { Age, errorText, toast } from './common';
+import { Age, errorText, toast, When } from './common';
 
 /** The accepted location fixes of the call in focus, newest first (for the form's map). */
 export const callFixesStore = createStore<Fix[]>([]);
@@ -37,6 +37,7 @@ function useRefreshing<T>(path: string | null, tick: number, poll: number): T | 
   return value;
 }
 
+/** The policy's decision as a short badge; its reason shows on hover (and once on the card). */
 export function DecisionBadge(p: { decision: CallerDecision | null | undefined }) {
   const lang = useStore(langStore);
   const d = p.decision;
@@ -45,7 +46,7 @@ export function DecisionBadge(p: { decision: CallerDecision | null | undefined }
   return (
     <span class={'decision decision-' + d.decision} data-testid="decision" data-decision={d.decision} title={d.reason ?? ''}>
       {label}
-      {d.decision !== 'allow' && d.reason ? ` · ${d.reason}` : ''}
+      {d.decision === 'warn' && d.recent_strikes ? ` · ${d.recent_strikes}×` : ''}
     </span>
   );
 }
@@ -154,9 +155,13 @@ export function LiveCallsPanel(p: { me: Me; onValid: (call: Call, fix: Fix | nul
           {view.waiting.length}
         </span>
         {view.waiting.length > 0 && <span class="muted small">{t('longest_wait', { s: seconds(longestWait(view.waiting, now), lang) })}</span>}
-        {!agent && <span class="muted small" data-testid="no-agent">{t('no_pbx_agent')}</span>}
       </header>
       <div class="panel-body">
+        {!agent && (
+          <div class="muted small" data-testid="no-agent">
+            {t('no_pbx_agent')}
+          </div>
+        )}
         {view.mine && (
           <div class="my-call" data-testid="my-call" data-number={view.mine.caller}>
             <div class="call-line">
@@ -252,9 +257,20 @@ function CallerCardView(p: { card: CallerCard; me: Me; fixes: Fix[] }) {
           {last.classification ? ` · ${enumName(lang, 'call_class', last.classification)}` : ''}
         </div>
       )}
+      {c.decision.decision === 'warn' && c.decision.reason && !blocked && (
+        <div class="small caller-warn" data-testid="caller-warn">
+          {c.decision.reason}
+        </div>
+      )}
       {blocked && (
         <div class="caller-flag small" data-testid="caller-flag">
-          {c.flags.blocked_until ? t('cc_blocked_until') : t('cc_flagged')} {c.decision.reason ? `· ${c.decision.reason}` : ''}
+          {c.flags.blocked_until ? (
+            <>
+              {t('cc_blocked_until')} <When at={c.flags.blocked_until} />
+            </>
+          ) : (
+            t('cc_flagged')
+          )}
           {supervising && (
             <button class="btn btn-small" onClick={() => void unblock()} data-testid="unblock">
               {t('unblock')}
