@@ -4,10 +4,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, patch, post, put } from '../api/client';
 import type { Agency, AgencyKind, Category, DispatchRole, ItemList, Role, RunCardEntry, Urgency, User } from '../api/types';
 import { dirStore, langStore, loadDirectory, useDirectory, useT } from '../data';
-import { enumName, enumValues } from '../lib/i18n';
+import { enumName } from '../lib/i18n';
 import { useStore } from '../lib/store';
 import { formatLimit } from '../lib/time';
-import { errorText, Modal, toast } from './common';
+import { EnumSelect, errorText, Modal, toast } from './common';
 import { localTiles, OSM } from './map';
 
 const TABS = ['agencies', 'categories', 'users', 'map'] as const;
@@ -116,7 +116,6 @@ function Agencies() {
 
 function AgencyForm(p: { agency: AgencyWithEndpoints; withEndpoints: boolean; onClose: () => void }) {
   const t = useT();
-  const lang = useStore(langStore);
   const [a, setA] = useState<AgencyWithEndpoints>({ ...p.agency, endpoints: (p.agency.endpoints ?? []).map((e) => ({ ...e })) });
   const set = (patch: Partial<AgencyWithEndpoints>) => setA((prev) => ({ ...prev, ...patch }));
   const setEndpoint = (i: number, patch: Partial<Endpoint>) =>
@@ -148,13 +147,7 @@ function AgencyForm(p: { agency: AgencyWithEndpoints; withEndpoints: boolean; on
         </label>
         <label>
           {t('kind')}
-          <select class="input" value={a.kind} onChange={(e) => set({ kind: e.currentTarget.value as AgencyKind })}>
-            {enumValues('agency_kind').map((k) => (
-              <option key={k} value={k}>
-                {enumName(lang, 'agency_kind', k)}
-              </option>
-            ))}
-          </select>
+          <EnumSelect kind="agency_kind" value={a.kind} onChange={(kind: AgencyKind) => set({ kind })} />
         </label>
         <label>
           {t('phone')}
@@ -280,7 +273,6 @@ function Categories() {
 
 function CategoryForm(p: { category: Category; onClose: () => void }) {
   const t = useT();
-  const lang = useStore(langStore);
   const dir = useStore(dirStore);
   const [c, setC] = useState<Category>({ ...p.category, run_card: p.category.run_card.map((e) => ({ ...e })) });
   const [sop, setSop] = useState(p.category.sop.join('\n'));
@@ -327,13 +319,7 @@ function CategoryForm(p: { category: Category; onClose: () => void }) {
         </label>
         <label>
           {t('urgency')}
-          <select class="input" value={c.urgency} onChange={(e) => set({ urgency: e.currentTarget.value as Urgency })}>
-            {enumValues('urgency').map((u) => (
-              <option key={u} value={u}>
-                {enumName(lang, 'urgency', u)}
-              </option>
-            ))}
-          </select>
+          <EnumSelect kind="urgency" value={c.urgency} onChange={(urgency: Urgency) => set({ urgency })} />
         </label>
         <label class="check">
           <input type="checkbox" checked={c.active} onChange={(e) => set({ active: e.currentTarget.checked })} /> {t('active')}
@@ -483,7 +469,6 @@ function Users() {
 
 function UserForm(p: { user: User & { password?: string }; onClose: (changed: boolean) => void }) {
   const t = useT();
-  const lang = useStore(langStore);
   const dir = useStore(dirStore);
   const [u, setU] = useState(p.user);
   const set = (patch: Partial<typeof u>) => setU((prev) => ({ ...prev, ...patch }));
@@ -523,13 +508,7 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
         </label>
         <label>
           {t('role')}
-          <select class="input" value={u.role} onChange={(e) => set({ role: e.currentTarget.value as Role })} data-testid="user-role">
-            {enumValues('role').map((r) => (
-              <option key={r} value={r}>
-                {enumName(lang, 'role', r)}
-              </option>
-            ))}
-          </select>
+          <EnumSelect kind="role" value={u.role} onChange={(role: Role) => set({ role })} testid="user-role" />
         </label>
         {u.role === 'agency_operator' && (
           <label>

@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { DispatchStatus, IncidentStatus, Media, Urgency } from '../api/types';
 import { langStore, nowStore, pollingStore, reconnectNow, streamStore, useT } from '../data';
 import { ApiError } from '../api/client';
-import { enumName, translate, type EnumKind } from '../lib/i18n';
+import { enumName, enumValues, translate, type EnumKind } from '../lib/i18n';
 import { createStore, useStore } from '../lib/store';
 import { formatDuration, formatWhen, parseTime } from '../lib/time';
 import { timeZone } from '../data';
@@ -15,6 +15,20 @@ export function Pill(props: { kind: EnumKind; value: string; class?: string }) {
     <span class={`pill pill-${props.kind}-${props.value} ${props.class ?? ''}`} data-status={props.value}>
       {enumName(lang, props.kind, props.value)}
     </span>
+  );
+}
+
+/** A select of every value of one enum, named in the console's language. */
+export function EnumSelect<T extends string>(p: { kind: EnumKind; value: T; onChange: (v: T) => void; class?: string; disabled?: boolean; testid?: string }) {
+  const lang = useStore(langStore);
+  return (
+    <select class={p.class ?? 'input'} value={p.value} disabled={p.disabled} onChange={(e) => p.onChange(e.currentTarget.value as T)} data-testid={p.testid}>
+      {enumValues(p.kind).map((v) => (
+        <option key={v} value={v}>
+          {enumName(lang, p.kind, v)}
+        </option>
+      ))}
+    </select>
   );
 }
 
