@@ -35,18 +35,15 @@ awaitable<reply> attach_media(call& c) {
 }
 
 awaitable<reply> get_media(call& c) {
-  auto& rd = c.deps.store.reader();
-  SIAGA_CO_TRY(m, services::visible_media(rd, c.who, c.param("id")));
-  SIAGA_CO_TRY(bytes, rd.media_bytes(c.who.jurisdiction_id, m.id));
-  if (!bytes) co_return core::not_found("media " + m.id + " not found");
+  SIAGA_CO_TRY(content, services::read_media_content(c.deps.store.reader(), c.who, c.param("id")));
   net::response res{net::http::status::ok, c.req().version()};
-  res.set(net::http::field::content_type, m.content_type);
+  res.set(net::http::field::content_type, content.media.content_type);
   // The bytes never change, but only this user's browser may keep them.
   res.set(net::http::field::cache_control, "private, max-age=86400");
   // Opened on its own, the image can run nothing.
   res.set("Content-Security-Policy", "default-src 'none'; sandbox");
   res.keep_alive(c.req().keep_alive());
-  res.body() = std::move(*bytes);
+  res.body() = std::move(content.bytes);
   res.prepare_payload();
   co_return res;
 }

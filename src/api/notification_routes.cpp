@@ -39,13 +39,12 @@ awaitable<reply> list_notifications(call& c) {
   auto q = query_of(c.req());
   SIAGA_CO_TRY(pg, paging_of(q));
   storage::notification_filter f;
-  f.jurisdiction_id = c.who.jurisdiction_id;
   f.page = {pg.limit, pg.offset};
   if (auto it = q.find("status"); it != q.end()) {
     SIAGA_CO_TRY(status, domain::parse_notification_status(it->second));
     f.status = status;
   }
-  SIAGA_CO_TRY(p, c.deps.store.reader().list_notifications(f));
+  SIAGA_CO_TRY(p, services::list_notifications_for(c.deps.store.reader(), c.who, std::move(f)));
   json::array items;
   for (const auto& n : p.items) items.push_back(notification_json(n));
   co_return json_response(

@@ -104,4 +104,11 @@ core::result<domain::media> visible_media(storage::store_reader& rd, const actor
   return std::move(**m);
 }
 
+core::result<media_content> read_media_content(storage::store_reader& rd, const actor& who, const std::string& id) {
+  SIAGA_TRY(m, visible_media(rd, who, id));
+  SIAGA_TRY(bytes, rd.media_bytes(who.jurisdiction_id, m.id));
+  if (!bytes) return core::not_found("media " + id + " not found");
+  return media_content{std::move(m), std::move(*bytes)};
+}
+
 }  // namespace siaga::services

@@ -39,4 +39,12 @@ core::result<domain::media> attach_media(storage::store_txn& tx, const context& 
 // an operator of another agency gets not_found like for the dispatch itself.
 core::result<domain::media> visible_media(storage::store_reader& rd, const actor& who, const std::string& id);
 
+// A media record the actor may see (visible_media) with its stored bytes; not_found as for
+// visible_media, or when the bytes are gone.
+struct media_content {
+  domain::media media;
+  std::string bytes;
+};
+core::result<media_content> read_media_content(storage::store_reader& rd, const actor& who, const std::string& id);
+
 }  // namespace siaga::services

@@ -180,4 +180,13 @@ core::result<domain::notification> requeue_notification(storage::store_txn& tx, 
   return n;
 }
 
+core::result<storage::page<domain::notification>> list_notifications_for(storage::store_reader& rd, const actor& who,
+                                                                         storage::notification_filter filter) {
+  if (who.role != domain::role::admin && who.role != domain::role::supervisor) {
+    return core::forbidden("only a supervisor or an admin may read the notifications");
+  }
+  filter.jurisdiction_id = who.jurisdiction_id;
+  return rd.list_notifications(filter);
+}
+
 }  // namespace siaga::services

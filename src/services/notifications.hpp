@@ -47,4 +47,9 @@ core::result<domain::notification> record_delivery(storage::store_txn& tx, const
 core::result<domain::notification> requeue_notification(storage::store_txn& tx, const context& ctx,
                                                         const actor& who, const std::string& id);
 
+// The actor's jurisdiction's outbox rows matching filter (its jurisdiction_id is replaced by
+// the actor's), newest first. Fails with forbidden for roles below supervisor.
+core::result<storage::page<domain::notification>> list_notifications_for(storage::store_reader& rd, const actor& who,
+                                                                         storage::notification_filter filter);
+
 }  // namespace siaga::services
