@@ -5,6 +5,7 @@
 #include "api/views.hpp"
 #include "services/incident_queries.hpp"
 #include "services/incident_service.hpp"
+#include "services/incident_updates.hpp"
 
 namespace siaga::api {
 namespace {
@@ -84,6 +85,26 @@ body_fn incident_step(domain::incident_action action) {
   };
 }
 
+awaitable<reply> update_incident(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_TRY(patch, incident_patch_of(body));
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::update_incident, ctx, c.who,
+                                                     c.param("id"), patch));
+  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id));
+  co_return json_response(c.req(), net::http::status::ok, detail);
+}
+
+awaitable<reply> add_note(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"text"}));
+  SIAGA_CO_TRY(text, required_string(body, "text", 2000));
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(e, run_service<domain::event>(c.deps.store, &services::add_incident_note, ctx, c.who,
+                                                c.param("id"), text));
+  co_return json_response(c.req(), net::http::status::created, event_json(e));
+}
+
 // ---------- dispatches ----------
 
 awaitable<reply> list_dispatches(call& c) {
@@ -135,7 +156,9 @@ void add_incident_routes(net::router& r, api_deps& deps) {
       {verb::post, "/api/v1/incidents", dispatchers, create_incident},
       {verb::get, "/api/v1/incidents", signed_in, list_incidents},
       {verb::get, "/api/v1/incidents/{id}", signed_in, get_incident},
+      {verb::patch, "/api/v1/incidents/{id}", dispatchers, update_incident},
       {verb::get, "/api/v1/incidents/{id}/events", signed_in, incident_events},
+      {verb::post, "/api/v1/incidents/{id}/notes", dispatchers | access::agency, add_note},
       {verb::get, "/api/v1/incidents/{id}/dispatches", signed_in, incident_dispatches},
       {verb::post, "/api/v1/incidents/{id}/dispatches", dispatchers, add_dispatches},
       {verb::post, "/api/v1/incidents/{id}/close", dispatchers, incident_step(incident_action::close)},

@@ -62,4 +62,28 @@ core::result<services::new_incident> new_incident_of(const json::object& o, bool
   return in;
 }
 
+core::result<services::incident_patch> incident_patch_of(const json::object& o) {
+  SIAGA_CHECK(only_fields(o, {"summary", "description", "address", "location", "district_id", "category_id", "note"}));
+  services::incident_patch p;
+  SIAGA_TRY(summary, opt_string(o, "summary", 500));
+  SIAGA_TRY(description, opt_string(o, "description"));
+  SIAGA_TRY(address, opt_string(o, "address", 500));
+  SIAGA_TRY(category, opt_string(o, "category_id", 64));
+  SIAGA_TRY(note, opt_string(o, "note", 2000));
+  p.summary = std::move(summary);
+  p.description = std::move(description);
+  p.address = std::move(address);
+  p.category_id = std::move(category);
+  p.note = note.value_or("");
+  if (o.contains("location")) {
+    SIAGA_TRY(loc, location_of(o));
+    p.location = loc;
+  }
+  if (o.contains("district_id")) {
+    SIAGA_TRY(district, opt_string(o, "district_id", 64));
+    p.district_id = std::move(district);
+  }
+  return p;
+}
+
 }  // namespace siaga::api

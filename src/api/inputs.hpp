@@ -4,6 +4,7 @@
 
 #include "api/http_util.hpp"
 #include "services/incident_service.hpp"
+#include "services/incident_updates.hpp"
 
 namespace siaga::api {
 
@@ -14,5 +15,9 @@ core::result<std::optional<domain::geo_point>> location_of(const json::object& o
 // district_id, agency_ids or add_/remove_agency_ids, dispatch, share_contact; report_ids when
 // with_reports). invalid_input for a wrong type or agency_ids given with add_/remove_.
 core::result<services::new_incident> new_incident_of(const json::object& o, bool with_reports);
+
+// The body of PATCH /incidents/{id}: summary, description, address, category_id, note, and
+// location / district_id, which null clears. invalid_input for a wrong type or an unknown field.
+core::result<services::incident_patch> incident_patch_of(const json::object& o);
 
 }  // namespace siaga::api

@@ -72,6 +72,7 @@ core::result<notification_status> parse_notification_status(std::string_view s);
 struct geo_point {
   double lat = 0;
   double lon = 0;
+  bool operator==(const geo_point&) const = default;
 };
 
 struct jurisdiction {

@@ -171,7 +171,12 @@ std::string zone_abbreviation(int offset_minutes) {
 
 std::string notice_text(const dispatch_notice& n) {
   bool cancelled = n.event_kind == "dispatch.cancelled";
-  std::string out = cancelled ? "PENUGASAN 112 DIBATALKAN: " : "PENUGASAN 112: ";
+  bool updated = n.event_kind == "incident.updated";
+  bool noted = n.event_kind == "incident.note_added";
+  std::string out = cancelled ? "PENUGASAN 112 DIBATALKAN: "
+                    : updated ? "PEMBARUAN PENUGASAN 112: "
+                    : noted   ? "CATATAN PENUGASAN 112: "
+                              : "PENUGASAN 112: ";
   out += n.incident_number;
   out += '\n';
   std::string category = n.category_name;
@@ -189,8 +194,12 @@ std::string notice_text(const dispatch_notice& n) {
     line(out, "Pelapor", contact);
   }
   if (cancelled) line(out, "Alasan", n.reason);
+  if (updated) line(out, "Perubahan", n.reason);
+  if (noted) line(out, "Catatan", n.reason);
   line(out, "Waktu", local_time_text(n.at, n.utc_offset_minutes) + " " + zone_abbreviation(n.utc_offset_minutes));
-  out += cancelled ? "Penugasan ini tidak perlu ditindaklanjuti lagi." : "Mohon segera konfirmasi di konsol Siaga 112.";
+  out += cancelled ? "Penugasan ini tidak perlu ditindaklanjuti lagi."
+         : updated || noted ? "Data di atas adalah data terbaru penugasan ini."
+                            : "Mohon segera konfirmasi di konsol Siaga 112.";
   return out;
 }
 
@@ -222,6 +231,8 @@ std::string notice_payload(const dispatch_notice& n, std::string_view delivery_i
   };
   if (n.share_contact) body["contact"] = json::object{{"name", n.contact_name}, {"phone", n.contact_phone}};
   if (n.event_kind == "dispatch.cancelled") body["reason"] = n.reason;
+  if (n.event_kind == "incident.updated") body["changes"] = n.reason;
+  if (n.event_kind == "incident.note_added") body["note"] = n.reason;
   return json::serialize(body);
 }
 

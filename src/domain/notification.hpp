@@ -69,7 +69,7 @@ std::vector<std::pair<std::string, std::string>> webhook_headers(const notificat
 // What an agency is told about one of its dispatches. Contact fields are filled only when
 // the dispatch shares the reporter's contact.
 struct dispatch_notice {
-  std::string event_kind;  // "dispatch.notified" or "dispatch.cancelled"
+  std::string event_kind;  // "dispatch.notified", "dispatch.cancelled", "incident.updated", "incident.note_added"
   std::string jurisdiction_code;
   std::string dispatch_id;
   dispatch_role role = dispatch_role::primary;
@@ -87,7 +87,7 @@ struct dispatch_notice {
   std::optional<geo_point> location;
   std::string contact_name;
   std::string contact_phone;
-  std::string reason;  // why it was cancelled
+  std::string reason;  // why it was cancelled; what changed (updated); the note (note_added)
   timestamp at{};
   int utc_offset_minutes = 0;  // the jurisdiction's zone, for the time in the text
 };
@@ -100,12 +100,13 @@ std::string zone_abbreviation(int offset_minutes);
 
 // The message text in Bahasa Indonesia: heading with the incident number, category and
 // urgency, agency and role, summary, address, map link when located, reporter contact when
-// shared, the cancel reason, and the local time. Lines without a value are left out.
+// shared, the cancel reason, what changed or the note of an update, and the local time. Lines
+// without a value are left out.
 std::string notice_text(const dispatch_notice& n);
 
 // The webhook body (compact JSON) for row id delivery_id: id, event, occurred_at, agency,
 // dispatch, incident (with location and maps_url, or null), contact (only when shared),
-// reason (cancellations) and text (notice_text).
+// reason (cancellations), changes (updates), note (notes) and text (notice_text).
 std::string notice_payload(const dispatch_notice& n, std::string_view delivery_id);
 
 // The body of a Telegram Bot API sendMessage call: {"chat_id", "text",
