@@ -31,19 +31,8 @@ class incident_updates : public ::testing::Test {
 
   // Points DAMKAR's notifications at the stand-in receiver.
   void hook_damkar() {
-    auto r = client_->get("/api/v1/agencies", admin_);
-    ASSERT_EQ(r.status, 200) << r.body;
-    for (const auto& a : r.json().at("items").as_array()) {
-      if (str(a, "code") != "DAMKAR") continue;
-      json::object body{{"code", a.at("code")},   {"name", a.at("name")},
-                        {"kind", a.at("kind")},   {"phone", a.at("phone")},
-                        {"active", a.at("active")},
-                        {"endpoints", json::array{json::object{{"kind", "webhook"},
-                                                               {"url", receiver_.url("/hook/damkar")},
-                                                               {"secret", "damkar-webhook-secret-2026"}}}}};
-      auto put = client_->request("PUT", "/api/v1/agencies/" + str(a, "id"), json::serialize(body), admin_);
-      ASSERT_EQ(put.status, 200) << put.body;
-    }
+    auto put = set_webhook(*client_, admin_, "DAMKAR", receiver_.url("/hook/damkar"));
+    ASSERT_EQ(put.status, 200) << put.body;
   }
 
   // A fire at Batu Merah (Sirimau) dispatched to DAMKAR and PLN.

@@ -17,8 +17,9 @@ namespace asio = boost::asio;
 awaitable<reply> list_agencies(call& c) {
   SIAGA_CO_TRY(all, services::list_agencies_for(c.deps.store.reader(), c.who));
   json::array items;
-  for (const auto& a : all) {
+  for (const auto& [a, via] : all) {
     auto item = agency_json(a);
+    item["acknowledged_by"] = to_string(via);
     // Endpoints are configuration: only the admins who keep them see them.
     if (c.who.role == role::admin) item["endpoints"] = endpoints_json(a.endpoints);
     items.push_back(std::move(item));

@@ -147,6 +147,24 @@ body_fn dispatch_step(domain::dispatch_status to, std::string_view text_field) {
   };
 }
 
+// An agency's operator acknowledges on its console; a call taker who phoned an agency without
+// a console says so with {"via": "phone"}.
+awaitable<reply> acknowledge(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"via"}));
+  SIAGA_CO_TRY(via_text, opt_string(body, "via", 32));
+  auto via = domain::ack_via::console;
+  if (via_text) {
+    SIAGA_CO_TRY(v, domain::parse_ack_via(*via_text));
+    if (v == domain::ack_via::delivery_receipt) co_return core::invalid("via 'delivery_receipt' is the server's own");
+    via = v;
+  }
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(d, run_service<domain::dispatch>(c.deps.store, &services::acknowledge_dispatch, ctx, c.who,
+                                                   c.param("id"), via));
+  co_return json_response(c.req(), net::http::status::ok, dispatch_json(d));
+}
+
 }  // namespace
 
 void add_incident_routes(net::router& r, api_deps& deps) {
@@ -166,8 +184,7 @@ void add_incident_routes(net::router& r, api_deps& deps) {
       {verb::post, "/api/v1/incidents/{id}/reopen", dispatchers, incident_step(incident_action::reopen)},
       {verb::get, "/api/v1/dispatches", signed_in, list_dispatches},
       {verb::get, "/api/v1/dispatches/{id}", signed_in, get_dispatch},
-      {verb::post, "/api/v1/dispatches/{id}/acknowledge", dispatchers | access::agency,
-       dispatch_step(dispatch_status::acknowledged, "")},
+      {verb::post, "/api/v1/dispatches/{id}/acknowledge", dispatchers | access::agency, acknowledge},
       {verb::post, "/api/v1/dispatches/{id}/en_route", dispatchers | access::agency,
        dispatch_step(dispatch_status::en_route, "")},
       {verb::post, "/api/v1/dispatches/{id}/on_scene", dispatchers | access::agency,

@@ -1,5 +1,7 @@
 #include "domain/lifecycle.hpp"
 
+#include "core/enum_names.hpp"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -177,6 +179,28 @@ incident_status derive_incident_status(incident_status current,
                                                                 : incident_status::dispatched;
   }
   return any_completed ? incident_status::resolved : incident_status::open;
+}
+
+namespace {
+constexpr auto ack_via_names =
+    core::make_enum_names<ack_via>("acknowledgement", {"console", "phone", "delivery_receipt"});
+}  // namespace
+
+std::string_view to_string(ack_via v) {
+  return ack_via_names.name(v);
+}
+
+core::result<ack_via> parse_ack_via(std::string_view s) {
+  return ack_via_names.parse(s);
+}
+
+ack_via acknowledged_by(const agency& a, std::span<const user> users) {
+  bool console = std::any_of(users.begin(), users.end(), [&](const user& u) {
+    return u.active && u.user_role == role::agency_operator && u.agency_id == a.id;
+  });
+  if (console) return ack_via::console;
+  bool endpoint = std::any_of(a.endpoints.begin(), a.endpoints.end(), [](const agency_endpoint& e) { return e.active; });
+  return endpoint ? ack_via::delivery_receipt : ack_via::phone;
 }
 
 core::result<incident_status> apply_incident_action(incident_status from, incident_action action) {

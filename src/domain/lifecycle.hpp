@@ -36,6 +36,19 @@ bool is_final(dispatch_status s);
 //   cancelled: the incident waits for a new dispatch).
 incident_status derive_incident_status(incident_status current, std::span<const dispatch> dispatches);
 
+// How an agency's acknowledgement of a dispatch reaches the centre: on its console (it has
+// operator accounts), by the delivery receipt of its webhook or Telegram notice (no console
+// but an active endpoint), or by the call taker who phoned it and confirmed (neither). An
+// agency without a console cannot press "acknowledge", so its dispatches must not wait for it.
+enum class ack_via { console, phone, delivery_receipt };
+
+std::string_view to_string(ack_via v);
+core::result<ack_via> parse_ack_via(std::string_view s);
+
+// The way the agency acknowledges by default: console when it has an active agency operator
+// among users, else delivery_receipt when it has an active endpoint, else phone.
+ack_via acknowledged_by(const agency& a, std::span<const user> users);
+
 // What a call taker or supervisor does to an incident directly.
 enum class incident_action { close, cancel, reopen };
 

@@ -635,5 +635,45 @@ TEST(verify_chain, reports_the_first_break_only) {
   EXPECT_EQ(br->seq, 20);
 }
 
+TEST(acknowledged_by, console_before_delivery_receipt_before_phone) {
+  agency pln;
+  pln.id = "pln";
+  auto operator_of = [](const char* id, const char* agency_id) {
+    user u;
+    u.id = id;
+    u.user_role = role::agency_operator;
+    u.agency_id = agency_id;
+    return u;
+  };
+  user op = operator_of("u1", "pln");
+  user other = operator_of("u2", "pdam");
+  user ct;
+  ct.id = "u3";
+  ct.user_role = role::call_taker;
+  auto endpoint = [](endpoint_kind kind, bool active) {
+    agency_endpoint e;
+    e.kind = kind;
+    e.active = active;
+    return e;
+  };
+  std::vector<user> none{other, ct};
+  EXPECT_EQ(acknowledged_by(pln, none), ack_via::phone);
+  pln.endpoints.push_back(endpoint(endpoint_kind::webhook, false));
+  EXPECT_EQ(acknowledged_by(pln, none), ack_via::phone) << "an inactive endpoint reaches no one";
+  pln.endpoints.push_back(endpoint(endpoint_kind::telegram, true));
+  EXPECT_EQ(acknowledged_by(pln, none), ack_via::delivery_receipt);
+  std::vector<user> with_op{other, op};
+  EXPECT_EQ(acknowledged_by(pln, with_op), ack_via::console);
+  with_op[1].active = false;
+  EXPECT_EQ(acknowledged_by(pln, with_op), ack_via::delivery_receipt) << "a disabled account is no console";
+}
+
+TEST(ack_via, names_round_trip_and_unknown_ones_fail) {
+  for (auto v : {ack_via::console, ack_via::phone, ack_via::delivery_receipt}) {
+    EXPECT_EQ(parse_ack_via(to_string(v)).value(), v);
+  }
+  EXPECT_FALSE(parse_ack_via("pigeon"));
+}
+
 }  // namespace
 }  // namespace siaga::domain

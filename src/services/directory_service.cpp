@@ -217,8 +217,16 @@ core::result<domain::user> update_user(storage::store_txn& tx, const context& ct
   return u;
 }
 
-core::result<std::vector<domain::agency>> list_agencies_for(storage::store_reader& rd, const actor& who) {
-  return rd.list_agencies(who.jurisdiction_id);
+core::result<std::vector<agency_entry>> list_agencies_for(storage::store_reader& rd, const actor& who) {
+  SIAGA_TRY(agencies, rd.list_agencies(who.jurisdiction_id));
+  SIAGA_TRY(users, rd.list_users(who.jurisdiction_id));
+  std::vector<agency_entry> out;
+  out.reserve(agencies.size());
+  for (auto& a : agencies) {
+    auto via = domain::acknowledged_by(a, users);
+    out.push_back({std::move(a), via});
+  }
+  return out;
 }
 
 core::result<std::vector<domain::category>> list_categories_for(storage::store_reader& rd, const actor& who) {

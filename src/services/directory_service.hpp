@@ -2,6 +2,7 @@
 // function is the body of one write command and records an event.
 #pragma once
 
+#include "domain/lifecycle.hpp"
 #include "services/context.hpp"
 #include "storage/store.hpp"
 
@@ -60,7 +61,13 @@ core::result<domain::user> update_user(storage::store_txn& tx, const context& ct
 
 // The directory of the actor's jurisdiction, ordered by code (agencies, categories, districts)
 // or username (users). Who may read which is the route table's business.
-core::result<std::vector<domain::agency>> list_agencies_for(storage::store_reader& rd, const actor& who);
+// Each agency comes with the way it acknowledges a dispatch (domain::acknowledged_by), so that
+// consoles know whose silence means something.
+struct agency_entry {
+  domain::agency agency;
+  domain::ack_via acknowledged_by = domain::ack_via::console;
+};
+core::result<std::vector<agency_entry>> list_agencies_for(storage::store_reader& rd, const actor& who);
 core::result<std::vector<domain::category>> list_categories_for(storage::store_reader& rd, const actor& who);
 core::result<std::vector<domain::district>> list_districts_for(storage::store_reader& rd, const actor& who);
 core::result<std::vector<domain::user>> list_users_for(storage::store_reader& rd, const actor& who);

@@ -321,9 +321,11 @@ core::result<std::vector<domain::dispatch>> add_dispatches(storage::store_txn& t
   return made;
 }
 
-core::result<domain::dispatch> move_dispatch(storage::store_txn& tx, const context& ctx, const actor& who,
-                                             const std::string& dispatch_id, dispatch_status to,
-                                             const std::string& text) {
+namespace {
+
+core::result<domain::dispatch> move_dispatch_via(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                 const std::string& dispatch_id, dispatch_status to,
+                                                 const std::string& text, std::optional<domain::ack_via> via) {
   auto found = tx.find_dispatch(who.jurisdiction_id, dispatch_id);
   if (!found) return found.error();
   if (!*found) return core::not_found("dispatch " + dispatch_id + " not found");
@@ -344,6 +346,7 @@ core::result<domain::dispatch> move_dispatch(storage::store_txn& tx, const conte
   if (auto w = tx.update_dispatch(d); !w) return w.error();
   json::object payload{{"from", to_string(from)}, {"to", to_string(to)}};
   if (!text.empty()) payload[to == dispatch_status::completed ? "note" : "reason"] = text;
+  if (via) payload["via"] = to_string(*via);
   auto e = record(tx, ctx, who, subject_kind::dispatch, d.id, "dispatch." + std::string(to_string(to)), payload,
                   d.incident_id, d.agency_id);
   if (!e) return e.error();
@@ -352,6 +355,25 @@ core::result<domain::dispatch> move_dispatch(storage::store_txn& tx, const conte
   }
   if (auto f = follow_dispatches(tx, ctx, who, std::move(*inc)); !f) return f.error();
   return d;
+}
+
+}  // namespace
+
+core::result<domain::dispatch> move_dispatch(storage::store_txn& tx, const context& ctx, const actor& who,
+                                             const std::string& dispatch_id, dispatch_status to,
+                                             const std::string& text) {
+  std::optional<domain::ack_via> via;
+  if (to == dispatch_status::acknowledged) via = domain::ack_via::console;
+  return move_dispatch_via(tx, ctx, who, dispatch_id, to, text, via);
+}
+
+core::result<domain::dispatch> acknowledge_dispatch(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                    const std::string& dispatch_id, domain::ack_via via) {
+  if (via == domain::ack_via::phone) SIAGA_CHECK(require_dispatcher(who));
+  if (via == domain::ack_via::delivery_receipt && who.user_id != system_actor(who.jurisdiction_id).user_id) {
+    return core::forbidden("only the delivery of a notice acknowledges by delivery receipt");
+  }
+  return move_dispatch_via(tx, ctx, who, dispatch_id, dispatch_status::acknowledged, {}, via);
 }
 
 core::result<domain::incident> act_on_incident(storage::store_txn& tx, const context& ctx, const actor& who,

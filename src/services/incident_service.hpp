@@ -87,6 +87,14 @@ core::result<domain::dispatch> move_dispatch(storage::store_txn& tx, const conte
                                              const std::string& dispatch_id, domain::dispatch_status to,
                                              const std::string& text);
 
+// Acknowledges a notified dispatch and records how ("via" on the dispatch.acknowledged
+// event): console (the agency's operator, or a dispatcher, as move_dispatch), phone (a
+// dispatcher who phoned the agency and heard it confirm; forbidden for others) or
+// delivery_receipt (only the system actor, when the notice to an agency without a console was
+// delivered). Fails like move_dispatch, with conflict when the dispatch is past notified.
+core::result<domain::dispatch> acknowledge_dispatch(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                    const std::string& dispatch_id, domain::ack_via via);
+
 // Closes (after the call taker confirmed), cancels (with its active dispatches) or reopens an
 // incident. reason is required for cancel and reopen.
 core::result<domain::incident> act_on_incident(storage::store_txn& tx, const context& ctx, const actor& who,

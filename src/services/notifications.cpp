@@ -1,6 +1,7 @@
 #include "services/notifications.hpp"
 
 #include "services/events.hpp"
+#include "services/incident_service.hpp"
 
 #include <cstring>
 
@@ -70,6 +71,22 @@ double jitter(core::random_source& random) {
   return domain::unit_interval(bits);
 }
 
+// An agency without a console cannot press "acknowledge": the delivered notice of its
+// dispatch is its acknowledgement. A dispatch past notified, or on an incident closed
+// meanwhile, is left as it is.
+core::result<void> acknowledge_by_receipt(storage::store_txn& tx, const context& ctx, const domain::notification& n) {
+  if (n.event_kind != "dispatch.notified" || !n.dispatch_id) return {};
+  SIAGA_TRY(d, tx.find_dispatch(n.jurisdiction_id, *n.dispatch_id));
+  if (!d || d->status != domain::dispatch_status::notified) return {};
+  SIAGA_TRY(ag, tx.find_agency(n.jurisdiction_id, d->agency_id));
+  if (!ag) return {};
+  SIAGA_TRY(users, tx.list_users(n.jurisdiction_id));
+  if (domain::acknowledged_by(*ag, users) != domain::ack_via::delivery_receipt) return {};
+  auto acked = acknowledge_dispatch(tx, ctx, system_actor(n.jurisdiction_id), d->id, domain::ack_via::delivery_receipt);
+  if (!acked && acked.error().code != core::errc::conflict) return acked.error();
+  return {};
+}
+
 }  // namespace
 
 core::result<void> notify_agency(storage::store_txn& tx, const context& ctx, const domain::dispatch& d,
@@ -125,6 +142,7 @@ core::result<domain::notification> record_delivery(storage::store_txn& tx, const
     n.delivered_at = now;
     n.last_error.clear();
     if (auto w = tx.update_notification(n); !w) return w.error();
+    SIAGA_CHECK(acknowledge_by_receipt(tx, ctx, n));
     return n;
   }
   n.last_error = outcome.error.substr(0, max_error_length);

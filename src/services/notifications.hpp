@@ -31,7 +31,8 @@ struct delivery_outcome {
   std::string error;        // why it failed (kept to 500 characters)
 };
 
-// Records an attempt: delivered marks the row delivered; a failure counts the attempt and
+// Records an attempt: delivered marks the row delivered (and, for the "dispatch.notified" notice
+// of an agency without a console, acknowledges the dispatch by delivery receipt); a failure counts the attempt and
 // schedules the next one after domain::retry_delay (jitter from ctx.random), or, once
 // policy.max_attempts attempts have failed, marks the row dead and records a
 // "notification.dead_lettered" event. An outcome for a row that is no longer pending with

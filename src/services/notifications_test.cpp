@@ -223,7 +223,14 @@ TEST_F(notifications_test, a_failed_attempt_is_retried_after_a_jittered_backoff_
   EXPECT_EQ(done.delivered_at, clock_.now());
   EXPECT_TRUE(done.last_error.empty());
   EXPECT_EQ(store_->reader().find_notification("j1", n.id).value()->status, notification_status::delivered);
-  EXPECT_EQ(store_->reader().events_of_jurisdiction("j1").value().size(), before) << "no event per attempt";
+  // Failed attempts record nothing; the delivery is the acknowledgement of an agency without
+  // operator accounts (this one has none), recorded once.
+  auto events = store_->reader().events_of_jurisdiction("j1").value();
+  ASSERT_EQ(events.size(), before + 1) << "no event per attempt";
+  EXPECT_EQ(events.back().kind, "dispatch.acknowledged");
+  EXPECT_EQ(events.back().subject_id, *n.dispatch_id);
+  EXPECT_NE(events.back().payload_json.find("\"via\":\"delivery_receipt\""), std::string::npos) << events.back().payload_json;
+  EXPECT_EQ(store_->reader().find_dispatch("j1", *n.dispatch_id).value()->status, domain::dispatch_status::acknowledged);
 }
 
 TEST_F(notifications_test, after_max_attempts_the_row_is_dead_with_one_event) {

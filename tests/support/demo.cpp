@@ -31,4 +31,20 @@ boost::json::object category(http_client& c, const std::string& token, const std
   return {};
 }
 
+http_reply set_webhook(http_client& c, const std::string& admin_token, const std::string& code,
+                       const std::string& url) {
+  auto r = c.get("/api/v1/agencies", admin_token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  for (const auto& a : r.json().at("items").as_array()) {
+    if (str(a, "code") != code) continue;
+    boost::json::object body{{"code", a.at("code")},     {"name", a.at("name")},   {"kind", a.at("kind")},
+                             {"phone", a.at("phone")},   {"active", a.at("active")},
+                             {"endpoints", boost::json::array{boost::json::object{
+                                               {"kind", "webhook"}, {"url", url}, {"secret", code + "-webhook-secret-2026"}}}}};
+    return c.request("PUT", "/api/v1/agencies/" + str(a, "id"), boost::json::serialize(body), admin_token);
+  }
+  ADD_FAILURE() << "no agency " << code;
+  return {};
+}
+
 }  // namespace siaga::testing

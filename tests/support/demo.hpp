@@ -17,6 +17,10 @@ std::string agency_id(http_client& c, const std::string& token, const std::strin
 // The category with this code as JSON, or null (and a test failure) when missing.
 boost::json::object category(http_client& c, const std::string& token, const std::string& code);
 
+// Gives the agency with this code one webhook endpoint at url (as the admin); the reply of the
+// PUT (200 when it worked).
+http_reply set_webhook(http_client& c, const std::string& admin_token, const std::string& code, const std::string& url);
+
 // Shorthand for v.as_object().at(key) as a string.
 std::string str(const boost::json::value& v, const char* key);
 

@@ -86,6 +86,7 @@ const ENUMS: Record<string, string> = {
   AgencyKind: 'AgencyKind',
   CallClass: 'CallClass',
   DecisionKind: 'CallerDecisionKind',
+  AckVia: 'AckVia',
 };
 
 describe('types.ts against docs/openapi.json', () => {

@@ -67,6 +67,9 @@ export interface GeoJsonGeometry {
   coordinates?: unknown;
 }
 
+/** How an agency's acknowledgement reaches the centre: its console, the delivery of its notice, or a call. */
+export type AckVia = 'console' | 'phone' | 'delivery_receipt';
+
 export interface Agency {
   id: string;
   code: string;
@@ -74,6 +77,8 @@ export interface Agency {
   kind: AgencyKind;
   phone: string;
   active: boolean;
+  /** In the agency list: how it acknowledges dispatches. */
+  acknowledged_by?: AckVia;
 }
 
 export interface RunCardEntry {
