@@ -8,7 +8,6 @@ import {
   boardOf,
   countBy,
   emptyState,
-  queueOf,
   targetsOf,
   withDispatches,
   withIncidentDetail,
@@ -55,7 +54,7 @@ describe('targetsOf', () => {
   });
 });
 
-describe('queueOf', () => {
+describe('board and loads', () => {
   const now = T0 + 5 * 60_000;
   let s = emptyState();
   s = withReports(s, [report({ id: 'r-new' }), report({ id: 'r-done', status: 'accepted' })]);
@@ -71,12 +70,6 @@ describe('queueOf', () => {
     dispatch({ id: 'old-decline', incident_id: 'closed', status: 'declined', declined_at: iso(T0) }),
   ]);
 
-  it('lists new reports, undispatched incidents, declines and overdue dispatches in that order', () => {
-    expect(queueOf(s, slaOf, now).map((q) => q.key)).toEqual(['r:r-new', 'i:waiting', 'd:no', 'o:late']);
-  });
-  it('leaves out dismissed items', () => {
-    expect(queueOf(s, slaOf, now, new Set(['d:no'])).map((q) => q.key)).toEqual(['r:r-new', 'i:waiting', 'o:late']);
-  });
   it('shows the board of one call taker with overdue marks', () => {
     const mine = withIncidents(s, [incident({ id: 'other', created_by: 'someone', created_at: iso(T0 + 1) })]);
     const rows = boardOf(mine, slaOf, now, 'ct');

@@ -78,43 +78,6 @@ export function slaLookup(categories: Category[]): SlaOf {
   return (id) => byId.get(id);
 }
 
-export type QueueItem =
-  | { kind: 'report'; key: string; at: number; report: Report }
-  | { kind: 'undispatched'; key: string; at: number; incident: Incident; clock: Clock }
-  | { kind: 'declined'; key: string; at: number; incident: Incident; dispatch: Dispatch }
-  | { kind: 'overdue'; key: string; at: number; incident: Incident; dispatch: Dispatch; clock: Clock };
-
-/**
- * What needs a call taker, in sections: new reports (oldest first), incidents waiting for a
- * dispatch, dispatches declined (while the incident is still open and no other agency of the
- * same kind… simply: not yet dismissed) and dispatches past their SLA step.
- */
-export function queueOf(s: LiveState, slaOf: SlaOf, now: number, dismissed: ReadonlySet<string> = new Set()): QueueItem[] {
-  const out: QueueItem[] = [];
-  for (const r of s.reports.values()) {
-    if (r.status === 'new') out.push({ kind: 'report', key: 'r:' + r.id, at: parseTime(r.created_at), report: r });
-  }
-  for (const inc of s.incidents.values()) {
-    if (!isActiveIncident(inc)) continue;
-    const ds = dispatchesOf(s, inc.id);
-    const sla = slaOf(inc.category_id);
-    if (!ds.some(isActiveDispatch) && !ds.some((d) => d.status === 'completed')) {
-      out.push({ kind: 'undispatched', key: 'i:' + inc.id, at: parseTime(inc.created_at), incident: inc, clock: incidentClock(inc, sla, now) });
-    }
-    for (const d of ds) {
-      if (d.status === 'declined') {
-        const key = 'd:' + d.id;
-        if (!dismissed.has(key)) out.push({ kind: 'declined', key, at: parseTime(d.declined_at), incident: inc, dispatch: d });
-      } else if (isActiveDispatch(d)) {
-        const clock = dispatchClock(d, sla, now);
-        if (clock.overdue) out.push({ kind: 'overdue', key: 'o:' + d.id, at: clock.due_at, incident: inc, dispatch: d, clock });
-      }
-    }
-  }
-  const rank = { report: 0, undispatched: 1, declined: 2, overdue: 3 } as const;
-  return out.sort((a, b) => rank[a.kind] - rank[b.kind] || a.at - b.at);
-}
-
 export interface BoardRow {
   incident: Incident;
   dispatches: { dispatch: Dispatch; clock: Clock }[];

@@ -1,14 +1,16 @@
 // The call taker console: the queue of what needs a human (left), the report/incident form
 // built for speed (centre), and the follow-up board of the call taker's incidents (right).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Call, Me } from '../api/types';
+import { post } from '../api/client';
+import type { Call, Dispatch, Me } from '../api/types';
 import { dirStore, langStore, liveStore, nowStore, useDirectory, useT } from '../data';
 import type { Fix } from '../lib/calls_live';
 import { enumName } from '../lib/i18n';
-import { boardOf, queueOf, slaLookup, type QueueItem } from '../lib/live';
+import { boardOf, slaLookup, withDispatches } from '../lib/live';
+import { queueOf, type QueueItem } from '../lib/queue';
 import { createStore, useStore } from '../lib/store';
 import { formatDuration } from '../lib/time';
-import { Age, DispatchPill, Empty, IncidentPill, Modal, UrgencyTag } from './common';
+import { Age, alarm, DispatchPill, Empty, errorText, IncidentPill, Modal, toast, UrgencyTag } from './common';
 import { CallbackList } from './callbacks';
 import { IncidentPanel } from './incident';
 import { LiveCallsPanel } from './live_calls';
@@ -28,7 +30,12 @@ export function CallTakerConsole(p: { me: Me }) {
   const now = useStore(nowStore);
   const dismissed = useStore(dismissedStore);
   const slaOf = useMemo(() => slaLookup(dir.categories), [dir.categories]);
-  const queue = useMemo(() => queueOf(live, slaOf, now, dismissed), [live, slaOf, Math.floor(now / 5000), dismissed]);
+  const rules = useMemo(() => {
+    const urgency = new Map(dir.categories.map((c) => [c.id, c.urgency]));
+    const ack = new Map(dir.agencies.map((a) => [a.id, a.acknowledged_by]));
+    return { sla: slaOf, urgencyOf: (id: string) => urgency.get(id), ackOf: (id: string) => ack.get(id) };
+  }, [slaOf, dir.categories, dir.agencies]);
+  const queue = useMemo(() => queueOf(live, rules, now, dismissed), [live, rules, Math.floor(now / 5000), dismissed]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -99,6 +106,14 @@ function QueuePanel(p: { items: QueueItem[]; onOpenIncident: (id: string) => voi
   const draft = useStore(draftStore);
   const { categoryName, agency } = useDirectory();
   const lang = useStore(langStore);
+  // A late emergency report sounds once, when it turns late.
+  const lateKeys = p.items.filter((q) => q.kind === 'report' && q.late).map((q) => q.key);
+  const heard = useRef(new Set<string>());
+  useEffect(() => {
+    const fresh = lateKeys.filter((k) => !heard.current.has(k));
+    fresh.forEach((k) => heard.current.add(k));
+    if (fresh.length) alarm();
+  }, [lateKeys.join(',')]);
   const sections: [QueueItem['kind'], string][] = [
     ['report', t('q_reports')],
     ['undispatched', t('q_undispatched')],
@@ -126,12 +141,15 @@ function QueuePanel(p: { items: QueueItem[]; onOpenIncident: (id: string) => voi
                   return (
                     <button
                       key={q.key}
-                      class={'q-item' + (draft.report?.id === r.id ? ' on' : '')}
+                      class={'q-item' + (draft.report?.id === r.id ? ' on' : '') + (q.late ? ' late' : '')}
                       onClick={() => openReport(r)}
                       data-testid="q-report"
                       data-report={r.id}
+                      data-urgency={q.urgency ?? ''}
+                      data-late={q.late ? 'true' : undefined}
                     >
                       <div class="q-line">
+                        {q.urgency && <UrgencyTag urgency={q.urgency} short />}
                         <span class={'chan chan-' + r.channel}>{enumName(lang, 'channel', r.channel)}</span>
                         <span class="q-cat">{r.category_id ? categoryName(r.category_id) : '—'}</span>
                         <Age since={r.created_at} class="q-age" />
@@ -173,18 +191,7 @@ function QueuePanel(p: { items: QueueItem[]; onOpenIncident: (id: string) => voi
                     </div>
                   );
                 }
-                return (
-                  <button key={q.key} class="q-item late" onClick={() => p.onOpenIncident(q.incident.id)}>
-                    <div class="q-line">
-                      <span class="mono">{q.incident.number}</span>
-                      <span class="q-cat">{agency(q.dispatch.agency_id)?.code}</span>
-                      <span class="q-age late-text">+{formatDuration(Date.now() - q.clock.due_at, lang)}</span>
-                    </div>
-                    <div class="q-text">
-                      <DispatchPill status={q.dispatch.status} /> {q.incident.summary}
-                    </div>
-                  </button>
-                );
+                return <OverdueRow key={q.key} item={q} onOpen={() => p.onOpenIncident(q.incident.id)} />;
               })}
             </div>
           );
@@ -192,6 +199,54 @@ function QueuePanel(p: { items: QueueItem[]; onOpenIncident: (id: string) => voi
         <Callbacks />
       </div>
     </section>
+  );
+}
+
+/** One incident with its overdue dispatches: each agency's lateness, and for an agency without
+ * a console or endpoint a one-tap "confirmed by phone". */
+function OverdueRow(p: { item: Extract<QueueItem, { kind: 'overdue' }>; onOpen: () => void }) {
+  const t = useT();
+  const lang = useStore(langStore);
+  const { agency } = useDirectory();
+  const [busy, setBusy] = useState<string | null>(null);
+  const q = p.item;
+  const confirm = async (dispatchId: string) => {
+    setBusy(dispatchId);
+    try {
+      const d = await post<Dispatch>(`/dispatches/${dispatchId}/acknowledge`, { via: 'phone' });
+      liveStore.set(withDispatches(liveStore.get(), [d]));
+      toast(t('confirmed_by_phone_done', { a: agency(d.agency_id)?.code ?? '' }));
+    } catch (e) {
+      toast(errorText(e), 'error');
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <div class="q-item late q-static" data-testid="q-overdue-item" data-incident={q.incident.id}>
+      <button class="q-open" onClick={p.onOpen}>
+        <div class="q-line">
+          <span class="mono">{q.incident.number}</span>
+          <span class="q-cat">{q.overdue.map((o) => agency(o.dispatch.agency_id)?.code).join(', ')}</span>
+          <span class="q-age late-text">+{formatDuration(Date.now() - q.at, lang)}</span>
+        </div>
+        <div class="q-text">{q.incident.summary}</div>
+      </button>
+      {q.overdue.map((o) => (
+        <div class="q-sub q-overdue-line" key={o.dispatch.id}>
+          <DispatchPill status={o.dispatch.status} /> <strong>{agency(o.dispatch.agency_id)?.code}</strong>
+          {o.by_phone && (
+            <>
+              {' '}
+              <a href={'tel:' + (agency(o.dispatch.agency_id)?.phone ?? '')}>{agency(o.dispatch.agency_id)?.phone}</a>{' '}
+              <button class="btn btn-small" disabled={busy === o.dispatch.id} onClick={() => confirm(o.dispatch.id)} data-testid="confirm-by-phone">
+                ☎ {t('confirmed_by_phone')}
+              </button>
+            </>
+          )}
+        </div>
+      ))}
+    </div>
   );
 }
 

@@ -6,7 +6,8 @@ import { get, post } from '../api/client';
 import type { IncidentStatus, Page } from '../api/types';
 import { dirStore, langStore, liveStore, meStore, nowStore, timeZone, useDirectory, useEventTick, useT } from '../data';
 import { enumName } from '../lib/i18n';
-import { activityOf, agencyLoads, boardOf, countBy, queueOf, slaLookup } from '../lib/live';
+import { activityOf, agencyLoads, boardOf, countBy, slaLookup } from '../lib/live';
+import { queueOf } from '../lib/queue';
 import { useStore } from '../lib/store';
 import { formatDuration, parseTime, startOfLocalDay } from '../lib/time';
 import { Age, Empty, errorText, IncidentPill, toast, UrgencyTag, When, STATUS_COLOR } from './common';
@@ -31,7 +32,7 @@ export function Wallboard() {
   const rows = useMemo(() => boardOf(live, slaOf, now, null), [live, slaOf, now]);
   const loads = useMemo(() => agencyLoads(live, slaOf, now), [live, slaOf, now]);
   const activity = useMemo(() => activityOf(live, 40), [live]);
-  const queue = useMemo(() => queueOf(live, slaOf, now), [live, slaOf, Math.floor(now / 5000)]);
+  const queue = useMemo(() => queueOf(live, { sla: slaOf }, now), [live, slaOf, Math.floor(now / 5000)]);
   const dayStart = startOfLocalDay(now, timeZone());
   const today = [...live.incidents.values()].filter((i) => parseTime(i.created_at) >= dayStart);
   const byCategory = countBy(today, (i) => i.category_id);
