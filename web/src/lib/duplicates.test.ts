@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { suggestDuplicates } from './duplicates';
+import { guardAgainstDuplicate, suggestDuplicates } from './duplicates';
 import { incident, iso, T0 } from './fixtures.test-util';
 
 const honipopu = { lat: -3.6946, lon: 128.1797 };
@@ -44,3 +44,26 @@ describe('suggestDuplicates', () => {
     expect(suggestDuplicates({ category_id: 'fire', location: honipopu, district_id: null }, edge, now + 1)).toHaveLength(0);
   });
 });
+
+describe('guardAgainstDuplicate', () => {
+  const incidents = [
+    incident({ id: 'near', location: nearby }),
+    incident({ id: 'exact', location: honipopu, created_at: iso(T0 - 3600_000) }),
+    incident({ id: 'district-only', location: null, district_id: 'sirimau' }),
+  ];
+  const suggestions = suggestDuplicates({ category_id: 'fire', location: honipopu, district_id: 'sirimau' }, incidents, T0 + 60_000);
+  const on: Record<string, string[]> = { exact: ['pln'], near: ['damkar', 'rsud'], 'district-only': ['damkar'] };
+
+  it('finds the nearest likely duplicate that already has one of the agencies', () => {
+    const g = guardAgainstDuplicate(suggestions, ['damkar', 'dishub'], (id) => on[id] ?? []);
+    expect(g?.suggestion.incident.id).toBe('near');
+    expect(g?.agency_ids).toEqual(['damkar']);
+    expect(guardAgainstDuplicate(suggestions, ['pln'], (id) => on[id] ?? [])?.suggestion.incident.id).toBe('exact');
+  });
+
+  it('lets a dispatch through when no nearby incident has those agencies', () => {
+    expect(guardAgainstDuplicate(suggestions, ['dishub'], (id) => on[id] ?? [])).toBeNull();
+    expect(guardAgainstDuplicate([], ['damkar'], () => ['damkar'])).toBeNull();
+  });
+});
+

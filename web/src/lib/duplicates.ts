@@ -69,3 +69,28 @@ export function suggestDuplicates(
   });
   return out.slice(0, rules.max);
 }
+
+/** A likely duplicate that already has some of the agencies about to be dispatched. */
+export interface DuplicateGuard {
+  suggestion: Suggestion;
+  agency_ids: string[];
+}
+
+/**
+ * The nearest suggestion within the radius (a point, not only the same district) on which one
+ * of agencyIds already has an active dispatch: sending that agency again would send a second
+ * crew to the same fire. Null when there is none.
+ */
+export function guardAgainstDuplicate(
+  suggestions: Suggestion[],
+  agencyIds: string[],
+  activeAgenciesOf: (incidentId: string) => string[],
+): DuplicateGuard | null {
+  for (const s of suggestions) {
+    if (s.basis !== 'distance') continue;
+    const on = new Set(activeAgenciesOf(s.incident.id));
+    const both = agencyIds.filter((id) => on.has(id));
+    if (both.length) return { suggestion: s, agency_ids: both };
+  }
+  return null;
+}

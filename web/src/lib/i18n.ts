@@ -64,6 +64,9 @@ const dict = {
   runcard_missing: ['Kartu tugas kategori baru juga memuat:', 'The new category\'s run card also has:'],
   send_to: ['Kirim ke {a}', 'Send to {a}'],
   updated_badge: ['Diperbarui', 'Updated'],
+  field_address: ['Alamat', 'Address'],
+  via_phone: ['via telepon', 'by phone'],
+  via_delivery_receipt: ['tanda terima notifikasi', 'delivery receipt'],
   dup_guard_title: ['Mungkin kejadian yang sama', 'Possibly the same event'],
   dup_guard: [
     '{a} sudah ditugaskan ke {n} ({m} m, {k} lalu) dengan kategori yang sama. Tautkan laporan ini ke {n}?',

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, post, upload } from '../api/client';
 import type { Dispatch, IncidentDetail, Me, Media } from '../api/types';
-import { arrivalsStore, dirStore, langStore, liveStore, nowStore, playAlert, soundStore, useDirectory, useT } from '../data';
+import { arrivalsStore, dirStore, langStore, liveStore, nowStore, playAlert, recentStore, soundStore, useDirectory, useT } from '../data';
 import { needsText, nextActions, primaryAction, type DispatchAction } from '../lib/actions';
 import { enumName, translate, type Key, type Lang } from '../lib/i18n';
 import { agencyDispatches, isActiveDispatch, slaLookup, withDispatches, withIncidentDetail } from '../lib/live';
@@ -15,6 +15,7 @@ import { MAX_PHOTO_BYTES, preparePhoto } from '../lib/photo';
 import { formatDuration } from '../lib/time';
 import { Age, DispatchPill, Empty, errorText, Modal, PhotoStrip, toast, UrgencyTag, When, STATUS_COLOR } from './common';
 import { MapView } from './map';
+import { eventDetail } from '../lib/event_text';
 
 const ACTION_KEY: Record<DispatchAction, Key> = {
   acknowledge: 'act_acknowledge',
@@ -128,6 +129,8 @@ function DispatchDetail(p: { id: string }) {
   const [photo, setPhoto] = useState<File | null>(null);
   const [photoState, setPhotoState] = useState<PhotoState>({ step: 'idle' });
   const fromLive = live.dispatches.get(p.id);
+  // A correction or a note changes no dispatch: the incident's newest event says when to read again.
+  const eventStamp = useStore(recentStore).find((e) => e.incident_id === fromLive?.incident_id)?.seq ?? 0;
 
   // The dispatch itself is read from the API, so that another agency's dispatch is refused by
   // the server (404/403) and never shown.
@@ -143,7 +146,7 @@ function DispatchDetail(p: { id: string }) {
         liveStore.set(withIncidentDetail(liveStore.get(), inc));
       })
       .catch((e) => setError(e instanceof ApiError && (e.status === 404 || e.status === 403) ? t('dispatch_not_found') : errorText(e)));
-  }, [p.id, fromLive?.updated_at]);
+  }, [p.id, fromLive?.updated_at, eventStamp]);
 
   if (error) {
     return (
@@ -154,6 +157,7 @@ function DispatchDetail(p: { id: string }) {
   }
   const d = fromLive;
   if (!d || !detail) return <div class="page-msg">{t('loading')}</div>;
+  const lastUpdate = [...detail.events].reverse().find((e) => e.kind === 'incident.updated');
   const inc = live.incidents.get(d.incident_id) ?? detail;
   const sla = slaLookup(dir.categories)(inc.category_id);
   const clock = dispatchClock(d, sla, now);
@@ -241,15 +245,23 @@ function DispatchDetail(p: { id: string }) {
           {d.note && <div class="note">“{d.note}”</div>}
           {d.decline_reason && <div class="note note-warn">“{d.decline_reason}”</div>}
           <PhotoStrip media={(detail.media ?? []).filter((m) => m.dispatch_id === d.id)} />
-          <ol class="timeline compact">
+          {lastUpdate && (
+            <div class="note note-warn" data-testid="incident-updated" role="status">
+              <strong>{t('updated_badge')}</strong> <When at={lastUpdate.at} /> · {eventDetail(lastUpdate, lang)}
+            </div>
+          )}
+          <ol class="timeline compact" data-testid="agency-timeline">
             {detail.events
-              .filter((e) => e.subject === 'dispatch' || e.kind === 'incident.created')
+              .filter((e) => e.subject === 'dispatch' || ['incident.created', 'incident.updated', 'incident.note_added'].includes(e.kind))
               .map((e) => (
                 <li key={e.seq}>
                   <time>
                     <When at={e.at} />
                   </time>
-                  <span>{enumName(lang, 'event_kind', e.kind)}</span>
+                  <span>
+                    {enumName(lang, 'event_kind', e.kind)}
+                    {eventDetail(e, lang) && <span class="muted ev-detail"> · {eventDetail(e, lang)}</span>}
+                  </span>
                 </li>
               ))}
           </ol>

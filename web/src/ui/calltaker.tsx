@@ -3,14 +3,14 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { post } from '../api/client';
 import type { Call, Dispatch, Me } from '../api/types';
-import { dirStore, langStore, liveStore, nowStore, useDirectory, useT } from '../data';
+import { dirStore, langStore, liveStore, nowStore, playAlert, useDirectory, useT } from '../data';
 import type { Fix } from '../lib/calls_live';
 import { enumName } from '../lib/i18n';
 import { boardOf, slaLookup, withDispatches } from '../lib/live';
 import { queueOf, type QueueItem } from '../lib/queue';
 import { createStore, useStore } from '../lib/store';
 import { formatDuration } from '../lib/time';
-import { Age, alarm, DispatchPill, Empty, errorText, IncidentPill, Modal, toast, UrgencyTag } from './common';
+import { Age, DispatchPill, Empty, errorText, IncidentPill, Modal, toast, UrgencyTag } from './common';
 import { CallbackList } from './callbacks';
 import { IncidentPanel } from './incident';
 import { LiveCallsPanel } from './live_calls';
@@ -112,7 +112,7 @@ function QueuePanel(p: { items: QueueItem[]; onOpenIncident: (id: string) => voi
   useEffect(() => {
     const fresh = lateKeys.filter((k) => !heard.current.has(k));
     fresh.forEach((k) => heard.current.add(k));
-    if (fresh.length) alarm();
+    if (fresh.length) playAlert();
   }, [lateKeys.join(',')]);
   const sections: [QueueItem['kind'], string][] = [
     ['report', t('q_reports')],

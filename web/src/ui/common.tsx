@@ -81,28 +81,6 @@ export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-let audio: AudioContext | null = null;
-
-/** A short two-tone alarm (Web Audio, no file to load); silent where the browser has no audio. */
-export function alarm(): void {
-  try {
-    audio ??= new AudioContext();
-    const ctx = audio;
-    [880, 660, 880].forEach((hz, i) => {
-      const osc = ctx.createOscillator();
-      const gain = ctx.createGain();
-      osc.frequency.value = hz;
-      gain.gain.value = 0.15;
-      osc.connect(gain).connect(ctx.destination);
-      const at = ctx.currentTime + i * 0.18;
-      osc.start(at);
-      osc.stop(at + 0.15);
-    });
-  } catch {
-    // No audio device or no permission: the red row still shows it.
-  }
-}
-
 export function Toasts() {
   const list = useStore(toastStore);
   return (

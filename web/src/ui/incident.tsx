@@ -13,6 +13,8 @@ import { formatDuration, formatFull, parseTime } from '../lib/time';
 import { timeZone } from '../data';
 import { Age, DispatchPill, errorText, IncidentPill, Modal, PhotoStrip, toast, UrgencyTag, When, STATUS_COLOR } from './common';
 import { MapView } from './map';
+import { IncidentEdit, NoteBox } from './incident_edit';
+import { eventDetail } from '../lib/event_text';
 
 export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: boolean }) {
   const t = useT();
@@ -28,13 +30,16 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
   const [share, setShare] = useState(false);
   const [busy, setBusy] = useState(false);
   const [ask, setAsk] = useState<{ title: string; path: string; required: boolean } | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [missing, setMissing] = useState<string[]>([]);
+  const [reload, setReload] = useState(0);
   const stamp = live.incidents.get(p.id)?.updated_at ?? '';
   const dispatchStamp = [...live.dispatches.values()]
     .filter((d) => d.incident_id === p.id)
     .map((d) => d.updated_at)
     .join();
-  // A photo changes no dispatch: its event says when to read again.
-  const photoStamp = useStore(recentStore).find((e) => e.incident_id === p.id && e.kind === 'dispatch.media_attached')?.seq ?? 0;
+  // A photo or a note changes no record of the live set: the newest event says when to read again.
+  const photoStamp = useStore(recentStore).find((e) => e.incident_id === p.id)?.seq ?? 0;
 
   // Read again whenever the live set says the incident or one of its dispatches changed.
   useEffect(() => {
@@ -44,7 +49,7 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
         liveStore.set(withIncidentDetail(liveStore.get(), d));
       })
       .catch((e) => setError(errorText(e)));
-  }, [p.id, stamp, dispatchStamp, photoStamp]);
+  }, [p.id, stamp, dispatchStamp, photoStamp, reload]);
 
   const slaOf = useMemo(() => slaLookup(dir.categories), [dir.categories]);
   const readOnly = p.readOnly || !me || !['call_taker', 'supervisor', 'admin'].includes(me.role);
@@ -86,6 +91,7 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
     if (await act(`/incidents/${inc.id}/dispatches`, { agency_ids: add, share_contact: share })) {
       toast(t('created_dispatched', { n: inc.number, k: add.length }));
       setAdd([]);
+      setMissing([]);
     }
   };
 
@@ -102,7 +108,27 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
               <When at={inc.created_at} /> · <Age since={inc.created_at} />
             </span>
           </div>
-          <h3 class="inc-summary">{inc.summary}</h3>
+          <h3 class="inc-summary">
+            {inc.summary}
+            {!readOnly && ['open', 'dispatched', 'in_progress', 'resolved'].includes(inc.status) && !editing && (
+              <button class="btn-link" onClick={() => setEditing(true)} data-testid="edit-incident">
+                {t('edit_incident')}
+              </button>
+            )}
+          </h3>
+          {editing && (
+            <IncidentEdit
+              detail={detail}
+              onClose={() => setEditing(false)}
+              onSaved={(d, miss) => {
+                setDetail(d);
+                liveStore.set(withIncidentDetail(liveStore.get(), d));
+                setEditing(false);
+                setMissing(miss);
+                setAdd(miss);
+              }}
+            />
+          )}
           {inc.description && <p class="inc-desc">{inc.description}</p>}
           <div class="kv">
             <span>{t('location')}</span>
@@ -153,6 +179,11 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
 
           {!readOnly && ['open', 'dispatched', 'in_progress'].includes(inc.status) && (
             <div class="add-dispatch">
+              {missing.length > 0 && (
+                <div class="note note-warn" data-testid="runcard-missing">
+                  {t('runcard_missing')} {missing.map((id) => agency(id)?.code).join(', ')}
+                </div>
+              )}
               <div class="field-label">{t('add_dispatch')}</div>
               <div class="agency-chips">
                 {candidates.map((a) => (
@@ -205,6 +236,9 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
             />
           )}
           <h4>{t('timeline')}</h4>
+          {!readOnly && ['open', 'dispatched', 'in_progress', 'resolved'].includes(inc.status) && (
+            <NoteBox incidentId={inc.id} onAdded={() => setReload((n) => n + 1)} />
+          )}
           <ol class="timeline" data-testid="timeline">
             {detail.events.map((e) => (
               <li key={e.seq}>
@@ -214,9 +248,7 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
                 <span>
                   {enumName(lang, 'event_kind', e.kind)}
                   {e.agency_id && <strong> · {agency(e.agency_id)?.code}</strong>}
-                  {typeof e.payload?.to === 'string' && e.kind === 'incident.status_changed' && (
-                    <span class="muted"> → {enumName(lang, 'incident_status', String(e.payload.to))}</span>
-                  )}
+                  {eventDetail(e, lang) && <span class="muted ev-detail"> · {eventDetail(e, lang)}</span>}
                 </span>
               </li>
             ))}

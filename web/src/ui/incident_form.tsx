@@ -7,13 +7,14 @@ import type { Call, IncidentDetail, Me, Report } from '../api/types';
 import { dirStore, langStore, liveStore, nowStore, useDirectory, useT } from '../data';
 import type { Fix } from '../lib/calls_live';
 import { acceptBody, autoSummary, blankDraft, classifyReportBody, draftReducer, reportBody, submitProblem, type Draft, type DraftAction } from '../lib/draft';
-import { suggestDuplicates, type Suggestion } from '../lib/duplicates';
+import { guardAgainstDuplicate, suggestDuplicates, type DuplicateGuard, type Suggestion } from '../lib/duplicates';
 import { buildPlaces } from '../lib/gazetteer';
 import { enumName } from '../lib/i18n';
-import { withIncidentDetail } from '../lib/live';
+import { dispatchesOf, isActiveDispatch, withIncidentDetail } from '../lib/live';
 import { maskPhone } from '../lib/mask';
 import { createStore, useStore } from '../lib/store';
-import { Age, errorText, STATUS_COLOR, toast } from './common';
+import { Age, errorText, Modal, STATUS_COLOR, toast } from './common';
+import { formatDuration } from '../lib/time';
 import { AgencyField, CategoryField, DescriptionField, DuplicatesBox, LocationField, ReporterField, ResolveModal, SopField } from './form_fields';
 import { callFixesStore } from './live_calls';
 import type { MapMarker } from './map';
@@ -54,6 +55,9 @@ export function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; o
   const { dir, category, district } = useDirectory();
   const [busy, setBusy] = useState(false);
   const [modal, setModal] = useState<'reject' | 'answer' | null>(null);
+  // A dispatch that needs a second look: an emergency without a place, or agencies already on
+  // a likely duplicate.
+  const [check, setCheck] = useState<{ kind: 'no_location' } | ({ kind: 'duplicate' } & DuplicateGuard) | null>(null);
   const catInput = useRef<HTMLInputElement>(null);
   const addrInput = useRef<HTMLInputElement>(null);
   const phoneInput = useRef<HTMLInputElement>(null);
@@ -110,7 +114,10 @@ export function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; o
     }
   };
 
-  const submit = async (dispatch: boolean) => {
+  /** Saves the draft as an incident, dispatched or not. A dispatch of an emergency without a
+   * location, or to an agency already on a likely duplicate, first asks (skip: what was
+   * confirmed already). */
+  const submit = async (dispatch: boolean, skip: { location?: boolean; duplicate?: boolean } = {}) => {
     const d = draftStore.get();
     const problem = submitProblem(d, dispatch);
     if (problem) {
@@ -118,6 +125,23 @@ export function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; o
       if (problem === 'need_category') catInput.current?.focus();
       return;
     }
+    if (dispatch && !skip.location && !d.location && cat?.urgency === 'emergency') {
+      setCheck({ kind: 'no_location' });
+      return;
+    }
+    if (dispatch && !skip.duplicate) {
+      const live = liveStore.get();
+      const guard = guardAgainstDuplicate(suggestions, d.agency_ids, (id) =>
+        dispatchesOf(live, id)
+          .filter(isActiveDispatch)
+          .map((x) => x.agency_id),
+      );
+      if (guard) {
+        setCheck({ kind: 'duplicate', ...guard });
+        return;
+      }
+    }
+    setCheck(null);
     await saving(async () => {
       const rep = await ensureReport();
       const detail = await post<IncidentDetail>(`/reports/${rep.id}/accept`, acceptBody(d, dispatch, summaryFallback));
@@ -149,7 +173,7 @@ export function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; o
       }
       ({ category: catInput, address: addrInput, phone: phoneInput, description: descInput })[what].current?.focus();
     },
-    submit,
+    submit: (dispatch) => (check ? Promise.resolve() : submit(dispatch)),
     linkFirst: () => {
       if (suggestions[0]) void link(suggestions[0]);
     },
@@ -222,6 +246,55 @@ export function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; o
           {t('reject')}
         </button>
       </footer>
+      {check?.kind === 'no_location' && (
+        <Modal title={t('no_location_title')} onClose={() => setCheck(null)}>
+          <p data-testid="no-location-check">{t('no_location')}</p>
+          <div class="modal-actions">
+            <button
+              class="btn btn-primary"
+              onClick={() => {
+                setCheck(null);
+                setTimeout(() => addrInput.current?.focus(), 0);
+              }}
+              data-testid="no-location-add"
+            >
+              {t('no_location_add')}
+            </button>
+            <button class="btn" disabled={busy} onClick={() => submit(true, { location: true })} data-testid="no-location-send">
+              {t('no_location_send')}
+            </button>
+          </div>
+        </Modal>
+      )}
+      {check?.kind === 'duplicate' && (
+        <Modal title={t('dup_guard_title')} onClose={() => setCheck(null)}>
+          <p data-testid="duplicate-check">
+            {t('dup_guard', {
+              a: check.agency_ids.map((id) => dir.agencies.find((a) => a.id === id)?.code ?? id).join(', '),
+              n: check.suggestion.incident.number,
+              m: Math.round(check.suggestion.distance_m ?? 0),
+              k: formatDuration(check.suggestion.age_ms, lang),
+            })}
+          </p>
+          <div class="modal-actions">
+            <button
+              class="btn btn-primary"
+              disabled={busy}
+              onClick={() => {
+                const s = check.suggestion;
+                setCheck(null);
+                void link(s);
+              }}
+              data-testid="duplicate-link"
+            >
+              {t('dup_link', { n: check.suggestion.incident.number })}
+            </button>
+            <button class="btn" disabled={busy} onClick={() => submit(true, { location: true, duplicate: true })} data-testid="duplicate-anyway">
+              {t('dup_dispatch_anyway')}
+            </button>
+          </div>
+        </Modal>
+      )}
       {modal && (
         <ResolveModal
           mode={modal}
