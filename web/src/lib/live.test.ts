@@ -78,6 +78,12 @@ describe('board and loads', () => {
     expect(rows.find((r) => r.incident.id === 'waiting')!.overdue).toBe(true);
     expect(boardOf(mine, slaOf, now, null)[0]!.incident.id).toBe('other');
   });
+  it('does not mark late a dispatch waiting for the delivery receipt of an agency without a console', () => {
+    const rows = boardOf(s, slaOf, now, 'ct', (id) => (id === 'damkar' ? 'delivery_receipt' : 'console'));
+    const busy = rows.find((r) => r.incident.id === 'busy')!;
+    expect(busy.dispatches.find((d) => d.dispatch.id === 'late')!.clock.overdue).toBe(false);
+    expect(busy.overdue).toBe(false);
+  });
   it('groups active dispatches by agency', () => {
     const loads = agencyLoads(s, slaOf, now);
     expect(loads.map((l) => [l.agency_id, l.active, l.overdue])).toEqual([

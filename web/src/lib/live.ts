@@ -1,7 +1,7 @@
 // The consoles' working set (reports, incidents, dispatches) as an immutable value, the pure
 // updates applied to it, and the views the consoles read from it.
 
-import type { Category, Dispatch, Incident, IncidentDetail, Report, SiagaEvent, SlaPolicy } from '../api/types';
+import type { AckVia, Category, Dispatch, Incident, IncidentDetail, Report, SiagaEvent, SlaPolicy } from '../api/types';
 import { ACTIVE_DISPATCH, ACTIVE_INCIDENT } from '../api/types';
 import { dispatchClock, incidentClock, type Clock } from './sla';
 import { parseTime } from './time';
@@ -88,13 +88,26 @@ export interface BoardRow {
  * The follow-up board: incidents not yet closed (active, or resolved and waiting for the call
  * taker to close them), of one creator when given; newest first.
  */
-export function boardOf(s: LiveState, slaOf: SlaOf, now: number, createdBy: string | null): BoardRow[] {
+/** False for a dispatch still waiting for the delivery of its notice to an agency without a
+ * console: its silence is the outbox's business (retries, dead letters), not a late agency. */
+export const silenceCounts = (d: Dispatch, via: AckVia | undefined) => !(d.status === 'notified' && via === 'delivery_receipt');
+
+export function boardOf(
+  s: LiveState,
+  slaOf: SlaOf,
+  now: number,
+  createdBy: string | null,
+  ackOf: (agencyId: string) => AckVia | undefined = () => undefined,
+): BoardRow[] {
   const rows: BoardRow[] = [];
   for (const inc of s.incidents.values()) {
     if (!isActiveIncident(inc) && inc.status !== 'resolved') continue;
     if (createdBy && inc.created_by !== createdBy) continue;
     const sla = slaOf(inc.category_id);
-    const dispatches = dispatchesOf(s, inc.id).map((dispatch) => ({ dispatch, clock: dispatchClock(dispatch, sla, now) }));
+    const dispatches = dispatchesOf(s, inc.id).map((dispatch) => {
+      const clock = dispatchClock(dispatch, sla, now);
+      return { dispatch, clock: silenceCounts(dispatch, ackOf(dispatch.agency_id)) ? clock : { ...clock, overdue: false } };
+    });
     const overdue = dispatches.some((d) => d.clock.overdue) || incidentClock(inc, sla, now).overdue;
     rows.push({ incident: inc, dispatches, overdue });
   }

@@ -4,7 +4,7 @@
 // cannot press "acknowledge" (no console) is never overdue for it: its delivered notice
 // acknowledges it, or the call taker confirms it by phone (the row says so).
 import type { AckVia, Dispatch, Incident, Report, Urgency } from '../api/types';
-import { dispatchesOf, isActiveDispatch, isActiveIncident, type LiveState, type SlaOf } from './live';
+import { dispatchesOf, isActiveDispatch, isActiveIncident, silenceCounts, type LiveState, type SlaOf } from './live';
 import { dispatchClock, incidentClock, type Clock } from './sla';
 import { parseTime } from './time';
 
@@ -65,8 +65,7 @@ export function queueOf(s: LiveState, rules: QueueRules, now: number, dismissed:
       const clock = dispatchClock(d, sla, now);
       if (!clock.overdue) continue;
       const via = rules.ackOf?.(d.agency_id) ?? 'console';
-      // Its delivered notice acknowledges it; until then the outbox, not the queue, says why.
-      if (d.status === 'notified' && via === 'delivery_receipt') continue;
+      if (!silenceCounts(d, via)) continue;
       overdue.push({ dispatch: d, clock, by_phone: d.status === 'notified' && via === 'phone' });
     }
     if (overdue.length) {

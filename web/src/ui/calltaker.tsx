@@ -267,7 +267,11 @@ function Board(p: { me: Me; onOpen: (id: string) => void }) {
   const { dir, agency, categoryName } = useDirectory();
   const [all, setAll] = useState(p.me.role !== 'call_taker');
   const slaOf = useMemo(() => slaLookup(dir.categories), [dir.categories]);
-  const rows = useMemo(() => boardOf(live, slaOf, now, all ? null : p.me.id), [live, slaOf, now, all]);
+  const ackOf = useMemo(() => {
+    const ack = new Map(dir.agencies.map((a) => [a.id, a.acknowledged_by]));
+    return (id: string) => ack.get(id);
+  }, [dir.agencies]);
+  const rows = useMemo(() => boardOf(live, slaOf, now, all ? null : p.me.id, ackOf), [live, slaOf, now, all, ackOf]);
   const lang = useStore(langStore);
   return (
     <section class="panel board" data-testid="board">

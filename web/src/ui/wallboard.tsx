@@ -29,7 +29,11 @@ export function Wallboard() {
   const { agency, categoryName, district } = useDirectory();
   const [open, setOpen] = useState<string | null>(null);
   const slaOf = useMemo(() => slaLookup(dir.categories), [dir.categories]);
-  const rows = useMemo(() => boardOf(live, slaOf, now, null), [live, slaOf, now]);
+  const ackOf = useMemo(() => {
+    const ack = new Map(dir.agencies.map((a) => [a.id, a.acknowledged_by]));
+    return (id: string) => ack.get(id);
+  }, [dir.agencies]);
+  const rows = useMemo(() => boardOf(live, slaOf, now, null, ackOf), [live, slaOf, now, ackOf]);
   const loads = useMemo(() => agencyLoads(live, slaOf, now), [live, slaOf, now]);
   const activity = useMemo(() => activityOf(live, 40), [live]);
   const queue = useMemo(() => queueOf(live, { sla: slaOf }, now), [live, slaOf, Math.floor(now / 5000)]);
