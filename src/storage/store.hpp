@@ -13,6 +13,7 @@
 #include "storage/event_store.hpp"
 #include "storage/incident_store.hpp"
 #include "storage/media_store.hpp"
+#include "storage/places_store.hpp"
 #include "storage/outbox_store.hpp"
 #include "storage/store_types.hpp"
 
@@ -37,7 +38,8 @@ class store_reader : public directory_reader,
                      public event_reader,
                      public outbox_reader,
                      public calls_reader,
-                     public media_reader {
+                     public media_reader,
+                     public places_reader {
  public:
   ~store_reader() override = default;
 };
@@ -54,7 +56,8 @@ class store_txn : public store_reader,
                   public event_writer,
                   public outbox_writer,
                   public calls_writer,
-                  public media_writer {};
+                  public media_writer,
+                  public places_writer {};
 
 // A write command: runs on the writer thread inside a savepoint. Returning an error rolls
 // back everything this command did.

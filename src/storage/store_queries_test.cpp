@@ -682,3 +682,77 @@ TEST_P(store_contract, concurrent_submits_all_complete_in_batches) {
 
 }  // namespace
 }  // namespace siaga::storage::contract
+
+namespace siaga::storage::contract {
+namespace {
+
+domain::place make_place(const char* id, const char* name, domain::place_kind kind, const std::string& source) {
+  domain::place p;
+  p.id = id;
+  p.name = name;
+  p.folded = domain::fold_name(name);
+  p.kind = kind;
+  p.location = {-3.69, 128.18};
+  p.source = source;
+  p.created_at = at(0);
+  return p;
+}
+
+std::vector<std::string> names(const result<std::vector<domain::place>>& r) {
+  std::vector<std::string> out;
+  if (r) {
+    for (const auto& p : *r) out.push_back(p.name);
+  }
+  return out;
+}
+
+TEST_P(store_contract, places_are_found_by_the_start_of_any_word_and_replaced_per_source) {
+  using domain::place_kind;
+  std::vector<domain::place> osm{make_place("p1", "Gong Perdamaian Dunia", place_kind::landmark, "osm"),
+                                 make_place("p2", "Jalan Perdamaian", place_kind::street, "osm"),
+                                 make_place("p3", "Perdana Hotel", place_kind::landmark, "osm"),
+                                 make_place("p4", "Batu Merah", place_kind::village, "osm")};
+  std::vector<domain::place> csv{make_place("p5", "Pos Damkar Perdamaian", place_kind::landmark, "csv:pos")};
+  osm[0].district_id = "d1";
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.replace_places("j1", "osm", osm); !r) return r.error();
+              if (auto r = t.replace_places("j1", "csv:pos", csv); !r) return r.error();
+              if (auto r = t.replace_places("j2", "osm", {make_place("p9", "Perdamaian Lain", place_kind::landmark, "osm")}); !r) {
+                return r.error();
+              }
+              return {};
+            })),
+            "ok");
+  auto& rd = reader();
+  // Names that start with it first, then by kind (landmark, street, village), shorter first.
+  EXPECT_EQ(names(rd.search_places("j1", "perda", 10)),
+            (std::vector<std::string>{"Perdana Hotel", "Gong Perdamaian Dunia", "Pos Damkar Perdamaian", "Jalan Perdamaian"}));
+  EXPECT_EQ(names(rd.search_places("j1", "perdamaian", 2)),
+            (std::vector<std::string>{"Gong Perdamaian Dunia", "Pos Damkar Perdamaian"}));
+  EXPECT_EQ(names(rd.search_places("j1", "gong perd", 10)), std::vector<std::string>{"Gong Perdamaian Dunia"});
+  EXPECT_TRUE(names(rd.search_places("j1", "amaian", 10)).empty()) << "the start of a word, not its middle";
+  EXPECT_TRUE(names(rd.search_places("j1", "", 10)).empty());
+  auto gong = rd.search_places("j1", "gong", 10);
+  ASSERT_TRUE(gong && gong->size() == 1u);
+  EXPECT_EQ((*gong)[0].district_id, std::optional<std::string>("d1"));
+  EXPECT_EQ((*gong)[0].kind, place_kind::landmark);
+  EXPECT_DOUBLE_EQ((*gong)[0].location.lon, 128.18);
+  EXPECT_EQ((*gong)[0].source, "osm");
+
+  // A new extract replaces the old one and leaves the CSV as it is.
+  result<std::int64_t> removed = 0;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              removed = t.replace_places("j1", "osm", {make_place("p6", "Gong Perdamaian Dunia", place_kind::landmark, "osm")});
+              return removed ? result<void>{} : result<void>(removed.error());
+            })),
+            "ok");
+  EXPECT_EQ(removed.value(), 4);
+  auto sources = rd.place_sources("j1");
+  ASSERT_TRUE(sources);
+  EXPECT_EQ(*sources, (std::vector<std::pair<std::string, std::int64_t>>{{"csv:pos", 1}, {"osm", 1}}));
+  EXPECT_EQ(names(rd.search_places("j1", "perdamaian", 10)),
+            (std::vector<std::string>{"Gong Perdamaian Dunia", "Pos Damkar Perdamaian"}));
+}
+
+}  // namespace
+}  // namespace siaga::storage::contract

@@ -445,12 +445,34 @@ ALTER TABLE callbacks ADD COLUMN dialed_call TEXT NOT NULL DEFAULT '';
 ALTER TABLE callbacks ADD COLUMN dialed_at INTEGER;
 )sql";
 
-constexpr std::array<migration, 5> migrations{{
+// Places (issue 16): the landmarks, streets and kelurahan that call takers search by name,
+// each import (an OpenStreetMap extract, an admin's CSV, the demo) replaced as a whole by its
+// source. folded is the name as searches compare it; the second index serves "a word starts
+// with", through the words' start after a space.
+constexpr std::string_view schema_v6 = R"sql(
+CREATE TABLE places (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  folded TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('landmark', 'street', 'village', 'other')),
+  lat REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+  lon REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+  district_id TEXT,
+  source TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX places_by_folded ON places (jurisdiction_id, folded);
+CREATE INDEX places_by_source ON places (jurisdiction_id, source);
+)sql";
+
+constexpr std::array<migration, 6> migrations{{
     {1, "domain model: jurisdictions to events", schema_v1},
     {2, "agency endpoints and the notification outbox", schema_v2},
     {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
     {4, "media attached to dispatches", schema_v4},
     {5, "users' PBX agents; callbacks merged per number", schema_v5},
+    {6, "places that call takers search by name", schema_v6},
 }};
 
 constexpr std::string_view create_ledger = R"sql(

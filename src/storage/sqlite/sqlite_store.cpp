@@ -4,6 +4,7 @@
 #include "storage/sqlite/calls_sql.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
+#include "storage/sqlite/places_sql.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/model_sql.hpp"
 #include "storage/sqlite/outbox_sql.hpp"
@@ -28,7 +29,7 @@ namespace siaga::storage::sqlite {
 namespace {
 
 // The SQL of the first tables lives in model_sql.cpp, calls in calls_sql.cpp, the outbox in
-// outbox_sql.cpp, media in media_sql.cpp; this file holds the readers, the writer and the store.
+// outbox_sql.cpp, media in media_sql.cpp, places in places_sql.cpp; this file holds the readers, the writer and the store.
 namespace q = model_sql;
 
 // The store_reader methods over one connection, shared by the per-thread readers and the
@@ -203,6 +204,13 @@ class read_ops : public Base {
   result<std::optional<std::string>> media_bytes(const std::string& j, const std::string& id) override {
     return use([&](connection& c) { return media_sql::bytes(c, j, id); });
   }
+  // Places (issue 16).
+  result<std::vector<domain::place>> search_places(const std::string& j, const std::string& q, int limit) override {
+    return use([&](connection& c) { return places_sql::search(c, j, q, limit); });
+  }
+  result<std::vector<std::pair<std::string, std::int64_t>>> place_sources(const std::string& j) override {
+    return use([&](connection& c) { return places_sql::sources(c, j); });
+  }
 
  protected:
   read_ops(connection* conn, std::optional<core::error> broken) : conn_(conn), broken_(std::move(broken)) {}
@@ -364,6 +372,10 @@ class writer_txn final : public read_ops<store_txn> {
   result<void> update_api_key(const domain::api_key& k) override { return calls_sql::update_api_key(c(), k); }
   result<void> insert_media(const domain::media& m, std::string_view bytes) override {
     return media_sql::insert(c(), m, bytes);
+  }
+  result<std::int64_t> replace_places(const std::string& j, const std::string& source,
+                                      const std::vector<domain::place>& places) override {
+    return places_sql::replace(c(), j, source, places);
   }
 
  private:

@@ -1,0 +1,82 @@
+#include "storage/sqlite/places_sql.hpp"
+
+#include "storage/sqlite/query.hpp"
+
+#include <algorithm>
+
+namespace siaga::storage::sqlite::places_sql {
+namespace {
+
+result<domain::place> read_row(const statement& st) {
+  enum_columns e(st, "places");
+  domain::place p;
+  p.id = st.text(0);
+  p.jurisdiction_id = st.text(1);
+  p.name = st.text(2);
+  p.folded = st.text(3);
+  p.kind = e.get(4, domain::parse_place_kind);
+  p.location = {st.real(5), st.real(6)};
+  p.district_id = st.opt_text(7);
+  p.source = st.text(8);
+  p.created_at = st.time(9);
+  if (e.error()) return *e.error();
+  return p;
+}
+
+}  // namespace
+
+result<std::vector<domain::place>> search(connection& c, const std::string& jurisdiction_id,
+                                          const std::string& folded_query, int limit) {
+  if (folded_query.empty()) return std::vector<domain::place>{};
+  // folded holds only [a-z0-9 ], so the query needs no escaping for LIKE.
+  static constexpr std::string_view sql =
+      "SELECT id, jurisdiction_id, name, folded, kind, lat, lon, district_id, source, created_at FROM places "
+      "WHERE jurisdiction_id = ?1 AND (folded LIKE ?2 || '%' OR folded LIKE '% ' || ?2 || '%') "
+      "ORDER BY CASE WHEN folded LIKE ?2 || '%' THEN 0 ELSE 1 END, "
+      "CASE kind WHEN 'landmark' THEN 0 WHEN 'street' THEN 1 WHEN 'village' THEN 2 ELSE 3 END, length(name), name, id "
+      "LIMIT ?3";
+  return fetch_all(c, sql, "places", read_row, jurisdiction_id, folded_query, std::clamp(limit, 1, 100));
+}
+
+result<std::vector<std::pair<std::string, std::int64_t>>> sources(connection& c, const std::string& jurisdiction_id) {
+  auto st = c.prepare("SELECT source, count(*) FROM places WHERE jurisdiction_id = ? GROUP BY source ORDER BY source");
+  if (!st) return st.error();
+  st->bind(jurisdiction_id);
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (;;) {
+    auto row = st->step("places");
+    if (!row) return row.error();
+    if (!*row) break;
+    out.emplace_back(st->text(0), st->int64(1));
+  }
+  return out;
+}
+
+result<std::int64_t> replace(connection& c, const std::string& jurisdiction_id, const std::string& source,
+                             const std::vector<domain::place>& places) {
+  auto del = c.prepare("DELETE FROM places WHERE jurisdiction_id = ? AND source = ?");
+  if (!del) return del.error();
+  del->bind(jurisdiction_id).bind(source);
+  if (auto r = del->run("places"); !r) return r.error();
+  std::int64_t removed = c.changes();
+  for (const auto& p : places) {
+    auto st = c.prepare(
+        "INSERT INTO places (id, jurisdiction_id, name, folded, kind, lat, lon, district_id, source, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st) return st.error();
+    st->bind(p.id)
+        .bind(jurisdiction_id)
+        .bind(p.name)
+        .bind(p.folded)
+        .bind(to_string(p.kind))
+        .bind(p.location.lat)
+        .bind(p.location.lon)
+        .bind(p.district_id)
+        .bind(source)
+        .bind(p.created_at);
+    if (auto r = st->run("places"); !r) return r.error();
+  }
+  return removed;
+}
+
+}  // namespace siaga::storage::sqlite::places_sql
