@@ -8,6 +8,7 @@
 #include "services/events.hpp"
 #include "services/incident_service.hpp"
 #include "services/passwords.hpp"
+#include "services/places_service.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -548,6 +549,10 @@ core::result<seed_summary> seed_demo(storage::store& st, core::random_source& rn
     const auto& all = ambon().stories;
     for (std::size_t i = 0; i < all.size(); ++i) h.plan(all[i], i);
     if (auto r = h.run(tx); !r) return r.error();
+    // The gazetteer, so that "Gong Perdamaian" is found from the first call.
+    auto places = services::parse_place_import(services::place_format::csv, ambon_places_csv(), "demo");
+    if (!places) return places.error();
+    if (auto r = services::import_places(tx, ctx, dir->system, *places); !r) return r.error();
     out.jurisdiction_id = dir->jurisdiction_id;
     out.reports = h.reports();
     out.incidents = h.incidents();

@@ -105,5 +105,6 @@ const demo_data& ambon();
 // The compiled-in documents (generated from data/demo/ambon/ by CMake).
 std::string_view ambon_directory_json();
 std::string_view ambon_history_json();
+std::string_view ambon_places_csv();  // the gazetteer's landmarks, streets and kelurahan (approximate points)
 
 }  // namespace siaga::app
