@@ -5,6 +5,7 @@
 //   and DISHUB by phone only) give one overdue row per fire, never a row for PLN, and a one-tap
 //   "confirmed by phone" that takes RSUD off;
 // - a correction and a note by the call taker reach the DAMKAR console live;
+// - places are found as typed: a point in degrees and minutes, "gong perd" from the gazetteer;
 // - an emergency without a location, and a dispatch to agencies already on a fire 0 m away,
 //   are asked about before anything is sent.
 // The browser's clock is fast-forwarded (Playwright's clock), the server's is real.
@@ -114,13 +115,19 @@ export async function dispatchFloor({ browser, base }) {
   await ct.page.keyboard.press('Control+Enter');
   await ct.page.waitForSelector('[data-testid=no-location-check]', { timeout: T });
   await ct.page.click('[data-testid=no-location-add]');
-  // A point on the map, then an incident already there with DAMKAR on it.
-  const map = await ct.page.$('.map-form');
-  const box = await map.boundingBox();
-  await ct.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  // Places: a point typed in degrees and minutes, then a landmark from the gazetteer as typed.
+  await ct.page.fill('[data-testid=address]', `3°41'48"S 128°10'47"E`);
+  await ct.page.waitForFunction(() => document.querySelector('[data-testid=place-list]')?.textContent.includes('-3.69667, 128.17972'), null, { timeout: T });
+  await ct.page.fill('[data-testid=address]', 'gong perd');
+  await ct.page.waitForFunction(() => document.querySelector('[data-testid=place-list]')?.textContent.includes('Gong Perdamaian Dunia'), null, { timeout: T });
+  await shot(ct.page, 'floor-gazetteer');
+  await ct.page.press('[data-testid=address]', 'Enter');
+  assert((await ct.page.inputValue('[data-testid=address]')) === 'Gong Perdamaian Dunia', 'the landmark is the address');
+  assert((await ct.page.inputValue('[data-testid=district]')) !== '', 'and its district is filled in');
   const coords = await ct.page.textContent('.loc-row .muted');
   const [lat, lon] = coords.split('·')[0].split(',').map((x) => Number(x.trim()));
-  assert(Number.isFinite(lat) && Number.isFinite(lon), `the form has a point (${coords})`);
+  assert(Math.abs(lat + 3.6966) < 1e-4 && Math.abs(lon - 128.1797) < 1e-4, `the form has the landmark's point (${coords})`);
+  // An incident already there with DAMKAR on it.
   const there = (await ctApi('POST', '/incidents', { category_id: fire.id, summary: 'Kebakaran di titik yang sama', location: { lat, lon }, agency_ids: [byCode('DAMKAR').id] })).body;
   await ct.page.waitForFunction((n) => document.querySelector('[data-testid=duplicates]')?.textContent.includes(n), there.number, { timeout: T });
   const before = (await ctApi('GET', '/incidents?limit=200')).body.total;

@@ -72,6 +72,7 @@ const INTERFACES: Record<string, string> = {
   CallerCard: 'CallerDetail',
   LocationFix: 'LocationFix',
   LocationRecord: 'LocationRecord',
+  GazetteerPlace: 'Place',
 };
 
 const ENUMS: Record<string, string> = {
@@ -87,6 +88,7 @@ const ENUMS: Record<string, string> = {
   CallClass: 'CallClass',
   DecisionKind: 'CallerDecisionKind',
   AckVia: 'AckVia',
+  PlaceKind: 'PlaceKind',
 };
 
 describe('types.ts against docs/openapi.json', () => {

@@ -335,3 +335,15 @@ export interface LocationRecord {
   fix: LocationFix | null;
   received_at: string;
 }
+
+export type PlaceKind = 'landmark' | 'street' | 'village' | 'other';
+
+/** A place of the gazetteer (GET /places?q=): a landmark, street or kelurahan by name. */
+export interface GazetteerPlace {
+  id: string;
+  name: string;
+  kind: PlaceKind;
+  location: GeoPoint;
+  district_id: string | null;
+  source: string;
+}

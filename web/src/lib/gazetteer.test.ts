@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { District } from '../api/types';
-import { buildPlaces, fold, searchPlaces } from './gazetteer';
+import { buildPlaces, fold, fromGazetteer, mergePlaces, searchPlaces } from './gazetteer';
 
 const districts: District[] = [
   { id: 'sirimau', code: '81.71.02', name: 'Sirimau', center: { lat: -3.695, lon: 128.195 }, boundary: null },
@@ -36,3 +36,23 @@ describe('gazetteer', () => {
     expect(searchPlaces('-3.7, 128.2', places)).toEqual([{ label: '-3.70000, 128.20000', location: { lat: -3.7, lon: 128.2 }, kind: 'point', district_id: null }]);
   });
 });
+
+describe('mergePlaces', () => {
+  const at = { lat: -3.69, lon: 128.18 };
+  const local = [
+    { label: 'Kec. Sirimau', location: at, kind: 'district' as const, district_id: 'sirimau' },
+    { label: 'Pasar Mardika', location: at, kind: 'address' as const, district_id: 'sirimau' },
+  ];
+  it('puts the gazetteer first and leaves out local copies of its places', () => {
+    const remote = fromGazetteer([{ id: 'p', name: 'Pasar  Mardika', kind: 'landmark', location: at, district_id: 'sirimau', source: 'osm' }]);
+    expect(mergePlaces(local, remote).map((p) => [p.label, p.kind])).toEqual([
+      ['Pasar  Mardika', 'landmark'],
+      ['Kec. Sirimau', 'district'],
+    ]);
+  });
+  it('keeps a typed point alone', () => {
+    const point = searchPlaces('-3.69, 128.18', local);
+    expect(mergePlaces(point, fromGazetteer([{ id: 'p', name: 'X', kind: 'street', location: at, district_id: null, source: 'osm' }]))).toEqual(point);
+  });
+});
+

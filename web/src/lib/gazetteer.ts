@@ -1,14 +1,15 @@
-// Address and landmark search on the client. The API has no geocoder, so the places people
-// type are looked up among what the centre already knows: district names and the addresses of
-// earlier reports and incidents that carry a location. "lat, lon" is read as a point.
+// Address and landmark search as the call taker types: the server's gazetteer (landmarks,
+// streets, kelurahan: GET /places) first, then what the console already knows: district names
+// and the addresses of earlier reports and incidents that carry a location. A typed or pasted
+// point in any common form (geo.ts parseLatLon) comes before everything.
 
-import type { District, GeoPoint } from '../api/types';
+import type { District, GazetteerPlace, GeoPoint } from '../api/types';
 import { parseLatLon } from './geo';
 
 export interface Place {
   label: string;
   location: GeoPoint;
-  kind: 'district' | 'address' | 'point';
+  kind: 'district' | 'address' | 'point' | 'landmark' | 'street' | 'village' | 'other';
   district_id: string | null;
 }
 
@@ -73,3 +74,16 @@ export function searchPlaces(query: string, places: Place[], max = 8): Place[] {
   scored.sort((a, b) => a[0] - b[0]);
   return out.concat(scored.slice(0, max).map(([, p]) => p));
 }
+
+/** The gazetteer's places as search results. */
+export const fromGazetteer = (items: GazetteerPlace[]): Place[] =>
+  items.map((p) => ({ label: p.name, location: p.location, kind: p.kind, district_id: p.district_id }));
+
+/** The gazetteer's answer first, then the local matches not already in it, at most max. */
+export function mergePlaces(local: Place[], remote: Place[], max = 8): Place[] {
+  const points = local.filter((p) => p.kind === 'point');
+  if (points.length) return points;
+  const seen = new Set(remote.map((p) => fold(p.label)));
+  return [...remote, ...local.filter((p) => !seen.has(fold(p.label)))].slice(0, max);
+}
+

@@ -85,4 +85,34 @@ describe('parseLatLon', () => {
     expect(parseLatLon('Jl. Pattimura')).toBeNull();
     expect(parseLatLon('95, 10')).toBeNull();
   });
+  const near = (p: { lat: number; lon: number } | null, lat: number, lon: number) => {
+    expect(p).not.toBeNull();
+    expect(p!.lat).toBeCloseTo(lat, 4);
+    expect(p!.lon).toBeCloseTo(lon, 4);
+  };
+  it('reads a decimal comma when the numbers are apart by a semicolon or a space', () => {
+    near(parseLatLon('-3,6954; 128,1808'), -3.6954, 128.1808);
+    near(parseLatLon('-3,6954 128,1808'), -3.6954, 128.1808);
+  });
+  it('reads degrees, minutes and seconds with hemispheres in English and Indonesian', () => {
+    near(parseLatLon('3°41\'48"S 128°10\'47"E'), -3.69667, 128.17972);
+    near(parseLatLon('3° 41′ 48.0″ S, 128° 10′ 47.0″ E'), -3.69667, 128.17972);
+    near(parseLatLon('LS 3.6954 BT 128.1808'), -3.6954, 128.1808);
+    near(parseLatLon('3.6954 S 128.1808 E'), -3.6954, 128.1808);
+    near(parseLatLon('S3°41.8\' E128°10.8\''), -3.69667, 128.18);
+  });
+  it('takes longitude first when the hemispheres say so', () => {
+    near(parseLatLon('128.1808 E, 3.6954 S'), -3.6954, 128.1808);
+    expect(parseLatLon('128.1 E 3.6 W')).toBeNull();
+  });
+  it('reads a pasted map link', () => {
+    near(parseLatLon('https://www.google.com/maps/@-3.6954,128.1808,17z'), -3.6954, 128.1808);
+    near(parseLatLon('https://maps.google.com/?q=-3.6954,128.1808'), -3.6954, 128.1808);
+    near(parseLatLon('geo:-3.6954,128.1808'), -3.6954, 128.1808);
+  });
+  it('refuses what is not a point', () => {
+    for (const t of ['3.5', '1 2 3', 'Jl. A. Y. Patty 12', '3°61\'S 128°E', 'S 3.6 N 128.1', '', 'Sirimau 3 4']) {
+      expect(parseLatLon(t), t).toBeNull();
+    }
+  });
 });

@@ -142,12 +142,71 @@ export function voronoiCells(districts: District[], box: Box): Map<string, XY[]>
   return cells;
 }
 
-/** Reads "lat, lon" typed by a person ("-3.6954, 128.1808"); null when it is not that. */
+// Hemisphere letters in English and Indonesian (Lintang Utara/Selatan, Bujur Timur/Barat).
+const HEMISPHERES: Record<string, { axis: 'lat' | 'lon'; sign: 1 | -1 }> = {
+  N: { axis: 'lat', sign: 1 },
+  U: { axis: 'lat', sign: 1 },
+  LU: { axis: 'lat', sign: 1 },
+  S: { axis: 'lat', sign: -1 },
+  LS: { axis: 'lat', sign: -1 },
+  E: { axis: 'lon', sign: 1 },
+  T: { axis: 'lon', sign: 1 },
+  BT: { axis: 'lon', sign: 1 },
+  W: { axis: 'lon', sign: -1 },
+  B: { axis: 'lon', sign: -1 },
+  BB: { axis: 'lon', sign: -1 },
+};
+
+/**
+ * Reads a point typed or pasted in any common form: "-3.6954, 128.1808", "-3,6954; 128,1808",
+ * degrees-minutes-seconds with hemispheres ("3°41'48"S 128°10'47"E", "LS 3.69 BT 128.18"),
+ * longitude first when the hemispheres say so, a Google Maps or geo: link. Null when the text
+ * is not a point, or is one off the globe.
+ */
 export function parseLatLon(text: string): GeoPoint | null {
-  const m = text.trim().match(/^(-?\d{1,2}(?:\.\d+)?)\s*[,;\s]\s*(-?\d{1,3}(?:\.\d+)?)$/);
-  if (!m) return null;
-  const lat = Number(m[1]);
-  const lon = Number(m[2]);
-  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+  const link = text.match(/(?:@|[?&](?:q|ll|query)=|geo:)\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)/i);
+  if (link) return onGlobe(Number(link[1]), Number(link[2]));
+  let t = text
+    .trim()
+    .toUpperCase()
+    .replace(/[\u2032\u2019\u2018`]/g, "'")
+    .replace(/[\u2033\u201c\u201d]|''/g, '"')
+    .replace(/[\u00ba\u02da]/g, '\u00b0');
+  // A decimal comma, as Indonesian spreadsheets write it, when the two numbers are apart otherwise.
+  if (t.includes(';') || /^-?\d+,\d+\s+-?\d+,\d+$/.test(t)) t = t.replace(/(\d),(\d)/g, '$1.$2');
+  // Tokens: hemisphere letters and numbers with their degree, minute and second marks. The
+  // letters go all before their numbers (S 3.69 E 128.18) or all after (3.69 S 128.18 E).
+  const token = /LU|LS|BT|BB|[NSEWUTB](?![A-Z])|(-?\d+(?:\.\d+)?)\s*\u00b0?\s*(?:(\d+(?:\.\d+)?)\s*'\s*)?(?:(\d+(?:\.\d+)?)\s*"\s*)?/g;
+  const tokens: ({ hemi: string } | { value: number })[] = [];
+  let rest = t;
+  for (const m of t.matchAll(token)) {
+    if (!m[0].trim()) continue;
+    rest = rest.replace(m[0], ' ');
+    if (m[1] === undefined) {
+      tokens.push({ hemi: m[0] });
+      continue;
+    }
+    if ((m[2] && Number(m[2]) >= 60) || (m[3] && Number(m[3]) >= 60)) return null;
+    const value = Math.abs(Number(m[1])) + Number(m[2] ?? 0) / 60 + Number(m[3] ?? 0) / 3600;
+    tokens.push({ value: m[1].startsWith('-') ? -value : value });
+  }
+  if (!/^[\s,;/]*$/.test(rest)) return null;
+  const shape = tokens.map((x) => ('hemi' in x ? 'H' : 'n')).join('');
+  const pick = (h: number, n: number) => {
+    const hemi = HEMISPHERES[(tokens[h] as { hemi: string }).hemi]!;
+    return { axis: hemi.axis, value: Math.abs((tokens[n] as { value: number }).value) * hemi.sign };
+  };
+  let parts: { axis: 'lat' | 'lon' | null; value: number }[];
+  if (shape === 'nn') parts = tokens.map((x) => ({ axis: null, value: (x as { value: number }).value }));
+  else if (shape === 'HnHn') parts = [pick(0, 1), pick(2, 3)];
+  else if (shape === 'nHnH') parts = [pick(1, 0), pick(3, 2)];
+  else return null;
+  const [a, b] = parts as [(typeof parts)[0], (typeof parts)[0]];
+  if (a.axis === 'lon' || b.axis === 'lat') return a.axis === b.axis ? null : onGlobe(b.value, a.value);
+  return onGlobe(a.value, b.value);
+}
+
+function onGlobe(lat: number, lon: number): GeoPoint | null {
+  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
   return { lat, lon };
 }

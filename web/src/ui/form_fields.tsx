@@ -2,13 +2,14 @@
 // draft and sends draft actions (lib/draft.ts); the view state that belongs to one field (a
 // search being typed, a masked number being revealed) lives in that field.
 import type { Ref } from 'preact';
-import { useMemo, useState } from 'preact/hooks';
-import type { Category, Channel, GeoPoint } from '../api/types';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { get } from '../api/client';
+import type { Category, Channel, GazetteerPlace, GeoPoint } from '../api/types';
 import { langStore, useDirectory, useT } from '../data';
 import type { Fix } from '../lib/calls_live';
 import { agencyChips, type Draft, type DraftAction } from '../lib/draft';
 import type { Suggestion } from '../lib/duplicates';
-import { fold, searchPlaces, type Place } from '../lib/gazetteer';
+import { fold, fromGazetteer, mergePlaces, searchPlaces, type Place } from '../lib/gazetteer';
 import { enumName, enumValues } from '../lib/i18n';
 import { maskName, maskPhone } from '../lib/mask';
 import { useStore } from '../lib/store';
@@ -114,6 +115,7 @@ export function AgencyField(p: { draft: Draft; send: Send }) {
         <select
           class="input input-small"
           value=""
+          aria-label={t('add')}
           onChange={(e) => {
             const v = e.currentTarget.value;
             if (v) p.send({ type: 'add_agency', agency_id: v });
@@ -145,8 +147,28 @@ export function LocationField(p: {
   const t = useT();
   const { dir } = useDirectory();
   const [query, setQuery] = useState<string | null>(null);
+  const [remote, setRemote] = useState<Place[]>([]);
   const d = p.draft;
-  const matches = query ? searchPlaces(query, p.places) : [];
+  // The server's gazetteer, asked a moment after the typing pauses; a late answer to an older
+  // query is dropped.
+  useEffect(() => {
+    const q = query?.trim() ?? '';
+    if (q.length < 2 || !dir.routes.has('/api/v1/places')) {
+      setRemote([]);
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      get<{ items: GazetteerPlace[] }>(`/places?q=${encodeURIComponent(q)}&limit=8`)
+        .then((r) => live && setRemote(fromGazetteer(r.items)))
+        .catch(() => live && setRemote([]));
+    }, 120);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [query]);
+  const matches = query ? mergePlaces(searchPlaces(query, p.places), remote) : [];
   const locate = (location: GeoPoint, address?: string, district_id?: string | null) =>
     p.send({ type: 'set_location', location, districts: dir.districts, address, district_id });
   const choose = (pl: Place) => {
@@ -165,6 +187,7 @@ export function LocationField(p: {
           ref={p.inputRef}
           class="input"
           placeholder={t('address_ph')}
+          aria-label={t('location')}
           value={query ?? d.address}
           onInput={(e) => {
             setQuery(e.currentTarget.value);
