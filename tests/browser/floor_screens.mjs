@@ -169,11 +169,16 @@ export async function floorScreens({ browser, base }) {
   await ct.page.click('[data-testid=lang-id]');
   // The agency console says it too, and the banner fits the phone.
   await ag.page.locator('[data-testid=outage-banner]').waitFor({ timeout: T });
+  // A step tapped meanwhile is named in the message, and does not happen.
+  await ag.page.click('[data-testid=act-acknowledge]');
+  await ag.page.waitForSelector('[data-testid=toast]:has-text("Terima TIDAK terkirim")', { timeout: T });
   w = await overflow(ag.page);
   await shot(ag.page, 'floor-outage-agency-390');
   assert(w.scroll <= 390, `agency with the banner at 390 px: scrollWidth ${w.scroll}`);
   const after = (await sup('GET', '/incidents?limit=1')).body.total;
   assert(after === before, `nothing was created while offline (${before} -> ${after})`);
+  const unacked = (await sup('GET', `/dispatches/${dispatchId}`)).body;
+  assert(unacked.status === 'notified', `the offline acknowledge did not happen (${unacked.status})`);
 
   // Back online: the banner leaves once the server answers again.
   await ct.context.setOffline(false);
