@@ -128,8 +128,10 @@ export async function signIn(browser, base, username, viewport = { width: 1440, 
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${username}] page error:`, e.message));
   page.on('console', (m) => {
-    // HTTP errors the consoles expect (401 before sign-in, 404 of a refused dispatch) are not news.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) console.error(`[${username}] console:`, m.text());
+    // HTTP errors the consoles expect (401 before sign-in, 404 of a refused dispatch) are not
+    // news, nor a stream refused while a test holds the browser offline.
+    const text = m.text();
+    if (m.type() === 'error' && !text.startsWith('Failed to load resource') && !text.includes('ERR_INTERNET_DISCONNECTED')) console.error(`[${username}] console:`, text);
   });
   await page.goto(base + '/');
   await page.fill('input[name=username]', username);

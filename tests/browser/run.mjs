@@ -13,8 +13,18 @@ import { typedCall } from './typed_call.mjs';
 import { admin } from './admin.mjs';
 import { liveCalls } from './live_calls.mjs';
 import { dispatchFloor } from './dispatch_floor.mjs';
+import { floorScreens } from './floor_screens.mjs';
 
-const TESTS = { dispatch_flow: dispatchFlow, typed_call: typedCall, live_calls: liveCalls, dispatch_floor: dispatchFloor, agency_isolation: agencyIsolation, admin, screens };
+const TESTS = {
+  dispatch_flow: dispatchFlow,
+  typed_call: typedCall,
+  live_calls: liveCalls,
+  dispatch_floor: dispatchFloor,
+  agency_isolation: agencyIsolation,
+  admin,
+  screens,
+  floor_screens: floorScreens,
+};
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--artifacts');

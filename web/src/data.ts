@@ -1,7 +1,7 @@
 // The consoles' shared state: the session, the directory, the live working set fed by the
 // realtime stream, and the language. Components read these stores with useStore().
 
-import { ApiError, get, getAll, loadRoutes } from './api/client';
+import { ApiError, get, getAll, loadRoutes, onReach } from './api/client';
 import type {
   Agency,
   Category,
@@ -273,6 +273,44 @@ export function stopLive(): void {
 export function reconnectNow(): void {
   stream?.reconnectNow();
 }
+
+// ---------- reachability of the server by plain requests ----------
+
+/**
+ * Whether the last request got no answer at all (network), and when the next probe goes. The
+ * stream has its own state; a request can fail while the stream still looks live (a proxy
+ * dropping POSTs, a half-dead link), and the consoles must say so rather than go quiet.
+ */
+export interface Reach {
+  down: boolean;
+  retry_at: number | null;
+}
+export const reachStore = createStore<Reach>({ down: false, retry_at: null });
+const PROBE_MS = 5_000;
+let probeTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Asks the server for its health now; any answer clears the outage (through onReach). */
+export function probeNow(): void {
+  if (probeTimer) clearTimeout(probeTimer);
+  probeTimer = null;
+  get('/health').catch(() => undefined);
+}
+
+onReach((ok) => {
+  if (ok) {
+    if (probeTimer) clearTimeout(probeTimer);
+    probeTimer = null;
+    if (reachStore.get().down) reachStore.set({ down: false, retry_at: null });
+    return;
+  }
+  // Nothing else may ask the server for a while (a quiet console): probe until it answers.
+  if (probeTimer) return;
+  reachStore.set({ down: true, retry_at: Date.now() + PROBE_MS });
+  probeTimer = setTimeout(() => {
+    probeTimer = null;
+    probeNow();
+  }, PROBE_MS);
+});
 
 /** Reads one incident again now (after the console's own change, not waiting for the stream). */
 export const refreshIncident = (id: string) => refetchIncident(id);

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The request's method: a failed write is said to be "not sent" or "not done". */
+    readonly method: string = 'GET',
   ) {
     super(message);
     this.name = 'ApiError';
@@ -23,6 +25,19 @@ export function onUnauthorized(fn: Listener): () => void {
   return () => unauthorizedListeners.delete(fn);
 }
 
+type ReachListener = (reached: boolean) => void;
+const reachListeners = new Set<ReachListener>();
+
+/**
+ * Told after every request whether the server answered at all (any status) or the network
+ * failed, so that the consoles can say the server is unreachable while it is.
+ */
+export function onReach(fn: ReachListener): () => void {
+  reachListeners.add(fn);
+  return () => reachListeners.delete(fn);
+}
+const reached = (ok: boolean) => reachListeners.forEach((fn) => fn(ok));
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
   if (body !== undefined) {
@@ -33,14 +48,16 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   try {
     res = await fetch('/api/v1' + path, init);
   } catch (e) {
-    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
+    reached(false);
+    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e), method);
   }
+  reached(true);
   if (res.status === 204) return undefined as T;
-  return answer<T>(path, res.status, res.statusText, await res.text());
+  return answer<T>(method, path, res.status, res.statusText, await res.text());
 }
 
 /** The JSON of an answer, or its ApiError (and the 401 listeners told). */
-function answer<T>(path: string, status: number, statusText: string, text: string): T {
+function answer<T>(method: string, path: string, status: number, statusText: string, text: string): T {
   let json: unknown = undefined;
   if (text) {
     try {
@@ -50,9 +67,14 @@ function answer<T>(path: string, status: number, statusText: string, text: strin
     }
   }
   if (status < 200 || status > 299) {
-    const err = (json ?? {}) as { error?: string; message?: string };
+    // The API answers {"error": "<code>", "message": "…"}; {"error": {"code", "message"}} is
+    // read too, as some gateways in front of it answer so.
+    const body = (json ?? {}) as { error?: string | { code?: string; message?: string }; message?: string };
+    const inner = typeof body.error === 'object' && body.error !== null ? body.error : null;
+    const code = (inner ? inner.code : typeof body.error === 'string' ? body.error : undefined) ?? 'http_' + status;
+    const message = (inner ? inner.message : body.message) ?? statusText;
     if (status === 401 && !path.startsWith('/auth/login')) unauthorizedListeners.forEach((fn) => fn());
-    throw new ApiError(status, err.error ?? 'http_' + status, err.message ?? statusText);
+    throw new ApiError(status, code, message, method);
   }
   return json as T;
 }
@@ -70,10 +92,14 @@ export function upload<T>(path: string, body: Blob, onProgress?: (fraction: numb
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress?.(e.loaded / e.total);
     };
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
+    xhr.onerror = () => {
+      reached(false);
+      reject(new ApiError(0, 'network', 'network error', 'POST'));
+    };
     xhr.onload = () => {
+      reached(true);
       try {
-        resolve(answer<T>(path, xhr.status, xhr.statusText, xhr.responseText));
+        resolve(answer<T>('POST', path, xhr.status, xhr.statusText, xhr.responseText));
       } catch (e) {
         reject(e);
       }

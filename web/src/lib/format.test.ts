@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { belowTarget, percent, seconds } from './format';
+import { belowTarget, count, percent, seconds } from './format';
 
 describe('format', () => {
   it('writes shares as percentages', () => {
@@ -12,6 +12,13 @@ describe('format', () => {
     expect(seconds(125, 'id')).toBe('2 mnt 05 dtk');
     expect(seconds(125, 'en')).toBe('2 min 05 s');
     expect(seconds(undefined, 'en')).toBe('—');
+  });
+  it('groups counts by the language', () => {
+    expect(count(13746, 'id')).toBe('13.746');
+    expect(count(13746, 'en')).toBe('13,746');
+    expect(count(999, 'id')).toBe('999');
+    expect(count(1234567, 'id')).toBe('1.234.567');
+    expect(count(undefined, 'id')).toBe('—');
   });
   it('marks shares below target', () => {
     expect(belowTarget(0.85, 0.9)).toBe(true);

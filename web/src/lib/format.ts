@@ -18,3 +18,12 @@ export function seconds(s: number | null | undefined, lang: 'id' | 'en'): string
 /** Below target is worth a red mark: a share under the target (unknown is not). */
 export const belowTarget = (share: number | null | undefined, target: number) =>
   share !== null && share !== undefined && Number.isFinite(share) && share < target;
+
+/**
+ * A count with the language's grouping: "13.746" in Indonesian, "13,746" in English. Plain
+ * String() would print "13746", and English grouping misreads as a decimal in Indonesia.
+ */
+export function count(n: number | null | undefined, lang: 'id' | 'en'): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  return n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits: 0 });
+}

@@ -151,6 +151,27 @@ const dict = {
   ],
   call_unclassified: ['Panggilan ini belum diklasifikasikan', 'This call is not classified yet'],
   network_error: ['Server tidak terjangkau: periksa jaringan lalu coba lagi', 'Cannot reach the server: check the network and try again'],
+  // outage and refused actions: say plainly that nothing was done
+  outage_banner: ['Server tidak terjangkau — tindakan TIDAK terkirim.', 'Server unreachable — actions are NOT sent.'],
+  outage_retry_in: ['Mencoba lagi dalam {s} dtk', 'Retrying in {s} s'],
+  outage_retrying: ['Mencoba menyambung…', 'Trying to connect…'],
+  outage_reconnect: ['Sambungkan sekarang', 'Reconnect now'],
+  action_generic: ['Tindakan', 'Action'],
+  action_not_sent: ['{a} TIDAK terkirim: server tidak terjangkau — periksa jaringan lalu coba lagi', '{a} NOT sent: the server cannot be reached — check the network and try again'],
+  action_refused: ['{a} TIDAK dilakukan: {why}', '{a} NOT done: {why}'],
+  err_invalid_input: ['Data tidak valid', 'The data is not valid'],
+  err_bad_request: ['Permintaan tidak valid', 'The request is not valid'],
+  err_unauthenticated: ['Sesi berakhir, silakan masuk lagi', 'The session ended, sign in again'],
+  err_forbidden: ['Anda tidak berhak melakukan ini', 'You may not do this'],
+  err_not_found: ['Data tidak ditemukan', 'Not found'],
+  err_method_not_allowed: ['Server tidak mendukung tindakan ini', 'The server does not support this action'],
+  err_conflict: ['Bentrok dengan perubahan lain, muat ulang datanya', 'Conflicts with another change, reload the data'],
+  err_payload_too_large: ['Data terlalu besar', 'Too large'],
+  err_unsupported_media_type: ['Jenis berkas tidak didukung', 'This type of file is not supported'],
+  err_too_many_requests: ['Terlalu banyak permintaan, tunggu sebentar', 'Too many requests, wait a moment'],
+  err_storage_failure: ['Server gagal menyimpan', 'The server could not store it'],
+  err_internal: ['Galat di server', 'Error on the server'],
+  err_unavailable: ['Server sedang tidak tersedia', 'The server is unavailable for now'],
   directions: ['Petunjuk arah', 'Directions'],
   callback_number: ['Nomor pelapor', 'Reporter\'s number'],
   need_agency: ['Pilih minimal satu instansi untuk dispatch', 'Choose at least one agency to dispatch'],
@@ -264,6 +285,11 @@ const dict = {
 } satisfies Record<string, [string, string]>;
 
 export type Key = keyof typeof dict;
+
+/** Is this string a key of the dictionary (for keys made from codes)? */
+export function isKey(k: string): k is Key {
+  return Object.prototype.hasOwnProperty.call(dict, k);
+}
 
 export function translate(lang: Lang, key: Key, vars?: Record<string, string | number>): string {
   let s = dict[key][lang === 'en' ? 1 : 0];

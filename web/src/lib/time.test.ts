@@ -60,7 +60,8 @@ describe('formatting', () => {
   it('formats durations compactly', () => {
     expect(formatDuration(45_000, 'id')).toBe('45 dtk');
     expect(formatDuration(3 * 60_000 + 5000, 'id')).toBe('3 mnt');
-    expect(formatDuration(65 * 60_000, 'id')).toBe('1 j 05 mnt');
+    expect(formatDuration(65 * 60_000, 'id')).toBe('1 jam 05 mnt');
+    expect(formatDuration(51 * 3600_000, 'id')).toBe('2 hari 3 jam');
     expect(formatDuration(50 * 3600_000, 'en')).toBe('2 d 2 h');
     expect(formatDuration(-5, 'en')).toBe('0 s');
   });
@@ -68,6 +69,7 @@ describe('formatting', () => {
     expect(formatLimit(0, 'id')).toBe('—');
     expect(formatLimit(60, 'id')).toBe('1 mnt');
     expect(formatLimit(3600, 'en')).toBe('1 h');
-    expect(formatLimit(86400, 'id')).toBe('1 hr');
+    expect(formatLimit(86400, 'id')).toBe('1 hari');
+    expect(formatLimit(7200, 'id')).toBe('2 jam');
   });
 });

@@ -110,10 +110,13 @@ export function formatFull(ms: number, timeZone: string, lang: Lang): string {
   return `${p.day} ${MONTHS[lang][p.month - 1]} ${p.year} ${formatClock(ms, timeZone, true)} ${zoneAbbr(timeZone)}`;
 }
 
-/** A compact duration: "45 dtk", "3 mnt", "1 j 05 mnt", "2 hr 3 j" (or the English units). */
+/**
+ * A compact duration: "45 dtk", "3 mnt", "1 jam 05 mnt", "2 hari 3 jam" (English "2 d 3 h").
+ * Indonesian hours and days are written out: "j" and "hr" were read as "hours" by many.
+ */
 export function formatDuration(ms: number, lang: Lang): string {
   if (!Number.isFinite(ms)) return '—';
-  const u = lang === 'id' ? { s: 'dtk', m: 'mnt', h: 'j', d: 'hr' } : { s: 's', m: 'min', h: 'h', d: 'd' };
+  const u = lang === 'id' ? { s: 'dtk', m: 'mnt', h: 'jam', d: 'hari' } : { s: 's', m: 'min', h: 'h', d: 'd' };
   const total = Math.max(0, Math.floor(ms / 1000));
   if (total < 60) return `${total} ${u.s}`;
   const minutes = Math.floor(total / 60);
@@ -124,8 +127,8 @@ export function formatDuration(ms: number, lang: Lang): string {
   return `${days} ${u.d} ${hours % 24} ${u.h}`;
 }
 
-/** Seconds as an SLA limit for people: "1 mnt", "15 mnt", "1 hr", "—" for none. */
+/** Seconds as an SLA limit for people: "1 mnt", "15 mnt", "1 hari", "—" for none. */
 export function formatLimit(seconds: number, lang: Lang): string {
   if (!seconds) return '—';
-  return formatDuration(seconds * 1000, lang).replace(/ 0 (j|h)$/, '').replace(/ 00 (mnt|min)$/, '');
+  return formatDuration(seconds * 1000, lang).replace(/ 0 (jam|h)$/, '').replace(/ 00 (mnt|min)$/, '');
 }

@@ -200,7 +200,8 @@ function DispatchDetail(p: { id: string }) {
       toast(`${inc.number}: ${enumName(lang, 'dispatch_status', res.status)}`);
       closeStep();
     } catch (e) {
-      toast(errorText(e), 'error');
+      // Named by its step: "Terima TIDAK terkirim: …" leaves no doubt which tap did not count.
+      toast(errorText(e, ACTION_KEY[a]), 'error');
     } finally {
       setBusy(false);
     }

@@ -9,7 +9,7 @@ import { formatClock, zoneAbbr } from '../lib/time';
 import { AdminPage } from './admin';
 import { AgencyConsole } from './agency';
 import { CallTakerConsole } from './calltaker';
-import { ConnectionBadge, errorText, Toasts } from './common';
+import { ConnectionBadge, errorText, OutageBanner, Toasts } from './common';
 import { LeaderDashboard } from './leader';
 import { Wallboard } from './wallboard';
 
@@ -183,8 +183,13 @@ function Shell(p: { me: Me }) {
   else if (page === 'leader') body = <LeaderDashboard />;
   else body = <AdminPage tab={parts[1] ?? 'agencies'} />;
 
+  // One main heading per page for screen readers (the top bar shows the console by its tab).
+  const nav = NAV.find((n) => n.path === page);
+  const heading = `Siaga 112 — ${allowed && nav ? t(nav.key) : t(nav ? 'forbidden' : 'not_found')}`;
+
   return (
     <div class={`shell page-${page}`}>
+      <OutageBanner />
       <header class="topbar">
         <a class="brand" href={'#/' + HOME[p.me.role]}>
           <span class="logo">112</span>
@@ -211,7 +216,10 @@ function Shell(p: { me: Me }) {
           </button>
         </div>
       </header>
-      <main class="content">{body}</main>
+      <main class="content">
+        <h1 class="sr-only">{heading}</h1>
+        {body}
+      </main>
       <Toasts />
     </div>
   );

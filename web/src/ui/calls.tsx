@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api/client';
 import { dirStore, langStore, useEventTick } from '../data';
-import { belowTarget, percent, seconds } from '../lib/format';
+import { belowTarget, count, percent, seconds } from '../lib/format';
 import { useStore } from '../lib/store';
 
 interface LiveCallStats {
@@ -55,7 +55,7 @@ export function CallFigures() {
   return (
     <div class="calls" data-testid="call-figures">
       <div class={'call-fig' + (s.waiting ? ' alarm' : '')}>
-        <span class="kpi-n">{s.waiting}</span>
+        <span class="kpi-n">{count(s.waiting, lang)}</span>
         <span class="kpi-l">
           {en ? 'Calls waiting' : 'Panggilan menunggu'}
           {s.longest_wait_s ? ` · ${seconds(s.longest_wait_s, lang)}` : ''}
@@ -66,14 +66,14 @@ export function CallFigures() {
         <span class="kpi-l">{en ? 'Answered ≤ 10 s today' : 'Dijawab ≤ 10 dtk hari ini'}</span>
       </div>
       <div class="call-fig">
-        <span class="kpi-n">{s.today.total}</span>
+        <span class="kpi-n">{count(s.today.total, lang)}</span>
         <span class="kpi-l">
-          {en ? 'Calls today' : 'Panggilan hari ini'} · {s.today.abandoned + s.today.missed} {en ? 'lost' : 'hilang'} · {pranks}{' '}
+          {en ? 'Calls today' : 'Panggilan hari ini'} · {count(s.today.abandoned + s.today.missed, lang)} {en ? 'lost' : 'hilang'} · {count(pranks, lang)}{' '}
           {en ? 'prank' : 'iseng'}
         </span>
       </div>
       <div class={'call-fig' + (s.callbacks.overdue ? ' alarm' : '')}>
-        <span class="kpi-n">{s.callbacks.open ?? 0}</span>
+        <span class="kpi-n">{count(s.callbacks.open ?? 0, lang)}</span>
         <span class="kpi-l">
           {en ? 'Callbacks open' : 'Panggilan balik'}
           {s.callbacks.overdue ? ` · ${s.callbacks.overdue} ${en ? 'overdue' : 'terlambat'}` : ''}

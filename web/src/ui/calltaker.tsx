@@ -238,7 +238,7 @@ function OverdueRow(p: { item: Extract<QueueItem, { kind: 'overdue' }>; onOpen: 
           {o.by_phone && (
             <>
               {' '}
-              <a href={'tel:' + (agency(o.dispatch.agency_id)?.phone ?? '')}>{agency(o.dispatch.agency_id)?.phone}</a>{' '}
+              {agency(o.dispatch.agency_id)?.phone && <a href={'tel:' + agency(o.dispatch.agency_id)!.phone}>{agency(o.dispatch.agency_id)!.phone}</a>}{' '}
               <button class="btn btn-small" disabled={busy === o.dispatch.id} onClick={() => confirm(o.dispatch.id)} data-testid="confirm-by-phone">
                 ☎ {t('confirmed_by_phone')}
               </button>
@@ -288,7 +288,7 @@ function Board(p: { me: Me; onOpen: (id: string) => void }) {
           </button>
         </div>
       </header>
-      <div class="panel-body">
+      <div class="panel-body" tabIndex={0} aria-label={t('board')}>
         {!rows.length && <Empty>{t('board_empty')}</Empty>}
         {rows.map((r) => (
           <article

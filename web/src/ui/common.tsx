@@ -2,9 +2,10 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { DispatchStatus, IncidentStatus, Media, Urgency } from '../api/types';
-import { langStore, nowStore, pollingStore, reconnectNow, streamStore, useT } from '../data';
+import { langStore, nowStore, pollingStore, probeNow, reachStore, reconnectNow, streamStore, useT } from '../data';
 import { ApiError } from '../api/client';
-import { enumName, enumValues, translate, type EnumKind } from '../lib/i18n';
+import { describeError } from '../lib/errors';
+import { enumName, enumValues, type EnumKind, type Key } from '../lib/i18n';
 import { createStore, useStore } from '../lib/store';
 import { formatDuration, formatWhen, parseTime } from '../lib/time';
 import { timeZone } from '../data';
@@ -74,10 +75,15 @@ export function toast(text: string, kind: Toast['kind'] = 'ok'): void {
   toastStore.update((list) => [...list, { id, text, kind }]);
   setTimeout(() => toastStore.update((list) => list.filter((t) => t.id !== id)), kind === 'error' ? 8000 : 4000);
 }
-/** A message for people: a lost connection in the console's language, never "Failed to fetch". */
-export function errorText(e: unknown): string {
-  if (e instanceof ApiError && e.code === 'network') return translate(langStore.get(), 'network_error');
-  if (e instanceof TypeError && /fetch|network/i.test(e.message)) return translate(langStore.get(), 'network_error');
+/**
+ * A message for people in the console's language, never "Failed to fetch": the API's error code
+ * as a sentence (its message after it), and for a write (a POST, or when an action is named)
+ * plainly that the action was NOT sent (network) or NOT done (refused).
+ */
+export function errorText(e: unknown, action?: Key): string {
+  const lang = langStore.get();
+  if (e instanceof ApiError) return describeError(lang, e, action);
+  if (e instanceof TypeError && /fetch|network/i.test(e.message)) return describeError(lang, { status: 0, code: 'network', message: e.message }, action);
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -96,22 +102,56 @@ export function Toasts() {
 
 // ---------- modal ----------
 
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+let modalSeq = 0;
+
+/**
+ * A dialog that keeps the keyboard inside: Tab and Shift+Tab cycle through its controls,
+ * Escape closes it, and focus goes back to what had it before (the button that opened it).
+ */
 export function Modal(p: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
+  const close = useRef(p.onClose);
+  close.current = p.onClose;
+  const titleId = useRef('modal-title-' + ++modalSeq);
+  const t = useT();
   useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    const focusables = () => [...(ref.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])].filter((el) => el.offsetParent !== null || el === document.activeElement);
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') p.onClose();
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        close.current();
+        return;
+      }
+      if (e.key !== 'Tab' || !ref.current) return;
+      const list = focusables();
+      if (!list.length) return;
+      const first = list[0]!;
+      const last = list[list.length - 1]!;
+      const inside = ref.current.contains(document.activeElement);
+      if (e.shiftKey && (document.activeElement === first || !inside)) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && (document.activeElement === last || !inside)) {
+        e.preventDefault();
+        first.focus();
+      }
     };
     window.addEventListener('keydown', onKey);
-    ref.current?.querySelector<HTMLElement>('textarea, input, select, button')?.focus();
-    return () => window.removeEventListener('keydown', onKey);
+    const body = ref.current?.querySelector<HTMLElement>('.modal-body');
+    (body?.querySelector<HTMLElement>('textarea, input, select, button') ?? ref.current?.querySelector<HTMLElement>('button'))?.focus();
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      if (opener && opener.isConnected) opener.focus();
+    };
   }, []);
   return (
     <div class="modal-back" onClick={(e) => e.target === e.currentTarget && p.onClose()}>
-      <div class={'modal' + (p.wide ? ' modal-wide' : '')} role="dialog" aria-label={p.title} ref={ref}>
+      <div class={'modal' + (p.wide ? ' modal-wide' : '')} role="dialog" aria-modal="true" aria-labelledby={titleId.current} ref={ref} data-testid="modal">
         <header>
-          <h2>{p.title}</h2>
-          <button class="btn-icon" onClick={p.onClose} aria-label="×">
+          <h2 id={titleId.current}>{p.title}</h2>
+          <button class="btn-icon" onClick={p.onClose} aria-label={t('close')} data-testid="modal-close">
             ×
           </button>
         </header>
@@ -139,7 +179,7 @@ export function ConnectionBadge() {
           : t('conn_stopped');
   const wait = s.retry_at ? Math.max(0, Math.ceil((s.retry_at - now) / 1000)) : 0;
   return (
-    <div class={`conn conn-${polling ? 'polling' : s.state}`} data-testid="connection" data-state={polling ? 'polling' : s.state} title={`seq ${s.last_seq}`}>
+    <div class={`conn conn-${polling ? 'polling' : s.state}`} data-testid="connection" data-state={polling ? 'polling' : s.state} title={`${label} · seq ${s.last_seq}`}>
       <span class="dot" />
       <span>{label}</span>
       {s.state === 'reconnecting' && !polling && (
@@ -150,6 +190,39 @@ export function ConnectionBadge() {
           </button>
         </>
       )}
+    </div>
+  );
+}
+
+/**
+ * Full width, above every console, while the server cannot be reached: by the stream
+ * (reconnecting, stopped) or by a request that got no answer. It says that actions are not
+ * sent, when the next try goes, and offers to try now; it leaves once the server answers.
+ */
+export function OutageBanner() {
+  const s = useStore(streamStore);
+  const polling = useStore(pollingStore);
+  const reach = useStore(reachStore);
+  const now = useStore(nowStore);
+  const t = useT();
+  const streamDown = !polling && (s.state === 'reconnecting' || s.state === 'stopped');
+  if (!streamDown && !reach.down) return null;
+  const at = streamDown && s.retry_at ? s.retry_at : reach.retry_at;
+  const wait = at ? Math.ceil((at - now) / 1000) : 0;
+  return (
+    <div class="outage" role="alert" data-testid="outage-banner">
+      <strong>{t('outage_banner')}</strong>
+      <span class="outage-wait">{wait > 0 ? t('outage_retry_in', { s: wait }) : t('outage_retrying')}</span>
+      <button
+        class="btn btn-small outage-btn"
+        onClick={() => {
+          reconnectNow();
+          probeNow();
+        }}
+        data-testid="outage-reconnect"
+      >
+        {t('outage_reconnect')}
+      </button>
     </div>
   );
 }

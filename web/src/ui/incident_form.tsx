@@ -9,7 +9,7 @@ import type { Fix } from '../lib/calls_live';
 import { acceptBody, autoSummary, blankDraft, classifyReportBody, draftReducer, reportBody, submitProblem, type Draft, type DraftAction } from '../lib/draft';
 import { guardAgainstDuplicate, suggestDuplicates, type DuplicateGuard, type Suggestion } from '../lib/duplicates';
 import { buildPlaces } from '../lib/gazetteer';
-import { enumName } from '../lib/i18n';
+import { enumName, type Key } from '../lib/i18n';
 import { dispatchesOf, isActiveDispatch, withIncidentDetail } from '../lib/live';
 import { maskPhone } from '../lib/mask';
 import { createStore, useStore } from '../lib/store';
@@ -102,13 +102,14 @@ export function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; o
     focusCategory();
   };
 
-  /** Runs one save with the buttons disabled; an error is shown and the draft kept. */
-  const saving = async (work: () => Promise<void>) => {
+  /** Runs one save with the buttons disabled; an error says the action was not done, and the
+   * draft is kept. */
+  const saving = async (work: () => Promise<void>, action: Key) => {
     setBusy(true);
     try {
       await work();
     } catch (e) {
-      toast(errorText(e), 'error');
+      toast(errorText(e, action), 'error');
     } finally {
       setBusy(false);
     }
@@ -146,7 +147,7 @@ export function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; o
       const rep = await ensureReport();
       const detail = await post<IncidentDetail>(`/reports/${rep.id}/accept`, acceptBody(d, dispatch, summaryFallback));
       finish(detail, dispatch ? t('created_dispatched', { n: detail.number, k: detail.dispatches.length }) : t('created_only', { n: detail.number }));
-    });
+    }, dispatch ? 'dispatch_now' : 'save_no_dispatch');
   };
 
   const link = (s: Suggestion) =>
@@ -154,7 +155,7 @@ export function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; o
       const rep = await ensureReport();
       const detail = await post<IncidentDetail>(`/reports/${rep.id}/accept`, { incident_id: s.incident.id });
       finish(detail, t('linked', { n: s.incident.number }));
-    });
+    }, 'link');
 
   p.apiRef.current = {
     reset: () => {

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { dirStore, langStore, liveStore, nowStore, timeZone, useDirectory, useT } from '../data';
 import { enumName } from '../lib/i18n';
+import { count } from '../lib/format';
 import { countBy, isActiveIncident } from '../lib/live';
 import { median, span } from '../lib/sla';
 import { useStore } from '../lib/store';
@@ -67,12 +68,12 @@ export function LeaderDashboard() {
     .map((i) => ({ id: i.id, at: i.location!, color: STATUS_COLOR[i.status] ?? '#555', title: `${i.number} · ${categoryName(i.category_id)}`, emphasis: i.urgency === 'emergency' }));
 
   const kpis: [string, string, string?][] = [
-    [t('kpi_today'), String(figures.today.length)],
-    [t('kpi_open'), String(figures.openNow.length)],
+    [t('kpi_today'), count(figures.today.length, lang)],
+    [t('kpi_open'), count(figures.openNow.length, lang)],
     [t('kpi_dispatch_median'), formatDuration(figures.toDispatch, lang)],
     [t('kpi_ack_median'), formatDuration(figures.toAck, lang)],
-    [t('kpi_reports_today'), String(figures.reportsToday.length)],
-    [t('kpi_rejected_today'), String(figures.rejectedToday)],
+    [t('kpi_reports_today'), count(figures.reportsToday.length, lang)],
+    [t('kpi_rejected_today'), count(figures.rejectedToday, lang)],
   ];
 
   return (
@@ -96,7 +97,7 @@ export function LeaderDashboard() {
         <header class="panel-head">
           <h2>{lang === 'en' ? 'Incidents, last 7 days' : 'Insiden 7 hari terakhir'}</h2>
         </header>
-        <div class="panel-body">
+        <div class="panel-body" tabIndex={0}>
           <Bars labels={figures.days.map(([l]) => l)} values={figures.days.map(([, n]) => n)} height={200} />
         </div>
       </section>
@@ -104,7 +105,7 @@ export function LeaderDashboard() {
         <header class="panel-head">
           <h2>{lang === 'en' ? 'By category, 7 days' : 'Per kategori, 7 hari'}</h2>
         </header>
-        <div class="panel-body">
+        <div class="panel-body" tabIndex={0}>
           <Bars labels={figures.byCategory.map(([id]) => categoryName(id))} values={figures.byCategory.map(([, n]) => n)} />
         </div>
       </section>
@@ -112,7 +113,7 @@ export function LeaderDashboard() {
         <header class="panel-head">
           <h2>{t('agency_perf')}</h2>
         </header>
-        <div class="panel-body">
+        <div class="panel-body" tabIndex={0}>
           <table class="table dense">
             <thead>
               <tr>
@@ -130,9 +131,9 @@ export function LeaderDashboard() {
                   <td>
                     <strong>{agency(id)?.code}</strong> <span class="muted small">{agency(id)?.name}</span>
                   </td>
-                  <td class="right">{a.n}</td>
-                  <td class="right">{a.done}</td>
-                  <td class="right">{a.declined}</td>
+                  <td class="right">{count(a.n, lang)}</td>
+                  <td class="right">{count(a.done, lang)}</td>
+                  <td class="right">{count(a.declined, lang)}</td>
                   <td class="right">{formatDuration(median(a.ack), lang)}</td>
                   <td class="right">{formatDuration(median(a.scene), lang)}</td>
                 </tr>

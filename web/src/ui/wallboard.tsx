@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, post } from '../api/client';
 import type { IncidentStatus, Page } from '../api/types';
 import { dirStore, langStore, liveStore, meStore, nowStore, timeZone, useDirectory, useEventTick, useT } from '../data';
+import { count } from '../lib/format';
 import { enumName } from '../lib/i18n';
 import { activityOf, agencyLoads, boardOf, countBy, slaLookup } from '../lib/live';
 import { queueOf } from '../lib/queue';
@@ -59,22 +60,22 @@ export function Wallboard() {
       <div class="kpis">
         {STATUSES.map((s) => (
           <div class={'kpi kpi-' + s} key={s} data-testid={'kpi-' + s}>
-            <span class="kpi-n">{rows.filter((r) => r.incident.status === s).length}</span>
+            <span class="kpi-n">{count(rows.filter((r) => r.incident.status === s).length, lang)}</span>
             <span class="kpi-l">
               <span class="dot" style={{ background: STATUS_COLOR[s] }} /> {enumName(lang, 'incident_status', s)}
             </span>
           </div>
         ))}
         <div class={'kpi' + (overdue ? ' kpi-alarm' : '')} data-testid="kpi-overdue">
-          <span class="kpi-n">{overdue}</span>
+          <span class="kpi-n">{count(overdue, lang)}</span>
           <span class="kpi-l">{t('q_overdue')}</span>
         </div>
         <div class="kpi">
-          <span class="kpi-n">{newReports}</span>
+          <span class="kpi-n">{count(newReports, lang)}</span>
           <span class="kpi-l">{t('q_reports')}</span>
         </div>
         <div class="kpi">
-          <span class="kpi-n">{today.length}</span>
+          <span class="kpi-n">{count(today.length, lang)}</span>
           <span class="kpi-l">{t('kpi_today')}</span>
         </div>
       </div>
@@ -86,9 +87,9 @@ export function Wallboard() {
       <section class="panel wb-list" data-testid="wb-incidents">
         <header class="panel-head">
           <h2>{t('open_incidents')}</h2>
-          <span class="count">{rows.length}</span>
+          <span class="count">{count(rows.length, lang)}</span>
         </header>
-        <div class="panel-body">
+        <div class="panel-body" tabIndex={0}>
           {!rows.length && <Empty>{t('board_empty')}</Empty>}
           <table class="table dense">
             <tbody>
@@ -126,7 +127,7 @@ export function Wallboard() {
         <header class="panel-head">
           <h2>{t('by_agency')}</h2>
         </header>
-        <div class="panel-body">
+        <div class="panel-body" tabIndex={0}>
           {!loads.length && <Empty>{t('no_dispatches')}</Empty>}
           <table class="table dense">
             <thead>
@@ -144,8 +145,8 @@ export function Wallboard() {
                   <td>
                     <strong>{agency(l.agency_id)?.code}</strong>
                   </td>
-                  <td class="right">{l.active}</td>
-                  <td class={'right' + (l.overdue ? ' late-text' : '')}>{l.overdue}</td>
+                  <td class="right">{count(l.active, lang)}</td>
+                  <td class={'right' + (l.overdue ? ' late-text' : '')}>{count(l.overdue, lang)}</td>
                   <td class="right">{formatDuration(l.oldest_ms, lang)}</td>
                   <td class="wb-dchips">
                     {l.items.slice(0, 6).map((it) => (
@@ -169,9 +170,9 @@ export function Wallboard() {
       <section class="panel wb-cats">
         <header class="panel-head">
           <h2>{t('today_by_category')}</h2>
-          <span class="count">{today.length}</span>
+          <span class="count">{count(today.length, lang)}</span>
         </header>
-        <div class="panel-body">
+        <div class="panel-body" tabIndex={0}>
           {byCategory.length ? <Bars labels={byCategory.map(([id]) => categoryName(id))} values={byCategory.map(([, n]) => n)} /> : <Empty>{t('none')}</Empty>}
         </div>
       </section>
@@ -183,7 +184,7 @@ export function Wallboard() {
         <header class="panel-head">
           <h2>{t('timeline')}</h2>
         </header>
-        <div class="panel-body">
+        <div class="panel-body" tabIndex={0}>
           <ol class="timeline compact" data-testid="activity">
             {activity.map((a, i) => (
               <li key={i} onClick={() => setOpen(a.incident_id)} class="clickable">
@@ -245,7 +246,7 @@ function DeadLetters() {
         <h2>{t('dead_letters')}</h2>
         <span class={'count' + (items.length ? ' count-alarm' : '')}>{items.length}</span>
       </header>
-      <div class="panel-body dl-body">
+      <div class="panel-body dl-body" tabIndex={0}>
         {!items.length && <div class="muted small">{t('none')}</div>}
         {items.map((n) => (
           <div class="dl-item" key={n.id}>
