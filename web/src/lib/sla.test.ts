@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchClock, incidentClock, lastStepAt, median, span } from './sla';
-import { dispatch, FIRE_SLA, incident, iso, T0, URGENT_SLA } from './fixtures.test-util';
+import { dispatchClock, incidentClock, lastStepAt, median, span, waitsToDispatch } from './sla';
+import { dispatch, FIRE_SLA, incident, iso, report, T0, URGENT_SLA } from './fixtures.test-util';
 
 describe('dispatchClock', () => {
   it('waits for the acknowledgement first', () => {
@@ -59,3 +59,23 @@ describe('helpers', () => {
     expect(median([])).toBeNaN();
   });
 });
+
+describe('waitsToDispatch', () => {
+  it('counts from the earliest report, which may have waited in the queue', () => {
+    const inc = incident({ id: 'i', created_at: iso(T0 + 41 * 60_000), first_dispatched_at: iso(T0 + 41 * 60_000) });
+    const reports = [
+      report({ id: 'r1', incident_id: 'i', created_at: iso(T0) }),
+      report({ id: 'r2', incident_id: 'i', created_at: iso(T0 + 60_000) }),
+      report({ id: 'r3', incident_id: 'other', created_at: iso(T0 - 3600_000) }),
+    ];
+    expect(waitsToDispatch([inc], reports)).toEqual([41 * 60_000]);
+  });
+  it('counts from the incident without reports, and gives NaN before a dispatch', () => {
+    const made = incident({ id: 'm', created_at: iso(T0), first_dispatched_at: iso(T0 + 30_000) });
+    const open = incident({ id: 'o', first_dispatched_at: null });
+    const [a, b] = waitsToDispatch([made, open], []);
+    expect(a).toBe(30_000);
+    expect(Number.isNaN(b)).toBe(true);
+  });
+});
+

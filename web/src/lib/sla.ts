@@ -1,6 +1,6 @@
 // SLA clocks of dispatches and incidents, from the category's policy (seconds; 0 = no limit).
 
-import type { Dispatch, DispatchStatus, Incident, SlaPolicy } from '../api/types';
+import type { Dispatch, DispatchStatus, Incident, Report, SlaPolicy } from '../api/types';
 import { parseTime } from './time';
 
 export type Stage = 'dispatch' | 'acknowledge' | 'on_scene' | 'complete';
@@ -79,6 +79,24 @@ export function incidentClock(inc: Incident, sla: SlaPolicy | undefined, now: nu
 /** Milliseconds between two API times, NaN when either is missing. */
 export function span(from: string | null, to: string | null): number {
   return parseTime(to) - parseTime(from);
+}
+
+/**
+ * How long each incident waited from the moment the centre first heard of it (its earliest
+ * report, which may have waited in the queue) to its first dispatch; NaN for one not
+ * dispatched yet.
+ */
+export function waitsToDispatch(incidents: Incident[], reports: Iterable<Report>): number[] {
+  const first = new Map<string, number>();
+  for (const r of reports) {
+    if (!r.incident_id) continue;
+    const at = parseTime(r.created_at);
+    if (!(at >= (first.get(r.incident_id) ?? Infinity))) first.set(r.incident_id, at);
+  }
+  return incidents.map((i) => {
+    const heard = Math.min(first.get(i.id) ?? Infinity, parseTime(i.created_at));
+    return parseTime(i.first_dispatched_at) - heard;
+  });
 }
 
 /** The median of the finite values, NaN when there is none. */

@@ -4,7 +4,7 @@ import { dirStore, langStore, liveStore, nowStore, timeZone, useDirectory, useT 
 import { enumName } from '../lib/i18n';
 import { count } from '../lib/format';
 import { countBy, isActiveIncident } from '../lib/live';
-import { median, span } from '../lib/sla';
+import { median, span, waitsToDispatch } from '../lib/sla';
 import { useStore } from '../lib/store';
 import { formatDuration, parseTime, startOfLocalDay } from '../lib/time';
 import { CallFigures } from './calls';
@@ -55,7 +55,7 @@ export function LeaderDashboard() {
       openNow,
       reportsToday,
       rejectedToday: reportsToday.filter((r) => r.status === 'rejected').length,
-      toDispatch: median(today.map((i) => span(i.created_at, i.first_dispatched_at))),
+      toDispatch: median(waitsToDispatch(today, live.reports.values())),
       toAck: median(todayDispatches.map((d) => span(d.notified_at, d.acknowledged_at))),
       byCategory: countBy(week, (i) => i.category_id),
       perAgency: [...perAgency.entries()].sort((a, b) => b[1].n - a[1].n),
