@@ -15,10 +15,10 @@ class places_reader {
  public:
   virtual ~places_reader() = default;
 
-  // Places of the jurisdiction whose folded name starts with folded_query or has a word that
-  // does (folded_query as domain::fold_name gives it; empty matches nothing), those whose name
-  // starts with it first, then by kind (landmark, street, village, other) and name; at most
-  // limit (clamped to 1..100).
+  // Places of the jurisdiction where every word of folded_query (as domain::fold_name gives
+  // it; the first 6 words; empty matches nothing) starts a word of the folded name; those whose
+  // name starts with the whole query first, then by kind (landmark, street, village, other),
+  // shorter names and name; at most limit (clamped to 1..100).
   virtual result<std::vector<domain::place>> search_places(const std::string& jurisdiction_id,
                                                            const std::string& folded_query, int limit) = 0;
   // How many places the jurisdiction has from each source, by source.

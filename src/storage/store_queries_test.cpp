@@ -730,6 +730,10 @@ TEST_P(store_contract, places_are_found_by_the_start_of_any_word_and_replaced_pe
   EXPECT_EQ(names(rd.search_places("j1", "perdamaian", 2)),
             (std::vector<std::string>{"Gong Perdamaian Dunia", "Pos Damkar Perdamaian"}));
   EXPECT_EQ(names(rd.search_places("j1", "gong perd", 10)), std::vector<std::string>{"Gong Perdamaian Dunia"});
+  EXPECT_EQ(names(rd.search_places("j1", "gong dun", 10)), std::vector<std::string>{"Gong Perdamaian Dunia"})
+      << "every word starts a word, not necessarily the next";
+  EXPECT_EQ(names(rd.search_places("j1", "pos perdamaian", 10)), std::vector<std::string>{"Pos Damkar Perdamaian"});
+  EXPECT_TRUE(names(rd.search_places("j1", "gong hotel", 10)).empty());
   EXPECT_TRUE(names(rd.search_places("j1", "amaian", 10)).empty()) << "the start of a word, not its middle";
   EXPECT_TRUE(names(rd.search_places("j1", "", 10)).empty());
   auto gong = rd.search_places("j1", "gong", 10);

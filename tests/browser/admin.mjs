@@ -45,5 +45,36 @@ export async function admin({ browser, base }) {
     assert(bpbd.endpoints?.[0]?.url === 'https://bpbd.ambon.example/siaga', 'endpoint saved');
     await shot(page, 'admin-02-agencies');
   }
+
+  // The gazetteer: the demo's places are listed; a CSV of fire posts is uploaded and found by
+  // the call taker's search; a bad CSV is refused, says what and where, and changes nothing.
+  await page.goto(base + '/#/admin/places');
+  await page.waitForSelector('[data-testid=place-sources] td:has-text("csv:demo")');
+  await page.setInputFiles('[data-testid=places-file]', {
+    name: 'pos-damkar.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('name,kind,lat,lon\nPos Damkar Tulehu Uji,landmark,-3.5870,128.3250\nPos Damkar Hunuth Uji,landmark,-3.6360,128.2330\n'),
+  });
+  await page.fill('[data-testid=places-name]', 'pos-uji');
+  await page.click('[data-testid=places-upload]');
+  await page.waitForSelector('[data-testid=places-result]');
+  const done = await page.textContent('[data-testid=places-result]');
+  assert(done.includes('csv:pos-uji') && done.includes('2 tempat diimpor'), `import result shown: ${done}`);
+  await page.waitForSelector('[data-testid=place-sources] td:has-text("csv:pos-uji")');
+  const found = (await sup('GET', '/places?q=pos%20damkar%20uji')).body.items.map((p) => p.name);
+  assert(found.length === 2, `the new places are found (${found})`);
+  await page.setInputFiles('[data-testid=places-file]', {
+    name: 'rusak.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('name,lat,lon\nPos Baru Uji,-3.6,128.2\nRusak,utara,128.2\n'),
+  });
+  await page.fill('[data-testid=places-name]', 'pos-uji');
+  await page.click('[data-testid=places-upload]');
+  await page.waitForSelector('[data-testid=places-error]');
+  const refused = await page.textContent('[data-testid=places-error]');
+  assert(refused.includes('TIDAK') && refused.includes('line 3'), `a bad CSV is refused, naming the line: ${refused}`);
+  assert((await sup('GET', '/places?q=pos%20damkar%20uji')).body.items.length === 2, 'and nothing changed');
+  assert((await sup('GET', '/places?q=pos%20baru%20uji')).body.items.length === 0, 'not even the good row');
+  await shot(page, 'admin-03-places');
   await context.close();
 }

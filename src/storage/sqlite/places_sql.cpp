@@ -27,15 +27,30 @@ result<domain::place> read_row(const statement& st) {
 
 result<std::vector<domain::place>> search(connection& c, const std::string& jurisdiction_id,
                                           const std::string& folded_query, int limit) {
-  if (folded_query.empty()) return std::vector<domain::place>{};
-  // folded holds only [a-z0-9 ], so the query needs no escaping for LIKE.
-  static constexpr std::string_view sql =
+  // Every typed word must start a word of the name ("pos uji" finds "Pos Damkar Tulehu Uji");
+  // folded text holds only [a-z0-9 ], so the words need no escaping for LIKE.
+  std::vector<std::string> words;
+  for (std::size_t pos = 0; pos < folded_query.size() && words.size() < 6;) {
+    auto end = folded_query.find(' ', pos);
+    if (end == std::string::npos) end = folded_query.size();
+    if (end > pos) words.push_back(folded_query.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  if (words.empty()) return std::vector<domain::place>{};
+  std::string sql =
       "SELECT id, jurisdiction_id, name, folded, kind, lat, lon, district_id, source, created_at FROM places "
-      "WHERE jurisdiction_id = ?1 AND (folded LIKE ?2 || '%' OR folded LIKE '% ' || ?2 || '%') "
-      "ORDER BY CASE WHEN folded LIKE ?2 || '%' THEN 0 ELSE 1 END, "
+      "WHERE jurisdiction_id = ?";
+  for (std::size_t i = 0; i < words.size(); ++i) sql += " AND (folded LIKE ? || '%' OR folded LIKE '% ' || ? || '%')";
+  sql +=
+      " ORDER BY CASE WHEN folded LIKE ? || '%' THEN 0 ELSE 1 END, "
       "CASE kind WHEN 'landmark' THEN 0 WHEN 'street' THEN 1 WHEN 'village' THEN 2 ELSE 3 END, length(name), name, id "
-      "LIMIT ?3";
-  return fetch_all(c, sql, "places", read_row, jurisdiction_id, folded_query, std::clamp(limit, 1, 100));
+      "LIMIT ?";
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  st->bind(jurisdiction_id);
+  for (const auto& w : words) st->bind(w).bind(w);
+  st->bind(folded_query).bind(std::clamp(limit, 1, 100));
+  return collect(*st, "places", read_row);
 }
 
 result<std::vector<std::pair<std::string, std::int64_t>>> sources(connection& c, const std::string& jurisdiction_id) {

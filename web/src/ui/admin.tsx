@@ -8,9 +8,10 @@ import { enumName } from '../lib/i18n';
 import { useStore } from '../lib/store';
 import { formatLimit } from '../lib/time';
 import { EnumSelect, errorText, Modal, toast } from './common';
+import { PlacesAdmin } from './admin_places';
 import { localTiles, OSM } from './map';
 
-const TABS = ['agencies', 'categories', 'users', 'map'] as const;
+const TABS = ['agencies', 'categories', 'users', 'places', 'map'] as const;
 
 export function AdminPage(p: { tab: string }) {
   const t = useT();
@@ -19,6 +20,7 @@ export function AdminPage(p: { tab: string }) {
     agencies: t('admin_agencies'),
     categories: t('admin_categories'),
     users: t('admin_users'),
+    places: t('admin_places'),
     map: t('admin_map'),
   };
   return (
@@ -34,6 +36,7 @@ export function AdminPage(p: { tab: string }) {
         {tab === 'agencies' && <Agencies />}
         {tab === 'categories' && <Categories />}
         {tab === 'users' && <Users />}
+        {tab === 'places' && <PlacesAdmin />}
         {tab === 'map' && <MapSettings />}
       </div>
     </div>
