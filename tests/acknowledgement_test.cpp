@@ -4,6 +4,7 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server.hpp"
 #include "support/stand_in_receiver.hpp"
 
 #include <boost/json.hpp>
@@ -16,16 +17,8 @@ namespace {
 
 namespace json = boost::json;
 
-class acknowledgement : public ::testing::Test {
+class acknowledgement : public own_server_test {
  protected:
-  void SetUp() override {
-    server_ = std::make_unique<server_process>(
-        true, std::vector<std::string>{"--notify-backoff-ms", "40", "--notify-poll-ms", "50"});
-    client_ = std::make_unique<http_client>("127.0.0.1", server_->port());
-    admin_ = client_->login("admin", demo_password);
-    call_taker_ = client_->login("calltaker", demo_password);
-    damkar_ = client_->login("damkar", demo_password);
-  }
 
   std::map<std::string, std::string> acknowledged_by() {
     std::map<std::string, std::string> out;
@@ -74,9 +67,6 @@ class acknowledgement : public ::testing::Test {
   }
 
   stand_in_receiver receiver_;
-  std::unique_ptr<server_process> server_;
-  std::unique_ptr<http_client> client_;
-  std::string admin_, call_taker_, damkar_;
 };
 
 TEST_F(acknowledgement, each_agency_is_acknowledged_the_way_it_can_be) {

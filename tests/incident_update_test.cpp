@@ -4,6 +4,7 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server.hpp"
 #include "support/stand_in_receiver.hpp"
 
 #include <boost/json.hpp>
@@ -16,15 +17,10 @@ namespace {
 
 namespace json = boost::json;
 
-class incident_updates : public ::testing::Test {
+class incident_updates : public own_server_test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<server_process>(
-        true, std::vector<std::string>{"--notify-backoff-ms", "40", "--notify-poll-ms", "50"});
-    client_ = std::make_unique<http_client>("127.0.0.1", server_->port());
-    admin_ = client_->login("admin", demo_password);
-    call_taker_ = client_->login("calltaker", demo_password);
-    damkar_ = client_->login("damkar", demo_password);
+    own_server_test::SetUp();
     psc_ = client_->login("psc119", demo_password);
     leader_ = client_->login("walikota", demo_password);
   }
@@ -85,9 +81,7 @@ class incident_updates : public ::testing::Test {
   }
 
   stand_in_receiver receiver_;
-  std::unique_ptr<server_process> server_;
-  std::unique_ptr<http_client> client_;
-  std::string admin_, call_taker_, damkar_, psc_, leader_;
+  std::string psc_, leader_;
 };
 
 TEST_F(incident_updates, a_corrected_location_reaches_the_agency_as_an_event_and_a_notification) {

@@ -1,5 +1,6 @@
 // Builders of API records for the unit tests.
 import type { Dispatch, Incident, Report } from '../api/types';
+import { emptyState, withDispatches, withIncidents, withReports, type LiveState } from './live';
 
 export const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 export const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
@@ -68,3 +69,24 @@ export function report(p: Partial<Report> & { id: string }): Report {
 
 export const FIRE_SLA = { dispatch_within_s: 60, acknowledge_within_s: 120, on_scene_within_s: 900, complete_within_s: 0 };
 export const URGENT_SLA = { dispatch_within_s: 600, acknowledge_within_s: 0, on_scene_within_s: 0, complete_within_s: 86400 };
+
+/**
+ * A working set for the queue and the board: an accepted report; an incident waiting for a
+ * dispatch; a busy one with a DAMKAR dispatch not acknowledged since T0, a PLN decline and an
+ * RSUD acknowledgement; a closed one with an old decline.
+ */
+export function busyScene(): LiveState {
+  let s = withReports(emptyState(), [report({ id: 'r-done', status: 'accepted' })]);
+  s = withIncidents(s, [
+    incident({ id: 'waiting', status: 'open', first_dispatched_at: null }),
+    incident({ id: 'busy' }),
+    incident({ id: 'closed', status: 'closed' }),
+  ]);
+  return withDispatches(s, [
+    dispatch({ id: 'late', incident_id: 'busy' }),
+    dispatch({ id: 'no', incident_id: 'busy', agency_id: 'pln', status: 'declined', declined_at: iso(T0 + 1000) }),
+    dispatch({ id: 'fine', incident_id: 'busy', agency_id: 'rsud', status: 'acknowledged', acknowledged_at: iso(T0 + 10_000) }),
+    dispatch({ id: 'old-decline', incident_id: 'closed', status: 'declined', declined_at: iso(T0) }),
+  ]);
+}
+

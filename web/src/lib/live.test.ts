@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentDetail, SiagaEvent } from '../api/types';
-import { dispatch, FIRE_SLA, incident, iso, report, T0 } from './fixtures.test-util';
+import { busyScene, dispatch, FIRE_SLA, incident, iso, report, T0 } from './fixtures.test-util';
 import {
   activityOf,
   agencyDispatches,
@@ -56,19 +56,7 @@ describe('targetsOf', () => {
 
 describe('board and loads', () => {
   const now = T0 + 5 * 60_000;
-  let s = emptyState();
-  s = withReports(s, [report({ id: 'r-new' }), report({ id: 'r-done', status: 'accepted' })]);
-  s = withIncidents(s, [
-    incident({ id: 'waiting', status: 'open', first_dispatched_at: null }),
-    incident({ id: 'busy' }),
-    incident({ id: 'closed', status: 'closed' }),
-  ]);
-  s = withDispatches(s, [
-    dispatch({ id: 'late', incident_id: 'busy' }),
-    dispatch({ id: 'no', incident_id: 'busy', agency_id: 'pln', status: 'declined', declined_at: iso(T0 + 1000) }),
-    dispatch({ id: 'fine', incident_id: 'busy', agency_id: 'rsud', status: 'acknowledged', acknowledged_at: iso(T0 + 10_000) }),
-    dispatch({ id: 'old-decline', incident_id: 'closed', status: 'declined', declined_at: iso(T0) }),
-  ]);
+  const s = withReports(busyScene(), [report({ id: 'r-new' })]);
 
   it('shows the board of one call taker with overdue marks', () => {
     const mine = withIncidents(s, [incident({ id: 'other', created_by: 'someone', created_at: iso(T0 + 1) })]);

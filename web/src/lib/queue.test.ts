@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AckVia, Urgency } from '../api/types';
-import { dispatch, FIRE_SLA, incident, iso, report, T0, URGENT_SLA } from './fixtures.test-util';
+import { busyScene, dispatch, FIRE_SLA, incident, iso, report, T0, URGENT_SLA } from './fixtures.test-util';
 import { emptyState, withDispatches, withIncidents, withReports } from './live';
 import { queueOf, type QueueRules } from './queue';
 
@@ -15,19 +15,7 @@ const min = 60_000;
 
 describe('queueOf', () => {
   const now = T0 + 5 * min;
-  let s = emptyState();
-  s = withReports(s, [report({ id: 'r-done', status: 'accepted' })]);
-  s = withIncidents(s, [
-    incident({ id: 'waiting', status: 'open', first_dispatched_at: null }),
-    incident({ id: 'busy' }),
-    incident({ id: 'closed', status: 'closed' }),
-  ]);
-  s = withDispatches(s, [
-    dispatch({ id: 'late', incident_id: 'busy' }),
-    dispatch({ id: 'no', incident_id: 'busy', agency_id: 'pln', status: 'declined', declined_at: iso(T0 + 1000) }),
-    dispatch({ id: 'fine', incident_id: 'busy', agency_id: 'rsud', status: 'acknowledged', acknowledged_at: iso(T0 + 10_000) }),
-    dispatch({ id: 'old-decline', incident_id: 'closed', status: 'declined', declined_at: iso(T0) }),
-  ]);
+  const s = busyScene();
 
   it('lists new reports, undispatched incidents, declines and overdue incidents in that order', () => {
     const q = queueOf(withReports(s, [report({ id: 'r-new' })]), rules, now);

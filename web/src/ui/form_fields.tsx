@@ -218,19 +218,7 @@ export function LocationField(p: {
       <div class="loc-row">
         <label class="inline">
           {t('district')}
-          <select
-            class="input input-small"
-            value={d.district_id ?? ''}
-            onChange={(e) => p.send({ type: 'edit', patch: { district_id: e.currentTarget.value || null } })}
-            data-testid="district"
-          >
-            <option value="">—</option>
-            {dir.districts.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.name}
-              </option>
-            ))}
-          </select>
+<DistrictSelect class="input input-small" value={d.district_id} onChange={(district_id) => p.send({ type: 'edit', patch: { district_id } })} testid="district" />
         </label>
         <span class="muted small">
           {d.location ? `${d.location.lat.toFixed(5)}, ${d.location.lon.toFixed(5)} · ${t('district_auto')}` : t('map_click_hint')}
@@ -249,6 +237,21 @@ export function LocationField(p: {
         focus={d.location ?? (fix ? { lat: fix.lat, lon: fix.lon } : null)}
       />
     </div>
+  );
+}
+
+/** A select of the jurisdiction's districts, with "—" for none. */
+export function DistrictSelect(p: { value: string | null; onChange: (id: string | null) => void; class?: string; testid?: string }) {
+  const { dir } = useDirectory();
+  return (
+    <select class={p.class ?? 'input'} value={p.value ?? ''} onChange={(e) => p.onChange(e.currentTarget.value || null)} data-testid={p.testid}>
+      <option value="">—</option>
+      {dir.districts.map((x) => (
+        <option key={x.id} value={x.id}>
+          {x.name}
+        </option>
+      ))}
+    </select>
   );
 }
 

@@ -7,6 +7,7 @@ import type { Category, GeoPoint, IncidentDetail } from '../api/types';
 import { useDirectory, useT } from '../data';
 import { districtOf } from '../lib/geo';
 import { errorText, toast } from './common';
+import { DistrictSelect } from './form_fields';
 import { MapView } from './map';
 
 /** A one-line note with "add" (Enter sends it). */
@@ -118,14 +119,7 @@ export function IncidentEdit(p: { detail: IncidentDetail; onClose: () => void; o
       </label>
       <label class="field-label">
         {t('district')}
-        <select class="input" value={districtId ?? ''} onChange={(e) => setDistrictId(e.currentTarget.value || null)} data-testid="edit-district">
-          <option value="">—</option>
-          {dir.districts.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
-        </select>
+        <DistrictSelect value={districtId} onChange={setDistrictId} testid="edit-district" />
       </label>
       <div class="muted small">{location ? `${location.lat.toFixed(5)}, ${location.lon.toFixed(5)}` : t('map_click_hint')}</div>
       <MapView className="map-small" districts={dir.districts} markers={location ? [{ id: 'edit', at: location, color: '#1f6feb', title: address, draft: true }] : []} onPick={pick} focus={location} />
