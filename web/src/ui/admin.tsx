@@ -7,7 +7,7 @@ import { dirStore, langStore, loadDirectory, useDirectory, useT } from '../data'
 import { enumName } from '../lib/i18n';
 import { useStore } from '../lib/store';
 import { formatLimit } from '../lib/time';
-import { EnumSelect, errorText, Modal, toast } from './common';
+import { EnumSelect, errorText, Modal, SaveCancel, toast } from './common';
 import { PlacesAdmin } from './admin_places';
 import { localTiles, OSM } from './map';
 
@@ -190,14 +190,7 @@ function AgencyForm(p: { agency: AgencyWithEndpoints; withEndpoints: boolean; on
           </button>
         </>
       )}
-      <div class="modal-actions">
-        <button class="btn btn-primary" onClick={submit} data-testid="save">
-          {t('save')}
-        </button>
-        <button class="btn btn-ghost" onClick={p.onClose}>
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveCancel onSave={submit} onCancel={p.onClose} testid="save" />
     </Modal>
   );
 }
@@ -389,14 +382,7 @@ function CategoryForm(p: { category: Category; onClose: () => void }) {
       </div>
       <h4>{t('sop_lines')}</h4>
       <textarea class="input" rows={6} value={sop} onInput={(e) => setSop(e.currentTarget.value)} />
-      <div class="modal-actions">
-        <button class="btn btn-primary" onClick={submit} data-testid="save">
-          {t('save')}
-        </button>
-        <button class="btn btn-ghost" onClick={p.onClose}>
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveCancel onSave={submit} onCancel={p.onClose} testid="save" />
     </Modal>
   );
 }
@@ -540,14 +526,7 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
           </label>
         )}
       </div>
-      <div class="modal-actions">
-        <button class="btn btn-primary" onClick={submit} data-testid="save">
-          {t('save')}
-        </button>
-        <button class="btn btn-ghost" onClick={() => p.onClose(false)}>
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveCancel onSave={submit} onCancel={() => p.onClose(false)} testid="save" />
     </Modal>
   );
 }

@@ -163,6 +163,21 @@ export function Modal(p: { title: string; onClose: () => void; children: Compone
 
 // ---------- connection ----------
 
+/** The "save" and "cancel" buttons that close a form or a dialog. */
+export function SaveCancel(p: { onSave: () => void; onCancel: () => void; disabled?: boolean; testid?: string }) {
+  const t = useT();
+  return (
+    <div class="modal-actions">
+      <button class="btn btn-primary" disabled={p.disabled} onClick={p.onSave} data-testid={p.testid}>
+        {t('save')}
+      </button>
+      <button class="btn btn-ghost" onClick={p.onCancel}>
+        {t('cancel')}
+      </button>
+    </div>
+  );
+}
+
 export function ConnectionBadge() {
   const s = useStore(streamStore);
   const now = useStore(nowStore);

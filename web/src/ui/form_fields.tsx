@@ -14,7 +14,7 @@ import { enumName, enumValues } from '../lib/i18n';
 import { maskName, maskPhone } from '../lib/mask';
 import { useStore } from '../lib/store';
 import { formatDuration } from '../lib/time';
-import { EnumSelect, errorText, IncidentPill, Modal, toast, UrgencyTag } from './common';
+import { EnumSelect, errorText, IncidentPill, Modal, SaveCancel, toast, UrgencyTag } from './common';
 import { MapView, type MapMarker } from './map';
 
 type Send = (a: DraftAction) => void;
@@ -427,14 +427,7 @@ export function ResolveModal(p: { mode: 'reject' | 'answer'; onClose: () => void
       )}
       <label class="field-label">{p.mode === 'reject' ? t('note') : t('answer_note')}</label>
       <textarea class="input" rows={3} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-      <div class="modal-actions">
-        <button class="btn btn-primary" disabled={busy || (p.mode === 'answer' && !note.trim())} onClick={go}>
-          {t('save')}
-        </button>
-        <button class="btn btn-ghost" onClick={p.onClose}>
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveCancel disabled={busy || (p.mode === 'answer' && !note.trim())} onSave={go} onCancel={p.onClose} />
     </Modal>
   );
 }

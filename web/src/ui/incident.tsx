@@ -11,7 +11,7 @@ import { dispatchClock } from '../lib/sla';
 import { useStore } from '../lib/store';
 import { formatDuration, formatFull, parseTime } from '../lib/time';
 import { timeZone } from '../data';
-import { Age, DispatchPill, errorText, IncidentPill, Modal, PhotoStrip, toast, UrgencyTag, When, STATUS_COLOR } from './common';
+import { Age, DispatchPill, errorText, IncidentPill, Modal, PhotoStrip, SaveCancel, STATUS_COLOR, toast, UrgencyTag, When } from './common';
 import { MapView } from './map';
 import { IncidentEdit, NoteBox } from './incident_edit';
 import { eventDetail } from '../lib/event_text';
@@ -315,22 +315,15 @@ export function ReasonModal(p: { title: string; onClose: () => void; onDone: (re
     <Modal title={p.title} onClose={p.onClose}>
       <label class="field-label">{t('reason')}</label>
       <textarea class="input" rows={3} value={text} placeholder={p.placeholder} onInput={(e) => setText(e.currentTarget.value)} />
-      <div class="modal-actions">
-        <button
-          class="btn btn-primary"
-          disabled={busy || !text.trim()}
-          onClick={async () => {
-            setBusy(true);
-            await p.onDone(text.trim());
-            setBusy(false);
-          }}
-        >
-          {t('save')}
-        </button>
-        <button class="btn btn-ghost" onClick={p.onClose}>
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveCancel
+        disabled={busy || !text.trim()}
+        onSave={async () => {
+          setBusy(true);
+          await p.onDone(text.trim());
+          setBusy(false);
+        }}
+        onCancel={p.onClose}
+      />
     </Modal>
   );
 }

@@ -6,7 +6,7 @@ import { patch, post } from '../api/client';
 import type { Category, GeoPoint, IncidentDetail } from '../api/types';
 import { useDirectory, useT } from '../data';
 import { districtOf } from '../lib/geo';
-import { errorText, toast } from './common';
+import { errorText, SaveCancel, toast } from './common';
 import { DistrictSelect } from './form_fields';
 import { MapView } from './map';
 
@@ -131,14 +131,7 @@ export function IncidentEdit(p: { detail: IncidentDetail; onClose: () => void; o
         {t('update_note')}
         <input class="input" value={note} maxLength={2000} onInput={(e) => setNote(e.currentTarget.value)} data-testid="edit-note" />
       </label>
-      <div class="modal-actions">
-        <button class="btn btn-primary" disabled={busy || !summary.trim()} onClick={save} data-testid="edit-save">
-          {t('save')}
-        </button>
-        <button class="btn btn-ghost" onClick={p.onClose}>
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveCancel disabled={busy || !summary.trim()} onSave={save} onCancel={p.onClose} testid="edit-save" />
     </div>
   );
 }
