@@ -1,0 +1,60 @@
+// A mergeable histogram of durations in whole seconds, for response-time percentiles that
+// rollups can keep per day and add up over any period (issue 10).
+//
+// Buckets: 0..63 s one second each (exact); above, every power-of-two range [2^k, 2^(k+1)) is
+// cut into 32 equal buckets, up to 2^31 s. A value is reported as the middle of its bucket, so
+// a percentile read from the histogram is within 1/64 (1.6 %) of the true value of that rank,
+// and exact below 64 s. Merging is adding counts: the percentile of merged days is the
+// percentile of all their values, with the same bound.
+#pragma once
+
+#include "core/error.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace siaga::domain {
+
+class duration_histogram {
+ public:
+  static constexpr std::int64_t max_seconds = (std::int64_t{1} << 31) - 1;
+
+  // Counts n values of seconds; negative values count as 0, values past max_seconds as
+  // max_seconds (a clock set wrong must not lose the row).
+  void add(std::int64_t seconds, std::uint64_t n = 1);
+  // Adds every count of other.
+  void merge(const duration_histogram& other);
+
+  std::uint64_t count() const { return count_; }
+  bool empty() const { return count_ == 0; }
+
+  // The value of nearest rank ceil(q * count) (q in (0, 1]), as its bucket's middle; -1 when
+  // empty.
+  std::int64_t quantile(double q) const;
+  // The share of values of at most limit seconds, in [0, 1]; exact when limit is below 64 s or
+  // on a bucket's upper edge, else counting the limit's bucket in whole (an upper bound); 0
+  // when empty.
+  double share_within(std::int64_t limit_seconds) const;
+
+  // "b:n,b:n" (bucket index and count, ascending): the form rollups store.
+  std::string encode() const;
+  // The histogram of encode()'s text; invalid_input for anything else (an index out of range,
+  // a zero or malformed count, indices not ascending).
+  static core::result<duration_histogram> decode(std::string_view text);
+
+  // The bucket of a value, and the smallest and largest value of a bucket.
+  static int bucket_of(std::int64_t seconds);
+  static std::int64_t bucket_low(int bucket);
+  static std::int64_t bucket_high(int bucket);
+  static int bucket_count();
+
+  friend bool operator==(const duration_histogram&, const duration_histogram&) = default;
+
+ private:
+  std::map<int, std::uint64_t> counts_;  // sparse: a day holds a few dozen buckets
+  std::uint64_t count_ = 0;
+};
+
+}  // namespace siaga::domain

@@ -1,0 +1,83 @@
+#include "domain/duration_histogram.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+namespace siaga::domain {
+namespace {
+
+TEST(duration_histogram, buckets_tile_the_range_without_gaps) {
+  EXPECT_EQ(duration_histogram::bucket_low(0), 0);
+  for (int b = 1; b < duration_histogram::bucket_count(); ++b) {
+    ASSERT_EQ(duration_histogram::bucket_low(b), duration_histogram::bucket_high(b - 1) + 1) << b;
+    ASSERT_EQ(duration_histogram::bucket_of(duration_histogram::bucket_low(b)), b);
+    ASSERT_EQ(duration_histogram::bucket_of(duration_histogram::bucket_high(b)), b);
+  }
+  EXPECT_EQ(duration_histogram::bucket_high(duration_histogram::bucket_count() - 1), duration_histogram::max_seconds);
+  EXPECT_EQ(duration_histogram::bucket_of(-5), 0);
+  EXPECT_EQ(duration_histogram::bucket_of(std::int64_t{1} << 40), duration_histogram::bucket_count() - 1);
+}
+
+TEST(duration_histogram, is_exact_below_a_minute_and_nearest_rank) {
+  duration_histogram h;
+  for (int s : {5, 1, 3, 2, 4}) h.add(s);
+  EXPECT_EQ(h.count(), 5u);
+  EXPECT_EQ(h.quantile(0.5), 3);
+  EXPECT_EQ(h.quantile(0.2), 1);
+  EXPECT_EQ(h.quantile(0.21), 2);
+  EXPECT_EQ(h.quantile(1.0), 5);
+  EXPECT_DOUBLE_EQ(h.share_within(3), 0.6);
+  EXPECT_DOUBLE_EQ(h.share_within(0), 0.0);
+  EXPECT_EQ(duration_histogram{}.quantile(0.5), -1);
+  EXPECT_DOUBLE_EQ(duration_histogram{}.share_within(60), 0.0);
+}
+
+TEST(duration_histogram, percentiles_stay_within_the_documented_bound) {
+  std::mt19937_64 rng(112);
+  std::lognormal_distribution<double> minutes(2.0, 1.2);  // response times from seconds to hours
+  std::vector<std::int64_t> values;
+  duration_histogram h;
+  for (int i = 0; i < 20000; ++i) {
+    auto v = static_cast<std::int64_t>(minutes(rng) * 60);
+    values.push_back(v);
+    h.add(v);
+  }
+  std::sort(values.begin(), values.end());
+  for (double q : {0.5, 0.9, 0.95, 0.99}) {
+    auto truth = values[static_cast<std::size_t>(std::ceil(q * values.size())) - 1];
+    auto got = h.quantile(q);
+    EXPECT_LE(std::abs(static_cast<double>(got - truth)), std::max(1.0, truth / 64.0)) << "q " << q << " truth " << truth;
+  }
+}
+
+TEST(duration_histogram, merged_days_equal_one_histogram_of_all_values) {
+  duration_histogram a, b, all;
+  for (int i = 0; i < 500; ++i) {
+    (i % 3 ? a : b).add(i * 7);
+    all.add(i * 7);
+  }
+  a.merge(b);
+  EXPECT_EQ(a, all);
+  EXPECT_EQ(a.quantile(0.9), all.quantile(0.9));
+}
+
+TEST(duration_histogram, encodes_and_refuses_what_it_did_not_write) {
+  duration_histogram h;
+  h.add(12, 3);
+  h.add(900);
+  h.add(86400, 2);
+  auto back = duration_histogram::decode(h.encode());
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, h);
+  EXPECT_EQ(duration_histogram::decode("").value().count(), 0u);
+  for (const char* bad : {"12", "12:", ":3", "12:0", "5:1,5:1", "9:1,3:1", "99999:1", "-1:2", "1:x", "1:2,"}) {
+    EXPECT_FALSE(duration_histogram::decode(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace siaga::domain
