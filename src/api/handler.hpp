@@ -82,6 +82,7 @@ void add_stream_routes(net::router& r, api_deps& deps);        // api/stream.cpp
 void add_call_routes(net::router& r, api_deps& deps);          // api/call_routes.cpp
 void add_media_routes(net::router& r, api_deps& deps);         // api/media_routes.cpp
 void add_places_routes(net::router& r, api_deps& deps);        // api/places_routes.cpp
+void add_stats_routes(net::router& r, api_deps& deps);         // api/stats_routes.cpp
 
 }  // namespace siaga::api
 

@@ -14,6 +14,7 @@
 #include "storage/incident_store.hpp"
 #include "storage/media_store.hpp"
 #include "storage/places_store.hpp"
+#include "storage/stats_store.hpp"
 #include "storage/outbox_store.hpp"
 #include "storage/store_types.hpp"
 
@@ -39,7 +40,8 @@ class store_reader : public directory_reader,
                      public outbox_reader,
                      public calls_reader,
                      public media_reader,
-                     public places_reader {
+                     public places_reader,
+                     public stats_reader {
  public:
   ~store_reader() override = default;
 };

@@ -5,6 +5,7 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
+#include "storage/sqlite/stats_sql.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/model_sql.hpp"
 #include "storage/sqlite/outbox_sql.hpp"
@@ -210,6 +211,13 @@ class read_ops : public Base {
   }
   result<std::vector<std::pair<std::string, std::int64_t>>> place_sources(const std::string& j) override {
     return use([&](connection& c) { return places_sql::sources(c, j); });
+  }
+  // Statistics (issue 10).
+  result<std::vector<stats_count_row>> count_incidents(const stats_count_query& q) override {
+    return use([&](connection& c) { return stats_sql::count(c, "incidents", q); });
+  }
+  result<std::vector<stats_count_row>> count_reports(const stats_count_query& q) override {
+    return use([&](connection& c) { return stats_sql::count(c, "reports", q); });
   }
 
  protected:

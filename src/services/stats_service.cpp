@@ -1,0 +1,109 @@
+#include "services/stats_service.hpp"
+
+#include "core/enum_names.hpp"
+
+#include <map>
+
+namespace siaga::services {
+namespace {
+
+using storage::stats_dim;
+using namespace std::chrono;
+
+constexpr auto dim_names = core::make_enum_names<stats_dim>(
+    "grouping", {"category", "urgency", "district", "status", "channel", "reject_reason"});
+
+constexpr int max_days = 5 * 366;
+
+bool subject_has(stats_subject s, stats_dim d) {
+  if (s == stats_subject::incidents) return d != stats_dim::channel && d != stats_dim::reject_reason;
+  return d != stats_dim::urgency;
+}
+
+core::result<int> offset_of(storage::store_reader& rd, const actor& who) {
+  SIAGA_TRY(j, rd.find_jurisdiction(who.jurisdiction_id));
+  if (!j) return core::make_error(core::errc::internal, "the actor's jurisdiction is missing");
+  return core::zone_offset_minutes(j->timezone);
+}
+
+}  // namespace
+
+std::string_view to_string(stats_dim d) {
+  return dim_names.name(d);
+}
+
+core::result<stats_request> parse_stats_request(stats_subject subject, const std::optional<std::string>& from,
+                                                const std::optional<std::string>& to,
+                                                const std::optional<std::string>& group, domain::local_date today) {
+  stats_request req;
+  year_month_day t{today};
+  req.from = from ? domain::local_date{} : domain::local_date(year_month_day{t.year(), t.month(), day{1}});
+  req.to = today;
+  if (from) {
+    SIAGA_TRY(f, domain::parse_local_date(*from));
+    req.from = f;
+  }
+  if (to) {
+    SIAGA_TRY(e, domain::parse_local_date(*to));
+    req.to = e;
+  }
+  if (req.from > req.to) return core::invalid("from is after to");
+  if ((req.to - req.from).count() >= max_days) return core::invalid("the period is longer than 5 years: ask for less");
+  if (group && !group->empty()) {
+    std::string_view rest = *group;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto name = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      if (auto g = domain::parse_time_grain(name)) {
+        if (req.grain) return core::invalid("group has two time groupings; give at most one of hour, day, week, month, year");
+        req.grain = *g;
+        continue;
+      }
+      auto d = dim_names.parse(name);
+      if (!d || !subject_has(subject, *d)) {
+        return core::invalid("group '" + std::string(name) + "' is not a grouping of these statistics");
+      }
+      for (auto x : req.dims) {
+        if (x == *d) return core::invalid("group names '" + std::string(name) + "' twice");
+      }
+      req.dims.push_back(*d);
+    }
+  }
+  return req;
+}
+
+core::result<domain::local_date> local_today(storage::store_reader& rd, const actor& who, core::timestamp now) {
+  SIAGA_TRY(offset, offset_of(rd, who));
+  return domain::local_date_of(now, offset);
+}
+
+core::result<stats_answer> count_stats(storage::store_reader& rd, const actor& who, stats_subject subject,
+                                       const stats_request& req) {
+  SIAGA_TRY(offset, offset_of(rd, who));
+  storage::stats_count_query q;
+  q.jurisdiction_id = who.jurisdiction_id;
+  q.from = domain::start_of_day(req.from, offset);
+  q.to = domain::start_of_day(req.to + days(1), offset);
+  q.offset_minutes = offset;
+  q.by_hour = req.grain == domain::time_grain::hour;
+  q.dims = req.dims;
+  SIAGA_TRY(rows, subject == stats_subject::incidents ? rd.count_incidents(q) : rd.count_reports(q));
+  // Days (or hours) summed into the asked period, keyed so that periods sort in time order.
+  std::map<std::pair<std::string, std::vector<std::string>>, std::int64_t> sums;
+  stats_answer out;
+  for (auto& r : rows) {
+    std::string period;
+    if (req.grain) {
+      auto at = q.by_hour ? core::timestamp(seconds(r.bucket * 3600 - static_cast<std::int64_t>(offset) * 60))
+                          : domain::start_of_day(domain::local_date(days(r.bucket)), offset);
+      period = domain::period_label(at, offset, *req.grain);
+    }
+    sums[{std::move(period), std::move(r.dims)}] += r.count;
+    out.total += r.count;
+  }
+  for (auto& [key, n] : sums) out.rows.push_back({key.first, key.second, n});
+  return out;
+}
+
+}  // namespace siaga::services

@@ -1,0 +1,53 @@
+// Statistics of reports and incidents for any local period, grouped by time and dimensions
+// (issue 10, first slice: counts read from the rows; rollups and response times come next).
+#pragma once
+
+#include "domain/calendar.hpp"
+#include "services/context.hpp"
+#include "storage/store.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace siaga::services {
+
+enum class stats_subject { reports, incidents };
+
+struct stats_request {
+  domain::local_date from{};  // local dates, both included
+  domain::local_date to{};
+  std::optional<domain::time_grain> grain;  // at most one time grouping
+  std::vector<storage::stats_dim> dims;     // then these, in this order
+};
+
+// Reads from and to ("YYYY-MM-DD", the jurisdiction's local dates, both included; default: the
+// month of today) and group (a comma list of at most one of hour, day, week, month, year and
+// any of the subject's dimensions: incidents category, urgency, district, status; reports
+// category, district, status, channel, reject_reason). invalid_input for an unknown or repeated
+// name, two time groupings, from after to, or a range over 5 years.
+core::result<stats_request> parse_stats_request(stats_subject subject, const std::optional<std::string>& from,
+                                                const std::optional<std::string>& to,
+                                                const std::optional<std::string>& group, domain::local_date today);
+
+std::string_view to_string(storage::stats_dim d);
+
+struct stats_row {
+  std::string period;             // "" without a time grouping
+  std::vector<std::string> dims;  // values of request.dims, "" for none
+  std::int64_t count = 0;
+};
+
+struct stats_answer {
+  std::vector<stats_row> rows;  // by period, then dims
+  std::int64_t total = 0;
+};
+
+// Counts the subject's records created in the period, in the actor's jurisdiction and zone.
+core::result<stats_answer> count_stats(storage::store_reader& rd, const actor& who, stats_subject subject,
+                                       const stats_request& req);
+
+// Today's local date in the actor's jurisdiction.
+core::result<domain::local_date> local_today(storage::store_reader& rd, const actor& who, core::timestamp now);
+
+}  // namespace siaga::services

@@ -1,0 +1,12 @@
+// The SQL of the counts behind statistics (issue 10), kept apart from sqlite_store.cpp, which
+// forwards its store_reader methods here.
+#pragma once
+
+#include "storage/sqlite/connection.hpp"
+#include "storage/store.hpp"
+
+namespace siaga::storage::sqlite::stats_sql {
+
+result<std::vector<stats_count_row>> count(connection& c, std::string_view table, const stats_count_query& q);
+
+}  // namespace siaga::storage::sqlite::stats_sql

@@ -1,0 +1,43 @@
+// A store facet, one feature area's narrow interface (storage/store.hpp composes them):
+// counts of reports and incidents grouped by local time and their dimensions (issue 10). These
+// count the rows themselves; the rollups that keep a year of a large city fast come next.
+#pragma once
+
+#include "storage/store_types.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace siaga::storage {
+
+// The columns a count may be grouped by (a closed list: never SQL from input).
+enum class stats_dim { category, urgency, district, status, channel, reject_reason };
+
+struct stats_count_query {
+  std::string jurisdiction_id;
+  timestamp from{};  // [from, to) by created_at
+  timestamp to{};
+  int offset_minutes = 0;      // the jurisdiction's zone, for the time buckets
+  bool by_hour = false;        // bucket = local hours since the epoch; else local days
+  std::vector<stats_dim> dims;  // grouped by these too, in this order
+};
+
+struct stats_count_row {
+  std::int64_t bucket = 0;         // local day (or hour) number since 1970-01-01 local time
+  std::vector<std::string> dims;   // the dims' values, "" for none
+  std::int64_t count = 0;
+};
+
+class stats_reader {
+ public:
+  virtual ~stats_reader() = default;
+
+  // Rows per time bucket and dims value, by bucket then dims. Incidents know category,
+  // urgency, district, status; reports know category, district, status, channel,
+  // reject_reason; another dim is invalid_input.
+  virtual result<std::vector<stats_count_row>> count_incidents(const stats_count_query& q) = 0;
+  virtual result<std::vector<stats_count_row>> count_reports(const stats_count_query& q) = 0;
+};
+
+}  // namespace siaga::storage

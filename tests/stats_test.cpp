@@ -1,0 +1,153 @@
+// Statistics of incidents and reports over the real server, checked against the truth the test
+// computes itself from the record lists: every group of every grouping asked, exactly.
+#include "core/time.hpp"
+#include "support/demo.hpp"
+#include "support/shared_server.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+
+namespace siaga::testing {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono;
+
+constexpr int ambon_offset_minutes = 9 * 60;  // WIT
+
+// The local date "YYYY-MM-DD" and month "YYYY-MM" of an instant in Ambon.
+std::string local_day(const std::string& iso) {
+  auto t = siaga::core::parse_iso8601(iso).value() + minutes(ambon_offset_minutes);
+  year_month_day ymd{floor<days>(t)};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+class stats : public shared_server_test {
+ protected:
+  std::string call_taker_ = client_.login("calltaker", demo_password);
+
+  // Every record of a list endpoint (paged), as JSON objects.
+  std::vector<json::object> all(const std::string& path) {
+    std::vector<json::object> out;
+    for (int offset = 0;; offset += 500) {
+      auto r = client_.get(path + (path.find('?') == std::string::npos ? "?" : "&") + "limit=500&offset=" +
+                               std::to_string(offset),
+                           call_taker_);
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) return out;
+      const auto& items = r.json().at("items").as_array();
+      for (const auto& i : items) out.push_back(i.as_object());
+      if (items.size() < 500) return out;
+    }
+  }
+
+  // The answer of a stats endpoint as "period|dim|dim" -> count.
+  std::map<std::string, std::int64_t> counts(const std::string& path, const std::vector<std::string>& keys,
+                                             std::int64_t* total = nullptr) {
+    auto r = client_.get(path, call_taker_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::map<std::string, std::int64_t> out;
+    if (r.status != 200) return out;
+    for (const auto& item : r.json().at("items").as_array()) {
+      std::string key;
+      for (const auto& k : keys) {
+        const auto& v = item.at(k);
+        key += (key.empty() ? "" : "|") + (v.is_null() ? std::string("-") : std::string(v.as_string()));
+      }
+      out[key] += item.at("count").as_int64();
+    }
+    if (total) *total = r.json().at("total").as_int64();
+    return out;
+  }
+
+  static std::string field(const json::object& o, const char* k) {
+    auto it = o.find(k);
+    if (it == o.end() || it->value().is_null()) return "-";
+    return std::string(it->value().as_string());
+  }
+};
+
+TEST_F(stats, incidents_by_day_category_and_status_match_the_records) {
+  // A fresh incident today, so that today is never empty.
+  auto fire = category(client_, call_taker_, "fire");
+  ASSERT_EQ(client_.post("/api/v1/incidents", json::object{{"category_id", fire.at("id")}, {"dispatch", false}}, call_taker_)
+                .status,
+            201);
+  auto records = all("/api/v1/incidents");
+  ASSERT_FALSE(records.empty());
+  std::string first = "9999-99-99", last = "0000-00-00";
+  std::map<std::string, std::int64_t> truth, by_month;
+  for (const auto& i : records) {
+    auto day = local_day(std::string(i.at("created_at").as_string()));
+    first = std::min(first, day);
+    last = std::max(last, day);
+    truth[day + "|" + field(i, "category_id") + "|" + field(i, "status")] += 1;
+    by_month[day.substr(0, 7) + "|" + field(i, "urgency")] += 1;
+  }
+  std::int64_t total = 0;
+  auto got = counts("/api/v1/stats/incidents?from=" + first + "&to=" + last + "&group=day,category,status",
+                    {"period", "category", "status"}, &total);
+  EXPECT_EQ(got, truth);
+  EXPECT_EQ(total, static_cast<std::int64_t>(records.size()));
+  EXPECT_EQ(counts("/api/v1/stats/incidents?from=" + first + "&to=" + last + "&group=month,urgency", {"period", "urgency"}),
+            by_month);
+  // Without a time grouping, one row per value over the whole period.
+  std::map<std::string, std::int64_t> by_category;
+  for (const auto& [k, n] : truth) by_category[k.substr(11, k.rfind('|') - 11)] += n;
+  EXPECT_EQ(counts("/api/v1/stats/incidents?from=" + first + "&to=" + last + "&group=category", {"category"}),
+            by_category);
+}
+
+TEST_F(stats, reports_by_channel_and_outcome_match_the_records) {
+  auto records = all("/api/v1/reports");
+  ASSERT_FALSE(records.empty());
+  std::string first = "9999-99-99", last = "0000-00-00";
+  std::map<std::string, std::int64_t> truth;
+  for (const auto& r : records) {
+    auto day = local_day(std::string(r.at("created_at").as_string()));
+    first = std::min(first, day);
+    last = std::max(last, day);
+    truth[field(r, "channel") + "|" + field(r, "status") + "|" + field(r, "reject_reason")] += 1;
+  }
+  EXPECT_EQ(counts("/api/v1/stats/reports?from=" + first + "&to=" + last + "&group=channel,status,reject_reason",
+                   {"channel", "status", "reject_reason"}),
+            truth);
+  // A day before anything happened has nothing.
+  std::int64_t total = -1;
+  EXPECT_TRUE(counts("/api/v1/stats/reports?from=2001-01-01&to=2001-01-31&group=week", {"period"}, &total).empty());
+  EXPECT_EQ(total, 0);
+}
+
+TEST_F(stats, bad_parameters_are_refused_with_a_reason) {
+  const char* bad[] = {
+      "/api/v1/stats/incidents?group=colour",
+      "/api/v1/stats/incidents?group=month,day",
+      "/api/v1/stats/incidents?group=category,category",
+      "/api/v1/stats/incidents?group=channel",
+      "/api/v1/stats/reports?group=urgency",
+      "/api/v1/stats/incidents?from=2025-06-30&to=2025-06-01",
+      "/api/v1/stats/incidents?from=2015-01-01&to=2025-06-01",
+      "/api/v1/stats/incidents?from=2025-02-30",
+      "/api/v1/stats/incidents?from=yesterday",
+      "/api/v1/stats/incidents?bulan=2025-06",
+  };
+  for (const char* path : bad) {
+    auto r = client_.get(path, call_taker_);
+    EXPECT_EQ(r.status, 400) << path << " -> " << r.body;
+    EXPECT_FALSE(str(r.json(), "message").empty()) << path;
+  }
+  auto damkar = client_.login("damkar", demo_password);
+  EXPECT_EQ(client_.get("/api/v1/stats/incidents", damkar).status, 403) << "agencies read their own figures elsewhere";
+  EXPECT_EQ(client_.get("/api/v1/stats/incidents").status, 401);
+  auto leader = client_.login("walikota", demo_password);
+  EXPECT_EQ(client_.get("/api/v1/stats/incidents?group=month", leader).status, 200);
+}
+
+}  // namespace
+}  // namespace siaga::testing
