@@ -7,7 +7,9 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
 
 namespace siaga::testing {
@@ -122,6 +124,78 @@ TEST_F(stats, reports_by_channel_and_outcome_match_the_records) {
   std::int64_t total = -1;
   EXPECT_TRUE(counts("/api/v1/stats/reports?from=2001-01-01&to=2001-01-31&group=week", {"period"}, &total).empty());
   EXPECT_EQ(total, 0);
+}
+
+TEST_F(stats, dispatches_by_agency_match_the_records_with_percentiles_in_their_bound) {
+  auto dispatches = all("/api/v1/dispatches");
+  ASSERT_FALSE(dispatches.empty());
+  std::map<std::string, std::string> category_of;
+  for (const auto& i : all("/api/v1/incidents")) category_of[field(i, "id")] = field(i, "category_id");
+  std::map<std::string, std::int64_t> ack_limit;
+  auto cats = client_.get("/api/v1/categories", call_taker_);
+  for (const auto& c : cats.json().at("items").as_array()) {
+    ack_limit[str(c, "id")] = c.at("sla").at("acknowledge_within_s").as_int64();
+  }
+  auto micros = [](const json::value& v) {
+    return siaga::core::to_micros(siaga::core::parse_iso8601(std::string(v.as_string())).value());
+  };
+  struct truth_row {
+    std::int64_t count = 0;
+    std::map<std::string, std::int64_t> by_status;
+    std::vector<std::int64_t> ack_s;
+    std::int64_t with_limit = 0, within = 0;
+  };
+  std::map<std::string, truth_row> truth;
+  std::string first = "9999-99-99", last = "0000-00-00";
+  for (const auto& d : dispatches) {
+    auto day = local_day(std::string(d.at("notified_at").as_string()));
+    first = std::min(first, day);
+    last = std::max(last, day);
+    auto& t = truth[field(d, "agency_id")];
+    ++t.count;
+    ++t.by_status[field(d, "status")];
+    if (d.at("acknowledged_at").is_null()) continue;
+    auto s = (micros(d.at("acknowledged_at")) - micros(d.at("notified_at"))) / 1'000'000;
+    t.ack_s.push_back(s);
+    auto limit = ack_limit[category_of[field(d, "incident_id")]];
+    if (limit > 0) {
+      ++t.with_limit;
+      if (s <= limit) ++t.within;
+    }
+  }
+  auto r = client_.get("/api/v1/stats/dispatches?from=" + first + "&to=" + last + "&group=agency", call_taker_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::int64_t total = 0;
+  std::size_t with_acks = 0;
+  for (const auto& item : r.json().at("items").as_array()) {
+    auto agency = str(item, "agency");
+    ASSERT_TRUE(truth.contains(agency)) << agency;
+    auto& t = truth[agency];
+    EXPECT_EQ(item.at("count").as_int64(), t.count) << agency;
+    total += t.count;
+    std::map<std::string, std::int64_t> by_status;
+    for (const auto& [k, v] : item.at("by_status").as_object()) by_status[k] = v.as_int64();
+    EXPECT_EQ(by_status, t.by_status) << agency;
+    const auto& ack = item.at("acknowledged");
+    EXPECT_EQ(ack.at("reached").as_int64(), static_cast<std::int64_t>(t.ack_s.size())) << agency;
+    EXPECT_EQ(ack.at("with_limit").as_int64(), t.with_limit) << agency;
+    EXPECT_EQ(ack.at("within").as_int64(), t.within) << agency;
+    if (t.ack_s.empty()) {
+      EXPECT_TRUE(ack.at("p50_s").is_null());
+      continue;
+    }
+    ++with_acks;
+    std::sort(t.ack_s.begin(), t.ack_s.end());
+    for (auto [q, key] : {std::pair{0.5, "p50_s"}, std::pair{0.9, "p90_s"}, std::pair{0.95, "p95_s"}}) {
+      auto exact = t.ack_s[static_cast<std::size_t>(std::ceil(q * static_cast<double>(t.ack_s.size()))) - 1];
+      auto got = ack.at(key).as_int64();
+      EXPECT_LE(std::abs(static_cast<double>(got - exact)), std::max(1.0, static_cast<double>(exact) / 64.0))
+          << agency << " " << key << " exact " << exact << " got " << got;
+    }
+  }
+  EXPECT_EQ(total, static_cast<std::int64_t>(dispatches.size()));
+  EXPECT_GT(with_acks, 0u) << "the demo's history has acknowledged dispatches to compare";
+  EXPECT_EQ(client_.get("/api/v1/stats/dispatches?group=district", call_taker_).status, 400);
 }
 
 TEST_F(stats, bad_parameters_are_refused_with_a_reason) {

@@ -1,5 +1,5 @@
-// /api/v1/stats/incidents and /api/v1/stats/reports: counts for a local period, grouped by
-// time and dimensions (the call statistics are in call_routes.cpp).
+// /api/v1/stats/incidents, /reports and /dispatches: counts (and, for dispatches, outcomes and
+// response times) for a local period, grouped by time and dimensions (the call statistics are in call_routes.cpp).
 #include "api/handler.hpp"
 #include "services/stats_service.hpp"
 
@@ -56,11 +56,64 @@ body_fn counts(services::stats_subject subject) {
   };
 }
 
+json::object step_json(const services::step_stats& s) {
+  auto pct = [](std::int64_t v) { return v < 0 ? json::value(nullptr) : json::value(v); };
+  return {{"reached", s.reached},
+          {"p50_s", pct(s.p50_s)},
+          {"p90_s", pct(s.p90_s)},
+          {"p95_s", pct(s.p95_s)},
+          {"with_limit", s.with_limit},
+          {"within", s.within},
+          {"share_within", s.with_limit ? json::value(static_cast<double>(s.within) / static_cast<double>(s.with_limit))
+                                        : json::value(nullptr)}};
+}
+
+awaitable<reply> dispatch_statistics(call& c) {
+  auto q = query_of(c.req());
+  for (const auto& [key, value] : q) {
+    if (key != "from" && key != "to" && key != "group") {
+      co_return core::invalid("unknown query parameter '" + key + "': use from, to and group");
+    }
+  }
+  auto& rd = c.deps.store.reader();
+  SIAGA_CO_TRY(today, services::local_today(rd, c.who, c.deps.clock.now()));
+  SIAGA_CO_TRY(req, services::parse_stats_request(services::stats_subject::dispatches, param(q, "from"), param(q, "to"),
+                                                  param(q, "group"), today));
+  SIAGA_CO_TRY(rows, services::dispatch_stats(rd, c.who, req));
+  json::array group;
+  if (req.grain) group.emplace_back(to_string(*req.grain));
+  for (auto d : req.dims) group.emplace_back(services::to_string(d));
+  json::array items;
+  std::int64_t total = 0;
+  for (const auto& r : rows) {
+    json::object item;
+    if (req.grain) item["period"] = r.period;
+    for (std::size_t i = 0; i < req.dims.size(); ++i) item[services::to_string(req.dims[i])] = r.dims[i];
+    item["count"] = r.count;
+    json::object by_status;
+    for (const auto& [status, n] : r.by_status) by_status[status] = n;
+    item["by_status"] = std::move(by_status);
+    item["acknowledged"] = step_json(r.acknowledged);
+    item["en_route"] = step_json(r.en_route);
+    item["on_scene"] = step_json(r.on_scene);
+    item["completed"] = step_json(r.completed);
+    total += r.count;
+    items.push_back(std::move(item));
+  }
+  co_return json_response(c.req(), net::http::status::ok,
+                          json::object{{"from", date_text(req.from)},
+                                       {"to", date_text(req.to)},
+                                       {"group", std::move(group)},
+                                       {"total", total},
+                                       {"items", std::move(items)}});
+}
+
 }  // namespace
 
 void add_stats_routes(net::router& r, api_deps& deps) {
   r.add(verb::get, "/api/v1/stats/incidents", wrap(deps, readers, counts(services::stats_subject::incidents)));
   r.add(verb::get, "/api/v1/stats/reports", wrap(deps, readers, counts(services::stats_subject::reports)));
+  r.add(verb::get, "/api/v1/stats/dispatches", wrap(deps, readers, dispatch_statistics));
 }
 
 }  // namespace siaga::api

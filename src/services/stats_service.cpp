@@ -1,6 +1,7 @@
 #include "services/stats_service.hpp"
 
 #include "core/enum_names.hpp"
+#include "domain/duration_histogram.hpp"
 
 #include <map>
 
@@ -11,14 +12,49 @@ using storage::stats_dim;
 using namespace std::chrono;
 
 constexpr auto dim_names = core::make_enum_names<stats_dim>(
-    "grouping", {"category", "urgency", "district", "status", "channel", "reject_reason"});
+    "grouping", {"category", "urgency", "district", "status", "channel", "reject_reason", "agency"});
 
 constexpr int max_days = 5 * 366;
 
 bool subject_has(stats_subject s, stats_dim d) {
-  if (s == stats_subject::incidents) return d != stats_dim::channel && d != stats_dim::reject_reason;
-  return d != stats_dim::urgency;
+  switch (s) {
+    case stats_subject::incidents:
+      return d == stats_dim::category || d == stats_dim::urgency || d == stats_dim::district || d == stats_dim::status;
+    case stats_subject::reports:
+      return d != stats_dim::urgency && d != stats_dim::agency;
+    case stats_subject::dispatches:
+      return d == stats_dim::agency || d == stats_dim::category || d == stats_dim::status;
+  }
+  return false;
 }
+
+// The local period label of a bucket (a local day, or hour, since the epoch).
+std::string label_of(std::int64_t bucket, bool by_hour, int offset, domain::time_grain grain) {
+  auto at = by_hour ? core::timestamp(seconds(bucket * 3600 - static_cast<std::int64_t>(offset) * 60))
+                    : domain::start_of_day(domain::local_date(days(bucket)), offset);
+  return domain::period_label(at, offset, grain);
+}
+
+struct step_acc {
+  domain::duration_histogram h;
+  step_stats s;
+  void add(const std::optional<std::int64_t>& seconds, std::int64_t limit) {
+    if (!seconds) return;
+    h.add(*seconds);
+    ++s.reached;
+    if (limit > 0) {
+      ++s.with_limit;
+      if (*seconds <= limit) ++s.within;
+    }
+  }
+  step_stats done() const {
+    auto out = s;
+    out.p50_s = h.quantile(0.5);
+    out.p90_s = h.quantile(0.9);
+    out.p95_s = h.quantile(0.95);
+    return out;
+  }
+};
 
 core::result<int> offset_of(storage::store_reader& rd, const actor& who) {
   SIAGA_TRY(j, rd.find_jurisdiction(who.jurisdiction_id));
@@ -93,12 +129,7 @@ core::result<stats_answer> count_stats(storage::store_reader& rd, const actor& w
   std::map<std::pair<std::string, std::vector<std::string>>, std::int64_t> sums;
   stats_answer out;
   for (auto& r : rows) {
-    std::string period;
-    if (req.grain) {
-      auto at = q.by_hour ? core::timestamp(seconds(r.bucket * 3600 - static_cast<std::int64_t>(offset) * 60))
-                          : domain::start_of_day(domain::local_date(days(r.bucket)), offset);
-      period = domain::period_label(at, offset, *req.grain);
-    }
+    std::string period = req.grain ? label_of(r.bucket, q.by_hour, offset, *req.grain) : std::string();
     sums[{std::move(period), std::move(r.dims)}] += r.count;
     out.total += r.count;
   }
@@ -106,4 +137,47 @@ core::result<stats_answer> count_stats(storage::store_reader& rd, const actor& w
   return out;
 }
 
+core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_reader& rd, const actor& who,
+                                                             const stats_request& req) {
+  SIAGA_TRY(offset, offset_of(rd, who));
+  SIAGA_TRY(categories, rd.list_categories(who.jurisdiction_id));
+  std::map<std::string, domain::sla_policy, std::less<>> sla;
+  for (const auto& c : categories) sla[c.id] = c.sla;
+  storage::stats_count_query q;
+  q.jurisdiction_id = who.jurisdiction_id;
+  q.from = domain::start_of_day(req.from, offset);
+  q.to = domain::start_of_day(req.to + days(1), offset);
+  q.offset_minutes = offset;
+  q.by_hour = req.grain == domain::time_grain::hour;
+  SIAGA_TRY(rows, rd.dispatch_times(q));
+  struct acc {
+    std::int64_t count = 0;
+    std::map<std::string, std::int64_t> by_status;
+    step_acc ack, en_route, on_scene, completed;
+  };
+  std::map<std::pair<std::string, std::vector<std::string>>, acc> groups;
+  for (const auto& r : rows) {
+    std::vector<std::string> dims;
+    for (auto d : req.dims) {
+      dims.push_back(d == stats_dim::agency ? r.agency_id : d == stats_dim::category ? r.category_id : r.status);
+    }
+    auto& g = groups[{req.grain ? label_of(r.bucket, q.by_hour, offset, *req.grain) : std::string(), std::move(dims)}];
+    ++g.count;
+    ++g.by_status[r.status];
+    auto it = sla.find(r.category_id);
+    auto limits = it == sla.end() ? domain::sla_policy{} : it->second;
+    g.ack.add(r.acknowledged_s, limits.acknowledge_within_s);
+    g.en_route.add(r.en_route_s, 0);
+    g.on_scene.add(r.on_scene_s, limits.on_scene_within_s);
+    g.completed.add(r.completed_s, 0);
+  }
+  std::vector<dispatch_stats_row> out;
+  for (auto& [key, g] : groups) {
+    out.push_back({key.first, key.second, g.count, std::move(g.by_status), g.ack.done(), g.en_route.done(),
+                   g.on_scene.done(), g.completed.done()});
+  }
+  return out;
+}
+
 }  // namespace siaga::services
+

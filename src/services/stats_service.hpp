@@ -6,13 +6,14 @@
 #include "services/context.hpp"
 #include "storage/store.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace siaga::services {
 
-enum class stats_subject { reports, incidents };
+enum class stats_subject { reports, incidents, dispatches };
 
 struct stats_request {
   domain::local_date from{};  // local dates, both included
@@ -24,7 +25,7 @@ struct stats_request {
 // Reads from and to ("YYYY-MM-DD", the jurisdiction's local dates, both included; default: the
 // month of today) and group (a comma list of at most one of hour, day, week, month, year and
 // any of the subject's dimensions: incidents category, urgency, district, status; reports
-// category, district, status, channel, reject_reason). invalid_input for an unknown or repeated
+// category, district, status, channel, reject_reason; dispatches agency, category, status). invalid_input for an unknown or repeated
 // name, two time groupings, from after to, or a range over 5 years.
 core::result<stats_request> parse_stats_request(stats_subject subject, const std::optional<std::string>& from,
                                                 const std::optional<std::string>& to,
@@ -46,6 +47,29 @@ struct stats_answer {
 // Counts the subject's records created in the period, in the actor's jurisdiction and zone.
 core::result<stats_answer> count_stats(storage::store_reader& rd, const actor& who, stats_subject subject,
                                        const stats_request& req);
+
+// One step of a dispatch (notified -> acknowledged, en route, on scene, completed): how many
+// reached it, percentiles of the seconds it took (domain::duration_histogram: within 1/64),
+// and how many of those with a limit in their category's SLA made it in time.
+struct step_stats {
+  std::int64_t reached = 0;
+  std::int64_t p50_s = -1, p90_s = -1, p95_s = -1;  // -1 when none reached it
+  std::int64_t with_limit = 0;  // reached, in a category with a limit for this step
+  std::int64_t within = 0;      // of those, in time
+};
+
+struct dispatch_stats_row {
+  std::string period;
+  std::vector<std::string> dims;
+  std::int64_t count = 0;
+  std::map<std::string, std::int64_t> by_status;
+  step_stats acknowledged, en_route, on_scene, completed;
+};
+
+// Dispatches notified in the period, grouped like count_stats, with their outcomes and
+// response times; the limits are the categories' acknowledge_within_s and on_scene_within_s.
+core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_reader& rd, const actor& who,
+                                                             const stats_request& req);
 
 // Today's local date in the actor's jurisdiction.
 core::result<domain::local_date> local_today(storage::store_reader& rd, const actor& who, core::timestamp now);

@@ -6,13 +6,14 @@
 #include "storage/store_types.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace siaga::storage {
 
 // The columns a count may be grouped by (a closed list: never SQL from input).
-enum class stats_dim { category, urgency, district, status, channel, reject_reason };
+enum class stats_dim { category, urgency, district, status, channel, reject_reason, agency };
 
 struct stats_count_query {
   std::string jurisdiction_id;
@@ -29,6 +30,16 @@ struct stats_count_row {
   std::int64_t count = 0;
 };
 
+// One dispatch as response-time statistics need it: seconds from notified to each step it
+// reached (nullopt when it did not), with its agency, its incident's category and its status.
+struct dispatch_time_row {
+  std::int64_t bucket = 0;  // local day (or hour) of notified_at, as stats_count_row
+  std::string agency_id;
+  std::string category_id;
+  std::string status;
+  std::optional<std::int64_t> acknowledged_s, en_route_s, on_scene_s, completed_s;
+};
+
 class stats_reader {
  public:
   virtual ~stats_reader() = default;
@@ -38,6 +49,9 @@ class stats_reader {
   // reject_reason; another dim is invalid_input.
   virtual result<std::vector<stats_count_row>> count_incidents(const stats_count_query& q) = 0;
   virtual result<std::vector<stats_count_row>> count_reports(const stats_count_query& q) = 0;
+  // The dispatches notified in [q.from, q.to) of the jurisdiction (q.dims is ignored), by
+  // notified_at.
+  virtual result<std::vector<dispatch_time_row>> dispatch_times(const stats_count_query& q) = 0;
 };
 
 }  // namespace siaga::storage

@@ -219,6 +219,9 @@ class read_ops : public Base {
   result<std::vector<stats_count_row>> count_reports(const stats_count_query& q) override {
     return use([&](connection& c) { return stats_sql::count(c, "reports", q); });
   }
+  result<std::vector<dispatch_time_row>> dispatch_times(const stats_count_query& q) override {
+    return use([&](connection& c) { return stats_sql::dispatch_times(c, q); });
+  }
 
  protected:
   read_ops(connection* conn, std::optional<core::error> broken) : conn_(conn), broken_(std::move(broken)) {}
