@@ -22,17 +22,22 @@ std::optional<std::string> param(const std::map<std::string, std::string, std::l
   return it->second;
 }
 
+// The request of a statistics call: from, to and group, and nothing else.
+core::result<services::stats_request> request_of(call& c, services::stats_subject subject) {
+  auto q = query_of(c.req());
+  for (const auto& [key, value] : q) {
+    if (key != "from" && key != "to" && key != "group") {
+      return core::invalid("unknown query parameter '" + key + "': use from, to and group");
+    }
+  }
+  SIAGA_TRY(today, services::local_today(c.deps.store.reader(), c.who, c.deps.clock.now()));
+  return services::parse_stats_request(subject, param(q, "from"), param(q, "to"), param(q, "group"), today);
+}
+
 body_fn counts(services::stats_subject subject) {
   return [subject](call& c) -> awaitable<reply> {
-    auto q = query_of(c.req());
-    for (const auto& [key, value] : q) {
-      if (key != "from" && key != "to" && key != "group") {
-        co_return core::invalid("unknown query parameter '" + key + "': use from, to and group");
-      }
-    }
     auto& rd = c.deps.store.reader();
-    SIAGA_CO_TRY(today, services::local_today(rd, c.who, c.deps.clock.now()));
-    SIAGA_CO_TRY(req, services::parse_stats_request(subject, param(q, "from"), param(q, "to"), param(q, "group"), today));
+    SIAGA_CO_TRY(req, request_of(c, subject));
     SIAGA_CO_TRY(answer, services::count_stats(rd, c.who, subject, req));
     json::array group;
     if (req.grain) group.emplace_back(to_string(*req.grain));
@@ -69,17 +74,8 @@ json::object step_json(const services::step_stats& s) {
 }
 
 awaitable<reply> dispatch_statistics(call& c) {
-  auto q = query_of(c.req());
-  for (const auto& [key, value] : q) {
-    if (key != "from" && key != "to" && key != "group") {
-      co_return core::invalid("unknown query parameter '" + key + "': use from, to and group");
-    }
-  }
-  auto& rd = c.deps.store.reader();
-  SIAGA_CO_TRY(today, services::local_today(rd, c.who, c.deps.clock.now()));
-  SIAGA_CO_TRY(req, services::parse_stats_request(services::stats_subject::dispatches, param(q, "from"), param(q, "to"),
-                                                  param(q, "group"), today));
-  SIAGA_CO_TRY(rows, services::dispatch_stats(rd, c.who, req));
+  SIAGA_CO_TRY(req, request_of(c, services::stats_subject::dispatches));
+  SIAGA_CO_TRY(rows, services::dispatch_stats(c.deps.store.reader(), c.who, req));
   json::array group;
   if (req.grain) group.emplace_back(to_string(*req.grain));
   for (auto d : req.dims) group.emplace_back(services::to_string(d));

@@ -35,6 +35,18 @@ std::string label_of(std::int64_t bucket, bool by_hour, int offset, domain::time
   return domain::period_label(at, offset, grain);
 }
 
+// The store's query for a request: the local period as instants, the zone, the buckets.
+storage::stats_count_query query_of(const actor& who, const stats_request& req, int offset) {
+  storage::stats_count_query q;
+  q.jurisdiction_id = who.jurisdiction_id;
+  q.from = domain::start_of_day(req.from, offset);
+  q.to = domain::start_of_day(req.to + days(1), offset);
+  q.offset_minutes = offset;
+  q.by_hour = req.grain == domain::time_grain::hour;
+  q.dims = req.dims;
+  return q;
+}
+
 struct step_acc {
   domain::duration_histogram h;
   step_stats s;
@@ -117,13 +129,7 @@ core::result<domain::local_date> local_today(storage::store_reader& rd, const ac
 core::result<stats_answer> count_stats(storage::store_reader& rd, const actor& who, stats_subject subject,
                                        const stats_request& req) {
   SIAGA_TRY(offset, offset_of(rd, who));
-  storage::stats_count_query q;
-  q.jurisdiction_id = who.jurisdiction_id;
-  q.from = domain::start_of_day(req.from, offset);
-  q.to = domain::start_of_day(req.to + days(1), offset);
-  q.offset_minutes = offset;
-  q.by_hour = req.grain == domain::time_grain::hour;
-  q.dims = req.dims;
+  auto q = query_of(who, req, offset);
   SIAGA_TRY(rows, subject == stats_subject::incidents ? rd.count_incidents(q) : rd.count_reports(q));
   // Days (or hours) summed into the asked period, keyed so that periods sort in time order.
   std::map<std::pair<std::string, std::vector<std::string>>, std::int64_t> sums;
@@ -143,12 +149,7 @@ core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_read
   SIAGA_TRY(categories, rd.list_categories(who.jurisdiction_id));
   std::map<std::string, domain::sla_policy, std::less<>> sla;
   for (const auto& c : categories) sla[c.id] = c.sla;
-  storage::stats_count_query q;
-  q.jurisdiction_id = who.jurisdiction_id;
-  q.from = domain::start_of_day(req.from, offset);
-  q.to = domain::start_of_day(req.to + days(1), offset);
-  q.offset_minutes = offset;
-  q.by_hour = req.grain == domain::time_grain::hour;
+  auto q = query_of(who, req, offset);
   SIAGA_TRY(rows, rd.dispatch_times(q));
   struct acc {
     std::int64_t count = 0;
