@@ -99,6 +99,10 @@ TEST_F(stats, incidents_by_day_category_and_status_match_the_records) {
   EXPECT_EQ(total, static_cast<std::int64_t>(records.size()));
   EXPECT_EQ(counts("/api/v1/stats/incidents?from=" + first + "&to=" + last + "&group=month,urgency", {"period", "urgency"}),
             by_month);
+  // Per call taker (who created it).
+  std::map<std::string, std::int64_t> by_taker;
+  for (const auto& i : records) by_taker[field(i, "created_by")] += 1;
+  EXPECT_EQ(counts("/api/v1/stats/incidents?from=" + first + "&to=" + last + "&group=call_taker", {"call_taker"}), by_taker);
   // Without a time grouping, one row per value over the whole period.
   std::map<std::string, std::int64_t> by_category;
   for (const auto& [k, n] : truth) by_category[k.substr(11, k.rfind('|') - 11)] += n;

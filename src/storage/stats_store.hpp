@@ -13,7 +13,7 @@
 namespace siaga::storage {
 
 // The columns a count may be grouped by (a closed list: never SQL from input).
-enum class stats_dim { category, urgency, district, status, channel, reject_reason, agency };
+enum class stats_dim { category, urgency, district, status, channel, reject_reason, agency, call_taker };
 
 struct stats_count_query {
   std::string jurisdiction_id;
@@ -45,8 +45,8 @@ class stats_reader {
   virtual ~stats_reader() = default;
 
   // Rows per time bucket and dims value, by bucket then dims. Incidents know category,
-  // urgency, district, status; reports know category, district, status, channel,
-  // reject_reason; another dim is invalid_input.
+  // urgency, district, status, call_taker (who created it); reports know category, district,
+  // status, channel, reject_reason, call_taker (who took it); another dim is invalid_input.
   virtual result<std::vector<stats_count_row>> count_incidents(const stats_count_query& q) = 0;
   virtual result<std::vector<stats_count_row>> count_reports(const stats_count_query& q) = 0;
   // The dispatches notified in [q.from, q.to) of the jurisdiction (q.dims is ignored), by

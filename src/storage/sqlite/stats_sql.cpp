@@ -16,6 +16,7 @@ const char* column_of(std::string_view table, stats_dim d) {
     case stats_dim::channel: return incidents ? nullptr : "source";
     case stats_dim::reject_reason: return incidents ? nullptr : "rejection";
     case stats_dim::agency: return nullptr;
+    case stats_dim::call_taker: return "created_by";
   }
   return nullptr;
 }
