@@ -3,6 +3,7 @@
 #include "core/enum_names.hpp"
 #include "domain/duration_histogram.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace siaga::services {
@@ -29,11 +30,26 @@ bool subject_has(stats_subject s, stats_dim d) {
   return false;
 }
 
-// The local period label of a bucket (a local day, or hour, since the epoch).
-std::string label_of(std::int64_t bucket, bool by_hour, int offset, domain::time_grain grain) {
-  auto at = by_hour ? core::timestamp(seconds(bucket * 3600 - static_cast<std::int64_t>(offset) * 60))
-                    : domain::start_of_day(domain::local_date(days(bucket)), offset);
-  return domain::period_label(at, offset, grain);
+// The store's buckets for a time grouping: the period itself, so that the store sums it.
+storage::stats_bucket bucket_of(const std::optional<domain::time_grain>& grain) {
+  if (!grain) return storage::stats_bucket::all;
+  switch (*grain) {
+    case domain::time_grain::hour: return storage::stats_bucket::hour;
+    case domain::time_grain::day: return storage::stats_bucket::day;
+    case domain::time_grain::week: return storage::stats_bucket::week;
+    case domain::time_grain::month: return storage::stats_bucket::month;
+    case domain::time_grain::year: return storage::stats_bucket::year;
+  }
+  return storage::stats_bucket::day;
+}
+
+// The local period label of a store bucket ("" without a time grouping).
+std::string label_of(std::int64_t bucket, const std::optional<domain::time_grain>& grain, int offset) {
+  if (!grain) return {};
+  auto at = grain == domain::time_grain::hour
+                ? core::timestamp(seconds(bucket * 3600 - static_cast<std::int64_t>(offset) * 60))
+                : domain::start_of_day(domain::local_date(days(bucket)), offset);
+  return domain::period_label(at, offset, *grain);
 }
 
 // The store's query for a request: the local period as instants, the zone, the buckets.
@@ -43,7 +59,7 @@ storage::stats_count_query query_of(const actor& who, const stats_request& req, 
   q.from = domain::start_of_day(req.from, offset);
   q.to = domain::start_of_day(req.to + days(1), offset);
   q.offset_minutes = offset;
-  q.by_hour = req.grain == domain::time_grain::hour;
+  q.bucket = bucket_of(req.grain);
   q.dims = req.dims;
   return q;
 }
@@ -59,6 +75,13 @@ struct step_acc {
       ++s.with_limit;
       if (*seconds <= limit) ++s.within;
     }
+  }
+  // n values already in a histogram bucket, of which limited had a limit and within met it.
+  void add_counted(int bucket, std::int64_t n, std::int64_t limited, std::int64_t within) {
+    h.add(domain::duration_histogram::bucket_low(bucket), static_cast<std::uint64_t>(n));
+    s.reached += n;
+    s.with_limit += limited;
+    s.within += within;
   }
   step_stats done() const {
     auto out = s;
@@ -136,7 +159,7 @@ core::result<stats_answer> count_stats(storage::store_reader& rd, const actor& w
   std::map<std::pair<std::string, std::vector<std::string>>, std::int64_t> sums;
   stats_answer out;
   for (auto& r : rows) {
-    std::string period = req.grain ? label_of(r.bucket, q.by_hour, offset, *req.grain) : std::string();
+    std::string period = label_of(r.bucket, req.grain, offset);
     sums[{std::move(period), std::move(r.dims)}] += r.count;
     out.total += r.count;
   }
@@ -147,31 +170,56 @@ core::result<stats_answer> count_stats(storage::store_reader& rd, const actor& w
 core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_reader& rd, const actor& who,
                                                              const stats_request& req) {
   SIAGA_TRY(offset, offset_of(rd, who));
-  SIAGA_TRY(categories, rd.list_categories(who.jurisdiction_id));
-  std::map<std::string, domain::sla_policy, std::less<>> sla;
-  for (const auto& c : categories) sla[c.id] = c.sla;
   auto q = query_of(who, req, offset);
-  SIAGA_TRY(rows, rd.dispatch_times(q));
   struct acc {
     std::int64_t count = 0;
     std::map<std::string, std::int64_t> by_status;
     step_acc ack, en_route, on_scene, completed;
+    step_acc* step(std::string_view name) {
+      if (name == "acknowledged") return &ack;
+      if (name == "en_route") return &en_route;
+      if (name == "on_scene") return &on_scene;
+      if (name == "completed") return &completed;
+      return nullptr;
+    }
   };
   std::map<std::pair<std::string, std::vector<std::string>>, acc> groups;
-  for (const auto& r : rows) {
+  auto group = [&](std::int64_t bucket, const std::string& agency, const std::string& category,
+                   const std::string& status) -> acc& {
     std::vector<std::string> dims;
-    for (auto d : req.dims) {
-      dims.push_back(d == stats_dim::agency ? r.agency_id : d == stats_dim::category ? r.category_id : r.status);
+    for (auto d : req.dims) dims.push_back(d == stats_dim::agency ? agency : d == stats_dim::category ? category : status);
+    return groups[{label_of(bucket, req.grain, offset), std::move(dims)}];
+  };
+  bool by_status = std::find(req.dims.begin(), req.dims.end(), stats_dim::status) != req.dims.end();
+  if (q.bucket != storage::stats_bucket::hour && !by_status) {
+    // The rollups: per day, the times already in histogram buckets and judged against the limits.
+    SIAGA_TRY(roll, rd.dispatch_rollups(q));
+    for (const auto& r : roll.counts) {
+      auto& g = group(r.bucket, r.agency_id, r.category_id, r.status);
+      g.count += r.count;
+      g.by_status[r.status] += r.count;
     }
-    auto& g = groups[{req.grain ? label_of(r.bucket, q.by_hour, offset, *req.grain) : std::string(), std::move(dims)}];
-    ++g.count;
-    ++g.by_status[r.status];
-    auto it = sla.find(r.category_id);
-    auto limits = it == sla.end() ? domain::sla_policy{} : it->second;
-    g.ack.add(r.acknowledged_s, limits.acknowledge_within_s);
-    g.en_route.add(r.en_route_s, 0);
-    g.on_scene.add(r.on_scene_s, limits.on_scene_within_s);
-    g.completed.add(r.completed_s, 0);
+    for (const auto& r : roll.steps) {
+      auto* st = group(r.bucket, r.agency_id, r.category_id, {}).step(r.step);
+      if (!st) return core::make_error(core::errc::internal, "a dispatch rollup holds an unknown step: " + r.step);
+      st->add_counted(r.histogram_bucket, r.count, r.limited, r.within);
+    }
+  } else {
+    SIAGA_TRY(categories, rd.list_categories(who.jurisdiction_id));
+    std::map<std::string, domain::sla_policy, std::less<>> sla;
+    for (const auto& c : categories) sla[c.id] = c.sla;
+    SIAGA_TRY(rows, rd.dispatch_times(q));
+    for (const auto& r : rows) {
+      auto& g = group(r.bucket, r.agency_id, r.category_id, r.status);
+      ++g.count;
+      ++g.by_status[r.status];
+      auto it = sla.find(r.category_id);
+      auto limits = it == sla.end() ? domain::sla_policy{} : it->second;
+      g.ack.add(r.acknowledged_s, limits.acknowledge_within_s);
+      g.en_route.add(r.en_route_s, 0);
+      g.on_scene.add(r.on_scene_s, limits.on_scene_within_s);
+      g.completed.add(r.completed_s, 0);
+    }
   }
   std::vector<dispatch_stats_row> out;
   for (auto& [key, g] : groups) {

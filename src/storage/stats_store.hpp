@@ -1,6 +1,8 @@
 // A store facet, one feature area's narrow interface (storage/store.hpp composes them):
-// counts of reports and incidents grouped by local time and their dimensions (issue 10). These
-// count the rows themselves; the rollups that keep a year of a large city fast come next.
+// counts of reports, incidents and dispatches grouped by local time and their dimensions (issue
+// 10). Counts by day or longer come from rollups kept per local day in the same transaction as
+// the rows (exact, and a year reads a few thousand rows); by hour, or by a dimension the
+// rollups do not keep (call_taker), from the rows themselves.
 #pragma once
 
 #include "storage/store_types.hpp"
@@ -15,17 +17,22 @@ namespace siaga::storage {
 // The columns a count may be grouped by (a closed list: never SQL from input).
 enum class stats_dim { category, urgency, district, status, channel, reject_reason, agency, call_taker };
 
+// The time buckets of a count: local hours since 1970-01-01 local time (hour), or the local day
+// number (days since 1970-01-01 local) of the first day of the bucket: the day, the ISO week's
+// Monday, the month's or the year's first day; all is one bucket, 0.
+enum class stats_bucket { hour, day, week, month, year, all };
+
 struct stats_count_query {
   std::string jurisdiction_id;
   timestamp from{};  // [from, to) by created_at
   timestamp to{};
-  int offset_minutes = 0;      // the jurisdiction's zone, for the time buckets
-  bool by_hour = false;        // bucket = local hours since the epoch; else local days
-  std::vector<stats_dim> dims;  // grouped by these too, in this order
+  int offset_minutes = 0;                 // the jurisdiction's zone, for the time buckets
+  stats_bucket bucket = stats_bucket::day;  // what a row's bucket is
+  std::vector<stats_dim> dims;             // grouped by these too, in this order
 };
 
 struct stats_count_row {
-  std::int64_t bucket = 0;         // local day (or hour) number since 1970-01-01 local time
+  std::int64_t bucket = 0;         // see stats_bucket
   std::vector<std::string> dims;   // the dims' values, "" for none
   std::int64_t count = 0;
 };
@@ -33,11 +40,40 @@ struct stats_count_row {
 // One dispatch as response-time statistics need it: seconds from notified to each step it
 // reached (nullopt when it did not), with its agency, its incident's category and its status.
 struct dispatch_time_row {
-  std::int64_t bucket = 0;  // local day (or hour) of notified_at, as stats_count_row
+  std::int64_t bucket = 0;  // of notified_at, as stats_count_row
   std::string agency_id;
   std::string category_id;
   std::string status;
   std::optional<std::int64_t> acknowledged_s, en_route_s, on_scene_s, completed_s;
+};
+
+// Dispatches counted per bucket, agency, category and status.
+struct dispatch_count_row {
+  std::int64_t bucket = 0;
+  std::string agency_id, category_id, status;
+  std::int64_t count = 0;
+};
+
+// How many dispatches of a bucket, agency and category reached a step (acknowledged, en_route,
+// on_scene, completed) in a duration_histogram bucket's time, how many of those had a limit
+// for it in their category, and how many of those were within it.
+struct dispatch_step_row {
+  std::int64_t bucket = 0;
+  std::string agency_id, category_id, step;
+  int histogram_bucket = 0;
+  std::int64_t count = 0, limited = 0, within = 0;
+};
+
+struct dispatch_rollup {
+  std::vector<dispatch_count_row> counts;  // by bucket, agency, category, status
+  std::vector<dispatch_step_row> steps;    // by bucket, agency, category, step, histogram bucket
+};
+
+// A rollup table compared with its recount by rebuild_rollups.
+struct rollup_check {
+  std::string table;
+  std::int64_t rows = 0;       // rows of the recount
+  std::int64_t differing = 0;  // rows kept wrong, missing or extra before the rebuild
 };
 
 class stats_reader {
@@ -52,6 +88,20 @@ class stats_reader {
   // The dispatches notified in [q.from, q.to) of the jurisdiction (q.dims is ignored), by
   // notified_at.
   virtual result<std::vector<dispatch_time_row>> dispatch_times(const stats_count_query& q) = 0;
+  // The same dispatches from the rollups (q.dims is ignored; q.bucket must not be hour:
+  // invalid_input), with the step limits as they stand in the categories now.
+  virtual result<dispatch_rollup> dispatch_rollups(const stats_count_query& q) = 0;
+};
+
+// Writes inside one command of a write batch.
+class stats_writer {
+ public:
+  virtual ~stats_writer() = default;
+
+  // Counts every rollup again from the rows, reports how the kept rollups differed, and keeps
+  // the recount (siaga stats rebuild). Takes as long as reading every incident, report and
+  // dispatch.
+  virtual result<std::vector<rollup_check>> rebuild_rollups() = 0;
 };
 
 }  // namespace siaga::storage

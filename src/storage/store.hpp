@@ -59,7 +59,8 @@ class store_txn : public store_reader,
                   public outbox_writer,
                   public calls_writer,
                   public media_writer,
-                  public places_writer {};
+                  public places_writer,
+                  public stats_writer {};
 
 // A write command: runs on the writer thread inside a savepoint. Returning an error rolls
 // back everything this command did.

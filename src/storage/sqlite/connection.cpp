@@ -1,5 +1,7 @@
 #include "storage/sqlite/connection.hpp"
 
+#include "storage/sqlite/sql_functions.hpp"
+
 #include <sqlite3.h>
 
 #include <utility>
@@ -159,6 +161,10 @@ result<std::unique_ptr<connection>> connection::open(const std::string& path, bo
     return core::make_error(core::errc::storage_failure, std::move(message));
   }
   sqlite3_extended_result_codes(db, 1);
+  if (!register_sql_functions(db)) {
+    sqlite3_close_v2(db);
+    return core::make_error(core::errc::storage_failure, "open " + path + ": cannot register the SQL functions");
+  }
   return std::unique_ptr<connection>(new connection(db));
 }
 

@@ -1,6 +1,7 @@
 #include "storage/sqlite/migrations.hpp"
 
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/rollups_sql.hpp"
 
 #include <array>
 #include <chrono>
@@ -466,14 +467,21 @@ CREATE INDEX places_by_folded ON places (jurisdiction_id, folded);
 CREATE INDEX places_by_source ON places (jurisdiction_id, source);
 )sql";
 
-constexpr std::array<migration, 6> migrations{{
-    {1, "domain model: jurisdictions to events", schema_v1},
-    {2, "agency endpoints and the notification outbox", schema_v2},
-    {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
-    {4, "media attached to dispatches", schema_v4},
-    {5, "users' PBX agents; callbacks merged per number", schema_v5},
-    {6, "places that call takers search by name", schema_v6},
-}};
+// Statistics rollups (issue 10): built from one description in rollups_sql, which also
+// rebuilds them, so the migration's text is made once at start-up.
+const std::array<migration, 7>& migrations_table() {
+  static const std::string schema_v7 = rollups_sql::schema();
+  static const std::array<migration, 7> table{{
+      {1, "domain model: jurisdictions to events", schema_v1},
+      {2, "agency endpoints and the notification outbox", schema_v2},
+      {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
+      {4, "media attached to dispatches", schema_v4},
+      {5, "users' PBX agents; callbacks merged per number", schema_v5},
+      {6, "places that call takers search by name", schema_v6},
+      {7, "statistics rollups per local day, kept by triggers", schema_v7},
+  }};
+  return table;
+}
 
 constexpr std::string_view create_ledger = R"sql(
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -525,9 +533,10 @@ result<bool> apply(connection& conn, const migration& m) {
 
 }  // namespace
 
-std::span<const migration> all_migrations() { return migrations; }
+std::span<const migration> all_migrations() { return migrations_table(); }
 
 result<int> migrate(connection& conn) {
+  const auto& migrations = migrations_table();
   for (std::size_t i = 0; i < migrations.size(); ++i) {
     if (migrations[i].version != static_cast<int>(i) + 1) {
       return core::make_error(core::errc::internal, "migration versions must be 1, 2, 3, ... in order");

@@ -5,6 +5,7 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
+#include "storage/sqlite/rollups_sql.hpp"
 #include "storage/sqlite/stats_sql.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/model_sql.hpp"
@@ -222,6 +223,9 @@ class read_ops : public Base {
   result<std::vector<dispatch_time_row>> dispatch_times(const stats_count_query& q) override {
     return use([&](connection& c) { return stats_sql::dispatch_times(c, q); });
   }
+  result<dispatch_rollup> dispatch_rollups(const stats_count_query& q) override {
+    return use([&](connection& c) { return stats_sql::dispatch_rollups(c, q); });
+  }
 
  protected:
   read_ops(connection* conn, std::optional<core::error> broken) : conn_(conn), broken_(std::move(broken)) {}
@@ -388,6 +392,7 @@ class writer_txn final : public read_ops<store_txn> {
                                       const std::vector<domain::place>& places) override {
     return places_sql::replace(c(), j, source, places);
   }
+  result<std::vector<rollup_check>> rebuild_rollups() override { return rollups_sql::rebuild(c()); }
 
  private:
   connection& c() { return *conn_; }

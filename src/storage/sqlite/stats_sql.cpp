@@ -2,11 +2,13 @@
 
 #include "storage/sqlite/query.hpp"
 
+#include <string>
+
 namespace siaga::storage::sqlite::stats_sql {
 namespace {
 
-// The column of a dim in a table, or nullptr when the table has none.
-const char* column_of(std::string_view table, stats_dim d) {
+// The column of a dim in a table's rows, or nullptr when the table has none.
+const char* row_column(std::string_view table, stats_dim d) {
   bool incidents = table == "incidents";
   switch (d) {
     case stats_dim::category: return "category_id";
@@ -21,25 +23,51 @@ const char* column_of(std::string_view table, stats_dim d) {
   return nullptr;
 }
 
-}  // namespace
+// The column of a dim in a table's rollup, or nullptr when the rollup does not keep it.
+const char* rollup_column(std::string_view table, stats_dim d) {
+  if (d == stats_dim::call_taker) return nullptr;
+  if (table == "reports" && d == stats_dim::channel) return "channel";
+  if (table == "reports" && d == stats_dim::reject_reason) return "reject_reason";
+  return row_column(table, d);
+}
 
-result<std::vector<stats_count_row>> count(connection& c, std::string_view table, const stats_count_query& q) {
-  std::string dims;
-  for (auto d : q.dims) {
-    const char* col = column_of(table, d);
-    if (!col) return core::invalid(cat({"this count cannot be grouped by that dimension for ", table}));
-    dims += cat({", coalesce(", col, ", '')"});
+// The bucket of a local day number (SQL of day_sql) for q.bucket. offset is ours, never input.
+std::string bucket_of_day(std::string_view day_sql, stats_bucket b) {
+  auto d = cat({"(", day_sql, ")"});
+  auto start_of = [&](std::string_view what) {
+    return cat({"CAST(julianday(", d, " * 86400, 'unixepoch', '", what, "') - 2440587.5 AS INTEGER)"});
+  };
+  switch (b) {
+    case stats_bucket::hour:
+    case stats_bucket::day: return d;
+    case stats_bucket::week: return cat({d, " - ((", d, " + 3) % 7)"});  // 1970-01-01 was a Thursday
+    case stats_bucket::month: return start_of("start of month");
+    case stats_bucket::year: return start_of("start of year");
+    case stats_bucket::all: return "0";
   }
-  // Local buckets: created_at is UTC microseconds; the zone is a fixed offset.
-  const char* width = q.by_hour ? "3600" : "86400";
-  std::string sql = cat({"SELECT (created_at / 1000000 + ?) / ", width, " AS bucket", dims, ", count(*) FROM ", table,
-                         " WHERE jurisdiction_id = ? AND created_at >= ? AND created_at < ? GROUP BY bucket"});
-  for (std::size_t i = 0; i < q.dims.size(); ++i) sql += ", " + std::to_string(i + 2);
-  sql += " ORDER BY 1";
-  for (std::size_t i = 0; i < q.dims.size(); ++i) sql += ", " + std::to_string(i + 2);
+  return d;
+}
+
+// The bucket of a time column (UTC microseconds) in the zone of q.
+std::string bucket_of_time(std::string_view col, const stats_count_query& q) {
+  auto local_s = cat({"(", col, " / 1000000 + ", std::to_string(std::int64_t{q.offset_minutes} * 60), ")"});
+  if (q.bucket == stats_bucket::hour) return cat({local_s, " / 3600"});
+  return bucket_of_day(cat({local_s, " / 86400"}), q.bucket);
+}
+
+// The local day number of a local day's start time.
+std::int64_t day_of(timestamp t, int offset_minutes) {
+  auto s = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count() + std::int64_t{offset_minutes} * 60;
+  return s / 86400 - (s % 86400 < 0);
+}
+
+// Runs sql (binding jurisdiction, from, to) and reads bucket, the dims' values and the count.
+result<std::vector<stats_count_row>> run_count(connection& c, const std::string& sql, std::size_t ndims,
+                                               const std::string& jurisdiction, std::int64_t from, std::int64_t to,
+                                               std::string_view table) {
   auto st = c.prepare(sql);
   if (!st) return st.error();
-  st->bind(static_cast<std::int64_t>(q.offset_minutes) * 60).bind(q.jurisdiction_id).bind(q.from).bind(q.to);
+  st->bind(jurisdiction).bind(from).bind(to);
   std::vector<stats_count_row> out;
   for (;;) {
     auto row = st->step(table);
@@ -47,29 +75,54 @@ result<std::vector<stats_count_row>> count(connection& c, std::string_view table
     if (!*row) break;
     stats_count_row r;
     r.bucket = st->int64(0);
-    for (std::size_t i = 0; i < q.dims.size(); ++i) r.dims.push_back(st->text(static_cast<int>(i) + 1));
-    r.count = st->int64(static_cast<int>(q.dims.size()) + 1);
+    for (std::size_t i = 0; i < ndims; ++i) r.dims.push_back(st->text(static_cast<int>(i) + 1));
+    r.count = st->int64(static_cast<int>(ndims) + 1);
     out.push_back(std::move(r));
   }
   return out;
 }
 
+std::string group_and_order(std::size_t ndims) {
+  std::string g = " GROUP BY 1";
+  for (std::size_t i = 0; i < ndims; ++i) g += ", " + std::to_string(i + 2);
+  std::string o = " ORDER BY 1";
+  for (std::size_t i = 0; i < ndims; ++i) o += ", " + std::to_string(i + 2);
+  return g + o;
+}
+
+}  // namespace
+
+result<std::vector<stats_count_row>> count(connection& c, std::string_view table, const stats_count_query& q) {
+  bool rollup = q.bucket != stats_bucket::hour;
+  for (auto d : q.dims) {
+    if (!row_column(table, d)) return core::invalid(cat({"this count cannot be grouped by that dimension for ", table}));
+    if (!rollup_column(table, d)) rollup = false;
+  }
+  std::string dims;
+  if (rollup) {
+    // The rollup's days: q.from and q.to are local midnights.
+    for (auto d : q.dims) dims += cat({", ", rollup_column(table, d)});
+    auto sql = cat({"SELECT ", bucket_of_day("day", q.bucket), dims, ", sum(n) FROM roll_", table,
+                    " WHERE jurisdiction_id = ? AND day >= ? AND day < ?", group_and_order(q.dims.size())});
+    sql.insert(sql.find(" ORDER BY"), " HAVING sum(n) <> 0");
+    return run_count(c, sql, q.dims.size(), q.jurisdiction_id, day_of(q.from, q.offset_minutes),
+                     day_of(q.to, q.offset_minutes), table);
+  }
+  for (auto d : q.dims) dims += cat({", coalesce(", row_column(table, d), ", '')"});
+  auto sql = cat({"SELECT ", bucket_of_time("created_at", q), dims, ", count(*) FROM ", table,
+                  " WHERE jurisdiction_id = ? AND created_at >= ? AND created_at < ?", group_and_order(q.dims.size())});
+  return run_count(c, sql, q.dims.size(), q.jurisdiction_id, core::to_micros(q.from), core::to_micros(q.to), table);
+}
+
 result<std::vector<dispatch_time_row>> dispatch_times(connection& c, const stats_count_query& q) {
-  static constexpr std::string_view by_day =
-      "SELECT (d.notified_at / 1000000 + ?) / 86400, d.agency_id, i.category_id, d.status, "
-      "(d.acknowledged_at - d.notified_at) / 1000000, (d.en_route_at - d.notified_at) / 1000000, "
-      "(d.on_scene_at - d.notified_at) / 1000000, (d.completed_at - d.notified_at) / 1000000 "
-      "FROM dispatches d JOIN incidents i ON i.id = d.incident_id "
-      "WHERE d.jurisdiction_id = ? AND d.notified_at >= ? AND d.notified_at < ? ORDER BY d.notified_at, d.id";
-  static constexpr std::string_view by_hour =
-      "SELECT (d.notified_at / 1000000 + ?) / 3600, d.agency_id, i.category_id, d.status, "
-      "(d.acknowledged_at - d.notified_at) / 1000000, (d.en_route_at - d.notified_at) / 1000000, "
-      "(d.on_scene_at - d.notified_at) / 1000000, (d.completed_at - d.notified_at) / 1000000 "
-      "FROM dispatches d JOIN incidents i ON i.id = d.incident_id "
-      "WHERE d.jurisdiction_id = ? AND d.notified_at >= ? AND d.notified_at < ? ORDER BY d.notified_at, d.id";
-  auto st = c.prepare(q.by_hour ? by_hour : by_day);
+  auto sql = cat({"SELECT ", bucket_of_time("d.notified_at", q), ", d.agency_id, i.category_id, d.status, ",
+                  "(d.acknowledged_at - d.notified_at) / 1000000, (d.en_route_at - d.notified_at) / 1000000, ",
+                  "(d.on_scene_at - d.notified_at) / 1000000, (d.completed_at - d.notified_at) / 1000000 ",
+                  "FROM dispatches d JOIN incidents i ON i.id = d.incident_id ",
+                  "WHERE d.jurisdiction_id = ? AND d.notified_at >= ? AND d.notified_at < ? ORDER BY d.notified_at, d.id"});
+  auto st = c.prepare(sql);
   if (!st) return st.error();
-  st->bind(static_cast<std::int64_t>(q.offset_minutes) * 60).bind(q.jurisdiction_id).bind(q.from).bind(q.to);
+  st->bind(q.jurisdiction_id).bind(q.from).bind(q.to);
   auto opt = [&](int col) -> std::optional<std::int64_t> {
     if (st->is_null(col)) return std::nullopt;
     return st->int64(col);
@@ -89,6 +142,40 @@ result<std::vector<dispatch_time_row>> dispatch_times(connection& c, const stats
     r.on_scene_s = opt(6);
     r.completed_s = opt(7);
     out.push_back(std::move(r));
+  }
+  return out;
+}
+
+result<dispatch_rollup> dispatch_rollups(connection& c, const stats_count_query& q) {
+  if (q.bucket == stats_bucket::hour) return core::invalid("dispatch rollups are kept per day, not per hour");
+  auto from = day_of(q.from, q.offset_minutes);
+  auto to = day_of(q.to, q.offset_minutes);
+  auto b = bucket_of_day("day", q.bucket);
+  dispatch_rollup out;
+  {
+    auto st = c.prepare(cat({"SELECT ", b, ", agency_id, category_id, status, sum(n) FROM roll_dispatches ",
+                             "WHERE jurisdiction_id = ? AND day >= ? AND day < ? GROUP BY 1, 2, 3, 4 ",
+                             "HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4"}));
+    if (!st) return st.error();
+    st->bind(q.jurisdiction_id).bind(from).bind(to);
+    for (;;) {
+      auto row = st->step("roll_dispatches");
+      if (!row) return row.error();
+      if (!*row) break;
+      out.counts.push_back({st->int64(0), st->text(1), st->text(2), st->text(3), st->int64(4)});
+    }
+  }
+  auto st = c.prepare(cat({"SELECT ", b, ", agency_id, category_id, step, bucket, sum(n), sum(limited), sum(within) ",
+                           "FROM roll_dispatch_steps WHERE jurisdiction_id = ? AND day >= ? AND day < ? ",
+                           "GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5"}));
+  if (!st) return st.error();
+  st->bind(q.jurisdiction_id).bind(from).bind(to);
+  for (;;) {
+    auto row = st->step("roll_dispatch_steps");
+    if (!row) return row.error();
+    if (!*row) break;
+    out.steps.push_back({st->int64(0), st->text(1), st->text(2), st->text(3), static_cast<int>(st->int64(4)),
+                         st->int64(5), st->int64(6), st->int64(7)});
   }
   return out;
 }

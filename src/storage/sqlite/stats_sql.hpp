@@ -9,5 +9,6 @@ namespace siaga::storage::sqlite::stats_sql {
 
 result<std::vector<stats_count_row>> count(connection& c, std::string_view table, const stats_count_query& q);
 result<std::vector<dispatch_time_row>> dispatch_times(connection& c, const stats_count_query& q);
+result<dispatch_rollup> dispatch_rollups(connection& c, const stats_count_query& q);
 
 }  // namespace siaga::storage::sqlite::stats_sql

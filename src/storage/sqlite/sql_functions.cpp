@@ -1,0 +1,51 @@
+#include "storage/sqlite/sql_functions.hpp"
+
+#include "core/time.hpp"
+#include "domain/duration_histogram.hpp"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace siaga::storage::sqlite {
+namespace {
+
+// Floor division: a time before 1970 still falls in the right local day.
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+void local_day(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  auto micros = sqlite3_value_int64(argv[0]);
+  const auto* zone = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+  auto offset = core::zone_offset_minutes(zone ? std::string_view(zone) : std::string_view());
+  if (!offset) {
+    sqlite3_result_error(ctx, offset.error().message.c_str(), -1);
+    return;
+  }
+  sqlite3_result_int64(ctx, floor_div(floor_div(micros, 1'000'000) + std::int64_t{*offset} * 60, 86400));
+}
+
+void hist_bucket(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  sqlite3_result_int(ctx, domain::duration_histogram::bucket_of(sqlite3_value_int64(argv[0])));
+}
+
+}  // namespace
+
+bool register_sql_functions(sqlite3* db) {
+  constexpr int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+  return sqlite3_create_function_v2(db, "siaga_local_day", 2, flags, nullptr, local_day, nullptr, nullptr,
+                                    nullptr) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_hist_bucket", 1, flags, nullptr, hist_bucket, nullptr, nullptr,
+                                    nullptr) == SQLITE_OK;
+}
+
+}  // namespace siaga::storage::sqlite

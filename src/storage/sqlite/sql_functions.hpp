@@ -1,0 +1,19 @@
+// The project's SQL functions, registered on every connection, that the rollup triggers
+// (rollups_sql) compute their keys with, so that a key is computed by the same C++ code that
+// reads it back:
+//   siaga_local_day(micros, zone)  the local day number (days since 1970-01-01 in the zone) of
+//                                  a UTC time in microseconds; NULL for NULL input; an error for
+//                                  an unknown zone.
+//   siaga_hist_bucket(seconds)     domain::duration_histogram::bucket_of(seconds).
+// Both are deterministic. A database with rollup triggers can only be written by a connection
+// that has them (the sqlite3 shell fails with "no such function" instead of skipping a count).
+#pragma once
+
+struct sqlite3;
+
+namespace siaga::storage::sqlite {
+
+// Registers the functions on db; false when SQLite refused (out of memory).
+bool register_sql_functions(sqlite3* db);
+
+}  // namespace siaga::storage::sqlite
