@@ -47,4 +47,42 @@ int run_audit_verify(const std::string& database) {
   return whole ? 0 : 1;
 }
 
+int run_stats_rebuild(const std::string& database) {
+  if (!std::filesystem::exists(database)) {
+    std::cerr << "siaga stats rebuild: database " << database << " does not exist\n";
+    return 1;
+  }
+  auto st = storage::open_sqlite({database});
+  if (!st) {
+    std::cerr << "siaga stats rebuild: cannot open " << database << ": " << st.error().message << "\n";
+    return 1;
+  }
+  std::vector<storage::rollup_check> checks;
+  auto done = (*st)->migrate();
+  if (done) {
+    auto w = (*st)->write([&](storage::store_txn& t) -> core::result<void> {
+      SIAGA_TRY(c, t.rebuild_rollups());
+      checks = std::move(c);
+      return {};
+    });
+    if (!w) done = w.error();
+  }
+  (*st)->close();
+  if (!done) {
+    std::cerr << "siaga stats rebuild: " << done.error().message << "\n";
+    return 1;
+  }
+  bool exact = true;
+  for (const auto& c : checks) {
+    if (c.differing == 0) {
+      std::cout << "COCOK  " << c.table << ": " << c.rows << " baris, sama dengan hitungan ulang\n";
+    } else {
+      exact = false;
+      std::cout << "BEDA   " << c.table << ": " << c.differing << " baris dibetulkan dari hitungan ulang (" << c.rows
+                << " baris)\n";
+    }
+  }
+  return exact ? 0 : 1;
+}
+
 }  // namespace siaga::app

@@ -1,4 +1,5 @@
 // `siaga audit verify`: checks the hash chain of every jurisdiction's event log.
+// `siaga stats rebuild`: recounts the statistics rollups and says whether they were exact.
 #pragma once
 
 #include "core/error.hpp"
@@ -24,5 +25,11 @@ core::result<std::vector<chain_report>> verify_event_chains(storage::store_reade
 // Opens the database read-only in spirit (no migration), prints one line per jurisdiction and
 // returns 0 when every chain is whole, 1 when a link is broken or the database cannot be read.
 int run_audit_verify(const std::string& database);
+
+// Migrates the database, recounts every statistics rollup from the records (one write, as long
+// as reading them all), prints per rollup table its rows and how many the recount corrected,
+// and keeps the recount. Returns 0 when the kept rollups were exact, 1 when some were
+// corrected or the database cannot be opened.
+int run_stats_rebuild(const std::string& database);
 
 }  // namespace siaga::app

@@ -1,4 +1,4 @@
-// siaga: one program, several subcommands (serve, migrate, seed).
+// siaga: one program, several subcommands (serve, migrate, seed, audit, stats, simulate).
 #include "app/audit.hpp"
 #include "app/config.hpp"
 #include "app/server.hpp"
@@ -21,6 +21,8 @@ Usage:
   siaga migrate [--database PATH]       apply pending schema migrations
   siaga seed --demo [--database PATH]   create the demo city (Kota Ambon) and print its logins
   siaga audit verify [--database PATH]  check the hash chain of the event log; exit 1 on a break
+  siaga stats rebuild [--database PATH] recount the statistics rollups from the records, keep the
+                recount; exit 1 when the kept ones were not exact (they are corrected)
   siaga simulate calls --api-key KEY [--url http://127.0.0.1:8112] [--hours H] [--rate CALLS_PER_HOUR]
                 [--prank S] [--ghost S] [--abandon S] [--missed S] [--information S] [--follow-up S]
                 [--wait MEAN_S] [--talk MEAN_S] [--agents N] [--seed N] [--duplicates S] [--jitter N]
@@ -57,6 +59,15 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
   }
 
+  if (command == "stats") {
+    if (args.empty() || args[0] != "rebuild") {
+      std::cerr << "siaga: stats needs a subcommand: stats rebuild\n";
+      return 2;
+    }
+    command = "stats rebuild";
+    args.erase(args.begin());
+  }
+
   bool demo = false;
   std::string config_file;
   std::vector<std::string> flags;
@@ -86,6 +97,7 @@ int main(int argc, char** argv) {
     if (command == "serve") return siaga::app::run_serve(*cfg);
     if (command == "migrate") return siaga::app::run_migrate(*cfg);
     if (command == "audit verify") return siaga::app::run_audit_verify(cfg->database);
+    if (command == "stats rebuild") return siaga::app::run_stats_rebuild(cfg->database);
     if (command == "seed") {
       if (!demo) {
         std::cerr << "siaga: seed needs --demo (the only seed there is)\n";
