@@ -76,6 +76,20 @@ double duration_histogram::share_within(std::int64_t limit_seconds) const {
   return static_cast<double>(within) / static_cast<double>(count_);
 }
 
+bool duration_histogram::add_to_bucket(int bucket, std::int64_t n) {
+  if (bucket < 0 || bucket >= bucket_count()) return false;
+  auto it = counts_.find(bucket);
+  std::int64_t now = it == counts_.end() ? 0 : static_cast<std::int64_t>(it->second);
+  if (now + n < 0) return false;
+  if (now + n == 0) {
+    if (it != counts_.end()) counts_.erase(it);
+  } else {
+    counts_[bucket] = static_cast<std::uint64_t>(now + n);
+  }
+  count_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(count_) + n);
+  return true;
+}
+
 std::string duration_histogram::encode() const {
   std::string out;
   for (const auto& [b, n] : counts_) {

@@ -26,6 +26,9 @@ class duration_histogram {
   void add(std::int64_t seconds, std::uint64_t n = 1);
   // Adds every count of other.
   void merge(const duration_histogram& other);
+  // Adds n (which may be negative: a rollup taking a value back) to a bucket's count; false,
+  // changing nothing, when the bucket is out of range or its count would go below zero.
+  bool add_to_bucket(int bucket, std::int64_t n);
 
   std::uint64_t count() const { return count_; }
   bool empty() const { return count_ == 0; }

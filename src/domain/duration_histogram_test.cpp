@@ -81,3 +81,26 @@ TEST(duration_histogram, encodes_and_refuses_what_it_did_not_write) {
 
 }  // namespace
 }  // namespace siaga::domain
+
+namespace siaga::domain {
+namespace {
+
+TEST(duration_histogram, a_bucket_takes_values_back_but_never_below_zero) {
+  duration_histogram h;
+  h.add(100, 3);
+  auto b = duration_histogram::bucket_of(100);
+  EXPECT_TRUE(h.add_to_bucket(b, -2));
+  EXPECT_EQ(h.count(), 1u);
+  EXPECT_FALSE(h.add_to_bucket(b, -2));
+  EXPECT_EQ(h.count(), 1u);
+  EXPECT_TRUE(h.add_to_bucket(b, -1));
+  EXPECT_TRUE(h.empty());
+  EXPECT_EQ(h.encode(), "");
+  EXPECT_FALSE(h.add_to_bucket(duration_histogram::bucket_count(), 1));
+  EXPECT_FALSE(h.add_to_bucket(-1, 1));
+  EXPECT_TRUE(h.add_to_bucket(5, 2));
+  EXPECT_EQ(h.encode(), "5:2");
+}
+
+}  // namespace
+}  // namespace siaga::domain

@@ -76,9 +76,9 @@ struct step_acc {
       if (*seconds <= limit) ++s.within;
     }
   }
-  // n values already in a histogram bucket, of which limited had a limit and within met it.
-  void add_counted(int bucket, std::int64_t n, std::int64_t limited, std::int64_t within) {
-    h.add(domain::duration_histogram::bucket_low(bucket), static_cast<std::uint64_t>(n));
+  // n values already in a histogram, of which limited had a limit and within met it.
+  void add_counted(const domain::duration_histogram& values, std::int64_t n, std::int64_t limited, std::int64_t within) {
+    h.merge(values);
     s.reached += n;
     s.with_limit += limited;
     s.within += within;
@@ -202,7 +202,8 @@ core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_read
     for (const auto& r : roll.steps) {
       auto* st = group(r.bucket, r.agency_id, r.category_id, {}).step(r.step);
       if (!st) return core::make_error(core::errc::internal, "a dispatch rollup holds an unknown step: " + r.step);
-      st->add_counted(r.histogram_bucket, r.count, r.limited, r.within);
+      SIAGA_TRY(values, domain::duration_histogram::decode(r.histogram));
+      st->add_counted(values, r.count, r.limited, r.within);
     }
   } else {
     SIAGA_TRY(categories, rd.list_categories(who.jurisdiction_id));

@@ -55,18 +55,18 @@ struct dispatch_count_row {
 };
 
 // How many dispatches of a bucket, agency and category reached a step (acknowledged, en_route,
-// on_scene, completed) in a duration_histogram bucket's time, how many of those had a limit
-// for it in their category, and how many of those were within it.
+// on_scene, completed), how many of those had a limit for it in their category, how many of
+// those were within it, and the seconds it took them (domain::duration_histogram::encode).
 struct dispatch_step_row {
   std::int64_t bucket = 0;
   std::string agency_id, category_id, step;
-  int histogram_bucket = 0;
   std::int64_t count = 0, limited = 0, within = 0;
+  std::string histogram;
 };
 
 struct dispatch_rollup {
   std::vector<dispatch_count_row> counts;  // by bucket, agency, category, status
-  std::vector<dispatch_step_row> steps;    // by bucket, agency, category, step, histogram bucket
+  std::vector<dispatch_step_row> steps;    // by bucket, agency, category, step
 };
 
 // A rollup table compared with its recount by rebuild_rollups.
@@ -88,8 +88,9 @@ class stats_reader {
   // The dispatches notified in [q.from, q.to) of the jurisdiction (q.dims is ignored), by
   // notified_at.
   virtual result<std::vector<dispatch_time_row>> dispatch_times(const stats_count_query& q) = 0;
-  // The same dispatches from the rollups (q.dims is ignored; q.bucket must not be hour:
-  // invalid_input), with the step limits as they stand in the categories now.
+  // The same dispatches from the rollups, grouped by agency and category only when q.dims
+  // names them ("" otherwise; other dims are ignored); q.bucket must not be hour
+  // (invalid_input). The step limits are the categories' as they stand now.
   virtual result<dispatch_rollup> dispatch_rollups(const stats_count_query& q) = 0;
 };
 

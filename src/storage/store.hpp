@@ -100,6 +100,7 @@ struct sqlite_options {
   std::string path;              // file path; ":memory:" is refused (readers need the file)
   int max_batch = 512;           // commands per transaction at most
   bool synchronous_full = true;  // fsync on every commit (off only in benchmarks of the ceiling)
+  bool keep_rollups = true;      // the statistics rollups (off only to measure their cost)
 };
 
 // Opens (creating when missing) an SQLite database in WAL mode with foreign keys on.

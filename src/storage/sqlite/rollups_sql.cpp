@@ -1,17 +1,18 @@
 #include "storage/sqlite/rollups_sql.hpp"
 
+#include "domain/duration_histogram.hpp"
 #include "storage/sqlite/query.hpp"
 
 #include <array>
+#include <chrono>
 
 namespace siaga::storage::sqlite::rollups_sql {
 namespace {
 
-// Every rollup row is the sum of the contributions of the records it counts. A contribution
-// is an "inner" SELECT over one record (a trigger's NEW or OLD row, with no FROM) or over
-// many (a table with a filter, for the initial fill, a rebuild or a moved category), naming
-// its columns as the rollup does; the statements below add it with a sign. The same inner
-// SELECT serves the triggers and the rebuild, which is why a rebuild can prove them equal.
+// The recount in SQL: every rollup row is the sum of the records it counts, each record's
+// key computed by an "inner" SELECT over its table that names its columns as the rollup does,
+// with the project's SQL functions (sql_functions.hpp: the same C++ as rollup_deltas). It
+// fills the rollups at migration, rebuilds them, and recounts a category whose limits changed.
 
 // The local day of a time column of R, in R's jurisdiction's zone.
 std::string day_of(std::string_view r, std::string_view col) {
@@ -20,25 +21,23 @@ std::string day_of(std::string_view r, std::string_view col) {
 }
 
 std::string incident_inner(std::string_view r, std::string_view from) {
-  return cat({"SELECT ", r, ".jurisdiction_id AS jurisdiction_id, ", day_of(r, "created_at"), " AS day, ", r,
+  return cat({"SELECT ", r, ".jurisdiction_id AS jurisdiction_id, 0 AS grain, ", day_of(r, "created_at"), " AS day, ", r,
               ".category_id AS category_id, ", r, ".urgency_class AS urgency_class, coalesce(", r,
               ".district_id, '') AS district_id, ", r, ".status AS status", from});
 }
 
 std::string report_inner(std::string_view r, std::string_view from) {
-  return cat({"SELECT ", r, ".jurisdiction_id AS jurisdiction_id, ", day_of(r, "created_at"), " AS day, coalesce(", r,
+  return cat({"SELECT ", r, ".jurisdiction_id AS jurisdiction_id, 0 AS grain, ", day_of(r, "created_at"), " AS day, coalesce(", r,
               ".category_id, '') AS category_id, coalesce(", r, ".district_id, '') AS district_id, ", r,
               ".status AS status, ", r, ".source AS channel, coalesce(", r, ".rejection, '') AS reject_reason", from});
 }
 
-// A dispatch's contribution: its incident's category unless category is given (a trigger on
-// the incident knows the old and the new one), and the category's limits unless given (a
-// trigger on the category knows the old and the new ones).
+// The dispatches of from, each under its incident's category and judged by its limits.
 struct dispatch_source {
   std::string_view r = "R";
-  std::string from;               // "" for a trigger's row
+  std::string from;
   std::string category;           // SQL of the category id
-  std::string acknowledge_limit;  // SQL of the seconds, 0 for none
+  std::string acknowledge_limit;  // SQL of the seconds ("" for the category's), 0 for none
   std::string on_scene_limit;
 };
 
@@ -59,17 +58,19 @@ std::string dispatch_inner(const dispatch_source& s) {
   auto step = [&](std::string_view col) {
     return cat({"(", r, ".", col, "_at - ", r, ".notified_at) / 1000000 AS ", col, "_s, "});
   };
-  return cat({"SELECT ", r, ".jurisdiction_id AS jurisdiction_id, ", day_of(r, "notified_at"), " AS day, ", r,
+  return cat({"SELECT ", r, ".jurisdiction_id AS jurisdiction_id, 0 AS grain, ", day_of(r, "notified_at"), " AS day, ", r,
               ".agency_id AS agency_id, ", s.category, " AS category_id, ", r, ".status AS status, ",
               step("acknowledged"), step("en_route"), step("on_scene"), step("completed"),
               limit_of(s, s.acknowledge_limit, "sla_acknowledge_within_s"), " AS acknowledged_limit, ",
               limit_of(s, s.on_scene_limit, "sla_on_scene_within_s"), " AS on_scene_limit", s.from});
 }
 
-constexpr std::string_view incident_keys = "jurisdiction_id, day, category_id, urgency_class, district_id, status";
-constexpr std::string_view report_keys = "jurisdiction_id, day, category_id, district_id, status, channel, reject_reason";
-constexpr std::string_view dispatch_keys = "jurisdiction_id, day, agency_id, category_id, status";
-constexpr std::string_view step_keys = "jurisdiction_id, day, agency_id, category_id, step, bucket";
+constexpr std::string_view incident_keys = "jurisdiction_id, grain, day, category_id, urgency_class, district_id, status";
+constexpr std::string_view report_keys = "jurisdiction_id, grain, day, category_id, district_id, status, channel, reject_reason";
+constexpr std::string_view dispatch_keys = "jurisdiction_id, grain, day, agency_id, category_id, status";
+constexpr std::string_view step_keys = "jurisdiction_id, grain, day, agency_id, category_id, step";
+constexpr std::string_view step_values = "n, limited, within, histogram";
+constexpr std::string_view step_sums = "sum(n), sum(limited), sum(within), siaga_hist_merge(histogram)";
 
 // The steps a dispatch reaches, with the limit its category sets (none for en route and
 // completed: the category's complete_within is the incident's, not an agency's).
@@ -84,163 +85,71 @@ constexpr std::array<step_def, 4> steps{{
     {"completed", "0"},
 }};
 
-// Adds (sign "1") or removes (sign "-1") the inner rows' counts.
-std::string add_counts(std::string_view table, std::string_view keys, const std::string& inner, std::string_view sign) {
-  return cat({"INSERT INTO ", table, " (", keys, ", n) SELECT ", keys, ", ", sign, " FROM (", inner,
-              ") WHERE true ON CONFLICT DO UPDATE SET n = n + excluded.n;\n"});
-}
-
-std::string add_step(const step_def& st, const std::string& inner, std::string_view sign) {
-  auto s = cat({st.name, "_s"});
-  return cat({"INSERT INTO roll_dispatch_steps (", step_keys, ", n, limited, within) SELECT jurisdiction_id, day, ",
-              "agency_id, category_id, '", st.name, "', siaga_hist_bucket(", s, "), ", sign, ", ", sign, " * (", st.limit,
-              " > 0), ", sign, " * (", st.limit, " > 0 AND ", s, " <= ", st.limit, ") FROM (", inner, ") WHERE ", s,
-              " IS NOT NULL ON CONFLICT DO UPDATE SET n = n + excluded.n, limited = limited + excluded.limited, ",
-              "within = within + excluded.within;\n"});
-}
-
-std::string add_steps(const std::string& inner, std::string_view sign) {
+// The step rows of the dispatches that from (" FROM dispatches R ...") selects: per key, the
+// counts and the histogram of the seconds (bucket counts first, then encoded per key).
+std::string fill_steps(std::string_view prefix, const std::string& from) {
+  auto d = dispatch_row("R");
+  d.from = from;
+  auto inner = dispatch_inner(d);
   std::string out;
-  for (const auto& st : steps) out += add_step(st, inner, sign);
+  for (const auto& st : steps) {
+    auto s = cat({st.name, "_s"});
+    out += cat({"INSERT INTO ", prefix, "roll_dispatch_steps (", step_keys, ", ", step_values, ") SELECT ", step_keys,
+                ", sum(n), sum(limited), sum(within), siaga_hist_agg(bucket, n) FROM (SELECT jurisdiction_id, grain, day, ",
+                "agency_id, category_id, '", st.name, "' AS step, siaga_hist_bucket(", s, ") AS bucket, count(*) AS n, sum(",
+                st.limit, " > 0) AS limited, sum(", st.limit, " > 0 AND ", s, " <= ", st.limit, ") AS within FROM (", inner,
+                ") WHERE ", s, " IS NOT NULL GROUP BY ", step_keys, ", bucket) GROUP BY ", step_keys, ";\n"});
+  }
   return out;
 }
 
-// Recounts from scratch: the rollups of the records that where_sql selects (over R) written
-// into the tables named with prefix ("" for the rollups themselves, "temp.rebuilt_" for a
-// comparison).
-std::string fill(std::string_view prefix, std::string_view where_sql) {
-  auto from = [&](std::string_view table) { return cat({" FROM ", table, " R ", where_sql}); };
+// The month rows (grain 1, day = the month's first day) of a table from its day rows (grain 0),
+// for the rows that where_sql (over the table's columns) selects.
+std::string months_of(std::string_view prefix, std::string_view table, std::string_view keys, std::string_view values,
+                      std::string_view sums, std::string_view where_sql) {
+  std::string rest(keys.substr(keys.find("day, ") + 5));
+  return cat({"INSERT INTO ", prefix, table, " (", keys, ", ", values, ") SELECT jurisdiction_id, 1, ",
+              "CAST(julianday(day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER) AS month, ", rest, ", ",
+              sums, " FROM ", prefix, table, " WHERE grain = 0", where_sql, " GROUP BY jurisdiction_id, month, ", rest,
+              ";\n"});
+}
+
+// Recounts from scratch: the rollups of every record written into the tables named with
+// prefix ("" for the rollups themselves, "temp.rebuilt_" for a comparison).
+std::string fill(std::string_view prefix) {
   std::string out;
   out += cat({"INSERT INTO ", prefix, "roll_incidents (", incident_keys, ", n) SELECT ", incident_keys,
-              ", count(*) FROM (", incident_inner("R", from("incidents")), ") GROUP BY ", incident_keys, ";\n"});
+              ", count(*) FROM (", incident_inner("R", " FROM incidents R"), ") GROUP BY ", incident_keys, ";\n"});
   out += cat({"INSERT INTO ", prefix, "roll_reports (", report_keys, ", n) SELECT ", report_keys, ", count(*) FROM (",
-              report_inner("R", from("reports")), ") GROUP BY ", report_keys, ";\n"});
+              report_inner("R", " FROM reports R"), ") GROUP BY ", report_keys, ";\n"});
   auto d = dispatch_row("R");
-  d.from = from("dispatches");
-  auto inner = dispatch_inner(d);
+  d.from = " FROM dispatches R";
   out += cat({"INSERT INTO ", prefix, "roll_dispatches (", dispatch_keys, ", n) SELECT ", dispatch_keys,
-              ", count(*) FROM (", inner, ") GROUP BY ", dispatch_keys, ";\n"});
-  for (const auto& st : steps) {
-    auto s = cat({st.name, "_s"});
-    out += cat({"INSERT INTO ", prefix, "roll_dispatch_steps (", step_keys,
-                ", n, limited, within) SELECT jurisdiction_id, day, agency_id, category_id, '", st.name,
-                "' AS step, siaga_hist_bucket(", s, ") AS bucket, count(*), sum(", st.limit, " > 0), sum(", st.limit,
-                " > 0 AND ", s, " <= ", st.limit, ") FROM (", inner, ") WHERE ", s, " IS NOT NULL GROUP BY ", step_keys,
-                ";\n"});
-  }
+              ", count(*) FROM (", dispatch_inner(d), ") GROUP BY ", dispatch_keys, ";\n"});
+  out += fill_steps(prefix, d.from);
+  out += months_of(prefix, "roll_incidents", incident_keys, "n", "sum(n)", "");
+  out += months_of(prefix, "roll_reports", report_keys, "n", "sum(n)", "");
+  out += months_of(prefix, "roll_dispatches", dispatch_keys, "n", "sum(n)", "");
+  out += months_of(prefix, "roll_dispatch_steps", step_keys, step_values, step_sums, "");
   return out;
 }
 
 std::string tables(std::string_view prefix) {
   return cat({
-      "CREATE TABLE ", prefix, "roll_incidents (jurisdiction_id TEXT NOT NULL, day INTEGER NOT NULL, ",
+      "CREATE TABLE ", prefix, "roll_incidents (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, ",
       "category_id TEXT NOT NULL, urgency_class TEXT NOT NULL, district_id TEXT NOT NULL, status TEXT NOT NULL, ",
       "n INTEGER NOT NULL, PRIMARY KEY (", incident_keys, ")) STRICT, WITHOUT ROWID;\n",
-      "CREATE TABLE ", prefix, "roll_reports (jurisdiction_id TEXT NOT NULL, day INTEGER NOT NULL, ",
+      "CREATE TABLE ", prefix, "roll_reports (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, ",
       "category_id TEXT NOT NULL, district_id TEXT NOT NULL, status TEXT NOT NULL, channel TEXT NOT NULL, ",
       "reject_reason TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (", report_keys, ")) STRICT, WITHOUT ROWID;\n",
-      "CREATE TABLE ", prefix, "roll_dispatches (jurisdiction_id TEXT NOT NULL, day INTEGER NOT NULL, ",
+      "CREATE TABLE ", prefix, "roll_dispatches (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, ",
       "agency_id TEXT NOT NULL, category_id TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL, ",
       "PRIMARY KEY (", dispatch_keys, ")) STRICT, WITHOUT ROWID;\n",
-      "CREATE TABLE ", prefix, "roll_dispatch_steps (jurisdiction_id TEXT NOT NULL, day INTEGER NOT NULL, ",
-      "agency_id TEXT NOT NULL, category_id TEXT NOT NULL, step TEXT NOT NULL, bucket INTEGER NOT NULL, ",
-      "n INTEGER NOT NULL, limited INTEGER NOT NULL, within INTEGER NOT NULL, PRIMARY KEY (", step_keys,
+      "CREATE TABLE ", prefix, "roll_dispatch_steps (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, ",
+      "agency_id TEXT NOT NULL, category_id TEXT NOT NULL, step TEXT NOT NULL, ",
+      "n INTEGER NOT NULL, limited INTEGER NOT NULL, within INTEGER NOT NULL, histogram TEXT NOT NULL, PRIMARY KEY (", step_keys,
       ")) STRICT, WITHOUT ROWID;\n",
   });
-}
-
-std::string changed(std::initializer_list<std::string_view> cols) {
-  std::string out;
-  for (auto c : cols) out += cat({out.empty() ? "" : " OR ", "OLD.", c, " IS NOT NEW.", c});
-  return out;
-}
-
-std::string trigger(std::string_view name, std::string_view when, std::string_view body) {
-  return cat({"CREATE TRIGGER ", name, " ", when, "\nBEGIN\n", body, "END;\n"});
-}
-
-std::string triggers() {
-  std::string out;
-  // Incidents and reports: a row counts once under its current key.
-  out += trigger("roll_incidents_insert", "AFTER INSERT ON incidents",
-                 add_counts("roll_incidents", incident_keys, incident_inner("NEW", ""), "1"));
-  out += trigger("roll_incidents_update",
-                 cat({"AFTER UPDATE OF jurisdiction_id, created_at, category_id, urgency_class, district_id, status ",
-                      "ON incidents WHEN ",
-                      changed({"jurisdiction_id", "created_at", "category_id", "urgency_class", "district_id", "status"})}),
-                 add_counts("roll_incidents", incident_keys, incident_inner("OLD", ""), "-1") +
-                     add_counts("roll_incidents", incident_keys, incident_inner("NEW", ""), "1"));
-  out += trigger("roll_incidents_delete", "AFTER DELETE ON incidents",
-                 add_counts("roll_incidents", incident_keys, incident_inner("OLD", ""), "-1"));
-  out += trigger("roll_reports_insert", "AFTER INSERT ON reports",
-                 add_counts("roll_reports", report_keys, report_inner("NEW", ""), "1"));
-  out += trigger("roll_reports_update",
-                 cat({"AFTER UPDATE OF jurisdiction_id, created_at, category_id, district_id, status, source, rejection ",
-                      "ON reports WHEN ",
-                      changed({"jurisdiction_id", "created_at", "category_id", "district_id", "status", "source",
-                               "rejection"})}),
-                 add_counts("roll_reports", report_keys, report_inner("OLD", ""), "-1") +
-                     add_counts("roll_reports", report_keys, report_inner("NEW", ""), "1"));
-  out += trigger("roll_reports_delete", "AFTER DELETE ON reports",
-                 add_counts("roll_reports", report_keys, report_inner("OLD", ""), "-1"));
-
-  // Dispatches: the count under (agency, category, status) and one histogram entry per step
-  // reached; each step moves only when its own time (or the key) changes.
-  auto fresh = dispatch_inner(dispatch_row("NEW"));
-  auto old = dispatch_inner(dispatch_row("OLD"));
-  out += trigger("roll_dispatches_insert", "AFTER INSERT ON dispatches",
-                 add_counts("roll_dispatches", dispatch_keys, fresh, "1") + add_steps(fresh, "1"));
-  out += trigger("roll_dispatches_update",
-                 cat({"AFTER UPDATE OF jurisdiction_id, notified_at, agency_id, incident_id, status ON dispatches WHEN ",
-                      changed({"jurisdiction_id", "notified_at", "agency_id", "incident_id", "status"})}),
-                 add_counts("roll_dispatches", dispatch_keys, old, "-1") +
-                     add_counts("roll_dispatches", dispatch_keys, fresh, "1"));
-  for (const auto& st : steps) {
-    auto col = cat({st.name, "_at"});
-    out += trigger(cat({"roll_dispatch_", st.name}),
-                   cat({"AFTER UPDATE OF jurisdiction_id, notified_at, agency_id, incident_id, ", col,
-                        " ON dispatches WHEN ", changed({"jurisdiction_id", "notified_at", "agency_id", "incident_id", col})}),
-                   add_step(st, old, "-1") + add_step(st, fresh, "1"));
-  }
-  out += trigger("roll_dispatches_delete", "AFTER DELETE ON dispatches",
-                 add_counts("roll_dispatches", dispatch_keys, old, "-1") + add_steps(old, "-1"));
-
-  // An incident that changes category moves its dispatches' counts and times with it.
-  auto of_incident = [](std::string_view category) {
-    auto s = dispatch_row("R");
-    s.from = " FROM dispatches R WHERE R.incident_id = NEW.id";
-    s.category = std::string(category);
-    return dispatch_inner(s);
-  };
-  out += trigger("roll_incident_category",
-                 "AFTER UPDATE OF category_id ON incidents WHEN OLD.category_id IS NOT NEW.category_id",
-                 add_counts("roll_dispatches", dispatch_keys, of_incident("OLD.category_id"), "-1") +
-                     add_steps(of_incident("OLD.category_id"), "-1") +
-                     add_counts("roll_dispatches", dispatch_keys, of_incident("NEW.category_id"), "1") +
-                     add_steps(of_incident("NEW.category_id"), "1"));
-
-  // A category whose limits change re-judges its dispatches' times against the new limits.
-  auto of_category = [](std::string_view row) {
-    auto s = dispatch_row("R");
-    s.from = " FROM dispatches R JOIN incidents I ON I.id = R.incident_id WHERE I.category_id = NEW.id";
-    s.category = "NEW.id";
-    s.acknowledge_limit = cat({row, ".sla_acknowledge_within_s"});
-    s.on_scene_limit = cat({row, ".sla_on_scene_within_s"});
-    return dispatch_inner(s);
-  };
-  out += trigger("roll_category_limits",
-                 cat({"AFTER UPDATE OF sla_acknowledge_within_s, sla_on_scene_within_s ON categories WHEN ",
-                      changed({"sla_acknowledge_within_s", "sla_on_scene_within_s"})}),
-                 add_steps(of_category("OLD"), "-1") + add_steps(of_category("NEW"), "1"));
-
-  // A jurisdiction that changes its zone has every local day moved: counted again.
-  out += trigger("roll_jurisdiction_zone", "AFTER UPDATE OF timezone ON jurisdictions WHEN OLD.timezone IS NOT NEW.timezone",
-                 cat({"DELETE FROM roll_incidents WHERE jurisdiction_id = NEW.id;\n",
-                      "DELETE FROM roll_reports WHERE jurisdiction_id = NEW.id;\n",
-                      "DELETE FROM roll_dispatches WHERE jurisdiction_id = NEW.id;\n",
-                      "DELETE FROM roll_dispatch_steps WHERE jurisdiction_id = NEW.id;\n",
-                      fill("", "WHERE R.jurisdiction_id = NEW.id")}));
-  return out;
 }
 
 // The rollup tables and what identifies a row of each, for the comparison.
@@ -253,7 +162,7 @@ constexpr std::array<table_def, 4> rollup_tables{{
     {"roll_incidents", incident_keys, "n"},
     {"roll_reports", report_keys, "n"},
     {"roll_dispatches", dispatch_keys, "n"},
-    {"roll_dispatch_steps", step_keys, "n, limited, within"},
+    {"roll_dispatch_steps", step_keys, step_values},
 }};
 
 result<std::int64_t> count_of(connection& c, const std::string& sql) {
@@ -266,16 +175,16 @@ result<std::int64_t> count_of(connection& c, const std::string& sql) {
 
 }  // namespace
 
-std::string schema() { return tables("") + triggers() + fill("", ""); }
+std::string schema() { return tables("") + fill(""); }
 
 result<std::vector<rollup_check>> rebuild(connection& c) {
   for (const auto& t : rollup_tables) {
     if (auto r = c.exec_script(cat({"DROP TABLE IF EXISTS temp.rebuilt_", t.name, ";"}), "rollups"); !r) return r.error();
   }
-  if (auto r = c.exec_script(tables("temp.rebuilt_") + fill("temp.rebuilt_", ""), "rollups"); !r) return r.error();
+  if (auto r = c.exec_script(tables("temp.rebuilt_") + fill("temp.rebuilt_"), "rollups"); !r) return r.error();
   std::vector<rollup_check> out;
   for (const auto& t : rollup_tables) {
-    // A row the triggers brought back to zero is the same as no row.
+    // A row whose changes added up to zero is the same as no row.
     auto live = cat({"SELECT ", t.keys, ", ", t.values, " FROM main.", t.name, " WHERE n <> 0"});
     auto fresh = cat({"SELECT ", t.keys, ", ", t.values, " FROM temp.rebuilt_", t.name});
     rollup_check check{std::string(t.name)};
@@ -290,6 +199,168 @@ result<std::vector<rollup_check>> rebuild(connection& c) {
     if (auto r = c.exec_script(replace, "rollups"); !r) return r.error();
   }
   return out;
+}
+
+namespace {
+
+// The local day number of the first day of a local day's month.
+std::int64_t month_start(std::int64_t day) {
+  using namespace std::chrono;
+  year_month_day ymd{sys_days{days{day}}};
+  return sys_days{ymd.year() / ymd.month() / 1}.time_since_epoch().count();
+}
+
+void add_to(std::int64_t& into, std::int64_t n) { into += n; }
+void add_to(step_roll_counts& into, const step_roll_counts& c) {
+  into.n += c.n;
+  into.limited += c.limited;
+  into.within += c.within;
+}
+bool is_zero(std::int64_t n) { return n == 0; }
+bool is_zero(const step_roll_counts& c) { return c.n == 0 && c.limited == 0 && c.within == 0; }
+
+// The same changes summed per month (a batch's days mostly fall in one month: fewer rows).
+template <class Map>
+Map by_month(const Map& days) {
+  Map out;
+  for (const auto& [day_key, v] : days) {
+    auto k = day_key;
+    k.day = month_start(k.day);
+    add_to(out[k], v);
+  }
+  return out;
+}
+
+// Writes each non-zero change of m under grain with write(statement, key, value).
+template <class Map, class Bind>
+result<void> upsert_all(connection& c, const std::string& sql, std::string_view table, const Map& m, int grain,
+                        Bind bind) {
+  for (const auto& [k, v] : m) {
+    if (is_zero(v)) continue;
+    auto st = c.prepare(sql);
+    if (!st) return st.error();
+    st->bind(k.jurisdiction_id).bind(grain).bind(k.day);
+    bind(*st, k, v);
+    if (auto r = st->run(table); !r) return r;
+  }
+  return {};
+}
+
+// A step row's counts and histogram changed by the bucket changes of one key: read, changed,
+// written whole (a histogram is one encoded value per row).
+result<void> flush_steps(connection& c, const std::map<step_roll_key, step_roll_counts>& changes, int grain) {
+  static const std::string read = cat({"SELECT n, limited, within, histogram FROM roll_dispatch_steps WHERE ",
+                                       "jurisdiction_id = ? AND grain = ? AND day = ? AND agency_id = ? AND ",
+                                       "category_id = ? AND step = ?"});
+  static const std::string write = cat({"INSERT INTO roll_dispatch_steps (", step_keys, ", ", step_values,
+                                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET ",
+                                        "n = excluded.n, limited = excluded.limited, within = excluded.within, ",
+                                        "histogram = excluded.histogram"});
+  for (auto it = changes.begin(); it != changes.end();) {
+    const auto& key = it->first;
+    auto same_row = [&](const step_roll_key& k) {
+      return k.jurisdiction_id == key.jurisdiction_id && k.day == key.day && k.agency_id == key.agency_id &&
+             k.category_id == key.category_id && k.step == key.step;
+    };
+    step_roll_counts counts;
+    domain::duration_histogram h;
+    {
+      auto st = c.prepare(read);
+      if (!st) return st.error();
+      st->bind(key.jurisdiction_id).bind(grain).bind(key.day).bind(key.agency_id).bind(key.category_id).bind(key.step);
+      auto row = st->step("roll_dispatch_steps");
+      if (!row) return row.error();
+      if (*row) {
+        counts = {st->int64(0), st->int64(1), st->int64(2)};
+        auto decoded = domain::duration_histogram::decode(st->text(3));
+        if (!decoded) return core::make_error(core::errc::storage_failure, "roll_dispatch_steps: " + decoded.error().message);
+        h = std::move(*decoded);
+      }
+    }
+    bool changed = false;
+    for (; it != changes.end() && same_row(it->first); ++it) {
+      const auto& v = it->second;
+      if (is_zero(v)) continue;
+      changed = true;
+      add_to(counts, v);
+      if (!h.add_to_bucket(it->first.bucket, v.n)) {
+        return core::make_error(core::errc::storage_failure,
+                                "roll_dispatch_steps: a count would go below zero; run siaga stats rebuild");
+      }
+    }
+    if (!changed) continue;
+    auto st = c.prepare(write);
+    if (!st) return st.error();
+    auto text = h.encode();
+    st->bind(key.jurisdiction_id).bind(grain).bind(key.day).bind(key.agency_id).bind(key.category_id).bind(key.step);
+    st->bind(counts.n).bind(counts.limited).bind(counts.within).bind(text);
+    if (auto r = st->run("roll_dispatch_steps"); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
+result<void> flush(connection& c, const rollup_deltas& d) {
+  auto upsert = [&](std::string_view table, std::string_view keys, int nkeys) {
+    std::string marks;
+    for (int i = 0; i <= nkeys; ++i) marks += i ? ", ?" : "?";
+    return cat({"INSERT INTO ", table, " (", keys, ", n) VALUES (", marks, ") ON CONFLICT DO UPDATE SET n = n + excluded.n"});
+  };
+  static const std::string incidents = upsert("roll_incidents", incident_keys, 7);
+  static const std::string reports = upsert("roll_reports", report_keys, 8);
+  static const std::string dispatches = upsert("roll_dispatches", dispatch_keys, 6);
+  auto incident = [](statement& st, const incident_roll_key& k, std::int64_t n) {
+    st.bind(k.category_id).bind(k.urgency).bind(k.district_id).bind(k.status).bind(n);
+  };
+  auto report = [](statement& st, const report_roll_key& k, std::int64_t n) {
+    st.bind(k.category_id).bind(k.district_id).bind(k.status).bind(k.channel).bind(k.reject_reason).bind(n);
+  };
+  auto dispatch = [](statement& st, const dispatch_roll_key& k, std::int64_t n) {
+    st.bind(k.agency_id).bind(k.category_id).bind(k.status).bind(n);
+  };
+  // Grain 0: per day; grain 1: per month, so that a year reads twelve months' rows.
+  for (int grain : {0, 1}) {
+    auto r = upsert_all(c, incidents, "roll_incidents", grain ? by_month(d.incidents()) : d.incidents(), grain, incident);
+    if (r) r = upsert_all(c, reports, "roll_reports", grain ? by_month(d.reports()) : d.reports(), grain, report);
+    if (r) {
+      r = upsert_all(c, dispatches, "roll_dispatches", grain ? by_month(d.dispatches()) : d.dispatches(), grain,
+                     dispatch);
+    }
+    if (r) r = flush_steps(c, grain ? by_month(d.steps()) : d.steps(), grain);
+    if (!r) return r;
+  }
+  return {};
+}
+
+result<std::optional<std::string>> category_of_incident(connection& c, const std::string& incident_id) {
+  auto st = c.prepare("SELECT category_id FROM incidents WHERE id = ?");
+  if (!st) return st.error();
+  st->bind(incident_id);
+  auto row = st->step("incidents");
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(st->text(0));
+}
+
+result<void> recount_category_steps(connection& c, const std::string& jurisdiction_id, const std::string& category_id) {
+  auto st = c.prepare("DELETE FROM roll_dispatch_steps WHERE jurisdiction_id = ? AND category_id = ?");  // both grains
+  if (!st) return st.error();
+  st->bind(jurisdiction_id).bind(category_id);
+  if (auto r = st->run("roll_dispatch_steps"); !r) return r;
+  auto script = fill_steps("", " FROM dispatches R JOIN incidents I ON I.id = R.incident_id "
+                               "WHERE R.jurisdiction_id = ?1 AND I.category_id = ?2") +
+                months_of("", "roll_dispatch_steps", step_keys, step_values, step_sums,
+                          " AND jurisdiction_id = ?1 AND category_id = ?2");
+  for (std::size_t start = 0; start < script.size();) {
+    auto end = script.find(";\n", start);
+    auto one = c.prepare(std::string_view(script).substr(start, end - start));
+    if (!one) return one.error();
+    one->bind(jurisdiction_id).bind(category_id);
+    if (auto r = one->run("roll_dispatch_steps"); !r) return r;
+    start = end + 2;
+  }
+  return {};
 }
 
 }  // namespace siaga::storage::sqlite::rollups_sql

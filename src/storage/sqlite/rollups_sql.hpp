@@ -1,19 +1,32 @@
-// The statistics rollups (issue 10): per local day, the counts of incidents, reports and
-// dispatches under their dimensions, and the dispatches' step durations as histogram buckets
-// (domain::duration_histogram), kept exact by triggers in the same transaction as the change
-// they count. stats_sql reads them; this file owns their schema and their rebuild.
+// The statistics rollups (issue 10) in SQLite: the tables of storage/rollup_deltas.hpp, the
+// writer's flush of a batch's changes before its commit, and the recount in SQL (first fill,
+// rebuild, a category whose limits changed). stats_sql reads them.
 #pragma once
 
+#include "storage/rollup_deltas.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/store.hpp"
+
+#include <optional>
 
 #include <string>
 #include <vector>
 
 namespace siaga::storage::sqlite::rollups_sql {
 
-// The tables, their triggers, and their first fill from the rows already there (migration 7).
+// The tables and their first fill from the rows already there (migration 7).
 std::string schema();
+
+// Adds a batch's changes to the rollups (one upsert per changed row), in the caller's
+// transaction.
+result<void> flush(connection& c, const rollup_deltas& d);
+
+// The category of an incident; nullopt when there is no such incident.
+result<std::optional<std::string>> category_of_incident(connection& c, const std::string& incident_id);
+
+// Counts the step rows of a category's dispatches again, against its limits as they are now.
+// Call after flush: it replaces what the flushed changes wrote for that category.
+result<void> recount_category_steps(connection& c, const std::string& jurisdiction_id, const std::string& category_id);
 
 // Counts every rollup again from the rows into temporary tables, compares them with the kept
 // ones (a row of zero counts as no row), then replaces the kept ones with the recount. Runs in

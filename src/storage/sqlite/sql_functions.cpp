@@ -38,6 +38,41 @@ void hist_bucket(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_int(ctx, domain::duration_histogram::bucket_of(sqlite3_value_int64(argv[0])));
 }
 
+// The aggregates build a duration_histogram in the aggregate context (a pointer to it, made on
+// the first row and freed in the final step).
+domain::duration_histogram* histogram_of(sqlite3_context* ctx, bool make) {
+  auto** slot = static_cast<domain::duration_histogram**>(
+      sqlite3_aggregate_context(ctx, make ? static_cast<int>(sizeof(domain::duration_histogram*)) : 0));
+  if (!slot) return nullptr;
+  if (!*slot && make) *slot = new domain::duration_histogram();
+  return *slot;
+}
+
+void hist_agg_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* h = histogram_of(ctx, true);
+  if (!h) return sqlite3_result_error_nomem(ctx);
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+  if (!h->add_to_bucket(sqlite3_value_int(argv[0]), sqlite3_value_int64(argv[1]))) {
+    sqlite3_result_error(ctx, "siaga_hist_agg: a bucket out of range or below zero", -1);
+  }
+}
+
+void hist_merge_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* h = histogram_of(ctx, true);
+  if (!h) return sqlite3_result_error_nomem(ctx);
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  auto other = domain::duration_histogram::decode(text ? std::string_view(text) : std::string_view());
+  if (!other) return sqlite3_result_error(ctx, other.error().message.c_str(), -1);
+  h->merge(*other);
+}
+
+void hist_final(sqlite3_context* ctx) {
+  auto* h = histogram_of(ctx, false);
+  auto text = h ? h->encode() : std::string();
+  delete h;
+  sqlite3_result_text(ctx, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
 }  // namespace
 
 bool register_sql_functions(sqlite3* db) {
@@ -45,6 +80,10 @@ bool register_sql_functions(sqlite3* db) {
   return sqlite3_create_function_v2(db, "siaga_local_day", 2, flags, nullptr, local_day, nullptr, nullptr,
                                     nullptr) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "siaga_hist_bucket", 1, flags, nullptr, hist_bucket, nullptr, nullptr,
+                                    nullptr) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_hist_agg", 2, flags, nullptr, nullptr, hist_agg_step, hist_final,
+                                    nullptr) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_hist_merge", 1, flags, nullptr, nullptr, hist_merge_step, hist_final,
                                     nullptr) == SQLITE_OK;
 }
 

@@ -5,7 +5,9 @@
 //                                  a UTC time in microseconds; NULL for NULL input; an error for
 //                                  an unknown zone.
 //   siaga_hist_bucket(seconds)     domain::duration_histogram::bucket_of(seconds).
-// Both are deterministic. A database with rollup triggers can only be written by a connection
+//   siaga_hist_agg(bucket, n)      aggregate: the encoded histogram of those bucket counts.
+//   siaga_hist_merge(text)         aggregate: the encoded sum of encoded histograms.
+// All are deterministic; the aggregates do not depend on the order of their rows. A database with rollup triggers can only be written by a connection
 // that has them (the sqlite3 shell fails with "no such function" instead of skipping a count).
 #pragma once
 

@@ -5,6 +5,7 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
+#include "storage/sqlite/rollup_keeper.hpp"
 #include "storage/sqlite/rollups_sql.hpp"
 #include "storage/sqlite/stats_sql.hpp"
 #include "storage/sqlite/migrations.hpp"
@@ -293,10 +294,12 @@ std::atomic<std::uint64_t> next_store_serial{1};
 
 class writer_txn final : public read_ops<store_txn> {
  public:
-  explicit writer_txn(connection& conn) : read_ops(&conn, std::nullopt) {}
+  writer_txn(connection& conn, bool keep_rollups) : read_ops(&conn, std::nullopt), rollups_(conn, keep_rollups) {}
 
   // Forgets the events of the previous command; called as each command starts.
   void begin_command() { appended_.clear(); }
+
+  rollup_keeper& rollups() { return rollups_; }
 
   // Moves the events appended by the current command to the end of out.
   void take_events(std::vector<domain::event>& out) {
@@ -307,17 +310,49 @@ class writer_txn final : public read_ops<store_txn> {
   result<void> insert_jurisdiction(const domain::jurisdiction& j) override { return model_sql::insert_jurisdiction(c(), j); }
   result<void> insert_district(const domain::district& d) override { return model_sql::insert_district(c(), d); }
   result<void> upsert_agency(const domain::agency& a) override { return model_sql::upsert_agency(c(), a); }
-  result<void> upsert_category(const domain::category& category) override { return model_sql::upsert_category(c(), category); }
+  result<void> upsert_category(const domain::category& category) override {
+    auto old = rollups_.enabled() ? model_sql::find_category(c(), category.jurisdiction_id, category.id)
+                                  : std::nullopt;
+    if (!old) return old.error();
+    if (auto r = model_sql::upsert_category(c(), category); !r) return r;
+    rollups_.category(*old, category);
+    return {};
+  }
   result<void> insert_user(const domain::user& u) override { return model_sql::insert_user(c(), u); }
   result<void> update_user(const domain::user& u) override { return model_sql::update_user(c(), u); }
   result<void> insert_session(const domain::session& s) override { return model_sql::insert_session(c(), s); }
   result<void> delete_session(const std::string& token_hash) override { return model_sql::delete_session(c(), token_hash); }
-  result<void> insert_report(const domain::report& r) override { return model_sql::insert_report(c(), r); }
-  result<void> update_report(const domain::report& r) override { return model_sql::update_report(c(), r); }
-  result<void> insert_incident(const domain::incident& i) override { return model_sql::insert_incident(c(), i); }
-  result<void> update_incident(const domain::incident& i) override { return model_sql::update_incident(c(), i); }
-  result<void> insert_dispatch(const domain::dispatch& d) override { return model_sql::insert_dispatch(c(), d); }
-  result<void> update_dispatch(const domain::dispatch& d) override { return model_sql::update_dispatch(c(), d); }
+  // Reports, incidents and dispatches tell the rollups what they were and what they are.
+  result<void> insert_report(const domain::report& r) override {
+    if (auto w = model_sql::insert_report(c(), r); !w) return w;
+    return rollups_.report(std::nullopt, r);
+  }
+  result<void> update_report(const domain::report& r) override {
+    auto old = rollups_.enabled() ? model_sql::find_report(c(), r.jurisdiction_id, r.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto w = model_sql::update_report(c(), r); !w) return w;
+    return rollups_.report(*old, r);
+  }
+  result<void> insert_incident(const domain::incident& i) override {
+    if (auto w = model_sql::insert_incident(c(), i); !w) return w;
+    return rollups_.incident(std::nullopt, i);
+  }
+  result<void> update_incident(const domain::incident& i) override {
+    auto old = rollups_.enabled() ? model_sql::find_incident(c(), i.jurisdiction_id, i.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto w = model_sql::update_incident(c(), i); !w) return w;
+    return rollups_.incident(*old, i);
+  }
+  result<void> insert_dispatch(const domain::dispatch& d) override {
+    if (auto w = model_sql::insert_dispatch(c(), d); !w) return w;
+    return rollups_.dispatch(std::nullopt, d);
+  }
+  result<void> update_dispatch(const domain::dispatch& d) override {
+    auto old = rollups_.enabled() ? model_sql::find_dispatch(c(), d.jurisdiction_id, d.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto w = model_sql::update_dispatch(c(), d); !w) return w;
+    return rollups_.dispatch(*old, d);
+  }
 
   result<std::int64_t> next_counter(const std::string& jurisdiction_id, const std::string& key) override {
     auto st = prepare_bound(c(),
@@ -392,12 +427,18 @@ class writer_txn final : public read_ops<store_txn> {
                                       const std::vector<domain::place>& places) override {
     return places_sql::replace(c(), j, source, places);
   }
-  result<std::vector<rollup_check>> rebuild_rollups() override { return rollups_sql::rebuild(c()); }
+  result<std::vector<rollup_check>> rebuild_rollups() override {
+    if (rollups_.pending()) {
+      return core::make_error(core::errc::conflict, "rebuild_rollups must run alone, not after other writes in its batch");
+    }
+    return rollups_sql::rebuild(c());
+  }
 
  private:
   connection& c() { return *conn_; }
 
   std::vector<domain::event> appended_;
+  rollup_keeper rollups_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -413,7 +454,7 @@ struct queued_command {
 class store_impl final : public sqlite_store {
  public:
   store_impl(sqlite_options options, std::unique_ptr<connection> writer)
-      : options_(std::move(options)), writer_(std::move(writer)), txn_(*writer_) {
+      : options_(std::move(options)), writer_(std::move(writer)), txn_(*writer_, options_.keep_rollups) {
     thread_ = std::thread([this] { writer_loop(); });
   }
 
@@ -552,12 +593,16 @@ class store_impl final : public sqlite_store {
           if (outcomes[j]) outcomes[j] = failure("the database rolled the transaction back");
         }
         published.clear();
+        txn_.rollups().batch_lost();
         first_in_txn = i + 1;
         begun = writer_->run("BEGIN IMMEDIATE");
       }
     }
     if (begun) {
-      if (auto committed = writer_->run("COMMIT"); committed) {
+      // The rollups' changes go in last, so that they are exactly those of the commands kept.
+      auto committed = txn_.rollups().flush();
+      if (committed) committed = writer_->run("COMMIT");
+      if (committed) {
         std::int64_t ok = std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) { return bool(o); });
         batches_.fetch_add(1, std::memory_order_relaxed);
         commands_.fetch_add(ok, std::memory_order_relaxed);
@@ -566,6 +611,8 @@ class store_impl final : public sqlite_store {
         for (auto& o : outcomes) o = failure(committed.error().message);
         published.clear();
       }
+    } else {
+      txn_.rollups().batch_lost();
     }
 
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -603,6 +650,7 @@ class store_impl final : public sqlite_store {
       auto released = writer_->run("RELEASE command");
       if (released) {
         txn_.take_events(published);
+        txn_.rollups().command_succeeded();
         return outcome;
       }
       outcome = released.error();
@@ -610,6 +658,7 @@ class store_impl final : public sqlite_store {
     (void)writer_->run("ROLLBACK TO command");
     (void)writer_->run("RELEASE command");
     txn_.begin_command();
+    txn_.rollups().command_failed();
     return outcome;
   }
 

@@ -2,6 +2,8 @@
 
 #include "storage/sqlite/query.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 
 namespace siaga::storage::sqlite::stats_sql {
@@ -61,13 +63,53 @@ std::int64_t day_of(timestamp t, int offset_minutes) {
   return s / 86400 - (s % 86400 < 0);
 }
 
-// Runs sql (binding jurisdiction, from, to) and reads bucket, the dims' values and the count.
-result<std::vector<stats_count_row>> run_count(connection& c, const std::string& sql, std::size_t ndims,
-                                               const std::string& jurisdiction, std::int64_t from, std::int64_t to,
+// The rollup rows behind [from_day, to_day): the whole months from the month rows (grain 1)
+// when the buckets are months or longer, the days before and after them from the day rows.
+struct rollup_ranges {
+  std::int64_t days_before_from, days_before_to, months_from, months_to, days_after_from, days_after_to;
+};
+
+std::int64_t month_start(std::int64_t day) {
+  using namespace std::chrono;
+  year_month_day ymd{sys_days{days{day}}};
+  return sys_days{ymd.year() / ymd.month() / 1}.time_since_epoch().count();
+}
+
+rollup_ranges ranges_of(std::int64_t from, std::int64_t to, stats_bucket b) {
+  bool months = b == stats_bucket::month || b == stats_bucket::year || b == stats_bucket::all;
+  if (!months) return {from, to, 0, 0, 0, 0};
+  using namespace std::chrono;
+  auto first = month_start(from);
+  if (first < from) {
+    year_month_day ymd{sys_days{days{first}}};
+    first = sys_days{(ymd.year() / ymd.month() / 1) + std::chrono::months(1)}.time_since_epoch().count();
+  }
+  auto last = month_start(to);
+  if (first >= last) return {from, to, 0, 0, 0, 0};
+  return {from, first, first, last, last, to};
+}
+
+// The FROM source of a rollup read: its rows in the three ranges (9 parameters).
+std::string rollup_source(std::string_view table) {
+  auto part = [&](std::string_view grain) {
+    return cat({"SELECT * FROM ", table, " WHERE jurisdiction_id = ? AND grain = ", grain, " AND day >= ? AND day < ?"});
+  };
+  return cat({"(", part("0"), " UNION ALL ", part("0"), " UNION ALL ", part("1"), ")"});
+}
+
+void bind_ranges(statement& st, const std::string& jurisdiction, const rollup_ranges& r) {
+  st.bind(jurisdiction).bind(r.days_before_from).bind(r.days_before_to);
+  st.bind(jurisdiction).bind(r.days_after_from).bind(r.days_after_to);
+  st.bind(jurisdiction).bind(r.months_from).bind(r.months_to);
+}
+
+// Runs sql (bind binds its parameters) and reads bucket, the dims' values and the count.
+template <class Bind>
+result<std::vector<stats_count_row>> run_count(connection& c, const std::string& sql, std::size_t ndims, Bind bind,
                                                std::string_view table) {
   auto st = c.prepare(sql);
   if (!st) return st.error();
-  st->bind(jurisdiction).bind(from).bind(to);
+  bind(*st);
   std::vector<stats_count_row> out;
   for (;;) {
     auto row = st->step(table);
@@ -102,16 +144,18 @@ result<std::vector<stats_count_row>> count(connection& c, std::string_view table
   if (rollup) {
     // The rollup's days: q.from and q.to are local midnights.
     for (auto d : q.dims) dims += cat({", ", rollup_column(table, d)});
-    auto sql = cat({"SELECT ", bucket_of_day("day", q.bucket), dims, ", sum(n) FROM roll_", table,
-                    " WHERE jurisdiction_id = ? AND day >= ? AND day < ?", group_and_order(q.dims.size())});
+    auto sql = cat({"SELECT ", bucket_of_day("day", q.bucket), dims, ", sum(n) FROM ",
+                    rollup_source(cat({"roll_", table})), group_and_order(q.dims.size())});
     sql.insert(sql.find(" ORDER BY"), " HAVING sum(n) <> 0");
-    return run_count(c, sql, q.dims.size(), q.jurisdiction_id, day_of(q.from, q.offset_minutes),
-                     day_of(q.to, q.offset_minutes), table);
+    auto ranges = ranges_of(day_of(q.from, q.offset_minutes), day_of(q.to, q.offset_minutes), q.bucket);
+    return run_count(
+        c, sql, q.dims.size(), [&](statement& st) { bind_ranges(st, q.jurisdiction_id, ranges); }, table);
   }
   for (auto d : q.dims) dims += cat({", coalesce(", row_column(table, d), ", '')"});
   auto sql = cat({"SELECT ", bucket_of_time("created_at", q), dims, ", count(*) FROM ", table,
                   " WHERE jurisdiction_id = ? AND created_at >= ? AND created_at < ?", group_and_order(q.dims.size())});
-  return run_count(c, sql, q.dims.size(), q.jurisdiction_id, core::to_micros(q.from), core::to_micros(q.to), table);
+  return run_count(
+      c, sql, q.dims.size(), [&](statement& st) { st.bind(q.jurisdiction_id).bind(q.from).bind(q.to); }, table);
 }
 
 result<std::vector<dispatch_time_row>> dispatch_times(connection& c, const stats_count_query& q) {
@@ -148,16 +192,18 @@ result<std::vector<dispatch_time_row>> dispatch_times(connection& c, const stats
 
 result<dispatch_rollup> dispatch_rollups(connection& c, const stats_count_query& q) {
   if (q.bucket == stats_bucket::hour) return core::invalid("dispatch rollups are kept per day, not per hour");
-  auto from = day_of(q.from, q.offset_minutes);
-  auto to = day_of(q.to, q.offset_minutes);
+  auto ranges = ranges_of(day_of(q.from, q.offset_minutes), day_of(q.to, q.offset_minutes), q.bucket);
   auto b = bucket_of_day("day", q.bucket);
+  // Only the dims asked for: a year by agency then sums its categories in SQL.
+  auto has = [&](stats_dim d) { return std::find(q.dims.begin(), q.dims.end(), d) != q.dims.end(); };
+  std::string agency = has(stats_dim::agency) ? "agency_id" : "''";
+  std::string category = has(stats_dim::category) ? "category_id" : "''";
   dispatch_rollup out;
   {
-    auto st = c.prepare(cat({"SELECT ", b, ", agency_id, category_id, status, sum(n) FROM roll_dispatches ",
-                             "WHERE jurisdiction_id = ? AND day >= ? AND day < ? GROUP BY 1, 2, 3, 4 ",
-                             "HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4"}));
+    auto st = c.prepare(cat({"SELECT ", b, ", ", agency, ", ", category, ", status, sum(n) FROM ",
+                             rollup_source("roll_dispatches"), " GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4"}));
     if (!st) return st.error();
-    st->bind(q.jurisdiction_id).bind(from).bind(to);
+    bind_ranges(*st, q.jurisdiction_id, ranges);
     for (;;) {
       auto row = st->step("roll_dispatches");
       if (!row) return row.error();
@@ -165,17 +211,17 @@ result<dispatch_rollup> dispatch_rollups(connection& c, const stats_count_query&
       out.counts.push_back({st->int64(0), st->text(1), st->text(2), st->text(3), st->int64(4)});
     }
   }
-  auto st = c.prepare(cat({"SELECT ", b, ", agency_id, category_id, step, bucket, sum(n), sum(limited), sum(within) ",
-                           "FROM roll_dispatch_steps WHERE jurisdiction_id = ? AND day >= ? AND day < ? ",
-                           "GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5"}));
+  auto st = c.prepare(cat({"SELECT ", b, ", ", agency, ", ", category, ", step, sum(n), sum(limited), sum(within), ",
+                           "siaga_hist_merge(histogram) FROM ", rollup_source("roll_dispatch_steps"),
+                           " GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4"}));
   if (!st) return st.error();
-  st->bind(q.jurisdiction_id).bind(from).bind(to);
+  bind_ranges(*st, q.jurisdiction_id, ranges);
   for (;;) {
     auto row = st->step("roll_dispatch_steps");
     if (!row) return row.error();
     if (!*row) break;
-    out.steps.push_back({st->int64(0), st->text(1), st->text(2), st->text(3), static_cast<int>(st->int64(4)),
-                         st->int64(5), st->int64(6), st->int64(7)});
+    out.steps.push_back({st->int64(0), st->text(1), st->text(2), st->text(3), st->int64(4), st->int64(5), st->int64(6),
+                         st->text(7)});
   }
   return out;
 }

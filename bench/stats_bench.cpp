@@ -1,0 +1,418 @@
+// stats_bench: the statistics benchmark behind docs/benchmarks.md (issue 10).
+//
+//   stats_bench generate --database PATH [--incidents N] [--years Y] [--seed S]
+//       a city's history through the store's writer (so the rollup triggers run): N incidents
+//       over Y years ending 2025-12-31 (local time, Asia/Jayapura) in 15 categories, 10 kecamatan
+//       and 12 agencies, each with its accepted report, 40 % with a rejected one beside it
+//       (prank, silent, misdirected), 1 to 3 dispatches with log-normal step times, 3 % declined.
+//       Bulk load: fsync off, 2,000 incidents per command.
+//   stats_bench query --database PATH [--warm N]
+//       each statistics query of the API's service layer (no HTTP) once on a freshly opened
+//       store (cold: SQLite's cache empty; the OS's file cache as it is) and N more times
+//       (warm: the median and the slowest); one JSON line per query.
+//   stats_bench write-cost --database PATH [--commands N] [--concurrency C]
+//       the rollups' cost on a write: the same incident-creation command (counter, incident,
+//       report, event, one dispatch acknowledged in a second command) on two fresh databases,
+//       one keeping the rollups and one not (sqlite_options::keep_rollups), durable (fsync per
+//       batch), twice each, alternating; prints the throughput and the process CPU per
+//       incident of each.
+#include "core/id.hpp"
+#include "core/time.hpp"
+#include "services/stats_service.hpp"
+#include "storage/store.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace siaga;
+using namespace std::chrono;
+using clock_type = steady_clock;
+
+constexpr const char* jurisdiction = "j1";
+constexpr int offset_minutes = 540;
+
+std::string arg(const std::vector<std::string>& args, const std::string& name, std::string fallback) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == name) return args[i + 1];
+  }
+  return fallback;
+}
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// The directory of the benchmark city: 15 categories with their SLA, 10 kecamatan, 12 agencies.
+core::result<void> write_directory(storage::store_txn& tx) {
+  if (auto r = tx.insert_jurisdiction({jurisdiction, "81.71", "Kota Bench", "Asia/Jayapura", "BCH"}); !r) return r;
+  for (int d = 0; d < 10; ++d) {
+    domain::district x;
+    x.id = "d" + std::to_string(d);
+    x.jurisdiction_id = jurisdiction;
+    x.code = "81.71.0" + std::to_string(d);
+    x.name = "Kecamatan " + std::to_string(d);
+    if (auto r = tx.insert_district(x); !r) return r;
+  }
+  for (int a = 0; a < 12; ++a) {
+    domain::agency x;
+    x.id = "a" + std::to_string(a);
+    x.jurisdiction_id = jurisdiction;
+    x.code = "AG" + std::to_string(a);
+    x.name = "Dinas " + std::to_string(a);
+    if (auto r = tx.upsert_agency(x); !r) return r;
+  }
+  for (int c = 0; c < 15; ++c) {
+    domain::category x;
+    x.id = "c" + std::to_string(c);
+    x.jurisdiction_id = jurisdiction;
+    x.code = "cat" + std::to_string(c);
+    x.name_id = "Kategori " + std::to_string(c);
+    x.name_en = "Category " + std::to_string(c);
+    x.urgency_class = c < 8 ? domain::urgency::emergency : c < 12 ? domain::urgency::urgent : domain::urgency::complaint;
+    x.sla.acknowledge_within_s = c < 8 ? 60 : 0;
+    x.sla.on_scene_within_s = c < 8 ? 900 : 0;
+    if (auto r = tx.upsert_category(x); !r) return r;
+  }
+  return {};
+}
+
+int generate(const std::vector<std::string>& args) {
+  auto path = arg(args, "--database", "");
+  std::int64_t total = std::stoll(arg(args, "--incidents", "10000000"));
+  auto years = std::stoi(arg(args, "--years", "5"));
+  std::mt19937_64 rng(std::stoull(arg(args, "--seed", "112")));
+  if (path.empty()) return std::cerr << "generate needs --database\n", 2;
+  std::filesystem::remove(path);
+  auto st = storage::open_sqlite({path, 512, false});
+  if (!st) return std::cerr << st.error().message << "\n", 1;
+  auto& store = **st;
+  if (auto m = store.migrate(); !m) return std::cerr << m.error().message << "\n", 1;
+  if (auto r = store.write(write_directory); !r) return std::cerr << r.error().message << "\n", 1;
+
+  core::secure_random rnd;
+  core::id_generator ids{rnd};
+  // Local 2026-01-01 00:00 minus the years, spread evenly.
+  auto end = sys_days{year{2026} / 1 / 1} - minutes(offset_minutes);
+  auto start = end - days(365 * years + years / 4);
+  auto step = duration_cast<microseconds>(end - start) / total;
+  std::discrete_distribution<int> category({22, 14, 10, 8, 7, 6, 5, 4, 6, 5, 4, 3, 3, 2, 1});
+  std::discrete_distribution<int> district({18, 15, 13, 11, 10, 9, 8, 7, 5, 4});
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::lognormal_distribution<double> ack(std::log(45.0), 0.8), drive(std::log(420.0), 0.6), work(std::log(2400.0), 0.7);
+  auto started = clock_type::now();
+  std::int64_t made = 0, reports = 0, dispatches = 0;
+  constexpr std::int64_t per_command = 2000;
+  while (made < total) {
+    auto n = std::min(per_command, total - made);
+    auto r = store.write([&](storage::store_txn& tx) -> core::result<void> {
+      for (std::int64_t k = 0; k < n; ++k) {
+        auto number = made + k;
+        core::timestamp at = time_point_cast<microseconds>(start) + step * number;
+        int c = category(rng);
+        domain::incident inc;
+        inc.id = ids.next(at);
+        inc.jurisdiction_id = jurisdiction;
+        inc.number = "BCH-" + std::to_string(number);
+        inc.category_id = "c" + std::to_string(c);
+        inc.urgency_class = c < 8 ? domain::urgency::emergency : c < 12 ? domain::urgency::urgent : domain::urgency::complaint;
+        double s = unit(rng);
+        inc.status = s < 0.85 ? domain::incident_status::closed
+                     : s < 0.90 ? domain::incident_status::resolved
+                     : s < 0.95 ? domain::incident_status::cancelled
+                                : domain::incident_status::in_progress;
+        if (unit(rng) < 0.95) inc.district_id = "d" + std::to_string(district(rng));
+        inc.summary = "Kejadian " + std::to_string(number);
+        inc.created_by = "u" + std::to_string(number % 24);
+        inc.created_at = inc.updated_at = at;
+        if (auto w = tx.insert_incident(inc); !w) return w;
+        domain::report rep;
+        rep.id = ids.next(at);
+        rep.jurisdiction_id = jurisdiction;
+        rep.tracking_code = "T" + std::to_string(reports++);
+        rep.source = unit(rng) < 0.8 ? domain::channel::call : domain::channel::whatsapp;
+        rep.status = domain::report_status::accepted;
+        rep.category_id = inc.category_id;
+        rep.district_id = inc.district_id;
+        rep.incident_id = inc.id;
+        rep.created_by = inc.created_by;
+        rep.created_at = rep.updated_at = at;
+        if (auto w = tx.insert_report(rep); !w) return w;
+        if (unit(rng) < 0.4) {
+          rep.id = ids.next(at);
+          rep.tracking_code = "T" + std::to_string(reports++);
+          rep.status = domain::report_status::rejected;
+          double why = unit(rng);
+          rep.rejection = why < 0.6 ? domain::reject_reason::prank
+                          : why < 0.9 ? domain::reject_reason::ghost
+                                      : domain::reject_reason::misdirected;
+          rep.category_id.reset();
+          rep.district_id.reset();
+          rep.incident_id.reset();
+          if (auto w = tx.insert_report(rep); !w) return w;
+        }
+        int agencies = 1 + (unit(rng) < 0.3) + (unit(rng) < 0.1);
+        for (int a = 0; a < agencies; ++a) {
+          domain::dispatch d;
+          d.id = ids.next(at);
+          d.jurisdiction_id = jurisdiction;
+          d.incident_id = inc.id;
+          d.agency_id = "a" + std::to_string((c + a * 5) % 12);
+          d.notified_at = d.updated_at = at + seconds(20 + static_cast<int>(unit(rng) * 60));
+          if (unit(rng) < 0.03) {
+            d.status = domain::dispatch_status::declined;
+            d.declined_at = d.notified_at + seconds(30);
+          } else {
+            auto t = d.notified_at + seconds(static_cast<std::int64_t>(ack(rng)));
+            d.acknowledged_at = t;
+            d.status = domain::dispatch_status::acknowledged;
+            if (unit(rng) < 0.85) {
+              d.en_route_at = t = t + seconds(30);
+              t += seconds(static_cast<std::int64_t>(drive(rng)));
+              d.on_scene_at = t;
+              d.status = domain::dispatch_status::on_scene;
+              if (unit(rng) < 0.95) {
+                d.completed_at = t + seconds(static_cast<std::int64_t>(work(rng)));
+                d.status = domain::dispatch_status::completed;
+              }
+            }
+          }
+          if (auto w = tx.insert_dispatch(d); !w) return w;
+          ++dispatches;
+        }
+      }
+      return {};
+    });
+    if (!r) return std::cerr << r.error().message << "\n", 1;
+    made += n;
+    if (made % 200000 == 0 || made == total) {
+      std::fprintf(stderr, "\r%lld / %lld incidents, %.0f s", static_cast<long long>(made),
+                   static_cast<long long>(total), duration<double>(clock_type::now() - started).count());
+    }
+  }
+  double secs = duration<double>(clock_type::now() - started).count();
+  store.close();
+  std::fprintf(stderr, "\n");
+  std::printf("{\"step\":\"generate\",\"incidents\":%lld,\"reports\":%lld,\"dispatches\":%lld,\"seconds\":%.1f,"
+              "\"database_bytes\":%llu}\n",
+              static_cast<long long>(total), static_cast<long long>(reports), static_cast<long long>(dispatches), secs,
+              static_cast<unsigned long long>(std::filesystem::file_size(path)));
+  return 0;
+}
+
+struct query_case {
+  const char* name;
+  services::stats_subject subject;
+  const char* from;
+  const char* to;
+  const char* group;
+};
+
+int query(const std::vector<std::string>& args) {
+  auto path = arg(args, "--database", "");
+  int warm = std::stoi(arg(args, "--warm", "10"));
+  const query_case cases[] = {
+      {"incidents_year_by_month_category", services::stats_subject::incidents, "2025-01-01", "2025-12-31", "month,category"},
+      {"incidents_year_by_district_status", services::stats_subject::incidents, "2025-01-01", "2025-12-31", "district,status"},
+      {"incidents_5y_by_year_category", services::stats_subject::incidents, "2021-01-02", "2025-12-31", "year,category"},
+      {"incidents_month_by_day", services::stats_subject::incidents, "2025-06-01", "2025-06-30", "day"},
+      {"reports_year_by_channel_outcome", services::stats_subject::reports, "2025-01-01", "2025-12-31", "channel,status,reject_reason"},
+      {"dispatches_year_by_agency", services::stats_subject::dispatches, "2025-01-01", "2025-12-31", "agency"},
+      {"dispatches_year_by_month_agency", services::stats_subject::dispatches, "2025-01-01", "2025-12-31", "month,agency"},
+      {"rows:incidents_month_by_call_taker", services::stats_subject::incidents, "2025-06-01", "2025-06-30", "call_taker"},
+      {"rows:incidents_day_by_hour", services::stats_subject::incidents, "2025-06-15", "2025-06-15", "hour"},
+      {"rows:dispatches_month_by_status", services::stats_subject::dispatches, "2025-06-01", "2025-06-30", "status"},
+  };
+  services::actor who;
+  who.user_id = "bench";
+  who.jurisdiction_id = jurisdiction;
+  who.role = domain::role::leader;
+  for (const auto& qc : cases) {
+    auto st = storage::open_sqlite({path});
+    if (!st) return std::cerr << st.error().message << "\n", 1;
+    auto req = services::parse_stats_request(qc.subject, std::string(qc.from), std::string(qc.to), std::string(qc.group),
+                                             domain::local_date(year{2026} / 1 / 1));
+    if (!req) return std::cerr << qc.name << ": " << req.error().message << "\n", 1;
+    std::int64_t answer = 0;
+    auto run = [&] {
+      auto t = clock_type::now();
+      if (qc.subject == services::stats_subject::dispatches) {
+        auto r = services::dispatch_stats((*st)->reader(), who, *req);
+        if (!r) throw std::runtime_error(r.error().message);
+        answer = 0;
+        for (const auto& row : *r) answer += row.count;
+      } else {
+        auto r = services::count_stats((*st)->reader(), who, qc.subject, *req);
+        if (!r) throw std::runtime_error(r.error().message);
+        answer = r->total;
+      }
+      return duration<double, std::milli>(clock_type::now() - t).count();
+    };
+    double cold = run();
+    std::vector<double> w;
+    for (int i = 0; i < warm; ++i) w.push_back(run());
+    std::sort(w.begin(), w.end());
+    (*st)->close();
+    std::printf("{\"query\":\"%s\",\"group\":\"%s\",\"counted\":%lld,\"cold_ms\":%.2f,\"warm_median_ms\":%.2f,"
+                "\"warm_max_ms\":%.2f}\n",
+                qc.name, qc.group, static_cast<long long>(answer), cold, w.empty() ? 0 : w[w.size() / 2],
+                w.empty() ? 0 : w.back());
+  }
+  return 0;
+}
+
+int write_cost_once(const std::string& path, bool rollups, std::size_t commands, std::size_t concurrency) {
+  std::filesystem::remove(path);
+  {
+    auto st = storage::open_sqlite({path});
+    if (!st) return 1;
+    if (!(*st)->migrate() || !(*st)->write(write_directory)) return 1;
+    (*st)->close();
+  }
+  storage::sqlite_options options{path};
+  options.keep_rollups = rollups;
+  auto st = storage::open_sqlite(options);
+  if (!st) return 1;
+  auto& store = **st;
+  core::system_clock clk;
+  core::secure_random rnd;
+  core::id_generator ids{rnd};
+  std::atomic<std::size_t> errors{0};
+  std::size_t in_flight = 0;
+  std::mutex mu;
+  std::condition_variable cv;
+  auto wait_below = [&](std::size_t n) {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return in_flight < n; });
+  };
+  auto submit = [&](storage::write_command c) {
+    wait_below(concurrency);
+    {
+      std::lock_guard lock(mu);
+      ++in_flight;
+    }
+    store.submit(std::move(c), [&](core::result<void> r) {
+      if (!r && errors++ == 0) std::cerr << r.error().message << "\n";
+      std::lock_guard lock(mu);
+      --in_flight;
+      cv.notify_all();
+    });
+  };
+  auto cpu0 = cpu_seconds();
+  auto t0 = clock_type::now();
+  std::vector<domain::dispatch> sent(commands);
+  for (std::size_t i = 0; i < commands; ++i) {
+    submit([&, i](storage::store_txn& tx) -> core::result<void> {
+      auto now = clk.now();
+      auto seq = tx.next_counter(jurisdiction, "incident:bench");
+      if (!seq) return seq.error();
+      domain::incident inc;
+      inc.id = ids.next(now);
+      inc.jurisdiction_id = jurisdiction;
+      inc.number = "BCH-" + std::to_string(*seq);
+      inc.category_id = "c" + std::to_string(i % 15);
+      inc.district_id = "d" + std::to_string(i % 10);
+      inc.created_by = "bench";
+      inc.created_at = inc.updated_at = now;
+      if (auto r = tx.insert_incident(inc); !r) return r;
+      domain::report rep;
+      rep.id = ids.next(now);
+      rep.jurisdiction_id = jurisdiction;
+      rep.tracking_code = "T" + inc.id;
+      rep.status = domain::report_status::accepted;
+      rep.incident_id = inc.id;
+      rep.category_id = inc.category_id;
+      rep.created_by = "bench";
+      rep.created_at = rep.updated_at = now;
+      if (auto r = tx.insert_report(rep); !r) return r;
+      auto& d = sent[i];
+      d.id = ids.next(now);
+      d.jurisdiction_id = jurisdiction;
+      d.incident_id = inc.id;
+      d.agency_id = "a" + std::to_string(i % 12);
+      d.notified_at = d.updated_at = now;
+      if (auto r = tx.insert_dispatch(d); !r) return r;
+      domain::event e;
+      e.id = ids.next(now);
+      e.jurisdiction_id = jurisdiction;
+      e.subject = domain::subject_kind::incident;
+      e.subject_id = inc.id;
+      e.incident_id = inc.id;
+      e.kind = "incident.created";
+      e.actor_id = "bench";
+      e.at = now;
+      e.payload_json = "{\"number\":\"" + inc.number + "\"}";
+      auto appended = tx.append_event(std::move(e));
+      if (!appended) return appended.error();
+      return {};
+    });
+  }
+  wait_below(1);
+  for (std::size_t i = 0; i < commands; ++i) {
+    submit([&, i](storage::store_txn& tx) -> core::result<void> {
+      auto d = sent[i];
+      d.acknowledged_at = d.updated_at = clk.now();
+      d.status = domain::dispatch_status::acknowledged;
+      return tx.update_dispatch(d);
+    });
+  }
+  wait_below(1);
+  double secs = duration<double>(clock_type::now() - t0).count();
+  double cpu = cpu_seconds() - cpu0;
+  store.close();
+  std::printf("{\"step\":\"write_cost\",\"rollups\":%s,\"incidents\":%zu,\"concurrency\":%zu,\"seconds\":%.2f,"
+              "\"incidents_per_s\":%.0f,\"cpu_us_per_incident\":%.1f,\"errors\":%zu}\n",
+              rollups ? "true" : "false", commands, concurrency, secs, static_cast<double>(commands) / secs,
+              cpu * 1e6 / static_cast<double>(commands), errors.load());
+  return errors == 0 ? 0 : 1;
+}
+
+int write_cost(const std::vector<std::string>& args) {
+  auto path = arg(args, "--database", "");
+  auto commands = static_cast<std::size_t>(std::stoull(arg(args, "--commands", "50000")));
+  auto concurrency = static_cast<std::size_t>(std::stoull(arg(args, "--concurrency", "64")));
+  if (path.empty()) return std::cerr << "write-cost needs --database\n", 2;
+  int rc = 0;
+  for (int round = 0; round < 2; ++round) {
+    rc |= write_cost_once(path, false, commands, concurrency);
+    rc |= write_cost_once(path, true, commands, concurrency);
+  }
+  std::filesystem::remove(path);
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << "usage: stats_bench generate|query|write-cost --database PATH [...]\n";
+    return 2;
+  }
+  auto cmd = args[0];
+  try {
+    if (cmd == "generate") return generate(args);
+    if (cmd == "query") return query(args);
+    if (cmd == "write-cost") return write_cost(args);
+  } catch (const std::exception& e) {
+    std::cerr << cmd << ": " << e.what() << "\n";
+    return 1;
+  }
+  std::cerr << "unknown step " << cmd << "\n";
+  return 2;
+}
