@@ -1,6 +1,7 @@
 // Statistics of incidents and reports over the real server, checked against the truth the test
 // computes itself from the record lists: every group of every grouping asked, exactly.
 #include "core/time.hpp"
+#include "services/stats_service.hpp"
 #include "support/demo.hpp"
 #include "support/shared_server.hpp"
 
@@ -128,6 +129,72 @@ TEST_F(stats, reports_by_channel_and_outcome_match_the_records) {
   std::int64_t total = -1;
   EXPECT_TRUE(counts("/api/v1/stats/reports?from=2001-01-01&to=2001-01-31&group=week", {"period"}, &total).empty());
   EXPECT_EQ(total, 0);
+}
+
+TEST_F(stats, the_summary_joins_calls_reports_incidents_and_dispatches_in_one_answer) {
+  // Truth from the record lists over the days they span.
+  std::string first = "9999-99-99", last = "0000-00-00";
+  std::map<std::string, std::int64_t> reports_by_status, rejected, urgency, dispatch_status;
+  auto reports = all("/api/v1/reports");
+  auto incidents = all("/api/v1/incidents");
+  for (const auto& r : reports) {
+    auto day = local_day(std::string(r.at("created_at").as_string()));
+    first = std::min(first, day);
+    last = std::max(last, day);
+  }
+  for (const auto& i : incidents) {
+    auto day = local_day(std::string(i.at("created_at").as_string()));
+    first = std::min(first, day);
+    last = std::max(last, day);
+  }
+  for (const auto& r : reports) {
+    reports_by_status[field(r, "status")]++;
+    if (field(r, "reject_reason") != "-") rejected[field(r, "reject_reason")]++;
+  }
+  for (const auto& i : incidents) urgency[field(i, "urgency")]++;
+  for (const auto& d : all("/api/v1/dispatches")) {
+    auto day = local_day(std::string(d.at("notified_at").as_string()));
+    if (day >= first && day <= last) dispatch_status[field(d, "status")]++;
+  }
+  auto as_map = [](const json::value& o) {
+    std::map<std::string, std::int64_t> m;
+    for (const auto& [k, v] : o.as_object()) m[std::string(k)] = v.as_int64();
+    return m;
+  };
+  auto r = client_.get("/api/v1/stats/summary?from=" + first + "&to=" + last, call_taker_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto s = r.json().as_object();
+  EXPECT_EQ(s.at("reports").at("total").as_int64(), static_cast<std::int64_t>(reports.size()));
+  EXPECT_EQ(as_map(s.at("reports").at("by_status")), reports_by_status);
+  EXPECT_EQ(as_map(s.at("reports").at("rejected_by_reason")), rejected);
+  EXPECT_EQ(s.at("incidents").at("total").as_int64(), static_cast<std::int64_t>(incidents.size()));
+  EXPECT_EQ(as_map(s.at("incidents").at("by_urgency")), urgency);
+  EXPECT_EQ(as_map(s.at("dispatches").at("by_status")), dispatch_status);
+
+  // The calls are the call statistics of the same local days, and the line quotes them.
+  auto from = siaga::core::parse_iso8601(first + "T00:00:00+09:00").value();
+  auto to = siaga::core::parse_iso8601(last + "T00:00:00+09:00").value() + days(1);
+  auto calls = client_.get("/api/v1/stats/calls?from=" + siaga::core::format_utc(from) +
+                               "&to=" + siaga::core::format_utc(to),
+                           call_taker_);
+  ASSERT_EQ(calls.status, 200) << calls.body;
+  const auto& total = calls.json().at("total");
+  EXPECT_EQ(s.at("calls").at("total"), total.at("total"));
+  EXPECT_EQ(s.at("calls").at("follow_ups"), total.at("follow_ups"));
+  auto by = as_map(total.at("by_classification"));
+  EXPECT_EQ(as_map(s.at("calls").at("by_classification")), by);
+  using services::indonesian_count;
+  EXPECT_EQ(std::string(s.at("line").as_string()),
+            indonesian_count(total.at("total").as_int64()) + " panggilan, " + indonesian_count(by["valid"]) + " valid, " +
+                indonesian_count(by["prank"] + by["ghost"]) + " iseng atau diam, " +
+                indonesian_count(total.at("follow_ups").as_int64()) + " tindak lanjut ke lapangan");
+  EXPECT_GT(total.at("total").as_int64(), 0) << "the demo has calls to quote";
+  EXPECT_EQ(indonesian_count(5982), "5.982");
+  EXPECT_EQ(indonesian_count(637292), "637.292");
+  EXPECT_EQ(indonesian_count(13746123), "13.746.123");
+  EXPECT_EQ(indonesian_count(99), "99");
+  EXPECT_EQ(client_.get("/api/v1/stats/summary?group=month", call_taker_).status, 400);
+  EXPECT_EQ(client_.get("/api/v1/stats/summary?from=2025-02-01&to=2025-01-01", call_taker_).status, 400);
 }
 
 TEST_F(stats, dispatches_by_agency_match_the_records_with_percentiles_in_their_bound) {

@@ -104,12 +104,46 @@ awaitable<reply> dispatch_statistics(call& c) {
                                        {"items", std::move(items)}});
 }
 
+json::object counts_json(const std::map<std::string, std::int64_t>& m) {
+  json::object o;
+  for (const auto& [k, n] : m) o[k] = n;
+  return o;
+}
+
+awaitable<reply> summary_statistics(call& c) {
+  auto q = query_of(c.req());
+  if (q.contains("group")) co_return core::invalid("the summary has no group: give from and to only");
+  SIAGA_CO_TRY(req, request_of(c, services::stats_subject::incidents));
+  SIAGA_CO_TRY(s, services::summary_stats(c.deps.store.reader(), c.who, req));
+  json::object calls{{"total", s.calls.total},
+                     {"answered", s.calls.answered},
+                     {"abandoned", s.calls.abandoned},
+                     {"missed", s.calls.missed},
+                     {"by_classification", counts_json(s.calls.by_classification)},
+                     {"answered_within_15s", s.calls.answered_within[15]},
+                     {"share_within_15s", s.calls.share_within[15] ? json::value(*s.calls.share_within[15])
+                                                                   : json::value(nullptr)},
+                     {"follow_ups", s.calls.follow_ups}};
+  co_return json_response(
+      c.req(), net::http::status::ok,
+      json::object{{"from", date_text(req.from)},
+                   {"to", date_text(req.to)},
+                   {"line", s.line},
+                   {"calls", std::move(calls)},
+                   {"reports", json::object{{"total", s.reports},
+                                            {"by_status", counts_json(s.reports_by_status)},
+                                            {"rejected_by_reason", counts_json(s.rejected_by_reason)}}},
+                   {"incidents", json::object{{"total", s.incidents}, {"by_urgency", counts_json(s.incidents_by_urgency)}}},
+                   {"dispatches", json::object{{"total", s.dispatches}, {"by_status", counts_json(s.dispatches_by_status)}}}});
+}
+
 }  // namespace
 
 void add_stats_routes(net::router& r, api_deps& deps) {
   r.add(verb::get, "/api/v1/stats/incidents", wrap(deps, readers, counts(services::stats_subject::incidents)));
   r.add(verb::get, "/api/v1/stats/reports", wrap(deps, readers, counts(services::stats_subject::reports)));
   r.add(verb::get, "/api/v1/stats/dispatches", wrap(deps, readers, dispatch_statistics));
+  r.add(verb::get, "/api/v1/stats/summary", wrap(deps, readers, summary_statistics));
 }
 
 }  // namespace siaga::api

@@ -230,5 +230,48 @@ core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_read
   return out;
 }
 
+std::string indonesian_count(std::int64_t n) {
+  auto digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+core::result<stats_summary> summary_stats(storage::store_reader& rd, const actor& who, const stats_request& req) {
+  SIAGA_TRY(offset, offset_of(rd, who));
+  stats_summary out;
+  SIAGA_TRY(calls, call_stats(rd, who.jurisdiction_id, domain::start_of_day(req.from, offset),
+                              domain::start_of_day(req.to + days(1), offset), stats_group::day));
+  out.calls = std::move(calls.total);
+  stats_request by{req.from, req.to, std::nullopt, {stats_dim::status, stats_dim::reject_reason}};
+  SIAGA_TRY(reports, count_stats(rd, who, stats_subject::reports, by));
+  out.reports = reports.total;
+  for (const auto& r : reports.rows) {
+    out.reports_by_status[r.dims[0]] += r.count;
+    if (!r.dims[1].empty()) out.rejected_by_reason[r.dims[1]] += r.count;
+  }
+  by.dims = {stats_dim::urgency};
+  SIAGA_TRY(incidents, count_stats(rd, who, stats_subject::incidents, by));
+  out.incidents = incidents.total;
+  for (const auto& r : incidents.rows) out.incidents_by_urgency[r.dims[0]] += r.count;
+  by.dims.clear();
+  SIAGA_TRY(dispatches, dispatch_stats(rd, who, by));
+  for (const auto& r : dispatches) {
+    out.dispatches += r.count;
+    for (const auto& [status, n] : r.by_status) out.dispatches_by_status[status] += n;
+  }
+  auto of = [&](const char* k) {
+    auto it = out.calls.by_classification.find(k);
+    return it == out.calls.by_classification.end() ? std::int64_t{0} : it->second;
+  };
+  out.line = indonesian_count(out.calls.total) + " panggilan, " + indonesian_count(of("valid")) + " valid, " +
+             indonesian_count(of("prank") + of("ghost")) + " iseng atau diam, " + indonesian_count(out.calls.follow_ups) +
+             " tindak lanjut ke lapangan";
+  return out;
+}
+
 }  // namespace siaga::services
 

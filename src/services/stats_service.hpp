@@ -3,6 +3,7 @@
 #pragma once
 
 #include "domain/calendar.hpp"
+#include "services/call_stats.hpp"
 #include "services/context.hpp"
 #include "storage/store.hpp"
 
@@ -71,6 +72,28 @@ struct dispatch_stats_row {
 // response times; the limits are the categories' acknowledge_within_s and on_scene_within_s.
 core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_reader& rd, const actor& who,
                                                              const stats_request& req);
+
+// The figures a centre quotes for a period, in one answer: its calls (call_stats' total), its
+// reports by outcome and reject reason, its incidents by urgency, its dispatches by status,
+// and the line in Bahasa Indonesia ("5.982 panggilan, 2.522 valid, 1.222 iseng atau diam, 99
+// tindak lanjut ke lapangan": calls, calls classified valid, prank and silent calls, calls
+// whose report joined an incident dispatched to the field).
+struct stats_summary {
+  call_stats_bucket calls;
+  std::int64_t reports = 0;
+  std::map<std::string, std::int64_t> reports_by_status, rejected_by_reason;
+  std::int64_t incidents = 0;
+  std::map<std::string, std::int64_t> incidents_by_urgency;
+  std::int64_t dispatches = 0;
+  std::map<std::string, std::int64_t> dispatches_by_status;
+  std::string line;
+};
+
+// req's groupings are ignored.
+core::result<stats_summary> summary_stats(storage::store_reader& rd, const actor& who, const stats_request& req);
+
+// "5.982": a count with the Indonesian thousands separator.
+std::string indonesian_count(std::int64_t n);
 
 // Today's local date in the actor's jurisdiction.
 core::result<domain::local_date> local_today(storage::store_reader& rd, const actor& who, core::timestamp now);
