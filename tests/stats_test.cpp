@@ -197,6 +197,78 @@ TEST_F(stats, the_summary_joins_calls_reports_incidents_and_dispatches_in_one_an
   EXPECT_EQ(client_.get("/api/v1/stats/summary?from=2025-02-01&to=2025-01-01", call_taker_).status, 400);
 }
 
+// The cells of a CSV answer (';' between cells, CRLF lines, no quoted cells expected here).
+std::vector<std::vector<std::string>> csv_cells(const std::string& body) {
+  std::vector<std::vector<std::string>> rows;
+  std::string text = body.substr(0, 3) == "\xEF\xBB\xBF" ? body.substr(3) : body;
+  for (std::size_t start = 0; start < text.size();) {
+    auto end = text.find("\r\n", start);
+    if (end == std::string::npos) break;
+    std::vector<std::string> cells;
+    std::string line = text.substr(start, end - start);
+    for (std::size_t a = 0;;) {
+      auto b = line.find(';', a);
+      cells.push_back(line.substr(a, b == std::string::npos ? std::string::npos : b - a));
+      if (b == std::string::npos) break;
+      a = b + 1;
+    }
+    rows.push_back(std::move(cells));
+    start = end + 2;
+  }
+  return rows;
+}
+
+TEST_F(stats, csv_downloads_carry_the_same_counts_under_indonesian_names) {
+  std::map<std::string, std::string> category_name;
+  auto categories = client_.get("/api/v1/categories", call_taker_);
+  for (const auto& c : categories.json().at("items").as_array()) {
+    category_name[std::string(c.at("id").as_string())] = std::string(c.at("name_id").as_string());
+  }
+  auto json_answer = client_.get("/api/v1/stats/incidents?group=category,status", call_taker_);
+  ASSERT_EQ(json_answer.status, 200) << json_answer.body;
+  std::map<std::string, std::int64_t> expected;
+  for (const auto& i : json_answer.json().at("items").as_array()) {
+    auto category = std::string(i.at("category").as_string());
+    expected[category_name.at(category) + "|" + std::string(i.at("status").as_string())] += i.at("count").as_int64();
+  }
+  ASSERT_FALSE(expected.empty()) << "the demo has incidents this month";
+  auto csv = client_.get("/api/v1/stats/incidents?group=category,status&format=csv", call_taker_);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.headers["content-type"], "text/csv; charset=utf-8");
+  EXPECT_NE(csv.headers["content-disposition"].find("statistik-insiden-"), std::string::npos);
+  EXPECT_EQ(csv.body.substr(0, 3), "\xEF\xBB\xBF") << "a byte-order mark, for Excel";
+  auto rows = csv_cells(csv.body);
+  ASSERT_GE(rows.size(), 2u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"Kategori", "Status", "Jumlah"}));
+  const std::map<std::string, std::string> status_name{{"open", "Terbuka"},     {"dispatched", "Didispatch"},
+                                                       {"in_progress", "Ditangani"}, {"resolved", "Tuntas"},
+                                                       {"closed", "Ditutup"},     {"cancelled", "Dibatalkan"}};
+  std::map<std::string, std::int64_t> got;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), 3u);
+    std::string status;
+    for (const auto& [k, v] : status_name) {
+      if (v == rows[i][1]) status = k;
+    }
+    EXPECT_FALSE(status.empty()) << rows[i][1];
+    got[rows[i][0] + "|" + status] += std::stoll(rows[i][2]);
+  }
+  EXPECT_EQ(got, expected);
+
+  // Dispatches per agency: the agency's name and the same counts.
+  auto dj = client_.get("/api/v1/stats/dispatches?group=agency", call_taker_);
+  auto dc = client_.get("/api/v1/stats/dispatches?group=agency&format=csv", call_taker_);
+  ASSERT_EQ(dc.status, 200) << dc.body;
+  auto drows = csv_cells(dc.body);
+  ASSERT_EQ(drows.size(), dj.json().at("items").as_array().size() + 1);
+  EXPECT_EQ(drows[0][0], "Instansi");
+  EXPECT_EQ(drows[0][1], "Jumlah dispatch");
+  std::int64_t sum = 0;
+  for (std::size_t i = 1; i < drows.size(); ++i) sum += std::stoll(drows[i][1]);
+  EXPECT_EQ(sum, dj.json().at("total").as_int64());
+  EXPECT_EQ(client_.get("/api/v1/stats/incidents?format=xml", call_taker_).status, 400);
+}
+
 TEST_F(stats, dispatches_by_agency_match_the_records_with_percentiles_in_their_bound) {
   auto dispatches = all("/api/v1/dispatches");
   ASSERT_FALSE(dispatches.empty());

@@ -1,5 +1,6 @@
 // /api/v1/stats/incidents, /reports and /dispatches: counts (and, for dispatches, outcomes and
 // response times) for a local period, grouped by time and dimensions (the call statistics are in call_routes.cpp).
+#include "api/csv.hpp"
 #include "api/handler.hpp"
 #include "services/stats_service.hpp"
 
@@ -26,12 +27,26 @@ std::optional<std::string> param(const std::map<std::string, std::string, std::l
 core::result<services::stats_request> request_of(call& c, services::stats_subject subject) {
   auto q = query_of(c.req());
   for (const auto& [key, value] : q) {
-    if (key != "from" && key != "to" && key != "group") {
-      return core::invalid("unknown query parameter '" + key + "': use from, to and group");
+    if (key != "from" && key != "to" && key != "group" && key != "format") {
+      return core::invalid("unknown query parameter '" + key + "': use from, to, group and format");
+    }
+    if (key == "format" && value != "json" && value != "csv") {
+      return core::invalid("format must be json or csv");
     }
   }
   SIAGA_TRY(today, services::local_today(c.deps.store.reader(), c.who, c.deps.clock.now()));
   return services::parse_stats_request(subject, param(q, "from"), param(q, "to"), param(q, "group"), today);
+}
+
+bool wants_csv(call& c) {
+  auto q = query_of(c.req());
+  auto it = q.find("format");
+  return it != q.end() && it->second == "csv";
+}
+
+// "statistik-insiden-2025-01-01-2025-12-31.csv"
+std::string csv_name(const char* what, const services::stats_request& req) {
+  return std::string("statistik-") + what + "-" + date_text(req.from) + "-" + date_text(req.to) + ".csv";
 }
 
 body_fn counts(services::stats_subject subject) {
@@ -39,6 +54,11 @@ body_fn counts(services::stats_subject subject) {
     auto& rd = c.deps.store.reader();
     SIAGA_CO_TRY(req, request_of(c, subject));
     SIAGA_CO_TRY(answer, services::count_stats(rd, c.who, subject, req));
+    if (wants_csv(c)) {
+      SIAGA_CO_TRY(names, services::load_stats_names(rd, c.who));
+      co_return csv_response(c.req(), csv_name(subject == services::stats_subject::incidents ? "insiden" : "laporan", req),
+                             render_csv(services::count_table(names, req, answer)));
+    }
     json::array group;
     if (req.grain) group.emplace_back(to_string(*req.grain));
     for (auto d : req.dims) group.emplace_back(services::to_string(d));
@@ -76,6 +96,10 @@ json::object step_json(const services::step_stats& s) {
 awaitable<reply> dispatch_statistics(call& c) {
   SIAGA_CO_TRY(req, request_of(c, services::stats_subject::dispatches));
   SIAGA_CO_TRY(rows, services::dispatch_stats(c.deps.store.reader(), c.who, req));
+  if (wants_csv(c)) {
+    SIAGA_CO_TRY(names, services::load_stats_names(c.deps.store.reader(), c.who));
+    co_return csv_response(c.req(), csv_name("dispatch", req), render_csv(services::dispatch_table(names, req, rows)));
+  }
   json::array group;
   if (req.grain) group.emplace_back(to_string(*req.grain));
   for (auto d : req.dims) group.emplace_back(services::to_string(d));
@@ -112,7 +136,9 @@ json::object counts_json(const std::map<std::string, std::int64_t>& m) {
 
 awaitable<reply> summary_statistics(call& c) {
   auto q = query_of(c.req());
-  if (q.contains("group")) co_return core::invalid("the summary has no group: give from and to only");
+  if (q.contains("group") || q.contains("format")) {
+    co_return core::invalid("the summary has no group or format: give from and to only");
+  }
   SIAGA_CO_TRY(req, request_of(c, services::stats_subject::incidents));
   SIAGA_CO_TRY(s, services::summary_stats(c.deps.store.reader(), c.who, req));
   json::object calls{{"total", s.calls.total},
