@@ -11,6 +11,7 @@ import {
   periodsOf,
   rangeText,
   reportPeriod,
+  reportQuery,
   yearRange,
 } from './period';
 
@@ -94,5 +95,14 @@ describe('periods', () => {
     expect(ok(reportPeriod('?tahun=2024', '2026-12-05'))).toEqual({ from: '2024-01-01', to: '2024-12-31', grain: 'month' });
     expect(ok(reportPeriod('', '2026-12-05'))).toEqual({ from: '2026-12-01', to: '2026-12-31', grain: 'day' });
     expect(reportPeriod('?bulan=juni', '2026-12-05')).toEqual({ ok: false, error: 'bad_date' });
+    expect(ok(reportPeriod('?dari=2026-11-20&sampai=2026-12-05', '2026-12-05'))).toEqual({ from: '2026-11-20', to: '2026-12-05', grain: 'day' });
+    expect(reportPeriod('?dari=2026-12-05&sampai=2026-11-20', '2026-12-05')).toEqual({ ok: false, error: 'from_after_to' });
+  });
+
+  it('writes the report page query back', () => {
+    expect(reportQuery({ from: '2024-02-01', to: '2024-02-29' })).toBe('?bulan=2024-02');
+    expect(reportQuery({ from: '2025-01-01', to: '2025-12-31' })).toBe('?tahun=2025');
+    expect(reportQuery({ from: '2025-06-01', to: '2025-06-14' })).toBe('?dari=2025-06-01&sampai=2025-06-14');
+    expect(reportQuery({ from: '2025-01-01', to: '2025-06-14' })).toBe('?dari=2025-01-01&sampai=2025-06-14');
   });
 });

@@ -172,12 +172,26 @@ export function rangeText(range: { from: string; to: string }, lang: Lang): stri
   return `${left} – ${b.d} ${name(b.m)} ${b.y}`;
 }
 
-/** The report page's period from its query: ?bulan=2025-06 or ?tahun=2025 (this month without). */
+/**
+ * The report page's period from its query: ?bulan=2025-06, ?tahun=2025 or
+ * ?dari=2025-06-01&sampai=2025-06-14 (this month without any).
+ */
 export function reportPeriod(search: string, today: string): RangeResult {
   const q = new URLSearchParams(search);
   const month = q.get('bulan') ?? q.get('month');
   const year = q.get('tahun') ?? q.get('year');
+  const from = q.get('dari') ?? q.get('from');
   if (month !== null) return monthRange(month);
   if (year !== null) return yearRange(year);
+  if (from !== null) return checked(from, q.get('sampai') ?? q.get('to') ?? '');
   return monthRange(today.slice(0, 7));
+}
+
+/** The report page's query for a range: the inverse of reportPeriod. */
+export function reportQuery(range: { from: string; to: string }): string {
+  const a = parseDate(range.from)!;
+  const b = parseDate(range.to)!;
+  if (a.y === b.y && a.m === 1 && a.d === 1 && b.m === 12 && b.d === 31) return `?tahun=${a.y}`;
+  if (a.y === b.y && a.m === b.m && a.d === 1 && b.d === daysInMonth(b.y, b.m)) return `?bulan=${range.from.slice(0, 7)}`;
+  return `?dari=${range.from}&sampai=${range.to}`;
 }
