@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { dirStore, langStore, liveStore, nowStore, timeZone, useDirectory, useT } from '../data';
 import { count } from '../lib/format';
 import { isActiveIncident } from '../lib/live';
-import { localDate, periodRange, type PeriodChoice } from '../lib/period';
+import { localDate, periodRange, reportQuery, type PeriodChoice } from '../lib/period';
 import type { Drill } from '../lib/stats';
 import { useStore } from '../lib/store';
 import { CallFigures } from './calls';
@@ -43,6 +43,11 @@ export function LeaderDashboard() {
       <div class="ld-bar">
         <PeriodPicker choice={choice} today={today} result={result} onChange={setChoice} />
         <span class="muted small">{t('read_only')}</span>
+        {range && (
+          <a class="btn" href={'/laporan' + reportQuery(range)} data-testid="report-link">
+            {t('report_open')}
+          </a>
+        )}
       </div>
       {error && (
         <div class="form-error" role="alert" data-testid="stats-error">
