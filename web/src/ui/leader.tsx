@@ -65,7 +65,7 @@ export function LeaderDashboard() {
           <header class="panel-head">
             <h2>{t(range?.grain === 'month' ? 'trend_month' : 'trend_day')}</h2>
           </header>
-          <div class="panel-body">{data ? <Trend data={data} height={230} /> : <Empty>{t('loading')}</Empty>}</div>
+          <div class="panel-body">{data ? <Trend data={data} height={230} /> : loading && <Empty>{t('loading')}</Empty>}</div>
         </section>
         <section class="panel ld-live">
           <header class="panel-head">

@@ -142,7 +142,7 @@ export function StatTiles(p: { headline: Headline; onDrill?: (d: Drill) => void 
           </>
         );
         return id === 'incidents' && p.onDrill ? (
-          <button key={id} class="stat-tile clickable" data-testid={'stat-' + id} data-value={value ?? ''} onClick={() => p.onDrill!({ dim: 'all' })} aria-label={t('drill_open', { w: `${label} ${count(value, lang)}` })}>
+          <button key={id} class="stat-tile clickable" data-testid={'stat-' + id} data-value={value ?? ''} onClick={() => p.onDrill!({ dim: 'all' })} title={t('drill_open', { w: label })}>
             {body}
           </button>
         ) : (
