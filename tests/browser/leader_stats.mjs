@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, apiAs, assert, shot, signIn } from './lib.mjs';
+import { ARTIFACTS, apiAs, assert, axeSerious, shot, signIn } from './lib.mjs';
 
 const T = 15000;
 // The zones of Indonesian jurisdictions: fixed offsets, no daylight saving.
@@ -181,6 +181,8 @@ export async function leaderStats({ browser, base }) {
   const listed = await page.$$('[data-testid=drill-incident]');
   assert(listed.length === Math.min(fires, 100), `the fires of the month are listed (${listed.length} of ${fires})`);
   await shot(page, 'leader-stats-drill');
+  const onLeader = await axeSerious(page);
+  assert(!onLeader.length, `axe-core on the dashboard with the list open:\n${onLeader.join('\n')}`);
   await page.click('[data-testid=modal-close]');
 
   // ---- a bad period says so ----
@@ -198,6 +200,10 @@ export async function leaderStats({ browser, base }) {
   await page.waitForSelector(`[data-testid=report-body][data-from="${from}"][data-to="${to}"]`, { timeout: T });
   await page.waitForSelector('[data-testid=report-notable]', { timeout: T });
   assert((await page.$('.topbar')) === null, 'the report has no navigation chrome');
+  assert((await page.locator('h1').count()) === 1, 'the report has one main heading');
+  const onReport = await axeSerious(page);
+  assert(!onReport.length, `axe-core on the report:\n${onReport.join('\n')}`);
+  await shot(page, 'leader-stats-report');
   const reportHeadline = await page.textContent('[data-testid=report] [data-testid=headline]');
   assert(reportHeadline === headline, `the report's headline equals the API's (${reportHeadline})`);
   mkdirSync(ARTIFACTS, { recursive: true });
