@@ -3,27 +3,9 @@
 // dialog that keeps the keyboard inside, the outage banner while the server cannot be
 // reached (and a dispatch tried meanwhile said NOT sent, in the console's language), and
 // axe-core finding nothing serious or critical on the four operating consoles.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { apiAs, assert, ROOT, shot, signIn } from './lib.mjs';
+import { apiAs, assert, axeSerious, shot, signIn } from './lib.mjs';
 
 const T = 15000;
-const require = createRequire(join(ROOT, 'web/package.json'));
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Runs axe-core on the page; the violations of impact serious or critical, as lines. */
-async function axeSerious(page) {
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.nodes.slice(0, 4).join(' | ')}`);
-}
-
 /** The page's checks that every console must pass: one h1, a name for every form control. */
 async function structure(page, where) {
   const h1 = await page.locator('h1').count();

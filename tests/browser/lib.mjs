@@ -169,6 +169,20 @@ export async function apiAs(base, username) {
   };
 }
 
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core on the page; the violations of impact serious or critical, as lines. */
+export async function axeSerious(page) {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.nodes.slice(0, 4).join(' | ')}`);
+}
+
 export function assert(cond, message) {
   if (!cond) throw new Error('assertion failed: ' + message);
 }

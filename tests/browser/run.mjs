@@ -14,6 +14,7 @@ import { admin } from './admin.mjs';
 import { liveCalls } from './live_calls.mjs';
 import { dispatchFloor } from './dispatch_floor.mjs';
 import { floorScreens } from './floor_screens.mjs';
+import { leaderStats } from './leader_stats.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -24,6 +25,7 @@ const TESTS = {
   admin,
   screens,
   floor_screens: floorScreens,
+  leader_stats: leaderStats,
 };
 
 const args = process.argv.slice(2);

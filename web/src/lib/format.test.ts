@@ -11,6 +11,10 @@ describe('format', () => {
     expect(seconds(8.4, 'id')).toBe('8 dtk');
     expect(seconds(125, 'id')).toBe('2 mnt 05 dtk');
     expect(seconds(125, 'en')).toBe('2 min 05 s');
+    expect(seconds(3599, 'id')).toBe('59 mnt 59 dtk');
+    expect(seconds(6720, 'id')).toBe('1 jam 52 mnt');
+    expect(seconds(6720, 'en')).toBe('1 h 52 min');
+    expect(seconds(2 * 86400 + 3 * 3600 + 59, 'id')).toBe('2 hari 3 jam');
     expect(seconds(undefined, 'en')).toBe('—');
   });
   it('groups counts by the language', () => {

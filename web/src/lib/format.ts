@@ -6,13 +6,20 @@ export function percent(share: number | null | undefined): string {
   return `${Math.round(share * 100)} %`;
 }
 
-/** Seconds for people: "8 dtk", "2 mnt 05 dtk" (or English units); "—" when unknown. */
+/**
+ * Seconds for people: "8 dtk", "2 mnt 05 dtk", from an hour on "1 jam 52 mnt" and from a day on
+ * "2 hari 3 jam" (or English units); "—" when unknown.
+ */
 export function seconds(s: number | null | undefined, lang: 'id' | 'en'): string {
   if (s === null || s === undefined || !Number.isFinite(s)) return '—';
   const total = Math.max(0, Math.round(s));
-  const u = lang === 'id' ? { s: 'dtk', m: 'mnt' } : { s: 's', m: 'min' };
+  const u = lang === 'id' ? { s: 'dtk', m: 'mnt', h: 'jam', d: 'hari' } : { s: 's', m: 'min', h: 'h', d: 'd' };
+  const two = (n: number) => String(n).padStart(2, '0');
   if (total < 60) return `${total} ${u.s}`;
-  return `${Math.floor(total / 60)} ${u.m} ${String(total % 60).padStart(2, '0')} ${u.s}`;
+  if (total < 3600) return `${Math.floor(total / 60)} ${u.m} ${two(total % 60)} ${u.s}`;
+  const minutes = Math.floor(total / 60);
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} ${u.h} ${two(minutes % 60)} ${u.m}`;
+  return `${Math.floor(minutes / 1440)} ${u.d} ${Math.floor((minutes % 1440) / 60)} ${u.h}`;
 }
 
 /** Below target is worth a red mark: a share under the target (unknown is not). */

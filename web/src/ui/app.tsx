@@ -1,4 +1,5 @@
-// The shell: sign-in, the role-aware home, the top bar and the hash router.
+// The shell: sign-in, the role-aware home, the top bar and the hash router; /laporan (the
+// printable report) is a page of its own, without the shell, that the server's index.html serves.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, onUnauthorized, post } from '../api/client';
 import type { LoginResponse, Me, Role } from '../api/types';
@@ -11,6 +12,7 @@ import { AgencyConsole } from './agency';
 import { CallTakerConsole } from './calltaker';
 import { ConnectionBadge, errorText, OutageBanner, Toasts } from './common';
 import { LeaderDashboard } from './leader';
+import { ReportPage } from './report';
 import { Wallboard } from './wallboard';
 
 interface NavItem {
@@ -69,8 +71,11 @@ export function App() {
 
   if (checking) return <div class="splash">{t('loading')}</div>;
   if (!me) return <Login />;
+  if (isReportPath(location.pathname)) return <ReportPage me={me} />;
   return <Shell me={me} />;
 }
+
+const isReportPath = (path: string) => path.replace(/\/+$/, '') === '/laporan';
 
 function Login() {
   const t = useT();
@@ -88,7 +93,7 @@ function Login() {
       await loadDirectory();
       meStore.set(m);
       startLive();
-      location.hash = '#/' + HOME[m.role];
+      if (!isReportPath(location.pathname)) location.hash = '#/' + HOME[m.role];
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? t('login_failed') : errorText(err));
     } finally {

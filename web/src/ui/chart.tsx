@@ -1,4 +1,5 @@
-// Horizontal bar chart of counts (Chart.js, only the parts a bar chart needs).
+// Bar chart of counts (Chart.js, only the parts a bar chart needs): horizontal by default,
+// vertical for a trend over time.
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
 
@@ -9,6 +10,10 @@ export interface BarsProps {
   values: number[];
   colors?: string[];
   height?: number;
+  /** Bars standing up, one per period left to right (a trend). */
+  vertical?: boolean;
+  /** What the chart shows, for screen readers (the canvas is an image to them). */
+  label?: string;
 }
 
 export function Bars(p: BarsProps) {
@@ -17,19 +22,18 @@ export function Bars(p: BarsProps) {
 
   useEffect(() => {
     if (!canvas.current) return;
+    const counts = { beginAtZero: true, ticks: { precision: 0, color: '#5b6675', font: { size: 11 } }, grid: { color: '#e5e9ee' } };
+    const names = { ticks: { color: '#1f2a37', font: { size: 12 }, autoSkip: !!p.vertical, maxRotation: 0 }, grid: { display: false } };
     chart.current = new Chart(canvas.current, {
       type: 'bar',
       data: { labels: [], datasets: [{ data: [], backgroundColor: '#4f6d8f', borderRadius: 3, barThickness: 'flex', maxBarThickness: 18 }] },
       options: {
-        indexAxis: 'y',
+        indexAxis: p.vertical ? 'x' : 'y',
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
         plugins: { tooltip: { enabled: true }, legend: { display: false } },
-        scales: {
-          x: { beginAtZero: true, ticks: { precision: 0, color: '#5b6675', font: { size: 11 } }, grid: { color: '#e5e9ee' } },
-          y: { ticks: { color: '#1f2a37', font: { size: 12 } }, grid: { display: false } },
-        },
+        scales: p.vertical ? { x: names, y: counts } : { x: counts, y: names },
       },
     });
     return () => chart.current?.destroy();
@@ -46,8 +50,8 @@ export function Bars(p: BarsProps) {
   }, [p.labels.join('|'), p.values.join('|'), (p.colors ?? []).join('|')]);
 
   return (
-    <div class="chart" style={{ height: (p.height ?? Math.max(120, p.labels.length * 24 + 30)) + 'px' }}>
-      <canvas ref={canvas} data-testid="chart" />
+    <div class="chart" style={{ height: (p.height ?? (p.vertical ? 200 : Math.max(120, p.labels.length * 24 + 30))) + 'px' }}>
+      <canvas ref={canvas} data-testid="chart" role={p.label ? 'img' : undefined} aria-label={p.label} />
     </div>
   );
 }

@@ -1,17 +1,19 @@
-// The leader's dashboard (Walikota, Kadis): read-only map and figures of the city.
-import { useMemo, useState } from 'preact/hooks';
+// The leader's dashboard (Walikota, Kadis), read only: the server's statistics for a chosen
+// period (headline, trend, by category, kecamatan and agency, each figure opening the incidents
+// behind it) beside the live map of open incidents and today's figures.
+import { useState } from 'preact/hooks';
 import { dirStore, langStore, liveStore, nowStore, timeZone, useDirectory, useT } from '../data';
-import { enumName } from '../lib/i18n';
 import { count } from '../lib/format';
-import { countBy, isActiveIncident } from '../lib/live';
-import { median, span, waitsToDispatch } from '../lib/sla';
+import { isActiveIncident } from '../lib/live';
+import { localDate, periodRange, reportQuery, type PeriodChoice } from '../lib/period';
+import type { Drill } from '../lib/stats';
 import { useStore } from '../lib/store';
-import { formatDuration, parseTime, startOfLocalDay } from '../lib/time';
 import { CallFigures } from './calls';
-import { Bars } from './chart';
-import { STATUS_COLOR } from './common';
+import { Empty, STATUS_COLOR } from './common';
 import { IncidentPanel } from './incident';
 import { MapView, type MapMarker } from './map';
+import { PeriodPicker } from './period_picker';
+import { AgencyTable, BreakdownTable, categoryRows, districtRows, DrillList, HeadlineText, StatTiles, Trend, usePeriodStats, useStatsRefresh, useTodayStats } from './stats_view';
 
 export function LeaderDashboard() {
   const t = useT();
@@ -19,129 +21,100 @@ export function LeaderDashboard() {
   const live = useStore(liveStore);
   const now = useStore(nowStore);
   const dir = useStore(dirStore);
-  const { agency, categoryName } = useDirectory();
+  const { categoryName } = useDirectory();
+  const [choice, setChoice] = useState<PeriodChoice>({ kind: 'month' });
+  const [drill, setDrill] = useState<Drill | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const tz = timeZone();
-  const dayStart = startOfLocalDay(now, tz);
-  const weekStart = dayStart - 6 * 86400_000;
+  const today = localDate(now, timeZone());
+  const result = periodRange(choice, today);
+  const range = result.ok ? result.range : null;
+  const refresh = useStatsRefresh();
+  // A period that has ended does not change: only one that reaches today follows the stream.
+  const { data, error, loading } = usePeriodStats(range, range && range.to >= today ? refresh : 0);
+  const todayStats = useTodayStats(today, refresh);
 
-  const figures = useMemo(() => {
-    const incidents = [...live.incidents.values()];
-    const today = incidents.filter((i) => parseTime(i.created_at) >= dayStart);
-    const week = incidents.filter((i) => parseTime(i.created_at) >= weekStart);
-    const openNow = incidents.filter(isActiveIncident);
-    const reportsToday = [...live.reports.values()].filter((r) => parseTime(r.created_at) >= dayStart);
-    const dispatches = [...live.dispatches.values()].filter((d) => parseTime(d.notified_at) >= weekStart);
-    const todayDispatches = dispatches.filter((d) => parseTime(d.notified_at) >= dayStart);
-    const perAgency = new Map<string, { n: number; done: number; declined: number; ack: number[]; scene: number[] }>();
-    for (const d of dispatches) {
-      const a = perAgency.get(d.agency_id) ?? { n: 0, done: 0, declined: 0, ack: [], scene: [] };
-      a.n++;
-      if (d.status === 'completed') a.done++;
-      if (d.status === 'declined') a.declined++;
-      a.ack.push(span(d.notified_at, d.acknowledged_at));
-      a.scene.push(span(d.notified_at, d.on_scene_at));
-      perAgency.set(d.agency_id, a);
-    }
-    const days: [string, number][] = [];
-    for (let i = 6; i >= 0; i--) {
-      const from = dayStart - i * 86400_000;
-      const n = week.filter((x) => parseTime(x.created_at) >= from && parseTime(x.created_at) < from + 86400_000).length;
-      const label = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { timeZone: tz, weekday: 'short', day: 'numeric' }).format(from + 12 * 3600_000);
-      days.push([label, n]);
-    }
-    return {
-      today,
-      openNow,
-      reportsToday,
-      rejectedToday: reportsToday.filter((r) => r.status === 'rejected').length,
-      toDispatch: median(waitsToDispatch(today, live.reports.values())),
-      toAck: median(todayDispatches.map((d) => span(d.notified_at, d.acknowledged_at))),
-      byCategory: countBy(week, (i) => i.category_id),
-      perAgency: [...perAgency.entries()].sort((a, b) => b[1].n - a[1].n),
-      days,
-    };
-  }, [live, dayStart, lang]);
-
-  const markers: MapMarker[] = figures.openNow
+  const openNow = [...live.incidents.values()].filter(isActiveIncident);
+  const markers: MapMarker[] = openNow
     .filter((i) => i.location)
     .map((i) => ({ id: i.id, at: i.location!, color: STATUS_COLOR[i.status] ?? '#555', title: `${i.number} · ${categoryName(i.category_id)}`, emphasis: i.urgency === 'emergency' }));
 
-  const kpis: [string, string, string?][] = [
-    [t('kpi_today'), count(figures.today.length, lang)],
-    [t('kpi_open'), count(figures.openNow.length, lang)],
-    [t('kpi_dispatch_median'), formatDuration(figures.toDispatch, lang)],
-    [t('kpi_ack_median'), formatDuration(figures.toAck, lang)],
-    [t('kpi_reports_today'), count(figures.reportsToday.length, lang)],
-    [t('kpi_rejected_today'), count(figures.rejectedToday, lang)],
-  ];
-
   return (
-    <div class="ld-grid" data-testid="leader">
-      <div class="kpis">
-        {kpis.map(([label, value]) => (
-          <div class="kpi" key={label}>
-            <span class="kpi-n">{value}</span>
-            <span class="kpi-l">{label}</span>
-          </div>
-        ))}
-        <div class="kpi kpi-note">
-          <span class="kpi-l">{t('read_only')}</span>
-        </div>
+    <div class="ld-stats" data-testid="leader" aria-busy={loading}>
+      <div class="ld-bar">
+        <PeriodPicker choice={choice} today={today} result={result} onChange={setChoice} />
+        <span class="muted small">{t('read_only')}</span>
+        {range && (
+          <a class="btn" href={'/laporan' + reportQuery(range)} data-testid="report-link">
+            {t('report_open')}
+          </a>
+        )}
       </div>
-      <section class="panel ld-map">
-        <MapView districts={dir.districts} markers={markers} onMarker={setOpen} />
-      </section>
+      {error && (
+        <div class="form-error" role="alert" data-testid="stats-error">
+          {t('stats_failed', { m: error })}
+        </div>
+      )}
+      {data && (
+        <section class="ld-figures" aria-label={t('report_totals')} data-testid="leader-figures" data-from={data.range.from} data-to={data.range.to}>
+          <HeadlineText headline={data.headline} />
+          <StatTiles headline={data.headline} onDrill={setDrill} />
+        </section>
+      )}
+      <div class="ld-row">
+        <section class="panel ld-trend">
+          <header class="panel-head">
+            <h2>{t(range?.grain === 'month' ? 'trend_month' : 'trend_day')}</h2>
+          </header>
+          <div class="panel-body">{data ? <Trend data={data} height={230} /> : loading && <Empty>{t('loading')}</Empty>}</div>
+        </section>
+        <section class="panel ld-live">
+          <header class="panel-head">
+            <h2>{t('open_incidents')}</h2>
+            <span class="count">{count(openNow.length, lang)}</span>
+          </header>
+          <div class="ld-today">
+            <div class="kpi">
+              <span class="kpi-n" data-testid="today-incidents">
+                {count(todayStats?.incidents.total, lang)}
+              </span>
+              <span class="kpi-l">{t('kpi_today')}</span>
+            </div>
+            <div class="kpi">
+              <span class="kpi-n">{count(todayStats?.dispatches.total, lang)}</span>
+              <span class="kpi-l">{t('kpi_dispatches_today')}</span>
+            </div>
+            <div class="kpi">
+              <span class="kpi-n">{count(openNow.length, lang)}</span>
+              <span class="kpi-l">{t('kpi_open')}</span>
+            </div>
+          </div>
+          <div class="ld-map">
+            <MapView districts={dir.districts} markers={markers} onMarker={setOpen} />
+          </div>
+        </section>
+      </div>
       <CallFigures />
-      <section class="panel ld-days">
+      <div class="ld-row">
+        <section class="panel">
+          <header class="panel-head">
+            <h2>{t('by_category')}</h2>
+          </header>
+          <div class="panel-body">{data && <BreakdownTable rows={categoryRows(data)} dim="category" onDrill={setDrill} testid="by-category" />}</div>
+        </section>
+        <section class="panel">
+          <header class="panel-head">
+            <h2>{t('by_district')}</h2>
+          </header>
+          <div class="panel-body">{data && <BreakdownTable rows={districtRows(data)} dim="district" onDrill={setDrill} testid="by-district" />}</div>
+        </section>
+      </div>
+      <section class="panel">
         <header class="panel-head">
-          <h2>{lang === 'en' ? 'Incidents, last 7 days' : 'Insiden 7 hari terakhir'}</h2>
+          <h2>{t('by_agency_perf')}</h2>
         </header>
-        <div class="panel-body" tabIndex={0}>
-          <Bars labels={figures.days.map(([l]) => l)} values={figures.days.map(([, n]) => n)} height={200} />
-        </div>
+        <div class="panel-body">{data && <AgencyTable data={data} onDrill={setDrill} />}</div>
       </section>
-      <section class="panel ld-cats">
-        <header class="panel-head">
-          <h2>{lang === 'en' ? 'By category, 7 days' : 'Per kategori, 7 hari'}</h2>
-        </header>
-        <div class="panel-body" tabIndex={0}>
-          <Bars labels={figures.byCategory.map(([id]) => categoryName(id))} values={figures.byCategory.map(([, n]) => n)} />
-        </div>
-      </section>
-      <section class="panel ld-agencies">
-        <header class="panel-head">
-          <h2>{t('agency_perf')}</h2>
-        </header>
-        <div class="panel-body" tabIndex={0}>
-          <table class="table dense">
-            <thead>
-              <tr>
-                <th>{t('agencies')}</th>
-                <th class="right">{t('dispatches_n')}</th>
-                <th class="right">{t('completed_n')}</th>
-                <th class="right">{t('declined_n')}</th>
-                <th class="right">{t('kpi_ack_median')}</th>
-                <th class="right">{enumName(lang, 'dispatch_status', 'on_scene')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {figures.perAgency.map(([id, a]) => (
-                <tr key={id}>
-                  <td>
-                    <strong>{agency(id)?.code}</strong> <span class="muted small">{agency(id)?.name}</span>
-                  </td>
-                  <td class="right">{count(a.n, lang)}</td>
-                  <td class="right">{count(a.done, lang)}</td>
-                  <td class="right">{count(a.declined, lang)}</td>
-                  <td class="right">{formatDuration(median(a.ack), lang)}</td>
-                  <td class="right">{formatDuration(median(a.scene), lang)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      {drill && range && !open && <DrillList drill={drill} range={range} onClose={() => setDrill(null)} onOpen={setOpen} />}
       {open && <IncidentPanel id={open} onClose={() => setOpen(null)} readOnly />}
     </div>
   );

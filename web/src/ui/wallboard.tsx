@@ -1,22 +1,26 @@
 // The supervisor's wallboard: open incidents by status on a map and in a list, dispatches by
-// agency with ages and overdue marks, today's counts by category, failed notifications with
-// retry (when the server has the outbox), and the latest activity. Everything updates live.
+// agency with ages and overdue marks, today's counts by category (the server's statistics,
+// read every minute and after stream events), failed notifications with retry (when the
+// server has the outbox), and the latest activity. Everything updates live.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, post } from '../api/client';
 import type { IncidentStatus, Page } from '../api/types';
 import { dirStore, langStore, liveStore, meStore, nowStore, timeZone, useDirectory, useEventTick, useT } from '../data';
 import { count } from '../lib/format';
 import { enumName } from '../lib/i18n';
-import { activityOf, agencyLoads, boardOf, countBy, slaLookup } from '../lib/live';
+import { activityOf, agencyLoads, boardOf, slaLookup } from '../lib/live';
 import { queueOf } from '../lib/queue';
 import { useStore } from '../lib/store';
-import { formatDuration, parseTime, startOfLocalDay } from '../lib/time';
+import { localDate } from '../lib/period';
+import { breakdown } from '../lib/stats';
+import { formatDuration } from '../lib/time';
 import { Age, Empty, errorText, IncidentPill, toast, UrgencyTag, When, STATUS_COLOR } from './common';
 import { CallFigures } from './calls';
 import { LiveCallsBoard } from './live_calls';
 import { Bars } from './chart';
 import { IncidentPanel } from './incident';
 import { MapView, type MapMarker } from './map';
+import { useStatsRefresh, useTodayStats } from './stats_view';
 
 const STATUSES: IncidentStatus[] = ['open', 'dispatched', 'in_progress', 'resolved'];
 
@@ -38,9 +42,9 @@ export function Wallboard() {
   const loads = useMemo(() => agencyLoads(live, slaOf, now), [live, slaOf, now]);
   const activity = useMemo(() => activityOf(live, 40), [live]);
   const queue = useMemo(() => queueOf(live, { sla: slaOf }, now), [live, slaOf, Math.floor(now / 5000)]);
-  const dayStart = startOfLocalDay(now, timeZone());
-  const today = [...live.incidents.values()].filter((i) => parseTime(i.created_at) >= dayStart);
-  const byCategory = countBy(today, (i) => i.category_id);
+  const todayStats = useTodayStats(localDate(now, timeZone()), useStatsRefresh());
+  const todayTotal = todayStats?.incidents.total;
+  const byCategory = todayStats ? breakdown(todayStats.incidents, 'category') : [];
   const overdue = loads.reduce((n, l) => n + l.overdue, 0);
   const newReports = queue.filter((q) => q.kind === 'report').length;
 
@@ -75,7 +79,9 @@ export function Wallboard() {
           <span class="kpi-l">{t('q_reports')}</span>
         </div>
         <div class="kpi">
-          <span class="kpi-n">{count(today.length, lang)}</span>
+          <span class="kpi-n" data-testid="today-incidents">
+            {count(todayTotal, lang)}
+          </span>
           <span class="kpi-l">{t('kpi_today')}</span>
         </div>
       </div>
@@ -170,10 +176,10 @@ export function Wallboard() {
       <section class="panel wb-cats">
         <header class="panel-head">
           <h2>{t('today_by_category')}</h2>
-          <span class="count">{count(today.length, lang)}</span>
+          <span class="count">{count(todayTotal, lang)}</span>
         </header>
-        <div class="panel-body" tabIndex={0}>
-          {byCategory.length ? <Bars labels={byCategory.map(([id]) => categoryName(id))} values={byCategory.map(([, n]) => n)} /> : <Empty>{t('none')}</Empty>}
+        <div class="panel-body" tabIndex={0} data-testid="wb-today-categories">
+          {byCategory.length ? <Bars labels={byCategory.map((r) => categoryName(r.key))} values={byCategory.map((r) => r.count)} /> : <Empty>{t('none')}</Empty>}
         </div>
       </section>
 
