@@ -2,8 +2,9 @@
 // valid, prank and silent; incidents in two kecamatan dispatched to Damkar and PSC 119, one
 // completed, one declined), then the leader picks the current month and every figure on the
 // page (headline, tiles, trend, by category, kecamatan and agency) equals the API's answer;
-// a figure opens the incidents behind it; a period with from after to says so. The printable
-// report of the month prints to an A4 PDF (headless chromium) whose text holds the totals.
+// a figure opens the incidents behind it; this year has a bar per month; a period with from
+// after to says so. The printable report of the month prints to an A4 PDF (headless chromium)
+// whose text holds the totals. The wallboard's count of today follows a new incident.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -97,7 +98,8 @@ export async function leaderStats({ browser, base }) {
   assert(offset, `a known zone (${zone})`);
 
   // The API's own default period is this month so far: its month is the test's month.
-  const month = (await sup('GET', '/stats/incidents')).body.from.slice(0, 7);
+  const today = (await sup('GET', '/stats/incidents')).body.to;
+  const month = today.slice(0, 7);
   const from = `${month}-01`;
   const to = monthEnd(month);
   const q = `from=${from}&to=${to}`;
@@ -184,6 +186,20 @@ export async function leaderStats({ browser, base }) {
   const onLeader = await axeSerious(page);
   assert(!onLeader.length, `axe-core on the dashboard with the list open:\n${onLeader.join('\n')}`);
   await page.click('[data-testid=modal-close]');
+  const sirimau = byDistrict.items.reduce((best, i) => (i.district && (!best || i.count > best.count) ? i : best), null);
+  await page.click(`[data-testid=by-district] tr[data-key="${sirimau.district}"] [data-testid=drill]`);
+  await page.waitForSelector(`[data-testid=drill-list][data-total="${sirimau.count}"]`, { timeout: T });
+  await page.click('[data-testid=modal-close]');
+
+  // ---- this year: a bar per month so far ----
+  const year = today.slice(0, 4);
+  const yearStats = await get(`/stats/incidents?from=${year}-01-01&to=${today}&group=month`);
+  await page.click('[data-testid=period-year]');
+  await page.waitForSelector(`[data-testid=leader-figures][data-from="${year}-01-01"][data-to="${today}"]`, { timeout: T });
+  assert((await value('incidents')) === yearStats.total, `incidents this year: ${await value('incidents')} vs ${yearStats.total}`);
+  const months = (await page.getAttribute('[data-testid=trend]', 'data-values')).split(',').map(Number);
+  assert(months.length === Number(today.slice(5, 7)), `one bar per month so far (${months.length})`);
+  for (const item of yearStats.items) assert(months[Number(item.period.slice(5)) - 1] === item.count, `trend ${item.period}: ${item.count}`);
 
   // ---- a bad period says so ----
   await page.click('[data-testid=period-range]');
@@ -226,4 +242,16 @@ export async function leaderStats({ browser, base }) {
   assert(pages >= 3, `sections on their own pages (${pages} pages)`);
   assert(size && Math.abs(Number(size[1]) - 595) < 2 && Math.abs(Number(size[2]) - 842) < 2, `A4 pages (${size?.[0]})`);
   await context.close();
+
+  // ---- the wallboard's figure of today follows the stream ----
+  const wb = await signIn(browser, base, 'supervisor', { width: 1600, height: 900 });
+  await wb.page.goto(base + '/#/wallboard');
+  const todayCount = async () => (await get(`/stats/incidents?from=${today}&to=${today}`)).total;
+  const before = await todayCount();
+  await wb.page.waitForSelector(`[data-testid=today-incidents]:text-is("${fmt(before)}")`, { timeout: T });
+  const r = await sup('POST', '/incidents', { category_id: fire.id, summary: 'Kebakaran lapak (uji wallboard)' });
+  assert(r.status === 201, `one more incident today (${r.status})`);
+  assert((await todayCount()) === before + 1, 'the API counts it');
+  await wb.page.waitForSelector(`[data-testid=today-incidents]:text-is("${fmt(before + 1)}")`, { timeout: T });
+  await wb.context.close();
 }
