@@ -43,6 +43,8 @@ class directory_writer {
   virtual ~directory_writer() = default;
 
   virtual result<void> insert_jurisdiction(const domain::jurisdiction& j) = 0;
+  // Name, time zone, weekend days and holidays; not_found for an unknown id.
+  virtual result<void> update_jurisdiction(const domain::jurisdiction& j) = 0;
   virtual result<void> insert_district(const domain::district& d) = 0;
   virtual result<void> upsert_agency(const domain::agency& a) = 0;
   virtual result<void> upsert_category(const domain::category& c) = 0;
