@@ -10,6 +10,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -34,6 +35,10 @@ struct api_deps {
   stream_hub* stream = nullptr;  // the realtime stream (api/stream.hpp); null: /stream answers 503
   // token -> actor for a few seconds; shared so that api_deps stays movable.
   std::shared_ptr<services::session_cache> sessions = std::make_shared<services::session_cache>();
+  // Jobs waiting for or running on the blocking pool (api/handler.hpp off_loop), and how many
+  // may: past that a request gets 503 at once instead of queueing behind a flood.
+  std::shared_ptr<std::atomic<int>> blocking_jobs = std::make_shared<std::atomic<int>>(0);
+  int blocking_job_limit = 64;
 };
 
 // Adds every /api/v1 route (and the OpenAPI document) to r. deps must outlive r.

@@ -188,11 +188,9 @@ awaitable<reply> list_users(call& c) {
 
 // Hashes a password on the blocking pool and comes back.
 awaitable<core::result<std::string>> hash_off_loop(api_deps& deps, std::string password) {
-  auto home = co_await asio::this_coro::executor;
-  co_await asio::post(deps.blocking, asio::use_awaitable);
-  auto h = services::hash_password(password);
-  co_await asio::post(home, asio::use_awaitable);
-  co_return h;
+  auto h = co_await off_loop(deps, [&password] { return services::hash_password(password); });
+  if (!h) co_return h.error();
+  co_return std::move(*h);
 }
 
 awaitable<reply> create_user(call& c) {

@@ -8,6 +8,10 @@
 #include "services/auth_service.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <functional>
 
@@ -55,6 +59,49 @@ struct call {
 
 using reply = core::result<net::response>;
 using body_fn = std::function<awaitable<reply>(call&)>;
+
+// Runs fn() on the blocking pool (Argon2id's ~100 ms, SHA-256 of megabytes) and resumes the
+// caller on its own executor with the result. The work is a coroutine spawned on the pool, so it
+// really runs there: co_await post(pool) alone would resume on the caller's executor and hash on
+// the threads that serve every request. Fails with unavailable (503) without running fn when
+// limit jobs already wait or run (counted in jobs), so that a flood cannot queue without bound.
+template <class F>
+awaitable<core::result<std::invoke_result_t<F>>> off_loop(boost::asio::thread_pool& pool, std::atomic<int>& jobs,
+                                                          int limit, F fn) {
+  using value = std::invoke_result_t<F>;
+  if (jobs.fetch_add(1) >= limit) {
+    jobs.fetch_sub(1);
+    co_return core::result<value>(
+        boost::system::in_place_error,
+        core::make_error(core::errc::unavailable, "server busy: too much waiting work at once, try again shortly"));
+  }
+  struct release {
+    std::atomic<int>& n;
+    ~release() { n.fetch_sub(1); }
+  } guard{jobs};
+  // Plain handlers, no coroutine lambda: GCC 12 mishandles the captures of those. The work is
+  // posted to the pool, and its result posted back to the awaiting coroutine's executor.
+  auto out = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(value)>(
+      [&pool, fn = std::move(fn)](auto handler) mutable {
+        boost::asio::post(pool, [fn = std::move(fn), handler = std::move(handler)]() mutable {
+          auto v = fn();
+          auto home = boost::asio::get_associated_executor(handler);
+          boost::asio::post(home, [handler = std::move(handler), v = std::move(v)]() mutable {
+            std::move(handler)(std::move(v));
+          });
+        });
+      },
+      boost::asio::use_awaitable);
+  co_return core::result<value>(boost::system::in_place_value, std::move(out));
+}
+
+// The same with the server's pool and gate. fn should capture by reference what the awaiting
+// coroutine keeps alive: GCC 12 can destroy a closure's owning captures twice when the closure
+// is a temporary in a co_await expression.
+template <class F>
+awaitable<core::result<std::invoke_result_t<F>>> off_loop(api_deps& deps, F fn) {
+  return off_loop(deps.blocking, *deps.blocking_jobs, deps.blocking_job_limit, std::move(fn));
+}
 
 // The session token of a request: the bearer token, else the session cookie; "" when neither.
 std::string token_of(const net::request& req);

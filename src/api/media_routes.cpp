@@ -15,19 +15,16 @@ namespace asio = boost::asio;
 
 // SHA-256 of megabytes on the blocking pool: neither the event loop nor the store's single
 // writer should spend milliseconds on it.
-awaitable<std::string> sha256_off_loop(api_deps& deps, const std::string& bytes) {
-  auto home = co_await asio::this_coro::executor;
-  co_await asio::post(deps.blocking, asio::use_awaitable);
-  auto hex = domain::sha256_hex(bytes);
-  co_await asio::post(home, asio::use_awaitable);
-  co_return hex;
+awaitable<core::result<std::string>> sha256_off_loop(api_deps& deps, const std::string& bytes) {
+  return off_loop(deps, [&bytes] { return domain::sha256_hex(bytes); });
 }
 
 awaitable<reply> attach_media(call& c) {
   services::new_media in;
   in.content_type = std::string(c.req()[net::http::field::content_type]);
   in.bytes = std::move(c.http.req.body());
-  in.sha256 = co_await sha256_off_loop(c.deps, in.bytes);
+  SIAGA_AWAIT_TRY(sha, sha256_off_loop(c.deps, in.bytes));
+  in.sha256 = std::move(sha);
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(m, run_service<domain::media>(c.deps.store, &services::attach_media, ctx, c.who, c.param("id"),
                                                 std::move(in)));

@@ -29,10 +29,10 @@ awaitable<reply> login(call& c) {
   SIAGA_CO_TRY(username, required_string(body, "username", 64));
   SIAGA_CO_TRY(password, required_string(body, "password", 1024));
   // Argon2id takes ~100 ms: verify on the blocking pool, not on the event loop.
-  auto home = co_await asio::this_coro::executor;
-  co_await asio::post(c.deps.blocking, asio::use_awaitable);
-  auto user = services::check_credentials(c.deps.store.reader(), username, password);
-  co_await asio::post(home, asio::use_awaitable);
+  auto& store = c.deps.store;
+  SIAGA_AWAIT_TRY(user, off_loop(c.deps, [&store, &username, &password] {
+                    return services::check_credentials(store.reader(), username, password);
+                  }));
   if (!user) co_return user.error();
   auto ctx = c.ctx();
   auto lifetime = c.deps.options.session_lifetime;
