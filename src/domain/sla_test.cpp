@@ -87,6 +87,33 @@ TEST(sla, working_day_limits_follow_the_calendar) {
   EXPECT_EQ(find(sat, sla_step::close)->due_at, at("2025-06-15T00:00:00+09:00"));
 }
 
+TEST(sla, working_days_cross_month_and_year_ends_in_every_zone) {
+  // Received Wednesday 30 December 2026 16:00 WIB, 3 working days with 1 January a holiday:
+  // Thursday 31, (Friday 1 January holiday, weekend), Monday 4 and Tuesday 5 January.
+  jurisdiction jakarta;
+  jakarta.timezone = "Asia/Jakarta";
+  jakarta.holidays = {{"2027-01-01", "Tahun Baru"}};
+  sla_policy p;
+  p.complete_within_days = 3;
+  incident i;
+  i.created_at = at("2026-12-30T16:00:00+07:00");
+  auto c = incident_clocks(i, p, calendar_of(jakarta), at("2026-12-31T00:00:00Z"));
+  EXPECT_EQ(c.at(0).due_at, at("2027-01-06T00:00:00+07:00"));
+  // The same instant is already Thursday 31 December 00:00 WIT in Ambon (UTC+9): received on
+  // the 31st, so the count starts on Monday 4 January.
+  jurisdiction ambon_j = jakarta;
+  ambon_j.timezone = "Asia/Jayapura";
+  i.created_at = at("2026-12-30T15:00:00Z");
+  EXPECT_EQ(incident_clocks(i, p, calendar_of(ambon_j), i.created_at).at(0).due_at, at("2027-01-07T00:00:00+09:00"));
+  // The end of February in a leap year: received Monday 28 February 2028, 1 working day ends
+  // with Tuesday 29 February.
+  p.complete_within_days = 1;
+  i.created_at = at("2028-02-28T10:00:00+08:00");
+  jurisdiction makassar;
+  makassar.timezone = "Asia/Makassar";
+  EXPECT_EQ(incident_clocks(i, p, calendar_of(makassar), i.created_at).at(0).due_at, at("2028-03-01T00:00:00+08:00"));
+}
+
 TEST(sla, dispatch_steps_passed_over_count_as_met) {
   dispatch d;
   d.notified_at = at("2025-06-13T10:00:00Z");
