@@ -113,7 +113,7 @@ class stream_hub_test : public ::testing::Test {
     ASSERT_TRUE(store_->migrate().has_value());
     admin_ = services::system_actor("j1");
     ASSERT_TRUE(store_->write([&](storage::store_txn& tx) -> core::result<void> {
-      return tx.insert_jurisdiction(domain::jurisdiction{"j1", "81.71", "Kota Ambon", "Asia/Jayapura", "AMB"});
+      return tx.insert_jurisdiction(domain::jurisdiction{"j1", "81.71", "Kota Ambon", "Asia/Jayapura", "AMB", {0, 6}, {}, {}});
     }));
     damkar_ = make_agency("DAMKAR", domain::agency_kind::fire);
     psc_ = make_agency("PSC119", domain::agency_kind::health);

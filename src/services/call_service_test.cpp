@@ -45,7 +45,7 @@ class call_service_test : public ::testing::Test {
     store_ = std::move(*st);
     ASSERT_TRUE(store_->migrate());
     ASSERT_TRUE(store_->write([&](storage::store_txn& tx) -> core::result<void> {
-      if (auto r = tx.insert_jurisdiction({"j1", "81.71", "Kota Ambon", "Asia/Jayapura", "AMB"}); !r) return r;
+      if (auto r = tx.insert_jurisdiction({"j1", "81.71", "Kota Ambon", "Asia/Jayapura", "AMB", {0, 6}, {}, {}}); !r) return r;
       for (auto [id, role] : {std::pair{"u-ct", domain::role::call_taker}, std::pair{"u-ct2", domain::role::call_taker},
                               std::pair{"u-sup", domain::role::supervisor}, std::pair{"u-adm", domain::role::admin}}) {
         domain::user u;

@@ -39,7 +39,7 @@ class incident_service_test : public ::testing::Test {
     store_ = std::move(*st);
     ASSERT_TRUE(store_->migrate().has_value());
 
-    jur_ = domain::jurisdiction{"j1", "81.71", "Kota Ambon", "Asia/Jayapura", "AMB"};
+    jur_ = domain::jurisdiction{"j1", "81.71", "Kota Ambon", "Asia/Jayapura", "AMB", {0, 6}, {}, {}};
     admin_ = system_actor("j1");
     ASSERT_TRUE(store_->write([&](storage::store_txn& tx) -> core::result<void> {
       if (auto r = tx.insert_jurisdiction(jur_); !r) return r;

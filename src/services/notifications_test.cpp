@@ -49,7 +49,7 @@ class notifications_test : public ::testing::Test {
     ASSERT_TRUE(store_->migrate().has_value());
     admin_ = system_actor("j1");
     ASSERT_TRUE(store_->write([&](storage::store_txn& tx) -> core::result<void> {
-      return tx.insert_jurisdiction({"j1", "81.71", "Kota Ambon", "Asia/Jayapura", "AMB"});
+      return tx.insert_jurisdiction({"j1", "81.71", "Kota Ambon", "Asia/Jayapura", "AMB", {0, 6}, {}, {}});
     }));
     damkar_ = save({"", "", "DAMKAR", "Dinas Pemadam Kebakaran", domain::agency_kind::fire, "", true,
                     {webhook("https://damkar.example/hook"), telegram("-1001"), telegram("-1002", false)}})

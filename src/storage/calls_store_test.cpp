@@ -88,7 +88,7 @@ class calls_store : public ::testing::TestWithParam<calls_backend> {
     ASSERT_TRUE(m) << m.error().message;
     auto seeded = store_->write([](store_txn& t) -> result<void> {
       for (auto [id, code] : {std::pair{"j1", "81.71"}, std::pair{"j2", "32.73"}}) {
-        if (auto r = t.insert_jurisdiction({id, code, "Kota", "Asia/Jayapura", "AMB"}); !r) return r;
+        if (auto r = t.insert_jurisdiction({id, code, "Kota", "Asia/Jayapura", "AMB", {0, 6}, {}, {}}); !r) return r;
       }
       domain::user u;
       u.id = "u1";

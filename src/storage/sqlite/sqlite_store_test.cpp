@@ -118,12 +118,12 @@ TEST_F(sqlite_store_test, a_batch_holds_at_most_max_batch_commands) {
 TEST_F(sqlite_store_test, commands_before_migrate_fail_without_harming_the_store) {
   auto s = open({.path = path_}).value();
   auto early = s->write([](store_txn& t) {
-    return t.insert_jurisdiction({"j1", "81.71", "Ambon", "Asia/Jayapura", "AMB"});
+    return t.insert_jurisdiction({"j1", "81.71", "Ambon", "Asia/Jayapura", "AMB", {0, 6}, {}, {}});
   });
   EXPECT_EQ(code_of(early), "storage_failure");
   ASSERT_EQ(code_of(s->migrate()), "ok");
   EXPECT_EQ(code_of(s->write([](store_txn& t) {
-              return t.insert_jurisdiction({"j1", "81.71", "Ambon", "Asia/Jayapura", "AMB"});
+              return t.insert_jurisdiction({"j1", "81.71", "Ambon", "Asia/Jayapura", "AMB", {0, 6}, {}, {}});
             })),
             "ok");
   EXPECT_TRUE(s->reader().find_jurisdiction("j1").value());
