@@ -93,6 +93,7 @@ class sla : public ::testing::Test {
     return out;
   }
 
+  std::unique_ptr<server_process> first_;  // destroyed last (members go in reverse order)
   std::unique_ptr<server_process> server_;
   std::unique_ptr<http_client> client_;
   std::string admin_, call_taker_;
@@ -157,7 +158,9 @@ TEST_F(sla, a_breach_is_told_once_across_a_restart_and_resolved_when_the_step_co
   // Several more checks, a restart and more checks: nothing is told twice.
   std::this_thread::sleep_for(700ms);
   ASSERT_EQ(server_->stop(), 0);
+  // The first server owns the directory and removes it when destroyed: it stays until the end.
   auto dir = server_->dir();
+  first_ = std::move(server_);
   server_ = std::make_unique<server_process>(server_process::reuse(dir, quick_checks));
   connect();
   std::this_thread::sleep_for(1s);
