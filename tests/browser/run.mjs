@@ -15,6 +15,7 @@ import { liveCalls } from './live_calls.mjs';
 import { dispatchFloor } from './dispatch_floor.mjs';
 import { floorScreens } from './floor_screens.mjs';
 import { leaderStats } from './leader_stats.mjs';
+import { transparency } from './transparency.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -26,6 +27,7 @@ const TESTS = {
   screens,
   floor_screens: floorScreens,
   leader_stats: leaderStats,
+  transparency,
 };
 
 const args = process.argv.slice(2);
