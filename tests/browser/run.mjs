@@ -16,6 +16,7 @@ import { dispatchFloor } from './dispatch_floor.mjs';
 import { floorScreens } from './floor_screens.mjs';
 import { leaderStats } from './leader_stats.mjs';
 import { transparency } from './transparency.mjs';
+import { leaderMap } from './leader_map.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -28,6 +29,7 @@ const TESTS = {
   floor_screens: floorScreens,
   leader_stats: leaderStats,
   transparency,
+  leader_map: leaderMap,
 };
 
 const args = process.argv.slice(2);
