@@ -179,6 +179,9 @@ const dict = {
   board_empty: ['Tidak ada insiden terbuka', 'No open incidents'],
   no_dispatch_yet: ['belum didispatch', 'not dispatched yet'],
   overdue: ['terlambat', 'overdue'],
+  sla_due: ['jatuh tempo {t}', 'due {t}'],
+  sla_alerts: ['Peringatan SLA', 'SLA alerts'],
+  sla_alerts_none: ['Tidak ada peringatan SLA', 'No SLA alerts'],
   due_in: ['batas {t}', 'due {t}'],
   add_dispatch: ['Tambah instansi', 'Add agency'],
   redispatch: ['Dispatch ulang', 'Dispatch again'],
@@ -380,6 +383,23 @@ export function translate(lang: Lang, key: Key, vars?: Record<string, string | n
 
 // Names of enum values, per language.
 const enums: Record<string, Record<string, [string, string]>> = {
+  sla_state: {
+    on_time: ['Tepat waktu', 'On time'],
+    due_soon: ['Segera jatuh tempo', 'Due soon'],
+    breached: ['Terlambat', 'Breached'],
+  },
+  sla_step: {
+    dispatch: ['dispatch', 'dispatch'],
+    acknowledge: ['konfirmasi', 'acknowledge'],
+    on_scene: ['tiba di lokasi', 'on scene'],
+    complete: ['selesai', 'complete'],
+    close: ['ditutup', 'close'],
+  },
+  sla_level: {
+    warning: ['Peringatan', 'Warning'],
+    breach: ['Terlambat', 'Breached'],
+    escalation: ['Eskalasi', 'Escalated'],
+  },
   incident_status: {
     open: ['Terbuka', 'Open'],
     dispatched: ['Didispatch', 'Dispatched'],
