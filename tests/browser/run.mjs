@@ -17,6 +17,7 @@ import { floorScreens } from './floor_screens.mjs';
 import { leaderStats } from './leader_stats.mjs';
 import { transparency } from './transparency.mjs';
 import { leaderMap } from './leader_map.mjs';
+import { jurisdictionSettings } from './jurisdiction_settings.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -30,6 +31,7 @@ const TESTS = {
   leader_stats: leaderStats,
   transparency,
   leader_map: leaderMap,
+  jurisdiction_settings: jurisdictionSettings,
 };
 
 const args = process.argv.slice(2);
