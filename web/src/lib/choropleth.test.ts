@@ -101,3 +101,17 @@ describe('the map model', () => {
     expect(mapModel([...centres, { id: 'd3', code: 'x', name: 'X', center: null, boundary: null }], []).shapes).toHaveLength(2);
   });
 });
+
+describe('labels', () => {
+  it('put a name in the middle of its largest ring, or under its circle', () => {
+    const m = mapModel(withBoundary, rows([]), 560, 400);
+    const [a, b] = m.shapes;
+    // Nusaniwe's outer square spans the same box as its first ring; its label sits inside it.
+    const xs = a!.path!.split('Z')[0]!.match(/[\d.]+/g)!.map(Number).filter((_, i) => i % 2 === 0);
+    expect(a!.label.x).toBeGreaterThan(Math.min(...xs));
+    expect(a!.label.x).toBeLessThan(Math.max(...xs));
+    expect(b!.label.x).toBeGreaterThan(a!.label.x);
+    const c = mapModel(withBoundary.map((d) => ({ ...d, boundary: null })), rows([])).shapes[0]!;
+    expect(c.label).toEqual({ x: c.circle!.x, y: c.circle!.y + c.circle!.r + 12 });
+  });
+});

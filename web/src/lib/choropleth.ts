@@ -102,6 +102,8 @@ export interface MapShape {
   /** A path of its boundary, or else a circle at its centre. */
   path: string | null;
   circle: { x: number; y: number; r: number } | null;
+  /** Where its name goes: the middle of its largest ring's box (or under the circle). */
+  label: { x: number; y: number };
   approximate: boolean;
 }
 
@@ -120,6 +122,15 @@ export interface MapModel {
 
 export const CIRCLE_R = 16;
 
+// The middle of the box of the ring with the most points (the main island of a kecamatan).
+function labelAt(rings: Ring[], project: Project): [number, number] {
+  const ring = rings.reduce((a, b) => (b.length > a.length ? b : a));
+  const xy = ring.map(([lon, lat]) => project(lon, lat));
+  const xs = xy.map((p) => p[0]);
+  const ys = xy.map((p) => p[1]);
+  return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+}
+
 /** The map of the period: every district with a boundary or a centre, shaded by its count. */
 export function mapModel(districts: MapDistrict[], rows: BreakdownRow[], width = 560, height = 400): MapModel {
   const counts = new Map<string | null, number>(rows.map((r) => [r.key, r.count]));
@@ -137,7 +148,7 @@ export function mapModel(districts: MapDistrict[], rows: BreakdownRow[], width =
     const n = counts.get(d.id) ?? 0;
     const rings = ringsOf(d.boundary);
     const at = d.center as GeoPoint;
-    const [x, y] = rings.length ? [0, 0] : project(at.lon, at.lat);
+    const [x, y] = rings.length ? labelAt(rings, project) : project(at.lon, at.lat);
     return {
       id: d.id,
       name: d.name,
@@ -145,6 +156,7 @@ export function mapModel(districts: MapDistrict[], rows: BreakdownRow[], width =
       color: colorOf(n, classes),
       path: rings.length ? pathOf(rings, project) : null,
       circle: rings.length ? null : { x, y, r: CIRCLE_R },
+      label: rings.length ? { x, y } : { x, y: y + CIRCLE_R + 12 },
       approximate: rings.length > 0 && d.boundary_approximate === true,
     };
   });

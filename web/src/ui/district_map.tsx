@@ -39,7 +39,7 @@ export function DistrictMap(p: { districts: MapDistrict[]; rows: BreakdownRow[];
             <g {...common}>
               <title>{tip}</title>
               <circle cx={s.circle!.x} cy={s.circle!.y} r={s.circle!.r} fill={s.color} />
-              <text x={s.circle!.x} y={s.circle!.y + s.circle!.r + 12} text-anchor="middle" class="dmap-name">
+              <text x={s.label.x} y={s.label.y} text-anchor="middle" class="dmap-name">
                 {s.name}
               </text>
               <text x={s.circle!.x} y={s.circle!.y + 4} text-anchor="middle" class="dmap-n" fill={inkOn(s.color)}>
@@ -48,6 +48,13 @@ export function DistrictMap(p: { districts: MapDistrict[]; rows: BreakdownRow[];
             </g>
           );
         })}
+        {m.shapes
+          .filter((s) => s.path)
+          .map((s) => (
+            <text key={'l' + s.id} x={s.label.x} y={s.label.y} text-anchor="middle" class="dmap-name dmap-label" fill={inkOn(s.color)} aria-hidden="true">
+              {s.name}
+            </text>
+          ))}
       </svg>
       <figcaption>
         <div class="dmap-legend" data-testid="map-legend">
