@@ -18,6 +18,7 @@ import { leaderStats } from './leader_stats.mjs';
 import { transparency } from './transparency.mjs';
 import { leaderMap } from './leader_map.mjs';
 import { jurisdictionSettings } from './jurisdiction_settings.mjs';
+import { slaScreens } from './sla_screens.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -32,6 +33,7 @@ const TESTS = {
   transparency,
   leader_map: leaderMap,
   jurisdiction_settings: jurisdictionSettings,
+  sla_screens: slaScreens,
 };
 
 const args = process.argv.slice(2);
