@@ -304,7 +304,7 @@ function Board(p: { me: Me; onOpen: (id: string) => void }) {
               <span class="mono">{r.incident.number}</span>
               <UrgencyTag urgency={r.incident.urgency} short />
               <IncidentPill status={r.incident.status} />
-              <SlaBadge clock={r.clock} />
+              <SlaBadge clock={r.clock} short />
               <span class="spacer" />
               <Age since={r.incident.created_at} />
             </div>
