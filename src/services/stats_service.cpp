@@ -13,7 +13,7 @@ using storage::stats_dim;
 using namespace std::chrono;
 
 constexpr auto dim_names = core::make_enum_names<stats_dim>(
-    "grouping", {"category", "urgency", "district", "status", "channel", "reject_reason", "agency", "call_taker"});
+    "grouping", {"category", "urgency", "district", "status", "channel", "reject_reason", "agency", "call_taker", "dispatched"});
 
 constexpr int max_days = 5 * 366;
 

@@ -18,6 +18,7 @@ std::string heading(stats_dim d) {
     case stats_dim::reject_reason: return "Alasan ditolak";
     case stats_dim::agency: return "Instansi";
     case stats_dim::call_taker: return "Petugas";
+    case stats_dim::dispatched: return "Didispatch";
   }
   return "";
 }

@@ -15,7 +15,8 @@
 namespace siaga::storage {
 
 // The columns a count may be grouped by (a closed list: never SQL from input).
-enum class stats_dim { category, urgency, district, status, channel, reject_reason, agency, call_taker };
+// dispatched (incidents only, from the rows): "yes" when the incident has at least one dispatch.
+enum class stats_dim { category, urgency, district, status, channel, reject_reason, agency, call_taker, dispatched };
 
 // The time buckets of a count: local hours since 1970-01-01 local time (hour), or the local day
 // number (days since 1970-01-01 local) of the first day of the bucket: the day, the ISO week's

@@ -15,6 +15,10 @@ import { liveCalls } from './live_calls.mjs';
 import { dispatchFloor } from './dispatch_floor.mjs';
 import { floorScreens } from './floor_screens.mjs';
 import { leaderStats } from './leader_stats.mjs';
+import { transparency } from './transparency.mjs';
+import { leaderMap } from './leader_map.mjs';
+import { jurisdictionSettings } from './jurisdiction_settings.mjs';
+import { slaScreens } from './sla_screens.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -26,6 +30,10 @@ const TESTS = {
   screens,
   floor_screens: floorScreens,
   leader_stats: leaderStats,
+  transparency,
+  leader_map: leaderMap,
+  jurisdiction_settings: jurisdictionSettings,
+  sla_screens: slaScreens,
 };
 
 const args = process.argv.slice(2);

@@ -1,7 +1,10 @@
 import { render } from 'preact';
-import './styles.css';
-import './stats.css';
-import { App } from './ui/app';
 
 document.documentElement.lang = localStorage.getItem('siaga.lang') === 'en' ? 'en' : 'id';
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The public transparency page loads alone (no login, none of the consoles' code): a small bundle.
+if (location.pathname.replace(/\/+$/, '') === '/transparansi') {
+  void import('./ui/transparency').then(({ TransparencyPage }) => render(<TransparencyPage />, root));
+} else {
+  void import('./ui/app').then(({ App }) => render(<App />, root));
+}

@@ -81,6 +81,8 @@ export function slaLookup(categories: Category[]): SlaOf {
 export interface BoardRow {
   incident: Incident;
   dispatches: { dispatch: Dispatch; clock: Clock }[];
+  /** The incident's own next clock (first dispatch, close). */
+  clock: Clock;
   overdue: boolean;
 }
 
@@ -106,10 +108,13 @@ export function boardOf(
     const sla = slaOf(inc.category_id);
     const dispatches = dispatchesOf(s, inc.id).map((dispatch) => {
       const clock = dispatchClock(dispatch, sla, now);
-      return { dispatch, clock: silenceCounts(dispatch, ackOf(dispatch.agency_id)) ? clock : { ...clock, overdue: false } };
+      // The server's clocks already judge a notice still being delivered.
+      const counts = clock.source === 'server' || silenceCounts(dispatch, ackOf(dispatch.agency_id));
+      return { dispatch, clock: counts ? clock : { ...clock, overdue: false, state: 'on_time' as const } };
     });
-    const overdue = dispatches.some((d) => d.clock.overdue) || incidentClock(inc, sla, now).overdue;
-    rows.push({ incident: inc, dispatches, overdue });
+    const clock = incidentClock(inc, sla, now);
+    const overdue = dispatches.some((d) => d.clock.overdue) || clock.overdue;
+    rows.push({ incident: inc, dispatches, clock, overdue });
   }
   return rows.sort((a, b) => parseTime(b.incident.created_at) - parseTime(a.incident.created_at));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchClock, incidentClock, lastStepAt, median, span, waitsToDispatch } from './sla';
+import { dispatchClock, incidentClock, lastStepAt, median, nextServerClock, span, waitsToDispatch, type ServerClock } from './sla';
 import { dispatch, FIRE_SLA, incident, iso, report, T0, URGENT_SLA } from './fixtures.test-util';
 
 describe('dispatchClock', () => {
@@ -79,3 +79,36 @@ describe('waitsToDispatch', () => {
   });
 });
 
+
+describe("the server's clocks", () => {
+  const clocks = (over: Partial<ServerClock>[]): ServerClock[] =>
+    over.map((o) => ({ step: 'acknowledge', started_at: iso(T0), warn_at: iso(T0 + 96_000), due_at: iso(T0 + 120_000), state: 'on_time', unit: 'seconds', limit: 120, ...o }));
+
+  it('replace the reckoning: the first clock not met, its state recomputed as time passes', () => {
+    const d = { ...dispatch({ id: 'd', incident_id: 'i' }), clocks: clocks([{ step: 'acknowledge', state: 'met' }, { step: 'on_scene', warn_at: iso(T0 + 600_000), due_at: iso(T0 + 900_000), limit: 900 }]) };
+    expect(dispatchClock(d, FIRE_SLA, T0 + 60_000)).toMatchObject({ stage: 'on_scene', state: 'on_time', source: 'server', overdue: false, due_at: T0 + 900_000 });
+    expect(dispatchClock(d, FIRE_SLA, T0 + 600_000).state).toBe('due_soon');
+    expect(dispatchClock(d, FIRE_SLA, T0 + 900_000)).toMatchObject({ state: 'breached', overdue: true });
+    // Without clocks, the browser's reckoning from the policy (acknowledge within 120 s).
+    const plain = dispatch({ id: 'd', incident_id: 'i' });
+    expect(dispatchClock(plain, FIRE_SLA, T0 + 60_000)).toMatchObject({ stage: 'acknowledge', source: 'browser', state: 'on_time' });
+    expect(dispatchClock(plain, FIRE_SLA, T0 + 100_000).state).toBe('due_soon');
+    expect(dispatchClock(plain, FIRE_SLA, T0 + 121_000).state).toBe('breached');
+  });
+
+  it('never show less than the server said, and nothing once every clock is met', () => {
+    const d = { ...dispatch({ id: 'd', incident_id: 'i' }), clocks: clocks([{ state: 'breached', due_at: iso(T0 + 120_000) }]) };
+    expect(dispatchClock(d, FIRE_SLA, T0 + 1000).state).toBe('breached');
+    const done = { ...dispatch({ id: 'd', incident_id: 'i' }), clocks: clocks([{ state: 'met' }, { step: 'complete', state: 'met_late' }]) };
+    expect(dispatchClock(done, FIRE_SLA, T0 + 1e9)).toMatchObject({ stage: null, overdue: false, source: 'server' });
+    expect(nextServerClock(undefined, T0)).toBeUndefined();
+    expect(nextServerClock([], T0)).toBeNull();
+  });
+
+  it("give an incident's clock in working days too", () => {
+    const inc = { ...incident({ id: 'i', status: 'in_progress' }), clocks: clocks([{ step: 'dispatch', state: 'met' }, { step: 'close', unit: 'working_days', limit: 5, warn_at: iso(T0 + 4 * 86400_000), due_at: iso(T0 + 7 * 86400_000) }]) };
+    expect(incidentClock(inc, FIRE_SLA, T0 + 86400_000)).toMatchObject({ stage: 'close', state: 'on_time', source: 'server' });
+    expect(incidentClock(inc, FIRE_SLA, T0 + 5 * 86400_000).state).toBe('due_soon');
+    expect(incidentClock(inc, FIRE_SLA, T0 + 8 * 86400_000).state).toBe('breached');
+  });
+});

@@ -1,5 +1,6 @@
 // Admin pages: agencies (with notification endpoints when the server has them), categories
-// with run cards, SOP and SLA, users and roles, and the map's tile source.
+// with run cards, SOP and SLA, users and roles, the jurisdiction (admin_jurisdiction.tsx) and
+// the map's tile source.
 import { useEffect, useState } from 'preact/hooks';
 import { get, patch, post, put } from '../api/client';
 import type { Agency, AgencyKind, Category, DispatchRole, ItemList, Role, RunCardEntry, Urgency, User } from '../api/types';
@@ -8,10 +9,11 @@ import { enumName } from '../lib/i18n';
 import { useStore } from '../lib/store';
 import { formatLimit } from '../lib/time';
 import { EnumSelect, errorText, Modal, SaveCancel, toast } from './common';
+import { JurisdictionSettingsForm } from './admin_jurisdiction';
 import { PlacesAdmin } from './admin_places';
 import { localTiles, OSM } from './map';
 
-const TABS = ['agencies', 'categories', 'users', 'places', 'map'] as const;
+const TABS = ['agencies', 'categories', 'users', 'jurisdiction', 'places', 'map'] as const;
 
 export function AdminPage(p: { tab: string }) {
   const t = useT();
@@ -20,6 +22,7 @@ export function AdminPage(p: { tab: string }) {
     agencies: t('admin_agencies'),
     categories: t('admin_categories'),
     users: t('admin_users'),
+    jurisdiction: t('admin_jurisdiction'),
     places: t('admin_places'),
     map: t('admin_map'),
   };
@@ -36,6 +39,7 @@ export function AdminPage(p: { tab: string }) {
         {tab === 'agencies' && <Agencies />}
         {tab === 'categories' && <Categories />}
         {tab === 'users' && <Users />}
+        {tab === 'jurisdiction' && <JurisdictionSettingsForm />}
         {tab === 'places' && <PlacesAdmin />}
         {tab === 'map' && <MapSettings />}
       </div>

@@ -10,6 +10,7 @@ import { needsText, nextActions, primaryAction, type DispatchAction } from '../l
 import { enumName, translate, type Key, type Lang } from '../lib/i18n';
 import { agencyDispatches, isActiveDispatch, slaLookup, withDispatches, withIncidentDetail } from '../lib/live';
 import { dispatchClock } from '../lib/sla';
+import { SlaBadge } from './sla_badge';
 import { useStore } from '../lib/store';
 import { MAX_PHOTO_BYTES, preparePhoto } from '../lib/photo';
 import { formatDuration } from '../lib/time';
@@ -104,6 +105,7 @@ function DispatchCard(p: { d: Dispatch; selected: boolean; fresh: boolean }) {
         <span class="mono">{inc?.number ?? '…'}</span>
         {inc && <UrgencyTag urgency={inc.urgency} short />}
         <span class="spacer" />
+        <SlaBadge clock={clock} short />
         <DispatchPill status={p.d.status} />
       </div>
       <div class="ag-card-title">{inc ? categoryName(inc.category_id) : ''}</div>
@@ -217,9 +219,9 @@ function DispatchDetail(p: { id: string }) {
         <UrgencyTag urgency={inc.urgency} />
         <DispatchPill status={d.status} />
         <span class="spacer" />
+        <SlaBadge clock={clock} />
         <span class={clock.overdue ? 'late-text' : 'muted'}>
           <Age since={d.notified_at} />
-          {clock.overdue && ' · ' + t('overdue')}
         </span>
       </div>
       <h2 class="ag-d-title">{categoryName(inc.category_id)}</h2>

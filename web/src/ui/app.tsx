@@ -1,5 +1,7 @@
 // The shell: sign-in, the role-aware home, the top bar and the hash router; /laporan (the
 // printable report) is a page of its own, without the shell, that the server's index.html serves.
+import '../styles.css';
+import '../stats.css';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, onUnauthorized, post } from '../api/client';
 import type { LoginResponse, Me, Role } from '../api/types';

@@ -14,6 +14,7 @@ import { Age, DispatchPill, Empty, errorText, IncidentPill, Modal, toast, Urgenc
 import { CallbackList } from './callbacks';
 import { IncidentPanel } from './incident';
 import { LiveCallsPanel } from './live_calls';
+import { SlaBadge } from './sla_badge';
 import { draftStore, IncidentForm, openCall, openReport, type FormApi } from './incident_form';
 
 const dismissedStore = createStore<Set<string>>(new Set(JSON.parse(sessionStorage.getItem('siaga.dismissed') ?? '[]') as string[]));
@@ -303,6 +304,7 @@ function Board(p: { me: Me; onOpen: (id: string) => void }) {
               <span class="mono">{r.incident.number}</span>
               <UrgencyTag urgency={r.incident.urgency} short />
               <IncidentPill status={r.incident.status} />
+              <SlaBadge clock={r.clock} short />
               <span class="spacer" />
               <Age since={r.incident.created_at} />
             </div>
@@ -320,7 +322,9 @@ function Board(p: { me: Me; onOpen: (id: string) => void }) {
                     </td>
                     <td class="b-age">
                       {formatDuration(clock.since_last_ms, lang)}
-                      {clock.overdue && <span class="late-text"> · {t('overdue')}</span>}
+                    </td>
+                    <td>
+                      <SlaBadge clock={clock} short />
                     </td>
                   </tr>
                 ))}

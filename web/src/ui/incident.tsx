@@ -7,12 +7,13 @@ import { langStore, liveStore, meStore, nowStore, recentStore, useDirectory, use
 import { enumName } from '../lib/i18n';
 import { isActiveDispatch, slaLookup, withIncidentDetail } from '../lib/live';
 import { maskName, maskPhone } from '../lib/mask';
-import { dispatchClock } from '../lib/sla';
+import { dispatchClock, incidentClock } from '../lib/sla';
 import { useStore } from '../lib/store';
 import { formatDuration, formatFull, parseTime } from '../lib/time';
 import { timeZone } from '../data';
 import { Age, DispatchPill, errorText, IncidentPill, Modal, PhotoStrip, SaveCancel, STATUS_COLOR, toast, UrgencyTag, When } from './common';
 import { MapView } from './map';
+import { SlaBadge } from './sla_badge';
 import { IncidentEdit, NoteBox } from './incident_edit';
 import { eventDetail } from '../lib/event_text';
 
@@ -103,6 +104,7 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
             <UrgencyTag urgency={inc.urgency} />
             <IncidentPill status={inc.status} />
             <strong>{categoryName(inc.category_id)}</strong>
+            <SlaBadge clock={incidentClock(inc, sla, now)} />
             <span class="spacer" />
             <span class="muted small">
               <When at={inc.created_at} /> · <Age since={inc.created_at} />
@@ -150,7 +152,9 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
                     </td>
                     <td>
                       <DispatchPill status={d.status} />
-                      {clock.overdue && <div class="late-text small">{t('overdue')}</div>}
+                      <div>
+                        <SlaBadge clock={clock} />
+                      </div>
                     </td>
                     <td class="small">
                       <Steps d={d} />

@@ -9,6 +9,7 @@ import { localDate, periodRange, reportQuery, type PeriodChoice } from '../lib/p
 import type { Drill } from '../lib/stats';
 import { useStore } from '../lib/store';
 import { CallFigures } from './calls';
+import { DistrictMap } from './district_map';
 import { Empty, STATUS_COLOR } from './common';
 import { IncidentPanel } from './incident';
 import { MapView, type MapMarker } from './map';
@@ -108,6 +109,12 @@ export function LeaderDashboard() {
           <div class="panel-body">{data && <BreakdownTable rows={districtRows(data)} dim="district" onDrill={setDrill} testid="by-district" />}</div>
         </section>
       </div>
+      <section class="panel dmap-panel" data-testid="map-panel">
+        <header class="panel-head">
+          <h2>{t('map_title')}</h2>
+        </header>
+        <div class="panel-body">{data && <DistrictMap districts={dir.districts} rows={districtRows(data)} onDrill={setDrill} />}</div>
+      </section>
       <section class="panel">
         <header class="panel-head">
           <h2>{t('by_agency_perf')}</h2>

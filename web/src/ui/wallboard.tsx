@@ -20,6 +20,7 @@ import { LiveCallsBoard } from './live_calls';
 import { Bars } from './chart';
 import { IncidentPanel } from './incident';
 import { MapView, type MapMarker } from './map';
+import { SlaAlerts } from './sla_alerts';
 import { useStatsRefresh, useTodayStats } from './stats_view';
 
 const STATUSES: IncidentStatus[] = ['open', 'dispatched', 'in_progress', 'resolved'];
@@ -185,6 +186,7 @@ export function Wallboard() {
 
       <section class="panel wb-side">
         <CallFigures />
+        {dir.routes.has('/api/v1/sla/alerts') && <SlaAlerts onOpen={setOpen} />}
         {dir.routes.has('/api/v1/calls') && <LiveCallsBoard />}
         {dir.routes.has('/api/v1/notifications') && (me?.role === 'supervisor' || me?.role === 'admin') && <DeadLetters />}
         <header class="panel-head">
