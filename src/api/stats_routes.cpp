@@ -2,6 +2,7 @@
 // response times) for a local period, grouped by time and dimensions (the call statistics are in call_routes.cpp).
 #include "api/handler.hpp"
 #include "api/table_writer.hpp"
+#include "services/ministry_report.hpp"
 #include "services/stats_service.hpp"
 
 #include <boost/json/array.hpp>
@@ -156,6 +157,73 @@ awaitable<reply> summary_statistics(call& c) {
                    {"dispatches", json::object{{"total", s.dispatches}, {"by_status", counts_json(s.dispatches_by_status)}}}});
 }
 
+// The ministry's monthly figures: ?month=YYYY-MM (required), format, shifts (start hours).
+awaitable<reply> ministry_statistics(call& c) {
+  auto q = query_of(c.req());
+  for (const auto& [key, value] : q) {
+    if (key != "month" && key != "format" && key != "shifts") {
+      co_return core::invalid("unknown query parameter '" + key + "': use month, format and shifts");
+    }
+  }
+  SIAGA_CO_TRY(format, format_of(q));
+  auto month = q.find("month");
+  if (month == q.end()) co_return core::invalid("month wajib / month is required: month=YYYY-MM");
+  SIAGA_CO_TRY(first, services::parse_month(month->second));
+  services::shift_plan plan;
+  if (auto it = q.find("shifts"); it != q.end()) {
+    SIAGA_CO_TRY(p, services::parse_shift_plan(it->second));
+    plan = p;
+  }
+  auto& rd = c.deps.store.reader();
+  SIAGA_CO_TRY(m, services::ministry_stats(rd, c.who, first, plan));
+  SIAGA_CO_TRY(names, services::load_stats_names(rd, c.who));
+  if (format != table_format::json) {
+    co_return table_response(c.req(), format, "laporan-kementerian-" + month->second, services::ministry_table(names, m));
+  }
+  json::object by_urgency;
+  for (const auto& [u, n] : m.incidents_by_urgency) by_urgency[u] = n;
+  json::array follow_ups;
+  for (const auto& a : m.follow_ups) {
+    follow_ups.push_back(json::object{{"agency_id", a.agency_id},
+                                      {"agency", services::name_of(names, storage::stats_dim::agency, a.agency_id)},
+                                      {"total", a.total},
+                                      {"by_status", counts_json(a.by_status)}});
+  }
+  json::array shifts;
+  for (int s = 0; s < 3; ++s) {
+    shifts.push_back(json::object{{"shift", s},
+                                  {"name", services::shift_name(m.shifts, s)},
+                                  {"start_hour", m.shifts.starts[static_cast<std::size_t>(s)]}});
+  }
+  json::array staffing;
+  for (const auto& s : m.staffing) {
+    staffing.push_back(json::object{{"date", date_text(s.date)},
+                                    {"shift", s.shift},
+                                    {"call_takers", s.call_takers},
+                                    {"answered_calls", s.answered_calls},
+                                    {"reports", s.reports}});
+  }
+  co_return json_response(
+      c.req(), net::http::status::ok,
+      json::object{{"month", month->second},
+                   {"from", date_text(m.first)},
+                   {"to", date_text(m.last)},
+                   {"calls", json::object{{"total", m.calls},
+                                          {"answered", m.answered},
+                                          {"answered_within_15s", m.answered_within_15s},
+                                          {"share_within_15s", m.share_within_15s ? json::value(*m.share_within_15s)
+                                                                                  : json::value(nullptr)},
+                                          {"unanswered", m.abandoned + m.missed},
+                                          {"abandoned", m.abandoned},
+                                          {"missed", m.missed},
+                                          {"prank", m.pranks},
+                                          {"silent", m.silent}}},
+                   {"emergencies", json::object{{"total", m.incidents}, {"by_urgency", std::move(by_urgency)}}},
+                   {"follow_ups", std::move(follow_ups)},
+                   {"shifts", std::move(shifts)},
+                   {"staffing", std::move(staffing)}});
+}
+
 }  // namespace
 
 void add_stats_routes(net::router& r, api_deps& deps) {
@@ -163,6 +231,8 @@ void add_stats_routes(net::router& r, api_deps& deps) {
   r.add(verb::get, "/api/v1/stats/reports", wrap(deps, readers, counts(services::stats_subject::reports)));
   r.add(verb::get, "/api/v1/stats/dispatches", wrap(deps, readers, dispatch_statistics));
   r.add(verb::get, "/api/v1/stats/summary", wrap(deps, readers, summary_statistics));
+  r.add(verb::get, "/api/v1/stats/ministry",
+        wrap(deps, access::leader | access::supervisor | access::admin, ministry_statistics));
 }
 
 }  // namespace siaga::api
