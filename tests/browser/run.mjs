@@ -15,6 +15,7 @@ import { liveCalls } from './live_calls.mjs';
 import { dispatchFloor } from './dispatch_floor.mjs';
 import { floorScreens } from './floor_screens.mjs';
 import { leaderStats } from './leader_stats.mjs';
+import { leaderExport } from './leader_export.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -26,6 +27,7 @@ const TESTS = {
   screens,
   floor_screens: floorScreens,
   leader_stats: leaderStats,
+  leader_export: leaderExport,
 };
 
 const args = process.argv.slice(2);
