@@ -4,7 +4,8 @@
 # HTTP from the real server, each timed to the last byte (curl) with the server's peak resident
 # memory during the export (VmHWM, reset before each through /proc/PID/clear_refs, so run as
 # root; without it the figure is the peak since the start).
-# Usage: bash bench/export_bench.sh [build-dir] [incidents] [database to reuse]
+# Usage: bash bench/export_bench.sh [build-dir] [incidents] [database]
+#   (a database already generated with stats_bench is used in place: the leader is added to it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
@@ -14,10 +15,8 @@ ninja -C "$build" -j2 siaga stats_bench >/dev/null
 work=$(mktemp -d /tmp/siaga-export-bench-XXXXXX)
 server=""
 trap '[[ -n "$server" ]] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-db="$work/export.db"
-if [[ -n "$reuse" ]]; then
-  cp "$reuse" "$db"
-else
+db="${reuse:-$work/export.db}"
+if [[ -z "$reuse" ]]; then
   started=$(date +%s)
   "$build/bench/stats_bench" generate --database "$db" --incidents "$n" --years 1 >/dev/null
   echo "# generated $n incidents in $(($(date +%s) - started)) s"
