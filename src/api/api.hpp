@@ -34,6 +34,9 @@ struct api_deps {
   stream_hub* stream = nullptr;  // the realtime stream (api/stream.hpp); null: /stream answers 503
   // token -> actor for a few seconds; shared so that api_deps stays movable.
   std::shared_ptr<services::session_cache> sessions = std::make_shared<services::session_cache>();
+  // The exports' page reads and workbooks (api/list_exports.hpp), which take seconds, kept off
+  // `blocking` so that sign-ins never wait behind a download; null: `blocking` does them.
+  boost::asio::thread_pool* exports = nullptr;
 };
 
 // Adds every /api/v1 route (and the OpenAPI document) to r. deps must outlive r.

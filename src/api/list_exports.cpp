@@ -39,11 +39,15 @@ awaitable<core::result<std::optional<keyset>>> read_page(storage::store& store, 
   co_return page(store.reader(), after, rows);
 }
 
-// The page read on the blocking pool; the coroutine comes back to its own executor.
+boost::asio::thread_pool& pool_of(api_deps& deps) {
+  return deps.exports ? *deps.exports : deps.blocking;
+}
+
+// The page read on the exports' pool; the coroutine comes back to its own executor.
 awaitable<core::result<std::optional<keyset>>> page_off_loop(api_deps& deps, const page_fn& page,
                                                              std::optional<keyset> after,
                                                              std::vector<stats_cells>& rows) {
-  co_return co_await asio::co_spawn(deps.blocking, read_page(deps.store, page, after, rows), asio::use_awaitable);
+  co_return co_await asio::co_spawn(pool_of(deps), read_page(deps.store, page, after, rows), asio::use_awaitable);
 }
 
 // ---- CSV: out as the pages come ----
@@ -119,7 +123,7 @@ awaitable<reply> send_export(call& c, table_format f, list_source src) {
   auto res = download_head(c.req(), f, src.filename + "." + std::string(extension_of(f)));
   if (f == table_format::xlsx) {
     SIAGA_CO_TRY(file, temp_file::make({}, ".xlsx"));
-    auto built = co_await asio::co_spawn(c.deps.blocking, write_workbook(c.deps.store, src, file.path()),
+    auto built = co_await asio::co_spawn(pool_of(c.deps), write_workbook(c.deps.store, src, file.path()),
                                          asio::use_awaitable);
     if (!built) co_return built.error();
     auto st = std::make_shared<file_export>(file_export{std::move(file), {}});

@@ -3,7 +3,8 @@
 // matching record (limit and offset are ignored), newest first, as the JSON list orders them.
 //
 // Read page by page with keyset paging (storage::keyset_paging, 500 rows a page), each page on
-// the blocking pool, so that a year of a large city never sits in memory and each page costs
+// the exports' pool (api_deps::exports: one thread in `siaga serve`, so exports queue behind
+// each other but never hold up sign-ins), so that a year of a large city never sits in memory and each page costs
 // the same however deep it is. The first page is read before the answer starts, so that a
 // refusal (an agency operator without an agency) is still a clean 4xx; after that a failure
 // cuts the download (net::body_stream). Pages are separate read transactions: a record that
