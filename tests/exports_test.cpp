@@ -184,7 +184,7 @@ TEST_F(exports, ministry_month_is_exact_against_a_known_history) {
   EXPECT_EQ(rows[4], (std::vector<std::string>{"Panggilan", "Dijawab dalam 15 detik (%)", "83,3"}));
 }
 
-TEST_F(exports, ministry_counts_the_emergencies_and_follow_ups_of_the_month) {
+TEST_F(exports, ministry_counts_the_emergencies_follow_ups_and_reports_of_the_month) {
   auto today = core::format_utc(core::system_clock{}.now() + minutes(ambon_offset_minutes)).substr(0, 7);
   auto before = ministry(today, supervisor_);
   auto animal = category(client_, call_taker_, "animal");
@@ -207,7 +207,30 @@ TEST_F(exports, ministry_counts_the_emergencies_and_follow_ups_of_the_month) {
                          call_taker_)
                 .status,
             200);
+  // A report taken by the call taker now counts in the shift of now (07-15, 15-23, 23-07 WIT).
+  auto report = client_.post("/api/v1/reports", json::object{{"description", "Tanya jadwal posyandu"}}, call_taker_);
+  ASSERT_EQ(report.status, 201) << report.body;
+  auto local_now = core::format_utc(core::system_clock{}.now() + minutes(ambon_offset_minutes));
+  int hour = std::stoi(local_now.substr(11, 2));
+  auto slot_date = local_now.substr(0, 10);
+  int shift = hour < 7 ? 2 : hour < 15 ? 0 : hour < 23 ? 1 : 2;
+  if (hour < 7) {
+    auto day = core::parse_iso8601(slot_date + "T00:00:00Z").value() - hours(24);
+    slot_date = core::format_utc(day).substr(0, 10);
+  }
+  auto slot = [&](const json::object& m, const char* field) {
+    for (const auto& s : m.at("staffing").as_array()) {
+      if (json::value_to<std::string>(s.at("date")) == slot_date && s.at("shift").as_int64() == shift) {
+        return s.at(field).as_int64();
+      }
+    }
+    return std::int64_t{-1};
+  };
   auto after = ministry(today, supervisor_);
+  if (slot(before, "reports") >= 0) {  // the slot is in this month (not the night after its end)
+    EXPECT_EQ(slot(after, "reports"), slot(before, "reports") + 1);
+    EXPECT_GE(slot(after, "call_takers"), 1);
+  }
   auto urgency = std::string(animal.at("urgency").as_string());
   EXPECT_EQ(at_int(after.at("emergencies"), {"total"}), at_int(before.at("emergencies"), {"total"}) + 1);
   auto by_urgency = [&](const json::object& m) {
