@@ -4,6 +4,7 @@
 #include "services/stats_service.hpp"
 #include "support/demo.hpp"
 #include "support/shared_server.hpp"
+#include "support/spreadsheets.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -198,26 +199,6 @@ TEST_F(stats, the_summary_joins_calls_reports_incidents_and_dispatches_in_one_an
 }
 
 // The cells of a CSV answer (';' between cells, CRLF lines, no quoted cells expected here).
-std::vector<std::vector<std::string>> csv_cells(const std::string& body) {
-  std::vector<std::vector<std::string>> rows;
-  std::string text = body.substr(0, 3) == "\xEF\xBB\xBF" ? body.substr(3) : body;
-  for (std::size_t start = 0; start < text.size();) {
-    auto end = text.find("\r\n", start);
-    if (end == std::string::npos) break;
-    std::vector<std::string> cells;
-    std::string line = text.substr(start, end - start);
-    for (std::size_t a = 0;;) {
-      auto b = line.find(';', a);
-      cells.push_back(line.substr(a, b == std::string::npos ? std::string::npos : b - a));
-      if (b == std::string::npos) break;
-      a = b + 1;
-    }
-    rows.push_back(std::move(cells));
-    start = end + 2;
-  }
-  return rows;
-}
-
 TEST_F(stats, csv_downloads_carry_the_same_counts_under_indonesian_names) {
   std::map<std::string, std::string> category_name;
   auto categories = client_.get("/api/v1/categories", call_taker_);
@@ -235,7 +216,7 @@ TEST_F(stats, csv_downloads_carry_the_same_counts_under_indonesian_names) {
   auto csv = client_.get("/api/v1/stats/incidents?group=category,status&format=csv", call_taker_);
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_EQ(csv.headers["content-type"], "text/csv; charset=utf-8");
-  EXPECT_NE(csv.headers["content-disposition"].find("statistik-insiden-"), std::string::npos);
+  EXPECT_NE(csv.headers["content-disposition"].find("statistik-kejadian-"), std::string::npos);
   EXPECT_EQ(csv.body.substr(0, 3), "\xEF\xBB\xBF") << "a byte-order mark, for Excel";
   auto rows = csv_cells(csv.body);
   ASSERT_GE(rows.size(), 2u);

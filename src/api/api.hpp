@@ -39,6 +39,9 @@ struct api_deps {
   // may: past that a request gets 503 at once instead of queueing behind a flood.
   std::shared_ptr<std::atomic<int>> blocking_jobs = std::make_shared<std::atomic<int>>(0);
   int blocking_job_limit = 64;
+  // The exports' page reads and workbooks (api/list_exports.hpp), which take seconds, kept off
+  // `blocking` so that sign-ins never wait behind a download; null: `blocking` does them.
+  boost::asio::thread_pool* exports = nullptr;
 };
 
 // Adds every /api/v1 route (and the OpenAPI document) to r. deps must outlive r.

@@ -2,6 +2,8 @@
 // caller card and the prank policy, callbacks, call statistics, the AML/ELS fixes received, and
 // the api keys integrations use. What PBX bridges send is in telephony_routes.cpp.
 #include "api/call_views.hpp"
+#include "api/list_exports.hpp"
+#include "api/table_writer.hpp"
 #include "api/views.hpp"
 #include "services/access.hpp"
 #include "services/call_queries.hpp"
@@ -108,6 +110,7 @@ awaitable<reply> put_policy(call& c) {
 
 awaitable<reply> list_calls(call& c) {
   auto q = query_of(c.req());
+  SIAGA_CO_TRY(format, format_of(q));
   SIAGA_CO_TRY(pg, paging_of(q));
   storage::call_filter f;
   f.jurisdiction_id = c.who.jurisdiction_id;
@@ -128,6 +131,7 @@ awaitable<reply> list_calls(call& c) {
   SIAGA_CO_TRY(to, query_time(q, "to"));
   f.from = from;
   f.to = to;
+  if (format != table_format::json) co_return co_await export_calls(c, format, std::move(f));
   SIAGA_CO_TRY(p, services::list_calls_for(c.deps.store.reader(), c.who, std::move(f)));
   co_return json_response(c.req(), net::http::status::ok, page_json(p, pg, call_json));
 }
@@ -249,7 +253,15 @@ awaitable<reply> call_statistics(call& c) {
     SIAGA_CO_TRY(g, services::parse_stats_group(it->second));
     group = g;
   }
+  SIAGA_CO_TRY(format, format_of(q));
   SIAGA_CO_TRY(report, services::call_stats(c.deps.store.reader(), c.who.jurisdiction_id, start, end, group));
+  if (format != table_format::json) {
+    // Named by the local dates the period covers ("statistik-panggilan-2025-06" for a month).
+    SIAGA_CO_TRY(first, services::local_today(c.deps.store.reader(), c.who, start));
+    SIAGA_CO_TRY(last, services::local_today(c.deps.store.reader(), c.who, end - std::chrono::microseconds{1}));
+    co_return table_response(c.req(), format, download_name("statistik-panggilan", first, last),
+                             services::call_table(report));
+  }
   json::array groups;
   for (const auto& b : report.groups) groups.push_back(bucket_json(b));
   co_return json_response(c.req(), net::http::status::ok,

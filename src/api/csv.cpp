@@ -1,5 +1,6 @@
 #include "api/csv.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -19,12 +20,26 @@ void put_text(std::string& out, const std::string& s) {
   out += '"';
 }
 
+void put_time(std::string& out, services::local_time t) {
+  using namespace std::chrono;
+  sys_seconds at{seconds{t.seconds}};
+  auto day = floor<days>(at);
+  year_month_day ymd{day};
+  hh_mm_ss hms{at - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  out += buf;
+}
+
 void put_cell(std::string& out, const services::stats_cell& c) {
   if (const auto* s = std::get_if<std::string>(&c)) return put_text(out, *s);
   if (const auto* n = std::get_if<std::int64_t>(&c)) {
     out += std::to_string(*n);
     return;
   }
+  if (const auto* t = std::get_if<services::local_time>(&c)) return put_time(out, *t);
   if (const auto* d = std::get_if<double>(&c)) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.1f", std::round(*d * 10) / 10);
@@ -35,34 +50,38 @@ void put_cell(std::string& out, const services::stats_cell& c) {
   }
 }
 
-}  // namespace
-
-std::string render_csv(const services::stats_table& t) {
-  std::string out = "\xEF\xBB\xBF";
-  for (std::size_t i = 0; i < t.headers.size(); ++i) {
+void put_row(std::string& out, const services::stats_cells& row) {
+  for (std::size_t i = 0; i < row.size(); ++i) {
     if (i) out += ';';
-    put_text(out, t.headers[i]);
+    put_cell(out, row[i]);
   }
   out += "\r\n";
-  for (const auto& row : t.rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i) out += ';';
-      put_cell(out, row[i]);
-    }
-    out += "\r\n";
-  }
-  return out;
 }
 
-net::response csv_response(const net::request& req, const std::string& filename, std::string body) {
-  net::response res{net::http::status::ok, req.version()};
-  res.set(net::http::field::content_type, "text/csv; charset=utf-8");
-  res.set(net::http::field::content_disposition, "attachment; filename=\"" + filename + "\"");
-  res.set(net::http::field::cache_control, "no-store");
-  res.keep_alive(req.keep_alive());
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
+}  // namespace
+
+csv_writer::csv_writer(const std::vector<std::string>& headers) : out_("\xEF\xBB\xBF") {
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    if (i) out_ += ';';
+    put_text(out_, headers[i]);
+  }
+  out_ += "\r\n";
 }
+
+core::result<void> csv_writer::row(const services::stats_cells& cells) {
+  put_row(out_, cells);
+  return {};
+}
+
+std::string csv_writer::take() {
+  return std::exchange(out_, std::string());
+}
+
+std::string render_csv(const services::stats_table& t) {
+  csv_writer w(t.headers);
+  for (const auto& row : t.rows) (void)w.row(row);
+  return w.take();
+}
+
 
 }  // namespace siaga::api

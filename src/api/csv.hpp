@@ -1,18 +1,27 @@
 // CSV for spreadsheets in Indonesia: UTF-8 with a byte-order mark (so Excel reads the accents),
 // ';' between cells and a decimal comma (the Indonesian regional settings), CRLF line ends,
-// cells quoted when they hold ';', '"' or a line break.
+// cells quoted when they hold ';', '"' or a line break; local times as "2025-06-14 09:05:00".
 #pragma once
 
-#include "api/http_util.hpp"
-#include "services/stats_table.hpp"
+#include "api/table_writer.hpp"
 
 #include <string>
 
 namespace siaga::api {
 
+// A whole table as CSV (a statistics view: small).
 std::string render_csv(const services::stats_table& t);
 
-// A 200 answer with the CSV as a download named filename.
-net::response csv_response(const net::request& req, const std::string& filename, std::string body);
+// A CSV written row by row: take() hands over what was written since the last take (the BOM
+// and the heading line first), so that a long list goes out in pieces.
+class csv_writer final : public table_writer {
+ public:
+  explicit csv_writer(const std::vector<std::string>& headers);
+  core::result<void> row(const services::stats_cells& cells) override;
+  std::string take();
+
+ private:
+  std::string out_;
+};
 
 }  // namespace siaga::api

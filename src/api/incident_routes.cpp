@@ -2,6 +2,7 @@
 // may see is decided in services/incident_queries.hpp.
 #include "api/handler.hpp"
 #include "api/inputs.hpp"
+#include "api/list_exports.hpp"
 #include "api/views.hpp"
 #include "services/incident_queries.hpp"
 #include "services/incident_service.hpp"
@@ -27,6 +28,7 @@ awaitable<reply> create_incident(call& c) {
 
 awaitable<reply> list_incidents(call& c) {
   auto q = query_of(c.req());
+  SIAGA_CO_TRY(format, format_of(q));
   SIAGA_CO_TRY(pg, paging_of(q));
   storage::incident_filter f;
   f.page = {pg.limit, pg.offset};
@@ -41,6 +43,7 @@ awaitable<reply> list_incidents(call& c) {
   SIAGA_CO_TRY(to, query_time(q, "to"));
   f.from = from;
   f.to = to;
+  if (format != table_format::json) co_return co_await export_incidents(c, format, std::move(f));
   SIAGA_CO_TRY(p, services::list_incidents_for(c.deps.store.reader(), c.who, std::move(f)));
   SIAGA_CO_TRY(items, incidents_with_clocks(c.deps.store.reader(), c.who, p.items, c.deps.clock.now()));
   co_return json_response(c.req(), net::http::status::ok, items_page_json(std::move(items), p.total, pg));
@@ -110,6 +113,7 @@ awaitable<reply> add_note(call& c) {
 
 awaitable<reply> list_dispatches(call& c) {
   auto q = query_of(c.req());
+  SIAGA_CO_TRY(format, format_of(q));
   SIAGA_CO_TRY(pg, paging_of(q));
   storage::dispatch_filter f;
   f.page = {pg.limit, pg.offset};
@@ -119,6 +123,7 @@ awaitable<reply> list_dispatches(call& c) {
     SIAGA_CO_TRY(statuses, comma_list(it->second, domain::parse_dispatch_status));
     f.statuses = std::move(statuses);
   }
+  if (format != table_format::json) co_return co_await export_dispatches(c, format, std::move(f));
   SIAGA_CO_TRY(p, services::list_dispatches_for(c.deps.store.reader(), c.who, std::move(f)));
   SIAGA_CO_TRY(items, dispatches_with_clocks(c.deps.store.reader(), c.who, p.items, c.deps.clock.now()));
   co_return json_response(c.req(), net::http::status::ok, items_page_json(std::move(items), p.total, pg));

@@ -1,21 +1,14 @@
 // /api/v1/stats/incidents, /reports and /dispatches: counts (and, for dispatches, outcomes and
 // response times) for a local period, grouped by time and dimensions (the call statistics are in call_routes.cpp).
-#include "api/csv.hpp"
 #include "api/handler.hpp"
+#include "api/table_writer.hpp"
+#include "services/ministry_report.hpp"
 #include "services/stats_service.hpp"
 
 #include <boost/json/array.hpp>
 
 namespace siaga::api {
 namespace {
-
-std::string date_text(domain::local_date d) {
-  std::chrono::year_month_day ymd{d};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
 
 std::optional<std::string> param(const std::map<std::string, std::string, std::less<>>& q, const char* name) {
   auto it = q.find(name);
@@ -30,34 +23,32 @@ core::result<services::stats_request> request_of(call& c, services::stats_subjec
     if (key != "from" && key != "to" && key != "group" && key != "format") {
       return core::invalid("unknown query parameter '" + key + "': use from, to, group and format");
     }
-    if (key == "format" && value != "json" && value != "csv") {
-      return core::invalid("format must be json or csv");
-    }
   }
+  SIAGA_CHECK(format_of(q));
   SIAGA_TRY(today, services::local_today(c.deps.store.reader(), c.who, c.deps.clock.now()));
   return services::parse_stats_request(subject, param(q, "from"), param(q, "to"), param(q, "group"), today);
 }
 
-bool wants_csv(call& c) {
-  auto q = query_of(c.req());
-  auto it = q.find("format");
-  return it != q.end() && it->second == "csv";
+table_format format_in(call& c) {
+  // request_of has refused a bad format already.
+  auto f = format_of(query_of(c.req()));
+  return f ? *f : table_format::json;
 }
 
-// "statistik-insiden-2025-01-01-2025-12-31.csv"
-std::string csv_name(const char* what, const services::stats_request& req) {
-  return std::string("statistik-") + what + "-" + date_text(req.from) + "-" + date_text(req.to) + ".csv";
-}
 
 body_fn counts(services::stats_subject subject) {
   return [subject](call& c) -> awaitable<reply> {
     auto& rd = c.deps.store.reader();
     SIAGA_CO_TRY(req, request_of(c, subject));
     SIAGA_CO_TRY(answer, services::count_stats(rd, c.who, subject, req));
-    if (wants_csv(c)) {
+    if (auto f = format_in(c); f != table_format::json) {
       SIAGA_CO_TRY(names, services::load_stats_names(rd, c.who));
-      co_return csv_response(c.req(), csv_name(subject == services::stats_subject::incidents ? "insiden" : "laporan", req),
-                             render_csv(services::count_table(names, req, answer)));
+      auto t = services::count_table(names, req, answer);
+      t.sheet = subject == services::stats_subject::incidents ? "Kejadian" : "Laporan";
+      co_return table_response(c.req(), f,
+                               download_name(subject == services::stats_subject::incidents ? "statistik-kejadian" : "statistik-laporan",
+                                             req.from, req.to),
+                               t);
     }
     json::array group;
     if (req.grain) group.emplace_back(to_string(*req.grain));
@@ -96,9 +87,11 @@ json::object step_json(const services::step_stats& s) {
 awaitable<reply> dispatch_statistics(call& c) {
   SIAGA_CO_TRY(req, request_of(c, services::stats_subject::dispatches));
   SIAGA_CO_TRY(rows, services::dispatch_stats(c.deps.store.reader(), c.who, req));
-  if (wants_csv(c)) {
+  if (auto f = format_in(c); f != table_format::json) {
     SIAGA_CO_TRY(names, services::load_stats_names(c.deps.store.reader(), c.who));
-    co_return csv_response(c.req(), csv_name("dispatch", req), render_csv(services::dispatch_table(names, req, rows)));
+    auto t = services::dispatch_table(names, req, rows);
+    t.sheet = "Dispatch";
+    co_return table_response(c.req(), f, download_name("statistik-dispatch", req.from, req.to), t);
   }
   json::array group;
   if (req.grain) group.emplace_back(to_string(*req.grain));
@@ -136,11 +129,12 @@ json::object counts_json(const std::map<std::string, std::int64_t>& m) {
 
 awaitable<reply> summary_statistics(call& c) {
   auto q = query_of(c.req());
-  if (q.contains("group") || q.contains("format")) {
-    co_return core::invalid("the summary has no group or format: give from and to only");
-  }
+  if (q.contains("group")) co_return core::invalid("the summary has no group: give from, to and format only");
   SIAGA_CO_TRY(req, request_of(c, services::stats_subject::incidents));
   SIAGA_CO_TRY(s, services::summary_stats(c.deps.store.reader(), c.who, req));
+  if (auto f = format_in(c); f != table_format::json) {
+    co_return table_response(c.req(), f, download_name("statistik-ringkasan", req.from, req.to), services::summary_table(s));
+  }
   json::object calls{{"total", s.calls.total},
                      {"answered", s.calls.answered},
                      {"abandoned", s.calls.abandoned},
@@ -163,6 +157,73 @@ awaitable<reply> summary_statistics(call& c) {
                    {"dispatches", json::object{{"total", s.dispatches}, {"by_status", counts_json(s.dispatches_by_status)}}}});
 }
 
+// The ministry's monthly figures: ?month=YYYY-MM (required), format, shifts (start hours).
+awaitable<reply> ministry_statistics(call& c) {
+  auto q = query_of(c.req());
+  for (const auto& [key, value] : q) {
+    if (key != "month" && key != "format" && key != "shifts") {
+      co_return core::invalid("unknown query parameter '" + key + "': use month, format and shifts");
+    }
+  }
+  SIAGA_CO_TRY(format, format_of(q));
+  auto month = q.find("month");
+  if (month == q.end()) co_return core::invalid("month wajib / month is required: month=YYYY-MM");
+  SIAGA_CO_TRY(first, services::parse_month(month->second));
+  services::shift_plan plan;
+  if (auto it = q.find("shifts"); it != q.end()) {
+    SIAGA_CO_TRY(p, services::parse_shift_plan(it->second));
+    plan = p;
+  }
+  auto& rd = c.deps.store.reader();
+  SIAGA_CO_TRY(m, services::ministry_stats(rd, c.who, first, plan));
+  SIAGA_CO_TRY(names, services::load_stats_names(rd, c.who));
+  if (format != table_format::json) {
+    co_return table_response(c.req(), format, "laporan-kementerian-" + month->second, services::ministry_table(names, m));
+  }
+  json::object by_urgency;
+  for (const auto& [u, n] : m.incidents_by_urgency) by_urgency[u] = n;
+  json::array follow_ups;
+  for (const auto& a : m.follow_ups) {
+    follow_ups.push_back(json::object{{"agency_id", a.agency_id},
+                                      {"agency", services::name_of(names, storage::stats_dim::agency, a.agency_id)},
+                                      {"total", a.total},
+                                      {"by_status", counts_json(a.by_status)}});
+  }
+  json::array shifts;
+  for (int s = 0; s < 3; ++s) {
+    shifts.push_back(json::object{{"shift", s},
+                                  {"name", services::shift_name(m.shifts, s)},
+                                  {"start_hour", m.shifts.starts[static_cast<std::size_t>(s)]}});
+  }
+  json::array staffing;
+  for (const auto& s : m.staffing) {
+    staffing.push_back(json::object{{"date", date_text(s.date)},
+                                    {"shift", s.shift},
+                                    {"call_takers", s.call_takers},
+                                    {"answered_calls", s.answered_calls},
+                                    {"reports", s.reports}});
+  }
+  co_return json_response(
+      c.req(), net::http::status::ok,
+      json::object{{"month", month->second},
+                   {"from", date_text(m.first)},
+                   {"to", date_text(m.last)},
+                   {"calls", json::object{{"total", m.calls},
+                                          {"answered", m.answered},
+                                          {"answered_within_15s", m.answered_within_15s},
+                                          {"share_within_15s", m.share_within_15s ? json::value(*m.share_within_15s)
+                                                                                  : json::value(nullptr)},
+                                          {"unanswered", m.abandoned + m.missed},
+                                          {"abandoned", m.abandoned},
+                                          {"missed", m.missed},
+                                          {"prank", m.pranks},
+                                          {"silent", m.silent}}},
+                   {"emergencies", json::object{{"total", m.incidents}, {"by_urgency", std::move(by_urgency)}}},
+                   {"follow_ups", std::move(follow_ups)},
+                   {"shifts", std::move(shifts)},
+                   {"staffing", std::move(staffing)}});
+}
+
 }  // namespace
 
 void add_stats_routes(net::router& r, api_deps& deps) {
@@ -170,6 +231,8 @@ void add_stats_routes(net::router& r, api_deps& deps) {
   r.add(verb::get, "/api/v1/stats/reports", wrap(deps, readers, counts(services::stats_subject::reports)));
   r.add(verb::get, "/api/v1/stats/dispatches", wrap(deps, readers, dispatch_statistics));
   r.add(verb::get, "/api/v1/stats/summary", wrap(deps, readers, summary_statistics));
+  r.add(verb::get, "/api/v1/stats/ministry",
+        wrap(deps, access::leader | access::supervisor | access::admin, ministry_statistics));
 }
 
 }  // namespace siaga::api

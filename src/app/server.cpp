@@ -120,6 +120,8 @@ int run_serve(const config& cfg) {
 
   asio::io_context io{cfg.threads};
   asio::thread_pool blocking{1};
+  // One thread for the exports: they queue behind each other, never behind or before sign-ins.
+  asio::thread_pool exports{1};
   core::system_clock clock;
   core::secure_random random;
   core::id_generator ids{random};
@@ -143,6 +145,7 @@ int run_serve(const config& cfg) {
       *st,    clock,    ids,
       random, blocking, api::api_options{std::chrono::hours{cfg.session_hours}, cfg.secure_cookie, callback_expiry},
       &hub};
+  deps.exports = &exports;
   net::router routes;
   api::add_routes(routes, deps);
 

@@ -64,7 +64,8 @@ asio::awaitable<void> http_server::impl::accept_loop(std::shared_ptr<impl> self)
   }
 }
 
-asio::awaitable<response> http_server::impl::dispatch(request& req, const std::string& remote_address) {
+asio::awaitable<response> http_server::impl::dispatch(request& req, const std::string& remote_address,
+                                                      std::optional<body_stream>& streamed) {
   auto path = split_target(to_std(req.target())).first;
   auto method = req.method();
   auto m = routes_.match(method, path);
@@ -77,7 +78,9 @@ asio::awaitable<response> http_server::impl::dispatch(request& req, const std::s
   if (m.found) {
     request_context ctx{req, std::move(m.params), remote_address};
     try {
-      co_return co_await m.found->fn(ctx);
+      auto res = co_await m.found->fn(ctx);
+      streamed = std::move(ctx.streamed);
+      co_return res;
     } catch (const std::exception& e) {
       spdlog::error("http: handler for {} {} threw: {}", to_std(req.method_string()), path, e.what());
     } catch (...) {

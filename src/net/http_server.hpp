@@ -31,6 +31,17 @@ using response = http::response<http::string_body>;
 // Path parameters captured by a pattern such as "/api/v1/incidents/{id}".
 using path_params = std::map<std::string, std::string, std::less<>>;
 
+// A body sent in pieces, for answers too large to hold in memory (exports). next() is awaited
+// on the connection's strand, again after each piece is on the wire (so a slow client paces the
+// producer and memory stays at one piece); it returns the next piece, or nullopt at the end
+// (an empty piece is skipped). HTTP/1.1 clients get chunked transfer encoding and the
+// connection may be kept alive; HTTP/1.0 clients get the raw bytes and a close. An exception
+// from next() cuts the connection without the last chunk, so that the client sees an
+// unfinished download rather than a silently short one. A HEAD request never calls next().
+struct body_stream {
+  std::function<boost::asio::awaitable<std::optional<std::string>>()> next;
+};
+
 // The remote address and the request, as handlers see them.
 struct request_context {
   request& req;
@@ -38,6 +49,9 @@ struct request_context {
   // The peer's IP address as text ("127.0.0.1", "::1"), filled by the server from the TCP
   // connection. It is the direct peer: behind a reverse proxy it is the proxy's address.
   std::string remote_address;
+  // Set by a handler that streams its answer: the response it returns gives the status and
+  // the headers, its body is ignored and this one is sent instead.
+  std::optional<body_stream> streamed = std::nullopt;
 };
 
 // A handler answers one request. It must not throw for expected failures; an exception that

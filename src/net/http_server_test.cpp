@@ -578,6 +578,111 @@ TEST(parse_query, edge_cases) {
   EXPECT_EQ(malformed.at("y"), "%zz 1");
 }
 
+std::string piece_of(int i) {
+  char head[32];
+  std::snprintf(head, sizeof head, "piece %04d ", i);
+  std::string piece(head);
+  piece.resize(1024, static_cast<char>('a' + i % 26));
+  return piece;
+}
+
+// A streamed body of `pieces` pieces of 1 KiB ("piece 0007 ..."), counting the pieces asked
+// for in *produced; with fail_after set, the producer throws after that many pieces.
+body_stream counted_stream(std::shared_ptr<std::atomic<int>> produced, int pieces, int fail_after) {
+  auto next = [produced, pieces, fail_after]() -> asio::awaitable<std::optional<std::string>> {
+    int i = produced->fetch_add(1);
+    if (i == fail_after) throw std::runtime_error("the store went away");
+    if (i >= pieces) co_return std::nullopt;
+    co_return piece_of(i);
+  };
+  return body_stream{std::move(next)};
+}
+
+std::string expected_stream(int pieces) {
+  std::string out;
+  for (int i = 0; i < pieces; ++i) out += piece_of(i);
+  return out;
+}
+
+router streamed_routes(std::shared_ptr<std::atomic<int>> produced, int pieces, int fail_after) {
+  router r;
+  r.add(http::verb::get, "/api/v1/export",
+        [produced, pieces, fail_after](request_context& ctx) -> asio::awaitable<response> {
+          response res{http::status::ok, ctx.req.version()};
+          res.set(http::field::content_type, "text/csv; charset=utf-8");
+          res.body() = "ignored";
+          ctx.streamed = counted_stream(produced, pieces, fail_after);
+          co_return res;
+        });
+  r.add(http::verb::get, "/api/v1/hello", [](request_context& ctx) -> asio::awaitable<response> {
+    response res{http::status::ok, ctx.req.version()};
+    res.body() = "halo";
+    co_return res;
+  });
+  return r;
+}
+
+TEST_F(http_server_test, streamed_body_is_sent_chunked_and_the_connection_stays_usable) {
+  auto produced = std::make_shared<std::atomic<int>>(0);
+  start(streamed_routes(produced, 3000, -1));
+  test_client client(port());
+  auto res = client.send(make_request(http::verb::get, "/api/v1/export"));
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(res[http::field::transfer_encoding], "chunked");
+  EXPECT_EQ(res[http::field::content_length], "");
+  EXPECT_EQ(res[http::field::content_type], "text/csv; charset=utf-8");
+  EXPECT_EQ(res.body().size(), 3000u * 1024u);
+  EXPECT_EQ(res.body(), expected_stream(3000));
+  EXPECT_EQ(produced->load(), 3001);  // every piece, then the end
+  // Keep-alive: the same connection answers the next request.
+  auto next = client.send(make_request(http::verb::get, "/api/v1/hello"));
+  EXPECT_EQ(next.body(), "halo");
+}
+
+TEST_F(http_server_test, streamed_body_is_paced_by_a_client_that_does_not_read) {
+  // 64 MiB that the client never reads: the producer must stop at what the socket buffers
+  // hold, instead of building the whole body in memory.
+  auto produced = std::make_shared<std::atomic<int>>(0);
+  start(streamed_routes(produced, 64 * 1024, -1));
+  test_client client(port());
+  client.write_raw("GET /api/v1/export HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(500ms);
+  int asked = produced->load();
+  EXPECT_GT(asked, 0);
+  EXPECT_LT(asked, 16 * 1024) << "the producer ran ahead of the client";
+}
+
+TEST_F(http_server_test, failing_producer_cuts_the_connection_without_the_last_chunk) {
+  auto produced = std::make_shared<std::atomic<int>>(0);
+  start(streamed_routes(produced, 100, 5));
+  test_client client(port());
+  response res;
+  auto ec = client.exchange(make_request(http::verb::get, "/api/v1/export"), res);
+  EXPECT_TRUE(ec) << "a cut download must not look complete";
+}
+
+TEST_F(http_server_test, streamed_body_to_http_1_0_is_raw_and_closes) {
+  auto produced = std::make_shared<std::atomic<int>>(0);
+  start(streamed_routes(produced, 10, -1));
+  test_client client(port());
+  client.write_raw("GET /api/v1/export HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(client.read_until_closed(5s), asio::error::eof);
+  const auto& text = client.received();
+  auto split = text.find("\r\n\r\n");
+  ASSERT_NE(split, std::string::npos);
+  EXPECT_EQ(text.find("chunked"), std::string::npos);
+  EXPECT_EQ(text.substr(split + 4), expected_stream(10));
+}
+
+TEST_F(http_server_test, head_of_a_streamed_route_never_runs_the_producer) {
+  auto produced = std::make_shared<std::atomic<int>>(0);
+  start(streamed_routes(produced, 10, -1));
+  test_client client(port());
+  auto res = client.send(make_request(http::verb::head, "/api/v1/export"));
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(produced->load(), 0);
+}
+
 TEST(split_target, separates_path_and_query) {
   EXPECT_EQ(split_target("/x?y=1"), std::make_pair(std::string_view("/x"), std::string_view("y=1")));
   EXPECT_EQ(split_target("/x"), std::make_pair(std::string_view("/x"), std::string_view()));

@@ -5,7 +5,10 @@
 #include "net/server_impl.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -78,12 +81,19 @@ asio::awaitable<void> http_server::impl::run_session(std::shared_ptr<impl> self,
     if (co_await try_upgrade(self, s, req, remote_address, refused)) co_return;
     // No co_await inside a conditional expression: GCC 12 miscompiles that in coroutines.
     response res;
+    std::optional<body_stream> streamed;
     if (refused) {
       res = std::move(*refused);
     } else {
-      res = co_await self->dispatch(req, remote_address);
+      res = co_await self->dispatch(req, remote_address, streamed);
     }
-    if (!co_await self->answer(*s, req, res, started)) break;
+    bool go_on = false;
+    if (streamed && streamed->next) {
+      go_on = co_await self->answer_streamed(*s, req, res, *streamed, started);
+    } else {
+      go_on = co_await self->answer(*s, req, res, started);
+    }
+    if (!go_on) break;
   }
   co_await close_connection(*s, linger);
 }
@@ -192,6 +202,59 @@ asio::awaitable<bool> http_server::impl::answer(session& s, const request& req, 
   s.stream.expires_after(options_.read_timeout);
   auto [write_ec, written] = co_await http::async_write(s.stream, res, use_tuple);
   co_return !write_ec && keep_alive;
+}
+
+asio::awaitable<bool> http_server::impl::answer_streamed(session& s, const request& req, response& res,
+                                                         body_stream& body,
+                                                         std::chrono::steady_clock::time_point started) {
+  bool chunked = req.version() == 11;
+  bool keep_alive = chunked && req.keep_alive() && res.keep_alive() && !stopping_;
+  http::response<http::empty_body> head{res.result(), req.version()};
+  for (const auto& f : res) head.set(f.name_string(), f.value());
+  head.erase(http::field::content_length);
+  head.keep_alive(keep_alive);
+  head.set(http::field::server, "siaga");
+  head.set("X-Content-Type-Options", "nosniff");
+  if (chunked) head.chunked(true);
+  bool head_request = req.method() == http::verb::head;
+  s.stream.expires_after(options_.read_timeout);
+  http::response_serializer<http::empty_body> sr{head};
+  auto [head_ec, head_n] = co_await http::async_write_header(s.stream, sr, use_tuple);
+  if (head_ec) co_return false;
+  if (head_request) co_return keep_alive;
+
+  std::uint64_t bytes = 0;
+  for (;;) {
+    std::optional<std::string> piece;
+    try {
+      piece = co_await body.next();
+    } catch (const std::exception& e) {
+      spdlog::error("http: streamed body of {} failed after {} bytes: {}",
+                    to_std(split_target(to_std(req.target())).first), bytes, e.what());
+      co_return false;
+    }
+    if (!piece) break;
+    if (piece->empty()) continue;
+    bytes += piece->size();
+    s.stream.expires_after(options_.read_timeout);
+    beast::error_code ec;
+    if (chunked) {
+      std::tie(ec, std::ignore) = co_await asio::async_write(s.stream, http::make_chunk(asio::buffer(*piece)), use_tuple);
+    } else {
+      std::tie(ec, std::ignore) = co_await asio::async_write(s.stream, asio::buffer(*piece), use_tuple);
+    }
+    if (ec) co_return false;
+  }
+  if (chunked) {
+    s.stream.expires_after(options_.read_timeout);
+    auto [ec, n] = co_await asio::async_write(s.stream, http::make_chunk_last(), use_tuple);
+    if (ec) co_return false;
+  }
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+  spdlog::debug("http: {} {} {} streamed {} bytes {}us", to_std(req.method_string()),
+                to_std(split_target(to_std(req.target())).first), res.result_int(), bytes, micros);
+  co_return keep_alive;
 }
 
 asio::awaitable<void> http_server::impl::close_connection(session& s, bool linger) {

@@ -67,7 +67,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 
   // http_server.cpp: accepting connections, routing one request, stopping.
   static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self);
-  asio::awaitable<response> dispatch(request& req, const std::string& remote_address);
+  // A handler that streams its body hands it back in `streamed`.
+  asio::awaitable<response> dispatch(request& req, const std::string& remote_address,
+                                     std::optional<body_stream>& streamed);
   void stop();
 
   // http_session.cpp: one connection's request loop and its steps.
@@ -89,6 +91,10 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   // Writes the answer; false when the connection is to be closed after it.
   asio::awaitable<bool> answer(session& s, const request& req, response& res,
                                std::chrono::steady_clock::time_point started);
+  // Writes the headers of res and then the pieces of body (see body_stream); false when the
+  // connection is to be closed after it (HTTP/1.0, a failed producer or write).
+  asio::awaitable<bool> answer_streamed(session& s, const request& req, response& res, body_stream& body,
+                                        std::chrono::steady_clock::time_point started);
   // Shuts the connection down, draining what the client still sends first when linger is set.
   static asio::awaitable<void> close_connection(session& s, bool linger);
 

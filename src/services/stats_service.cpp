@@ -92,13 +92,13 @@ struct step_acc {
   }
 };
 
-core::result<int> offset_of(storage::store_reader& rd, const actor& who) {
+}  // namespace
+
+core::result<int> zone_offset_of(storage::store_reader& rd, const actor& who) {
   SIAGA_TRY(j, rd.find_jurisdiction(who.jurisdiction_id));
   if (!j) return core::make_error(core::errc::internal, "the actor's jurisdiction is missing");
   return core::zone_offset_minutes(j->timezone);
 }
-
-}  // namespace
 
 std::string_view to_string(stats_dim d) {
   return dim_names.name(d);
@@ -146,13 +146,13 @@ core::result<stats_request> parse_stats_request(stats_subject subject, const std
 }
 
 core::result<domain::local_date> local_today(storage::store_reader& rd, const actor& who, core::timestamp now) {
-  SIAGA_TRY(offset, offset_of(rd, who));
+  SIAGA_TRY(offset, zone_offset_of(rd, who));
   return domain::local_date_of(now, offset);
 }
 
 core::result<stats_answer> count_stats(storage::store_reader& rd, const actor& who, stats_subject subject,
                                        const stats_request& req) {
-  SIAGA_TRY(offset, offset_of(rd, who));
+  SIAGA_TRY(offset, zone_offset_of(rd, who));
   auto q = query_of(who, req, offset);
   SIAGA_TRY(rows, subject == stats_subject::incidents ? rd.count_incidents(q) : rd.count_reports(q));
   // Days (or hours) summed into the asked period, keyed so that periods sort in time order.
@@ -169,7 +169,7 @@ core::result<stats_answer> count_stats(storage::store_reader& rd, const actor& w
 
 core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_reader& rd, const actor& who,
                                                              const stats_request& req) {
-  SIAGA_TRY(offset, offset_of(rd, who));
+  SIAGA_TRY(offset, zone_offset_of(rd, who));
   auto q = query_of(who, req, offset);
   struct acc {
     std::int64_t count = 0;
@@ -241,7 +241,7 @@ std::string indonesian_count(std::int64_t n) {
 }
 
 core::result<stats_summary> summary_stats(storage::store_reader& rd, const actor& who, const stats_request& req) {
-  SIAGA_TRY(offset, offset_of(rd, who));
+  SIAGA_TRY(offset, zone_offset_of(rd, who));
   stats_summary out;
   SIAGA_TRY(calls, call_stats(rd, who.jurisdiction_id, domain::start_of_day(req.from, offset),
                               domain::start_of_day(req.to + days(1), offset), stats_group::day));

@@ -95,6 +95,9 @@ core::result<stats_summary> summary_stats(storage::store_reader& rd, const actor
 // "5.982": a count with the Indonesian thousands separator.
 std::string indonesian_count(std::int64_t n);
 
+// The zone offset of the actor's jurisdiction in minutes east of UTC.
+core::result<int> zone_offset_of(storage::store_reader& rd, const actor& who);
+
 // Today's local date in the actor's jurisdiction.
 core::result<domain::local_date> local_today(storage::store_reader& rd, const actor& who, core::timestamp now);
 

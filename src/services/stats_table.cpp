@@ -55,6 +55,11 @@ stats_cell seconds(std::int64_t s) { return s < 0 ? stats_cell{} : stats_cell{s}
 
 }  // namespace
 
+local_time local_time_of(core::timestamp at, int offset_minutes) {
+  auto s = std::chrono::floor<std::chrono::seconds>(at).time_since_epoch().count();
+  return {s + static_cast<std::int64_t>(offset_minutes) * 60};
+}
+
 core::result<stats_names> load_stats_names(storage::store_reader& rd, const actor& who) {
   stats_names n;
   SIAGA_TRY(categories, rd.list_categories(who.jurisdiction_id));
@@ -64,7 +69,17 @@ core::result<stats_names> load_stats_names(storage::store_reader& rd, const acto
   SIAGA_TRY(agencies, rd.list_agencies(who.jurisdiction_id));
   for (const auto& a : agencies) n.agencies[a.id] = a.name;
   SIAGA_TRY(users, rd.list_users(who.jurisdiction_id));
-  for (const auto& u : users) n.users[u.id] = u.display_name;
+  for (const auto& u : users) {
+    n.users[u.id] = u.display_name;
+    n.agents[u.username] = u.display_name;
+    n.agent_users[u.username] = u.id;
+  }
+  // A pbx_agent wins over a username that happens to be the same text.
+  for (const auto& u : users) {
+    if (u.pbx_agent.empty()) continue;
+    n.agents[u.pbx_agent] = u.display_name;
+    n.agent_users[u.pbx_agent] = u.id;
+  }
   return n;
 }
 
@@ -135,6 +150,95 @@ stats_table dispatch_table(const stats_names& names, const stats_request& req, c
     row.push_back(seconds(r.completed.p50_s));
     t.rows.push_back(std::move(row));
   }
+  return t;
+}
+
+namespace {
+
+constexpr std::array<const char*, 7> call_classes{"valid", "prank", "ghost", "information", "misdirected", "test",
+                                                   "unclassified"};
+
+stats_cell optional_share(const std::map<int, std::optional<double>>& m, int target) {
+  auto it = m.find(target);
+  return it == m.end() || !it->second ? stats_cell{} : stats_cell{100.0 * *it->second};
+}
+
+std::int64_t within_of(const call_stats_bucket& b, int target) {
+  auto it = b.answered_within.find(target);
+  return it == b.answered_within.end() ? 0 : it->second;
+}
+
+stats_cell optional_seconds(const std::optional<double>& v) {
+  return v ? stats_cell{*v} : stats_cell{};
+}
+
+}  // namespace
+
+std::int64_t count_in(const std::map<std::string, std::int64_t>& m, std::string_view key) {
+  auto it = m.find(std::string(key));
+  return it == m.end() ? 0 : it->second;
+}
+
+std::string call_class_name(std::string_view c) {
+  if (c == "valid") return "Valid";
+  if (c == "information") return "Informasi";
+  if (c == "unclassified") return "Belum diklasifikasi";
+  return from(enum_names(), std::string(c));
+}
+
+stats_table call_table(const call_stats_report& report) {
+  stats_table t;
+  t.sheet = "Panggilan";
+  switch (report.group) {
+    case stats_group::agent: t.headers.push_back("Petugas"); break;
+    case stats_group::line: t.headers.push_back("Jalur"); break;
+    default: t.headers.push_back("Periode"); break;
+  }
+  for (const char* h : {"Panggilan", "Dijawab", "Ditinggalkan penelepon", "Tak terjawab", "Masih berlangsung"}) {
+    t.headers.push_back(h);
+  }
+  for (const char* c : call_classes) t.headers.push_back(call_class_name(c));
+  for (const char* h : {"Waktu jawab p50 (detik)", "Waktu jawab p90 (detik)", "Dijawab dalam 15 detik",
+                        "Dijawab dalam 15 detik (%)", "Tindak lanjut ke lapangan"}) {
+    t.headers.push_back(h);
+  }
+  auto add = [&](const call_stats_bucket& b, const std::string& key) {
+    stats_cells row{key, b.total, b.answered, b.abandoned, b.missed, b.live};
+    for (const char* c : call_classes) row.emplace_back(count_in(b.by_classification, c));
+    row.push_back(optional_seconds(b.answer_p50_s));
+    row.push_back(optional_seconds(b.answer_p90_s));
+    row.emplace_back(within_of(b, 15));
+    row.push_back(optional_share(b.share_within, 15));
+    row.emplace_back(b.follow_ups);
+    t.rows.push_back(std::move(row));
+  };
+  for (const auto& b : report.groups) add(b, b.key);
+  add(report.total, "Total");
+  return t;
+}
+
+stats_table summary_table(const stats_summary& s) {
+  stats_table t;
+  t.sheet = "Ringkasan";
+  t.headers = {"Angka", "Jumlah"};
+  t.widths = {44, 14};
+  auto add = [&](std::string name, stats_cell v) { t.rows.push_back({std::move(name), std::move(v)}); };
+  add("Panggilan", s.calls.total);
+  add("Panggilan dijawab", s.calls.answered);
+  add("Dijawab dalam 15 detik", within_of(s.calls, 15));
+  add("Dijawab dalam 15 detik (%)", optional_share(s.calls.share_within, 15));
+  add("Ditinggalkan penelepon", s.calls.abandoned);
+  add("Tak terjawab", s.calls.missed);
+  for (const char* c : call_classes) add("Panggilan " + call_class_name(c), count_in(s.calls.by_classification, c));
+  add("Tindak lanjut ke lapangan", s.calls.follow_ups);
+  add("Laporan", s.reports);
+  for (const auto& [k, n] : s.reports_by_status) add("Laporan " + from(enum_names(), k), n);
+  for (const auto& [k, n] : s.rejected_by_reason) add("Ditolak: " + from(enum_names(), k), n);
+  add("Kejadian", s.incidents);
+  for (const auto& [k, n] : s.incidents_by_urgency) add("Kejadian " + from(enum_names(), k), n);
+  add("Dispatch", s.dispatches);
+  for (const auto& [k, n] : s.dispatches_by_status) add("Dispatch " + from(enum_names(), k), n);
+  add("Ringkasan", s.line);
   return t;
 }
 

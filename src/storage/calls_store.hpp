@@ -25,6 +25,7 @@ struct call_filter {
   std::optional<timestamp> from;
   std::optional<timestamp> to;
   page_request page;
+  keyset_paging walk;  // exports: keyset pages without a total
 };
 
 struct callback_filter {

@@ -33,6 +33,7 @@ struct incident_filter {
   std::optional<timestamp> from;
   std::optional<timestamp> to;
   page_request page;
+  keyset_paging walk;  // exports: keyset pages without a total
 };
 
 struct dispatch_filter {
@@ -41,6 +42,7 @@ struct dispatch_filter {
   std::optional<std::string> incident_id;
   std::vector<domain::dispatch_status> statuses;  // empty: any
   page_request page;
+  keyset_paging walk;  // exports: keyset pages without a total
 };
 
 // Reads (see store_reader for the rules every read follows).

@@ -172,6 +172,32 @@ TEST_P(store_contract, list_incidents_filters_by_status_category_district_agency
   EXPECT_EQ(second.total, 24);
 }
 
+TEST_P(store_contract, keyset_pages_walk_a_list_in_order_through_equal_times_without_counting) {
+  // Seven incidents share one time, so the id must break the tie across a page boundary.
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              for (int i = 0; i < 12; ++i) {
+                auto id = "i" + std::to_string(10 + i);
+                if (auto r = t.insert_incident(make_incident("j1", id, "c_fire", at(i < 7 ? 60 : i * 60))); !r) return r;
+              }
+              return t.insert_incident(make_incident("j2", "i99", "c_other", at(60)));
+            })),
+            "ok");
+  auto all = reader().list_incidents({.jurisdiction_id = "j1", .page = {.limit = 100}}).value();
+  ASSERT_EQ(all.items.size(), 12u);
+  std::vector<std::string> walked;
+  std::optional<keyset> after;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto p = reader()
+                 .list_incidents({.jurisdiction_id = "j1", .page = {.limit = 5}, .walk = {.after = after, .count_total = false}})
+                 .value();
+    EXPECT_EQ(p.total, 0);
+    for (const auto& i : p.items) walked.push_back(i.id);
+    if (p.items.size() < 5) break;
+    after = keyset{p.items.back().created_at, p.items.back().id};
+  }
+  EXPECT_EQ(walked, ids_of(all.items));
+}
+
 TEST_P(store_contract, list_dispatches_filters_by_agency_incident_and_status) {
   std::vector<domain::dispatch> dispatches;
   ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {

@@ -19,6 +19,7 @@ import { transparency } from './transparency.mjs';
 import { leaderMap } from './leader_map.mjs';
 import { jurisdictionSettings } from './jurisdiction_settings.mjs';
 import { slaScreens } from './sla_screens.mjs';
+import { leaderExport } from './leader_export.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -34,6 +35,7 @@ const TESTS = {
   leader_map: leaderMap,
   jurisdiction_settings: jurisdictionSettings,
   sla_screens: slaScreens,
+  leader_export: leaderExport,
 };
 
 const args = process.argv.slice(2);

@@ -241,7 +241,8 @@ result<page<domain::call_record>> list_calls(connection& c, const call_filter& f
   if (f.unclassified) w.add("outcome = 'answered' AND classification IS NULL");
   if (f.from) w.add("ring_at >= ?", core::to_micros(*f.from));
   if (f.to) w.add("ring_at < ?", core::to_micros(*f.to));
-  return fetch_page(c, "calls", call_columns, w, "ring_at DESC, id DESC", f.page, read_call);
+  add_keyset(w, f.walk, "ring_at");
+  return fetch_page(c, "calls", call_columns, w, "ring_at DESC, id DESC", f.page, read_call, f.walk);
 }
 
 result<std::vector<domain::call_event>> call_events_of(connection& c, const std::string& call_record_id) {

@@ -440,7 +440,8 @@ result<page<domain::incident>> list_incidents(connection& c, const incident_filt
   }
   if (f.from) w.add("created_at >= ?", core::to_micros(*f.from));
   if (f.to) w.add("created_at < ?", core::to_micros(*f.to));
-  return fetch_page(c, "incidents", incident_columns, w, "created_at DESC, id DESC", f.page, read_incident);
+  add_keyset(w, f.walk, "created_at");
+  return fetch_page(c, "incidents", incident_columns, w, "created_at DESC, id DESC", f.page, read_incident, f.walk);
 }
 
 result<std::optional<domain::dispatch>> find_dispatch(connection& c, const std::string& jurisdiction_id,
@@ -465,7 +466,8 @@ result<page<domain::dispatch>> list_dispatches(connection& c, const dispatch_fil
     for (auto s : f.statuses) names.push_back(domain::to_string(s));
     w.add_in("status", std::move(names));
   }
-  return fetch_page(c, "dispatches", dispatch_columns, w, "notified_at DESC, id DESC", f.page, read_dispatch);
+  add_keyset(w, f.walk, "notified_at");
+  return fetch_page(c, "dispatches", dispatch_columns, w, "notified_at DESC, id DESC", f.page, read_dispatch, f.walk);
 }
 
 result<std::vector<domain::event>> events_of_incident(connection& c, const std::string& incident_id) {

@@ -171,13 +171,24 @@ class where_clause {
   std::vector<arg> args_;
 };
 
+// The keyset condition of a list sorted by "<at_column> DESC, id DESC": the rows after
+// p.after, written so that an index on the time column serves it.
+inline void add_keyset(where_clause& w, const keyset_paging& p, std::string_view at_column) {
+  if (!p.after) return;
+  auto at = core::to_micros(p.after->at);
+  w.add(cat({at_column, " <= ? AND (", at_column, " < ? OR id < ?)"}), at);
+  w.add_arg(at);
+  w.add_arg(std::string_view(p.after->id));
+}
+
 template <class T>
 result<page<T>> fetch_page(connection& c, std::string_view table, std::string_view columns, const where_clause& where,
-                           std::string_view order_by, const page_request& p, row_reader<T> read) {
+                           std::string_view order_by, const page_request& p, row_reader<T> read,
+                           const keyset_paging& walk = {}) {
   read_snapshot snapshot(c);
   if (snapshot.failure()) return *snapshot.failure();
   page<T> out;
-  {
+  if (walk.count_total) {
     auto st = c.prepare(cat({"SELECT COUNT(*) FROM ", table, where.sql()}));
     if (!st) return st.error();
     where.bind(*st);
@@ -190,7 +201,7 @@ result<page<T>> fetch_page(connection& c, std::string_view table, std::string_vi
   if (!st) return st.error();
   where.bind(*st);
   st->bind(static_cast<std::int64_t>(std::clamp(p.limit, 1, 500)))
-      .bind(static_cast<std::int64_t>(std::max(p.offset, 0)));
+      .bind(static_cast<std::int64_t>(walk.after ? 0 : std::max(p.offset, 0)));
   auto items = collect(*st, table, read);
   if (!items) return items.error();
   out.items = std::move(*items);

@@ -14,7 +14,7 @@ import { Empty, STATUS_COLOR } from './common';
 import { IncidentPanel } from './incident';
 import { MapView, type MapMarker } from './map';
 import { PeriodPicker } from './period_picker';
-import { AgencyTable, BreakdownTable, categoryRows, districtRows, DrillList, HeadlineText, StatTiles, Trend, usePeriodStats, useStatsRefresh, useTodayStats } from './stats_view';
+import { AgencyTable, BreakdownTable, categoryRows, districtRows, DrillList, HeadlineText, StatTiles, StatsDownloads, Trend, usePeriodStats, useStatsRefresh, useTodayStats } from './stats_view';
 
 export function LeaderDashboard() {
   const t = useT();
@@ -49,6 +49,7 @@ export function LeaderDashboard() {
             {t('report_open')}
           </a>
         )}
+        {range && <StatsDownloads range={range} />}
       </div>
       {error && (
         <div class="form-error" role="alert" data-testid="stats-error">

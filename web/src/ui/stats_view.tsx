@@ -65,6 +65,28 @@ export function usePeriodStats(range: Range | null, refresh = 0): { data: Period
   return { data: fresh ? state.data : null, error: fresh ? state.error : '', loading: !!range && !fresh };
 }
 
+/** The server's export of the period's incidents by period and category, as XLSX and CSV
+ *  downloads (the session cookie authorises the plain links). */
+export function statsDownloadPath(range: Range, format: 'xlsx' | 'csv'): string {
+  return `/api/v1/stats/incidents?from=${range.from}&to=${range.to}&group=${range.grain},category&format=${format}`;
+}
+
+export function StatsDownloads(p: { range: Range }) {
+  const t = useT();
+  const lang = useStore(langStore);
+  const title = t('download_title', { r: rangeText(p.range, lang) });
+  return (
+    <span class="downloads">
+      <a class="btn" href={statsDownloadPath(p.range, 'xlsx')} download data-testid="download-xlsx" title={title}>
+        {t('download_xlsx')}
+      </a>
+      <a class="btn" href={statsDownloadPath(p.range, 'csv')} download data-testid="download-csv" title={title}>
+        {t('download_csv')}
+      </a>
+    </span>
+  );
+}
+
 /** Today's incidents by category and dispatches by agency, from the server's statistics. */
 export function useTodayStats(today: string, refresh: number): { incidents: CountStats; dispatches: DispatchStats } | null {
   const [stats, setStats] = useState<{ incidents: CountStats; dispatches: DispatchStats } | null>(null);
