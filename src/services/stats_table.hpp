@@ -22,7 +22,7 @@ struct stats_table {
 
 // The names of a jurisdiction's directory, for the tables.
 struct stats_names {
-  std::map<std::string, std::string, std::less<>> categories, districts, agencies, users;
+  std::map<std::string, std::string, std::less<>> categories, districts, agencies, users, villages;
 };
 
 core::result<stats_names> load_stats_names(storage::store_reader& rd, const actor& who);

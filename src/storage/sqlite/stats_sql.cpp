@@ -21,13 +21,14 @@ const char* row_column(std::string_view table, stats_dim d) {
     case stats_dim::reject_reason: return incidents ? nullptr : "rejection";
     case stats_dim::agency: return nullptr;
     case stats_dim::call_taker: return "created_by";
+    case stats_dim::village: return "village_id";
   }
   return nullptr;
 }
 
 // The column of a dim in a table's rollup, or nullptr when the rollup does not keep it.
 const char* rollup_column(std::string_view table, stats_dim d) {
-  if (d == stats_dim::call_taker) return nullptr;
+  if (d == stats_dim::call_taker || d == stats_dim::village) return nullptr;
   if (table == "reports" && d == stats_dim::channel) return "channel";
   if (table == "reports" && d == stats_dim::reject_reason) return "reject_reason";
   return row_column(table, d);
