@@ -1,5 +1,6 @@
 // siaga: one program, several subcommands (serve, migrate, seed, audit, stats, simulate).
 #include "app/audit.hpp"
+#include "app/boundaries.hpp"
 #include "app/config.hpp"
 #include "app/server.hpp"
 #include "app/simulate.hpp"
@@ -21,6 +22,10 @@ Usage:
   siaga migrate [--database PATH]       apply pending schema migrations
   siaga seed --demo [--database PATH]   create the demo city (Kota Ambon) and print its logins
   siaga audit verify [--database PATH]  check the hash chain of the event log; exit 1 on a break
+  siaga import boundaries FILE [--approximate] [--database PATH]
+                set the boundaries of kecamatan and kelurahan/desa from a GeoJSON FeatureCollection
+                whose features carry the Kemendagri code (properties code, kode, kode_kec, kode_desa,
+                ...); prints what matched and what did not; a bad file changes nothing
   siaga stats rebuild [--database PATH] recount the statistics rollups from the records, keep the
                 recount; exit 1 when the kept ones were not exact (they are corrected)
   siaga simulate calls --api-key KEY [--url http://127.0.0.1:8112] [--hours H] [--rate CALLS_PER_HOUR]
@@ -68,12 +73,31 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
   }
 
+  std::string import_file;
+  bool approximate = false;
+  if (command == "import") {
+    if (args.empty() || args[0] != "boundaries") {
+      std::cerr << "siaga: import needs a subcommand: import boundaries FILE\n";
+      return 2;
+    }
+    command = "import boundaries";
+    args.erase(args.begin());
+    if (args.empty() || args[0].rfind("--", 0) == 0) {
+      std::cerr << "siaga: import boundaries needs a FILE (GeoJSON FeatureCollection)\n";
+      return 2;
+    }
+    import_file = args[0];
+    args.erase(args.begin());
+  }
+
   bool demo = false;
   std::string config_file;
   std::vector<std::string> flags;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--demo" && command == "seed") {
       demo = true;
+    } else if (args[i] == "--approximate" && command == "import boundaries") {
+      approximate = true;
     } else if (args[i] == "--config" && i + 1 < args.size()) {
       config_file = args[++i];
     } else if (args[i].rfind("--config=", 0) == 0) {
@@ -98,6 +122,9 @@ int main(int argc, char** argv) {
     if (command == "migrate") return siaga::app::run_migrate(*cfg);
     if (command == "audit verify") return siaga::app::run_audit_verify(cfg->database);
     if (command == "stats rebuild") return siaga::app::run_stats_rebuild(cfg->database);
+    if (command == "import boundaries") {
+      return siaga::app::run_import_boundaries(cfg->database, import_file, approximate);
+    }
     if (command == "seed") {
       if (!demo) {
         std::cerr << "siaga: seed needs --demo (the only seed there is)\n";
