@@ -48,9 +48,11 @@ constexpr std::uint32_t history_seed = 8171112;
 // ---------------------------------------------------------------------------------------------
 // The directory of Kota Ambon: its data are in data/demo/ambon/ (app/seed_data.hpp).
 
+}  // namespace
+
 // DESIGN.md service levels. A complaint follows the SP4N-LAPOR! clock: forwarded within 3
 // days and answered within 5 more; the policy holds seconds, so these are calendar days.
-domain::sla_policy sla_of(urgency u) {
+domain::sla_policy default_sla(urgency u) {
   constexpr std::int64_t day = 86400;
   switch (u) {
     case urgency::emergency:
@@ -64,6 +66,8 @@ domain::sla_policy sla_of(urgency u) {
   }
   return {};
 }
+
+namespace {
 
 std::vector<demo_login> demo_logins() {
   std::vector<demo_login> out;
@@ -199,7 +203,7 @@ core::result<directory> write_directory(storage::store_txn& tx, const services::
                             i == 0 ? domain::dispatch_role::primary : domain::dispatch_role::supporting});
     }
     for (auto line : spec.sop) c.sop.emplace_back(line);
-    c.sla = sla_of(spec.urgency_class);
+    c.sla = default_sla(spec.urgency_class);
     auto saved = services::save_category(tx, ctx, dir.system, std::move(c));
     if (!saved) return saved.error();
     dir.category_ids.emplace(saved->code, saved->id);

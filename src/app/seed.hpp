@@ -39,4 +39,7 @@ struct seed_summary {
 // writing, which takes about 100 ms each.
 core::result<seed_summary> seed_demo(storage::store& st, core::random_source& rnd, core::timestamp now);
 
+// The service levels a new category gets by its urgency class (DESIGN.md), editable later.
+domain::sla_policy default_sla(domain::urgency u);
+
 }  // namespace siaga::app
