@@ -119,17 +119,8 @@ core::result<init_summary> init_jurisdiction(storage::store& st, core::random_so
       agency_ids.emplace(saved.code, saved.id);
     }
     for (const auto& spec : ambon().categories) {
-      domain::category c;
-      c.code = spec.code;
-      c.name_id = spec.name_id;
-      c.name_en = spec.name_en;
-      c.urgency_class = spec.urgency_class;
-      for (std::size_t i = 0; i < spec.run_card.size(); ++i) {
-        c.run_card.push_back({agency_ids.at(spec.run_card[i]),
-                              i == 0 ? domain::dispatch_role::primary : domain::dispatch_role::supporting});
-      }
-      for (const auto& line : spec.sop) c.sop.push_back(for_city(line, areas.name));
-      c.sla = default_sla(spec.urgency_class);
+      auto c = template_category(spec, [&](const std::string& code) { return agency_ids.at(code); });
+      for (auto& line : c.sop) line = for_city(line, areas.name);
       SIAGA_CHECK(services::save_category(tx, ctx, system, std::move(c)));
     }
     services::new_user admin;

@@ -69,6 +69,25 @@ domain::sla_policy default_sla(urgency u) {
 
 namespace {
 
+}  // namespace
+
+domain::category template_category(const category_spec& spec,
+                                   const std::function<std::string(const std::string&)>& agency_id) {
+  domain::category c;
+  c.code = spec.code;
+  c.name_id = spec.name_id;
+  c.name_en = spec.name_en;
+  c.urgency_class = spec.urgency_class;
+  for (std::size_t i = 0; i < spec.run_card.size(); ++i) {
+    c.run_card.push_back({agency_id(spec.run_card[i]), i == 0 ? domain::dispatch_role::primary : domain::dispatch_role::supporting});
+  }
+  c.sop = spec.sop;
+  c.sla = default_sla(spec.urgency_class);
+  return c;
+}
+
+namespace {
+
 std::vector<demo_login> demo_logins() {
   std::vector<demo_login> out;
   for (const auto& u : ambon().users) {
@@ -193,17 +212,7 @@ core::result<directory> write_directory(storage::store_txn& tx, const services::
 
   for (const auto& spec : ambon().categories) {
     tick();
-    domain::category c;
-    c.code = spec.code;
-    c.name_id = spec.name_id;
-    c.name_en = spec.name_en;
-    c.urgency_class = spec.urgency_class;
-    for (std::size_t i = 0; i < spec.run_card.size(); ++i) {
-      c.run_card.push_back({lookup(dir.agency_ids, spec.run_card[i]),
-                            i == 0 ? domain::dispatch_role::primary : domain::dispatch_role::supporting});
-    }
-    for (auto line : spec.sop) c.sop.emplace_back(line);
-    c.sla = default_sla(spec.urgency_class);
+    auto c = template_category(spec, [&](const std::string& code) { return lookup(dir.agency_ids, code); });
     auto saved = services::save_category(tx, ctx, dir.system, std::move(c));
     if (!saved) return saved.error();
     dir.category_ids.emplace(saved->code, saved->id);
