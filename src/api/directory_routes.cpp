@@ -128,8 +128,10 @@ core::result<domain::category> category_of(const json::object& body) {
   if (auto it = body.find("sla"); it != body.end() && !it->value().is_null()) {
     if (!it->value().is_object()) return core::invalid("field 'sla' must be an object of seconds");
     const auto& s = it->value().as_object();
-    if (auto r =
-            only_fields(s, {"dispatch_within_s", "acknowledge_within_s", "on_scene_within_s", "complete_within_s"});
+    if (auto r = only_fields(s, {"dispatch_within_s", "acknowledge_within_s", "on_scene_within_s",
+                                 "complete_within_s", "close_within_s", "dispatch_within_days",
+                                 "acknowledge_within_days", "on_scene_within_days", "complete_within_days",
+                                 "close_within_days"});
         !r) {
       return r.error();
     }
@@ -142,8 +144,19 @@ core::result<domain::category> category_of(const json::object& body) {
     for (auto [key, out] : {std::pair{"dispatch_within_s", &c.sla.dispatch_within_s},
                             std::pair{"acknowledge_within_s", &c.sla.acknowledge_within_s},
                             std::pair{"on_scene_within_s", &c.sla.on_scene_within_s},
-                            std::pair{"complete_within_s", &c.sla.complete_within_s}}) {
+                            std::pair{"complete_within_s", &c.sla.complete_within_s},
+                            std::pair{"close_within_s", &c.sla.close_within_s}}) {
       if (auto r = read(key, *out); !r) return r.error();
+    }
+    for (auto [key, out] : {std::pair{"dispatch_within_days", &c.sla.dispatch_within_days},
+                            std::pair{"acknowledge_within_days", &c.sla.acknowledge_within_days},
+                            std::pair{"on_scene_within_days", &c.sla.on_scene_within_days},
+                            std::pair{"complete_within_days", &c.sla.complete_within_days},
+                            std::pair{"close_within_days", &c.sla.close_within_days}}) {
+      std::int64_t days = 0;
+      if (auto r = read(key, days); !r) return r.error();
+      if (days < 0 || days > 365) return core::invalid(std::string("sla.") + key + " must be 0 (none) to 365 working days");
+      *out = static_cast<int>(days);
     }
   }
   return c;
@@ -246,6 +259,60 @@ awaitable<reply> update_user(call& c) {
   co_return json_response(c.req(), net::http::status::ok, user_json(u));
 }
 
+awaitable<reply> get_jurisdiction(call& c) {
+  SIAGA_CO_TRY(j, services::jurisdiction_for(c.deps.store.reader(), c.who));
+  co_return json_response(c.req(), net::http::status::ok, jurisdiction_settings_json(j));
+}
+
+core::result<services::jurisdiction_changes> jurisdiction_changes_of(const json::object& body) {
+  if (auto r = only_fields(body, {"name", "timezone", "weekend_days", "holidays", "alert_endpoints"}); !r) {
+    return r.error();
+  }
+  services::jurisdiction_changes ch;
+  SIAGA_TRY(name, opt_string(body, "name", 200));
+  ch.name = name;
+  SIAGA_TRY(zone, opt_string(body, "timezone", 64));
+  ch.timezone = zone;
+  if (auto it = body.find("weekend_days"); it != body.end()) {
+    const auto* days = it->value().if_array();
+    if (!days) return core::invalid("field 'weekend_days' must be an array of day numbers (0 = Minggu .. 6 = Sabtu)");
+    std::vector<int> out;
+    for (const auto& d : *days) {
+      if (!d.is_int64()) return core::invalid("field 'weekend_days' must be an array of day numbers (0 = Minggu .. 6 = Sabtu)");
+      out.push_back(static_cast<int>(std::clamp<std::int64_t>(d.get_int64(), -1, 7)));
+    }
+    ch.weekend_days = std::move(out);
+  }
+  if (auto it = body.find("holidays"); it != body.end()) {
+    const auto* list = it->value().if_array();
+    if (!list) return core::invalid("field 'holidays' must be an array of {date, name}");
+    std::vector<domain::holiday> out;
+    for (const auto& item : *list) {
+      const auto* o = item.if_object();
+      if (!o) return core::invalid("field 'holidays' must be an array of {date, name}");
+      if (auto r = only_fields(*o, {"date", "name"}); !r) return core::invalid("holidays: " + r.error().message);
+      SIAGA_TRY(date, required_string(*o, "date", 10));
+      SIAGA_TRY(hname, required_string(*o, "name", 100));
+      out.push_back({date, hname});
+    }
+    ch.holidays = std::move(out);
+  }
+  if (auto it = body.find("alert_endpoints"); it != body.end()) {
+    auto endpoints = endpoints_from_json(it->value());
+    if (!endpoints) return core::invalid("alert_" + endpoints.error().message);
+    ch.alert_endpoints = std::move(*endpoints);
+  }
+  return ch;
+}
+
+awaitable<reply> update_jurisdiction(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_TRY(ch, jurisdiction_changes_of(body));
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(j, run_service<domain::jurisdiction>(c.deps.store, &services::update_jurisdiction, ctx, c.who, ch));
+  co_return json_response(c.req(), net::http::status::ok, jurisdiction_settings_json(j));
+}
+
 }  // namespace
 
 void add_directory_routes(net::router& r, api_deps& deps) {
@@ -258,6 +325,8 @@ void add_directory_routes(net::router& r, api_deps& deps) {
       {verb::put, "/api/v1/categories/{id}", admins, save_category},
       {verb::get, "/api/v1/districts", signed_in, list_districts},
       {verb::get, "/api/v1/villages", signed_in, list_villages},
+      {verb::get, "/api/v1/jurisdiction", signed_in, get_jurisdiction},
+      {verb::patch, "/api/v1/jurisdiction", admins, update_jurisdiction},
       {verb::get, "/api/v1/users", admins | access::supervisor, list_users},
       {verb::post, "/api/v1/users", admins, create_user},
       {verb::patch, "/api/v1/users/{id}", admins, update_user},

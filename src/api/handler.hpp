@@ -83,6 +83,7 @@ void add_call_routes(net::router& r, api_deps& deps);          // api/call_route
 void add_media_routes(net::router& r, api_deps& deps);         // api/media_routes.cpp
 void add_places_routes(net::router& r, api_deps& deps);        // api/places_routes.cpp
 void add_stats_routes(net::router& r, api_deps& deps);         // api/stats_routes.cpp
+void add_sla_routes(net::router& r, api_deps& deps);           // api/sla_routes.cpp
 
 }  // namespace siaga::api
 

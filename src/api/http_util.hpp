@@ -73,6 +73,11 @@ json::object page_json(const storage::page<T>& p, const paging& pg, F&& to_json)
   return {{"items", std::move(items)}, {"total", p.total}, {"limit", pg.limit}, {"offset", pg.offset}};
 }
 
+// The same shape from items already rendered.
+inline json::object items_page_json(json::array items, std::int64_t total, const paging& pg) {
+  return {{"items", std::move(items)}, {"total", total}, {"limit", pg.limit}, {"offset", pg.offset}};
+}
+
 // "a,b,c" parsed item by item (?status=open,dispatched); the first bad item's error.
 template <class Parse>
 auto comma_list(std::string_view text, Parse parse) -> core::result<std::vector<typename decltype(parse(text))::value_type>> {

@@ -22,7 +22,7 @@ awaitable<reply> create_incident(call& c) {
   SIAGA_CO_CHECK(place_before_write(c.deps.store.reader(), c.who, in.district_id, in.village_id, in.location));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::create_incident, ctx, c.who, in));
-  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id));
+  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id, c.deps.clock.now()));
   co_return json_response(c.req(), net::http::status::created, detail);
 }
 
@@ -44,11 +44,12 @@ awaitable<reply> list_incidents(call& c) {
   f.from = from;
   f.to = to;
   SIAGA_CO_TRY(p, services::list_incidents_for(c.deps.store.reader(), c.who, std::move(f)));
-  co_return json_response(c.req(), net::http::status::ok, page_json(p, pg, incident_json));
+  SIAGA_CO_TRY(items, incidents_with_clocks(c.deps.store.reader(), c.who, p.items, c.deps.clock.now()));
+  co_return json_response(c.req(), net::http::status::ok, items_page_json(std::move(items), p.total, pg));
 }
 
 awaitable<reply> get_incident(call& c) {
-  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, c.param("id")));
+  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, c.param("id"), c.deps.clock.now()));
   co_return json_response(c.req(), net::http::status::ok, detail);
 }
 
@@ -82,7 +83,7 @@ body_fn incident_step(domain::incident_action action) {
     auto ctx = c.ctx();
     SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::act_on_incident, ctx, c.who,
                                                        c.param("id"), action, reason.value_or("")));
-    SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id));
+    SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id, c.deps.clock.now()));
     co_return json_response(c.req(), net::http::status::ok, detail);
   };
 }
@@ -93,7 +94,7 @@ awaitable<reply> update_incident(call& c) {
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::update_incident, ctx, c.who,
                                                      c.param("id"), patch));
-  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id));
+  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id, c.deps.clock.now()));
   co_return json_response(c.req(), net::http::status::ok, detail);
 }
 
@@ -121,12 +122,14 @@ awaitable<reply> list_dispatches(call& c) {
     f.statuses = std::move(statuses);
   }
   SIAGA_CO_TRY(p, services::list_dispatches_for(c.deps.store.reader(), c.who, std::move(f)));
-  co_return json_response(c.req(), net::http::status::ok, page_json(p, pg, dispatch_json));
+  SIAGA_CO_TRY(items, dispatches_with_clocks(c.deps.store.reader(), c.who, p.items, c.deps.clock.now()));
+  co_return json_response(c.req(), net::http::status::ok, items_page_json(std::move(items), p.total, pg));
 }
 
 awaitable<reply> get_dispatch(call& c) {
   SIAGA_CO_TRY(d, services::read_dispatch(c.deps.store.reader(), c.who, c.param("id")));
-  co_return json_response(c.req(), net::http::status::ok, dispatch_json(d));
+  SIAGA_CO_TRY(items, dispatches_with_clocks(c.deps.store.reader(), c.who, {d}, c.deps.clock.now()));
+  co_return json_response(c.req(), net::http::status::ok, items.at(0));
 }
 
 body_fn dispatch_step(domain::dispatch_status to, std::string_view text_field) {

@@ -93,7 +93,7 @@ awaitable<reply> accept_report(call& c) {
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::accept_report, ctx, c.who, c.param("id"),
                                                      incident_id, fresh));
-  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id));
+  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id, c.deps.clock.now()));
   co_return json_response(c.req(), net::http::status::ok, detail);
 }
 

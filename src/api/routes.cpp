@@ -105,6 +105,7 @@ void add_routes(net::router& r, api_deps& deps) {
   add_media_routes(r, deps);
   add_places_routes(r, deps);
   add_stats_routes(r, deps);
+  add_sla_routes(r, deps);
 }
 
 }  // namespace siaga::api

@@ -1,6 +1,7 @@
 #include "api/views.hpp"
 
 #include "api/http_util.hpp"
+#include "services/sla_service.hpp"
 #include "domain/lifecycle.hpp"
 
 #include <boost/json/array.hpp>
@@ -182,7 +183,13 @@ json::object category_json(const domain::category& c) {
           {"sla", json::object{{"dispatch_within_s", c.sla.dispatch_within_s},
                                {"acknowledge_within_s", c.sla.acknowledge_within_s},
                                {"on_scene_within_s", c.sla.on_scene_within_s},
-                               {"complete_within_s", c.sla.complete_within_s}}},
+                               {"complete_within_s", c.sla.complete_within_s},
+                               {"close_within_s", c.sla.close_within_s},
+                               {"dispatch_within_days", c.sla.dispatch_within_days},
+                               {"acknowledge_within_days", c.sla.acknowledge_within_days},
+                               {"on_scene_within_days", c.sla.on_scene_within_days},
+                               {"complete_within_days", c.sla.complete_within_days},
+                               {"close_within_days", c.sla.close_within_days}}},
           {"active", c.active}};
 }
 
@@ -240,6 +247,47 @@ json::object jurisdiction_json(const domain::jurisdiction& j) {
           {"incident_prefix", j.incident_prefix}};
 }
 
+json::object jurisdiction_settings_json(const domain::jurisdiction& j) {
+  auto out = jurisdiction_json(j);
+  json::array weekend;
+  for (int d : j.weekend_days) weekend.emplace_back(d);
+  json::array holidays;
+  for (const auto& h : j.holidays) holidays.push_back(json::object{{"date", h.date}, {"name", h.name}});
+  out["weekend_days"] = std::move(weekend);
+  out["holidays"] = std::move(holidays);
+  out["alert_endpoints"] = endpoints_json(j.alert_endpoints);
+  return out;
+}
+
+json::array clocks_json(const std::vector<domain::sla_clock>& clocks) {
+  json::array out;
+  for (const auto& c : clocks) {
+    out.push_back(json::object{{"step", to_string(c.step)},
+                               {"started_at", time_json(c.started_at)},
+                               {"warn_at", time_json(c.warn_at)},
+                               {"due_at", time_json(c.due_at)},
+                               {"met_at", time_json(c.met_at)},
+                               {"state", to_string(c.state)},
+                               {"unit", c.working_days ? "working_days" : "seconds"},
+                               {"limit", c.limit}});
+  }
+  return out;
+}
+
+json::object sla_alert_json(const domain::sla_alert& a) {
+  auto opt_text = [](const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); };
+  return {{"id", a.id},
+          {"level", to_string(a.level)},
+          {"step", to_string(a.step)},
+          {"incident_id", a.incident_id},
+          {"dispatch_id", opt_text(a.dispatch_id)},
+          {"agency_id", opt_text(a.agency_id)},
+          {"category_id", a.category_id},
+          {"due_at", time_json(a.due_at)},
+          {"raised_at", time_json(a.raised_at)},
+          {"resolved_at", time_json(a.resolved_at)}};
+}
+
 json::array events_json(const std::vector<domain::event>& events) {
   json::array out;
   for (const auto& e : events) out.push_back(event_json(e));
@@ -266,9 +314,42 @@ json::object incident_detail_json(const services::incident_detail& d) {
 }
 
 core::result<json::object> incident_detail_of(storage::store_reader& rd, const services::actor& who,
-                                              const std::string& id) {
+                                              const std::string& id, core::timestamp now) {
   SIAGA_TRY(d, services::read_incident_detail(rd, who, id));
-  return incident_detail_json(d);
+  auto out = incident_detail_json(d);
+  SIAGA_TRY(board, services::clock_board::load(rd, who.jurisdiction_id, now));
+  out["clocks"] = clocks_json(board.of_incident(d.view.inc));
+  auto& items = out["dispatches"].as_array();
+  for (std::size_t k = 0; k < d.view.dispatches.size() && k < items.size(); ++k) {
+    SIAGA_TRY(clocks, board.of_dispatch(rd, d.view.dispatches[k]));
+    items[k].as_object()["clocks"] = clocks_json(clocks);
+  }
+  return out;
+}
+
+core::result<json::array> incidents_with_clocks(storage::store_reader& rd, const services::actor& who,
+                                                const std::vector<domain::incident>& items, core::timestamp now) {
+  SIAGA_TRY(board, services::clock_board::load(rd, who.jurisdiction_id, now));
+  json::array out;
+  for (const auto& i : items) {
+    auto o = incident_json(i);
+    o["clocks"] = clocks_json(board.of_incident(i));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+core::result<json::array> dispatches_with_clocks(storage::store_reader& rd, const services::actor& who,
+                                                 const std::vector<domain::dispatch>& items, core::timestamp now) {
+  SIAGA_TRY(board, services::clock_board::load(rd, who.jurisdiction_id, now));
+  json::array out;
+  for (const auto& d : items) {
+    auto o = dispatch_json(d);
+    SIAGA_TRY(clocks, board.of_dispatch(rd, d));
+    o["clocks"] = clocks_json(clocks);
+    out.push_back(std::move(o));
+  }
+  return out;
 }
 
 }  // namespace siaga::api

@@ -3,6 +3,7 @@
 
 #include "domain/media.hpp"
 #include "domain/model.hpp"
+#include "domain/sla.hpp"
 #include "services/context.hpp"
 #include "services/incident_queries.hpp"
 
@@ -34,6 +35,12 @@ json::object district_json(const domain::district& d);
 json::object village_json(const domain::village& v);
 json::object user_json(const domain::user& u);  // never the password hash
 json::object jurisdiction_json(const domain::jurisdiction& j);
+// The jurisdiction as its settings page edits it: jurisdiction_json with the calendar and the
+// alert endpoints (secrets left out, as endpoints_json does).
+json::object jurisdiction_settings_json(const domain::jurisdiction& j);
+// SLA clocks: [{step, started_at, warn_at, due_at, met_at, state, unit, limit}].
+json::array clocks_json(const std::vector<domain::sla_clock>& clocks);
+json::object sla_alert_json(const domain::sla_alert& a);
 json::array events_json(const std::vector<domain::event>& events);
 json::array dispatches_json(const std::vector<domain::dispatch>& ds);
 
@@ -41,8 +48,15 @@ json::array dispatches_json(const std::vector<domain::dispatch>& ds);
 // dispatches, events and photos.
 json::object incident_detail_json(const services::incident_detail& d);
 
-// Reads an incident's detail for the actor (services::read_incident_detail) and renders it.
+// Reads an incident's detail for the actor (services::read_incident_detail) and renders it,
+// with the SLA clocks of the incident and of each dispatch as of now.
 core::result<json::object> incident_detail_of(storage::store_reader& rd, const services::actor& who,
-                                              const std::string& id);
+                                              const std::string& id, core::timestamp now);
+
+// Incidents and dispatches rendered with their SLA clocks as of now (for lists).
+core::result<json::array> incidents_with_clocks(storage::store_reader& rd, const services::actor& who,
+                                                const std::vector<domain::incident>& items, core::timestamp now);
+core::result<json::array> dispatches_with_clocks(storage::store_reader& rd, const services::actor& who,
+                                                 const std::vector<domain::dispatch>& items, core::timestamp now);
 
 }  // namespace siaga::api

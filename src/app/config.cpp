@@ -146,6 +146,13 @@ const std::map<std::string, setter>& setters() {
          c.notify_poll_ms = static_cast<int>(*n);
          return {};
        }},
+      {"sla_check_ms",
+       [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 100, 600'000);
+         if (!n) return n.error();
+         c.sla_check_ms = static_cast<int>(*n);
+         return {};
+       }},
       {"stream_queue_limit",
        [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 4, 1'000'000);

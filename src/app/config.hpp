@@ -32,6 +32,8 @@ struct config {
   int notify_backoff_ms = 2000;          // SIAGA_NOTIFY_BACKOFF_MS (1..3600000)
   int notify_backoff_cap_ms = 600000;    // SIAGA_NOTIFY_BACKOFF_CAP_MS (1..86400000)
   int notify_poll_ms = 1000;             // SIAGA_NOTIFY_POLL_MS: longest idle wait of the worker (10..60000)
+  int sla_check_ms = 15000;              // SIAGA_SLA_CHECK_MS, --sla-check-ms: how often the SLA monitor
+                                         // looks at the clocks (100..600000); an alert comes at most this late
   std::size_t stream_queue_limit = 1000;  // SIAGA_STREAM_QUEUE_LIMIT, --stream-queue-limit (messages
                                           // queued per stream client before it is dropped, 4..1000000)
   int callback_expiry_hours = 24;         // SIAGA_CALLBACK_EXPIRY_HOURS, --callback-expiry-hours: a callback task

@@ -7,6 +7,7 @@
 #include "channels/delivery_worker.hpp"
 #include "net/http_server.hpp"
 #include "services/callbacks.hpp"
+#include "services/sla_service.hpp"
 #include "storage/store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -192,6 +193,32 @@ int run_serve(const config& cfg) {
   };
   expire_callbacks();
 
+  // The SLA monitor (services/sla_service.hpp): each jurisdiction's clocks checked as one write
+  // command every sla_check_ms, so an alert is raised once whatever the timing of the checks.
+  asio::steady_timer sla_timer{io};
+  std::function<void()> check_slas = [&] {
+    sla_timer.expires_after(std::chrono::milliseconds{cfg.sla_check_ms});
+    sla_timer.async_wait([&](const boost::system::error_code& e) {
+      if (e) return;
+      st->submit(
+          [&](storage::store_txn& tx) -> core::result<void> {
+            services::context ctx{clock, ids, random, callback_expiry};
+            SIAGA_TRY(all, tx.list_jurisdictions());
+            for (const auto& j : all) {
+              auto r = services::check_service_levels(tx, ctx, j.id);
+              if (!r) return r.error();
+              if (r->raised > 0) spdlog::info("{}: {} SLA alert(s) raised", j.code, r->raised);
+            }
+            return {};
+          },
+          [](core::result<void> r) {
+            if (!r) spdlog::warn("SLA check failed: {}", r.error().message);
+          });
+      check_slas();
+    });
+  };
+  check_slas();
+
   // On SIGINT/SIGTERM: stop accepting, let requests in flight finish and close WebSockets
   // with a reason (polling until no connection is left, at most a grace period), then stop
   // the loop and close the store, which drains its writer.
@@ -214,6 +241,7 @@ int run_serve(const config& cfg) {
     server.stop();
     notifier.stop();
     expiry_timer.cancel();
+    sla_timer.cancel();
     deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
     wait_drained();
   });

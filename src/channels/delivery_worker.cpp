@@ -85,14 +85,23 @@ using state_ptr = std::shared_ptr<detail::worker_state>;
 awaitable<core::result<void>> attempt(state_ptr s, const domain::notification& n) {
   domain::agency_endpoint endpoint;
   {
-    auto ag = s->store.reader().find_agency(n.jurisdiction_id, n.agency_id);
-    if (!ag) co_return ag.error();
-    if (!*ag) co_return failed("the agency no longer exists");
-    const auto& all = (*ag)->endpoints;
+    // A row without an agency is for the centre's supervisors: the jurisdiction's alert endpoints.
+    std::vector<domain::agency_endpoint> all;
+    if (n.agency_id.empty()) {
+      auto jur = s->store.reader().find_jurisdiction(n.jurisdiction_id);
+      if (!jur) co_return jur.error();
+      if (!*jur) co_return failed("the jurisdiction no longer exists");
+      all = (*jur)->alert_endpoints;
+    } else {
+      auto ag = s->store.reader().find_agency(n.jurisdiction_id, n.agency_id);
+      if (!ag) co_return ag.error();
+      if (!*ag) co_return failed("the agency no longer exists");
+      all = (*ag)->endpoints;
+    }
     auto i = static_cast<std::size_t>(n.endpoint_index);
     if (i >= all.size() || all[i].kind != n.endpoint) {
       co_return failed("endpoint " + std::to_string(n.endpoint_index) + " (" + std::string(to_string(n.endpoint)) +
-                       ") is no longer configured for the agency");
+                       ") is no longer configured");
     }
     endpoint = all[i];
   }

@@ -75,14 +75,6 @@ struct geo_point {
   bool operator==(const geo_point&) const = default;
 };
 
-struct jurisdiction {
-  std::string id;
-  std::string code;            // Kemendagri code, "81.71"
-  std::string name;            // "Kota Ambon"
-  std::string timezone;        // "Asia/Jayapura"
-  std::string incident_prefix; // "AMB"
-};
-
 struct district {
   std::string id;
   std::string jurisdiction_id;
@@ -116,6 +108,28 @@ struct agency_endpoint {
   bool active = true;
 };
 
+// A day the jurisdiction's offices are closed besides its weekend ("2025-08-17").
+struct holiday {
+  std::string date;  // YYYY-MM-DD, local
+  std::string name;
+  bool operator==(const holiday&) const = default;
+};
+
+struct jurisdiction {
+  std::string id;
+  std::string code;            // Kemendagri code, "81.71"
+  std::string name;            // "Kota Ambon"
+  std::string timezone;        // "Asia/Jayapura"
+  std::string incident_prefix; // "AMB"
+  // The working-day calendar of complaint and information SLAs (issue 10): weekend days as
+  // 0 = Sunday .. 6 = Saturday, sorted and unique; holidays sorted by date, unique dates.
+  std::vector<int> weekend_days{0, 6};
+  std::vector<holiday> holidays;
+  // Where the centre's supervisors are told of SLA warnings, breaches and escalations; outbox
+  // rows for them carry an empty agency_id.
+  std::vector<agency_endpoint> alert_endpoints;
+};
+
 struct agency {
   std::string id;
   std::string jurisdiction_id;
@@ -132,12 +146,22 @@ struct run_card_entry {
   dispatch_role role = dispatch_role::primary;
 };
 
-// Service-level targets in seconds; 0 means "no target".
+// Service-level targets. Each step has a limit in seconds of clock time (emergencies) or in
+// working days of the jurisdiction's calendar (complaints, information requests: "3 hari
+// kerja", the day of receipt not counted); 0 means "no target", and working days win when a
+// step has both. The dispatch's own completion runs on the complete limit from its notification.
 struct sla_policy {
   std::int64_t dispatch_within_s = 0;     // incident created -> first dispatch
   std::int64_t acknowledge_within_s = 0;  // dispatch notified -> acknowledged
   std::int64_t on_scene_within_s = 0;     // dispatch notified -> on scene
   std::int64_t complete_within_s = 0;     // incident created -> resolved
+  std::int64_t close_within_s = 0;        // incident created -> closed
+  int dispatch_within_days = 0;
+  int acknowledge_within_days = 0;
+  int on_scene_within_days = 0;
+  int complete_within_days = 0;
+  int close_within_days = 0;
+  bool operator==(const sla_policy&) const = default;
 };
 
 struct category {

@@ -1,6 +1,7 @@
 #include "services/directory_service.hpp"
 
 #include "domain/notification.hpp"
+#include "domain/sla.hpp"
 #include "services/access.hpp"
 #include "services/events.hpp"
 
@@ -125,9 +126,14 @@ core::result<domain::category> save_category(storage::store_txn& tx, const conte
   static const std::regex code_re("[a-z0-9_]{1,40}");
   if (!std::regex_match(c.code, code_re)) return core::invalid("code must be 1 to 40 of a-z, 0-9 and _");
   if (c.name_id.empty()) return core::invalid("name_id (the Indonesian name) is required");
-  if (c.sla.dispatch_within_s < 0 || c.sla.acknowledge_within_s < 0 || c.sla.on_scene_within_s < 0 ||
-      c.sla.complete_within_s < 0) {
+  const auto& l = c.sla;
+  if (l.dispatch_within_s < 0 || l.acknowledge_within_s < 0 || l.on_scene_within_s < 0 || l.complete_within_s < 0 ||
+      l.close_within_s < 0) {
     return core::invalid("SLA targets must be zero (none) or positive seconds");
+  }
+  for (int days : {l.dispatch_within_days, l.acknowledge_within_days, l.on_scene_within_days, l.complete_within_days,
+                   l.close_within_days}) {
+    if (days < 0 || days > 365) return core::invalid("SLA targets in working days must be 0 (none) to 365");
   }
   std::set<std::string> seen;
   json::array card;
@@ -154,6 +160,64 @@ core::result<domain::category> save_category(storage::store_txn& tx, const conte
                   {{"code", c.code}, {"urgency", to_string(c.urgency_class)}, {"run_card", card}});
   if (!e) return e.error();
   return c;
+}
+
+core::result<domain::jurisdiction> update_jurisdiction(storage::store_txn& tx, const context& ctx,
+                                                      const actor& who, const jurisdiction_changes& in) {
+  if (auto ok = require_admin(who); !ok) return ok.error();
+  SIAGA_TRY(found, tx.find_jurisdiction(who.jurisdiction_id));
+  if (!found) return core::not_found("jurisdiction " + who.jurisdiction_id + " not found");
+  auto j = std::move(*found);
+  json::object changed;
+  if (in.name) {
+    if (in.name->empty() || in.name->size() > 200) return core::invalid("name must have 1 to 200 characters");
+    j.name = *in.name;
+    changed["name"] = j.name;
+  }
+  if (in.timezone) {
+    if (auto z = core::zone_offset_minutes(*in.timezone); !z) return z.error();
+    j.timezone = *in.timezone;
+    changed["timezone"] = j.timezone;
+  }
+  if (in.weekend_days) j.weekend_days = *in.weekend_days;
+  if (in.holidays) j.holidays = *in.holidays;
+  if (auto ok = domain::check_calendar(j.weekend_days, j.holidays); !ok) return ok.error();
+  if (in.weekend_days) {
+    json::array days;
+    for (int d : j.weekend_days) days.emplace_back(d);
+    changed["weekend_days"] = std::move(days);
+  }
+  if (in.holidays) changed["holidays"] = static_cast<std::int64_t>(j.holidays.size());
+  if (in.alert_endpoints) {
+    if (in.alert_endpoints->size() > domain::max_endpoints) {
+      return core::invalid("at most " + std::to_string(domain::max_endpoints) + " alert endpoints");
+    }
+    auto endpoints = *in.alert_endpoints;
+    for (std::size_t i = 0; i < endpoints.size(); ++i) {
+      auto& e = endpoints[i];
+      // Secrets are write-only: one left out keeps the stored webhook's with the same url.
+      if (e.kind == domain::endpoint_kind::webhook && e.secret.empty()) {
+        for (const auto& old : j.alert_endpoints) {
+          if (old.kind == e.kind && old.url == e.url) e.secret = old.secret;
+        }
+      }
+      if (auto ok = domain::check_endpoint(e); !ok) {
+        return core::invalid("alert_endpoints[" + std::to_string(i) + "]: " + ok.error().message);
+      }
+    }
+    j.alert_endpoints = std::move(endpoints);
+    changed["alert_endpoints"] = static_cast<std::int64_t>(j.alert_endpoints.size());
+  }
+  if (auto w = tx.update_jurisdiction(j); !w) return w.error();
+  auto e = record(tx, ctx, who, subject_kind::jurisdiction, j.id, "jurisdiction.updated", changed);
+  if (!e) return e.error();
+  return j;
+}
+
+core::result<domain::jurisdiction> jurisdiction_for(storage::store_reader& rd, const actor& who) {
+  SIAGA_TRY(found, rd.find_jurisdiction(who.jurisdiction_id));
+  if (!found) return core::not_found("jurisdiction " + who.jurisdiction_id + " not found");
+  return std::move(*found);
 }
 
 core::result<domain::user> create_user(storage::store_txn& tx, const context& ctx, const actor& who,

@@ -29,6 +29,24 @@ core::result<domain::agency> save_agency_keeping_endpoints(storage::store_txn& t
 core::result<domain::category> save_category(storage::store_txn& tx, const context& ctx, const actor& who,
                                              domain::category c);
 
+// What an admin changes of the jurisdiction; its code, id and incident prefix never change.
+struct jurisdiction_changes {
+  std::optional<std::string> name;
+  std::optional<std::string> timezone;
+  std::optional<std::vector<int>> weekend_days;
+  std::optional<std::vector<domain::holiday>> holidays;  // replaces the whole list
+  std::optional<std::vector<domain::agency_endpoint>> alert_endpoints;
+};
+
+// Changes the actor's jurisdiction, recorded as "jurisdiction.updated". Fails with forbidden
+// for anyone but an admin; invalid_input for an empty name, an unknown time zone, a calendar
+// domain::check_calendar refuses or an alert endpoint domain::check_endpoint refuses.
+core::result<domain::jurisdiction> update_jurisdiction(storage::store_txn& tx, const context& ctx,
+                                                      const actor& who, const jurisdiction_changes& in);
+
+// The actor's jurisdiction; not_found when it is gone.
+core::result<domain::jurisdiction> jurisdiction_for(storage::store_reader& rd, const actor& who);
+
 struct new_user {
   std::string username;
   std::string display_name;

@@ -52,6 +52,8 @@ class directory_writer {
   virtual ~directory_writer() = default;
 
   virtual result<void> insert_jurisdiction(const domain::jurisdiction& j) = 0;
+  // Name, time zone, weekend days and holidays; not_found for an unknown id.
+  virtual result<void> update_jurisdiction(const domain::jurisdiction& j) = 0;
   virtual result<void> insert_district(const domain::district& d) = 0;
   // A village of an existing district of the same jurisdiction (storage_failure otherwise).
   virtual result<void> insert_village(const domain::village& v) = 0;

@@ -14,6 +14,7 @@
 #include "storage/incident_store.hpp"
 #include "storage/media_store.hpp"
 #include "storage/places_store.hpp"
+#include "storage/sla_store.hpp"
 #include "storage/stats_store.hpp"
 #include "storage/outbox_store.hpp"
 #include "storage/store_types.hpp"
@@ -41,6 +42,7 @@ class store_reader : public directory_reader,
                      public calls_reader,
                      public media_reader,
                      public places_reader,
+                     public sla_reader,
                      public stats_reader {
  public:
   ~store_reader() override = default;
@@ -60,6 +62,7 @@ class store_txn : public store_reader,
                   public calls_writer,
                   public media_writer,
                   public places_writer,
+                  public sla_writer,
                   public stats_writer {};
 
 // A write command: runs on the writer thread inside a savepoint. Returning an error rolls

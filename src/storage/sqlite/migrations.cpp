@@ -467,7 +467,75 @@ CREATE INDEX places_by_folded ON places (jurisdiction_id, folded);
 CREATE INDEX places_by_source ON places (jurisdiction_id, source);
 )sql";
 
-// Villages (kelurahan/desa) and where a record lies in them (issue 10). area_versions counts
+// Service levels (issue 10): the jurisdiction's working-day calendar and where its supervisors
+// hear of SLA alerts (JSON like an agency's endpoints); the categories' limits in working days
+// and the incident's close limit; and the alerts themselves, one row per clock, step and
+// level, so that the unique key makes "notified once" hold across restarts and nodes.
+// dispatch_id is '' for an incident's own clocks so that the key has no NULL in it. The outbox
+// is rebuilt (SQLite cannot drop NOT NULL) so that a row for the supervisors has a NULL
+// agency_id, which its foreign key lets through.
+constexpr std::string_view schema_v8 = R"sql(
+ALTER TABLE jurisdictions ADD COLUMN weekend_days TEXT NOT NULL DEFAULT '[0,6]' CHECK (json_valid(weekend_days));
+ALTER TABLE jurisdictions ADD COLUMN holidays TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(holidays));
+ALTER TABLE jurisdictions ADD COLUMN alert_endpoints TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(alert_endpoints));
+ALTER TABLE categories ADD COLUMN sla_close_within_s INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE categories ADD COLUMN sla_dispatch_within_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE categories ADD COLUMN sla_acknowledge_within_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE categories ADD COLUMN sla_on_scene_within_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE categories ADD COLUMN sla_complete_within_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE categories ADD COLUMN sla_close_within_days INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE sla_alerts (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  incident_id TEXT NOT NULL,
+  dispatch_id TEXT NOT NULL DEFAULT '',
+  agency_id TEXT NOT NULL DEFAULT '',
+  category_id TEXT NOT NULL,
+  step TEXT NOT NULL CHECK (step IN ('dispatch', 'acknowledge', 'on_scene', 'complete', 'close')),
+  level TEXT NOT NULL CHECK (level IN ('warning', 'breach', 'escalation')),
+  due_at INTEGER NOT NULL,
+  raised_at INTEGER NOT NULL,
+  resolved_at INTEGER,
+  UNIQUE (incident_id, dispatch_id, step, level)
+) STRICT;
+CREATE INDEX sla_alerts_by_time ON sla_alerts (jurisdiction_id, raised_at);
+CREATE INDEX sla_alerts_open ON sla_alerts (jurisdiction_id, raised_at) WHERE resolved_at IS NULL;
+
+CREATE TABLE outbox_v8 (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  agency_id TEXT,
+  dispatch_id TEXT,
+  incident_id TEXT,
+  endpoint_index INTEGER NOT NULL,
+  endpoint_kind TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  event_kind TEXT NOT NULL,
+  payload_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  delivered_at INTEGER,
+  FOREIGN KEY (jurisdiction_id, agency_id) REFERENCES agencies (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, incident_id) REFERENCES incidents (jurisdiction_id, id),
+  CHECK (json_valid(payload_json)),
+  CHECK (attempts >= 0 AND endpoint_index >= 0)
+) STRICT;
+INSERT INTO outbox_v8 SELECT id, jurisdiction_id, agency_id, dispatch_id, incident_id, endpoint_index, endpoint_kind,
+  target, event_kind, payload_json, status, attempts, next_attempt_at, last_error, created_at, updated_at,
+  delivered_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v8 RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX outbox_by_status ON outbox (jurisdiction_id, status, created_at);
+CREATE INDEX outbox_by_created ON outbox (jurisdiction_id, created_at);
+)sql";
+
+// Villages (kelurahan/desa) and where a record lies in them (issue 10, migration 9). area_versions counts
 // every change to a jurisdiction's districts and villages, kept by triggers so that no writer
 // can forget it: the services cache the parsed boundaries and reload them when it moves.
 // reports.village_id and incidents.village_id reference villages by id alone (a column added
@@ -520,10 +588,10 @@ std::string schema_villages() {
 
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 8>& migrations_table() {
+const std::array<migration, 9>& migrations_table() {
   static const std::string schema_v7 = rollups_sql::schema();
-  static const std::string schema_v8 = schema_villages();
-  static const std::array<migration, 8> table{{
+  static const std::string schema_v9 = schema_villages();
+  static const std::array<migration, 9> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -531,7 +599,8 @@ const std::array<migration, 8>& migrations_table() {
       {5, "users' PBX agents; callbacks merged per number", schema_v5},
       {6, "places that call takers search by name", schema_v6},
       {7, "statistics rollups per local day, kept by triggers", schema_v7},
-      {8, "villages, boundaries marked approximate, village_id on reports and incidents", schema_v8},
+      {8, "service levels: working-day calendar, limits in working days, SLA alerts", schema_v8},
+      {9, "villages, boundaries marked approximate, village_id on reports and incidents", schema_v9},
   }};
   return table;
 }

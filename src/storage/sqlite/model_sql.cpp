@@ -63,10 +63,55 @@ result<std::vector<std::string>> decode_sop(std::string_view text) {
   return out;
 }
 
-constexpr std::string_view jurisdiction_columns = "id, code, name, timezone, incident_prefix";
+// The calendar is stored as JSON: [0, 6] and [{"date": "2025-08-17", "name": "..."}].
+std::string encode_weekend(const std::vector<int>& days) {
+  boost::json::array a;
+  for (int d : days) a.emplace_back(d);
+  return boost::json::serialize(a);
+}
+
+std::string encode_holidays(const std::vector<domain::holiday>& holidays) {
+  boost::json::array a;
+  for (const auto& h : holidays) a.push_back(boost::json::object{{"date", h.date}, {"name", h.name}});
+  return boost::json::serialize(a);
+}
+
+result<void> decode_calendar(std::string_view weekend, std::string_view holidays, domain::jurisdiction& j) {
+  auto bad = [] { return failure("jurisdictions: unreadable calendar"); };
+  boost::system::error_code ec;
+  auto w = boost::json::parse(weekend, ec);
+  if (ec || !w.is_array()) return bad();
+  j.weekend_days.clear();
+  for (const auto& d : w.get_array()) {
+    if (!d.is_int64()) return bad();
+    j.weekend_days.push_back(static_cast<int>(d.get_int64()));
+  }
+  auto h = boost::json::parse(holidays, ec);
+  if (ec || !h.is_array()) return bad();
+  for (const auto& item : h.get_array()) {
+    const auto* o = item.if_object();
+    const auto* date = o ? o->if_contains("date") : nullptr;
+    const auto* name = o ? o->if_contains("name") : nullptr;
+    if (!date || !date->is_string() || !name || !name->is_string()) return bad();
+    j.holidays.push_back({std::string(json_text(date->get_string())), std::string(json_text(name->get_string()))});
+  }
+  return {};
+}
+
+constexpr std::string_view jurisdiction_columns = "id, code, name, timezone, incident_prefix, weekend_days, holidays, alert_endpoints";
 
 result<domain::jurisdiction> read_jurisdiction(const statement& st) {
-  return domain::jurisdiction{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)};
+  domain::jurisdiction j;
+  j.id = st.text(0);
+  j.code = st.text(1);
+  j.name = st.text(2);
+  j.timezone = st.text(3);
+  j.incident_prefix = st.text(4);
+  if (auto r = decode_calendar(st.view(5), st.view(6), j); !r) return r.error();
+  auto endpoints = outbox_sql::decode_endpoints(st.view(7));
+  if (!endpoints) return endpoints.error();
+  j.alert_endpoints = std::move(*endpoints);
+  return j;
 }
 
 constexpr std::string_view district_columns =
@@ -105,7 +150,9 @@ result<domain::agency> read_agency(const statement& st) {
 
 constexpr std::string_view category_columns =
     "id, jurisdiction_id, code, name_id, name_en, urgency_class, run_card, sop, sla_dispatch_within_s, "
-    "sla_acknowledge_within_s, sla_on_scene_within_s, sla_complete_within_s, active";
+    "sla_acknowledge_within_s, sla_on_scene_within_s, sla_complete_within_s, active, sla_close_within_s, "
+    "sla_dispatch_within_days, sla_acknowledge_within_days, sla_on_scene_within_days, sla_complete_within_days, "
+    "sla_close_within_days";
 
 result<domain::category> read_category(const statement& st) {
   enum_columns e(st, "categories");
@@ -127,6 +174,12 @@ result<domain::category> read_category(const statement& st) {
   c.sla.on_scene_within_s = st.int64(10);
   c.sla.complete_within_s = st.int64(11);
   c.active = st.boolean(12);
+  c.sla.close_within_s = st.int64(13);
+  c.sla.dispatch_within_days = static_cast<int>(st.int64(14));
+  c.sla.acknowledge_within_days = static_cast<int>(st.int64(15));
+  c.sla.on_scene_within_days = static_cast<int>(st.int64(16));
+  c.sla.complete_within_days = static_cast<int>(st.int64(17));
+  c.sla.close_within_days = static_cast<int>(st.int64(18));
   if (e.error()) return *e.error();
   return c;
 }
@@ -437,12 +490,29 @@ result<std::vector<domain::event>> events_of_jurisdiction(connection& c, const s
 }
 
 result<void> insert_jurisdiction(connection& c, const domain::jurisdiction& j) {
+  auto weekend = encode_weekend(j.weekend_days);
+  auto holidays = encode_holidays(j.holidays);
+  auto endpoints = outbox_sql::encode_endpoints(j.alert_endpoints);
   auto st = prepare_bound(c,
-                          "INSERT INTO jurisdictions (id, code, name, timezone, incident_prefix) "
-                          "VALUES (?, ?, ?, ?, ?)",
-                          j.id, j.code, j.name, j.timezone, j.incident_prefix);
+                          "INSERT INTO jurisdictions (id, code, name, timezone, incident_prefix, weekend_days, "
+                          "holidays, alert_endpoints) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          j.id, j.code, j.name, j.timezone, j.incident_prefix, weekend, holidays, endpoints);
   if (!st) return st.error();
   return st->run("jurisdictions");
+}
+
+result<void> update_jurisdiction(connection& c, const domain::jurisdiction& j) {
+  auto weekend = encode_weekend(j.weekend_days);
+  auto holidays = encode_holidays(j.holidays);
+  auto endpoints = outbox_sql::encode_endpoints(j.alert_endpoints);
+  auto st = prepare_bound(c,
+                          "UPDATE jurisdictions SET name = ?, timezone = ?, weekend_days = ?, holidays = ?, "
+                          "alert_endpoints = ? WHERE id = ?",
+                          j.name, j.timezone, weekend, holidays, endpoints, j.id);
+  if (!st) return st.error();
+  if (auto r = st->run("jurisdictions"); !r) return r;
+  if (c.changes() == 0) return core::not_found("jurisdiction " + j.id + " not found");
+  return {};
 }
 
 result<void> insert_district(connection& c, const domain::district& d) {
@@ -479,20 +549,32 @@ result<void> upsert_category(connection& c, const domain::category& category) {
   auto st = prepare_bound(c,
                           "INSERT INTO categories (id, jurisdiction_id, code, name_id, name_en, urgency_class, "
                           "run_card, sop, sla_dispatch_within_s, sla_acknowledge_within_s, "
-                          "sla_on_scene_within_s, sla_complete_within_s, active) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                          "sla_on_scene_within_s, sla_complete_within_s, active, sla_close_within_s, "
+                          "sla_dispatch_within_days, sla_acknowledge_within_days, sla_on_scene_within_days, "
+                          "sla_complete_within_days, sla_close_within_days) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                           "ON CONFLICT (id) DO UPDATE SET code = excluded.code, name_id = excluded.name_id, "
                           "name_en = excluded.name_en, urgency_class = excluded.urgency_class, "
                           "run_card = excluded.run_card, sop = excluded.sop, "
                           "sla_dispatch_within_s = excluded.sla_dispatch_within_s, "
                           "sla_acknowledge_within_s = excluded.sla_acknowledge_within_s, "
                           "sla_on_scene_within_s = excluded.sla_on_scene_within_s, "
-                          "sla_complete_within_s = excluded.sla_complete_within_s, active = excluded.active "
+                          "sla_complete_within_s = excluded.sla_complete_within_s, active = excluded.active, "
+                          "sla_close_within_s = excluded.sla_close_within_s, "
+                          "sla_dispatch_within_days = excluded.sla_dispatch_within_days, "
+                          "sla_acknowledge_within_days = excluded.sla_acknowledge_within_days, "
+                          "sla_on_scene_within_days = excluded.sla_on_scene_within_days, "
+                          "sla_complete_within_days = excluded.sla_complete_within_days, "
+                          "sla_close_within_days = excluded.sla_close_within_days "
                           "WHERE categories.jurisdiction_id = excluded.jurisdiction_id",
                           category.id, category.jurisdiction_id, category.code, category.name_id, category.name_en,
                           domain::to_string(category.urgency_class), run_card, sop, category.sla.dispatch_within_s,
                           category.sla.acknowledge_within_s, category.sla.on_scene_within_s,
-                          category.sla.complete_within_s, static_cast<std::int64_t>(category.active));
+                          category.sla.complete_within_s, static_cast<std::int64_t>(category.active),
+                          category.sla.close_within_s, std::int64_t{category.sla.dispatch_within_days},
+                          std::int64_t{category.sla.acknowledge_within_days},
+                          std::int64_t{category.sla.on_scene_within_days},
+                          std::int64_t{category.sla.complete_within_days}, std::int64_t{category.sla.close_within_days});
   if (!st) return st.error();
   if (auto r = st->run("categories"); !r) return r;
   if (c.changes() == 0) {

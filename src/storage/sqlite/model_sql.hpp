@@ -46,6 +46,9 @@ result<std::vector<domain::event>> events_of_jurisdiction(connection& c, const s
 
 // Writes (store_txn), on the writer's connection inside its transaction.
 result<void> insert_jurisdiction(connection& c, const domain::jurisdiction& j);
+// Writes the jurisdiction's name, time zone and calendar (its code and prefix never change);
+// not_found for an unknown id.
+result<void> update_jurisdiction(connection& c, const domain::jurisdiction& j);
 result<void> insert_district(connection& c, const domain::district& d);
 result<void> upsert_agency(connection& c, const domain::agency& a);
 result<void> upsert_category(connection& c, const domain::category& category);

@@ -117,6 +117,8 @@ result<std::optional<timestamp>> next_due(connection& c) {
 }
 
 result<void> insert(connection& c, const domain::notification& n) {
+  // No agency: a row for the jurisdiction's supervisors, NULL so that the foreign key passes.
+  const auto agency = n.agency_id.empty() ? std::optional<std::string>() : std::optional<std::string>(n.agency_id);
   auto st = c.prepare(
       "INSERT INTO outbox (id, jurisdiction_id, agency_id, dispatch_id, incident_id, endpoint_index, endpoint_kind, "
       "target, event_kind, payload_json, status, attempts, next_attempt_at, last_error, created_at, updated_at, "
@@ -124,7 +126,7 @@ result<void> insert(connection& c, const domain::notification& n) {
   if (!st) return st.error();
   st->bind(n.id)
       .bind(n.jurisdiction_id)
-      .bind(n.agency_id)
+      .bind(agency)
       .bind(n.dispatch_id)
       .bind(n.incident_id)
       .bind(n.endpoint_index)

@@ -12,6 +12,7 @@
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/model_sql.hpp"
 #include "storage/sqlite/outbox_sql.hpp"
+#include "storage/sqlite/sla_sql.hpp"
 #include "storage/sqlite/query.hpp"
 
 #include <boost/json.hpp>
@@ -143,6 +144,13 @@ class read_ops : public Base {
   }
   result<std::optional<timestamp>> next_notification_due() override {
     return use([&](connection& c) { return outbox_sql::next_due(c); });
+  }
+  result<page<domain::sla_alert>> list_sla_alerts(const sla_alert_filter& filter) override {
+    return use([&](connection& c) { return sla_sql::list(c, filter); });
+  }
+  result<std::vector<sla_alert_count>> count_sla_alerts(const std::string& jurisdiction_id, timestamp from,
+                                                        timestamp to, int offset_minutes) override {
+    return use([&](connection& c) { return sla_sql::count(c, jurisdiction_id, from, to, offset_minutes); });
   }
 
   // Calls and callers (issue 5): the SQL is in calls_sql.cpp.
@@ -320,6 +328,7 @@ class writer_txn final : public read_ops<store_txn> {
   }
 
   result<void> insert_jurisdiction(const domain::jurisdiction& j) override { return model_sql::insert_jurisdiction(c(), j); }
+  result<void> update_jurisdiction(const domain::jurisdiction& j) override { return model_sql::update_jurisdiction(c(), j); }
   result<void> insert_district(const domain::district& d) override { return model_sql::insert_district(c(), d); }
   result<void> insert_village(const domain::village& v) override { return areas_sql::insert_village(c(), v); }
   result<void> set_district_boundary(const std::string& j, const std::string& id, const std::string& geojson,
@@ -423,6 +432,10 @@ class writer_txn final : public read_ops<store_txn> {
 
   result<void> insert_notification(const domain::notification& n) override { return outbox_sql::insert(c(), n); }
   result<void> update_notification(const domain::notification& n) override { return outbox_sql::update(c(), n); }
+  result<bool> insert_sla_alert(const domain::sla_alert& a) override { return sla_sql::insert(c(), a); }
+  result<void> resolve_sla_alert(const std::string& jurisdiction_id, const std::string& id, timestamp at) override {
+    return sla_sql::resolve(c(), jurisdiction_id, id, at);
+  }
 
   // Calls and callers (issue 5).
   result<void> insert_call(const domain::call_record& r) override { return calls_sql::insert_call(c(), r); }

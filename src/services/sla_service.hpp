@@ -1,0 +1,86 @@
+// Service levels (issue 10): the clocks the consoles show, the monitor that turns a clock passing
+// its warning point or its due time (or a decline nobody replaced) into one alert, told once to
+// the agency and the centre's supervisors through the outbox, and the alerts as lists and counts.
+#pragma once
+
+#include "domain/sla.hpp"
+#include "services/context.hpp"
+#include "storage/store.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace siaga::services {
+
+// The clocks of one jurisdiction's records as of one instant, for views: the categories' limits
+// and the calendar read once per request.
+class clock_board {
+ public:
+  // Reads the jurisdiction's categories and calendar; not_found for an unknown jurisdiction.
+  static core::result<clock_board> load(storage::store_reader& rd, const std::string& jurisdiction_id,
+                                        core::timestamp now);
+
+  std::vector<domain::sla_clock> of_incident(const domain::incident& i) const;
+  // A dispatch runs on its incident's category, looked up (and remembered) through rd.
+  core::result<std::vector<domain::sla_clock>> of_dispatch(storage::store_reader& rd, const domain::dispatch& d);
+
+ private:
+  std::string jurisdiction_id_;
+  std::map<std::string, domain::sla_policy, std::less<>> limits_;
+  domain::work_calendar calendar_;
+  core::timestamp now_{};
+  std::map<std::string, std::string, std::less<>> category_of_incident_;
+};
+
+// What one check of the monitor did.
+struct sla_check_result {
+  int raised = 0;    // new alerts (each told once)
+  int resolved = 0;  // open alerts whose step came or whose clock stopped
+};
+
+// The body of one write command: looks at every incident of the jurisdiction still being
+// handled (open, dispatched, in progress, resolved; at most max_incidents, oldest activity
+// first) and its dispatches as of now. A clock due soon raises a warning, one past its due time a
+// breach (without the warning when the check comes late), a decline nobody replaced an
+// escalation: each once per clock, step and level (the store's unique key), recorded as event
+// "sla.warning", "sla.breached" or "sla.escalated" and told through the outbox to the dispatch's
+// agency (dispatch clocks) and to the jurisdiction's alert endpoints. Open alerts whose step came
+// or whose clock stopped are resolved.
+core::result<sla_check_result> check_service_levels(storage::store_txn& tx, const context& ctx,
+                                                    const std::string& jurisdiction_id, int max_incidents = 5000);
+
+// The actor's jurisdiction's alerts, newest first; agency operators see only their agency's.
+core::result<storage::page<domain::sla_alert>> list_sla_alerts_for(storage::store_reader& rd, const actor& who,
+                                                                   storage::sla_alert_filter filter);
+
+// SLA alerts counted for a local period (both dates included), grouped by at most one time
+// grain and any of level, step, agency, category (in the order given).
+enum class sla_dim { level, step, agency, category };
+struct sla_stats_row {
+  std::string period;             // "" without a time grain
+  std::vector<std::string> dims;  // "" for an incident's own clock under agency
+  std::int64_t count = 0;
+};
+struct sla_stats_request {
+  domain::local_date from{};
+  domain::local_date to{};
+  std::optional<domain::time_grain> grain;
+  std::vector<sla_dim> dims;
+};
+
+// Parses group ("month,agency,level"): invalid_input for an unknown or repeated name or two
+// time grains. from/to as parse_stats_request reads them (default: this month; from after to
+// or over 5 years refused).
+core::result<sla_stats_request> parse_sla_stats_request(const std::optional<std::string>& from,
+                                                        const std::optional<std::string>& to,
+                                                        const std::optional<std::string>& group,
+                                                        domain::local_date today);
+std::string_view to_string(sla_dim d);
+
+// The alerts raised in the period in the actor's jurisdiction (an agency operator: its agency's),
+// by period then dims.
+core::result<std::vector<sla_stats_row>> sla_stats(storage::store_reader& rd, const actor& who,
+                                                   const sla_stats_request& req);
+
+}  // namespace siaga::services
