@@ -179,6 +179,16 @@ awaitable<reply> list_districts(call& c) {
   co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
 }
 
+awaitable<reply> list_villages(call& c) {
+  auto q = query_of(c.req());
+  std::optional<std::string> district;
+  if (auto it = q.find("district_id"); it != q.end()) district = it->second;
+  SIAGA_CO_TRY(all, services::list_villages_for(c.deps.store.reader(), c.who, district));
+  json::array items;
+  for (const auto& v : all) items.push_back(village_json(v));
+  co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
+}
+
 awaitable<reply> list_users(call& c) {
   SIAGA_CO_TRY(all, services::list_users_for(c.deps.store.reader(), c.who));
   json::array items;
@@ -312,6 +322,7 @@ void add_directory_routes(net::router& r, api_deps& deps) {
       {verb::post, "/api/v1/categories", admins, save_category},
       {verb::put, "/api/v1/categories/{id}", admins, save_category},
       {verb::get, "/api/v1/districts", signed_in, list_districts},
+      {verb::get, "/api/v1/villages", signed_in, list_villages},
       {verb::get, "/api/v1/jurisdiction", signed_in, get_jurisdiction},
       {verb::patch, "/api/v1/jurisdiction", admins, update_jurisdiction},
       {verb::get, "/api/v1/users", admins | access::supervisor, list_users},

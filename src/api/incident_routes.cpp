@@ -16,10 +16,11 @@ namespace {
 awaitable<reply> create_incident(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
   SIAGA_CO_CHECK(
-      only_fields(body, {"category_id", "summary", "description", "location", "address", "district_id", "report_ids",
-                         "agency_ids", "add_agency_ids", "remove_agency_ids", "dispatch", "share_contact"}));
+      only_fields(body, {"category_id", "summary", "description", "location", "address", "district_id", "village_id",
+                         "report_ids", "agency_ids", "add_agency_ids", "remove_agency_ids", "dispatch", "share_contact"}));
   SIAGA_CO_TRY(in, new_incident_of(body, true));
   if (in.category_id.empty()) co_return core::invalid("field 'category_id' is required");
+  SIAGA_CO_CHECK(place_before_write(c.deps.store.reader(), c.who, in.district_id, in.village_id, in.location));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::create_incident, ctx, c.who, in));
   SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id, c.deps.clock.now()));
@@ -38,6 +39,7 @@ awaitable<reply> list_incidents(call& c) {
   }
   if (auto it = q.find("category_id"); it != q.end()) f.category_id = it->second;
   if (auto it = q.find("district_id"); it != q.end()) f.district_id = it->second;
+  if (auto it = q.find("village_id"); it != q.end()) f.village_id = it->second;
   if (auto it = q.find("agency_id"); it != q.end()) f.agency_id = it->second;
   SIAGA_CO_TRY(from, query_time(q, "from"));
   SIAGA_CO_TRY(to, query_time(q, "to"));

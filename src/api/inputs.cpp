@@ -1,5 +1,7 @@
 #include "api/inputs.hpp"
 
+#include "services/area_index.hpp"
+
 namespace siaga::api {
 
 core::result<std::optional<domain::geo_point>> location_of(const json::object& o) {
@@ -36,6 +38,9 @@ core::result<services::new_incident> new_incident_of(const json::object& o, bool
   auto district = opt_string(o, "district_id", 64);
   if (!district) return district.error();
   in.district_id = *district;
+  auto village = opt_string(o, "village_id", 64);
+  if (!village) return village.error();
+  in.village_id = *village;
   if (with_reports) {
     auto reports = opt_string_array(o, "report_ids");
     if (!reports) return reports.error();
@@ -84,6 +89,15 @@ core::result<services::incident_patch> incident_patch_of(const json::object& o) 
     p.district_id = std::move(district);
   }
   return p;
+}
+
+core::result<void> place_before_write(storage::store_reader& rd, const services::actor& who,
+                                      std::optional<std::string>& district, std::optional<std::string>& village,
+                                      const std::optional<domain::geo_point>& location) {
+  SIAGA_TRY(place, services::place_record(rd, services::shared_area_index(), who, district, village, location));
+  district = std::move(place.district_id);
+  village = std::move(place.village_id);
+  return {};
 }
 
 }  // namespace siaga::api

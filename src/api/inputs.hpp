@@ -5,6 +5,7 @@
 #include "api/http_util.hpp"
 #include "services/incident_service.hpp"
 #include "services/incident_updates.hpp"
+#include "storage/store.hpp"
 
 namespace siaga::api {
 
@@ -12,12 +13,19 @@ namespace siaga::api {
 core::result<std::optional<domain::geo_point>> location_of(const json::object& o);
 
 // The incident fields of a body (category_id, summary, description, location, address,
-// district_id, agency_ids or add_/remove_agency_ids, dispatch, share_contact; report_ids when
+// district_id, village_id, agency_ids or add_/remove_agency_ids, dispatch, share_contact; report_ids when
 // with_reports). invalid_input for a wrong type or agency_ids given with add_/remove_.
 core::result<services::new_incident> new_incident_of(const json::object& o, bool with_reports);
 
 // The body of PATCH /incidents/{id}: summary, description, address, category_id, note, and
 // location / district_id, which null clears. invalid_input for a wrong type or an unknown field.
 core::result<services::incident_patch> incident_patch_of(const json::object& o);
+
+// Places a new record before its write command (services::place_record with the shared area
+// index): fills district and village from the ids given or from the location, so that the
+// writer tests no polygon. invalid_input for an unknown id or a village outside the district.
+core::result<void> place_before_write(storage::store_reader& rd, const services::actor& who,
+                                      std::optional<std::string>& district, std::optional<std::string>& village,
+                                      const std::optional<domain::geo_point>& location);
 
 }  // namespace siaga::api

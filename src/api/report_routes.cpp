@@ -17,7 +17,7 @@ namespace {
 awaitable<reply> create_report(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
   SIAGA_CO_CHECK(only_fields(body, {"channel", "reporter_name", "reporter_phone", "description", "category_id",
-                                    "location", "address", "district_id"}));
+                                    "location", "address", "district_id", "village_id"}));
   services::new_report in;
   SIAGA_CO_TRY(ch, opt_string(body, "channel", 32));
   if (ch) {
@@ -31,6 +31,7 @@ awaitable<reply> create_report(call& c) {
   SIAGA_CO_TRY(loc, location_of(body));
   SIAGA_CO_TRY(addr, opt_string(body, "address", 500));
   SIAGA_CO_TRY(district, opt_string(body, "district_id", 64));
+  SIAGA_CO_TRY(village, opt_string(body, "village_id", 64));
   in.reporter_name = name.value_or("");
   in.reporter_phone = phone.value_or("");
   in.description = desc.value_or("");
@@ -38,6 +39,8 @@ awaitable<reply> create_report(call& c) {
   in.location = loc;
   in.address = addr.value_or("");
   in.district_id = district;
+  in.village_id = village;
+  SIAGA_CO_CHECK(place_before_write(c.deps.store.reader(), c.who, in.district_id, in.village_id, in.location));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::create_report, ctx, c.who, in));
   co_return json_response(c.req(), net::http::status::created, report_json(rep, true));
@@ -77,12 +80,15 @@ awaitable<reply> accept_report(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
   SIAGA_CO_CHECK(
       only_fields(body, {"incident_id", "category_id", "summary", "description", "location", "address", "district_id",
-                         "agency_ids", "add_agency_ids", "remove_agency_ids", "dispatch", "share_contact"}));
+                         "village_id", "agency_ids", "add_agency_ids", "remove_agency_ids", "dispatch", "share_contact"}));
   SIAGA_CO_TRY(incident_id, opt_string(body, "incident_id", 64));
   SIAGA_CO_TRY(fresh, new_incident_of(body, false));
   auto given = std::count_if(body.begin(), body.end(), [](const auto& kv) { return !kv.value().is_null(); });
   if (incident_id && given > 1) {
     co_return core::invalid("with incident_id, give no other field: the report joins that incident as it is");
+  }
+  if (fresh.location || fresh.district_id || fresh.village_id) {
+    SIAGA_CO_CHECK(place_before_write(c.deps.store.reader(), c.who, fresh.district_id, fresh.village_id, fresh.location));
   }
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::accept_report, ctx, c.who, c.param("id"),

@@ -39,6 +39,7 @@ json::object report_json(const domain::report& r, bool show_contact) {
           {"location", point(r.location)},
           {"address", r.address},
           {"district_id", opt(r.district_id)},
+          {"village_id", opt(r.village_id)},
           {"incident_id", opt(r.incident_id)},
           {"reject_reason", r.rejection ? json::value(json::string(to_string(*r.rejection))) : json::value(nullptr)},
           {"resolution_note", r.resolution_note},
@@ -58,6 +59,7 @@ json::object incident_json(const domain::incident& i) {
           {"location", point(i.location)},
           {"address", i.address},
           {"district_id", opt(i.district_id)},
+          {"village_id", opt(i.village_id)},
           {"created_by", i.created_by},
           {"created_at", time_json(i.created_at)},
           {"updated_at", time_json(i.updated_at)},
@@ -191,14 +193,39 @@ json::object category_json(const domain::category& c) {
           {"active", c.active}};
 }
 
-json::object district_json(const domain::district& d) {
-  json::value boundary = nullptr;
-  if (!d.boundary_geojson.empty()) {
-    boost::system::error_code ec;
-    boundary = json::parse(d.boundary_geojson, ec);
-    if (ec) boundary = nullptr;
+namespace {
+// A stored boundary as JSON: the geometry itself (a Feature's geometry), or null when there is
+// none or it cannot be read.
+json::value boundary_json(const std::string& text) {
+  if (text.empty()) return nullptr;
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object()) return nullptr;
+  if (auto* g = v.as_object().if_contains("geometry"); g && v.as_object().if_contains("type") &&
+                                                        v.as_object().at("type") == "Feature") {
+    return *g;
   }
-  return {{"id", d.id}, {"code", d.code}, {"name", d.name}, {"center", point(d.center)}, {"boundary", boundary}};
+  return v;
+}
+}  // namespace
+
+json::object district_json(const domain::district& d) {
+  return {{"id", d.id},
+          {"code", d.code},
+          {"name", d.name},
+          {"center", point(d.center)},
+          {"boundary", boundary_json(d.boundary_geojson)},
+          {"boundary_approximate", d.boundary_approximate}};
+}
+
+json::object village_json(const domain::village& v) {
+  return {{"id", v.id},
+          {"district_id", v.district_id},
+          {"code", v.code},
+          {"name", v.name},
+          {"center", point(v.center)},
+          {"boundary", boundary_json(v.boundary_geojson)},
+          {"boundary_approximate", v.boundary_approximate}};
 }
 
 json::object user_json(const domain::user& u) {

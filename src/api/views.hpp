@@ -32,6 +32,7 @@ json::array endpoints_json(const std::vector<domain::agency_endpoint>& endpoints
 core::result<std::vector<domain::agency_endpoint>> endpoints_from_json(const json::value& v);
 json::object category_json(const domain::category& c);
 json::object district_json(const domain::district& d);
+json::object village_json(const domain::village& v);
 json::object user_json(const domain::user& u);  // never the password hash
 json::object jurisdiction_json(const domain::jurisdiction& j);
 // The jurisdiction as its settings page edits it: jurisdiction_json with the calendar and the

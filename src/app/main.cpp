@@ -1,5 +1,7 @@
 // siaga: one program, several subcommands (serve, migrate, seed, audit, stats, simulate).
 #include "app/audit.hpp"
+#include "app/boundaries.hpp"
+#include "app/init.hpp"
 #include "app/config.hpp"
 #include "app/server.hpp"
 #include "app/simulate.hpp"
@@ -7,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -21,6 +24,14 @@ Usage:
   siaga migrate [--database PATH]       apply pending schema migrations
   siaga seed --demo [--database PATH]   create the demo city (Kota Ambon) and print its logins
   siaga audit verify [--database PATH]  check the hash chain of the event log; exit 1 on a break
+  siaga init --regency CODE --time-zone ZONE --admin NAME [--database PATH] [--area-data DIR]
+                create a city from zero: the regency's official name, kecamatan and kelurahan/desa
+                (idn-area-data), template categories and agencies, the first admin (password read
+                from stdin or prompted; generated and printed once when empty)
+  siaga import boundaries FILE [--approximate] [--database PATH]
+                set the boundaries of kecamatan and kelurahan/desa from a GeoJSON FeatureCollection
+                whose features carry the Kemendagri code (properties code, kode, kode_kec, kode_desa,
+                ...); prints what matched and what did not; a bad file changes nothing
   siaga stats rebuild [--database PATH] recount the statistics rollups from the records, keep the
                 recount; exit 1 when the kept ones were not exact (they are corrected)
   siaga simulate calls --api-key KEY [--url http://127.0.0.1:8112] [--hours H] [--rate CALLS_PER_HOUR]
@@ -68,12 +79,47 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
   }
 
+  std::string import_file;
+  bool approximate = false;
+  if (command == "import") {
+    if (args.empty() || args[0] != "boundaries") {
+      std::cerr << "siaga: import needs a subcommand: import boundaries FILE\n";
+      return 2;
+    }
+    command = "import boundaries";
+    args.erase(args.begin());
+    if (args.empty() || args[0].rfind("--", 0) == 0) {
+      std::cerr << "siaga: import boundaries needs a FILE (GeoJSON FeatureCollection)\n";
+      return 2;
+    }
+    import_file = args[0];
+    args.erase(args.begin());
+  }
+
+  std::vector<std::string> init_args;
+  if (command == "init") {
+    // init's own flags; --database and --config go to the config like every command's.
+    std::vector<std::string> rest;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      bool own = args[i] == "--regency" || args[i] == "--time-zone" || args[i] == "--admin" || args[i] == "--area-data";
+      if (own) {
+        init_args.push_back(args[i]);
+        if (i + 1 < args.size()) init_args.push_back(args[++i]);
+      } else {
+        rest.push_back(args[i]);
+      }
+    }
+    args = std::move(rest);
+  }
+
   bool demo = false;
   std::string config_file;
   std::vector<std::string> flags;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--demo" && command == "seed") {
       demo = true;
+    } else if (args[i] == "--approximate" && command == "import boundaries") {
+      approximate = true;
     } else if (args[i] == "--config" && i + 1 < args.size()) {
       config_file = args[++i];
     } else if (args[i].rfind("--config=", 0) == 0) {
@@ -98,6 +144,12 @@ int main(int argc, char** argv) {
     if (command == "migrate") return siaga::app::run_migrate(*cfg);
     if (command == "audit verify") return siaga::app::run_audit_verify(cfg->database);
     if (command == "stats rebuild") return siaga::app::run_stats_rebuild(cfg->database);
+    if (command == "init") {
+      return siaga::app::run_init(cfg->database, init_args, std::cin, std::cout, std::cerr, isatty(STDIN_FILENO) != 0);
+    }
+    if (command == "import boundaries") {
+      return siaga::app::run_import_boundaries(cfg->database, import_file, approximate);
+    }
     if (command == "seed") {
       if (!demo) {
         std::cerr << "siaga: seed needs --demo (the only seed there is)\n";

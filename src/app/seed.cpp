@@ -11,6 +11,8 @@
 #include "services/places_service.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <array>
@@ -27,6 +29,7 @@
 namespace siaga::app {
 namespace {
 
+namespace json = boost::json;
 using domain::channel;
 using domain::dispatch_status;
 using domain::reject_reason;
@@ -45,9 +48,11 @@ constexpr std::uint32_t history_seed = 8171112;
 // ---------------------------------------------------------------------------------------------
 // The directory of Kota Ambon: its data are in data/demo/ambon/ (app/seed_data.hpp).
 
+}  // namespace
+
 // DESIGN.md service levels. A complaint follows the SP4N-LAPOR! clock in working days:
 // forwarded within 3 and answered within 5 more; an information request answered within 3.
-domain::sla_policy sla_of(urgency u) {
+domain::sla_policy default_sla(urgency u) {
   constexpr std::int64_t day = 86400;
   domain::sla_policy p;
   switch (u) {
@@ -70,6 +75,23 @@ domain::sla_policy sla_of(urgency u) {
   }
   return p;
 }
+
+domain::category template_category(const category_spec& spec,
+                                   const std::function<std::string(const std::string&)>& agency_id) {
+  domain::category c;
+  c.code = spec.code;
+  c.name_id = spec.name_id;
+  c.name_en = spec.name_en;
+  c.urgency_class = spec.urgency_class;
+  for (std::size_t i = 0; i < spec.run_card.size(); ++i) {
+    c.run_card.push_back({agency_id(spec.run_card[i]), i == 0 ? domain::dispatch_role::primary : domain::dispatch_role::supporting});
+  }
+  c.sop = spec.sop;
+  c.sla = default_sla(spec.urgency_class);
+  return c;
+}
+
+namespace {
 
 std::vector<demo_login> demo_logins() {
   std::vector<demo_login> out;
@@ -140,6 +162,13 @@ core::result<directory> write_directory(storage::store_txn& tx, const services::
       {{"code", j.code}, {"name", j.name}, {"timezone", j.timezone}, {"incident_prefix", j.incident_prefix}});
   if (!e) return e.error();
 
+  // The approximate boundaries (areas.json), parsed here: a bad compiled-in file is a bug that
+  // the seed tests catch.
+  auto areas = json::parse(ambon_areas_json()).as_object();
+  std::map<std::string, std::string, std::less<>> boundaries;
+  for (const auto& d : areas.at("districts").as_array()) {
+    boundaries[std::string(d.at("code").as_string())] = json::serialize(d.at("boundary"));
+  }
   for (const auto& spec : ambon().districts) {
     tick();
     domain::district d;
@@ -148,11 +177,29 @@ core::result<directory> write_directory(storage::store_txn& tx, const services::
     d.code = spec.code;
     d.name = spec.name;
     d.center = domain::geo_point{spec.lat, spec.lon};
+    d.boundary_geojson = boundaries.at(spec.code);
+    d.boundary_approximate = true;
     if (auto w = tx.insert_district(d); !w) return w.error();
     auto de = services::record(tx, ctx, dir.system, domain::subject_kind::district, d.id, "district.created",
                                {{"code", d.code}, {"name", d.name}});
     if (!de) return de.error();
     dir.district_ids.emplace(d.code, d.id);
+  }
+  for (const auto& item : areas.at("villages").as_array()) {
+    const auto& o = item.as_object();
+    domain::village v;
+    v.id = ctx.ids.next(clock.now());
+    v.jurisdiction_id = j.id;
+    v.district_id = lookup(dir.district_ids, o.at("district").as_string());
+    v.code = o.at("code").as_string();
+    v.name = o.at("name").as_string();
+    v.center = domain::geo_point{o.at("lat").to_number<double>(), o.at("lon").to_number<double>()};
+    v.boundary_geojson = json::serialize(o.at("boundary"));
+    v.boundary_approximate = true;
+    if (auto w = tx.insert_village(v); !w) return w.error();
+    auto ve = services::record(tx, ctx, dir.system, domain::subject_kind::village, v.id, "village.created",
+                               {{"code", v.code}, {"name", v.name}, {"district_id", v.district_id}});
+    if (!ve) return ve.error();
   }
 
   for (const auto& spec : ambon().agencies) {
@@ -170,17 +217,7 @@ core::result<directory> write_directory(storage::store_txn& tx, const services::
 
   for (const auto& spec : ambon().categories) {
     tick();
-    domain::category c;
-    c.code = spec.code;
-    c.name_id = spec.name_id;
-    c.name_en = spec.name_en;
-    c.urgency_class = spec.urgency_class;
-    for (std::size_t i = 0; i < spec.run_card.size(); ++i) {
-      c.run_card.push_back({lookup(dir.agency_ids, spec.run_card[i]),
-                            i == 0 ? domain::dispatch_role::primary : domain::dispatch_role::supporting});
-    }
-    for (auto line : spec.sop) c.sop.emplace_back(line);
-    c.sla = sla_of(spec.urgency_class);
+    auto c = template_category(spec, [&](const std::string& code) { return lookup(dir.agency_ids, code); });
     auto saved = services::save_category(tx, ctx, dir.system, std::move(c));
     if (!saved) return saved.error();
     dir.category_ids.emplace(saved->code, saved->id);

@@ -7,6 +7,9 @@
 #include "core/time.hpp"
 #include "storage/store.hpp"
 
+#include "app/seed_data.hpp"
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,5 +41,13 @@ struct seed_summary {
 // names and places); only ids and tracking codes come from rnd. Hashes the six passwords before
 // writing, which takes about 100 ms each.
 core::result<seed_summary> seed_demo(storage::store& st, core::random_source& rnd, core::timestamp now);
+
+// A category of the demo's template (directory.json) with its run card (agency_id maps an
+// agency code to the id it has in the jurisdiction), SOP and default_sla.
+domain::category template_category(const category_spec& spec,
+                                   const std::function<std::string(const std::string&)>& agency_id);
+
+// The service levels a new category gets by its urgency class (DESIGN.md), editable later.
+domain::sla_policy default_sla(domain::urgency u);
 
 }  // namespace siaga::app

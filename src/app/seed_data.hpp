@@ -105,6 +105,9 @@ const demo_data& ambon();
 // The compiled-in documents (generated from data/demo/ambon/ by CMake).
 std::string_view ambon_directory_json();
 std::string_view ambon_history_json();
-std::string_view ambon_places_csv();  // the gazetteer's landmarks, streets and kelurahan (approximate points)
+std::string_view ambon_places_csv();
+// Kota Ambon's kelurahan/desa and the approximate boundaries of them and of its kecamatan
+// (data/demo/ambon/areas.json, derived by make_areas.py; codes and names from idn-area-data).
+std::string_view ambon_areas_json();  // the gazetteer's landmarks, streets and kelurahan (approximate points)
 
 }  // namespace siaga::app

@@ -2,6 +2,8 @@
 
 #include "domain/lifecycle.hpp"
 
+#include "domain/geo.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -127,6 +129,30 @@ TEST_F(seed_demo_test, creates_kota_ambon_with_five_districts) {
     EXPECT_NEAR(d.center->lon, 128.18, 0.1) << d.name;
   }
   EXPECT_EQ(codes, (std::set<std::string>{"81.71.01", "81.71.02", "81.71.03", "81.71.04", "81.71.05"}));
+}
+
+TEST_F(seed_demo_test, ships_the_kelurahan_and_desa_with_approximate_boundaries_that_hold_their_centres) {
+  auto ds = reader().list_districts(jid()).value();
+  auto vs = reader().list_villages(jid(), std::nullopt).value();
+  ASSERT_EQ(vs.size(), 50u);  // idn-area-data 4.0.1: 50 kelurahan and desa in 81.71
+  std::map<std::string, int> per_district;
+  for (const auto& d : ds) {
+    EXPECT_TRUE(d.boundary_approximate) << d.name;
+    EXPECT_TRUE(domain::read_area(d.boundary_geojson)) << d.name;
+  }
+  auto dir = domain::make_area_directory(ds, vs);
+  for (const auto& v : vs) {
+    EXPECT_TRUE(v.boundary_approximate) << v.name;
+    ++per_district[v.district_id];
+    ASSERT_TRUE(v.center) << v.name;
+    // Each village's centre is placed in the village itself and in its own district.
+    auto p = domain::place_point(*v.center, dir);
+    EXPECT_EQ(p.village_id, v.id) << v.name;
+    EXPECT_EQ(p.district_id, v.district_id) << v.name;
+  }
+  EXPECT_EQ(per_district.size(), 5u);
+  EXPECT_EQ(vs.front().code, "81.71.01.1006");
+  EXPECT_EQ(vs.front().name, "Nusaniwe");
 }
 
 TEST_F(seed_demo_test, creates_agencies_and_the_fire_run_card) {

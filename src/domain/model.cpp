@@ -26,7 +26,7 @@ constexpr auto agency_kind_names = core::make_enum_names<agency_kind>(
                     "public_works", "social", "blood", "hospital", "search_rescue", "other"});
 constexpr auto subject_kind_names = core::make_enum_names<subject_kind>(
     "subject kind", {"report", "incident", "dispatch", "user", "agency", "category", "district", "jurisdiction",
-                     "notification", "call", "caller", "callback", "location", "api_key"});
+                     "notification", "call", "caller", "callback", "location", "api_key", "village"});
 constexpr auto endpoint_kind_names = core::make_enum_names<endpoint_kind>("endpoint kind", {"webhook", "telegram"});
 constexpr auto notification_status_names =
     core::make_enum_names<notification_status>("notification status", {"pending", "delivered", "dead"});

@@ -82,6 +82,19 @@ struct district {
   std::string name;
   std::optional<geo_point> center;
   std::string boundary_geojson;  // empty when unknown
+  bool boundary_approximate = false;  // drawn roughly (the demo's), not an official boundary
+};
+
+// A kelurahan or desa, inside one district.
+struct village {
+  std::string id;
+  std::string jurisdiction_id;
+  std::string district_id;
+  std::string code;  // "81.71.01.1001"
+  std::string name;
+  std::optional<geo_point> center;
+  std::string boundary_geojson;  // empty when unknown
+  bool boundary_approximate = false;
 };
 
 // Where an agency's dispatch notifications go. A webhook has a url and the secret its
@@ -199,6 +212,7 @@ struct report {
   std::optional<geo_point> location;
   std::string address;
   std::optional<std::string> district_id;
+  std::optional<std::string> village_id;   // inside district_id
   std::optional<std::string> incident_id;  // set when accepted
   std::optional<reject_reason> rejection;  // set when rejected
   std::string resolution_note;             // reject note or the information given
@@ -219,6 +233,7 @@ struct incident {
   std::optional<geo_point> location;
   std::string address;
   std::optional<std::string> district_id;
+  std::optional<std::string> village_id;  // inside district_id
   std::string created_by;
   timestamp created_at{};
   timestamp updated_at{};
@@ -273,7 +288,7 @@ struct notification {
 // What an event is about.
 enum class subject_kind {
   report, incident, dispatch, user, agency, category, district, jurisdiction, notification,
-  call, caller, callback, location, api_key
+  call, caller, callback, location, api_key, village
 };
 std::string_view to_string(subject_kind v);
 core::result<subject_kind> parse_subject_kind(std::string_view s);

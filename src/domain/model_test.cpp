@@ -104,10 +104,10 @@ TEST(model, agency_kind_names) {
 }
 
 TEST(model, subject_kind_names) {
-  expect_enum<subject_kind>(14, parse_subject_kind,
+  expect_enum<subject_kind>(15, parse_subject_kind,
                             {"report", "incident", "dispatch", "user", "agency", "category",
                              "district", "jurisdiction", "notification", "call", "caller", "callback",
-                             "location", "api_key"});
+                             "location", "api_key", "village"});
 }
 
 TEST(model, endpoint_kind_names) {

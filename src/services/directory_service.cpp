@@ -301,6 +301,15 @@ core::result<std::vector<domain::district>> list_districts_for(storage::store_re
   return rd.list_districts(who.jurisdiction_id);
 }
 
+core::result<std::vector<domain::village>> list_villages_for(storage::store_reader& rd, const actor& who,
+                                                             const std::optional<std::string>& district_id) {
+  if (district_id) {
+    SIAGA_TRY(d, rd.find_district(who.jurisdiction_id, *district_id));
+    if (!d) return core::invalid("district_id '" + *district_id + "' is not a district of this jurisdiction");
+  }
+  return rd.list_villages(who.jurisdiction_id, district_id);
+}
+
 core::result<std::vector<domain::user>> list_users_for(storage::store_reader& rd, const actor& who) {
   return rd.list_users(who.jurisdiction_id);
 }

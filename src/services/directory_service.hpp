@@ -88,6 +88,10 @@ struct agency_entry {
 core::result<std::vector<agency_entry>> list_agencies_for(storage::store_reader& rd, const actor& who);
 core::result<std::vector<domain::category>> list_categories_for(storage::store_reader& rd, const actor& who);
 core::result<std::vector<domain::district>> list_districts_for(storage::store_reader& rd, const actor& who);
+// The villages of the actor's jurisdiction by code, or of one of its districts; invalid_input
+// when district_id is not a district of the jurisdiction.
+core::result<std::vector<domain::village>> list_villages_for(storage::store_reader& rd, const actor& who,
+                                                             const std::optional<std::string>& district_id);
 core::result<std::vector<domain::user>> list_users_for(storage::store_reader& rd, const actor& who);
 
 // The signed-in user with the jurisdiction and, for an agency operator, the agency. not_found

@@ -1,7 +1,5 @@
 #include "services/incident_rules.hpp"
 
-#include "domain/geo.hpp"
-
 #include <boost/json/object.hpp>
 
 #include <algorithm>
@@ -31,15 +29,6 @@ core::result<void> check_district(storage::store_reader& tx, const actor& who, c
   if (!d) return d.error();
   if (!*d) return core::invalid("district_id '" + *id + "' is not a district of this jurisdiction");
   return {};
-}
-
-core::result<std::optional<std::string>> district_for(storage::store_reader& tx, const actor& who,
-                                                      const std::optional<std::string>& given,
-                                                      const std::optional<domain::geo_point>& location) {
-  if (given || !location) return given;
-  auto ds = tx.list_districts(who.jurisdiction_id);
-  if (!ds) return ds.error();
-  return domain::district_of(*location, *ds);
 }
 
 core::result<domain::incident> load_incident(storage::store_reader& tx, const actor& who, const std::string& id) {

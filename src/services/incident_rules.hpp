@@ -23,13 +23,6 @@ core::result<domain::category> load_category(storage::store_reader& tx, const ac
 // invalid_input when the district, when there is one, is not of the actor's jurisdiction.
 core::result<void> check_district(storage::store_reader& tx, const actor& who, const std::optional<std::string>& id);
 
-// The district given, or when there is none the district the location lies in (boundary,
-// else nearest centre; domain/geo.hpp), as the consoles fill it in: statistics by district
-// then count reports from API clients and channels too.
-core::result<std::optional<std::string>> district_for(storage::store_reader& tx, const actor& who,
-                                                      const std::optional<std::string>& given,
-                                                      const std::optional<domain::geo_point>& location);
-
 // The incident of the actor's jurisdiction; not_found otherwise.
 core::result<domain::incident> load_incident(storage::store_reader& tx, const actor& who, const std::string& id);
 

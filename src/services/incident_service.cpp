@@ -2,6 +2,7 @@
 
 #include "domain/geo.hpp"
 #include "services/access.hpp"
+#include "services/area_index.hpp"
 #include "services/events.hpp"
 #include "services/incident_rules.hpp"
 #include "services/notifications.hpp"
@@ -118,9 +119,8 @@ core::result<domain::report> create_report(storage::store_txn& tx, const context
   if (in.category_id) {
     if (auto c = load_category(tx, who, *in.category_id); !c) return c.error();
   }
-  if (auto ok = check_district(tx, who, in.district_id); !ok) return ok.error();
-  auto district = district_for(tx, who, in.district_id, in.location);
-  if (!district) return district.error();
+  auto place = locate_in_txn(tx, who, in.district_id, in.village_id, in.location);
+  if (!place) return place.error();
 
   auto now = ctx.clock.now();
   domain::report r;
@@ -135,7 +135,8 @@ core::result<domain::report> create_report(storage::store_txn& tx, const context
   r.category_id = in.category_id;
   r.location = in.location;
   r.address = in.address;
-  r.district_id = std::move(*district);
+  r.district_id = std::move(place->district_id);
+  r.village_id = std::move(place->village_id);
   r.created_by = who.user_id;
   r.created_at = now;
   r.updated_at = now;
@@ -153,9 +154,8 @@ core::result<domain::incident> create_incident(storage::store_txn& tx, const con
   auto cat = load_category(tx, who, in.category_id);
   if (!cat) return cat.error();
   if (auto ok = check_location(in.location); !ok) return ok.error();
-  if (auto ok = check_district(tx, who, in.district_id); !ok) return ok.error();
-  auto district = district_for(tx, who, in.district_id, in.location);
-  if (!district) return district.error();
+  auto place = locate_in_txn(tx, who, in.district_id, in.village_id, in.location);
+  if (!place) return place.error();
   if (in.summary.size() > 500) return core::invalid("summary is longer than 500 characters");
 
   std::vector<domain::report> reports;
@@ -202,7 +202,8 @@ core::result<domain::incident> create_incident(storage::store_txn& tx, const con
   inc.description = in.description;
   inc.location = in.location;
   inc.address = in.address;
-  inc.district_id = std::move(*district);
+  inc.district_id = std::move(place->district_id);
+  inc.village_id = std::move(place->village_id);
   inc.created_by = who.user_id;
   inc.created_at = now;
   inc.updated_at = now;
@@ -213,6 +214,7 @@ core::result<domain::incident> create_incident(storage::store_txn& tx, const con
                        {"summary", inc.summary},
                        {"location", point_json(inc.location)}};
   if (inc.district_id) payload["district_id"] = *inc.district_id;
+  if (inc.village_id) payload["village_id"] = *inc.village_id;
   if (auto e = record(tx, ctx, who, subject_kind::incident, inc.id, "incident.created", payload, inc.id); !e) {
     return e.error();
   }
@@ -250,7 +252,10 @@ core::result<domain::incident> accept_report(storage::store_txn& tx, const conte
   if (fresh.category_id.empty()) return core::invalid("category_id is required: the report has no category");
   if (!fresh.location) fresh.location = rep->location;
   if (fresh.address.empty()) fresh.address = rep->address;
-  if (!fresh.district_id) fresh.district_id = rep->district_id;
+  if (!fresh.district_id && !fresh.village_id) {
+    fresh.district_id = rep->district_id;
+    fresh.village_id = rep->village_id;
+  }
   if (fresh.description.empty()) fresh.description = rep->description;
   fresh.report_ids.insert(fresh.report_ids.begin(), report_id);
   return create_incident(tx, ctx, who, fresh);

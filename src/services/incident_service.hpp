@@ -23,12 +23,14 @@ struct new_report {
   std::optional<domain::geo_point> location;
   std::string address;
   std::optional<std::string> district_id;
+  std::optional<std::string> village_id;
 };
 
-// Records a report from any channel with a fresh tracking code; without a district_id but with
-// a location, the district is the one the location lies in (domain::district_of). Fails with
-// invalid_input when it has neither description nor category, or names an unknown category or
-// district, or a location outside the globe.
+// Records a report from any channel with a fresh tracking code. A village brings its district;
+// without either but with a location, both are where the location lies (locate_in_txn: the API
+// places the record before the command, services/area_index.hpp). Fails with invalid_input
+// when it has neither description nor category, or names an unknown category, district or
+// village, a village outside the district given, or a location outside the globe.
 core::result<domain::report> create_report(storage::store_txn& tx, const context& ctx, const actor& who,
                                            const new_report& in);
 
@@ -39,6 +41,7 @@ struct new_incident {
   std::optional<domain::geo_point> location;
   std::string address;
   std::optional<std::string> district_id;
+  std::optional<std::string> village_id;
   std::vector<std::string> report_ids;  // new reports to link as accepted
   // The agencies to dispatch: exactly these when set; otherwise the category's run card
   // without remove_agency_ids and with add_agency_ids.
@@ -50,9 +53,9 @@ struct new_incident {
 };
 
 // Creates an incident with its daily number, links the given reports (which must be new) and,
-// when dispatch_now, dispatches the planned agencies; the district is filled from the location
-// as for a report. Fails with invalid_input for an unknown
-// category, district or agency, or one agency named twice; not_found for an unknown report;
+// when dispatch_now, dispatches the planned agencies; the district and village are filled from
+// the location as for a report. Fails with invalid_input for an unknown
+// category, district, village or agency, a village outside the district given, or one agency named twice; not_found for an unknown report;
 // conflict for a report that is not new.
 core::result<domain::incident> create_incident(storage::store_txn& tx, const context& ctx, const actor& who,
                                                const new_incident& in);

@@ -3,6 +3,7 @@
 #include "domain/lifecycle.hpp"
 #include "services/access.hpp"
 #include "services/events.hpp"
+#include "services/area_index.hpp"
 #include "services/incident_rules.hpp"
 #include "services/notifications.hpp"
 
@@ -104,12 +105,25 @@ core::result<domain::incident> update_incident(storage::store_txn& tx, const con
     inc.urgency_class = category->urgency_class;
   }
   std::optional<std::optional<std::string>> district = patch.district_id;
+  bool moved = false;
   if (patch.location && *patch.location != inc.location) {
     changes["location"] = json::object{{"from", point_json(inc.location)}, {"to", point_json(*patch.location)}};
     inc.location = *patch.location;
-    if (!district && inc.location) {
-      SIAGA_TRY(d, district_for(tx, who, std::nullopt, inc.location));
-      district = std::move(d);
+    moved = true;
+  }
+  if (moved || (district && *district != inc.district_id)) {
+    // The village follows the point and the district: found again in the district now given
+    // (or the one the point lies in), nothing without a point.
+    std::optional<std::string> keep = district ? *district : std::nullopt;
+    domain::placement place{keep, std::nullopt};
+    if (inc.location) {
+      SIAGA_TRY(dir, shared_area_index().peek(tx, who.jurisdiction_id));
+      place = domain::place_point(*inc.location, *dir, keep);
+      if (!district) district = place.district_id;
+    }
+    if (place.village_id != inc.village_id) {
+      changes["village_id"] = json::object{{"from", optional_json(inc.village_id)}, {"to", optional_json(place.village_id)}};
+      inc.village_id = place.village_id;
     }
   }
   if (district && *district != inc.district_id) {

@@ -15,7 +15,8 @@ namespace siaga::services {
 
 // The fields to change; an absent field stays as it is. location and district_id may be set
 // to nothing (a wrong point removed). A new location without a district_id moves the district
-// with it (the district the point lies in).
+// with it (the district the point lies in); a new location or district brings the village the
+// point lies in within that district (none without a point).
 struct incident_patch {
   std::optional<std::string> summary;
   std::optional<std::string> description;

@@ -13,7 +13,8 @@ using storage::stats_dim;
 using namespace std::chrono;
 
 constexpr auto dim_names = core::make_enum_names<stats_dim>(
-    "grouping", {"category", "urgency", "district", "status", "channel", "reject_reason", "agency", "call_taker", "dispatched"});
+    "grouping", {"category", "urgency", "district", "status", "channel", "reject_reason", "agency", "call_taker", "dispatched",
+     "village"});
 
 constexpr int max_days = 5 * 366;
 
@@ -21,7 +22,7 @@ bool subject_has(stats_subject s, stats_dim d) {
   switch (s) {
     case stats_subject::incidents:
       return d == stats_dim::category || d == stats_dim::urgency || d == stats_dim::district || d == stats_dim::status ||
-             d == stats_dim::call_taker;
+             d == stats_dim::call_taker || d == stats_dim::village;
     case stats_subject::reports:
       return d != stats_dim::urgency && d != stats_dim::agency;
     case stats_subject::dispatches:

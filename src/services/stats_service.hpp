@@ -25,8 +25,9 @@ struct stats_request {
 
 // Reads from and to ("YYYY-MM-DD", the jurisdiction's local dates, both included; default: the
 // month of today) and group (a comma list of at most one of hour, day, week, month, year and
-// any of the subject's dimensions: incidents category, urgency, district, status, call_taker;
-// reports category, district, status, channel, reject_reason, call_taker; dispatches agency,
+// any of the subject's dimensions: incidents category, urgency, district, village, status,
+// call_taker; reports category, district, village, status, channel, reject_reason, call_taker;
+// dispatches agency,
 // category, status). invalid_input for an unknown or repeated
 // name, two time groupings, from after to, or a range over 5 years.
 core::result<stats_request> parse_stats_request(stats_subject subject, const std::optional<std::string>& from,

@@ -19,6 +19,7 @@ std::string heading(stats_dim d) {
     case stats_dim::agency: return "Instansi";
     case stats_dim::call_taker: return "Petugas";
     case stats_dim::dispatched: return "Didispatch";
+    case stats_dim::village: return "Kelurahan/Desa";
   }
   return "";
 }
@@ -66,6 +67,8 @@ core::result<stats_names> load_stats_names(storage::store_reader& rd, const acto
   for (const auto& c : categories) n.categories[c.id] = c.name_id;
   SIAGA_TRY(districts, rd.list_districts(who.jurisdiction_id));
   for (const auto& d : districts) n.districts[d.id] = d.name;
+  SIAGA_TRY(villages, rd.list_villages(who.jurisdiction_id, std::nullopt));
+  for (const auto& v : villages) n.villages[v.id] = v.name;
   SIAGA_TRY(agencies, rd.list_agencies(who.jurisdiction_id));
   for (const auto& a : agencies) n.agencies[a.id] = a.name;
   SIAGA_TRY(users, rd.list_users(who.jurisdiction_id));
@@ -90,6 +93,7 @@ std::string name_of(const stats_names& names, stats_dim d, const std::string& va
     case stats_dim::district: return from(names.districts, value);
     case stats_dim::agency: return from(names.agencies, value);
     case stats_dim::call_taker: return from(names.users, value);
+    case stats_dim::village: return from(names.villages, value);
     default: return from(enum_names(), value);
   }
 }

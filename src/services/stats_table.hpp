@@ -38,7 +38,7 @@ local_time local_time_of(core::timestamp at, int offset_minutes);
 
 // The names of a jurisdiction's directory, for the tables.
 struct stats_names {
-  std::map<std::string, std::string, std::less<>> categories, districts, agencies, users;
+  std::map<std::string, std::string, std::less<>> categories, districts, agencies, users, villages;
   // PBX agents (a user's pbx_agent, and every username) -> the user's display name.
   std::map<std::string, std::string, std::less<>> agents;
   // PBX agents and usernames -> user id: who answered a call.

@@ -7,6 +7,7 @@
 #include "domain/model.hpp"
 #include "storage/store_types.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,14 @@ class directory_reader {
   virtual result<std::vector<domain::district>> list_districts(const std::string& jurisdiction_id) = 0;
   virtual result<std::optional<domain::district>> find_district(const std::string& jurisdiction_id,
                                                                 const std::string& id) = 0;
+  // Villages by code: all of the jurisdiction's, or those of one district.
+  virtual result<std::vector<domain::village>> list_villages(const std::string& jurisdiction_id,
+                                                             const std::optional<std::string>& district_id) = 0;
+  virtual result<std::optional<domain::village>> find_village(const std::string& jurisdiction_id,
+                                                              const std::string& id) = 0;
+  // A number that changes whenever a district or village of the jurisdiction is written (0 for
+  // none yet): caches of parsed boundaries compare it to know they are stale.
+  virtual result<std::int64_t> area_version(const std::string& jurisdiction_id) = 0;
   virtual result<std::vector<domain::agency>> list_agencies(const std::string& jurisdiction_id) = 0;
   virtual result<std::optional<domain::agency>> find_agency(const std::string& jurisdiction_id,
                                                             const std::string& id) = 0;
@@ -46,6 +55,14 @@ class directory_writer {
   // Name, time zone, weekend days and holidays; not_found for an unknown id.
   virtual result<void> update_jurisdiction(const domain::jurisdiction& j) = 0;
   virtual result<void> insert_district(const domain::district& d) = 0;
+  // A village of an existing district of the same jurisdiction (storage_failure otherwise).
+  virtual result<void> insert_village(const domain::village& v) = 0;
+  // Replaces the boundary (GeoJSON text, "" for none) and its approximate mark; not_found when
+  // the jurisdiction has no such district or village.
+  virtual result<void> set_district_boundary(const std::string& jurisdiction_id, const std::string& id,
+                                             const std::string& geojson, bool approximate) = 0;
+  virtual result<void> set_village_boundary(const std::string& jurisdiction_id, const std::string& id,
+                                            const std::string& geojson, bool approximate) = 0;
   virtual result<void> upsert_agency(const domain::agency& a) = 0;
   virtual result<void> upsert_category(const domain::category& c) = 0;
   virtual result<void> insert_user(const domain::user& u) = 0;

@@ -29,6 +29,7 @@ struct incident_filter {
   std::vector<domain::incident_status> statuses;  // empty: any
   std::optional<std::string> category_id;
   std::optional<std::string> district_id;
+  std::optional<std::string> village_id;
   std::optional<std::string> agency_id;  // has a dispatch to this agency
   std::optional<timestamp> from;
   std::optional<timestamp> to;

@@ -2,7 +2,7 @@
 // counts of reports, incidents and dispatches grouped by local time and their dimensions (issue
 // 10). Counts by day or longer come from rollups kept per local day in the same transaction as
 // the rows (exact, and a year reads a few thousand rows); by hour, or by a dimension the
-// rollups do not keep (call_taker), from the rows themselves.
+// rollups do not keep (call_taker, village), from the rows themselves.
 #pragma once
 
 #include "storage/store_types.hpp"
@@ -16,7 +16,7 @@ namespace siaga::storage {
 
 // The columns a count may be grouped by (a closed list: never SQL from input).
 // dispatched (incidents only, from the rows): "yes" when the incident has at least one dispatch.
-enum class stats_dim { category, urgency, district, status, channel, reject_reason, agency, call_taker, dispatched };
+enum class stats_dim { category, urgency, district, status, channel, reject_reason, agency, call_taker, dispatched, village };
 
 // The time buckets of a count: local hours since 1970-01-01 local time (hour), or the local day
 // number (days since 1970-01-01 local) of the first day of the bucket: the day, the ISO week's
@@ -82,8 +82,9 @@ class stats_reader {
   virtual ~stats_reader() = default;
 
   // Rows per time bucket and dims value, by bucket then dims. Incidents know category,
-  // urgency, district, status, call_taker (who created it); reports know category, district,
-  // status, channel, reject_reason, call_taker (who took it); another dim is invalid_input.
+  // urgency, district, village, status, call_taker (who created it); reports know category,
+  // district, village, status, channel, reject_reason, call_taker (who took it); another dim is
+  // invalid_input.
   virtual result<std::vector<stats_count_row>> count_incidents(const stats_count_query& q) = 0;
   virtual result<std::vector<stats_count_row>> count_reports(const stats_count_query& q) = 0;
   // The dispatches notified in [q.from, q.to) of the jurisdiction (q.dims is ignored), by

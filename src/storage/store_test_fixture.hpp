@@ -143,7 +143,13 @@ inline auto fields(const domain::jurisdiction& j) {
 }
 
 inline auto fields(const domain::district& d) {
-  return std::make_tuple(d.id, d.jurisdiction_id, d.code, d.name, geo(d.center), d.boundary_geojson);
+  return std::make_tuple(d.id, d.jurisdiction_id, d.code, d.name, geo(d.center), d.boundary_geojson,
+                         d.boundary_approximate);
+}
+
+inline auto fields(const domain::village& v) {
+  return std::make_tuple(v.id, v.jurisdiction_id, v.district_id, v.code, v.name, geo(v.center), v.boundary_geojson,
+                         v.boundary_approximate);
 }
 
 inline auto fields(const domain::agency& a) {
@@ -171,14 +177,14 @@ inline auto fields(const domain::report& r) {
   return std::make_tuple(r.id, r.jurisdiction_id, r.tracking_code, domain::to_string(r.source),
                          domain::to_string(r.status), r.reporter_name, r.reporter_phone, r.description, r.category_id,
                          geo(r.location), r.address, r.district_id, r.incident_id, name(r.rejection), r.resolution_note,
-                         r.created_by, us(r.created_at), us(r.updated_at));
+                         r.created_by, us(r.created_at), us(r.updated_at), r.village_id);
 }
 
 inline auto fields(const domain::incident& i) {
   return std::make_tuple(i.id, i.jurisdiction_id, i.number, i.category_id, domain::to_string(i.urgency_class),
                          domain::to_string(i.status), i.summary, i.description, geo(i.location), i.address,
                          i.district_id, i.created_by, us(i.created_at), us(i.updated_at), us(i.first_dispatched_at),
-                         us(i.resolved_at), us(i.closed_at));
+                         us(i.resolved_at), us(i.closed_at), i.village_id);
 }
 
 inline auto fields(const domain::dispatch& d) {

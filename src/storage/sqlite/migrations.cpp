@@ -535,11 +535,63 @@ CREATE INDEX outbox_by_status ON outbox (jurisdiction_id, status, created_at);
 CREATE INDEX outbox_by_created ON outbox (jurisdiction_id, created_at);
 )sql";
 
+// Villages (kelurahan/desa) and where a record lies in them (issue 10, migration 9). area_versions counts
+// every change to a jurisdiction's districts and villages, kept by triggers so that no writer
+// can forget it: the services cache the parsed boundaries and reload them when it moves.
+// reports.village_id and incidents.village_id reference villages by id alone (a column added
+// by ALTER TABLE can hold only a single-column reference); the services check that the village
+// is of the record's jurisdiction and inside its district.
+constexpr std::string_view schema_villages_tables = R"sql(
+ALTER TABLE districts ADD COLUMN boundary_approximate INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE villages (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  district_id TEXT NOT NULL,
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  center_lat REAL,
+  center_lon REAL,
+  boundary_geojson TEXT NOT NULL DEFAULT '',
+  boundary_approximate INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (jurisdiction_id, code),
+  UNIQUE (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, district_id) REFERENCES districts (jurisdiction_id, id),
+  CHECK ((center_lat IS NULL) = (center_lon IS NULL))
+) STRICT;
+CREATE INDEX villages_by_district ON villages (jurisdiction_id, district_id, code);
+
+ALTER TABLE reports ADD COLUMN village_id TEXT REFERENCES villages (id);
+ALTER TABLE incidents ADD COLUMN village_id TEXT REFERENCES villages (id);
+CREATE INDEX incidents_by_village ON incidents (jurisdiction_id, village_id, created_at) WHERE village_id IS NOT NULL;
+CREATE INDEX reports_by_village ON reports (jurisdiction_id, village_id, created_at) WHERE village_id IS NOT NULL;
+
+CREATE TABLE area_versions (
+  jurisdiction_id TEXT NOT NULL PRIMARY KEY REFERENCES jurisdictions (id),
+  version INTEGER NOT NULL
+) STRICT;
+INSERT INTO area_versions SELECT DISTINCT jurisdiction_id, 1 FROM districts;
+)sql";
+
+// The tables, then one trigger per table and change that moves the jurisdiction's version.
+std::string schema_villages() {
+  std::string sql(schema_villages_tables);
+  for (std::string_view table : {"districts", "villages"}) {
+    for (auto [change, row] : {std::pair{"insert", "NEW"}, std::pair{"update", "NEW"}, std::pair{"delete", "OLD"}}) {
+      sql += "CREATE TRIGGER " + std::string(table) + "_area_" + change + " AFTER " + change + " ON " +
+             std::string(table) + " BEGIN\n  INSERT INTO area_versions VALUES (" + row +
+             ".jurisdiction_id, 1)\n  ON CONFLICT (jurisdiction_id) DO UPDATE SET version = version + 1;\nEND;\n";
+    }
+  }
+  return sql;
+}
+
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 8>& migrations_table() {
+const std::array<migration, 9>& migrations_table() {
   static const std::string schema_v7 = rollups_sql::schema();
-  static const std::array<migration, 8> table{{
+  static const std::string schema_v9 = schema_villages();
+  static const std::array<migration, 9> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -548,6 +600,7 @@ const std::array<migration, 8>& migrations_table() {
       {6, "places that call takers search by name", schema_v6},
       {7, "statistics rollups per local day, kept by triggers", schema_v7},
       {8, "service levels: working-day calendar, limits in working days, SLA alerts", schema_v8},
+      {9, "villages, boundaries marked approximate, village_id on reports and incidents", schema_v9},
   }};
   return table;
 }

@@ -115,7 +115,7 @@ result<domain::jurisdiction> read_jurisdiction(const statement& st) {
 }
 
 constexpr std::string_view district_columns =
-    "id, jurisdiction_id, code, name, center_lat, center_lon, boundary_geojson";
+    "id, jurisdiction_id, code, name, center_lat, center_lon, boundary_geojson, boundary_approximate";
 
 result<domain::district> read_district(const statement& st) {
   domain::district d;
@@ -125,6 +125,7 @@ result<domain::district> read_district(const statement& st) {
   d.name = st.text(3);
   d.center = read_geo(st, 4);
   d.boundary_geojson = st.text(6);
+  d.boundary_approximate = st.boolean(7);
   return d;
 }
 
@@ -212,7 +213,7 @@ result<domain::session> read_session(const statement& st) {
 constexpr std::string_view report_columns =
     "id, jurisdiction_id, tracking_code, source, status, reporter_name, reporter_phone, description, "
     "category_id, lat, lon, address, district_id, incident_id, rejection, resolution_note, created_by, "
-    "created_at, updated_at";
+    "created_at, updated_at, village_id";
 
 result<domain::report> read_report(const statement& st) {
   enum_columns e(st, "reports");
@@ -235,13 +236,15 @@ result<domain::report> read_report(const statement& st) {
   r.created_by = st.text(16);
   r.created_at = st.time(17);
   r.updated_at = st.time(18);
+  r.village_id = st.opt_text(19);
   if (e.error()) return *e.error();
   return r;
 }
 
 constexpr std::string_view incident_columns =
     "id, jurisdiction_id, number, category_id, urgency_class, status, summary, description, lat, lon, "
-    "address, district_id, created_by, created_at, updated_at, first_dispatched_at, resolved_at, closed_at";
+    "address, district_id, created_by, created_at, updated_at, first_dispatched_at, resolved_at, closed_at, "
+    "village_id";
 
 result<domain::incident> read_incident(const statement& st) {
   enum_columns e(st, "incidents");
@@ -263,6 +266,7 @@ result<domain::incident> read_incident(const statement& st) {
   i.first_dispatched_at = st.opt_time(15);
   i.resolved_at = st.opt_time(16);
   i.closed_at = st.opt_time(17);
+  i.village_id = st.opt_text(18);
   if (e.error()) return *e.error();
   return i;
 }
@@ -434,6 +438,7 @@ result<page<domain::incident>> list_incidents(connection& c, const incident_filt
   }
   if (f.category_id) w.add("category_id = ?", *f.category_id);
   if (f.district_id) w.add("district_id = ?", *f.district_id);
+  if (f.village_id) w.add("village_id = ?", *f.village_id);
   if (f.agency_id) {
     w.add("id IN (SELECT incident_id FROM dispatches WHERE jurisdiction_id = ? AND agency_id = ?)", f.jurisdiction_id);
     w.add_arg(*f.agency_id);
@@ -516,8 +521,9 @@ result<void> insert_district(connection& c, const domain::district& d) {
   auto st =
       prepare_bound(c,
                     "INSERT INTO districts (id, jurisdiction_id, code, name, center_lat, center_lon, "
-                    "boundary_geojson) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    d.id, d.jurisdiction_id, d.code, d.name, lat_of(d.center), lon_of(d.center), d.boundary_geojson);
+                    "boundary_geojson, boundary_approximate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    d.id, d.jurisdiction_id, d.code, d.name, lat_of(d.center), lon_of(d.center), d.boundary_geojson,
+                    static_cast<int>(d.boundary_approximate));
   if (!st) return st.error();
   return st->run("districts");
 }
@@ -625,12 +631,12 @@ result<void> insert_report(connection& c, const domain::report& r) {
       prepare_bound(c,
                     "INSERT INTO reports (id, jurisdiction_id, tracking_code, source, status, reporter_name, "
                     "reporter_phone, description, category_id, lat, lon, address, district_id, "
-                    "incident_id, rejection, resolution_note, created_by, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "incident_id, rejection, resolution_note, created_by, created_at, updated_at, village_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     r.id, r.jurisdiction_id, r.tracking_code, domain::to_string(r.source),
                     domain::to_string(r.status), r.reporter_name, r.reporter_phone, r.description, r.category_id,
                     lat_of(r.location), lon_of(r.location), r.address, r.district_id, r.incident_id,
-                    name_of(r.rejection), r.resolution_note, r.created_by, r.created_at, r.updated_at);
+                    name_of(r.rejection), r.resolution_note, r.created_by, r.created_at, r.updated_at, r.village_id);
   if (!st) return st.error();
   return st->run("reports");
 }
@@ -640,11 +646,11 @@ result<void> update_report(connection& c, const domain::report& r) {
                           "UPDATE reports SET tracking_code = ?, source = ?, status = ?, reporter_name = ?, "
                           "reporter_phone = ?, description = ?, category_id = ?, lat = ?, lon = ?, address = ?, "
                           "district_id = ?, incident_id = ?, rejection = ?, resolution_note = ?, "
-                          "created_by = ?, created_at = ?, updated_at = ? WHERE id = ? AND jurisdiction_id = ?",
+                          "created_by = ?, created_at = ?, updated_at = ?, village_id = ? WHERE id = ? AND jurisdiction_id = ?",
                           r.tracking_code, domain::to_string(r.source), domain::to_string(r.status), r.reporter_name,
                           r.reporter_phone, r.description, r.category_id, lat_of(r.location), lon_of(r.location),
                           r.address, r.district_id, r.incident_id, name_of(r.rejection), r.resolution_note,
-                          r.created_by, r.created_at, r.updated_at, r.id, r.jurisdiction_id);
+                          r.created_by, r.created_at, r.updated_at, r.village_id, r.id, r.jurisdiction_id);
   if (!st) return st.error();
   if (auto res = st->run("reports"); !res) return res;
   return expect_changed(c, "report", r.id);
@@ -654,12 +660,12 @@ result<void> insert_incident(connection& c, const domain::incident& i) {
   auto st = prepare_bound(c,
                           "INSERT INTO incidents (id, jurisdiction_id, number, category_id, urgency_class, status, "
                           "summary, description, lat, lon, address, district_id, created_by, created_at, "
-                          "updated_at, first_dispatched_at, resolved_at, closed_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          "updated_at, first_dispatched_at, resolved_at, closed_at, village_id) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           i.id, i.jurisdiction_id, i.number, i.category_id, domain::to_string(i.urgency_class),
                           domain::to_string(i.status), i.summary, i.description, lat_of(i.location),
                           lon_of(i.location), i.address, i.district_id, i.created_by, i.created_at, i.updated_at,
-                          i.first_dispatched_at, i.resolved_at, i.closed_at);
+                          i.first_dispatched_at, i.resolved_at, i.closed_at, i.village_id);
   if (!st) return st.error();
   return st->run("incidents");
 }
@@ -669,11 +675,11 @@ result<void> update_incident(connection& c, const domain::incident& i) {
                           "UPDATE incidents SET number = ?, category_id = ?, urgency_class = ?, status = ?, "
                           "summary = ?, description = ?, lat = ?, lon = ?, address = ?, district_id = ?, "
                           "created_by = ?, created_at = ?, updated_at = ?, first_dispatched_at = ?, "
-                          "resolved_at = ?, closed_at = ? WHERE id = ? AND jurisdiction_id = ?",
+                          "resolved_at = ?, closed_at = ?, village_id = ? WHERE id = ? AND jurisdiction_id = ?",
                           i.number, i.category_id, domain::to_string(i.urgency_class), domain::to_string(i.status),
                           i.summary, i.description, lat_of(i.location), lon_of(i.location), i.address, i.district_id,
                           i.created_by, i.created_at, i.updated_at, i.first_dispatched_at, i.resolved_at, i.closed_at,
-                          i.id, i.jurisdiction_id);
+                          i.village_id, i.id, i.jurisdiction_id);
   if (!st) return st.error();
   if (auto r = st->run("incidents"); !r) return r;
   return expect_changed(c, "incident", i.id);

@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
 #include "domain/lifecycle.hpp"
+#include "storage/sqlite/areas_sql.hpp"
 #include "storage/sqlite/calls_sql.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
@@ -57,6 +58,17 @@ class read_ops : public Base {
   result<std::optional<domain::district>> find_district(const std::string& jurisdiction_id,
                                                         const std::string& id) override {
     return use([&](connection& c) { return q::find_district(c, jurisdiction_id, id); });
+  }
+  result<std::vector<domain::village>> list_villages(const std::string& jurisdiction_id,
+                                                     const std::optional<std::string>& district_id) override {
+    return use([&](connection& c) { return areas_sql::list_villages(c, jurisdiction_id, district_id); });
+  }
+  result<std::optional<domain::village>> find_village(const std::string& jurisdiction_id,
+                                                      const std::string& id) override {
+    return use([&](connection& c) { return areas_sql::find_village(c, jurisdiction_id, id); });
+  }
+  result<std::int64_t> area_version(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return areas_sql::area_version(c, jurisdiction_id); });
   }
   result<std::vector<domain::agency>> list_agencies(const std::string& jurisdiction_id) override {
     return use([&](connection& c) { return q::list_agencies(c, jurisdiction_id); });
@@ -318,6 +330,15 @@ class writer_txn final : public read_ops<store_txn> {
   result<void> insert_jurisdiction(const domain::jurisdiction& j) override { return model_sql::insert_jurisdiction(c(), j); }
   result<void> update_jurisdiction(const domain::jurisdiction& j) override { return model_sql::update_jurisdiction(c(), j); }
   result<void> insert_district(const domain::district& d) override { return model_sql::insert_district(c(), d); }
+  result<void> insert_village(const domain::village& v) override { return areas_sql::insert_village(c(), v); }
+  result<void> set_district_boundary(const std::string& j, const std::string& id, const std::string& geojson,
+                                     bool approximate) override {
+    return areas_sql::set_district_boundary(c(), j, id, geojson, approximate);
+  }
+  result<void> set_village_boundary(const std::string& j, const std::string& id, const std::string& geojson,
+                                    bool approximate) override {
+    return areas_sql::set_village_boundary(c(), j, id, geojson, approximate);
+  }
   result<void> upsert_agency(const domain::agency& a) override { return model_sql::upsert_agency(c(), a); }
   result<void> upsert_category(const domain::category& category) override {
     auto old = rollups_.enabled() ? model_sql::find_category(c(), category.jurisdiction_id, category.id)

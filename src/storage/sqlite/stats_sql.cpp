@@ -25,13 +25,14 @@ const char* row_column(std::string_view table, stats_dim d) {
       return incidents ? "CASE WHEN EXISTS (SELECT 1 FROM dispatches d WHERE d.incident_id = incidents.id) "
                          "THEN 'yes' ELSE 'no' END"
                        : nullptr;
+    case stats_dim::village: return "village_id";
   }
   return nullptr;
 }
 
 // The column of a dim in a table's rollup, or nullptr when the rollup does not keep it.
 const char* rollup_column(std::string_view table, stats_dim d) {
-  if (d == stats_dim::call_taker || d == stats_dim::dispatched) return nullptr;
+  if (d == stats_dim::call_taker || d == stats_dim::dispatched || d == stats_dim::village) return nullptr;
   if (table == "reports" && d == stats_dim::channel) return "channel";
   if (table == "reports" && d == stats_dim::reject_reason) return "reject_reason";
   return row_column(table, d);
