@@ -37,6 +37,10 @@ awaitable<reply> list_incidents(call& c) {
     SIAGA_CO_TRY(statuses, comma_list(it->second, domain::parse_incident_status));
     f.statuses = std::move(statuses);
   }
+  if (auto it = q.find("urgency"); it != q.end()) {
+    SIAGA_CO_TRY(urgencies, comma_list(it->second, domain::parse_urgency));
+    f.urgencies = std::move(urgencies);
+  }
   if (auto it = q.find("category_id"); it != q.end()) f.category_id = it->second;
   if (auto it = q.find("district_id"); it != q.end()) f.district_id = it->second;
   if (auto it = q.find("village_id"); it != q.end()) f.village_id = it->second;
@@ -125,6 +129,11 @@ awaitable<reply> list_dispatches(call& c) {
     SIAGA_CO_TRY(statuses, comma_list(it->second, domain::parse_dispatch_status));
     f.statuses = std::move(statuses);
   }
+  if (auto it = q.find("category_id"); it != q.end()) f.category_id = it->second;
+  SIAGA_CO_TRY(from, query_time(q, "from"));
+  SIAGA_CO_TRY(to, query_time(q, "to"));
+  f.from = from;
+  f.to = to;
   if (format != table_format::json) co_return co_await export_dispatches(c, format, std::move(f));
   SIAGA_CO_TRY(p, services::list_dispatches_for(c.deps.store.reader(), c.who, std::move(f)));
   SIAGA_CO_TRY(items, dispatches_with_clocks(c.deps.store.reader(), c.who, p.items, c.deps.clock.now()));

@@ -27,6 +27,7 @@ struct report_filter {
 struct incident_filter {
   std::string jurisdiction_id;
   std::vector<domain::incident_status> statuses;  // empty: any
+  std::vector<domain::urgency> urgencies;         // empty: any
   std::optional<std::string> category_id;
   std::optional<std::string> district_id;
   std::optional<std::string> village_id;
@@ -42,6 +43,9 @@ struct dispatch_filter {
   std::optional<std::string> agency_id;
   std::optional<std::string> incident_id;
   std::vector<domain::dispatch_status> statuses;  // empty: any
+  std::optional<std::string> category_id;         // its incident's category
+  std::optional<timestamp> from;                  // notified_at >= from
+  std::optional<timestamp> to;                    // notified_at < to
   page_request page;
   keyset_paging walk;  // exports: keyset pages without a total
 };

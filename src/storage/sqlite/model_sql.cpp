@@ -436,6 +436,11 @@ result<page<domain::incident>> list_incidents(connection& c, const incident_filt
     for (auto s : f.statuses) names.push_back(domain::to_string(s));
     w.add_in("status", std::move(names));
   }
+  if (!f.urgencies.empty()) {
+    std::vector<std::string_view> names;
+    for (auto u : f.urgencies) names.push_back(domain::to_string(u));
+    w.add_in("urgency_class", std::move(names));
+  }
   if (f.category_id) w.add("category_id = ?", *f.category_id);
   if (f.district_id) w.add("district_id = ?", *f.district_id);
   if (f.village_id) w.add("village_id = ?", *f.village_id);
@@ -471,6 +476,12 @@ result<page<domain::dispatch>> list_dispatches(connection& c, const dispatch_fil
     for (auto s : f.statuses) names.push_back(domain::to_string(s));
     w.add_in("status", std::move(names));
   }
+  if (f.category_id) {
+    w.add("incident_id IN (SELECT id FROM incidents WHERE jurisdiction_id = ? AND category_id = ?)", f.jurisdiction_id);
+    w.add_arg(*f.category_id);
+  }
+  if (f.from) w.add("notified_at >= ?", core::to_micros(*f.from));
+  if (f.to) w.add("notified_at < ?", core::to_micros(*f.to));
   add_keyset(w, f.walk, "notified_at");
   return fetch_page(c, "dispatches", dispatch_columns, w, "notified_at DESC, id DESC", f.page, read_dispatch, f.walk);
 }
