@@ -117,7 +117,13 @@ export async function dispatchFloor({ browser, base }) {
   await ct.page.click('[data-testid=no-location-add]');
   // Places: a point typed in degrees and minutes, then a landmark from the gazetteer as typed.
   await ct.page.fill('[data-testid=address]', `3°41'48"S 128°10'47"E`);
-  await ct.page.waitForFunction(() => document.querySelector('[data-testid=place-list]')?.textContent.includes('-3.69667, 128.17972'), null, { timeout: T });
+  const dmsListed = () => document.querySelector('[data-testid=place-list]')?.textContent.includes('-3.69667, 128.17972');
+  await ct.page.waitForFunction(dmsListed, null, { timeout: T });
+  // Leaving the field and coming straight back (as a closing dialog does) keeps the list.
+  await ct.page.evaluate(() => document.activeElement.blur());
+  await ct.page.fill('[data-testid=address]', `3°41'48"S 128°10'47"E`);
+  await ct.page.waitForTimeout(400);
+  assert(await ct.page.evaluate(dmsListed), 'the list stays after a quick blur and refocus');
   await ct.page.fill('[data-testid=address]', 'gong perd');
   await ct.page.waitForFunction(() => document.querySelector('[data-testid=place-list]')?.textContent.includes('Gong Perdamaian Dunia'), null, { timeout: T });
   await shot(ct.page, 'floor-gazetteer');

@@ -5,6 +5,7 @@
 // chromium with playwright-core, saves screenshots under build/artifacts/browser/, and stops
 // the server with SIGTERM. Prints one line per test and closes with "N passed, N failed".
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ARTIFACTS, CHROMIUM, launchBrowser, setArtifacts, startServer } from './lib.mjs';
 import { dispatchFlow } from './dispatch_flow.mjs';
 import { agencyIsolation } from './agency_isolation.mjs';
@@ -51,6 +52,19 @@ if (!existsSync(CHROMIUM)) {
   process.exit(1);
 }
 
+// A failed test leaves its pages open: their screens are what a flaky run can be read from.
+async function keepFailureScreens(name) {
+  let i = 0;
+  for (const context of browser.contexts()) {
+    for (const page of context.pages()) {
+      const file = join(ARTIFACTS, `FAILED-${name}-${++i}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+      console.log(`  failure screen: ${file} (${page.url()})`);
+    }
+    await context.close().catch(() => {});
+  }
+}
+
 const chosen = Object.entries(TESTS).filter(([name]) => !only.length || only.includes(name));
 let passed = 0;
 let failed = 0;
@@ -67,6 +81,7 @@ try {
       failed++;
       console.log(`FAIL ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       console.log(e && e.stack ? e.stack : String(e));
+      await keepFailureScreens(name);
     }
   }
 } finally {

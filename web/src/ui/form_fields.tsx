@@ -2,7 +2,7 @@
 // draft and sends draft actions (lib/draft.ts); the view state that belongs to one field (a
 // search being typed, a masked number being revealed) lives in that field.
 import type { Ref } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get } from '../api/client';
 import type { Category, Channel, GazetteerPlace, GeoPoint } from '../api/types';
 import { langStore, useDirectory, useT } from '../data';
@@ -148,6 +148,9 @@ export function LocationField(p: {
   const { dir } = useDirectory();
   const [query, setQuery] = useState<string | null>(null);
   const [remote, setRemote] = useState<Place[]>([]);
+  // The list closes a moment after the field loses focus (so a click on it still lands); coming
+  // back before then keeps it, or what is typed next would lose its list to the old timer.
+  const blurTimer = useRef<ReturnType<typeof setTimeout>>();
   const d = p.draft;
   // The server's gazetteer, asked a moment after the typing pauses; a late answer to an older
   // query is dropped.
@@ -199,7 +202,10 @@ export function LocationField(p: {
               choose(matches[0]);
             } else if (e.key === 'Escape') setQuery(null);
           }}
-          onBlur={() => setTimeout(() => setQuery(null), 150)}
+          onFocus={() => clearTimeout(blurTimer.current)}
+          onBlur={() => {
+            blurTimer.current = setTimeout(() => setQuery(null), 150);
+          }}
           data-testid="address"
         />
         {matches.length > 0 && (
