@@ -190,6 +190,13 @@ export async function leaderStats({ browser, base }) {
   await page.click(`[data-testid=by-district] tr[data-key="${sirimau.district}"] [data-testid=drill]`);
   await page.waitForSelector(`[data-testid=drill-list][data-total="${sirimau.count}"]`, { timeout: T });
   await page.click('[data-testid=modal-close]');
+  // An agency's figure opens exactly the dispatches it counts.
+  const busiest = byAgency.items.reduce((best, i) => (!best || i.count > best.count ? i : best), null);
+  await page.click(`[data-testid=by-agency] tr[data-key="${busiest.agency}"] [data-testid=drill]`);
+  await page.waitForSelector(`[data-testid=drill-list][data-total="${busiest.count}"]`, { timeout: T });
+  const agencyListed = await page.$$('[data-testid=drill-incident]');
+  assert(agencyListed.length === Math.min(busiest.count, 100), `the agency's dispatches are listed (${agencyListed.length} of ${busiest.count})`);
+  await page.click('[data-testid=modal-close]');
 
   // ---- this year: a bar per month so far ----
   const year = today.slice(0, 4);

@@ -302,9 +302,10 @@ const dict = {
   drill_open: ['Buka daftar insiden: {w}', 'Open the incident list: {w}'],
   drill_count: ['{n} insiden', '{n} incidents'],
   drill_more: ['Menampilkan {k} dari {n}', 'Showing {k} of {n}'],
+  drill_count_dispatches: ['{n} dispatch', '{n} dispatches'],
   drill_agency_note: [
-    'Insiden yang dibuat dalam periode dan didispatch ke instansi ini (daftar dispatch belum bisa disaring per tanggal).',
-    'Incidents created in the period and dispatched to this agency (the dispatch list cannot be filtered by date yet).',
+    'Dispatch ke instansi ini yang dikirim dalam periode, sama dengan yang dihitung pada angka instansi.',
+    'Dispatches to this agency notified in the period, the same ones its figure counts.',
   ],
   report_open: ['Laporan cetak', 'Printable report'],
   download_xlsx: ['Unduh Excel', 'Download Excel'],

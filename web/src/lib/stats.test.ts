@@ -138,12 +138,12 @@ describe('statistics', () => {
     expect(rows[1]!.bar).toBe(0.5);
   });
 
-  it('opens the incident list behind a figure, for the period', () => {
+  it('opens the incident list behind a figure, and an agency\'s dispatches, for the period', () => {
     expect(drillPath({ dim: 'category', value: 'c1' }, june, 'Asia/Jayapura')).toBe(
       '/incidents?category_id=c1&from=2025-05-31T15%3A00%3A00.000Z&to=2025-06-30T15%3A00%3A00.000Z&limit=100',
     );
     expect(drillPath({ dim: 'agency', value: 'a 1' }, june, 'Asia/Jakarta', 20)).toBe(
-      '/incidents?agency_id=a+1&from=2025-05-31T17%3A00%3A00.000Z&to=2025-06-30T17%3A00%3A00.000Z&limit=20',
+      '/dispatches?agency_id=a+1&from=2025-05-31T17%3A00%3A00.000Z&to=2025-06-30T17%3A00%3A00.000Z&limit=20',
     );
     expect(drillPath({ dim: 'all' }, june, 'Asia/Jakarta')).toBe('/incidents?from=2025-05-31T17%3A00%3A00.000Z&to=2025-06-30T17%3A00%3A00.000Z&limit=100');
   });

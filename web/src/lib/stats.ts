@@ -206,8 +206,9 @@ export function agencyRows(stats: DispatchStats): AgencyRow[] {
 export type Drill = { dim: 'category' | 'district' | 'agency'; value: string } | { dim: 'all' };
 
 /**
- * The incident list behind a figure, for the period: incidents created in it, of that category
- * or district, or with a dispatch to that agency (the dispatch list has no date filter).
+ * The list behind a figure, for the period: incidents created in it (of that category or
+ * district), or for an agency the dispatches notified to it in the period, which is exactly
+ * what the agency's figure counts.
  */
 export function drillPath(drill: Drill, range: Range, timeZone: string, limit = 100): string {
   const at = instantsOf(range, timeZone);
@@ -216,7 +217,7 @@ export function drillPath(drill: Drill, range: Range, timeZone: string, limit = 
   q.set('from', at.from);
   q.set('to', at.to);
   q.set('limit', String(limit));
-  return `/incidents?${q.toString()}`;
+  return `${drill.dim === 'agency' ? '/dispatches' : '/incidents'}?${q.toString()}`;
 }
 
 const URGENCY_RANK: Record<Urgency, number> = { emergency: 0, urgent: 1, complaint: 2, information: 3 };

@@ -3,8 +3,8 @@
 // kecamatan and agency, and the incident list behind a figure.
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api/client';
-import type { Incident, Page } from '../api/types';
-import { dirStore, langStore, recentStore, timeZone, useDirectory, useT } from '../data';
+import type { Dispatch, Incident, Page } from '../api/types';
+import { dirStore, langStore, liveStore, recentStore, timeZone, useDirectory, useT } from '../data';
 import { belowTarget, count, percent, seconds } from '../lib/format';
 import { periodLabel, rangeText, type Range } from '../lib/period';
 import {
@@ -25,7 +25,7 @@ import {
 import { useStore } from '../lib/store';
 import { parseTime } from '../lib/time';
 import { Bars } from './chart';
-import { Empty, errorText, IncidentPill, Modal, UrgencyTag, When } from './common';
+import { DispatchPill, Empty, errorText, IncidentPill, Modal, UrgencyTag, When } from './common';
 
 export interface PeriodFigures {
   range: Range;
@@ -308,16 +308,45 @@ export function AgencyTable(p: { data: PeriodFigures; onDrill?: (d: Drill) => vo
   );
 }
 
-/** The incidents behind a figure, for the period; a row opens the incident. */
+/** A row of the drill-down: the incident and, for an agency, its dispatch to that agency. */
+interface DrillRow {
+  key: string;
+  at: string;
+  incident: Incident;
+  dispatch: Dispatch | null;
+}
+
+/**
+ * The rows behind a figure: incidents as listed, or an agency's dispatches each with its
+ * incident (from the console's working set, the others fetched once each).
+ */
+async function drillRows(path: string, agency: boolean): Promise<{ total: number; rows: DrillRow[] }> {
+  if (!agency) {
+    const page = await get<Page<Incident>>(path);
+    return { total: page.total, rows: page.items.map((i) => ({ key: i.id, at: i.created_at, incident: i, dispatch: null })) };
+  }
+  const page = await get<Page<Dispatch>>(path);
+  const known = liveStore.get().incidents;
+  const ids = [...new Set(page.items.map((d) => d.incident_id))];
+  const fetched = await Promise.all(ids.map((id) => known.get(id) ?? get<Incident>(`/incidents/${id}`)));
+  const byId = new Map(fetched.map((i) => [i.id, i]));
+  return {
+    total: page.total,
+    rows: page.items.map((d) => ({ key: d.id, at: d.notified_at ?? byId.get(d.incident_id)!.created_at, incident: byId.get(d.incident_id)!, dispatch: d })),
+  };
+}
+
+/** The incidents (or an agency's dispatches) behind a figure, for the period; a row opens the incident. */
 export function DrillList(p: { drill: Drill; range: Range; onClose: () => void; onOpen: (id: string) => void }) {
   const t = useT();
   const lang = useStore(langStore);
   const { agency, categoryName, district } = useDirectory();
-  const [page, setPage] = useState<Page<Incident> | null>(null);
+  const [page, setPage] = useState<{ total: number; rows: DrillRow[] } | null>(null);
   const [error, setError] = useState('');
   const path = drillPath(p.drill, p.range, timeZone());
+  const byAgency = p.drill.dim === 'agency';
   useEffect(() => {
-    get<Page<Incident>>(path)
+    drillRows(path, byAgency)
       .then(setPage)
       .catch((e) => setError(errorText(e)));
   }, [path]);
@@ -332,19 +361,19 @@ export function DrillList(p: { drill: Drill; range: Range; onClose: () => void; 
   return (
     <Modal title={`${what} · ${rangeText(p.range, lang)}`} onClose={p.onClose} wide>
       <div data-testid="drill-list" data-total={page?.total ?? ''}>
-        {p.drill.dim === 'agency' && <p class="muted small">{t('drill_agency_note')}</p>}
+        {byAgency && <p class="muted small">{t('drill_agency_note')}</p>}
         {error && <div class="form-error">{error}</div>}
         {!page && !error && t('loading')}
         {page && (
           <>
             <p>
-              <strong>{t('drill_count', { n: count(page.total, lang) })}</strong>
-              {page.total > page.items.length && <span class="muted small"> · {t('drill_more', { k: count(page.items.length, lang), n: count(page.total, lang) })}</span>}
+              <strong>{t(byAgency ? 'drill_count_dispatches' : 'drill_count', { n: count(page.total, lang) })}</strong>
+              {page.total > page.rows.length && <span class="muted small"> · {t('drill_more', { k: count(page.rows.length, lang), n: count(page.total, lang) })}</span>}
             </p>
             <table class="table dense">
               <tbody>
-                {page.items.map((i) => (
-                  <tr key={i.id} class="clickable" onClick={() => p.onOpen(i.id)} data-testid="drill-incident">
+                {page.rows.map(({ key, at, incident: i, dispatch }) => (
+                  <tr key={key} class="clickable" onClick={() => p.onOpen(i.id)} data-testid="drill-incident">
                     <td class="mono nowrap">
                       <button
                         class="link-btn"
@@ -357,16 +386,14 @@ export function DrillList(p: { drill: Drill; range: Range; onClose: () => void; 
                       </button>
                     </td>
                     <td class="nowrap">
-                      <When at={parseTime(i.created_at)} />
+                      <When at={parseTime(at)} />
                     </td>
                     <td>
                       <UrgencyTag urgency={i.urgency} short />
                     </td>
                     <td>{categoryName(i.category_id)}</td>
                     <td>{district(i.district_id)?.name ?? i.address}</td>
-                    <td>
-                      <IncidentPill status={i.status} />
-                    </td>
+                    <td>{dispatch ? <DispatchPill status={dispatch.status} /> : <IncidentPill status={i.status} />}</td>
                   </tr>
                 ))}
               </tbody>
