@@ -9,7 +9,13 @@ export async function admin({ browser, base }) {
   const { context, page } = await signIn(browser, base, 'admin');
   await page.goto(base + '/#/admin/categories');
   await page.click('[data-testid=edit-cat-bee_nest]');
-  await page.fill('[data-testid=sla-acknowledge_within_s]', '5');
+  await page.fill('[data-testid=sla-acknowledge]', '5');
+  await page.selectOption('[data-testid=sla-acknowledge-unit]', 'min');
+  // The completion in working days of the jurisdiction's calendar, the closing in hours.
+  await page.fill('[data-testid=sla-complete]', '3');
+  await page.selectOption('[data-testid=sla-complete-unit]', 'wd');
+  await page.selectOption('[data-testid=sla-close-unit]', 'h');
+  await page.fill('[data-testid=sla-close]', '96');
   await page.selectOption('[data-testid=runcard-add]', psc.id);
   await shot(page, 'admin-01-category-form');
   await page.click('[data-testid=save]');
@@ -17,6 +23,15 @@ export async function admin({ browser, base }) {
   const cats = (await sup('GET', '/categories')).body.items;
   const bee = cats.find((c) => c.code === 'bee_nest');
   assert(bee.sla.acknowledge_within_s === 300, `SLA saved (${bee.sla.acknowledge_within_s})`);
+  assert(bee.sla.complete_within_days === 3 && bee.sla.complete_within_s === 0, `completion in working days (${JSON.stringify(bee.sla)})`);
+  assert(bee.sla.close_within_s === 96 * 3600 && bee.sla.close_within_days === 0, `closing in hours (${JSON.stringify(bee.sla)})`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=edit-cat-bee_nest]')?.closest('tr')?.textContent.includes('3 hari kerja'), null, { timeout: 10000 });
+  // Opened again, the form shows what was saved, in its units.
+  await page.click('[data-testid=edit-cat-bee_nest]');
+  assert((await page.inputValue('[data-testid=sla-complete]')) === '3' && (await page.inputValue('[data-testid=sla-complete-unit]')) === 'wd', 'working days read back');
+  assert((await page.inputValue('[data-testid=sla-close]')) === '96' && (await page.inputValue('[data-testid=sla-close-unit]')) === 'h', 'hours read back');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[role=dialog]', { state: 'detached' });
   assert(bee.run_card.some((e) => e.agency_id === psc.id && e.role === 'supporting'), 'PSC 119 added to the run card');
 
   await page.goto(base + '/#/admin/users');

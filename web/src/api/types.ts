@@ -91,6 +91,12 @@ export interface SlaPolicy {
   acknowledge_within_s: number;
   on_scene_within_s: number;
   complete_within_s: number;
+  close_within_s: number;
+  dispatch_within_days: number;
+  acknowledge_within_days: number;
+  on_scene_within_days: number;
+  complete_within_days: number;
+  close_within_days: number;
 }
 
 export interface Category {

@@ -67,8 +67,9 @@ export function report(p: Partial<Report> & { id: string }): Report {
   };
 }
 
-export const FIRE_SLA = { dispatch_within_s: 60, acknowledge_within_s: 120, on_scene_within_s: 900, complete_within_s: 0 };
-export const URGENT_SLA = { dispatch_within_s: 600, acknowledge_within_s: 0, on_scene_within_s: 0, complete_within_s: 86400 };
+const NO_DAYS = { dispatch_within_days: 0, acknowledge_within_days: 0, on_scene_within_days: 0, complete_within_days: 0, close_within_days: 0 };
+export const FIRE_SLA = { dispatch_within_s: 60, acknowledge_within_s: 120, on_scene_within_s: 900, complete_within_s: 0, close_within_s: 0, ...NO_DAYS };
+export const URGENT_SLA = { dispatch_within_s: 600, acknowledge_within_s: 0, on_scene_within_s: 0, complete_within_s: 86400, close_within_s: 0, ...NO_DAYS };
 
 /**
  * A working set for the queue and the board: an accepted report; an incident waiting for a

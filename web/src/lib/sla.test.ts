@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchClock, incidentClock, lastStepAt, median, nextServerClock, span, waitsToDispatch, type ServerClock } from './sla';
+import { dispatchClock, incidentClock, lastStepAt, median, nextServerClock, slaLimit, span, waitsToDispatch, withSlaLimit, type ServerClock } from './sla';
 import { dispatch, FIRE_SLA, incident, iso, report, T0, URGENT_SLA } from './fixtures.test-util';
 
 describe('dispatchClock', () => {
@@ -110,5 +110,36 @@ describe("the server's clocks", () => {
     expect(incidentClock(inc, FIRE_SLA, T0 + 86400_000)).toMatchObject({ stage: 'close', state: 'on_time', source: 'server' });
     expect(incidentClock(inc, FIRE_SLA, T0 + 5 * 86400_000).state).toBe('due_soon');
     expect(incidentClock(inc, FIRE_SLA, T0 + 8 * 86400_000).state).toBe('breached');
+  });
+});
+
+describe('the SLA editor', () => {
+  const none = withSlaLimit(withSlaLimit(FIRE_SLA, 'dispatch', '', 'min'), 'acknowledge', '', 'min');
+
+  it('reads each step in the unit it was set in', () => {
+    expect(slaLimit(FIRE_SLA, 'dispatch')).toEqual({ value: '1', unit: 'min' });
+    expect(slaLimit(FIRE_SLA, 'on_scene')).toEqual({ value: '15', unit: 'min' });
+    expect(slaLimit(URGENT_SLA, 'complete')).toEqual({ value: '24', unit: 'h' });
+    expect(slaLimit({ ...URGENT_SLA, close_within_days: 5 }, 'close')).toEqual({ value: '5', unit: 'wd' });
+    expect(slaLimit(none, 'acknowledge')).toEqual({ value: '', unit: 'min' });
+    expect(slaLimit(none, 'close')).toEqual({ value: '', unit: 'h' });
+  });
+
+  it('keeps one target per step: days clear seconds and the other way round', () => {
+    const days = withSlaLimit(URGENT_SLA, 'complete', '3', 'wd');
+    expect(days.complete_within_days).toBe(3);
+    expect(days.complete_within_s).toBe(0);
+    const back = withSlaLimit(days, 'complete', '1,5', 'h');
+    expect(back.complete_within_s).toBe(5400);
+    expect(back.complete_within_days).toBe(0);
+    expect(back.dispatch_within_s).toBe(600);
+  });
+
+  it('clears a step for an empty, zero or unreadable value', () => {
+    for (const v of ['', '0', 'abc', '-2']) {
+      const out = withSlaLimit(FIRE_SLA, 'on_scene', v, 'min');
+      expect(out.on_scene_within_s).toBe(0);
+      expect(out.on_scene_within_days).toBe(0);
+    }
   });
 });

@@ -161,3 +161,37 @@ export function median(values: number[]): number {
   const mid = Math.floor(v.length / 2);
   return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
 }
+
+/** The steps of a category's SLA as the admin edits them, in the order they happen. */
+export const SLA_STEPS = ['dispatch', 'acknowledge', 'on_scene', 'complete', 'close'] as const;
+export type SlaStep = (typeof SLA_STEPS)[number];
+/** Minutes, hours (clock time) or working days of the jurisdiction's calendar. */
+export type SlaUnit = 'min' | 'h' | 'wd';
+
+const SECONDS: Record<Exclude<SlaUnit, 'wd'>, number> = { min: 60, h: 3600 };
+
+/**
+ * One step's limit for the editor: working days when the policy has them (they win over
+ * seconds, as on the server), else hours for a whole number of hours from 2 h, else minutes;
+ * an empty value for no target.
+ */
+export function slaLimit(sla: SlaPolicy, step: SlaStep): { value: string; unit: SlaUnit } {
+  const days = sla[`${step}_within_days`];
+  if (days > 0) return { value: String(days), unit: 'wd' };
+  const s = sla[`${step}_within_s`];
+  if (!s) return { value: '', unit: step === 'complete' || step === 'close' ? 'h' : 'min' };
+  if (s >= 7200 && s % 3600 === 0) return { value: String(s / 3600), unit: 'h' };
+  return { value: String(Math.round((s / 60) * 10) / 10), unit: 'min' };
+}
+
+/**
+ * The policy with one step's limit set: a working-day limit clears the seconds and the other
+ * way round, so the step has one target; an empty, zero or unreadable value clears both.
+ */
+export function withSlaLimit(sla: SlaPolicy, step: SlaStep, value: string, unit: SlaUnit): SlaPolicy {
+  const n = Number(value.trim().replace(',', '.'));
+  const ok = value.trim() !== '' && Number.isFinite(n) && n > 0;
+  const days = ok && unit === 'wd' ? Math.round(n) : 0;
+  const seconds = ok && unit !== 'wd' ? Math.round(n * SECONDS[unit]) : 0;
+  return { ...sla, [`${step}_within_s`]: seconds, [`${step}_within_days`]: days };
+}

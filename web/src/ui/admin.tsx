@@ -3,9 +3,10 @@
 // the map's tile source.
 import { useEffect, useState } from 'preact/hooks';
 import { get, patch, post, put } from '../api/client';
-import type { Agency, AgencyKind, Category, DispatchRole, ItemList, Role, RunCardEntry, Urgency, User } from '../api/types';
+import type { Agency, AgencyKind, Category, DispatchRole, ItemList, Role, RunCardEntry, SlaPolicy, Urgency, User } from '../api/types';
 import { dirStore, langStore, loadDirectory, useDirectory, useT } from '../data';
 import { enumName } from '../lib/i18n';
+import { SLA_STEPS, slaLimit, withSlaLimit, type SlaStep, type SlaUnit } from '../lib/sla';
 import { useStore } from '../lib/store';
 import { formatLimit } from '../lib/time';
 import { EnumSelect, errorText, Modal, SaveCancel, toast } from './common';
@@ -214,7 +215,18 @@ function Categories() {
     urgency: 'urgent',
     run_card: [],
     sop: [],
-    sla: { dispatch_within_s: 600, acknowledge_within_s: 0, on_scene_within_s: 0, complete_within_s: 0 },
+    sla: {
+      dispatch_within_s: 600,
+      acknowledge_within_s: 0,
+      on_scene_within_s: 0,
+      complete_within_s: 0,
+      close_within_s: 0,
+      dispatch_within_days: 0,
+      acknowledge_within_days: 0,
+      on_scene_within_days: 0,
+      complete_within_days: 0,
+      close_within_days: 0,
+    },
     active: true,
   };
   return (
@@ -254,8 +266,10 @@ function Categories() {
               </td>
               <td>{c.sop.length}</td>
               <td class="small">
-                {formatLimit(c.sla.dispatch_within_s, lang)} / {formatLimit(c.sla.acknowledge_within_s, lang)} / {formatLimit(c.sla.on_scene_within_s, lang)} /{' '}
-                {formatLimit(c.sla.complete_within_s, lang)}
+                {SLA_STEPS.map((step) => {
+                  const days = c.sla[`${step}_within_days`];
+                  return days ? t('working_days_n', { n: days }) : formatLimit(c.sla[`${step}_within_s`], lang);
+                }).join(' / ')}
               </td>
               <td class="right">
                 <button class="btn btn-small" onClick={() => setEdit(c)} data-testid={'edit-cat-' + c.code}>
@@ -271,6 +285,29 @@ function Categories() {
   );
 }
 
+/** One step of a category's SLA: a number and its unit (minutes, hours or working days). */
+function SlaLimitField(p: { step: SlaStep; sla: SlaPolicy; onChange: (sla: SlaPolicy) => void }) {
+  const t = useT();
+  const [limit, setLimit] = useState(() => slaLimit(p.sla, p.step));
+  const change = (value: string, unit: SlaUnit) => {
+    setLimit({ value, unit });
+    p.onChange(withSlaLimit(p.sla, p.step, value, unit));
+  };
+  return (
+    <label>
+      {t(`sla_step_${p.step}`)}
+      <span class="input-with-unit">
+        <input class="input" inputMode="decimal" value={limit.value} data-testid={`sla-${p.step}`} onInput={(e) => change(e.currentTarget.value, limit.unit)} />
+        <select class="input input-small" value={limit.unit} data-testid={`sla-${p.step}-unit`} onChange={(e) => change(limit.value, e.currentTarget.value as SlaUnit)}>
+          <option value="min">{t('unit_minutes')}</option>
+          <option value="h">{t('unit_hours')}</option>
+          <option value="wd">{t('unit_working_days')}</option>
+        </select>
+      </span>
+    </label>
+  );
+}
+
 function CategoryForm(p: { category: Category; onClose: () => void }) {
   const t = useT();
   const dir = useStore(dirStore);
@@ -278,10 +315,6 @@ function CategoryForm(p: { category: Category; onClose: () => void }) {
   const [sop, setSop] = useState(p.category.sop.join('\n'));
   const [addAgency, setAddAgency] = useState('');
   const set = (patch: Partial<Category>) => setC((prev) => ({ ...prev, ...patch }));
-  const minutes = (s: number) => (s ? String(Math.round(s / 60)) : '');
-  const hours = (s: number) => (s ? String(Math.round((s / 3600) * 10) / 10) : '');
-  const setSla = (key: keyof Category['sla'], value: string, unit: number) =>
-    setC((prev) => ({ ...prev, sla: { ...prev.sla, [key]: value.trim() ? Math.round(Number(value) * unit) : 0 } }));
   const move = (i: number, by: number) => {
     const rc = [...c.run_card];
     const [x] = rc.splice(i, 1);
@@ -366,23 +399,11 @@ function CategoryForm(p: { category: Category; onClose: () => void }) {
           ))}
       </select>
       <h4>{t('sla')}</h4>
-      <div class="form-grid four">
-        <label>
-          {t('sla_dispatch')}
-          <input class="input" inputMode="numeric" defaultValue={minutes(c.sla.dispatch_within_s)} data-testid="sla-dispatch_within_s" onInput={(e) => setSla('dispatch_within_s', e.currentTarget.value, 60)} />
-        </label>
-        <label>
-          {t('sla_ack')}
-          <input class="input" inputMode="numeric" defaultValue={minutes(c.sla.acknowledge_within_s)} data-testid="sla-acknowledge_within_s" onInput={(e) => setSla('acknowledge_within_s', e.currentTarget.value, 60)} />
-        </label>
-        <label>
-          {t('sla_on_scene')}
-          <input class="input" inputMode="numeric" defaultValue={minutes(c.sla.on_scene_within_s)} data-testid="sla-on_scene_within_s" onInput={(e) => setSla('on_scene_within_s', e.currentTarget.value, 60)} />
-        </label>
-        <label>
-          {t('sla_complete')}
-          <input class="input" inputMode="numeric" defaultValue={hours(c.sla.complete_within_s)} data-testid="sla-complete_within_s" onInput={(e) => setSla('complete_within_s', e.currentTarget.value, 3600)} />
-        </label>
+      <p class="muted small">{t('sla_units_hint')}</p>
+      <div class="form-grid sla-grid">
+        {SLA_STEPS.map((step) => (
+          <SlaLimitField key={step} step={step} sla={c.sla} onChange={(sla) => set({ sla })} />
+        ))}
       </div>
       <h4>{t('sop_lines')}</h4>
       <textarea class="input" rows={6} value={sop} onInput={(e) => setSop(e.currentTarget.value)} />
