@@ -48,9 +48,13 @@ net::response no_content(const net::request& req) {
 }
 
 core::result<json::object> parse_body(const net::request& req) {
+  // A body must say it is JSON: a form of another site can post text/plain or a form encoding
+  // without asking first, never application/json.
   auto type = req[net::http::field::content_type];
-  if (!type.empty() && type.substr(0, 16) != "application/json") {
-    return core::make_error(core::errc::unsupported_media, "send the body as application/json");
+  if (req.body().empty() && type.empty()) return json::object{};
+  if (type.substr(0, 16) != "application/json" || (type.size() > 16 && type[16] != ';' && type[16] != ' ')) {
+    return core::make_error(core::errc::unsupported_media,
+                            "kirim isi permintaan sebagai application/json / send the body as application/json");
   }
   if (req.body().empty()) return json::object{};
   boost::system::error_code ec;

@@ -33,9 +33,9 @@ net::response json_response(const net::request& req, net::http::status status, c
 // An empty 204 response.
 net::response no_content(const net::request& req);
 
-// Parses the body as a JSON object. Fails with unsupported_media when a Content-Type other
-// than application/json is given, invalid_input for malformed JSON or a non-object. An empty
-// body is an empty object.
+// Parses the body as a JSON object. Fails with unsupported_media when a body comes without
+// Content-Type application/json (a body-less request may omit it), invalid_input for
+// malformed JSON or a non-object. An empty body is an empty object.
 core::result<json::object> parse_body(const net::request& req);
 
 // Typed field readers over a JSON object. Each fails with invalid_input naming the field and

@@ -146,6 +146,23 @@ const std::map<std::string, setter>& setters() {
          c.notify_poll_ms = static_cast<int>(*n);
          return {};
        }},
+      {"trusted_origins",
+       [](config& c, const std::string& v) -> core::result<void> {
+         std::vector<std::string> out;
+         for (std::size_t at = 0; at <= v.size();) {
+           auto end = std::min(v.find(',', at), v.size());
+           auto item = v.substr(at, end - at);
+           at = end + 1;
+           if (item.empty()) continue;
+           auto scheme = item.find("://");
+           bool ok = (item.starts_with("http://") || item.starts_with("https://")) &&
+                     item.size() > scheme + 3 && item.find('/', scheme + 3) == std::string::npos;
+           if (!ok) return core::invalid("'" + item + "' is not an origin such as https://112.kota.go.id");
+           out.push_back(item);
+         }
+         c.trusted_origins = std::move(out);
+         return {};
+       }},
       {"sla_check_ms",
        [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 100, 600'000);

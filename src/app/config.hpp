@@ -39,6 +39,10 @@ struct config {
   int callback_expiry_hours = 24;         // SIAGA_CALLBACK_EXPIRY_HOURS, --callback-expiry-hours: a callback task
                                           // nobody took this long after its number's last unanswered call
                                           // leaves the queue as expired (1..720)
+  // SIAGA_TRUSTED_ORIGINS, --trusted-origins: comma-separated scheme://host[:port] whose pages may
+  // write and open the stream besides the server's own Host (the public name behind a reverse
+  // proxy that rewrites Host); cross-site writes are refused with 403 (net/browser_policy.hpp).
+  std::vector<std::string> trusted_origins;
   int stream_idle_timeout_s = 60;         // SIAGA_STREAM_IDLE_TIMEOUT_S, --stream-idle-timeout-s: a silent
                                           // stream client is pinged after half of it, dropped after it (2..86400)
 };

@@ -58,6 +58,8 @@ TEST(config, every_bad_value_is_named) {
       {{{"SIAGA_SPEED", "fast"}}, {}, "SIAGA_SPEED"},
       {{}, {"--port"}, "--port"},
       {{}, {"stray"}, "stray"},
+      {{}, {"--trusted-origins", "112.kota.go.id"}, "trusted_origins"},
+      {{}, {"--trusted-origins", "https://112.kota.go.id/lapor"}, "trusted_origins"},
   };
   for (const auto& b : cases) {
     auto c = load_config("", b.env, b.flags);
@@ -65,6 +67,13 @@ TEST(config, every_bad_value_is_named) {
     EXPECT_EQ(c.error().code, core::errc::invalid_input);
     EXPECT_NE(c.error().message.find(b.expect), std::string::npos) << c.error().message;
   }
+}
+
+TEST(config, trusted_origins_are_a_comma_separated_list) {
+  auto c = load_config("", {{"SIAGA_TRUSTED_ORIGINS", "https://112.ambon.go.id,http://10.0.0.5:8112"}}, {});
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->trusted_origins, (std::vector<std::string>{"https://112.ambon.go.id", "http://10.0.0.5:8112"}));
+  EXPECT_TRUE(load_config("", {}, {})->trusted_origins.empty());
 }
 
 TEST(config, notification_settings_have_defaults_and_ranges) {

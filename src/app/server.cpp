@@ -156,6 +156,7 @@ int run_serve(const config& cfg) {
   opts.static_root = cfg.web_root;
   opts.websocket_queue_messages = cfg.stream_queue_limit;
   opts.websocket_idle_timeout = std::chrono::seconds{cfg.stream_idle_timeout_s};
+  opts.trusted_origins = cfg.trusted_origins;
   if (!opts.static_root.empty() && !std::filesystem::is_directory(opts.static_root)) {
     spdlog::warn("web root {} does not exist; only the API is served", opts.static_root);
     opts.static_root.clear();

@@ -170,6 +170,10 @@ struct server_options {
   std::size_t websocket_queue_messages = 1000;              // per connection; more closes it as too slow
   std::size_t websocket_queue_bytes = 16 * 1024 * 1024;     // likewise, in bytes
   std::size_t websocket_message_limit = 64 * 1024;          // largest message accepted from a client
+  // Origins besides the request's own Host whose pages may write and open WebSockets
+  // (browser_policy.hpp origin_allowed), e.g. "https://112.kota.go.id" behind a proxy that
+  // rewrites Host; exact scheme://host[:port].
+  std::vector<std::string> trusted_origins;
 };
 
 // Builds the JSON error body {"error": code, "message": message} with the given status;

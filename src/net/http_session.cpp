@@ -4,6 +4,8 @@
 // read_timeout from the first byte to the last and for writing the answer).
 #include "net/server_impl.hpp"
 
+#include "net/browser_policy.hpp"
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
@@ -39,7 +41,7 @@ void finish(response& res, unsigned version, bool keep_alive, bool head_request)
   res.version(version);
   res.keep_alive(keep_alive);
   res.set(http::field::server, "siaga");
-  res.set("X-Content-Type-Options", "nosniff");
+  set_security_headers(res);
   res.prepare_payload();
   // A HEAD answer carries the GET answer's headers, Content-Length included, without a body.
   if (head_request) res.body().clear();
@@ -78,7 +80,18 @@ asio::awaitable<void> http_server::impl::run_session(std::shared_ptr<impl> self,
     request req = parser.release();
     auto started = std::chrono::steady_clock::now();
     std::optional<response> refused;
-    if (co_await try_upgrade(self, s, req, remote_address, refused)) co_return;
+    // A page of another site may not make the browser write here with the user's cookie, nor
+    // open the stream with it (cross-site request forgery, cross-site WebSocket hijacking).
+    bool upgrade = beast::websocket::is_upgrade(req);
+    if ((upgrade || is_unsafe_method(req.method())) &&
+        !origin_allowed(req[http::field::origin], req[http::field::host], self->options_.trusted_origins)) {
+      refused = json_error(http::status::forbidden, "forbidden_origin",
+                           "permintaan dari situs lain ditolak / requests from another site's pages are refused "
+                           "(origin " + std::string(to_std(req[http::field::origin]).substr(0, 100)) + ")",
+                           req.version(), req.keep_alive());
+    } else if (co_await try_upgrade(self, s, req, remote_address, refused)) {
+      co_return;
+    }
     // No co_await inside a conditional expression: GCC 12 miscompiles that in coroutines.
     response res;
     std::optional<body_stream> streamed;
@@ -209,12 +222,12 @@ asio::awaitable<bool> http_server::impl::answer_streamed(session& s, const reque
                                                          std::chrono::steady_clock::time_point started) {
   bool chunked = req.version() == 11;
   bool keep_alive = chunked && req.keep_alive() && res.keep_alive() && !stopping_;
+  set_security_headers(res);
   http::response<http::empty_body> head{res.result(), req.version()};
   for (const auto& f : res) head.set(f.name_string(), f.value());
   head.erase(http::field::content_length);
   head.keep_alive(keep_alive);
   head.set(http::field::server, "siaga");
-  head.set("X-Content-Type-Options", "nosniff");
   if (chunked) head.chunked(true);
   bool head_request = req.method() == http::verb::head;
   s.stream.expires_after(options_.read_timeout);

@@ -99,6 +99,19 @@ export async function launchBrowser() {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
+  // Every page of every context reports what the server's Content-Security-Policy blocked:
+  // the consoles are built to pass it, so a blocked script, style or connection fails the test.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.exposeBinding('__siagaCspViolation', ({ page }, v) => cspViolations.push(`${page.url()}: ${v}`));
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) =>
+        window.__siagaCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`),
+      );
+    });
+    return context;
+  };
   return {
     browser,
     async close() {
@@ -106,6 +119,9 @@ export async function launchBrowser() {
     },
   };
 }
+
+/** What the Content-Security-Policy blocked so far, in any page; run.mjs empties it per test. */
+export const cspViolations = [];
 
 const streamKnown = new Map();
 /**
@@ -173,7 +189,9 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Runs axe-core on the page; the violations of impact serious or critical, as lines. */
 export async function axeSerious(page) {
-  await page.addScriptTag({ content: AXE });
+  // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
+  // govern; an inline <script> tag (addScriptTag) would rightly be blocked by it.
+  await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));

@@ -6,7 +6,7 @@
 // the server with SIGTERM. Prints one line per test and closes with "N passed, N failed".
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, CHROMIUM, launchBrowser, setArtifacts, startServer } from './lib.mjs';
+import { ARTIFACTS, CHROMIUM, cspViolations, launchBrowser, setArtifacts, startServer } from './lib.mjs';
 import { dispatchFlow } from './dispatch_flow.mjs';
 import { agencyIsolation } from './agency_isolation.mjs';
 import { screens } from './screens_test.mjs';
@@ -74,7 +74,9 @@ try {
   for (const [name, fn] of chosen) {
     const started = Date.now();
     try {
+      cspViolations.length = 0;
       await fn({ browser, base: server.base, name });
+      if (cspViolations.length) throw new Error(`the Content-Security-Policy blocked:\n${cspViolations.join('\n')}`);
       passed++;
       console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (e) {

@@ -43,7 +43,7 @@ http_reply http_client::request(const std::string& method, const std::string& ta
                                 const std::string& token, const std::string& content_type,
                                 const std::map<std::string, std::string>& extra_headers) {
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-  req.set(http::field::host, impl_->host);
+  req.set(http::field::host, impl_->host + ":" + std::to_string(impl_->port));  // as browsers send it (RFC 9110 7.2)
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
   if (!body.empty() && !content_type.empty()) req.set(http::field::content_type, content_type);
   for (const auto& [k, v] : extra_headers) req.set(k, v);

@@ -57,7 +57,10 @@ int ws_client::connect(const std::string& target, const std::map<std::string, st
   }));
   websocket::response_type res;
   bool done = false;
-  impl_->ws.async_handshake(res, "127.0.0.1", target, [this, &done](beast::error_code ec) {
+  beast::error_code peer_ec;
+  auto peer = beast::get_lowest_layer(impl_->ws).socket().remote_endpoint(peer_ec);
+  auto host = "127.0.0.1:" + std::to_string(peer_ec ? 0 : peer.port());  // host:port, as browsers send it
+  impl_->ws.async_handshake(res, host, target, [this, &done](beast::error_code ec) {
     impl_->error = ec;
     done = true;
   });
