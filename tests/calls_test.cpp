@@ -199,6 +199,53 @@ TEST_F(calls_api, bad_telephony_input_gets_a_4xx_and_changes_nothing) {
   EXPECT_EQ(total_of(client_, ct_, "/api/v1/calls?limit=1"), before + 1);
 }
 
+// Issue 12, item 7: a bridge with a lost clock (1926, year 1) or events before the ring would
+// give negative waits that count as "answered within 10 s" and a call live for ever.
+TEST_F(calls_api, events_before_the_ring_or_from_a_lost_clock_are_refused) {
+  auto before = total_of(client_, ct_, "/api/v1/calls?limit=1");
+  auto in_1926 = event("old-1", "pbx-old", "ringing", core::from_micros(-1'385'000'000'000'000));
+  in_1926["caller"] = "081234567001";
+  expect_error(post_events(client_, key_, in_1926), 400, "invalid_input", "ten years");
+  auto year_one = in_1926;
+  year_one["at"] = "0001-01-01T00:00:00Z";
+  expect_error(post_events(client_, key_, year_one), 400, "invalid_input");
+  EXPECT_EQ(total_of(client_, ct_, "/api/v1/calls?limit=1"), before);
+
+  // A call that rang 20 minutes ago: an answer or an end before that ring is refused, and the
+  // whole batch with it; the call stays as it was.
+  auto t = now() - 20min;
+  auto ring = event("order-r", "pbx-order", "ringing", t);
+  ring["caller"] = "081234567002";
+  ASSERT_EQ(post_events(client_, key_, ring).status, 200);
+  auto answered = event("order-a", "pbx-order", "answered", t - 1h);
+  answered["agent"] = "ext201";
+  expect_error(post_events(client_, key_, answered), 400, "invalid_input", "before the call rang");
+  auto ended = event("order-e", "pbx-order", "ended", t + 60s);
+  ended["reason"] = "completed";
+  expect_error(post_events(client_, key_, json::object{{"events", json::array{ended, answered}}}), 400,
+               "invalid_input", "event_id 'order-a'");
+  auto calls = client_.get("/api/v1/calls?limit=5", ct_);
+  const json::object* call = nullptr;
+  for (const auto& c : calls.json().at("items").as_array()) {
+    if (str(c, "external_id") == "pbx-order") call = &c.as_object();
+  }
+  ASSERT_NE(call, nullptr) << calls.body;
+  EXPECT_TRUE(call->at("answered_at").is_null()) << json::serialize(*call);
+  EXPECT_TRUE(call->at("ended_at").is_null()) << json::serialize(*call);
+
+  // A ringing dated after the call's answer is refused too (the answer came first here).
+  auto late_answer = event("late-a", "pbx-late", "answered", t);
+  late_answer["agent"] = "ext201";
+  ASSERT_EQ(post_events(client_, key_, late_answer).status, 200);
+  auto late_ring = event("late-r", "pbx-late", "ringing", t + 5s);
+  late_ring["caller"] = "081234567003";
+  expect_error(post_events(client_, key_, late_ring), 400, "invalid_input", "after the call's first other event");
+  // In order, the same call goes in.
+  answered["at"] = iso(t + 8s);
+  answered["event_id"] = "order-a2";
+  EXPECT_EQ(post_events(client_, key_, json::object{{"events", json::array{answered, ended}}}).status, 200);
+}
+
 TEST_F(calls_api, three_pranks_block_the_number_until_a_supervisor_unblocks_it) {
   const std::string number = "+6281299990001";
   auto t = now() - 5h;

@@ -1,6 +1,7 @@
 #include "domain/call.hpp"
 
 #include "core/enum_names.hpp"
+#include "core/time.hpp"
 #include "domain/phone.hpp"
 
 #include <algorithm>
@@ -103,6 +104,27 @@ bool same_event(const call_event& a, const call_event& b) {
   return a.event_id == b.event_id && a.call_id == b.call_id && a.kind == b.kind && a.at == b.at &&
          a.caller == b.caller && a.line == b.line && a.agent == b.agent && a.reason == b.reason &&
          a.digits == b.digits && a.silent == b.silent;
+}
+
+core::result<void> check_event_time(std::span<const call_event> known, const call_event& e, timestamp now) {
+  if (e.at < now - max_event_age) {
+    return core::invalid("event '" + e.event_id + "' is dated " + core::format_utc(e.at) +
+                         ", more than ten years ago: check the bridge's clock");
+  }
+  std::optional<timestamp> ring, first_other;
+  for (const auto& k : known) {
+    auto& slot = k.kind == call_event_kind::ringing ? ring : first_other;
+    if (!slot || k.at < *slot) slot = k.at;
+  }
+  if (e.kind != call_event_kind::ringing && ring && e.at < *ring) {
+    return core::invalid("event '" + e.event_id + "' (" + std::string(to_string(e.kind)) + ") is dated " +
+                         core::format_utc(e.at) + ", before the call rang at " + core::format_utc(*ring));
+  }
+  if (e.kind == call_event_kind::ringing && first_other && e.at > *first_other) {
+    return core::invalid("event '" + e.event_id + "' (ringing) is dated " + core::format_utc(e.at) +
+                         ", after the call's first other event at " + core::format_utc(*first_other));
+  }
+  return {};
 }
 
 call_state fold_call(std::span<const call_event> events) {

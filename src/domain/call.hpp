@@ -94,6 +94,17 @@ struct call_state {
 // with a number does.
 call_state fold_call(std::span<const call_event> events);
 
+// The oldest event a bridge may still send: up to ten years of history can be imported;
+// anything older is a wrong clock (a PBX that lost its date starts in 1970, or in year 1).
+inline constexpr std::chrono::days max_event_age{3653};
+
+// Whether e may join a call whose stored events are known (empty for a new call). Fails with
+// invalid_input, naming the times, when e is older than max_event_age before now, when e (not
+// a ringing) is dated before the call rang, or when e is a ringing dated after one of the
+// call's other events: each would give a negative or absurd wait that the statistics would
+// count. Times in the future are accepted: a bridge whose clock runs ahead must not lose calls.
+core::result<void> check_event_time(std::span<const call_event> known, const call_event& e, timestamp now);
+
 // Sorts into the canonical order and drops repeated event ids (keeping the first in that
 // order): what fold_call folds.
 std::vector<call_event> canonical_events(std::span<const call_event> events);

@@ -138,6 +138,39 @@ TEST(fold_call, dtmf_digits_join_in_time_order_and_55_marks_a_silent_caller) {
   EXPECT_FALSE(fold_call(std::vector{d0, d3}).silent_caller);
 }
 
+TEST(check_event_time, events_before_the_ring_or_from_a_lost_clock_are_refused) {
+  const auto now = t0 + 10min;
+  auto call = answered_call();
+  // In any order, the call's own events fit each other.
+  std::vector<call_event> known;
+  for (auto i : {4, 2, 0, 1, 3}) {
+    EXPECT_TRUE(check_event_time(known, call[i], now).has_value()) << call[i].event_id;
+    known.push_back(call[i]);
+  }
+  // Answered or ended before the ring: refused, naming both times.
+  auto early = ev("x1", call_event_kind::ended, -1s);
+  auto refused = check_event_time(known, early, now);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, core::errc::invalid_input);
+  EXPECT_NE(refused.error().message.find("before the call rang"), std::string::npos) << refused.error().message;
+  // A ringing after the call was already answered (or queued): refused.
+  std::vector<call_event> answered_only{call[2]};
+  EXPECT_FALSE(check_event_time(answered_only, ev("x2", call_event_kind::ringing, 8s), now).has_value());
+  EXPECT_TRUE(check_event_time(answered_only, ev("x3", call_event_kind::ringing, 7s), now).has_value());
+  // A second ringing before the first is fine (the first ringing is the ring).
+  EXPECT_TRUE(check_event_time(known, ev("x4", call_event_kind::ringing, -5s), now).has_value());
+  // A clock in 1926 or year 1, and the ten-year edge; the future is accepted.
+  auto old = ev("x5", call_event_kind::ringing, 0s);
+  old.at = core::from_micros(-1'385'000'000'000'000);  // 1926
+  EXPECT_FALSE(check_event_time({}, old, now).has_value());
+  old.at = now - max_event_age - 1s;
+  EXPECT_FALSE(check_event_time({}, old, now).has_value());
+  old.at = now - max_event_age + 1s;
+  EXPECT_TRUE(check_event_time({}, old, now).has_value());
+  old.at = now + 48h;
+  EXPECT_TRUE(check_event_time({}, old, now).has_value());
+}
+
 TEST(auto_classification, silence_is_a_ghost_unless_the_caller_pressed_5_5) {
   auto events = answered_call();
   events.back().silent = true;

@@ -114,6 +114,13 @@ core::result<ingested_event> ingest_one(storage::store_txn& tx, const context& c
   auto now = ctx.clock.now();
   auto found = tx.find_call_by_external(j, e.call_id);
   if (!found) return found.error();
+  std::vector<domain::call_event> known;
+  if (*found) {
+    auto stored = tx.call_events_of((*found)->id);
+    if (!stored) return stored.error();
+    known = std::move(*stored);
+  }
+  if (auto ok = domain::check_event_time(known, e, now); !ok) return ok.error();
   domain::call_record call;
   bool fresh = !*found;
   if (fresh) {
@@ -128,11 +135,10 @@ core::result<ingested_event> ingest_one(storage::store_txn& tx, const context& c
     call = std::move(**found);
   }
   if (auto r = tx.insert_call_event({j, call.id, e, now}); !r) return r.error();
-  auto events = tx.call_events_of(call.id);
-  if (!events) return events.error();
+  known.push_back(e);
 
   const auto before = call;
-  call.state = domain::fold_call(*events);
+  call.state = domain::fold_call(known);
   call.updated_at = now;
   bool reclassified = apply_auto_classification(call, now);
   if (auto r = tx.update_call(call); !r) return r.error();
