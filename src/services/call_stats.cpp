@@ -161,9 +161,7 @@ core::result<call_stats_report> call_stats(storage::store_reader& reader, const 
   if (to - from > std::chrono::days{400}) return core::invalid("the period may be at most 400 days");
   auto offset = offset_of(reader, jurisdiction_id);
   if (!offset) return offset.error();
-  auto rows = reader.calls_between(jurisdiction_id, from, to);
-  if (!rows) return rows.error();
-  return compute_call_stats(*rows, group, *offset);
+  return rolled_up_call_stats(reader, jurisdiction_id, from, to, group, *offset);
 }
 
 core::result<live_call_stats> live_stats(storage::store_reader& reader, const core::clock& clock,
