@@ -88,18 +88,21 @@ struct accumulator {
     b.answer_p50_s = seconds(domain::percentile(answer_ms, 50));
     b.answer_p90_s = seconds(domain::percentile(answer_ms, 90));
     b.answer_p95_s = seconds(domain::percentile(answer_ms, 95));
-    auto offered = b.answered + b.missed;
-    for (int target : answer_targets_s) {
-      auto within = b.answered_within[target];
-      b.share_within[target] = offered > 0
-                                   ? std::optional<double>(static_cast<double>(within) / static_cast<double>(offered))
-                                   : std::nullopt;
-    }
+    add_shares(b);
     return b;
   }
 };
 
 }  // namespace
+
+void add_shares(call_stats_bucket& b) {
+  auto offered = b.answered + b.missed;
+  for (int target : answer_targets_s) {
+    auto within = b.answered_within[target];
+    b.share_within[target] =
+        offered > 0 ? std::optional<double>(static_cast<double>(within) / static_cast<double>(offered)) : std::nullopt;
+  }
+}
 
 std::string_view to_string(stats_group g) {
   switch (g) {

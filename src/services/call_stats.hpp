@@ -46,6 +46,10 @@ struct call_stats_report {
   call_stats_bucket total;                // key "total"
 };
 
+// Sets a bucket's share_within from its answered_within, answered and missed counts (and the
+// targets' answered_within to 0 where absent).
+void add_shares(call_stats_bucket& b);
+
 // Pure: folds the rows into buckets; zone_offset_minutes places hours, days and months.
 call_stats_report compute_call_stats(const std::vector<storage::call_stat_row>& rows, stats_group group,
                                      int zone_offset_minutes);

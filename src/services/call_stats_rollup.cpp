@@ -236,13 +236,7 @@ class rollup_reader {
     b.answer_p50_s = p50;
     b.answer_p90_s = p90;
     b.answer_p95_s = p95;
-    auto offered = b.answered + b.missed;
-    for (int target : answer_targets_s) {
-      auto within = b.answered_within[target];
-      b.share_within[target] = offered > 0
-                                   ? std::optional<double>(static_cast<double>(within) / static_cast<double>(offered))
-                                   : std::nullopt;
-    }
+    add_shares(b);
     return b;
   }
 
