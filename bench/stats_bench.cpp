@@ -4,20 +4,27 @@
 //       a city's history through the store's writer (so the rollup triggers run): N incidents
 //       over Y years ending 2025-12-31 (local time, Asia/Jayapura) in 15 categories, 10 kecamatan
 //       and 12 agencies, each with its accepted report, 40 % with a rejected one beside it
-//       (prank, silent, misdirected), 1 to 3 dispatches with log-normal step times, 3 % declined.
-//       Bulk load: fsync off, 2,000 incidents per command.
+//       (prank, silent, misdirected), 1 to 3 dispatches with log-normal step times, 3 % declined,
+//       and about 3 calls per incident: the valid call of a report taken by phone (80 %), linked
+//       to it (so a follow-up: its incident was dispatched), and 2 others, mostly unanswered,
+//       silent or pranks; answer times exponential (mean 9 s) in milliseconds, 24 agents, two
+//       lines. --calls-per-incident 0 leaves the calls out. Bulk load: fsync off, 2,000
+//       incidents per command.
 //   stats_bench query --database PATH [--warm N]
 //       each statistics query of the API's service layer (no HTTP) once on a freshly opened
 //       store (cold: SQLite's cache empty; the OS's file cache as it is) and N more times
 //       (warm: the median and the slowest); one JSON line per query.
-//   stats_bench write-cost --database PATH [--commands N] [--concurrency C]
+//   stats_bench write-cost --database PATH [--commands N] [--concurrency C] [--calls]
 //       the rollups' cost on a write: the same incident-creation command (counter, incident,
 //       report, event, one dispatch acknowledged in a second command) on two fresh databases,
 //       one keeping the rollups and one not (sqlite_options::keep_rollups), durable (fsync per
 //       batch), twice each, alternating; prints the throughput and the process CPU per
-//       incident of each.
+//       incident of each. With --calls, the command is a telephony event instead: N calls each
+//       written as 4 events (ringing, answered, ended, classified), so the cost the call
+//       rollups add per event.
 #include "core/id.hpp"
 #include "core/time.hpp"
+#include "services/call_stats.hpp"
 #include "services/stats_service.hpp"
 #include "storage/store.hpp"
 
@@ -29,6 +36,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -95,6 +103,7 @@ core::result<void> write_directory(storage::store_txn& tx) {
 int generate(const std::vector<std::string>& args) {
   auto path = arg(args, "--database", "");
   std::int64_t total = std::stoll(arg(args, "--incidents", "10000000"));
+  bool with_calls = arg(args, "--calls-per-incident", "3") != "0";
   auto years = std::stoi(arg(args, "--years", "5"));
   std::mt19937_64 rng(std::stoull(arg(args, "--seed", "112")));
   if (path.empty()) return std::cerr << "generate needs --database\n", 2;
@@ -114,9 +123,33 @@ int generate(const std::vector<std::string>& args) {
   std::discrete_distribution<int> category({22, 14, 10, 8, 7, 6, 5, 4, 6, 5, 4, 3, 3, 2, 1});
   std::discrete_distribution<int> district({18, 15, 13, 11, 10, 9, 8, 7, 5, 4});
   std::uniform_real_distribution<double> unit(0, 1);
+  std::exponential_distribution<double> wait(1.0 / 9.0);
   std::lognormal_distribution<double> ack(std::log(45.0), 0.8), drive(std::log(420.0), 0.6), work(std::log(2400.0), 0.7);
   auto started = clock_type::now();
-  std::int64_t made = 0, reports = 0, dispatches = 0;
+  std::int64_t made = 0, reports = 0, dispatches = 0, calls = 0;
+  // One call: rang at ring, answered after a wait (nullopt: not answered), classified.
+  auto write_call = [&](storage::store_txn& tx, core::timestamp ring, std::optional<domain::call_outcome> outcome,
+                        std::optional<domain::call_class> cls, const std::optional<std::string>& report_id) {
+    domain::call_record c;
+    c.id = ids.next(ring);
+    c.jurisdiction_id = jurisdiction;
+    c.external_id = "pbx-" + std::to_string(calls++);
+    c.state.caller = "+62811" + std::to_string(10000000 + rng() % 90000000);
+    c.state.line = unit(rng) < 0.9 ? "112" : "110";
+    c.state.ring_at = ring;
+    c.state.outcome = outcome;
+    if (outcome == domain::call_outcome::answered) {
+      c.state.answered_at = ring + milliseconds(std::max<std::int64_t>(800, std::llround(wait(rng) * 1000)));
+      c.state.answered_by = "ext" + std::to_string(rng() % 24);
+      c.state.ended_at = *c.state.answered_at + seconds(30 + rng() % 300);
+      c.classification = cls;
+    } else {
+      c.state.ended_at = ring + seconds(5 + rng() % 40);
+    }
+    c.report_id = report_id;
+    c.created_at = c.updated_at = ring;
+    return tx.insert_call(c);
+  };
   constexpr std::int64_t per_command = 2000;
   while (made < total) {
     auto n = std::min(per_command, total - made);
@@ -140,6 +173,7 @@ int generate(const std::vector<std::string>& args) {
         inc.summary = "Kejadian " + std::to_string(number);
         inc.created_by = "u" + std::to_string(number % 24);
         inc.created_at = inc.updated_at = at;
+        inc.first_dispatched_at = at + seconds(20);  // every incident below gets a dispatch
         if (auto w = tx.insert_incident(inc); !w) return w;
         domain::report rep;
         rep.id = ids.next(at);
@@ -153,6 +187,27 @@ int generate(const std::vector<std::string>& args) {
         rep.created_by = inc.created_by;
         rep.created_at = rep.updated_at = at;
         if (auto w = tx.insert_report(rep); !w) return w;
+        if (with_calls) {
+          if (rep.source == domain::channel::call) {
+            if (auto w = write_call(tx, at - seconds(90), domain::call_outcome::answered, domain::call_class::valid,
+                                    rep.id);
+                !w) {
+              return w;
+            }
+          }
+          for (int k = 0; k < 2; ++k) {
+            double kind = unit(rng);
+            auto ring = at - seconds(rng() % 3600);
+            auto answered = domain::call_outcome::answered;
+            auto w = kind < 0.30   ? write_call(tx, ring, domain::call_outcome::missed, std::nullopt, std::nullopt)
+                     : kind < 0.40 ? write_call(tx, ring, domain::call_outcome::abandoned, std::nullopt, std::nullopt)
+                     : kind < 0.70 ? write_call(tx, ring, answered, domain::call_class::ghost, std::nullopt)
+                     : kind < 0.90 ? write_call(tx, ring, answered, domain::call_class::prank, std::nullopt)
+                     : kind < 0.96 ? write_call(tx, ring, answered, domain::call_class::information, std::nullopt)
+                                   : write_call(tx, ring, answered, domain::call_class::misdirected, std::nullopt);
+            if (!w) return w;
+          }
+        }
         if (unit(rng) < 0.4) {
           rep.id = ids.next(at);
           rep.tracking_code = "T" + std::to_string(reports++);
@@ -208,9 +263,10 @@ int generate(const std::vector<std::string>& args) {
   double secs = duration<double>(clock_type::now() - started).count();
   store.close();
   std::fprintf(stderr, "\n");
-  std::printf("{\"step\":\"generate\",\"incidents\":%lld,\"reports\":%lld,\"dispatches\":%lld,\"seconds\":%.1f,"
-              "\"database_bytes\":%llu}\n",
-              static_cast<long long>(total), static_cast<long long>(reports), static_cast<long long>(dispatches), secs,
+  std::printf("{\"step\":\"generate\",\"incidents\":%lld,\"reports\":%lld,\"dispatches\":%lld,\"calls\":%lld,"
+              "\"seconds\":%.1f,\"database_bytes\":%llu}\n",
+              static_cast<long long>(total), static_cast<long long>(reports), static_cast<long long>(dispatches),
+              static_cast<long long>(calls), secs,
               static_cast<unsigned long long>(std::filesystem::file_size(path)));
   return 0;
 }
@@ -222,6 +278,64 @@ struct query_case {
   const char* to;
   const char* group;
 };
+
+// The call statistics of GET /stats/calls (services::call_stats, from the call rollups), and
+// the same figures computed from the rows as before the rollups ("rows:"), for comparison.
+int query_calls(const std::string& path, int warm) {
+  struct call_case {
+    const char* name;
+    const char* from;
+    const char* to;
+    services::stats_group group;
+    bool rows;
+  };
+  const call_case cases[] = {
+      {"calls_year_by_month", "2025-01-01T00:00:00+09:00", "2026-01-01T00:00:00+09:00", services::stats_group::month, false},
+      {"calls_year_by_agent", "2025-01-01T00:00:00+09:00", "2026-01-01T00:00:00+09:00", services::stats_group::agent, false},
+      {"calls_year_by_day", "2025-01-01T00:00:00+09:00", "2026-01-01T00:00:00+09:00", services::stats_group::day, false},
+      {"calls_year_by_hour", "2025-01-01T00:00:00+09:00", "2026-01-01T00:00:00+09:00", services::stats_group::hour, false},
+      {"calls_month_by_hour", "2025-06-01T00:00:00+09:00", "2025-07-01T00:00:00+09:00", services::stats_group::hour, false},
+      {"calls_cut_period_by_agent", "2025-03-14T10:17:00+09:00", "2025-09-02T18:45:30+09:00", services::stats_group::agent,
+       false},
+      {"rows:calls_year_by_month", "2025-01-01T00:00:00+09:00", "2026-01-01T00:00:00+09:00", services::stats_group::month,
+       true},
+      {"rows:calls_month_by_day", "2025-06-01T00:00:00+09:00", "2025-07-01T00:00:00+09:00", services::stats_group::day, true},
+  };
+  for (const auto& qc : cases) {
+    auto st = storage::open_sqlite({path});
+    if (!st) return std::cerr << st.error().message << "\n", 1;
+    auto from = core::parse_iso8601(qc.from).value();
+    auto to = core::parse_iso8601(qc.to).value();
+    std::int64_t answer = 0;
+    std::size_t groups = 0;
+    auto run = [&] {
+      auto t = clock_type::now();
+      services::call_stats_report r;
+      if (qc.rows) {
+        auto rows = (*st)->reader().calls_between(jurisdiction, from, to);
+        if (!rows) throw std::runtime_error(rows.error().message);
+        r = services::compute_call_stats(*rows, qc.group, offset_minutes);
+      } else {
+        auto got = services::call_stats((*st)->reader(), jurisdiction, from, to, qc.group);
+        if (!got) throw std::runtime_error(got.error().message);
+        r = std::move(*got);
+      }
+      answer = r.total.total;
+      groups = r.groups.size();
+      return duration<double, std::milli>(clock_type::now() - t).count();
+    };
+    double cold = run();
+    std::vector<double> w;
+    for (int i = 0; i < (qc.rows ? std::min(warm, 2) : warm); ++i) w.push_back(run());
+    std::sort(w.begin(), w.end());
+    (*st)->close();
+    std::printf("{\"query\":\"%s\",\"group\":\"%s\",\"counted\":%lld,\"groups\":%zu,\"cold_ms\":%.2f,"
+                "\"warm_median_ms\":%.2f,\"warm_max_ms\":%.2f}\n",
+                qc.name, std::string(services::to_string(qc.group)).c_str(), static_cast<long long>(answer), groups, cold,
+                w.empty() ? 0 : w[w.size() / 2], w.empty() ? 0 : w.back());
+  }
+  return 0;
+}
 
 int query(const std::vector<std::string>& args) {
   auto path = arg(args, "--database", "");
@@ -273,10 +387,46 @@ int query(const std::vector<std::string>& args) {
                 qc.name, qc.group, static_cast<long long>(answer), cold, w.empty() ? 0 : w[w.size() / 2],
                 w.empty() ? 0 : w.back());
   }
-  return 0;
+  return query_calls(path, warm);
 }
 
-int write_cost_once(const std::string& path, bool rollups, std::size_t commands, std::size_t concurrency) {
+// The telephony events of one call written as the events API writes them: one command each.
+void submit_call_events(const std::function<void(storage::write_command)>& submit, std::vector<domain::call_record>& calls,
+                        core::id_generator& ids, const std::function<void()>& drain) {
+  core::system_clock clk;
+  for (int stage = 0; stage < 4; ++stage) {
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      submit([&, i, stage](storage::store_txn& tx) -> core::result<void> {
+        auto& c = calls[i];
+        auto now = clk.now();
+        c.updated_at = now;
+        if (stage == 0) {
+          c.id = ids.next(now);
+          c.jurisdiction_id = jurisdiction;
+          c.external_id = "pbx-" + std::to_string(i);
+          c.state.caller = "+62811" + std::to_string(10000000 + i);
+          c.state.line = "112";
+          c.state.ring_at = c.created_at = now;
+          return tx.insert_call(c);
+        }
+        if (stage == 1) {
+          c.state.answered_at = now;
+          c.state.answered_by = "ext" + std::to_string(i % 24);
+          c.state.outcome = domain::call_outcome::answered;
+        } else if (stage == 2) {
+          c.state.ended_at = now;
+        } else {
+          c.classification = i % 3 == 0 ? domain::call_class::prank : domain::call_class::ghost;
+        }
+        return tx.update_call(c);
+      });
+    }
+    drain();
+  }
+}
+
+int write_cost_once(const std::string& path, bool rollups, std::size_t commands, std::size_t concurrency,
+                    bool calls) {
   std::filesystem::remove(path);
   {
     auto st = storage::open_sqlite({path});
@@ -315,6 +465,18 @@ int write_cost_once(const std::string& path, bool rollups, std::size_t commands,
   };
   auto cpu0 = cpu_seconds();
   auto t0 = clock_type::now();
+  if (calls) {
+    std::vector<domain::call_record> made(commands);
+    submit_call_events(submit, made, ids, [&] { wait_below(1); });
+    double secs = duration<double>(clock_type::now() - t0).count();
+    double cpu = cpu_seconds() - cpu0;
+    store.close();
+    std::printf("{\"step\":\"write_cost_calls\",\"rollups\":%s,\"events\":%zu,\"concurrency\":%zu,\"seconds\":%.2f,"
+                "\"events_per_s\":%.0f,\"cpu_us_per_event\":%.1f,\"errors\":%zu}\n",
+                rollups ? "true" : "false", commands * 4, concurrency, secs, static_cast<double>(commands * 4) / secs,
+                cpu * 1e6 / static_cast<double>(commands * 4), errors.load());
+    return errors == 0 ? 0 : 1;
+  }
   std::vector<domain::dispatch> sent(commands);
   for (std::size_t i = 0; i < commands; ++i) {
     submit([&, i](storage::store_txn& tx) -> core::result<void> {
@@ -387,10 +549,11 @@ int write_cost(const std::vector<std::string>& args) {
   auto commands = static_cast<std::size_t>(std::stoull(arg(args, "--commands", "50000")));
   auto concurrency = static_cast<std::size_t>(std::stoull(arg(args, "--concurrency", "64")));
   if (path.empty()) return std::cerr << "write-cost needs --database\n", 2;
+  bool calls = std::find(args.begin(), args.end(), "--calls") != args.end();
   int rc = 0;
   for (int round = 0; round < 2; ++round) {
-    rc |= write_cost_once(path, false, commands, concurrency);
-    rc |= write_cost_once(path, true, commands, concurrency);
+    rc |= write_cost_once(path, false, commands, concurrency, calls);
+    rc |= write_cost_once(path, true, commands, concurrency, calls);
   }
   std::filesystem::remove(path);
   return rc;

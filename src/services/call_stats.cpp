@@ -88,18 +88,21 @@ struct accumulator {
     b.answer_p50_s = seconds(domain::percentile(answer_ms, 50));
     b.answer_p90_s = seconds(domain::percentile(answer_ms, 90));
     b.answer_p95_s = seconds(domain::percentile(answer_ms, 95));
-    auto offered = b.answered + b.missed;
-    for (int target : answer_targets_s) {
-      auto within = b.answered_within[target];
-      b.share_within[target] = offered > 0
-                                   ? std::optional<double>(static_cast<double>(within) / static_cast<double>(offered))
-                                   : std::nullopt;
-    }
+    add_shares(b);
     return b;
   }
 };
 
 }  // namespace
+
+void add_shares(call_stats_bucket& b) {
+  auto offered = b.answered + b.missed;
+  for (int target : answer_targets_s) {
+    auto within = b.answered_within[target];
+    b.share_within[target] =
+        offered > 0 ? std::optional<double>(static_cast<double>(within) / static_cast<double>(offered)) : std::nullopt;
+  }
+}
 
 std::string_view to_string(stats_group g) {
   switch (g) {
@@ -161,9 +164,7 @@ core::result<call_stats_report> call_stats(storage::store_reader& reader, const 
   if (to - from > std::chrono::days{400}) return core::invalid("the period may be at most 400 days");
   auto offset = offset_of(reader, jurisdiction_id);
   if (!offset) return offset.error();
-  auto rows = reader.calls_between(jurisdiction_id, from, to);
-  if (!rows) return rows.error();
-  return compute_call_stats(*rows, group, *offset);
+  return rolled_up_call_stats(reader, jurisdiction_id, from, to, group, *offset);
 }
 
 core::result<live_call_stats> live_stats(storage::store_reader& reader, const core::clock& clock,

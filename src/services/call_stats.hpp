@@ -46,13 +46,25 @@ struct call_stats_report {
   call_stats_bucket total;                // key "total"
 };
 
+// Sets a bucket's share_within from its answered_within, answered and missed counts (and the
+// targets' answered_within to 0 where absent).
+void add_shares(call_stats_bucket& b);
+
 // Pure: folds the rows into buckets; zone_offset_minutes places hours, days and months.
 call_stats_report compute_call_stats(const std::vector<storage::call_stat_row>& rows, stats_group group,
                                      int zone_offset_minutes);
 
-// The statistics of the calls that rang in [from, to) in a jurisdiction.
+// The statistics of the calls that rang in [from, to) in a jurisdiction: the same figures as
+// compute_call_stats over those rows, read from the call rollups (whole local hours and months)
+// and the rows of the partial hours at either end, so a year costs about as much as a day.
 core::result<call_stats_report> call_stats(storage::store_reader& reader, const std::string& jurisdiction_id,
                                            core::timestamp from, core::timestamp to, stats_group group);
+
+// call_stats' reading of the rollups (call_stats_rollup.cpp), the period already checked;
+// offset_minutes is the jurisdiction's zone.
+core::result<call_stats_report> rolled_up_call_stats(storage::store_reader& reader, const std::string& jurisdiction_id,
+                                                     core::timestamp from, core::timestamp to, stats_group group,
+                                                     int offset_minutes);
 
 struct live_call_stats {
   core::timestamp now{};

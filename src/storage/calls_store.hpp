@@ -4,6 +4,8 @@
 // forwarding in sqlite/sqlite_store.cpp.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +56,44 @@ struct call_stat_row {
   bool dispatched = false;  // its report joined an incident that was dispatched to the field
 };
 
+// The call rollups (issue 10, storage/call_rollup_deltas.hpp) of a range of one grain: grain 0
+// rows are local hours, from and to local hour numbers (hours since 1970-01-01 local); grain 1
+// rows are months, from and to the local day numbers of months' first days. [from, to).
+struct call_rollup_range {
+  std::string jurisdiction_id;
+  int grain = 0;
+  std::int64_t from = 0, to = 0;
+};
+
+// A row of the call counts: day is the local day number (grain 1: of the month's first day),
+// hour the local hour (-1 in month rows); outcome and classification "" for none.
+struct call_rollup_row {
+  std::int64_t day = 0;
+  int hour = 0;
+  std::string agent, line, outcome, classification;
+  std::int64_t n = 0, follow_ups = 0, within_10 = 0, within_15 = 0, within_20 = 0;
+};
+
+// How many answered calls of a row waited a whole number of seconds (truncated).
+struct call_wait_row {
+  std::int64_t day = 0;
+  int hour = 0;
+  std::string agent, line;
+  std::int64_t second = 0;
+  std::int64_t n = 0;
+};
+
+// The answer times in milliseconds of the calls of one second, within one grain row's day,
+// narrowed to an hour, agent or line when given.
+struct call_millis_query {
+  std::string jurisdiction_id;
+  int grain = 0;
+  std::int64_t day = 0;
+  std::int64_t second = 0;
+  std::optional<int> hour;
+  std::optional<std::string> agent, line;
+};
+
 // Reads (see store_reader for the rules every read follows).
 class calls_reader {
  public:
@@ -95,6 +135,12 @@ class calls_reader {
   virtual result<page<domain::location_record>> list_location_records(const location_filter& filter) = 0;
   virtual result<std::vector<call_stat_row>> calls_between(const std::string& jurisdiction_id, timestamp from,
                                                            timestamp to) = 0;
+  // The call rollups: call_rollup_counts and call_wait_seconds read the rows of a range (rows
+  // whose counts added up to zero left out), call_answer_millis merges the milliseconds of the
+  // rows it names: value -> how many calls.
+  virtual result<std::vector<call_rollup_row>> call_rollup_counts(const call_rollup_range& range) = 0;
+  virtual result<std::vector<call_wait_row>> call_wait_seconds(const call_rollup_range& range) = 0;
+  virtual result<std::map<std::int64_t, std::int64_t>> call_answer_millis(const call_millis_query& q) = 0;
   virtual result<std::optional<domain::api_key>> find_api_key_by_hash(const std::string& key_hash) = 0;
   virtual result<std::vector<domain::api_key>> list_api_keys(const std::string& jurisdiction_id) = 0;
   virtual result<std::optional<domain::api_key>> find_api_key(const std::string& jurisdiction_id,

@@ -1,6 +1,7 @@
 #include "storage/sqlite/migrations.hpp"
 
 #include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/call_rollups_sql.hpp"
 #include "storage/sqlite/rollups_sql.hpp"
 
 #include <array>
@@ -588,10 +589,11 @@ std::string schema_villages() {
 
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 9>& migrations_table() {
+const std::array<migration, 10>& migrations_table() {
   static const std::string schema_v7 = rollups_sql::schema();
+  static const std::string schema_v10 = call_rollups_sql::schema();
   static const std::string schema_v9 = schema_villages();
-  static const std::array<migration, 9> table{{
+  static const std::array<migration, 10> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -601,6 +603,7 @@ const std::array<migration, 9>& migrations_table() {
       {7, "statistics rollups per local day, kept by triggers", schema_v7},
       {8, "service levels: working-day calendar, limits in working days, SLA alerts", schema_v8},
       {9, "villages, boundaries marked approximate, village_id on reports and incidents", schema_v9},
+      {10, "call rollups per local hour, with exact answer times and follow-ups", schema_v10},
   }};
   return table;
 }

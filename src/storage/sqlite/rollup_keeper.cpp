@@ -1,5 +1,6 @@
 #include "storage/sqlite/rollup_keeper.hpp"
 
+#include "storage/sqlite/call_rollups_sql.hpp"
 #include "storage/sqlite/model_sql.hpp"
 #include "storage/sqlite/rollups_sql.hpp"
 
@@ -31,6 +32,13 @@ result<void> rollup_keeper::incident(const std::optional<domain::incident>& old,
   if (!offset) return offset.error();
   if (old) command_.add_incident(*old, *offset, -1);
   command_.add_incident(now, *offset, 1);
+  // Calls counted before the incident row existed (a new one) were counted as not dispatched.
+  bool was_dispatched = old && old->first_dispatched_at.has_value();
+  if (was_dispatched != now.first_dispatched_at.has_value()) {
+    auto calls = call_rollups_sql::calls_of_incident(conn_, now.id);
+    if (!calls) return calls.error();
+    if (auto r = flip_calls(*calls, was_dispatched, !was_dispatched); !r) return r;
+  }
   if (!old || old->category_id == now.category_id) return {};
   // The incident's dispatches count under its category: they move with it.
   auto dispatches = model_sql::dispatches_of_incident(conn_, now.id);
@@ -48,6 +56,46 @@ result<void> rollup_keeper::report(const std::optional<domain::report>& old, con
   if (!offset) return offset.error();
   if (old) command_.add_report(*old, *offset, -1);
   command_.add_report(now, *offset, 1);
+  // The report's calls are follow-ups when its incident was dispatched: it may have moved (a
+  // new report's calls, written before it, were counted as not dispatched).
+  std::optional<std::string> old_incident = old ? old->incident_id : std::nullopt;
+  if (old_incident == now.incident_id) return {};
+  auto was = call_rollups_sql::incident_dispatched(conn_, old_incident);
+  if (!was) return was.error();
+  auto is = call_rollups_sql::incident_dispatched(conn_, now.incident_id);
+  if (!is) return is.error();
+  if (*was == *is) return {};
+  auto calls = call_rollups_sql::calls_of_report(conn_, now.id);
+  if (!calls) return calls.error();
+  return flip_calls(*calls, *was, *is);
+}
+
+result<void> rollup_keeper::flip_calls(const std::vector<std::pair<std::string, call_stat_row>>& calls, bool was,
+                                       bool now) {
+  for (auto [jurisdiction_id, row] : calls) {
+    auto offset = offset_of(jurisdiction_id);
+    if (!offset) return offset.error();
+    row.dispatched = was;
+    call_command_.add_call(jurisdiction_id, row, *offset, -1);
+    row.dispatched = now;
+    call_command_.add_call(jurisdiction_id, row, *offset, 1);
+  }
+  return {};
+}
+
+result<void> rollup_keeper::call(const std::optional<domain::call_record>& old, const domain::call_record& now) {
+  if (!enabled_) return {};
+  auto offset = offset_of(now.jurisdiction_id);
+  if (!offset) return offset.error();
+  // Both flags as the reports and incidents stand now: the old row was counted with them.
+  if (old) {
+    auto row = call_rollups_sql::stat_row_of(conn_, *old);
+    if (!row) return row.error();
+    call_command_.add_call(old->jurisdiction_id, *row, *offset, -1);
+  }
+  auto row = call_rollups_sql::stat_row_of(conn_, now);
+  if (!row) return row.error();
+  call_command_.add_call(now.jurisdiction_id, *row, *offset, 1);
   return {};
 }
 
@@ -87,12 +135,14 @@ void rollup_keeper::category(const std::optional<domain::category>& old, const d
 
 void rollup_keeper::command_succeeded() {
   batch_.merge(std::move(command_));
+  call_batch_.merge(std::move(call_command_));
   batch_recounts_.merge(command_recounts_);
   command_recounts_.clear();
 }
 
 void rollup_keeper::command_failed() {
   command_.clear();
+  call_command_.clear();
   command_recounts_.clear();
   limits_.clear();
   offsets_.clear();
@@ -101,11 +151,13 @@ void rollup_keeper::command_failed() {
 void rollup_keeper::batch_lost() {
   command_failed();
   batch_.clear();
+  call_batch_.clear();
   batch_recounts_.clear();
 }
 
 result<void> rollup_keeper::flush() {
   auto flushed = rollups_sql::flush(conn_, batch_);
+  if (flushed) flushed = call_rollups_sql::flush(conn_, call_batch_);
   for (const auto& [j, c] : batch_recounts_) {
     if (!flushed) break;
     flushed = rollups_sql::recount_category_steps(conn_, j, c);

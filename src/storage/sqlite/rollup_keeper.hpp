@@ -5,6 +5,7 @@
 // rows that are committed with them.
 #pragma once
 
+#include "storage/call_rollup_deltas.hpp"
 #include "storage/rollup_deltas.hpp"
 #include "storage/sqlite/connection.hpp"
 
@@ -13,6 +14,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace siaga::storage::sqlite {
 
@@ -28,6 +30,10 @@ class rollup_keeper {
   result<void> incident(const std::optional<domain::incident>& old, const domain::incident& now);
   result<void> report(const std::optional<domain::report>& old, const domain::report& now);
   result<void> dispatch(const std::optional<domain::dispatch>& old, const domain::dispatch& now);
+  // A call was written (its rollup row moves with its outcome, classification, agent and
+  // report). report() and incident() also move the calls whose follow-up flag the write turns
+  // on or off: a report joining or leaving a dispatched incident, an incident's first dispatch.
+  result<void> call(const std::optional<domain::call_record>& old, const domain::call_record& now);
   // A category whose limits for acknowledged or on scene changed has its dispatches' steps
   // counted again at the flush.
   void category(const std::optional<domain::category>& old, const domain::category& now);
@@ -41,16 +47,22 @@ class rollup_keeper {
   // whole batch when it fails. Forgets the batch's changes either way.
   result<void> flush();
   // Whether any command of the batch changed a rollup (a rebuild must run alone).
-  bool pending() const { return !batch_.empty() || !command_.empty() || !batch_recounts_.empty(); }
+  bool pending() const {
+    return !batch_.empty() || !command_.empty() || !batch_recounts_.empty() || !call_batch_.empty() ||
+           !call_command_.empty();
+  }
 
  private:
   result<int> offset_of(const std::string& jurisdiction_id);
   result<domain::sla_policy> limits_of(const std::string& jurisdiction_id, const std::string& category_id);
   result<void> add_dispatch(const domain::dispatch& d, int sign, const std::optional<std::string>& category = {});
+  // Moves calls from one follow-up flag to the other (the rows' other fields unchanged).
+  result<void> flip_calls(const std::vector<std::pair<std::string, call_stat_row>>& calls, bool was, bool now);
 
   connection& conn_;
   bool enabled_;
   rollup_deltas command_, batch_;
+  call_rollup_deltas call_command_, call_batch_;
   std::set<std::pair<std::string, std::string>> command_recounts_, batch_recounts_;  // (jurisdiction, category)
   // A jurisdiction's zone never changes once written; a category's limits are read once and
   // forgotten when it is written or a command rolls back (which may undo such a write).

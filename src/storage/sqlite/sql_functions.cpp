@@ -2,6 +2,7 @@
 
 #include "core/time.hpp"
 #include "domain/duration_histogram.hpp"
+#include "storage/call_rollup_deltas.hpp"
 
 #include <sqlite3.h>
 
@@ -28,6 +29,20 @@ void local_day(sqlite3_context* ctx, int, sqlite3_value** argv) {
     return;
   }
   sqlite3_result_int64(ctx, floor_div(floor_div(micros, 1'000'000) + std::int64_t{*offset} * 60, 86400));
+}
+
+void local_hour(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const auto* zone = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+  auto offset = core::zone_offset_minutes(zone ? std::string_view(zone) : std::string_view());
+  if (!offset) {
+    sqlite3_result_error(ctx, offset.error().message.c_str(), -1);
+    return;
+  }
+  sqlite3_result_int64(ctx, storage::local_hour_number(core::from_micros(sqlite3_value_int64(argv[0])), *offset));
 }
 
 void hist_bucket(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -73,12 +88,50 @@ void hist_final(sqlite3_context* ctx) {
   sqlite3_result_text(ctx, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
+// The exact value counts (call_rollup_deltas.hpp) of the call rollups, built the same way.
+storage::value_counts* counts_of(sqlite3_context* ctx, bool make) {
+  auto** slot = static_cast<storage::value_counts**>(
+      sqlite3_aggregate_context(ctx, make ? static_cast<int>(sizeof(storage::value_counts*)) : 0));
+  if (!slot) return nullptr;
+  if (!*slot && make) *slot = new storage::value_counts();
+  return *slot;
+}
+
+void counts_agg_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* m = counts_of(ctx, true);
+  if (!m) return sqlite3_result_error_nomem(ctx);
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+  (*m)[sqlite3_value_int64(argv[0])] += sqlite3_value_int64(argv[1]);
+}
+
+void counts_merge_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* m = counts_of(ctx, true);
+  if (!m) return sqlite3_result_error_nomem(ctx);
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  auto other = storage::decode_value_counts(text ? std::string_view(text) : std::string_view());
+  if (!other) return sqlite3_result_error(ctx, "siaga_counts_merge: unreadable counts", -1);
+  for (const auto& [v, n] : *other) (*m)[v] += n;
+}
+
+void counts_final(sqlite3_context* ctx) {
+  auto* m = counts_of(ctx, false);
+  auto text = m ? storage::encode_value_counts(*m) : std::string();
+  delete m;
+  sqlite3_result_text(ctx, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
 }  // namespace
 
 bool register_sql_functions(sqlite3* db) {
   constexpr int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
   return sqlite3_create_function_v2(db, "siaga_local_day", 2, flags, nullptr, local_day, nullptr, nullptr,
                                     nullptr) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_local_hour", 2, flags, nullptr, local_hour, nullptr, nullptr,
+                                    nullptr) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_counts_agg", 2, flags, nullptr, nullptr, counts_agg_step, counts_final,
+                                    nullptr) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_counts_merge", 1, flags, nullptr, nullptr, counts_merge_step,
+                                    counts_final, nullptr) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "siaga_hist_bucket", 1, flags, nullptr, hist_bucket, nullptr, nullptr,
                                     nullptr) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "siaga_hist_agg", 2, flags, nullptr, nullptr, hist_agg_step, hist_final,

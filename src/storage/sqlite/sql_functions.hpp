@@ -4,6 +4,9 @@
 //   siaga_local_day(micros, zone)  the local day number (days since 1970-01-01 in the zone) of
 //                                  a UTC time in microseconds; NULL for NULL input; an error for
 //                                  an unknown zone.
+//   siaga_local_hour(micros, zone) the local hour number (hours since 1970-01-01 in the zone).
+//   siaga_counts_agg(value, n)     aggregate: storage::encode_value_counts of those counts.
+//   siaga_counts_merge(text)       aggregate: the encoded sum of encoded value counts.
 //   siaga_hist_bucket(seconds)     domain::duration_histogram::bucket_of(seconds).
 //   siaga_hist_agg(bucket, n)      aggregate: the encoded histogram of those bucket counts.
 //   siaga_hist_merge(text)         aggregate: the encoded sum of encoded histograms.

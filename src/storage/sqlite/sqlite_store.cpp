@@ -6,6 +6,7 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
+#include "storage/sqlite/call_rollups_sql.hpp"
 #include "storage/sqlite/rollup_keeper.hpp"
 #include "storage/sqlite/rollups_sql.hpp"
 #include "storage/sqlite/stats_sql.hpp"
@@ -207,6 +208,15 @@ class read_ops : public Base {
   }
   result<std::vector<call_stat_row>> calls_between(const std::string& j, timestamp from, timestamp to) override {
     return use([&](connection& c) { return calls_sql::calls_between(c, j, from, to); });
+  }
+  result<std::vector<call_rollup_row>> call_rollup_counts(const call_rollup_range& r) override {
+    return use([&](connection& c) { return call_rollups_sql::counts(c, r); });
+  }
+  result<std::vector<call_wait_row>> call_wait_seconds(const call_rollup_range& r) override {
+    return use([&](connection& c) { return call_rollups_sql::wait_seconds(c, r); });
+  }
+  result<std::map<std::int64_t, std::int64_t>> call_answer_millis(const call_millis_query& q) override {
+    return use([&](connection& c) { return call_rollups_sql::answer_millis(c, q); });
   }
   result<std::optional<domain::api_key>> find_api_key_by_hash(const std::string& key_hash) override {
     return use([&](connection& c) { return calls_sql::find_api_key_by_hash(c, key_hash); });
@@ -438,8 +448,17 @@ class writer_txn final : public read_ops<store_txn> {
   }
 
   // Calls and callers (issue 5).
-  result<void> insert_call(const domain::call_record& r) override { return calls_sql::insert_call(c(), r); }
-  result<void> update_call(const domain::call_record& r) override { return calls_sql::update_call(c(), r); }
+  // Calls tell the call rollups what they were and what they are.
+  result<void> insert_call(const domain::call_record& r) override {
+    if (auto w = calls_sql::insert_call(c(), r); !w) return w;
+    return rollups_.call(std::nullopt, r);
+  }
+  result<void> update_call(const domain::call_record& r) override {
+    auto old = rollups_.enabled() ? calls_sql::find_call(c(), r.jurisdiction_id, r.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto w = calls_sql::update_call(c(), r); !w) return w;
+    return rollups_.call(*old, r);
+  }
   result<void> insert_call_event(const domain::stored_call_event& e) override {
     return calls_sql::insert_call_event(c(), e);
   }
@@ -465,8 +484,13 @@ class writer_txn final : public read_ops<store_txn> {
     if (rollups_.pending()) {
       return core::make_error(core::errc::conflict, "rebuild_rollups must run alone, not after other writes in its batch");
     }
-    return rollups_sql::rebuild(c());
+    SIAGA_TRY(checks, rollups_sql::rebuild(c()));
+    SIAGA_TRY(call_checks, rebuild_call_rollups());
+    for (auto& check : call_checks) checks.push_back(std::move(check));
+    return checks;
   }
+  // The call rollups' part of rebuild_rollups, on their own.
+  result<std::vector<rollup_check>> rebuild_call_rollups() { return call_rollups_sql::rebuild(c()); }
 
  private:
   connection& c() { return *conn_; }

@@ -1,0 +1,110 @@
+#include "storage/call_rollup_deltas.hpp"
+
+#include "storage/rollup_deltas.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+
+namespace siaga::storage {
+namespace {
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+}  // namespace
+
+void call_roll_counts::add(const call_roll_counts& o) {
+  n += o.n;
+  follow_ups += o.follow_ups;
+  within_10 += o.within_10;
+  within_15 += o.within_15;
+  within_20 += o.within_20;
+}
+
+std::string encode_value_counts(const value_counts& m) {
+  std::string out;
+  for (const auto& [v, n] : m) {
+    if (n == 0) continue;
+    if (!out.empty()) out += ',';
+    out += std::to_string(v);
+    out += ':';
+    out += std::to_string(n);
+  }
+  return out;
+}
+
+std::optional<value_counts> decode_value_counts(std::string_view text) {
+  value_counts out;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    std::int64_t v = 0, n = 0;
+    auto a = std::from_chars(p, end, v);
+    if (a.ec != std::errc() || a.ptr == end || *a.ptr != ':') return std::nullopt;
+    auto b = std::from_chars(a.ptr + 1, end, n);
+    if (b.ec != std::errc() || n <= 0) return std::nullopt;
+    if (!out.empty() && out.rbegin()->first >= v) return std::nullopt;
+    out.emplace_hint(out.end(), v, n);
+    p = b.ptr;
+    if (p < end) {
+      if (*p != ',') return std::nullopt;
+      ++p;
+      if (p == end) return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::int64_t answer_ms(const call_stat_row& r) {
+  return r.answered_at ? std::chrono::duration_cast<std::chrono::milliseconds>(*r.answered_at - r.ring_at).count() : 0;
+}
+
+std::int64_t local_hour_number(core::timestamp t, int offset_minutes) {
+  return floor_div(floor_div(core::to_micros(t), 1'000'000) + std::int64_t{offset_minutes} * 60, 3600);
+}
+
+void call_rollup_deltas::add_call(const std::string& jurisdiction_id, const call_stat_row& r, int offset_minutes,
+                                  int sign) {
+  auto hours = local_hour_number(r.ring_at, offset_minutes);
+  auto day = floor_div(hours, 24);
+  int hour = static_cast<int>(hours - day * 24);
+  call_roll_key key{jurisdiction_id,
+                    day,
+                    hour,
+                    r.agent,
+                    r.line,
+                    r.outcome ? std::string(domain::to_string(*r.outcome)) : std::string(),
+                    r.classification ? std::string(domain::to_string(*r.classification)) : std::string()};
+  auto& c = calls_[key];
+  c.n += sign;
+  if (r.dispatched) c.follow_ups += sign;
+  if (!r.answered_at) return;
+  auto ms = answer_ms(r);
+  if (ms <= 10'000) c.within_10 += sign;
+  if (ms <= 15'000) c.within_15 += sign;
+  if (ms <= 20'000) c.within_20 += sign;
+  waits_[{jurisdiction_id, day, second_of_ms(ms), hour, r.agent, r.line}][ms] += sign;
+}
+
+void call_rollup_deltas::merge(call_rollup_deltas&& other) {
+  for (auto& [k, c] : other.calls_) calls_[k].add(c);
+  for (auto& [k, m] : other.waits_) {
+    auto& mine = waits_[k];
+    for (auto& [v, n] : m) mine[v] += n;
+  }
+  other.clear();
+}
+
+bool call_rollup_deltas::empty() const {
+  return std::all_of(calls_.begin(), calls_.end(), [](const auto& kv) { return kv.second.zero(); }) &&
+         std::all_of(waits_.begin(), waits_.end(), [](const auto& kv) {
+           return std::all_of(kv.second.begin(), kv.second.end(), [](const auto& vn) { return vn.second == 0; });
+         });
+}
+
+void call_rollup_deltas::clear() {
+  calls_.clear();
+  waits_.clear();
+}
+
+}  // namespace siaga::storage

@@ -1,0 +1,355 @@
+#include "storage/sqlite/call_rollups_sql.hpp"
+
+#include "storage/sqlite/query.hpp"
+
+#include <array>
+#include <chrono>
+
+namespace siaga::storage::sqlite::call_rollups_sql {
+namespace {
+
+// The recount in SQL names its columns as the rollups do, each call's key computed with the
+// project's SQL functions (sql_functions.hpp: the same C++ as call_rollup_deltas). H is the
+// local hour number of the ring time; the dispatched flag is read exactly as calls_between
+// reads it.
+constexpr std::string_view calls_inner =
+    "SELECT jurisdiction_id, 0 AS grain, (H - ((H % 24) + 24) % 24) / 24 AS day, ((H % 24) + 24) % 24 AS hour, "
+    "agent, line, outcome, classification, follow, ms FROM (SELECT c.jurisdiction_id AS jurisdiction_id, "
+    "siaga_local_hour(c.ring_at, (SELECT timezone FROM jurisdictions WHERE id = c.jurisdiction_id)) AS H, "
+    "c.answered_by AS agent, c.line AS line, coalesce(c.outcome, '') AS outcome, "
+    "coalesce(c.classification, '') AS classification, (i.first_dispatched_at IS NOT NULL) AS follow, "
+    "(c.answered_at - c.ring_at) / 1000 AS ms FROM calls c LEFT JOIN reports r ON r.id = c.report_id "
+    "LEFT JOIN incidents i ON i.id = r.incident_id)";
+
+constexpr std::string_view call_keys = "jurisdiction_id, grain, day, hour, agent, line, outcome, classification";
+constexpr std::string_view call_values = "n, follow_ups, within_10, within_15, within_20";
+constexpr std::string_view wait_keys = "jurisdiction_id, grain, day, second, hour, agent, line";
+constexpr std::string_view wait_values = "n, millis";
+
+constexpr std::string_view month_of_day =
+    "CAST(julianday(day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER)";
+
+std::string tables(std::string_view prefix) {
+  return cat({"CREATE TABLE ", prefix,
+              "roll_calls (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, "
+              "hour INTEGER NOT NULL, agent TEXT NOT NULL, line TEXT NOT NULL, outcome TEXT NOT NULL, "
+              "classification TEXT NOT NULL, n INTEGER NOT NULL, follow_ups INTEGER NOT NULL, "
+              "within_10 INTEGER NOT NULL, within_15 INTEGER NOT NULL, within_20 INTEGER NOT NULL, PRIMARY KEY (",
+              call_keys, ")) STRICT, WITHOUT ROWID;\n", "CREATE TABLE ", prefix,
+              "roll_call_waits (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, "
+              "second INTEGER NOT NULL, hour INTEGER NOT NULL, agent TEXT NOT NULL, line TEXT NOT NULL, "
+              "n INTEGER NOT NULL, millis TEXT NOT NULL, PRIMARY KEY (",
+              wait_keys, ")) STRICT, WITHOUT ROWID;\n"});
+}
+
+// The day rows (grain 0) from the calls, then the month rows (grain 1) from the day rows.
+std::string fill(std::string_view prefix) {
+  std::string out;
+  out += cat({"INSERT INTO ", prefix, "roll_calls (", call_keys, ", ", call_values, ") SELECT ", call_keys,
+              ", count(*), sum(follow), count(CASE WHEN ms <= 10000 THEN 1 END), count(CASE WHEN ms <= 15000 THEN 1 END), "
+              "count(CASE WHEN ms <= 20000 THEN 1 END) FROM (",
+              calls_inner, ") GROUP BY ", call_keys, ";\n"});
+  out += cat({"INSERT INTO ", prefix, "roll_call_waits (", wait_keys, ", ", wait_values, ") SELECT ", wait_keys,
+              ", sum(k), siaga_counts_agg(ms, k) FROM (SELECT jurisdiction_id, grain, day, ms / 1000 AS second, hour, "
+              "agent, line, ms, count(*) AS k FROM (",
+              calls_inner, ") WHERE ms IS NOT NULL GROUP BY ", wait_keys, ", ms) GROUP BY ", wait_keys, ";\n"});
+  out += cat({"INSERT INTO ", prefix, "roll_calls (", call_keys, ", ", call_values, ") SELECT jurisdiction_id, 1, ",
+              month_of_day, " AS month, -1, agent, line, outcome, classification, sum(n), sum(follow_ups), ",
+              "sum(within_10), sum(within_15), sum(within_20) FROM ", prefix,
+              "roll_calls WHERE grain = 0 GROUP BY jurisdiction_id, month, agent, line, outcome, classification;\n"});
+  out += cat({"INSERT INTO ", prefix, "roll_call_waits (", wait_keys, ", ", wait_values, ") SELECT jurisdiction_id, 1, ",
+              month_of_day, " AS month, second, -1, agent, line, sum(n), siaga_counts_merge(millis) FROM ", prefix,
+              "roll_call_waits WHERE grain = 0 GROUP BY jurisdiction_id, month, second, agent, line;\n"});
+  return out;
+}
+
+struct table_def {
+  std::string_view name, keys, values;
+};
+constexpr std::array<table_def, 2> call_tables{{
+    {"roll_calls", call_keys, call_values},
+    {"roll_call_waits", wait_keys, wait_values},
+}};
+
+result<std::int64_t> count_of(connection& c, const std::string& sql) {
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  auto row = st->step("call rollups");
+  if (!row) return row.error();
+  return *row ? st->int64(0) : 0;
+}
+
+std::int64_t month_start(std::int64_t day) {
+  using namespace std::chrono;
+  year_month_day ymd{sys_days{days{day}}};
+  return sys_days{ymd.year() / ymd.month() / 1}.time_since_epoch().count();
+}
+
+result<void> flush_calls(connection& c, const std::map<call_roll_key, call_roll_counts>& changes, int grain) {
+  static const std::string sql =
+      cat({"INSERT INTO roll_calls (", call_keys, ", ", call_values,
+           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n, ",
+           "follow_ups = follow_ups + excluded.follow_ups, within_10 = within_10 + excluded.within_10, ",
+           "within_15 = within_15 + excluded.within_15, within_20 = within_20 + excluded.within_20"});
+  for (const auto& [k, v] : changes) {
+    if (v.zero()) continue;
+    auto st = c.prepare(sql);
+    if (!st) return st.error();
+    st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.hour).bind(k.agent).bind(k.line).bind(k.outcome);
+    st->bind(k.classification).bind(v.n).bind(v.follow_ups).bind(v.within_10).bind(v.within_15).bind(v.within_20);
+    if (auto r = st->run("roll_calls"); !r) return r;
+  }
+  return {};
+}
+
+// A wait row is read, changed and written whole (its milliseconds are one encoded value).
+result<void> flush_waits(connection& c, const std::map<call_wait_key, value_counts>& changes, int grain) {
+  static const std::string read =
+      "SELECT millis FROM roll_call_waits WHERE jurisdiction_id = ? AND grain = ? AND day = ? AND second = ? AND "
+      "hour = ? AND agent = ? AND line = ?";
+  static const std::string write = cat({"INSERT INTO roll_call_waits (", wait_keys, ", ", wait_values,
+                                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET ",
+                                        "n = excluded.n, millis = excluded.millis"});
+  for (const auto& [k, delta] : changes) {
+    bool changed = false;
+    for (const auto& [v, n] : delta) changed = changed || n != 0;
+    if (!changed) continue;
+    value_counts now;
+    {
+      auto st = c.prepare(read);
+      if (!st) return st.error();
+      st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.second).bind(k.hour).bind(k.agent).bind(k.line);
+      auto row = st->step("roll_call_waits");
+      if (!row) return row.error();
+      if (*row) {
+        auto decoded = decode_value_counts(st->view(0));
+        if (!decoded) return failure("roll_call_waits: unreadable milliseconds; run siaga stats rebuild");
+        now = std::move(*decoded);
+      }
+    }
+    std::int64_t total = 0;
+    for (const auto& [v, n] : delta) {
+      auto& slot = now[v];
+      slot += n;
+      if (slot < 0) return failure("roll_call_waits: a count would go below zero; run siaga stats rebuild");
+      if (slot == 0) now.erase(v);
+    }
+    for (const auto& [v, n] : now) total += n;
+    auto st = c.prepare(write);
+    if (!st) return st.error();
+    auto text = encode_value_counts(now);
+    st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.second).bind(k.hour).bind(k.agent).bind(k.line);
+    st->bind(total).bind(text);
+    if (auto r = st->run("roll_call_waits"); !r) return r;
+  }
+  return {};
+}
+
+std::vector<std::pair<std::string, call_stat_row>> no_calls() { return {}; }
+
+// The calls that sql (one bound id) selects, in the order of calls_between's columns after the
+// jurisdiction.
+result<std::vector<std::pair<std::string, call_stat_row>>> calls_where(connection& c, const std::string& sql,
+                                                                       const std::string& id) {
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  st->bind(id);
+  auto out = no_calls();
+  for (;;) {
+    auto row = st->step("calls");
+    if (!row) return row.error();
+    if (!*row) break;
+    enum_columns e(*st, "calls");
+    call_stat_row r;
+    r.ring_at = st->time(1);
+    r.answered_at = st->opt_time(2);
+    r.ended_at = st->opt_time(3);
+    r.outcome = e.get_opt(4, domain::parse_call_outcome);
+    r.classification = e.get_opt(5, domain::parse_call_class);
+    r.agent = st->text(6);
+    r.line = st->text(7);
+    r.dispatched = st->boolean(8);
+    if (e.error()) return *e.error();
+    out.emplace_back(st->text(0), std::move(r));
+  }
+  return out;
+}
+
+constexpr std::string_view call_row_columns =
+    "SELECT c.jurisdiction_id, c.ring_at, c.answered_at, c.ended_at, c.outcome, c.classification, c.answered_by, "
+    "c.line, i.first_dispatched_at IS NOT NULL FROM calls c JOIN reports r ON r.id = c.report_id "
+    "LEFT JOIN incidents i ON i.id = r.incident_id ";
+
+// The day bounds of a range, and whether its hours matter (grain 0).
+struct day_bounds {
+  std::int64_t from_day, to_day;
+};
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+day_bounds days_of(const call_rollup_range& r) {
+  if (r.grain != 0) return {r.from, r.to};
+  return {floor_div(r.from, 24), floor_div(r.to - 1, 24) + 1};
+}
+
+void bind_range(statement& st, const call_rollup_range& r) {
+  auto d = days_of(r);
+  st.bind(r.jurisdiction_id).bind(r.grain).bind(d.from_day).bind(d.to_day).bind_bool(r.grain != 0).bind(r.from).bind(r.to);
+}
+
+constexpr std::string_view range_where =
+    " WHERE jurisdiction_id = ? AND grain = ? AND day >= ? AND day < ? AND "
+    "(? OR (day * 24 + hour >= ? AND day * 24 + hour < ?)) AND n <> 0";
+
+}  // namespace
+
+std::string schema() {
+  return tables("") + fill("") + "CREATE INDEX calls_by_report ON calls (report_id) WHERE report_id IS NOT NULL;\n";
+}
+
+result<void> flush(connection& c, const call_rollup_deltas& d) {
+  if (auto r = flush_calls(c, d.calls(), 0); !r) return r;
+  if (auto r = flush_waits(c, d.waits(), 0); !r) return r;
+  std::map<call_roll_key, call_roll_counts> calls;
+  for (const auto& [k, v] : d.calls()) {
+    auto m = k;
+    m.day = month_start(k.day);
+    m.hour = -1;
+    calls[m].add(v);
+  }
+  std::map<call_wait_key, value_counts> waits;
+  for (const auto& [k, v] : d.waits()) {
+    auto m = k;
+    m.day = month_start(k.day);
+    m.hour = -1;
+    auto& into = waits[m];
+    for (const auto& [ms, n] : v) into[ms] += n;
+  }
+  if (auto r = flush_calls(c, calls, 1); !r) return r;
+  return flush_waits(c, waits, 1);
+}
+
+result<call_stat_row> stat_row_of(connection& c, const domain::call_record& r) {
+  call_stat_row s;
+  s.ring_at = r.state.ring_at.value_or(r.created_at);
+  s.answered_at = r.state.answered_at;
+  s.ended_at = r.state.ended_at;
+  s.outcome = r.state.outcome;
+  s.classification = r.classification;
+  s.agent = r.state.answered_by;
+  s.line = r.state.line;
+  if (r.report_id) {
+    auto st = c.prepare(
+        "SELECT i.first_dispatched_at IS NOT NULL FROM reports r JOIN incidents i ON i.id = r.incident_id "
+        "WHERE r.id = ?");
+    if (!st) return st.error();
+    st->bind(*r.report_id);
+    auto row = st->step("reports");
+    if (!row) return row.error();
+    s.dispatched = *row && st->boolean(0);
+  }
+  return s;
+}
+
+result<std::vector<std::pair<std::string, call_stat_row>>> calls_of_report(connection& c, const std::string& report_id) {
+  static const std::string sql = cat({call_row_columns, "WHERE c.report_id = ?"});
+  return calls_where(c, sql, report_id);
+}
+
+result<std::vector<std::pair<std::string, call_stat_row>>> calls_of_incident(connection& c,
+                                                                            const std::string& incident_id) {
+  static const std::string sql = cat({call_row_columns, "WHERE r.incident_id = ?"});
+  return calls_where(c, sql, incident_id);
+}
+
+result<bool> incident_dispatched(connection& c, const std::optional<std::string>& incident_id) {
+  if (!incident_id) return false;
+  auto st = c.prepare("SELECT first_dispatched_at IS NOT NULL FROM incidents WHERE id = ?");
+  if (!st) return st.error();
+  st->bind(*incident_id);
+  auto row = st->step("incidents");
+  if (!row) return row.error();
+  return *row && st->boolean(0);
+}
+
+result<std::vector<rollup_check>> rebuild(connection& c) {
+  for (const auto& t : call_tables) {
+    if (auto r = c.exec_script(cat({"DROP TABLE IF EXISTS temp.rebuilt_", t.name, ";"}), "call rollups"); !r) {
+      return r.error();
+    }
+  }
+  if (auto r = c.exec_script(tables("temp.rebuilt_") + fill("temp.rebuilt_"), "call rollups"); !r) return r.error();
+  std::vector<rollup_check> out;
+  for (const auto& t : call_tables) {
+    auto live = cat({"SELECT ", t.keys, ", ", t.values, " FROM main.", t.name, " WHERE n <> 0"});
+    auto fresh = cat({"SELECT ", t.keys, ", ", t.values, " FROM temp.rebuilt_", t.name});
+    rollup_check check{std::string(t.name)};
+    SIAGA_TRY(rows, count_of(c, cat({"SELECT count(*) FROM temp.rebuilt_", t.name})));
+    SIAGA_TRY(missing, count_of(c, cat({"SELECT count(*) FROM (", fresh, " EXCEPT ", live, ")"})));
+    SIAGA_TRY(extra, count_of(c, cat({"SELECT count(*) FROM (", live, " EXCEPT ", fresh, ")"})));
+    check.rows = rows;
+    check.differing = missing + extra;
+    out.push_back(std::move(check));
+    auto replace = cat({"DELETE FROM main.", t.name, "; INSERT INTO main.", t.name, " SELECT * FROM temp.rebuilt_",
+                        t.name, "; DROP TABLE temp.rebuilt_", t.name, ";"});
+    if (auto r = c.exec_script(replace, "call rollups"); !r) return r.error();
+  }
+  return out;
+}
+
+result<std::vector<call_rollup_row>> counts(connection& c, const call_rollup_range& range) {
+  static const std::string sql = cat({"SELECT day, hour, agent, line, outcome, classification, ", call_values,
+                                      " FROM roll_calls", range_where});
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  bind_range(*st, range);
+  std::vector<call_rollup_row> out;
+  for (;;) {
+    auto row = st->step("roll_calls");
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back({st->int64(0), static_cast<int>(st->int64(1)), st->text(2), st->text(3), st->text(4), st->text(5),
+                   st->int64(6), st->int64(7), st->int64(8), st->int64(9), st->int64(10)});
+  }
+  return out;
+}
+
+result<std::vector<call_wait_row>> wait_seconds(connection& c, const call_rollup_range& range) {
+  static const std::string sql = cat({"SELECT day, hour, agent, line, second, n FROM roll_call_waits", range_where});
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  bind_range(*st, range);
+  std::vector<call_wait_row> out;
+  for (;;) {
+    auto row = st->step("roll_call_waits");
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back({st->int64(0), static_cast<int>(st->int64(1)), st->text(2), st->text(3), st->int64(4), st->int64(5)});
+  }
+  return out;
+}
+
+result<std::map<std::int64_t, std::int64_t>> answer_millis(connection& c, const call_millis_query& q) {
+  static const std::string sql =
+      "SELECT millis FROM roll_call_waits WHERE jurisdiction_id = ? AND grain = ? AND day = ? AND second = ? AND "
+      "(? OR hour = ?) AND (? OR agent = ?) AND (? OR line = ?) AND n <> 0";
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  st->bind(q.jurisdiction_id).bind(q.grain).bind(q.day).bind(q.second);
+  st->bind_bool(!q.hour).bind(q.hour.value_or(0));
+  std::string agent = q.agent.value_or(""), line = q.line.value_or("");
+  st->bind_bool(!q.agent).bind(agent);
+  st->bind_bool(!q.line).bind(line);
+  std::map<std::int64_t, std::int64_t> out;
+  for (;;) {
+    auto row = st->step("roll_call_waits");
+    if (!row) return row.error();
+    if (!*row) break;
+    auto decoded = decode_value_counts(st->view(0));
+    if (!decoded) return failure("roll_call_waits: unreadable milliseconds; run siaga stats rebuild");
+    for (const auto& [v, n] : *decoded) out[v] += n;
+  }
+  return out;
+}
+
+}  // namespace siaga::storage::sqlite::call_rollups_sql
