@@ -125,6 +125,7 @@ core::result<void> on_report(replay_state& s, const event& e, payload& p) {
     s.reports[r.id] = std::move(r);
     return {};
   }
+  if (e.kind != "report.accepted" && e.kind != "report.answered" && e.kind != "report.rejected") return {};
   SIAGA_TRY(r, find_record(s.reports, e, e.subject_id, "report"));
   if (e.kind == "report.accepted") {
     r->status = domain::report_status::accepted;
