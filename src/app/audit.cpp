@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <ostream>
 
 namespace siaga::app {
 
@@ -47,7 +48,46 @@ int run_audit_verify(const std::string& database) {
   return whole ? 0 : 1;
 }
 
-int run_stats_rebuild(const std::string& database) {
+namespace {
+
+// At most this many differing rows are named one by one; the rest are counted.
+constexpr std::size_t mismatch_lines = 200;
+
+void print_rebuild(const services::rebuild_report& r, std::ostream& out) {
+  bool replay = r.source == services::rebuild_source::events;
+  if (replay) {
+    out << "SUMBER putar ulang log event (replay of the event log): " << r.events << " event\n";
+  } else {
+    out << "SUMBER hitungan ulang dari catatan (recount from the records): log event tidak diputar ulang: "
+        << r.fallback_reason << "; recounted from the records instead\n";
+  }
+  const char* against = replay ? "putar ulang log event" : "hitungan ulang";
+  for (const auto& t : r.tables) {
+    if (t.differing == 0) {
+      out << "COCOK  " << t.table << ": " << t.rows << " baris, sama dengan " << against << " (match)\n";
+    } else {
+      out << "BEDA   " << t.table << ": " << t.differing << " baris dibetulkan dari " << against << " (" << t.rows
+          << " baris)\n";
+    }
+  }
+  for (std::size_t i = 0; i < r.mismatches.size() && i < mismatch_lines; ++i) {
+    const auto& m = r.mismatches[i];
+    out << "  " << m.jurisdiction_code << " " << m.row.table << " " << m.row.key << ": tersimpan (kept) " << m.row.kept
+        << ", putar ulang (replayed) " << m.row.replayed << "\n";
+  }
+  if (r.mismatches.size() > mismatch_lines) {
+    out << "  ... dan " << r.mismatches.size() - mismatch_lines << " baris lain\n";
+  }
+  if (r.exact()) {
+    out << "HASIL  cocok (match)\n";
+  } else {
+    out << "HASIL  dibetulkan (corrected)\n";
+  }
+}
+
+}  // namespace
+
+int run_stats_rebuild(const std::string& database, bool from_records) {
   if (!std::filesystem::exists(database)) {
     std::cerr << "siaga stats rebuild: database " << database << " does not exist\n";
     return 1;
@@ -57,12 +97,13 @@ int run_stats_rebuild(const std::string& database) {
     std::cerr << "siaga stats rebuild: cannot open " << database << ": " << st.error().message << "\n";
     return 1;
   }
-  std::vector<storage::rollup_check> checks;
+  services::rebuild_report report;
   auto done = (*st)->migrate();
   if (done) {
     auto w = (*st)->write([&](storage::store_txn& t) -> core::result<void> {
-      SIAGA_TRY(c, t.rebuild_rollups());
-      checks = std::move(c);
+      SIAGA_TRY(r, services::rebuild_rollups(t, from_records ? services::rebuild_source::records
+                                                              : services::rebuild_source::events));
+      report = std::move(r);
       return {};
     });
     if (!w) done = w.error();
@@ -72,17 +113,8 @@ int run_stats_rebuild(const std::string& database) {
     std::cerr << "siaga stats rebuild: " << done.error().message << "\n";
     return 1;
   }
-  bool exact = true;
-  for (const auto& c : checks) {
-    if (c.differing == 0) {
-      std::cout << "COCOK  " << c.table << ": " << c.rows << " baris, sama dengan hitungan ulang\n";
-    } else {
-      exact = false;
-      std::cout << "BEDA   " << c.table << ": " << c.differing << " baris dibetulkan dari hitungan ulang (" << c.rows
-                << " baris)\n";
-    }
-  }
-  return exact ? 0 : 1;
+  print_rebuild(report, std::cout);
+  return report.exact() ? 0 : 1;
 }
 
 }  // namespace siaga::app

@@ -1,9 +1,11 @@
 // `siaga audit verify`: checks the hash chain of every jurisdiction's event log.
-// `siaga stats rebuild`: recounts the statistics rollups and says whether they were exact.
+// `siaga stats rebuild`: rebuilds the statistics rollups from the event log (or, for an old
+// log, from the records) and says whether the kept ones were exact.
 #pragma once
 
 #include "core/error.hpp"
 #include "domain/lifecycle.hpp"
+#include "services/rollup_replay.hpp"
 #include "storage/store.hpp"
 
 #include <cstdint>
@@ -26,10 +28,13 @@ core::result<std::vector<chain_report>> verify_event_chains(storage::store_reade
 // returns 0 when every chain is whole, 1 when a link is broken or the database cannot be read.
 int run_audit_verify(const std::string& database);
 
-// Migrates the database, recounts every statistics rollup from the records (one write, as long
-// as reading them all), prints per rollup table its rows and how many the recount corrected,
-// and keeps the recount. Returns 0 when the kept rollups were exact, 1 when some were
-// corrected or the database cannot be opened.
-int run_stats_rebuild(const std::string& database);
+// Migrates the database and, in one write, replays every jurisdiction's event log into the
+// statistics rollups (services/rollup_replay.hpp), compares them with the kept ones and keeps
+// the replayed ones; when a log cannot be replayed (events written before the payloads carried
+// the replay fields) or from_records, recounts from the records instead and says so. Prints which of the two
+// ran, per rollup table its rows and how many were corrected, each differing row (key, kept,
+// replayed), and "HASIL cocok (match)" or "HASIL dibetulkan (corrected)". Returns 0 when the
+// kept rollups were exact, 1 when some were corrected or the database cannot be opened.
+int run_stats_rebuild(const std::string& database, bool from_records = false);
 
 }  // namespace siaga::app

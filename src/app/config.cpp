@@ -191,6 +191,13 @@ const std::map<std::string, setter>& setters() {
          c.stream_idle_timeout_s = static_cast<int>(*n);
          return {};
        }},
+      {"clock_offset_s",
+       [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, -315'360'000, 315'360'000);
+         if (!n) return n.error();
+         c.clock_offset_s = *n;
+         return {};
+       }},
   };
   return table;
 }

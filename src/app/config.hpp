@@ -45,6 +45,9 @@ struct config {
   std::vector<std::string> trusted_origins;
   int stream_idle_timeout_s = 60;         // SIAGA_STREAM_IDLE_TIMEOUT_S, --stream-idle-timeout-s: a silent
                                           // stream client is pinged after half of it, dropped after it (2..86400)
+  std::int64_t clock_offset_s = 0;        // SIAGA_CLOCK_OFFSET_S, --clock-offset-s: drills and tests only: the
+                                          // server's clock runs this many seconds off the system's, so that
+                                          // months of work can be entered through the API (within 10 years)
 };
 
 // Builds a config from its sources. file_path may be empty; env is the process environment

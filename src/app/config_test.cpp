@@ -138,6 +138,20 @@ TEST(config, stream_idle_timeout_has_a_default_and_a_range) {
   }
 }
 
+TEST(config, the_clock_offset_is_off_by_default_and_bounded) {
+  auto defaults = load_config("", {}, {});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->clock_offset_s, 0);
+  auto back = load_config("", {{"SIAGA_CLOCK_OFFSET_S", "-8640000"}}, {});
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(back->clock_offset_s, -8'640'000);
+  for (std::string bad : {"315360001", "-315360001", "later"}) {
+    auto c = load_config("", {}, {"--clock-offset-s", bad});
+    ASSERT_FALSE(c.has_value()) << bad;
+    EXPECT_NE(c.error().message.find("clock_offset_s"), std::string::npos) << c.error().message;
+  }
+}
+
 TEST(config, bad_files_are_refused_with_their_path) {
   auto missing = load_config("/nonexistent/siaga.json", {}, {});
   ASSERT_FALSE(missing.has_value());

@@ -32,8 +32,13 @@ Usage:
                 set the boundaries of kecamatan and kelurahan/desa from a GeoJSON FeatureCollection
                 whose features carry the Kemendagri code (properties code, kode, kode_kec, kode_desa,
                 ...); prints what matched and what did not; a bad file changes nothing
-  siaga stats rebuild [--database PATH] recount the statistics rollups from the records, keep the
-                recount; exit 1 when the kept ones were not exact (they are corrected)
+  siaga stats rebuild [--from-records] [--database PATH]
+                rebuild the statistics rollups by replaying the event log, compare them with the
+                kept ones (each differing row named: key, kept, replayed) and keep the replayed
+                ones; a log with events written before they carried the replay fields is not
+                replayed: the rollups are recounted from the records instead, and it says so
+                (--from-records: always so); exit 0 when the kept ones matched, 1 when some were
+                corrected or on an error; run it with the server stopped
   siaga simulate calls --api-key KEY [--url http://127.0.0.1:8112] [--hours H] [--rate CALLS_PER_HOUR]
                 [--prank S] [--ghost S] [--abandon S] [--missed S] [--information S] [--follow-up S]
                 [--wait MEAN_S] [--talk MEAN_S] [--agents N] [--seed N] [--duplicates S] [--jitter N]
@@ -113,6 +118,7 @@ int main(int argc, char** argv) {
   }
 
   bool demo = false;
+  bool from_records = false;
   std::string config_file;
   std::vector<std::string> flags;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -120,6 +126,8 @@ int main(int argc, char** argv) {
       demo = true;
     } else if (args[i] == "--approximate" && command == "import boundaries") {
       approximate = true;
+    } else if (args[i] == "--from-records" && command == "stats rebuild") {
+      from_records = true;
     } else if (args[i] == "--config" && i + 1 < args.size()) {
       config_file = args[++i];
     } else if (args[i].rfind("--config=", 0) == 0) {
@@ -143,7 +151,7 @@ int main(int argc, char** argv) {
     if (command == "serve") return siaga::app::run_serve(*cfg);
     if (command == "migrate") return siaga::app::run_migrate(*cfg);
     if (command == "audit verify") return siaga::app::run_audit_verify(cfg->database);
-    if (command == "stats rebuild") return siaga::app::run_stats_rebuild(cfg->database);
+    if (command == "stats rebuild") return siaga::app::run_stats_rebuild(cfg->database, from_records);
     if (command == "init") {
       return siaga::app::run_init(cfg->database, init_args, std::cin, std::cout, std::cerr, isatty(STDIN_FILENO) != 0);
     }

@@ -122,7 +122,10 @@ int run_serve(const config& cfg) {
   asio::thread_pool blocking{1};
   // One thread for the exports: they queue behind each other, never behind or before sign-ins.
   asio::thread_pool exports{1};
-  core::system_clock clock;
+  core::offset_clock clock{std::chrono::seconds{cfg.clock_offset_s}};
+  if (cfg.clock_offset_s != 0) {
+    spdlog::warn("the clock runs {} s off the system's (--clock-offset-s): for drills and tests only", cfg.clock_offset_s);
+  }
   core::secure_random random;
   core::id_generator ids{random};
   // Delivers the notification outbox (channels/delivery_worker.hpp): started once the server

@@ -181,4 +181,6 @@ timestamp system_clock::now() const {
   return floor<microseconds>(std::chrono::system_clock::now());
 }
 
+timestamp offset_clock::now() const { return system_clock{}.now() + offset_; }
+
 }  // namespace siaga::core

@@ -46,6 +46,18 @@ class system_clock final : public clock {
   timestamp now() const override;
 };
 
+// The system clock shifted by a fixed offset, so that a drill or a test can run months of work
+// through the API (siaga serve --clock-offset-s); every record and event then carries the
+// shifted time.
+class offset_clock final : public clock {
+ public:
+  explicit offset_clock(std::chrono::seconds offset) : offset_(offset) {}
+  timestamp now() const override;
+
+ private:
+  std::chrono::seconds offset_;
+};
+
 // A clock that stands still until a test moves it.
 class manual_clock final : public clock {
  public:

@@ -47,4 +47,9 @@ json::value point_json(const std::optional<domain::geo_point>& p) {
   return json::object{{"lat", p->lat}, {"lon", p->lon}};
 }
 
+json::value optional_json(const std::optional<std::string>& s) {
+  if (!s) return nullptr;
+  return json::value(*s);
+}
+
 }  // namespace siaga::services

@@ -32,4 +32,7 @@ bool is_blank(const std::string& s);
 // {"lat", "lon"}, or null without a point.
 boost::json::value point_json(const std::optional<domain::geo_point>& p);
 
+// The string, or null without one.
+boost::json::value optional_json(const std::optional<std::string>& s);
+
 }  // namespace siaga::services

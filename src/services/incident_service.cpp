@@ -96,7 +96,8 @@ core::result<std::vector<domain::dispatch>> dispatch_agencies(storage::store_txn
     if (auto r = tx.insert_dispatch(d); !r) return r.error();
     auto e = record(tx, ctx, who, subject_kind::dispatch, d.id, "dispatch.notified",
                     {{"agency_id", d.agency_id}, {"agency_code", (*ag)->code}, {"role", to_string(d.role)},
-                     {"share_contact", d.share_contact}},
+                     {"share_contact", d.share_contact}, {"status", to_string(d.status)},
+                     {"notified_at", core::format_utc(d.notified_at)}},
                     inc.id, d.agency_id);
     if (!e) return e.error();
     if (auto n = notify_agency(tx, ctx, d, "dispatch.notified"); !n) return n.error();
@@ -141,8 +142,12 @@ core::result<domain::report> create_report(storage::store_txn& tx, const context
   r.created_at = now;
   r.updated_at = now;
   if (auto w = tx.insert_report(r); !w) return w.error();
-  json::object payload{{"channel", to_string(r.source)}, {"tracking_code", r.tracking_code}};
-  if (r.category_id) payload["category_id"] = *r.category_id;
+  // What a replay of the log needs to count the report (services/rollup_replay.hpp): absent
+  // values are written as null so that an old event (without them) is told apart.
+  json::object payload{{"channel", to_string(r.source)},   {"tracking_code", r.tracking_code},
+                       {"status", to_string(r.status)},    {"category_id", optional_json(r.category_id)},
+                       {"district_id", optional_json(r.district_id)}, {"village_id", optional_json(r.village_id)},
+                       {"created_at", core::format_utc(r.created_at)}};
   if (auto e = record(tx, ctx, who, subject_kind::report, r.id, "report.created", payload); !e) return e.error();
   return r;
 }
@@ -212,9 +217,11 @@ core::result<domain::incident> create_incident(storage::store_txn& tx, const con
                        {"category_id", inc.category_id},
                        {"urgency", to_string(inc.urgency_class)},
                        {"summary", inc.summary},
-                       {"location", point_json(inc.location)}};
-  if (inc.district_id) payload["district_id"] = *inc.district_id;
-  if (inc.village_id) payload["village_id"] = *inc.village_id;
+                       {"location", point_json(inc.location)},
+                       {"status", to_string(inc.status)},
+                       {"district_id", optional_json(inc.district_id)},
+                       {"village_id", optional_json(inc.village_id)},
+                       {"created_at", core::format_utc(inc.created_at)}};
   if (auto e = record(tx, ctx, who, subject_kind::incident, inc.id, "incident.created", payload, inc.id); !e) {
     return e.error();
   }
@@ -349,7 +356,7 @@ core::result<domain::dispatch> move_dispatch_via(storage::store_txn& tx, const c
   auto from = d.status;
   if (auto ok = domain::apply_dispatch_transition(d, to, ctx.clock.now(), text); !ok) return ok.error();
   if (auto w = tx.update_dispatch(d); !w) return w.error();
-  json::object payload{{"from", to_string(from)}, {"to", to_string(to)}};
+  json::object payload{{"from", to_string(from)}, {"to", to_string(to)}, {"at", core::format_utc(d.updated_at)}};
   if (!text.empty()) payload[to == dispatch_status::completed ? "note" : "reason"] = text;
   if (via) payload["via"] = to_string(*via);
   auto e = record(tx, ctx, who, subject_kind::dispatch, d.id, "dispatch." + std::string(to_string(to)), payload,
@@ -404,7 +411,8 @@ core::result<domain::incident> act_on_incident(storage::store_txn& tx, const con
       }
       if (auto w = tx.update_dispatch(d); !w) return w.error();
       auto e = record(tx, ctx, who, subject_kind::dispatch, d.id, "dispatch.cancelled",
-                      {{"from", to_string(from)}, {"to", "cancelled"}, {"reason", reason}}, inc->id, d.agency_id);
+                      {{"from", to_string(from)}, {"to", "cancelled"}, {"reason", reason}, {"at", core::format_utc(now)}},
+                      inc->id, d.agency_id);
       if (!e) return e.error();
       if (auto n = notify_agency(tx, ctx, d, "dispatch.cancelled", reason); !n) return n.error();
     }

@@ -32,11 +32,6 @@ core::result<void> check_open(const domain::incident& inc) {
   return {};
 }
 
-json::value optional_json(const std::optional<std::string>& s) {
-  if (!s) return nullptr;
-  return json::value(*s);
-}
-
 // The changed fields as agencies read them in a notification: "Lokasi, Alamat diperbarui".
 std::string change_text(const json::object& changes, const std::string& note) {
   static constexpr std::pair<const char*, const char*> names[] = {

@@ -5,6 +5,7 @@
 // rollups do not keep (call_taker, village), from the rows themselves.
 #pragma once
 
+#include "storage/rollup_rows.hpp"
 #include "storage/store_types.hpp"
 
 #include <cstdint>
@@ -70,6 +71,10 @@ struct dispatch_rollup {
   std::vector<dispatch_step_row> steps;    // by bucket, agency, category, step
 };
 
+struct record_counts {
+  std::int64_t reports = 0, incidents = 0, dispatches = 0;
+};
+
 // A rollup table compared with its recount by rebuild_rollups.
 struct rollup_check {
   std::string table;
@@ -94,6 +99,12 @@ class stats_reader {
   // names them ("" otherwise; other dims are ignored); q.bucket must not be hour
   // (invalid_input). The step limits are the categories' as they stand now.
   virtual result<dispatch_rollup> dispatch_rollups(const stats_count_query& q) = 0;
+  // Every row the rollups of incidents, reports and dispatches keep for the jurisdiction, both
+  // grains, rows of zero left out (siaga stats rebuild compares them with a replay).
+  virtual result<rollup_rows> kept_rollups(const std::string& jurisdiction_id) = 0;
+  // How many reports, incidents and dispatches the jurisdiction has (a replay of the log must
+  // account for each).
+  virtual result<record_counts> count_records(const std::string& jurisdiction_id) = 0;
 };
 
 // Writes inside one command of a write batch.
@@ -105,6 +116,13 @@ class stats_writer {
   // the recount (siaga stats rebuild). Takes as long as reading every incident, report and
   // dispatch.
   virtual result<std::vector<rollup_check>> rebuild_rollups() = 0;
+  // Replaces the jurisdiction's rows of the rollups of incidents, reports and dispatches with
+  // rows (a replay of the event log). Must run alone in its batch (conflict otherwise), like
+  // rebuild_rollups.
+  virtual result<void> replace_rollups(const std::string& jurisdiction_id, const rollup_rows& rows) = 0;
+  // The call rollups' part of rebuild_rollups alone: recounted from the calls, which are folded
+  // from their stored telephony events (the calls' own log), compared and kept.
+  virtual result<std::vector<rollup_check>> rebuild_call_rollups() = 0;
 };
 
 }  // namespace siaga::storage

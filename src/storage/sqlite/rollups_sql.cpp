@@ -1,6 +1,7 @@
 #include "storage/sqlite/rollups_sql.hpp"
 
 #include "domain/duration_histogram.hpp"
+#include "storage/rollup_rows.hpp"
 #include "storage/sqlite/query.hpp"
 
 #include <array>
@@ -204,11 +205,7 @@ result<std::vector<rollup_check>> rebuild(connection& c) {
 namespace {
 
 // The local day number of the first day of a local day's month.
-std::int64_t month_start(std::int64_t day) {
-  using namespace std::chrono;
-  year_month_day ymd{sys_days{days{day}}};
-  return sys_days{ymd.year() / ymd.month() / 1}.time_since_epoch().count();
-}
+std::int64_t month_start(std::int64_t day) { return month_first_day(day); }
 
 void add_to(std::int64_t& into, std::int64_t n) { into += n; }
 void add_to(step_roll_counts& into, const step_roll_counts& c) {

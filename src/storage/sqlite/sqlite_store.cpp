@@ -8,6 +8,7 @@
 #include "storage/sqlite/places_sql.hpp"
 #include "storage/sqlite/call_rollups_sql.hpp"
 #include "storage/sqlite/rollup_keeper.hpp"
+#include "storage/sqlite/rollup_rows_sql.hpp"
 #include "storage/sqlite/rollups_sql.hpp"
 #include "storage/sqlite/stats_sql.hpp"
 #include "storage/sqlite/migrations.hpp"
@@ -257,6 +258,12 @@ class read_ops : public Base {
   result<dispatch_rollup> dispatch_rollups(const stats_count_query& q) override {
     return use([&](connection& c) { return stats_sql::dispatch_rollups(c, q); });
   }
+  result<rollup_rows> kept_rollups(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return rollup_rows_sql::read(c, jurisdiction_id); });
+  }
+  result<record_counts> count_records(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return rollup_rows_sql::count_records(c, jurisdiction_id); });
+  }
 
  protected:
   read_ops(connection* conn, std::optional<core::error> broken) : conn_(conn), broken_(std::move(broken)) {}
@@ -489,8 +496,13 @@ class writer_txn final : public read_ops<store_txn> {
     for (auto& check : call_checks) checks.push_back(std::move(check));
     return checks;
   }
-  // The call rollups' part of rebuild_rollups, on their own.
-  result<std::vector<rollup_check>> rebuild_call_rollups() { return call_rollups_sql::rebuild(c()); }
+  result<std::vector<rollup_check>> rebuild_call_rollups() override { return call_rollups_sql::rebuild(c()); }
+  result<void> replace_rollups(const std::string& jurisdiction_id, const rollup_rows& rows) override {
+    if (rollups_.pending()) {
+      return core::make_error(core::errc::conflict, "replace_rollups must run alone, not after other writes in its batch");
+    }
+    return rollup_rows_sql::replace(c(), jurisdiction_id, rows);
+  }
 
  private:
   connection& c() { return *conn_; }
