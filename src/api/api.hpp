@@ -5,7 +5,9 @@
 #include "core/id.hpp"
 #include "core/time.hpp"
 #include "net/http_server.hpp"
+#include "services/login_limiter.hpp"
 #include "services/session_cache.hpp"
+#include "services/user_signal.hpp"
 #include "storage/store.hpp"
 
 #include <boost/asio/thread_pool.hpp>
@@ -35,6 +37,11 @@ struct api_deps {
   stream_hub* stream = nullptr;  // the realtime stream (api/stream.hpp); null: /stream answers 503
   // token -> actor for a few seconds; shared so that api_deps stays movable.
   std::shared_ptr<services::session_cache> sessions = std::make_shared<services::session_cache>();
+  // The "user changed" signal (services/user_signal.hpp): raised after a commit that ended a
+  // user's sessions; add_routes subscribes the session cache and the stream hub to it.
+  std::shared_ptr<services::user_signal> user_changes = std::make_shared<services::local_user_signal>();
+  // Login rate limits per address, per account and address, and per account.
+  std::shared_ptr<services::login_limiter> login_limits = std::make_shared<services::memory_login_limiter>();
   // Jobs waiting for or running on the blocking pool (api/handler.hpp off_loop), and how many
   // may: past that a request gets 503 at once instead of queueing behind a flood.
   std::shared_ptr<std::atomic<int>> blocking_jobs = std::make_shared<std::atomic<int>>(0);

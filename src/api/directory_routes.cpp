@@ -3,6 +3,7 @@
 #include "api/handler.hpp"
 #include "api/views.hpp"
 #include "services/directory_service.hpp"
+#include "services/password_policy.hpp"
 #include "services/passwords.hpp"
 
 #include <boost/asio/post.hpp>
@@ -205,7 +206,8 @@ awaitable<core::result<std::string>> hash_off_loop(api_deps& deps, std::string p
 
 awaitable<reply> create_user(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
-  SIAGA_CO_CHECK(only_fields(body, {"username", "display_name", "role", "agency_id", "password", "pbx_agent"}));
+  SIAGA_CO_CHECK(only_fields(
+      body, {"username", "display_name", "role", "agency_id", "password", "pbx_agent", "must_change_password"}));
   services::new_user in;
   SIAGA_CO_TRY(username, required_string(body, "username", 64));
   SIAGA_CO_TRY(display, required_string(body, "display_name", 200));
@@ -214,7 +216,10 @@ awaitable<reply> create_user(call& c) {
   SIAGA_CO_TRY(agency, opt_string(body, "agency_id", 64));
   SIAGA_CO_TRY(password, required_string(body, "password", 1024));
   SIAGA_CO_TRY(agent, opt_string(body, "pbx_agent", 64));
+  SIAGA_CO_TRY(must_change, opt_bool(body, "must_change_password"));
+  SIAGA_CO_CHECK(services::check_password_strength(password, username, display));
   SIAGA_AWAIT_TRY(hash, hash_off_loop(c.deps, password));
+  in.must_change_password = must_change.value_or(false);
   in.pbx_agent = agent.value_or("");
   in.username = username;
   in.display_name = display;
@@ -228,7 +233,8 @@ awaitable<reply> create_user(call& c) {
 
 awaitable<reply> update_user(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
-  SIAGA_CO_CHECK(only_fields(body, {"display_name", "role", "agency_id", "active", "password", "pbx_agent"}));
+  SIAGA_CO_CHECK(only_fields(
+      body, {"display_name", "role", "agency_id", "active", "password", "pbx_agent", "must_change_password"}));
   services::user_changes ch;
   SIAGA_CO_TRY(display, opt_string(body, "display_name", 200));
   ch.display_name = display;
@@ -245,16 +251,29 @@ awaitable<reply> update_user(call& c) {
   ch.active = active;
   SIAGA_CO_TRY(agent, opt_string(body, "pbx_agent", 64));
   ch.pbx_agent = agent;
+  SIAGA_CO_TRY(must_change, opt_bool(body, "must_change_password"));
+  ch.must_change_password = must_change;
   SIAGA_CO_TRY(password, opt_string(body, "password", 1024));
   if (password) {
+    // The policy needs the user's names: the new display name when it comes with the password.
+    SIAGA_CO_TRY(target, c.deps.store.reader().find_user(c.param("id")));
+    if (!target || target->jurisdiction_id != c.who.jurisdiction_id) {
+      co_return core::not_found("user " + c.param("id") + " not found");
+    }
+    SIAGA_CO_CHECK(services::check_password_strength(*password, target->username,
+                                                     display.value_or(target->display_name)));
     SIAGA_AWAIT_TRY(hash, hash_off_loop(c.deps, *password));
     ch.password_hash = hash;
   }
   auto ctx = c.ctx();
-  SIAGA_AWAIT_TRY(u, run_service<domain::user>(c.deps.store, &services::update_user, ctx, c.who, c.param("id"), ch));
-  // Role, agency or active flag may have changed: cached sessions must not outlive that.
-  c.deps.sessions->clear();
-  co_return json_response(c.req(), net::http::status::ok, user_json(u));
+  SIAGA_AWAIT_TRY(done, run_service<services::user_update>(c.deps.store, &services::update_user, ctx, c.who,
+                                                           c.param("id"), ch));
+  // Role, agency, active flag or password changed: the sessions are gone from the store; the
+  // signal drops them from caches and closes the user's streams.
+  if (done.sessions_ended) {
+    c.deps.user_changes->raise({done.user.id, std::nullopt, std::nullopt, services::reason_user_changed});
+  }
+  co_return json_response(c.req(), net::http::status::ok, user_json(done.user));
 }
 
 awaitable<reply> get_jurisdiction(call& c) {

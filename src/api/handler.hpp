@@ -45,6 +45,9 @@ constexpr unsigned dispatchers = access::admin | access::supervisor | access::ca
 constexpr unsigned signed_in = dispatchers | access::agency | access::leader;
 constexpr unsigned readers = dispatchers | access::leader;
 constexpr unsigned admins = static_cast<unsigned>(access::admin);
+// Added to a route's roles: a user who must change their password may still use it (sign out,
+// read /me, change the password). Every other route answers them 403 password_change_required.
+constexpr unsigned before_password_change = 1u << 16;
 
 // What a handler gets: the HTTP request, the authenticated actor (empty on open routes) and
 // the dependencies.
@@ -107,7 +110,11 @@ awaitable<core::result<std::invoke_result_t<F>>> off_loop(api_deps& deps, F fn) 
 std::string token_of(const net::request& req);
 
 // Wraps a handler body with authentication and the role check of roles (0: open route), and
-// turns an error result into its JSON error response.
+// turns an error result into its JSON error response. On a GET it first refuses, with 400
+// naming it, a query parameter that the OpenAPI document does not list for the route (a
+// mistyped filter must not silently return everything); for a user who must change their
+// password, every route without before_password_change in roles answers 403
+// password_change_required.
 net::handler wrap(api_deps& deps, unsigned roles, body_fn fn);
 
 // One row of a route table.

@@ -20,6 +20,8 @@ net::http::status status_of(core::errc code) {
     case errc::payload_too_large: return status::payload_too_large;
     case errc::unsupported_media: return status::unsupported_media_type;
     case errc::unavailable: return status::service_unavailable;
+    case errc::too_many_requests: return status::too_many_requests;
+    case errc::password_change_required: return status::forbidden;
     case errc::storage_failure: return status::internal_server_error;
     case errc::internal: return status::internal_server_error;
   }

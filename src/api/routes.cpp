@@ -5,6 +5,8 @@
 #include "api/views.hpp"
 #include "services/auth_service.hpp"
 #include "services/directory_service.hpp"
+#include "services/password_policy.hpp"
+#include "services/passwords.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -23,17 +25,63 @@ core::result<bool> close_session_command(storage::store_txn& tx, const services:
   return true;
 }
 
+// Records the locks a failed login started, for supervisors (GET /api/v1/security/events).
+core::result<bool> record_locks(storage::store_txn& tx, const services::context& ctx,
+                                const std::vector<services::login_lock>& locks) {
+  for (const auto& l : locks) {
+    domain::security_event e;
+    e.id = ctx.ids.next(ctx.clock.now());
+    if (!l.username.empty()) {
+      SIAGA_TRY(user, tx.find_user_by_username(l.username));
+      if (user) e.jurisdiction_id = user->jurisdiction_id;
+    }
+    e.kind = l.kind;
+    e.username = l.username;
+    e.address = l.address;
+    e.at = ctx.clock.now();
+    e.until = l.until;
+    e.failures = l.failures;
+    SIAGA_CHECK(tx.insert_security_event(e));
+  }
+  return true;
+}
+
+net::response too_many(const net::request& req, std::chrono::seconds wait) {
+  auto res = error_response(
+      req, core::make_error(core::errc::too_many_requests,
+                            "terlalu banyak percobaan masuk yang gagal, coba lagi dalam " +
+                                std::to_string(wait.count()) + " detik (too many failed sign-ins, retry in " +
+                                std::to_string(wait.count()) + " s)"));
+  res.set(net::http::field::retry_after, std::to_string(wait.count()));
+  return res;
+}
+
 awaitable<reply> login(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
   SIAGA_CO_CHECK(only_fields(body, {"username", "password"}));
   SIAGA_CO_TRY(username, required_string(body, "username", 64));
   SIAGA_CO_TRY(password, required_string(body, "password", 1024));
+  // A locked address or account is refused before any hashing, so a guesser costs no CPU.
+  auto& limits = *c.deps.login_limits;
+  const auto& address = c.http.remote_address;
+  if (auto wait = limits.wait(username, address, c.deps.clock.now())) co_return too_many(c.req(), *wait);
   // Argon2id takes ~100 ms: verify on the blocking pool, not on the event loop.
   auto& store = c.deps.store;
   SIAGA_AWAIT_TRY(user, off_loop(c.deps, [&store, &username, &password] {
                     return services::check_credentials(store.reader(), username, password);
                   }));
-  if (!user) co_return user.error();
+  if (!user) {
+    if (user.error().code == core::errc::unauthenticated) {
+      auto locks = limits.failed(username, address, c.deps.clock.now());
+      if (!locks.empty()) {
+        auto ctx = c.ctx();
+        SIAGA_AWAIT_TRY(recorded, run_service<bool>(c.deps.store, &record_locks, ctx, locks));
+        (void)recorded;
+      }
+    }
+    co_return user.error();
+  }
+  limits.succeeded(username, address);
   auto ctx = c.ctx();
   auto lifetime = c.deps.options.session_lifetime;
   SIAGA_AWAIT_TRY(session,
@@ -54,6 +102,8 @@ awaitable<reply> logout(call& c) {
   SIAGA_AWAIT_TRY(done, run_service<bool>(c.deps.store, &close_session_command, ctx, c.who, token_of(c.req())));
   (void)done;
   c.deps.sessions->forget(token_of(c.req()));
+  c.deps.user_changes->raise({c.who.user_id, services::token_hash(token_of(c.req())), std::nullopt,
+                              services::reason_logged_out});
   auto res = no_content(c.req());
   res.set(net::http::field::set_cookie, std::string(cookie_name) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
   co_return res;
@@ -65,6 +115,48 @@ awaitable<reply> me(call& c) {
   out["jurisdiction"] = m.jurisdiction ? json::value(jurisdiction_json(*m.jurisdiction)) : json::value(nullptr);
   if (m.user.agency_id) out["agency"] = m.agency ? json::value(agency_json(*m.agency)) : json::value(nullptr);
   co_return json_response(c.req(), net::http::status::ok, out);
+}
+
+// The signed-in user's own password change: the current password, then the new one under the
+// password policy. Every other session of the user ends (their streams close); this one stays.
+awaitable<reply> change_own_password(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"current_password", "new_password"}));
+  SIAGA_CO_TRY(current, required_string(body, "current_password", 1024));
+  SIAGA_CO_TRY(fresh, required_string(body, "new_password", 1024));
+  SIAGA_CO_TRY(me, services::read_me(c.deps.store.reader(), c.who));
+  SIAGA_CO_CHECK(services::check_password_strength(fresh, me.user.username, me.user.display_name));
+  if (fresh == current) co_return core::invalid("kata sandi baru harus berbeda dari yang lama (the new password must differ)");
+  auto& store = c.deps.store;
+  const auto& who = c.who;
+  SIAGA_AWAIT_TRY(checked, off_loop(c.deps, [&store, &who, &current] {
+                    return services::check_own_password(store.reader(), who, current);
+                  }));
+  SIAGA_CO_CHECK(checked);
+  SIAGA_AWAIT_TRY(hash, off_loop(c.deps, [&fresh] { return services::hash_password(fresh); }));
+  SIAGA_CO_CHECK(hash);
+  auto ctx = c.ctx();
+  auto token = token_of(c.req());
+  SIAGA_AWAIT_TRY(ended, run_service<std::int64_t>(c.deps.store, &services::change_password, ctx, c.who, token, *hash));
+  c.deps.user_changes->raise({c.who.user_id, std::nullopt, services::token_hash(token),
+                              services::reason_password_changed});
+  co_return json_response(c.req(), net::http::status::ok, json::object{{"sessions_ended", ended}});
+}
+
+awaitable<reply> list_security_events(call& c) {
+  SIAGA_CO_TRY(pg, paging_of(query_of(c.req())));
+  SIAGA_CO_TRY(events, c.deps.store.reader().list_security_events(c.who.jurisdiction_id, pg.limit));
+  json::array items;
+  for (const auto& e : events) {
+    items.push_back(json::object{{"id", e.id},
+                                 {"kind", e.kind},
+                                 {"username", e.username},
+                                 {"address", e.address},
+                                 {"at", time_json(e.at)},
+                                 {"until", time_json(e.until)},
+                                 {"failures", e.failures}});
+  }
+  co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
 }
 
 awaitable<reply> health(call& c) {
@@ -87,13 +179,18 @@ void add_core_routes(net::router& r, api_deps& deps) {
       {verb::get, "/api/v1/health", 0, health},
       {verb::get, "/api/v1/openapi.json", 0, openapi},
       {verb::post, "/api/v1/auth/login", 0, login},
-      {verb::post, "/api/v1/auth/logout", signed_in, logout},
-      {verb::get, "/api/v1/me", signed_in, me},
+      {verb::post, "/api/v1/auth/logout", signed_in | before_password_change, logout},
+      {verb::get, "/api/v1/me", signed_in | before_password_change, me},
+      {verb::post, "/api/v1/me/password", signed_in | before_password_change, change_own_password},
+      {verb::get, "/api/v1/security/events", admins | access::supervisor, list_security_events},
   };
   for (const auto& row : table) r.add(row.method, row.path, wrap(deps, row.roles, row.fn));
 }
 
 void add_routes(net::router& r, api_deps& deps) {
+  // A user whose sessions ended has no token left in this node's cache.
+  deps.user_changes->subscribe(
+      [cache = deps.sessions](const services::sessions_ended& e) { cache->forget_user(e.user_id); });
   add_core_routes(r, deps);
   add_report_routes(r, deps);
   add_incident_routes(r, deps);

@@ -5,6 +5,7 @@
 #include "services/access.hpp"
 #include "services/auth_service.hpp"
 #include "services/call_service.hpp"
+#include "services/passwords.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
@@ -51,6 +52,7 @@ struct stream_published {
 struct stream_subscriber {
   services::actor who;
   std::optional<std::int64_t> after;
+  std::string session;  // token hash of the session it was opened with; "" for an api key
   std::shared_ptr<net::websocket_connection> conn;
 
   std::mutex mutex;
@@ -109,10 +111,11 @@ void stream_hub::publish(const std::vector<domain::event>& events) {
   asio::post(strand_, [this, events] { fan_out(events); });
 }
 
-net::websocket_accept stream_hub::accept(services::actor who, std::optional<std::int64_t> after) {
+net::websocket_accept stream_hub::accept(services::actor who, std::optional<std::int64_t> after, std::string session) {
   auto sub = std::make_shared<stream_subscriber>();
   sub->who = std::move(who);
   sub->after = after;
+  sub->session = std::move(session);
   net::websocket_accept out;
   out.on_open = [this, sub](const std::shared_ptr<net::websocket_connection>& conn) { open(sub, conn); };
   out.on_close = [this, sub] { close(sub); };
@@ -144,7 +147,27 @@ void stream_hub::open(const std::shared_ptr<stream_subscriber>& sub,
     // Under the lock, so that no live event can overtake the hello.
     conn->send(hello_message(last_seq_, sub->after));
   }
+  // The session may have ended between the upgrade's check and now, when end_sessions could
+  // not see this subscriber yet: look again now that it would.
+  if (!sub->session.empty()) {
+    auto s = store_.reader().find_session(sub->session);
+    if (!s || !*s) {
+      conn->close(ws_close_session_ended, services::reason_user_changed);
+      return;
+    }
+  }
   if (sub->after) catch_up(sub);
+}
+
+void stream_hub::end_sessions(const services::sessions_ended& e) {
+  std::lock_guard lock(mutex_);
+  for (const auto& sub : subscribers_) {
+    if (sub->who.user_id != e.user_id || sub->session.empty()) continue;
+    if (e.only_session && sub->session != *e.only_session) continue;
+    if (e.keep_session && sub->session == *e.keep_session) continue;
+    // The close frame goes after what is queued; fan-out refuses new sends from now on.
+    sub->conn->close(ws_close_session_ended, e.reason);
+  }
 }
 
 void stream_hub::close(const std::shared_ptr<stream_subscriber>& sub) {
@@ -343,12 +366,16 @@ net::websocket_accept open_stream(api_deps& deps, net::request_context& http) {
   }
   auto who = services::authenticate(deps.store.reader(), deps.clock, token);
   if (!who) return refuse(req, who.error());
+  if (who->must_change_password) {
+    return refuse(req, core::make_error(core::errc::password_change_required,
+                                        "ganti kata sandi Anda dulu (change your password first)"));
+  }
   if (who->role == role::agency_operator && !who->agency_id) {
     return refuse(req, core::forbidden("this agency operator account has no agency"));
   }
   auto after = after_of(q);
   if (!after) return refuse(req, after.error());
-  return deps.stream->accept(std::move(*who), *after);
+  return deps.stream->accept(std::move(*who), *after, services::token_hash(token));
 }
 
 // The PBX bridge's stream: authenticated by its api key (X-Api-Key, a bearer token, or
@@ -371,6 +398,9 @@ net::websocket_accept open_telephony_stream(api_deps& deps, net::request_context
 }  // namespace
 
 void add_stream_routes(net::router& r, api_deps& deps) {
+  if (deps.stream) {
+    deps.user_changes->subscribe([hub = deps.stream](const services::sessions_ended& e) { hub->end_sessions(e); });
+  }
   r.add_websocket("/api/v1/stream", [&deps](net::request_context& http) -> awaitable<net::websocket_accept> {
     co_return open_stream(deps, http);
   });

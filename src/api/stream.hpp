@@ -15,6 +15,7 @@
 #include "api/api.hpp"
 #include "net/http_server.hpp"
 #include "services/context.hpp"
+#include "services/user_signal.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/strand.hpp>
@@ -30,6 +31,11 @@
 namespace siaga::api {
 
 struct stream_subscriber;
+
+// Close code of a stream whose session ended (logout, password change, a change of the user by
+// an admin): the reason (services/user_signal.hpp) is for the user, and the console goes to
+// its sign-in screen instead of reconnecting.
+inline constexpr std::uint16_t ws_close_session_ended = 4401;
 
 // Fans committed events out to the connected WebSockets.
 //
@@ -72,8 +78,14 @@ class stream_hub {
   void publish(const std::vector<domain::event>& events);
 
   // The WebSocket callbacks for an authenticated user: on open it registers the subscriber,
-  // sends hello and, with after, the backlog; on close it unregisters it.
-  net::websocket_accept accept(services::actor who, std::optional<std::int64_t> after);
+  // sends hello and, with after, the backlog; on close it unregisters it. session is the token
+  // hash of the session the stream was opened with ("" for an api key): when that session is
+  // gone by the time the connection opens, it is closed at once with ws_close_session_ended.
+  net::websocket_accept accept(services::actor who, std::optional<std::int64_t> after, std::string session = {});
+
+  // The user-changed signal's listener: closes, with ws_close_session_ended and e.reason, the
+  // streams of the sessions that ended. Any thread; never blocks on a connection.
+  void end_sessions(const services::sessions_ended& e);
 
   // Subscribers registered now.
   std::size_t subscribers() const;

@@ -236,6 +236,7 @@ json::object user_json(const domain::user& u) {
           {"agency_id", opt(u.agency_id)},
           {"active", u.active},
           {"pbx_agent", u.pbx_agent},
+          {"must_change_password", u.must_change_password},
           {"created_at", time_json(u.created_at)}};
 }
 

@@ -170,6 +170,13 @@ const std::map<std::string, setter>& setters() {
          c.sla_check_ms = static_cast<int>(*n);
          return {};
        }},
+      {"session_purge_s",
+       [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 1, 86'400);
+         if (!n) return n.error();
+         c.session_purge_s = static_cast<int>(*n);
+         return {};
+       }},
       {"stream_queue_limit",
        [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 4, 1'000'000);

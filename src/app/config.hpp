@@ -34,6 +34,8 @@ struct config {
   int notify_poll_ms = 1000;             // SIAGA_NOTIFY_POLL_MS: longest idle wait of the worker (10..60000)
   int sla_check_ms = 15000;              // SIAGA_SLA_CHECK_MS, --sla-check-ms: how often the SLA monitor
                                          // looks at the clocks (100..600000); an alert comes at most this late
+  int session_purge_s = 600;             // SIAGA_SESSION_PURGE_S, --session-purge-s: how often expired
+                                         // sessions are deleted (1..86400)
   std::size_t stream_queue_limit = 1000;  // SIAGA_STREAM_QUEUE_LIMIT, --stream-queue-limit (messages
                                           // queued per stream client before it is dropped, 4..1000000)
   int callback_expiry_hours = 24;         // SIAGA_CALLBACK_EXPIRY_HOURS, --callback-expiry-hours: a callback task

@@ -6,6 +6,7 @@
 #include "app/simulate.hpp"
 #include "channels/delivery_worker.hpp"
 #include "net/http_server.hpp"
+#include "services/auth_service.hpp"
 #include "services/callbacks.hpp"
 #include "services/sla_service.hpp"
 #include "storage/store.hpp"
@@ -28,6 +29,21 @@ namespace siaga::app {
 namespace asio = boost::asio;
 
 namespace {
+
+// Submits command to the store's writer every period until timer is cancelled (or its wait
+// fails); a failed run is logged under what and the next one comes all the same.
+void repeat_write(asio::steady_timer& timer, storage::store& st, std::chrono::milliseconds period, std::string what,
+                  storage::write_command command) {
+  timer.expires_after(period);
+  timer.async_wait([&timer, &st, period, what = std::move(what), command = std::move(command)](
+                       const boost::system::error_code& e) mutable {
+    if (e) return;
+    st.submit(command, [what](core::result<void> r) {
+      if (!r) spdlog::warn("{} failed: {}", what, r.error().message);
+    });
+    repeat_write(timer, st, period, std::move(what), std::move(command));
+  });
+}
 
 std::unique_ptr<storage::store> open_store(const config& cfg) {
   auto parent = std::filesystem::path(cfg.database).parent_path();
@@ -180,51 +196,39 @@ int run_serve(const config& cfg) {
   // Callback tasks nobody took leave the queue once they expire: checked every minute, as one
   // write command on the store's writer (services/callbacks.hpp).
   asio::steady_timer expiry_timer{io};
-  std::function<void()> expire_callbacks = [&] {
-    expiry_timer.expires_after(std::chrono::minutes{1});
-    expiry_timer.async_wait([&](const boost::system::error_code& e) {
-      if (e) return;
-      st->submit(
-          [&](storage::store_txn& tx) -> core::result<void> {
-            services::context ctx{clock, ids, random, callback_expiry};
-            auto n = services::expire_all_callbacks(tx, ctx);
-            if (!n) return n.error();
-            if (*n > 0) spdlog::info("{} callback task(s) expired", *n);
-            return {};
-          },
-          [](core::result<void> r) {
-            if (!r) spdlog::warn("callback expiry failed: {}", r.error().message);
-          });
-      expire_callbacks();
-    });
-  };
-  expire_callbacks();
+  repeat_write(expiry_timer, *st, std::chrono::minutes{1}, "callback expiry", [&](storage::store_txn& tx) -> core::result<void> {
+    services::context ctx{clock, ids, random, callback_expiry};
+    auto n = services::expire_all_callbacks(tx, ctx);
+    if (!n) return n.error();
+    if (*n > 0) spdlog::info("{} callback task(s) expired", *n);
+    return {};
+  });
 
   // The SLA monitor (services/sla_service.hpp): each jurisdiction's clocks checked as one write
   // command every sla_check_ms, so an alert is raised once whatever the timing of the checks.
   asio::steady_timer sla_timer{io};
-  std::function<void()> check_slas = [&] {
-    sla_timer.expires_after(std::chrono::milliseconds{cfg.sla_check_ms});
-    sla_timer.async_wait([&](const boost::system::error_code& e) {
-      if (e) return;
-      st->submit(
-          [&](storage::store_txn& tx) -> core::result<void> {
-            services::context ctx{clock, ids, random, callback_expiry};
-            SIAGA_TRY(all, tx.list_jurisdictions());
-            for (const auto& j : all) {
-              auto r = services::check_service_levels(tx, ctx, j.id);
-              if (!r) return r.error();
-              if (r->raised > 0) spdlog::info("{}: {} SLA alert(s) raised", j.code, r->raised);
-            }
-            return {};
-          },
-          [](core::result<void> r) {
-            if (!r) spdlog::warn("SLA check failed: {}", r.error().message);
-          });
-      check_slas();
-    });
-  };
-  check_slas();
+  repeat_write(sla_timer, *st, std::chrono::milliseconds{cfg.sla_check_ms}, "SLA check",
+               [&](storage::store_txn& tx) -> core::result<void> {
+                 services::context ctx{clock, ids, random, callback_expiry};
+                 SIAGA_TRY(all, tx.list_jurisdictions());
+                 for (const auto& j : all) {
+                   auto r = services::check_service_levels(tx, ctx, j.id);
+                   if (!r) return r.error();
+                   if (r->raised > 0) spdlog::info("{}: {} SLA alert(s) raised", j.code, r->raised);
+                 }
+                 return {};
+               });
+
+  // Expired sessions leave the table every session_purge_s (services/auth_service.hpp), so
+  // that it holds only live ones and a copied database holds no stale tokens.
+  asio::steady_timer purge_timer{io};
+  repeat_write(purge_timer, *st, std::chrono::seconds{cfg.session_purge_s}, "session purge",
+               [&](storage::store_txn& tx) -> core::result<void> {
+                 services::context ctx{clock, ids, random, callback_expiry};
+                 SIAGA_TRY(n, services::purge_expired_sessions(tx, ctx));
+                 if (n > 0) spdlog::info("{} expired session(s) purged", n);
+                 return {};
+               });
 
   // On SIGINT/SIGTERM: stop accepting, let requests in flight finish and close WebSockets
   // with a reason (polling until no connection is left, at most a grace period), then stop
@@ -249,6 +253,7 @@ int run_serve(const config& cfg) {
     notifier.stop();
     expiry_timer.cancel();
     sla_timer.cancel();
+    purge_timer.cancel();
     deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
     wait_drained();
   });

@@ -9,7 +9,8 @@ namespace siaga::core {
 std::string_view to_string(errc code) {
   static constexpr auto names = make_enum_names<errc>(
       "error code", {"invalid_input", "unauthenticated", "forbidden", "not_found", "conflict", "payload_too_large",
-                     "unsupported_media_type", "unavailable", "storage_failure", "internal"});
+                     "unsupported_media_type", "unavailable", "too_many_requests",
+                     "password_change_required", "storage_failure", "internal"});
   return names.name(code);
 }
 

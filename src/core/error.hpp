@@ -20,6 +20,8 @@ enum class errc {
   payload_too_large,   // body over the limit: 413
   unsupported_media,   // not JSON where JSON is required: 415
   unavailable,         // shutting down or overloaded: 503
+  too_many_requests,   // a rate limit refused it (login attempts): 429 with Retry-After
+  password_change_required,  // the user must change their password first: 403
   storage_failure,     // the database refused or failed: 500
   internal,            // a bug: 500
 };

@@ -187,6 +187,8 @@ struct user {
   std::string password_hash;             // Argon2id string; never leaves the server
   bool active = true;
   std::string pbx_agent;                 // the PBX agent id or extension this user answers as
+  // Set by an admin: the user may do nothing but change their password until they have.
+  bool must_change_password = false;
 
   timestamp created_at{};
 };
@@ -197,6 +199,20 @@ struct session {
   std::string user_id;
   timestamp created_at{};
   timestamp expires_at{};
+};
+
+// A defence that acted (a login rate limit that locked a source address or an account):
+// kept for supervisors, outside the event log, since it may belong to no jurisdiction (an
+// unknown username) and an attacker must not be able to grow the hash-chained log.
+struct security_event {
+  std::string id;
+  std::optional<std::string> jurisdiction_id;  // the account's, when the username is known
+  std::string kind;                            // "login.locked_address", "login.locked_account", ...
+  std::string username;                        // as typed ("" for an address lock)
+  std::string address;                         // the source address ("" for an account back-off)
+  timestamp at{};
+  timestamp until{};  // when the lock ends
+  std::int64_t failures = 0;  // failed attempts that tripped it
 };
 
 struct report {

@@ -47,6 +47,10 @@ event_visibility event_visibility_for(const actor& a, const domain::event& e) {
   }
   if (a.role != role::agency_operator) return event_visibility::visible;
   if (!a.agency_id) return event_visibility::hidden;
+  // An operator follows its dispatches and their incidents, nothing else: agency.* events
+  // (directory configuration, even of its own agency), notification deliveries, users and the
+  // rest carry an agency id at times but are the admins' and dispatchers' business.
+  if (e.subject != subject_kind::dispatch && e.subject != subject_kind::incident) return event_visibility::hidden;
   if (e.agency_id) return *e.agency_id == *a.agency_id ? event_visibility::visible : event_visibility::hidden;
   // Report events may carry an incident id (report.accepted) but describe the reporter's
   // account, which is the dispatchers' business.

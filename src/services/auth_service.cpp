@@ -60,7 +60,35 @@ core::result<actor> authenticate(storage::store_reader& reader, const core::cloc
   if (!u) return u.error();
   if (!*u || !(*u)->active) return unauth();
   const auto& user = **u;
-  return actor{user.id, user.jurisdiction_id, user.user_role, user.agency_id, user.display_name};
+  return actor{user.id, user.jurisdiction_id, user.user_role, user.agency_id, user.display_name,
+               user.must_change_password};
+}
+
+core::result<void> check_own_password(storage::store_reader& reader, const actor& who, std::string_view password) {
+  SIAGA_TRY(found, reader.find_user(who.user_id));
+  if (!found || !found->active) return core::make_error(core::errc::unauthenticated, "the account is gone or disabled");
+  if (!verify_password(found->password_hash, password)) {
+    return core::forbidden("kata sandi lama salah (the current password is wrong)");
+  }
+  return {};
+}
+
+core::result<std::int64_t> change_password(storage::store_txn& tx, const context& ctx, const actor& who,
+                                           std::string_view token, const std::string& new_hash) {
+  SIAGA_TRY(found, tx.find_user(who.user_id));
+  if (!found) return core::not_found("user not found");
+  auto u = std::move(*found);
+  u.password_hash = new_hash;
+  u.must_change_password = false;
+  SIAGA_CHECK(tx.update_user(u));
+  SIAGA_TRY(ended, tx.delete_sessions_of_user(u.id, token_hash(token)));
+  SIAGA_CHECK(record(tx, ctx, who, domain::subject_kind::user, u.id, "user.password_changed",
+                     {{"username", u.username}, {"sessions_ended", ended}}));
+  return ended;
+}
+
+core::result<std::int64_t> purge_expired_sessions(storage::store_txn& tx, const context& ctx) {
+  return tx.delete_expired_sessions(ctx.clock.now());
 }
 
 }  // namespace siaga::services

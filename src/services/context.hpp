@@ -20,6 +20,9 @@ struct actor {
   domain::role role = domain::role::leader;
   std::optional<std::string> agency_id;
   std::string display_name;
+  // An admin requires a new password first: the API refuses everything else (403
+  // password_change_required) until the user has changed it.
+  bool must_change_password = false;
 };
 
 // The actor for work the system does by itself (seeding, timers).

@@ -56,6 +56,7 @@ json::object user_payload(const domain::user& u) {
   json::object o{{"username", u.username}, {"role", to_string(u.user_role)}, {"active", u.active}};
   if (u.agency_id) o["agency_id"] = *u.agency_id;
   if (!u.pbx_agent.empty()) o["pbx_agent"] = u.pbx_agent;
+  if (u.must_change_password) o["must_change_password"] = true;
   return o;
 }
 
@@ -240,6 +241,7 @@ core::result<domain::user> create_user(storage::store_txn& tx, const context& ct
   u.agency_id = in.agency_id;
   u.password_hash = in.password_hash;
   u.pbx_agent = in.pbx_agent;
+  u.must_change_password = in.must_change_password;
   u.active = true;
   u.created_at = now;
   if (auto w = tx.insert_user(u); !w) {
@@ -250,7 +252,7 @@ core::result<domain::user> create_user(storage::store_txn& tx, const context& ct
   return u;
 }
 
-core::result<domain::user> update_user(storage::store_txn& tx, const context& ctx, const actor& who,
+core::result<user_update> update_user(storage::store_txn& tx, const context& ctx, const actor& who,
                                        const std::string& user_id, const user_changes& changes) {
   if (auto ok = require_admin(who); !ok) return ok.error();
   auto found = tx.find_user(user_id);
@@ -258,6 +260,7 @@ core::result<domain::user> update_user(storage::store_txn& tx, const context& ct
   if (!*found || (*found)->jurisdiction_id != who.jurisdiction_id)
     return core::not_found("user " + user_id + " not found");
   auto u = std::move(**found);
+  const domain::user before = u;
   if (changes.display_name) {
     if (changes.display_name->empty()) return core::invalid("display_name cannot be empty");
     u.display_name = *changes.display_name;
@@ -266,6 +269,7 @@ core::result<domain::user> update_user(storage::store_txn& tx, const context& ct
   if (changes.agency_id) u.agency_id = *changes.agency_id;
   if (changes.active) u.active = *changes.active;
   if (changes.password_hash) u.password_hash = *changes.password_hash;
+  if (changes.must_change_password) u.must_change_password = *changes.must_change_password;
   if (changes.pbx_agent) {
     SIAGA_CHECK(check_pbx_agent(tx, who, *changes.pbx_agent, u.id));
     u.pbx_agent = *changes.pbx_agent;
@@ -277,8 +281,14 @@ core::result<domain::user> update_user(storage::store_txn& tx, const context& ct
   if (auto w = tx.update_user(u); !w) return w.error();
   auto payload = user_payload(u);
   if (changes.password_hash) payload["password_changed"] = true;
+  bool ends = u.user_role != before.user_role || u.agency_id != before.agency_id || u.active != before.active ||
+              changes.password_hash || (u.must_change_password && !before.must_change_password);
+  if (ends) {
+    SIAGA_TRY(ended, tx.delete_sessions_of_user(u.id, ""));
+    payload["sessions_ended"] = ended;
+  }
   if (auto e = record(tx, ctx, who, subject_kind::user, u.id, "user.updated", payload); !e) return e.error();
-  return u;
+  return user_update{std::move(u), ends};
 }
 
 core::result<std::vector<agency_entry>> list_agencies_for(storage::store_reader& rd, const actor& who) {

@@ -54,6 +54,7 @@ struct new_user {
   std::optional<std::string> agency_id;
   std::string password_hash;  // from hash_password(), computed off the writer thread
   std::string pbx_agent;      // the PBX agent id the user answers calls as; empty: none
+  bool must_change_password = false;  // the user must change it before anything else
 };
 
 // Creates a user. Fails with invalid_input when an agency operator has no agency (or another
@@ -69,10 +70,21 @@ struct user_changes {
   std::optional<bool> active;
   std::optional<std::string> password_hash;
   std::optional<std::string> pbx_agent;  // empty string: the user answers no calls
+  std::optional<bool> must_change_password;
 };
 
-// Changes a user. The same agency rules as create_user apply to the result.
-core::result<domain::user> update_user(storage::store_txn& tx, const context& ctx, const actor& who,
+struct user_update {
+  domain::user user;
+  bool sessions_ended = false;  // every session of the user was deleted
+};
+
+// Changes a user. The same agency rules as create_user apply to the result. When the change
+// touches what a session was granted on (the role or the agency changes, the account is
+// disabled or enabled, a password is set, or a password change is required) every session of
+// the user is deleted in the same transaction and sessions_ended is set: the API then raises
+// the user-changed signal (services/user_signal.hpp) so that open streams close at once. A new
+// display name or PBX agent, or a field set to its current value, leaves sessions alone.
+core::result<user_update> update_user(storage::store_txn& tx, const context& ctx, const actor& who,
                                        const std::string& user_id, const user_changes& changes);
 
 // ---- reads ----

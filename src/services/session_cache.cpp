@@ -20,6 +20,11 @@ void session_cache::forget(const std::string& token) {
   entries_.erase(token);
 }
 
+void session_cache::forget_user(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(entries_, [&](const auto& kv) { return kv.second.who.user_id == user_id; });
+}
+
 void session_cache::clear() {
   std::lock_guard lock(mutex_);
   entries_.clear();

@@ -1,7 +1,7 @@
 // A short-lived memory of which token belongs to which actor, so that a busy API does not ask
-// the database twice per request. Entries live a few seconds at most; logout forgets one,
-// and any change to a user forgets all, so a revoked session stops working at once on this
-// node (and within the time to live on others).
+// the database twice per request. Entries live a few seconds at most; the user-changed signal
+// (services/user_signal.hpp) makes it forget a user's tokens, so a revoked session stops
+// working at once on every node that hears the signal.
 #pragma once
 
 #include "core/time.hpp"
@@ -30,7 +30,10 @@ class session_cache {
   // Forgets one token (logout).
   void forget(const std::string& token);
 
-  // Forgets everything (a user was changed or disabled).
+  // Forgets every token of this user (their sessions ended: services/user_signal.hpp).
+  void forget_user(const std::string& user_id);
+
+  // Forgets everything.
   void clear();
 
  private:

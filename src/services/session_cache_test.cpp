@@ -1,4 +1,5 @@
 #include "services/session_cache.hpp"
+#include "services/user_signal.hpp"
 
 #include <gtest/gtest.h>
 
@@ -33,6 +34,22 @@ TEST(session_cache, forget_and_clear_revoke_at_once) {
   EXPECT_TRUE(cache.find("tb", now));
   cache.clear();
   EXPECT_FALSE(cache.find("tb", now));
+}
+
+TEST(session_cache, the_user_changed_signal_forgets_every_token_of_that_user) {
+  session_cache cache{60s};
+  auto now = core::from_micros(1'000'000);
+  actor a{"u1", "j1", domain::role::call_taker, std::nullopt, "A"};
+  actor b{"u2", "j1", domain::role::leader, std::nullopt, "B"};
+  cache.remember("ta1", a, now);
+  cache.remember("ta2", a, now);
+  cache.remember("tb", b, now);
+  local_user_signal signal;
+  signal.subscribe([&](const sessions_ended& e) { cache.forget_user(e.user_id); });
+  signal.raise({"u1", std::nullopt, std::nullopt, reason_user_changed});
+  EXPECT_FALSE(cache.find("ta1", now));
+  EXPECT_FALSE(cache.find("ta2", now));
+  EXPECT_TRUE(cache.find("tb", now));
 }
 
 TEST(session_cache, a_full_cache_starts_over_instead_of_growing) {

@@ -44,6 +44,10 @@ class directory_reader {
   virtual result<std::optional<domain::user>> find_user(const std::string& id) = 0;
   virtual result<std::optional<domain::user>> find_user_by_username(const std::string& username) = 0;
   virtual result<std::optional<domain::session>> find_session(const std::string& token_hash) = 0;
+  // Security events newest first: the jurisdiction's and those of no jurisdiction (address
+  // locks, unknown usernames), at most limit (clamped to 1..500).
+  virtual result<std::vector<domain::security_event>> list_security_events(const std::string& jurisdiction_id,
+                                                                           int limit) = 0;
 };
 
 // Writes inside one command of a write batch (see store_txn for the rules every write follows).
@@ -69,6 +73,12 @@ class directory_writer {
   virtual result<void> update_user(const domain::user& u) = 0;
   virtual result<void> insert_session(const domain::session& s) = 0;
   virtual result<void> delete_session(const std::string& token_hash) = 0;
+  // Deletes every session of the user but the one whose hash is keep ("" keeps none); returns
+  // how many went.
+  virtual result<std::int64_t> delete_sessions_of_user(const std::string& user_id, const std::string& keep) = 0;
+  // Deletes the sessions that expired at or before now; returns how many went.
+  virtual result<std::int64_t> delete_expired_sessions(domain::timestamp now) = 0;
+  virtual result<void> insert_security_event(const domain::security_event& e) = 0;
 };
 
 }  // namespace siaga::storage

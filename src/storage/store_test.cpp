@@ -210,6 +210,51 @@ TEST_P(store_contract, sessions_insert_find_and_delete) {
   EXPECT_FALSE(reader().find_session("sha256-of-token").value());
 }
 
+TEST_P(store_contract, sessions_of_a_user_and_expired_ones_are_deleted_together) {
+  for (auto [hash, expiry] : {std::pair{"h-old", 20}, std::pair{"h-a", 10'000}, std::pair{"h-b", 10'000}}) {
+    domain::session s{hash, "u1", at(10), at(expiry)};
+    ASSERT_EQ(outcome(write([&](store_txn& t) { return t.insert_session(s); })), "ok");
+  }
+  std::int64_t purged = -1;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              auto n = t.delete_expired_sessions(at(100));
+              if (!n) return n.error();
+              purged = *n;
+              return {};
+            })),
+            "ok");
+  EXPECT_EQ(purged, 1);
+  EXPECT_FALSE(reader().find_session("h-old").value());
+  std::int64_t ended = -1;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              auto n = t.delete_sessions_of_user("u1", "h-b");
+              if (!n) return n.error();
+              ended = *n;
+              return {};
+            })),
+            "ok");
+  EXPECT_EQ(ended, 1);
+  EXPECT_FALSE(reader().find_session("h-a").value());
+  EXPECT_TRUE(reader().find_session("h-b").value()) << "the kept session stays";
+}
+
+TEST_P(store_contract, security_events_are_listed_newest_first_with_those_of_no_jurisdiction) {
+  domain::security_event mine{"s1", "j1", "login.locked_account_address", "budi", "10.0.0.9", at(5), at(905), 5};
+  domain::security_event nobody{"s2", std::nullopt, "login.locked_address", "", "10.0.0.7", at(6), at(306), 30};
+  domain::security_event other{"s3", "j2", "login.backoff_account", "ani", "", at(7), at(67), 20};
+  for (const auto* e : {&mine, &nobody, &other}) {
+    ASSERT_EQ(outcome(write([&](store_txn& t) { return t.insert_security_event(*e); })), "ok");
+  }
+  auto list = reader().list_security_events("j1", 10).value();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].id, "s2");
+  EXPECT_EQ(list[1].id, "s1");
+  EXPECT_EQ(list[1].username, "budi");
+  EXPECT_EQ(list[1].until, at(905));
+  EXPECT_EQ(list[1].failures, 5);
+  EXPECT_EQ(reader().list_security_events("j1", 1).value().size(), 1u);
+}
+
 TEST_P(store_contract, reports_round_trip_with_every_field_set_and_unset) {
   auto incident = make_incident("j1", "i1", "c_fire", at(0));
   auto full = make_report("j1", "r1", at(3));

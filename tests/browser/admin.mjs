@@ -40,7 +40,7 @@ export async function admin({ browser, base }) {
   await page.fill('[data-testid=user-display_name]', 'Piket PLN');
   await page.selectOption('[data-testid=user-role]', 'agency_operator');
   await page.selectOption('[data-testid=user-agency]', agencies.find((a) => a.code === 'PLN').id);
-  await page.fill('[data-testid=user-password]', 'rahasia-piket-1');
+  await page.fill('[data-testid=user-password]', 'sandi-shift-malam-7');
   await page.click('[data-testid=save]');
   await page.waitForSelector('td:has-text("pln.piket")');
   const users = (await sup('GET', '/users')).body.items;

@@ -21,6 +21,7 @@ import { leaderMap } from './leader_map.mjs';
 import { jurisdictionSettings } from './jurisdiction_settings.mjs';
 import { slaScreens } from './sla_screens.mjs';
 import { leaderExport } from './leader_export.mjs';
+import { accountSecurity } from './account_security.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -37,6 +38,7 @@ const TESTS = {
   jurisdiction_settings: jurisdictionSettings,
   sla_screens: slaScreens,
   leader_export: leaderExport,
+  account_security: accountSecurity,
 };
 
 const args = process.argv.slice(2);

@@ -1,7 +1,7 @@
 // The consoles' shared state: the session, the directory, the live working set fed by the
 // realtime stream, and the language. Components read these stores with useStore().
 
-import { ApiError, get, getAll, loadRoutes, onReach } from './api/client';
+import { ApiError, get, getAll, loadRoutes, onReach, post } from './api/client';
 import type {
   Agency,
   Category,
@@ -228,6 +228,9 @@ function handleEvent(e: SiagaEvent): void {
 }
 
 /** Starts the stream (and the working set) for the signed-in user. */
+/** Why the last session ended from the server's side (the stream's close reason), for the sign-in screen. */
+export const sessionEndedStore = createStore<string | null>(null);
+
 export function startLive(): void {
   stopLive();
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -235,6 +238,12 @@ export function startLive(): void {
     url: (after) => `${proto}//${location.host}/api/v1/stream${after === null ? '' : `?after=${after}`}`,
     onEvent: handleEvent,
     onFresh: () => void loadWorkingSet(),
+    // Signed out, password changed or the account changed by an admin: back to the sign-in.
+    onEnded: (reason) => {
+      stopLive();
+      sessionEndedStore.set(reason || '-');
+      meStore.set(null);
+    },
     onStatus: (s) => {
       streamStore.set(s);
       // Poll fallback while the stream cannot be had at all (an older server, a proxy that
@@ -268,6 +277,17 @@ export function stopLive(): void {
   loadedStore.set(false);
   recentStore.set([]);
   arrivalsStore.set([]);
+}
+
+/** Signs out on the server (when the session is still there) and drops the live state. */
+export async function signOut(): Promise<void> {
+  try {
+    await post('/auth/logout');
+  } catch {
+    /* the session may be gone already */
+  }
+  stopLive();
+  meStore.set(null);
 }
 
 export function reconnectNow(): void {

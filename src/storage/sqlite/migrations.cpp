@@ -587,13 +587,31 @@ std::string schema_villages() {
   return sql;
 }
 
+// Hardening (issue 12): a user an admin obliges to change their password, and the security
+// events of the login rate limits. Written as 10 on the auth branch; renumbered at merge.
+constexpr std::string_view schema_hardening = R"sql(
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE security_events (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT REFERENCES jurisdictions (id),
+  kind TEXT NOT NULL,
+  username TEXT NOT NULL,
+  address TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  until INTEGER NOT NULL,
+  failures INTEGER NOT NULL
+) STRICT;
+CREATE INDEX security_events_by_time ON security_events (jurisdiction_id, at);
+)sql";
+
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 10>& migrations_table() {
+const std::array<migration, 11>& migrations_table() {
   static const std::string schema_v7 = rollups_sql::schema();
   static const std::string schema_v10 = call_rollups_sql::schema();
   static const std::string schema_v9 = schema_villages();
-  static const std::array<migration, 10> table{{
+  static const std::array<migration, 11> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -604,6 +622,7 @@ const std::array<migration, 10>& migrations_table() {
       {8, "service levels: working-day calendar, limits in working days, SLA alerts", schema_v8},
       {9, "villages, boundaries marked approximate, village_id on reports and incidents", schema_v9},
       {10, "call rollups per local hour, with exact answer times and follow-ups", schema_v10},
+      {11, "users obliged to change their password; security events of the login limits", schema_hardening},
   }};
   return table;
 }

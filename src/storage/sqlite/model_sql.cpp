@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 namespace siaga::storage::sqlite::model_sql {
 namespace {
 
@@ -185,7 +187,8 @@ result<domain::category> read_category(const statement& st) {
 }
 
 constexpr std::string_view user_columns =
-    "id, jurisdiction_id, username, display_name, role, agency_id, password_hash, active, created_at, pbx_agent";
+    "id, jurisdiction_id, username, display_name, role, agency_id, password_hash, active, created_at, pbx_agent, "
+    "must_change_password";
 
 result<domain::user> read_user(const statement& st) {
   enum_columns e(st, "users");
@@ -200,6 +203,7 @@ result<domain::user> read_user(const statement& st) {
   u.active = st.boolean(7);
   u.created_at = st.time(8);
   u.pbx_agent = st.text(9);
+  u.must_change_password = st.boolean(10);
   if (e.error()) return *e.error();
   return u;
 }
@@ -208,6 +212,11 @@ constexpr std::string_view session_columns = "token_hash, user_id, created_at, e
 
 result<domain::session> read_session(const statement& st) {
   return domain::session{st.text(0), st.text(1), st.time(2), st.time(3)};
+}
+
+result<domain::security_event> read_security_event(const statement& st) {
+  return domain::security_event{st.text(0), st.opt_text(1), st.text(2), st.text(3),
+                                st.text(4), st.time(5),     st.time(6), st.int64(7)};
 }
 
 constexpr std::string_view report_columns =
@@ -599,10 +608,11 @@ result<void> upsert_category(connection& c, const domain::category& category) {
 result<void> insert_user(connection& c, const domain::user& u) {
   auto st = prepare_bound(c,
                           "INSERT INTO users (id, jurisdiction_id, username, display_name, role, agency_id, "
-                          "password_hash, active, created_at, pbx_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          "password_hash, active, created_at, pbx_agent, must_change_password) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           u.id, u.jurisdiction_id, u.username, u.display_name, domain::to_string(u.user_role),
                           u.agency_id, u.password_hash, static_cast<std::int64_t>(u.active), u.created_at,
-                          u.pbx_agent);
+                          u.pbx_agent, static_cast<std::int64_t>(u.must_change_password));
   if (!st) return st.error();
   return st->run("users");
 }
@@ -610,10 +620,11 @@ result<void> insert_user(connection& c, const domain::user& u) {
 result<void> update_user(connection& c, const domain::user& u) {
   auto st = prepare_bound(c,
                           "UPDATE users SET username = ?, display_name = ?, role = ?, agency_id = ?, "
-                          "password_hash = ?, active = ?, created_at = ?, pbx_agent = ? "
+                          "password_hash = ?, active = ?, created_at = ?, pbx_agent = ?, must_change_password = ? "
                           "WHERE id = ? AND jurisdiction_id = ?",
                           u.username, u.display_name, domain::to_string(u.user_role), u.agency_id, u.password_hash,
-                          static_cast<std::int64_t>(u.active), u.created_at, u.pbx_agent, u.id, u.jurisdiction_id);
+                          static_cast<std::int64_t>(u.active), u.created_at, u.pbx_agent,
+                          static_cast<std::int64_t>(u.must_change_password), u.id, u.jurisdiction_id);
   if (!st) return st.error();
   if (auto r = st->run("users"); !r) return r;
   return expect_changed(c, "user", u.id);
@@ -635,6 +646,38 @@ result<void> delete_session(connection& c, const std::string& token_hash) {
   auto st = prepare_bound(c, "DELETE FROM sessions WHERE token_hash = ?", token_hash);
   if (!st) return st.error();
   return st->run("sessions");
+}
+
+result<std::int64_t> delete_sessions_of_user(connection& c, const std::string& user_id, const std::string& keep) {
+  auto st = prepare_bound(c, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", user_id, keep);
+  if (!st) return st.error();
+  if (auto r = st->run("sessions"); !r) return r.error();
+  return static_cast<std::int64_t>(c.changes());
+}
+
+result<std::int64_t> delete_expired_sessions(connection& c, domain::timestamp now) {
+  auto st = prepare_bound(c, "DELETE FROM sessions WHERE expires_at <= ?", now);
+  if (!st) return st.error();
+  if (auto r = st->run("sessions"); !r) return r.error();
+  return static_cast<std::int64_t>(c.changes());
+}
+
+result<void> insert_security_event(connection& c, const domain::security_event& e) {
+  auto st = prepare_bound(c,
+                          "INSERT INTO security_events (id, jurisdiction_id, kind, username, address, at, until, "
+                          "failures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          e.id, e.jurisdiction_id, e.kind, e.username, e.address, e.at, e.until, e.failures);
+  if (!st) return st.error();
+  return st->run("security_events");
+}
+
+result<std::vector<domain::security_event>> list_security_events(connection& c, const std::string& jurisdiction_id,
+                                                                 int limit) {
+  static const std::string sql =
+      "SELECT id, jurisdiction_id, kind, username, address, at, until, failures FROM security_events "
+      "WHERE jurisdiction_id = ? OR jurisdiction_id IS NULL ORDER BY at DESC, id DESC LIMIT ?";
+  return fetch_all(c, sql, "security_events", read_security_event, jurisdiction_id,
+                   static_cast<std::int64_t>(std::clamp(limit, 1, 500)));
 }
 
 result<void> insert_report(connection& c, const domain::report& r) {

@@ -56,6 +56,11 @@ result<void> insert_user(connection& c, const domain::user& u);
 result<void> update_user(connection& c, const domain::user& u);
 result<void> insert_session(connection& c, const domain::session& s);
 result<void> delete_session(connection& c, const std::string& token_hash);
+result<std::int64_t> delete_sessions_of_user(connection& c, const std::string& user_id, const std::string& keep);
+result<std::int64_t> delete_expired_sessions(connection& c, domain::timestamp now);
+result<void> insert_security_event(connection& c, const domain::security_event& e);
+result<std::vector<domain::security_event>> list_security_events(connection& c, const std::string& jurisdiction_id,
+                                                                 int limit);
 result<void> insert_report(connection& c, const domain::report& r);
 result<void> update_report(connection& c, const domain::report& r);
 result<void> insert_incident(connection& c, const domain::incident& i);

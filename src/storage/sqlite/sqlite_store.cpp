@@ -98,6 +98,9 @@ class read_ops : public Base {
   result<std::optional<domain::session>> find_session(const std::string& token_hash) override {
     return use([&](connection& c) { return q::find_session(c, token_hash); });
   }
+  result<std::vector<domain::security_event>> list_security_events(const std::string& j, int limit) override {
+    return use([&](connection& c) { return q::list_security_events(c, j, limit); });
+  }
   result<std::optional<domain::report>> find_report(const std::string& jurisdiction_id,
                                                     const std::string& id) override {
     return use([&](connection& c) { return q::find_report(c, jurisdiction_id, id); });
@@ -369,6 +372,15 @@ class writer_txn final : public read_ops<store_txn> {
   result<void> update_user(const domain::user& u) override { return model_sql::update_user(c(), u); }
   result<void> insert_session(const domain::session& s) override { return model_sql::insert_session(c(), s); }
   result<void> delete_session(const std::string& token_hash) override { return model_sql::delete_session(c(), token_hash); }
+  result<std::int64_t> delete_sessions_of_user(const std::string& user_id, const std::string& keep) override {
+    return model_sql::delete_sessions_of_user(c(), user_id, keep);
+  }
+  result<std::int64_t> delete_expired_sessions(domain::timestamp now) override {
+    return model_sql::delete_expired_sessions(c(), now);
+  }
+  result<void> insert_security_event(const domain::security_event& e) override {
+    return model_sql::insert_security_event(c(), e);
+  }
   // Reports, incidents and dispatches tell the rollups what they were and what they are.
   result<void> insert_report(const domain::report& r) override {
     if (auto w = model_sql::insert_report(c(), r); !w) return w;

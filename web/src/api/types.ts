@@ -120,7 +120,20 @@ export interface User {
   active: boolean;
   /** The PBX agent id or extension the user answers calls as; "" when none. */
   pbx_agent?: string;
+  /** An admin requires a new password: the console shows only the change-password screen. */
+  must_change_password?: boolean;
   created_at: string;
+}
+
+/** A login rate limit that acted (GET /api/v1/security/events). */
+export interface SecurityEvent {
+  id: string;
+  kind: 'login.locked_address' | 'login.locked_account_address' | 'login.backoff_account' | string;
+  username: string;
+  address: string;
+  at: string;
+  until: string;
+  failures: number;
 }
 
 export interface Me extends User {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SiagaEvent } from '../api/types';
-import { backoffMs, parseMessage, StreamClient, type SocketLike, type StreamStatus } from './stream';
+import { backoffMs, parseMessage, SESSION_ENDED, StreamClient, type SocketLike, type StreamStatus } from './stream';
 
 class FakeSocket implements SocketLike {
   onopen: SocketLike['onopen'] = null;
@@ -151,5 +151,34 @@ describe('StreamClient', () => {
     h.client.stop();
     expect(h.client.current.state).toBe('stopped');
     expect(h.timers).toHaveLength(0);
+  });
+});
+
+describe('a session that ended', () => {
+  it('stops on close code 4401 with the reason, where any other close reconnects', () => {
+    const h = harness();
+    const ended: string[] = [];
+    const client = new StreamClient({
+      url: () => '/api/v1/stream',
+      open: (url) => {
+        const s = new FakeSocket(url);
+        h.sockets.push(s);
+        return s;
+      },
+      onEvent: () => undefined,
+      onEnded: (reason) => ended.push(reason),
+      setTimer: (fn, ms) => h.timers.push({ fn, ms, id: h.timers.length + 100 }),
+      clearTimer: () => undefined,
+    });
+    client.start();
+    h.last().send({ type: 'hello', last_seq: 3, after: null });
+    h.last().close(1006, '');
+    expect(client.current.state).toBe('reconnecting');
+    h.timers.shift()!.fn();
+    h.last().send({ type: 'hello', last_seq: 3, after: 3 });
+    h.last().close(SESSION_ENDED, 'kata sandi diganti / password changed');
+    expect(ended).toEqual(['kata sandi diganti / password changed']);
+    expect(client.current.state).toBe('stopped');
+    expect(h.sockets.length).toBe(2);
   });
 });

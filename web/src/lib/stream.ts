@@ -41,6 +41,12 @@ export interface StreamOptions {
    */
   onFresh?(lastSeq: number): void;
   onStatus?(s: StreamStatus): void;
+  /**
+   * Called when the server closes the stream because its session ended (code 4401: signed
+   * out, password changed, the account changed by an admin) with the server's reason; the
+   * client stops instead of reconnecting, since the session will not come back.
+   */
+  onEnded?(reason: string): void;
   now?(): number;
   setTimer?(fn: () => void, ms: number): unknown;
   clearTimer?(t: unknown): void;
@@ -54,6 +60,9 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   const base = Math.min(30000, 500 * 2 ** Math.min(attempt, 10));
   return Math.round(base * (0.75 + 0.5 * random()));
 }
+
+/** Close code of a stream whose session ended (the server's api/stream.hpp). */
+export const SESSION_ENDED = 4401;
 
 export type Message =
   | { type: 'hello'; last_seq: number; after: number | null }
@@ -75,7 +84,8 @@ export class StreamClient {
   private hold_until = 0;
   private status: StreamStatus = { state: 'stopped', attempts: 0, retry_at: null, last_seq: 0, ever_live: false };
   private resume: number | null = null; // null until the first hello: a fresh start
-  private readonly o: Required<Omit<StreamOptions, 'onFresh' | 'onStatus'>> & Pick<StreamOptions, 'onFresh' | 'onStatus'>;
+  private readonly o: Required<Omit<StreamOptions, 'onFresh' | 'onStatus' | 'onEnded'>> &
+    Pick<StreamOptions, 'onFresh' | 'onStatus' | 'onEnded'>;
 
   constructor(options: StreamOptions) {
     this.o = {
@@ -160,9 +170,15 @@ export class StreamClient {
       this.armIdle(socket);
       this.receive(ev.data);
     };
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (ev?.code === SESSION_ENDED) {
+        this.clear();
+        this.setStatus({ state: 'stopped', retry_at: null });
+        this.o.onEnded?.(ev.reason);
+        return;
+      }
       this.scheduleRetry();
     };
     socket.onerror = () => {

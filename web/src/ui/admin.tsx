@@ -13,6 +13,7 @@ import { EnumSelect, errorText, Modal, SaveCancel, toast } from './common';
 import { JurisdictionSettingsForm } from './admin_jurisdiction';
 import { PlacesAdmin } from './admin_places';
 import { localTiles, OSM } from './map';
+import { SecurityEvents } from './security';
 
 const TABS = ['agencies', 'categories', 'users', 'jurisdiction', 'places', 'map'] as const;
 
@@ -39,7 +40,12 @@ export function AdminPage(p: { tab: string }) {
       <div class="admin-body panel">
         {tab === 'agencies' && <Agencies />}
         {tab === 'categories' && <Categories />}
-        {tab === 'users' && <Users />}
+        {tab === 'users' && (
+          <>
+            <Users />
+            <SecurityEvents limit={20} />
+          </>
+        )}
         {tab === 'jurisdiction' && <JurisdictionSettingsForm />}
         {tab === 'places' && <PlacesAdmin />}
         {tab === 'map' && <MapSettings />}
@@ -492,6 +498,7 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
       if (u.id) {
         const body: Record<string, unknown> = { display_name: u.display_name, role: u.role, agency_id, active: u.active, pbx_agent: u.pbx_agent ?? '' };
         if (u.password) body.password = u.password;
+        if (u.must_change_password) body.must_change_password = true;
         await patch(`/users/${u.id}`, body);
       } else {
         await post('/users', {
@@ -501,6 +508,7 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
           agency_id: agency_id ?? undefined,
           password: u.password,
           pbx_agent: u.pbx_agent || undefined,
+          must_change_password: !!u.must_change_password,
         });
       }
       toast(t('saved'));
@@ -550,6 +558,10 @@ function UserForm(p: { user: User & { password?: string }; onClose: (changed: bo
             <input type="checkbox" checked={u.active} onChange={(e) => set({ active: e.currentTarget.checked })} /> {t('active')}
           </label>
         )}
+        <label class="check">
+          <input type="checkbox" checked={!!u.must_change_password} onChange={(e) => set({ must_change_password: e.currentTarget.checked })} data-testid="user-must-change" />{' '}
+          {t('user_must_change')}
+        </label>
       </div>
       <SaveCancel onSave={submit} onCancel={() => p.onClose(false)} testid="save" />
     </Modal>

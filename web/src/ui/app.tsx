@@ -5,7 +5,7 @@ import '../stats.css';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, onUnauthorized, post } from '../api/client';
 import type { LoginResponse, Me, Role } from '../api/types';
-import { langStore, loadDirectory, meStore, nowStore, startLive, stopLive, timeZone, useT } from '../data';
+import { langStore, loadDirectory, meStore, nowStore, sessionEndedStore, signOut, startLive, stopLive, timeZone, useT } from '../data';
 import { enumName, type Key } from '../lib/i18n';
 import { useStore } from '../lib/store';
 import { formatClock, zoneAbbr } from '../lib/time';
@@ -14,6 +14,7 @@ import { AgencyConsole } from './agency';
 import { CallTakerConsole } from './calltaker';
 import { ConnectionBadge, errorText, OutageBanner, Toasts } from './common';
 import { LeaderDashboard } from './leader';
+import { ChangePassword } from './password';
 import { ReportPage } from './report';
 import { Wallboard } from './wallboard';
 
@@ -62,6 +63,7 @@ export function App() {
     });
     get<Me>('/me')
       .then(async (m) => {
+        if (m.must_change_password) return meStore.set(m);
         await loadDirectory();
         meStore.set(m);
         startLive();
@@ -73,6 +75,7 @@ export function App() {
 
   if (checking) return <div class="splash">{t('loading')}</div>;
   if (!me) return <Login />;
+  if (me.must_change_password) return <ChangePassword />;
   if (isReportPath(location.pathname)) return <ReportPage me={me} />;
   return <Shell me={me} />;
 }
@@ -85,13 +88,16 @@ function Login() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const ended = useStore(sessionEndedStore);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
     setError('');
     try {
       await post<LoginResponse>('/auth/login', { username: username.trim(), password });
+      sessionEndedStore.set(null);
       const m = await get<Me>('/me');
+      if (m.must_change_password) return meStore.set(m);
       await loadDirectory();
       meStore.set(m);
       startLive();
@@ -113,6 +119,11 @@ function Login() {
           </div>
         </div>
         <h2>{t('login_title')}</h2>
+        {ended && (
+          <div class="form-error" role="status" data-testid="session-ended">
+            {t('session_ended', { reason: ended })}
+          </div>
+        )}
         <label>
           {t('username')}
           <input name="username" autoComplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} autoFocus required />
@@ -172,13 +183,7 @@ function Shell(p: { me: Me }) {
   }, [parts.length]);
 
   const logout = async () => {
-    try {
-      await post('/auth/logout');
-    } catch {
-      /* the session may be gone already */
-    }
-    stopLive();
-    meStore.set(null);
+    await signOut();
     location.hash = '';
   };
 

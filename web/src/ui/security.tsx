@@ -1,0 +1,44 @@
+// The security line of the wallboard and the admin's users page: the login rate limits that
+// acted lately (GET /api/v1/security/events), refreshed every minute.
+import { useEffect, useState } from 'preact/hooks';
+import { get } from '../api/client';
+import type { SecurityEvent } from '../api/types';
+import { useT } from '../data';
+import type { Key } from '../lib/i18n';
+import { When } from './common';
+
+const KINDS: Record<string, Key> = {
+  'login.locked_address': 'sec_login_locked_address',
+  'login.locked_account_address': 'sec_login_locked_account_address',
+  'login.backoff_account': 'sec_login_backoff_account',
+};
+
+export function SecurityEvents(p: { limit?: number }) {
+  const t = useT();
+  const [items, setItems] = useState<SecurityEvent[] | null>(null);
+  useEffect(() => {
+    const load = () =>
+      get<{ items: SecurityEvent[] }>(`/security/events?limit=${p.limit ?? 5}`)
+        .then((r) => setItems(r.items))
+        .catch(() => setItems(null));
+    load();
+    const timer = setInterval(load, 60_000);
+    return () => clearInterval(timer);
+  }, [p.limit]);
+  if (items === null) return null;
+  return (
+    <div class="security-events" data-testid="security-events">
+      <header class="panel-head">
+        <h2>{t('security_title')}</h2>
+        <span class={'count' + (items.length ? ' count-alarm' : '')}>{items.length}</span>
+      </header>
+      {!items.length && <div class="muted small">{t('security_none')}</div>}
+      {items.map((e) => (
+        <div class="small" key={e.id} data-testid="security-event" data-kind={e.kind}>
+          <strong>{KINDS[e.kind] ? t(KINDS[e.kind]!) : e.kind}</strong> {[e.username, e.address].filter(Boolean).join(' @ ')} · {e.failures}× ·{' '}
+          <When at={e.at} />
+        </div>
+      ))}
+    </div>
+  );
+}
