@@ -20,6 +20,12 @@ struct api_options {
   std::chrono::seconds session_lifetime{12 * 3600};               // one shift and some
   bool secure_cookie = false;                                     // add Secure when served over HTTPS
   std::chrono::minutes callback_expiry = std::chrono::hours{24};  // services::context::callback_expiry
+  // The public routes' limits per client address (api/rate_limit.hpp): a burst, then so many
+  // an hour (reports) or a minute (tracking pages and their photos). A burst of 0 is no limit.
+  int public_report_burst = 5;
+  int public_reports_per_hour = 10;
+  int track_burst = 30;
+  int tracks_per_minute = 30;
 };
 
 class stream_hub;

@@ -4,6 +4,7 @@
 #include "api/handler.hpp"
 #include "api/views.hpp"
 #include "services/media_service.hpp"
+#include "services/public_tracking.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -45,12 +46,25 @@ awaitable<reply> get_media(call& c) {
   co_return res;
 }
 
+// {"public": true|false}: whether the report's tracking page shows the photo.
+awaitable<reply> set_media_public(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"public"}));
+  SIAGA_CO_TRY(is_public, opt_bool(body, "public"));
+  if (!is_public) co_return core::invalid("field 'public' (true or false) is required");
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(m, run_service<domain::media>(c.deps.store, &services::set_media_public, ctx, c.who, c.param("id"),
+                                                *is_public));
+  co_return json_response(c.req(), net::http::status::ok, media_json(m));
+}
+
 }  // namespace
 
 void add_media_routes(net::router& r, api_deps& deps) {
   r.add(verb::post, "/api/v1/dispatches/{id}/media", wrap(deps, dispatchers | access::agency, attach_media),
         services::max_media_bytes);
   r.add(verb::get, "/api/v1/media/{id}", wrap(deps, signed_in, get_media));
+  r.add(verb::patch, "/api/v1/media/{id}", wrap(deps, dispatchers, set_media_public));
 }
 
 }  // namespace siaga::api

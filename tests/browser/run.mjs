@@ -20,6 +20,7 @@ import { leaderMap } from './leader_map.mjs';
 import { jurisdictionSettings } from './jurisdiction_settings.mjs';
 import { slaScreens } from './sla_screens.mjs';
 import { leaderExport } from './leader_export.mjs';
+import { lapor } from './lapor.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -36,6 +37,7 @@ const TESTS = {
   jurisdiction_settings: jurisdictionSettings,
   sla_screens: slaScreens,
   leader_export: leaderExport,
+  lapor,
 };
 
 const args = process.argv.slice(2);
