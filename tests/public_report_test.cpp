@@ -8,7 +8,6 @@
 #include "support/server_process.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <set>
 
@@ -114,18 +113,7 @@ class public_reports : public ::testing::Test {
     return {};
   }
 
-  std::int64_t count(const char* table) {
-    sqlite3* h = nullptr;
-    EXPECT_EQ(sqlite3_open_v2(server_->database().c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    std::string sql = std::string("SELECT COUNT(*) FROM ") + table;
-    EXPECT_EQ(sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr), SQLITE_OK);
-    std::int64_t n = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return n;
-  }
+  std::int64_t count(const char* table) { return count_rows(server_->database(), table); }
 
   static inline server_process* server_ = nullptr;
   http_client client_{"127.0.0.1", server_->port()};

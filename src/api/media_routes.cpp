@@ -34,16 +34,8 @@ awaitable<reply> attach_media(call& c) {
 
 awaitable<reply> get_media(call& c) {
   SIAGA_CO_TRY(content, services::read_media_content(c.deps.store.reader(), c.who, c.param("id")));
-  net::response res{net::http::status::ok, c.req().version()};
-  res.set(net::http::field::content_type, content.media.content_type);
   // The bytes never change, but only this user's browser may keep them.
-  res.set(net::http::field::cache_control, "private, max-age=86400");
-  // Opened on its own, the image can run nothing.
-  res.set("Content-Security-Policy", "default-src 'none'; sandbox");
-  res.keep_alive(c.req().keep_alive());
-  res.body() = std::move(content.bytes);
-  res.prepare_payload();
-  co_return res;
+  co_return image_response(c.req(), content.media.content_type, std::move(content.bytes), "private, max-age=86400");
 }
 
 // {"public": true|false}: whether the report's tracking page shows the photo.

@@ -12,6 +12,7 @@
 #include "services/public_tracking.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 
 #include <sodium.h>
 
@@ -232,14 +233,8 @@ body_fn track_photo(std::shared_ptr<rate_limiter> limit) {
   return [limit](call& c) -> awaitable<reply> {
     if (auto refused = limited(*limit, c)) co_return std::move(*refused);
     SIAGA_CO_TRY(content, services::read_public_photo(c.deps.store.reader(), c.param("code"), c.param("id")));
-    net::response res{net::http::status::ok, c.req().version()};
-    res.set(net::http::field::content_type, content.media.content_type);
-    res.set(net::http::field::cache_control, "private, max-age=3600");
-    res.set("Content-Security-Policy", "default-src 'none'; sandbox");
-    res.keep_alive(c.req().keep_alive());
-    res.body() = std::move(content.bytes);
-    res.prepare_payload();
-    co_return res;
+    // private: a call taker may take the photo back, so no shared cache keeps it.
+    co_return image_response(c.req(), content.media.content_type, std::move(content.bytes), "private, max-age=3600");
   };
 }
 
