@@ -29,6 +29,7 @@ struct api_options {
 };
 
 class stream_hub;
+class rate_limiter;
 
 // What the handlers need. ids is used only inside write commands (writer thread).
 struct api_deps {
@@ -48,6 +49,10 @@ struct api_deps {
   // The exports' page reads and workbooks (api/list_exports.hpp), which take seconds, kept off
   // `blocking` so that sign-ins never wait behind a download; null: `blocking` does them.
   boost::asio::thread_pool* exports = nullptr;
+  // The public routes' limits per client address (api/rate_limit.hpp), made from options by
+  // add_routes; null: no limit.
+  std::shared_ptr<rate_limiter> public_report_limit;
+  std::shared_ptr<rate_limiter> track_limit;
 };
 
 // Adds every /api/v1 route (and the OpenAPI document) to r. deps must outlive r.

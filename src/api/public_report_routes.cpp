@@ -23,9 +23,10 @@ namespace {
 constexpr std::size_t public_report_body_limit =
     services::max_intake_photos * services::max_intake_photo_bytes * 4 / 3 + 64 * 1024;
 
-// 429 with Retry-After, or nullopt when the client may go on.
-std::optional<net::response> limited(rate_limiter& limit, call& c) {
-  auto wait = limit.take(c.http.remote_address, c.deps.clock.now());
+// 429 with Retry-After, or nullopt when the client may go on (or there is no limit).
+std::optional<net::response> limited(const std::shared_ptr<rate_limiter>& limit, call& c) {
+  if (!limit) return std::nullopt;
+  auto wait = limit->take(c.http.remote_address, c.deps.clock.now());
   if (wait.count() == 0) return std::nullopt;
   auto res = json_response(
       c.req(), net::http::status::too_many_requests,
@@ -160,9 +161,10 @@ awaitable<reply> public_form(call& c) {
   co_return res;
 }
 
-body_fn post_report(std::shared_ptr<rate_limiter> limit) {
-  return [limit](call& c) -> awaitable<reply> {
-    if (auto refused = limited(*limit, c)) co_return std::move(*refused);
+// Plain coroutines, no capturing lambdas: GCC 12 mishandles a coroutine lambda's captures.
+awaitable<reply> post_report(call& c) {
+  {
+    if (auto refused = limited(c.deps.public_report_limit, c)) co_return std::move(*refused);
     SIAGA_CO_TRY(body, parse_body(c.req()));
     SIAGA_CO_TRY(code, opt_string(body, "jurisdiction", 20));
     SIAGA_CO_TRY(in, channel_report_of(body));
@@ -185,7 +187,7 @@ body_fn post_report(std::shared_ptr<rate_limiter> limit) {
                                          {"status", "received"},
                                          {"photos", receipt.photos.size()},
                                          {"received_at", time_json(receipt.report.created_at)}});
-  };
+  }
 }
 
 json::object track_json(const services::public_report& p) {
@@ -219,37 +221,38 @@ json::object track_json(const services::public_report& p) {
           {"photos", std::move(photos)}};
 }
 
-body_fn track(std::shared_ptr<rate_limiter> limit) {
-  return [limit](call& c) -> awaitable<reply> {
-    if (auto refused = limited(*limit, c)) co_return std::move(*refused);
+awaitable<reply> track(call& c) {
+  {
+    if (auto refused = limited(c.deps.track_limit, c)) co_return std::move(*refused);
     SIAGA_CO_TRY(p, services::track_report(c.deps.store.reader(), c.param("code")));
     auto res = json_response(c.req(), net::http::status::ok, track_json(p));
     res.set(net::http::field::cache_control, "no-store");
     co_return res;
-  };
+  }
 }
 
-body_fn track_photo(std::shared_ptr<rate_limiter> limit) {
-  return [limit](call& c) -> awaitable<reply> {
-    if (auto refused = limited(*limit, c)) co_return std::move(*refused);
+awaitable<reply> track_photo(call& c) {
+  {
+    if (auto refused = limited(c.deps.track_limit, c)) co_return std::move(*refused);
     SIAGA_CO_TRY(content, services::read_public_photo(c.deps.store.reader(), c.param("code"), c.param("id")));
     // private: a call taker may take the photo back, so no shared cache keeps it.
     co_return image_response(c.req(), content.media.content_type, std::move(content.bytes), "private, max-age=3600");
-  };
+  }
 }
 
 }  // namespace
 
 void add_public_report_routes(net::router& r, api_deps& deps) {
-  auto reports = std::make_shared<rate_limiter>(deps.options.public_report_burst,
-                                                std::chrono::milliseconds(3'600'000 / std::max(1, deps.options.public_reports_per_hour)));
-  auto tracks = std::make_shared<rate_limiter>(deps.options.track_burst,
-                                               std::chrono::milliseconds(60'000 / std::max(1, deps.options.tracks_per_minute)));
+  deps.public_report_limit = std::make_shared<rate_limiter>(
+      deps.options.public_report_burst,
+      std::chrono::milliseconds(3'600'000 / std::max(1, deps.options.public_reports_per_hour)));
+  deps.track_limit = std::make_shared<rate_limiter>(
+      deps.options.track_burst, std::chrono::milliseconds(60'000 / std::max(1, deps.options.tracks_per_minute)));
   const auto open = static_cast<unsigned>(access::open);
   r.add(verb::get, "/api/v1/public/form", wrap(deps, open, public_form));
-  r.add(verb::post, "/api/v1/public/reports", wrap(deps, open, post_report(reports)), public_report_body_limit);
-  r.add(verb::get, "/api/v1/track/{code}", wrap(deps, open, track(tracks)));
-  r.add(verb::get, "/api/v1/track/{code}/photos/{id}", wrap(deps, open, track_photo(tracks)));
+  r.add(verb::post, "/api/v1/public/reports", wrap(deps, open, post_report), public_report_body_limit);
+  r.add(verb::get, "/api/v1/track/{code}", wrap(deps, open, track));
+  r.add(verb::get, "/api/v1/track/{code}/photos/{id}", wrap(deps, open, track_photo));
 }
 
 }  // namespace siaga::api
