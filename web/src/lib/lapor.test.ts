@@ -86,6 +86,19 @@ describe('offline queue', () => {
     expect(codes).toEqual(['CODEAAAAAA']);
     expect(loadQueue(s).map((q) => q.id)).toEqual(['c', 'd']);
   });
+  it('sends a report once when two pages flush at the same moment', async () => {
+    const s = memory();
+    enqueue(s, { description: 'a' }, new Date(), 'a');
+    let sent = 0;
+    const send = async () => {
+      sent++;
+      await new Promise((r) => setTimeout(r, 5));
+      return { status: 201, code: 'CODEAAAAAA' };
+    };
+    await Promise.all([flushQueue(s, send), flushQueue(s, send)]);
+    expect(sent).toBe(1);
+    expect(loadQueue(s)).toEqual([]);
+  });
   it('waits on 429 and server errors', async () => {
     const s = memory();
     enqueue(s, { description: 'a' }, new Date(), 'a');

@@ -219,23 +219,32 @@ export function dequeue(store: KeyValue, id: string): QueuedReport[] {
 
 /**
  * Sends every queued report in order with send; a report the server took (2xx) or refused for
- * good (4xx other than 429) leaves the queue; on a network failure, 429 or 5xx the rest waits
- * for the next try. Returns the codes received.
+ * good (4xx other than 429) leaves the queue; on a network failure, 429 or 5xx it goes back to
+ * the front and the rest waits for the next try. Each report is taken out of the queue before
+ * it is sent, so that another page of the same phone flushing at the same moment (both hear
+ * "online") never sends it twice. Returns the codes received.
  */
 export async function flushQueue(
   store: KeyValue,
   send: (body: Record<string, unknown>) => Promise<{ status: number; code?: string }>,
 ): Promise<string[]> {
   const codes: string[] = [];
-  for (const q of loadQueue(store)) {
+  for (;;) {
+    const [q, ...rest] = loadQueue(store);
+    if (!q) break;
+    store.setItem(QUEUE_KEY, JSON.stringify(rest));
+    const putBack = () => store.setItem(QUEUE_KEY, JSON.stringify([q, ...loadQueue(store)]));
     let res: { status: number; code?: string };
     try {
       res = await send(q.body);
     } catch {
+      putBack();
       break;
     }
-    if (res.status === 429 || res.status >= 500) break;
-    dequeue(store, q.id);
+    if (res.status === 429 || res.status >= 500) {
+      putBack();
+      break;
+    }
     if (res.code) codes.push(res.code);
   }
   return codes;
