@@ -109,6 +109,8 @@ export async function lapor({ browser, base }) {
   }
   await shot(track, 'lapor-05-done');
   await ct.context.close();
+  await track.close();
+  await page.close();
 
   // Offline: the form still opens from the service worker, queues the report, and sends it
   // when the phone is back online.
@@ -127,7 +129,9 @@ export async function lapor({ browser, base }) {
   const before = (await ctApi('GET', '/reports?channel=web')).body.total;
   await context.setOffline(false);
   await form.waitForSelector('[data-testid=lp-code]', { timeout: T });
+  await form.waitForTimeout(1500);
   const after = (await ctApi('GET', '/reports?channel=web')).body.total;
   assert(after === before + 1, `the queued report arrived once (${before} -> ${after})`);
+  await shot(form, 'lapor-07-sent');
   await context.close();
 }
