@@ -7,7 +7,6 @@
 #include "support/shared_server.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 namespace siaga::testing {
 namespace json = boost::json;
@@ -52,19 +51,7 @@ class media : public shared_server_test {
                            {{"Content-Type", type}});
   }
 
-  // Rows in the database file, read beside the running server (WAL allows it).
-  std::int64_t count(const char* table) {
-    sqlite3* h = nullptr;
-    EXPECT_EQ(sqlite3_open_v2(server_->database().c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    std::string sql = std::string("SELECT COUNT(*) FROM ") + table;
-    EXPECT_EQ(sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr), SQLITE_OK);
-    std::int64_t n = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return n;
-  }
+  std::int64_t count(const char* table) { return count_rows(server_->database(), table); }
 
   void expect_error(const http_reply& r, int status, const std::string& code) {
     EXPECT_EQ(r.status, status) << r.body;

@@ -22,9 +22,16 @@ struct api_options {
   std::chrono::seconds session_lifetime{12 * 3600};               // one shift and some
   bool secure_cookie = false;                                     // add Secure when served over HTTPS
   std::chrono::minutes callback_expiry = std::chrono::hours{24};  // services::context::callback_expiry
+  // The public routes' limits per client address (api/rate_limit.hpp): a burst, then so many
+  // an hour (reports) or a minute (tracking pages and their photos). A burst of 0 is no limit.
+  int public_report_burst = 5;
+  int public_reports_per_hour = 10;
+  int track_burst = 30;
+  int tracks_per_minute = 30;
 };
 
 class stream_hub;
+class rate_limiter;
 
 // What the handlers need. ids is used only inside write commands (writer thread).
 struct api_deps {
@@ -49,6 +56,10 @@ struct api_deps {
   // The exports' page reads and workbooks (api/list_exports.hpp), which take seconds, kept off
   // `blocking` so that sign-ins never wait behind a download; null: `blocking` does them.
   boost::asio::thread_pool* exports = nullptr;
+  // The public routes' limits per client address (api/rate_limit.hpp), made from options by
+  // add_routes; null: no limit.
+  std::shared_ptr<rate_limiter> public_report_limit;
+  std::shared_ptr<rate_limiter> track_limit;
 };
 
 // Adds every /api/v1 route (and the OpenAPI document) to r. deps must outlive r.

@@ -82,7 +82,9 @@ awaitable<reply> list_categories(call& c) {
 }
 
 core::result<domain::category> category_of(const json::object& body) {
-  if (auto r = only_fields(body, {"code", "name_id", "name_en", "urgency", "run_card", "sop", "sla", "active"}); !r) {
+  if (auto r = only_fields(body, {"code", "name_id", "name_en", "urgency", "run_card", "sop", "sla", "active",
+                                    "public"});
+      !r) {
     return r.error();
   }
   domain::category c;
@@ -100,6 +102,9 @@ core::result<domain::category> category_of(const json::object& body) {
   if (!sop) return sop.error();
   auto active = opt_bool(body, "active");
   if (!active) return active.error();
+  auto is_public = opt_bool(body, "public");
+  if (!is_public) return is_public.error();
+  c.is_public = is_public->value_or(false);
   c.code = *code;
   c.name_id = *name_id;
   c.name_en = name_en->value_or("");

@@ -139,6 +139,7 @@ void add_places_routes(net::router& r, api_deps& deps);        // api/places_rou
 void add_stats_routes(net::router& r, api_deps& deps);         // api/stats_routes.cpp
 void add_sla_routes(net::router& r, api_deps& deps);           // api/sla_routes.cpp
 void add_public_routes(net::router& r, api_deps& deps);        // api/public_routes.cpp
+void add_public_report_routes(net::router& r, api_deps& deps);  // api/public_report_routes.cpp
 
 }  // namespace siaga::api
 

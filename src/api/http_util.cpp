@@ -42,6 +42,18 @@ net::response error_response(const net::request& req, const core::error& e) {
   return json_response(req, status_of(e.code), json::object{{"error", core::to_string(e.code)}, {"message", e.message}});
 }
 
+net::response image_response(const net::request& req, const std::string& content_type, std::string bytes,
+                             std::string_view cache_control) {
+  net::response res{net::http::status::ok, req.version()};
+  res.set(net::http::field::content_type, content_type);
+  res.set(net::http::field::cache_control, cache_control);
+  res.set("Content-Security-Policy", "default-src 'none'; sandbox");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(bytes);
+  res.prepare_payload();
+  return res;
+}
+
 net::response no_content(const net::request& req) {
   net::response res{net::http::status::no_content, req.version()};
   res.keep_alive(req.keep_alive());

@@ -30,6 +30,11 @@ net::response error_response(const net::request& req, const core::error& e);
 // A JSON response with the given status.
 net::response json_response(const net::request& req, net::http::status status, const json::value& body);
 
+// A stored photo's bytes: its content type, the given Cache-Control, and a
+// Content-Security-Policy that lets the image, opened on its own, run nothing.
+net::response image_response(const net::request& req, const std::string& content_type, std::string bytes,
+                             std::string_view cache_control);
+
 // An empty 204 response.
 net::response no_content(const net::request& req);
 

@@ -146,6 +146,19 @@ awaitable<reply> get_dispatch(call& c) {
   co_return json_response(c.req(), net::http::status::ok, items.at(0));
 }
 
+// The completion: the note for the centre and, optionally, the public_note that the reporter
+// reads on the tracking page.
+awaitable<reply> complete_dispatch(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"note", "public_note"}));
+  SIAGA_CO_TRY(note, opt_string(body, "note", 5000));
+  SIAGA_CO_TRY(public_note, opt_string(body, "public_note", 2000));
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(d, run_service<domain::dispatch>(c.deps.store, &services::complete_dispatch, ctx, c.who,
+                                                   c.param("id"), note.value_or(""), public_note.value_or("")));
+  co_return json_response(c.req(), net::http::status::ok, dispatch_json(d));
+}
+
 body_fn dispatch_step(domain::dispatch_status to, std::string_view text_field) {
   return [to, text_field](call& c) -> awaitable<reply> {
     SIAGA_CO_TRY(body, parse_body(c.req()));
@@ -209,7 +222,7 @@ void add_incident_routes(net::router& r, api_deps& deps) {
       {verb::post, "/api/v1/dispatches/{id}/on_scene", dispatchers | access::agency,
        dispatch_step(dispatch_status::on_scene, "")},
       {verb::post, "/api/v1/dispatches/{id}/complete", dispatchers | access::agency,
-       dispatch_step(dispatch_status::completed, "note")},
+       complete_dispatch},
       {verb::post, "/api/v1/dispatches/{id}/decline", dispatchers | access::agency,
        dispatch_step(dispatch_status::declined, "reason")},
       {verb::post, "/api/v1/dispatches/{id}/cancel", dispatchers, dispatch_step(dispatch_status::cancelled, "reason")},

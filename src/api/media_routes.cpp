@@ -4,6 +4,7 @@
 #include "api/handler.hpp"
 #include "api/views.hpp"
 #include "services/media_service.hpp"
+#include "services/public_tracking.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -33,16 +34,20 @@ awaitable<reply> attach_media(call& c) {
 
 awaitable<reply> get_media(call& c) {
   SIAGA_CO_TRY(content, services::read_media_content(c.deps.store.reader(), c.who, c.param("id")));
-  net::response res{net::http::status::ok, c.req().version()};
-  res.set(net::http::field::content_type, content.media.content_type);
   // The bytes never change, but only this user's browser may keep them.
-  res.set(net::http::field::cache_control, "private, max-age=86400");
-  // Opened on its own, the image can run nothing.
-  res.set("Content-Security-Policy", "default-src 'none'; sandbox");
-  res.keep_alive(c.req().keep_alive());
-  res.body() = std::move(content.bytes);
-  res.prepare_payload();
-  co_return res;
+  co_return image_response(c.req(), content.media.content_type, std::move(content.bytes), "private, max-age=86400");
+}
+
+// {"public": true|false}: whether the report's tracking page shows the photo.
+awaitable<reply> set_media_public(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"public"}));
+  SIAGA_CO_TRY(is_public, opt_bool(body, "public"));
+  if (!is_public) co_return core::invalid("field 'public' (true or false) is required");
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(m, run_service<domain::media>(c.deps.store, &services::set_media_public, ctx, c.who, c.param("id"),
+                                                *is_public));
+  co_return json_response(c.req(), net::http::status::ok, media_json(m));
 }
 
 }  // namespace
@@ -51,6 +56,7 @@ void add_media_routes(net::router& r, api_deps& deps) {
   r.add(verb::post, "/api/v1/dispatches/{id}/media", wrap(deps, dispatchers | access::agency, attach_media),
         services::max_media_bytes);
   r.add(verb::get, "/api/v1/media/{id}", wrap(deps, signed_in, get_media));
+  r.add(verb::patch, "/api/v1/media/{id}", wrap(deps, dispatchers, set_media_public));
 }
 
 }  // namespace siaga::api

@@ -71,9 +71,15 @@ awaitable<reply> list_reports(call& c) {
                           page_json(p, pg, [show](const domain::report& r) { return report_json(r, show); }));
 }
 
+// The report with the photos that came with it (public channels), each with its public mark.
 awaitable<reply> get_report(call& c) {
   SIAGA_CO_TRY(rep, services::read_report(c.deps.store.reader(), c.who, c.param("id")));
-  co_return json_response(c.req(), net::http::status::ok, report_json(rep, services::may_see_contact(c.who, false)));
+  SIAGA_CO_TRY(photos, c.deps.store.reader().media_of_report(rep.id));
+  auto out = report_json(rep, services::may_see_contact(c.who, false));
+  json::array media;
+  for (const auto& m : photos) media.push_back(media_json(m));
+  out["media"] = std::move(media);
+  co_return json_response(c.req(), net::http::status::ok, out);
 }
 
 awaitable<reply> accept_report(call& c) {

@@ -204,6 +204,7 @@ void add_routes(net::router& r, api_deps& deps) {
   add_stats_routes(r, deps);
   add_sla_routes(r, deps);
   add_public_routes(r, deps);
+  add_public_report_routes(r, deps);
 }
 
 }  // namespace siaga::api

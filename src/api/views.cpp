@@ -76,6 +76,7 @@ json::object dispatch_json(const domain::dispatch& d) {
           {"status", to_string(d.status)},
           {"share_contact", d.share_contact},
           {"note", d.note},
+          {"public_note", d.public_note},
           {"decline_reason", d.decline_reason},
           {"notified_at", time_json(d.notified_at)},
           {"acknowledged_at", time_json(d.acknowledged_at)},
@@ -89,8 +90,10 @@ json::object dispatch_json(const domain::dispatch& d) {
 
 json::object media_json(const domain::media& m) {
   return {{"id", m.id},
-          {"incident_id", m.incident_id},
+          {"incident_id", m.incident_id.empty() ? json::value(nullptr) : json::value(m.incident_id)},
           {"dispatch_id", opt(m.dispatch_id)},
+          {"report_id", opt(m.report_id)},
+          {"public", m.is_public},
           {"content_type", m.content_type},
           {"size", m.size},
           {"sha256", m.sha256},
@@ -178,6 +181,7 @@ json::object category_json(const domain::category& c) {
           {"name_id", c.name_id},
           {"name_en", c.name_en},
           {"urgency", to_string(c.urgency_class)},
+          {"public", c.is_public},
           {"run_card", std::move(card)},
           {"sop", std::move(sop)},
           {"sla", json::object{{"dispatch_within_s", c.sla.dispatch_within_s},

@@ -34,6 +34,16 @@ core::result<bool> parse_bool(const std::string& text) {
   return core::invalid("'" + text + "' is not true or false");
 }
 
+// A whole number in [lo, hi] into an int field.
+setter int_setting(int config::*field, long long lo, long long hi) {
+  return [field, lo, hi](config& c, const std::string& v) -> core::result<void> {
+    auto n = parse_int(v, lo, hi);
+    if (!n) return n.error();
+    c.*field = static_cast<int>(*n);
+    return {};
+  };
+}
+
 const std::map<std::string, setter>& setters() {
   static const std::map<std::string, setter> table{
       {"address",
@@ -184,6 +194,10 @@ const std::map<std::string, setter>& setters() {
          c.stream_queue_limit = static_cast<std::size_t>(*n);
          return {};
        }},
+      {"public_report_burst", int_setting(&config::public_report_burst, 0, 10'000)},
+      {"public_reports_per_hour", int_setting(&config::public_reports_per_hour, 1, 1'000'000)},
+      {"track_burst", int_setting(&config::track_burst, 0, 100'000)},
+      {"tracks_per_minute", int_setting(&config::tracks_per_minute, 1, 1'000'000)},
       {"callback_expiry_hours",
        [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 1, 720);

@@ -45,6 +45,12 @@ struct config {
   // write and open the stream besides the server's own Host (the public name behind a reverse
   // proxy that rewrites Host); cross-site writes are refused with 403 (net/browser_policy.hpp).
   std::vector<std::string> trusted_origins;
+  // The public form's and tracking page's limits per client address (api_options): a burst,
+  // then so many an hour or a minute; a burst of 0 turns a limit off.
+  int public_report_burst = 5;            // SIAGA_PUBLIC_REPORT_BURST, --public-report-burst (0..10000)
+  int public_reports_per_hour = 10;       // SIAGA_PUBLIC_REPORTS_PER_HOUR, --public-reports-per-hour
+  int track_burst = 30;                   // SIAGA_TRACK_BURST, --track-burst (0..100000)
+  int tracks_per_minute = 30;             // SIAGA_TRACKS_PER_MINUTE, --tracks-per-minute
   int stream_idle_timeout_s = 60;         // SIAGA_STREAM_IDLE_TIMEOUT_S, --stream-idle-timeout-s: a silent
                                           // stream client is pinged after half of it, dropped after it (2..86400)
   std::int64_t clock_offset_s = 0;        // SIAGA_CLOCK_OFFSET_S, --clock-offset-s: drills and tests only: the

@@ -88,6 +88,8 @@ domain::category template_category(const category_spec& spec,
   }
   c.sop = spec.sop;
   c.sla = default_sla(spec.urgency_class);
+  // Events a resident can report on the public channels; an information request is a call.
+  c.is_public = spec.urgency_class != domain::urgency::information;
   return c;
 }
 

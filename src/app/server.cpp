@@ -165,6 +165,10 @@ int run_serve(const config& cfg) {
       random, blocking, api::api_options{std::chrono::hours{cfg.session_hours}, cfg.secure_cookie, callback_expiry},
       &hub};
   deps.exports = &exports;
+  deps.options.public_report_burst = cfg.public_report_burst;
+  deps.options.public_reports_per_hour = cfg.public_reports_per_hour;
+  deps.options.track_burst = cfg.track_burst;
+  deps.options.tracks_per_minute = cfg.tracks_per_minute;
   net::router routes;
   api::add_routes(routes, deps);
 

@@ -78,8 +78,7 @@ std::string id_generator::next(timestamp now) {
   return out;
 }
 
-std::string make_tracking_code(random_source& rnd) {
-  constexpr std::size_t length = 8;
+std::string make_tracking_code(random_source& rnd, std::size_t length) {
   // 248 is the largest multiple of 31 that fits in a byte: bytes at or above it are dropped,
   // so that every letter is exactly as likely (byte % 31 alone would favour the first 8).
   constexpr unsigned limit = 256 - 256 % tracking_alphabet.size();
@@ -95,6 +94,15 @@ std::string make_tracking_code(random_source& rnd) {
     }
   }
   return code;
+}
+
+bool looks_like_tracking_code(std::string_view text) {
+  if (text.size() < 4 || text.size() > 16) return false;
+  for (char ch : text) {
+    auto upper = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+    if (tracking_alphabet.find(upper) == std::string_view::npos) return false;
+  }
+  return true;
 }
 
 bool looks_like_uuid(std::string_view text) {

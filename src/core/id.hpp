@@ -37,9 +37,19 @@ class id_generator {
   std::uint16_t counter_ = 0;
 };
 
-// Tracking code: 8 characters from "23456789ABCDEFGHJKMNPQRSTUVWXYZ", an alphabet without
+// Tracking code: length characters (8 for reports a call taker types; public channels use
+// public_tracking_code_length) from "23456789ABCDEFGHJKMNPQRSTUVWXYZ", an alphabet without
 // look-alikes (no 0/O, 1/I/L), each equally likely.
-std::string make_tracking_code(random_source& rnd);
+std::string make_tracking_code(random_source& rnd, std::size_t length = 8);
+
+// The length of the codes that reporters on public channels get: 31^10 (about 8e14) codes, so
+// that guessing one among even a million live reports takes some 800 million tries, far past
+// the tracking route's rate limit.
+inline constexpr std::size_t public_tracking_code_length = 10;
+
+// True when text could be a tracking code: 4 to 16 characters of the code alphabet (lower case
+// accepted, as people type it).
+bool looks_like_tracking_code(std::string_view text);
 
 // True when text is shaped like a UUID (36 chars, hex and dashes).
 bool looks_like_uuid(std::string_view text);

@@ -234,6 +234,27 @@ TEST(tracking_code, asks_for_more_bytes_when_too_many_are_rejected) {
   EXPECT_EQ(make_tracking_code(rnd), "BCDEFGHJ");
 }
 
+TEST(tracking_code, public_codes_have_ten_characters) {
+  secure_random rnd;
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const auto code = make_tracking_code(rnd, public_tracking_code_length);
+    ASSERT_EQ(code.size(), 10u);
+    ASSERT_TRUE(looks_like_tracking_code(code)) << code;
+    seen.insert(code);
+  }
+  EXPECT_EQ(seen.size(), 2000u);
+}
+
+TEST(looks_like_tracking_code, takes_the_alphabet_in_either_case_and_nothing_else) {
+  EXPECT_TRUE(looks_like_tracking_code("ABCD2345XY"));
+  EXPECT_TRUE(looks_like_tracking_code("abcd2345xy"));
+  EXPECT_FALSE(looks_like_tracking_code("ABC"));
+  EXPECT_FALSE(looks_like_tracking_code("ABCD0123XY"));  // 0 and 1 are look-alikes
+  EXPECT_FALSE(looks_like_tracking_code("ABCD-2345"));
+  EXPECT_FALSE(looks_like_tracking_code(std::string(17, 'A')));
+}
+
 TEST(looks_like_uuid, accepts_uuid_shapes) {
   EXPECT_TRUE(looks_like_uuid("019ad1c1-6203-7abc-8def-0123456789ab"));
   EXPECT_TRUE(looks_like_uuid("019AD1C1-6203-7ABC-8DEF-0123456789AB"));

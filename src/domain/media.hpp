@@ -17,8 +17,10 @@ namespace siaga::domain {
 struct media {
   std::string id;
   std::string jurisdiction_id;
-  std::string incident_id;
-  std::optional<std::string> dispatch_id;  // set for photos attached to a dispatch (all, today)
+  std::string incident_id;                 // empty for a report's photo until the report is accepted
+  std::optional<std::string> dispatch_id;  // set for photos attached to a dispatch
+  std::optional<std::string> report_id;    // set for photos that came with a report (public channels)
+  bool is_public = false;                  // a call taker let the report's tracking page show it
   std::string content_type;                // image/jpeg, image/png or image/webp
   std::int64_t size = 0;                   // bytes
   std::string sha256;                      // lower-case hex of the bytes

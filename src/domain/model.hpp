@@ -175,6 +175,7 @@ struct category {
   std::vector<std::string> sop;  // checklist lines for the call taker
   sla_policy sla;
   bool active = true;
+  bool is_public = false;  // offered on the public channels (the /lapor form, later Open311)
 };
 
 struct user {
@@ -267,6 +268,7 @@ struct dispatch {
   dispatch_status status = dispatch_status::notified;
   bool share_contact = false;  // may the agency see the reporter's contact
   std::string note;            // completion note
+  std::string public_note;     // the agency's closing note for the reporter (tracking page)
   std::string decline_reason;
   timestamp notified_at{};
   std::optional<timestamp> acknowledged_at;

@@ -51,8 +51,26 @@ core::result<domain::incident> follow_dispatches(storage::store_txn& tx, const c
   return inc;
 }
 
+// A tracking code no report has: drawn again on the rare collision, so that the insert never
+// meets the unique index (which would fail the whole batch's command).
+core::result<std::string> fresh_tracking_code(storage::store_txn& tx, const context& ctx, std::size_t length) {
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    auto code = core::make_tracking_code(ctx.random, length);
+    SIAGA_TRY(taken, tx.find_report_by_tracking_code(code));
+    if (!taken) return code;
+  }
+  return core::make_error(core::errc::internal, "no free tracking code after 8 draws: is the random source broken?");
+}
+
 core::result<void> link_report(storage::store_txn& tx, const context& ctx, const actor& who, domain::report rep,
                                const domain::incident& inc) {
+  // The reporter's photos go with the report to its incident, where the call taker sees them.
+  SIAGA_TRY(photos, tx.media_of_report(rep.id));
+  for (auto& m : photos) {
+    if (!m.incident_id.empty()) continue;
+    m.incident_id = inc.id;
+    SIAGA_CHECK(tx.update_media(m));
+  }
   rep.status = report_status::accepted;
   rep.incident_id = inc.id;
   rep.updated_at = ctx.clock.now();
@@ -112,6 +130,11 @@ core::result<std::vector<domain::dispatch>> dispatch_agencies(storage::store_txn
 core::result<domain::report> create_report(storage::store_txn& tx, const context& ctx, const actor& who,
                                            const new_report& in) {
   if (auto ok = require_dispatcher(who); !ok) return ok.error();
+  return record_report(tx, ctx, who, in, 8);
+}
+
+core::result<domain::report> record_report(storage::store_txn& tx, const context& ctx, const actor& who,
+                                           const new_report& in, std::size_t code_length) {
   if (in.description.empty() && !in.category_id) {
     return core::invalid("a report needs a description or a category_id");
   }
@@ -127,7 +150,8 @@ core::result<domain::report> create_report(storage::store_txn& tx, const context
   domain::report r;
   r.id = ctx.ids.next(now);
   r.jurisdiction_id = who.jurisdiction_id;
-  r.tracking_code = core::make_tracking_code(ctx.random);
+  SIAGA_TRY(code, fresh_tracking_code(tx, ctx, code_length));
+  r.tracking_code = std::move(code);
   r.source = in.source;
   r.status = report_status::new_;
   r.reporter_name = in.reporter_name;
@@ -337,7 +361,8 @@ namespace {
 
 core::result<domain::dispatch> move_dispatch_via(storage::store_txn& tx, const context& ctx, const actor& who,
                                                  const std::string& dispatch_id, dispatch_status to,
-                                                 const std::string& text, std::optional<domain::ack_via> via) {
+                                                 const std::string& text, std::optional<domain::ack_via> via,
+                                                 const std::string& public_note = {}) {
   auto found = tx.find_dispatch(who.jurisdiction_id, dispatch_id);
   if (!found) return found.error();
   if (!*found) return core::not_found("dispatch " + dispatch_id + " not found");
@@ -348,6 +373,7 @@ core::result<domain::dispatch> move_dispatch_via(storage::store_txn& tx, const c
     if (is_blank(text)) return core::invalid("reason is required to cancel a dispatch");
   }
   if (text.size() > 5000) return core::invalid("note or reason is longer than 5000 characters");
+  if (public_note.size() > 2000) return core::invalid("public_note is longer than 2000 characters");
   auto inc = load_incident(tx, who, d.incident_id);
   if (!inc) return inc.error();
   if (inc->status == incident_status::closed || inc->status == incident_status::cancelled) {
@@ -355,8 +381,10 @@ core::result<domain::dispatch> move_dispatch_via(storage::store_txn& tx, const c
   }
   auto from = d.status;
   if (auto ok = domain::apply_dispatch_transition(d, to, ctx.clock.now(), text); !ok) return ok.error();
+  d.public_note = public_note;
   if (auto w = tx.update_dispatch(d); !w) return w.error();
   json::object payload{{"from", to_string(from)}, {"to", to_string(to)}, {"at", core::format_utc(d.updated_at)}};
+  if (!public_note.empty()) payload["public_note"] = public_note;
   if (!text.empty()) payload[to == dispatch_status::completed ? "note" : "reason"] = text;
   if (via) payload["via"] = to_string(*via);
   auto e = record(tx, ctx, who, subject_kind::dispatch, d.id, "dispatch." + std::string(to_string(to)), payload,
@@ -377,6 +405,13 @@ core::result<domain::dispatch> move_dispatch(storage::store_txn& tx, const conte
   std::optional<domain::ack_via> via;
   if (to == dispatch_status::acknowledged) via = domain::ack_via::console;
   return move_dispatch_via(tx, ctx, who, dispatch_id, to, text, via);
+}
+
+core::result<domain::dispatch> complete_dispatch(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                 const std::string& dispatch_id, const std::string& note,
+                                                 const std::string& public_note) {
+  return move_dispatch_via(tx, ctx, who, dispatch_id, dispatch_status::completed, note, std::nullopt,
+                           is_blank(public_note) ? std::string() : public_note);
 }
 
 core::result<domain::dispatch> acknowledge_dispatch(storage::store_txn& tx, const context& ctx, const actor& who,

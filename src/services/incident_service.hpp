@@ -34,6 +34,12 @@ struct new_report {
 core::result<domain::report> create_report(storage::store_txn& tx, const context& ctx, const actor& who,
                                            const new_report& in);
 
+// create_report without its role check, for services/channel_intake, whose actor is a channel
+// rather than a user. The tracking code has code_length characters and no other report has it
+// (a taken code is drawn again). Fails like create_report.
+core::result<domain::report> record_report(storage::store_txn& tx, const context& ctx, const actor& who,
+                                           const new_report& in, std::size_t code_length);
+
 struct new_incident {
   std::string category_id;
   std::string summary;
@@ -89,6 +95,13 @@ core::result<std::vector<domain::dispatch>> add_dispatches(storage::store_txn& t
 core::result<domain::dispatch> move_dispatch(storage::store_txn& tx, const context& ctx, const actor& who,
                                              const std::string& dispatch_id, domain::dispatch_status to,
                                              const std::string& text);
+
+// Completes a dispatch like move_dispatch(..., completed, note) and keeps public_note, the
+// agency's closing words for the reporter, which the public tracking page shows (the note stays
+// inside). Fails like move_dispatch; invalid_input for a public_note over 2000 characters.
+core::result<domain::dispatch> complete_dispatch(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                 const std::string& dispatch_id, const std::string& note,
+                                                 const std::string& public_note);
 
 // Acknowledges a notified dispatch and records how ("via" on the dispatch.acknowledged
 // event): console (the agency's operator, or a dispatcher, as move_dispatch), phone (a

@@ -15,26 +15,32 @@ core::error unsupported(std::string message) {
   return core::make_error(core::errc::unsupported_media, std::move(message));
 }
 
-// The type the upload is stored as: the declared one, when it is accepted and the bytes agree.
-core::result<std::string_view> checked_type(const new_media& in) {
-  auto declared = domain::accepted_image_type(in.content_type);
+}  // namespace
+
+core::result<std::string_view> checked_image_type(std::string_view content_type, std::string_view bytes,
+                                                  std::size_t max_bytes) {
+  auto declared = domain::accepted_image_type(content_type);
   if (!declared) {
-    return unsupported("send the photo as image/jpeg, image/png or image/webp, not '" +
-                       (in.content_type.empty() ? std::string("no Content-Type") : in.content_type.substr(0, 100)) +
+    return unsupported("kirim foto sebagai image/jpeg, image/png atau image/webp (send the photo as image/jpeg, "
+                       "image/png or image/webp), not '" +
+                       (content_type.empty() ? std::string("no Content-Type") : std::string(content_type.substr(0, 100))) +
                        "'");
   }
-  if (in.bytes.empty()) return core::invalid("the body is empty: send the photo's bytes");
-  if (in.bytes.size() > max_media_bytes) {
-    return core::make_error(core::errc::payload_too_large,
-                            "a photo may have at most " + std::to_string(max_media_bytes) + " bytes");
+  if (bytes.empty()) return core::invalid("foto kosong (the photo is empty: send its bytes)");
+  if (bytes.size() > max_bytes) {
+    return core::make_error(core::errc::payload_too_large, "foto terlalu besar (a photo may have at most " +
+                                                               std::to_string(max_bytes) + " bytes)");
   }
-  auto sniffed = domain::sniff_image_type(in.bytes);
+  auto sniffed = domain::sniff_image_type(bytes);
   if (sniffed != declared) {
-    return unsupported("the body is not " + std::string(*declared) + ": its first bytes say " +
-                       (sniffed ? std::string(*sniffed) : std::string("it is no JPEG, PNG or WebP image")));
+    return unsupported("isi foto bukan " + std::string(*declared) + " (the photo is not " + std::string(*declared) +
+                       ": its first bytes say " +
+                       (sniffed ? std::string(*sniffed) : std::string("it is no JPEG, PNG or WebP image")) + ")");
   }
   return *declared;
 }
+
+namespace {
 
 bool is_active(dispatch_status s) {
   return s == dispatch_status::notified || s == dispatch_status::acknowledged || s == dispatch_status::en_route ||
@@ -60,7 +66,7 @@ core::result<domain::media> attach_media(storage::store_txn& tx, const context& 
   if ((*inc)->status == domain::incident_status::closed || (*inc)->status == domain::incident_status::cancelled) {
     return core::conflict("incident " + (*inc)->number + " is " + std::string(to_string((*inc)->status)));
   }
-  auto type = checked_type(in);
+  auto type = checked_image_type(in.content_type, in.bytes, max_media_bytes);
   if (!type) return type.error();
   auto existing = tx.media_of_incident(d.incident_id);
   if (!existing) return existing.error();

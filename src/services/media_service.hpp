@@ -17,6 +17,12 @@ inline constexpr std::size_t max_media_bytes = 5 * 1024 * 1024;
 // At most this many photos per dispatch.
 inline constexpr std::size_t max_media_per_dispatch = 20;
 
+// The accepted image type a photo is stored as: the declared content_type, when it is JPEG, PNG
+// or WebP and the bytes begin like it (unsupported_media otherwise); invalid_input for empty
+// bytes, payload_too_large past max_bytes. Shared by every way a photo comes in.
+core::result<std::string_view> checked_image_type(std::string_view content_type, std::string_view bytes,
+                                                  std::size_t max_bytes);
+
 struct new_media {
   std::string content_type;  // as the client declared it (the Content-Type header)
   std::string bytes;

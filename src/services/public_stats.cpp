@@ -15,17 +15,6 @@ using storage::stats_dim;
 
 constexpr std::size_t top_n = 5;
 
-core::result<domain::jurisdiction> jurisdiction_of(storage::store_reader& rd, const std::string& code) {
-  if (code.empty()) {
-    SIAGA_TRY(all, rd.list_jurisdictions());
-    if (all.empty()) return core::not_found("belum ada wilayah (no jurisdiction yet)");
-    return all.front();
-  }
-  SIAGA_TRY(j, rd.find_jurisdiction_by_code(code));
-  if (!j) return core::not_found("wilayah '" + code + "' tidak dikenal (unknown jurisdiction code)");
-  return *j;
-}
-
 void add_calls(public_figures& f, const call_stats_bucket& b) {
   auto of = [&](const char* k) {
     auto it = b.by_classification.find(k);
@@ -72,9 +61,20 @@ std::vector<public_agency_figure> agencies_of(const std::vector<dispatch_stats_r
 
 }  // namespace
 
+core::result<domain::jurisdiction> public_jurisdiction(storage::store_reader& rd, const std::string& code) {
+  if (code.empty()) {
+    SIAGA_TRY(all, rd.list_jurisdictions());
+    if (all.empty()) return core::not_found("belum ada wilayah (no jurisdiction yet)");
+    return all.front();
+  }
+  SIAGA_TRY(j, rd.find_jurisdiction_by_code(code));
+  if (!j) return core::not_found("wilayah '" + code + "' tidak dikenal (unknown jurisdiction code)");
+  return *j;
+}
+
 core::result<public_stats> compute_public_stats(storage::store_reader& rd, const std::string& jurisdiction_code,
                                                 int year, core::timestamp now) {
-  SIAGA_TRY(j, jurisdiction_of(rd, jurisdiction_code));
+  SIAGA_TRY(j, public_jurisdiction(rd, jurisdiction_code));
   SIAGA_TRY(offset, core::zone_offset_minutes(j.timezone));
   year_month_day today{domain::local_date_of(now, offset)};
   if (year == 0) year = static_cast<int>(today.year());

@@ -52,6 +52,10 @@ struct public_stats {
   core::timestamp computed_at{};
 };
 
+// The jurisdiction a public page or channel names by its Kemendagri code ("" = the first
+// jurisdiction); not_found, in words for the public, for an unknown code or none at all.
+core::result<domain::jurisdiction> public_jurisdiction(storage::store_reader& rd, const std::string& code);
+
 // The figures of a year for the jurisdiction with this Kemendagri code ("" = the first
 // jurisdiction; year 0 = its current local year). not_found for an unknown code; invalid_input
 // for a year before 2000 or after the jurisdiction's current year.

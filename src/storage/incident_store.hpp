@@ -58,6 +58,9 @@ class incident_reader {
   virtual result<std::optional<domain::report>> find_report(const std::string& jurisdiction_id,
                                                             const std::string& id) = 0;
   virtual result<page<domain::report>> list_reports(const report_filter& filter) = 0;
+  // The report with this public tracking code in any jurisdiction (codes are unique across
+  // all), or nullopt.
+  virtual result<std::optional<domain::report>> find_report_by_tracking_code(const std::string& code) = 0;
   virtual result<std::vector<domain::report>> reports_of_incident(const std::string& incident_id) = 0;
   virtual result<std::optional<domain::incident>> find_incident(const std::string& jurisdiction_id,
                                                                 const std::string& id) = 0;

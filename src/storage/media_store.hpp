@@ -25,6 +25,8 @@ class media_reader {
   virtual result<std::optional<domain::media>> find_media(const std::string& jurisdiction_id,
                                                           const std::string& id) = 0;
   virtual result<std::vector<domain::media>> media_of_incident(const std::string& incident_id) = 0;
+  // The photos that came with a report, oldest first, without their bytes.
+  virtual result<std::vector<domain::media>> media_of_report(const std::string& report_id) = 0;
   virtual result<std::optional<std::string>> media_bytes(const std::string& jurisdiction_id, const std::string& id) = 0;
 };
 
@@ -37,6 +39,9 @@ class media_writer {
   // Writes a media record with its bytes, whose length must be m.size (storage_failure
   // otherwise); conflict on a duplicate id.
   virtual result<void> insert_media(const domain::media& m, std::string_view bytes) = 0;
+  // Stores a media record's incident_id and is_public (the rest never changes); not_found
+  // when it is not there.
+  virtual result<void> update_media(const domain::media& m) = 0;
 };
 
 }  // namespace siaga::storage

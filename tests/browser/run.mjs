@@ -22,6 +22,7 @@ import { jurisdictionSettings } from './jurisdiction_settings.mjs';
 import { slaScreens } from './sla_screens.mjs';
 import { leaderExport } from './leader_export.mjs';
 import { accountSecurity } from './account_security.mjs';
+import { lapor } from './lapor.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -39,6 +40,7 @@ const TESTS = {
   sla_screens: slaScreens,
   leader_export: leaderExport,
   account_security: accountSecurity,
+  lapor,
 };
 
 const args = process.argv.slice(2);

@@ -21,6 +21,10 @@ boost::json::object category(http_client& c, const std::string& token, const std
 // PUT (200 when it worked).
 http_reply set_webhook(http_client& c, const std::string& admin_token, const std::string& code, const std::string& url);
 
+// Rows in a table of the database file, read beside the running server (WAL allows it); -1
+// (and a test failure) when it cannot be read.
+std::int64_t count_rows(const std::string& database, const std::string& table);
+
 // Shorthand for v.as_object().at(key) as a string.
 std::string str(const boost::json::value& v, const char* key);
 

@@ -7,7 +7,8 @@ namespace {
 
 // Never the bytes: they are read only by bytes().
 constexpr std::string_view columns =
-    "id, jurisdiction_id, incident_id, dispatch_id, content_type, size, sha256, uploaded_by, created_at";
+    "id, jurisdiction_id, incident_id, dispatch_id, content_type, size, sha256, uploaded_by, created_at, report_id, "
+    "is_public";
 
 std::string select(std::string_view rest) {
   return cat({"SELECT ", columns, " FROM media ", rest});
@@ -17,14 +18,21 @@ result<domain::media> read_row(const statement& st) {
   domain::media m;
   m.id = st.text(0);
   m.jurisdiction_id = st.text(1);
-  m.incident_id = st.text(2);
+  m.incident_id = st.opt_text(2).value_or("");
   m.dispatch_id = st.opt_text(3);
   m.content_type = st.text(4);
   m.size = st.int64(5);
   m.sha256 = st.text(6);
   m.uploaded_by = st.text(7);
   m.created_at = st.time(8);
+  m.report_id = st.opt_text(9);
+  m.is_public = st.boolean(10);
   return m;
+}
+
+// A report's photo waits for its incident as NULL (the foreign key would refuse '').
+std::optional<std::string> incident_or_null(const domain::media& m) {
+  return m.incident_id.empty() ? std::nullopt : std::optional<std::string>(m.incident_id);
 }
 
 }  // namespace
@@ -37,6 +45,21 @@ result<std::optional<domain::media>> find(connection& c, const std::string& juri
 result<std::vector<domain::media>> of_incident(connection& c, const std::string& incident_id) {
   static const std::string sql = select("WHERE incident_id = ? ORDER BY created_at, id");
   return fetch_all(c, sql, "media", read_row, incident_id);
+}
+
+result<std::vector<domain::media>> of_report(connection& c, const std::string& report_id) {
+  static const std::string sql = select("WHERE report_id = ? ORDER BY created_at, id");
+  return fetch_all(c, sql, "media", read_row, report_id);
+}
+
+result<void> update(connection& c, const domain::media& m) {
+  auto st = c.prepare("UPDATE media SET incident_id = ?, is_public = ? WHERE id = ? AND jurisdiction_id = ?");
+  if (!st) return st.error();
+  const auto incident = incident_or_null(m);  // bound by reference: it must outlive run()
+  st->bind(incident).bind(static_cast<std::int64_t>(m.is_public)).bind(m.id).bind(m.jurisdiction_id);
+  if (auto r = st->run("media"); !r) return r;
+  if (c.changes() == 0) return core::not_found("media " + m.id + " not found");
+  return {};
 }
 
 result<std::optional<std::string>> bytes(connection& c, const std::string& jurisdiction_id, const std::string& id) {
@@ -52,17 +75,20 @@ result<std::optional<std::string>> bytes(connection& c, const std::string& juris
 result<void> insert(connection& c, const domain::media& m, std::string_view bytes) {
   auto st = c.prepare(
       "INSERT INTO media (id, jurisdiction_id, incident_id, dispatch_id, content_type, size, sha256, uploaded_by, "
-      "created_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "created_at, report_id, is_public, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!st) return st.error();
+  const auto incident = incident_or_null(m);
   st->bind(m.id)
       .bind(m.jurisdiction_id)
-      .bind(m.incident_id)
+      .bind(incident)
       .bind(m.dispatch_id)
       .bind(m.content_type)
       .bind(m.size)
       .bind(m.sha256)
       .bind(m.uploaded_by)
       .bind(m.created_at)
+      .bind(m.report_id)
+      .bind(static_cast<std::int64_t>(m.is_public))
       .bind_blob(bytes);
   return st->run("media");
 }

@@ -16,5 +16,7 @@ result<std::optional<domain::media>> find(connection& c, const std::string& juri
 result<std::vector<domain::media>> of_incident(connection& c, const std::string& incident_id);
 result<std::optional<std::string>> bytes(connection& c, const std::string& jurisdiction_id, const std::string& id);
 result<void> insert(connection& c, const domain::media& m, std::string_view bytes);
+result<std::vector<domain::media>> of_report(connection& c, const std::string& report_id);
+result<void> update(connection& c, const domain::media& m);
 
 }  // namespace siaga::storage::sqlite::media_sql

@@ -603,15 +603,51 @@ CREATE TABLE security_events (
   failures INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX security_events_by_time ON security_events (jurisdiction_id, at);
+// Every channel into one queue (issue 11, migration 12): the categories an admin offers the
+// public, the agency's closing note for the reporter (public_note, shown on the tracking page),
+// and photos that come with a report before it has an incident. The media table is rebuilt
+// (SQLite cannot drop NOT NULL) so that incident_id may wait for the report's acceptance;
+// report_id ties a reporter's photo to its report and is_public marks what a call taker lets
+// the tracking page show. Reports are found by their tracking code through its unique index.
+constexpr std::string_view schema_public_channels = R"sql(
+ALTER TABLE categories ADD COLUMN is_public INTEGER NOT NULL DEFAULT 0 CHECK (is_public IN (0, 1));
+ALTER TABLE dispatches ADD COLUMN public_note TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE media_v10 (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  incident_id TEXT,
+  dispatch_id TEXT REFERENCES dispatches (id),
+  report_id TEXT REFERENCES reports (id),
+  is_public INTEGER NOT NULL DEFAULT 0 CHECK (is_public IN (0, 1)),
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  bytes BLOB NOT NULL,
+  FOREIGN KEY (jurisdiction_id, incident_id) REFERENCES incidents (jurisdiction_id, id),
+  CHECK (incident_id IS NOT NULL OR report_id IS NOT NULL),
+  CHECK (size = length(bytes)),
+  CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp'))
+) STRICT;
+INSERT INTO media_v10 (id, jurisdiction_id, incident_id, dispatch_id, report_id, is_public, content_type, size, sha256,
+  uploaded_by, created_at, bytes)
+  SELECT id, jurisdiction_id, incident_id, dispatch_id, NULL, 0, content_type, size, sha256, uploaded_by, created_at,
+  bytes FROM media;
+DROP TABLE media;
+ALTER TABLE media_v10 RENAME TO media;
+CREATE INDEX media_by_incident ON media (incident_id, created_at);
+CREATE INDEX media_by_report ON media (report_id, created_at) WHERE report_id IS NOT NULL;
 )sql";
 
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 11>& migrations_table() {
+const std::array<migration, 12>& migrations_table() {
   static const std::string schema_v7 = rollups_sql::schema();
   static const std::string schema_v10 = call_rollups_sql::schema();
   static const std::string schema_v9 = schema_villages();
-  static const std::array<migration, 11> table{{
+  static const std::array<migration, 12> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -623,6 +659,7 @@ const std::array<migration, 11>& migrations_table() {
       {9, "villages, boundaries marked approximate, village_id on reports and incidents", schema_v9},
       {10, "call rollups per local hour, with exact answer times and follow-ups", schema_v10},
       {11, "users obliged to change their password; security events of the login limits", schema_hardening},
+      {12, "public channels: public categories, agencies' public notes, photos of reports", schema_public_channels},
   }};
   return table;
 }

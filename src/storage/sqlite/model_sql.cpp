@@ -154,7 +154,7 @@ constexpr std::string_view category_columns =
     "id, jurisdiction_id, code, name_id, name_en, urgency_class, run_card, sop, sla_dispatch_within_s, "
     "sla_acknowledge_within_s, sla_on_scene_within_s, sla_complete_within_s, active, sla_close_within_s, "
     "sla_dispatch_within_days, sla_acknowledge_within_days, sla_on_scene_within_days, sla_complete_within_days, "
-    "sla_close_within_days";
+    "sla_close_within_days, is_public";
 
 result<domain::category> read_category(const statement& st) {
   enum_columns e(st, "categories");
@@ -182,6 +182,7 @@ result<domain::category> read_category(const statement& st) {
   c.sla.on_scene_within_days = static_cast<int>(st.int64(16));
   c.sla.complete_within_days = static_cast<int>(st.int64(17));
   c.sla.close_within_days = static_cast<int>(st.int64(18));
+  c.is_public = st.boolean(19);
   if (e.error()) return *e.error();
   return c;
 }
@@ -283,7 +284,7 @@ result<domain::incident> read_incident(const statement& st) {
 constexpr std::string_view dispatch_columns =
     "id, jurisdiction_id, incident_id, agency_id, role, status, share_contact, note, decline_reason, "
     "notified_at, acknowledged_at, en_route_at, on_scene_at, completed_at, declined_at, cancelled_at, "
-    "updated_at";
+    "updated_at, public_note";
 
 result<domain::dispatch> read_dispatch(const statement& st) {
   enum_columns e(st, "dispatches");
@@ -305,6 +306,7 @@ result<domain::dispatch> read_dispatch(const statement& st) {
   d.declined_at = st.opt_time(14);
   d.cancelled_at = st.opt_time(15);
   d.updated_at = st.time(16);
+  d.public_note = st.text(17);
   if (e.error()) return *e.error();
   return d;
 }
@@ -412,6 +414,11 @@ result<std::optional<domain::report>> find_report(connection& c, const std::stri
                                                   const std::string& id) {
   static const std::string sql = select(report_columns, "FROM reports WHERE jurisdiction_id = ? AND id = ?");
   return fetch_one(c, sql, "reports", read_report, jurisdiction_id, id);
+}
+
+result<std::optional<domain::report>> find_report_by_tracking_code(connection& c, const std::string& code) {
+  static const std::string sql = select(report_columns, "FROM reports WHERE tracking_code = ?");
+  return fetch_one(c, sql, "reports", read_report, code);
 }
 
 result<page<domain::report>> list_reports(connection& c, const report_filter& f) {
@@ -573,8 +580,8 @@ result<void> upsert_category(connection& c, const domain::category& category) {
                           "run_card, sop, sla_dispatch_within_s, sla_acknowledge_within_s, "
                           "sla_on_scene_within_s, sla_complete_within_s, active, sla_close_within_s, "
                           "sla_dispatch_within_days, sla_acknowledge_within_days, sla_on_scene_within_days, "
-                          "sla_complete_within_days, sla_close_within_days) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                          "sla_complete_within_days, sla_close_within_days, is_public) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                           "ON CONFLICT (id) DO UPDATE SET code = excluded.code, name_id = excluded.name_id, "
                           "name_en = excluded.name_en, urgency_class = excluded.urgency_class, "
                           "run_card = excluded.run_card, sop = excluded.sop, "
@@ -587,7 +594,8 @@ result<void> upsert_category(connection& c, const domain::category& category) {
                           "sla_acknowledge_within_days = excluded.sla_acknowledge_within_days, "
                           "sla_on_scene_within_days = excluded.sla_on_scene_within_days, "
                           "sla_complete_within_days = excluded.sla_complete_within_days, "
-                          "sla_close_within_days = excluded.sla_close_within_days "
+                          "sla_close_within_days = excluded.sla_close_within_days, "
+                          "is_public = excluded.is_public "
                           "WHERE categories.jurisdiction_id = excluded.jurisdiction_id",
                           category.id, category.jurisdiction_id, category.code, category.name_id, category.name_en,
                           domain::to_string(category.urgency_class), run_card, sop, category.sla.dispatch_within_s,
@@ -596,7 +604,8 @@ result<void> upsert_category(connection& c, const domain::category& category) {
                           category.sla.close_within_s, std::int64_t{category.sla.dispatch_within_days},
                           std::int64_t{category.sla.acknowledge_within_days},
                           std::int64_t{category.sla.on_scene_within_days},
-                          std::int64_t{category.sla.complete_within_days}, std::int64_t{category.sla.close_within_days});
+                          std::int64_t{category.sla.complete_within_days}, std::int64_t{category.sla.close_within_days},
+                          static_cast<std::int64_t>(category.is_public));
   if (!st) return st.error();
   if (auto r = st->run("categories"); !r) return r;
   if (c.changes() == 0) {
@@ -743,12 +752,12 @@ result<void> insert_dispatch(connection& c, const domain::dispatch& d) {
   auto st = prepare_bound(c,
                           "INSERT INTO dispatches (id, jurisdiction_id, incident_id, agency_id, role, status, "
                           "share_contact, note, decline_reason, notified_at, acknowledged_at, en_route_at, "
-                          "on_scene_at, completed_at, declined_at, cancelled_at, updated_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          "on_scene_at, completed_at, declined_at, cancelled_at, updated_at, public_note) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           d.id, d.jurisdiction_id, d.incident_id, d.agency_id, domain::to_string(d.role),
                           domain::to_string(d.status), static_cast<std::int64_t>(d.share_contact), d.note,
                           d.decline_reason, d.notified_at, d.acknowledged_at, d.en_route_at, d.on_scene_at,
-                          d.completed_at, d.declined_at, d.cancelled_at, d.updated_at);
+                          d.completed_at, d.declined_at, d.cancelled_at, d.updated_at, d.public_note);
   if (!st) return st.error();
   return st->run("dispatches");
 }
@@ -758,11 +767,11 @@ result<void> update_dispatch(connection& c, const domain::dispatch& d) {
                           "UPDATE dispatches SET incident_id = ?, agency_id = ?, role = ?, status = ?, "
                           "share_contact = ?, note = ?, decline_reason = ?, notified_at = ?, acknowledged_at = ?, "
                           "en_route_at = ?, on_scene_at = ?, completed_at = ?, declined_at = ?, cancelled_at = ?, "
-                          "updated_at = ? WHERE id = ? AND jurisdiction_id = ?",
+                          "updated_at = ?, public_note = ? WHERE id = ? AND jurisdiction_id = ?",
                           d.incident_id, d.agency_id, domain::to_string(d.role), domain::to_string(d.status),
                           static_cast<std::int64_t>(d.share_contact), d.note, d.decline_reason, d.notified_at,
                           d.acknowledged_at, d.en_route_at, d.on_scene_at, d.completed_at, d.declined_at,
-                          d.cancelled_at, d.updated_at, d.id, d.jurisdiction_id);
+                          d.cancelled_at, d.updated_at, d.public_note, d.id, d.jurisdiction_id);
   if (!st) return st.error();
   if (auto r = st->run("dispatches"); !r) return r;
   return expect_changed(c, "dispatch", d.id);

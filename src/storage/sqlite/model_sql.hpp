@@ -33,6 +33,7 @@ result<std::optional<domain::report>> find_report(connection& c, const std::stri
                                                   const std::string& id);
 result<page<domain::report>> list_reports(connection& c, const report_filter& f);
 result<std::vector<domain::report>> reports_of_incident(connection& c, const std::string& incident_id);
+result<std::optional<domain::report>> find_report_by_tracking_code(connection& c, const std::string& code);
 result<std::optional<domain::incident>> find_incident(connection& c, const std::string& jurisdiction_id,
                                                       const std::string& id);
 result<page<domain::incident>> list_incidents(connection& c, const incident_filter& f);

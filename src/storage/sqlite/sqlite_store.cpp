@@ -105,6 +105,9 @@ class read_ops : public Base {
                                                     const std::string& id) override {
     return use([&](connection& c) { return q::find_report(c, jurisdiction_id, id); });
   }
+  result<std::optional<domain::report>> find_report_by_tracking_code(const std::string& code) override {
+    return use([&](connection& c) { return q::find_report_by_tracking_code(c, code); });
+  }
   result<page<domain::report>> list_reports(const report_filter& filter) override {
     return use([&](connection& c) { return q::list_reports(c, filter); });
   }
@@ -237,6 +240,9 @@ class read_ops : public Base {
   }
   result<std::vector<domain::media>> media_of_incident(const std::string& incident_id) override {
     return use([&](connection& c) { return media_sql::of_incident(c, incident_id); });
+  }
+  result<std::vector<domain::media>> media_of_report(const std::string& report_id) override {
+    return use([&](connection& c) { return media_sql::of_report(c, report_id); });
   }
   result<std::optional<std::string>> media_bytes(const std::string& j, const std::string& id) override {
     return use([&](connection& c) { return media_sql::bytes(c, j, id); });
@@ -495,6 +501,7 @@ class writer_txn final : public read_ops<store_txn> {
   result<void> insert_media(const domain::media& m, std::string_view bytes) override {
     return media_sql::insert(c(), m, bytes);
   }
+  result<void> update_media(const domain::media& m) override { return media_sql::update(c(), m); }
   result<std::int64_t> replace_places(const std::string& j, const std::string& source,
                                       const std::vector<domain::place>& places) override {
     return places_sql::replace(c(), j, source, places);

@@ -221,8 +221,12 @@ export interface SiagaEvent {
 /** A photo attached to a dispatch (its bytes are at url). */
 export interface Media {
   id: string;
-  incident_id: string;
+  incident_id: string | null;
   dispatch_id: string | null;
+  /** The report it came with (public channels); absent from older servers. */
+  report_id?: string | null;
+  /** Shown on the report's public tracking page. */
+  public?: boolean;
   content_type: string;
   size: number;
   sha256: string;

@@ -6,6 +6,8 @@ export type { Lang };
 const dict = {
   app_name: ['Siaga 112', 'Siaga 112'],
   tagline: ['Layanan darurat 112', 'Emergency number 112'],
+  reporter_photos: ['Foto dari pelapor', 'Photos from the reporter'],
+  photo_public: ['Tampilkan di halaman lacak', 'Show on the tracking page'],
   // login and shell
   login_title: ['Masuk ke konsol', 'Sign in to the console'],
   username: ['Nama pengguna', 'Username'],

@@ -26,11 +26,11 @@ export function uploadableAsIs(type: string, size: number): boolean {
 }
 
 /**
- * The photo to upload: decoded (turned upright as the camera said), drawn at most
- * MAX_PHOTO_SIDE on its longer side and encoded as JPEG. A file the browser cannot decode
- * goes up as it is when the server takes it; otherwise this fails.
+ * The photo to upload: decoded (turned upright as the camera said), drawn at most maxSide
+ * (default MAX_PHOTO_SIDE) on its longer side and encoded as JPEG. A file the browser cannot
+ * decode goes up as it is when the server takes it; otherwise this fails.
  */
-export async function preparePhoto(file: Blob): Promise<Blob> {
+export async function preparePhoto(file: Blob, maxSide = MAX_PHOTO_SIDE): Promise<Blob> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
@@ -39,7 +39,7 @@ export async function preparePhoto(file: Blob): Promise<Blob> {
     throw e;
   }
   try {
-    const size = fitWithin(bitmap.width, bitmap.height);
+    const size = fitWithin(bitmap.width, bitmap.height, maxSide);
     const canvas = document.createElement('canvas');
     canvas.width = size.width;
     canvas.height = size.height;

@@ -1,8 +1,8 @@
 // One incident in a panel: details, reports (contact masked until revealed), dispatches with
 // their clocks, more agencies, the timeline, and close / cancel / reopen.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { get, post } from '../api/client';
-import type { Dispatch, IncidentDetail } from '../api/types';
+import { api, get, post } from '../api/client';
+import type { Dispatch, IncidentDetail, Media } from '../api/types';
 import { langStore, liveStore, meStore, nowStore, recentStore, useDirectory, useT } from '../data';
 import { enumName } from '../lib/i18n';
 import { isActiveDispatch, slaLookup, withIncidentDetail } from '../lib/live';
@@ -180,6 +180,7 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
               })}
             </tbody>
           </table>
+          <ReporterPhotos media={(detail.media ?? []).filter((m) => m.report_id)} readOnly={readOnly} onChange={() => setReload((n) => n + 1)} />
 
           {!readOnly && ['open', 'dispatched', 'in_progress'].includes(inc.status) && (
             <div class="add-dispatch">
@@ -329,5 +330,41 @@ export function ReasonModal(p: { title: string; onClose: () => void; onDone: (re
         onCancel={p.onClose}
       />
     </Modal>
+  );
+}
+
+/**
+ * The photos that came with the incident's reports (the public form, later WhatsApp): a call
+ * taker decides which ones the report's public tracking page (/lacak/<code>) may show.
+ */
+function ReporterPhotos(p: { media: Media[]; readOnly: boolean; onChange: () => void }) {
+  const t = useT();
+  if (!p.media.length) return null;
+  const flip = async (m: Media) => {
+    try {
+      await api('PATCH', `/api/v1/media/${m.id}`, { public: !m.public });
+      p.onChange();
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
+  return (
+    <div data-testid="reporter-photos">
+      <h4>{t('reporter_photos')}</h4>
+      <div class="photo-strip">
+        {p.media.map((m) => (
+          <figure key={m.id} class="reporter-photo">
+            <a href={m.url} target="_blank" rel="noopener" title={t('photo_open')}>
+              <img src={m.url} alt={t('photo')} loading="lazy" class="photo-thumb" />
+            </a>
+            {!p.readOnly && (
+              <label class="check small">
+                <input type="checkbox" checked={!!m.public} onChange={() => void flip(m)} data-testid="photo-public" data-media={m.id} /> {t('photo_public')}
+              </label>
+            )}
+          </figure>
+        ))}
+      </div>
+    </div>
   );
 }
