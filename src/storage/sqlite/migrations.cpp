@@ -603,6 +603,8 @@ CREATE TABLE security_events (
   failures INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX security_events_by_time ON security_events (jurisdiction_id, at);
+)sql";
+
 // Every channel into one queue (issue 11, migration 12): the categories an admin offers the
 // public, the agency's closing note for the reporter (public_note, shown on the tracking page),
 // and photos that come with a report before it has an incident. The media table is rebuilt
