@@ -347,10 +347,10 @@ TEST_F(websocket_test, full_send_queue_closes_the_slow_client_only) {
   ASSERT_FALSE(fast.read(text));
   EXPECT_EQ(text, "masih di sini");
 
-  // What was already on the wire arrives, then the close frame with the reason.
+  // What was already on the wire arrives (nothing, when the queue overflowed before the write
+  // loop ran: unsent messages are dropped), then the close frame with the reason.
   std::size_t messages = 0;
   EXPECT_EQ(slow.read_until_closed(messages), websocket::error::closed);
-  EXPECT_GE(messages, 1u);
   EXPECT_LE(messages, static_cast<std::size_t>(accepted) + 1);
   EXPECT_EQ(slow.reason().code, ws_close_policy);
   EXPECT_EQ(slow.reason_text(), ws_reason_too_slow);
