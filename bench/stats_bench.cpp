@@ -8,7 +8,8 @@
 //       and about 3 calls per incident: the valid call of a report taken by phone (80 %), linked
 //       to it (so a follow-up: its incident was dispatched), and 2 others, mostly unanswered,
 //       silent or pranks; answer times exponential (mean 9 s) in milliseconds, 24 agents, two
-//       lines. --calls-per-incident 0 leaves the calls out. Bulk load: fsync off, 2,000
+//       lines. --calls-per-incident 0 leaves the calls out; --call-years K writes them for the
+//       last K years only (the years the call queries read). Bulk load: fsync off, 2,000
 //       incidents per command.
 //   stats_bench query --database PATH [--warm N]
 //       each statistics query of the API's service layer (no HTTP) once on a freshly opened
@@ -105,6 +106,7 @@ int generate(const std::vector<std::string>& args) {
   std::int64_t total = std::stoll(arg(args, "--incidents", "10000000"));
   bool with_calls = arg(args, "--calls-per-incident", "3") != "0";
   auto years = std::stoi(arg(args, "--years", "5"));
+  auto call_years = std::stoi(arg(args, "--call-years", std::to_string(years)));
   std::mt19937_64 rng(std::stoull(arg(args, "--seed", "112")));
   if (path.empty()) return std::cerr << "generate needs --database\n", 2;
   std::filesystem::remove(path);
@@ -120,6 +122,7 @@ int generate(const std::vector<std::string>& args) {
   auto end = sys_days{year{2026} / 1 / 1} - minutes(offset_minutes);
   auto start = end - days(365 * years + years / 4);
   auto step = duration_cast<microseconds>(end - start) / total;
+  core::timestamp calls_from = time_point_cast<microseconds>(end - days(365 * call_years + call_years / 4));
   std::discrete_distribution<int> category({22, 14, 10, 8, 7, 6, 5, 4, 6, 5, 4, 3, 3, 2, 1});
   std::discrete_distribution<int> district({18, 15, 13, 11, 10, 9, 8, 7, 5, 4});
   std::uniform_real_distribution<double> unit(0, 1);
@@ -187,7 +190,7 @@ int generate(const std::vector<std::string>& args) {
         rep.created_by = inc.created_by;
         rep.created_at = rep.updated_at = at;
         if (auto w = tx.insert_report(rep); !w) return w;
-        if (with_calls) {
+        if (with_calls && at >= calls_from) {
           if (rep.source == domain::channel::call) {
             if (auto w = write_call(tx, at - seconds(90), domain::call_outcome::answered, domain::call_class::valid,
                                     rep.id);

@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev libspdlog-dev
   libgtest-dev libgmock-dev libpq-dev postgresql postgresql-common
-  chromium poppler-utils libxlsxwriter-dev python3-openpyxl
+  chromium poppler-utils zlib1g-dev python3-openpyxl
 )
 # The consoles (web/) build with Node.js and npm; Debian's own are enough when none is there.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -18,7 +18,8 @@ class csv_writer final : public table_writer {
  public:
   explicit csv_writer(const std::vector<std::string>& headers);
   core::result<void> row(const services::stats_cells& cells) override;
-  std::string take();
+  core::result<void> close() override { return {}; }
+  std::string take() override;
 
  private:
   std::string out_;

@@ -9,7 +9,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <fstream>
 #include <stdexcept>
 
 namespace siaga::api {
@@ -20,7 +19,6 @@ using services::stats_cells;
 using storage::keyset;
 
 constexpr int page_rows = 500;  // the store's largest page
-constexpr std::size_t file_piece = 256 * 1024;
 
 // One page of a list: appends its rows and says where the next page starts (nullopt: this
 // was the last). Called on the blocking pool with that thread's reader.
@@ -34,110 +32,78 @@ struct list_source {
   page_fn page;
 };
 
-awaitable<core::result<std::optional<keyset>>> read_page(storage::store& store, const page_fn& page,
-                                                         std::optional<keyset> after, std::vector<stats_cells>& rows) {
-  co_return page(store.reader(), after, rows);
-}
-
 boost::asio::thread_pool& pool_of(api_deps& deps) {
   return deps.exports ? *deps.exports : deps.blocking;
 }
 
-// The page read on the exports' pool; the coroutine comes back to its own executor.
-awaitable<core::result<std::optional<keyset>>> page_off_loop(api_deps& deps, const page_fn& page,
-                                                             std::optional<keyset> after,
-                                                             std::vector<stats_cells>& rows) {
-  co_return co_await asio::co_spawn(pool_of(deps), read_page(deps.store, page, after, rows), asio::use_awaitable);
+// One page read and written into the file (rows formatted, XLSX deflated) on the exports'
+// pool, so the server's own threads only send bytes: where the next page starts.
+awaitable<core::result<std::optional<keyset>>> write_page(storage::store& store, const page_fn& page,
+                                                          std::optional<keyset> after, table_writer& out) {
+  std::vector<stats_cells> rows;
+  auto next = page(store.reader(), after, rows);
+  if (!next) co_return next;
+  for (const auto& r : rows) {
+    if (auto w = out.row(r); !w) co_return w.error();
+  }
+  co_return next;
 }
 
-// ---- CSV: out as the pages come ----
+// The page on the exports' pool; the coroutine comes back to its own executor.
+awaitable<core::result<std::optional<keyset>>> page_off_loop(api_deps& deps, const page_fn& page,
+                                                             std::optional<keyset> after, table_writer& out) {
+  co_return co_await asio::co_spawn(pool_of(deps), write_page(deps.store, page, after, out), asio::use_awaitable);
+}
 
-struct csv_export {
+// ---- Out as the pages come: CSV rows as they are, XLSX rows deflated into its ZIP ----
+
+struct table_export {
   api_deps& deps;
   page_fn page;
-  csv_writer out;
+  std::unique_ptr<table_writer> out;
   std::optional<keyset> after;  // where the next page starts; nullopt: no more pages
   bool first_sent = false;
   bool finished = false;
 };
 
-awaitable<std::optional<std::string>> next_csv_piece(std::shared_ptr<csv_export> st) {
+// The next piece of the file: the first page's bytes, then a page at a time (a piece may be
+// empty while the XLSX compressor gathers; the stream keeps asking), then the end.
+awaitable<std::optional<std::string>> next_piece(std::shared_ptr<table_export> st) {
   if (st->finished) co_return std::nullopt;
   if (!st->first_sent) {
     st->first_sent = true;
-    co_return st->out.take();
+    co_return st->out->take();
   }
   if (!st->after) {
     st->finished = true;
-    co_return std::nullopt;
+    if (auto closed = st->out->close(); !closed) throw std::runtime_error(closed.error().message);
+    auto rest = st->out->take();
+    if (rest.empty()) co_return std::nullopt;
+    co_return rest;
   }
-  std::vector<stats_cells> rows;
-  auto next = co_await page_off_loop(st->deps, st->page, st->after, rows);
+  auto next = co_await page_off_loop(st->deps, st->page, st->after, *st->out);
   if (!next) throw std::runtime_error(next.error().message);
-  for (const auto& r : rows) (void)st->out.row(r);
   st->after = *next;
-  co_return st->out.take();
+  co_return st->out->take();
 }
 
-net::body_stream csv_stream(std::shared_ptr<csv_export> st) {
-  return net::body_stream{[st]() { return next_csv_piece(st); }};
+net::body_stream table_stream(std::shared_ptr<table_export> st) {
+  return net::body_stream{[st]() { return next_piece(st); }};
 }
 
-// ---- XLSX: the workbook first, then its file ----
-
-awaitable<core::result<void>> write_workbook(storage::store& store, const list_source& src, const std::string& path) {
-  SIAGA_CO_TRY(w, xlsx_writer::open(path, src.shape.sheet, src.shape.headers, src.shape.widths));
-  std::optional<keyset> after;
-  std::vector<stats_cells> rows;
-  for (bool first = true; first || after; first = false) {
-    rows.clear();
-    SIAGA_CO_TRY(next, src.page(store.reader(), after, rows));
-    for (const auto& r : rows) SIAGA_CO_CHECK(w->row(r));
-    after = next;
-  }
-  SIAGA_CO_CHECK(w->close());
-  co_return core::result<void>{};
+std::unique_ptr<table_writer> writer_for(table_format f, const services::stats_table& shape) {
+  if (f == table_format::xlsx) return std::make_unique<xlsx_writer>(shape.sheet, shape.headers, shape.widths);
+  return std::make_unique<csv_writer>(shape.headers);
 }
 
-struct file_export {
-  temp_file file;
-  std::ifstream in;
-};
-
-awaitable<std::optional<std::string>> next_file_piece(std::shared_ptr<file_export> st) {
-  std::string piece(file_piece, '\0');
-  st->in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
-  piece.resize(static_cast<std::size_t>(st->in.gcount()));
-  if (piece.empty()) {
-    if (st->in.bad()) throw std::runtime_error("cannot read the workbook back");
-    co_return std::nullopt;
-  }
-  co_return piece;
-}
-
-net::body_stream file_stream(std::shared_ptr<file_export> st) {
-  return net::body_stream{[st]() { return next_file_piece(st); }};
-}
-
+// The first page is read before the answer's head goes out, so a failing read is still a
+// clean error answer; the rest streams.
 awaitable<reply> send_export(call& c, table_format f, list_source src) {
   auto res = download_head(c.req(), f, src.filename + "." + std::string(extension_of(f)));
-  if (f == table_format::xlsx) {
-    SIAGA_CO_TRY(file, temp_file::make({}, ".xlsx"));
-    auto built = co_await asio::co_spawn(pool_of(c.deps), write_workbook(c.deps.store, src, file.path()),
-                                         asio::use_awaitable);
-    if (!built) co_return built.error();
-    auto st = std::make_shared<file_export>(file_export{std::move(file), {}});
-    st->in.open(st->file.path(), std::ios::binary);
-    if (!st->in) co_return core::make_error(core::errc::internal, "cannot read the workbook back");
-    c.http.streamed = file_stream(st);
-    co_return res;
-  }
-  auto st = std::make_shared<csv_export>(csv_export{c.deps, src.page, csv_writer(src.shape.headers), {}, false, false});
-  std::vector<stats_cells> rows;
-  SIAGA_AWAIT_TRY(next, page_off_loop(c.deps, st->page, std::nullopt, rows));
-  for (const auto& r : rows) (void)st->out.row(r);
+  auto st = std::make_shared<table_export>(table_export{c.deps, src.page, writer_for(f, src.shape), {}, false, false});
+  SIAGA_AWAIT_TRY(next, page_off_loop(c.deps, st->page, std::nullopt, *st->out));
   st->after = next;
-  c.http.streamed = csv_stream(st);
+  c.http.streamed = table_stream(st);
   co_return res;
 }
 

@@ -11,12 +11,11 @@
 // changes during a long export shows as it was when its page was read, and records created
 // after the export started are not in it (they sort before its first page).
 //
-// CSV goes out as the pages are read (chunked). XLSX cannot: the file is a ZIP whose central
-// directory comes last, so the workbook is written first (libxlsxwriter's constant_memory mode,
-// rows to a temporary file as they come, then zipped into a second temporary file) and that
-// file is streamed out and removed. The trade-off: memory stays at a few megabytes, but the
-// download starts only when the workbook is complete (about as long as the whole CSV takes)
-// and the temporary folder needs room for the compressed workbook plus its uncompressed rows.
+// Both formats go out as the pages are read (chunked): CSV rows as they are, XLSX rows as
+// deflated XML of a ZIP written front to back (api/xlsx.hpp, api/zip_stream.hpp), whose parts
+// that list the sheets and whose directory come after the last row. Rows are formatted and
+// deflated on the exports' pool too; memory stays at a page of rows plus the compressor's
+// window, and nothing goes to disk.
 #pragma once
 
 #include "api/handler.hpp"

@@ -59,10 +59,10 @@ net::response download_head(const net::request& req, table_format f, const std::
 }
 
 core::result<net::response> table_response(const net::request& req, table_format f, const std::string& filename_base,
-                                           const services::stats_table& t, const std::string& tmpdir) {
+                                           const services::stats_table& t) {
   auto res = download_head(req, f, filename_base + "." + std::string(extension_of(f)));
   if (f == table_format::xlsx) {
-    SIAGA_TRY(bytes, render_xlsx(t, tmpdir));
+    SIAGA_TRY(bytes, render_xlsx(t));
     res.body() = std::move(bytes);
   } else {
     res.body() = render_csv(t);

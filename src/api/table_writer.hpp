@@ -13,12 +13,18 @@
 
 namespace siaga::api {
 
-// Writes rows one at a time, in order, under the headings given when it was made.
+// Writes rows one at a time, in order, under the headings given when it was made, and hands
+// the file's bytes over as they are made, so a download can stream them.
 class table_writer {
  public:
   virtual ~table_writer() = default;
   // Fails with internal when the file cannot be written.
   virtual core::result<void> row(const services::stats_cells& cells) = 0;
+  // Ends the file (the XLSX's closing parts; nothing for CSV). Fails with internal when it
+  // cannot be written or was already ended.
+  virtual core::result<void> close() = 0;
+  // The bytes made since the last take().
+  virtual std::string take() = 0;
 };
 
 enum class table_format { json, csv, xlsx };
@@ -42,10 +48,9 @@ std::string download_name(std::string_view what, domain::local_date from, domain
 // Content-Disposition as an attachment and no caching. The body is the caller's.
 net::response download_head(const net::request& req, table_format f, const std::string& filename);
 
-// The table as a download: filename_base plus ".csv" or ".xlsx". For xlsx the workbook is
-// built in a temporary file under tmpdir (empty: the system's) and read back; fails with
-// internal when it cannot be written.
+// The table as a download: filename_base plus ".csv" or ".xlsx". Fails with internal when the
+// file cannot be made.
 core::result<net::response> table_response(const net::request& req, table_format f, const std::string& filename_base,
-                                           const services::stats_table& t, const std::string& tmpdir = {});
+                                           const services::stats_table& t);
 
 }  // namespace siaga::api
