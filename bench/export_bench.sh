@@ -44,6 +44,10 @@ for format in csv xlsx; do
   read -r code first total size <<<"$out"
   rows=""
   [[ "$format" == csv ]] && rows=", $(($(wc -l <"$work/out.csv") - 1)) rows"
+  # The streamed workbook is a sound ZIP: every entry's CRC checked, the sheets counted.
+  [[ "$format" == xlsx ]] && rows=", $(python3 -c 'import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None
+print(sum(n.startswith("xl/worksheets/") for n in z.namelist()), "sheet(s), ZIP sound")' "$work/out.xlsx")"
   echo "{\"format\": \"$format\", \"status\": $code, \"first_byte_s\": $first, \"total_s\": $total," \
     "\"bytes\": $size, \"server_peak_rss_kib\": $(kib VmHWM)}  # $(numfmt --to=iec "$size")$rows"
   rm -f "$work/out.$format"
