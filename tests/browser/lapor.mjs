@@ -91,14 +91,30 @@ export async function lapor({ browser, base }) {
   assert((await track.$$('[data-testid=lc-photos] img')).length === 1, 'the public photo is shown');
   await shot(track, 'lapor-04-tracking');
 
-  // Every agency completes (Damkar with a public note), the call taker closes: done.
-  const dmApi = await apiAs(base, 'damkar');
+  // Every agency completes, Damkar from its own console on a phone with a note for the
+  // reporter; the call taker closes: done.
+  const dm = await signIn(browser, base, 'damkar', { width: 390, height: 844 });
   for (const d of incident.dispatches) {
     await ctApi('POST', `/dispatches/${d.id}/acknowledge`, {});
-    const body = d.agency_id === damkar.id ? { note: 'Gudang milik Pak Tan', public_note: 'Api sudah padam. Terima kasih atas laporannya.' } : {};
-    const r = await (d.agency_id === damkar.id ? dmApi : ctApi)('POST', `/dispatches/${d.id}/complete`, body);
-    assert(r.status === 200, `dispatch completed (${JSON.stringify(r.body)})`);
+    if (d.agency_id !== damkar.id) {
+      const r = await ctApi('POST', `/dispatches/${d.id}/complete`, {});
+      assert(r.status === 200, `dispatch completed (${JSON.stringify(r.body)})`);
+      continue;
+    }
+    await dm.page.goto(base + '/#/agency/' + d.id);
+    await dm.page.waitForSelector('[data-testid=dispatch-detail][data-status=acknowledged]', { timeout: T });
+    await dm.page.click('[data-testid=act-complete]');
+    await dm.page.fill('[data-testid=step-text]', 'Gudang milik Pak Tan');
+    await dm.page.fill('[data-testid=step-public-note]', 'Api sudah padam. Terima kasih atas laporannya.');
+    await shot(dm.page, 'lapor-04b-agency-public-note');
+    await dm.page.click('[data-testid=step-confirm]');
+    await dm.page.waitForSelector('[data-testid=dispatch-detail][data-status=completed]', { timeout: T });
+    assert((await dm.page.textContent('[data-testid=public-note]')).includes('Api sudah padam'), 'the agency sees its public note');
+    const done = (await ctApi('GET', `/incidents/${incident.id}`)).body.dispatches.find((x) => x.id === d.id);
+    assert(done.note === 'Gudang milik Pak Tan' && done.public_note === 'Api sudah padam. Terima kasih atas laporannya.',
+      `both notes stored apart (${JSON.stringify(done)})`);
   }
+  await dm.context.close();
   assert((await ctApi('POST', `/incidents/${incident.id}/close`, {})).status === 200, 'incident closed');
   await track.reload();
   await track.waitForSelector('[data-testid=lacak][data-status=done]', { timeout: T });

@@ -193,6 +193,8 @@ export interface Dispatch {
   status: DispatchStatus;
   share_contact: boolean;
   note: string;
+  /** The agency's closing words for the reporter, shown on the public tracking page. */
+  public_note: string;
   decline_reason: string;
   notified_at: string | null;
   acknowledged_at: string | null;

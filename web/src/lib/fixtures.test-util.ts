@@ -33,6 +33,7 @@ export function dispatch(p: Partial<Dispatch> & { id: string; incident_id: strin
     status: 'notified',
     share_contact: false,
     note: '',
+    public_note: '',
     decline_reason: '',
     notified_at: iso(T0),
     acknowledged_at: null,

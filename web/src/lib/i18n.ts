@@ -233,6 +233,11 @@ const dict = {
   act_complete: ['Selesai', 'Complete'],
   act_decline: ['Tolak', 'Decline'],
   complete_note_ph: ['Hasil penanganan (wajib)', 'What was done (required)'],
+  public_note: ['Catatan untuk pelapor', 'Note for the reporter'],
+  public_note_ph: [
+    'Opsional, tampil di halaman lacak publik: tanpa nama atau nomor siapa pun',
+    'Optional, shown on the public tracking page: no one\'s name or number',
+  ],
   decline_reason_ph: ['Alasan menolak (wajib)', 'Why you decline (required)'],
   photo: ['Foto', 'Photo'],
   photos: ['Foto ({n})', 'Photos ({n})'],

@@ -189,13 +189,18 @@ function DispatchDetail(p: { id: string }) {
     choosePhoto(null);
   };
 
-  const run = async (a: DispatchAction, text?: string) => {
+  const run = async (a: DispatchAction, text?: string, publicNote?: string) => {
     setBusy(true);
     try {
       // The photo goes first, so that the completion finds it attached; if it fails the
       // dialog stays open with the reason, and nothing is completed.
       if (a === 'complete' && !(await sendChosenPhoto())) return;
-      const body = needsText(a) === 'note' ? { note: text ?? '' } : needsText(a) === 'reason' ? { reason: text ?? '' } : {};
+      const body =
+        needsText(a) === 'note'
+          ? { note: text ?? '', ...(publicNote ? { public_note: publicNote } : {}) }
+          : needsText(a) === 'reason'
+            ? { reason: text ?? '' }
+            : {};
       const res = await post<Dispatch>(`/dispatches/${d.id}/${a}`, body);
       liveStore.set(withDispatches(liveStore.get(), [res]));
       arrivalsStore.update((ids) => ids.filter((x) => x !== d.id));
@@ -246,6 +251,11 @@ function DispatchDetail(p: { id: string }) {
             )}
           </div>
           {d.note && <div class="note">“{d.note}”</div>}
+          {d.public_note && (
+            <div class="note" data-testid="public-note">
+              {t('public_note')}: “{d.public_note}”
+            </div>
+          )}
           {d.decline_reason && <div class="note note-warn">“{d.decline_reason}”</div>}
           <PhotoStrip media={(detail.media ?? []).filter((m) => m.dispatch_id === d.id)} />
           {lastUpdate && (
@@ -333,7 +343,7 @@ function DispatchDetail(p: { id: string }) {
           action={ask}
           busy={busy}
           onClose={closeStep}
-          onDone={(text) => run(ask, text)}
+          onDone={(text, publicNote) => run(ask, text, publicNote)}
           photo={ask === 'complete' ? { file: photo, state: photoState, onFile: choosePhoto } : null}
         />
       )}
@@ -367,16 +377,20 @@ function DispatchDetail(p: { id: string }) {
   );
 }
 
-/** Completion (note, and a photo if one is taken) or decline (reason): one text, large buttons. */
+/**
+ * Completion (note, an optional note for the public that the reporter reads on the tracking
+ * page, and a photo if one is taken) or decline (reason): large buttons.
+ */
 function TextStep(p: {
   action: DispatchAction;
   busy: boolean;
   onClose: () => void;
-  onDone: (text: string) => void;
+  onDone: (text: string, publicNote: string) => void;
   photo: { file: File | null; state: PhotoState; onFile: (f: File | null) => void } | null;
 }) {
   const t = useT();
   const [text, setText] = useState('');
+  const [publicNote, setPublicNote] = useState('');
   const decline = p.action === 'decline';
   return (
     <Modal title={t(ACTION_KEY[p.action])} onClose={p.onClose}>
@@ -388,9 +402,23 @@ function TextStep(p: {
         onInput={(e) => setText(e.currentTarget.value)}
         data-testid="step-text"
       />
+      {p.action === 'complete' && (
+        <label class="field">
+          <span>{t('public_note')}</span>
+          <textarea
+            class="input input-touch"
+            rows={2}
+            maxLength={2000}
+            placeholder={t('public_note_ph')}
+            value={publicNote}
+            onInput={(e) => setPublicNote(e.currentTarget.value)}
+            data-testid="step-public-note"
+          />
+        </label>
+      )}
       {p.photo && <PhotoField file={p.photo.file} state={p.photo.state} onFile={p.photo.onFile} disabled={p.busy} label="photo_optional" />}
       <div class="modal-actions">
-        <button class={'btn btn-touch ' + (decline ? 'btn-danger' : 'btn-primary')} disabled={p.busy || !text.trim()} onClick={() => p.onDone(text.trim())} data-testid="step-confirm">
+        <button class={'btn btn-touch ' + (decline ? 'btn-danger' : 'btn-primary')} disabled={p.busy || !text.trim()} onClick={() => p.onDone(text.trim(), publicNote.trim())} data-testid="step-confirm">
           {t(ACTION_KEY[p.action])}
         </button>
         <button class="btn btn-touch btn-ghost" onClick={p.onClose}>
