@@ -26,6 +26,8 @@
 #include "core/id.hpp"
 #include "core/time.hpp"
 #include "services/call_stats.hpp"
+#include "services/ministry_report.hpp"
+#include "services/public_stats.hpp"
 #include "services/stats_service.hpp"
 #include "storage/store.hpp"
 
@@ -340,6 +342,64 @@ int query_calls(const std::string& path, int warm) {
   return 0;
 }
 
+// The answers built from several statistics at once: the summary of a month and of a year
+// (the leader's first screen and its "Unduh" export), the ministry's monthly figures with the
+// staffing per shift, and the public transparency page's year.
+int query_reports(const std::string& path, int warm) {
+  struct report_case {
+    const char* name;
+    const char* from;
+    const char* to;
+  };
+  const report_case cases[] = {
+      {"summary_month", "2025-06-01", "2025-06-30"},
+      {"summary_year", "2025-01-01", "2025-12-31"},
+      {"ministry_month", "2025-06-01", "2025-06-30"},
+      {"public_year", "2025-01-01", "2025-12-31"},
+  };
+  services::actor who;
+  who.user_id = "bench";
+  who.jurisdiction_id = jurisdiction;
+  who.role = domain::role::leader;
+  auto now = core::timestamp(sys_days{year{2026} / 1 / 1} - minutes(offset_minutes));
+  for (const auto& qc : cases) {
+    auto st = storage::open_sqlite({path});
+    if (!st) return std::cerr << st.error().message << "\n", 1;
+    auto req = services::parse_stats_request(services::stats_subject::incidents, std::string(qc.from),
+                                             std::string(qc.to), std::nullopt, domain::local_date(year{2026} / 1 / 1));
+    if (!req) return std::cerr << qc.name << ": " << req.error().message << "\n", 1;
+    std::int64_t answer = 0;
+    std::string which = qc.name;
+    auto run = [&] {
+      auto t = clock_type::now();
+      if (which.starts_with("summary")) {
+        auto r = services::summary_stats((*st)->reader(), who, *req);
+        if (!r) throw std::runtime_error(r.error().message);
+        answer = r->incidents;
+      } else if (which.starts_with("ministry")) {
+        auto r = services::ministry_stats((*st)->reader(), who, req->from, services::shift_plan{});
+        if (!r) throw std::runtime_error(r.error().message);
+        answer = r->calls;
+      } else {
+        auto r = services::compute_public_stats((*st)->reader(), "", 2025, now);
+        if (!r) throw std::runtime_error(r.error().message);
+        answer = 0;
+        for (const auto& m : r->months) answer += m.calls;
+      }
+      return duration<double, std::milli>(clock_type::now() - t).count();
+    };
+    double cold = run();
+    std::vector<double> w;
+    for (int i = 0; i < warm; ++i) w.push_back(run());
+    std::sort(w.begin(), w.end());
+    (*st)->close();
+    std::printf("{\"query\":\"%s\",\"counted\":%lld,\"cold_ms\":%.2f,\"warm_median_ms\":%.2f,\"warm_max_ms\":%.2f}\n",
+                qc.name, static_cast<long long>(answer), cold, w.empty() ? 0 : w[w.size() / 2],
+                w.empty() ? 0 : w.back());
+  }
+  return 0;
+}
+
 int query(const std::vector<std::string>& args) {
   auto path = arg(args, "--database", "");
   int warm = std::stoi(arg(args, "--warm", "10"));
@@ -390,7 +450,8 @@ int query(const std::vector<std::string>& args) {
                 qc.name, qc.group, static_cast<long long>(answer), cold, w.empty() ? 0 : w[w.size() / 2],
                 w.empty() ? 0 : w.back());
   }
-  return query_calls(path, warm);
+  if (int rc = query_calls(path, warm); rc != 0) return rc;
+  return query_reports(path, warm);
 }
 
 // The telephony events of one call written as the events API writes them: one command each.

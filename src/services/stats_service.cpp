@@ -245,7 +245,7 @@ core::result<stats_summary> summary_stats(storage::store_reader& rd, const actor
   SIAGA_TRY(offset, zone_offset_of(rd, who));
   stats_summary out;
   SIAGA_TRY(calls, call_stats(rd, who.jurisdiction_id, domain::start_of_day(req.from, offset),
-                              domain::start_of_day(req.to + days(1), offset), stats_group::day));
+                              domain::start_of_day(req.to + days(1), offset), stats_group::month));
   out.calls = std::move(calls.total);
   stats_request by{req.from, req.to, std::nullopt, {stats_dim::status, stats_dim::reject_reason}};
   SIAGA_TRY(reports, count_stats(rd, who, stats_subject::reports, by));
