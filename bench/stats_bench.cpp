@@ -342,6 +342,21 @@ int query_calls(const std::string& path, int warm) {
   return 0;
 }
 
+// One query run once cold and warm more times: milliseconds, the warm ones sorted.
+struct timings {
+  double cold = 0;
+  std::vector<double> warm;
+  double median() const { return warm.empty() ? 0 : warm[warm.size() / 2]; }
+  double max() const { return warm.empty() ? 0 : warm.back(); }
+};
+
+timings time_runs(const std::function<double()>& run, int warm) {
+  timings t{run(), {}};
+  for (int i = 0; i < warm; ++i) t.warm.push_back(run());
+  std::sort(t.warm.begin(), t.warm.end());
+  return t;
+}
+
 // The answers built from several statistics at once: the summary of a month and of a year
 // (the leader's first screen and its "Unduh" export), the ministry's monthly figures with the
 // staffing per shift, and the public transparency page's year.
@@ -388,14 +403,10 @@ int query_reports(const std::string& path, int warm) {
       }
       return duration<double, std::milli>(clock_type::now() - t).count();
     };
-    double cold = run();
-    std::vector<double> w;
-    for (int i = 0; i < warm; ++i) w.push_back(run());
-    std::sort(w.begin(), w.end());
+    auto t = time_runs(run, warm);
     (*st)->close();
     std::printf("{\"query\":\"%s\",\"counted\":%lld,\"cold_ms\":%.2f,\"warm_median_ms\":%.2f,\"warm_max_ms\":%.2f}\n",
-                qc.name, static_cast<long long>(answer), cold, w.empty() ? 0 : w[w.size() / 2],
-                w.empty() ? 0 : w.back());
+                qc.name, static_cast<long long>(answer), t.cold, t.median(), t.max());
   }
   return 0;
 }
