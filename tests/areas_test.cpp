@@ -144,6 +144,37 @@ TEST_F(areas, a_record_with_a_point_gets_its_district_and_village_and_counts_per
   EXPECT_EQ(client_.get("/api/v1/stats/dispatches?group=village", call_taker_).status, 400);
 }
 
+TEST_F(areas, the_incidents_without_a_kecamatan_are_listed_as_the_statistics_count_them) {
+  json::object body{{"category_id", str(category(client_, call_taker_, "fire"), "id")},
+                    {"location", json::object{{"lat", -5.0}, {"lon", 130.0}}},  // out at sea
+                    {"dispatch", false}};
+  auto sea = client_.post("/api/v1/incidents", body, call_taker_);
+  ASSERT_EQ(sea.status, 201) << sea.body;
+  ASSERT_TRUE(sea.json().at("district_id").is_null());
+  auto centre = village("81.71.02.2003").at("center").as_object();
+  body["location"] = centre;
+  auto placed = client_.post("/api/v1/incidents", body, call_taker_);
+  ASSERT_EQ(placed.status, 201) << placed.body;
+
+  auto stats = client_.get("/api/v1/stats/incidents?group=district", call_taker_);
+  ASSERT_EQ(stats.status, 200) << stats.body;
+  std::int64_t counted = -1;
+  for (const auto& i : stats.json().at("items").as_array()) {
+    if (i.at("district").is_null()) counted = i.at("count").as_int64();
+  }
+  auto none = client_.get("/api/v1/incidents?district_id=none&limit=100", call_taker_);
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_EQ(none.json().at("total").as_int64(), counted) << "the drill-down holds what the row counts";
+  bool found = false;
+  for (const auto& i : none.json().at("items").as_array()) {
+    EXPECT_TRUE(i.at("district_id").is_null()) << i;
+    found = found || str(i, "id") == str(sea.json(), "id");
+  }
+  EXPECT_TRUE(found) << "the incident at sea is listed";
+  auto all = client_.get("/api/v1/incidents?limit=1", call_taker_);
+  EXPECT_GT(all.json().at("total").as_int64(), none.json().at("total").as_int64()) << "placed ones left out";
+}
+
 TEST_F(areas, import_boundaries_sets_matched_ones_lists_the_rest_and_refuses_a_bad_file_whole) {
   auto galala = village("81.71.02.2002");
   // A square far east of the demo's cells, in dotted and in digit form, plus an unknown code.

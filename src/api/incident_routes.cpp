@@ -42,7 +42,11 @@ awaitable<reply> list_incidents(call& c) {
     f.urgencies = std::move(urgencies);
   }
   if (auto it = q.find("category_id"); it != q.end()) f.category_id = it->second;
-  if (auto it = q.find("district_id"); it != q.end()) f.district_id = it->second;
+  if (auto it = q.find("district_id"); it != q.end()) {
+    // "none": the incidents outside every kecamatan (the statistics' row without one).
+    if (it->second == "none") f.without_district = true;
+    else f.district_id = it->second;
+  }
   if (auto it = q.find("village_id"); it != q.end()) f.village_id = it->second;
   if (auto it = q.find("agency_id"); it != q.end()) f.agency_id = it->second;
   SIAGA_CO_TRY(from, query_time(q, "from"));

@@ -30,6 +30,7 @@ struct incident_filter {
   std::vector<domain::urgency> urgencies;         // empty: any
   std::optional<std::string> category_id;
   std::optional<std::string> district_id;
+  bool without_district = false;  // only incidents in no district (district_id is then ignored)
   std::optional<std::string> village_id;
   std::optional<std::string> agency_id;  // has a dispatch to this agency
   std::optional<timestamp> from;

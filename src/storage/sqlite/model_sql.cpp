@@ -458,7 +458,11 @@ result<page<domain::incident>> list_incidents(connection& c, const incident_filt
     w.add_in("urgency_class", std::move(names));
   }
   if (f.category_id) w.add("category_id = ?", *f.category_id);
-  if (f.district_id) w.add("district_id = ?", *f.district_id);
+  if (f.without_district) {
+    w.add("district_id IS NULL");
+  } else if (f.district_id) {
+    w.add("district_id = ?", *f.district_id);
+  }
   if (f.village_id) w.add("village_id = ?", *f.village_id);
   if (f.agency_id) {
     w.add("id IN (SELECT incident_id FROM dispatches WHERE jurisdiction_id = ? AND agency_id = ?)", f.jurisdiction_id);
