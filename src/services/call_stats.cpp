@@ -164,6 +164,9 @@ core::result<call_stats_report> call_stats(storage::store_reader& reader, const 
   if (to - from > std::chrono::days{400}) return core::invalid("the period may be at most 400 days");
   auto offset = offset_of(reader, jurisdiction_id);
   if (!offset) return offset.error();
+  if (group == stats_group::day || group == stats_group::hour) {
+    return period_call_stats(reader, jurisdiction_id, from, to, group, *offset);
+  }
   return rolled_up_call_stats(reader, jurisdiction_id, from, to, group, *offset);
 }
 

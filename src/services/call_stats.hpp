@@ -66,6 +66,16 @@ core::result<call_stats_report> rolled_up_call_stats(storage::store_reader& read
                                                      core::timestamp from, core::timestamp to, stats_group group,
                                                      int offset_minutes);
 
+// The key of a local day and hour as compute_call_stats names a ring time of it: "2026-11-22T10"
+// (hour), "2026-11-22" (day), "2026-11" (month and the rest).
+std::string rollup_date_key(std::int64_t day, int hour, stats_group g);
+
+// call_stats' reading of the call period rollups for the day and hour groupings
+// (call_stats_periods.cpp), the period already checked: one rollup row a group.
+core::result<call_stats_report> period_call_stats(storage::store_reader& reader, const std::string& jurisdiction_id,
+                                                  core::timestamp from, core::timestamp to, stats_group group,
+                                                  int offset_minutes);
+
 struct live_call_stats {
   core::timestamp now{};
   std::int64_t waiting = 0;                // ringing or queued, not answered (rang within the hour)

@@ -33,23 +33,6 @@ std::int64_t next_month_start(std::int64_t day) {
   return sys_days{(ymd.year() / ymd.month() / 1) + months(1)}.time_since_epoch().count();
 }
 
-// The key of a rollup row's local day and hour, as time_key() names a ring time.
-std::string date_key(std::int64_t day, int hour, stats_group g) {
-  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
-  char buf[32];
-  auto y = static_cast<int>(ymd.year());
-  auto m = static_cast<unsigned>(ymd.month());
-  auto d = static_cast<unsigned>(ymd.day());
-  if (g == stats_group::hour) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d", y, m, d, hour);
-  } else if (g == stats_group::day) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-  } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02u", y, m);
-  }
-  return buf;
-}
-
 // A rollup row to read a second's milliseconds from: its grain and day, and its hour when only
 // some hours of that day are in the period (or the group is an hour).
 struct unit {
@@ -170,13 +153,13 @@ class rollup_reader {
     if (group_ == stats_group::line) return r.line;
     auto hours = storage::local_hour_number(r.ring_at, offset_);
     auto day = floor_div(hours, 24);
-    return date_key(day, static_cast<int>(hours - day * 24), group_);
+    return rollup_date_key(day, static_cast<int>(hours - day * 24), group_);
   }
 
   std::string key_of(std::int64_t day, int hour, const std::string& agent, const std::string& line) const {
     if (group_ == stats_group::agent) return agent;
     if (group_ == stats_group::line) return line;
-    return date_key(day, hour, group_);
+    return rollup_date_key(day, hour, group_);
   }
 
   // The milliseconds of one second of a group: its edge rows' and its rollup rows'.
@@ -249,6 +232,23 @@ class rollup_reader {
 };
 
 }  // namespace
+
+// The key of a rollup row's local day and hour, as time_key() names a ring time.
+std::string rollup_date_key(std::int64_t day, int hour, stats_group g) {
+  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+  char buf[32];
+  auto y = static_cast<int>(ymd.year());
+  auto m = static_cast<unsigned>(ymd.month());
+  auto d = static_cast<unsigned>(ymd.day());
+  if (g == stats_group::hour) {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d", y, m, d, hour);
+  } else if (g == stats_group::day) {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  } else {
+    std::snprintf(buf, sizeof buf, "%04d-%02u", y, m);
+  }
+  return buf;
+}
 
 core::result<call_stats_report> rolled_up_call_stats(storage::store_reader& reader, const std::string& jurisdiction_id,
                                                      core::timestamp from, core::timestamp to, stats_group group,

@@ -316,6 +316,7 @@ TEST_F(call_rollups, a_known_history_figure_by_figure) {
   }));
   EXPECT_EQ(differing.at("roll_calls"), 0);
   EXPECT_EQ(differing.at("roll_call_waits"), 0);
+  EXPECT_EQ(differing.at("roll_call_periods"), 0);
 }
 
 // A random history written in many commands (calls rewritten as their events arrive,
@@ -427,7 +428,9 @@ TEST_F(call_rollups, a_rebuild_finds_and_corrects_a_tampered_call_rollup) {
   }));
   auto want = from_rows(midnight, midnight + 48h, stats_group::day);
   raw_sql("UPDATE roll_calls SET n = n + 3 WHERE grain = 0 AND hour = 2;"
-          "UPDATE roll_call_waits SET millis = '1:1' WHERE grain = 0 AND second = 7;");
+          "UPDATE roll_call_waits SET millis = '1:1' WHERE grain = 0 AND second = 7;"
+          "UPDATE roll_call_periods SET n = n + 3, millis = '1:1' WHERE grain = 1;");
+  EXPECT_EQ(stats(midnight, midnight + 48h, stats_group::day).total.total, want.total.total + 3);  // one local day
   auto counted = [&] {
     std::int64_t n = 0;
     auto rows = rd().call_rollup_counts({"j1", 0, 0, 1'000'000});
@@ -449,12 +452,46 @@ TEST_F(call_rollups, a_rebuild_finds_and_corrects_a_tampered_call_rollup) {
   ASSERT_TRUE(rebuild());
   EXPECT_GE(differing.at("roll_calls"), 1);
   EXPECT_GE(differing.at("roll_call_waits"), 1);
+  EXPECT_EQ(differing.at("roll_call_periods"), 2);  // the day's row: the recount's missing, the kept one extra
   EXPECT_EQ(differing.at("roll_incidents"), 0);
   EXPECT_EQ(counted(), want.total.total);
   expect_same(stats(midnight, midnight + 48h, stats_group::day), want, "rebuilt");
   ASSERT_TRUE(rebuild());
   EXPECT_EQ(differing.at("roll_calls"), 0);
   EXPECT_EQ(differing.at("roll_call_waits"), 0);
+  EXPECT_EQ(differing.at("roll_call_periods"), 0);
+}
+
+// Migration 13 fills the period rollups from the calls already written: a database at
+// migration 12 with calls gets the figures of the rows by day and by hour.
+TEST_F(call_rollups, migration_13_fills_the_period_rollups_from_the_calls) {
+  ASSERT_TRUE(write([&](storage::store_txn& t) -> core::result<void> {
+    for (int k = 0; k < 40; ++k) {
+      auto c = make_call("c" + std::to_string(k), midnight - 5h + std::chrono::minutes(k * 29));
+      if (k % 4 != 3) {
+        c = answer(c, std::chrono::milliseconds(913 * k + 17), "ext" + std::to_string(k % 3),
+                   k % 5 == 0 ? std::nullopt : std::optional<call_class>(static_cast<call_class>(k % 6)));
+      } else {
+        c = end(c, call_outcome::missed);
+      }
+      SIAGA_CHECK(t.insert_call(c));
+    }
+    return {};
+  }));
+  store_->close();
+  store_.reset();
+  raw_sql("DROP TABLE roll_call_periods; DELETE FROM schema_migrations WHERE version = 13;");
+  auto s = storage::open_sqlite({.path = path_});
+  ASSERT_TRUE(s) << s.error().message;
+  store_ = std::move(*s);
+  auto applied = store_->migrate();
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_EQ(*applied, 1);
+  for (auto g : {stats_group::day, stats_group::hour}) {
+    auto got = stats(midnight - 6h, midnight + 20h, g);
+    expect_same(got, from_rows(midnight - 6h, midnight + 20h, g), "after migration 13 by " + std::string(to_string(g)));
+    EXPECT_EQ(got.total.total, 40);
+  }
 }
 
 }  // namespace

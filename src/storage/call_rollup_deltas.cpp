@@ -59,6 +59,46 @@ std::int64_t answer_ms(const call_stat_row& r) {
   return r.answered_at ? std::chrono::duration_cast<std::chrono::milliseconds>(*r.answered_at - r.ring_at).count() : 0;
 }
 
+bool call_period_change::zero() const {
+  return std::all_of(figures.begin(), figures.end(), [](std::int64_t n) { return n == 0; }) &&
+         std::all_of(millis.begin(), millis.end(), [](const auto& vn) { return vn.second == 0; });
+}
+
+call_period_figures period_figures_of(const call_stat_row& r) {
+  enum column : std::size_t { n, answered, abandoned, missed, live, first_class = 5, unclassified = 11, follow_ups,
+                              within_10, within_15, within_20 };
+  call_period_figures f{};
+  f[n] = 1;
+  if (!r.outcome) {
+    f[live] = 1;
+  } else {
+    switch (*r.outcome) {
+      case domain::call_outcome::answered:
+        f[answered] = 1;
+        break;
+      case domain::call_outcome::abandoned:
+        f[abandoned] = 1;
+        break;
+      case domain::call_outcome::missed:
+        f[missed] = 1;
+        break;
+    }
+  }
+  if (r.classification) {
+    f[first_class + static_cast<std::size_t>(*r.classification)] = 1;
+  } else if (r.outcome == domain::call_outcome::answered) {
+    f[unclassified] = 1;
+  }
+  if (r.dispatched) f[follow_ups] = 1;
+  if (r.answered_at) {
+    auto ms = answer_ms(r);
+    f[within_10] = ms <= 10'000;
+    f[within_15] = ms <= 15'000;
+    f[within_20] = ms <= 20'000;
+  }
+  return f;
+}
+
 std::int64_t local_hour_number(core::timestamp t, int offset_minutes) {
   return floor_div(floor_div(core::to_micros(t), 1'000'000) + std::int64_t{offset_minutes} * 60, 3600);
 }
@@ -75,6 +115,12 @@ void call_rollup_deltas::add_call(const std::string& jurisdiction_id, const call
                     r.line,
                     r.outcome ? std::string(domain::to_string(*r.outcome)) : std::string(),
                     r.classification ? std::string(domain::to_string(*r.classification)) : std::string()};
+  auto figures = period_figures_of(r);
+  for (const call_period_key& p : {call_period_key{jurisdiction_id, 0, day, hour}, call_period_key{jurisdiction_id, 1, day, -1}}) {
+    auto& change = periods_[p];
+    for (std::size_t i = 0; i < figures.size(); ++i) change.figures[i] += sign * figures[i];
+    if (r.answered_at) change.millis[answer_ms(r)] += sign;
+  }
   auto& c = calls_[key];
   c.n += sign;
   if (r.dispatched) c.follow_ups += sign;
@@ -92,6 +138,11 @@ void call_rollup_deltas::merge(call_rollup_deltas&& other) {
     auto& mine = waits_[k];
     for (auto& [v, n] : m) mine[v] += n;
   }
+  for (auto& [k, p] : other.periods_) {
+    auto& mine = periods_[k];
+    for (std::size_t i = 0; i < p.figures.size(); ++i) mine.figures[i] += p.figures[i];
+    for (auto& [v, n] : p.millis) mine.millis[v] += n;
+  }
   other.clear();
 }
 
@@ -99,12 +150,14 @@ bool call_rollup_deltas::empty() const {
   return std::all_of(calls_.begin(), calls_.end(), [](const auto& kv) { return kv.second.zero(); }) &&
          std::all_of(waits_.begin(), waits_.end(), [](const auto& kv) {
            return std::all_of(kv.second.begin(), kv.second.end(), [](const auto& vn) { return vn.second == 0; });
-         });
+         }) &&
+         std::all_of(periods_.begin(), periods_.end(), [](const auto& kv) { return kv.second.zero(); });
 }
 
 void call_rollup_deltas::clear() {
   calls_.clear();
   waits_.clear();
+  periods_.clear();
 }
 
 }  // namespace siaga::storage

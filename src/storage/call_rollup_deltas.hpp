@@ -14,6 +14,12 @@
 // incident's first_dispatched_at is set): the writer adds and takes away a call's whole row
 // whenever the call, its report's incident link or that incident's first dispatch changes.
 // Absent values count as "" (live calls have no outcome; unanswered ones no agent).
+//
+// Per local hour and per local day, without agent and line (migration 13, "periods"):
+//   periods (grain 0: day, hour; grain 1: day, -1) -> every figure of a call_stats bucket
+//          (calls_store.hpp, call_period_columns) and the exact answer times ("ms:n")
+// so that a year grouped by day or by hour reads one row a group instead of every
+// hour × agent × line × outcome × classification row.
 #pragma once
 
 #include "storage/calls_store.hpp"
@@ -49,6 +55,14 @@ struct call_wait_key {
   auto operator<=>(const call_wait_key&) const = default;
 };
 
+struct call_period_key {
+  std::string jurisdiction_id;
+  int grain = 0;  // 0: an hour, 1: a day (hour -1)
+  std::int64_t day = 0;
+  int hour = 0;
+  auto operator<=>(const call_period_key&) const = default;
+};
+
 // Sparse counts of exact values (milliseconds): "v:n,v:n", values ascending, counts positive.
 using value_counts = std::map<std::int64_t, std::int64_t>;
 std::string encode_value_counts(const value_counts& m);
@@ -59,6 +73,16 @@ std::optional<value_counts> decode_value_counts(std::string_view text);
 // it is within a target (inclusive), as the row-based statistics count them.
 std::int64_t answer_ms(const call_stat_row& r);
 inline std::int64_t second_of_ms(std::int64_t ms) { return ms / 1000; }
+
+struct call_period_change {
+  call_period_figures figures{};
+  value_counts millis;
+  bool zero() const;
+};
+
+// What one call adds to a call period row's figures (call_period_columns), as
+// compute_call_stats counts it.
+call_period_figures period_figures_of(const call_stat_row& r);
 
 // The local day and hour of t at a fixed offset.
 std::int64_t local_hour_number(core::timestamp t, int offset_minutes);
@@ -76,10 +100,13 @@ class call_rollup_deltas {
   const std::map<call_roll_key, call_roll_counts>& calls() const { return calls_; }
   // Per wait row: the change of each millisecond value's count.
   const std::map<call_wait_key, value_counts>& waits() const { return waits_; }
+  // Per period row (its hour and its day): the change of its figures and of its milliseconds.
+  const std::map<call_period_key, call_period_change>& periods() const { return periods_; }
 
  private:
   std::map<call_roll_key, call_roll_counts> calls_;
   std::map<call_wait_key, value_counts> waits_;
+  std::map<call_period_key, call_period_change> periods_;
 };
 
 }  // namespace siaga::storage

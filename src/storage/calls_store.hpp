@@ -4,6 +4,7 @@
 // forwarding in sqlite/sqlite_store.cpp.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -94,6 +95,26 @@ struct call_millis_query {
   std::optional<std::string> agent, line;
 };
 
+// The figures of one call_stats bucket as the call period rollups keep them (migration 13),
+// in this order: calls, answered, abandoned, missed, live (not ended), the classifications
+// (valid, prank, ghost, information, misdirected, test), unclassified (answered, no class),
+// follow-ups, answered within 10, 15 and 20 s.
+inline constexpr std::array<std::string_view, 16> call_period_columns{
+    "n",     "answered", "abandoned",    "missed",     "live",      "valid",     "prank",     "ghost",
+    "information", "misdirected", "test", "unclassified", "follow_ups", "within_10", "within_15", "within_20"};
+using call_period_figures = std::array<std::int64_t, call_period_columns.size()>;
+
+// A row of the call period rollups: a local hour (grain 0; day and hour) or a local day
+// (grain 1; hour -1) of a jurisdiction's calls, without agent and line, so that a year by day
+// or by hour reads one row a group. millis: the exact answer times in milliseconds of its
+// answered calls, value and count, values ascending.
+struct call_period_row {
+  std::int64_t day = 0;
+  int hour = 0;
+  call_period_figures figures{};
+  std::vector<std::pair<std::int64_t, std::int64_t>> millis;
+};
+
 // Reads (see store_reader for the rules every read follows).
 class calls_reader {
  public:
@@ -141,6 +162,9 @@ class calls_reader {
   virtual result<std::vector<call_rollup_row>> call_rollup_counts(const call_rollup_range& range) = 0;
   virtual result<std::vector<call_wait_row>> call_wait_seconds(const call_rollup_range& range) = 0;
   virtual result<std::map<std::int64_t, std::int64_t>> call_answer_millis(const call_millis_query& q) = 0;
+  // The call period rollups of a range (call_rollup_range: grain 0 in local hour numbers, grain 1
+  // in local day numbers), by day and hour, rows of no calls left out.
+  virtual result<std::vector<call_period_row>> call_period_rollups(const call_rollup_range& range) = 0;
   virtual result<std::optional<domain::api_key>> find_api_key_by_hash(const std::string& key_hash) = 0;
   virtual result<std::vector<domain::api_key>> list_api_keys(const std::string& jurisdiction_id) = 0;
   virtual result<std::optional<domain::api_key>> find_api_key(const std::string& jurisdiction_id,

@@ -211,7 +211,7 @@ TEST_P(store_contract, rollups_count_exactly_what_the_rows_hold_after_any_rewrit
               return {};
             })),
             "ok");
-  ASSERT_EQ(checks.size(), 6u);  // the four of this history, and the two of calls (none here)
+  ASSERT_EQ(checks.size(), 7u);  // the four of this history, and the three of calls (none here)
   for (const auto& c : checks) {
     EXPECT_EQ(c.differing, 0) << c.table;
     if (c.table.find("call") == std::string::npos) EXPECT_GT(c.rows, 0) << c.table;

@@ -1,5 +1,6 @@
 #include "storage/sqlite/call_rollups_sql.hpp"
 
+#include "storage/sqlite/call_periods_sql.hpp"
 #include "storage/sqlite/query.hpp"
 
 #include <array>
@@ -64,12 +65,17 @@ std::string fill(std::string_view prefix) {
 }
 
 struct table_def {
-  std::string_view name, keys, values;
+  std::string_view name, keys;
+  std::string values;
 };
-constexpr std::array<table_def, 2> call_tables{{
-    {"roll_calls", call_keys, call_values},
-    {"roll_call_waits", wait_keys, wait_values},
-}};
+const std::array<table_def, 3>& call_tables() {
+  static const std::array<table_def, 3> tables{{
+      {"roll_calls", call_keys, std::string(call_values)},
+      {"roll_call_waits", wait_keys, std::string(wait_values)},
+      {call_periods_sql::table_name, call_periods_sql::keys(), call_periods_sql::values()},
+  }};
+  return tables;
+}
 
 result<std::int64_t> count_of(connection& c, const std::string& sql) {
   auto st = c.prepare(sql);
@@ -207,6 +213,8 @@ std::string schema() {
   return tables("") + fill("") + "CREATE INDEX calls_by_report ON calls (report_id) WHERE report_id IS NOT NULL;\n";
 }
 
+std::string period_schema() { return call_periods_sql::table("") + call_periods_sql::fill("", calls_inner); }
+
 result<void> flush(connection& c, const call_rollup_deltas& d) {
   if (auto r = flush_calls(c, d.calls(), 0); !r) return r;
   if (auto r = flush_waits(c, d.waits(), 0); !r) return r;
@@ -226,7 +234,8 @@ result<void> flush(connection& c, const call_rollup_deltas& d) {
     for (const auto& [ms, n] : v) into[ms] += n;
   }
   if (auto r = flush_calls(c, calls, 1); !r) return r;
-  return flush_waits(c, waits, 1);
+  if (auto r = flush_waits(c, waits, 1); !r) return r;
+  return call_periods_sql::flush(c, d.periods());
 }
 
 result<call_stat_row> stat_row_of(connection& c, const domain::call_record& r) {
@@ -273,14 +282,16 @@ result<bool> incident_dispatched(connection& c, const std::optional<std::string>
 }
 
 result<std::vector<rollup_check>> rebuild(connection& c) {
-  for (const auto& t : call_tables) {
+  for (const auto& t : call_tables()) {
     if (auto r = c.exec_script(cat({"DROP TABLE IF EXISTS temp.rebuilt_", t.name, ";"}), "call rollups"); !r) {
       return r.error();
     }
   }
-  if (auto r = c.exec_script(tables("temp.rebuilt_") + fill("temp.rebuilt_"), "call rollups"); !r) return r.error();
+  auto script = tables("temp.rebuilt_") + fill("temp.rebuilt_") + call_periods_sql::table("temp.rebuilt_") +
+                call_periods_sql::fill("temp.rebuilt_", calls_inner);
+  if (auto r = c.exec_script(script, "call rollups"); !r) return r.error();
   std::vector<rollup_check> out;
-  for (const auto& t : call_tables) {
+  for (const auto& t : call_tables()) {
     auto live = cat({"SELECT ", t.keys, ", ", t.values, " FROM main.", t.name, " WHERE n <> 0"});
     auto fresh = cat({"SELECT ", t.keys, ", ", t.values, " FROM temp.rebuilt_", t.name});
     rollup_check check{std::string(t.name)};

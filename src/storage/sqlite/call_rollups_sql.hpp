@@ -17,6 +17,10 @@ namespace siaga::storage::sqlite::call_rollups_sql {
 // The tables, the index that finds a report's calls, and their first fill (migration 10).
 std::string schema();
 
+// The call period rollups' table (call_periods_sql) and its first fill from the calls
+// (migration 13).
+std::string period_schema();
+
 // Adds a batch's changes (day rows and month rows), in the caller's transaction.
 result<void> flush(connection& c, const call_rollup_deltas& d);
 
@@ -31,7 +35,7 @@ result<std::vector<std::pair<std::string, call_stat_row>>> calls_of_incident(con
 // none.
 result<bool> incident_dispatched(connection& c, const std::optional<std::string>& incident_id);
 
-// Counts the call rollups again from the calls, compares them with the kept ones (a row of
+// Counts the call rollups (the period rollups too) again from the calls, compares them with the kept ones (a row of
 // zero counts as no row), then keeps the recount. Runs in the caller's transaction.
 result<std::vector<rollup_check>> rebuild(connection& c);
 

@@ -645,11 +645,12 @@ CREATE INDEX media_by_report ON media (report_id, created_at) WHERE report_id IS
 
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 12>& migrations_table() {
+const std::array<migration, 13>& migrations_table() {
   static const std::string schema_v7 = rollups_sql::schema();
   static const std::string schema_v10 = call_rollups_sql::schema();
   static const std::string schema_v9 = schema_villages();
-  static const std::array<migration, 12> table{{
+  static const std::string schema_v13 = call_rollups_sql::period_schema();
+  static const std::array<migration, 13> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -662,6 +663,7 @@ const std::array<migration, 12>& migrations_table() {
       {10, "call rollups per local hour, with exact answer times and follow-ups", schema_v10},
       {11, "users obliged to change their password; security events of the login limits", schema_hardening},
       {12, "public channels: public categories, agencies' public notes, photos of reports", schema_public_channels},
+      {13, "call rollups per local hour and per local day without agent and line, filled from the calls", schema_v13},
   }};
   return table;
 }

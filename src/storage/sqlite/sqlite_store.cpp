@@ -6,6 +6,7 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
+#include "storage/sqlite/call_periods_sql.hpp"
 #include "storage/sqlite/call_rollups_sql.hpp"
 #include "storage/sqlite/rollup_keeper.hpp"
 #include "storage/sqlite/rollup_rows_sql.hpp"
@@ -224,6 +225,9 @@ class read_ops : public Base {
   }
   result<std::map<std::int64_t, std::int64_t>> call_answer_millis(const call_millis_query& q) override {
     return use([&](connection& c) { return call_rollups_sql::answer_millis(c, q); });
+  }
+  result<std::vector<call_period_row>> call_period_rollups(const call_rollup_range& r) override {
+    return use([&](connection& c) { return call_periods_sql::rows(c, r); });
   }
   result<std::optional<domain::api_key>> find_api_key_by_hash(const std::string& key_hash) override {
     return use([&](connection& c) { return calls_sql::find_api_key_by_hash(c, key_hash); });

@@ -1,0 +1,37 @@
+// The call period rollups (issue 10, migration 13) in SQLite: per local hour and per local day
+// of a jurisdiction's calls, without agent and line, every figure of a call_stats bucket and
+// the exact answer times in one row (storage/call_rollup_deltas.hpp, "periods"), so that a year
+// grouped by day or by hour reads 365 or 8,760 rows. Flushed with the other call rollups by the
+// writer before its commit, recounted with them by their rebuild (call_rollups_sql::rebuild).
+#pragma once
+
+#include "storage/call_rollup_deltas.hpp"
+#include "storage/sqlite/connection.hpp"
+#include "storage/store.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace siaga::storage::sqlite::call_periods_sql {
+
+inline constexpr std::string_view table_name = "roll_call_periods";
+// The key and value columns, as the rebuild compares them.
+std::string_view keys();
+std::string values();
+
+// The table under a prefix ("" or "temp.rebuilt_").
+std::string table(std::string_view prefix);
+// Its fill from the calls: the hour rows, then the day rows from them. calls_inner is the
+// recount's query of every call as the rollups key it (call_rollups_sql).
+std::string fill(std::string_view prefix, std::string_view calls_inner);
+
+// Adds a batch's changes (hour rows and day rows), in the caller's transaction; fails with
+// storage_failure for a figure that would go below zero (the rollup no longer matches its
+// calls: siaga stats rebuild).
+result<void> flush(connection& c, const std::map<call_period_key, call_period_change>& changes);
+
+// The rows of a range, by day and hour (calls_store.hpp, call_period_rollups).
+result<std::vector<call_period_row>> rows(connection& c, const call_rollup_range& range);
+
+}  // namespace siaga::storage::sqlite::call_periods_sql
