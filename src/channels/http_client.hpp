@@ -16,11 +16,11 @@
 namespace siaga::channels {
 
 struct outbound_request {
-  bool get = false;  // GET without a body (a media download) instead of POST
   std::string url;  // http://host[:port]/path?query or https://...
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  bool get = false;  // GET without a body (a media download) instead of POST
 };
 
 struct outbound_response {
