@@ -276,8 +276,14 @@ TEST_F(messaging_channels, a_whatsapp_dialogue_makes_one_report_and_the_reporter
 
   // Accepted and dispatched: the reporter is told, through the outbox, even though the
   // provider fails the first attempt.
+  std::string fire_id;
+  auto cats = client_.get("/api/v1/categories", ct_);
+  for (const auto& cat : cats.json().at("items").as_array()) {
+    if (str(cat, "code") == "fire") fire_id = str(cat, "id");
+  }
+  ASSERT_FALSE(fire_id.empty()) << cats.body;
   stand_in_->fail_next(1);
-  auto inc = client_.post("/api/v1/reports/" + str(rep, "id") + "/accept", json::object{}, ct_);
+  auto inc = client_.post("/api/v1/reports/" + str(rep, "id") + "/accept", json::object{{"category_id", fire_id}}, ct_);
   ASSERT_EQ(inc.status, 200) << inc.body;
   EXPECT_TRUE(eventually([&] { return a_reply_contains("/messages", "Laporan " + code + ": sudah diteruskan"); }));
   bool failed_once = false;
