@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <functional>
@@ -42,6 +43,59 @@ setter int_setting(int config::*field, long long lo, long long hi) {
     c.*field = static_cast<int>(*n);
     return {};
   };
+}
+
+// A text into a string field, checked by ok (which says what is wrong, or "" when all is well).
+setter text_setting(std::string config::*field, std::string (*ok)(const std::string&)) {
+  return [field, ok](config& c, const std::string& v) -> core::result<void> {
+    if (auto why = ok(v); !why.empty()) return core::invalid(why);
+    c.*field = v;
+    return {};
+  };
+}
+
+std::string http_url(const std::string& v) {
+  if (v.empty() || ((v.starts_with("http://") || v.starts_with("https://")) && v.find(' ') == std::string::npos)) {
+    return {};
+  }
+  return "'" + v + "' is not an http:// or https:// URL";
+}
+
+// A secret or token of the outside channels: printable, no spaces, at most 512 characters.
+std::string token_text(const std::string& v) {
+  if (v.size() > 512) return "is longer than 512 characters";
+  for (unsigned char ch : v) {
+    if (ch <= ' ' || ch >= 127) return "may hold only printable characters without spaces";
+  }
+  return {};
+}
+
+// Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook's secret_token.
+std::string telegram_secret(const std::string& v) {
+  if (v.size() > 256) return "is longer than 256 characters (Telegram's limit)";
+  for (unsigned char ch : v) {
+    if (!std::isalnum(ch) && ch != '_' && ch != '-') return "may hold only A-Z, a-z, 0-9, _ and - (Telegram's rule)";
+  }
+  return {};
+}
+
+std::string shared_secret(const std::string& v) {
+  if (!v.empty() && v.size() < 16) return "must have at least 16 characters";
+  return token_text(v);
+}
+
+std::string digits(const std::string& v) {
+  for (unsigned char ch : v) {
+    if (!std::isdigit(ch)) return "must be the number's id (digits only)";
+  }
+  return {};
+}
+
+std::string area_code(const std::string& v) {
+  for (unsigned char ch : v) {
+    if (!std::isdigit(ch) && ch != '.') return "must be a Kemendagri code such as 81.71";
+  }
+  return {};
 }
 
 const std::map<std::string, setter>& setters() {
@@ -212,6 +266,16 @@ const std::map<std::string, setter>& setters() {
          c.stream_idle_timeout_s = static_cast<int>(*n);
          return {};
        }},
+      {"whatsapp_verify_token", text_setting(&config::whatsapp_verify_token, token_text)},
+      {"whatsapp_app_secret", text_setting(&config::whatsapp_app_secret, token_text)},
+      {"whatsapp_access_token", text_setting(&config::whatsapp_access_token, token_text)},
+      {"whatsapp_phone_number_id", text_setting(&config::whatsapp_phone_number_id, digits)},
+      {"whatsapp_graph_base", text_setting(&config::whatsapp_graph_base, http_url)},
+      {"telegram_webhook_secret", text_setting(&config::telegram_webhook_secret, telegram_secret)},
+      {"sms_secret", text_setting(&config::sms_secret, shared_secret)},
+      {"sms_send_url", text_setting(&config::sms_send_url, http_url)},
+      {"channel_jurisdiction", text_setting(&config::channel_jurisdiction, area_code)},
+      {"public_url", text_setting(&config::public_url, http_url)},
       {"clock_offset_s",
        [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, -315'360'000, 315'360'000);
@@ -258,6 +322,22 @@ core::result<void> apply_file(config& c, const std::string& path) {
   return {};
 }
 
+// The messaging channels' settings that only make sense together.
+core::result<void> check_channels(const config& c) {
+  if (!c.whatsapp_app_secret.empty() &&
+      (c.whatsapp_verify_token.empty() || c.whatsapp_access_token.empty() || c.whatsapp_phone_number_id.empty())) {
+    return core::invalid("whatsapp_app_secret needs whatsapp_verify_token, whatsapp_access_token and "
+                         "whatsapp_phone_number_id too (the handshake, the media and the replies)");
+  }
+  if (!c.telegram_webhook_secret.empty() && c.telegram_bot_token.empty()) {
+    return core::invalid("telegram_webhook_secret needs telegram_bot_token (photos and replies)");
+  }
+  if (!c.sms_secret.empty() && c.sms_send_url.empty()) {
+    return core::invalid("sms_secret needs sms_send_url (where the replies go)");
+  }
+  return {};
+}
+
 }  // namespace
 
 core::result<config> load_config(const std::string& file_path, const std::map<std::string, std::string>& env,
@@ -295,6 +375,7 @@ core::result<config> load_config(const std::string& file_path, const std::map<st
       return r.error();
     }
   }
+  if (auto r = check_channels(c); !r) return r.error();
   return c;
 }
 

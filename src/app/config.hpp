@@ -53,6 +53,19 @@ struct config {
   int tracks_per_minute = 30;             // SIAGA_TRACKS_PER_MINUTE, --tracks-per-minute
   int stream_idle_timeout_s = 60;         // SIAGA_STREAM_IDLE_TIMEOUT_S, --stream-idle-timeout-s: a silent
                                           // stream client is pinged after half of it, dropped after it (2..86400)
+  // The reporters' messaging channels (issue 11, docs/channels.md). A channel whose secret is
+  // empty refuses every webhook post with 401.
+  std::string whatsapp_verify_token;     // SIAGA_WHATSAPP_VERIFY_TOKEN: the handshake's hub.verify_token
+  std::string whatsapp_app_secret;       // SIAGA_WHATSAPP_APP_SECRET: signs Meta's posts (X-Hub-Signature-256)
+  std::string whatsapp_access_token;     // SIAGA_WHATSAPP_ACCESS_TOKEN: bearer of the Graph API calls
+  std::string whatsapp_phone_number_id;  // SIAGA_WHATSAPP_PHONE_NUMBER_ID: the number that replies
+  std::string whatsapp_graph_base = "https://graph.facebook.com/v21.0";  // SIAGA_WHATSAPP_GRAPH_BASE
+  std::string telegram_webhook_secret;   // SIAGA_TELEGRAM_WEBHOOK_SECRET: setWebhook's secret_token (the bot
+                                         // is telegram_bot_token)
+  std::string sms_secret;                // SIAGA_SMS_SECRET: X-Siaga-SMS-Secret of the gateway (16+ characters)
+  std::string sms_send_url;              // SIAGA_SMS_SEND_URL: where SMS replies are posted
+  std::string channel_jurisdiction;      // SIAGA_CHANNEL_JURISDICTION: Kemendagri code of the queue ("" : first)
+  std::string public_url;                // SIAGA_PUBLIC_URL: https://112.kota.go.id, for tracking links in replies
   std::int64_t clock_offset_s = 0;        // SIAGA_CLOCK_OFFSET_S, --clock-offset-s: drills and tests only: the
                                           // server's clock runs this many seconds off the system's, so that
                                           // months of work can be entered through the API (within 10 years)

@@ -172,3 +172,28 @@ TEST(config, bad_files_are_refused_with_their_path) {
 
 }  // namespace
 }  // namespace siaga::app
+
+namespace siaga::app {
+namespace {
+
+TEST(config, the_messaging_channels_settings_are_checked_together) {
+  auto ok = load_config("", {}, {"--whatsapp-app-secret", "s3cret", "--whatsapp-verify-token", "vt",
+                                 "--whatsapp-access-token", "tok", "--whatsapp-phone-number-id", "106540352242922",
+                                 "--sms-secret", "0123456789abcdef", "--sms-send-url", "http://127.0.0.1:9/sms"});
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->whatsapp_phone_number_id, "106540352242922");
+  EXPECT_EQ(ok->whatsapp_graph_base, "https://graph.facebook.com/v21.0");
+  auto alone = load_config("", {}, {"--whatsapp-app-secret", "s3cret"});
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().message.find("whatsapp_phone_number_id"), std::string::npos);
+  EXPECT_FALSE(load_config("", {}, {"--sms-secret", "short"}));
+  EXPECT_FALSE(load_config("", {}, {"--sms-secret", "0123456789abcdef"})) << "replies need sms_send_url";
+  EXPECT_FALSE(load_config("", {}, {"--telegram-webhook-secret", "has space"}));
+  EXPECT_FALSE(load_config("", {}, {"--telegram-webhook-secret", "abc"})) << "needs the bot token";
+  EXPECT_FALSE(load_config("", {}, {"--whatsapp-phone-number-id", "12a"}));
+  EXPECT_FALSE(load_config("", {}, {"--sms-send-url", "ftp://x"}));
+  EXPECT_FALSE(load_config("", {}, {"--channel-jurisdiction", "Ambon"}));
+}
+
+}  // namespace
+}  // namespace siaga::app

@@ -5,6 +5,7 @@
 #include "app/seed.hpp"
 #include "app/simulate.hpp"
 #include "channels/delivery_worker.hpp"
+#include "channels/messaging.hpp"
 #include "net/http_server.hpp"
 #include "services/auth_service.hpp"
 #include "services/callbacks.hpp"
@@ -63,12 +64,23 @@ std::unique_ptr<storage::store> open_store(const config& cfg) {
   return std::move(*st);
 }
 
+// The reporters' channels' settings from the config.
+channels::reply_config replies_of(const config& cfg) {
+  channels::reply_config r;
+  r.whatsapp = {cfg.whatsapp_verify_token, cfg.whatsapp_app_secret, cfg.whatsapp_access_token,
+                cfg.whatsapp_phone_number_id, cfg.whatsapp_graph_base};
+  r.telegram = {cfg.telegram_bot_token, cfg.telegram_api_base};
+  r.sms = {cfg.sms_secret, cfg.sms_send_url};
+  return r;
+}
+
 // The outbox delivery worker's settings from the config.
 channels::delivery_options delivery_options_of(const config& cfg) {
   channels::delivery_options o;
   o.retry = {std::chrono::milliseconds{cfg.notify_backoff_ms}, std::chrono::milliseconds{cfg.notify_backoff_cap_ms},
              cfg.notify_max_attempts};
   o.telegram = {cfg.telegram_bot_token, cfg.telegram_api_base};
+  o.replies = replies_of(cfg);
   o.poll = std::chrono::milliseconds{cfg.notify_poll_ms};
   return o;
 }
@@ -171,6 +183,14 @@ int run_serve(const config& cfg) {
   deps.options.tracks_per_minute = cfg.tracks_per_minute;
   net::router routes;
   api::add_routes(routes, deps);
+  // The messaging channels' webhooks (channels/messaging.hpp); a queued reply nudges the worker.
+  channels::messaging_options messaging{replies_of(cfg), cfg.telegram_webhook_secret, cfg.channel_jurisdiction,
+                                        cfg.public_url, {}};
+  messaging.http.body_limit = 3 * 1024 * 1024;  // a photo (2 MiB at most) and its headers
+  messaging.http.user_agent = "Siaga112-channels/1";
+  channels::messaging_deps channel_deps{deps, std::move(messaging), channels::make_tls_client_context(),
+                                        [&notifier] { notifier.nudge(); }};
+  channels::add_messaging_routes(routes, channel_deps);
 
   net::server_options opts;
   opts.address = cfg.address;

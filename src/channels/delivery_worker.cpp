@@ -1,6 +1,7 @@
 #include "channels/delivery_worker.hpp"
 
 #include "services/async_write.hpp"
+#include "services/channel_dialogue.hpp"
 #include "services/notifications.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -83,6 +84,8 @@ using state_ptr = std::shared_ptr<detail::worker_state>;
 // one of another kind) or switched off fails like any other attempt, and ends up dead with
 // that reason for a supervisor to see.
 awaitable<core::result<void>> attempt(state_ptr s, const domain::notification& n) {
+  // A reply to a reporter goes to its channel's address with the server's settings.
+  if (is_reply(n)) co_return co_await send_reply(s->tls, n, s->options.replies, s->options.http);
   domain::agency_endpoint endpoint;
   {
     // A row without an agency is for the centre's supervisors: the jurisdiction's alert endpoints.
@@ -204,7 +207,8 @@ void delivery_worker::nudge() {
 
 void delivery_worker::on_commit(const std::vector<domain::event>& events) {
   bool relevant = std::any_of(events.begin(), events.end(), [](const domain::event& e) {
-    return e.kind == "dispatch.notified" || e.kind == "dispatch.cancelled" || e.kind == "notification.requeued";
+    return e.kind == "dispatch.notified" || e.kind == "dispatch.cancelled" || e.kind == "notification.requeued" ||
+           services::changes_public_status(e.kind);
   });
   if (relevant) nudge();
 }

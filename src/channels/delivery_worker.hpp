@@ -11,6 +11,7 @@
 
 #include "channels/http_client.hpp"
 #include "channels/notification_senders.hpp"
+#include "channels/reply_senders.hpp"
 #include "core/id.hpp"
 #include "core/time.hpp"
 #include "domain/notification.hpp"
@@ -31,6 +32,7 @@ struct worker_state;  // the worker's state, shared with its coroutines (deliver
 struct delivery_options {
   domain::retry_policy retry;
   telegram_config telegram;
+  reply_config replies;  // the reporters' channels (its telegram is the same bot as above)
   http_client_options http;
   int concurrency = 8;                     // attempts in flight at most
   std::chrono::milliseconds poll{1000};    // longest sleep without a nudge or a due retry
@@ -54,7 +56,8 @@ class delivery_worker {
   void nudge();
 
   // For the store's commit listener: nudges when one of the events can have enqueued or
-  // requeued a row (dispatch.notified, dispatch.cancelled, notification.requeued).
+  // requeued a row (dispatch.notified, dispatch.cancelled, notification.requeued, and the
+  // events that tell reporters a new status: services::changes_public_status).
   void on_commit(const std::vector<domain::event>& events);
 
   // Stops picking rows. Attempts in flight finish or are abandoned with the io_context; an

@@ -100,12 +100,12 @@ awaitable<core::result<tcp::resolver::results_type>> resolve(const url_parts& ur
 
 http::request<http::string_body> make_request(const url_parts& url, const outbound_request& in,
                                               const http_client_options& options) {
-  http::request<http::string_body> req{http::verb::post, url.target, 11};
+  http::request<http::string_body> req{in.get ? http::verb::get : http::verb::post, url.target, 11};
   req.set(http::field::host, url.host_header);
   req.set(http::field::user_agent, options.user_agent);
-  req.set(http::field::content_type, in.content_type);
+  if (!in.get) req.set(http::field::content_type, in.content_type);
   for (const auto& [name, value] : in.headers) req.set(name, value);
-  req.body() = in.body;
+  if (!in.get) req.body() = in.body;
   req.keep_alive(false);
   req.prepare_payload();
   return req;
@@ -122,7 +122,8 @@ awaitable<core::result<outbound_response>> exchange(Stream& stream, const http::
   auto [rec, read] = co_await http::async_read(stream, buffer, parser, use_tuple);
   if (rec) co_return unavailable(describe("receive", rec, options));
   auto res = parser.release();
-  co_return outbound_response{static_cast<int>(res.result_int()), std::move(res.body())};
+  co_return outbound_response{static_cast<int>(res.result_int()), std::move(res.body()),
+                              std::string(res[http::field::content_type])};
 }
 
 }  // namespace

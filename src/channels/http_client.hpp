@@ -20,11 +20,13 @@ struct outbound_request {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  bool get = false;  // GET without a body (a media download) instead of POST
 };
 
 struct outbound_response {
   int status = 0;
   std::string body;
+  std::string content_type;  // as the server declared it, "" when it did not
 };
 
 struct http_client_options {
@@ -36,7 +38,7 @@ struct http_client_options {
 // A TLS client context that verifies peers against the system's default CA paths.
 boost::asio::ssl::context make_tls_client_context();
 
-// POSTs the request on the calling coroutine's executor and returns the response, whatever
+// POSTs (or GETs, when request.get) the request on the calling coroutine's executor and returns the response, whatever
 // its status. Fails with invalid_input for a url that is not http(s)://host..., and with
 // unavailable for a name that does not resolve, a refused or reset connection, a TLS or
 // certificate failure, the timeout, or a response over the body limit. Messages never repeat

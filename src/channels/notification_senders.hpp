@@ -19,6 +19,13 @@ struct telegram_config {
   std::string api_base = "https://api.telegram.org";  // a local stand-in in tests
 };
 
+// Success for a 2xx answer; otherwise unavailable with "HTTP <status>: <the body's start>", or
+// the transport's error.
+core::result<void> judge_response(const core::result<outbound_response>& res);
+
+// The "text" of a row's JSON payload; internal when there is none.
+core::result<std::string> payload_text(const domain::notification& n);
+
 // POSTs the row's payload to the endpoint's url with the headers of domain::webhook_headers
 // (signature over unix_seconds and the body; the row id as Idempotency-Key).
 boost::asio::awaitable<core::result<void>> send_webhook(boost::asio::ssl::context& tls, const domain::notification& n,

@@ -11,7 +11,7 @@ constexpr auto role_names =
 constexpr auto urgency_names =
     core::make_enum_names<urgency>("urgency", {"emergency", "urgent", "information", "complaint"});
 constexpr auto channel_names = core::make_enum_names<channel>(
-    "channel", {"call", "web", "whatsapp", "app", "lapor", "open311", "telegram", "walk_in", "radio", "cctv"});
+    "channel", {"call", "web", "whatsapp", "app", "lapor", "open311", "telegram", "walk_in", "radio", "cctv", "sms"});
 constexpr auto report_status_names =
     core::make_enum_names<report_status>("report status", {"new", "accepted", "rejected", "answered"});
 constexpr auto reject_reason_names =
@@ -27,7 +27,7 @@ constexpr auto agency_kind_names = core::make_enum_names<agency_kind>(
 constexpr auto subject_kind_names = core::make_enum_names<subject_kind>(
     "subject kind", {"report", "incident", "dispatch", "user", "agency", "category", "district", "jurisdiction",
                      "notification", "call", "caller", "callback", "location", "api_key", "village"});
-constexpr auto endpoint_kind_names = core::make_enum_names<endpoint_kind>("endpoint kind", {"webhook", "telegram"});
+constexpr auto endpoint_kind_names = core::make_enum_names<endpoint_kind>("endpoint kind", {"webhook", "telegram", "whatsapp", "sms"});
 constexpr auto notification_status_names =
     core::make_enum_names<notification_status>("notification status", {"pending", "delivered", "dead"});
 

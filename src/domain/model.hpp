@@ -18,7 +18,7 @@ enum class role { admin, supervisor, call_taker, agency_operator, leader };
 
 enum class urgency { emergency, urgent, information, complaint };
 
-enum class channel { call, web, whatsapp, app, lapor, open311, telegram, walk_in, radio, cctv };
+enum class channel { call, web, whatsapp, app, lapor, open311, telegram, walk_in, radio, cctv, sms };
 
 enum class report_status { new_, accepted, rejected, answered };
 
@@ -38,7 +38,8 @@ enum class agency_kind {
 };
 
 // How an agency is notified of its dispatches: a signed JSON webhook or a Telegram chat.
-enum class endpoint_kind { webhook, telegram };
+// whatsapp and sms are only the kinds of the replies to reporters (channels/), never an agency's.
+enum class endpoint_kind { webhook, telegram, whatsapp, sms };
 
 // An outbox row's state: pending (to be tried at next_attempt_at), delivered, or dead (gave up
 // after the maximum number of attempts; a supervisor may requeue it).

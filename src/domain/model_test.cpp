@@ -64,9 +64,9 @@ TEST(model, urgency_names) {
 }
 
 TEST(model, channel_names) {
-  expect_enum<channel>(10, parse_channel,
+  expect_enum<channel>(11, parse_channel,
                        {"call", "web", "whatsapp", "app", "lapor", "open311", "telegram",
-                        "walk_in", "radio", "cctv"});
+                        "walk_in", "radio", "cctv", "sms"});
 }
 
 TEST(model, report_status_names) {
@@ -111,7 +111,7 @@ TEST(model, subject_kind_names) {
 }
 
 TEST(model, endpoint_kind_names) {
-  expect_enum<endpoint_kind>(2, parse_endpoint_kind, {"webhook", "telegram"});
+  expect_enum<endpoint_kind>(4, parse_endpoint_kind, {"webhook", "telegram", "whatsapp", "sms"});
 }
 
 TEST(model, notification_status_names) {

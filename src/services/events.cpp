@@ -1,5 +1,7 @@
 #include "services/events.hpp"
 
+#include "services/channel_dialogue.hpp"
+
 #include <boost/json/serialize.hpp>
 
 namespace siaga::services {
@@ -21,7 +23,13 @@ core::result<domain::event> record(storage::store_txn& tx, const context& ctx, c
   e.actor_id = who.user_id;
   e.at = now;
   e.payload_json = boost::json::serialize(payload);
-  return tx.append_event(std::move(e));
+  auto appended = tx.append_event(std::move(e));
+  if (!appended || !changes_public_status(appended->kind)) return appended;
+  // A reporter on a messaging channel is told the new public status in this same command, so
+  // the reply commits (or rolls back) with the change it tells of.
+  SIAGA_CHECK(announce_public_status(tx, ctx, appended->jurisdiction_id, appended->subject, appended->subject_id,
+                                     appended->incident_id));
+  return appended;
 }
 
 }  // namespace siaga::services

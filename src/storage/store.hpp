@@ -9,6 +9,7 @@
 #pragma once
 
 #include "storage/calls_store.hpp"
+#include "storage/conversation_store.hpp"
 #include "storage/directory_store.hpp"
 #include "storage/event_store.hpp"
 #include "storage/incident_store.hpp"
@@ -43,7 +44,8 @@ class store_reader : public directory_reader,
                      public media_reader,
                      public places_reader,
                      public sla_reader,
-                     public stats_reader {
+                     public stats_reader,
+                     public conversation_reader {
  public:
   ~store_reader() override = default;
 };
@@ -63,7 +65,8 @@ class store_txn : public store_reader,
                   public media_writer,
                   public places_writer,
                   public sla_writer,
-                  public stats_writer {};
+                  public stats_writer,
+                  public conversation_writer {};
 
 // A write command: runs on the writer thread inside a savepoint. Returning an error rolls
 // back everything this command did.

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <cctype>
 #include <thread>
 
@@ -53,6 +54,11 @@ void stand_in_receiver::go_down() { stop(); }
 
 void stand_in_receiver::come_up() { start(); }
 
+void stand_in_receiver::serve(const std::string& path, const std::string& content_type, const std::string& body) {
+  std::lock_guard lock(mutex_);
+  served_[path] = {content_type, body};
+}
+
 int stand_in_receiver::answer(received_request r) {
   std::lock_guard lock(mutex_);
   int status = 200;
@@ -67,19 +73,29 @@ int stand_in_receiver::answer(received_request r) {
   return status;
 }
 
+namespace {
+
+// What the stand-in keeps of a request: its target, headers (lower-case names) and body.
+received_request received_of(const net::request& req) {
+  received_request r;
+  r.target = std::string(req.target());
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    r.headers[name] = std::string(field.value());
+  }
+  r.body = req.body();
+  return r;
+}
+
+}  // namespace
+
 void stand_in_receiver::start() {
   if (server_) return;
   net::router routes;
   auto handler = [this](net::request_context& ctx) -> asio::awaitable<net::response> {
-    received_request r;
-    r.target = std::string(ctx.req.target());
-    for (const auto& field : ctx.req) {
-      std::string name(field.name_string());
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      r.headers[name] = std::string(field.value());
-    }
-    r.body = ctx.req.body();
+    auto r = received_of(ctx.req);
     int status = answer(std::move(r));
     net::response res{static_cast<net::http::status>(status), ctx.req.version()};
     res.set(net::http::field::content_type, "application/json");
@@ -88,8 +104,29 @@ void stand_in_receiver::start() {
     res.prepare_payload();
     co_return res;
   };
-  for (const char* path : {"/hook", "/hook/{name}", "/{bot}/sendMessage"}) {
+  for (const char* path : {"/hook", "/hook/{name}", "/{bot}/sendMessage", "/{version}/{number}/messages"}) {
     routes.add(net::http::verb::post, path, handler);
+  }
+  // GETs: what serve() was given (media lookups and downloads, getFile), recorded like the posts.
+  auto getter = [this](net::request_context& ctx) -> asio::awaitable<net::response> {
+    auto r = received_of(ctx.req);
+    auto path = r.target.substr(0, r.target.find('?'));
+    int status = answer(std::move(r));
+    std::optional<served> found;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = served_.find(path); it != served_.end()) found = it->second;
+    }
+    if (status == 200 && !found) status = 404;
+    net::response res{static_cast<net::http::status>(status), ctx.req.version()};
+    res.set(net::http::field::content_type, found ? found->content_type : std::string("application/json"));
+    res.body() = status == 200 ? found->body : std::string(R"({"ok":false})");
+    res.keep_alive(ctx.req.keep_alive());
+    res.prepare_payload();
+    co_return res;
+  };
+  for (const char* path : {"/{a}", "/{a}/{b}", "/{a}/{b}/{c}", "/{a}/{b}/{c}/{d}", "/{a}/{b}/{c}/{d}/{e}"}) {
+    routes.add(net::http::verb::get, path, getter);
   }
   auto s = std::make_unique<server>();
   net::server_options opts;

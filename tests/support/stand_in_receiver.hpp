@@ -1,5 +1,5 @@
 // A stand-in for the outside receivers of notifications (an agency's webhook, the Telegram
-// Bot API): a small HTTP server in the test process, on 127.0.0.1, that records every POST and
+// Bot API, the WhatsApp Graph API, an SMS gateway): a small HTTP server in the test process, on 127.0.0.1, that records every POST and
 // answers 500 to the first few, or to all while told to fail, and 200 otherwise. It can go down
 // (stop listening, so connections are refused) and come back on the same port.
 #pragma once
@@ -42,6 +42,10 @@ class stand_in_receiver {
   // Answers failure_status to every request until called with false.
   void fail_always(bool on, int failure_status = 503);
 
+  // Answers GET path (without its query) with this body and content type (200), as a
+  // provider's media endpoint would; other GETs answer 404.
+  void serve(const std::string& path, const std::string& content_type, const std::string& body);
+
   // Stops listening (connections are refused) and starts again on the same port.
   void go_down();
   void come_up();
@@ -53,6 +57,11 @@ class stand_in_receiver {
   void start();
   void stop();
   int answer(received_request r);
+  struct served {
+    std::string content_type;
+    std::string body;
+  };
+  std::map<std::string, served> served_;
 
   struct server;
   std::uint16_t port_ = 0;

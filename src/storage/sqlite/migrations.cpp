@@ -643,14 +643,64 @@ CREATE INDEX media_by_incident ON media (incident_id, created_at);
 CREATE INDEX media_by_report ON media (report_id, created_at) WHERE report_id IS NOT NULL;
 )sql";
 
+// The messaging channels (issue 11: WhatsApp, Telegram, SMS): a reporter's conversation with
+// the guided dialogue, kept between messages so that a restart loses no half-built report; every
+// inbound message id once seen (a replayed webhook changes nothing); how a channel's report
+// reaches its reporter again, with the last public status told; the providers' delivery
+// receipts of the replies.
+constexpr std::string_view schema_messaging_channels = R"sql(
+CREATE TABLE channel_conversations (
+  channel TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  reply_to TEXT NOT NULL,
+  step TEXT NOT NULL CHECK (step IN ('what', 'where', 'photo')),
+  description TEXT NOT NULL DEFAULT '',
+  lat REAL,
+  lon REAL,
+  address TEXT NOT NULL DEFAULT '',
+  started_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (channel, sender),
+  CHECK ((lat IS NULL) = (lon IS NULL))
+) STRICT;
+CREATE TABLE channel_messages (
+  channel TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  sender TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  report_id TEXT REFERENCES reports (id),
+  PRIMARY KEY (channel, message_id)
+) STRICT;
+CREATE INDEX channel_messages_by_received ON channel_messages (jurisdiction_id, received_at);
+CREATE TABLE channel_contacts (
+  report_id TEXT NOT NULL PRIMARY KEY REFERENCES reports (id),
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  channel TEXT NOT NULL,
+  address TEXT NOT NULL,
+  announced TEXT NOT NULL DEFAULT 'received'
+) STRICT;
+CREATE TABLE channel_statuses (
+  channel TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (channel, message_id, status)
+) STRICT;
+)sql";
+
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 13>& migrations_table() {
+const std::array<migration, 14>& migrations_table() {
   static const std::string schema_v7 = rollups_sql::schema();
   static const std::string schema_v10 = call_rollups_sql::schema();
   static const std::string schema_v9 = schema_villages();
   static const std::string schema_v13 = call_rollups_sql::period_schema();
-  static const std::array<migration, 13> table{{
+  static const std::array<migration, 14> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -664,6 +714,8 @@ const std::array<migration, 13>& migrations_table() {
       {11, "users obliged to change their password; security events of the login limits", schema_hardening},
       {12, "public channels: public categories, agencies' public notes, photos of reports", schema_public_channels},
       {13, "call rollups per local hour and per local day without agent and line, filled from the calls", schema_v13},
+      {14, "messaging channels: conversations, seen messages, reporters' contacts, delivery receipts",
+       schema_messaging_channels},
   }};
   return table;
 }

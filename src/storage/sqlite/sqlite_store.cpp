@@ -5,6 +5,7 @@
 #include "storage/sqlite/calls_sql.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
+#include "storage/sqlite/conversation_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
 #include "storage/sqlite/call_periods_sql.hpp"
 #include "storage/sqlite/call_rollups_sql.hpp"
@@ -250,6 +251,25 @@ class read_ops : public Base {
   }
   result<std::optional<std::string>> media_bytes(const std::string& j, const std::string& id) override {
     return use([&](connection& c) { return media_sql::bytes(c, j, id); });
+  }
+  // Messaging channels (issue 11).
+  result<std::optional<domain::conversation>> find_conversation(domain::channel source,
+                                                                const std::string& sender) override {
+    return use([&](connection& c) { return conversation_sql::find(c, source, sender); });
+  }
+  result<std::optional<domain::channel_message_record>> find_channel_message(domain::channel source,
+                                                                            const std::string& id) override {
+    return use([&](connection& c) { return conversation_sql::find_message(c, source, id); });
+  }
+  result<std::vector<domain::channel_contact>> channel_contacts_of_incident(const std::string& incident_id) override {
+    return use([&](connection& c) { return conversation_sql::contacts_of_incident(c, incident_id); });
+  }
+  result<std::optional<domain::channel_contact>> find_channel_contact(const std::string& report_id) override {
+    return use([&](connection& c) { return conversation_sql::find_contact(c, report_id); });
+  }
+  result<std::vector<domain::channel_delivery_status>> channel_statuses(domain::channel source,
+                                                                       const std::string& id) override {
+    return use([&](connection& c) { return conversation_sql::statuses(c, source, id); });
   }
   // Places (issue 16).
   result<std::vector<domain::place>> search_places(const std::string& j, const std::string& q, int limit) override {
@@ -506,6 +526,22 @@ class writer_txn final : public read_ops<store_txn> {
     return media_sql::insert(c(), m, bytes);
   }
   result<void> update_media(const domain::media& m) override { return media_sql::update(c(), m); }
+  result<void> upsert_conversation(const domain::conversation& v) override { return conversation_sql::upsert(c(), v); }
+  result<void> delete_conversation(domain::channel source, const std::string& sender) override {
+    return conversation_sql::remove(c(), source, sender);
+  }
+  result<void> insert_channel_message(const domain::channel_message_record& m) override {
+    return conversation_sql::insert_message(c(), m);
+  }
+  result<void> insert_channel_contact(const domain::channel_contact& v) override {
+    return conversation_sql::insert_contact(c(), v);
+  }
+  result<void> update_channel_contact(const domain::channel_contact& v) override {
+    return conversation_sql::update_contact(c(), v);
+  }
+  result<void> insert_channel_status(const domain::channel_delivery_status& s) override {
+    return conversation_sql::insert_status(c(), s);
+  }
   result<std::int64_t> replace_places(const std::string& j, const std::string& source,
                                       const std::vector<domain::place>& places) override {
     return places_sql::replace(c(), j, source, places);

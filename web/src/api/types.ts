@@ -11,6 +11,7 @@ export type Channel =
   | 'open311'
   | 'telegram'
   | 'walk_in'
+  | 'sms'
   | 'radio'
   | 'cctv';
 export type ReportStatus = 'new' | 'accepted' | 'rejected' | 'answered';

@@ -498,6 +498,7 @@ const enums: Record<string, Record<string, [string, string]>> = {
     open311: ['Open311', 'Open311'],
     telegram: ['Telegram', 'Telegram'],
     walk_in: ['Datang langsung', 'Walk-in'],
+    sms: ['SMS', 'SMS'],
     radio: ['Radio', 'Radio'],
     cctv: ['CCTV', 'CCTV'],
   },
