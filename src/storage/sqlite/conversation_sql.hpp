@@ -1,4 +1,4 @@
-// The SQL of the messaging channels (migration 13): conversations, seen messages, reporters'
+// The SQL of the messaging channels (migration 14): conversations, seen messages, reporters'
 // contacts and delivery receipts, kept apart from sqlite_store.cpp, which forwards its
 // store_reader / store_txn methods here.
 #pragma once
