@@ -460,3 +460,66 @@ TEST(messaging_restart, a_restart_in_the_middle_of_a_dialogue_loses_nothing) {
 }
 
 }  // namespace siaga::testing
+
+namespace siaga::testing {
+
+// Issue 11 item 8: a Telegram report near an open incident (whatever its category: it has none
+// yet) is proposed for linking, one far away is not; linking it adds it to the incident and its
+// reporter hears, in their channel, that the same event was reported before.
+TEST_F(messaging_channels, a_report_near_an_open_incident_is_proposed_and_linking_tells_its_reporter) {
+  const double lat = -3.6885, lon = 128.1720;
+  json::object body{{"category_id", str(category(client_, ct_, "fire"), "id")},
+                    {"summary", "Kebakaran gudang kopra"},
+                    {"location", json::object{{"lat", lat}, {"lon", lon}}},
+                    {"dispatch", false}};
+  auto inc = client_.post("/api/v1/incidents", body, ct_);
+  ASSERT_EQ(inc.status, 201) << inc.body;
+  auto incident_id = str(inc.json(), "id");
+
+  // Two Telegram dialogues: one 200 m north of the incident, one about 5 km away.
+  auto tell = [&](std::int64_t first_update, std::int64_t chat, double at_lat) {
+    EXPECT_EQ(tg(tg_update(first_update, chat, {{"text", "Ada asap tebal dari gudang"}})).status, 200);
+    EXPECT_EQ(tg(tg_update(first_update + 1, chat, {{"location", json::object{{"latitude", at_lat}, {"longitude", lon}}}}))
+                  .status,
+              200);
+    auto done = tg(tg_update(first_update + 2, chat, {{"text", "SELESAI"}}));
+    EXPECT_EQ(done.status, 200) << done.body;
+    EXPECT_EQ(done.json().at("reports").as_int64(), 1) << done.body;
+    return newest_report("telegram");
+  };
+  auto far = tell(6101, 55501, lat - 0.045);
+  auto near = tell(6201, 55502, lat + 200 / 111195.0);
+  ASSERT_FALSE(near.empty());
+  ASSERT_FALSE(far.empty());
+
+  auto proposed = client_.get("/api/v1/reports/" + str(near, "id") + "/link_candidates", ct_);
+  ASSERT_EQ(proposed.status, 200) << proposed.body;
+  const auto& items = proposed.json().at("items").as_array();
+  ASSERT_FALSE(items.empty()) << proposed.body;
+  EXPECT_EQ(str(items[0].at("incident"), "id"), incident_id);
+  EXPECT_EQ(str(items[0], "basis"), "distance");
+  EXPECT_NEAR(items[0].at("distance_m").to_number<double>(), 200, 5);
+  auto none = client_.get("/api/v1/reports/" + str(far, "id") + "/link_candidates", ct_);
+  ASSERT_EQ(none.status, 200) << none.body;
+  for (const auto& c : none.json().at("items").as_array()) EXPECT_NE(str(c.at("incident"), "id"), incident_id);
+  EXPECT_EQ(client_.get("/api/v1/reports/no-such-report/link_candidates", ct_).status, 404);
+  EXPECT_EQ(client_.get("/api/v1/reports/" + str(near, "id") + "/link_candidates").status, 401);
+
+  auto linked = client_.post("/api/v1/reports/" + str(near, "id") + "/accept", json::object{{"incident_id", incident_id}}, ct_);
+  ASSERT_EQ(linked.status, 200) << linked.body;
+  EXPECT_TRUE(eventually([] { return a_reply_contains("/sendMessage", "kejadian yang sama sudah dilaporkan warga lain"); }));
+  bool to_near = false;
+  for (const auto& r : posts_to("/sendMessage")) {
+    if (r.body.find("kejadian yang sama") != std::string::npos) {
+      to_near = r.body.find("55502") != std::string::npos;
+      EXPECT_EQ(r.body.find("55501"), std::string::npos) << "only the linked report's reporter is told";
+    }
+  }
+  EXPECT_TRUE(to_near);
+  // Triaged: nothing more to propose.
+  auto after = client_.get("/api/v1/reports/" + str(near, "id") + "/link_candidates", ct_);
+  ASSERT_EQ(after.status, 200);
+  EXPECT_TRUE(after.json().at("items").as_array().empty());
+}
+
+}  // namespace siaga::testing

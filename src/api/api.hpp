@@ -28,6 +28,7 @@ struct api_options {
   int public_reports_per_hour = 10;
   int track_burst = 30;
   int tracks_per_minute = 30;
+  int max_new_reports = 3;  // services::channel_report::max_new_reports of the public form
 };
 
 class stream_hub;

@@ -171,6 +171,7 @@ awaitable<reply> post_report(call& c) {
     auto& rd = c.deps.store.reader();
     SIAGA_CO_TRY(jur, services::public_jurisdiction(rd, code.value_or("")));
     in.jurisdiction_id = jur.id;
+    in.max_new_reports = c.deps.options.max_new_reports;
     SIAGA_CO_CHECK(place_before_write(rd, services::channel_actor(jur.id, in.source), in.district_id, in.village_id,
                                       in.location));
     for (auto& p : in.photos) {

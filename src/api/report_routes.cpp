@@ -8,6 +8,7 @@
 #include "services/incident_service.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace siaga::api {
 namespace {
@@ -71,6 +72,19 @@ awaitable<reply> list_reports(call& c) {
                           page_json(p, pg, [show](const domain::report& r) { return report_json(r, show); }));
 }
 
+// The open incidents the report may be about, for linking (services::report_link_candidates).
+awaitable<reply> link_candidates(call& c) {
+  SIAGA_CO_TRY(found, services::report_link_candidates(c.deps.store.reader(), c.who, c.param("id")));
+  json::array items;
+  for (const auto& v : found) {
+    items.push_back(json::object{{"incident", incident_json(v.inc)},
+                                 {"distance_m", v.distance_m ? json::value(std::round(*v.distance_m))
+                                                             : json::value(nullptr)},
+                                 {"basis", domain::to_string(v.basis)}});
+  }
+  co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
+}
+
 // The report with the photos that came with it (public channels), each with its public mark.
 awaitable<reply> get_report(call& c) {
   SIAGA_CO_TRY(rep, services::read_report(c.deps.store.reader(), c.who, c.param("id")));
@@ -132,6 +146,7 @@ void add_report_routes(net::router& r, api_deps& deps) {
       {verb::post, "/api/v1/reports", dispatchers, create_report},
       {verb::get, "/api/v1/reports", readers, list_reports},
       {verb::get, "/api/v1/reports/{id}", readers, get_report},
+      {verb::get, "/api/v1/reports/{id}/link_candidates", dispatchers, link_candidates},
       {verb::post, "/api/v1/reports/{id}/accept", dispatchers, accept_report},
       {verb::post, "/api/v1/reports/{id}/reject", dispatchers, reject_report},
       {verb::post, "/api/v1/reports/{id}/answer", dispatchers, answer_report},

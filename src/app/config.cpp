@@ -251,6 +251,10 @@ const std::map<std::string, setter>& setters() {
       {"public_report_burst", int_setting(&config::public_report_burst, 0, 10'000)},
       {"public_reports_per_hour", int_setting(&config::public_reports_per_hour, 1, 1'000'000)},
       {"track_burst", int_setting(&config::track_burst, 0, 100'000)},
+      {"max_new_reports_per_reporter", int_setting(&config::max_new_reports_per_reporter, 0, 1000)},
+      {"channel_messages_per_minute_per_sender",
+       int_setting(&config::channel_messages_per_minute_per_sender, 1, 100'000)},
+      {"channel_messages_per_minute", int_setting(&config::channel_messages_per_minute, 1, 10'000'000)},
       {"tracks_per_minute", int_setting(&config::tracks_per_minute, 1, 1'000'000)},
       {"callback_expiry_hours",
        [](config& c, const std::string& v) -> core::result<void> {

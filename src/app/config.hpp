@@ -49,6 +49,11 @@ struct config {
   // then so many an hour or a minute; a burst of 0 turns a limit off.
   int public_report_burst = 5;            // SIAGA_PUBLIC_REPORT_BURST, --public-report-burst (0..10000)
   int public_reports_per_hour = 10;       // SIAGA_PUBLIC_REPORTS_PER_HOUR, --public-reports-per-hour
+  // Abuse limits of the reporters' channels (issue 11 item 9, docs/channels.md): reports waiting
+  // for triage per reporter (0: no cap), and inbound messages a minute per sender and per channel.
+  int max_new_reports_per_reporter = 3;       // SIAGA_MAX_NEW_REPORTS_PER_REPORTER (0..1000)
+  int channel_messages_per_minute_per_sender = 12;  // SIAGA_CHANNEL_MESSAGES_PER_MINUTE_PER_SENDER (1..100000)
+  int channel_messages_per_minute = 1200;    // SIAGA_CHANNEL_MESSAGES_PER_MINUTE, per channel (1..10000000)
   int track_burst = 30;                   // SIAGA_TRACK_BURST, --track-burst (0..100000)
   int tracks_per_minute = 30;             // SIAGA_TRACKS_PER_MINUTE, --tracks-per-minute
   int stream_idle_timeout_s = 60;         // SIAGA_STREAM_IDLE_TIMEOUT_S, --stream-idle-timeout-s: a silent

@@ -181,11 +181,15 @@ int run_serve(const config& cfg) {
   deps.options.public_reports_per_hour = cfg.public_reports_per_hour;
   deps.options.track_burst = cfg.track_burst;
   deps.options.tracks_per_minute = cfg.tracks_per_minute;
+  deps.options.max_new_reports = cfg.max_new_reports_per_reporter;
   net::router routes;
   api::add_routes(routes, deps);
   // The messaging channels' webhooks (channels/messaging.hpp); a queued reply nudges the worker.
   channels::messaging_options messaging{replies_of(cfg), cfg.telegram_webhook_secret, cfg.channel_jurisdiction,
                                         cfg.public_url, {}};
+  messaging.max_new_reports = cfg.max_new_reports_per_reporter;
+  messaging.sender_messages_per_minute = cfg.channel_messages_per_minute_per_sender;
+  messaging.channel_messages_per_minute = cfg.channel_messages_per_minute;
   messaging.http.body_limit = 3 * 1024 * 1024;  // a photo (2 MiB at most) and its headers
   messaging.http.user_agent = "Siaga112-channels/1";
   channels::messaging_deps channel_deps{deps, std::move(messaging), channels::make_tls_client_context(),

@@ -7,13 +7,17 @@
 #pragma once
 
 #include "api/handler.hpp"
+#include "api/rate_limit.hpp"
 #include "channels/http_client.hpp"
 #include "channels/reply_senders.hpp"
 #include "services/channel_dialogue.hpp"
 
 #include <boost/asio/ssl/context.hpp>
 
+#include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace siaga::channels {
@@ -24,6 +28,13 @@ struct messaging_options {
   std::string jurisdiction;             // Kemendagri code whose queue the reports join ("" : the first)
   std::string public_url;               // https://112.example.go.id: tracking links in the receipts ("" : none)
   http_client_options http;             // media downloads (body limit: a photo)
+  // Abuse limits (issue 11 item 9): reports waiting for triage per reporter (0: no cap); inbound
+  // messages a minute per sender (past it a message is dropped, and the sender told once per
+  // quarter hour) and per channel (past it the webhook answers 429 with Retry-After, so the
+  // provider delivers the batch again later and nothing is lost).
+  int max_new_reports = services::default_max_new_reports;
+  int sender_messages_per_minute = 12;
+  int channel_messages_per_minute = 1200;
 };
 
 struct messaging_deps {
@@ -31,6 +42,10 @@ struct messaging_deps {
   messaging_options options;
   boost::asio::ssl::context tls;
   std::function<void()> nudge;  // the delivery worker: a reply is queued
+  // The limits of messaging_options, made by add_messaging_routes.
+  std::shared_ptr<api::rate_limiter> channel_limit;  // key: the channel
+  std::shared_ptr<api::rate_limiter> sender_limit;   // key: channel and sender
+  std::shared_ptr<api::rate_limiter> notice_limit;   // one "too many messages" reply per sender a quarter hour
 };
 
 // Adds the three webhook routes. deps must outlive r.
@@ -40,8 +55,30 @@ namespace detail {
 
 // The route files' shared steps (messaging.cpp).
 
-// 200 with {"messages", "duplicates", "reports"} counts.
-net::response receipt_response(const net::request& req, int messages, int duplicates, int reports);
+// 200 with {"messages", "duplicates", "reports", "limited"} counts.
+net::response receipt_response(const net::request& req, int messages, int duplicates, int reports, int limited = 0);
+
+// What to do with one inbound message before it is taken: seen before (a duplicate); the
+// channel past its minute's budget (channel_wait above 0: the webhook answers channel_busy and
+// the provider delivers again later, when the messages already taken are duplicates, so nothing
+// is lost or taken twice); its sender past theirs (limited: the message is dropped, and the
+// sender told at most once a quarter hour through the outbox); else taken, with wants_photo
+// when the sender's dialogue is at the photo step. The sender's budget is checked first, so a
+// flooding number does not spend the channel's.
+struct screening {
+  bool seen = false;
+  bool wants_photo = false;
+  std::chrono::seconds channel_wait{0};
+  bool limited = false;
+};
+boost::asio::awaitable<core::result<screening>> screen(messaging_deps& d, const services::channel_message& msg);
+
+// 429 too_many_requests with Retry-After and a message naming the wait.
+net::response channel_busy(const net::request& req, std::chrono::seconds wait);
+
+// For a post of one message (Telegram, SMS): the answer when the screening says not to take it
+// (receipt of a duplicate or of a limited message, or channel_busy), nullopt to take it.
+std::optional<net::response> answer_untaken(const net::request& req, const screening& s);
 
 // Whether the sender's dialogue is at the photo step (so that an image is worth fetching), or
 // the message was seen before (nothing to fetch or do).

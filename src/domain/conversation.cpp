@@ -150,4 +150,12 @@ std::string status_text(const std::string& status, const std::string& tracking_c
   return {};
 }
 
+std::string joined_text(const std::string& tracking_code, const std::string& agencies) {
+  return "Laporan " + tracking_code + ": kejadian yang sama sudah dilaporkan warga lain; laporan Anda digabungkan " +
+         "dengan laporan itu" +
+         (agencies.empty() ? std::string(" dan sudah diverifikasi petugas 112.")
+                           : " yang sudah diteruskan ke " + agencies + " dan sedang ditangani.") +
+         " Terima kasih.";
+}
+
 }  // namespace siaga::domain

@@ -109,5 +109,8 @@ std::string receipt_text(const std::string& tracking_code, const std::string& tr
 // "" for a status that is not told.
 std::string status_text(const std::string& status, const std::string& tracking_code, const std::string& agencies,
                         const std::string& notes);
+// What a reporter is told when their report joins an incident reported before (issue 11 item
+// 8): that others reported the same event, and to which agencies it went when it did.
+std::string joined_text(const std::string& tracking_code, const std::string& agencies);
 
 }  // namespace siaga::domain

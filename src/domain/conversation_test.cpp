@@ -86,5 +86,14 @@ TEST(dialogue, the_status_texts_name_the_code_the_agencies_and_the_notes) {
   EXPECT_NE(receipt_text("ABC", "https://x/lacak/ABC").find("Lacak: https://x/lacak/ABC"), std::string::npos);
 }
 
+TEST(dialogue, the_joined_text_says_others_reported_it_and_where_it_went) {
+  auto with = joined_text("ABC", "Damkar, PLN");
+  EXPECT_EQ(with.rfind("Laporan ABC: kejadian yang sama sudah dilaporkan warga lain", 0), 0u) << with;
+  EXPECT_NE(with.find("diteruskan ke Damkar, PLN"), std::string::npos) << with;
+  auto without = joined_text("ABC", "");
+  EXPECT_NE(without.find("sudah diverifikasi"), std::string::npos) << without;
+  EXPECT_EQ(without.find("diteruskan"), std::string::npos) << without;
+}
+
 }  // namespace
 }  // namespace siaga::domain

@@ -54,11 +54,14 @@ channel_report report_of(const domain::conversation& c, const channel_message& m
   in.address = c.address;
   in.reporter_phone = msg.reporter_phone;
   in.consent = true;  // the greeting says the number is used to follow the report up
+  in.contact_address = msg.reply_to;
+  in.max_new_reports = msg.max_new_reports;
   if (msg.photo) in.photos.push_back(*msg.photo);
   return in;
 }
 
-core::result<void> tell(storage::store_txn& tx, const context& ctx, const domain::channel_contact& contact) {
+core::result<void> tell(storage::store_txn& tx, const context& ctx, const domain::channel_contact& contact,
+                        bool joined) {
   SIAGA_TRY(r, tx.find_report(contact.jurisdiction_id, contact.report_id));
   if (!r) return {};
   auto p = track_report(tx, r->tracking_code);
@@ -67,7 +70,8 @@ core::result<void> tell(storage::store_txn& tx, const context& ctx, const domain
     return p.error();
   }
   if (p->status == contact.announced) return {};
-  auto text = domain::status_text(p->status, r->tracking_code, agencies_of(*p), notes_of(*p));
+  auto text = joined ? domain::joined_text(r->tracking_code, agencies_of(*p))
+                     : domain::status_text(p->status, r->tracking_code, agencies_of(*p), notes_of(*p));
   auto next = contact;
   next.announced = p->status;
   SIAGA_CHECK(tx.update_channel_contact(next));
@@ -131,15 +135,20 @@ core::result<message_outcome> receive_channel_message(storage::store_txn& tx, co
   domain::channel_message_record record{msg.source,       msg.message_id, msg.jurisdiction_id, msg.sender,
                                         msg.content.kind, now,            std::nullopt};
   message_outcome out;
-  if (turn.submit) {
-    SIAGA_TRY(receipt, intake_report(tx, ctx, report_of(turn.next, msg)));
-    record.report_id = receipt.report.id;
-    SIAGA_CHECK(tx.insert_channel_contact(
-        {receipt.report.id, msg.jurisdiction_id, msg.source, msg.reply_to, "received"}));
+  auto receipt = turn.submit ? intake_report(tx, ctx, report_of(turn.next, msg)) : core::result<intake_receipt>();
+  if (turn.submit && !receipt && receipt.error().code == core::errc::too_many_requests) {
     SIAGA_CHECK(tx.delete_conversation(msg.source, msg.sender));
-    const auto& code = receipt.report.tracking_code;
+    out.reply = receipt.error().message;
+    SIAGA_CHECK(queue_reply(tx, ctx, msg.jurisdiction_id, msg.source, msg.reply_to, "limit", out.reply));
+  } else if (turn.submit) {
+    if (!receipt) return receipt.error();
+    record.report_id = receipt->report.id;
+    SIAGA_CHECK(tx.insert_channel_contact(
+        {receipt->report.id, msg.jurisdiction_id, msg.source, msg.reply_to, "received"}));
+    SIAGA_CHECK(tx.delete_conversation(msg.source, msg.sender));
+    const auto code = receipt->report.tracking_code;
     out.reply = domain::receipt_text(code, msg.track_url_base.empty() ? std::string() : msg.track_url_base + code);
-    out.report = std::move(receipt);
+    out.report = std::move(*receipt);
     SIAGA_CHECK(queue_reply(tx, ctx, msg.jurisdiction_id, msg.source, msg.reply_to, "receipt", out.reply));
   } else {
     if (turn.cancelled) {
@@ -171,7 +180,7 @@ bool changes_public_status(std::string_view kind) {
 
 core::result<void> announce_public_status(storage::store_txn& tx, const context& ctx, const std::string& jurisdiction_id,
                                           domain::subject_kind subject, const std::string& subject_id,
-                                          const std::optional<std::string>& incident_id) {
+                                          const std::optional<std::string>& incident_id, bool joined) {
   std::vector<domain::channel_contact> contacts;
   if (incident_id) {
     SIAGA_TRY(of_incident, tx.channel_contacts_of_incident(*incident_id));
@@ -186,7 +195,7 @@ core::result<void> announce_public_status(storage::store_txn& tx, const context&
   }
   for (const auto& c : contacts) {
     if (c.jurisdiction_id != jurisdiction_id) continue;
-    SIAGA_CHECK(tell(tx, ctx, c));
+    SIAGA_CHECK(tell(tx, ctx, c, joined && subject == domain::subject_kind::report && c.report_id == subject_id));
   }
   return {};
 }

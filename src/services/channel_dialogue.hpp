@@ -32,6 +32,7 @@ struct channel_message {
   std::optional<std::string> district_id;
   std::optional<std::string> village_id;
   std::string track_url_base;  // "https://112.example.go.id/lacak/" or "" (the receipt names the code only)
+  int max_new_reports = default_max_new_reports;  // channel_report::max_new_reports
 };
 
 struct message_outcome {
@@ -48,8 +49,11 @@ bool channel_takes_photos(domain::channel source);
 // the dialogue is complete, makes the report through intake_report (channel source, reporter
 // phone with consent: the greeting says the number is used to follow the report up), keeps
 // the channel contact for later status replies, drops the conversation and queues the receipt
-// with the tracking code. Fails with the errors of intake_report (nothing written) and with
-// invalid_input for a message without id or sender.
+// with the tracking code. When the reporter already has max_new_reports reports waiting for
+// triage, no report is made: the conversation is dropped, the message recorded and the reply
+// says so (a webhook must not fail on it, or the provider would redeliver it for ever). Fails
+// with the other errors of intake_report (nothing written) and with invalid_input for a message
+// without id or sender.
 core::result<message_outcome> receive_channel_message(storage::store_txn& tx, const context& ctx,
                                                       const channel_message& msg);
 
@@ -78,9 +82,10 @@ bool changes_public_status(std::string_view event_kind);
 // Tells the channel reporters of the incident (or of the report, when incident_id is empty and
 // the subject is a report) their report's public status when it differs from the last one told:
 // one queued reply each, the status remembered. Hidden reports (prank, silent, test) are told
-// nothing.
+// nothing. joined: the subject report was just linked to an incident that existed before; its
+// reporter is told that it joined a report of the same event (domain::joined_text).
 core::result<void> announce_public_status(storage::store_txn& tx, const context& ctx, const std::string& jurisdiction_id,
                                           domain::subject_kind subject, const std::string& subject_id,
-                                          const std::optional<std::string>& incident_id);
+                                          const std::optional<std::string>& incident_id, bool joined = false);
 
 }  // namespace siaga::services

@@ -74,6 +74,16 @@ core::result<intake_receipt> intake_report(storage::store_txn& tx, const context
     }
     r.category_id = it->id;
   }
+  if (in.max_new_reports > 0 && (!r.reporter_phone.empty() || !in.contact_address.empty())) {
+    SIAGA_TRY(waiting, tx.count_new_reports_from(in.jurisdiction_id, r.reporter_phone, in.source, in.contact_address));
+    if (waiting >= in.max_new_reports) {
+      auto n = std::to_string(waiting);
+      return core::make_error(core::errc::too_many_requests,
+                              "Anda masih punya " + n + " laporan yang belum diperiksa petugas; laporan baru "
+                              "bisa dikirim setelah laporan itu ditangani. Dalam keadaan darurat, telepon 112. (" +
+                                  n + " reports from you still await triage)");
+    }
+  }
   SIAGA_TRY(rep, record_report(tx, ctx, who, r, core::public_tracking_code_length));
 
   intake_receipt out{rep, {}};

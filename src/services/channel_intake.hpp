@@ -22,6 +22,10 @@ inline constexpr std::size_t max_intake_photos = 3;
 inline constexpr std::size_t max_intake_photo_bytes = 2 * 1024 * 1024;
 inline constexpr std::size_t max_intake_description = 2000;
 
+// A reporter (by phone, or by sender on a messaging channel) may have at most this many reports
+// waiting for triage at once: a flood from one number fills no queue (issue 11 item 9).
+inline constexpr int default_max_new_reports = 3;
+
 struct intake_photo {
   std::string content_type;  // as the channel declared it
   std::string bytes;
@@ -41,6 +45,8 @@ struct channel_report {
   std::string reporter_name;                 // optional
   std::string reporter_phone;                // optional, as typed; stored in E.164
   bool consent = false;                      // the reporter accepted the consent text
+  std::string contact_address;               // the sender on a messaging channel (reply address), else ""
+  int max_new_reports = default_max_new_reports;  // cap of untriaged reports per reporter (0: none)
 };
 
 // The actor a channel's writes are recorded as ("channel:web"): no user, no rights of its own.
@@ -60,7 +66,8 @@ struct intake_receipt {
 // codes are refused, they cannot be called back), a name over 100 characters, personal data
 // without consent, more than max_intake_photos photos or an empty one; payload_too_large for a
 // photo over max_intake_photo_bytes; unsupported_media for a photo that is no JPEG, PNG or WebP
-// by its first bytes.
+// by its first bytes; too_many_requests when the reporter (the same phone, or the same sender on
+// the same channel) already has max_new_reports reports waiting for triage.
 core::result<intake_receipt> intake_report(storage::store_txn& tx, const context& ctx, const channel_report& in);
 
 // The checks of intake_report that need no store (the same errors), so that a transport can

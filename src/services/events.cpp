@@ -27,8 +27,9 @@ core::result<domain::event> record(storage::store_txn& tx, const context& ctx, c
   if (!appended || !changes_public_status(appended->kind)) return appended;
   // A reporter on a messaging channel is told the new public status in this same command, so
   // the reply commits (or rolls back) with the change it tells of.
+  bool joined = appended->kind == "report.accepted" && payload.contains("joined");
   SIAGA_CHECK(announce_public_status(tx, ctx, appended->jurisdiction_id, appended->subject, appended->subject_id,
-                                     appended->incident_id));
+                                     appended->incident_id, joined));
   return appended;
 }
 

@@ -105,4 +105,25 @@ core::result<domain::report> read_report(storage::store_reader& rd, const actor&
   return std::move(*rep);
 }
 
+core::result<std::vector<link_candidate_view>> report_link_candidates(storage::store_reader& rd, const actor& who,
+                                                                      const std::string& report_id) {
+  SIAGA_TRY(rep, read_report(rd, who, report_id));
+  std::vector<link_candidate_view> out;
+  if (rep.status != domain::report_status::new_) return out;
+  const domain::link_rules rules;
+  storage::incident_filter f;
+  f.jurisdiction_id = who.jurisdiction_id;
+  f.statuses = {domain::incident_status::open, domain::incident_status::dispatched,
+                domain::incident_status::in_progress};
+  f.category_id = rep.category_id;
+  f.from = rep.created_at - rules.window;
+  f.to = rep.created_at + rules.clock_skew + std::chrono::microseconds(1);
+  f.page.limit = 500;  // the open incidents of one category in two hours: a handful, a few hundred in a disaster
+  SIAGA_TRY(page, rd.list_incidents(f));
+  for (const auto& c : domain::link_candidates(rep, page.items, rules)) {
+    out.push_back({*c.match, c.distance_m, c.basis});
+  }
+  return out;
+}
+
 }  // namespace siaga::services

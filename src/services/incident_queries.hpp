@@ -2,6 +2,7 @@
 // decided here, once, so that every handler and the stream apply the same rules.
 #pragma once
 
+#include "domain/linking.hpp"
 #include "services/context.hpp"
 #include "storage/store.hpp"
 
@@ -55,5 +56,17 @@ core::result<domain::dispatch> read_dispatch(storage::store_reader& rd, const ac
 core::result<storage::page<domain::report>> list_reports_for(storage::store_reader& rd, const actor& who,
                                                              storage::report_filter f);
 core::result<domain::report> read_report(storage::store_reader& rd, const actor& who, const std::string& id);
+
+// The open incidents a report may be about (domain/linking.hpp: same category, or any when the
+// report has none, within 500 m or the same district without a point, the report at most 2 h
+// after the incident), best first, for the call taker to link it with accept {incident_id}.
+// Empty for a report that is not new (it is triaged already). Fails like read_report.
+struct link_candidate_view {
+  domain::incident inc;
+  std::optional<double> distance_m;
+  domain::link_basis basis = domain::link_basis::distance;
+};
+core::result<std::vector<link_candidate_view>> report_link_candidates(storage::store_reader& rd, const actor& who,
+                                                                      const std::string& report_id);
 
 }  // namespace siaga::services

@@ -62,8 +62,10 @@ core::result<std::string> fresh_tracking_code(storage::store_txn& tx, const cont
   return core::make_error(core::errc::internal, "no free tracking code after 8 draws: is the random source broken?");
 }
 
+// joined: the report joins an incident that existed before (a repeat report of the same event),
+// which its reporter is told in those words.
 core::result<void> link_report(storage::store_txn& tx, const context& ctx, const actor& who, domain::report rep,
-                               const domain::incident& inc) {
+                               const domain::incident& inc, bool joined) {
   // The reporter's photos go with the report to its incident, where the call taker sees them.
   SIAGA_TRY(photos, tx.media_of_report(rep.id));
   for (auto& m : photos) {
@@ -75,8 +77,9 @@ core::result<void> link_report(storage::store_txn& tx, const context& ctx, const
   rep.incident_id = inc.id;
   rep.updated_at = ctx.clock.now();
   if (auto r = tx.update_report(rep); !r) return r.error();
-  auto e = record(tx, ctx, who, subject_kind::report, rep.id, "report.accepted",
-                  {{"incident_id", inc.id}, {"incident_number", inc.number}}, inc.id);
+  json::object payload{{"incident_id", inc.id}, {"incident_number", inc.number}};
+  if (joined) payload["joined"] = true;
+  auto e = record(tx, ctx, who, subject_kind::report, rep.id, "report.accepted", payload, inc.id);
   if (!e) return e.error();
   return {};
 }
@@ -250,7 +253,7 @@ core::result<domain::incident> create_incident(storage::store_txn& tx, const con
     return e.error();
   }
   for (auto& r : reports) {
-    if (auto ok = link_report(tx, ctx, who, std::move(r), inc); !ok) return ok.error();
+    if (auto ok = link_report(tx, ctx, who, std::move(r), inc, false); !ok) return ok.error();
   }
   if (plan.empty()) return inc;
   auto made = dispatch_agencies(tx, ctx, who, inc, plan, in.share_contact, true);
@@ -276,7 +279,7 @@ core::result<domain::incident> accept_report(storage::store_txn& tx, const conte
       return core::conflict("incident " + inc->number + " is " + std::string(to_string(inc->status)) +
                             "; reopen it first or create a new incident");
     }
-    if (auto ok = link_report(tx, ctx, who, std::move(*rep), *inc); !ok) return ok.error();
+    if (auto ok = link_report(tx, ctx, who, std::move(*rep), *inc, true); !ok) return ok.error();
     return inc;
   }
   if (fresh.category_id.empty() && rep->category_id) fresh.category_id = *rep->category_id;

@@ -8,6 +8,7 @@
 #include "domain/conversation.hpp"
 #include "storage/store_types.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,12 @@ class conversation_reader {
   // The channel contacts of the reports of an incident, and of one report.
   virtual result<std::vector<domain::channel_contact>> channel_contacts_of_incident(const std::string& incident_id) = 0;
   virtual result<std::optional<domain::channel_contact>> find_channel_contact(const std::string& report_id) = 0;
+  // How many reports of a jurisdiction still wait for triage (status new) from one reporter:
+  // those with this phone (E.164; "" matches none) and those whose channel contact is this
+  // address on this channel ("" matches none). The queue of new reports is short, so this
+  // reads it through the status index.
+  virtual result<std::int64_t> count_new_reports_from(const std::string& jurisdiction_id, const std::string& phone,
+                                                      domain::channel source, const std::string& address) = 0;
   // The delivery receipts of one outbound message, oldest first.
   virtual result<std::vector<domain::channel_delivery_status>> channel_statuses(domain::channel source,
                                                                                const std::string& message_id) = 0;

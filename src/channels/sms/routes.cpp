@@ -27,6 +27,8 @@ boost::asio::awaitable<api::reply> sms_receive(api::call& c, messaging_deps& d) 
   msg.reporter_phone = *phone;
   msg.content.kind = domain::message_kind::text;
   msg.content.text = in.text;
+  SIAGA_AWAIT_TRY(state, detail::screen(d, msg));
+  if (auto untaken = detail::answer_untaken(c.req(), state)) co_return std::move(*untaken);
   SIAGA_AWAIT_TRY(out, detail::take_message(d, std::move(msg)));
   co_return detail::receipt_response(c.req(), 1, out.duplicate ? 1 : 0, out.report ? 1 : 0);
 }

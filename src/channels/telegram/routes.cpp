@@ -61,8 +61,8 @@ awaitable<api::reply> telegram_receive(api::call& c, messaging_deps& d) {
   msg.sender = update->chat_id;
   msg.reply_to = update->chat_id;
   msg.content = update->content;
-  SIAGA_CO_TRY(state, detail::state_of(d, msg.source, msg.sender, msg.message_id));
-  if (state.seen) co_return detail::receipt_response(c.req(), 1, 1, 0);
+  SIAGA_AWAIT_TRY(state, detail::screen(d, msg));
+  if (auto untaken = detail::answer_untaken(c.req(), state)) co_return std::move(*untaken);
   if (msg.content.kind == domain::message_kind::image && state.wants_photo) {
     auto photo = co_await fetch_photo(d, update->file_id);
     if (!photo && photo.error().code == core::errc::unavailable) co_return photo.error();

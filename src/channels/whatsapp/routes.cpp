@@ -83,7 +83,7 @@ awaitable<api::reply> whatsapp_receive(api::call& c, messaging_deps& d) {
                                                          batch.statuses));
     (void)recorded;
   }
-  int duplicates = 0, reports = 0;
+  int duplicates = 0, reports = 0, limited = 0;
   for (auto& m : batch.messages) {
     services::channel_message msg;
     msg.source = domain::channel::whatsapp;
@@ -92,9 +92,11 @@ awaitable<api::reply> whatsapp_receive(api::call& c, messaging_deps& d) {
     msg.sender = msg.reporter_phone;
     msg.reply_to = m.from;
     msg.content = m.content;
-    SIAGA_CO_TRY(state, detail::state_of(d, msg.source, msg.sender, msg.message_id));
-    if (state.seen) {
-      ++duplicates;
+    SIAGA_AWAIT_TRY(state, detail::screen(d, msg));
+    if (state.channel_wait.count() > 0) co_return detail::channel_busy(c.req(), state.channel_wait);
+    if (state.seen || state.limited) {
+      duplicates += state.seen ? 1 : 0;
+      limited += state.limited ? 1 : 0;
       continue;
     }
     if (m.content.kind == domain::message_kind::image && state.wants_photo) {
@@ -108,7 +110,7 @@ awaitable<api::reply> whatsapp_receive(api::call& c, messaging_deps& d) {
     if (out.duplicate) ++duplicates;
     if (out.report) ++reports;
   }
-  co_return detail::receipt_response(c.req(), static_cast<int>(batch.messages.size()), duplicates, reports);
+  co_return detail::receipt_response(c.req(), static_cast<int>(batch.messages.size()), duplicates, reports, limited);
 }
 
 }  // namespace siaga::channels

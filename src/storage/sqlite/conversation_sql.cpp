@@ -125,6 +125,19 @@ result<std::optional<domain::channel_contact>> find_contact(connection& c, const
   return fetch_one(c, sql, "channel_contacts", read_contact, report_id);
 }
 
+result<std::int64_t> count_new_reports_from(connection& c, const std::string& jurisdiction_id, const std::string& phone,
+                                           domain::channel source, const std::string& address) {
+  auto st = prepare_bound(c,
+                          "SELECT count(*) FROM reports r WHERE r.jurisdiction_id = ? AND r.status = 'new' AND "
+                          "((? <> '' AND r.reporter_phone = ?) OR (? <> '' AND EXISTS (SELECT 1 FROM "
+                          "channel_contacts k WHERE k.report_id = r.id AND k.channel = ? AND k.address = ?)))",
+                          jurisdiction_id, phone, phone, address, domain::to_string(source), address);
+  if (!st) return st.error();
+  auto row = st->step("reports");
+  if (!row) return row.error();
+  return *row ? st->int64(0) : std::int64_t{0};
+}
+
 result<void> insert_contact(connection& c, const domain::channel_contact& v) {
   auto st = prepare_bound(c,
                           "INSERT INTO channel_contacts (report_id, jurisdiction_id, channel, address, announced) "

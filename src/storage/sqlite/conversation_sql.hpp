@@ -21,6 +21,8 @@ result<std::optional<domain::channel_message_record>> find_message(connection& c
 result<void> insert_message(connection& c, const domain::channel_message_record& m);
 result<std::vector<domain::channel_contact>> contacts_of_incident(connection& c, const std::string& incident_id);
 result<std::optional<domain::channel_contact>> find_contact(connection& c, const std::string& report_id);
+result<std::int64_t> count_new_reports_from(connection& c, const std::string& jurisdiction_id, const std::string& phone,
+                                           domain::channel source, const std::string& address);
 result<void> insert_contact(connection& c, const domain::channel_contact& v);
 result<void> update_contact(connection& c, const domain::channel_contact& v);
 result<std::vector<domain::channel_delivery_status>> statuses(connection& c, domain::channel source,

@@ -267,6 +267,10 @@ class read_ops : public Base {
   result<std::optional<domain::channel_contact>> find_channel_contact(const std::string& report_id) override {
     return use([&](connection& c) { return conversation_sql::find_contact(c, report_id); });
   }
+  result<std::int64_t> count_new_reports_from(const std::string& j, const std::string& phone, domain::channel source,
+                                              const std::string& address) override {
+    return use([&](connection& c) { return conversation_sql::count_new_reports_from(c, j, phone, source, address); });
+  }
   result<std::vector<domain::channel_delivery_status>> channel_statuses(domain::channel source,
                                                                        const std::string& id) override {
     return use([&](connection& c) { return conversation_sql::statuses(c, source, id); });
