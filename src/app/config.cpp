@@ -252,6 +252,10 @@ const std::map<std::string, setter>& setters() {
       {"public_reports_per_hour", int_setting(&config::public_reports_per_hour, 1, 1'000'000)},
       {"track_burst", int_setting(&config::track_burst, 0, 100'000)},
       {"tracks_per_minute", int_setting(&config::tracks_per_minute, 1, 1'000'000)},
+      {"max_connections", int_setting(&config::max_connections, 16, 1'000'000)},
+      {"reserved_connections", int_setting(&config::reserved_connections, 0, 1'000'000)},
+      {"max_connections_per_address", int_setting(&config::max_connections_per_address, 1, 1'000'000)},
+      {"first_byte_timeout_ms", int_setting(&config::first_byte_timeout_ms, 100, 600'000)},
       {"callback_expiry_hours",
        [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 1, 720);
@@ -376,6 +380,10 @@ core::result<config> load_config(const std::string& file_path, const std::map<st
     }
   }
   if (auto r = check_channels(c); !r) return r.error();
+  if (c.reserved_connections >= c.max_connections) {
+    return core::invalid("reserved_connections (" + std::to_string(c.reserved_connections) +
+                         ") must be below max_connections (" + std::to_string(c.max_connections) + ")");
+  }
   return c;
 }
 
