@@ -58,6 +58,9 @@ core::result<std::string> normalize_phone(std::string_view text) {
   }
   if (digits.starts_with("0")) return bad_number(text, "no country code after the international prefix");
   if (digits.starts_with("620")) digits.erase(2, 1);  // "+62 0812...": the trunk 0 does not belong
+  // No Indonesian number starts with 0 after the trunk 0 is gone; taking a second one away would
+  // make "+6200..." normalise to a number that normalises again to another (found by fuzzing).
+  if (digits.starts_with("620")) return bad_number(text, "a number after +62 does not start with 00");
   if (digits.starts_with("62")) {
     auto national = digits.size() - 2;
     if (national < 7 || national > 12) return bad_number(text, "an Indonesian number has 7 to 12 digits after +62");
