@@ -268,8 +268,9 @@ core::result<location_fix> parse_els_form(const form_fields& fields) {
   }
   if (auto* t = get("location_time")) {
     auto ms = to_int(*t);
-    // Milliseconds since 1970: anything before 2001 is not a fix from an ELS handset.
-    if (!ms || *ms < 978'307'200'000LL)
+    // Milliseconds since 1970: anything before 2001 is not a fix from an ELS handset, and past
+    // the year 9999 the microsecond clock would overflow (found by fuzz/els_form_fuzz.cpp).
+    if (!ms || *ms < 978'307'200'000LL || *ms > 253'402'300'799'000LL)
       return bad("location_time harus milidetik Unix (must be Unix ms): '" + *t + "'");
     fix.fix_time = core::timestamp{std::chrono::milliseconds{*ms}};
   }

@@ -171,6 +171,8 @@ TEST(parse_els_form, refuses_missing_or_malformed_location) {
                                                                             {"location_accuracy", "-1"},
                                                                             {"location_time", "yesterday"},
                                                                             {"location_time", "12345"},
+                                                                            // past the year 9999 (found by fuzzing)
+                                                                            {"location_time", "1795000000234567890"},
                                                                             {"location_certainty", "150"}}) {
     auto f = base;
     f[key] = value;
