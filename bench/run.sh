@@ -31,7 +31,10 @@ if [[ -z "$only" ]]; then
 fi
 
 "$siaga" seed --demo --database "$work/http.db" >/dev/null
-"$siaga" serve --database "$work/http.db" --port 0 --port-file "$work/port" --web-root "" --log-level warn &
+# Every bench client comes from 127.0.0.1: the per-address cap of anonymous connections is
+# lifted so that a thousand WebSockets connecting at once are not turned away before they sign in.
+"$siaga" serve --database "$work/http.db" --port 0 --port-file "$work/port" --web-root "" --log-level warn \
+  --max-connections-per-address 100000 &
 server=$!
 for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.05; done
 port=$(cat "$work/port")

@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev libspdlog-dev
   libgtest-dev libgmock-dev libpq-dev postgresql postgresql-common
   chromium poppler-utils zlib1g-dev python3-openpyxl
+  clang-14 libfuzzer-14-dev
 )
 # The consoles (web/) build with Node.js and npm; Debian's own are enough when none is there.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -43,6 +43,32 @@ class access : public shared_server_test {
   }
 };
 
+// Issue 12 item 5: a number typed by staff is stored as callers' numbers are, or refused.
+TEST_F(access, a_typed_reporter_phone_is_stored_in_e164_or_refused_naming_the_field) {
+  auto ct = client_.login("calltaker", demo_password);
+  auto fire = category(client_, ct, "fire");
+  const auto before = count_rows(server_->database(), "reports");
+  for (const char* bad : {"call me maybe", "112", "0812", "0812-ABCD-7890"}) {
+    auto r = client_.post("/api/v1/reports",
+                          json::object{{"description", "Asap di gudang"}, {"reporter_phone", bad},
+                                       {"category_id", fire.at("id")}},
+                          ct);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+    EXPECT_EQ(str(r.json(), "error"), "invalid_input") << r.body;
+    EXPECT_NE(r.body.find("reporter_phone"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("0812-3456-7890"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(count_rows(server_->database(), "reports"), before);
+
+  auto ok = client_.post("/api/v1/reports",
+                         json::object{{"description", "Asap di gudang"}, {"reporter_phone", "0813 9999-8877"},
+                                      {"category_id", fire.at("id")}},
+                         ct);
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(str(ok.json().at("reporter"), "phone"), "+6281399998877");
+  EXPECT_EQ(count_rows(server_->database(), "reports"), before + 1);
+}
+
 TEST_F(access, agency_operator_cannot_read_or_change_another_agencys_dispatch) {
   auto ct = client_.login("calltaker", demo_password);
   auto op = client_.login("damkar", demo_password);
@@ -88,7 +114,7 @@ TEST_F(access, reporter_contact_is_masked_unless_shared) {
   auto r = client_.get("/api/v1/incidents/" + hidden.fire_id, op);
   auto reporter = r.json().at("reports").as_array()[0].at("reporter");
   EXPECT_TRUE(reporter.at("name").is_null());
-  EXPECT_EQ(str(reporter, "phone"), "+62813****8888");
+  EXPECT_EQ(str(reporter, "phone"), "+62 \u2022\u2022\u2022 \u2022\u2022\u2022\u2022 8888");
   EXPECT_TRUE(reporter.at("masked").as_bool());
 
   auto shared = make_incidents(ct, true);

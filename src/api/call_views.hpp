@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/handler.hpp"
+#include "api/telephony_input.hpp"
 #include "services/call_service.hpp"
 #include "services/call_stats.hpp"
 
@@ -17,9 +18,6 @@
 #include <string_view>
 
 namespace siaga::api {
-
-// Telephony events in one request at most.
-inline constexpr std::size_t max_batch_events = 500;
 
 json::value opt_text(const std::optional<std::string>& s);
 template <class E>
@@ -41,8 +39,6 @@ json::object bucket_json(const services::call_stats_bucket& b);
 core::result<actor> integration_of(const call& c);
 // A phone number from a path or query, normalised to E.164; invalid_input otherwise.
 core::result<std::string> number_param(std::string_view text);
-// One telephony event of a request body; invalid_input naming the field otherwise.
-core::result<domain::call_event> call_event_of(const json::object& o, core::timestamp now);
 // The optional "report" of a body (a valid call's or callback's report); invalid_input otherwise.
 core::result<services::new_report> report_of(const json::object& body);
 // A query flag: true/false/1/0; invalid_input otherwise.

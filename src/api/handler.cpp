@@ -1,4 +1,5 @@
 #include "api/handler.hpp"
+#include "api/signed_in.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -37,6 +38,15 @@ core::result<actor> cached_actor(api_deps& deps, const std::string& token) {
   if (who) deps.sessions->remember(token, *who, now);
   return who;
 }
+
+}  // namespace
+
+bool is_signed_in(api_deps& deps, const net::request& req) {
+  auto token = token_of(req);
+  return !token.empty() && cached_actor(deps, token).has_value();
+}
+
+namespace {
 
 // The query parameters the OpenAPI document lists for each GET route, read once from the
 // compiled-in document (components/parameters references resolved). A router of the

@@ -28,27 +28,8 @@ awaitable<reply> telephony_events(call& c) {
   SIAGA_CO_TRY(who, integration_of(c));
   SIAGA_CO_TRY(body, parse_body(c.req()));
   auto now = c.deps.clock.now();
-  std::vector<domain::call_event> events;
   bool batch = body.contains("events");
-  if (batch) {
-    SIAGA_CO_CHECK(only_fields(body, {"events"}));
-    const auto& v = body.at("events");
-    if (!v.is_array() || v.as_array().empty() || v.as_array().size() > max_batch_events) {
-      co_return core::invalid("field 'events' must be an array of 1 to " + std::to_string(max_batch_events) +
-                              " events");
-    }
-    std::size_t i = 0;
-    for (const auto& item : v.as_array()) {
-      if (!item.is_object()) co_return core::invalid("events[" + std::to_string(i) + "] must be an object");
-      auto e = call_event_of(item.as_object(), now);
-      if (!e) co_return core::invalid("events[" + std::to_string(i) + "]: " + e.error().message);
-      events.push_back(std::move(*e));
-      ++i;
-    }
-  } else {
-    SIAGA_CO_TRY(e, call_event_of(body, now));
-    events.push_back(std::move(e));
-  }
+  SIAGA_CO_TRY(events, call_events_of(body, now));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(results, run_service<std::vector<services::ingested_event>>(
                                c.deps.store, &services::ingest_call_events, ctx, who, events));

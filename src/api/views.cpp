@@ -3,6 +3,7 @@
 #include "api/http_util.hpp"
 #include "services/sla_service.hpp"
 #include "domain/lifecycle.hpp"
+#include "domain/phone.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>

@@ -256,6 +256,10 @@ const std::map<std::string, setter>& setters() {
        int_setting(&config::channel_messages_per_minute_per_sender, 1, 100'000)},
       {"channel_messages_per_minute", int_setting(&config::channel_messages_per_minute, 1, 10'000'000)},
       {"tracks_per_minute", int_setting(&config::tracks_per_minute, 1, 1'000'000)},
+      {"max_connections", int_setting(&config::max_connections, 16, 1'000'000)},
+      {"reserved_connections", int_setting(&config::reserved_connections, 0, 1'000'000)},
+      {"max_connections_per_address", int_setting(&config::max_connections_per_address, 1, 1'000'000)},
+      {"first_byte_timeout_ms", int_setting(&config::first_byte_timeout_ms, 100, 600'000)},
       {"callback_expiry_hours",
        [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 1, 720);
@@ -380,6 +384,10 @@ core::result<config> load_config(const std::string& file_path, const std::map<st
     }
   }
   if (auto r = check_channels(c); !r) return r.error();
+  if (c.reserved_connections >= c.max_connections) {
+    return core::invalid("reserved_connections (" + std::to_string(c.reserved_connections) +
+                         ") must be below max_connections (" + std::to_string(c.max_connections) + ")");
+  }
   return c;
 }
 

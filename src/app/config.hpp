@@ -71,6 +71,13 @@ struct config {
   std::string sms_send_url;              // SIAGA_SMS_SEND_URL: where SMS replies are posted
   std::string channel_jurisdiction;      // SIAGA_CHANNEL_JURISDICTION: Kemendagri code of the queue ("" : first)
   std::string public_url;                // SIAGA_PUBLIC_URL: https://112.kota.go.id, for tracking links in replies
+  // Connections (net::server_options): all of them (capped below the open-file limit at start),
+  // the last places kept for signed-in consoles, anonymous ones per client address, and how
+  // soon a new connection must send its first byte.
+  int max_connections = 10000;              // SIAGA_MAX_CONNECTIONS, --max-connections (16..1000000)
+  int reserved_connections = 1000;          // SIAGA_RESERVED_CONNECTIONS, --reserved-connections (0..1000000)
+  int max_connections_per_address = 256;    // SIAGA_MAX_CONNECTIONS_PER_ADDRESS (1..1000000)
+  int first_byte_timeout_ms = 5000;         // SIAGA_FIRST_BYTE_TIMEOUT_MS, --first-byte-timeout-ms (100..600000)
   std::int64_t clock_offset_s = 0;        // SIAGA_CLOCK_OFFSET_S, --clock-offset-s: drills and tests only: the
                                           // server's clock runs this many seconds off the system's, so that
                                           // months of work can be entered through the API (within 10 years)

@@ -6,6 +6,10 @@
 #include <fstream>
 #include <unistd.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace siaga::app {
 namespace {
 
@@ -136,6 +140,31 @@ TEST(config, stream_idle_timeout_has_a_default_and_a_range) {
     ASSERT_FALSE(c.has_value()) << bad;
     EXPECT_NE(c.error().message.find("stream_idle_timeout_s"), std::string::npos) << c.error().message;
   }
+}
+
+TEST(config, connection_limits_have_defaults_ranges_and_a_reserve_below_the_limit) {
+  auto defaults = load_config("", {}, {});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->max_connections, 10000);
+  EXPECT_EQ(defaults->reserved_connections, 1000);
+  EXPECT_EQ(defaults->max_connections_per_address, 256);
+  EXPECT_EQ(defaults->first_byte_timeout_ms, 5000);
+  auto set = load_config("", {{"SIAGA_MAX_CONNECTIONS_PER_ADDRESS", "20"}},
+                         {"--max-connections", "60", "--reserved-connections", "20", "--first-byte-timeout-ms", "800"});
+  ASSERT_TRUE(set.has_value()) << set.error().message;
+  EXPECT_EQ(set->max_connections, 60);
+  EXPECT_EQ(set->reserved_connections, 20);
+  EXPECT_EQ(set->max_connections_per_address, 20);
+  EXPECT_EQ(set->first_byte_timeout_ms, 800);
+  for (auto [flag, bad] : std::vector<std::pair<std::string, std::string>>{
+           {"--max-connections", "15"}, {"--max-connections-per-address", "0"}, {"--first-byte-timeout-ms", "99"},
+           {"--reserved-connections", "-1"}}) {
+    auto c = load_config("", {}, {flag, bad});
+    ASSERT_FALSE(c.has_value()) << flag << " " << bad;
+  }
+  auto all_reserved = load_config("", {}, {"--max-connections", "100", "--reserved-connections", "100"});
+  ASSERT_FALSE(all_reserved.has_value());
+  EXPECT_NE(all_reserved.error().message.find("reserved_connections"), std::string::npos);
 }
 
 TEST(config, the_clock_offset_is_off_by_default_and_bounded) {

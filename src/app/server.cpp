@@ -1,6 +1,7 @@
 #include "app/server.hpp"
 
 #include "api/api.hpp"
+#include "api/signed_in.hpp"
 #include "api/stream.hpp"
 #include "app/seed.hpp"
 #include "app/simulate.hpp"
@@ -87,17 +88,42 @@ channels::delivery_options delivery_options_of(const config& cfg) {
 
 // Every open connection, WebSocket clients above all, holds a file descriptor, and the usual
 // soft limit of 1024 would refuse clients somewhere short of a thousand. The server waits with
-// epoll, never select, so it may use the whole hard limit.
-void raise_open_file_limit() {
+// epoll, never select, so it may use the whole hard limit. Returns the soft limit in force
+// (0 when it cannot be read).
+std::size_t raise_open_file_limit() {
   rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+  if (lim.rlim_cur >= lim.rlim_max) return static_cast<std::size_t>(lim.rlim_cur);
   auto was = lim.rlim_cur;
   lim.rlim_cur = lim.rlim_max;
   if (setrlimit(RLIMIT_NOFILE, &lim) != 0) {
     spdlog::warn("cannot raise the open file limit from {} to {}", was, lim.rlim_max);
-    return;
+    return static_cast<std::size_t>(was);
   }
   spdlog::debug("open file limit raised from {} to {}", was, lim.rlim_max);
+  return static_cast<std::size_t>(lim.rlim_max);
+}
+
+// Descriptors kept beside the connections: the database and its WAL, the web root's files,
+// outgoing notifications, the listening socket, logs.
+constexpr std::size_t descriptors_besides_connections = 64;
+
+// The connection limits of cfg, max_connections lowered under the open-file limit so that the
+// server refuses connections itself before accept() fails with "too many open files" (when
+// nothing can be answered, not even a signed-in console). The reserve keeps its share.
+void set_connection_limits(net::server_options& opts, const config& cfg, std::size_t open_file_limit) {
+  opts.max_connections = static_cast<std::size_t>(cfg.max_connections);
+  opts.reserved_connections = static_cast<std::size_t>(cfg.reserved_connections);
+  if (open_file_limit > descriptors_besides_connections * 2 &&
+      opts.max_connections > open_file_limit - descriptors_besides_connections) {
+    auto capped = open_file_limit - descriptors_besides_connections;
+    opts.reserved_connections = opts.reserved_connections * capped / opts.max_connections;
+    spdlog::warn("max_connections {} lowered to {} under the open-file limit {} ({} reserved for signed-in consoles)",
+                 opts.max_connections, capped, open_file_limit, opts.reserved_connections);
+    opts.max_connections = capped;
+  }
+  opts.max_connections_per_address = static_cast<std::size_t>(cfg.max_connections_per_address);
+  opts.first_byte_timeout = std::chrono::milliseconds{cfg.first_byte_timeout_ms};
 }
 
 }  // namespace
@@ -142,7 +168,7 @@ int run_seed_demo(const config& cfg) {
 }
 
 int run_serve(const config& cfg) {
-  raise_open_file_limit();
+  const auto open_file_limit = raise_open_file_limit();
   auto st = open_store(cfg);
   if (!st) return 1;
 
@@ -204,6 +230,8 @@ int run_serve(const config& cfg) {
   opts.websocket_queue_messages = cfg.stream_queue_limit;
   opts.websocket_idle_timeout = std::chrono::seconds{cfg.stream_idle_timeout_s};
   opts.trusted_origins = cfg.trusted_origins;
+  set_connection_limits(opts, cfg, open_file_limit);
+  opts.signed_in = [&deps](const net::request& req) { return api::is_signed_in(deps, req); };
   if (!opts.static_root.empty() && !std::filesystem::is_directory(opts.static_root)) {
     spdlog::warn("web root {} does not exist; only the API is served", opts.static_root);
     opts.static_root.clear();

@@ -153,7 +153,11 @@ core::result<location_fix> read_v2(const std::vector<field>& fields) {
   }
   if (auto* et = find(fields, "et")) {
     auto secs = to_int(*et);
-    if (!secs || *secs <= 0) return bad("et harus detik Unix (et must be Unix seconds): '" + std::string(*et) + "'");
+    // Up to the year 9999: past it the microsecond clock overflows (found by fuzz/aml_sms_fuzz.cpp).
+    constexpr std::int64_t max_unix_seconds = 253402300799;
+    if (!secs || *secs <= 0 || *secs > max_unix_seconds) {
+      return bad("et harus detik Unix (et must be Unix seconds): '" + std::string(*et) + "'");
+    }
     fix.call_started = core::timestamp{std::chrono::seconds{*secs}};
     fix.fix_time = fix.call_started;
     if (auto* lt = find(fields, "lt")) {
@@ -162,7 +166,12 @@ core::result<location_fix> read_v2(const std::vector<field>& fields) {
         return bad("lt di versi 2 harus selisih detik (lt in version 2 is an offset in seconds): '" + std::string(*lt) +
                    "'");
       // -9999 and below: the handset does not know when the fix was taken.
-      if (*offset > -9999) fix.fix_time = *fix.call_started + std::chrono::seconds{*offset};
+      if (*offset > -9999) {
+        if (*offset > max_unix_seconds || *offset < -max_unix_seconds) {
+          return bad("lt di luar jangkauan (lt is out of range): '" + std::string(*lt) + "'");
+        }
+        fix.fix_time = *fix.call_started + std::chrono::seconds{*offset};
+      }
     }
   }
   auto lc = confidence_of(fields);
@@ -259,8 +268,9 @@ core::result<location_fix> parse_els_form(const form_fields& fields) {
   }
   if (auto* t = get("location_time")) {
     auto ms = to_int(*t);
-    // Milliseconds since 1970: anything before 2001 is not a fix from an ELS handset.
-    if (!ms || *ms < 978'307'200'000LL)
+    // Milliseconds since 1970: anything before 2001 is not a fix from an ELS handset, and past
+    // the year 9999 the microsecond clock would overflow (found by fuzz/els_form_fuzz.cpp).
+    if (!ms || *ms < 978'307'200'000LL || *ms > 253'402'300'799'000LL)
       return bad("location_time harus milidetik Unix (must be Unix ms): '" + *t + "'");
     fix.fix_time = core::timestamp{std::chrono::milliseconds{*ms}};
   }

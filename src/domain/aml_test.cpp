@@ -122,6 +122,9 @@ TEST(parse_aml_sms, garbage_and_impossible_values_are_refused) {
                            std::string("A\"ML=2;lo=1"),
                            std::string("A\"ML=2;lo=1,2,3,4"),
                            std::string("A\"ML=2;lo=1,2;et=yesterday"),
+                           // past the year 9999 the clock would overflow (found by fuzzing)
+                           std::string("A\"ML=2;lo=1,2;et=17950001795000000"),
+                           std::string("A\"ML=2;lo=1,2;et=1795000000;lt=9000000000000000"),
                            std::string("A\"ML=2;lo=1,2;ls=N")}) {
     auto r = parse_aml_sms(text);
     EXPECT_FALSE(r) << "accepted: " << text;
@@ -168,6 +171,8 @@ TEST(parse_els_form, refuses_missing_or_malformed_location) {
                                                                             {"location_accuracy", "-1"},
                                                                             {"location_time", "yesterday"},
                                                                             {"location_time", "12345"},
+                                                                            // past the year 9999 (found by fuzzing)
+                                                                            {"location_time", "1795000000234567890"},
                                                                             {"location_certainty", "150"}}) {
     auto f = base;
     f[key] = value;

@@ -274,20 +274,6 @@ std::string local_day(timestamp at, int zone_offset_minutes) {
   return buf.data();
 }
 
-std::string mask_phone(std::string_view phone) {
-  constexpr std::size_t keep_head = 6;
-  constexpr std::size_t keep_tail = 4;
-  // Up to 10 characters, keeping 6 + 4 would show the whole number (a landline such as
-  // "0911352000"), so those are masked like short numbers.
-  if (phone.size() <= keep_head + keep_tail) {
-    const std::size_t shown = std::min<std::size_t>(2, phone.size());
-    return std::string(phone.size() - shown, '*') + std::string(phone.substr(phone.size() - shown));
-  }
-  return std::string(phone.substr(0, keep_head)) +
-         std::string(phone.size() - keep_head - keep_tail, '*') +
-         std::string(phone.substr(phone.size() - keep_tail));
-}
-
 std::string compute_event_hash(const event& e) {
   field_hasher h;
   h.field(e.prev_hash);

@@ -70,9 +70,8 @@ std::string format_incident_number(std::string_view prefix, timestamp at, int zo
 // The local calendar day of an instant, "2026-11-22", used as the key of the daily sequence.
 std::string local_day(timestamp at, int zone_offset_minutes);
 
-// "+6281234567890" -> "+62812****7890": keeps the first 6 and last 4 characters.
-// Numbers of 10 characters or fewer (where keeping 6 + 4 would hide nothing) become all stars
-// but the last 2.
+// A number as someone without the right to it sees it ("+62 ••• •••• 6789"): see
+// domain/phone.hpp, which defines it beside the normaliser.
 std::string mask_phone(std::string_view phone);
 
 // The hex SHA-256 that chains e to its predecessor: over e.prev_hash and the fields seq, id,

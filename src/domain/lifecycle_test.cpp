@@ -401,7 +401,7 @@ TEST(plan_dispatches, can_be_empty) {
   EXPECT_TRUE(plan_dispatches(category{}, {}, {}).empty());
 }
 
-// ---- numbers and masks -------------------------------------------------------------------
+// ---- incident numbers -------------------------------------------------------------------
 
 TEST(incident_number, uses_the_local_date_and_pads_the_sequence) {
   EXPECT_EQ(format_incident_number("AMB", t0, 540, 42), "AMB-261122-0042");
@@ -422,35 +422,6 @@ TEST(incident_number, follows_the_local_day_across_utc_midnight) {
   EXPECT_EQ(local_day(new_year, 420), "2027-01-01");
   EXPECT_EQ(format_incident_number("JKT", new_year, 420, 1), "JKT-270101-0001");
   EXPECT_EQ(local_day(new_year, 0), "2026-12-31");
-}
-
-TEST(mask_phone, keeps_the_first_six_and_last_four) {
-  EXPECT_EQ(mask_phone("+6281234567890"), "+62812****7890");
-  EXPECT_EQ(mask_phone("+628123456789012"), "+62812******9012");
-  EXPECT_EQ(mask_phone("081234567890"), "081234**7890");
-  EXPECT_EQ(mask_phone("08123456789"), "081234*6789");
-}
-
-TEST(mask_phone, short_numbers_keep_only_the_last_two) {
-  EXPECT_EQ(mask_phone("0911352000"), "********00");  // 6 + 4 would show all of it
-  EXPECT_EQ(mask_phone("091135200"), "*******00");
-  EXPECT_EQ(mask_phone("12345678"), "******78");
-  EXPECT_EQ(mask_phone("112"), "*12");
-  EXPECT_EQ(mask_phone("12"), "12");
-  EXPECT_EQ(mask_phone("7"), "7");
-  EXPECT_EQ(mask_phone(""), "");
-}
-
-TEST(mask_phone, never_shows_the_whole_number_of_three_or_more_characters) {
-  std::string number;
-  for (int n = 1; n <= 20; ++n) {
-    number += static_cast<char>('0' + n % 10);
-    const auto masked = mask_phone(number);
-    EXPECT_EQ(masked.size(), number.size());
-    if (number.size() >= 3) {
-      EXPECT_NE(masked.find('*'), std::string::npos) << number;
-    }
-  }
 }
 
 // ---- event hash chain --------------------------------------------------------------------

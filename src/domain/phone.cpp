@@ -58,6 +58,9 @@ core::result<std::string> normalize_phone(std::string_view text) {
   }
   if (digits.starts_with("0")) return bad_number(text, "no country code after the international prefix");
   if (digits.starts_with("620")) digits.erase(2, 1);  // "+62 0812...": the trunk 0 does not belong
+  // No Indonesian number starts with 0 after the trunk 0 is gone; taking a second one away would
+  // make "+6200..." normalise to a number that normalises again to another (found by fuzzing).
+  if (digits.starts_with("620")) return bad_number(text, "a number after +62 does not start with 00");
   if (digits.starts_with("62")) {
     auto national = digits.size() - 2;
     if (national < 7 || national > 12) return bad_number(text, "an Indonesian number has 7 to 12 digits after +62");
@@ -81,6 +84,31 @@ bool is_withheld_number(std::string_view text) {
 
 bool is_short_code(std::string_view normalized) {
   return !normalized.empty() && normalized.front() != '+';
+}
+
+core::result<std::string> normalize_reporter_phone(std::string_view text, std::string_view field) {
+  auto phone = normalize_phone(text);
+  if (phone && !is_short_code(*phone)) return phone;
+  return core::invalid("nomor HP tidak dikenali; tulis seperti 0812-3456-7890 atau +62 812-3456-7890 (" +
+                       std::string(field) + " '" + std::string(text.substr(0, 40)) +
+                       "' is not a phone number that can be called back)");
+}
+
+std::string mask_phone(std::string_view phone) {
+  if (phone.empty()) return {};
+  std::string digits;
+  for (char c : phone) {
+    if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+  }
+  const bool indonesian = phone.starts_with("+62");
+  if (indonesian) digits.erase(0, 2);
+  const std::size_t n = digits.size();
+  const std::size_t shown = n >= 8 ? 4 : n >= 5 ? 3 : n >= 3 ? 1 : 0;
+  // The bullets are U+2022 (UTF-8, as every answer is).
+  std::string out = indonesian ? "+62 " : phone.front() == '+' ? "+" : "";
+  out += "\u2022\u2022\u2022 \u2022\u2022\u2022\u2022";
+  if (shown > 0) out += " " + digits.substr(n - shown);
+  return out;
 }
 
 }  // namespace siaga::domain

@@ -45,13 +45,14 @@ asio::awaitable<void> http_server::impl::accept_loop(std::shared_ptr<impl> self)
       co_await pause.async_wait(use_tuple);
       continue;
     }
-    auto s = std::make_shared<session>(std::move(socket));
-    std::uint64_t id = 0;
-    {
-      std::lock_guard lock(self->sessions_mutex_);
-      id = self->next_session_id_++;
-      self->sessions_.emplace(id, s);
-    }
+    beast::error_code endpoint_ec;
+    auto remote = socket.remote_endpoint(endpoint_ec);
+    if (endpoint_ec) continue;  // the peer is already gone; the socket closes here
+    auto s = std::make_shared<session>(std::move(socket), remote.address().to_string());
+    // A refused connection is closed at once, before it costs more than its accept: a flood
+    // from one address, or past the server's limit, cannot hold descriptors.
+    std::uint64_t id = self->admit(s);
+    if (id == 0) continue;
     auto executor = s->stream.get_executor();
     asio::co_spawn(executor, run_session(self, std::move(s), id), [](std::exception_ptr e) {
       if (!e) return;
@@ -62,6 +63,43 @@ asio::awaitable<void> http_server::impl::accept_loop(std::shared_ptr<impl> self)
       }
     });
   }
+}
+
+std::uint64_t http_server::impl::admit(const std::shared_ptr<session>& s) {
+  std::lock_guard lock(sessions_mutex_);
+  if (sessions_.size() >= options_.max_connections) return 0;
+  auto& anonymous = anonymous_by_address_[s->address];
+  if (anonymous >= options_.max_connections_per_address) {
+    if (anonymous == 0) anonymous_by_address_.erase(s->address);
+    return 0;
+  }
+  ++anonymous;
+  auto id = next_session_id_++;
+  sessions_.emplace(id, s);
+  return id;
+}
+
+void http_server::impl::release(std::uint64_t id, const session& s) {
+  std::lock_guard lock(sessions_mutex_);
+  sessions_.erase(id);
+  if (s.signed_in) return;
+  auto it = anonymous_by_address_.find(s.address);
+  if (it != anonymous_by_address_.end() && --it->second == 0) anonymous_by_address_.erase(it);
+}
+
+bool http_server::impl::vouch(session& s, const request& req) {
+  if (s.signed_in) return true;
+  if (!options_.signed_in || !options_.signed_in(req)) return false;
+  std::lock_guard lock(sessions_mutex_);
+  s.signed_in = true;
+  auto it = anonymous_by_address_.find(s.address);
+  if (it != anonymous_by_address_.end() && --it->second == 0) anonymous_by_address_.erase(it);
+  return true;
+}
+
+bool http_server::impl::crowded() const {
+  std::lock_guard lock(sessions_mutex_);
+  return sessions_.size() + options_.reserved_connections >= options_.max_connections;
 }
 
 asio::awaitable<response> http_server::impl::dispatch(request& req, const std::string& remote_address,

@@ -174,6 +174,24 @@ struct server_options {
   // (browser_policy.hpp origin_allowed), e.g. "https://112.kota.go.id" behind a proxy that
   // rewrites Host; exact scheme://host[:port].
   std::vector<std::string> trusted_origins;
+
+  // Connections, so that no address and no flood can take every file descriptor. Beyond
+  // max_connections a new connection is closed at once. Once fewer than reserved_connections
+  // places are left, the rest is kept for signed-in clients: a request that signed_in does not
+  // vouch for gets 503 and a close, and an anonymous connection waiting for its next request
+  // waits first_byte_timeout at most. An address may hold max_connections_per_address
+  // anonymous connections (not yet vouched for); more from it are closed at accept. A
+  // connection vouched for once no longer counts against its address (a centre behind one NAT
+  // address keeps all its consoles). A new connection must send its first byte within
+  // first_byte_timeout. Keep max_connections under the process's open-file limit.
+  std::size_t max_connections = 10'000;
+  std::size_t reserved_connections = 1'000;
+  std::size_t max_connections_per_address = 256;
+  std::chrono::milliseconds first_byte_timeout{5'000};
+  // Whether a request comes from a signed-in client (a valid session cookie or bearer token):
+  // the domain's decision, injected by the composition root. Called on the connection's strand
+  // for each request of a connection until it answers true; must be quick. Empty: nobody is.
+  std::function<bool(const request&)> signed_in;
 };
 
 // Builds the JSON error body {"error": code, "message": message} with the given status;

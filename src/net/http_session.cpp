@@ -54,15 +54,11 @@ asio::awaitable<void> http_server::impl::run_session(std::shared_ptr<impl> self,
   struct unregister {
     impl& server;
     std::uint64_t id;
-    ~unregister() {
-      std::lock_guard lock(server.sessions_mutex_);
-      server.sessions_.erase(id);
-    }
-  } unregister_on_exit{*self, id};
+    const session& s;
+    ~unregister() { server.release(id, s); }
+  } unregister_on_exit{*self, id, *s};
 
-  beast::error_code endpoint_ec;
-  auto remote = s->stream.socket().remote_endpoint(endpoint_ec);
-  std::string remote_address = endpoint_ec ? std::string() : remote.address().to_string();
+  const std::string& remote_address = s->address;
 
   beast::flat_buffer buffer;
   bool linger = false;  // the client may still be sending: drain before closing
@@ -80,6 +76,16 @@ asio::awaitable<void> http_server::impl::run_session(std::shared_ptr<impl> self,
     request req = parser.release();
     auto started = std::chrono::steady_clock::now();
     std::optional<response> refused;
+    // Near the connection limit the last places are kept for signed-in consoles: anything
+    // else is turned away, so that a flood cannot push the centre's own staff out.
+    bool vouched = self->vouch(*s, req);
+    if (!vouched && self->crowded()) {
+      auto res = json_error(http::status::service_unavailable, "server_busy",
+                            "server sibuk, coba lagi sebentar / server busy, try again shortly", req.version(), false);
+      res.set(http::field::retry_after, "5");
+      co_await self->answer(*s, req, res, started);
+      break;
+    }
     // A page of another site may not make the browser write here with the user's cookie, nor
     // open the stream with it (cross-site request forgery, cross-site WebSocket hijacking).
     bool upgrade = beast::websocket::is_upgrade(req);
@@ -118,7 +124,15 @@ asio::awaitable<bool> http_server::impl::await_request(session& s, beast::flat_b
   // Leftover bytes of a pipelined request skip the wait.
   if (buffer.size() > 0) co_return true;
   s.idle = true;
-  s.stream.expires_after(options_.idle_timeout);
+  // A new connection must speak at once; so must an anonymous one between requests when
+  // places are scarce. Signed-in consoles keep the ordinary keep-alive wait.
+  bool short_wait = s.fresh || (!s.signed_in && crowded());
+  s.fresh = false;
+  if (short_wait) {
+    s.stream.expires_after(options_.first_byte_timeout);
+  } else {
+    s.stream.expires_after(options_.idle_timeout);
+  }
   auto [ec, n] = co_await s.stream.async_read_some(buffer.prepare(4096), use_tuple);
   s.idle = false;
   if (ec) co_return false;

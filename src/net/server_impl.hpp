@@ -38,12 +38,17 @@ inline std::string_view to_std(beast::string_view s) {
 
 // One connection. The stream, `idle` and `websocket` are touched only on the connection's
 // strand: by the session coroutine and by the handler that stop() posts there.
+// `address` is set before the session runs and never changes; `signed_in` is written under
+// the server's sessions_mutex_ (it moves the connection out of its address's anonymous count).
 struct session {
-  explicit session(tcp::socket socket) : stream(std::move(socket)) {}
+  session(tcp::socket socket, std::string address) : stream(std::move(socket)), address(std::move(address)) {}
   beast::tcp_stream stream;  // moved into the WebSocket on an upgrade
   asio::any_io_executor executor = stream.get_executor();  // stays valid after that move
   bool idle = false;  // waiting for the first byte of the next request
   std::shared_ptr<websocket_connection> websocket;  // set while the connection is a WebSocket
+  const std::string address;  // the peer's IP address as text
+  bool signed_in = false;     // some request on it was vouched for by server_options::signed_in
+  bool fresh = true;          // no byte received yet: the first wait is first_byte_timeout
 };
 
 struct http_server::impl : std::enable_shared_from_this<impl> {
@@ -67,6 +72,16 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 
   // http_server.cpp: accepting connections, routing one request, stopping.
   static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self);
+  // Registers a new connection from address, or returns 0 when the limits refuse it (the
+  // server's max_connections, the address's anonymous connections); ids start at 1.
+  std::uint64_t admit(const std::shared_ptr<session>& s);
+  // Forgets a finished connection (and its place in its address's anonymous count).
+  void release(std::uint64_t id, const session& s);
+  // Asks server_options::signed_in about req unless the connection was vouched for already;
+  // a vouched-for connection leaves its address's anonymous count.
+  bool vouch(session& s, const request& req);
+  // Fewer than reserved_connections places are left.
+  bool crowded() const;
   // A handler that streams its body hands it back in `streamed`.
   asio::awaitable<response> dispatch(request& req, const std::string& remote_address,
                                      std::optional<body_stream>& streamed);
@@ -117,9 +132,11 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 
   // Weak, so that tracking does not keep a finished connection alive; stop() uses it to
   // cancel connections that wait idle for their next request.
-  std::mutex sessions_mutex_;
-  std::uint64_t next_session_id_ = 0;
+  mutable std::mutex sessions_mutex_;
+  std::uint64_t next_session_id_ = 1;
   std::unordered_map<std::uint64_t, std::weak_ptr<session>> sessions_;
+  // Connections not vouched for, per peer address (entries at zero are erased).
+  std::unordered_map<std::string, std::size_t> anonymous_by_address_;
 };
 
 

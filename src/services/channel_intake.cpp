@@ -30,13 +30,7 @@ core::result<void> check_channel_report(const channel_report& in) {
   if (in.address.size() > 500) return core::invalid("alamat terlalu panjang (address is longer than 500 characters)");
   SIAGA_CHECK(check_location(in.location));
   if (in.reporter_name.size() > 100) return core::invalid("nama terlalu panjang (name is longer than 100 characters)");
-  if (!is_blank(in.reporter_phone)) {
-    auto phone = domain::normalize_phone(in.reporter_phone);
-    if (!phone || domain::is_short_code(*phone)) {
-      return core::invalid("nomor HP tidak dikenali; tulis seperti 0812-3456-7890 (reporter_phone '" +
-                           in.reporter_phone.substr(0, 40) + "' is not a phone number that can be called back)");
-    }
-  }
+  if (!is_blank(in.reporter_phone)) SIAGA_CHECK(domain::normalize_reporter_phone(in.reporter_phone, "reporter_phone"));
   if ((!is_blank(in.reporter_name) || !is_blank(in.reporter_phone)) && !in.consent) {
     return core::invalid("setujui pernyataan persetujuan untuk mengirim nama atau nomor HP "
                          "(consent is required to send a name or phone number)");

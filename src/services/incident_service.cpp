@@ -1,6 +1,7 @@
 #include "services/incident_service.hpp"
 
 #include "domain/geo.hpp"
+#include "domain/phone.hpp"
 #include "services/access.hpp"
 #include "services/area_index.hpp"
 #include "services/events.hpp"
@@ -146,6 +147,13 @@ core::result<domain::report> record_report(storage::store_txn& tx, const context
   if (in.category_id) {
     if (auto c = load_category(tx, who, *in.category_id); !c) return c.error();
   }
+  // Typed by staff or sent by a channel, a number is stored as callers' numbers are (E.164),
+  // so that it can be called back and matched to the caller's history; text is refused.
+  std::string phone;
+  if (in.reporter_phone.find_first_not_of(" \t") != std::string::npos) {
+    SIAGA_TRY(normalised, domain::normalize_reporter_phone(in.reporter_phone, "reporter_phone"));
+    phone = std::move(normalised);
+  }
   auto place = locate_in_txn(tx, who, in.district_id, in.village_id, in.location);
   if (!place) return place.error();
 
@@ -158,7 +166,7 @@ core::result<domain::report> record_report(storage::store_txn& tx, const context
   r.source = in.source;
   r.status = report_status::new_;
   r.reporter_name = in.reporter_name;
-  r.reporter_phone = in.reporter_phone;
+  r.reporter_phone = std::move(phone);
   r.description = in.description;
   r.category_id = in.category_id;
   r.location = in.location;

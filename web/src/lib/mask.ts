@@ -1,10 +1,18 @@
-// Masking of a reporter's number on screen, as the server masks it (domain::mask_phone): the
-// first 6 and last 4 characters kept; numbers of 10 characters or fewer keep only the last 2.
+// Masking of a number on screen, as the server masks it (domain::mask_phone):
+// "+6281234566789" -> "+62 ••• •••• 6789". Only the country code of an Indonesian number and at
+// most the last 4 digits show (3 for 5 to 7 digits, 1 for 3 or 4, none below), in one fixed
+// shape so that the length is not told; characters other than digits never show.
 export function maskPhone(phone: string | null | undefined): string {
   if (!phone) return '';
   const s = phone.trim();
-  if (s.length <= 10) return '*'.repeat(Math.max(0, s.length - 2)) + s.slice(-2);
-  return s.slice(0, 6) + '*'.repeat(s.length - 10) + s.slice(-4);
+  if (!s) return '';
+  const indonesian = s.startsWith('+62');
+  let digits = s.replace(/\D/g, '');
+  if (indonesian) digits = digits.slice(2);
+  const n = digits.length;
+  const shown = n >= 8 ? 4 : n >= 5 ? 3 : n >= 3 ? 1 : 0;
+  const head = indonesian ? '+62 ' : s.startsWith('+') ? '+' : '';
+  return head + '••• ••••' + (shown > 0 ? ' ' + digits.slice(n - shown) : '');
 }
 
 /** A name shown masked: initials only ("Salma Hehanussa" -> "S. H."). */
