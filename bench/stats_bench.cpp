@@ -377,6 +377,7 @@ int query_reports(const std::string& path, int warm, const std::vector<std::stri
       {"summary_month", "2025-06-01", "2025-06-30"},
       {"summary_year", "2025-01-01", "2025-12-31"},
       {"ministry_month", "2025-06-01", "2025-06-30"},
+      {"ministry_calls_per_shift", "2025-06-01", "2025-06-30"},
       {"public_year", "2025-01-01", "2025-12-31"},
   };
   services::actor who;
@@ -399,6 +400,16 @@ int query_reports(const std::string& path, int warm, const std::vector<std::stri
         auto r = services::summary_stats((*st)->reader(), who, *req);
         if (!r) throw std::runtime_error(r.error().message);
         answer = r->incidents;
+      } else if (which == "ministry_calls_per_shift") {
+        // The staffing's calls alone: answered per shift and agent, from the call rollups.
+        auto from = domain::start_of_day(req->from, offset_minutes) + hours(7);
+        auto to = domain::start_of_day(req->to + days(1), offset_minutes) + hours(7);
+        auto r = services::answered_per_shift((*st)->reader(), jurisdiction, from, to, offset_minutes, {});
+        if (!r) throw std::runtime_error(r.error().message);
+        answer = 0;
+        for (const auto& [slot, agents] : *r) {
+          for (const auto& [agent, n] : agents) answer += n;
+        }
       } else if (which.starts_with("ministry")) {
         auto r = services::ministry_stats((*st)->reader(), who, req->from, services::shift_plan{});
         if (!r) throw std::runtime_error(r.error().message);
