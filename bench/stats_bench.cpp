@@ -11,10 +11,11 @@
 //       lines. --calls-per-incident 0 leaves the calls out; --call-years K writes them for the
 //       last K years only (the years the call queries read). Bulk load: fsync off, 2,000
 //       incidents per command.
-//   stats_bench query --database PATH [--warm N]
+//   stats_bench query --database PATH [--warm N] [--only NAME,...]
 //       each statistics query of the API's service layer (no HTTP) once on a freshly opened
 //       store (cold: SQLite's cache empty; the OS's file cache as it is) and N more times
-//       (warm: the median and the slowest); one JSON line per query.
+//       (warm: the median and the slowest); one JSON line per query. --only runs the queries
+//       whose names start with one of the given prefixes (e.g. calls_,summary,ministry).
 //   stats_bench write-cost --database PATH [--commands N] [--concurrency C] [--calls]
 //       the rollups' cost on a write: the same incident-creation command (counter, incident,
 //       report, event, one dispatch acknowledged in a second command) on two fresh databases,
@@ -286,7 +287,12 @@ struct query_case {
 
 // The call statistics of GET /stats/calls (services::call_stats, from the call rollups), and
 // the same figures computed from the rows as before the rollups ("rows:"), for comparison.
-int query_calls(const std::string& path, int warm) {
+// Whether --only (prefixes, empty: all) asks for the query of this name.
+bool wanted(const std::vector<std::string>& only, std::string_view name) {
+  return only.empty() || std::any_of(only.begin(), only.end(), [&](const auto& p) { return name.starts_with(p); });
+}
+
+int query_calls(const std::string& path, int warm, const std::vector<std::string>& only) {
   struct call_case {
     const char* name;
     const char* from;
@@ -307,6 +313,7 @@ int query_calls(const std::string& path, int warm) {
       {"rows:calls_month_by_day", "2025-06-01T00:00:00+09:00", "2025-07-01T00:00:00+09:00", services::stats_group::day, true},
   };
   for (const auto& qc : cases) {
+    if (!wanted(only, qc.name)) continue;
     auto st = storage::open_sqlite({path});
     if (!st) return std::cerr << st.error().message << "\n", 1;
     auto from = core::parse_iso8601(qc.from).value();
@@ -360,7 +367,7 @@ timings time_runs(const std::function<double()>& run, int warm) {
 // The answers built from several statistics at once: the summary of a month and of a year
 // (the leader's first screen and its "Unduh" export), the ministry's monthly figures with the
 // staffing per shift, and the public transparency page's year.
-int query_reports(const std::string& path, int warm) {
+int query_reports(const std::string& path, int warm, const std::vector<std::string>& only) {
   struct report_case {
     const char* name;
     const char* from;
@@ -370,6 +377,7 @@ int query_reports(const std::string& path, int warm) {
       {"summary_month", "2025-06-01", "2025-06-30"},
       {"summary_year", "2025-01-01", "2025-12-31"},
       {"ministry_month", "2025-06-01", "2025-06-30"},
+      {"ministry_calls_per_shift", "2025-06-01", "2025-06-30"},
       {"public_year", "2025-01-01", "2025-12-31"},
   };
   services::actor who;
@@ -378,6 +386,7 @@ int query_reports(const std::string& path, int warm) {
   who.role = domain::role::leader;
   auto now = core::timestamp(sys_days{year{2026} / 1 / 1} - minutes(offset_minutes));
   for (const auto& qc : cases) {
+    if (!wanted(only, qc.name)) continue;
     auto st = storage::open_sqlite({path});
     if (!st) return std::cerr << st.error().message << "\n", 1;
     auto req = services::parse_stats_request(services::stats_subject::incidents, std::string(qc.from),
@@ -391,6 +400,16 @@ int query_reports(const std::string& path, int warm) {
         auto r = services::summary_stats((*st)->reader(), who, *req);
         if (!r) throw std::runtime_error(r.error().message);
         answer = r->incidents;
+      } else if (which == "ministry_calls_per_shift") {
+        // The staffing's calls alone: answered per shift and agent, from the call rollups.
+        auto from = domain::start_of_day(req->from, offset_minutes) + hours(7);
+        auto to = domain::start_of_day(req->to + days(1), offset_minutes) + hours(7);
+        auto r = services::answered_per_shift((*st)->reader(), jurisdiction, from, to, offset_minutes, {});
+        if (!r) throw std::runtime_error(r.error().message);
+        answer = 0;
+        for (const auto& [slot, agents] : *r) {
+          for (const auto& [agent, n] : agents) answer += n;
+        }
       } else if (which.starts_with("ministry")) {
         auto r = services::ministry_stats((*st)->reader(), who, req->from, services::shift_plan{});
         if (!r) throw std::runtime_error(r.error().message);
@@ -414,6 +433,12 @@ int query_reports(const std::string& path, int warm) {
 int query(const std::vector<std::string>& args) {
   auto path = arg(args, "--database", "");
   int warm = std::stoi(arg(args, "--warm", "10"));
+  std::vector<std::string> only;
+  for (auto list = arg(args, "--only", ""); !list.empty();) {
+    auto comma = list.find(',');
+    only.push_back(list.substr(0, comma));
+    list = comma == std::string::npos ? std::string() : list.substr(comma + 1);
+  }
   const query_case cases[] = {
       {"incidents_year_by_month_category", services::stats_subject::incidents, "2025-01-01", "2025-12-31", "month,category"},
       {"incidents_year_by_district_status", services::stats_subject::incidents, "2025-01-01", "2025-12-31", "district,status"},
@@ -442,6 +467,7 @@ int query(const std::vector<std::string>& args) {
     (*st)->close();
   }
   for (const auto& qc : cases) {
+    if (!wanted(only, qc.name)) continue;
     auto st = storage::open_sqlite({path});
     if (!st) return std::cerr << st.error().message << "\n", 1;
     auto req = services::parse_stats_request(qc.subject, std::string(qc.from), std::string(qc.to), std::string(qc.group),
@@ -472,8 +498,8 @@ int query(const std::vector<std::string>& args) {
                 qc.name, qc.group, static_cast<long long>(answer), cold, w.empty() ? 0 : w[w.size() / 2],
                 w.empty() ? 0 : w.back());
   }
-  if (int rc = query_calls(path, warm); rc != 0) return rc;
-  return query_reports(path, warm);
+  if (int rc = query_calls(path, warm, only); rc != 0) return rc;
+  return query_reports(path, warm, only);
 }
 
 // The telephony events of one call written as the events API writes them: one command each.

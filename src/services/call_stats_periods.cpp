@@ -1,16 +1,17 @@
 // call_stats() grouped by day or by hour (issue 10): read from the call period rollups
-// (migration 13, one row per local hour and per local day, every figure of a bucket and the
-// exact answer times), the partial hours at the ends of the period from the call rows, so that
-// a year reads 365 day rows or 8,760 hour rows and every figure, percentiles included, is the
-// one compute_call_stats gives over the rows. Groups are kept by their local day or hour
+// (migration 13, one row per local hour and per local day, every figure of a bucket and, since
+// migration 15, the answer times' histogram), the partial hours at the ends of the period from
+// the call rows, so that a year reads 365 day rows or 8,760 hour rows. Every count is the one
+// compute_call_stats gives over the rows; percentiles are the histograms' (within 1/128 of the
+// rows' nearest rank, domain::millis_histogram). Groups are kept by their local day or hour
 // number and named only at the end.
 #include "services/call_stats.hpp"
 
+#include "domain/millis_histogram.hpp"
 #include "storage/call_rollup_deltas.hpp"
 
-#include <algorithm>
+#include <array>
 #include <chrono>
-#include <cmath>
 
 namespace siaga::services {
 namespace {
@@ -20,47 +21,20 @@ std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return -floor_div(-a, b)
 
 constexpr std::int64_t micros_per_hour = 3'600'000'000;
 
-using millis_list = std::vector<std::pair<std::int64_t, std::int64_t>>;  // value, count; ascending once sorted
-
 // One group as it is gathered: its figures (call_period_columns) and answer times.
 struct period_group {
   storage::call_period_figures figures{};
-  millis_list millis;
-  int sources = 0;  // lists appended: more than one needs a sort
+  domain::millis_histogram hist;
 
-  void add(const storage::call_period_figures& f, const millis_list& ms) {
+  void add(const storage::call_period_figures& f, const domain::millis_histogram& h) {
     for (std::size_t i = 0; i < f.size(); ++i) figures[i] += f[i];
-    if (ms.empty()) return;
-    millis.insert(millis.end(), ms.begin(), ms.end());
-    ++sources;
-  }
-  void sort() {
-    if (sources > 1) std::sort(millis.begin(), millis.end());
-    sources = 1;
+    if (hist.empty()) {
+      hist = h;
+    } else {
+      hist.merge(h);
+    }
   }
 };
-
-// The rank (1-based) of the p-th percentile by nearest rank among n values, as
-// domain::percentile counts it.
-std::int64_t rank_of(double p, std::int64_t n) {
-  auto rank = static_cast<std::int64_t>(std::ceil(p / 100.0 * static_cast<double>(n) - 1e-9));
-  return std::clamp<std::int64_t>(rank, 1, n);
-}
-
-std::int64_t count_of(const millis_list& m) {
-  std::int64_t n = 0;
-  for (const auto& [v, k] : m) n += k;
-  return n;
-}
-
-// The value of a rank in a sorted list.
-std::optional<double> value_at(const millis_list& m, std::int64_t rank) {
-  for (const auto& [v, k] : m) {
-    if (rank <= k) return static_cast<double>(v) / 1000.0;
-    rank -= k;
-  }
-  return std::nullopt;
-}
 
 std::string key_of(std::int64_t index, stats_group g) {
   if (g != stats_group::hour) return rollup_date_key(index, 0, g);
@@ -92,45 +66,10 @@ call_stats_bucket bucket_of(std::string key, const storage::call_period_figures&
 
 constexpr double percentile_points[] = {50, 90, 95};
 
-// The total's percentiles over every group's sorted answer times without merging them all:
-// counts per whole second find each rank's second, then only that second's values are merged.
-std::array<std::optional<double>, 3> total_percentiles(const std::map<std::int64_t, period_group>& groups) {
-  std::map<std::int64_t, std::int64_t> per_second;
-  std::int64_t n = 0;
-  for (const auto& [index, g] : groups) {
-    std::int64_t second = 0, run = 0;
-    bool open = false;
-    for (const auto& [v, k] : g.millis) {
-      auto s = floor_div(v, 1000);
-      if (open && s != second) per_second[second] += run, run = 0;
-      second = s, open = true, run += k;
-    }
-    if (open) per_second[second] += run;
-    n += count_of(g.millis);
-  }
+std::array<std::optional<double>, 3> percentiles_of(const domain::millis_histogram& h) {
   std::array<std::optional<double>, 3> out;
-  if (n == 0) return out;
   for (std::size_t p = 0; p < 3; ++p) {
-    auto rank = rank_of(percentile_points[p], n);
-    for (const auto& [second, k] : per_second) {
-      if (rank > k) {
-        rank -= k;
-        continue;
-      }
-      storage::value_counts in_second;
-      for (const auto& [index, g] : groups) {
-        auto it = std::lower_bound(g.millis.begin(), g.millis.end(), std::pair{second * 1000, std::int64_t{0}});
-        for (; it != g.millis.end() && floor_div(it->first, 1000) == second; ++it) in_second[it->first] += it->second;
-      }
-      for (const auto& [v, c] : in_second) {
-        if (rank <= c) {
-          out[p] = static_cast<double>(v) / 1000.0;
-          break;
-        }
-        rank -= c;
-      }
-      break;
-    }
+    if (auto ms = h.percentile(percentile_points[p])) out[p] = static_cast<double>(*ms) / 1000.0;
   }
   return out;
 }
@@ -147,16 +86,16 @@ core::result<call_stats_report> period_call_stats(storage::store_reader& reader,
     SIAGA_TRY(rows, reader.calls_between(jurisdiction_id, a, b));
     for (const auto& r : rows) {
       auto hours = storage::local_hour_number(r.ring_at, offset);
-      millis_list ms;
-      if (r.answered_at) ms.emplace_back(storage::answer_ms(r), 1);
-      groups[by_hour ? hours : floor_div(hours, 24)].add(storage::period_figures_of(r), ms);
+      domain::millis_histogram h;
+      if (r.answered_at) h.add(storage::answer_ms(r));
+      groups[by_hour ? hours : floor_div(hours, 24)].add(storage::period_figures_of(r), h);
     }
     return {};
   };
   auto add_rollups = [&](int grain, std::int64_t a, std::int64_t b) -> core::result<void> {
     if (b <= a) return {};
     SIAGA_TRY(rows, reader.call_period_rollups({jurisdiction_id, grain, a, b}));
-    for (const auto& r : rows) groups[by_hour ? r.day * 24 + r.hour : r.day].add(r.figures, r.millis);
+    for (const auto& r : rows) groups[by_hour ? r.day * 24 + r.hour : r.day].add(r.figures, r.hist);
     return {};
   };
   auto shift = std::int64_t{offset} * 60'000'000;
@@ -181,15 +120,13 @@ core::result<call_stats_report> period_call_stats(storage::store_reader& reader,
   call_stats_report out;
   out.group = group;
   storage::call_period_figures total{};
+  domain::millis_histogram_sum total_times;
   for (auto& [index, g] : groups) {
-    g.sort();
-    std::array<std::optional<double>, 3> ps;
-    auto n = count_of(g.millis);
-    for (std::size_t p = 0; p < 3 && n > 0; ++p) ps[p] = value_at(g.millis, rank_of(percentile_points[p], n));
     for (std::size_t i = 0; i < total.size(); ++i) total[i] += g.figures[i];
-    out.groups.push_back(bucket_of(key_of(index, group), g.figures, ps));
+    total_times.add(g.hist);
+    out.groups.push_back(bucket_of(key_of(index, group), g.figures, percentiles_of(g.hist)));
   }
-  out.total = bucket_of("total", total, total_percentiles(groups));
+  out.total = bucket_of("total", total, percentiles_of(total_times.histogram()));
   return out;
 }
 

@@ -1,17 +1,16 @@
 // call_stats() from the call rollups (issue 10): whole local hours, days and months from the
 // rollup rows, the partial hours at the ends of the period from the call rows themselves, so
-// that every figure is the same as compute_call_stats over all the period's rows. Percentiles
-// stay exact (nearest rank, milliseconds): the answer-second counts find the second of a rank,
-// then only that second's milliseconds are read, from the rollup rows that hold any.
+// that every count is the same as compute_call_stats over all the period's rows. Percentiles
+// come from the rows' answer-time histograms added up (domain::millis_histogram: the nearest
+// rank's value within 1/128 of the exact one, exact below 128 ms).
 #include "services/call_stats.hpp"
 
+#include "domain/millis_histogram.hpp"
 #include "storage/call_rollup_deltas.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <set>
 
 namespace siaga::services {
 namespace {
@@ -33,21 +32,10 @@ std::int64_t next_month_start(std::int64_t day) {
   return sys_days{(ymd.year() / ymd.month() / 1) + months(1)}.time_since_epoch().count();
 }
 
-// A rollup row to read a second's milliseconds from: its grain and day, and its hour when only
-// some hours of that day are in the period (or the group is an hour).
-struct unit {
-  int grain = 0;
-  std::int64_t day = 0;
-  std::optional<int> hour;
-  auto operator<=>(const unit&) const = default;
-};
-
 // One group's figures as they are gathered.
 struct gathered {
   call_stats_bucket b;
-  std::map<std::int64_t, std::int64_t> seconds;        // answer second -> calls (rollups and rows)
-  std::map<std::int64_t, storage::value_counts> rows;  // second -> milliseconds of the edge rows
-  std::map<std::int64_t, std::set<unit>> units;        // second -> rollup rows that hold some
+  domain::millis_histogram_sum answers;  // rollup rows' histograms and the edge rows' times
 
   void add_counts(const storage::call_rollup_row& r) {
     b.total += r.n;
@@ -82,8 +70,7 @@ struct gathered {
       counts.within_10 = ms <= 10'000;
       counts.within_15 = ms <= 15'000;
       counts.within_20 = ms <= 20'000;
-      ++seconds[storage::second_of_ms(ms)];
-      ++rows[storage::second_of_ms(ms)][ms];
+      answers.add_value(ms);
     }
     add_counts(counts);
   }
@@ -113,18 +100,10 @@ class rollup_reader {
       group_of(key_of(r.day, r.hour, r.agent, r.line)).add_counts(r);
       total_.add_counts(r);
     }
-    SIAGA_TRY(waits, reader_.call_wait_seconds(range));
-    for (const auto& w : waits) {
-      unit u{range.grain, w.day, std::nullopt};
-      bool whole_day = range.grain == 1 || (w.day * 24 >= range.from && w.day * 24 + 24 <= range.to);
-      if (!whole_day || group_ == stats_group::hour) u.hour = w.hour;
-      auto& g = group_of(key_of(w.day, w.hour, w.agent, w.line));
-      g.seconds[w.second] += w.n;
-      g.units[w.second].insert(u);
-      total_.seconds[w.second] += w.n;
-      // The total reads whole days, and hours only where the day is cut.
-      if (group_ == stats_group::hour && whole_day) u.hour.reset();
-      total_.units[w.second].insert(u);
+    SIAGA_TRY(answers, reader_.call_answer_histograms(range));
+    for (const auto& a : answers) {
+      group_of(key_of(a.day, a.hour, a.agent, a.line)).answers.add(a.hist);
+      total_.answers.add(a.hist);
     }
     return {};
   }
@@ -132,12 +111,8 @@ class rollup_reader {
   core::result<call_stats_report> finish() {
     call_stats_report out;
     out.group = group_;
-    for (auto& [key, g] : groups_) {
-      SIAGA_TRY(b, finish(g, key, false));
-      out.groups.push_back(std::move(b));
-    }
-    SIAGA_TRY(total, finish(total_, "total", true));
-    out.total = std::move(total);
+    for (auto& [key, g] : groups_) out.groups.push_back(finish(g));
+    out.total = finish(total_);
     return out;
   }
 
@@ -162,63 +137,19 @@ class rollup_reader {
     return rollup_date_key(day, hour, group_);
   }
 
-  // The milliseconds of one second of a group: its edge rows' and its rollup rows'.
-  core::result<storage::value_counts> millis_of(const gathered& g, const std::string& key, bool total,
-                                                std::int64_t second) {
-    storage::value_counts out;
-    if (auto it = g.rows.find(second); it != g.rows.end()) out = it->second;
-    auto units = g.units.find(second);
-    if (units == g.units.end()) return out;
-    for (const auto& u : units->second) {
-      storage::call_millis_query q{jurisdiction_id_, u.grain, u.day, second, u.hour, std::nullopt, std::nullopt};
-      if (!total && group_ == stats_group::agent) q.agent = key;
-      if (!total && group_ == stats_group::line) q.line = key;
-      SIAGA_TRY(ms, reader_.call_answer_millis(q));
-      for (const auto& [v, n] : ms) out[v] += n;
-    }
-    return out;
-  }
-
-  core::result<call_stats_bucket> finish(gathered& g, const std::string& key, bool total) {
+  static call_stats_bucket finish(gathered& g) {
     auto& b = g.b;
     for (auto k : {"valid", "prank", "ghost", "information", "misdirected", "test", "unclassified"}) {
       b.by_classification.try_emplace(k, 0);
     }
-    std::int64_t answered = 0;
-    for (const auto& [s, n] : g.seconds) answered += n;
-    std::map<std::int64_t, storage::value_counts> read;  // second -> its milliseconds, read once
-    auto percentile = [&](double p) -> core::result<std::optional<double>> {
-      if (answered == 0) return std::optional<double>();
-      // Nearest rank, as domain::percentile counts it.
-      auto rank = static_cast<std::int64_t>(std::ceil(p / 100.0 * static_cast<double>(answered) - 1e-9));
-      rank = std::clamp<std::int64_t>(rank, 1, answered);
-      for (const auto& [s, n] : g.seconds) {
-        if (rank > n) {
-          rank -= n;
-          continue;
-        }
-        auto it = read.find(s);
-        if (it == read.end()) {
-          SIAGA_TRY(ms, millis_of(g, key, total, s));
-          it = read.emplace(s, std::move(ms)).first;
-        }
-        for (const auto& [v, k] : it->second) {
-          if (rank <= k) return std::optional<double>(static_cast<double>(v) / 1000.0);
-          rank -= k;
-        }
-        // Fewer values than counted: a write committed between the two reads (each read is
-        // its own snapshot). The second's largest value is then the nearest answer.
-        if (!it->second.empty()) return std::optional<double>(static_cast<double>(it->second.rbegin()->first) / 1000.0);
-        return std::optional<double>(static_cast<double>(s) * 1.0);
-      }
-      return std::optional<double>();
+    auto hist = g.answers.histogram();
+    auto seconds = [&](double p) {
+      auto ms = hist.percentile(p);
+      return ms ? std::optional<double>(static_cast<double>(*ms) / 1000.0) : std::nullopt;
     };
-    SIAGA_TRY(p50, percentile(50));
-    SIAGA_TRY(p90, percentile(90));
-    SIAGA_TRY(p95, percentile(95));
-    b.answer_p50_s = p50;
-    b.answer_p90_s = p90;
-    b.answer_p95_s = p95;
+    b.answer_p50_s = seconds(50);
+    b.answer_p90_s = seconds(90);
+    b.answer_p95_s = seconds(95);
     add_shares(b);
     return b;
   }

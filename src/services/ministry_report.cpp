@@ -1,5 +1,8 @@
 #include "services/ministry_report.hpp"
 
+#include "storage/call_rollup_deltas.hpp"
+
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <set>
@@ -19,6 +22,20 @@ std::pair<domain::local_date, int> shift_of(core::timestamp at, int offset, cons
   if (hour < plan.starts[1]) return {day, 0};
   if (hour < plan.starts[2]) return {day, 1};
   return {day, 2};
+}
+
+constexpr std::int64_t micros_per_hour = 3'600'000'000;
+
+core::timestamp hour_start(std::int64_t local_hour, int offset) {
+  return core::from_micros(local_hour * micros_per_hour - std::int64_t{offset} * 60'000'000);
+}
+
+// The first shift start after a local hour number's start (a later local hour number).
+std::int64_t next_shift_start(std::int64_t local_hour, const shift_plan& plan) {
+  for (auto h = local_hour + 1;; ++h) {
+    auto in_day = ((h % 24) + 24) % 24;
+    if (in_day == plan.starts[0] || in_day == plan.starts[1] || in_day == plan.starts[2]) return h;
+  }
 }
 
 std::string two(int h) {
@@ -62,6 +79,65 @@ std::string shift_name(const shift_plan& plan, int shift) {
   return std::string(names[shift]) + " (" + two(plan.starts[shift]) + "-" + two(plan.starts[(shift + 1) % 3]) + ")";
 }
 
+core::result<std::map<shift_slot, std::map<std::string, std::int64_t>>> answered_per_shift(
+    storage::store_reader& rd, const std::string& jurisdiction_id, core::timestamp from, core::timestamp to,
+    int offset, const shift_plan& shifts) {
+  std::map<shift_slot, std::map<std::string, std::int64_t>> out;
+  auto count = [&](core::timestamp answered, const std::string& agent, std::int64_t n) {
+    if (answered >= from && answered < to && n > 0) out[shift_of(answered, offset, shifts)][agent] += n;
+  };
+  auto first_hour = storage::local_hour_number(from, offset);
+  auto end_hour = storage::local_hour_number(to, offset);
+  SIAGA_TRY(rows, rd.call_answer_histograms({jurisdiction_id, 0, first_hour - 24, end_hour}));
+  // Per ring hour and agent (the rows by line added up): calls, and the lowest and highest
+  // bucket of their answer times.
+  struct hour_agent {
+    std::int64_t n = 0;
+    int low = domain::millis_histogram::bucket_count(), high = -1;
+  };
+  std::map<std::pair<std::int64_t, std::string>, hour_agent> by_hour;
+  for (const auto& r : rows) {
+    if (r.agent.empty() || r.n == 0 || r.hist.empty()) continue;
+    auto& a = by_hour[{r.day * 24 + r.hour, r.agent}];
+    a.n += r.n;
+    a.low = std::min(a.low, r.hist.buckets().front().first);
+    a.high = std::max(a.high, r.hist.top_bucket());
+  }
+  // Hours whose calls may be answered in another shift than the hour's start: from when in the
+  // hour a call must be read (the rest were answered before the next shift start).
+  std::map<std::int64_t, core::timestamp> read_from;
+  std::map<std::pair<std::int64_t, std::string>, std::int64_t> read_counts;
+  for (const auto& [key, a] : by_hour) {
+    auto start = hour_start(key.first, offset);
+    auto end = hour_start(key.first + 1, offset);
+    auto reach = std::chrono::milliseconds(domain::millis_histogram::bucket_high(a.high) + 1);
+    auto next = hour_start(next_shift_start(key.first, shifts), offset);
+    // A zero bucket may hold answers before the ring (a clock set wrong): read the whole hour.
+    if (a.low > 0 && end + reach <= next) continue;
+    auto since = a.low > 0 ? std::max(start, next - reach) : start;
+    auto [it, fresh] = read_from.try_emplace(key.first, since);
+    if (!fresh) it->second = std::min(it->second, since);
+    read_counts[key] = 0;
+  }
+  for (const auto& [hour, since] : read_from) {
+    SIAGA_TRY(calls, rd.calls_between(jurisdiction_id, since, hour_start(hour + 1, offset)));
+    for (const auto& c : calls) {
+      if (!c.answered_at || c.agent.empty()) continue;
+      auto it = read_counts.find({hour, c.agent});
+      if (it == read_counts.end()) continue;  // this agent's calls of the hour stay in one shift
+      ++it->second;
+      count(*c.answered_at, c.agent, 1);
+    }
+  }
+  for (const auto& [key, a] : by_hour) {
+    auto it = read_counts.find(key);
+    // The calls not read were answered after the hour's start and before its next shift start.
+    auto rest = a.n - (it == read_counts.end() ? 0 : it->second);
+    count(hour_start(key.first, offset), key.second, rest);
+  }
+  return out;
+}
+
 core::result<ministry_report> ministry_stats(storage::store_reader& rd, const actor& who, domain::local_date first,
                                              const shift_plan& shifts) {
   ministry_report m;
@@ -100,16 +176,15 @@ core::result<ministry_report> ministry_stats(storage::store_reader& rd, const ac
   for (auto d = m.first; d <= m.last; d += days(1)) {
     for (int s = 0; s < 3; ++s) slots[{d, s}] = {d, s};
   }
-  // Calls answered in the window: they rang up to an hour or so before; read from an hour early.
-  SIAGA_TRY(rows, rd.calls_between(who.jurisdiction_id, from - hours(1), to));
-  for (const auto& r : rows) {
-    if (!r.answered_at || *r.answered_at < from || *r.answered_at >= to || r.agent.empty()) continue;
-    auto key = shift_of(*r.answered_at, offset, shifts);
+  SIAGA_TRY(answered, answered_per_shift(rd, who.jurisdiction_id, from, to, offset, shifts));
+  for (const auto& [key, agents] : answered) {
     auto it = slots.find(key);
     if (it == slots.end()) continue;
-    ++it->second.answered_calls;
-    auto user = names.agent_users.find(r.agent);
-    people[key].insert(user == names.agent_users.end() ? "agent:" + r.agent : user->second);
+    for (const auto& [agent, n] : agents) {
+      it->second.answered_calls += n;
+      auto user = names.agent_users.find(agent);
+      people[key].insert(user == names.agent_users.end() ? "agent:" + agent : user->second);
+    }
   }
   storage::stats_count_query q;
   q.jurisdiction_id = who.jurisdiction_id;

@@ -53,10 +53,23 @@ struct ministry_report {
   std::vector<shift_staffing> staffing;       // every shift starting in the month, by date and shift
 };
 
+// One shift of one day: the local date it started on and its index in the plan.
+using shift_slot = std::pair<domain::local_date, int>;
+
+// The calls answered in [from, to) (both shift starts, whole local hours at offset_minutes) by
+// each answering agent, per shift: the calls that rang from a day before from, counted by when
+// they were answered. Read from the call rollups (roll_call_answers' hour rows by agent: a row
+// whose earliest and latest possible answer, from its histogram's lowest and highest bucket,
+// fall in one shift counts whole there); only the calls that rang close enough before a shift
+// start to be answered after it are read as rows, so the counts are exactly those of the rows.
+core::result<std::map<shift_slot, std::map<std::string, std::int64_t>>> answered_per_shift(
+    storage::store_reader& rd, const std::string& jurisdiction_id, core::timestamp from, core::timestamp to,
+    int offset_minutes, const shift_plan& shifts);
+
 // The month that starts on first, in the actor's jurisdiction. Calls, incidents and dispatches
 // count by the month's local days; staffing by the shifts that start in it (the last night shift
-// runs into the next month's first morning). A call counts for the shift it was answered in, by
-// whoever answered it (a PBX agent is matched to a user by pbx_agent, then username; an agent
+// runs into the next month's first morning). A call counts for the shift it was answered in
+// (answered_per_shift), by whoever answered it (a PBX agent is matched to a user by pbx_agent, then username; an agent
 // matching nobody counts as one person); a report for the shift it was created in.
 core::result<ministry_report> ministry_stats(storage::store_reader& rd, const actor& who, domain::local_date first,
                                              const shift_plan& shifts);

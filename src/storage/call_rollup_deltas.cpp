@@ -55,13 +55,32 @@ std::optional<value_counts> decode_value_counts(std::string_view text) {
   return out;
 }
 
+result<domain::millis_histogram> decoded_histogram(std::string_view bytes, std::string_view table) {
+  auto h = domain::millis_histogram::decode(bytes);
+  if (!h) {
+    return core::make_error(core::errc::storage_failure,
+                            std::string(table) + ": unreadable answer times (" + h.error().message + "); run siaga stats rebuild");
+  }
+  return std::move(*h);
+}
+
+result<void> apply_changes(domain::millis_histogram& hist, const bucket_changes& changes, std::string_view table) {
+  for (const auto& [b, n] : changes) {
+    if (n != 0 && !hist.add_to_bucket(b, n)) {
+      return core::make_error(core::errc::storage_failure,
+                              std::string(table) + ": a count would go below zero; run siaga stats rebuild");
+    }
+  }
+  return {};
+}
+
 std::int64_t answer_ms(const call_stat_row& r) {
   return r.answered_at ? std::chrono::duration_cast<std::chrono::milliseconds>(*r.answered_at - r.ring_at).count() : 0;
 }
 
 bool call_period_change::zero() const {
   return std::all_of(figures.begin(), figures.end(), [](std::int64_t n) { return n == 0; }) &&
-         std::all_of(millis.begin(), millis.end(), [](const auto& vn) { return vn.second == 0; });
+         std::all_of(buckets.begin(), buckets.end(), [](const auto& bn) { return bn.second == 0; });
 }
 
 call_period_figures period_figures_of(const call_stat_row& r) {
@@ -116,10 +135,11 @@ void call_rollup_deltas::add_call(const std::string& jurisdiction_id, const call
                     r.outcome ? std::string(domain::to_string(*r.outcome)) : std::string(),
                     r.classification ? std::string(domain::to_string(*r.classification)) : std::string()};
   auto figures = period_figures_of(r);
+  auto bucket = r.answered_at ? domain::millis_histogram::bucket_of(answer_ms(r)) : -1;
   for (const call_period_key& p : {call_period_key{jurisdiction_id, 0, day, hour}, call_period_key{jurisdiction_id, 1, day, -1}}) {
     auto& change = periods_[p];
     for (std::size_t i = 0; i < figures.size(); ++i) change.figures[i] += sign * figures[i];
-    if (r.answered_at) change.millis[answer_ms(r)] += sign;
+    if (r.answered_at) change.buckets[bucket] += sign;
   }
   auto& c = calls_[key];
   c.n += sign;
@@ -129,34 +149,34 @@ void call_rollup_deltas::add_call(const std::string& jurisdiction_id, const call
   if (ms <= 10'000) c.within_10 += sign;
   if (ms <= 15'000) c.within_15 += sign;
   if (ms <= 20'000) c.within_20 += sign;
-  waits_[{jurisdiction_id, day, second_of_ms(ms), hour, r.agent, r.line}][ms] += sign;
+  answers_[{jurisdiction_id, day, hour, r.agent, r.line}][bucket] += sign;
 }
 
 void call_rollup_deltas::merge(call_rollup_deltas&& other) {
   for (auto& [k, c] : other.calls_) calls_[k].add(c);
-  for (auto& [k, m] : other.waits_) {
-    auto& mine = waits_[k];
-    for (auto& [v, n] : m) mine[v] += n;
+  for (auto& [k, m] : other.answers_) {
+    auto& mine = answers_[k];
+    for (auto& [b, n] : m) mine[b] += n;
   }
   for (auto& [k, p] : other.periods_) {
     auto& mine = periods_[k];
     for (std::size_t i = 0; i < p.figures.size(); ++i) mine.figures[i] += p.figures[i];
-    for (auto& [v, n] : p.millis) mine.millis[v] += n;
+    for (auto& [b, n] : p.buckets) mine.buckets[b] += n;
   }
   other.clear();
 }
 
 bool call_rollup_deltas::empty() const {
   return std::all_of(calls_.begin(), calls_.end(), [](const auto& kv) { return kv.second.zero(); }) &&
-         std::all_of(waits_.begin(), waits_.end(), [](const auto& kv) {
-           return std::all_of(kv.second.begin(), kv.second.end(), [](const auto& vn) { return vn.second == 0; });
+         std::all_of(answers_.begin(), answers_.end(), [](const auto& kv) {
+           return std::all_of(kv.second.begin(), kv.second.end(), [](const auto& bn) { return bn.second == 0; });
          }) &&
          std::all_of(periods_.begin(), periods_.end(), [](const auto& kv) { return kv.second.zero(); });
 }
 
 void call_rollup_deltas::clear() {
   calls_.clear();
-  waits_.clear();
+  answers_.clear();
   periods_.clear();
 }
 

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 #include "domain/call_records.hpp"
+#include "domain/millis_histogram.hpp"
 #include "storage/store_types.hpp"
 
 namespace siaga::storage {
@@ -75,24 +76,15 @@ struct call_rollup_row {
   std::int64_t n = 0, follow_ups = 0, within_10 = 0, within_15 = 0, within_20 = 0;
 };
 
-// How many answered calls of a row waited a whole number of seconds (truncated).
-struct call_wait_row {
+// The answer times of the answered calls of one row (migration 15): a local hour (grain 0) or
+// month (grain 1, hour -1) × answering agent × line, how many calls were answered (answered_at
+// set, ended or not) and their histogram.
+struct call_answer_row {
   std::int64_t day = 0;
   int hour = 0;
   std::string agent, line;
-  std::int64_t second = 0;
   std::int64_t n = 0;
-};
-
-// The answer times in milliseconds of the calls of one second, within one grain row's day,
-// narrowed to an hour, agent or line when given.
-struct call_millis_query {
-  std::string jurisdiction_id;
-  int grain = 0;
-  std::int64_t day = 0;
-  std::int64_t second = 0;
-  std::optional<int> hour;
-  std::optional<std::string> agent, line;
+  domain::millis_histogram hist;
 };
 
 // The figures of one call_stats bucket as the call period rollups keep them (migration 13),
@@ -106,13 +98,13 @@ using call_period_figures = std::array<std::int64_t, call_period_columns.size()>
 
 // A row of the call period rollups: a local hour (grain 0; day and hour) or a local day
 // (grain 1; hour -1) of a jurisdiction's calls, without agent and line, so that a year by day
-// or by hour reads one row a group. millis: the exact answer times in milliseconds of its
-// answered calls, value and count, values ascending.
+// or by hour reads one row a group. hist: the answer times of its answered calls (migration 15;
+// before it, every exact millisecond).
 struct call_period_row {
   std::int64_t day = 0;
   int hour = 0;
   call_period_figures figures{};
-  std::vector<std::pair<std::int64_t, std::int64_t>> millis;
+  domain::millis_histogram hist;
 };
 
 // Reads (see store_reader for the rules every read follows).
@@ -156,12 +148,11 @@ class calls_reader {
   virtual result<page<domain::location_record>> list_location_records(const location_filter& filter) = 0;
   virtual result<std::vector<call_stat_row>> calls_between(const std::string& jurisdiction_id, timestamp from,
                                                            timestamp to) = 0;
-  // The call rollups: call_rollup_counts and call_wait_seconds read the rows of a range (rows
-  // whose counts added up to zero left out), call_answer_millis merges the milliseconds of the
-  // rows it names: value -> how many calls.
+  // The call rollups: call_rollup_counts and call_answer_histograms read the rows of a range
+  // (rows whose counts added up to zero left out); storage_failure for a histogram that does not
+  // decode (siaga stats rebuild recounts it).
   virtual result<std::vector<call_rollup_row>> call_rollup_counts(const call_rollup_range& range) = 0;
-  virtual result<std::vector<call_wait_row>> call_wait_seconds(const call_rollup_range& range) = 0;
-  virtual result<std::map<std::int64_t, std::int64_t>> call_answer_millis(const call_millis_query& q) = 0;
+  virtual result<std::vector<call_answer_row>> call_answer_histograms(const call_rollup_range& range) = 0;
   // The call period rollups of a range (call_rollup_range: grain 0 in local hour numbers, grain 1
   // in local day numbers), by day and hour, rows of no calls left out.
   virtual result<std::vector<call_period_row>> call_period_rollups(const call_rollup_range& range) = 0;

@@ -2,25 +2,27 @@
 
 #include "storage/sqlite/query.hpp"
 
-#include <charconv>
 
 namespace siaga::storage::sqlite::call_periods_sql {
 namespace {
 
 constexpr std::string_view key_columns = "jurisdiction_id, grain, day, hour";
 
-std::string value_list() {
+// The figure columns and the column of the answer times: "millis" (migration 13's exact
+// milliseconds, TEXT) or "hist" (migration 15's histogram, BLOB).
+std::string value_list(std::string_view times) {
   std::string out;
   for (auto c : call_period_columns) {
     out += c;
     out += ", ";
   }
-  return out + "millis";
+  return out + std::string(times);
 }
 
 // How the recount counts each figure over calls_inner's columns (in call_period_columns'
-// order): as compute_call_stats does, ms NULL for a call not answered.
-std::string figure_sums() {
+// order): as compute_call_stats does, ms NULL for a call not answered; times_agg gathers the
+// answer times.
+std::string figure_sums(std::string_view times_agg) {
   std::string out = "count(*), count(CASE WHEN outcome = 'answered' THEN 1 END), "
                     "count(CASE WHEN outcome = 'abandoned' THEN 1 END), count(CASE WHEN outcome = 'missed' THEN 1 END), "
                     "count(CASE WHEN outcome = '' THEN 1 END), ";
@@ -29,54 +31,58 @@ std::string figure_sums() {
   }
   out += "count(CASE WHEN classification = '' AND outcome = 'answered' THEN 1 END), sum(follow), "
          "count(CASE WHEN ms <= 10000 THEN 1 END), count(CASE WHEN ms <= 15000 THEN 1 END), "
-         "count(CASE WHEN ms <= 20000 THEN 1 END), siaga_counts_agg(ms, 1)";
-  return out;
+         "count(CASE WHEN ms <= 20000 THEN 1 END), ";
+  return out + std::string(times_agg);
 }
 
-std::vector<std::pair<std::int64_t, std::int64_t>> pairs_of(std::string_view text, bool& ok) {
-  std::vector<std::pair<std::int64_t, std::int64_t>> out;
-  const char* p = text.data();
-  const char* end = p + text.size();
-  ok = true;
-  while (p < end) {
-    std::int64_t v = 0, n = 0;
-    auto a = std::from_chars(p, end, v);
-    if (a.ec != std::errc() || a.ptr == end || *a.ptr != ':') return ok = false, out;
-    auto b = std::from_chars(a.ptr + 1, end, n);
-    if (b.ec != std::errc() || n <= 0 || (!out.empty() && out.back().first >= v)) return ok = false, out;
-    out.emplace_back(v, n);
-    p = b.ptr;
-    if (p < end && *p++ != ',') return ok = false, out;
-  }
-  return out;
+std::string table_with(std::string_view prefix, std::string_view name, std::string_view times_column) {
+  std::string out = cat({"CREATE TABLE ", prefix, name,
+                         " (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, "
+                         "hour INTEGER NOT NULL, "});
+  for (auto c : call_period_columns) out += cat({c, " INTEGER NOT NULL, "});
+  return out + cat({times_column, " NOT NULL, PRIMARY KEY (", key_columns, ")) STRICT, WITHOUT ROWID;\n"});
+}
+
+std::string fill_with(std::string_view prefix, std::string_view calls_inner, std::string_view times,
+                      std::string_view times_agg, std::string_view times_merge) {
+  std::string day_sums;
+  for (auto c : call_period_columns) day_sums += cat({"sum(", c, "), "});
+  return cat({"INSERT INTO ", prefix, table_name, " (", key_columns, ", ", value_list(times),
+              ") SELECT jurisdiction_id, 0, day, hour, ", figure_sums(times_agg), " FROM (", calls_inner,
+              ") GROUP BY jurisdiction_id, day, hour;\n", "INSERT INTO ", prefix, table_name, " (", key_columns, ", ",
+              value_list(times), ") SELECT jurisdiction_id, 1, day, -1, ", day_sums, times_merge, " FROM ", prefix,
+              table_name, " WHERE grain = 0 GROUP BY jurisdiction_id, day;\n"});
 }
 
 }  // namespace
 
 std::string_view keys() { return key_columns; }
-std::string values() { return value_list(); }
+std::string values() { return value_list("hist"); }
 
-std::string table(std::string_view prefix) {
-  std::string out = cat({"CREATE TABLE ", prefix, table_name,
-                         " (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, "
-                         "hour INTEGER NOT NULL, "});
-  for (auto c : call_period_columns) out += cat({c, " INTEGER NOT NULL, "});
-  return out + cat({"millis TEXT NOT NULL, PRIMARY KEY (", key_columns, ")) STRICT, WITHOUT ROWID;\n"});
-}
+std::string table(std::string_view prefix) { return table_with(prefix, table_name, "hist BLOB"); }
 
 std::string fill(std::string_view prefix, std::string_view calls_inner) {
-  std::string day_sums;
-  for (auto c : call_period_columns) day_sums += cat({"sum(", c, "), "});
-  return cat({"INSERT INTO ", prefix, table_name, " (", key_columns, ", ", value_list(),
-              ") SELECT jurisdiction_id, 0, day, hour, ", figure_sums(), " FROM (", calls_inner,
-              ") GROUP BY jurisdiction_id, day, hour;\n", "INSERT INTO ", prefix, table_name, " (", key_columns, ", ",
-              value_list(), ") SELECT jurisdiction_id, 1, day, -1, ", day_sums, "siaga_counts_merge(millis) FROM ",
-              prefix, table_name, " WHERE grain = 0 GROUP BY jurisdiction_id, day;\n"});
+  return fill_with(prefix, calls_inner, "hist", "siaga_ms_hist_agg(ms)", "siaga_ms_hist_merge(hist)");
+}
+
+std::string table_v13(std::string_view prefix) { return table_with(prefix, table_name, "millis TEXT"); }
+
+std::string fill_v13(std::string_view prefix, std::string_view calls_inner) {
+  return fill_with(prefix, calls_inner, "millis", "siaga_counts_agg(ms, 1)", "siaga_counts_merge(millis)");
+}
+
+std::string convert_v15() {
+  std::string figures;
+  for (auto c : call_period_columns) figures += cat({c, ", "});
+  return table_with("", "roll_call_periods_v15", "hist BLOB") +
+         cat({"INSERT INTO roll_call_periods_v15 (", key_columns, ", ", value_list("hist"), ") SELECT ", key_columns, ", ",
+              figures, "siaga_ms_hist_from_counts(millis) FROM ", table_name, " GROUP BY ", key_columns, ";\n",
+              "DROP TABLE ", table_name, ";\nALTER TABLE roll_call_periods_v15 RENAME TO ", table_name, ";\n"});
 }
 
 result<void> flush(connection& c, const std::map<call_period_key, call_period_change>& changes) {
-  static const std::string read =
-      cat({"SELECT ", value_list(), " FROM ", table_name, " WHERE jurisdiction_id = ? AND grain = ? AND day = ? AND hour = ?"});
+  static const std::string read = cat({"SELECT ", value_list("hist"), " FROM ", table_name,
+                                       " WHERE jurisdiction_id = ? AND grain = ? AND day = ? AND hour = ?"});
   static const std::string write = [] {
     std::string placeholders = "?, ?, ?, ?";
     std::string sets;
@@ -84,13 +90,13 @@ result<void> flush(connection& c, const std::map<call_period_key, call_period_ch
       placeholders += ", ?";
       sets += cat({col, " = excluded.", col, ", "});
     }
-    return cat({"INSERT INTO ", table_name, " (", key_columns, ", ", value_list(), ") VALUES (", placeholders,
-                ", ?) ON CONFLICT DO UPDATE SET ", sets, "millis = excluded.millis"});
+    return cat({"INSERT INTO ", table_name, " (", key_columns, ", ", value_list("hist"), ") VALUES (", placeholders,
+                ", ?) ON CONFLICT DO UPDATE SET ", sets, "hist = excluded.hist"});
   }();
   for (const auto& [k, change] : changes) {
     if (change.zero()) continue;
     call_period_figures now{};
-    value_counts millis;
+    domain::millis_histogram hist;
     {
       auto st = c.prepare(read);
       if (!st) return st.error();
@@ -99,34 +105,28 @@ result<void> flush(connection& c, const std::map<call_period_key, call_period_ch
       if (!row) return row.error();
       if (*row) {
         for (std::size_t i = 0; i < now.size(); ++i) now[i] = st->int64(static_cast<int>(i));
-        auto decoded = decode_value_counts(st->view(static_cast<int>(now.size())));
-        if (!decoded) return failure("roll_call_periods: unreadable milliseconds; run siaga stats rebuild");
-        millis = std::move(*decoded);
+        SIAGA_TRY(decoded, decoded_histogram(st->blob_view(static_cast<int>(now.size())), table_name));
+        hist = std::move(decoded);
       }
     }
     for (std::size_t i = 0; i < now.size(); ++i) {
       now[i] += change.figures[i];
       if (now[i] < 0) return failure("roll_call_periods: a count would go below zero; run siaga stats rebuild");
     }
-    for (const auto& [v, n] : change.millis) {
-      auto& slot = millis[v];
-      slot += n;
-      if (slot < 0) return failure("roll_call_periods: a count would go below zero; run siaga stats rebuild");
-      if (slot == 0) millis.erase(v);
-    }
+    if (auto r = apply_changes(hist, change.buckets, table_name); !r) return r;
     auto st = c.prepare(write);
     if (!st) return st.error();
     st->bind(k.jurisdiction_id).bind(k.grain).bind(k.day).bind(k.hour);
     for (auto n : now) st->bind(n);
-    auto text = encode_value_counts(millis);
-    st->bind(text);
+    auto bytes = hist.encode();
+    st->bind_blob(bytes);
     if (auto r = st->run(table_name); !r) return r;
   }
   return {};
 }
 
 result<std::vector<call_period_row>> rows(connection& c, const call_rollup_range& range) {
-  static const std::string sql = cat({"SELECT day, hour, ", value_list(), " FROM ", table_name,
+  static const std::string sql = cat({"SELECT day, hour, ", value_list("hist"), " FROM ", table_name,
                                       " WHERE jurisdiction_id = ? AND grain = ? AND day >= ? AND day < ? AND "
                                       "(? OR (day * 24 + hour >= ? AND day * 24 + hour < ?)) AND n <> 0 "
                                       "ORDER BY day, hour"});
@@ -146,9 +146,8 @@ result<std::vector<call_period_row>> rows(connection& c, const call_rollup_range
     r.day = st->int64(0);
     r.hour = static_cast<int>(st->int64(1));
     for (std::size_t i = 0; i < r.figures.size(); ++i) r.figures[i] = st->int64(static_cast<int>(i + 2));
-    bool ok = true;
-    r.millis = pairs_of(st->view(static_cast<int>(r.figures.size() + 2)), ok);
-    if (!ok) return failure("roll_call_periods: unreadable milliseconds; run siaga stats rebuild");
+    SIAGA_TRY(hist, decoded_histogram(st->blob_view(static_cast<int>(r.figures.size() + 2)), table_name));
+    r.hist = std::move(hist);
     out.push_back(std::move(r));
   }
   return out;

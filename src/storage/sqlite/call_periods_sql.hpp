@@ -1,6 +1,6 @@
 // The call period rollups (issue 10, migration 13) in SQLite: per local hour and per local day
 // of a jurisdiction's calls, without agent and line, every figure of a call_stats bucket and
-// the exact answer times in one row (storage/call_rollup_deltas.hpp, "periods"), so that a year
+// the answer times' histogram (migration 15; migration 13 kept the exact milliseconds) in one row (storage/call_rollup_deltas.hpp, "periods"), so that a year
 // grouped by day or by hour reads 365 or 8,760 rows. Flushed with the other call rollups by the
 // writer before its commit, recounted with them by their rebuild (call_rollups_sql::rebuild).
 #pragma once
@@ -25,6 +25,13 @@ std::string table(std::string_view prefix);
 // Its fill from the calls: the hour rows, then the day rows from them. calls_inner is the
 // recount's query of every call as the rollups key it (call_rollups_sql).
 std::string fill(std::string_view prefix, std::string_view calls_inner);
+
+// Migration 13's table (answer times in a "millis" TEXT of exact "ms:n") and fill, their text
+// as it was applied; and migration 15's conversion of that table to today's (each row's exact
+// milliseconds become its histogram, the figures copied).
+std::string table_v13(std::string_view prefix);
+std::string fill_v13(std::string_view prefix, std::string_view calls_inner);
+std::string convert_v15();
 
 // Adds a batch's changes (hour rows and day rows), in the caller's transaction; fails with
 // storage_failure for a figure that would go below zero (the rollup no longer matches its

@@ -26,41 +26,79 @@ constexpr std::string_view call_keys = "jurisdiction_id, grain, day, hour, agent
 constexpr std::string_view call_values = "n, follow_ups, within_10, within_15, within_20";
 constexpr std::string_view wait_keys = "jurisdiction_id, grain, day, second, hour, agent, line";
 constexpr std::string_view wait_values = "n, millis";
+constexpr std::string_view answer_keys = "jurisdiction_id, grain, day, hour, agent, line";
+constexpr std::string_view answer_values = "n, hist";
 
 constexpr std::string_view month_of_day =
     "CAST(julianday(day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER)";
 
-std::string tables(std::string_view prefix) {
+std::string calls_table(std::string_view prefix) {
   return cat({"CREATE TABLE ", prefix,
               "roll_calls (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, "
               "hour INTEGER NOT NULL, agent TEXT NOT NULL, line TEXT NOT NULL, outcome TEXT NOT NULL, "
               "classification TEXT NOT NULL, n INTEGER NOT NULL, follow_ups INTEGER NOT NULL, "
               "within_10 INTEGER NOT NULL, within_15 INTEGER NOT NULL, within_20 INTEGER NOT NULL, PRIMARY KEY (",
-              call_keys, ")) STRICT, WITHOUT ROWID;\n", "CREATE TABLE ", prefix,
+              call_keys, ")) STRICT, WITHOUT ROWID;\n"});
+}
+
+// Migration 10's table of exact answer times per second (dropped by migration 15): its text
+// stays as it was applied.
+std::string waits_table_v10(std::string_view prefix) {
+  return cat({"CREATE TABLE ", prefix,
               "roll_call_waits (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, "
               "second INTEGER NOT NULL, hour INTEGER NOT NULL, agent TEXT NOT NULL, line TEXT NOT NULL, "
               "n INTEGER NOT NULL, millis TEXT NOT NULL, PRIMARY KEY (",
               wait_keys, ")) STRICT, WITHOUT ROWID;\n"});
 }
 
-// The day rows (grain 0) from the calls, then the month rows (grain 1) from the day rows.
-std::string fill(std::string_view prefix) {
-  std::string out;
-  out += cat({"INSERT INTO ", prefix, "roll_calls (", call_keys, ", ", call_values, ") SELECT ", call_keys,
+std::string answers_table(std::string_view prefix) {
+  return cat({"CREATE TABLE ", prefix,
+              "roll_call_answers (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, "
+              "hour INTEGER NOT NULL, agent TEXT NOT NULL, line TEXT NOT NULL, n INTEGER NOT NULL, "
+              "hist BLOB NOT NULL, PRIMARY KEY (",
+              answer_keys, ")) STRICT, WITHOUT ROWID;\n"});
+}
+
+std::string calls_day_fill(std::string_view prefix) {
+  return cat({"INSERT INTO ", prefix, "roll_calls (", call_keys, ", ", call_values, ") SELECT ", call_keys,
               ", count(*), sum(follow), count(CASE WHEN ms <= 10000 THEN 1 END), count(CASE WHEN ms <= 15000 THEN 1 END), "
               "count(CASE WHEN ms <= 20000 THEN 1 END) FROM (",
               calls_inner, ") GROUP BY ", call_keys, ";\n"});
+}
+
+std::string calls_month_fill(std::string_view prefix) {
+  return cat({"INSERT INTO ", prefix, "roll_calls (", call_keys, ", ", call_values, ") SELECT jurisdiction_id, 1, ",
+              month_of_day, " AS month, -1, agent, line, outcome, classification, sum(n), sum(follow_ups), ",
+              "sum(within_10), sum(within_15), sum(within_20) FROM ", prefix,
+              "roll_calls WHERE grain = 0 GROUP BY jurisdiction_id, month, agent, line, outcome, classification;\n"});
+}
+
+// Migration 10: the hour rows (grain 0) from the calls, then the month rows (grain 1) from the
+// hour rows; its text stays as it was applied.
+std::string fill_v10(std::string_view prefix) {
+  std::string out = calls_day_fill(prefix);
   out += cat({"INSERT INTO ", prefix, "roll_call_waits (", wait_keys, ", ", wait_values, ") SELECT ", wait_keys,
               ", sum(k), siaga_counts_agg(ms, k) FROM (SELECT jurisdiction_id, grain, day, ms / 1000 AS second, hour, "
               "agent, line, ms, count(*) AS k FROM (",
               calls_inner, ") WHERE ms IS NOT NULL GROUP BY ", wait_keys, ", ms) GROUP BY ", wait_keys, ";\n"});
-  out += cat({"INSERT INTO ", prefix, "roll_calls (", call_keys, ", ", call_values, ") SELECT jurisdiction_id, 1, ",
-              month_of_day, " AS month, -1, agent, line, outcome, classification, sum(n), sum(follow_ups), ",
-              "sum(within_10), sum(within_15), sum(within_20) FROM ", prefix,
-              "roll_calls WHERE grain = 0 GROUP BY jurisdiction_id, month, agent, line, outcome, classification;\n"});
+  out += calls_month_fill(prefix);
   out += cat({"INSERT INTO ", prefix, "roll_call_waits (", wait_keys, ", ", wait_values, ") SELECT jurisdiction_id, 1, ",
               month_of_day, " AS month, second, -1, agent, line, sum(n), siaga_counts_merge(millis) FROM ", prefix,
               "roll_call_waits WHERE grain = 0 GROUP BY jurisdiction_id, month, second, agent, line;\n"});
+  return out;
+}
+
+// The recount of today's tables: roll_calls as migration 10 fills it, roll_call_answers with
+// the histograms of the calls' answer times (domain::millis_histogram), hours then months.
+std::string fill(std::string_view prefix) {
+  std::string out = calls_day_fill(prefix);
+  out += cat({"INSERT INTO ", prefix, "roll_call_answers (", answer_keys, ", ", answer_values, ") SELECT ",
+              answer_keys, ", count(*), siaga_ms_hist_agg(ms) FROM (", calls_inner, ") WHERE ms IS NOT NULL GROUP BY ",
+              answer_keys, ";\n"});
+  out += calls_month_fill(prefix);
+  out += cat({"INSERT INTO ", prefix, "roll_call_answers (", answer_keys, ", ", answer_values,
+              ") SELECT jurisdiction_id, 1, ", month_of_day, " AS month, -1, agent, line, sum(n), siaga_ms_hist_merge(hist) FROM ",
+              prefix, "roll_call_answers WHERE grain = 0 GROUP BY jurisdiction_id, month, agent, line;\n"});
   return out;
 }
 
@@ -71,7 +109,7 @@ struct table_def {
 const std::array<table_def, 3>& call_tables() {
   static const std::array<table_def, 3> tables{{
       {"roll_calls", call_keys, std::string(call_values)},
-      {"roll_call_waits", wait_keys, std::string(wait_values)},
+      {"roll_call_answers", answer_keys, std::string(answer_values)},
       {call_periods_sql::table_name, call_periods_sql::keys(), call_periods_sql::values()},
   }};
   return tables;
@@ -108,45 +146,33 @@ result<void> flush_calls(connection& c, const std::map<call_roll_key, call_roll_
   return {};
 }
 
-// A wait row is read, changed and written whole (its milliseconds are one encoded value).
-result<void> flush_waits(connection& c, const std::map<call_wait_key, value_counts>& changes, int grain) {
+// An answer row is read, changed and written whole (its histogram is one encoded value).
+result<void> flush_answers(connection& c, const std::map<call_answer_key, bucket_changes>& changes, int grain) {
   static const std::string read =
-      "SELECT millis FROM roll_call_waits WHERE jurisdiction_id = ? AND grain = ? AND day = ? AND second = ? AND "
-      "hour = ? AND agent = ? AND line = ?";
-  static const std::string write = cat({"INSERT INTO roll_call_waits (", wait_keys, ", ", wait_values,
-                                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET ",
-                                        "n = excluded.n, millis = excluded.millis"});
+      "SELECT hist FROM roll_call_answers WHERE jurisdiction_id = ? AND grain = ? AND day = ? AND hour = ? AND "
+      "agent = ? AND line = ?";
+  static const std::string write = cat({"INSERT INTO roll_call_answers (", answer_keys, ", ", answer_values,
+                                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET ",
+                                        "n = excluded.n, hist = excluded.hist"});
   for (const auto& [k, delta] : changes) {
     bool changed = false;
-    for (const auto& [v, n] : delta) changed = changed || n != 0;
+    for (const auto& [b, n] : delta) changed = changed || n != 0;
     if (!changed) continue;
-    value_counts now;
-    {
+    SIAGA_TRY(hist, [&]() -> result<domain::millis_histogram> {
       auto st = c.prepare(read);
       if (!st) return st.error();
-      st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.second).bind(k.hour).bind(k.agent).bind(k.line);
-      auto row = st->step("roll_call_waits");
+      st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.hour).bind(k.agent).bind(k.line);
+      auto row = st->step("roll_call_answers");
       if (!row) return row.error();
-      if (*row) {
-        auto decoded = decode_value_counts(st->view(0));
-        if (!decoded) return failure("roll_call_waits: unreadable milliseconds; run siaga stats rebuild");
-        now = std::move(*decoded);
-      }
-    }
-    std::int64_t total = 0;
-    for (const auto& [v, n] : delta) {
-      auto& slot = now[v];
-      slot += n;
-      if (slot < 0) return failure("roll_call_waits: a count would go below zero; run siaga stats rebuild");
-      if (slot == 0) now.erase(v);
-    }
-    for (const auto& [v, n] : now) total += n;
+      return *row ? decoded_histogram(st->blob_view(0), "roll_call_answers") : domain::millis_histogram{};
+    }());
+    if (auto r = apply_changes(hist, delta, "roll_call_answers"); !r) return r;
     auto st = c.prepare(write);
     if (!st) return st.error();
-    auto text = encode_value_counts(now);
-    st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.second).bind(k.hour).bind(k.agent).bind(k.line);
-    st->bind(total).bind(text);
-    if (auto r = st->run("roll_call_waits"); !r) return r;
+    auto bytes = hist.encode();
+    st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.hour).bind(k.agent).bind(k.line);
+    st->bind(hist.count()).bind_blob(bytes);
+    if (auto r = st->run("roll_call_answers"); !r) return r;
   }
   return {};
 }
@@ -209,15 +235,23 @@ constexpr std::string_view range_where =
 
 }  // namespace
 
-std::string schema() {
-  return tables("") + fill("") + "CREATE INDEX calls_by_report ON calls (report_id) WHERE report_id IS NOT NULL;\n";
+std::string schema_v10() {
+  return calls_table("") + waits_table_v10("") + fill_v10("") +
+         "CREATE INDEX calls_by_report ON calls (report_id) WHERE report_id IS NOT NULL;\n";
 }
 
-std::string period_schema() { return call_periods_sql::table("") + call_periods_sql::fill("", calls_inner); }
+std::string schema_v13() { return call_periods_sql::table_v13("") + call_periods_sql::fill_v13("", calls_inner); }
+
+std::string schema_v15() {
+  return answers_table("") + cat({"INSERT INTO roll_call_answers (", answer_keys, ", ", answer_values, ") SELECT ",
+                                  answer_keys, ", sum(n), siaga_ms_hist_from_counts(millis) FROM roll_call_waits WHERE n <> 0 "
+                                  "GROUP BY ", answer_keys, ";\nDROP TABLE roll_call_waits;\n"}) +
+         call_periods_sql::convert_v15();
+}
 
 result<void> flush(connection& c, const call_rollup_deltas& d) {
   if (auto r = flush_calls(c, d.calls(), 0); !r) return r;
-  if (auto r = flush_waits(c, d.waits(), 0); !r) return r;
+  if (auto r = flush_answers(c, d.answers(), 0); !r) return r;
   std::map<call_roll_key, call_roll_counts> calls;
   for (const auto& [k, v] : d.calls()) {
     auto m = k;
@@ -225,16 +259,16 @@ result<void> flush(connection& c, const call_rollup_deltas& d) {
     m.hour = -1;
     calls[m].add(v);
   }
-  std::map<call_wait_key, value_counts> waits;
-  for (const auto& [k, v] : d.waits()) {
+  std::map<call_answer_key, bucket_changes> answers;
+  for (const auto& [k, v] : d.answers()) {
     auto m = k;
     m.day = month_start(k.day);
     m.hour = -1;
-    auto& into = waits[m];
-    for (const auto& [ms, n] : v) into[ms] += n;
+    auto& into = answers[m];
+    for (const auto& [b, n] : v) into[b] += n;
   }
   if (auto r = flush_calls(c, calls, 1); !r) return r;
-  if (auto r = flush_waits(c, waits, 1); !r) return r;
+  if (auto r = flush_answers(c, answers, 1); !r) return r;
   return call_periods_sql::flush(c, d.periods());
 }
 
@@ -287,7 +321,8 @@ result<std::vector<rollup_check>> rebuild(connection& c) {
       return r.error();
     }
   }
-  auto script = tables("temp.rebuilt_") + fill("temp.rebuilt_") + call_periods_sql::table("temp.rebuilt_") +
+  auto script = calls_table("temp.rebuilt_") + answers_table("temp.rebuilt_") + fill("temp.rebuilt_") +
+                call_periods_sql::table("temp.rebuilt_") +
                 call_periods_sql::fill("temp.rebuilt_", calls_inner);
   if (auto r = c.exec_script(script, "call rollups"); !r) return r.error();
   std::vector<rollup_check> out;
@@ -325,40 +360,18 @@ result<std::vector<call_rollup_row>> counts(connection& c, const call_rollup_ran
   return out;
 }
 
-result<std::vector<call_wait_row>> wait_seconds(connection& c, const call_rollup_range& range) {
-  static const std::string sql = cat({"SELECT day, hour, agent, line, second, n FROM roll_call_waits", range_where});
+result<std::vector<call_answer_row>> answer_histograms(connection& c, const call_rollup_range& range) {
+  static const std::string sql = cat({"SELECT day, hour, agent, line, n, hist FROM roll_call_answers", range_where});
   auto st = c.prepare(sql);
   if (!st) return st.error();
   bind_range(*st, range);
-  std::vector<call_wait_row> out;
+  std::vector<call_answer_row> out;
   for (;;) {
-    auto row = st->step("roll_call_waits");
+    auto row = st->step("roll_call_answers");
     if (!row) return row.error();
     if (!*row) break;
-    out.push_back({st->int64(0), static_cast<int>(st->int64(1)), st->text(2), st->text(3), st->int64(4), st->int64(5)});
-  }
-  return out;
-}
-
-result<std::map<std::int64_t, std::int64_t>> answer_millis(connection& c, const call_millis_query& q) {
-  static const std::string sql =
-      "SELECT millis FROM roll_call_waits WHERE jurisdiction_id = ? AND grain = ? AND day = ? AND second = ? AND "
-      "(? OR hour = ?) AND (? OR agent = ?) AND (? OR line = ?) AND n <> 0";
-  auto st = c.prepare(sql);
-  if (!st) return st.error();
-  st->bind(q.jurisdiction_id).bind(q.grain).bind(q.day).bind(q.second);
-  st->bind_bool(!q.hour).bind(q.hour.value_or(0));
-  std::string agent = q.agent.value_or(""), line = q.line.value_or("");
-  st->bind_bool(!q.agent).bind(agent);
-  st->bind_bool(!q.line).bind(line);
-  std::map<std::int64_t, std::int64_t> out;
-  for (;;) {
-    auto row = st->step("roll_call_waits");
-    if (!row) return row.error();
-    if (!*row) break;
-    auto decoded = decode_value_counts(st->view(0));
-    if (!decoded) return failure("roll_call_waits: unreadable milliseconds; run siaga stats rebuild");
-    for (const auto& [v, n] : *decoded) out[v] += n;
+    SIAGA_TRY(hist, decoded_histogram(st->blob_view(5), "roll_call_answers"));
+    out.push_back({st->int64(0), static_cast<int>(st->int64(1)), st->text(2), st->text(3), st->int64(4), std::move(hist)});
   }
   return out;
 }

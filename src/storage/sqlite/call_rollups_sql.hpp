@@ -14,12 +14,19 @@
 
 namespace siaga::storage::sqlite::call_rollups_sql {
 
-// The tables, the index that finds a report's calls, and their first fill (migration 10).
-std::string schema();
+// Migration 10: the tables (roll_calls, and roll_call_waits of exact answer times per second),
+// the index that finds a report's calls, and their first fill; its text as it was applied.
+std::string schema_v10();
 
-// The call period rollups' table (call_periods_sql) and its first fill from the calls
-// (migration 13).
-std::string period_schema();
+// Migration 13: the call period rollups' table (call_periods_sql) and its first fill from the
+// calls; its text as it was applied.
+std::string schema_v13();
+
+// Migration 15: roll_call_answers (per local hour or month × agent × line, the answer times as
+// a domain::millis_histogram) made from roll_call_waits' exact milliseconds, which it drops, and
+// roll_call_periods' exact milliseconds turned into histograms; no call is read again. Its text
+// must stay as it is once applied: a later change of these tables is a new migration.
+std::string schema_v15();
 
 // Adds a batch's changes (day rows and month rows), in the caller's transaction.
 result<void> flush(connection& c, const call_rollup_deltas& d);
@@ -40,7 +47,6 @@ result<bool> incident_dispatched(connection& c, const std::optional<std::string>
 result<std::vector<rollup_check>> rebuild(connection& c);
 
 result<std::vector<call_rollup_row>> counts(connection& c, const call_rollup_range& range);
-result<std::vector<call_wait_row>> wait_seconds(connection& c, const call_rollup_range& range);
-result<std::map<std::int64_t, std::int64_t>> answer_millis(connection& c, const call_millis_query& q);
+result<std::vector<call_answer_row>> answer_histograms(connection& c, const call_rollup_range& range);
 
 }  // namespace siaga::storage::sqlite::call_rollups_sql

@@ -137,6 +137,12 @@ std::string statement::blob(int col) const {
   return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
+std::string_view statement::blob_view(int col) const {
+  auto p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+  if (!p) return {};
+  return std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
 timestamp statement::time(int col) const { return core::from_micros(int64(col)); }
 
 std::optional<std::string> statement::opt_text(int col) const {

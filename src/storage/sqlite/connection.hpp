@@ -78,6 +78,8 @@ class statement {
   std::optional<timestamp> opt_time(int col) const;
   // The column's bytes as a BLOB, copied.
   std::string blob(int col) const;
+  // A BLOB column's bytes in place, valid until the next step, reset or column read.
+  std::string_view blob_view(int col) const;
   bool boolean(int col) const { return int64(col) != 0; }
 
  private:

@@ -695,12 +695,13 @@ CREATE TABLE channel_statuses (
 
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 14>& migrations_table() {
+const std::array<migration, 15>& migrations_table() {
   static const std::string schema_v7 = rollups_sql::schema();
-  static const std::string schema_v10 = call_rollups_sql::schema();
+  static const std::string schema_v10 = call_rollups_sql::schema_v10();
   static const std::string schema_v9 = schema_villages();
-  static const std::string schema_v13 = call_rollups_sql::period_schema();
-  static const std::array<migration, 14> table{{
+  static const std::string schema_v13 = call_rollups_sql::schema_v13();
+  static const std::string schema_v15 = call_rollups_sql::schema_v15();
+  static const std::array<migration, 15> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -716,6 +717,7 @@ const std::array<migration, 14>& migrations_table() {
       {13, "call rollups per local hour and per local day without agent and line, filled from the calls", schema_v13},
       {14, "messaging channels: conversations, seen messages, reporters' contacts, delivery receipts",
        schema_messaging_channels},
+      {15, "call answer times as mergeable histograms per rollup row, from the exact milliseconds", schema_v15},
   }};
   return table;
 }

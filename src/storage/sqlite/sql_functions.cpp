@@ -2,6 +2,7 @@
 
 #include "core/time.hpp"
 #include "domain/duration_histogram.hpp"
+#include "domain/millis_histogram.hpp"
 #include "storage/call_rollup_deltas.hpp"
 
 #include <sqlite3.h>
@@ -120,6 +121,50 @@ void counts_final(sqlite3_context* ctx) {
   sqlite3_result_text(ctx, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
+// The answer-time histograms of the call rollups (domain::millis_histogram), summed densely in
+// the aggregate context the same way.
+domain::millis_histogram_sum* ms_sum_of(sqlite3_context* ctx, bool make) {
+  auto** slot = static_cast<domain::millis_histogram_sum**>(
+      sqlite3_aggregate_context(ctx, make ? static_cast<int>(sizeof(domain::millis_histogram_sum*)) : 0));
+  if (!slot) return nullptr;
+  if (!*slot && make) *slot = new domain::millis_histogram_sum();
+  return *slot;
+}
+
+void ms_hist_agg_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* sum = ms_sum_of(ctx, true);
+  if (!sum) return sqlite3_result_error_nomem(ctx);
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+  sum->add_value(sqlite3_value_int64(argv[0]));
+}
+
+void ms_hist_merge_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* sum = ms_sum_of(ctx, true);
+  if (!sum) return sqlite3_result_error_nomem(ctx);
+  const auto* bytes = static_cast<const char*>(sqlite3_value_blob(argv[0]));
+  auto n = static_cast<std::size_t>(sqlite3_value_bytes(argv[0]));
+  auto h = domain::millis_histogram::decode(bytes ? std::string_view(bytes, n) : std::string_view());
+  if (!h) return sqlite3_result_error(ctx, h.error().message.c_str(), -1);
+  sum->add(*h);
+}
+
+void ms_hist_from_counts_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto* sum = ms_sum_of(ctx, true);
+  if (!sum) return sqlite3_result_error_nomem(ctx);
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  auto counts = storage::decode_value_counts(text ? std::string_view(text) : std::string_view());
+  if (!counts) return sqlite3_result_error(ctx, "siaga_ms_hist_from_counts: unreadable counts", -1);
+  for (const auto& [ms, n] : *counts) sum->add_value(ms, n);
+}
+
+void ms_hist_final(sqlite3_context* ctx) {
+  auto* sum = ms_sum_of(ctx, false);
+  auto bytes = sum ? sum->histogram().encode() : std::string();
+  delete sum;
+  if (bytes.empty()) return sqlite3_result_zeroblob(ctx, 0);
+  sqlite3_result_blob(ctx, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+}
+
 }  // namespace
 
 bool register_sql_functions(sqlite3* db) {
@@ -137,7 +182,13 @@ bool register_sql_functions(sqlite3* db) {
          sqlite3_create_function_v2(db, "siaga_hist_agg", 2, flags, nullptr, nullptr, hist_agg_step, hist_final,
                                     nullptr) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "siaga_hist_merge", 1, flags, nullptr, nullptr, hist_merge_step, hist_final,
-                                    nullptr) == SQLITE_OK;
+                                    nullptr) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_ms_hist_agg", 1, flags, nullptr, nullptr, ms_hist_agg_step,
+                                    ms_hist_final, nullptr) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_ms_hist_merge", 1, flags, nullptr, nullptr, ms_hist_merge_step,
+                                    ms_hist_final, nullptr) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_ms_hist_from_counts", 1, flags, nullptr, nullptr,
+                                    ms_hist_from_counts_step, ms_hist_final, nullptr) == SQLITE_OK;
 }
 
 }  // namespace siaga::storage::sqlite

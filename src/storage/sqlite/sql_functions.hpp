@@ -10,6 +10,11 @@
 //   siaga_hist_bucket(seconds)     domain::duration_histogram::bucket_of(seconds).
 //   siaga_hist_agg(bucket, n)      aggregate: the encoded histogram of those bucket counts.
 //   siaga_hist_merge(text)         aggregate: the encoded sum of encoded histograms.
+//   siaga_ms_hist_agg(ms)          aggregate: the domain::millis_histogram (encoded BLOB) of the
+//                                  non-NULL millisecond values.
+//   siaga_ms_hist_merge(blob)      aggregate: the encoded sum of encoded millis histograms.
+//   siaga_ms_hist_from_counts(text) aggregate: the millis histogram of encoded exact value
+//                                  counts (migration 15 converts the older rollups with it).
 // All are deterministic; the aggregates do not depend on the order of their rows. A database with rollup triggers can only be written by a connection
 // that has them (the sqlite3 shell fails with "no such function" instead of skipping a count).
 #pragma once

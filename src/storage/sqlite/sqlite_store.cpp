@@ -221,11 +221,8 @@ class read_ops : public Base {
   result<std::vector<call_rollup_row>> call_rollup_counts(const call_rollup_range& r) override {
     return use([&](connection& c) { return call_rollups_sql::counts(c, r); });
   }
-  result<std::vector<call_wait_row>> call_wait_seconds(const call_rollup_range& r) override {
-    return use([&](connection& c) { return call_rollups_sql::wait_seconds(c, r); });
-  }
-  result<std::map<std::int64_t, std::int64_t>> call_answer_millis(const call_millis_query& q) override {
-    return use([&](connection& c) { return call_rollups_sql::answer_millis(c, q); });
+  result<std::vector<call_answer_row>> call_answer_histograms(const call_rollup_range& r) override {
+    return use([&](connection& c) { return call_rollups_sql::answer_histograms(c, r); });
   }
   result<std::vector<call_period_row>> call_period_rollups(const call_rollup_range& r) override {
     return use([&](connection& c) { return call_periods_sql::rows(c, r); });
