@@ -695,12 +695,13 @@ CREATE TABLE channel_statuses (
 
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 14>& migrations_table() {
-  static const std::string schema_v7 = rollups_sql::schema();
+const std::array<migration, 16>& migrations_table() {
+  static const std::string schema_v7(rollups_sql::schema_v7());
+  static const std::string schema_v16 = rollups_sql::schema_v16();
   static const std::string schema_v10 = call_rollups_sql::schema();
   static const std::string schema_v9 = schema_villages();
   static const std::string schema_v13 = call_rollups_sql::period_schema();
-  static const std::array<migration, 14> table{{
+  static const std::array<migration, 16> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -716,6 +717,10 @@ const std::array<migration, 14>& migrations_table() {
       {13, "call rollups per local hour and per local day without agent and line, filled from the calls", schema_v13},
       {14, "messaging channels: conversations, seen messages, reporters' contacts, delivery receipts",
        schema_messaging_channels},
+      {15, "placeholder for the migration 15 of a parallel branch (renumbered at the merge)", "SELECT 1;"},
+      {16, "statistics rollups: incidents by whether dispatched, by call taker, village and hour; dispatch steps by "
+           "status and limits in working days; filled from the rows",
+       schema_v16},
   }};
   return table;
 }
