@@ -1,8 +1,10 @@
 // A store facet, one feature area's narrow interface (storage/store.hpp composes them):
 // counts of reports, incidents and dispatches grouped by local time and their dimensions (issue
-// 10). Counts by day or longer come from rollups kept per local day in the same transaction as
-// the rows (exact, and a year reads a few thousand rows); by hour, or by a dimension the
-// rollups do not keep (call_taker, village), from the rows themselves.
+// 10). Counts come from rollups kept per local day (and month) in the same transaction as the
+// rows (exact, and a year reads a few thousand rows): incidents by hour, call taker or village
+// from their grains (with category, urgency and status beside); a grouping no rollup keeps
+// (reports by hour, call taker or village; incidents by hour with district, or call taker with
+// village) from the rows themselves.
 #pragma once
 
 #include "storage/rollup_rows.hpp"
@@ -16,7 +18,8 @@
 namespace siaga::storage {
 
 // The columns a count may be grouped by (a closed list: never SQL from input).
-// dispatched (incidents only, from the rows): "yes" when the incident has at least one dispatch.
+// dispatched (incidents only): "yes" when the incident has been dispatched to the field
+// (first_dispatched_at, set with its first dispatch; a later decline or cancellation leaves it).
 enum class stats_dim { category, urgency, district, status, channel, reject_reason, agency, call_taker, dispatched, village };
 
 // The time buckets of a count: local hours since 1970-01-01 local time (hour), or the local day
