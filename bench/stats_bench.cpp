@@ -2,7 +2,8 @@
 //
 //   stats_bench generate --database PATH [--incidents N] [--years Y] [--seed S]
 //       a city's history through the store's writer (so the rollup triggers run): N incidents
-//       over Y years ending 2025-12-31 (local time, Asia/Jayapura) in 15 categories, 10 kecamatan
+//       over Y years ending 2025-12-31 (local time, Asia/Jayapura) in 15 categories (the three
+//       complaint ones with a limit of 2 working days to acknowledge), 10 kecamatan of 6 villages
 //       and 12 agencies, each with its accepted report, 40 % with a rejected one beside it
 //       (prank, silent, misdirected), 1 to 3 dispatches with log-normal step times, 3 % declined,
 //       and about 3 calls per incident: the valid call of a report taken by phone (80 %), linked
@@ -55,6 +56,7 @@ using clock_type = steady_clock;
 
 constexpr const char* jurisdiction = "j1";
 constexpr int offset_minutes = 540;
+constexpr int villages_per_district = 6;
 
 std::string arg(const std::vector<std::string>& args, const std::string& name, std::string fallback) {
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
@@ -80,6 +82,15 @@ core::result<void> write_directory(storage::store_txn& tx) {
     x.code = "81.71.0" + std::to_string(d);
     x.name = "Kecamatan " + std::to_string(d);
     if (auto r = tx.insert_district(x); !r) return r;
+    for (int v = 0; v < villages_per_district; ++v) {
+      domain::village y;
+      y.id = "v" + std::to_string(d * villages_per_district + v);
+      y.jurisdiction_id = jurisdiction;
+      y.district_id = x.id;
+      y.code = x.code + ".100" + std::to_string(v);
+      y.name = "Kelurahan " + y.id;
+      if (auto r = tx.insert_village(y); !r) return r;
+    }
   }
   for (int a = 0; a < 12; ++a) {
     domain::agency x;
@@ -99,6 +110,8 @@ core::result<void> write_directory(storage::store_txn& tx) {
     x.urgency_class = c < 8 ? domain::urgency::emergency : c < 12 ? domain::urgency::urgent : domain::urgency::complaint;
     x.sla.acknowledge_within_s = c < 8 ? 60 : 0;
     x.sla.on_scene_within_s = c < 8 ? 900 : 0;
+    // Complaints: acknowledged within 2 working days (the LAPOR-style clock).
+    x.sla.acknowledge_within_days = c >= 12 ? 2 : 0;
     if (auto r = tx.upsert_category(x); !r) return r;
   }
   return {};
@@ -175,7 +188,11 @@ int generate(const std::vector<std::string>& args) {
                      : s < 0.90 ? domain::incident_status::resolved
                      : s < 0.95 ? domain::incident_status::cancelled
                                 : domain::incident_status::in_progress;
-        if (unit(rng) < 0.95) inc.district_id = "d" + std::to_string(district(rng));
+        if (unit(rng) < 0.95) {
+          int d = district(rng);
+          inc.district_id = "d" + std::to_string(d);
+          inc.village_id = "v" + std::to_string(d * villages_per_district + static_cast<int>(rng() % villages_per_district));
+        }
         inc.summary = "Kejadian " + std::to_string(number);
         inc.created_by = "u" + std::to_string(number % 24);
         inc.created_at = inc.updated_at = at;
@@ -447,9 +464,16 @@ int query(const std::vector<std::string>& args) {
       {"reports_year_by_channel_outcome", services::stats_subject::reports, "2025-01-01", "2025-12-31", "channel,status,reject_reason"},
       {"dispatches_year_by_agency", services::stats_subject::dispatches, "2025-01-01", "2025-12-31", "agency"},
       {"dispatches_year_by_month_agency", services::stats_subject::dispatches, "2025-01-01", "2025-12-31", "month,agency"},
-      {"rows:incidents_month_by_call_taker", services::stats_subject::incidents, "2025-06-01", "2025-06-30", "call_taker"},
-      {"rows:incidents_day_by_hour", services::stats_subject::incidents, "2025-06-15", "2025-06-15", "hour"},
-      {"rows:dispatches_month_by_status", services::stats_subject::dispatches, "2025-06-01", "2025-06-30", "status"},
+      {"incidents_month_by_call_taker", services::stats_subject::incidents, "2025-06-01", "2025-06-30", "call_taker"},
+      {"incidents_day_by_hour", services::stats_subject::incidents, "2025-06-15", "2025-06-15", "hour"},
+      {"dispatches_month_by_status", services::stats_subject::dispatches, "2025-06-01", "2025-06-30", "status"},
+      {"incidents_year_by_call_taker", services::stats_subject::incidents, "2025-01-01", "2025-12-31", "call_taker"},
+      {"incidents_year_by_village", services::stats_subject::incidents, "2025-01-01", "2025-12-31", "village"},
+      {"incidents_year_by_hour", services::stats_subject::incidents, "2025-01-01", "2025-12-31", "hour"},
+      {"incidents_year_by_call_taker_category", services::stats_subject::incidents, "2025-01-01", "2025-12-31",
+       "call_taker,category"},
+      {"dispatches_year_by_status", services::stats_subject::dispatches, "2025-01-01", "2025-12-31", "status"},
+      {"dispatches_year_by_agency_status", services::stats_subject::dispatches, "2025-01-01", "2025-12-31", "agency,status"},
   };
   services::actor who;
   who.user_id = "bench";

@@ -38,14 +38,18 @@ core::result<domain::incident> follow_dispatches(storage::store_txn& tx, const c
   auto all = tx.dispatches_of_incident(inc.id);
   if (!all) return all.error();
   auto next = domain::derive_incident_status(inc.status, *all);
-  if (next == inc.status) return inc;
+  // Dispatched to the field once it has any dispatch, whatever its status does (the statistics'
+  // "dispatched" and the calls' follow-ups count it from first_dispatched_at).
+  bool first_dispatch = !inc.first_dispatched_at && !all->empty();
+  if (next == inc.status && !first_dispatch) return inc;
   auto now = ctx.clock.now();
   auto from = inc.status;
   inc.status = next;
   inc.updated_at = now;
-  if (next == incident_status::dispatched && !inc.first_dispatched_at) inc.first_dispatched_at = now;
-  if (next == incident_status::resolved) inc.resolved_at = now;
+  if (first_dispatch) inc.first_dispatched_at = now;
+  if (next == incident_status::resolved && from != next) inc.resolved_at = now;
   if (auto r = tx.update_incident(inc); !r) return r.error();
+  if (next == from) return inc;
   auto e = record(tx, ctx, who, subject_kind::incident, inc.id, "incident.status_changed",
                   {{"from", to_string(from)}, {"to", to_string(next)}}, inc.id);
   if (!e) return e.error();

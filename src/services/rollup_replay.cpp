@@ -1,5 +1,7 @@
 #include "services/rollup_replay.hpp"
 
+#include "domain/sla.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -148,11 +150,14 @@ core::result<void> on_incident(replay_state& s, const event& e, payload& p) {
     SIAGA_TRY(category, p.text("category_id"));
     SIAGA_TRY(urgency, p.value("urgency", &domain::parse_urgency));
     SIAGA_TRY(district, p.nullable("district_id"));
+    SIAGA_TRY(village, p.nullable("village_id"));
     SIAGA_TRY(status, p.value("status", &domain::parse_incident_status));
     SIAGA_TRY(created, p.time("created_at"));
     i.category_id = category.value_or("");
     i.urgency_class = urgency.value_or(domain::urgency::emergency);
     i.district_id = district.value_or(std::nullopt);
+    i.village_id = village.value_or(std::nullopt);
+    i.created_by = e.actor_id;  // the incident's creator is the actor of its creation
     i.status = status.value_or(domain::incident_status::open);
     i.created_at = created.value_or(e.at);
     s.incidents[i.id] = std::move(i);
@@ -181,13 +186,17 @@ core::result<void> on_incident(replay_state& s, const event& e, payload& p) {
     if (!to->is_string() && !to->is_null()) return contradiction(e, "changes.district_id.to is neither a string nor null");
     i->district_id = to->is_null() ? std::nullopt : std::optional<std::string>(std::string(to->as_string()));
   }
+  if (auto to = p.change_to("village_id")) {
+    if (!to->is_string() && !to->is_null()) return contradiction(e, "changes.village_id.to is neither a string nor null");
+    i->village_id = to->is_null() ? std::nullopt : std::optional<std::string>(std::string(to->as_string()));
+  }
   return {};
 }
 
 core::result<void> on_dispatch(replay_state& s, const event& e, payload& p) {
   if (e.kind == "dispatch.notified") {
     if (!e.incident_id) return contradiction(e, "a dispatch without its incident");
-    SIAGA_CHECK(find_record(s.incidents, e, *e.incident_id, "incident"));
+    SIAGA_TRY(incident, find_record(s.incidents, e, *e.incident_id, "incident"));
     domain::dispatch d;
     d.id = e.subject_id;
     d.jurisdiction_id = e.jurisdiction_id;
@@ -197,6 +206,8 @@ core::result<void> on_dispatch(replay_state& s, const event& e, payload& p) {
     d.agency_id = agency.value_or(e.agency_id.value_or(""));
     d.status = domain::dispatch_status::notified;
     d.notified_at = notified.value_or(e.at);
+    // Its incident has been dispatched to the field (only whether it was counts).
+    if (!incident->first_dispatched_at) incident->first_dispatched_at = d.notified_at;
     s.dispatches[d.id] = std::move(d);
     return {};
   }
@@ -267,8 +278,10 @@ replay_result rollup_replayer::finish() const {
   for (const auto& [id, d] : s.dispatches) {
     const auto& category = s.incidents.at(d.incident_id).category_id;
     auto limits = settings_.limits.find(category);
-    out.counts.add_dispatch(d, category, limits == settings_.limits.end() ? domain::sla_policy{} : limits->second,
-                            settings_.offset_minutes, 1);
+    auto cal = settings_.calendar;
+    cal.offset_minutes = settings_.offset_minutes;
+    out.counts.add_dispatch(d, category, limits == settings_.limits.end() ? domain::sla_policy{} : limits->second, cal,
+                            1);
   }
   out.events = events_;
   out.reports = static_cast<std::int64_t>(s.reports.size());
@@ -322,7 +335,7 @@ core::result<rebuild_report> rebuild_rollups(storage::store_txn& tx, rebuild_sou
   for (const auto& j : jurisdictions) {
     SIAGA_TRY(offset, core::zone_offset_minutes(j.timezone));
     SIAGA_TRY(categories, tx.list_categories(j.id));
-    replay_settings settings{offset, {}};
+    replay_settings settings{offset, {}, domain::calendar_of(j)};
     for (const auto& c : categories) settings.limits.emplace(c.id, c.sla);
     replayers.emplace(j.id, rollup_replayer(std::move(settings)));
   }

@@ -2,7 +2,8 @@
 //
 // replay_rollups is a fold over one jurisdiction's events in seq order: it rebuilds the state
 // each counted record has at the end (a report's channel, category, district, status and
-// reject reason; an incident's category, urgency, district and status; a dispatch's agency,
+// reject reason; an incident's category, urgency, district, village, creator, status and whether
+// it was dispatched; a dispatch's agency,
 // incident, status and the times of its steps) from the events' payloads alone, then counts
 // each record with the rollups' own code (storage/rollup_deltas.hpp), so that its rows have
 // the keys and histograms the store keeps. Pure: no I/O, no SQL. A record's figures depend
@@ -14,10 +15,12 @@
 //   report.accepted         (status accepted)
 //   report.rejected         reason
 //   report.answered         (status answered)
-//   incident.created        category_id, urgency, district_id, status, created_at
-//   incident.updated        changes.category_id / urgency / district_id {from, to}
+//   incident.created        category_id, urgency, district_id, village_id, status, created_at;
+//                           its actor is the incident's creator (the call_taker grain)
+//   incident.updated        changes.category_id / urgency / district_id / village_id {from, to}
 //   incident.status_changed, .closed, .cancelled, .reopened    from, to
-//   dispatch.notified       agency_id (and the event's incident_id), status, notified_at
+//   dispatch.notified       agency_id (and the event's incident_id), status, notified_at; the
+//                           incident's first one makes it dispatched
 //   dispatch.acknowledged, .en_route, .on_scene, .completed, .declined, .cancelled  from, to, at
 // Other events (notes, media, calls, SLA alerts, the directory) move no rollup of incidents,
 // reports or dispatches. The step limits are the categories' as they stand now, as the store's
@@ -46,6 +49,7 @@ namespace siaga::services {
 struct replay_settings {
   int offset_minutes = 0;                           // the jurisdiction's zone
   std::map<std::string, domain::sla_policy> limits;  // category id -> its limits now (none: no limits)
+  domain::work_calendar calendar;                   // for limits in working days (its offset: offset_minutes)
 };
 
 // The counted events that lack what a replay needs.

@@ -83,7 +83,7 @@ class log_builder {
 };
 
 replay_settings settings() {
-  replay_settings s{wit, {}};
+  replay_settings s{wit, {}, {}};
   s.limits["fire"].acknowledge_within_s = 120;
   s.limits["fire"].on_scene_within_s = 900;
   return s;
@@ -145,7 +145,7 @@ TEST(rollup_replay, every_kind_of_event_moves_its_figure) {
   EXPECT_EQ((reports[{"j1", day, "", "", "new", "call", ""}]), 1);
 
   ASSERT_EQ(r.counts.incidents().size(), 1u);
-  EXPECT_EQ(count_of(r.counts.incidents(), {"j1", day, "fire", "emergency", "d2", "closed"}), 1);
+  EXPECT_EQ(count_of(r.counts.incidents(), {"j1", day, "fire", "emergency", "d2", "closed", "yes"}), 1);
   ASSERT_EQ(r.counts.dispatches().size(), 1u);
   EXPECT_EQ(r.counts.dispatches().begin()->first, (dispatch_roll_key{"j1", day, "damkar", "fire", "completed"}));
 
@@ -153,15 +153,15 @@ TEST(rollup_replay, every_kind_of_event_moves_its_figure) {
   // 1200 s on scene (over 900), 3600 s completed.
   auto steps = r.counts.steps();
   ASSERT_EQ(steps.size(), 4u);
-  auto ack = steps.at({"j1", day, "damkar", "fire", "acknowledged", domain::duration_histogram::bucket_of(60)});
+  auto ack = steps.at({"j1", day, "damkar", "fire", "acknowledged", "completed", domain::duration_histogram::bucket_of(60)});
   EXPECT_EQ(ack.n, 1);
   EXPECT_EQ(ack.limited, 1);
   EXPECT_EQ(ack.within, 1);
-  auto scene = steps.at({"j1", day, "damkar", "fire", "on_scene", domain::duration_histogram::bucket_of(1200)});
+  auto scene = steps.at({"j1", day, "damkar", "fire", "on_scene", "completed", domain::duration_histogram::bucket_of(1200)});
   EXPECT_EQ(scene.limited, 1);
   EXPECT_EQ(scene.within, 0);
-  EXPECT_EQ(steps.at({"j1", day, "damkar", "fire", "en_route", domain::duration_histogram::bucket_of(120)}).limited, 0);
-  EXPECT_EQ(steps.at({"j1", day, "damkar", "fire", "completed", domain::duration_histogram::bucket_of(3600)}).n, 1);
+  EXPECT_EQ(steps.at({"j1", day, "damkar", "fire", "en_route", "completed", domain::duration_histogram::bucket_of(120)}).limited, 0);
+  EXPECT_EQ(steps.at({"j1", day, "damkar", "fire", "completed", "completed", domain::duration_histogram::bucket_of(3600)}).n, 1);
 }
 
 TEST(rollup_replay, a_reopened_incident_counts_once_under_its_last_status) {
@@ -190,7 +190,7 @@ TEST(rollup_replay, a_category_change_moves_the_incident_and_its_dispatches) {
   auto r = replayed(log);
   const auto day = day_of("2025-06-03T01:00:00Z");
   ASSERT_EQ(r.counts.incidents().size(), 1u);
-  EXPECT_EQ(r.counts.incidents().begin()->first, (incident_roll_key{"j1", day, "flood", "urgent", "d1", "open"}));
+  EXPECT_EQ(r.counts.incidents().begin()->first, (incident_roll_key{"j1", day, "flood", "urgent", "d1", "open", "yes"}));
   ASSERT_EQ(r.counts.dispatches().size(), 1u);
   EXPECT_EQ(r.counts.dispatches().begin()->first.category_id, "flood");
   // Flood has no limits: the 300 s acknowledgement is counted but judged by no limit (fire's
@@ -239,8 +239,8 @@ TEST(rollup_replay, records_fall_on_their_local_day_by_their_own_time_not_the_ev
       .step("x1", "i1", "notified", "acknowledged", "2025-06-30T15:00:59.999999Z");
   auto r = replayed(log);
   auto june30 = day_of("2025-06-30T12:00:00Z");
-  EXPECT_EQ(count_of(r.counts.incidents(), {"j1", june30, "fire", "emergency", "d1", "open"}), 1);
-  EXPECT_EQ(count_of(r.counts.incidents(), {"j1", june30 + 1, "fire", "emergency", "d1", "open"}), 1);
+  EXPECT_EQ(count_of(r.counts.incidents(), {"j1", june30, "fire", "emergency", "d1", "open", "yes"}), 1);
+  EXPECT_EQ(count_of(r.counts.incidents(), {"j1", june30 + 1, "fire", "emergency", "d1", "open", "no"}), 1);
   // The dispatch counts on the day it was notified, its step (60 s) with it.
   EXPECT_EQ(r.counts.dispatches().begin()->first.day, june30);
   EXPECT_EQ(r.counts.steps().begin()->first.day, june30);
@@ -440,7 +440,7 @@ TEST_F(replay_over_store, the_commands_events_replay_to_the_kept_rollups_and_a_t
   auto& rd = store_->reader();
   auto events = rd.events_of_jurisdiction("j1");
   ASSERT_TRUE(events.has_value());
-  replay_settings s{9 * 60, {}};
+  replay_settings s{9 * 60, {}, {}};
   for (const auto& c : *rd.list_categories("j1")) s.limits[c.id] = c.sla;
   auto r = replay_rollups(*events, s);
   ASSERT_TRUE(r.has_value()) << r.error().message;
@@ -506,7 +506,7 @@ TEST_F(replay_over_store, an_old_log_is_recounted_from_the_records_and_says_why)
   EXPECT_NE(r.fallback_reason.find("81.71: 1 events up to seq "), std::string::npos) << r.fallback_reason;
   EXPECT_NE(r.fallback_reason.find("lack replay fields"), std::string::npos) << r.fallback_reason;
   EXPECT_TRUE(r.exact());
-  EXPECT_EQ(r.tables.size(), 7u);  // incidents, reports, dispatches, dispatch steps and the three call rollups
+  EXPECT_EQ(r.tables.size(), 8u);  // incidents, reports, dispatches, dispatch steps, incident grains, the three call rollups
 }
 
 }  // namespace

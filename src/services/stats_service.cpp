@@ -2,6 +2,7 @@
 
 #include "core/enum_names.hpp"
 #include "domain/duration_histogram.hpp"
+#include "domain/sla.hpp"
 
 #include <algorithm>
 #include <map>
@@ -68,6 +69,7 @@ storage::stats_count_query query_of(const actor& who, const stats_request& req, 
 struct step_acc {
   domain::duration_histogram h;
   step_stats s;
+  // A step reached after seconds, judged by a limit in seconds (0: none).
   void add(const std::optional<std::int64_t>& seconds, std::int64_t limit) {
     if (!seconds) return;
     h.add(*seconds);
@@ -76,6 +78,15 @@ struct step_acc {
       ++s.with_limit;
       if (*seconds <= limit) ++s.within;
     }
+  }
+  // The same with a limit in working days when limit_days > 0 (the step's time at, against
+  // the deadline from the notification in the jurisdiction's calendar), else in seconds.
+  void add(const std::optional<std::int64_t>& seconds, const std::optional<core::timestamp>& at,
+           core::timestamp notified_at, std::int64_t limit_s, int limit_days, const domain::work_calendar& cal) {
+    if (limit_days <= 0 || !seconds || !at) return add(seconds, limit_s);
+    add(seconds, 0);
+    ++s.with_limit;
+    if (*at <= domain::working_deadline(cal, notified_at, limit_days)) ++s.within;
   }
   // n values already in a histogram, of which limited had a limit and within met it.
   void add_counted(const domain::duration_histogram& values, std::int64_t n, std::int64_t limited, std::int64_t within) {
@@ -191,8 +202,7 @@ core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_read
     for (auto d : req.dims) dims.push_back(d == stats_dim::agency ? agency : d == stats_dim::category ? category : status);
     return groups[{label_of(bucket, req.grain, offset), std::move(dims)}];
   };
-  bool by_status = std::find(req.dims.begin(), req.dims.end(), stats_dim::status) != req.dims.end();
-  if (q.bucket != storage::stats_bucket::hour && !by_status) {
+  if (q.bucket != storage::stats_bucket::hour) {
     // The rollups: per day, the times already in histogram buckets and judged against the limits.
     SIAGA_TRY(roll, rd.dispatch_rollups(q));
     for (const auto& r : roll.counts) {
@@ -201,12 +211,16 @@ core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_read
       g.by_status[r.status] += r.count;
     }
     for (const auto& r : roll.steps) {
-      auto* st = group(r.bucket, r.agency_id, r.category_id, {}).step(r.step);
+      auto* st = group(r.bucket, r.agency_id, r.category_id, r.status).step(r.step);
       if (!st) return core::make_error(core::errc::internal, "a dispatch rollup holds an unknown step: " + r.step);
       SIAGA_TRY(values, domain::duration_histogram::decode(r.histogram));
       st->add_counted(values, r.count, r.limited, r.within);
     }
   } else {
+    SIAGA_TRY(jurisdiction, rd.find_jurisdiction(who.jurisdiction_id));
+    if (!jurisdiction) return core::make_error(core::errc::internal, "the actor's jurisdiction is missing");
+    auto cal = domain::calendar_of(*jurisdiction);
+    cal.offset_minutes = offset;
     SIAGA_TRY(categories, rd.list_categories(who.jurisdiction_id));
     std::map<std::string, domain::sla_policy, std::less<>> sla;
     for (const auto& c : categories) sla[c.id] = c.sla;
@@ -217,9 +231,11 @@ core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_read
       ++g.by_status[r.status];
       auto it = sla.find(r.category_id);
       auto limits = it == sla.end() ? domain::sla_policy{} : it->second;
-      g.ack.add(r.acknowledged_s, limits.acknowledge_within_s);
+      g.ack.add(r.acknowledged_s, r.acknowledged_at, r.notified_at, limits.acknowledge_within_s,
+                limits.acknowledge_within_days, cal);
       g.en_route.add(r.en_route_s, 0);
-      g.on_scene.add(r.on_scene_s, limits.on_scene_within_s);
+      g.on_scene.add(r.on_scene_s, r.on_scene_at, r.notified_at, limits.on_scene_within_s, limits.on_scene_within_days,
+                     cal);
       g.completed.add(r.completed_s, 0);
     }
   }

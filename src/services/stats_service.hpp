@@ -70,7 +70,10 @@ struct dispatch_stats_row {
 };
 
 // Dispatches notified in the period, grouped like count_stats, with their outcomes and
-// response times; the limits are the categories' acknowledge_within_s and on_scene_within_s.
+// response times; the limits are the categories' for acknowledged and on scene, in working
+// days of the jurisdiction's calendar when the category gives days (met by the end of the n-th
+// working day after the notification's local day), else in seconds. Grouped by status, the
+// step times are those of the dispatches in each status now.
 core::result<std::vector<dispatch_stats_row>> dispatch_stats(storage::store_reader& rd, const actor& who,
                                                              const stats_request& req);
 

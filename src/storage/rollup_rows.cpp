@@ -24,7 +24,11 @@ std::string day_text(int grain, std::int64_t day) {
 
 std::string key_text(int grain, const incident_roll_key& k) {
   return day_text(grain, k.day) + " category_id=" + k.category_id + " urgency=" + k.urgency +
-         " district_id=" + k.district_id + " status=" + k.status;
+         " district_id=" + k.district_id + " status=" + k.status + " dispatched=" + k.dispatched;
+}
+std::string key_text(int grain, const incident_grain_key& k) {
+  return day_text(grain, k.day) + " " + k.dim + "=" + k.value + " category_id=" + k.category_id +
+         " urgency=" + k.urgency + " status=" + k.status;
 }
 std::string key_text(int grain, const report_roll_key& k) {
   return day_text(grain, k.day) + " category_id=" + k.category_id + " district_id=" + k.district_id +
@@ -34,7 +38,8 @@ std::string key_text(int grain, const dispatch_roll_key& k) {
   return day_text(grain, k.day) + " agency_id=" + k.agency_id + " category_id=" + k.category_id + " status=" + k.status;
 }
 std::string key_text(int grain, const step_row_key& k) {
-  return day_text(grain, k.day) + " agency_id=" + k.agency_id + " category_id=" + k.category_id + " step=" + k.step;
+  return day_text(grain, k.day) + " agency_id=" + k.agency_id + " category_id=" + k.category_id + " step=" + k.step +
+         " status=" + k.status;
 }
 
 std::string value_text(std::int64_t n) { return "n=" + std::to_string(n); }
@@ -90,6 +95,7 @@ std::int64_t month_first_day(std::int64_t day) {
 core::result<rollup_rows> rows_of(const rollup_deltas& d) {
   rollup_rows out;
   SIAGA_CHECK(add_counts(d.incidents(), out.incidents));
+  SIAGA_CHECK(add_counts(d.incident_grains(), out.incident_grains));
   SIAGA_CHECK(add_counts(d.reports(), out.reports));
   SIAGA_CHECK(add_counts(d.dispatches(), out.dispatches));
   struct partial {
@@ -99,7 +105,7 @@ core::result<rollup_rows> rows_of(const rollup_deltas& d) {
   std::map<std::pair<int, step_row_key>, partial> steps;
   for (const auto& [k, c] : d.steps()) {
     if (c.n == 0 && c.limited == 0 && c.within == 0) continue;
-    step_row_key row{k.jurisdiction_id, k.day, k.agency_id, k.category_id, k.step};
+    step_row_key row{k.jurisdiction_id, k.day, k.agency_id, k.category_id, k.step, k.status};
     for (int grain : {0, 1}) {
       if (grain == 1) row.day = month_first_day(k.day);
       auto& p = steps[{grain, row}];
@@ -126,6 +132,7 @@ std::vector<rollup_mismatch> compare_rows(const rollup_rows& kept, const rollup_
   compare_table(rollup_table_names[1], kept.reports, replayed.reports, out);
   compare_table(rollup_table_names[2], kept.dispatches, replayed.dispatches, out);
   compare_table(rollup_table_names[3], kept.steps, replayed.steps, out);
+  compare_table(rollup_table_names[4], kept.incident_grains, replayed.incident_grains, out);
   return out;
 }
 
@@ -134,6 +141,7 @@ std::int64_t rows_in(const rollup_rows& rows, std::string_view table) {
   if (table == rollup_table_names[1]) return static_cast<std::int64_t>(rows.reports.size());
   if (table == rollup_table_names[2]) return static_cast<std::int64_t>(rows.dispatches.size());
   if (table == rollup_table_names[3]) return static_cast<std::int64_t>(rows.steps.size());
+  if (table == rollup_table_names[4]) return static_cast<std::int64_t>(rows.incident_grains.size());
   return 0;
 }
 

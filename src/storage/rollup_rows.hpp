@@ -20,7 +20,7 @@ namespace siaga::storage {
 struct step_row_key {
   std::string jurisdiction_id;
   std::int64_t day = 0;
-  std::string agency_id, category_id, step;
+  std::string agency_id, category_id, step, status;
   auto operator<=>(const step_row_key&) const = default;
 };
 
@@ -33,6 +33,7 @@ struct step_row {
 // Keyed by (grain, key); a row of zero counts is no row.
 struct rollup_rows {
   std::map<std::pair<int, incident_roll_key>, std::int64_t> incidents;
+  std::map<std::pair<int, incident_grain_key>, std::int64_t> incident_grains;
   std::map<std::pair<int, report_roll_key>, std::int64_t> reports;
   std::map<std::pair<int, dispatch_roll_key>, std::int64_t> dispatches;
   std::map<std::pair<int, step_row_key>, step_row> steps;
@@ -49,7 +50,7 @@ core::result<rollup_rows> rows_of(const rollup_deltas& d);
 
 // One row that differs between the kept rollups and the replayed ones.
 struct rollup_mismatch {
-  std::string table;     // "roll_incidents", "roll_reports", "roll_dispatches", "roll_dispatch_steps"
+  std::string table;     // a name of rollup_table_names
   std::string key;       // "day 2025-06-03 category_id=... status=closed" (no jurisdiction)
   std::string kept;      // "n=3"; "-" when the store has no such row
   std::string replayed;  // likewise for the replay
@@ -61,7 +62,7 @@ std::vector<rollup_mismatch> compare_rows(const rollup_rows& kept, const rollup_
 
 // The rollup tables, in the order compare_rows reports them.
 inline constexpr const char* rollup_table_names[] = {"roll_incidents", "roll_reports", "roll_dispatches",
-                                                     "roll_dispatch_steps"};
+                                                     "roll_dispatch_steps", "roll_incident_grains"};
 
 // How many rows a table of rows holds (a name of rollup_table_names; 0 for another).
 std::int64_t rows_in(const rollup_rows& rows, std::string_view table);

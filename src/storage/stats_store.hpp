@@ -1,8 +1,10 @@
 // A store facet, one feature area's narrow interface (storage/store.hpp composes them):
 // counts of reports, incidents and dispatches grouped by local time and their dimensions (issue
-// 10). Counts by day or longer come from rollups kept per local day in the same transaction as
-// the rows (exact, and a year reads a few thousand rows); by hour, or by a dimension the
-// rollups do not keep (call_taker, village), from the rows themselves.
+// 10). Counts come from rollups kept per local day (and month) in the same transaction as the
+// rows (exact, and a year reads a few thousand rows): incidents by hour, call taker or village
+// from their grains (with category, urgency and status beside); a grouping no rollup keeps
+// (reports by hour, call taker or village; incidents by hour with district, or call taker with
+// village) from the rows themselves.
 #pragma once
 
 #include "storage/rollup_rows.hpp"
@@ -16,7 +18,8 @@
 namespace siaga::storage {
 
 // The columns a count may be grouped by (a closed list: never SQL from input).
-// dispatched (incidents only, from the rows): "yes" when the incident has at least one dispatch.
+// dispatched (incidents only): "yes" when the incident has been dispatched to the field
+// (first_dispatched_at, set with its first dispatch; a later decline or cancellation leaves it).
 enum class stats_dim { category, urgency, district, status, channel, reject_reason, agency, call_taker, dispatched, village };
 
 // The time buckets of a count: local hours since 1970-01-01 local time (hour), or the local day
@@ -47,6 +50,9 @@ struct dispatch_time_row {
   std::string category_id;
   std::string status;
   std::optional<std::int64_t> acknowledged_s, en_route_s, on_scene_s, completed_s;
+  // The times themselves where a limit may be in working days.
+  timestamp notified_at{};
+  std::optional<timestamp> acknowledged_at, on_scene_at;
 };
 
 // Dispatches counted per bucket, agency, category and status.
@@ -56,12 +62,13 @@ struct dispatch_count_row {
   std::int64_t count = 0;
 };
 
-// How many dispatches of a bucket, agency and category reached a step (acknowledged, en_route,
-// on_scene, completed), how many of those had a limit for it in their category, how many of
-// those were within it, and the seconds it took them (domain::duration_histogram::encode).
+// How many dispatches of a bucket, agency, category and status now reached a step
+// (acknowledged, en_route, on_scene, completed), how many of those had a limit for it in their
+// category (seconds or working days), how many of those were within it, and the seconds it took
+// them (domain::duration_histogram::encode).
 struct dispatch_step_row {
   std::int64_t bucket = 0;
-  std::string agency_id, category_id, step;
+  std::string agency_id, category_id, status, step;
   std::int64_t count = 0, limited = 0, within = 0;
   std::string histogram;
 };
@@ -95,9 +102,10 @@ class stats_reader {
   // The dispatches notified in [q.from, q.to) of the jurisdiction (q.dims is ignored), by
   // notified_at.
   virtual result<std::vector<dispatch_time_row>> dispatch_times(const stats_count_query& q) = 0;
-  // The same dispatches from the rollups, grouped by agency and category only when q.dims
-  // names them ("" otherwise; other dims are ignored); q.bucket must not be hour
-  // (invalid_input). The step limits are the categories' as they stand now.
+  // The same dispatches from the rollups, grouped by agency, category and status only when
+  // q.dims names them ("" otherwise; other dims are ignored); q.bucket must not be hour
+  // (invalid_input). The step limits are the categories' as they stand now, and the
+  // jurisdiction's calendar for those in working days.
   virtual result<dispatch_rollup> dispatch_rollups(const stats_count_query& q) = 0;
   // Every row the rollups of incidents, reports and dispatches keep for the jurisdiction, both
   // grains, rows of zero left out (siaga stats rebuild compares them with a replay).

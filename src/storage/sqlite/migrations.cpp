@@ -695,13 +695,14 @@ CREATE TABLE channel_statuses (
 
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 15>& migrations_table() {
-  static const std::string schema_v7 = rollups_sql::schema();
+const std::array<migration, 16>& migrations_table() {
+  static const std::string schema_v7(rollups_sql::schema_v7());
   static const std::string schema_v10 = call_rollups_sql::schema_v10();
   static const std::string schema_v9 = schema_villages();
   static const std::string schema_v13 = call_rollups_sql::schema_v13();
   static const std::string schema_v15 = call_rollups_sql::schema_v15();
-  static const std::array<migration, 15> table{{
+  static const std::string schema_v16 = rollups_sql::schema_v16();
+  static const std::array<migration, 16> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -718,6 +719,9 @@ const std::array<migration, 15>& migrations_table() {
       {14, "messaging channels: conversations, seen messages, reporters' contacts, delivery receipts",
        schema_messaging_channels},
       {15, "call answer times as mergeable histograms per rollup row, from the exact milliseconds", schema_v15},
+      {16, "statistics rollups: incidents by whether dispatched, by call taker, village and hour; dispatch steps by "
+           "status and limits in working days; filled from the rows",
+       schema_v16},
   }};
   return table;
 }

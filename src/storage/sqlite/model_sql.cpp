@@ -339,6 +339,10 @@ result<domain::event> read_event(const statement& st) {
 // Query plumbing.
 }  // namespace
 
+result<void> read_calendar(std::string_view weekend, std::string_view holidays, domain::jurisdiction& j) {
+  return decode_calendar(weekend, holidays, j);
+}
+
 
 static std::string select(std::string_view columns, std::string_view rest) { return cat({"SELECT ", columns, " ", rest}); }
 

@@ -12,6 +12,10 @@
 
 namespace siaga::storage::sqlite::model_sql {
 
+// A jurisdiction's weekend days and holidays from their columns (JSON) into j; storage_failure
+// when they cannot be read.
+result<void> read_calendar(std::string_view weekend, std::string_view holidays, domain::jurisdiction& j);
+
 // Reads (store_reader, storage/store.hpp), over any connection.
 result<std::optional<domain::jurisdiction>> find_jurisdiction(connection& c, const std::string& id);
 result<std::optional<domain::jurisdiction>> find_jurisdiction_by_code(connection& c, const std::string& code);

@@ -1,5 +1,6 @@
 #include "storage/sqlite/rollup_keeper.hpp"
 
+#include "domain/sla.hpp"
 #include "storage/sqlite/call_rollups_sql.hpp"
 #include "storage/sqlite/model_sql.hpp"
 #include "storage/sqlite/rollups_sql.hpp"
@@ -15,6 +16,19 @@ result<int> rollup_keeper::offset_of(const std::string& jurisdiction_id) {
   if (!offset) return offset.error();
   offsets_.emplace(jurisdiction_id, *offset);
   return *offset;
+}
+
+result<domain::work_calendar> rollup_keeper::calendar_of(const std::string& jurisdiction_id) {
+  if (auto it = calendars_.find(jurisdiction_id); it != calendars_.end()) return it->second;
+  auto j = model_sql::find_jurisdiction(conn_, jurisdiction_id);
+  if (!j) return j.error();
+  if (!*j) return core::make_error(core::errc::storage_failure, "rollups: no jurisdiction " + jurisdiction_id);
+  auto offset = offset_of(jurisdiction_id);
+  if (!offset) return offset.error();
+  auto cal = domain::calendar_of(**j);
+  cal.offset_minutes = *offset;
+  calendars_.emplace(jurisdiction_id, cal);
+  return cal;
 }
 
 result<domain::sla_policy> rollup_keeper::limits_of(const std::string& jurisdiction_id, const std::string& category_id) {
@@ -100,8 +114,8 @@ result<void> rollup_keeper::call(const std::optional<domain::call_record>& old, 
 }
 
 result<void> rollup_keeper::add_dispatch(const domain::dispatch& d, int sign, const std::optional<std::string>& category) {
-  auto offset = offset_of(d.jurisdiction_id);
-  if (!offset) return offset.error();
+  auto cal = calendar_of(d.jurisdiction_id);
+  if (!cal) return cal.error();
   std::string category_id;
   if (category) {
     category_id = *category;
@@ -112,7 +126,7 @@ result<void> rollup_keeper::add_dispatch(const domain::dispatch& d, int sign, co
   }
   auto limits = limits_of(d.jurisdiction_id, category_id);
   if (!limits) return limits.error();
-  command_.add_dispatch(d, category_id, *limits, *offset, sign);
+  command_.add_dispatch(d, category_id, *limits, *cal, sign);
   return {};
 }
 
@@ -128,8 +142,18 @@ void rollup_keeper::category(const std::optional<domain::category>& old, const d
   if (!enabled_) return;
   limits_.erase(now.id);
   if (old && (old->sla.acknowledge_within_s != now.sla.acknowledge_within_s ||
-              old->sla.on_scene_within_s != now.sla.on_scene_within_s)) {
+              old->sla.on_scene_within_s != now.sla.on_scene_within_s ||
+              old->sla.acknowledge_within_days != now.sla.acknowledge_within_days ||
+              old->sla.on_scene_within_days != now.sla.on_scene_within_days)) {
     command_recounts_.emplace(now.jurisdiction_id, now.id);
+  }
+}
+
+void rollup_keeper::jurisdiction(const std::optional<domain::jurisdiction>& old, const domain::jurisdiction& now) {
+  if (!enabled_) return;
+  calendars_.erase(now.id);
+  if (old && (old->weekend_days != now.weekend_days || old->holidays != now.holidays || old->timezone != now.timezone)) {
+    command_calendars_.insert(now.id);
   }
 }
 
@@ -138,14 +162,18 @@ void rollup_keeper::command_succeeded() {
   call_batch_.merge(std::move(call_command_));
   batch_recounts_.merge(command_recounts_);
   command_recounts_.clear();
+  batch_calendars_.merge(command_calendars_);
+  command_calendars_.clear();
 }
 
 void rollup_keeper::command_failed() {
   command_.clear();
   call_command_.clear();
   command_recounts_.clear();
+  command_calendars_.clear();
   limits_.clear();
   offsets_.clear();
+  calendars_.clear();
 }
 
 void rollup_keeper::batch_lost() {
@@ -153,6 +181,7 @@ void rollup_keeper::batch_lost() {
   batch_.clear();
   call_batch_.clear();
   batch_recounts_.clear();
+  batch_calendars_.clear();
 }
 
 result<void> rollup_keeper::flush() {
@@ -161,6 +190,10 @@ result<void> rollup_keeper::flush() {
   for (const auto& [j, c] : batch_recounts_) {
     if (!flushed) break;
     flushed = rollups_sql::recount_category_steps(conn_, j, c);
+  }
+  for (const auto& j : batch_calendars_) {
+    if (!flushed) break;
+    flushed = rollups_sql::recount_working_day_steps(conn_, j);
   }
   batch_lost();
   return flushed;

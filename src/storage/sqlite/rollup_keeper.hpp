@@ -37,6 +37,9 @@ class rollup_keeper {
   // A category whose limits for acknowledged or on scene changed has its dispatches' steps
   // counted again at the flush.
   void category(const std::optional<domain::category>& old, const domain::category& now);
+  // A jurisdiction whose calendar changed (weekend days, holidays, zone) has the steps of its
+  // categories with limits in working days counted again at the flush.
+  void jurisdiction(const std::optional<domain::jurisdiction>& old, const domain::jurisdiction& now);
 
   // The command's changes join the batch's; or are forgotten (rolled back).
   void command_succeeded();
@@ -49,11 +52,12 @@ class rollup_keeper {
   // Whether any command of the batch changed a rollup (a rebuild must run alone).
   bool pending() const {
     return !batch_.empty() || !command_.empty() || !batch_recounts_.empty() || !call_batch_.empty() ||
-           !call_command_.empty();
+           !call_command_.empty() || !batch_calendars_.empty() || !command_calendars_.empty();
   }
 
  private:
   result<int> offset_of(const std::string& jurisdiction_id);
+  result<domain::work_calendar> calendar_of(const std::string& jurisdiction_id);
   result<domain::sla_policy> limits_of(const std::string& jurisdiction_id, const std::string& category_id);
   result<void> add_dispatch(const domain::dispatch& d, int sign, const std::optional<std::string>& category = {});
   // Moves calls from one follow-up flag to the other (the rows' other fields unchanged).
@@ -64,9 +68,11 @@ class rollup_keeper {
   rollup_deltas command_, batch_;
   call_rollup_deltas call_command_, call_batch_;
   std::set<std::pair<std::string, std::string>> command_recounts_, batch_recounts_;  // (jurisdiction, category)
+  std::set<std::string> command_calendars_, batch_calendars_;  // jurisdictions whose calendar changed
   // A jurisdiction's zone never changes once written; a category's limits are read once and
   // forgotten when it is written or a command rolls back (which may undo such a write).
   std::map<std::string, int, std::less<>> offsets_;
+  std::map<std::string, domain::work_calendar, std::less<>> calendars_;
   std::map<std::string, domain::sla_policy, std::less<>> limits_;
 };
 

@@ -39,12 +39,23 @@ result<void> insert_all(connection& c, const std::string& sql, std::string_view 
 result<rollup_rows> read(connection& c, const std::string& jurisdiction_id) {
   rollup_rows out;
   auto r = each_row(c,
-                    "SELECT grain, day, category_id, urgency_class, district_id, status, n FROM roll_incidents "
+                    "SELECT grain, day, category_id, urgency_class, district_id, status, dispatched, n FROM roll_incidents "
                     "WHERE jurisdiction_id = ? AND n <> 0",
                     jurisdiction_id, "roll_incidents", [&](const statement& st) {
-                      incident_roll_key k{jurisdiction_id, st.int64(1), st.text(2), st.text(3), st.text(4), st.text(5)};
-                      out.incidents[{static_cast<int>(st.int64(0)), std::move(k)}] = st.int64(6);
+                      incident_roll_key k{jurisdiction_id, st.int64(1), st.text(2), st.text(3),
+                                          st.text(4),      st.text(5),  st.text(6)};
+                      out.incidents[{static_cast<int>(st.int64(0)), std::move(k)}] = st.int64(7);
                     });
+  if (r) {
+    r = each_row(c,
+                 "SELECT grain, day, dim, value, category_id, urgency_class, status, n FROM roll_incident_grains "
+                 "WHERE jurisdiction_id = ? AND n <> 0",
+                 jurisdiction_id, "roll_incident_grains", [&](const statement& st) {
+                   incident_grain_key k{jurisdiction_id, st.int64(1), st.text(2), st.text(3),
+                                        st.text(4),      st.text(5),  st.text(6)};
+                   out.incident_grains[{static_cast<int>(st.int64(0)), std::move(k)}] = st.int64(7);
+                 });
+  }
   if (r) {
     r = each_row(c,
                  "SELECT grain, day, category_id, district_id, status, channel, reject_reason, n FROM roll_reports "
@@ -66,12 +77,12 @@ result<rollup_rows> read(connection& c, const std::string& jurisdiction_id) {
   }
   if (r) {
     r = each_row(c,
-                 "SELECT grain, day, agency_id, category_id, step, n, limited, within, histogram "
+                 "SELECT grain, day, agency_id, category_id, step, status, n, limited, within, histogram "
                  "FROM roll_dispatch_steps WHERE jurisdiction_id = ? AND (n <> 0 OR limited <> 0 OR within <> 0)",
                  jurisdiction_id, "roll_dispatch_steps", [&](const statement& st) {
-                   step_row_key k{jurisdiction_id, st.int64(1), st.text(2), st.text(3), st.text(4)};
+                   step_row_key k{jurisdiction_id, st.int64(1), st.text(2), st.text(3), st.text(4), st.text(5)};
                    out.steps[{static_cast<int>(st.int64(0)), std::move(k)}] =
-                       step_row{st.int64(5), st.int64(6), st.int64(7), st.text(8)};
+                       step_row{st.int64(6), st.int64(7), st.int64(8), st.text(9)};
                  });
   }
   if (!r) return r.error();
@@ -99,11 +110,20 @@ result<void> replace(connection& c, const std::string& jurisdiction_id, const ro
   }
   auto r = insert_all(c,
                       "INSERT INTO roll_incidents (jurisdiction_id, grain, day, category_id, urgency_class, district_id, "
-                      "status, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      "status, dispatched, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       "roll_incidents", jurisdiction_id, rows.incidents,
                       [](statement& st, const incident_roll_key& k, std::int64_t n) {
-                        st.bind(k.category_id).bind(k.urgency).bind(k.district_id).bind(k.status).bind(n);
+                        st.bind(k.category_id).bind(k.urgency).bind(k.district_id).bind(k.status).bind(k.dispatched).bind(n);
                       });
+  if (r) {
+    r = insert_all(c,
+                   "INSERT INTO roll_incident_grains (jurisdiction_id, grain, day, dim, value, category_id, urgency_class, "
+                   "status, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   "roll_incident_grains", jurisdiction_id, rows.incident_grains,
+                   [](statement& st, const incident_grain_key& k, std::int64_t n) {
+                     st.bind(k.dim).bind(k.value).bind(k.category_id).bind(k.urgency).bind(k.status).bind(n);
+                   });
+  }
   if (r) {
     r = insert_all(c,
                    "INSERT INTO roll_reports (jurisdiction_id, grain, day, category_id, district_id, status, channel, "
@@ -124,11 +144,11 @@ result<void> replace(connection& c, const std::string& jurisdiction_id, const ro
   }
   if (r) {
     r = insert_all(c,
-                   "INSERT INTO roll_dispatch_steps (jurisdiction_id, grain, day, agency_id, category_id, step, n, "
-                   "limited, within, histogram) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   "INSERT INTO roll_dispatch_steps (jurisdiction_id, grain, day, agency_id, category_id, step, status, "
+                   "n, limited, within, histogram) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    "roll_dispatch_steps", jurisdiction_id, rows.steps,
                    [](statement& st, const step_row_key& k, const step_row& v) {
-                     st.bind(k.agency_id).bind(k.category_id).bind(k.step).bind(v.n).bind(v.limited).bind(v.within).bind(
+                     st.bind(k.agency_id).bind(k.category_id).bind(k.step).bind(k.status).bind(v.n).bind(v.limited).bind(v.within).bind(
                          v.histogram);
                    });
   }

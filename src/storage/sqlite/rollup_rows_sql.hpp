@@ -11,14 +11,14 @@
 
 namespace siaga::storage::sqlite::rollup_rows_sql {
 
-// Every row of the jurisdiction in the four tables, both grains; rows of zero counts are left
+// Every row of the jurisdiction in the rollup tables (rollup_table_names), both grains; rows of zero counts are left
 // out (they are the same as no row).
 result<rollup_rows> read(connection& c, const std::string& jurisdiction_id);
 
 // How many reports, incidents and dispatches the jurisdiction has.
 result<record_counts> count_records(connection& c, const std::string& jurisdiction_id);
 
-// Replaces every row of the jurisdiction in the four tables with rows, in the caller's
+// Replaces every row of the jurisdiction in the rollup tables (rollup_table_names) with rows, in the caller's
 // transaction.
 result<void> replace(connection& c, const std::string& jurisdiction_id, const rollup_rows& rows);
 

@@ -24,7 +24,21 @@ std::string day_of(std::string_view r, std::string_view col) {
 std::string incident_inner(std::string_view r, std::string_view from) {
   return cat({"SELECT ", r, ".jurisdiction_id AS jurisdiction_id, 0 AS grain, ", day_of(r, "created_at"), " AS day, ", r,
               ".category_id AS category_id, ", r, ".urgency_class AS urgency_class, coalesce(", r,
-              ".district_id, '') AS district_id, ", r, ".status AS status", from});
+              ".district_id, '') AS district_id, ", r, ".status AS status, CASE WHEN ", r,
+              ".first_dispatched_at IS NULL THEN 'no' ELSE 'yes' END AS dispatched", from});
+}
+
+// An incident's three grain rows (call taker, village, local hour of the day), one SELECT each.
+std::string grain_inner(std::string_view r, std::string_view from) {
+  auto part = [&](std::string_view dim, const std::string& value) {
+    return cat({"SELECT ", r, ".jurisdiction_id AS jurisdiction_id, 0 AS grain, ", day_of(r, "created_at"), " AS day, '", dim,
+                "' AS dim, ", value, " AS value, ", r, ".category_id AS category_id, ", r,
+                ".urgency_class AS urgency_class, ", r, ".status AS status", from});
+  };
+  auto hour = cat({"printf('%02d', siaga_local_hour(", r, ".created_at, (SELECT timezone FROM jurisdictions WHERE id = ", r,
+                   ".jurisdiction_id)) - 24 * ", day_of(r, "created_at"), ")"});
+  return cat({part("call_taker", cat({r, ".created_by"})), " UNION ALL ",
+              part("village", cat({"coalesce(", r, ".village_id, '')"})), " UNION ALL ", part("hour", hour)});
 }
 
 std::string report_inner(std::string_view r, std::string_view from) {
@@ -33,73 +47,68 @@ std::string report_inner(std::string_view r, std::string_view from) {
               ".status AS status, ", r, ".source AS channel, coalesce(", r, ".rejection, '') AS reject_reason", from});
 }
 
-// The dispatches of from, each under its incident's category and judged by its limits.
-struct dispatch_source {
-  std::string_view r = "R";
-  std::string from;
-  std::string category;           // SQL of the category id
-  std::string acknowledge_limit;  // SQL of the seconds ("" for the category's), 0 for none
-  std::string on_scene_limit;
-};
-
-dispatch_source dispatch_row(std::string_view r) {
-  dispatch_source s;
-  s.r = r;
-  s.category = cat({"(SELECT category_id FROM incidents WHERE id = ", r, ".incident_id)"});
-  return s;
-}
-
-std::string limit_of(const dispatch_source& s, std::string_view given, std::string_view column) {
-  if (!given.empty()) return std::string(given);
-  return cat({"coalesce((SELECT ", column, " FROM categories WHERE id = ", s.category, "), 0)"});
-}
-
-std::string dispatch_inner(const dispatch_source& s) {
-  auto r = s.r;
-  auto step = [&](std::string_view col) {
-    return cat({"(", r, ".", col, "_at - ", r, ".notified_at) / 1000000 AS ", col, "_s, "});
+// The dispatches of from (" FROM dispatches R ..."), each under its incident's category, with
+// the seconds and times of its steps, its category's limits for them (seconds and working
+// days, 0 for none) and its jurisdiction's calendar.
+std::string dispatch_inner(std::string_view from) {
+  auto category = std::string("(SELECT category_id FROM incidents WHERE id = R.incident_id)");
+  auto limit = [&](std::string_view column, std::string_view as) {
+    return cat({"coalesce((SELECT ", column, " FROM categories WHERE id = ", category, "), 0) AS ", as, ", "});
   };
-  return cat({"SELECT ", r, ".jurisdiction_id AS jurisdiction_id, 0 AS grain, ", day_of(r, "notified_at"), " AS day, ", r,
-              ".agency_id AS agency_id, ", s.category, " AS category_id, ", r, ".status AS status, ",
-              step("acknowledged"), step("en_route"), step("on_scene"), step("completed"),
-              limit_of(s, s.acknowledge_limit, "sla_acknowledge_within_s"), " AS acknowledged_limit, ",
-              limit_of(s, s.on_scene_limit, "sla_on_scene_within_s"), " AS on_scene_limit", s.from});
+  auto step = [&](std::string_view col) {
+    return cat({"(R.", col, "_at - R.notified_at) / 1000000 AS ", col, "_s, R.", col, "_at AS ", col, "_at, "});
+  };
+  auto calendar = [&](std::string_view column) {
+    return cat({"(SELECT ", column, " FROM jurisdictions WHERE id = R.jurisdiction_id) AS ", column});
+  };
+  return cat({"SELECT R.jurisdiction_id AS jurisdiction_id, 0 AS grain, ", day_of("R", "notified_at"),
+              " AS day, R.agency_id AS agency_id, ", category, " AS category_id, R.status AS status, ",
+              "R.notified_at AS notified_at, ", step("acknowledged"), step("en_route"), step("on_scene"),
+              step("completed"), limit("sla_acknowledge_within_s", "acknowledged_limit"),
+              limit("sla_acknowledge_within_days", "acknowledged_days"), limit("sla_on_scene_within_s", "on_scene_limit"),
+              limit("sla_on_scene_within_days", "on_scene_days"), calendar("timezone"), ", ", calendar("weekend_days"), ", ",
+              calendar("holidays"), from});
 }
 
-constexpr std::string_view incident_keys = "jurisdiction_id, grain, day, category_id, urgency_class, district_id, status";
+constexpr std::string_view incident_keys =
+    "jurisdiction_id, grain, day, category_id, urgency_class, district_id, status, dispatched";
+constexpr std::string_view grain_keys = "jurisdiction_id, grain, day, dim, value, category_id, urgency_class, status";
 constexpr std::string_view report_keys = "jurisdiction_id, grain, day, category_id, district_id, status, channel, reject_reason";
 constexpr std::string_view dispatch_keys = "jurisdiction_id, grain, day, agency_id, category_id, status";
-constexpr std::string_view step_keys = "jurisdiction_id, grain, day, agency_id, category_id, step";
+constexpr std::string_view step_keys = "jurisdiction_id, grain, day, agency_id, category_id, step, status";
 constexpr std::string_view step_values = "n, limited, within, histogram";
 constexpr std::string_view step_sums = "sum(n), sum(limited), sum(within), siaga_hist_merge(histogram)";
 
-// The steps a dispatch reaches, with the limit its category sets (none for en route and
+// The steps a dispatch reaches, with the limits its category sets (none for en route and
 // completed: the category's complete_within is the incident's, not an agency's).
 struct step_def {
   std::string_view name;
-  std::string_view limit;  // column of the inner SELECT, or "0"
+  std::string_view limit;  // column of the inner SELECT (seconds), or "0"
+  std::string_view days;   // column of the inner SELECT (working days), or "0"
 };
 constexpr std::array<step_def, 4> steps{{
-    {"acknowledged", "acknowledged_limit"},
-    {"en_route", "0"},
-    {"on_scene", "on_scene_limit"},
-    {"completed", "0"},
+    {"acknowledged", "acknowledged_limit", "acknowledged_days"},
+    {"en_route", "0", "0"},
+    {"on_scene", "on_scene_limit", "on_scene_days"},
+    {"completed", "0", "0"},
 }};
 
 // The step rows of the dispatches that from (" FROM dispatches R ...") selects: per key, the
-// counts and the histogram of the seconds (bucket counts first, then encoded per key).
+// counts and the histogram of the seconds (bucket counts first, then encoded per key). A limit
+// in working days is met when the step came by the end of the n-th working day after the
+// notification's local day (siaga_working_deadline, the domain's working_deadline).
 std::string fill_steps(std::string_view prefix, const std::string& from) {
-  auto d = dispatch_row("R");
-  d.from = from;
-  auto inner = dispatch_inner(d);
+  auto inner = dispatch_inner(from);
   std::string out;
   for (const auto& st : steps) {
     auto s = cat({st.name, "_s"});
+    auto within = cat({"CASE WHEN ", st.days, " > 0 THEN ", st.name, "_at <= siaga_working_deadline(notified_at, ", st.days,
+                       ", timezone, weekend_days, holidays) ELSE ", st.limit, " > 0 AND ", s, " <= ", st.limit, " END"});
     out += cat({"INSERT INTO ", prefix, "roll_dispatch_steps (", step_keys, ", ", step_values, ") SELECT ", step_keys,
                 ", sum(n), sum(limited), sum(within), siaga_hist_agg(bucket, n) FROM (SELECT jurisdiction_id, grain, day, ",
-                "agency_id, category_id, '", st.name, "' AS step, siaga_hist_bucket(", s, ") AS bucket, count(*) AS n, sum(",
-                st.limit, " > 0) AS limited, sum(", st.limit, " > 0 AND ", s, " <= ", st.limit, ") AS within FROM (", inner,
-                ") WHERE ", s, " IS NOT NULL GROUP BY ", step_keys, ", bucket) GROUP BY ", step_keys, ";\n"});
+                "agency_id, category_id, '", st.name, "' AS step, status, siaga_hist_bucket(", s, ") AS bucket, count(*) AS n, sum(",
+                st.days, " > 0 OR ", st.limit, " > 0) AS limited, sum(", within, ") AS within FROM (", inner, ") WHERE ", s,
+                " IS NOT NULL GROUP BY ", step_keys, ", bucket) GROUP BY ", step_keys, ";\n"});
   }
   return out;
 }
@@ -115,56 +124,54 @@ std::string months_of(std::string_view prefix, std::string_view table, std::stri
               ";\n"});
 }
 
-// Recounts from scratch: the rollups of every record written into the tables named with
-// prefix ("" for the rollups themselves, "temp.rebuilt_" for a comparison).
-std::string fill(std::string_view prefix) {
-  std::string out;
-  out += cat({"INSERT INTO ", prefix, "roll_incidents (", incident_keys, ", n) SELECT ", incident_keys,
-              ", count(*) FROM (", incident_inner("R", " FROM incidents R"), ") GROUP BY ", incident_keys, ";\n"});
-  out += cat({"INSERT INTO ", prefix, "roll_reports (", report_keys, ", n) SELECT ", report_keys, ", count(*) FROM (",
-              report_inner("R", " FROM reports R"), ") GROUP BY ", report_keys, ";\n"});
-  auto d = dispatch_row("R");
-  d.from = " FROM dispatches R";
-  out += cat({"INSERT INTO ", prefix, "roll_dispatches (", dispatch_keys, ", n) SELECT ", dispatch_keys,
-              ", count(*) FROM (", dispatch_inner(d), ") GROUP BY ", dispatch_keys, ";\n"});
-  out += fill_steps(prefix, d.from);
-  out += months_of(prefix, "roll_incidents", incident_keys, "n", "sum(n)", "");
-  out += months_of(prefix, "roll_reports", report_keys, "n", "sum(n)", "");
-  out += months_of(prefix, "roll_dispatches", dispatch_keys, "n", "sum(n)", "");
-  out += months_of(prefix, "roll_dispatch_steps", step_keys, step_values, step_sums, "");
-  return out;
-}
-
-std::string tables(std::string_view prefix) {
-  return cat({
-      "CREATE TABLE ", prefix, "roll_incidents (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, ",
-      "category_id TEXT NOT NULL, urgency_class TEXT NOT NULL, district_id TEXT NOT NULL, status TEXT NOT NULL, ",
-      "n INTEGER NOT NULL, PRIMARY KEY (", incident_keys, ")) STRICT, WITHOUT ROWID;\n",
-      "CREATE TABLE ", prefix, "roll_reports (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, ",
-      "category_id TEXT NOT NULL, district_id TEXT NOT NULL, status TEXT NOT NULL, channel TEXT NOT NULL, ",
-      "reject_reason TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (", report_keys, ")) STRICT, WITHOUT ROWID;\n",
-      "CREATE TABLE ", prefix, "roll_dispatches (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, ",
-      "agency_id TEXT NOT NULL, category_id TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL, ",
-      "PRIMARY KEY (", dispatch_keys, ")) STRICT, WITHOUT ROWID;\n",
-      "CREATE TABLE ", prefix, "roll_dispatch_steps (jurisdiction_id TEXT NOT NULL, grain INTEGER NOT NULL, day INTEGER NOT NULL, ",
-      "agency_id TEXT NOT NULL, category_id TEXT NOT NULL, step TEXT NOT NULL, ",
-      "n INTEGER NOT NULL, limited INTEGER NOT NULL, within INTEGER NOT NULL, histogram TEXT NOT NULL, PRIMARY KEY (", step_keys,
-      ")) STRICT, WITHOUT ROWID;\n",
-  });
-}
-
-// The rollup tables and what identifies a row of each, for the comparison.
+// The rollup tables: what identifies a row of each, its values, and its CREATE and recount.
 struct table_def {
   std::string_view name;
   std::string_view keys;
   std::string_view values;
+  std::string_view primary_key;  // the keys in the order reads look them up
 };
-constexpr std::array<table_def, 4> rollup_tables{{
-    {"roll_incidents", incident_keys, "n"},
-    {"roll_reports", report_keys, "n"},
-    {"roll_dispatches", dispatch_keys, "n"},
-    {"roll_dispatch_steps", step_keys, step_values},
+constexpr std::array<table_def, 5> rollup_tables{{
+    {"roll_incidents", incident_keys, "n", incident_keys},
+    {"roll_reports", report_keys, "n", report_keys},
+    {"roll_dispatches", dispatch_keys, "n", dispatch_keys},
+    {"roll_dispatch_steps", step_keys, step_values, step_keys},
+    // Read one dim at a time.
+    {"roll_incident_grains", grain_keys, "n", "jurisdiction_id, dim, grain, day, value, category_id, urgency_class, status"},
 }};
+
+// Recounts one table from scratch: the rollups of every record written into the table named
+// with prefix ("" for the rollups themselves, "temp.rebuilt_" for a comparison).
+std::string fill(std::string_view prefix, const table_def& t) {
+  auto counted = [&](const std::string& inner) {
+    return cat({"INSERT INTO ", prefix, t.name, " (", t.keys, ", n) SELECT ", t.keys, ", count(*) FROM (", inner,
+                ") GROUP BY ", t.keys, ";\n"});
+  };
+  std::string days;
+  if (t.name == "roll_incidents") days = counted(incident_inner("R", " FROM incidents R"));
+  if (t.name == "roll_reports") days = counted(report_inner("R", " FROM reports R"));
+  if (t.name == "roll_dispatches") days = counted(dispatch_inner(" FROM dispatches R"));
+  if (t.name == "roll_dispatch_steps") days = fill_steps(prefix, " FROM dispatches R");
+  if (t.name == "roll_incident_grains") days = counted(grain_inner("R", " FROM incidents R"));
+  bool steps_table = t.name == "roll_dispatch_steps";
+  return days + months_of(prefix, t.name, t.keys, t.values, steps_table ? step_sums : "sum(n)", "");
+}
+
+std::string create(std::string_view prefix, const table_def& t) {
+  std::string columns;
+  for (std::string_view rest = t.keys; !rest.empty();) {
+    auto comma = rest.find(", ");
+    auto key = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+    bool number = key == "grain" || key == "day";
+    columns += cat({std::string(key), number ? " INTEGER NOT NULL, " : " TEXT NOT NULL, "});
+  }
+  auto values = t.name == "roll_dispatch_steps"
+                    ? std::string("n INTEGER NOT NULL, limited INTEGER NOT NULL, within INTEGER NOT NULL, histogram TEXT NOT NULL")
+                    : std::string("n INTEGER NOT NULL");
+  return cat({"CREATE TABLE ", prefix, t.name, " (", columns, values, ", PRIMARY KEY (", t.primary_key,
+              ")) STRICT, WITHOUT ROWID;\n"});
+}
 
 result<std::int64_t> count_of(connection& c, const std::string& sql) {
   auto st = c.prepare(sql);
@@ -176,13 +183,20 @@ result<std::int64_t> count_of(connection& c, const std::string& sql) {
 
 }  // namespace
 
-std::string schema() { return tables("") + fill(""); }
+std::string schema_v16() {
+  std::string out = "DROP TABLE roll_incidents;\nDROP TABLE roll_dispatch_steps;\n";
+  for (const auto& t : rollup_tables) {
+    if (t.name == "roll_reports" || t.name == "roll_dispatches") continue;  // unchanged since 7
+    out += create("", t) + fill("", t);
+  }
+  return out;
+}
 
 result<std::vector<rollup_check>> rebuild(connection& c) {
   for (const auto& t : rollup_tables) {
     if (auto r = c.exec_script(cat({"DROP TABLE IF EXISTS temp.rebuilt_", t.name, ";"}), "rollups"); !r) return r.error();
+    if (auto r = c.exec_script(create("temp.rebuilt_", t) + fill("temp.rebuilt_", t), "rollups"); !r) return r.error();
   }
-  if (auto r = c.exec_script(tables("temp.rebuilt_") + fill("temp.rebuilt_"), "rollups"); !r) return r.error();
   std::vector<rollup_check> out;
   for (const auto& t : rollup_tables) {
     // A row whose changes added up to zero is the same as no row.
@@ -248,16 +262,16 @@ result<void> upsert_all(connection& c, const std::string& sql, std::string_view 
 result<void> flush_steps(connection& c, const std::map<step_roll_key, step_roll_counts>& changes, int grain) {
   static const std::string read = cat({"SELECT n, limited, within, histogram FROM roll_dispatch_steps WHERE ",
                                        "jurisdiction_id = ? AND grain = ? AND day = ? AND agency_id = ? AND ",
-                                       "category_id = ? AND step = ?"});
+                                       "category_id = ? AND step = ? AND status = ?"});
   static const std::string write = cat({"INSERT INTO roll_dispatch_steps (", step_keys, ", ", step_values,
-                                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET ",
+                                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET ",
                                         "n = excluded.n, limited = excluded.limited, within = excluded.within, ",
                                         "histogram = excluded.histogram"});
   for (auto it = changes.begin(); it != changes.end();) {
     const auto& key = it->first;
     auto same_row = [&](const step_roll_key& k) {
       return k.jurisdiction_id == key.jurisdiction_id && k.day == key.day && k.agency_id == key.agency_id &&
-             k.category_id == key.category_id && k.step == key.step;
+             k.category_id == key.category_id && k.step == key.step && k.status == key.status;
     };
     step_roll_counts counts;
     domain::duration_histogram h;
@@ -265,6 +279,7 @@ result<void> flush_steps(connection& c, const std::map<step_roll_key, step_roll_
       auto st = c.prepare(read);
       if (!st) return st.error();
       st->bind(key.jurisdiction_id).bind(grain).bind(key.day).bind(key.agency_id).bind(key.category_id).bind(key.step);
+      st->bind(key.status);
       auto row = st->step("roll_dispatch_steps");
       if (!row) return row.error();
       if (*row) {
@@ -290,7 +305,7 @@ result<void> flush_steps(connection& c, const std::map<step_roll_key, step_roll_
     if (!st) return st.error();
     auto text = h.encode();
     st->bind(key.jurisdiction_id).bind(grain).bind(key.day).bind(key.agency_id).bind(key.category_id).bind(key.step);
-    st->bind(counts.n).bind(counts.limited).bind(counts.within).bind(text);
+    st->bind(key.status).bind(counts.n).bind(counts.limited).bind(counts.within).bind(text);
     if (auto r = st->run("roll_dispatch_steps"); !r) return r;
   }
   return {};
@@ -304,11 +319,15 @@ result<void> flush(connection& c, const rollup_deltas& d) {
     for (int i = 0; i <= nkeys; ++i) marks += i ? ", ?" : "?";
     return cat({"INSERT INTO ", table, " (", keys, ", n) VALUES (", marks, ") ON CONFLICT DO UPDATE SET n = n + excluded.n"});
   };
-  static const std::string incidents = upsert("roll_incidents", incident_keys, 7);
+  static const std::string incidents = upsert("roll_incidents", incident_keys, 8);
+  static const std::string grains = upsert("roll_incident_grains", grain_keys, 8);
   static const std::string reports = upsert("roll_reports", report_keys, 8);
   static const std::string dispatches = upsert("roll_dispatches", dispatch_keys, 6);
   auto incident = [](statement& st, const incident_roll_key& k, std::int64_t n) {
-    st.bind(k.category_id).bind(k.urgency).bind(k.district_id).bind(k.status).bind(n);
+    st.bind(k.category_id).bind(k.urgency).bind(k.district_id).bind(k.status).bind(k.dispatched).bind(n);
+  };
+  auto grain_row = [](statement& st, const incident_grain_key& k, std::int64_t n) {
+    st.bind(k.dim).bind(k.value).bind(k.category_id).bind(k.urgency).bind(k.status).bind(n);
   };
   auto report = [](statement& st, const report_roll_key& k, std::int64_t n) {
     st.bind(k.category_id).bind(k.district_id).bind(k.status).bind(k.channel).bind(k.reject_reason).bind(n);
@@ -319,6 +338,10 @@ result<void> flush(connection& c, const rollup_deltas& d) {
   // Grain 0: per day; grain 1: per month, so that a year reads twelve months' rows.
   for (int grain : {0, 1}) {
     auto r = upsert_all(c, incidents, "roll_incidents", grain ? by_month(d.incidents()) : d.incidents(), grain, incident);
+    if (r) {
+      r = upsert_all(c, grains, "roll_incident_grains", grain ? by_month(d.incident_grains()) : d.incident_grains(), grain,
+                     grain_row);
+    }
     if (r) r = upsert_all(c, reports, "roll_reports", grain ? by_month(d.reports()) : d.reports(), grain, report);
     if (r) {
       r = upsert_all(c, dispatches, "roll_dispatches", grain ? by_month(d.dispatches()) : d.dispatches(), grain,
@@ -356,6 +379,26 @@ result<void> recount_category_steps(connection& c, const std::string& jurisdicti
     one->bind(jurisdiction_id).bind(category_id);
     if (auto r = one->run("roll_dispatch_steps"); !r) return r;
     start = end + 2;
+  }
+  return {};
+}
+
+result<void> recount_working_day_steps(connection& c, const std::string& jurisdiction_id) {
+  std::vector<std::string> categories;
+  {
+    auto st = c.prepare("SELECT id FROM categories WHERE jurisdiction_id = ? AND (sla_acknowledge_within_days > 0 OR "
+                        "sla_on_scene_within_days > 0)");
+    if (!st) return st.error();
+    st->bind(jurisdiction_id);
+    for (;;) {
+      auto row = st->step("categories");
+      if (!row) return row.error();
+      if (!*row) break;
+      categories.push_back(st->text(0));
+    }
+  }
+  for (const auto& id : categories) {
+    if (auto r = recount_category_steps(c, jurisdiction_id, id); !r) return r;
   }
   return {};
 }

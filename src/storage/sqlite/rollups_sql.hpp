@@ -14,8 +14,13 @@
 
 namespace siaga::storage::sqlite::rollups_sql {
 
-// The tables and their first fill from the rows already there (migration 7).
-std::string schema();
+// The tables and their first fill from the rows already there, as migration 7 made them
+// (frozen: rollups_v7_sql.cpp).
+std::string_view schema_v7();
+// Migration 16: roll_incidents again with dispatched, roll_dispatch_steps again with the
+// dispatch's status and limits in working days, and roll_incident_grains, each filled from the
+// rows already there.
+std::string schema_v16();
 
 // Adds a batch's changes to the rollups (one upsert per changed row), in the caller's
 // transaction.
@@ -27,6 +32,10 @@ result<std::optional<std::string>> category_of_incident(connection& c, const std
 // Counts the step rows of a category's dispatches again, against its limits as they are now.
 // Call after flush: it replaces what the flushed changes wrote for that category.
 result<void> recount_category_steps(connection& c, const std::string& jurisdiction_id, const std::string& category_id);
+
+// Counts the step rows of the jurisdiction's categories with a limit in working days again
+// (its calendar changed: weekend days, holidays or zone). Call after flush.
+result<void> recount_working_day_steps(connection& c, const std::string& jurisdiction_id);
 
 // Counts every rollup again from the rows into temporary tables, compares them with the kept
 // ones (a row of zero counts as no row), then replaces the kept ones with the recount. Runs in

@@ -3,11 +3,14 @@
 #include "core/time.hpp"
 #include "domain/duration_histogram.hpp"
 #include "domain/millis_histogram.hpp"
+#include "domain/sla.hpp"
 #include "storage/call_rollup_deltas.hpp"
+#include "storage/sqlite/model_sql.hpp"
 
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -44,6 +47,47 @@ void local_hour(sqlite3_context* ctx, int, sqlite3_value** argv) {
     return;
   }
   sqlite3_result_int64(ctx, storage::local_hour_number(core::from_micros(sqlite3_value_int64(argv[0])), *offset));
+}
+
+// The calendars of the jurisdictions met, by their columns: a recount reads the same few
+// calendars for every dispatch with a limit in working days.
+const domain::work_calendar* calendar_of_columns(std::string_view zone, std::string_view weekend,
+                                                 std::string_view holidays, std::string& error) {
+  thread_local std::map<std::string, domain::work_calendar, std::less<>> calendars;
+  auto key = std::string(zone) + '\n' + std::string(weekend) + '\n' + std::string(holidays);
+  if (auto it = calendars.find(key); it != calendars.end()) return &it->second;
+  domain::jurisdiction j;
+  j.timezone = std::string(zone);
+  if (auto r = model_sql::read_calendar(weekend, holidays, j); !r) {
+    error = r.error().message;
+    return nullptr;
+  }
+  if (auto offset = core::zone_offset_minutes(zone); !offset) {
+    error = offset.error().message;
+    return nullptr;
+  }
+  if (calendars.size() > 64) calendars.clear();
+  return &calendars.emplace(std::move(key), domain::calendar_of(j)).first->second;
+}
+
+std::string_view text_of(sqlite3_value* v) {
+  const auto* t = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  return t ? std::string_view(t, static_cast<std::size_t>(sqlite3_value_bytes(v))) : std::string_view();
+}
+
+void working_deadline(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  std::string error;
+  const auto* cal = calendar_of_columns(text_of(argv[2]), text_of(argv[3]), text_of(argv[4]), error);
+  if (!cal) {
+    sqlite3_result_error(ctx, ("siaga_working_deadline: " + error).c_str(), -1);
+    return;
+  }
+  auto due = domain::working_deadline(*cal, core::from_micros(sqlite3_value_int64(argv[0])), sqlite3_value_int(argv[1]));
+  sqlite3_result_int64(ctx, core::to_micros(due));
 }
 
 void hist_bucket(sqlite3_context* ctx, int, sqlite3_value** argv) {
@@ -177,6 +221,8 @@ bool register_sql_functions(sqlite3* db) {
                                     nullptr) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "siaga_counts_merge", 1, flags, nullptr, nullptr, counts_merge_step,
                                     counts_final, nullptr) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_working_deadline", 5, flags, nullptr, working_deadline, nullptr, nullptr,
+                                    nullptr) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "siaga_hist_bucket", 1, flags, nullptr, hist_bucket, nullptr, nullptr,
                                     nullptr) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "siaga_hist_agg", 2, flags, nullptr, nullptr, hist_agg_step, hist_final,

@@ -5,6 +5,10 @@
 //                                  a UTC time in microseconds; NULL for NULL input; an error for
 //                                  an unknown zone.
 //   siaga_local_hour(micros, zone) the local hour number (hours since 1970-01-01 in the zone).
+//   siaga_working_deadline(micros, days, zone, weekend_days, holidays)
+//                                  domain::working_deadline of a UTC time in microseconds in
+//                                  the calendar of a jurisdiction's columns (JSON), in
+//                                  microseconds; NULL for a NULL time.
 //   siaga_counts_agg(value, n)     aggregate: storage::encode_value_counts of those counts.
 //   siaga_counts_merge(text)       aggregate: the encoded sum of encoded value counts.
 //   siaga_hist_bucket(seconds)     domain::duration_histogram::bucket_of(seconds).

@@ -379,7 +379,13 @@ class writer_txn final : public read_ops<store_txn> {
   }
 
   result<void> insert_jurisdiction(const domain::jurisdiction& j) override { return model_sql::insert_jurisdiction(c(), j); }
-  result<void> update_jurisdiction(const domain::jurisdiction& j) override { return model_sql::update_jurisdiction(c(), j); }
+  result<void> update_jurisdiction(const domain::jurisdiction& j) override {
+    auto old = rollups_.enabled() ? model_sql::find_jurisdiction(c(), j.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto r = model_sql::update_jurisdiction(c(), j); !r) return r;
+    rollups_.jurisdiction(*old, j);
+    return {};
+  }
   result<void> insert_district(const domain::district& d) override { return model_sql::insert_district(c(), d); }
   result<void> insert_village(const domain::village& v) override { return areas_sql::insert_village(c(), v); }
   result<void> set_district_boundary(const std::string& j, const std::string& id, const std::string& geojson,

@@ -22,9 +22,8 @@ const char* row_column(std::string_view table, stats_dim d) {
     case stats_dim::agency: return nullptr;
     case stats_dim::call_taker: return "created_by";
     case stats_dim::dispatched:
-      return incidents ? "CASE WHEN EXISTS (SELECT 1 FROM dispatches d WHERE d.incident_id = incidents.id) "
-                         "THEN 'yes' ELSE 'no' END"
-                       : nullptr;
+      // Dispatched to the field at least once (storage/rollup_deltas.hpp).
+      return incidents ? "CASE WHEN first_dispatched_at IS NULL THEN 'no' ELSE 'yes' END" : nullptr;
     case stats_dim::village: return "village_id";
   }
   return nullptr;
@@ -32,7 +31,8 @@ const char* row_column(std::string_view table, stats_dim d) {
 
 // The column of a dim in a table's rollup, or nullptr when the rollup does not keep it.
 const char* rollup_column(std::string_view table, stats_dim d) {
-  if (d == stats_dim::call_taker || d == stats_dim::dispatched || d == stats_dim::village) return nullptr;
+  if (d == stats_dim::call_taker || d == stats_dim::village) return nullptr;
+  if (d == stats_dim::dispatched) return table == "incidents" ? "dispatched" : nullptr;
   if (table == "reports" && d == stats_dim::channel) return "channel";
   if (table == "reports" && d == stats_dim::reject_reason) return "reject_reason";
   return row_column(table, d);
@@ -94,10 +94,12 @@ rollup_ranges ranges_of(std::int64_t from, std::int64_t to, stats_bucket b) {
   return {from, first, first, last, last, to};
 }
 
-// The FROM source of a rollup read: its rows in the three ranges (9 parameters).
-std::string rollup_source(std::string_view table) {
+// The FROM source of a rollup read: its rows in the three ranges (9 parameters); where_sql
+// narrows them further (ours, never input).
+std::string rollup_source(std::string_view table, std::string_view where_sql = "") {
   auto part = [&](std::string_view grain) {
-    return cat({"SELECT * FROM ", table, " WHERE jurisdiction_id = ? AND grain = ", grain, " AND day >= ? AND day < ?"});
+    return cat({"SELECT * FROM ", table, " WHERE jurisdiction_id = ?", where_sql, " AND grain = ", grain,
+                " AND day >= ? AND day < ?"});
   };
   return cat({"(", part("0"), " UNION ALL ", part("0"), " UNION ALL ", part("1"), ")"});
 }
@@ -137,6 +139,37 @@ std::string group_and_order(std::size_t ndims) {
   return g + o;
 }
 
+
+// The incident grain (roll_incident_grains' dim) that answers q, or nullptr when none does: by
+// hour, or by call taker or village, with at most category, urgency and status beside.
+const char* incident_grain_of(const stats_count_query& q) {
+  const char* grain = q.bucket == stats_bucket::hour ? "hour" : nullptr;
+  for (auto d : q.dims) {
+    if (d == stats_dim::category || d == stats_dim::urgency || d == stats_dim::status) continue;
+    if (grain || (d != stats_dim::call_taker && d != stats_dim::village)) return nullptr;
+    grain = d == stats_dim::call_taker ? "call_taker" : "village";
+  }
+  return grain;
+}
+
+// A count from roll_incident_grains: the dim's value is its column "value"; by hour, a row's
+// local hour is its day's first hour plus its value.
+result<std::vector<stats_count_row>> count_grain(connection& c, const char* grain, const stats_count_query& q) {
+  bool hours = q.bucket == stats_bucket::hour;
+  std::string dims;
+  for (auto d : q.dims) {
+    dims += cat({", ", d == stats_dim::call_taker || d == stats_dim::village ? "value" : rollup_column("incidents", d)});
+  }
+  auto bucket = hours ? std::string("day * 24 + CAST(value AS INTEGER)") : bucket_of_day("day", q.bucket);
+  auto sql = cat({"SELECT ", bucket, dims, ", sum(n) FROM ",
+                  rollup_source("roll_incident_grains", cat({" AND dim = '", grain, "'"})), group_and_order(q.dims.size())});
+  sql.insert(sql.find(" ORDER BY"), " HAVING sum(n) <> 0");
+  auto ranges = ranges_of(day_of(q.from, q.offset_minutes), day_of(q.to, q.offset_minutes),
+                          hours ? stats_bucket::day : q.bucket);
+  return run_count(
+      c, sql, q.dims.size(), [&](statement& st) { bind_ranges(st, q.jurisdiction_id, ranges); }, "roll_incident_grains");
+}
+
 }  // namespace
 
 result<std::vector<stats_count_row>> count(connection& c, std::string_view table, const stats_count_query& q) {
@@ -144,6 +177,9 @@ result<std::vector<stats_count_row>> count(connection& c, std::string_view table
   for (auto d : q.dims) {
     if (!row_column(table, d)) return core::invalid(cat({"this count cannot be grouped by that dimension for ", table}));
     if (!rollup_column(table, d)) rollup = false;
+  }
+  if (!rollup && table == "incidents") {
+    if (const auto* grain = incident_grain_of(q)) return count_grain(c, grain, q);
   }
   std::string dims;
   if (rollup) {
@@ -166,7 +202,8 @@ result<std::vector<stats_count_row>> count(connection& c, std::string_view table
 result<std::vector<dispatch_time_row>> dispatch_times(connection& c, const stats_count_query& q) {
   auto sql = cat({"SELECT ", bucket_of_time("d.notified_at", q), ", d.agency_id, i.category_id, d.status, ",
                   "(d.acknowledged_at - d.notified_at) / 1000000, (d.en_route_at - d.notified_at) / 1000000, ",
-                  "(d.on_scene_at - d.notified_at) / 1000000, (d.completed_at - d.notified_at) / 1000000 ",
+                  "(d.on_scene_at - d.notified_at) / 1000000, (d.completed_at - d.notified_at) / 1000000, ",
+                  "d.notified_at, d.acknowledged_at, d.on_scene_at ",
                   "FROM dispatches d JOIN incidents i ON i.id = d.incident_id ",
                   "WHERE d.jurisdiction_id = ? AND d.notified_at >= ? AND d.notified_at < ? ORDER BY d.notified_at, d.id"});
   auto st = c.prepare(sql);
@@ -190,6 +227,9 @@ result<std::vector<dispatch_time_row>> dispatch_times(connection& c, const stats
     r.en_route_s = opt(5);
     r.on_scene_s = opt(6);
     r.completed_s = opt(7);
+    r.notified_at = st->time(8);
+    r.acknowledged_at = st->opt_time(9);
+    r.on_scene_at = st->opt_time(10);
     out.push_back(std::move(r));
   }
   return out;
@@ -203,6 +243,7 @@ result<dispatch_rollup> dispatch_rollups(connection& c, const stats_count_query&
   auto has = [&](stats_dim d) { return std::find(q.dims.begin(), q.dims.end(), d) != q.dims.end(); };
   std::string agency = has(stats_dim::agency) ? "agency_id" : "''";
   std::string category = has(stats_dim::category) ? "category_id" : "''";
+  std::string status = has(stats_dim::status) ? "status" : "''";
   dispatch_rollup out;
   {
     auto st = c.prepare(cat({"SELECT ", b, ", ", agency, ", ", category, ", status, sum(n) FROM ",
@@ -216,17 +257,17 @@ result<dispatch_rollup> dispatch_rollups(connection& c, const stats_count_query&
       out.counts.push_back({st->int64(0), st->text(1), st->text(2), st->text(3), st->int64(4)});
     }
   }
-  auto st = c.prepare(cat({"SELECT ", b, ", ", agency, ", ", category, ", step, sum(n), sum(limited), sum(within), ",
-                           "siaga_hist_merge(histogram) FROM ", rollup_source("roll_dispatch_steps"),
-                           " GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4"}));
+  auto st = c.prepare(cat({"SELECT ", b, ", ", agency, ", ", category, ", ", status, ", step, sum(n), sum(limited), ",
+                           "sum(within), siaga_hist_merge(histogram) FROM ", rollup_source("roll_dispatch_steps"),
+                           " GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5"}));
   if (!st) return st.error();
   bind_ranges(*st, q.jurisdiction_id, ranges);
   for (;;) {
     auto row = st->step("roll_dispatch_steps");
     if (!row) return row.error();
     if (!*row) break;
-    out.steps.push_back({st->int64(0), st->text(1), st->text(2), st->text(3), st->int64(4), st->int64(5), st->int64(6),
-                         st->text(7)});
+    out.steps.push_back({st->int64(0), st->text(1), st->text(2), st->text(3), st->text(4), st->int64(5), st->int64(6),
+                         st->int64(7), st->text(8)});
   }
   return out;
 }
