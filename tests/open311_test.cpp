@@ -366,6 +366,10 @@ TEST_F(open311, requests_are_filtered_by_id_service_status_and_dates) {
   auto recent = ids_of(client_.get("/open311/v2/requests.json?start_date=" + form_escape("2020-01-01T00:00:00+09:00") +
                                    "&end_date=2020-03-01T00:00:00Z"));
   EXPECT_TRUE(recent.empty());
+  // An offset's '+' left unescaped (read as a space) is still understood.
+  auto unescaped = client_.get("/open311/v2/requests.json?start_date=2020-01-01T00:00:00+09:00");
+  EXPECT_EQ(unescaped.status, 200) << unescaped.body;
+  EXPECT_TRUE(ids_of(unescaped).empty());
   expect_error(client_.get("/open311/v2/requests.json?start_date=2020-01-01T00:00:00Z&end_date=2020-06-01T00:00:00Z"),
                400, "json", "90");
   expect_error(client_.get("/open311/v2/requests.xml?start_date=2020-02-01T00:00:00Z&end_date=2020-01-01T00:00:00Z"),

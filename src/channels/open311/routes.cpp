@@ -243,6 +243,11 @@ core::result<services::open311_query> requests_query(const open311::form& q, cor
     auto v = open311::first(q, key).value_or("");
     if (v.empty()) continue;
     auto t = core::parse_iso8601(v);
+    // An offset's '+' that a client left unescaped in the query string arrives as a space.
+    if (auto space = v.rfind(' '); !t && space != std::string::npos && space > 10) {
+      v[space] = '+';
+      t = core::parse_iso8601(v);
+    }
     if (!t) {
       return core::invalid(std::string(key) + " '" + v.substr(0, 40) +
                            "' bukan waktu ISO 8601 dengan zona (must be ISO 8601 with a zone)");
@@ -329,7 +334,8 @@ void add_open311_routes(net::router& r, open311_deps& d) {
     r.add(verb::post, base + "requests" + ext, route_to(d, post_request, f), post_body_limit);
   }
   r.add(verb::get, base + "services/{service_code}", route_to(d, service_definition, std::nullopt, "service_code"));
-  r.add(verb::get, base + "requests/{service_request_id}", route_to(d, get_request, std::nullopt, "service_request_id"));
+  r.add(verb::get, base + "requests/{service_request_id}",
+        route_to(d, get_request, std::nullopt, "service_request_id"));
   r.add(verb::get, base + "tokens/{token}", route_to(d, get_token, std::nullopt, "token"));
 }
 

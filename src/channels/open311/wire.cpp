@@ -181,8 +181,13 @@ void xml_into(std::string& out, std::string_view name, const json::value& v) {
     for (const auto& item : v.as_array()) xml_into(out, item_name(name), item);
   } else if (v.is_string()) {
     escape_into(out, v.as_string());
+  } else if (v.is_double()) {
+    // The shortest text that reads back the same, without JSON's exponent (-3.695, not -3.695E0).
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_double());
+    out.append(buf, ec == std::errc{} ? end : buf);
   } else {
-    out += json::serialize(v);  // numbers and booleans: the same text as in JSON
+    out += json::serialize(v);  // integers and booleans: the same text as in JSON
   }
   out += "</";
   out += name;
