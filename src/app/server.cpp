@@ -7,6 +7,7 @@
 #include "app/simulate.hpp"
 #include "channels/delivery_worker.hpp"
 #include "channels/messaging.hpp"
+#include "channels/open311/routes.hpp"
 #include "net/http_server.hpp"
 #include "services/auth_service.hpp"
 #include "services/callbacks.hpp"
@@ -221,6 +222,9 @@ int run_serve(const config& cfg) {
   channels::messaging_deps channel_deps{deps, std::move(messaging), channels::make_tls_client_context(),
                                         [&notifier] { notifier.nudge(); }};
   channels::add_messaging_routes(routes, channel_deps);
+  // Open311 GeoReport v2 (channels/open311/): the same jurisdiction as the messaging channels.
+  channels::open311_deps open311_deps{deps, {cfg.channel_jurisdiction, cfg.public_url}};
+  channels::add_open311_routes(routes, open311_deps);
 
   net::server_options opts;
   opts.address = cfg.address;

@@ -14,6 +14,7 @@
 #include "storage/event_store.hpp"
 #include "storage/incident_store.hpp"
 #include "storage/media_store.hpp"
+#include "storage/open311_store.hpp"
 #include "storage/places_store.hpp"
 #include "storage/sla_store.hpp"
 #include "storage/stats_store.hpp"
@@ -45,7 +46,8 @@ class store_reader : public directory_reader,
                      public places_reader,
                      public sla_reader,
                      public stats_reader,
-                     public conversation_reader {
+                     public conversation_reader,
+                     public open311_reader {
  public:
   ~store_reader() override = default;
 };
@@ -66,7 +68,8 @@ class store_txn : public store_reader,
                   public places_writer,
                   public sla_writer,
                   public stats_writer,
-                  public conversation_writer {};
+                  public conversation_writer,
+                  public open311_writer {};
 
 // A write command: runs on the writer thread inside a savepoint. Returning an error rolls
 // back everything this command did.

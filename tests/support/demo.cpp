@@ -61,4 +61,22 @@ http_reply set_webhook(http_client& c, const std::string& admin_token, const std
   return {};
 }
 
+bool complete_dispatches(http_client& c, const std::string& call_taker, const boost::json::value& incident,
+                         const std::string& internal_note, const std::string& public_note) {
+  auto damkar_id = agency_id(c, call_taker, "DAMKAR");
+  auto damkar = c.login("damkar", demo_password);
+  for (const auto& d : incident.at("dispatches").as_array()) {
+    auto id = str(d, "id");
+    auto ack = c.post("/api/v1/dispatches/" + id + "/acknowledge", boost::json::object{}, call_taker);
+    EXPECT_EQ(ack.status, 200) << ack.body;
+    boost::json::object done{{"note", internal_note}};
+    bool is_damkar = str(d, "agency_id") == damkar_id;
+    if (is_damkar) done["public_note"] = public_note;
+    auto r = c.post("/api/v1/dispatches/" + id + "/complete", done, is_damkar ? damkar : call_taker);
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (ack.status != 200 || r.status != 200) return false;
+  }
+  return true;
+}
+
 }  // namespace siaga::testing

@@ -21,6 +21,13 @@ boost::json::object category(http_client& c, const std::string& token, const std
 // PUT (200 when it worked).
 http_reply set_webhook(http_client& c, const std::string& admin_token, const std::string& code, const std::string& url);
 
+// Acknowledges and completes every dispatch of an incident (the JSON of its acceptance, with
+// "dispatches"): Damkar's as the damkar user with internal_note and public_note, the others as
+// the call taker with internal_note. True when every step answered 200 (a test failure names
+// the one that did not).
+bool complete_dispatches(http_client& c, const std::string& call_taker, const boost::json::value& incident,
+                         const std::string& internal_note, const std::string& public_note);
+
 // Rows in a table of the database file, read beside the running server (WAL allows it); -1
 // (and a test failure) when it cannot be read.
 std::int64_t count_rows(const std::string& database, const std::string& table);

@@ -693,16 +693,37 @@ CREATE TABLE channel_statuses (
 ) STRICT;
 )sql";
 
+// Open311 GeoReport v2 (issue 11 item 6): what a client sent with a request beyond the report
+// itself. The report (channel open311) is the request; this row keeps the service code, the
+// client's own description (the report's text adds the attributes for the call taker), the
+// attributes, the media url, and the contact fields that only staff may read (migration 17).
+constexpr std::string_view schema_open311 = R"sql(
+CREATE TABLE open311_requests (
+  report_id TEXT NOT NULL PRIMARY KEY REFERENCES reports (id),
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  service_code TEXT NOT NULL,
+  description TEXT NOT NULL,
+  attributes TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(attributes)),
+  media_url TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  device_id TEXT NOT NULL DEFAULT '',
+  account_id TEXT NOT NULL DEFAULT '',
+  api_key_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX open311_requests_by_created ON open311_requests (jurisdiction_id, created_at);
+)sql";
+
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 16>& migrations_table() {
+const std::array<migration, 17>& migrations_table() {
   static const std::string schema_v7(rollups_sql::schema_v7());
   static const std::string schema_v10 = call_rollups_sql::schema_v10();
   static const std::string schema_v9 = schema_villages();
   static const std::string schema_v13 = call_rollups_sql::schema_v13();
   static const std::string schema_v15 = call_rollups_sql::schema_v15();
   static const std::string schema_v16 = rollups_sql::schema_v16();
-  static const std::array<migration, 16> table{{
+  static const std::array<migration, 17> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -722,6 +743,7 @@ const std::array<migration, 16>& migrations_table() {
       {16, "statistics rollups: incidents by whether dispatched, by call taker, village and hour; dispatch steps by "
            "status and limits in working days; filled from the rows",
        schema_v16},
+      {17, "open311 requests: service code, attributes, media url and the client's contact fields", schema_open311},
   }};
   return table;
 }

@@ -6,6 +6,7 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/conversation_sql.hpp"
+#include "storage/sqlite/open311_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
 #include "storage/sqlite/call_periods_sql.hpp"
 #include "storage/sqlite/call_rollups_sql.hpp"
@@ -271,6 +272,10 @@ class read_ops : public Base {
   result<std::vector<domain::channel_delivery_status>> channel_statuses(domain::channel source,
                                                                        const std::string& id) override {
     return use([&](connection& c) { return conversation_sql::statuses(c, source, id); });
+  }
+  // Open311 (issue 11).
+  result<std::optional<open311_record>> find_open311_request(const std::string& report_id) override {
+    return use([&](connection& c) { return open311_sql::find(c, report_id); });
   }
   // Places (issue 16).
   result<std::vector<domain::place>> search_places(const std::string& j, const std::string& q, int limit) override {
@@ -549,6 +554,7 @@ class writer_txn final : public read_ops<store_txn> {
   result<void> insert_channel_status(const domain::channel_delivery_status& s) override {
     return conversation_sql::insert_status(c(), s);
   }
+  result<void> insert_open311_request(const open311_record& r) override { return open311_sql::insert(c(), r); }
   result<std::int64_t> replace_places(const std::string& j, const std::string& source,
                                       const std::vector<domain::place>& places) override {
     return places_sql::replace(c(), j, source, places);
