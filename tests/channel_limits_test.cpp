@@ -43,7 +43,7 @@ class channel_limits : public ::testing::Test {
                tg_secret, "--sms-secret", sms_secret, "--sms-send-url", base + "/hook/sms", "--notify-backoff-ms",
                "100", "--notify-poll-ms", "100", "--public-report-burst", "1000",
                "--channel-messages-per-minute-per-sender", "3", "--channel-messages-per-minute", "30",
-               "--max-new-reports-per-reporter", "1"});
+               "--max-new-reports-per-reporter", "1", "--open311-requests-per-minute", "2"});
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -181,6 +181,29 @@ TEST_F(channel_limits, a_reporter_with_a_report_awaiting_triage_cannot_file_anot
   ASSERT_EQ(rejected.status, 200) << rejected.body;
   form["phone"] = "0812-3456-1111";
   EXPECT_EQ(client_.post("/api/v1/public/reports", form).status, 201);
+}
+
+TEST_F(channel_limits, an_open311_client_past_its_minute_gets_429_in_the_specification_s_form) {
+  auto admin = client_.login("admin", demo_password);
+  auto made = client_.post("/api/v1/api_keys", json::object{{"name", "FixMyStreet Ambon"}}, admin);
+  ASSERT_EQ(made.status, 201) << made.body;
+  auto key = str(made.json(), "secret");
+  auto post = [&](int i) {
+    // Every request from another number: the per-reporter cap is not what is tested here.
+    std::string body = "api_key=" + key + "&service_code=street_light&lat=-3.6950&long=128.1840" +
+                       "&description=Lampu+mati+" + std::to_string(i) + "&phone=08123456300" + std::to_string(i);
+    return client_.request("POST", "/open311/v2/requests.xml", body, {}, "application/x-www-form-urlencoded");
+  };
+  for (int i = 0; i < 2; ++i) {
+    auto ok = post(i);
+    EXPECT_EQ(ok.status, 200) << ok.body;
+  }
+  auto before = count("reports");
+  auto refused = post(2);
+  ASSERT_EQ(refused.status, 429) << refused.body;
+  EXPECT_FALSE(refused.headers["retry-after"].empty());
+  EXPECT_NE(refused.body.find("<errors><error><code>429</code>"), std::string::npos) << refused.body;
+  EXPECT_EQ(count("reports"), before);
 }
 
 }  // namespace siaga::testing

@@ -54,6 +54,7 @@ struct config {
   int max_new_reports_per_reporter = 3;       // SIAGA_MAX_NEW_REPORTS_PER_REPORTER (0..1000)
   int channel_messages_per_minute_per_sender = 12;  // SIAGA_CHANNEL_MESSAGES_PER_MINUTE_PER_SENDER (1..100000)
   int channel_messages_per_minute = 1200;    // SIAGA_CHANNEL_MESSAGES_PER_MINUTE, per channel (1..10000000)
+  int open311_requests_per_minute = 60;      // SIAGA_OPEN311_REQUESTS_PER_MINUTE, POSTs per api key (1..100000)
   int track_burst = 30;                   // SIAGA_TRACK_BURST, --track-burst (0..100000)
   int tracks_per_minute = 30;             // SIAGA_TRACKS_PER_MINUTE, --tracks-per-minute
   int stream_idle_timeout_s = 60;         // SIAGA_STREAM_IDLE_TIMEOUT_S, --stream-idle-timeout-s: a silent

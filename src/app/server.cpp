@@ -223,7 +223,7 @@ int run_serve(const config& cfg) {
                                         [&notifier] { notifier.nudge(); }};
   channels::add_messaging_routes(routes, channel_deps);
   // Open311 GeoReport v2 (channels/open311/): the same jurisdiction as the messaging channels.
-  channels::open311_deps open311_deps{deps, {cfg.channel_jurisdiction, cfg.public_url}};
+  channels::open311_deps open311_deps{deps, {cfg.channel_jurisdiction, cfg.public_url, cfg.open311_requests_per_minute}};
   channels::add_open311_routes(routes, open311_deps);
 
   net::server_options opts;

@@ -9,6 +9,9 @@
 #include "services/open311.hpp"
 #include "services/public_stats.hpp"
 
+#include <algorithm>
+#include <chrono>
+
 namespace siaga::channels {
 
 namespace asio = boost::asio;
@@ -164,6 +167,15 @@ awaitable<core::result<net::response>> post_request(o311_call& c) {
   if (key->jurisdiction_id != jur.id) {
     co_return core::forbidden(
         "api_key tidak berlaku untuk wilayah ini (api_key is not valid for this jurisdiction_id)");
+  }
+  if (auto wait = c.d.post_limit ? c.d.post_limit->take(key->id, c.d.api.clock.now()) : std::chrono::seconds{0};
+      wait.count() > 0) {
+    auto s = std::to_string(wait.count());
+    auto res = error_reply(c, core::make_error(core::errc::too_many_requests,
+                                               "terlalu banyak laporan dari api_key ini; kirim ulang dalam " + s +
+                                                   " detik (too many requests for this api_key, retry in " + s + " s)"));
+    res.set(net::http::field::retry_after, s);
+    co_return res;
   }
   SIAGA_CO_TRY(p, open311::parse_post(body));
   services::open311_submission sub;
@@ -326,6 +338,8 @@ void add_open311_routes(net::router& r, open311_deps& d) {
   using net::http::verb;
   // A form post: the text fields and attributes, no media (media_url points elsewhere).
   constexpr std::size_t post_body_limit = 64 * 1024;
+  int per_minute = std::max(1, d.options.requests_per_minute_per_key);
+  d.post_limit = std::make_shared<api::rate_limiter>(per_minute, std::chrono::milliseconds(60'000 / per_minute));
   const std::string base = "/open311/v2/";
   for (auto [ext, f] : {std::pair{".xml", format::xml}, std::pair{".json", format::json}}) {
     r.add(verb::get, base + "discovery" + ext, route_to(d, discovery, f));

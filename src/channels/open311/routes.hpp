@@ -7,6 +7,9 @@
 #pragma once
 
 #include "api/handler.hpp"
+#include "api/rate_limit.hpp"
+
+#include <memory>
 
 #include <string>
 
@@ -15,11 +18,15 @@ namespace siaga::channels {
 struct open311_options {
   std::string jurisdiction;  // Kemendagri code used when a request names no jurisdiction_id ("": the first)
   std::string public_url;    // https://112.example.go.id: the discovery document's endpoint url ("": from Host)
+  // POST requests a minute per api key (issue 11 item 9): a client's server posts all its
+  // users' reports from one address, so the budget is per key, not per address.
+  int requests_per_minute_per_key = 60;
 };
 
 struct open311_deps {
   api::api_deps& api;
   open311_options options;
+  std::shared_ptr<api::rate_limiter> post_limit;  // made by add_open311_routes
 };
 
 // Adds the routes. deps must outlive r.
