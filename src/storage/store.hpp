@@ -1,5 +1,6 @@
 // The storage contract. Services see only these interfaces; SQL and database handles stay
-// below src/storage/. Two implementations: sqlite/ (embedded default) and, later, postgres/.
+// below src/storage/. Two implementations: sqlite/ (embedded default) and postgres/ (being
+// built facet by facet: postgres/README.md).
 //
 // Reads go through a store_reader; writes are commands that run inside a store_txn on the
 // store's single writer, which commits many concurrent commands in one transaction (group
@@ -114,5 +115,17 @@ struct sqlite_options {
 
 // Opens (creating when missing) an SQLite database in WAL mode with foreign keys on.
 result<std::unique_ptr<store>> open_sqlite(const sqlite_options& options);
+
+struct postgres_options {
+  std::string conninfo;  // a postgresql:// (or postgres://) URI or a libpq keyword string
+  int max_batch = 512;   // commands per transaction at most
+};
+
+// Connects to a PostgreSQL database (which must exist; migrate() creates the tables). Fails
+// with invalid_input for a connection string that does not parse and with unavailable, naming
+// host, port and database but never the password, when the server cannot be reached. Only
+// some facets are implemented so far (postgres/README.md); the others fail with
+// storage_failure naming the method.
+result<std::unique_ptr<store>> open_postgres(const postgres_options& options);
 
 }  // namespace siaga::storage

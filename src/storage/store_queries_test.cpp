@@ -731,7 +731,7 @@ std::vector<std::string> names(const result<std::vector<domain::place>>& r) {
   return out;
 }
 
-TEST_P(store_contract, places_are_found_by_the_start_of_any_word_and_replaced_per_source) {
+TEST_P(store_places_contract, places_are_found_by_the_start_of_any_word_and_replaced_per_source) {
   using domain::place_kind;
   std::vector<domain::place> osm{make_place("p1", "Gong Perdamaian Dunia", place_kind::landmark, "osm"),
                                  make_place("p2", "Jalan Perdamaian", place_kind::street, "osm"),
@@ -786,7 +786,7 @@ TEST_P(store_contract, places_are_found_by_the_start_of_any_word_and_replaced_pe
 // ---------------------------------------------------------------------------------------
 // Villages and boundaries.
 
-TEST_P(store_contract, villages_are_kept_per_district_and_every_area_change_moves_the_version) {
+TEST_P(store_areas_contract, villages_are_kept_per_district_and_every_area_change_moves_the_version) {
   EXPECT_EQ(reader().area_version("j1").value(), 2);  // the fixture's two districts of j1, counted apart from j2's
   EXPECT_EQ(reader().area_version("j2").value(), 1);
   EXPECT_EQ(reader().area_version("nowhere").value(), 0);

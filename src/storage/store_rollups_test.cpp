@@ -160,7 +160,7 @@ history write_history(store& s) {
 
 std::string district_of(const std::optional<std::string>& d) { return d.value_or(""); }
 
-TEST_P(store_contract, rollups_count_exactly_what_the_rows_hold_after_any_rewrite) {
+TEST_P(store_rollups_contract, rollups_count_exactly_what_the_rows_hold_after_any_rewrite) {
   auto h = write_history(*store_);
   auto& rd = reader();
 
@@ -264,7 +264,7 @@ TEST_P(store_contract, rollups_count_exactly_what_the_rows_hold_after_any_rewrit
   EXPECT_EQ(as_map(*other), (count_map{{{0, {}}, 6}}));
 }
 
-TEST_P(store_contract, incident_grains_and_dispatched_count_exactly_what_the_rows_hold) {
+TEST_P(store_rollups_contract, incident_grains_and_dispatched_count_exactly_what_the_rows_hold) {
   auto h = write_history(*store_);
   auto& rd = reader();
   // Every grouping that the incident grains and the dispatched column answer, against the truth
@@ -319,7 +319,7 @@ TEST_P(store_contract, incident_grains_and_dispatched_count_exactly_what_the_row
   EXPECT_GT(sum, static_cast<std::int64_t>(h.incidents.size()));
 }
 
-TEST_P(store_contract, dispatch_steps_by_status_and_working_day_limits_equal_the_rows) {
+TEST_P(store_rollups_contract, dispatch_steps_by_status_and_working_day_limits_equal_the_rows) {
   auto h = write_history(*store_);
   auto& rd = reader();
   auto j = rd.find_jurisdiction("j1");
@@ -375,7 +375,7 @@ TEST_P(store_contract, dispatch_steps_by_status_and_working_day_limits_equal_the
   EXPECT_EQ(got, truth);
 }
 
-TEST_P(store_contract, a_rebuild_finds_and_corrects_a_tampered_rollup) {
+TEST_P(store_rollups_contract, a_rebuild_finds_and_corrects_a_tampered_rollup) {
   auto h = write_history(*store_);
   ASSERT_EQ(outcome(GetParam().raw_sql(location_, "UPDATE roll_incidents SET n = n + 5 WHERE jurisdiction_id = 'j1' "
                                                   "AND status = 'closed'")),

@@ -491,7 +491,7 @@ TEST_P(store_contract, dispatches_round_trip_and_an_agency_may_be_dispatched_aga
   EXPECT_EQ(code_of(write([&](store_txn& t) { return t.update_dispatch(missing); })), "not_found");
 }
 
-TEST_P(store_contract, media_round_trip_with_their_bytes_and_stay_in_their_jurisdiction) {
+TEST_P(store_media_contract, media_round_trip_with_their_bytes_and_stay_in_their_jurisdiction) {
   auto media_of = [](std::string id, std::string dispatch_id, std::string_view bytes, core::timestamp created) {
     domain::media m;
     m.id = std::move(id);
@@ -582,8 +582,11 @@ TEST_P(store_contract, counters_count_per_jurisdiction_and_key_and_roll_back_wit
   EXPECT_EQ(next("j1", "incident:2026-11-22"), 3);
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, store_contract, ::testing::Values(make_sqlite_backend()),
-                         [](const ::testing::TestParamInfo<backend>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(backends, store_contract, every_backend(), backend_name);
+INSTANTIATE_TEST_SUITE_P(backends, store_media_contract, complete_backends(), backend_name);
+INSTANTIATE_TEST_SUITE_P(backends, store_areas_contract, complete_backends(), backend_name);
+INSTANTIATE_TEST_SUITE_P(backends, store_places_contract, complete_backends(), backend_name);
+INSTANTIATE_TEST_SUITE_P(backends, store_rollups_contract, complete_backends(), backend_name);
 
 
 }  // namespace

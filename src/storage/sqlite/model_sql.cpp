@@ -1,346 +1,22 @@
 #include "storage/sqlite/model_sql.hpp"
 
-#include "storage/sqlite/outbox_sql.hpp"
+#include "storage/model_rows.hpp"
 #include "storage/sqlite/query.hpp"
-
-#include <boost/json.hpp>
 
 #include <algorithm>
 
 namespace siaga::storage::sqlite::model_sql {
-namespace {
 
-// ---------------------------------------------------------------------------------------
-// Rows to values.
-
-std::string_view json_text(const boost::json::string& s) { return std::string_view(s.data(), s.size()); }
-
-std::string encode_run_card(const std::vector<domain::run_card_entry>& card) {
-  boost::json::array a;
-  a.reserve(card.size());
-  for (const auto& e : card) {
-    a.push_back(boost::json::object{{"agency_id", e.agency_id}, {"role", domain::to_string(e.role)}});
-  }
-  return boost::json::serialize(a);
-}
-
-std::string encode_sop(const std::vector<std::string>& sop) {
-  boost::json::array a;
-  a.reserve(sop.size());
-  for (const auto& line : sop) a.emplace_back(line);
-  return boost::json::serialize(a);
-}
-
-result<std::vector<domain::run_card_entry>> decode_run_card(std::string_view text) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  auto bad = [] { return failure("categories: unreadable run_card"); };
-  if (ec || !v.is_array()) return bad();
-  std::vector<domain::run_card_entry> out;
-  out.reserve(v.get_array().size());
-  for (const auto& item : v.get_array()) {
-    const auto* o = item.if_object();
-    if (!o) return bad();
-    const auto* agency = o->if_contains("agency_id");
-    const auto* role = o->if_contains("role");
-    if (!agency || !agency->is_string() || !role || !role->is_string()) return bad();
-    auto parsed = domain::parse_dispatch_role(json_text(role->get_string()));
-    if (!parsed) return bad();
-    out.push_back({std::string(json_text(agency->get_string())), *parsed});
-  }
-  return out;
-}
-
-result<std::vector<std::string>> decode_sop(std::string_view text) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  auto bad = [] { return failure("categories: unreadable sop"); };
-  if (ec || !v.is_array()) return bad();
-  std::vector<std::string> out;
-  out.reserve(v.get_array().size());
-  for (const auto& item : v.get_array()) {
-    if (!item.is_string()) return bad();
-    out.emplace_back(json_text(item.get_string()));
-  }
-  return out;
-}
-
-// The calendar is stored as JSON: [0, 6] and [{"date": "2025-08-17", "name": "..."}].
-std::string encode_weekend(const std::vector<int>& days) {
-  boost::json::array a;
-  for (int d : days) a.emplace_back(d);
-  return boost::json::serialize(a);
-}
-
-std::string encode_holidays(const std::vector<domain::holiday>& holidays) {
-  boost::json::array a;
-  for (const auto& h : holidays) a.push_back(boost::json::object{{"date", h.date}, {"name", h.name}});
-  return boost::json::serialize(a);
-}
-
-result<void> decode_calendar(std::string_view weekend, std::string_view holidays, domain::jurisdiction& j) {
-  auto bad = [] { return failure("jurisdictions: unreadable calendar"); };
-  boost::system::error_code ec;
-  auto w = boost::json::parse(weekend, ec);
-  if (ec || !w.is_array()) return bad();
-  j.weekend_days.clear();
-  for (const auto& d : w.get_array()) {
-    if (!d.is_int64()) return bad();
-    j.weekend_days.push_back(static_cast<int>(d.get_int64()));
-  }
-  auto h = boost::json::parse(holidays, ec);
-  if (ec || !h.is_array()) return bad();
-  for (const auto& item : h.get_array()) {
-    const auto* o = item.if_object();
-    const auto* date = o ? o->if_contains("date") : nullptr;
-    const auto* name = o ? o->if_contains("name") : nullptr;
-    if (!date || !date->is_string() || !name || !name->is_string()) return bad();
-    j.holidays.push_back({std::string(json_text(date->get_string())), std::string(json_text(name->get_string()))});
-  }
-  return {};
-}
-
-constexpr std::string_view jurisdiction_columns = "id, code, name, timezone, incident_prefix, weekend_days, holidays, alert_endpoints";
-
-result<domain::jurisdiction> read_jurisdiction(const statement& st) {
-  domain::jurisdiction j;
-  j.id = st.text(0);
-  j.code = st.text(1);
-  j.name = st.text(2);
-  j.timezone = st.text(3);
-  j.incident_prefix = st.text(4);
-  if (auto r = decode_calendar(st.view(5), st.view(6), j); !r) return r.error();
-  auto endpoints = outbox_sql::decode_endpoints(st.view(7));
-  if (!endpoints) return endpoints.error();
-  j.alert_endpoints = std::move(*endpoints);
-  return j;
-}
-
-constexpr std::string_view district_columns =
-    "id, jurisdiction_id, code, name, center_lat, center_lon, boundary_geojson, boundary_approximate";
-
-result<domain::district> read_district(const statement& st) {
-  domain::district d;
-  d.id = st.text(0);
-  d.jurisdiction_id = st.text(1);
-  d.code = st.text(2);
-  d.name = st.text(3);
-  d.center = read_geo(st, 4);
-  d.boundary_geojson = st.text(6);
-  d.boundary_approximate = st.boolean(7);
-  return d;
-}
-
-constexpr std::string_view agency_columns = "id, jurisdiction_id, code, name, kind, phone, active, endpoints";
-
-result<domain::agency> read_agency(const statement& st) {
-  enum_columns e(st, "agencies");
-  domain::agency a;
-  a.id = st.text(0);
-  a.jurisdiction_id = st.text(1);
-  a.code = st.text(2);
-  a.name = st.text(3);
-  a.kind = e.get(4, domain::parse_agency_kind);
-  a.phone = st.text(5);
-  a.active = st.boolean(6);
-  auto endpoints = outbox_sql::decode_endpoints(st.view(7));
-  if (!endpoints) return endpoints.error();
-  a.endpoints = std::move(*endpoints);
-  if (e.error()) return *e.error();
-  return a;
-}
-
-constexpr std::string_view category_columns =
-    "id, jurisdiction_id, code, name_id, name_en, urgency_class, run_card, sop, sla_dispatch_within_s, "
-    "sla_acknowledge_within_s, sla_on_scene_within_s, sla_complete_within_s, active, sla_close_within_s, "
-    "sla_dispatch_within_days, sla_acknowledge_within_days, sla_on_scene_within_days, sla_complete_within_days, "
-    "sla_close_within_days, is_public";
-
-result<domain::category> read_category(const statement& st) {
-  enum_columns e(st, "categories");
-  domain::category c;
-  c.id = st.text(0);
-  c.jurisdiction_id = st.text(1);
-  c.code = st.text(2);
-  c.name_id = st.text(3);
-  c.name_en = st.text(4);
-  c.urgency_class = e.get(5, domain::parse_urgency);
-  auto card = decode_run_card(st.view(6));
-  if (!card) return card.error();
-  c.run_card = std::move(*card);
-  auto sop = decode_sop(st.view(7));
-  if (!sop) return sop.error();
-  c.sop = std::move(*sop);
-  c.sla.dispatch_within_s = st.int64(8);
-  c.sla.acknowledge_within_s = st.int64(9);
-  c.sla.on_scene_within_s = st.int64(10);
-  c.sla.complete_within_s = st.int64(11);
-  c.active = st.boolean(12);
-  c.sla.close_within_s = st.int64(13);
-  c.sla.dispatch_within_days = static_cast<int>(st.int64(14));
-  c.sla.acknowledge_within_days = static_cast<int>(st.int64(15));
-  c.sla.on_scene_within_days = static_cast<int>(st.int64(16));
-  c.sla.complete_within_days = static_cast<int>(st.int64(17));
-  c.sla.close_within_days = static_cast<int>(st.int64(18));
-  c.is_public = st.boolean(19);
-  if (e.error()) return *e.error();
-  return c;
-}
-
-constexpr std::string_view user_columns =
-    "id, jurisdiction_id, username, display_name, role, agency_id, password_hash, active, created_at, pbx_agent, "
-    "must_change_password";
-
-result<domain::user> read_user(const statement& st) {
-  enum_columns e(st, "users");
-  domain::user u;
-  u.id = st.text(0);
-  u.jurisdiction_id = st.text(1);
-  u.username = st.text(2);
-  u.display_name = st.text(3);
-  u.user_role = e.get(4, domain::parse_role);
-  u.agency_id = st.opt_text(5);
-  u.password_hash = st.text(6);
-  u.active = st.boolean(7);
-  u.created_at = st.time(8);
-  u.pbx_agent = st.text(9);
-  u.must_change_password = st.boolean(10);
-  if (e.error()) return *e.error();
-  return u;
-}
-
-constexpr std::string_view session_columns = "token_hash, user_id, created_at, expires_at";
-
-result<domain::session> read_session(const statement& st) {
-  return domain::session{st.text(0), st.text(1), st.time(2), st.time(3)};
-}
-
-result<domain::security_event> read_security_event(const statement& st) {
-  return domain::security_event{st.text(0), st.opt_text(1), st.text(2), st.text(3),
-                                st.text(4), st.time(5),     st.time(6), st.int64(7)};
-}
-
-constexpr std::string_view report_columns =
-    "id, jurisdiction_id, tracking_code, source, status, reporter_name, reporter_phone, description, "
-    "category_id, lat, lon, address, district_id, incident_id, rejection, resolution_note, created_by, "
-    "created_at, updated_at, village_id";
-
-result<domain::report> read_report(const statement& st) {
-  enum_columns e(st, "reports");
-  domain::report r;
-  r.id = st.text(0);
-  r.jurisdiction_id = st.text(1);
-  r.tracking_code = st.text(2);
-  r.source = e.get(3, domain::parse_channel);
-  r.status = e.get(4, domain::parse_report_status);
-  r.reporter_name = st.text(5);
-  r.reporter_phone = st.text(6);
-  r.description = st.text(7);
-  r.category_id = st.opt_text(8);
-  r.location = read_geo(st, 9);
-  r.address = st.text(11);
-  r.district_id = st.opt_text(12);
-  r.incident_id = st.opt_text(13);
-  r.rejection = e.get_opt(14, domain::parse_reject_reason);
-  r.resolution_note = st.text(15);
-  r.created_by = st.text(16);
-  r.created_at = st.time(17);
-  r.updated_at = st.time(18);
-  r.village_id = st.opt_text(19);
-  if (e.error()) return *e.error();
-  return r;
-}
-
-constexpr std::string_view incident_columns =
-    "id, jurisdiction_id, number, category_id, urgency_class, status, summary, description, lat, lon, "
-    "address, district_id, created_by, created_at, updated_at, first_dispatched_at, resolved_at, closed_at, "
-    "village_id";
-
-result<domain::incident> read_incident(const statement& st) {
-  enum_columns e(st, "incidents");
-  domain::incident i;
-  i.id = st.text(0);
-  i.jurisdiction_id = st.text(1);
-  i.number = st.text(2);
-  i.category_id = st.text(3);
-  i.urgency_class = e.get(4, domain::parse_urgency);
-  i.status = e.get(5, domain::parse_incident_status);
-  i.summary = st.text(6);
-  i.description = st.text(7);
-  i.location = read_geo(st, 8);
-  i.address = st.text(10);
-  i.district_id = st.opt_text(11);
-  i.created_by = st.text(12);
-  i.created_at = st.time(13);
-  i.updated_at = st.time(14);
-  i.first_dispatched_at = st.opt_time(15);
-  i.resolved_at = st.opt_time(16);
-  i.closed_at = st.opt_time(17);
-  i.village_id = st.opt_text(18);
-  if (e.error()) return *e.error();
-  return i;
-}
-
-constexpr std::string_view dispatch_columns =
-    "id, jurisdiction_id, incident_id, agency_id, role, status, share_contact, note, decline_reason, "
-    "notified_at, acknowledged_at, en_route_at, on_scene_at, completed_at, declined_at, cancelled_at, "
-    "updated_at, public_note";
-
-result<domain::dispatch> read_dispatch(const statement& st) {
-  enum_columns e(st, "dispatches");
-  domain::dispatch d;
-  d.id = st.text(0);
-  d.jurisdiction_id = st.text(1);
-  d.incident_id = st.text(2);
-  d.agency_id = st.text(3);
-  d.role = e.get(4, domain::parse_dispatch_role);
-  d.status = e.get(5, domain::parse_dispatch_status);
-  d.share_contact = st.boolean(6);
-  d.note = st.text(7);
-  d.decline_reason = st.text(8);
-  d.notified_at = st.time(9);
-  d.acknowledged_at = st.opt_time(10);
-  d.en_route_at = st.opt_time(11);
-  d.on_scene_at = st.opt_time(12);
-  d.completed_at = st.opt_time(13);
-  d.declined_at = st.opt_time(14);
-  d.cancelled_at = st.opt_time(15);
-  d.updated_at = st.time(16);
-  d.public_note = st.text(17);
-  if (e.error()) return *e.error();
-  return d;
-}
-
-constexpr std::string_view event_columns =
-    "seq, id, jurisdiction_id, subject, subject_id, incident_id, agency_id, kind, actor_id, at, "
-    "payload_json, prev_hash, hash";
-
-result<domain::event> read_event(const statement& st) {
-  enum_columns e(st, "events");
-  domain::event ev;
-  ev.seq = st.int64(0);
-  ev.id = st.text(1);
-  ev.jurisdiction_id = st.text(2);
-  ev.subject = e.get(3, domain::parse_subject_kind);
-  ev.subject_id = st.text(4);
-  ev.incident_id = st.opt_text(5);
-  ev.agency_id = st.opt_text(6);
-  ev.kind = st.text(7);
-  ev.actor_id = st.text(8);
-  ev.at = st.time(9);
-  ev.payload_json = st.text(10);
-  ev.prev_hash = st.text(11);
-  ev.hash = st.text(12);
-  if (e.error()) return *e.error();
-  return ev;
-}
-
-// ---------------------------------------------------------------------------------------
-// Query plumbing.
-}  // namespace
+// The rows and their JSON columns are read and written as every store does (storage/model_rows,
+// storage/row_codec); this file holds the SQL.
+using namespace model_rows;
+using row_codec::encode_holidays;
+using row_codec::encode_run_card;
+using row_codec::encode_sop;
+using row_codec::encode_weekend;
 
 result<void> read_calendar(std::string_view weekend, std::string_view holidays, domain::jurisdiction& j) {
-  return decode_calendar(weekend, holidays, j);
+  return row_codec::decode_calendar(weekend, holidays, j);
 }
 
 
@@ -348,81 +24,81 @@ static std::string select(std::string_view columns, std::string_view rest) { ret
 
 result<std::optional<domain::jurisdiction>> find_jurisdiction(connection& c, const std::string& id) {
   static const std::string sql = select(jurisdiction_columns, "FROM jurisdictions WHERE id = ?");
-  return fetch_one(c, sql, "jurisdictions", read_jurisdiction, id);
+  return fetch_one(c, sql, "jurisdictions", read_jurisdiction<statement>, id);
 }
 
 result<std::optional<domain::jurisdiction>> find_jurisdiction_by_code(connection& c, const std::string& code) {
   static const std::string sql = select(jurisdiction_columns, "FROM jurisdictions WHERE code = ?");
-  return fetch_one(c, sql, "jurisdictions", read_jurisdiction, code);
+  return fetch_one(c, sql, "jurisdictions", read_jurisdiction<statement>, code);
 }
 
 result<std::vector<domain::jurisdiction>> list_jurisdictions(connection& c) {
   static const std::string sql = select(jurisdiction_columns, "FROM jurisdictions ORDER BY code");
-  return fetch_all(c, sql, "jurisdictions", read_jurisdiction);
+  return fetch_all(c, sql, "jurisdictions", read_jurisdiction<statement>);
 }
 
 result<std::vector<domain::district>> list_districts(connection& c, const std::string& jurisdiction_id) {
   static const std::string sql = select(district_columns, "FROM districts WHERE jurisdiction_id = ? ORDER BY code");
-  return fetch_all(c, sql, "districts", read_district, jurisdiction_id);
+  return fetch_all(c, sql, "districts", read_district<statement>, jurisdiction_id);
 }
 
 result<std::optional<domain::district>> find_district(connection& c, const std::string& jurisdiction_id,
                                                       const std::string& id) {
   static const std::string sql = select(district_columns, "FROM districts WHERE jurisdiction_id = ? AND id = ?");
-  return fetch_one(c, sql, "districts", read_district, jurisdiction_id, id);
+  return fetch_one(c, sql, "districts", read_district<statement>, jurisdiction_id, id);
 }
 
 result<std::vector<domain::agency>> list_agencies(connection& c, const std::string& jurisdiction_id) {
   static const std::string sql = select(agency_columns, "FROM agencies WHERE jurisdiction_id = ? ORDER BY code");
-  return fetch_all(c, sql, "agencies", read_agency, jurisdiction_id);
+  return fetch_all(c, sql, "agencies", read_agency<statement>, jurisdiction_id);
 }
 
 result<std::optional<domain::agency>> find_agency(connection& c, const std::string& jurisdiction_id,
                                                   const std::string& id) {
   static const std::string sql = select(agency_columns, "FROM agencies WHERE jurisdiction_id = ? AND id = ?");
-  return fetch_one(c, sql, "agencies", read_agency, jurisdiction_id, id);
+  return fetch_one(c, sql, "agencies", read_agency<statement>, jurisdiction_id, id);
 }
 
 result<std::vector<domain::category>> list_categories(connection& c, const std::string& jurisdiction_id) {
   static const std::string sql = select(category_columns, "FROM categories WHERE jurisdiction_id = ? ORDER BY code");
-  return fetch_all(c, sql, "categories", read_category, jurisdiction_id);
+  return fetch_all(c, sql, "categories", read_category<statement>, jurisdiction_id);
 }
 
 result<std::optional<domain::category>> find_category(connection& c, const std::string& jurisdiction_id,
                                                       const std::string& id) {
   static const std::string sql = select(category_columns, "FROM categories WHERE jurisdiction_id = ? AND id = ?");
-  return fetch_one(c, sql, "categories", read_category, jurisdiction_id, id);
+  return fetch_one(c, sql, "categories", read_category<statement>, jurisdiction_id, id);
 }
 
 result<std::vector<domain::user>> list_users(connection& c, const std::string& jurisdiction_id) {
   static const std::string sql = select(user_columns, "FROM users WHERE jurisdiction_id = ? ORDER BY username");
-  return fetch_all(c, sql, "users", read_user, jurisdiction_id);
+  return fetch_all(c, sql, "users", read_user<statement>, jurisdiction_id);
 }
 
 result<std::optional<domain::user>> find_user(connection& c, const std::string& id) {
   static const std::string sql = select(user_columns, "FROM users WHERE id = ?");
-  return fetch_one(c, sql, "users", read_user, id);
+  return fetch_one(c, sql, "users", read_user<statement>, id);
 }
 
 result<std::optional<domain::user>> find_user_by_username(connection& c, const std::string& username) {
   static const std::string sql = select(user_columns, "FROM users WHERE username = ?");
-  return fetch_one(c, sql, "users", read_user, username);
+  return fetch_one(c, sql, "users", read_user<statement>, username);
 }
 
 result<std::optional<domain::session>> find_session(connection& c, const std::string& token_hash) {
   static const std::string sql = select(session_columns, "FROM sessions WHERE token_hash = ?");
-  return fetch_one(c, sql, "sessions", read_session, token_hash);
+  return fetch_one(c, sql, "sessions", read_session<statement>, token_hash);
 }
 
 result<std::optional<domain::report>> find_report(connection& c, const std::string& jurisdiction_id,
                                                   const std::string& id) {
   static const std::string sql = select(report_columns, "FROM reports WHERE jurisdiction_id = ? AND id = ?");
-  return fetch_one(c, sql, "reports", read_report, jurisdiction_id, id);
+  return fetch_one(c, sql, "reports", read_report<statement>, jurisdiction_id, id);
 }
 
 result<std::optional<domain::report>> find_report_by_tracking_code(connection& c, const std::string& code) {
   static const std::string sql = select(report_columns, "FROM reports WHERE tracking_code = ?");
-  return fetch_one(c, sql, "reports", read_report, code);
+  return fetch_one(c, sql, "reports", read_report<statement>, code);
 }
 
 result<page<domain::report>> list_reports(connection& c, const report_filter& f) {
@@ -434,18 +110,18 @@ result<page<domain::report>> list_reports(connection& c, const report_filter& f)
   if (f.incident_id) w.add("incident_id = ?", *f.incident_id);
   if (f.from) w.add("created_at >= ?", core::to_micros(*f.from));
   if (f.to) w.add("created_at < ?", core::to_micros(*f.to));
-  return fetch_page(c, "reports", report_columns, w, "created_at DESC, id DESC", f.page, read_report);
+  return fetch_page(c, "reports", report_columns, w, "created_at DESC, id DESC", f.page, read_report<statement>);
 }
 
 result<std::vector<domain::report>> reports_of_incident(connection& c, const std::string& incident_id) {
   static const std::string sql = select(report_columns, "FROM reports WHERE incident_id = ? ORDER BY created_at, id");
-  return fetch_all(c, sql, "reports", read_report, incident_id);
+  return fetch_all(c, sql, "reports", read_report<statement>, incident_id);
 }
 
 result<std::optional<domain::incident>> find_incident(connection& c, const std::string& jurisdiction_id,
                                                       const std::string& id) {
   static const std::string sql = select(incident_columns, "FROM incidents WHERE jurisdiction_id = ? AND id = ?");
-  return fetch_one(c, sql, "incidents", read_incident, jurisdiction_id, id);
+  return fetch_one(c, sql, "incidents", read_incident<statement>, jurisdiction_id, id);
 }
 
 result<page<domain::incident>> list_incidents(connection& c, const incident_filter& f) {
@@ -475,19 +151,19 @@ result<page<domain::incident>> list_incidents(connection& c, const incident_filt
   if (f.from) w.add("created_at >= ?", core::to_micros(*f.from));
   if (f.to) w.add("created_at < ?", core::to_micros(*f.to));
   add_keyset(w, f.walk, "created_at");
-  return fetch_page(c, "incidents", incident_columns, w, "created_at DESC, id DESC", f.page, read_incident, f.walk);
+  return fetch_page(c, "incidents", incident_columns, w, "created_at DESC, id DESC", f.page, read_incident<statement>, f.walk);
 }
 
 result<std::optional<domain::dispatch>> find_dispatch(connection& c, const std::string& jurisdiction_id,
                                                       const std::string& id) {
   static const std::string sql = select(dispatch_columns, "FROM dispatches WHERE jurisdiction_id = ? AND id = ?");
-  return fetch_one(c, sql, "dispatches", read_dispatch, jurisdiction_id, id);
+  return fetch_one(c, sql, "dispatches", read_dispatch<statement>, jurisdiction_id, id);
 }
 
 result<std::vector<domain::dispatch>> dispatches_of_incident(connection& c, const std::string& incident_id) {
   static const std::string sql =
       select(dispatch_columns, "FROM dispatches WHERE incident_id = ? ORDER BY notified_at, id");
-  return fetch_all(c, sql, "dispatches", read_dispatch, incident_id);
+  return fetch_all(c, sql, "dispatches", read_dispatch<statement>, incident_id);
 }
 
 result<page<domain::dispatch>> list_dispatches(connection& c, const dispatch_filter& f) {
@@ -507,29 +183,29 @@ result<page<domain::dispatch>> list_dispatches(connection& c, const dispatch_fil
   if (f.from) w.add("notified_at >= ?", core::to_micros(*f.from));
   if (f.to) w.add("notified_at < ?", core::to_micros(*f.to));
   add_keyset(w, f.walk, "notified_at");
-  return fetch_page(c, "dispatches", dispatch_columns, w, "notified_at DESC, id DESC", f.page, read_dispatch, f.walk);
+  return fetch_page(c, "dispatches", dispatch_columns, w, "notified_at DESC, id DESC", f.page, read_dispatch<statement>, f.walk);
 }
 
 result<std::vector<domain::event>> events_of_incident(connection& c, const std::string& incident_id) {
   static const std::string sql = select(event_columns, "FROM events WHERE incident_id = ? ORDER BY seq");
-  return fetch_all(c, sql, "events", read_event, incident_id);
+  return fetch_all(c, sql, "events", read_event<statement>, incident_id);
 }
 
 result<std::vector<domain::event>> events_after(connection& c, std::int64_t after_seq, int limit) {
   if (limit <= 0) return std::vector<domain::event>{};
   static const std::string sql = select(event_columns, "FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
-  return fetch_all(c, sql, "events", read_event, after_seq, limit);
+  return fetch_all(c, sql, "events", read_event<statement>, after_seq, limit);
 }
 
 result<std::vector<domain::event>> events_of_jurisdiction(connection& c, const std::string& jurisdiction_id) {
   static const std::string sql = select(event_columns, "FROM events WHERE jurisdiction_id = ? ORDER BY seq");
-  return fetch_all(c, sql, "events", read_event, jurisdiction_id);
+  return fetch_all(c, sql, "events", read_event<statement>, jurisdiction_id);
 }
 
 result<void> insert_jurisdiction(connection& c, const domain::jurisdiction& j) {
   auto weekend = encode_weekend(j.weekend_days);
   auto holidays = encode_holidays(j.holidays);
-  auto endpoints = outbox_sql::encode_endpoints(j.alert_endpoints);
+  auto endpoints = row_codec::encode_endpoints(j.alert_endpoints);
   auto st = prepare_bound(c,
                           "INSERT INTO jurisdictions (id, code, name, timezone, incident_prefix, weekend_days, "
                           "holidays, alert_endpoints) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -541,7 +217,7 @@ result<void> insert_jurisdiction(connection& c, const domain::jurisdiction& j) {
 result<void> update_jurisdiction(connection& c, const domain::jurisdiction& j) {
   auto weekend = encode_weekend(j.weekend_days);
   auto holidays = encode_holidays(j.holidays);
-  auto endpoints = outbox_sql::encode_endpoints(j.alert_endpoints);
+  auto endpoints = row_codec::encode_endpoints(j.alert_endpoints);
   auto st = prepare_bound(c,
                           "UPDATE jurisdictions SET name = ?, timezone = ?, weekend_days = ?, holidays = ?, "
                           "alert_endpoints = ? WHERE id = ?",
@@ -564,7 +240,7 @@ result<void> insert_district(connection& c, const domain::district& d) {
 }
 
 result<void> upsert_agency(connection& c, const domain::agency& a) {
-  std::string endpoints = outbox_sql::encode_endpoints(a.endpoints);
+  std::string endpoints = row_codec::encode_endpoints(a.endpoints);
   auto st = prepare_bound(c,
                           "INSERT INTO agencies (id, jurisdiction_id, code, name, kind, phone, active, endpoints) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -693,7 +369,7 @@ result<std::vector<domain::security_event>> list_security_events(connection& c, 
   static const std::string sql =
       "SELECT id, jurisdiction_id, kind, username, address, at, until, failures FROM security_events "
       "WHERE jurisdiction_id = ? OR jurisdiction_id IS NULL ORDER BY at DESC, id DESC LIMIT ?";
-  return fetch_all(c, sql, "security_events", read_security_event, jurisdiction_id,
+  return fetch_all(c, sql, "security_events", read_security_event<statement>, jurisdiction_id,
                    static_cast<std::int64_t>(std::clamp(limit, 1, 500)));
 }
 

@@ -2,16 +2,10 @@
 
 #include "storage/sqlite/query.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
 
 namespace siaga::storage::sqlite::outbox_sql {
 namespace {
-
-namespace json = boost::json;
-
-std::string_view text_of(const json::string& s) { return {s.data(), s.size()}; }
 
 constexpr std::string_view columns =
     "id, jurisdiction_id, agency_id, dispatch_id, incident_id, endpoint_index, endpoint_kind, target, event_kind, "
@@ -46,46 +40,6 @@ result<domain::notification> read_row(const statement& st) {
 }
 
 }  // namespace
-
-std::string encode_endpoints(const std::vector<domain::agency_endpoint>& endpoints) {
-  json::array a;
-  a.reserve(endpoints.size());
-  for (const auto& e : endpoints) {
-    a.push_back(json::object{{"kind", domain::to_string(e.kind)},
-                             {"url", e.url},
-                             {"secret", e.secret},
-                             {"chat_id", e.chat_id},
-                             {"active", e.active}});
-  }
-  return json::serialize(a);
-}
-
-result<std::vector<domain::agency_endpoint>> decode_endpoints(std::string_view text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  auto bad = [] { return failure("agencies: unreadable endpoints"); };
-  if (ec || !v.is_array()) return bad();
-  std::vector<domain::agency_endpoint> out;
-  out.reserve(v.get_array().size());
-  for (const auto& item : v.get_array()) {
-    const auto* o = item.if_object();
-    if (!o) return bad();
-    const auto* kind = o->if_contains("kind");
-    const auto* url = o->if_contains("url");
-    const auto* secret = o->if_contains("secret");
-    const auto* chat = o->if_contains("chat_id");
-    const auto* active = o->if_contains("active");
-    if (!kind || !kind->is_string() || !url || !url->is_string() || !secret || !secret->is_string() || !chat ||
-        !chat->is_string() || !active || !active->is_bool()) {
-      return bad();
-    }
-    auto k = domain::parse_endpoint_kind(text_of(kind->get_string()));
-    if (!k) return bad();
-    out.push_back({*k, std::string(text_of(url->get_string())), std::string(text_of(secret->get_string())),
-                   std::string(text_of(chat->get_string())), active->get_bool()});
-  }
-  return out;
-}
 
 result<std::optional<domain::notification>> find(connection& c, const std::string& jurisdiction_id,
                                                  const std::string& id) {

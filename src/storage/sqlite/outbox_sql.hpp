@@ -1,4 +1,4 @@
-// The SQL of the notification outbox and of agency endpoints (migration 2), kept apart from
+// The SQL of the notification outbox (migration 2; agencies' endpoints are in storage/row_codec), kept apart from
 // sqlite_store.cpp, which forwards its store_reader / store_txn methods here.
 #pragma once
 
@@ -10,11 +10,6 @@
 #include <vector>
 
 namespace siaga::storage::sqlite::outbox_sql {
-
-// An agency's endpoints as the JSON array stored in agencies.endpoints, and back. Decoding
-// fails with storage_failure for anything this program did not write.
-std::string encode_endpoints(const std::vector<domain::agency_endpoint>& endpoints);
-result<std::vector<domain::agency_endpoint>> decode_endpoints(std::string_view text);
 
 // The store contract's notification methods (storage/store.hpp) over one connection.
 result<std::optional<domain::notification>> find(connection& c, const std::string& jurisdiction_id,

@@ -4,6 +4,7 @@
 // Internal to storage/sqlite/.
 #pragma once
 
+#include "storage/model_rows.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/store.hpp"
 
@@ -33,38 +34,9 @@ inline std::string cat(std::initializer_list<std::string_view> parts) {
 template <class T>
 using row_reader = result<T> (*)(const statement&);
 
-// Reads enum columns, keeping the first value that does not parse as the row's error: such a
-// value was written by something other than this program (a newer version, a hand edit).
-class enum_columns {
- public:
-  enum_columns(const statement& st, std::string_view table) : st_(st), table_(table) {}
-
-  template <class E>
-  E get(int col, core::result<E> (*parse)(std::string_view)) {
-    auto r = parse(st_.view(col));
-    if (r) return *r;
-    if (!error_) error_ = failure(cat({table_, ": unreadable row: ", r.error().message}));
-    return E{};
-  }
-
-  template <class E>
-  std::optional<E> get_opt(int col, core::result<E> (*parse)(std::string_view)) {
-    if (st_.is_null(col)) return std::nullopt;
-    return get(col, parse);
-  }
-
-  const std::optional<core::error>& error() const { return error_; }
-
- private:
-  const statement& st_;
-  std::string_view table_;
-  std::optional<core::error> error_;
-};
-
-inline std::optional<domain::geo_point> read_geo(const statement& st, int lat_col) {
-  if (st.is_null(lat_col) || st.is_null(lat_col + 1)) return std::nullopt;
-  return domain::geo_point{st.real(lat_col), st.real(lat_col + 1)};
-}
+// Enum columns and point columns are read as every store reads them (storage/model_rows.hpp).
+using enum_columns = model_rows::row_enums<statement>;
+using model_rows::read_geo;
 
 inline std::optional<double> opt_real(const statement& st, int col) {
   return st.is_null(col) ? std::nullopt : std::optional<double>(st.real(col));

@@ -1,0 +1,333 @@
+#include "storage/postgres/connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+namespace siaga::storage::postgres {
+namespace {
+
+// libpq's messages end in a newline (sometimes several lines); one line reads better in logs.
+std::string one_line(const char* text) {
+  std::string s = text ? text : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  for (auto& ch : s) {
+    if (ch == '\n') ch = ' ';
+  }
+  return s;
+}
+
+core::error error_of(pg_conn* conn, const PGresult* res, std::string_view what) {
+  std::string message;
+  if (!what.empty()) {
+    message.append(what);
+    message += ": ";
+  }
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  message += one_line(res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+  if (PQstatus(conn) != CONNECTION_OK) {
+    return core::make_error(core::errc::unavailable, message + " (connection to " + describe_target(conn) + " lost)");
+  }
+  if (state && std::string_view(state) == "23505") return core::conflict(std::move(message));
+  return core::make_error(core::errc::storage_failure, std::move(message));
+}
+
+}  // namespace
+
+std::string describe_target(pg_conn* conn) {
+  auto text = [](const char* p) { return std::string(p && *p ? p : "?"); };
+  return text(PQhost(conn)) + ":" + text(PQport(conn)) + "/" + text(PQdb(conn));
+}
+
+// ---------------------------------------------------------------------------------------
+// statement
+
+statement::statement(statement&& other) noexcept
+    : owner_(std::exchange(other.owner_, nullptr)),
+      name_(std::move(other.name_)),
+      values_(std::move(other.values_)),
+      formats_(std::move(other.formats_)),
+      result_(std::exchange(other.result_, nullptr)),
+      rows_(other.rows_),
+      row_(other.row_),
+      executed_(other.executed_) {}
+
+statement& statement::operator=(statement&& other) noexcept {
+  if (this != &other) {
+    if (result_) PQclear(result_);
+    owner_ = std::exchange(other.owner_, nullptr);
+    name_ = std::move(other.name_);
+    values_ = std::move(other.values_);
+    formats_ = std::move(other.formats_);
+    result_ = std::exchange(other.result_, nullptr);
+    rows_ = other.rows_;
+    row_ = other.row_;
+    executed_ = other.executed_;
+  }
+  return *this;
+}
+
+statement::~statement() {
+  if (result_) PQclear(result_);
+}
+
+statement& statement::bind(std::string_view v) {
+  values_.emplace_back(std::string(v));
+  formats_.push_back(0);
+  return *this;
+}
+
+statement& statement::bind(std::int64_t v) {
+  return bind(std::string_view(std::to_string(v)));
+}
+
+statement& statement::bind(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back exactly
+  return bind(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+}
+
+statement& statement::bind(timestamp t) {
+  return bind(core::to_micros(t));
+}
+
+statement& statement::bind(const std::optional<std::string>& v) {
+  return v ? bind(*v) : bind_null();
+}
+statement& statement::bind(const std::optional<timestamp>& v) {
+  return v ? bind(*v) : bind_null();
+}
+statement& statement::bind(const std::optional<double>& v) {
+  return v ? bind(*v) : bind_null();
+}
+statement& statement::bind(const std::optional<std::string_view>& v) {
+  return v ? bind(*v) : bind_null();
+}
+statement& statement::bind_bool(bool v) {
+  return bind(std::string_view(v ? "t" : "f"));
+}
+
+statement& statement::bind_null() {
+  values_.emplace_back(std::nullopt);
+  formats_.push_back(0);
+  return *this;
+}
+
+statement& statement::bind_bytes(std::string_view bytes) {
+  values_.emplace_back(std::string(bytes));
+  formats_.push_back(1);
+  return *this;
+}
+
+result<void> statement::execute(std::string_view what) {
+  executed_ = true;
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  values.reserve(values_.size());
+  lengths.reserve(values_.size());
+  for (const auto& v : values_) {
+    values.push_back(v ? v->data() : nullptr);
+    lengths.push_back(v ? static_cast<int>(v->size()) : 0);
+  }
+  connection& owner = *owner_;
+  bool guarded = owner.statement_rollback_ && PQtransactionStatus(owner.conn_) == PQTRANS_INTRANS;
+  if (guarded) {
+    if (auto r = owner.run("SAVEPOINT siaga_statement"); !r) return r;
+  }
+  result_ = PQexecPrepared(owner.conn_, name_.c_str(), static_cast<int>(values.size()), values.data(), lengths.data(),
+                           formats_.data(), 0);
+  auto status = PQresultStatus(result_);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    auto error = error_of(owner.conn_, result_, what);
+    if (guarded) (void)owner.run("ROLLBACK TO SAVEPOINT siaga_statement; RELEASE SAVEPOINT siaga_statement");
+    return error;
+  }
+  if (guarded) {
+    if (auto r = owner.run("RELEASE SAVEPOINT siaga_statement"); !r) return r;
+  }
+  rows_ = PQntuples(result_);
+  const char* n = PQcmdTuples(result_);
+  owner.changes_ = (n && *n) ? std::strtoll(n, nullptr, 10) : 0;
+  return {};
+}
+
+result<bool> statement::step(std::string_view what) {
+  if (!executed_) {
+    if (auto r = execute(what); !r) return r.error();
+  }
+  if (row_ + 1 >= rows_) {
+    row_ = rows_;
+    return false;
+  }
+  ++row_;
+  return true;
+}
+
+result<void> statement::run(std::string_view what) {
+  if (executed_) return core::make_error(core::errc::internal, std::string(what) + ": statement run twice");
+  return execute(what);
+}
+
+bool statement::is_null(int col) const {
+  return PQgetisnull(result_, row_, col) != 0;
+}
+
+std::int64_t statement::int64(int col) const {
+  const char* p = PQgetvalue(result_, row_, col);
+  return p ? std::strtoll(p, nullptr, 10) : 0;
+}
+
+double statement::real(int col) const {
+  const char* p = PQgetvalue(result_, row_, col);
+  return p ? std::strtod(p, nullptr) : 0.0;
+}
+
+std::string statement::text(int col) const {
+  return std::string(view(col));
+}
+
+std::string_view statement::view(int col) const {
+  const char* p = PQgetvalue(result_, row_, col);
+  if (!p) return {};
+  return std::string_view(p, static_cast<std::size_t>(PQgetlength(result_, row_, col)));
+}
+
+timestamp statement::time(int col) const {
+  return core::from_micros(int64(col));
+}
+
+std::optional<std::string> statement::opt_text(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return text(col);
+}
+
+std::optional<timestamp> statement::opt_time(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return time(col);
+}
+
+bool statement::boolean(int col) const {
+  auto v = view(col);
+  if (v == "t" || v == "true") return true;
+  if (v == "f" || v == "false" || v.empty()) return false;
+  return int64(col) != 0;
+}
+
+std::string statement::bytes(int col) const {
+  std::size_t n = 0;
+  auto* raw = reinterpret_cast<const unsigned char*>(PQgetvalue(result_, row_, col));
+  unsigned char* decoded = PQunescapeBytea(raw, &n);
+  if (!decoded) return {};
+  std::string out(reinterpret_cast<const char*>(decoded), n);
+  PQfreemem(decoded);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// connection
+
+result<std::unique_ptr<connection>> connection::open(const std::string& conninfo) {
+  char* parse_error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
+  if (!options) {
+    std::string why = parse_error ? one_line(parse_error) : "out of memory";
+    PQfreemem(parse_error);
+    return core::invalid("postgres: the connection string is not valid (" + why +
+                         "); give a postgresql:// URI or libpq keywords such as 'host=... dbname=...'");
+  }
+  PQconninfoFree(options);
+  pg_conn* conn = PQconnectdb(conninfo.c_str());
+  if (!conn) return core::make_error(core::errc::unavailable, "postgres: out of memory while connecting");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = "postgres: cannot connect to " + describe_target(conn) + ": " +
+                          one_line(PQerrorMessage(conn)) + "; check that the server runs and the connection string";
+    PQfinish(conn);
+    return core::make_error(core::errc::unavailable, std::move(message));
+  }
+  auto c = std::unique_ptr<connection>(new connection(conn));
+  // Quiet NOTICEs (CREATE ... IF NOT EXISTS) stay out of stderr; UTC and UTF-8 whatever the
+  // server's defaults, since the schema keeps times as microseconds and text as UTF-8.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
+  if (auto r = c->run("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'", "session settings"); !r) return r.error();
+  return c;
+}
+
+connection::~connection() {
+  PQfinish(conn_);
+}
+
+result<statement> connection::prepare(std::string_view sql) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    std::string text(sql);
+    PGresult* res = PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr);
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    auto error = ok ? core::error{} : error_of(conn_, res, "prepare");
+    PQclear(res);
+    if (!ok) return error;
+    it = prepared_.emplace(std::move(text), std::move(name)).first;
+  }
+  return statement(this, it->second);
+}
+
+result<void> connection::run(std::string_view sql, std::string_view what) {
+  std::string text(sql);
+  PGresult* res = PQexec(conn_, text.c_str());
+  auto status = PQresultStatus(res);
+  bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  auto error = ok ? core::error{} : error_of(conn_, res, what.empty() ? sql : what);
+  PQclear(res);
+  if (!ok) return error;
+  return {};
+}
+
+bool connection::in_transaction() const {
+  auto s = PQtransactionStatus(conn_);
+  return s == PQTRANS_INTRANS || s == PQTRANS_INERROR;
+}
+
+bool connection::in_failed_transaction() const {
+  return PQtransactionStatus(conn_) == PQTRANS_INERROR;
+}
+
+bool connection::healthy() const {
+  return PQstatus(conn_) == CONNECTION_OK;
+}
+
+result<void> connection::reset() {
+  PQreset(conn_);
+  prepared_.clear();
+  if (!healthy()) {
+    return core::make_error(core::errc::unavailable,
+                            "postgres: cannot reconnect to " + target() + ": " + one_line(PQerrorMessage(conn_)));
+  }
+  return run("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'", "session settings");
+}
+
+std::string connection::target() const {
+  return describe_target(conn_);
+}
+
+// ---------------------------------------------------------------------------------------
+// read_snapshot
+
+read_snapshot::read_snapshot(connection& conn) : conn_(conn) {
+  if (conn_.in_transaction()) return;
+  auto r = conn_.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (r) {
+    owns_ = true;
+  } else {
+    failure_ = r.error();
+  }
+}
+
+read_snapshot::~read_snapshot() {
+  if (owns_) (void)conn_.run("COMMIT");
+}
+
+}  // namespace siaga::storage::postgres

@@ -1,0 +1,173 @@
+// RAII over libpq: one connection with its cache of server-side prepared statements, and a
+// statement that binds parameters (never SQL built from values), runs once and walks its rows.
+// Nothing above src/storage/postgres/ sees these.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace siaga::storage::postgres {
+
+class connection;
+
+using core::result;
+using core::timestamp;
+
+// Where a connection string points, for messages: "host:port/dbname" as libpq resolved it,
+// never the password.
+std::string describe_target(pg_conn* conn);
+
+// A parameterised statement of one connection. Binding goes left to right ($1, $2, ...);
+// values are copied and sent as text (bytes as binary), so a bound value need not outlive the
+// call. step() executes on its first call and then walks the result's rows; columns are read
+// by index from the current row. A duplicate key (SQLSTATE 23505) is a conflict, every other
+// failure a storage_failure whose message leads with what (the table or operation).
+class statement {
+ public:
+  // Made by connection::prepare for the statement prepared under name.
+  statement(connection* owner, std::string name) : owner_(owner), name_(std::move(name)) {}
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  statement(statement&& other) noexcept;
+  statement& operator=(statement&& other) noexcept;
+  ~statement();
+
+  statement& bind(std::string_view v);
+  statement& bind(const std::string& v) { return bind(std::string_view(v)); }
+  statement& bind(const char* v) { return bind(std::string_view(v)); }
+  statement& bind(std::int64_t v);
+  statement& bind(int v) { return bind(static_cast<std::int64_t>(v)); }
+  statement& bind(double v);
+  statement& bind(timestamp t);  // microseconds since the Unix epoch, as the schema keeps times
+  // Unset optionals bind NULL.
+  statement& bind(const std::optional<std::string>& v);
+  statement& bind(const std::optional<timestamp>& v);
+  statement& bind(const std::optional<double>& v);
+  statement& bind(const std::optional<std::string_view>& v);
+  statement& bind_bool(bool v);
+  statement& bind_null();
+  // Bytes for a bytea column, sent in binary.
+  statement& bind_bytes(std::string_view bytes);
+
+  // Executes on the first call; then true while a row is ready, false when there is none left.
+  result<bool> step(std::string_view what = {});
+  // Executes, ignoring rows; the rows changed are then in the connection's changes().
+  result<void> run(std::string_view what = {});
+
+  bool is_null(int col) const;
+  std::int64_t int64(int col) const;
+  double real(int col) const;
+  std::string text(int col) const;
+  // The column's text without copying; valid while this statement lives.
+  std::string_view view(int col) const;
+  timestamp time(int col) const;
+  std::optional<std::string> opt_text(int col) const;
+  std::optional<timestamp> opt_time(int col) const;
+  // A boolean column ('t'/'f'); an integer column counts as true when not 0.
+  bool boolean(int col) const;
+  // A bytea column's bytes (selected as is: libpq's text form, decoded here).
+  std::string bytes(int col) const;
+
+ private:
+  result<void> execute(std::string_view what);
+
+  connection* owner_ = nullptr;
+  std::string name_;
+  std::vector<std::optional<std::string>> values_;
+  std::vector<int> formats_;
+  pg_result* result_ = nullptr;
+  int rows_ = 0;
+  int row_ = -1;
+  bool executed_ = false;
+};
+
+// One database connection. Not thread-safe: each connection is used by one thread at a time
+// (the writer thread, or the reader's own thread).
+class connection {
+ public:
+  // Connects with a libpq connection string ("postgresql://..." or "host=... dbname=...").
+  // Fails with invalid_input when the string does not parse, and with unavailable naming
+  // host, port and database (never the password) when the server cannot be reached or refuses.
+  static result<std::unique_ptr<connection>> open(const std::string& conninfo);
+
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+  ~connection();
+
+  // A statement for sql ($1, $2, ... for parameters), prepared on the server on first use and
+  // kept under a name of this connection.
+  result<statement> prepare(std::string_view sql);
+
+  // Runs sql without parameters and ignoring rows: BEGIN, SAVEPOINT, migrations (several
+  // statements at once are allowed).
+  result<void> run(std::string_view sql, std::string_view what = {});
+
+  // True inside a transaction block (also when it is in error, waiting for a rollback).
+  bool in_transaction() const;
+  // True when a statement failed inside the open transaction, which must be rolled back.
+  bool in_failed_transaction() const;
+  // False once the connection to the server is lost.
+  bool healthy() const;
+  // Reconnects a lost connection with the same parameters; the prepared statements are gone
+  // with the old session and are prepared again on use.
+  result<void> reset();
+
+  // Rows changed by the last INSERT, UPDATE or DELETE run on this connection.
+  std::int64_t changes() const { return changes_; }
+
+  // Host, port and database, for messages.
+  std::string target() const;
+
+  // Statement-level rollback inside a transaction, as SQLite does it: a statement that fails
+  // is undone alone and the transaction goes on (PostgreSQL would otherwise refuse every
+  // statement until a rollback), so that a command may try an insert, see the conflict and
+  // carry on. Costs a SAVEPOINT and a RELEASE around each statement in a transaction; on for
+  // the writer's connection.
+  void set_statement_rollback(bool on) { statement_rollback_ = on; }
+
+ private:
+  friend class statement;
+
+  explicit connection(pg_conn* conn) : conn_(conn) {}
+
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+
+  pg_conn* conn_ = nullptr;
+  std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> prepared_;  // sql -> name
+  std::int64_t changes_ = 0;
+  bool statement_rollback_ = false;
+};
+
+// Reads that take more than one statement (a page and its total) see one snapshot: opens a
+// read-only REPEATABLE READ transaction when none is open and ends it on scope exit. Inside
+// the writer's transaction it does nothing, since that transaction already sees its writes.
+class read_snapshot {
+ public:
+  explicit read_snapshot(connection& conn);
+  read_snapshot(const read_snapshot&) = delete;
+  read_snapshot& operator=(const read_snapshot&) = delete;
+  ~read_snapshot();
+
+  const std::optional<core::error>& failure() const { return failure_; }
+
+ private:
+  connection& conn_;
+  bool owns_ = false;
+  std::optional<core::error> failure_;
+};
+
+}  // namespace siaga::storage::postgres

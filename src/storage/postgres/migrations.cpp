@@ -1,0 +1,379 @@
+#include "storage/postgres/migrations.hpp"
+
+#include "storage/postgres/connection.hpp"
+
+#include <array>
+#include <chrono>
+#include <string>
+
+namespace siaga::storage::postgres {
+namespace {
+
+// Conventions of the schema, those of the SQLite store (sqlite/migrations.cpp) in PostgreSQL's
+// types, so that both stores read and write the same values (storage/model_rows.hpp):
+// - Times are BIGINT microseconds since the Unix epoch, UTC; flags are BOOLEAN; coordinates
+//   DOUBLE PRECISION; JSON kept beside its row (run card, SOP, calendar, endpoints) is TEXT that
+//   must parse as JSON, read and written whole.
+// - Every row carries jurisdiction_id, and every reference goes through (jurisdiction_id, id):
+//   a row cannot point into another jurisdiction.
+// - events.seq is given by append_event under an advisory lock held to COMMIT (see
+//   postgres_store.cpp), so that seqs are gapless and in commit order even with several nodes.
+constexpr std::string_view schema_v1 = R"sql(
+CREATE TABLE jurisdictions (
+  id TEXT NOT NULL PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  timezone TEXT NOT NULL,
+  incident_prefix TEXT NOT NULL,
+  weekend_days TEXT NOT NULL DEFAULT '[0,6]' CHECK (weekend_days::jsonb IS NOT NULL),
+  holidays TEXT NOT NULL DEFAULT '[]' CHECK (holidays::jsonb IS NOT NULL),
+  alert_endpoints TEXT NOT NULL DEFAULT '[]' CHECK (alert_endpoints::jsonb IS NOT NULL)
+);
+
+CREATE TABLE districts (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  center_lat DOUBLE PRECISION,
+  center_lon DOUBLE PRECISION,
+  boundary_geojson TEXT NOT NULL DEFAULT '',
+  boundary_approximate BOOLEAN NOT NULL DEFAULT FALSE,
+  UNIQUE (jurisdiction_id, code),
+  UNIQUE (jurisdiction_id, id),
+  CHECK ((center_lat IS NULL) = (center_lon IS NULL))
+);
+
+CREATE TABLE villages (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  district_id TEXT NOT NULL,
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  center_lat DOUBLE PRECISION,
+  center_lon DOUBLE PRECISION,
+  boundary_geojson TEXT NOT NULL DEFAULT '',
+  boundary_approximate BOOLEAN NOT NULL DEFAULT FALSE,
+  UNIQUE (jurisdiction_id, code),
+  UNIQUE (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, district_id) REFERENCES districts (jurisdiction_id, id),
+  CHECK ((center_lat IS NULL) = (center_lon IS NULL))
+);
+CREATE INDEX villages_by_district ON villages (jurisdiction_id, district_id, code);
+
+CREATE TABLE agencies (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  phone TEXT NOT NULL DEFAULT '',
+  active BOOLEAN NOT NULL DEFAULT TRUE,
+  endpoints TEXT NOT NULL DEFAULT '[]' CHECK (endpoints::jsonb IS NOT NULL),
+  UNIQUE (jurisdiction_id, code),
+  UNIQUE (jurisdiction_id, id)
+);
+
+CREATE TABLE categories (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  code TEXT NOT NULL,
+  name_id TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  urgency_class TEXT NOT NULL,
+  run_card TEXT NOT NULL DEFAULT '[]' CHECK (run_card::jsonb IS NOT NULL),
+  sop TEXT NOT NULL DEFAULT '[]' CHECK (sop::jsonb IS NOT NULL),
+  sla_dispatch_within_s BIGINT NOT NULL DEFAULT 0,
+  sla_acknowledge_within_s BIGINT NOT NULL DEFAULT 0,
+  sla_on_scene_within_s BIGINT NOT NULL DEFAULT 0,
+  sla_complete_within_s BIGINT NOT NULL DEFAULT 0,
+  active BOOLEAN NOT NULL DEFAULT TRUE,
+  sla_close_within_s BIGINT NOT NULL DEFAULT 0,
+  sla_dispatch_within_days INTEGER NOT NULL DEFAULT 0,
+  sla_acknowledge_within_days INTEGER NOT NULL DEFAULT 0,
+  sla_on_scene_within_days INTEGER NOT NULL DEFAULT 0,
+  sla_complete_within_days INTEGER NOT NULL DEFAULT 0,
+  sla_close_within_days INTEGER NOT NULL DEFAULT 0,
+  is_public BOOLEAN NOT NULL DEFAULT FALSE,
+  UNIQUE (jurisdiction_id, code),
+  UNIQUE (jurisdiction_id, id)
+);
+
+CREATE TABLE users (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  agency_id TEXT,
+  password_hash TEXT NOT NULL,
+  active BOOLEAN NOT NULL DEFAULT TRUE,
+  created_at BIGINT NOT NULL,
+  pbx_agent TEXT NOT NULL DEFAULT '',
+  must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
+  UNIQUE (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, agency_id) REFERENCES agencies (jurisdiction_id, id)
+);
+CREATE INDEX users_by_jurisdiction ON users (jurisdiction_id, username);
+
+CREATE TABLE sessions (
+  token_hash TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  user_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  FOREIGN KEY (jurisdiction_id, user_id) REFERENCES users (jurisdiction_id, id)
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE TABLE security_events (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT REFERENCES jurisdictions (id),
+  kind TEXT NOT NULL,
+  username TEXT NOT NULL,
+  address TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  until BIGINT NOT NULL,
+  failures BIGINT NOT NULL
+);
+CREATE INDEX security_events_by_time ON security_events (jurisdiction_id, at);
+
+CREATE TABLE incidents (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  number TEXT NOT NULL,
+  category_id TEXT NOT NULL,
+  urgency_class TEXT NOT NULL,
+  status TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  address TEXT NOT NULL DEFAULT '',
+  district_id TEXT,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  first_dispatched_at BIGINT,
+  resolved_at BIGINT,
+  closed_at BIGINT,
+  village_id TEXT REFERENCES villages (id),
+  UNIQUE (jurisdiction_id, number),
+  UNIQUE (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, category_id) REFERENCES categories (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, district_id) REFERENCES districts (jurisdiction_id, id),
+  CHECK ((lat IS NULL) = (lon IS NULL))
+);
+CREATE INDEX incidents_by_created ON incidents (jurisdiction_id, created_at);
+CREATE INDEX incidents_by_status ON incidents (jurisdiction_id, status, created_at);
+CREATE INDEX incidents_by_category ON incidents (jurisdiction_id, category_id, created_at);
+CREATE INDEX incidents_by_district ON incidents (jurisdiction_id, district_id, created_at);
+CREATE INDEX incidents_by_village ON incidents (jurisdiction_id, village_id, created_at) WHERE village_id IS NOT NULL;
+
+CREATE TABLE reports (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  tracking_code TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reporter_name TEXT NOT NULL DEFAULT '',
+  reporter_phone TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  category_id TEXT,
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  address TEXT NOT NULL DEFAULT '',
+  district_id TEXT,
+  incident_id TEXT,
+  rejection TEXT,
+  resolution_note TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  village_id TEXT REFERENCES villages (id),
+  FOREIGN KEY (jurisdiction_id, category_id) REFERENCES categories (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, district_id) REFERENCES districts (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, incident_id) REFERENCES incidents (jurisdiction_id, id),
+  CHECK ((lat IS NULL) = (lon IS NULL))
+);
+CREATE INDEX reports_by_created ON reports (jurisdiction_id, created_at);
+CREATE INDEX reports_by_status ON reports (jurisdiction_id, status, created_at);
+CREATE INDEX reports_by_category ON reports (jurisdiction_id, category_id, created_at);
+CREATE INDEX reports_by_incident ON reports (incident_id, created_at) WHERE incident_id IS NOT NULL;
+CREATE INDEX reports_by_village ON reports (jurisdiction_id, village_id, created_at) WHERE village_id IS NOT NULL;
+
+-- No unique (incident_id, agency_id): an agency that declined may be dispatched again.
+CREATE TABLE dispatches (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  incident_id TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  status TEXT NOT NULL,
+  share_contact BOOLEAN NOT NULL DEFAULT FALSE,
+  note TEXT NOT NULL DEFAULT '',
+  decline_reason TEXT NOT NULL DEFAULT '',
+  notified_at BIGINT NOT NULL,
+  acknowledged_at BIGINT,
+  en_route_at BIGINT,
+  on_scene_at BIGINT,
+  completed_at BIGINT,
+  declined_at BIGINT,
+  cancelled_at BIGINT,
+  updated_at BIGINT NOT NULL,
+  public_note TEXT NOT NULL DEFAULT '',
+  FOREIGN KEY (jurisdiction_id, incident_id) REFERENCES incidents (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, agency_id) REFERENCES agencies (jurisdiction_id, id)
+);
+CREATE INDEX dispatches_by_incident ON dispatches (incident_id, notified_at);
+CREATE INDEX dispatches_by_agency ON dispatches (jurisdiction_id, agency_id, notified_at);
+CREATE INDEX dispatches_by_notified ON dispatches (jurisdiction_id, notified_at);
+CREATE INDEX dispatches_by_status ON dispatches (jurisdiction_id, status, notified_at);
+
+CREATE TABLE counters (
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  key TEXT NOT NULL,
+  value BIGINT NOT NULL,
+  PRIMARY KEY (jurisdiction_id, key)
+);
+
+-- The audit log. incident_id and agency_id have no foreign keys: the log must be able to
+-- record anything, including events about rows that a later migration reshapes.
+CREATE TABLE events (
+  seq BIGINT NOT NULL PRIMARY KEY CHECK (seq > 0),
+  id TEXT NOT NULL UNIQUE,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  subject TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  incident_id TEXT,
+  agency_id TEXT,
+  kind TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  payload_json TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX events_by_jurisdiction ON events (jurisdiction_id, seq);
+CREATE INDEX events_by_incident ON events (incident_id, seq) WHERE incident_id IS NOT NULL;
+
+CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'events are append-only';
+END;
+$$;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events FOR EACH ROW EXECUTE FUNCTION events_append_only();
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events FOR EACH ROW EXECUTE FUNCTION events_append_only();
+CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION events_append_only();
+)sql";
+
+const std::array<migration, 1>& migrations_table() {
+  static const std::array<migration, 1> table{{
+      {1, "directory, reports, incidents, dispatches, counters and the event chain (SQLite schema 17)", schema_v1},
+  }};
+  return table;
+}
+
+constexpr std::string_view create_ledger = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)
+)sql";
+
+// The advisory lock every migration transaction takes ("siaga" + "mig" as a number), so that
+// nodes starting together migrate one after the other.
+constexpr std::string_view lock_migrations = "SELECT pg_advisory_xact_lock(7306954337)";
+
+std::int64_t now_micros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+core::error failure(std::string message) {
+  return core::make_error(core::errc::storage_failure, std::move(message));
+}
+
+core::error prefixed(const migration& m, const core::error& e) {
+  return failure("migration " + std::to_string(m.version) + " (" + std::string(m.name) + "): " + e.message);
+}
+
+// The newest version recorded, 0 for none.
+result<std::int64_t> newest_version(connection& conn) {
+  auto st = conn.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!st) return st.error();
+  auto row = st->step("schema_migrations");
+  if (!row) return row.error();
+  return st->int64(0);
+}
+
+// Runs one migration inside the caller's transaction. False when it was already applied.
+result<bool> apply(connection& conn, const migration& m) {
+  {
+    auto st = conn.prepare("SELECT 1 FROM schema_migrations WHERE version = $1");
+    if (!st) return st.error();
+    st->bind(m.version);
+    auto row = st->step("schema_migrations");
+    if (!row) return row.error();
+    if (*row) return false;
+  }
+  if (auto r = conn.run(m.sql, "schema"); !r) return prefixed(m, r.error());
+  auto st = conn.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)");
+  if (!st) return st.error();
+  st->bind(m.version).bind(m.name).bind(now_micros());
+  if (auto r = st->run("schema_migrations"); !r) return r.error();
+  return true;
+}
+
+}  // namespace
+
+std::span<const migration> all_migrations() {
+  return migrations_table();
+}
+
+result<int> migrate(connection& conn) {
+  const auto& migrations = migrations_table();
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      return core::make_error(core::errc::internal, "migration versions must be 1, 2, 3, ... in order");
+    }
+  }
+  if (auto r = conn.run("BEGIN"); !r) return r.error();
+  auto ledger = conn.run(lock_migrations, "migration lock");
+  if (ledger) ledger = conn.run(create_ledger, "schema_migrations");
+  if (ledger) ledger = conn.run("COMMIT");
+  if (!ledger) {
+    (void)conn.run("ROLLBACK");
+    return ledger.error();
+  }
+  auto newest = newest_version(conn);
+  if (!newest) return newest.error();
+  if (*newest > static_cast<std::int64_t>(migrations.size())) {
+    return failure("the database has schema version " + std::to_string(*newest) + ", newer than this program's " +
+                   std::to_string(migrations.size()));
+  }
+  int applied = 0;
+  for (const auto& m : migrations) {
+    if (auto r = conn.run("BEGIN"); !r) return r.error();
+    auto locked = conn.run(lock_migrations, "migration lock");
+    auto done = locked ? apply(conn, m) : result<bool>(locked.error());
+    if (!done) {
+      (void)conn.run("ROLLBACK");
+      return done.error();
+    }
+    if (!*done) {
+      (void)conn.run("ROLLBACK");
+      continue;
+    }
+    if (auto r = conn.run("COMMIT"); !r) {
+      (void)conn.run("ROLLBACK");
+      return prefixed(m, r.error());
+    }
+    ++applied;
+  }
+  return applied;
+}
+
+}  // namespace siaga::storage::postgres

@@ -1,0 +1,492 @@
+#include "storage/postgres/postgres_store.hpp"
+
+#include "domain/lifecycle.hpp"
+#include "storage/postgres/connection.hpp"
+#include "storage/postgres/facets_to_come.hpp"
+#include "storage/postgres/migrations.hpp"
+#include "storage/postgres/model_sql.hpp"
+#include "storage/postgres/query.hpp"
+#include "storage/thread_readers.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <iterator>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+namespace siaga::storage::postgres {
+namespace {
+
+namespace q = model_sql;
+
+// The store_reader methods of the facets done, over one connection, shared by the per-thread
+// readers and the writer's transaction. A reader whose connection could not be opened answers
+// every call with that error, since reader() itself cannot fail; a reader whose connection was
+// lost reconnects on its next call.
+template <class Base>
+class read_ops : public reads_to_come<Base> {
+ public:
+  result<std::optional<domain::jurisdiction>> find_jurisdiction(const std::string& id) override {
+    return use([&](connection& c) { return q::find_jurisdiction(c, id); });
+  }
+  result<std::optional<domain::jurisdiction>> find_jurisdiction_by_code(const std::string& code) override {
+    return use([&](connection& c) { return q::find_jurisdiction_by_code(c, code); });
+  }
+  result<std::vector<domain::jurisdiction>> list_jurisdictions() override {
+    return use([&](connection& c) { return q::list_jurisdictions(c); });
+  }
+  result<std::vector<domain::district>> list_districts(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return q::list_districts(c, jurisdiction_id); });
+  }
+  result<std::optional<domain::district>> find_district(const std::string& jurisdiction_id,
+                                                        const std::string& id) override {
+    return use([&](connection& c) { return q::find_district(c, jurisdiction_id, id); });
+  }
+  result<std::vector<domain::agency>> list_agencies(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return q::list_agencies(c, jurisdiction_id); });
+  }
+  result<std::optional<domain::agency>> find_agency(const std::string& jurisdiction_id,
+                                                    const std::string& id) override {
+    return use([&](connection& c) { return q::find_agency(c, jurisdiction_id, id); });
+  }
+  result<std::vector<domain::category>> list_categories(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return q::list_categories(c, jurisdiction_id); });
+  }
+  result<std::optional<domain::category>> find_category(const std::string& jurisdiction_id,
+                                                        const std::string& id) override {
+    return use([&](connection& c) { return q::find_category(c, jurisdiction_id, id); });
+  }
+  result<std::vector<domain::user>> list_users(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return q::list_users(c, jurisdiction_id); });
+  }
+  result<std::optional<domain::user>> find_user(const std::string& id) override {
+    return use([&](connection& c) { return q::find_user(c, id); });
+  }
+  result<std::optional<domain::user>> find_user_by_username(const std::string& username) override {
+    return use([&](connection& c) { return q::find_user_by_username(c, username); });
+  }
+  result<std::optional<domain::session>> find_session(const std::string& token_hash) override {
+    return use([&](connection& c) { return q::find_session(c, token_hash); });
+  }
+  result<std::vector<domain::security_event>> list_security_events(const std::string& j, int limit) override {
+    return use([&](connection& c) { return q::list_security_events(c, j, limit); });
+  }
+  result<std::optional<domain::report>> find_report(const std::string& jurisdiction_id,
+                                                    const std::string& id) override {
+    return use([&](connection& c) { return q::find_report(c, jurisdiction_id, id); });
+  }
+  result<std::optional<domain::report>> find_report_by_tracking_code(const std::string& code) override {
+    return use([&](connection& c) { return q::find_report_by_tracking_code(c, code); });
+  }
+  result<page<domain::report>> list_reports(const report_filter& filter) override {
+    return use([&](connection& c) { return q::list_reports(c, filter); });
+  }
+  result<std::vector<domain::report>> reports_of_incident(const std::string& incident_id) override {
+    return use([&](connection& c) { return q::reports_of_incident(c, incident_id); });
+  }
+  result<std::optional<domain::incident>> find_incident(const std::string& jurisdiction_id,
+                                                        const std::string& id) override {
+    return use([&](connection& c) { return q::find_incident(c, jurisdiction_id, id); });
+  }
+  result<page<domain::incident>> list_incidents(const incident_filter& filter) override {
+    return use([&](connection& c) { return q::list_incidents(c, filter); });
+  }
+  result<std::optional<domain::dispatch>> find_dispatch(const std::string& jurisdiction_id,
+                                                        const std::string& id) override {
+    return use([&](connection& c) { return q::find_dispatch(c, jurisdiction_id, id); });
+  }
+  result<std::vector<domain::dispatch>> dispatches_of_incident(const std::string& incident_id) override {
+    return use([&](connection& c) { return q::dispatches_of_incident(c, incident_id); });
+  }
+  result<page<domain::dispatch>> list_dispatches(const dispatch_filter& filter) override {
+    return use([&](connection& c) { return q::list_dispatches(c, filter); });
+  }
+  result<std::vector<domain::event>> events_of_incident(const std::string& incident_id) override {
+    return use([&](connection& c) { return q::events_of_incident(c, incident_id); });
+  }
+  result<std::vector<domain::event>> events_after(std::int64_t after_seq, int limit) override {
+    return use([&](connection& c) { return q::events_after(c, after_seq, limit); });
+  }
+  result<std::vector<domain::event>> events_of_jurisdiction(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return q::events_of_jurisdiction(c, jurisdiction_id); });
+  }
+
+ protected:
+  read_ops(connection* conn, std::optional<core::error> broken) : conn_(conn), broken_(std::move(broken)) {}
+
+  template <class F>
+  auto use(F&& f) -> decltype(f(std::declval<connection&>())) {
+    if (!conn_) return *broken_;
+    // Outside a transaction (a reader) a lost connection is made again and the read, which
+    // changes nothing, tried once more; inside one (the writer) the transaction is lost with
+    // it, which the batch reports.
+    if (conn_->in_transaction()) return f(*conn_);
+    if (!conn_->healthy()) {
+      if (auto r = conn_->reset(); !r) return r.error();
+    }
+    auto first = f(*conn_);
+    if (first || conn_->healthy()) return first;
+    if (auto r = conn_->reset(); !r) return r.error();
+    return f(*conn_);
+  }
+
+  connection* conn_;
+  std::optional<core::error> broken_;
+};
+
+// A thread's reader: a connection of its own, outside any transaction between calls.
+class thread_reader final : public read_ops<store_reader> {
+ public:
+  explicit thread_reader(std::unique_ptr<connection> conn)
+      : read_ops(conn.get(), std::nullopt), owned_(std::move(conn)) {}
+  explicit thread_reader(core::error broken) : read_ops(nullptr, std::move(broken)) {}
+
+  bool healthy() const { return conn_ != nullptr; }
+
+ private:
+  std::unique_ptr<connection> owned_;
+};
+
+// The advisory lock that serialises appends to the event chain until COMMIT ("siaga" + "ev"):
+// with it, seqs are given without gaps in commit order and each jurisdiction's chain has one
+// head, however many writers (nodes) share the database.
+constexpr std::string_view lock_events = "SELECT pg_advisory_xact_lock(7306954345)";
+
+// ---------------------------------------------------------------------------------------
+// The writer's transaction.
+
+class writer_txn final : public read_ops<writes_to_come<store_txn>> {
+ public:
+  explicit writer_txn(connection& conn) : read_ops(&conn, std::nullopt) {}
+
+  // Forgets the events of the previous command; called as each command starts.
+  void begin_command() { appended_.clear(); }
+
+  // Moves the events appended by the current command to the end of out.
+  void take_events(std::vector<domain::event>& out) {
+    std::move(appended_.begin(), appended_.end(), std::back_inserter(out));
+    appended_.clear();
+  }
+
+  result<void> insert_jurisdiction(const domain::jurisdiction& j) override { return q::insert_jurisdiction(c(), j); }
+  result<void> update_jurisdiction(const domain::jurisdiction& j) override { return q::update_jurisdiction(c(), j); }
+  result<void> insert_district(const domain::district& d) override { return q::insert_district(c(), d); }
+  result<void> upsert_agency(const domain::agency& a) override { return q::upsert_agency(c(), a); }
+  result<void> upsert_category(const domain::category& category) override { return q::upsert_category(c(), category); }
+  result<void> insert_user(const domain::user& u) override { return q::insert_user(c(), u); }
+  result<void> update_user(const domain::user& u) override { return q::update_user(c(), u); }
+  result<void> insert_session(const domain::session& s) override { return q::insert_session(c(), s); }
+  result<void> delete_session(const std::string& token_hash) override { return q::delete_session(c(), token_hash); }
+  result<std::int64_t> delete_sessions_of_user(const std::string& user_id, const std::string& keep) override {
+    return q::delete_sessions_of_user(c(), user_id, keep);
+  }
+  result<std::int64_t> delete_expired_sessions(domain::timestamp now) override {
+    return q::delete_expired_sessions(c(), now);
+  }
+  result<void> insert_security_event(const domain::security_event& e) override {
+    return q::insert_security_event(c(), e);
+  }
+  result<void> insert_report(const domain::report& r) override { return q::insert_report(c(), r); }
+  result<void> update_report(const domain::report& r) override { return q::update_report(c(), r); }
+  result<void> insert_incident(const domain::incident& i) override { return q::insert_incident(c(), i); }
+  result<void> update_incident(const domain::incident& i) override { return q::update_incident(c(), i); }
+  result<void> insert_dispatch(const domain::dispatch& d) override { return q::insert_dispatch(c(), d); }
+  result<void> update_dispatch(const domain::dispatch& d) override { return q::update_dispatch(c(), d); }
+
+  result<std::int64_t> next_counter(const std::string& jurisdiction_id, const std::string& key) override {
+    auto st = prepare_bound(c(),
+                            "INSERT INTO counters (jurisdiction_id, key, value) VALUES ($1, $2, 1) "
+                            "ON CONFLICT (jurisdiction_id, key) DO UPDATE SET value = counters.value + 1 "
+                            "RETURNING value",
+                            jurisdiction_id, key);
+    if (!st) return st.error();
+    auto row = st->step("counters");
+    if (!row) return row.error();
+    if (!*row) return failure("counters: upsert returned no row");
+    return st->int64(0);
+  }
+
+  // As in the SQLite store, seq and prev_hash are read from the table, under the events lock
+  // held to COMMIT: they stay right across savepoint rollbacks and across other writers, and
+  // the hash (domain::compute_event_hash, shared by every store) covers seq, so seq is known
+  // before the row is inserted.
+  result<domain::event> append_event(domain::event e) override {
+    if (auto r = c().run(lock_events, "events lock"); !r) return r.error();
+    {
+      auto st = c().prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM events");
+      if (!st) return st.error();
+      auto row = st->step("events");
+      if (!row) return row.error();
+      e.seq = st->int64(0);
+    }
+    {
+      auto st = prepare_bound(c(), "SELECT hash FROM events WHERE jurisdiction_id = $1 ORDER BY seq DESC LIMIT 1",
+                              e.jurisdiction_id);
+      if (!st) return st.error();
+      auto row = st->step("events");
+      if (!row) return row.error();
+      e.prev_hash = *row ? st->text(0) : std::string();
+    }
+    e.hash = domain::compute_event_hash(e);
+    auto st = prepare_bound(c(),
+                            "INSERT INTO events (seq, id, jurisdiction_id, subject, subject_id, incident_id, "
+                            "agency_id, kind, actor_id, at, payload_json, prev_hash, hash) "
+                            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                            e.seq, e.id, e.jurisdiction_id, domain::to_string(e.subject), e.subject_id, e.incident_id,
+                            e.agency_id, e.kind, e.actor_id, e.at, e.payload_json, e.prev_hash, e.hash);
+    if (!st) return st.error();
+    if (auto r = st->run("events"); !r) return r.error();
+    appended_.push_back(e);
+    return e;
+  }
+
+ private:
+  connection& c() { return *conn_; }
+
+  std::vector<domain::event> appended_;
+};
+
+// ---------------------------------------------------------------------------------------
+// The store.
+
+struct queued_command {
+  write_command command;
+  std::function<void(result<void>)> done;
+};
+
+class store_impl final : public postgres_store {
+ public:
+  store_impl(postgres_options options, std::unique_ptr<connection> writer)
+      : options_(std::move(options)), writer_(std::move(writer)), txn_(*writer_) {
+    writer_->set_statement_rollback(true);
+    thread_ = std::thread([this] { writer_loop(); });
+  }
+
+  ~store_impl() override {
+    close();
+    readers_.clear();
+  }
+
+  result<int> migrate() override {
+    if (closing()) return core::make_error(core::errc::unavailable, "the store is closed");
+    // A connection of its own, so that migrating never waits for the writer thread's queue.
+    auto conn = connection::open(options_.conninfo);
+    if (!conn) return conn.error();
+    return postgres::migrate(**conn);
+  }
+
+  store_reader& reader() override {
+    return readers_.get([this]() -> std::shared_ptr<thread_reader> {
+      auto conn = connection::open(options_.conninfo);
+      if (!conn) return std::make_shared<thread_reader>(conn.error());
+      return std::make_shared<thread_reader>(std::move(*conn));
+    });
+  }
+
+  void submit(write_command command, std::function<void(result<void>)> done) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (!stopping_) {
+        queue_.push_back({std::move(command), std::move(done)});
+        wake_.notify_one();
+        return;
+      }
+    }
+    if (done) done(core::make_error(core::errc::unavailable, "the store is closing"));
+  }
+
+  void set_commit_listener(commit_listener listener) override {
+    std::lock_guard lock(listener_mutex_);
+    listener_ = std::move(listener);
+  }
+
+  void close() override {
+    std::lock_guard closing(close_mutex_);
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    writer_.reset();
+  }
+
+  write_stats stats() const override {
+    return {batches_.load(std::memory_order_relaxed), commands_.load(std::memory_order_relaxed)};
+  }
+
+ private:
+  bool closing() {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  }
+
+  void writer_loop() {
+    std::vector<queued_command> batch;
+    auto max_batch = static_cast<std::size_t>(options_.max_batch);
+    batch.reserve(max_batch);
+    for (;;) {
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) break;
+        auto n = static_cast<std::ptrdiff_t>(std::min(queue_.size(), max_batch));
+        std::move(queue_.begin(), queue_.begin() + n, std::back_inserter(batch));
+        queue_.erase(queue_.begin(), queue_.begin() + n);
+      }
+      run_batch(batch);
+      batch.clear();
+    }
+  }
+
+  // BEGIN, each command under its savepoint, COMMIT: the batch's commands are done (and their
+  // events published) only once COMMIT returned, that is once the batch is durable.
+  void run_batch(std::vector<queued_command>& batch) {
+    std::vector<result<void>> outcomes;
+    outcomes.reserve(batch.size());
+    std::vector<domain::event> published;
+
+    // A connection lost since the last batch is made again before anything else; a BEGIN that
+    // finds it lost (the server restarted, an idle connection was cut) is retried once on a
+    // new one, since nothing of the batch has been sent yet.
+    result<void> begun = writer_->healthy() ? result<void>() : writer_->reset();
+    if (begun) begun = writer_->run("BEGIN");
+    if (!begun && !writer_->healthy()) {
+      begun = writer_->reset();
+      if (begun) begun = writer_->run("BEGIN");
+    }
+    for (auto& queued : batch) {
+      if (!begun) {
+        outcomes.push_back(begun.error());
+        continue;
+      }
+      outcomes.push_back(run_command(queued.command, published));
+      if (!writer_->in_transaction() || !writer_->healthy()) {
+        // The server ended the transaction (the connection was lost): every command of the
+        // batch is undone with it.
+        begun = core::make_error(core::errc::unavailable,
+                                 "postgres: the transaction was lost (connection to " + writer_->target() + ")");
+        for (auto& o : outcomes) o = begun.error();
+      }
+    }
+    if (begun) {
+      auto committed = writer_->run("COMMIT");
+      if (committed) {
+        std::int64_t ok = std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) { return bool(o); });
+        batches_.fetch_add(1, std::memory_order_relaxed);
+        commands_.fetch_add(ok, std::memory_order_relaxed);
+      } else {
+        if (writer_->in_transaction()) (void)writer_->run("ROLLBACK");
+        for (auto& o : outcomes) o = committed.error();
+        published.clear();
+      }
+    } else {
+      published.clear();
+    }
+
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!batch[i].done) continue;
+      try {
+        batch[i].done(std::move(outcomes[i]));
+      } catch (const std::exception& e) {
+        spdlog::error("storage: a write completion handler threw: {}", e.what());
+      } catch (...) {
+        spdlog::error("storage: a write completion handler threw");
+      }
+    }
+    if (published.empty()) return;
+    commit_listener listener;
+    {
+      std::lock_guard lock(listener_mutex_);
+      listener = listener_;
+    }
+    if (!listener) return;
+    try {
+      listener(published);
+    } catch (const std::exception& e) {
+      spdlog::error("storage: the commit listener threw: {}", e.what());
+    } catch (...) {
+      spdlog::error("storage: the commit listener threw");
+    }
+  }
+
+  // Runs one command under its own savepoint; on success its events join published.
+  result<void> run_command(write_command& command, std::vector<domain::event>& published) {
+    if (auto r = writer_->run("SAVEPOINT command"); !r) return r.error();
+    txn_.begin_command();
+    result<void> outcome = invoke(command);
+    if (outcome) {
+      auto released = writer_->run("RELEASE SAVEPOINT command");
+      if (released) {
+        txn_.take_events(published);
+        return outcome;
+      }
+      outcome = released.error();
+    }
+    (void)writer_->run("ROLLBACK TO SAVEPOINT command");
+    (void)writer_->run("RELEASE SAVEPOINT command");
+    txn_.begin_command();
+    return outcome;
+  }
+
+  // A throwing command is a bug, but it must not take the writer thread (and every later
+  // write) down with it: it fails alone, as internal.
+  result<void> invoke(write_command& command) {
+    try {
+      if (!command) return core::make_error(core::errc::internal, "empty write command");
+      return command(txn_);
+    } catch (const std::exception& e) {
+      return core::make_error(core::errc::internal, std::string("write command threw: ") + e.what());
+    } catch (...) {
+      return core::make_error(core::errc::internal, "write command threw");
+    }
+  }
+
+  const postgres_options options_;
+  std::unique_ptr<connection> writer_;  // closed by close(), once the writer thread is done
+  writer_txn txn_;                      // used on the writer thread only
+  thread_readers<thread_reader> readers_;
+
+  std::mutex mutex_;  // guards queue_ and stopping_
+  std::condition_variable wake_;
+  std::deque<queued_command> queue_;
+  bool stopping_ = false;
+
+  std::mutex close_mutex_;
+  std::thread thread_;
+
+  std::mutex listener_mutex_;
+  commit_listener listener_;
+
+  std::atomic<std::int64_t> batches_{0};
+  std::atomic<std::int64_t> commands_{0};
+};
+
+}  // namespace
+
+result<std::unique_ptr<postgres_store>> open(const postgres_options& options) {
+  if (options.conninfo.empty()) {
+    return core::invalid("postgres: the connection string is empty; give a postgresql:// URI or libpq keywords");
+  }
+  if (options.max_batch < 1) return core::invalid("postgres max_batch must be at least 1");
+  auto conn = connection::open(options.conninfo);
+  if (!conn) return conn.error();
+  return std::unique_ptr<postgres_store>(std::make_unique<store_impl>(options, std::move(*conn)));
+}
+
+}  // namespace siaga::storage::postgres
+
+namespace siaga::storage {
+
+result<std::unique_ptr<store>> open_postgres(const postgres_options& options) {
+  auto s = postgres::open(options);
+  if (!s) return s.error();
+  return std::unique_ptr<store>(std::move(*s));
+}
+
+}  // namespace siaga::storage

@@ -1,0 +1,148 @@
+// What the PostgreSQL store does beyond the shared contract (store_test_fixture.hpp runs that
+// on it): clear errors for a bad connection string and an unreachable server, the facets not
+// built yet failing by name, its own migrations, SQLite's statement-level rollback inside a
+// command, and reconnecting after the server cut its connections.
+#include "storage/postgres/postgres_store.hpp"
+#include "storage/postgres/migrations.hpp"
+#include "storage/store_test_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace siaga::storage::contract {
+namespace {
+
+class postgres_store_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    backend_ = make_postgres_backend();
+    location_ = backend_.make_location();
+    auto opened = backend_.open(location_);
+    ASSERT_EQ(outcome(opened), "ok");
+    store_ = std::move(*opened);
+    ASSERT_EQ(outcome(store_->migrate()), "ok");
+    ASSERT_EQ(outcome(store_->write(
+                  [](store_txn& t) { return t.insert_jurisdiction(make_jurisdiction("j1", "81.71", "AMB")); })),
+              "ok");
+  }
+
+  void TearDown() override {
+    if (store_) store_->close();
+    store_.reset();
+    backend_.destroy(location_);
+  }
+
+  // Ends every other connection to the test database, as a server restart or a failover
+  // would, and waits until the server has let them go.
+  void cut_connections() {
+    ASSERT_EQ(outcome(backend_.raw_sql(location_,
+                                       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")),
+              "ok");
+    for (int i = 0; i < 500; ++i) {
+      auto left = backend_.raw_sql(location_,
+                                   "DO $$ BEGIN IF (SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                   "current_database() AND pid <> pg_backend_pid()) > 0 THEN RAISE EXCEPTION "
+                                   "'still there'; END IF; END $$");
+      if (left) return;
+      std::this_thread::sleep_for(10ms);
+    }
+    FAIL() << "the server did not end the store's connections";
+  }
+
+  backend backend_;
+  std::string location_;
+  std::unique_ptr<store> store_;
+};
+
+TEST(postgres_open, a_connection_string_that_does_not_parse_is_invalid_input_saying_what_to_give) {
+  auto opened = open_postgres({.conninfo = "host=127.0.0.1 port"});
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(code_of(opened), "invalid_input");
+  EXPECT_NE(opened.error().message.find("connection string is not valid"), std::string::npos) << opened.error().message;
+  EXPECT_NE(opened.error().message.find("postgresql://"), std::string::npos);
+
+  auto empty = open_postgres({.conninfo = ""});
+  EXPECT_EQ(code_of(empty), "invalid_input");
+  auto uri = open_postgres({.conninfo = "postgresql://siaga@127.0.0.1:5432/x?nonsense=1"});
+  EXPECT_EQ(code_of(uri), "invalid_input");
+}
+
+TEST(postgres_open, an_unreachable_server_is_unavailable_naming_where_but_not_the_password) {
+  // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+  auto opened = open_postgres({.conninfo = "host=127.0.0.1 port=1 dbname=siaga user=siaga password=rahasia123 "
+                                           "connect_timeout=5"});
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(code_of(opened), "unavailable");
+  const auto& message = opened.error().message;
+  EXPECT_NE(message.find("cannot connect to 127.0.0.1:1/siaga"), std::string::npos) << message;
+  EXPECT_EQ(message.find("rahasia123"), std::string::npos) << message;
+
+  auto batch = open_postgres({.conninfo = postgres_test_server(), .max_batch = 0});
+  EXPECT_EQ(code_of(batch), "invalid_input");
+}
+
+TEST_F(postgres_store_test, a_database_that_does_not_exist_is_unavailable_naming_it) {
+  auto opened = open_postgres({.conninfo = postgres_test_server() + " dbname=siaga_no_such_database"});
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(code_of(opened), "unavailable");
+  EXPECT_NE(opened.error().message.find("siaga_no_such_database"), std::string::npos) << opened.error().message;
+}
+
+TEST_F(postgres_store_test, a_facet_not_built_yet_fails_naming_the_method_and_changes_nothing) {
+  auto places = store_->reader().search_places("j1", "pasar", 10);
+  ASSERT_FALSE(places);
+  EXPECT_EQ(code_of(places), "storage_failure");
+  EXPECT_NE(places.error().message.find("search_places"), std::string::npos) << places.error().message;
+
+  auto written = store_->write([](store_txn& t) -> result<void> {
+    if (auto r = t.insert_district(make_district("j1", "d1", "81.71.01")); !r) return r;
+    return t.insert_village(domain::village{
+        .id = "v1", .jurisdiction_id = "j1", .district_id = "d1", .code = "81.71.01.1001", .name = "Desa"});
+  });
+  EXPECT_EQ(code_of(written), "storage_failure");
+  EXPECT_NE(written.error().message.find("insert_village"), std::string::npos) << written.error().message;
+  EXPECT_EQ(store_->reader().list_districts("j1").value().size(), 0u);
+}
+
+TEST_F(postgres_store_test, migrations_are_recorded_and_a_newer_schema_is_refused) {
+  ASSERT_EQ(outcome(backend_.raw_sql(location_, "DO $$ BEGIN IF (SELECT count(*) FROM schema_migrations) <> " +
+                                                    std::to_string(postgres::all_migrations().size()) +
+                                                    " THEN RAISE EXCEPTION 'not recorded'; END IF; END $$")),
+            "ok");
+  EXPECT_EQ(store_->migrate().value(), 0);
+  ASSERT_EQ(outcome(backend_.raw_sql(location_, "INSERT INTO schema_migrations VALUES (999, 'from the future', 0)")),
+            "ok");
+  auto again = store_->migrate();
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message.find("newer than this program"), std::string::npos) << again.error().message;
+}
+
+TEST_F(postgres_store_test, a_failed_statement_is_undone_alone_and_its_command_goes_on) {
+  // As in SQLite: a command may try a write, see it refused and carry on in the same
+  // transaction (PostgreSQL alone would refuse everything until a rollback).
+  ASSERT_EQ(outcome(store_->write([](store_txn& t) -> result<void> {
+              auto again = t.insert_jurisdiction(make_jurisdiction("j1", "81.71", "AMB"));
+              EXPECT_EQ(code_of(again), "conflict");
+              auto dangling = t.insert_district(make_district("nowhere", "d0", "00.00.00"));
+              EXPECT_EQ(code_of(dangling), "storage_failure");
+              return t.insert_district(make_district("j1", "d1", "81.71.01"));
+            })),
+            "ok");
+  EXPECT_EQ(ids_of(store_->reader().list_districts("j1").value()), std::vector<std::string>{"d1"});
+}
+
+TEST_F(postgres_store_test, readers_and_the_writer_reconnect_after_the_server_cut_them) {
+  ASSERT_EQ(store_->reader().list_jurisdictions().value().size(), 1u);
+  cut_connections();
+  // The read is retried once on a new connection; the batch is begun on a new connection.
+  auto read = store_->reader().list_jurisdictions();
+  ASSERT_EQ(outcome(read), "ok");
+  EXPECT_EQ(read->size(), 1u);
+  EXPECT_EQ(
+      outcome(store_->write([](store_txn& t) { return t.insert_district(make_district("j1", "d1", "81.71.01")); })),
+      "ok");
+  EXPECT_EQ(store_->reader().list_districts("j1").value().size(), 1u);
+}
+
+}  // namespace
+}  // namespace siaga::storage::contract
