@@ -37,6 +37,40 @@ core::error error_of(pg_conn* conn, const PGresult* res, std::string_view what) 
 
 }  // namespace
 
+std::string numbered_placeholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int next = 0;
+  char quote = 0;  // the quote character while inside '...' or "..."
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    char ch = sql[i];
+    if (quote) {
+      out += ch;
+      if (ch == quote) quote = 0;  // a doubled quote closes and reopens: same result
+      continue;
+    }
+    if (ch == '\'' || ch == '"') {
+      quote = ch;
+      out += ch;
+      continue;
+    }
+    if (ch != '?') {
+      out += ch;
+      continue;
+    }
+    out += '$';
+    std::size_t digits = i + 1;
+    while (digits < sql.size() && sql[digits] >= '0' && sql[digits] <= '9') ++digits;
+    if (digits > i + 1) {
+      out.append(sql.substr(i + 1, digits - i - 1));
+      i = digits - 1;
+    } else {
+      out += std::to_string(++next);
+    }
+  }
+  return out;
+}
+
 std::string describe_target(pg_conn* conn) {
   auto text = [](const char* p) { return std::string(p && *p ? p : "?"); };
   return text(PQhost(conn)) + ":" + text(PQport(conn)) + "/" + text(PQdb(conn));
@@ -264,13 +298,13 @@ result<statement> connection::prepare(std::string_view sql) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size() + 1);
-    std::string text(sql);
-    PGresult* res = PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr);
+    std::string numbered = numbered_placeholders(sql);
+    PGresult* res = PQprepare(conn_, name.c_str(), numbered.c_str(), 0, nullptr);
     bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     auto error = ok ? core::error{} : error_of(conn_, res, "prepare");
     PQclear(res);
     if (!ok) return error;
-    it = prepared_.emplace(std::move(text), std::move(name)).first;
+    it = prepared_.emplace(std::string(sql), std::move(name)).first;
   }
   return statement(this, it->second);
 }

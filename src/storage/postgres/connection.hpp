@@ -24,6 +24,9 @@ class connection;
 using core::result;
 using core::timestamp;
 
+// sql with SQLite's placeholders (? and ?N) as PostgreSQL's ($n), quoted text left alone.
+std::string numbered_placeholders(std::string_view sql);
+
 // Where a connection string points, for messages: "host:port/dbname" as libpq resolved it,
 // never the password.
 std::string describe_target(pg_conn* conn);
@@ -105,8 +108,10 @@ class connection {
   connection& operator=(const connection&) = delete;
   ~connection();
 
-  // A statement for sql ($1, $2, ... for parameters), prepared on the server on first use and
-  // kept under a name of this connection.
+  // A statement for sql, prepared on the server on first use and kept under a name of this
+  // connection. Parameters are $1, $2, ... or, as in the SQLite store's SQL, ? (numbered in
+  // order) and ?N; a ? inside a quoted string or identifier is left alone, so PostgreSQL's
+  // jsonb ? operators cannot be used in prepared SQL (use jsonb_exists instead).
   result<statement> prepare(std::string_view sql);
 
   // Runs sql without parameters and ignoring rows: BEGIN, SAVEPOINT, migrations (several

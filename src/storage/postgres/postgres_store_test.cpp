@@ -3,6 +3,7 @@
 // built yet failing by name, its own migrations, SQLite's statement-level rollback inside a
 // command, and reconnecting after the server cut its connections.
 #include "storage/postgres/postgres_store.hpp"
+#include "storage/postgres/connection.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/store_test_fixture.hpp"
 
@@ -53,6 +54,17 @@ class postgres_store_test : public ::testing::Test {
   std::string location_;
   std::unique_ptr<store> store_;
 };
+
+TEST(postgres_sql, sqlite_placeholders_become_numbered_ones_outside_quotes) {
+  using postgres::numbered_placeholders;
+  EXPECT_EQ(numbered_placeholders("SELECT a FROM t WHERE b = ? AND c IN (?, ?) LIMIT ? OFFSET ?"),
+            "SELECT a FROM t WHERE b = $1 AND c IN ($2, $3) LIMIT $4 OFFSET $5");
+  EXPECT_EQ(numbered_placeholders("SELECT CAST(?1 AS TEXT), x FROM t WHERE id = ?12"),
+            "SELECT CAST($1 AS TEXT), x FROM t WHERE id = $12");
+  EXPECT_EQ(numbered_placeholders("SELECT '?', 'it''s ?', \"odd?\" FROM t WHERE a = ?"),
+            "SELECT '?', 'it''s ?', \"odd?\" FROM t WHERE a = $1");
+  EXPECT_EQ(numbered_placeholders("SELECT $1, $2"), "SELECT $1, $2");
+}
 
 TEST(postgres_open, a_connection_string_that_does_not_parse_is_invalid_input_saying_what_to_give) {
   auto opened = open_postgres({.conninfo = "host=127.0.0.1 port"});

@@ -1,6 +1,6 @@
 // The SQL toolkit the <area>_sql.cpp files of the PostgreSQL store share, the counterpart of
 // sqlite/query.hpp: binding, one row, all rows, a page with its total under one snapshot,
-// WHERE clauses assembled from optional filters (values always bound as $n, never spliced)
+// WHERE clauses assembled from optional filters (values always bound, never spliced)
 // and the "no row changed" check. Internal to storage/postgres/.
 #pragma once
 
@@ -89,23 +89,16 @@ result<std::vector<T>> fetch_all(connection& c, std::string_view sql, std::strin
   return collect(*st, table, read);
 }
 
-// A WHERE clause assembled from optional filters. Conditions are written with ? for each
-// value, which becomes $1, $2, ... in order; the values travel only as parameters, and the
-// SQL text varies only with which filters are present.
+// A WHERE clause assembled from optional filters, written with ? placeholders as in the
+// SQLite store (the connection numbers them). Values only ever travel as parameters; the SQL
+// text varies only with which filters are present.
 class where_clause {
  public:
   using arg = std::variant<std::string_view, std::int64_t>;
 
   void add(std::string_view condition) {
     sql_ += sql_.empty() ? " WHERE " : " AND ";
-    for (char ch : condition) {
-      if (ch == '?') {
-        sql_ += '$';
-        sql_ += std::to_string(++placeholders_);
-      } else {
-        sql_ += ch;
-      }
-    }
+    sql_ += condition;
   }
   void add(std::string_view condition, arg value) {
     add(condition);
@@ -113,7 +106,7 @@ class where_clause {
   }
   // One more value for a condition that takes several.
   void add_arg(arg value) { args_.push_back(value); }
-  // "column IN ($n, ...)" over distinct values.
+  // "column IN (?, ?, ...)" over distinct values.
   void add_in(std::string_view column, std::vector<std::string_view> values) {
     std::sort(values.begin(), values.end());
     values.erase(std::unique(values.begin(), values.end()), values.end());
@@ -128,8 +121,6 @@ class where_clause {
   }
 
   const std::string& sql() const { return sql_; }
-  // The number the next placeholder after this clause takes.
-  int next_placeholder() const { return placeholders_ + 1; }
   void bind(statement& st) const {
     for (const auto& a : args_) std::visit([&st](auto v) { st.bind(v); }, a);
   }
@@ -137,7 +128,6 @@ class where_clause {
  private:
   std::string sql_;
   std::vector<arg> args_;
-  int placeholders_ = 0;
 };
 
 // The keyset condition of a list sorted by "<at_column> DESC, id DESC": the rows after p.after.
@@ -164,10 +154,8 @@ result<page<T>> fetch_page(connection& c, std::string_view table, std::string_vi
     if (!row) return row.error();
     out.total = st->int64(0);
   }
-  auto limit = std::to_string(where.next_placeholder());
-  auto offset = std::to_string(where.next_placeholder() + 1);
-  auto st = c.prepare(cat({"SELECT ", columns, " FROM ", table, where.sql(), " ORDER BY ", order_by, " LIMIT $", limit,
-                           " OFFSET $", offset}));
+  auto st =
+      c.prepare(cat({"SELECT ", columns, " FROM ", table, where.sql(), " ORDER BY ", order_by, " LIMIT ? OFFSET ?"}));
   if (!st) return st.error();
   where.bind(*st);
   st->bind(static_cast<std::int64_t>(std::clamp(p.limit, 1, 500)))

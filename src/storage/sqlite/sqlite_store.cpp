@@ -19,6 +19,7 @@
 #include "storage/sqlite/outbox_sql.hpp"
 #include "storage/sqlite/sla_sql.hpp"
 #include "storage/sqlite/query.hpp"
+#include "storage/thread_readers.hpp"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -31,7 +32,6 @@
 #include <iterator>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 #include <variant>
 
@@ -332,39 +332,6 @@ class thread_reader final : public read_ops<store_reader> {
   std::unique_ptr<connection> owned_;
 };
 
-// The store owns its readers, so that a reader stays valid until the store is destroyed even
-// when it was handed out on a thread that has since exited.
-struct reader_registry {
-  std::mutex mutex;
-  std::vector<std::shared_ptr<thread_reader>> readers;
-};
-
-// A thread's link to its reader of one store. When the thread exits, its reader is closed
-// (if the store still exists), so that pools that replace threads do not pile up connections.
-struct reader_slot {
-  std::weak_ptr<reader_registry> registry;
-  std::weak_ptr<thread_reader> reader;
-
-  reader_slot() = default;
-  reader_slot(const reader_slot&) = delete;
-  reader_slot& operator=(const reader_slot&) = delete;
-  ~reader_slot() {
-    auto owner = registry.lock();
-    auto mine = reader.lock();
-    if (!owner || !mine) return;
-    std::lock_guard lock(owner->mutex);
-    std::erase(owner->readers, mine);
-  }
-};
-
-// Keyed by a store's serial number rather than its address, which a later store may reuse.
-std::unordered_map<std::uint64_t, reader_slot>& thread_reader_slots() {
-  thread_local std::unordered_map<std::uint64_t, reader_slot> slots;
-  return slots;
-}
-
-std::atomic<std::uint64_t> next_store_serial{1};
-
 // ---------------------------------------------------------------------------------------
 // The writer's transaction.
 
@@ -602,11 +569,7 @@ class store_impl final : public sqlite_store {
 
   ~store_impl() override {
     close();
-    std::vector<std::shared_ptr<thread_reader>> readers;
-    {
-      std::lock_guard lock(registry_->mutex);
-      readers.swap(registry_->readers);
-    }
+    readers_.clear();
   }
 
   result<int> migrate() override {
@@ -622,24 +585,7 @@ class store_impl final : public sqlite_store {
   }
 
   store_reader& reader() override {
-    auto& slots = thread_reader_slots();
-    if (auto it = slots.find(serial_); it != slots.end()) {
-      if (auto mine = it->second.reader.lock()) return *mine;
-      slots.erase(it);
-    }
-    std::erase_if(slots, [](const auto& entry) { return entry.second.registry.expired(); });
-    auto fresh = open_reader();
-    {
-      std::lock_guard lock(registry_->mutex);
-      registry_->readers.push_back(fresh);
-    }
-    // A broken reader is handed out once and not remembered, so the next call tries again.
-    if (fresh->healthy()) {
-      auto& slot = slots[serial_];
-      slot.registry = registry_;
-      slot.reader = fresh;
-    }
-    return *fresh;
+    return readers_.get([this] { return open_reader(); });
   }
 
   void submit(write_command command, std::function<void(result<void>)> done) override {
@@ -818,10 +764,9 @@ class store_impl final : public sqlite_store {
   }
 
   const sqlite_options options_;
-  const std::uint64_t serial_ = next_store_serial.fetch_add(1);
   std::unique_ptr<connection> writer_;  // closed by close(), once the writer thread is done
   writer_txn txn_;                      // used on the writer thread only
-  std::shared_ptr<reader_registry> registry_ = std::make_shared<reader_registry>();
+  thread_readers<thread_reader> readers_;
 
   std::mutex mutex_;  // guards queue_ and stopping_
   std::condition_variable wake_;
