@@ -1,6 +1,7 @@
 #include "storage/postgres/postgres_store.hpp"
 
 #include "domain/lifecycle.hpp"
+#include "storage/group_writer.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/facets_to_come.hpp"
 #include "storage/postgres/migrations.hpp"
@@ -8,15 +9,8 @@
 #include "storage/postgres/query.hpp"
 #include "storage/thread_readers.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <iterator>
 #include <mutex>
-#include <thread>
 #include <utility>
 
 namespace siaga::storage::postgres {
@@ -254,17 +248,14 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
 // ---------------------------------------------------------------------------------------
 // The store.
 
-struct queued_command {
-  write_command command;
-  std::function<void(result<void>)> done;
-};
-
 class store_impl final : public postgres_store {
  public:
   store_impl(postgres_options options, std::unique_ptr<connection> writer)
-      : options_(std::move(options)), writer_(std::move(writer)), txn_(*writer_) {
+      : options_(std::move(options)),
+        writer_(std::move(writer)),
+        txn_(*writer_),
+        group_(options_.max_batch, [this](std::vector<queued_command>& batch) { return run_batch(batch); }) {
     writer_->set_statement_rollback(true);
-    thread_ = std::thread([this] { writer_loop(); });
   }
 
   ~store_impl() override {
@@ -273,7 +264,7 @@ class store_impl final : public postgres_store {
   }
 
   result<int> migrate() override {
-    if (closing()) return core::make_error(core::errc::unavailable, "the store is closed");
+    if (group_.stopping()) return core::make_error(core::errc::unavailable, "the store is closed");
     // A connection of its own, so that migrating never waits for the writer thread's queue.
     auto conn = connection::open(options_.conninfo);
     if (!conn) return conn.error();
@@ -289,67 +280,26 @@ class store_impl final : public postgres_store {
   }
 
   void submit(write_command command, std::function<void(result<void>)> done) override {
-    {
-      std::lock_guard lock(mutex_);
-      if (!stopping_) {
-        queue_.push_back({std::move(command), std::move(done)});
-        wake_.notify_one();
-        return;
-      }
-    }
-    if (done) done(core::make_error(core::errc::unavailable, "the store is closing"));
+    group_.submit(std::move(command), std::move(done));
   }
 
-  void set_commit_listener(commit_listener listener) override {
-    std::lock_guard lock(listener_mutex_);
-    listener_ = std::move(listener);
-  }
+  void set_commit_listener(commit_listener listener) override { group_.set_commit_listener(std::move(listener)); }
 
+  // Not from the writer thread (a done callback or the commit listener), which it waits for.
   void close() override {
     std::lock_guard closing(close_mutex_);
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    group_.stop();
     writer_.reset();
   }
 
-  write_stats stats() const override {
-    return {batches_.load(std::memory_order_relaxed), commands_.load(std::memory_order_relaxed)};
-  }
+  write_stats stats() const override { return {group_.batches(), group_.commands()}; }
 
  private:
-  bool closing() {
-    std::lock_guard lock(mutex_);
-    return stopping_;
-  }
-
-  void writer_loop() {
-    std::vector<queued_command> batch;
-    auto max_batch = static_cast<std::size_t>(options_.max_batch);
-    batch.reserve(max_batch);
-    for (;;) {
-      {
-        std::unique_lock lock(mutex_);
-        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) break;
-        auto n = static_cast<std::ptrdiff_t>(std::min(queue_.size(), max_batch));
-        std::move(queue_.begin(), queue_.begin() + n, std::back_inserter(batch));
-        queue_.erase(queue_.begin(), queue_.begin() + n);
-      }
-      run_batch(batch);
-      batch.clear();
-    }
-  }
-
   // BEGIN, each command under its savepoint, COMMIT: the batch's commands are done (and their
   // events published) only once COMMIT returned, that is once the batch is durable.
-  void run_batch(std::vector<queued_command>& batch) {
-    std::vector<result<void>> outcomes;
-    outcomes.reserve(batch.size());
-    std::vector<domain::event> published;
+  batch_outcome run_batch(std::vector<queued_command>& batch) {
+    batch_outcome out;
+    out.outcomes.reserve(batch.size());
 
     // A connection lost since the last batch is made again before anything else; a BEGIN that
     // finds it lost (the server restarted, an idle connection was cut) is retried once on a
@@ -362,64 +312,34 @@ class store_impl final : public postgres_store {
     }
     for (auto& queued : batch) {
       if (!begun) {
-        outcomes.push_back(begun.error());
+        out.outcomes.push_back(begun.error());
         continue;
       }
-      outcomes.push_back(run_command(queued.command, published));
+      out.outcomes.push_back(run_command(queued.command, out.published));
       if (!writer_->in_transaction() || !writer_->healthy()) {
         // The server ended the transaction (the connection was lost): every command of the
         // batch is undone with it.
         begun = core::make_error(core::errc::unavailable,
                                  "postgres: the transaction was lost (connection to " + writer_->target() + ")");
-        for (auto& o : outcomes) o = begun.error();
+        for (auto& o : out.outcomes) o = begun.error();
       }
     }
-    if (begun) {
-      auto committed = writer_->run("COMMIT");
-      if (committed) {
-        std::int64_t ok = std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) { return bool(o); });
-        batches_.fetch_add(1, std::memory_order_relaxed);
-        commands_.fetch_add(ok, std::memory_order_relaxed);
-      } else {
-        if (writer_->in_transaction()) (void)writer_->run("ROLLBACK");
-        for (auto& o : outcomes) o = committed.error();
-        published.clear();
-      }
+    if (!begun) return out;
+    auto committed = writer_->run("COMMIT");
+    if (committed) {
+      out.committed = true;
     } else {
-      published.clear();
+      if (writer_->in_transaction()) (void)writer_->run("ROLLBACK");
+      for (auto& o : out.outcomes) o = committed.error();
     }
-
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (!batch[i].done) continue;
-      try {
-        batch[i].done(std::move(outcomes[i]));
-      } catch (const std::exception& e) {
-        spdlog::error("storage: a write completion handler threw: {}", e.what());
-      } catch (...) {
-        spdlog::error("storage: a write completion handler threw");
-      }
-    }
-    if (published.empty()) return;
-    commit_listener listener;
-    {
-      std::lock_guard lock(listener_mutex_);
-      listener = listener_;
-    }
-    if (!listener) return;
-    try {
-      listener(published);
-    } catch (const std::exception& e) {
-      spdlog::error("storage: the commit listener threw: {}", e.what());
-    } catch (...) {
-      spdlog::error("storage: the commit listener threw");
-    }
+    return out;
   }
 
   // Runs one command under its own savepoint; on success its events join published.
   result<void> run_command(write_command& command, std::vector<domain::event>& published) {
     if (auto r = writer_->run("SAVEPOINT command"); !r) return r.error();
     txn_.begin_command();
-    result<void> outcome = invoke(command);
+    result<void> outcome = group_writer::invoke(command, txn_);
     if (outcome) {
       auto released = writer_->run("RELEASE SAVEPOINT command");
       if (released) {
@@ -434,37 +354,12 @@ class store_impl final : public postgres_store {
     return outcome;
   }
 
-  // A throwing command is a bug, but it must not take the writer thread (and every later
-  // write) down with it: it fails alone, as internal.
-  result<void> invoke(write_command& command) {
-    try {
-      if (!command) return core::make_error(core::errc::internal, "empty write command");
-      return command(txn_);
-    } catch (const std::exception& e) {
-      return core::make_error(core::errc::internal, std::string("write command threw: ") + e.what());
-    } catch (...) {
-      return core::make_error(core::errc::internal, "write command threw");
-    }
-  }
-
   const postgres_options options_;
   std::unique_ptr<connection> writer_;  // closed by close(), once the writer thread is done
   writer_txn txn_;                      // used on the writer thread only
   thread_readers<thread_reader> readers_;
-
-  std::mutex mutex_;  // guards queue_ and stopping_
-  std::condition_variable wake_;
-  std::deque<queued_command> queue_;
-  bool stopping_ = false;
-
   std::mutex close_mutex_;
-  std::thread thread_;
-
-  std::mutex listener_mutex_;
-  commit_listener listener_;
-
-  std::atomic<std::int64_t> batches_{0};
-  std::atomic<std::int64_t> commands_{0};
+  group_writer group_;  // last: its thread uses the members above
 };
 
 }  // namespace

@@ -19,19 +19,16 @@
 #include "storage/sqlite/outbox_sql.hpp"
 #include "storage/sqlite/sla_sql.hpp"
 #include "storage/sqlite/query.hpp"
+#include "storage/group_writer.hpp"
 #include "storage/thread_readers.hpp"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <initializer_list>
 #include <iterator>
 #include <mutex>
-#include <thread>
 #include <utility>
 #include <variant>
 
@@ -555,17 +552,15 @@ class writer_txn final : public read_ops<store_txn> {
 
 result<void> set_pragma(connection& conn, const std::string& sql) { return conn.exec_script(sql, sql); }
 
-struct queued_command {
-  write_command command;
-  std::function<void(result<void>)> done;
-};
-
 class store_impl final : public sqlite_store {
  public:
   store_impl(sqlite_options options, std::unique_ptr<connection> writer)
-      : options_(std::move(options)), writer_(std::move(writer)), txn_(*writer_, options_.keep_rollups) {
-    thread_ = std::thread([this] { writer_loop(); });
-  }
+      : options_(std::move(options)),
+        writer_(std::move(writer)),
+        txn_(*writer_, options_.keep_rollups),
+        group_(
+            options_.max_batch, [this](std::vector<queued_command>& batch) { return run_batch(batch); },
+            [this] { optimize(); }) {}
 
   ~store_impl() override {
     close();
@@ -573,7 +568,7 @@ class store_impl final : public sqlite_store {
   }
 
   result<int> migrate() override {
-    if (closing()) return core::make_error(core::errc::unavailable, "the store is closed");
+    if (group_.stopping()) return core::make_error(core::errc::unavailable, "the store is closed");
     // A connection of its own, so that migrating never waits for the writer thread's queue,
     // with foreign keys off as SQLite's procedure for schema changes asks (migrate() checks
     // them before each commit instead).
@@ -589,46 +584,23 @@ class store_impl final : public sqlite_store {
   }
 
   void submit(write_command command, std::function<void(result<void>)> done) override {
-    {
-      std::lock_guard lock(mutex_);
-      if (!stopping_) {
-        queue_.push_back({std::move(command), std::move(done)});
-        wake_.notify_one();
-        return;
-      }
-    }
-    if (done) done(core::make_error(core::errc::unavailable, "the store is closing"));
+    group_.submit(std::move(command), std::move(done));
   }
 
-  void set_commit_listener(commit_listener listener) override {
-    std::lock_guard lock(listener_mutex_);
-    listener_ = std::move(listener);
-  }
+  void set_commit_listener(commit_listener listener) override { group_.set_commit_listener(std::move(listener)); }
 
   // Must not be called from the writer thread (a done callback or the commit listener),
   // which it would wait for. Readers stay open until the store is destroyed, since other
   // threads may be using theirs.
   void close() override {
     std::lock_guard closing(close_mutex_);
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    group_.stop();
     writer_.reset();
   }
 
-  write_stats stats() const override {
-    return {batches_.load(std::memory_order_relaxed), commands_.load(std::memory_order_relaxed)};
-  }
+  write_stats stats() const override { return {group_.batches(), group_.commands()}; }
 
  private:
-  bool closing() {
-    std::lock_guard lock(mutex_);
-    return stopping_;
-  }
-
   std::shared_ptr<thread_reader> open_reader() {
     auto conn = connection::open(options_.path, true);
     if (!conn) return std::make_shared<thread_reader>(conn.error());
@@ -638,33 +610,19 @@ class store_impl final : public sqlite_store {
     return std::make_shared<thread_reader>(std::move(*conn));
   }
 
-  void writer_loop() {
-    std::vector<queued_command> batch;
-    auto max_batch = static_cast<std::size_t>(options_.max_batch);
-    batch.reserve(max_batch);
-    for (;;) {
-      {
-        std::unique_lock lock(mutex_);
-        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) break;
-        auto n = static_cast<std::ptrdiff_t>(std::min(queue_.size(), max_batch));
-        std::move(queue_.begin(), queue_.begin() + n, std::back_inserter(batch));
-        queue_.erase(queue_.begin(), queue_.begin() + n);
-      }
-      run_batch(batch);
-      batch.clear();
-    }
-    // Refreshes the planner's statistics where they are stale, as SQLite advises before a
-    // long-lived connection closes; cheap when nothing changed much.
+  // Refreshes the planner's statistics where they are stale, as SQLite advises before a
+  // long-lived connection closes; cheap when nothing changed much.
+  void optimize() {
     if (auto r = writer_->exec_script("PRAGMA optimize", "optimize"); !r) {
       spdlog::warn("storage: PRAGMA optimize failed: {}", r.error().message);
     }
   }
 
-  void run_batch(std::vector<queued_command>& batch) {
-    std::vector<result<void>> outcomes;
+  batch_outcome run_batch(std::vector<queued_command>& batch) {
+    batch_outcome out;
+    auto& outcomes = out.outcomes;
     outcomes.reserve(batch.size());
-    std::vector<domain::event> published;
+    auto& published = out.published;
 
     auto begun = writer_->run("BEGIN IMMEDIATE");
     std::size_t first_in_txn = 0;
@@ -691,49 +649,22 @@ class store_impl final : public sqlite_store {
       auto committed = txn_.rollups().flush();
       if (committed) committed = writer_->run("COMMIT");
       if (committed) {
-        std::int64_t ok = std::count_if(outcomes.begin(), outcomes.end(), [](const auto& o) { return bool(o); });
-        batches_.fetch_add(1, std::memory_order_relaxed);
-        commands_.fetch_add(ok, std::memory_order_relaxed);
+        out.committed = true;
       } else {
         if (!writer_->autocommit()) (void)writer_->run("ROLLBACK");
         for (auto& o : outcomes) o = failure(committed.error().message);
-        published.clear();
       }
     } else {
       txn_.rollups().batch_lost();
     }
-
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (!batch[i].done) continue;
-      try {
-        batch[i].done(std::move(outcomes[i]));
-      } catch (const std::exception& e) {
-        spdlog::error("storage: a write completion handler threw: {}", e.what());
-      } catch (...) {
-        spdlog::error("storage: a write completion handler threw");
-      }
-    }
-    if (published.empty()) return;
-    commit_listener listener;
-    {
-      std::lock_guard lock(listener_mutex_);
-      listener = listener_;
-    }
-    if (!listener) return;
-    try {
-      listener(published);
-    } catch (const std::exception& e) {
-      spdlog::error("storage: the commit listener threw: {}", e.what());
-    } catch (...) {
-      spdlog::error("storage: the commit listener threw");
-    }
+    return out;
   }
 
   // Runs one command under its own savepoint; on success its events join published.
   result<void> run_command(write_command& command, std::vector<domain::event>& published) {
     if (auto r = writer_->run("SAVEPOINT command"); !r) return r.error();
     txn_.begin_command();
-    result<void> outcome = invoke(command);
+    result<void> outcome = group_writer::invoke(command, txn_);
     if (outcome) {
       auto released = writer_->run("RELEASE command");
       if (released) {
@@ -750,37 +681,12 @@ class store_impl final : public sqlite_store {
     return outcome;
   }
 
-  // A throwing command is a bug, but it must not take the writer thread (and every later
-  // write) down with it: it fails alone, as internal.
-  result<void> invoke(write_command& command) {
-    try {
-      if (!command) return core::make_error(core::errc::internal, "empty write command");
-      return command(txn_);
-    } catch (const std::exception& e) {
-      return core::make_error(core::errc::internal, std::string("write command threw: ") + e.what());
-    } catch (...) {
-      return core::make_error(core::errc::internal, "write command threw");
-    }
-  }
-
   const sqlite_options options_;
   std::unique_ptr<connection> writer_;  // closed by close(), once the writer thread is done
   writer_txn txn_;                      // used on the writer thread only
   thread_readers<thread_reader> readers_;
-
-  std::mutex mutex_;  // guards queue_ and stopping_
-  std::condition_variable wake_;
-  std::deque<queued_command> queue_;
-  bool stopping_ = false;
-
   std::mutex close_mutex_;
-  std::thread thread_;
-
-  std::mutex listener_mutex_;
-  commit_listener listener_;
-
-  std::atomic<std::int64_t> batches_{0};
-  std::atomic<std::int64_t> commands_{0};
+  group_writer group_;  // last: its thread uses the members above
 };
 
 }  // namespace

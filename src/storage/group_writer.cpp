@@ -1,0 +1,121 @@
+#include "storage/group_writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
+namespace siaga::storage {
+
+group_writer::group_writer(int max_batch, batch_runner run_batch, std::function<void()> on_exit)
+    : max_batch_(static_cast<std::size_t>(std::max(max_batch, 1))),
+      run_batch_(std::move(run_batch)),
+      on_exit_(std::move(on_exit)) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+group_writer::~group_writer() {
+  stop();
+}
+
+void group_writer::submit(write_command command, std::function<void(result<void>)> done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      queue_.push_back({std::move(command), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  if (done) done(core::make_error(core::errc::unavailable, "the store is closing"));
+}
+
+void group_writer::set_commit_listener(commit_listener listener) {
+  std::lock_guard lock(listener_mutex_);
+  listener_ = std::move(listener);
+}
+
+void group_writer::stop() {
+  std::lock_guard stopping(stop_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool group_writer::stopping() {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+result<void> group_writer::invoke(write_command& command, store_txn& txn) {
+  try {
+    if (!command) return core::make_error(core::errc::internal, "empty write command");
+    return command(txn);
+  } catch (const std::exception& e) {
+    return core::make_error(core::errc::internal, std::string("write command threw: ") + e.what());
+  } catch (...) {
+    return core::make_error(core::errc::internal, "write command threw");
+  }
+}
+
+void group_writer::loop() {
+  std::vector<queued_command> batch;
+  batch.reserve(max_batch_);
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) break;
+      auto n = static_cast<std::ptrdiff_t>(std::min(queue_.size(), max_batch_));
+      std::move(queue_.begin(), queue_.begin() + n, std::back_inserter(batch));
+      queue_.erase(queue_.begin(), queue_.begin() + n);
+    }
+    auto outcome = run_batch_(batch);
+    report(batch, outcome);
+    batch.clear();
+  }
+  if (on_exit_) on_exit_();
+}
+
+void group_writer::report(std::vector<queued_command>& batch, batch_outcome& outcome) {
+  if (outcome.committed) {
+    std::int64_t ok =
+        std::count_if(outcome.outcomes.begin(), outcome.outcomes.end(), [](const auto& o) { return bool(o); });
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    commands_.fetch_add(ok, std::memory_order_relaxed);
+  } else {
+    outcome.published.clear();
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].done) continue;
+    try {
+      batch[i].done(i < outcome.outcomes.size()
+                        ? std::move(outcome.outcomes[i])
+                        : result<void>(core::make_error(core::errc::internal, "the batch lost a command's outcome")));
+    } catch (const std::exception& e) {
+      spdlog::error("storage: a write completion handler threw: {}", e.what());
+    } catch (...) {
+      spdlog::error("storage: a write completion handler threw");
+    }
+  }
+  if (outcome.published.empty()) return;
+  commit_listener listener;
+  {
+    std::lock_guard lock(listener_mutex_);
+    listener = listener_;
+  }
+  if (!listener) return;
+  try {
+    listener(outcome.published);
+  } catch (const std::exception& e) {
+    spdlog::error("storage: the commit listener threw: {}", e.what());
+  } catch (...) {
+    spdlog::error("storage: the commit listener threw");
+  }
+}
+
+}  // namespace siaga::storage

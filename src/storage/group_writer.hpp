@@ -1,0 +1,85 @@
+// The single writer of a store, shared by the stores (sqlite/, postgres/): the queue of write
+// commands, the writer thread that takes them in batches of at most max_batch, and what
+// follows a batch: each command's done called with its outcome, then the commit listener with
+// the events the batch published. How a batch is run in a transaction (BEGIN, a savepoint per
+// command, COMMIT) is the store's: the run_batch function it gives.
+#pragma once
+
+#include "storage/store.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace siaga::storage {
+
+struct queued_command {
+  write_command command;
+  std::function<void(result<void>)> done;
+};
+
+// What a store's run_batch did with one batch.
+struct batch_outcome {
+  std::vector<result<void>> outcomes;    // one a command, in order
+  std::vector<domain::event> published;  // the events of the commands kept, once committed
+  bool committed = false;                // the transaction committed (durably)
+};
+
+class group_writer {
+ public:
+  using batch_runner = std::function<batch_outcome(std::vector<queued_command>&)>;
+
+  // Starts the writer thread. run_batch runs on it for every batch; on_exit (if any) runs on
+  // it once the queue is empty after stop().
+  group_writer(int max_batch, batch_runner run_batch, std::function<void()> on_exit = {});
+  group_writer(const group_writer&) = delete;
+  group_writer& operator=(const group_writer&) = delete;
+  ~group_writer();
+
+  // As store::submit: queued, or done at once with unavailable once stop() was called.
+  void submit(write_command command, std::function<void(result<void>)> done);
+
+  void set_commit_listener(commit_listener listener);
+
+  // Finishes the queued commands and joins the thread. Idempotent; not from the writer thread.
+  void stop();
+
+  bool stopping();
+
+  // Batches committed and the commands committed in them (failed commands not counted).
+  std::int64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+  std::int64_t commands() const { return commands_.load(std::memory_order_relaxed); }
+
+  // Runs a command on txn. A throwing command is a bug, but it must not take the writer thread
+  // (and every later write) down with it: it fails alone, as internal.
+  static result<void> invoke(write_command& command, store_txn& txn);
+
+ private:
+  void loop();
+  void report(std::vector<queued_command>& batch, batch_outcome& outcome);
+
+  const std::size_t max_batch_;
+  batch_runner run_batch_;
+  std::function<void()> on_exit_;
+
+  std::mutex mutex_;  // guards queue_ and stopping_
+  std::condition_variable wake_;
+  std::deque<queued_command> queue_;
+  bool stopping_ = false;
+
+  std::mutex stop_mutex_;
+  std::thread thread_;
+
+  std::mutex listener_mutex_;
+  commit_listener listener_;
+
+  std::atomic<std::int64_t> batches_{0};
+  std::atomic<std::int64_t> commands_{0};
+};
+
+}  // namespace siaga::storage
