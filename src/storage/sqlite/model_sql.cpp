@@ -313,7 +313,7 @@ result<domain::dispatch> read_dispatch(const statement& st) {
 
 constexpr std::string_view event_columns =
     "seq, id, jurisdiction_id, subject, subject_id, incident_id, agency_id, kind, actor_id, at, "
-    "payload_json, prev_hash, hash";
+    "payload_json, prev_hash, hash, payload_digest, erased_at";
 
 result<domain::event> read_event(const statement& st) {
   enum_columns e(st, "events");
@@ -331,6 +331,8 @@ result<domain::event> read_event(const statement& st) {
   ev.payload_json = st.text(10);
   ev.prev_hash = st.text(11);
   ev.hash = st.text(12);
+  ev.payload_digest = st.text(13);
+  ev.erased_at = st.opt_time(14);
   if (e.error()) return *e.error();
   return ev;
 }
@@ -524,6 +526,39 @@ result<std::vector<domain::event>> events_after(connection& c, std::int64_t afte
 result<std::vector<domain::event>> events_of_jurisdiction(connection& c, const std::string& jurisdiction_id) {
   static const std::string sql = select(event_columns, "FROM events WHERE jurisdiction_id = ? ORDER BY seq");
   return fetch_all(c, sql, "events", read_event, jurisdiction_id);
+}
+
+result<std::vector<domain::report>> reports_of_phone(connection& c, const std::string& jurisdiction_id,
+                                                     const std::string& phone) {
+  static const std::string sql =
+      select(report_columns, "FROM reports WHERE jurisdiction_id = ? AND reporter_phone = ? ORDER BY created_at, id");
+  return fetch_all(c, sql, "reports", read_report, jurisdiction_id, phone);
+}
+
+result<std::vector<domain::event>> erasable_events(connection& c, const privacy_scope& scope, int limit) {
+  if (limit <= 0) return std::vector<domain::event>{};
+  if (scope.phone) {
+    // A number is a JSON string in a payload: matched with its quotes, so that it is not found
+    // inside a longer number.
+    static const std::string sql = select(event_columns,
+                                          "FROM events WHERE jurisdiction_id = ? AND payload_digest <> '' AND "
+                                          "erased_at IS NULL AND at < ? AND (subject_id = ? OR instr(payload_json, '\"' || ? || '\"') > 0) "
+                                          "ORDER BY seq LIMIT ?");
+    return fetch_all(c, sql, "events", read_event, scope.jurisdiction_id, scope.before, *scope.phone, *scope.phone,
+                     limit);
+  }
+  static const std::string sql = select(event_columns,
+                                        "FROM events WHERE jurisdiction_id = ? AND payload_digest <> '' AND "
+                                        "erased_at IS NULL AND at < ? AND subject IN ('call', 'caller', 'callback', "
+                                        "'location') ORDER BY seq LIMIT ?");
+  return fetch_all(c, sql, "events", read_event, scope.jurisdiction_id, scope.before, limit);
+}
+
+result<std::vector<domain::event>> latest_events_of_kind(connection& c, const std::string& jurisdiction_id,
+                                                         const std::string& kind, int limit) {
+  static const std::string sql =
+      select(event_columns, "FROM events WHERE jurisdiction_id = ? AND kind = ? ORDER BY seq DESC LIMIT ?");
+  return fetch_all(c, sql, "events", read_event, jurisdiction_id, kind, std::clamp(limit, 1, 500));
 }
 
 result<void> insert_jurisdiction(connection& c, const domain::jurisdiction& j) {

@@ -48,6 +48,11 @@ result<page<domain::dispatch>> list_dispatches(connection& c, const dispatch_fil
 result<std::vector<domain::event>> events_of_incident(connection& c, const std::string& incident_id);
 result<std::vector<domain::event>> events_after(connection& c, std::int64_t after_seq, int limit);
 result<std::vector<domain::event>> events_of_jurisdiction(connection& c, const std::string& jurisdiction_id);
+result<std::vector<domain::report>> reports_of_phone(connection& c, const std::string& jurisdiction_id,
+                                                     const std::string& phone);
+result<std::vector<domain::event>> erasable_events(connection& c, const privacy_scope& scope, int limit);
+result<std::vector<domain::event>> latest_events_of_kind(connection& c, const std::string& jurisdiction_id,
+                                                         const std::string& kind, int limit);
 
 // Writes (store_txn), on the writer's connection inside its transaction.
 result<void> insert_jurisdiction(connection& c, const domain::jurisdiction& j);
