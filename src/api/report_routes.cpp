@@ -6,6 +6,7 @@
 #include "services/access.hpp"
 #include "services/incident_queries.hpp"
 #include "services/incident_service.hpp"
+#include "services/privacy.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -96,6 +97,40 @@ awaitable<reply> get_report(call& c) {
   co_return json_response(c.req(), net::http::status::ok, out);
 }
 
+// The reporter's full contact, recorded as report.contact_revealed in the same write
+// (services::reveal_report_contact).
+awaitable<reply> reveal_contact(call& c) {
+  // No body, or an empty JSON object: anything else is refused before anything is recorded.
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {}));
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(contact, run_service<services::revealed_contact>(c.deps.store, &services::reveal_report_contact, ctx,
+                                                                   c.who, c.param("id")));
+  json::object out{{"report_id", contact.report_id},
+                   {"name", contact.name.empty() ? json::value(nullptr) : json::value(contact.name)},
+                   {"phone", contact.phone.empty() ? json::value(nullptr) : json::value(contact.phone)}};
+  co_return json_response(c.req(), net::http::status::ok, out);
+}
+
+// Who revealed which reporter's contact when, newest first, for supervisors.
+awaitable<reply> list_reveals(call& c) {
+  SIAGA_CO_TRY(pg, paging_of(query_of(c.req())));
+  SIAGA_CO_TRY(events,
+               c.deps.store.reader().latest_events_of_kind(c.who.jurisdiction_id, "report.contact_revealed", pg.limit));
+  json::array items;
+  for (const auto& e : events) {
+    std::string name = e.actor_id;
+    if (auto u = c.deps.store.reader().find_user(e.actor_id); u && *u) name = (*u)->display_name;
+    items.push_back(json::object{{"seq", e.seq},
+                                 {"report_id", e.subject_id},
+                                 {"incident_id", e.incident_id ? json::value(*e.incident_id) : json::value(nullptr)},
+                                 {"actor_id", e.actor_id},
+                                 {"actor_name", name},
+                                 {"at", time_json(e.at)}});
+  }
+  co_return json_response(c.req(), net::http::status::ok, json::object{{"items", std::move(items)}});
+}
+
 awaitable<reply> accept_report(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
   SIAGA_CO_CHECK(
@@ -147,6 +182,8 @@ void add_report_routes(net::router& r, api_deps& deps) {
       {verb::get, "/api/v1/reports", readers, list_reports},
       {verb::get, "/api/v1/reports/{id}", readers, get_report},
       {verb::get, "/api/v1/reports/{id}/link_candidates", dispatchers, link_candidates},
+      {verb::post, "/api/v1/reports/{id}/contact", dispatchers | access::agency, reveal_contact},
+      {verb::get, "/api/v1/audit/reveals", admins | access::supervisor, list_reveals},
       {verb::post, "/api/v1/reports/{id}/accept", dispatchers, accept_report},
       {verb::post, "/api/v1/reports/{id}/reject", dispatchers, reject_report},
       {verb::post, "/api/v1/reports/{id}/answer", dispatchers, answer_report},

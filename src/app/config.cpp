@@ -241,6 +241,27 @@ const std::map<std::string, setter>& setters() {
          c.session_purge_s = static_cast<int>(*n);
          return {};
        }},
+      {"retention_reporter_contacts_days",
+       [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 0, 36'500);
+         if (!n) return n.error();
+         c.retention_reporter_contacts_days = static_cast<int>(*n);
+         return {};
+       }},
+      {"retention_caller_numbers_days",
+       [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 0, 36'500);
+         if (!n) return n.error();
+         c.retention_caller_numbers_days = static_cast<int>(*n);
+         return {};
+       }},
+      {"retention_check_s",
+       [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 1, 86'400);
+         if (!n) return n.error();
+         c.retention_check_s = static_cast<int>(*n);
+         return {};
+       }},
       {"stream_queue_limit",
        [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 4, 1'000'000);

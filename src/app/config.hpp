@@ -36,6 +36,13 @@ struct config {
                                          // looks at the clocks (100..600000); an alert comes at most this late
   int session_purge_s = 600;             // SIAGA_SESSION_PURGE_S, --session-purge-s: how often expired
                                          // sessions are deleted (1..86400)
+  // Retention (UU PDP, services/privacy.hpp), in days, 0 keeping for ever:
+  int retention_reporter_contacts_days = 0;  // SIAGA_RETENTION_REPORTER_CONTACTS_DAYS (0..36500): reporters'
+                                             // names and numbers of older reports are erased
+  int retention_caller_numbers_days = 0;     // SIAGA_RETENTION_CALLER_NUMBERS_DAYS (0..36500): callers' numbers
+                                             // of older calls, and the events about them, are erased
+  int retention_check_s = 3600;              // SIAGA_RETENTION_CHECK_S, --retention-check-s: how often the
+                                             // retention job runs (1..86400)
   std::size_t stream_queue_limit = 1000;  // SIAGA_STREAM_QUEUE_LIMIT, --stream-queue-limit (messages
                                           // queued per stream client before it is dropped, 4..1000000)
   int callback_expiry_hours = 24;         // SIAGA_CALLBACK_EXPIRY_HOURS, --callback-expiry-hours: a callback task

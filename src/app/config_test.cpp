@@ -30,6 +30,26 @@ TEST(config, defaults_when_nothing_is_given) {
   EXPECT_FALSE(c->secure_cookie);
 }
 
+TEST(config, retention_periods_keep_for_ever_by_default_and_refuse_a_negative_or_huge_value) {
+  auto c = load_config("", {}, {});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->retention_reporter_contacts_days, 0);
+  EXPECT_EQ(c->retention_caller_numbers_days, 0);
+  EXPECT_EQ(c->retention_check_s, 3600);
+  auto set = load_config("", {{"SIAGA_RETENTION_CALLER_NUMBERS_DAYS", "90"}},
+                         {"--retention-reporter-contacts-days", "365", "--retention-check-s", "60"});
+  ASSERT_TRUE(set.has_value()) << set.error().message;
+  EXPECT_EQ(set->retention_reporter_contacts_days, 365);
+  EXPECT_EQ(set->retention_caller_numbers_days, 90);
+  EXPECT_EQ(set->retention_check_s, 60);
+  for (const char* bad : {"-1", "36501", "tiga puluh"}) {
+    auto refused = load_config("", {}, {"--retention-reporter-contacts-days", bad});
+    ASSERT_FALSE(refused.has_value()) << bad;
+    EXPECT_NE(refused.error().message.find("retention-reporter-contacts-days"), std::string::npos)
+        << refused.error().message;
+  }
+}
+
 TEST(config, flags_win_over_environment_which_wins_over_file) {
   auto file = temp_file(R"({"port": 9000, "database": "from-file.db", "threads": 4, "secure_cookie": true})");
   auto c = load_config(file, {{"SIAGA_PORT", "9001"}, {"SIAGA_DATABASE", "from-env.db"}, {"HOME", "/root"}},

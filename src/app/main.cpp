@@ -1,7 +1,8 @@
-// siaga: one program, several subcommands (serve, migrate, seed, audit, stats, simulate).
+// siaga: one program, several subcommands (serve, migrate, seed, audit, privacy, stats, simulate).
 #include "app/audit.hpp"
 #include "app/boundaries.hpp"
 #include "app/init.hpp"
+#include "app/privacy.hpp"
 #include "app/config.hpp"
 #include "app/server.hpp"
 #include "app/simulate.hpp"
@@ -24,6 +25,12 @@ Usage:
   siaga migrate [--database PATH]       apply pending schema migrations
   siaga seed --demo [--database PATH]   create the demo city (Kota Ambon) and print its logins
   siaga audit verify [--database PATH]  check the hash chain of the event log; exit 1 on a break
+  siaga privacy export --phone NUMBER [--database PATH]
+                a data subject's request (UU PDP): everything held about the number as JSON
+                (reports with the contact, calls, caller flags, events); recorded as an event
+  siaga privacy erase --phone NUMBER [--database PATH]
+                erase everything held about the number now: reporters' contacts, callers' numbers,
+                event payloads (their hashes stay, so audit verify still passes); recorded as an event
   siaga init --regency CODE --time-zone ZONE --admin NAME [--database PATH] [--area-data DIR]
                 create a city from zero: the regency's official name, kecamatan and kelurahan/desa
                 (idn-area-data), template categories and agencies, the first admin (password read
@@ -84,6 +91,15 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
   }
 
+  if (command == "privacy") {
+    if (args.empty() || (args[0] != "export" && args[0] != "erase")) {
+      std::cerr << "siaga: privacy needs a subcommand: privacy export --phone N | privacy erase --phone N\n";
+      return 2;
+    }
+    command = "privacy " + args[0];
+    args.erase(args.begin());
+  }
+
   std::string import_file;
   bool approximate = false;
   if (command == "import") {
@@ -119,6 +135,7 @@ int main(int argc, char** argv) {
 
   bool demo = false;
   bool from_records = false;
+  std::string phone;
   std::string config_file;
   std::vector<std::string> flags;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -128,6 +145,9 @@ int main(int argc, char** argv) {
       approximate = true;
     } else if (args[i] == "--from-records" && command == "stats rebuild") {
       from_records = true;
+    } else if (args[i] == "--phone" && command.starts_with("privacy ")) {
+      // An empty value is refused by the command itself, with what to type.
+      phone = i + 1 < args.size() ? args[++i] : std::string();
     } else if (args[i] == "--config" && i + 1 < args.size()) {
       config_file = args[++i];
     } else if (args[i].rfind("--config=", 0) == 0) {
@@ -151,6 +171,8 @@ int main(int argc, char** argv) {
     if (command == "serve") return siaga::app::run_serve(*cfg);
     if (command == "migrate") return siaga::app::run_migrate(*cfg);
     if (command == "audit verify") return siaga::app::run_audit_verify(cfg->database);
+    if (command == "privacy export") return siaga::app::run_privacy_export(cfg->database, phone, std::cout, std::cerr);
+    if (command == "privacy erase") return siaga::app::run_privacy_erase(cfg->database, phone, std::cout, std::cerr);
     if (command == "stats rebuild") return siaga::app::run_stats_rebuild(cfg->database, from_records);
     if (command == "init") {
       return siaga::app::run_init(cfg->database, init_args, std::cin, std::cout, std::cerr, isatty(STDIN_FILENO) != 0);

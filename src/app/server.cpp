@@ -11,6 +11,7 @@
 #include "net/http_server.hpp"
 #include "services/auth_service.hpp"
 #include "services/callbacks.hpp"
+#include "services/privacy.hpp"
 #include "services/sla_service.hpp"
 #include "storage/store.hpp"
 
@@ -289,6 +290,26 @@ int run_serve(const config& cfg) {
                  if (n > 0) spdlog::info("{} expired session(s) purged", n);
                  return {};
                });
+
+  // Retention (services/privacy.hpp): personal data older than the configured periods is
+  // erased every retention_check_s, each jurisdiction as part of one write command.
+  asio::steady_timer retention_timer{io};
+  const services::retention_policy retention{cfg.retention_reporter_contacts_days, cfg.retention_caller_numbers_days};
+  if (retention.enabled()) {
+    repeat_write(retention_timer, *st, std::chrono::seconds{cfg.retention_check_s}, "retention",
+                 [&, retention](storage::store_txn& tx) -> core::result<void> {
+                   services::context ctx{clock, ids, random, callback_expiry};
+                   SIAGA_TRY(all, tx.list_jurisdictions());
+                   for (const auto& j : all) {
+                     SIAGA_TRY(n, services::apply_retention(tx, ctx, j.id, retention));
+                     if (n.any()) {
+                       spdlog::info("{}: retention erased {} reporter contact(s), {} caller number(s), {} event(s)",
+                                    j.code, n.reporter_contacts, n.caller_numbers, n.events);
+                     }
+                   }
+                   return {};
+                 });
+  }
 
   // On SIGINT/SIGTERM: stop accepting, let requests in flight finish and close WebSockets
   // with a reason (polling until no connection is left, at most a grace period), then stop

@@ -274,21 +274,41 @@ std::string local_day(timestamp at, int zone_offset_minutes) {
   return buf.data();
 }
 
+bool subject_id_is_personal(subject_kind s) { return s == subject_kind::caller; }
+
+std::string compute_payload_digest(const event& e) {
+  field_hasher h;
+  h.field(subject_id_is_personal(e.subject) ? std::string_view{e.subject_id} : std::string_view{});
+  h.field(e.payload_json);
+  return h.hex_digest();
+}
+
 std::string compute_event_hash(const event& e) {
+  const bool v2 = !e.payload_digest.empty();
   field_hasher h;
   h.field(e.prev_hash);
+  // The version mark keeps a v2 row from ever hashing like a v1 row whose payload is a digest.
+  if (v2) h.field("v2");
   h.field(std::to_string(e.seq));
   h.field(e.id);
   h.field(e.jurisdiction_id);
   h.field(to_string(e.subject));
-  h.field(e.subject_id);
+  h.field(v2 && subject_id_is_personal(e.subject) ? std::string_view{} : std::string_view{e.subject_id});
   h.optional_field(e.incident_id);
   h.optional_field(e.agency_id);
   h.field(e.kind);
   h.field(e.actor_id);
   h.field(std::to_string(core::to_micros(e.at)));
-  h.field(e.payload_json);
+  h.field(v2 ? e.payload_digest : e.payload_json);
   return h.hex_digest();
+}
+
+bool erase_event_payload(event& e, timestamp at) {
+  if (e.payload_digest.empty() || e.erased_at) return false;
+  e.payload_json = std::string(erased_payload);
+  if (subject_id_is_personal(e.subject)) e.subject_id = std::string(erased_subject_id);
+  e.erased_at = at;
+  return true;
 }
 
 std::optional<chain_break> verify_chain(std::span<const event> events_of_one_jurisdiction) {
@@ -296,6 +316,18 @@ std::optional<chain_break> verify_chain(std::span<const event> events_of_one_jur
   for (const auto& e : events_of_one_jurisdiction) {
     if (e.hash != compute_event_hash(e)) {
       return chain_break{e.seq, "hash does not match the event's fields"};
+    }
+    if (!e.payload_digest.empty() && !e.erased_at && e.payload_digest != compute_payload_digest(e)) {
+      return chain_break{e.seq, "payload_digest does not match the event's payload"};
+    }
+    if (e.erased_at && e.payload_digest.empty()) {
+      return chain_break{e.seq, "a version-1 event was erased"};
+    }
+    // An erased row may hold only the fixed erased form, so that marking a row erased cannot
+    // be used to rewrite what it says.
+    if (e.erased_at && (e.payload_json != erased_payload ||
+                        (subject_id_is_personal(e.subject) && e.subject_id != erased_subject_id))) {
+      return chain_break{e.seq, "an erased event holds something other than the erased form"};
     }
     if (previous == nullptr && !e.prev_hash.empty()) {
       return chain_break{e.seq, "prev_hash of the first event is not empty"};

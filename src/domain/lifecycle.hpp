@@ -77,11 +77,30 @@ std::string mask_phone(std::string_view phone);
 // The hex SHA-256 that chains e to its predecessor: over e.prev_hash and the fields seq, id,
 // jurisdiction_id, subject, subject_id, incident_id, agency_id, kind, actor_id, at and
 // payload_json, each length-prefixed so that no two events hash alike by shifting text.
+// Version 2 (e.payload_digest not empty): the same fields, but the subject id only when it is
+// not personal, and the payload digest in place of the payload.
 std::string compute_event_hash(const event& e);
 
+// Whether an event's subject id is itself personal data (a caller's subject id is the number).
+bool subject_id_is_personal(subject_kind s);
+
+// The version-2 payload digest: hex SHA-256 over the subject id when it is personal (else the
+// empty string) and payload_json, each length-prefixed.
+std::string compute_payload_digest(const event& e);
+
+// What an erased event holds in place of its payload, and of a personal subject id.
+inline constexpr std::string_view erased_payload = R"({"erased":true})";
+inline constexpr std::string_view erased_subject_id = "erased";
+
+// Erases e's personal data in place: payload_json and (when personal) subject_id become the
+// erased forms and erased_at is set; digest and hash stay. False, and e unchanged, for a
+// version-1 event (no digest: erasing it would break the chain) or one already erased.
+bool erase_event_payload(event& e, timestamp at);
+
 // The first event (in the given order) whose prev_hash does not equal its predecessor's hash
-// or whose hash does not match its fields; nullopt when the chain is whole. The first event
-// of a jurisdiction has an empty prev_hash.
+// or whose hash does not match its fields, or (version 2, not erased) whose payload digest
+// does not match its subject id and payload; nullopt when the chain is whole. The first event
+// of a jurisdiction has an empty prev_hash. An erased event is checked by its digest alone.
 struct chain_break {
   std::int64_t seq = 0;
   std::string reason;

@@ -524,6 +524,96 @@ std::vector<event> make_chain(int n = 5) {
   return events;
 }
 
+// Five version-2 events (as the store appends them since migration 18), the third about a
+// caller, whose subject id is the number.
+std::vector<event> make_v2_chain() {
+  std::vector<event> events;
+  std::string prev;
+  for (int i = 1; i <= 5; ++i) {
+    event e;
+    e.seq = i;
+    e.id = "e" + std::to_string(i);
+    e.jurisdiction_id = "j1";
+    e.subject = i == 3 ? subject_kind::caller : subject_kind::report;
+    e.subject_id = i == 3 ? "+6281234566789" : "r1";
+    e.kind = i == 3 ? "caller.flagged" : "report.created";
+    e.actor_id = "u1";
+    e.at = t0 + std::chrono::seconds{i};
+    e.payload_json = R"({"reporter_phone":"+6281234566789","step":)" + std::to_string(i) + "}";
+    e.payload_digest = compute_payload_digest(e);
+    e.prev_hash = prev;
+    e.hash = compute_event_hash(e);
+    prev = e.hash;
+    events.push_back(e);
+  }
+  return events;
+}
+
+TEST(event_hash_v2, covers_the_digest_not_the_payload_and_differs_from_v1) {
+  auto events = make_v2_chain();
+  EXPECT_FALSE(verify_chain(events));
+  auto v1 = events[0];
+  v1.payload_digest.clear();
+  EXPECT_NE(compute_event_hash(v1), events[0].hash);
+  auto other_digest = events[0];
+  other_digest.payload_digest = std::string(64, '0');
+  EXPECT_NE(compute_event_hash(other_digest), events[0].hash);
+  auto other_payload = events[0];
+  other_payload.payload_json = "{}";
+  EXPECT_EQ(compute_event_hash(other_payload), events[0].hash);  // the digest check catches it
+}
+
+TEST(event_hash_v2, an_edited_payload_or_caller_number_breaks_the_digest) {
+  auto events = make_v2_chain();
+  events[1].payload_json = R"({"step":99})";
+  auto br = verify_chain(events);
+  ASSERT_TRUE(br);
+  EXPECT_EQ(br->seq, 2);
+  EXPECT_EQ(br->reason, "payload_digest does not match the event's payload");
+  events = make_v2_chain();
+  events[2].subject_id = "+6281200000000";
+  br = verify_chain(events);
+  ASSERT_TRUE(br);
+  EXPECT_EQ(br->seq, 3);
+}
+
+TEST(event_hash_v2, erasing_keeps_the_chain_whole) {
+  auto events = make_v2_chain();
+  ASSERT_TRUE(erase_event_payload(events[1], t0 + std::chrono::hours{1}));
+  ASSERT_TRUE(erase_event_payload(events[2], t0 + std::chrono::hours{1}));
+  EXPECT_EQ(events[1].payload_json, erased_payload);
+  EXPECT_EQ(events[1].subject_id, "r1");  // a report id is not personal
+  EXPECT_EQ(events[2].subject_id, erased_subject_id);
+  EXPECT_EQ(events[2].payload_json.find("62812"), std::string::npos);
+  EXPECT_FALSE(verify_chain(events));
+  EXPECT_FALSE(erase_event_payload(events[1], t0));  // already erased
+}
+
+TEST(event_hash_v2, an_erased_row_with_a_changed_digest_or_content_is_detected) {
+  auto events = make_v2_chain();
+  ASSERT_TRUE(erase_event_payload(events[1], t0));
+  auto digest = events;
+  digest[1].payload_digest = std::string(64, 'a');
+  auto br = verify_chain(digest);
+  ASSERT_TRUE(br);
+  EXPECT_EQ(br->seq, 2);
+  auto rewritten = events;
+  rewritten[1].payload_json = R"({"note":"rewritten"})";
+  br = verify_chain(rewritten);
+  ASSERT_TRUE(br);
+  EXPECT_EQ(br->reason, "an erased event holds something other than the erased form");
+}
+
+TEST(event_hash_v2, version_1_events_cannot_be_erased) {
+  auto events = make_chain();
+  EXPECT_FALSE(erase_event_payload(events[0], t0));
+  EXPECT_EQ(events[0].payload_json, R"({"step":1})");
+  events[0].erased_at = t0;
+  auto br = verify_chain(events);
+  ASSERT_TRUE(br);
+  EXPECT_EQ(br->reason, "a version-1 event was erased");
+}
+
 constexpr std::string_view bad_hash = "hash does not match the event's fields";
 constexpr std::string_view bad_prev = "prev_hash does not match the previous event's hash";
 

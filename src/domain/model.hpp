@@ -328,6 +328,11 @@ struct event {
   std::string payload_json = "{}";         // compact JSON object
   std::string prev_hash;                   // hex SHA-256 of the previous event in the jurisdiction
   std::string hash;                        // hex SHA-256 over prev_hash and this event's fields
+  // Hash version 2 (migration 18): the hex SHA-256 of the personal subject id and the payload
+  // (compute_payload_digest); hash covers it instead of them, so that both can be erased
+  // (UU PDP) while the chain stays verifiable. Empty on version-1 rows, which cannot be erased.
+  std::string payload_digest;
+  std::optional<timestamp> erased_at;      // set when the payload was erased (erased_payload)
 };
 
 }  // namespace siaga::domain

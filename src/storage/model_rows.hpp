@@ -280,7 +280,7 @@ result<domain::dispatch> read_dispatch(const Row& st) {
 
 inline constexpr std::string_view event_columns =
     "seq, id, jurisdiction_id, subject, subject_id, incident_id, agency_id, kind, actor_id, at, "
-    "payload_json, prev_hash, hash";
+    "payload_json, prev_hash, hash, payload_digest, erased_at";
 
 template <class Row>
 result<domain::event> read_event(const Row& st) {
@@ -299,6 +299,8 @@ result<domain::event> read_event(const Row& st) {
   ev.payload_json = st.text(10);
   ev.prev_hash = st.text(11);
   ev.hash = st.text(12);
+  ev.payload_digest = st.text(13);
+  ev.erased_at = st.opt_time(14);
   if (e.error()) return *e.error();
   return ev;
 }

@@ -189,6 +189,38 @@ result<std::vector<domain::event>> events_of_jurisdiction(connection& c, const s
   return fetch_all(c, sql, "events", read_event<statement>, jurisdiction_id);
 }
 
+result<std::vector<domain::report>> reports_of_phone(connection& c, const std::string& jurisdiction_id,
+                                                     const std::string& phone) {
+  static const std::string sql =
+      select(report_columns, "FROM reports WHERE jurisdiction_id = ? AND reporter_phone = ? ORDER BY created_at, id");
+  return fetch_all(c, sql, "reports", read_report<statement>, jurisdiction_id, phone);
+}
+
+result<std::vector<domain::event>> latest_events_of_kind(connection& c, const std::string& jurisdiction_id,
+                                                         const std::string& kind, int limit) {
+  static const std::string sql =
+      select(event_columns, "FROM events WHERE jurisdiction_id = ? AND kind = ? ORDER BY seq DESC LIMIT ?");
+  return fetch_all(c, sql, "events", read_event<statement>, jurisdiction_id, kind, std::clamp(limit, 1, 500));
+}
+
+result<domain::event> insert_new_event(connection& c, domain::event e) {
+  // Every new event is hash version 2, so that its personal data can be erased later; both
+  // stores hash alike, so that one audit verifies either.
+  e.erased_at.reset();
+  e.payload_digest = domain::compute_payload_digest(e);
+  e.hash = domain::compute_event_hash(e);
+  auto st = prepare_bound(c,
+                          "INSERT INTO events (seq, id, jurisdiction_id, subject, subject_id, incident_id, "
+                          "agency_id, kind, actor_id, at, payload_json, prev_hash, hash, payload_digest) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          e.seq, e.id, e.jurisdiction_id, domain::to_string(e.subject), e.subject_id, e.incident_id,
+                          e.agency_id, e.kind, e.actor_id, e.at, e.payload_json, e.prev_hash, e.hash,
+                          e.payload_digest);
+  if (!st) return st.error();
+  if (auto r = st->run("events"); !r) return r.error();
+  return e;
+}
+
 result<void> insert_jurisdiction(connection& c, const domain::jurisdiction& j) {
   auto weekend = encode_weekend(j.weekend_days);
   auto holidays = encode_holidays(j.holidays);

@@ -17,6 +17,7 @@
 #include "storage/media_store.hpp"
 #include "storage/open311_store.hpp"
 #include "storage/places_store.hpp"
+#include "storage/privacy_store.hpp"
 #include "storage/sla_store.hpp"
 #include "storage/stats_store.hpp"
 #include "storage/outbox_store.hpp"
@@ -48,7 +49,8 @@ class store_reader : public directory_reader,
                      public sla_reader,
                      public stats_reader,
                      public conversation_reader,
-                     public open311_reader {
+                     public open311_reader,
+                     public privacy_reader {
  public:
   ~store_reader() override = default;
 };
@@ -70,7 +72,8 @@ class store_txn : public store_reader,
                   public sla_writer,
                   public stats_writer,
                   public conversation_writer,
-                  public open311_writer {};
+                  public open311_writer,
+                  public privacy_writer {};
 
 // A write command: runs on the writer thread inside a savepoint. Returning an error rolls
 // back everything this command did.

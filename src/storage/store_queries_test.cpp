@@ -467,10 +467,13 @@ TEST_P(store_contract, append_event_returns_what_is_stored) {
             "ok");
   EXPECT_NE(stored.seq, 999999);
   EXPECT_EQ(stored.prev_hash, "");
+  EXPECT_EQ(stored.payload_digest, domain::compute_payload_digest(stored)) << "new events are hash version 2";
+  EXPECT_FALSE(stored.erased_at);
   EXPECT_EQ(stored.hash, domain::compute_event_hash(stored));
   e.seq = stored.seq;
   e.prev_hash = stored.prev_hash;
   e.hash = stored.hash;
+  e.payload_digest = stored.payload_digest;
   EXPECT_EQ(fields(stored), fields(e));
   auto read = reader().events_of_incident("i1").value();
   ASSERT_EQ(read.size(), 1u);
@@ -550,14 +553,16 @@ TEST_P(store_contract, the_commit_listener_hears_exactly_the_committed_events_in
   }
 }
 
+// Appends n events (e0, e1, ...) to a jurisdiction's chain.
+result<void> append_events(store_txn& t, const std::string& jurisdiction_id, int n) {
+  for (int k = 0; k < n; ++k) {
+    if (auto e = t.append_event(make_event(jurisdiction_id, "e" + std::to_string(k))); !e) return e.error();
+  }
+  return {};
+}
+
 TEST_P(store_contract, events_are_append_only_and_tampering_is_detectable) {
-  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-              for (int k = 0; k < 3; ++k) {
-                if (auto e = t.append_event(make_event("j1", "e" + std::to_string(k))); !e) return e.error();
-              }
-              return {};
-            })),
-            "ok");
+  ASSERT_EQ(outcome(write([&](store_txn& t) { return append_events(t, "j1", 3); })), "ok");
   auto chain = reader().events_of_jurisdiction("j1").value();
   ASSERT_EQ(chain.size(), 3u);
   auto middle = std::to_string(chain[1].seq);
@@ -573,6 +578,37 @@ TEST_P(store_contract, events_are_append_only_and_tampering_is_detectable) {
   auto broken = domain::verify_chain(reader().events_of_jurisdiction("j1").value());
   ASSERT_TRUE(broken);
   EXPECT_EQ(broken->seq, chain[1].seq);
+}
+
+TEST_P(store_contract, only_the_payload_of_a_version_2_event_may_be_erased_and_the_chain_still_verifies) {
+  ASSERT_EQ(outcome(write([&](store_txn& t) { return append_events(t, "j1", 3); })), "ok");
+  auto chain = reader().events_of_jurisdiction("j1").value();
+  ASSERT_EQ(chain.size(), 3u);
+  auto middle = std::to_string(chain[1].seq);
+  // Erasing more than the payload, or erasing it without saying when, is refused.
+  EXPECT_EQ(code_of(GetParam().raw_sql(location_, "UPDATE events SET payload_json = '{\"erased\":true}', erased_at = "
+                                                  "5, kind = 'x' WHERE seq = " + middle)),
+            "storage_failure");
+  EXPECT_EQ(code_of(GetParam().raw_sql(location_,
+                                       "UPDATE events SET payload_json = '{\"erased\":true}' WHERE seq = " + middle)),
+            "storage_failure");
+  EXPECT_EQ(code_of(GetParam().raw_sql(location_, "UPDATE events SET payload_json = '{\"other\":1}', erased_at = 5 "
+                                                  "WHERE seq = " + middle)),
+            "storage_failure");
+  EXPECT_EQ(all_fields(reader().events_of_jurisdiction("j1").value()), all_fields(chain));
+
+  ASSERT_EQ(outcome(GetParam().raw_sql(location_, "UPDATE events SET payload_json = '{\"erased\":true}', erased_at = "
+                                                  "5 WHERE seq = " + middle)),
+            "ok");
+  auto erased = reader().events_of_jurisdiction("j1").value();
+  ASSERT_EQ(erased.size(), 3u);
+  EXPECT_EQ(erased[1].payload_json, domain::erased_payload);
+  EXPECT_EQ(erased[1].erased_at, core::from_micros(5));
+  EXPECT_EQ(erased[1].payload_digest, chain[1].payload_digest);
+  EXPECT_FALSE(domain::verify_chain(erased)) << "an erased event is checked by its digest alone";
+  EXPECT_EQ(code_of(GetParam().raw_sql(location_, "UPDATE events SET erased_at = 6 WHERE seq = " + middle)),
+            "storage_failure")
+      << "an erased event stays as it was erased";
 }
 
 // ---------------------------------------------------------------------------------------

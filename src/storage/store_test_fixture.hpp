@@ -261,7 +261,8 @@ inline auto fields(const domain::dispatch& d) {
 
 inline auto fields(const domain::event& e) {
   return std::make_tuple(e.seq, e.id, e.jurisdiction_id, domain::to_string(e.subject), e.subject_id, e.incident_id,
-                         e.agency_id, e.kind, e.actor_id, us(e.at), e.payload_json, e.prev_hash, e.hash);
+                         e.agency_id, e.kind, e.actor_id, us(e.at), e.payload_json, e.prev_hash, e.hash,
+                         e.payload_digest, us(e.erased_at));
 }
 
 template <class T>

@@ -189,6 +189,18 @@ class reads_to_come : public Base {
   result<std::optional<open311_record>> find_open311_request(const std::string& report_id) override {
     return not_yet("find_open311_request");
   }
+  // privacy
+  result<std::vector<domain::report>> reports_of_phone(const std::string& jurisdiction_id,
+                                                       const std::string& phone) override {
+    return not_yet("reports_of_phone");
+  }
+  result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) override {
+    return not_yet("erasable_events");
+  }
+  result<std::vector<domain::event>> latest_events_of_kind(const std::string& jurisdiction_id,
+                                                           const std::string& kind, int limit) override {
+    return not_yet("latest_events_of_kind");
+  }
 };
 
 // Writes of the facets to come, over any store_txn base.
@@ -261,6 +273,14 @@ class writes_to_come : public Base {
   }
   // open311
   result<void> insert_open311_request(const open311_record& r) override { return not_yet("insert_open311_request"); }
+  // privacy
+  result<std::int64_t> erase_reporter_contacts(const privacy_scope& scope) override {
+    return not_yet("erase_reporter_contacts");
+  }
+  result<std::int64_t> erase_caller_numbers(const privacy_scope& scope) override {
+    return not_yet("erase_caller_numbers");
+  }
+  result<void> write_erased_event(const domain::event& e) override { return not_yet("write_erased_event"); }
 };
 
 }  // namespace siaga::storage::postgres

@@ -268,9 +268,39 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events FOR EACH ROW EXECUTE FUN
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION events_append_only();
 )sql";
 
-const std::array<migration, 1>& migrations_table() {
-  static const std::array<migration, 1> table{{
+// The SQLite store's migration 18 (issue 12, UU PDP): event hash version 2. New events carry
+// the SHA-256 of their personal subject id and payload (payload_digest) and are hashed over it,
+// so that the payload can later be erased (erased_at set) while the chain still verifies. The
+// update trigger allows exactly that one change to a version-2 row, as SQLite's does; rows
+// without a digest stay unchangeable.
+constexpr std::string_view schema_erasable_events = R"sql(
+ALTER TABLE events ADD COLUMN payload_digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN erased_at BIGINT;
+
+CREATE FUNCTION events_erase_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL AND OLD.payload_digest <> ''
+     AND NEW.payload_digest = OLD.payload_digest AND NEW.hash = OLD.hash AND NEW.prev_hash = OLD.prev_hash
+     AND NEW.seq = OLD.seq AND NEW.id = OLD.id AND NEW.jurisdiction_id = OLD.jurisdiction_id
+     AND NEW.subject = OLD.subject AND NEW.incident_id IS NOT DISTINCT FROM OLD.incident_id
+     AND NEW.agency_id IS NOT DISTINCT FROM OLD.agency_id
+     AND NEW.kind = OLD.kind AND NEW.actor_id = OLD.actor_id AND NEW.at = OLD.at
+     AND NEW.payload_json = '{"erased":true}'
+     AND (NEW.subject_id = OLD.subject_id OR (OLD.subject = 'caller' AND NEW.subject_id = 'erased')) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'events are append-only: only the payload of a version-2 event may be erased';
+END;
+$$;
+DROP TRIGGER events_no_update ON events;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events FOR EACH ROW EXECUTE FUNCTION events_erase_only();
+)sql";
+
+const std::array<migration, 2>& migrations_table() {
+  static const std::array<migration, 2> table{{
       {1, "directory, reports, incidents, dispatches, counters and the event chain (SQLite schema 17)", schema_v1},
+      {2, "event hash version 2: payload digest and erasure of personal payloads (SQLite 18)",
+       schema_erasable_events},
   }};
   return table;
 }

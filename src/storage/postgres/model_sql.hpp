@@ -44,6 +44,10 @@ result<page<domain::dispatch>> list_dispatches(connection& c, const dispatch_fil
 result<std::vector<domain::event>> events_of_incident(connection& c, const std::string& incident_id);
 result<std::vector<domain::event>> events_after(connection& c, std::int64_t after_seq, int limit);
 result<std::vector<domain::event>> events_of_jurisdiction(connection& c, const std::string& jurisdiction_id);
+result<std::vector<domain::report>> reports_of_phone(connection& c, const std::string& jurisdiction_id,
+                                                     const std::string& phone);
+result<std::vector<domain::event>> latest_events_of_kind(connection& c, const std::string& jurisdiction_id,
+                                                         const std::string& kind, int limit);
 
 // Writes (store_txn), on the writer's connection inside its transaction.
 result<void> insert_jurisdiction(connection& c, const domain::jurisdiction& j);
@@ -68,5 +72,10 @@ result<void> insert_incident(connection& c, const domain::incident& i);
 result<void> update_incident(connection& c, const domain::incident& i);
 result<void> insert_dispatch(connection& c, const domain::dispatch& d);
 result<void> update_dispatch(connection& c, const domain::dispatch& d);
+// Inserts e, whose seq and prev_hash the caller's append_event has set, as a new version-2
+// event (migration 18 of the SQLite store): not erased, its payload digest and hash computed by
+// domain::compute_payload_digest and compute_event_hash. Returns the event as stored; a taken
+// seq or id is a conflict.
+result<domain::event> insert_new_event(connection& c, domain::event e);
 
 }  // namespace siaga::storage::postgres::model_sql

@@ -207,8 +207,8 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
 
   // As in the SQLite store, seq and prev_hash are read from the table, under the events lock
   // held to COMMIT: they stay right across savepoint rollbacks and across other writers, and
-  // the hash (domain::compute_event_hash, shared by every store) covers seq, so seq is known
-  // before the row is inserted.
+  // the hash covers seq, so seq is known before the row is inserted. The payload digest and
+  // hash (version 2) are computed by model_sql::insert_new_event, shared by every store.
   result<domain::event> append_event(domain::event e) override {
     if (auto r = c().run(lock_events, "events lock"); !r) return r.error();
     {
@@ -226,17 +226,10 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
       if (!row) return row.error();
       e.prev_hash = *row ? st->text(0) : std::string();
     }
-    e.hash = domain::compute_event_hash(e);
-    auto st = prepare_bound(c(),
-                            "INSERT INTO events (seq, id, jurisdiction_id, subject, subject_id, incident_id, "
-                            "agency_id, kind, actor_id, at, payload_json, prev_hash, hash) "
-                            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                            e.seq, e.id, e.jurisdiction_id, domain::to_string(e.subject), e.subject_id, e.incident_id,
-                            e.agency_id, e.kind, e.actor_id, e.at, e.payload_json, e.prev_hash, e.hash);
-    if (!st) return st.error();
-    if (auto r = st->run("events"); !r) return r.error();
-    appended_.push_back(e);
-    return e;
+    auto stored = model_sql::insert_new_event(c(), std::move(e));
+    if (!stored) return stored.error();
+    appended_.push_back(*stored);
+    return *stored;
   }
 
  private:

@@ -714,16 +714,38 @@ CREATE TABLE open311_requests (
 CREATE INDEX open311_requests_by_created ON open311_requests (jurisdiction_id, created_at);
 )sql";
 
+// Personal data by design (issue 12, UU PDP): event hash version 2. New events carry the
+// SHA-256 of their personal subject id and payload (payload_digest) and are hashed over it, so
+// that the payload can later be erased (erased_at set) while the chain still verifies. The
+// append-only trigger is replaced by one that allows exactly that one change to a version-2
+// row; rows written before this migration (empty digest) stay unchangeable.
+constexpr std::string_view schema_erasable_events = R"sql(
+ALTER TABLE events ADD COLUMN payload_digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN erased_at INTEGER;
+DROP TRIGGER events_no_update;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+WHEN NOT (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL AND OLD.payload_digest <> ''
+          AND NEW.payload_digest = OLD.payload_digest AND NEW.hash = OLD.hash AND NEW.prev_hash = OLD.prev_hash
+          AND NEW.seq = OLD.seq AND NEW.id = OLD.id AND NEW.jurisdiction_id = OLD.jurisdiction_id
+          AND NEW.subject = OLD.subject AND NEW.incident_id IS OLD.incident_id AND NEW.agency_id IS OLD.agency_id
+          AND NEW.kind = OLD.kind AND NEW.actor_id = OLD.actor_id AND NEW.at = OLD.at
+          AND NEW.payload_json = '{"erased":true}'
+          AND (NEW.subject_id = OLD.subject_id OR (OLD.subject = 'caller' AND NEW.subject_id = 'erased')))
+BEGIN
+  SELECT RAISE(ABORT, 'events are append-only: only the payload of a version-2 event may be erased');
+END;
+)sql";
+
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 17>& migrations_table() {
+const std::array<migration, 18>& migrations_table() {
   static const std::string schema_v7(rollups_sql::schema_v7());
   static const std::string schema_v10 = call_rollups_sql::schema_v10();
   static const std::string schema_v9 = schema_villages();
   static const std::string schema_v13 = call_rollups_sql::schema_v13();
   static const std::string schema_v15 = call_rollups_sql::schema_v15();
   static const std::string schema_v16 = rollups_sql::schema_v16();
-  static const std::array<migration, 17> table{{
+  static const std::array<migration, 18> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -744,6 +766,7 @@ const std::array<migration, 17>& migrations_table() {
            "status and limits in working days; filled from the rows",
        schema_v16},
       {17, "open311 requests: service code, attributes, media url and the client's contact fields", schema_open311},
+      {18, "event hash version 2: payload digest and erasure of personal payloads", schema_erasable_events},
   }};
   return table;
 }

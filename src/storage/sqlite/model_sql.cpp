@@ -23,4 +23,25 @@ result<void> read_calendar(std::string_view weekend, std::string_view holidays, 
 
 #include "storage/model_sql.ipp"
 
+// SQLite's own: instr finds the number in the payload text (PostgreSQL would say strpos, so
+// the PostgreSQL store gets its own when its privacy facet is built).
+result<std::vector<domain::event>> erasable_events(connection& c, const privacy_scope& scope, int limit) {
+  if (limit <= 0) return std::vector<domain::event>{};
+  if (scope.phone) {
+    // A number is a JSON string in a payload: matched with its quotes, so that it is not found
+    // inside a longer number.
+    static const std::string sql = select(event_columns,
+                                          "FROM events WHERE jurisdiction_id = ? AND payload_digest <> '' AND "
+                                          "erased_at IS NULL AND at < ? AND (subject_id = ? OR instr(payload_json, '\"' || ? || '\"') > 0) "
+                                          "ORDER BY seq LIMIT ?");
+    return fetch_all(c, sql, "events", read_event<statement>, scope.jurisdiction_id, scope.before, *scope.phone,
+                     *scope.phone, limit);
+  }
+  static const std::string sql = select(event_columns,
+                                        "FROM events WHERE jurisdiction_id = ? AND payload_digest <> '' AND "
+                                        "erased_at IS NULL AND at < ? AND subject IN ('call', 'caller', 'callback', "
+                                        "'location') ORDER BY seq LIMIT ?");
+  return fetch_all(c, sql, "events", read_event<statement>, scope.jurisdiction_id, scope.before, limit);
+}
+
 }  // namespace siaga::storage::sqlite::model_sql

@@ -7,6 +7,7 @@
 #include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/conversation_sql.hpp"
 #include "storage/sqlite/open311_sql.hpp"
+#include "storage/sqlite/privacy_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
 #include "storage/sqlite/call_periods_sql.hpp"
 #include "storage/sqlite/call_rollups_sql.hpp"
@@ -274,6 +275,17 @@ class read_ops : public Base {
   result<std::optional<open311_record>> find_open311_request(const std::string& report_id) override {
     return use([&](connection& c) { return open311_sql::find(c, report_id); });
   }
+  // Personal data (issue 12).
+  result<std::vector<domain::report>> reports_of_phone(const std::string& j, const std::string& phone) override {
+    return use([&](connection& c) { return q::reports_of_phone(c, j, phone); });
+  }
+  result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) override {
+    return use([&](connection& c) { return q::erasable_events(c, scope, limit); });
+  }
+  result<std::vector<domain::event>> latest_events_of_kind(const std::string& j, const std::string& kind,
+                                                           int limit) override {
+    return use([&](connection& c) { return q::latest_events_of_kind(c, j, kind, limit); });
+  }
   // Places (issue 16).
   result<std::vector<domain::place>> search_places(const std::string& j, const std::string& q, int limit) override {
     return use([&](connection& c) { return places_sql::search(c, j, q, limit); });
@@ -452,17 +464,10 @@ class writer_txn final : public read_ops<store_txn> {
       if (!row) return row.error();
       e.prev_hash = *row ? st->text(0) : std::string();
     }
-    e.hash = domain::compute_event_hash(e);
-    auto st = prepare_bound(c(),
-                            "INSERT INTO events (seq, id, jurisdiction_id, subject, subject_id, incident_id, "
-                            "agency_id, kind, actor_id, at, payload_json, prev_hash, hash) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            e.seq, e.id, e.jurisdiction_id, domain::to_string(e.subject), e.subject_id, e.incident_id,
-                            e.agency_id, e.kind, e.actor_id, e.at, e.payload_json, e.prev_hash, e.hash);
-    if (!st) return st.error();
-    if (auto r = st->run("events"); !r) return r.error();
-    appended_.push_back(e);
-    return e;
+    auto stored = q::insert_new_event(c(), std::move(e));
+    if (!stored) return stored.error();
+    appended_.push_back(*stored);
+    return *stored;
   }
 
   result<void> insert_notification(const domain::notification& n) override { return outbox_sql::insert(c(), n); }
@@ -519,6 +524,13 @@ class writer_txn final : public read_ops<store_txn> {
     return conversation_sql::insert_status(c(), s);
   }
   result<void> insert_open311_request(const open311_record& r) override { return open311_sql::insert(c(), r); }
+  result<std::int64_t> erase_reporter_contacts(const privacy_scope& s) override {
+    return privacy_sql::erase_reporter_contacts(c(), s);
+  }
+  result<std::int64_t> erase_caller_numbers(const privacy_scope& s) override {
+    return privacy_sql::erase_caller_numbers(c(), s);
+  }
+  result<void> write_erased_event(const domain::event& e) override { return privacy_sql::write_erased_event(c(), e); }
   result<std::int64_t> replace_places(const std::string& j, const std::string& source,
                                       const std::vector<domain::place>& places) override {
     return places_sql::replace(c(), j, source, places);

@@ -137,6 +137,23 @@ export interface SecurityEvent {
   failures: number;
 }
 
+/** A reporter's contact from the audited reveal (POST /api/v1/reports/{id}/contact). */
+export interface RevealedContact {
+  report_id: string;
+  name: string | null;
+  phone: string | null;
+}
+
+/** Who revealed which reporter's contact (GET /api/v1/audit/reveals). */
+export interface ContactReveal {
+  seq: number;
+  report_id: string;
+  incident_id: string | null;
+  actor_id: string;
+  actor_name: string;
+  at: string;
+}
+
 export interface Me extends User {
   jurisdiction: Jurisdiction | null;
   agency?: Agency | null;

@@ -2,7 +2,7 @@
 // their clocks, more agencies, the timeline, and close / cancel / reopen.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, get, post } from '../api/client';
-import type { Dispatch, IncidentDetail, Media } from '../api/types';
+import type { Dispatch, IncidentDetail, Media, RevealedContact } from '../api/types';
 import { langStore, liveStore, meStore, nowStore, recentStore, useDirectory, useT } from '../data';
 import { enumName } from '../lib/i18n';
 import { isActiveDispatch, slaLookup, withIncidentDetail } from '../lib/live';
@@ -26,7 +26,8 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
   const { dir, agency, categoryName, district } = useDirectory();
   const [detail, setDetail] = useState<IncidentDetail | null>(null);
   const [error, setError] = useState('');
-  const [revealed, setRevealed] = useState(false);
+  // Contacts revealed through POST /reports/{id}/contact, each recorded for the supervisor.
+  const [revealed, setRevealed] = useState<Map<string, RevealedContact> | null>(null);
   const [add, setAdd] = useState<string[]>([]);
   const [share, setShare] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -85,6 +86,25 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
       return false;
     } finally {
       setBusy(false);
+    }
+  };
+
+  // Reveals every report's contact through the audited route (UU PDP: each reveal is an event
+  // the supervisor sees); hiding forgets them.
+  const toggleReveal = async () => {
+    if (revealed || !detail) {
+      setRevealed(null);
+      return;
+    }
+    try {
+      const shown = new Map<string, RevealedContact>();
+      for (const r of detail.reports) {
+        if (!r.reporter.name && !r.reporter.phone) continue;
+        shown.set(r.id, await post<RevealedContact>(`/reports/${r.id}/contact`));
+      }
+      setRevealed(shown);
+    } catch (e) {
+      toast(errorText(e), 'error');
     }
   };
 
@@ -210,7 +230,7 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
           <h4>
             {t('reports')} ({detail.reports.length})
             {!readOnly && (
-              <button class="btn-link" onClick={() => setRevealed(!revealed)}>
+              <button class="btn-link" title={t('reveal_recorded')} onClick={toggleReveal} data-testid="reveal-contact">
                 {revealed ? t('hide') : t('show')}
               </button>
             )}
@@ -224,7 +244,9 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
                 </span>
                 <div>{r.description}</div>
                 <div class="muted small mono">
-                  {revealed && !r.reporter.masked ? `${r.reporter.name ?? ''} ${r.reporter.phone ?? ''}` : `${maskName(r.reporter.name)} ${r.reporter.masked ? (r.reporter.phone ?? '') : maskPhone(r.reporter.phone)}`}
+                  {revealed?.has(r.id)
+                    ? `${revealed.get(r.id)!.name ?? ''} ${revealed.get(r.id)!.phone ?? ''}`
+                    : `${maskName(r.reporter.name)} ${r.reporter.masked ? (r.reporter.phone ?? '') : maskPhone(r.reporter.phone)}`}
                 </div>
               </li>
             ))}

@@ -20,7 +20,7 @@ import { LiveCallsBoard } from './live_calls';
 import { Bars } from './chart';
 import { IncidentPanel } from './incident';
 import { MapView, type MapMarker } from './map';
-import { SecurityEvents } from './security';
+import { ContactReveals, SecurityEvents } from './security';
 import { SlaAlerts } from './sla_alerts';
 import { useStatsRefresh, useTodayStats } from './stats_view';
 
@@ -191,6 +191,7 @@ export function Wallboard() {
         {dir.routes.has('/api/v1/calls') && <LiveCallsBoard />}
         {dir.routes.has('/api/v1/notifications') && (me?.role === 'supervisor' || me?.role === 'admin') && <DeadLetters />}
         {dir.routes.has('/api/v1/security/events') && (me?.role === 'supervisor' || me?.role === 'admin') && <SecurityEvents />}
+        {dir.routes.has('/api/v1/audit/reveals') && (me?.role === 'supervisor' || me?.role === 'admin') && <ContactReveals />}
         <header class="panel-head">
           <h2>{t('timeline')}</h2>
         </header>

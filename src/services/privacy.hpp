@@ -1,0 +1,70 @@
+// Personal data by design (issue 12, UU PDP 27/2022): revealing a reporter's contact is an
+// audited event; a data subject's request exports or erases what is held about a number; the
+// retention job erases contacts and caller numbers older than the configured periods. Erasing
+// an event keeps its digest and hash (domain::erase_event_payload), so the chain still verifies.
+#pragma once
+
+#include "services/context.hpp"
+#include "storage/store.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace siaga::services {
+
+// A reporter's name and number, as a reveal returns them.
+struct revealed_contact {
+  std::string report_id;
+  std::string name;
+  std::string phone;
+};
+
+// Returns the reporter's contact of a report and records report.contact_revealed (actor, time,
+// report) in the same command. Dispatchers may reveal; an agency operator only a report of an
+// incident with a dispatch to its agency that shares the contact. Fails with forbidden for
+// anyone else (nothing recorded), not_found for an unknown report (or one an operator may not
+// see).
+core::result<revealed_contact> reveal_report_contact(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                     const std::string& report_id);
+
+// What an erasure changed.
+struct erasure_counts {
+  std::int64_t reporter_contacts = 0;  // reports whose reporter name and number were cleared
+  std::int64_t caller_numbers = 0;     // calls whose caller number was cleared
+  std::int64_t events = 0;             // event payloads erased (digest and hash kept)
+  bool any() const { return reporter_contacts + caller_numbers + events > 0; }
+};
+
+// Erases everything held about one number in the actor's jurisdiction now (a data subject's
+// request): reporters' contacts, callers' numbers and the version-2 events that hold it; then
+// records privacy.erased with the counts (never the number). Only an admin may; fails with
+// forbidden otherwise and invalid_input, saying what to type, for a text that is not a phone
+// number.
+core::result<erasure_counts> erase_phone(storage::store_txn& tx, const context& ctx, const actor& who,
+                                         const std::string& phone_text);
+
+// Everything held about one number in the actor's jurisdiction, as JSON: its reports (with the
+// contact), calls, the caller row, and the events that hold it; records privacy.exported.
+// Only an admin may; fails like erase_phone.
+core::result<boost::json::object> export_phone(storage::store_txn& tx, const context& ctx, const actor& who,
+                                               const std::string& phone_text);
+
+// Retention periods in days; 0 keeps for ever.
+struct retention_policy {
+  int reporter_contacts_days = 0;
+  int caller_numbers_days = 0;
+  bool enabled() const { return reporter_contacts_days > 0 || caller_numbers_days > 0; }
+};
+
+// One run of the retention job over one jurisdiction: erases reporters' contacts of reports
+// created more than reporter_contacts_days ago, and callers' numbers of calls rung more than
+// caller_numbers_days ago with the events about calls, callers, callbacks and location fixes
+// from before that; records privacy.retention_applied with the counts when anything was erased.
+// Statistics rollups hold no contacts or numbers and are untouched.
+core::result<erasure_counts> apply_retention(storage::store_txn& tx, const context& ctx,
+                                             const std::string& jurisdiction_id, const retention_policy& policy);
+
+}  // namespace siaga::services
