@@ -6,6 +6,7 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/conversation_sql.hpp"
+#include "storage/sqlite/lapor_sql.hpp"
 #include "storage/sqlite/open311_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
 #include "storage/sqlite/call_periods_sql.hpp"
@@ -276,6 +277,16 @@ class read_ops : public Base {
   // Open311 (issue 11).
   result<std::optional<open311_record>> find_open311_request(const std::string& report_id) override {
     return use([&](connection& c) { return open311_sql::find(c, report_id); });
+  }
+  // SP4N-LAPOR! (issue 11).
+  result<std::optional<lapor_record>> find_lapor_report(const std::string& j, const std::string& lapor_id) override {
+    return use([&](connection& c) { return lapor_sql::find(c, j, lapor_id); });
+  }
+  result<std::optional<lapor_record>> find_lapor_report_of(const std::string& report_id) override {
+    return use([&](connection& c) { return lapor_sql::find_of(c, report_id); });
+  }
+  result<std::optional<std::string>> lapor_cursor(const std::string& j) override {
+    return use([&](connection& c) { return lapor_sql::cursor(c, j); });
   }
   // Places (issue 16).
   result<std::vector<domain::place>> search_places(const std::string& j, const std::string& q, int limit) override {
@@ -555,6 +566,10 @@ class writer_txn final : public read_ops<store_txn> {
     return conversation_sql::insert_status(c(), s);
   }
   result<void> insert_open311_request(const open311_record& r) override { return open311_sql::insert(c(), r); }
+  result<void> insert_lapor_report(const lapor_record& r) override { return lapor_sql::insert(c(), r); }
+  result<void> set_lapor_cursor(const std::string& j, const std::string& cursor, timestamp at) override {
+    return lapor_sql::set_cursor(c(), j, cursor, at);
+  }
   result<std::int64_t> replace_places(const std::string& j, const std::string& source,
                                       const std::vector<domain::place>& places) override {
     return places_sql::replace(c(), j, source, places);
