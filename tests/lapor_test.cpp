@@ -64,9 +64,14 @@ class lapor_stand_in {
     std::lock_guard lock(mutex_);
     token_ = std::move(t);
   }
-  void fail_next(int n) {
+  // Answers 503 to the next n feed requests, or to the next n follow-ups.
+  void fail_next_feeds(int n) {
     std::lock_guard lock(mutex_);
-    fail_next_ = n;
+    fail_feeds_ = n;
+  }
+  void fail_next_follow_ups(int n) {
+    std::lock_guard lock(mutex_);
+    fail_follow_ups_ = n;
   }
   void serve_malformed(bool on) {
     std::lock_guard lock(mutex_);
@@ -117,10 +122,10 @@ class lapor_stand_in {
   }
 
   // Under the lock: the status to answer before looking at the request (401, 503), or 0.
-  int gate(const net::request& req) {
+  int gate(const net::request& req, int& failures) {
     if (std::string(req[net::http::field::authorization]) != "Bearer " + token_) return 401;
-    if (fail_next_ > 0) {
-      --fail_next_;
+    if (failures > 0) {
+      --failures;
       return 503;
     }
     return 0;
@@ -141,7 +146,7 @@ class lapor_stand_in {
       }
     }
     cursors_.push_back(cursor);
-    int status = gate(ctx.req);
+    int status = gate(ctx.req, fail_feeds_);
     if (status == 0 && malformed_) {
       feed_answers_.push_back(200);
       return answer(ctx.req, 200, R"({"data":[{"tracking_id":"LAPOR-X","title":"tanpa isi"}],"next_cursor":"c9"})");
@@ -163,7 +168,7 @@ class lapor_stand_in {
     auto v = json::parse(ctx.req.body(), ec);
     if (!ec && v.is_object()) f.body = v.as_object();
     f.idempotency_key = std::string(ctx.req["Idempotency-Key"]);
-    int status = gate(ctx.req);
+    int status = gate(ctx.req, fail_follow_ups_);
     bool complete = f.body.contains("id") && f.body.contains("status") && f.body.contains("content") &&
                     f.body.contains("time") && f.body.size() == 4;
     if (status == 0 && !complete) status = 400;
@@ -178,7 +183,8 @@ class lapor_stand_in {
   mutable std::mutex mutex_;
   std::vector<json::object> complaints_;
   std::string token_ = lapor_token;
-  int fail_next_ = 0;
+  int fail_feeds_ = 0;
+  int fail_follow_ups_ = 0;
   bool malformed_ = false;
   bool ignore_cursor_ = false;
   std::vector<std::string> cursors_;
@@ -264,7 +270,7 @@ TEST(lapor, forwarded_complaints_are_imported_once_and_their_status_goes_back_wi
 
   // Accepted without naming a category: the incident takes the report's, a complaint counted in
   // working days, and its clocks say so.
-  lapor.fail_next(1);  // the first follow-up attempt fails; the outbox retries it
+  lapor.fail_next_follow_ups(1);  // the first follow-up attempt fails; the outbox retries it
   auto inc = c.post("/api/v1/reports/" + str(named, "id") + "/accept", json::object{}, ct);
   ASSERT_EQ(inc.status, 200) << inc.body;
   const auto& clocks = inc.json().at("clocks").as_array();
@@ -273,9 +279,17 @@ TEST(lapor, forwarded_complaints_are_imported_once_and_their_status_goes_back_wi
   ASSERT_TRUE(eventually([&] { return !lapor.accepted("LAPOR-9000001", "diproses").empty(); }));
   auto first = lapor.follow_ups().front();
   EXPECT_EQ(first.answered, 503) << "the stand-in failed the first attempt";
+  EXPECT_FALSE(first.idempotency_key.empty());
+  // The failed attempt was retried with the same key (the outbox row id) and delivered.
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& f : lapor.follow_ups()) {
+      if (f.answered == 200 && f.idempotency_key == first.idempotency_key && str(f.body, "id") == f.idempotency_key) {
+        return true;
+      }
+    }
+    return false;
+  }));
   auto diproses = lapor.accepted("LAPOR-9000001", "diproses").front();
-  EXPECT_EQ(diproses.idempotency_key, str(diproses.body, "id")) << "the same key on every attempt";
-  EXPECT_EQ(first.idempotency_key, diproses.idempotency_key);
   EXPECT_NE(str(diproses.body, "content").find("sudah diteruskan ke"), std::string::npos) << str(diproses.body, "content");
 
   // Completed with the agency's public note, closed: "selesai" with the note.
@@ -332,7 +346,7 @@ TEST(lapor, a_refused_token_or_a_malformed_feed_stores_nothing_and_the_import_is
   EXPECT_EQ(count_rows(server.database(), "outbox"), outbox);
 
   // LAPOR! down for two more polls, then well: the complaint comes in, from the start.
-  lapor.fail_next(2);
+  lapor.fail_next_feeds(2);
   lapor.serve_malformed(false);
   ASSERT_TRUE(eventually([&] { return count_rows(server.database(), "lapor_reports") == 1; }));
   EXPECT_EQ(count_rows(server.database(), "reports"), reports + 1);

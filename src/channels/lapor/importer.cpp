@@ -89,8 +89,10 @@ awaitable<core::result<poll_outcome>> poll_once(state_ptr s) {
   out.full_page = page.complaints.size() >= static_cast<std::size_t>(max_page);
   for (const auto& c : page.complaints) {
     auto in = import_of(rd, jur.id, s->options.category, c);
-    core::result<services::lapor_import_outcome> done = in.error();
-    if (in) {
+    core::result<services::lapor_import_outcome> done = services::lapor_import_outcome{};
+    if (!in) {
+      done = in.error();
+    } else {
       done = co_await services::run_service<services::lapor_import_outcome>(s->store, &services::import_lapor_report,
                                                                             ctx, std::move(*in));
     }
