@@ -209,7 +209,9 @@ int run_serve(const config& cfg) {
     lapor_import = std::make_unique<channels::lapor::importer>(
         io, *st, clock, ids, random, lapor_api,
         channels::lapor::importer_options{cfg.channel_jurisdiction, cfg.lapor_category,
-                                          std::chrono::seconds{cfg.lapor_poll_s}, std::chrono::hours{1}});
+                                          std::chrono::seconds{cfg.lapor_poll_s},
+                                          std::min<std::chrono::milliseconds>(std::chrono::hours{1},
+                                                                              std::chrono::seconds{16 * cfg.lapor_poll_s})});
   }
   // The realtime stream: every durable batch of events goes to the hub, which fans it out to
   // the WebSocket clients (api/stream.hpp). Declared after io, so destroyed before it.
