@@ -5,58 +5,18 @@
 
 #include "services/directory_service.hpp"
 #include "services/incident_service.hpp"
+#include "services/service_test_fixture.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
-
-#include <filesystem>
 
 namespace siaga::services {
 namespace {
 
-class sequence_random final : public core::random_source {
- public:
-  void fill(std::uint8_t* out, std::size_t n) override {
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(state_ = state_ * 1103515245u + 12345u);
-  }
-
- private:
-  std::uint32_t state_ = 7;
-};
-
-class lapor_test : public ::testing::Test {
+class lapor_test : public testing::store_fixture {
  protected:
   void SetUp() override {
-    static int serial = 0;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("siaga-lapor-" + std::to_string(::getpid()) + "-" + std::to_string(serial++));
-    std::filesystem::create_directories(dir_);
-    auto st = storage::open_sqlite({(dir_ / "t.db").string()});
-    ASSERT_TRUE(st.has_value()) << st.error().message;
-    store_ = std::move(*st);
-    ASSERT_TRUE(store_->migrate().has_value());
+    store_fixture::SetUp();
     admin_ = system_actor("j1");
-    ASSERT_TRUE(store_->write([&](storage::store_txn& tx) -> core::result<void> {
-      return tx.insert_jurisdiction({"j1", "81.71", "Kota Ambon", "Asia/Jayapura", "AMB", {0, 6}, {}, {}});
-    }));
-  }
-  void TearDown() override {
-    store_->close();
-    std::filesystem::remove_all(dir_);
-  }
-
-  context ctx() { return context{clock_, ids_, random_}; }
-
-  template <class T, class Fn>
-  core::result<T> run(Fn fn) {
-    std::optional<core::result<T>> out;
-    auto done = store_->write([&](storage::store_txn& tx) -> core::result<void> {
-      out.emplace(fn(tx));
-      if (!*out) return out->error();
-      return {};
-    });
-    if (!done) return done.error();
-    return std::move(*out);
   }
 
   domain::category category(std::string code, std::string name, int complete_days, bool is_public = true) {
@@ -89,11 +49,6 @@ class lapor_test : public ::testing::Test {
 
   std::int64_t reports() { return store_->reader().list_reports({"j1"}).value().total; }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<storage::store> store_;
-  core::manual_clock clock_{core::from_micros(1'795'000'000'000'000)};
-  sequence_random random_;
-  core::id_generator ids_{random_};
   actor admin_;
 };
 
@@ -160,6 +115,26 @@ TEST_F(lapor_test, a_long_complaint_is_cut_for_the_queue_and_kept_whole) {
   EXPECT_TRUE(r.reporter_name.empty());
   EXPECT_NE(r.address.find("tidak disebutkan"), std::string::npos);
   EXPECT_EQ(store_->reader().find_lapor_report("j1", "LAPOR-4").value()->content, in.content);
+}
+
+TEST_F(lapor_test, accepting_the_report_queues_its_status_for_lapor_in_the_same_command) {
+  category("street_light", "Lampu jalan", 8);
+  auto done = import(complaint("LAPOR-5"));
+  ASSERT_TRUE(done) << done.error().message;
+  actor call_taker{"u-ct", "j1", domain::role::call_taker, std::nullopt, "Petugas"};
+  new_incident fresh;
+  fresh.dispatch_now = false;
+  auto inc = run<domain::incident>([&](auto& tx) {
+    return accept_report(tx, ctx(), call_taker, done->report->report.id, std::nullopt, fresh);
+  });
+  ASSERT_TRUE(inc) << inc.error().message;
+  auto rows = store_->reader().list_notifications({"j1", std::nullopt, {500, 0}}).value().items;
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].endpoint, domain::endpoint_kind::lapor);
+  EXPECT_EQ(rows[0].target, "LAPOR-5");
+  EXPECT_EQ(rows[0].event_kind, "reply.status");
+  EXPECT_TRUE(rows[0].agency_id.empty());
+  EXPECT_NE(rows[0].payload_json.find("\"status\":\"verified\""), std::string::npos) << rows[0].payload_json;
 }
 
 }  // namespace
