@@ -10,9 +10,9 @@
 
 #include "net/http_server.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <mutex>
@@ -157,7 +157,8 @@ class lapor_stand_in {
     json::array data;
     std::size_t n = from;
     for (; n < complaints_.size() && data.size() < static_cast<std::size_t>(limit); ++n) data.push_back(complaints_[n]);
-    return answer(ctx.req, 200, json::serialize(json::object{{"data", data}, {"next_cursor", "c" + std::to_string(n)}}));
+    return answer(ctx.req, 200,
+                  json::serialize(json::object{{"data", data}, {"next_cursor", "c" + std::to_string(n)}}));
   }
 
   net::response follow_up(net::request_context& ctx) {
@@ -208,8 +209,8 @@ json::object complaint(const std::string& id, const std::string& title, bool ano
 }
 
 std::vector<std::string> flags(const lapor_stand_in& s, const std::string& token = lapor_token) {
-  return {"--lapor-base-url", s.base(), "--lapor-token", token, "--lapor-poll-s", "1",
-          "--notify-backoff-ms", "100", "--notify-backoff-cap-ms", "300", "--notify-poll-ms", "100"};
+  return {"--lapor-base-url",    s.base(), "--lapor-token",           token, "--lapor-poll-s",   "1",
+          "--notify-backoff-ms", "100",    "--notify-backoff-cap-ms", "300", "--notify-poll-ms", "100"};
 }
 
 std::string slurp(const std::string& path) {
@@ -310,11 +311,13 @@ TEST(lapor, forwarded_complaints_are_imported_once_and_their_status_goes_back_wi
   ASSERT_EQ(closed.status, 200) << closed.body;
   ASSERT_TRUE(eventually([&] { return !lapor.accepted("LAPOR-9000001", "selesai").empty(); }));
   auto selesai = lapor.accepted("LAPOR-9000001", "selesai").front();
-  EXPECT_NE(str(selesai.body, "content").find("Lampu sudah diganti."), std::string::npos) << str(selesai.body, "content");
+  EXPECT_NE(str(selesai.body, "content").find("Lampu sudah diganti."), std::string::npos)
+      << str(selesai.body, "content");
   EXPECT_EQ(str(selesai.body, "content").find("internal"), std::string::npos) << "no internal note goes out";
 
   // Rejected as a duplicate: "ditutup".
-  auto rejected = c.post("/api/v1/reports/" + str(anonymous, "id") + "/reject", json::object{{"reason", "duplicate"}}, ct);
+  auto rejected =
+      c.post("/api/v1/reports/" + str(anonymous, "id") + "/reject", json::object{{"reason", "duplicate"}}, ct);
   ASSERT_EQ(rejected.status, 200) << rejected.body;
   ASSERT_TRUE(eventually([&] { return !lapor.accepted("LAPOR-9000002", "ditutup").empty(); }));
   EXPECT_EQ(lapor.accepted("LAPOR-9000001", "selesai").size(), 1u) << "each status is told once";

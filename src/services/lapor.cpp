@@ -39,8 +39,8 @@ std::string description_of(const lapor_import& in) {
     for (const auto& a : in.attachments) tail += "\n" + a;
   }
   static const std::string cut_mark = " [...]";
-  const auto room = max_intake_description > head.size() + tail.size() ? max_intake_description - head.size() - tail.size()
-                                                                        : 0;
+  const auto room =
+      max_intake_description > head.size() + tail.size() ? max_intake_description - head.size() - tail.size() : 0;
   std::string body = in.content;
   if (body.size() > room) body = cut_utf8(body, room > cut_mark.size() ? room - cut_mark.size() : 0) + cut_mark;
   return cut_utf8(head + body + tail, max_intake_description);
@@ -69,14 +69,16 @@ core::result<domain::category> lapor_category_for(storage::store_reader& rd, con
       return counts_working_days(c.sla) && !wanted.empty() && (lower(c.name_id) == wanted || lower(c.code) == wanted);
     });
     if (named == open.end()) {
-      named = std::find_if(open.begin(), open.end(), [](const domain::category& c) { return counts_working_days(c.sla); });
+      named =
+          std::find_if(open.begin(), open.end(), [](const domain::category& c) { return counts_working_days(c.sla); });
     }
     if (named != open.end()) pick = &*named;
   }
   if (!pick || !counts_working_days(pick->sla)) {
-    return core::invalid("pengaduan SP4N-LAPOR! memerlukan kategori publik dengan batas waktu dalam hari kerja; "
-                         "atur batas hari kerja pada kategori pengaduan atau setel lapor_category (LAPOR! complaints "
-                         "need a public category whose limits count working days)");
+    return core::invalid(
+        "pengaduan SP4N-LAPOR! memerlukan kategori publik dengan batas waktu dalam hari kerja; "
+        "atur batas hari kerja pada kategori pengaduan atau setel lapor_category (LAPOR! complaints "
+        "need a public category whose limits count working days)");
   }
   return *pick;
 }
@@ -84,8 +86,9 @@ core::result<domain::category> lapor_category_for(storage::store_reader& rd, con
 core::result<lapor_import_outcome> import_lapor_report(storage::store_txn& tx, const context& ctx,
                                                        const lapor_import& in) {
   if (is_blank(in.lapor_id) || is_blank(in.title)) {
-    return core::invalid("pengaduan LAPOR! tanpa tracking id atau judul (a LAPOR! complaint needs a tracking id and a "
-                         "title)");
+    return core::invalid(
+        "pengaduan LAPOR! tanpa tracking id atau judul (a LAPOR! complaint needs a tracking id and a "
+        "title)");
   }
   SIAGA_TRY(seen, tx.find_lapor_report(in.jurisdiction_id, in.lapor_id));
   if (seen) return lapor_import_outcome{true, std::nullopt};

@@ -26,7 +26,7 @@ struct lapor_import {
   std::string lapor_id;  // LAPOR!'s tracking id
   std::string title;
   std::string content;
-  std::string category;  // LAPOR!'s category name ("" when none)
+  std::string category;                  // LAPOR!'s category name ("" when none)
   std::vector<std::string> attachments;  // urls, shown to the call taker as links (not fetched)
   bool anonymous = false;
   std::string reporter_name;  // as LAPOR! shows it (masked); "" when anonymous

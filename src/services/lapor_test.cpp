@@ -101,7 +101,7 @@ TEST_F(lapor_test, a_long_complaint_is_cut_for_the_queue_and_kept_whole) {
   auto in = complaint("LAPOR-4");
   in.content.clear();
   for (int i = 0; i < 800; ++i) in.content += "lampu ";  // 4800 bytes
-  in.content += "\xC3\xA9";                                 // a two-byte character at the end
+  in.content += "\xC3\xA9";                              // a two-byte character at the end
   in.attachments = {"https://storage.lapor.go.id/a.jpg"};
   in.anonymous = true;
   in.reporter_name.clear();
@@ -124,9 +124,8 @@ TEST_F(lapor_test, accepting_the_report_queues_its_status_for_lapor_in_the_same_
   actor call_taker{"u-ct", "j1", domain::role::call_taker, std::nullopt, "Petugas"};
   new_incident fresh;
   fresh.dispatch_now = false;
-  auto inc = run<domain::incident>([&](auto& tx) {
-    return accept_report(tx, ctx(), call_taker, done->report->report.id, std::nullopt, fresh);
-  });
+  auto inc = run<domain::incident>(
+      [&](auto& tx) { return accept_report(tx, ctx(), call_taker, done->report->report.id, std::nullopt, fresh); });
   ASSERT_TRUE(inc) << inc.error().message;
   auto rows = store_->reader().list_notifications({"j1", std::nullopt, {500, 0}}).value().items;
   ASSERT_EQ(rows.size(), 1u);

@@ -22,14 +22,12 @@ class http_adapter final : public adapter {
     auto res = co_await post(tls_, req, options_);
     if (!res) co_return res.error();
     if (res->status == 401 || res->status == 403) {
-      co_return core::make_error(core::errc::unavailable,
-                                 "LAPOR! menolak token (HTTP " + std::to_string(res->status) +
-                                     "): periksa lapor_token (LAPOR! refused the token)");
+      co_return core::make_error(core::errc::unavailable, "LAPOR! menolak token (HTTP " + std::to_string(res->status) +
+                                                              "): periksa lapor_token (LAPOR! refused the token)");
     }
     if (res->status != 200) {
-      co_return core::make_error(core::errc::unavailable,
-                                 "LAPOR! menjawab HTTP " + std::to_string(res->status) + " (LAPOR! answered " +
-                                     std::to_string(res->status) + ")");
+      co_return core::make_error(core::errc::unavailable, "LAPOR! menjawab HTTP " + std::to_string(res->status) +
+                                                              " (LAPOR! answered " + std::to_string(res->status) + ")");
     }
     co_return parse_feed(res->body);
   }

@@ -6,13 +6,13 @@
 #include "services/lapor.hpp"
 #include "services/public_stats.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <exception>
@@ -108,8 +108,8 @@ awaitable<core::result<poll_outcome>> poll_once(state_ptr s) {
     }
   }
   if (page.next_cursor != cursor.value_or("")) {
-    auto saved = co_await services::run_service<void>(s->store, &services::save_lapor_cursor, ctx, jur.id,
-                                                      page.next_cursor);
+    auto saved =
+        co_await services::run_service<void>(s->store, &services::save_lapor_cursor, ctx, jur.id, page.next_cursor);
     if (!saved) co_return saved.error();
   }
   co_return out;
@@ -123,9 +123,8 @@ awaitable<void> run(state_ptr s) {
     if (!polled) {
       ++failures;
       auto factor = std::int64_t{1} << std::min(failures - 1, 20);
-      wait = std::min(s->options.max_backoff,
-                      std::chrono::milliseconds{std::min<std::int64_t>(s->options.poll.count() * factor,
-                                                                       s->options.max_backoff.count())});
+      wait = std::min(s->options.max_backoff, std::chrono::milliseconds{std::min<std::int64_t>(
+                                                  s->options.poll.count() * factor, s->options.max_backoff.count())});
       spdlog::warn("LAPOR!: impor gagal ({} kali berturut-turut), dicoba lagi dalam {} ms: {}", failures, wait.count(),
                    polled.error().message);
     } else {
@@ -150,7 +149,9 @@ importer::importer(asio::io_context& io, storage::store& store, const core::cloc
     : state_(std::make_shared<detail::importer_state>(io, store, clock, ids, random, std::move(lapor),
                                                       std::move(options))) {}
 
-importer::~importer() { stop(); }
+importer::~importer() {
+  stop();
+}
 
 void importer::start() {
   asio::post(state_->strand, [s = state_] {

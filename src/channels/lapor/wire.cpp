@@ -37,7 +37,8 @@ core::error bad(const std::string& where, const std::string& id_text, const std:
 }
 
 // Refuses any key of o outside allowed.
-core::result<void> only(const json::object& o, std::initializer_list<std::string_view> allowed, const std::string& where) {
+core::result<void> only(const json::object& o, std::initializer_list<std::string_view> allowed,
+                        const std::string& where) {
   for (const auto& kv : o) {
     if (std::find(allowed.begin(), allowed.end(), kv.key()) == allowed.end()) {
       return bad(where, "field '" + std::string(kv.key().substr(0, 40)) + "' tidak dikenal",
@@ -57,7 +58,8 @@ core::result<std::string> text(const json::object& o, std::string_view key, std:
   }
   if (!v->is_string()) return bad(where, k + " harus teks", k + " must be a string");
   std::string s(v->get_string());
-  if (required && s.find_first_not_of(" \t\r\n") == std::string::npos) return bad(where, k + " kosong", k + " is empty");
+  if (required && s.find_first_not_of(" \t\r\n") == std::string::npos)
+    return bad(where, k + " kosong", k + " is empty");
   if (s.size() > limit) {
     return bad(where, k + " terlalu panjang", k + " is longer than " + std::to_string(limit) + " bytes");
   }
@@ -111,8 +113,8 @@ core::result<complaint> complaint_of(const json::value& v, std::size_t index) {
   c.tracking_id = id;
   where += " (" + id + ")";
   SIAGA_CHECK(only(o,
-                   {"tracking_id", "title", "content", "category", "location", "created_at", "attachments",
-                    "anonymous", "reporter_name"},
+                   {"tracking_id", "title", "content", "category", "location", "created_at", "attachments", "anonymous",
+                    "reporter_name"},
                    where));
   SIAGA_TRY(title, text(o, "title", 300, true, where));
   SIAGA_TRY(content, text(o, "content", max_content, true, where));

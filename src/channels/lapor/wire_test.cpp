@@ -1,7 +1,7 @@
 #include "channels/lapor/wire.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace siaga::channels::lapor {
 namespace {
@@ -123,7 +123,8 @@ TEST(lapor_wire, builds_the_urls_and_the_follow_up) {
   EXPECT_EQ(feed_url("http://127.0.0.1:9/api/", "", 100), "http://127.0.0.1:9/api/laporan?limit=100");
   EXPECT_EQ(feed_url("http://127.0.0.1:9/api", "a b/c=1&d", 50),
             "http://127.0.0.1:9/api/laporan?limit=50&since=a%20b%2Fc%3D1%26d");
-  EXPECT_EQ(follow_up_url("https://lapor.example/v1//", "LAPOR-1"), "https://lapor.example/v1/laporan/LAPOR-1/tindak-lanjut");
+  EXPECT_EQ(follow_up_url("https://lapor.example/v1//", "LAPOR-1"),
+            "https://lapor.example/v1/laporan/LAPOR-1/tindak-lanjut");
   auto at = core::parse_iso8601("2026-12-05T01:00:00Z").value();
   auto v = json::parse(follow_up_body("row-1", "selesai", "Lampu sudah diganti.", at));
   EXPECT_EQ(v.at("id"), "row-1");

@@ -24,11 +24,14 @@ result<lapor_record> read_record(const statement& st) {
   return r;
 }
 
-result<std::string> read_cursor(const statement& st) { return st.text(0); }
+result<std::string> read_cursor(const statement& st) {
+  return st.text(0);
+}
 
 }  // namespace
 
-result<std::optional<lapor_record>> find(connection& c, const std::string& jurisdiction_id, const std::string& lapor_id) {
+result<std::optional<lapor_record>> find(connection& c, const std::string& jurisdiction_id,
+                                         const std::string& lapor_id) {
   static const std::string sql = std::string(columns) + "WHERE jurisdiction_id = ? AND lapor_id = ?";
   return fetch_one(c, sql, "lapor_reports", read_record, jurisdiction_id, lapor_id);
 }

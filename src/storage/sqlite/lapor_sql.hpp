@@ -11,7 +11,8 @@
 namespace siaga::storage::sqlite::lapor_sql {
 
 // The store contract's LAPOR! methods (storage/lapor_store.hpp) over one connection.
-result<std::optional<lapor_record>> find(connection& c, const std::string& jurisdiction_id, const std::string& lapor_id);
+result<std::optional<lapor_record>> find(connection& c, const std::string& jurisdiction_id,
+                                         const std::string& lapor_id);
 result<std::optional<lapor_record>> find_of(connection& c, const std::string& report_id);
 result<std::optional<std::string>> cursor(connection& c, const std::string& jurisdiction_id);
 result<void> insert(connection& c, const lapor_record& r);
