@@ -17,12 +17,12 @@ namespace siaga::storage {
 // report's text may be cut to the intake's limit; content keeps it whole).
 struct lapor_record {
   std::string jurisdiction_id;
-  std::string lapor_id;   // LAPOR!'s tracking id
-  std::string report_id;  // the Siaga report
+  std::string lapor_id;    // LAPOR!'s tracking id
+  std::string report_id;   // the Siaga report
   std::string title;
-  std::string content;      // the complaint's whole text
-  std::string category;     // LAPOR!'s category name, as sent
-  std::string attachments;  // JSON array of urls
+  std::string content;     // the complaint's whole text
+  std::string category;    // LAPOR!'s category name, as sent
+  std::string attachments; // JSON array of urls
   bool anonymous = false;
   timestamp submitted_at{};  // when the complainant filed it at LAPOR!
   timestamp imported_at{};
@@ -35,7 +35,7 @@ class lapor_reader {
 
   // The import of a LAPOR! tracking id in the jurisdiction, nullopt when it was never imported.
   virtual result<std::optional<lapor_record>> find_lapor_report(const std::string& jurisdiction_id,
-                                                                const std::string& lapor_id) = 0;
+                                                               const std::string& lapor_id) = 0;
   // The import of a Siaga report, nullopt when the report did not come from LAPOR!.
   virtual result<std::optional<lapor_record>> find_lapor_report_of(const std::string& report_id) = 0;
   // The jurisdiction's cursor into LAPOR!'s feed, nullopt before the first import.

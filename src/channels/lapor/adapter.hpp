@@ -16,10 +16,10 @@
 namespace siaga::channels::lapor {
 
 struct lapor_config {
-  std::string base_url;            // lapor_base_url
-  std::string token;               // lapor_token: the bearer token; never logged, never in an error
+  std::string base_url;      // lapor_base_url
+  std::string token;         // lapor_token: the bearer token; never logged, never in an error
   std::chrono::seconds poll{300};  // lapor_poll_s: how often the feed is asked
-  std::string category;            // lapor_category: the category code complaints land with ("" : chosen)
+  std::string category;      // lapor_category: the category code complaints land with ("" : chosen)
   bool enabled() const { return !token.empty(); }
 };
 
