@@ -98,6 +98,15 @@ std::string area_code(const std::string& v) {
   return {};
 }
 
+// A category's code as admins give them (fire, street_light): letters, digits, _ and -.
+std::string category_code(const std::string& v) {
+  if (v.size() > 64) return "is longer than 64 characters";
+  for (unsigned char ch : v) {
+    if (!std::isalnum(ch) && ch != '_' && ch != '-') return "must be a category code such as street_light";
+  }
+  return {};
+}
+
 const std::map<std::string, setter>& setters() {
   static const std::map<std::string, setter> table{
       {"address",
@@ -304,6 +313,10 @@ const std::map<std::string, setter>& setters() {
       {"telegram_webhook_secret", text_setting(&config::telegram_webhook_secret, telegram_secret)},
       {"sms_secret", text_setting(&config::sms_secret, shared_secret)},
       {"sms_send_url", text_setting(&config::sms_send_url, http_url)},
+      {"lapor_base_url", text_setting(&config::lapor_base_url, http_url)},
+      {"lapor_token", text_setting(&config::lapor_token, token_text)},
+      {"lapor_poll_s", int_setting(&config::lapor_poll_s, 1, 86'400)},
+      {"lapor_category", text_setting(&config::lapor_category, category_code)},
       {"channel_jurisdiction", text_setting(&config::channel_jurisdiction, area_code)},
       {"public_url", text_setting(&config::public_url, http_url)},
       {"clock_offset_s",
@@ -364,6 +377,9 @@ core::result<void> check_channels(const config& c) {
   }
   if (!c.sms_secret.empty() && c.sms_send_url.empty()) {
     return core::invalid("sms_secret needs sms_send_url (where the replies go)");
+  }
+  if (!c.lapor_token.empty() && c.lapor_base_url.empty()) {
+    return core::invalid("lapor_token needs lapor_base_url (where the LAPOR! adapter is reached)");
   }
   return {};
 }

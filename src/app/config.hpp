@@ -77,6 +77,11 @@ struct config {
                                          // is telegram_bot_token)
   std::string sms_secret;                // SIAGA_SMS_SECRET: X-Siaga-SMS-Secret of the gateway (16+ characters)
   std::string sms_send_url;              // SIAGA_SMS_SEND_URL: where SMS replies are posted
+  // SP4N-LAPOR! (issue 11 item 7, docs/channels.md): the import runs only with a token.
+  std::string lapor_base_url;            // SIAGA_LAPOR_BASE_URL: the adapter's base url (required with a token)
+  std::string lapor_token;               // SIAGA_LAPOR_TOKEN: bearer token (never logged)
+  int lapor_poll_s = 300;                // SIAGA_LAPOR_POLL_S: seconds between imports (1..86400)
+  std::string lapor_category;            // SIAGA_LAPOR_CATEGORY: category code complaints land with ("" : chosen)
   std::string channel_jurisdiction;      // SIAGA_CHANNEL_JURISDICTION: Kemendagri code of the queue ("" : first)
   std::string public_url;                // SIAGA_PUBLIC_URL: https://112.kota.go.id, for tracking links in replies
   // Connections (net::server_options): all of them (capped below the open-file limit at start),

@@ -246,3 +246,34 @@ TEST(config, the_messaging_channels_settings_are_checked_together) {
 
 }  // namespace
 }  // namespace siaga::app
+
+namespace siaga::app {
+namespace {
+
+TEST(config, the_lapor_settings_are_checked_and_the_import_is_off_without_a_token) {
+  auto off = load_config("", {}, {});
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_TRUE(off->lapor_token.empty());
+  EXPECT_EQ(off->lapor_poll_s, 300);
+  auto ok = load_config("", {{"SIAGA_LAPOR_TOKEN", "lapor-token-0123"}},
+                        {"--lapor-base-url", "https://lapor.example.go.id/api/v1", "--lapor-poll-s", "60",
+                         "--lapor-category", "street_light"});
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->lapor_token, "lapor-token-0123");
+  EXPECT_EQ(ok->lapor_poll_s, 60);
+  EXPECT_EQ(ok->lapor_category, "street_light");
+  auto alone = load_config("", {}, {"--lapor-token", "lapor-token-0123"});
+  ASSERT_FALSE(alone) << "a token needs the base url";
+  EXPECT_NE(alone.error().message.find("lapor_base_url"), std::string::npos);
+  EXPECT_EQ(alone.error().message.find("lapor-token-0123"), std::string::npos) << "the token is never repeated";
+  auto spaced = load_config("", {}, {"--lapor-token", "has space", "--lapor-base-url", "http://127.0.0.1:9"});
+  ASSERT_FALSE(spaced);
+  EXPECT_EQ(spaced.error().message.find("has space"), std::string::npos);
+  EXPECT_FALSE(load_config("", {}, {"--lapor-base-url", "ftp://lapor"}));
+  EXPECT_FALSE(load_config("", {}, {"--lapor-poll-s", "0"}));
+  EXPECT_FALSE(load_config("", {}, {"--lapor-poll-s", "86401"}));
+  EXPECT_FALSE(load_config("", {}, {"--lapor-category", "lampu jalan"}));
+}
+
+}  // namespace
+}  // namespace siaga::app

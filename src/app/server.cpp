@@ -6,6 +6,7 @@
 #include "app/seed.hpp"
 #include "app/simulate.hpp"
 #include "channels/delivery_worker.hpp"
+#include "channels/lapor/importer.hpp"
 #include "channels/messaging.hpp"
 #include "channels/open311/routes.hpp"
 #include "net/http_server.hpp"
@@ -67,23 +68,37 @@ std::unique_ptr<storage::store> open_store(const config& cfg) {
   return std::move(*st);
 }
 
+// SP4N-LAPOR!'s adapter (channels/lapor/adapter.hpp) when lapor_token is set, else null.
+std::shared_ptr<channels::lapor::adapter> lapor_adapter_of(const config& cfg) {
+  if (cfg.lapor_token.empty()) return nullptr;
+  channels::http_client_options http;
+  http.body_limit = 4 * 1024 * 1024;  // a page of 100 complaints of up to 20 000 bytes each
+  http.timeout = std::chrono::seconds{30};
+  http.user_agent = "Siaga112-lapor/1";
+  return channels::lapor::make_http_adapter({cfg.lapor_base_url, cfg.lapor_token, std::chrono::seconds{cfg.lapor_poll_s},
+                                             cfg.lapor_category},
+                                            http);
+}
+
 // The reporters' channels' settings from the config.
-channels::reply_config replies_of(const config& cfg) {
+channels::reply_config replies_of(const config& cfg, std::shared_ptr<channels::lapor::adapter> lapor_api = nullptr) {
   channels::reply_config r;
   r.whatsapp = {cfg.whatsapp_verify_token, cfg.whatsapp_app_secret, cfg.whatsapp_access_token,
                 cfg.whatsapp_phone_number_id, cfg.whatsapp_graph_base};
   r.telegram = {cfg.telegram_bot_token, cfg.telegram_api_base};
   r.sms = {cfg.sms_secret, cfg.sms_send_url};
+  r.lapor_api = std::move(lapor_api);
   return r;
 }
 
 // The outbox delivery worker's settings from the config.
-channels::delivery_options delivery_options_of(const config& cfg) {
+channels::delivery_options delivery_options_of(const config& cfg,
+                                               std::shared_ptr<channels::lapor::adapter> lapor_api) {
   channels::delivery_options o;
   o.retry = {std::chrono::milliseconds{cfg.notify_backoff_ms}, std::chrono::milliseconds{cfg.notify_backoff_cap_ms},
              cfg.notify_max_attempts};
   o.telegram = {cfg.telegram_bot_token, cfg.telegram_api_base};
-  o.replies = replies_of(cfg);
+  o.replies = replies_of(cfg, std::move(lapor_api));
   o.poll = std::chrono::milliseconds{cfg.notify_poll_ms};
   return o;
 }
@@ -186,7 +201,19 @@ int run_serve(const config& cfg) {
   core::id_generator ids{random};
   // Delivers the notification outbox (channels/delivery_worker.hpp): started once the server
   // listens, nudged by the commit listener when a command may have enqueued a row.
-  channels::delivery_worker notifier{io, *st, clock, ids, random, delivery_options_of(cfg)};
+  auto lapor_api = lapor_adapter_of(cfg);
+  channels::delivery_worker notifier{io, *st, clock, ids, random, delivery_options_of(cfg, lapor_api)};
+  // The SP4N-LAPOR! import (channels/lapor/importer.hpp), started with the server when
+  // lapor_token is set; its follow-ups go out through the outbox like the replies.
+  std::unique_ptr<channels::lapor::importer> lapor_import;
+  if (lapor_api) {
+    lapor_import = std::make_unique<channels::lapor::importer>(
+        io, *st, clock, ids, random, lapor_api,
+        channels::lapor::importer_options{cfg.channel_jurisdiction, cfg.lapor_category,
+                                          std::chrono::seconds{cfg.lapor_poll_s},
+                                          std::min<std::chrono::milliseconds>(std::chrono::hours{1},
+                                                                              std::chrono::seconds{16 * cfg.lapor_poll_s})});
+  }
   // The realtime stream: every durable batch of events goes to the hub, which fans it out to
   // the WebSocket clients (api/stream.hpp). Declared after io, so destroyed before it.
   api::stream_hub hub{*st, io.get_executor(), cfg.stream_queue_limit};
@@ -253,6 +280,10 @@ int run_serve(const config& cfg) {
   }
   spdlog::info("Siaga 112 siap di http://{}:{}/ (database {})", cfg.address, server.port(), cfg.database);
   notifier.start();
+  if (lapor_import) {
+    lapor_import->start();
+    spdlog::info("SP4N-LAPOR!: impor setiap {} s dari {}", cfg.lapor_poll_s, cfg.lapor_base_url);
+  }
 
   // Callback tasks nobody took leave the queue once they expire: checked every minute, as one
   // write command on the store's writer (services/callbacks.hpp).
@@ -332,6 +363,7 @@ int run_serve(const config& cfg) {
     spdlog::info("signal {} received: stopping", sig);
     server.stop();
     notifier.stop();
+    if (lapor_import) lapor_import->stop();
     expiry_timer.cancel();
     sla_timer.cancel();
     purge_timer.cancel();

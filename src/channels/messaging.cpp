@@ -43,7 +43,7 @@ awaitable<core::result<void>> tell_limited(messaging_deps& d, const services::ch
                      "beberapa menit. Dalam keadaan darurat, telepon 112.";
   auto out = co_await services::run_service<void>(d.api.store, &services::queue_reply, ctx, jur.id, msg.source,
                                                   msg.reply_to, std::string("limit"), std::move(text),
-                                                  std::optional<std::string>());
+                                                  std::optional<std::string>(), std::string());
   if (out && d.nudge) d.nudge();
   co_return out;
 }

@@ -27,7 +27,7 @@ constexpr auto agency_kind_names = core::make_enum_names<agency_kind>(
 constexpr auto subject_kind_names = core::make_enum_names<subject_kind>(
     "subject kind", {"report", "incident", "dispatch", "user", "agency", "category", "district", "jurisdiction",
                      "notification", "call", "caller", "callback", "location", "api_key", "village"});
-constexpr auto endpoint_kind_names = core::make_enum_names<endpoint_kind>("endpoint kind", {"webhook", "telegram", "whatsapp", "sms"});
+constexpr auto endpoint_kind_names = core::make_enum_names<endpoint_kind>("endpoint kind", {"webhook", "telegram", "whatsapp", "sms", "lapor"});
 constexpr auto notification_status_names =
     core::make_enum_names<notification_status>("notification status", {"pending", "delivered", "dead"});
 

@@ -38,8 +38,9 @@ enum class agency_kind {
 };
 
 // How an agency is notified of its dispatches: a signed JSON webhook or a Telegram chat.
-// whatsapp and sms are only the kinds of the replies to reporters (channels/), never an agency's.
-enum class endpoint_kind { webhook, telegram, whatsapp, sms };
+// whatsapp, sms and lapor are only the kinds of the replies to reporters (channels/; lapor: the
+// status posted back to SP4N-LAPOR!), never an agency's.
+enum class endpoint_kind { webhook, telegram, whatsapp, sms, lapor };
 
 // An outbox row's state: pending (to be tried at next_attempt_at), delivered, or dead (gave up
 // after the maximum number of attempts; a supervisor may requeue it).

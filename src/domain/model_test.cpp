@@ -111,7 +111,7 @@ TEST(model, subject_kind_names) {
 }
 
 TEST(model, endpoint_kind_names) {
-  expect_enum<endpoint_kind>(4, parse_endpoint_kind, {"webhook", "telegram", "whatsapp", "sms"});
+  expect_enum<endpoint_kind>(5, parse_endpoint_kind, {"webhook", "telegram", "whatsapp", "sms", "lapor"});
 }
 
 TEST(model, notification_status_names) {

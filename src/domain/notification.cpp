@@ -82,7 +82,7 @@ core::result<void> check_endpoint(const agency_endpoint& e) {
     return {};
   }
   if (e.kind != endpoint_kind::telegram) {
-    return core::invalid("an agency endpoint is a webhook or telegram (whatsapp and sms carry replies to reporters)");
+    return core::invalid("an agency endpoint is a webhook or telegram (whatsapp, sms and lapor carry replies to reporters)");
   }
   static const std::regex chat_re(R"(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})");
   if (e.chat_id.empty()) return core::invalid("a telegram endpoint needs a chat_id");

@@ -16,6 +16,7 @@ domain::endpoint_kind reply_kind(domain::channel source) {
   switch (source) {
     case domain::channel::telegram: return domain::endpoint_kind::telegram;
     case domain::channel::sms: return domain::endpoint_kind::sms;
+    case domain::channel::lapor: return domain::endpoint_kind::lapor;
     default: return domain::endpoint_kind::whatsapp;
   }
 }
@@ -77,7 +78,7 @@ core::result<void> tell(storage::store_txn& tx, const context& ctx, const domain
   SIAGA_CHECK(tx.update_channel_contact(next));
   if (text.empty()) return {};
   return queue_reply(tx, ctx, contact.jurisdiction_id, contact.source, contact.address, "status", text,
-                     r->incident_id);
+                     r->incident_id, p->status);
 }
 
 }  // namespace
@@ -86,7 +87,8 @@ bool channel_takes_photos(domain::channel source) { return source != domain::cha
 
 core::result<void> queue_reply(storage::store_txn& tx, const context& ctx, const std::string& jurisdiction_id,
                                domain::channel source, const std::string& to, const std::string& what,
-                               const std::string& text, std::optional<std::string> incident_id) {
+                               const std::string& text, std::optional<std::string> incident_id,
+                               const std::string& public_status) {
   auto now = ctx.clock.now();
   domain::notification n;
   n.id = ctx.ids.next(now);
@@ -96,8 +98,9 @@ core::result<void> queue_reply(storage::store_txn& tx, const context& ctx, const
   n.endpoint = reply_kind(source);
   n.target = to;
   n.event_kind = "reply." + what;
-  n.payload_json = json::serialize(
-      json::object{{"id", n.id}, {"channel", to_string(source)}, {"to", to}, {"text", text}});
+  json::object payload{{"id", n.id}, {"channel", to_string(source)}, {"to", to}, {"text", text}};
+  if (!public_status.empty()) payload["status"] = public_status;
+  n.payload_json = json::serialize(payload);
   n.status = domain::notification_status::pending;
   n.next_attempt_at = now;
   n.created_at = now;

@@ -70,10 +70,13 @@ core::result<int> record_channel_statuses(storage::store_txn& tx, const context&
                                            const std::vector<domain::channel_delivery_status>& statuses);
 
 // Queues one reply to a reporter on a channel: an outbox row without agency, endpoint kind of
-// the channel, target the address, payload {id, channel, to, text}, event_kind "reply.<what>".
+// the channel, target the address, payload {id, channel, to, text} (and "status", the public
+// status told, when given: SP4N-LAPOR! takes a status besides the text), event_kind
+// "reply.<what>".
 core::result<void> queue_reply(storage::store_txn& tx, const context& ctx, const std::string& jurisdiction_id,
                                domain::channel source, const std::string& to, const std::string& what,
-                               const std::string& text, std::optional<std::string> incident_id = std::nullopt);
+                               const std::string& text, std::optional<std::string> incident_id = std::nullopt,
+                               const std::string& public_status = {});
 
 // Whether an event kind can change a report's public status (events.cpp calls
 // announce_public_status after recording one).

@@ -1,6 +1,6 @@
 // A store facet, one feature area's narrow interface (storage/store.hpp composes them):
 // what an Open311 GeoReport v2 client sent with a request beyond the report itself (issue 11
-// item 6, migration 18): its service code, its own description, attributes, media url and the
+// item 6, migration 17): its service code, its own description, attributes, media url and the
 // contact fields that only staff may read.
 // A new query of the area touches this header, sqlite/open311_sql.cpp and the forwarding in
 // sqlite/sqlite_store.cpp.

@@ -15,6 +15,7 @@
 #include "storage/event_store.hpp"
 #include "storage/incident_store.hpp"
 #include "storage/media_store.hpp"
+#include "storage/lapor_store.hpp"
 #include "storage/open311_store.hpp"
 #include "storage/places_store.hpp"
 #include "storage/privacy_store.hpp"
@@ -50,7 +51,8 @@ class store_reader : public directory_reader,
                      public stats_reader,
                      public conversation_reader,
                      public open311_reader,
-                     public privacy_reader {
+                     public privacy_reader,
+                     public lapor_reader {
  public:
   ~store_reader() override = default;
 };
@@ -73,7 +75,8 @@ class store_txn : public store_reader,
                   public stats_writer,
                   public conversation_writer,
                   public open311_writer,
-                  public privacy_writer {};
+                  public privacy_writer,
+                  public lapor_writer {};
 
 // A write command: runs on the writer thread inside a savepoint. Returning an error rolls
 // back everything this command did.

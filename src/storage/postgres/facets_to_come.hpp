@@ -201,6 +201,17 @@ class reads_to_come : public Base {
                                                            const std::string& kind, int limit) override {
     return not_yet("latest_events_of_kind");
   }
+  // lapor
+  result<std::optional<lapor_record>> find_lapor_report(const std::string& jurisdiction_id,
+                                                        const std::string& lapor_id) override {
+    return not_yet("find_lapor_report");
+  }
+  result<std::optional<lapor_record>> find_lapor_report_of(const std::string& report_id) override {
+    return not_yet("find_lapor_report_of");
+  }
+  result<std::optional<std::string>> lapor_cursor(const std::string& jurisdiction_id) override {
+    return not_yet("lapor_cursor");
+  }
 };
 
 // Writes of the facets to come, over any store_txn base.
@@ -281,6 +292,12 @@ class writes_to_come : public Base {
     return not_yet("erase_caller_numbers");
   }
   result<void> write_erased_event(const domain::event& e) override { return not_yet("write_erased_event"); }
+  // lapor
+  result<void> insert_lapor_report(const lapor_record& r) override { return not_yet("insert_lapor_report"); }
+  result<void> set_lapor_cursor(const std::string& jurisdiction_id, const std::string& cursor,
+                                timestamp at) override {
+    return not_yet("set_lapor_cursor");
+  }
 };
 
 }  // namespace siaga::storage::postgres

@@ -736,16 +736,41 @@ BEGIN
 END;
 )sql";
 
+// SP4N-LAPOR! (issue 11 item 7): every complaint imported from LAPOR!, once per tracking id and
+// jurisdiction (the report, channel lapor, is the complaint; this row keeps LAPOR!'s whole text,
+// category and attachment urls), and each jurisdiction's cursor into LAPOR!'s feed, so that a
+// restart continues where the last import stopped (migration 19).
+constexpr std::string_view schema_lapor = R"sql(
+CREATE TABLE lapor_reports (
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  lapor_id TEXT NOT NULL,
+  report_id TEXT NOT NULL UNIQUE REFERENCES reports (id),
+  title TEXT NOT NULL,
+  content TEXT NOT NULL,
+  category TEXT NOT NULL DEFAULT '',
+  attachments TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(attachments)),
+  anonymous INTEGER NOT NULL DEFAULT 0 CHECK (anonymous IN (0, 1)),
+  submitted_at INTEGER NOT NULL,
+  imported_at INTEGER NOT NULL,
+  PRIMARY KEY (jurisdiction_id, lapor_id)
+) STRICT;
+CREATE TABLE lapor_cursors (
+  jurisdiction_id TEXT NOT NULL PRIMARY KEY REFERENCES jurisdictions (id),
+  cursor TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+)sql";
+
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 18>& migrations_table() {
+const std::array<migration, 19>& migrations_table() {
   static const std::string schema_v7(rollups_sql::schema_v7());
   static const std::string schema_v10 = call_rollups_sql::schema_v10();
   static const std::string schema_v9 = schema_villages();
   static const std::string schema_v13 = call_rollups_sql::schema_v13();
   static const std::string schema_v15 = call_rollups_sql::schema_v15();
   static const std::string schema_v16 = rollups_sql::schema_v16();
-  static const std::array<migration, 18> table{{
+  static const std::array<migration, 19> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -767,6 +792,7 @@ const std::array<migration, 18>& migrations_table() {
        schema_v16},
       {17, "open311 requests: service code, attributes, media url and the client's contact fields", schema_open311},
       {18, "event hash version 2: payload digest and erasure of personal payloads", schema_erasable_events},
+      {19, "SP4N-LAPOR! imports by tracking id and the import's cursor", schema_lapor},
   }};
   return table;
 }

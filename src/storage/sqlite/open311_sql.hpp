@@ -1,4 +1,4 @@
-// The SQL of the Open311 requests (migration 18), kept apart from sqlite_store.cpp, which
+// The SQL of the Open311 requests (migration 17), kept apart from sqlite_store.cpp, which
 // forwards its store_reader / store_txn methods here.
 #pragma once
 

@@ -6,6 +6,7 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/conversation_sql.hpp"
+#include "storage/sqlite/lapor_sql.hpp"
 #include "storage/sqlite/open311_sql.hpp"
 #include "storage/sqlite/privacy_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
@@ -286,6 +287,16 @@ class read_ops : public Base {
                                                            int limit) override {
     return use([&](connection& c) { return q::latest_events_of_kind(c, j, kind, limit); });
   }
+  // SP4N-LAPOR! (issue 11).
+  result<std::optional<lapor_record>> find_lapor_report(const std::string& j, const std::string& lapor_id) override {
+    return use([&](connection& c) { return lapor_sql::find(c, j, lapor_id); });
+  }
+  result<std::optional<lapor_record>> find_lapor_report_of(const std::string& report_id) override {
+    return use([&](connection& c) { return lapor_sql::find_of(c, report_id); });
+  }
+  result<std::optional<std::string>> lapor_cursor(const std::string& j) override {
+    return use([&](connection& c) { return lapor_sql::cursor(c, j); });
+  }
   // Places (issue 16).
   result<std::vector<domain::place>> search_places(const std::string& j, const std::string& q, int limit) override {
     return use([&](connection& c) { return places_sql::search(c, j, q, limit); });
@@ -531,6 +542,10 @@ class writer_txn final : public read_ops<store_txn> {
     return privacy_sql::erase_caller_numbers(c(), s);
   }
   result<void> write_erased_event(const domain::event& e) override { return privacy_sql::write_erased_event(c(), e); }
+  result<void> insert_lapor_report(const lapor_record& r) override { return lapor_sql::insert(c(), r); }
+  result<void> set_lapor_cursor(const std::string& j, const std::string& cursor, timestamp at) override {
+    return lapor_sql::set_cursor(c(), j, cursor, at);
+  }
   result<std::int64_t> replace_places(const std::string& j, const std::string& source,
                                       const std::vector<domain::place>& places) override {
     return places_sql::replace(c(), j, source, places);
