@@ -142,6 +142,32 @@ TEST_F(calls_api, events_are_idempotent_and_their_order_does_not_matter) {
   EXPECT_EQ(str(detail.json().at("events").as_array()[0], "type"), "ringing");
   EXPECT_EQ(str(detail.json().at("caller_view"), "number"), "+6281211110002");
 
+  // A bridge catching up asks for the short answer (RFC 7240): ids and counts only.
+  auto late = simple_call("pbx-c", "0812-1111-0003", t, false);
+  auto short_one = client_.request("POST", "/api/v1/telephony/events", json::serialize(late[0]), {}, "application/json",
+                                   {{"X-Api-Key", key_}, {"Prefer", "respond-async, return=minimal"}});
+  ASSERT_EQ(short_one.status, 200) << short_one.body;
+  EXPECT_EQ(short_one.headers["preference-applied"], "return=minimal");
+  EXPECT_EQ(short_one.json().as_object().size(), 2u) << short_one.body;
+  EXPECT_FALSE(short_one.json().at("duplicate").as_bool());
+  auto c_id = str(short_one.json(), "call_id");
+  auto short_batch =
+      client_.request("POST", "/api/v1/telephony/events", json::serialize(json::object{{"events", late}}), {},
+                      "application/json", {{"X-Api-Key", key_}, {"Prefer", "return=minimal"}});
+  ASSERT_EQ(short_batch.status, 200) << short_batch.body;
+  EXPECT_EQ(short_batch.json().at("accepted").as_int64(), 1);
+  EXPECT_EQ(short_batch.json().at("duplicates").as_int64(), 1);
+  for (const auto& item : short_batch.json().at("results").as_array()) {
+    EXPECT_EQ(item.as_object().size(), 2u) << short_batch.body;
+    EXPECT_EQ(str(item, "call_id"), c_id);
+  }
+  EXPECT_EQ(str(call_by_external("pbx-c", "+6281211110003"), "id"), c_id);
+  EXPECT_EQ(str(call_by_external("pbx-c", "+6281211110003"), "outcome"), "abandoned");
+  // Without the preference the answer stays whole.
+  auto whole = post_events(client_, key_, late[1]);
+  EXPECT_EQ(whole.headers.count("preference-applied"), 0u);
+  EXPECT_TRUE(whole.json().as_object().contains("call"));
+
   // The same event id with other content: 409, nothing changes.
   auto clash = in_order[1].as_object();
   clash["agent"] = "ext999";

@@ -4,6 +4,7 @@
 // themselves (X-Api-Key or Authorization: Bearer), since the session check of wrap() knows only
 // users; the bridge's own stream of dial requests is /api/v1/telephony/stream (stream.cpp).
 #include "api/call_views.hpp"
+#include "core/text.hpp"
 #include "domain/aml.hpp"
 #include "domain/phone.hpp"
 #include "services/access.hpp"
@@ -24,26 +25,57 @@ json::object ingested_json(const services::ingested_event& r) {
   return o;
 }
 
+// The short answer a bridge catching up asks for: the call's id and whether the event was a
+// repeat, without the call and the caller's view (a few dozen bytes instead of about 800).
+json::object ingested_minimal_json(const services::ingested_event& r) {
+  return {{"call_id", r.call.id}, {"duplicate", r.duplicate}};
+}
+
+// Whether the request's Prefer header (RFC 7240; several may be comma-separated or repeated)
+// holds return=minimal.
+bool prefers_minimal(const net::request& req) {
+  for (const auto& field : req) {
+    if (field.name() != net::http::field::prefer) continue;
+    std::string_view rest = field.value();
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto token = core::trim_blanks(rest.substr(0, comma));
+      if (auto semi = token.find(';'); semi != std::string_view::npos) token = core::trim_blanks(token.substr(0, semi));
+      if (token == "return=minimal") return true;
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  return false;
+}
+
 awaitable<reply> telephony_events(call& c) {
   SIAGA_CO_TRY(who, integration_of(c));
   SIAGA_CO_TRY(body, parse_body(c.req()));
   auto now = c.deps.clock.now();
   bool batch = body.contains("events");
+  bool minimal = prefers_minimal(c.req());
   SIAGA_CO_TRY(events, call_events_of(body, now));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(results, run_service<std::vector<services::ingested_event>>(
                                c.deps.store, &services::ingest_call_events, ctx, who, events));
-  if (!batch) co_return json_response(c.req(), net::http::status::ok, ingested_json(results.front()));
-  json::array items;
-  std::int64_t duplicates = 0;
-  for (const auto& r : results) {
-    duplicates += r.duplicate ? 1 : 0;
-    items.push_back(ingested_json(r));
+  auto render = minimal ? &ingested_minimal_json : &ingested_json;
+  json::object answer;
+  if (!batch) {
+    answer = render(results.front());
+  } else {
+    json::array items;
+    std::int64_t duplicates = 0;
+    for (const auto& r : results) {
+      duplicates += r.duplicate ? 1 : 0;
+      items.push_back(render(r));
+    }
+    answer = json::object{{"results", std::move(items)},
+                          {"accepted", static_cast<std::int64_t>(results.size()) - duplicates},
+                          {"duplicates", duplicates}};
   }
-  co_return json_response(c.req(), net::http::status::ok,
-                          json::object{{"results", std::move(items)},
-                                       {"accepted", static_cast<std::int64_t>(results.size()) - duplicates},
-                                       {"duplicates", duplicates}});
+  auto res = json_response(c.req(), net::http::status::ok, answer);
+  if (minimal) res.set(net::http::field::preference_applied, "return=minimal");
+  co_return res;
 }
 
 // ---------- AML / ELS ----------

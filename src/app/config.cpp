@@ -287,6 +287,8 @@ const std::map<std::string, setter>& setters() {
       {"channel_messages_per_minute", int_setting(&config::channel_messages_per_minute, 1, 10'000'000)},
       {"open311_requests_per_minute", int_setting(&config::open311_requests_per_minute, 1, 100'000)},
       {"tracks_per_minute", int_setting(&config::tracks_per_minute, 1, 1'000'000)},
+      {"sqlite_cache_mib", int_setting(&config::sqlite_cache_mib, 1, 65'536)},
+      {"sqlite_mmap_mib", int_setting(&config::sqlite_mmap_mib, 0, 1'048'576)},
       {"max_connections", int_setting(&config::max_connections, 16, 1'000'000)},
       {"reserved_connections", int_setting(&config::reserved_connections, 0, 1'000'000)},
       {"max_connections_per_address", int_setting(&config::max_connections_per_address, 1, 1'000'000)},

@@ -16,6 +16,9 @@ struct config {
   std::string address = "127.0.0.1";     // SIAGA_ADDRESS, --address
   std::uint16_t port = 8112;             // SIAGA_PORT, --port (0: any free port)
   std::string database = "data/siaga.db";  // SIAGA_DATABASE, --database
+  // SQLite's page cache per connection and memory-mapped size (storage::sqlite_options).
+  int sqlite_cache_mib = 64;             // SIAGA_SQLITE_CACHE_MIB, --sqlite-cache-mib (1..65536)
+  int sqlite_mmap_mib = 1024;            // SIAGA_SQLITE_MMAP_MIB, --sqlite-mmap-mib (0: off, ..1048576)
   std::string web_root = "web/dist";     // SIAGA_WEB_ROOT, --web-root ("" serves no files)
   int threads = 2;                       // SIAGA_THREADS, --threads (1..64)
   std::size_t body_limit = 1024 * 1024;  // SIAGA_BODY_LIMIT, --body-limit (bytes, 1 KiB..64 MiB)

@@ -187,6 +187,23 @@ TEST(config, connection_limits_have_defaults_ranges_and_a_reserve_below_the_limi
   EXPECT_NE(all_reserved.error().message.find("reserved_connections"), std::string::npos);
 }
 
+TEST(config, the_sqlite_cache_and_memory_mapping_have_defaults_and_ranges) {
+  auto defaults = load_config("", {}, {});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->sqlite_cache_mib, 64);
+  EXPECT_EQ(defaults->sqlite_mmap_mib, 1024);
+  auto set = load_config("", {{"SIAGA_SQLITE_MMAP_MIB", "0"}}, {"--sqlite-cache-mib", "256"});
+  ASSERT_TRUE(set.has_value()) << set.error().message;
+  EXPECT_EQ(set->sqlite_cache_mib, 256);
+  EXPECT_EQ(set->sqlite_mmap_mib, 0);
+  for (auto [flag, bad] : std::vector<std::pair<std::string, std::string>>{
+           {"--sqlite-cache-mib", "0"}, {"--sqlite-mmap-mib", "-1"}, {"--sqlite-cache-mib", "lots"}}) {
+    auto c = load_config("", {}, {flag, bad});
+    ASSERT_FALSE(c.has_value()) << flag << " " << bad;
+    EXPECT_NE(c.error().message.find(flag.substr(2, 6)), std::string::npos) << c.error().message;
+  }
+}
+
 TEST(config, the_clock_offset_is_off_by_default_and_bounded) {
   auto defaults = load_config("", {}, {});
   ASSERT_TRUE(defaults.has_value());

@@ -54,7 +54,8 @@ std::unique_ptr<storage::store> open_store(const config& cfg) {
   auto parent = std::filesystem::path(cfg.database).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  auto st = storage::open_sqlite({cfg.database});
+  auto st = storage::open_sqlite(
+      {.path = cfg.database, .cache_mib = cfg.sqlite_cache_mib, .mmap_mib = cfg.sqlite_mmap_mib});
   if (!st) {
     spdlog::error("cannot open database {}: {}", cfg.database, st.error().message);
     return nullptr;

@@ -15,4 +15,11 @@ inline std::string ascii_lower(std::string_view s) {
   return out;
 }
 
+// s without leading and trailing spaces and tabs (the optional white space of HTTP fields).
+inline std::string_view trim_blanks(std::string_view s) {
+  auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
 }  // namespace siaga::core

@@ -48,6 +48,10 @@ asio::awaitable<void> http_server::impl::accept_loop(std::shared_ptr<impl> self)
     beast::error_code endpoint_ec;
     auto remote = socket.remote_endpoint(endpoint_ec);
     if (endpoint_ec) continue;  // the peer is already gone; the socket closes here
+    // Nagle's algorithm holds a small answer back until the previous one is acknowledged, and
+    // the peer's delayed ACK holds that for up to 40 ms: pipelined or back-to-back requests on
+    // one connection would wait 40 ms each. Every answer is written whole, so nothing is gained.
+    socket.set_option(asio::ip::tcp::no_delay(true), endpoint_ec);
     auto s = std::make_shared<session>(std::move(socket), remote.address().to_string());
     // A refused connection is closed at once, before it costs more than its accept: a flood
     // from one address, or past the server's limit, cannot hold descriptors.

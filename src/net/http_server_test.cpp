@@ -17,6 +17,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace siaga::net {
@@ -105,6 +108,8 @@ class test_client {
   }
 
   const std::string& received() const { return received_; }
+
+  std::uint16_t local_port() const { return stream_.socket().local_endpoint().port(); }
 
  private:
   void run() {
@@ -264,6 +269,34 @@ TEST_F(http_server_test, keep_alive_serves_two_requests_on_one_connection) {
   auto second = client.send(make_request(http::verb::post, "/api/v1/echo", "{}", "application/json"));
   EXPECT_EQ(second.result(), http::status::created);
   EXPECT_EQ(second.body(), "{}");
+}
+
+// The server runs in this process, so its end of a connection is one of this process's
+// descriptors: the socket whose peer is the client's port. -1 when there is none.
+int server_side_of(std::uint16_t client_port) {
+  for (const auto& entry : fs::directory_iterator("/proc/self/fd")) {
+    int fd = std::stoi(entry.path().filename().string());
+    sockaddr_in peer{};
+    socklen_t len = sizeof peer;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0 || peer.sin_family != AF_INET) continue;
+    if (ntohs(peer.sin_port) == client_port) return fd;
+  }
+  return -1;
+}
+
+// Nagle's algorithm would hold an answer written right after another until the client's
+// delayed ACK (up to 40 ms): pipelined requests would crawl.
+TEST_F(http_server_test, accepted_sockets_send_without_delay) {
+  start(api_routes());
+  test_client client(port());
+  auto res = client.send(make_request(http::verb::get, "/api/v1/hello"));
+  EXPECT_EQ(res.result(), http::status::ok);
+  int fd = server_side_of(client.local_port());
+  ASSERT_GE(fd, 0) << "the server's socket of this connection was not found";
+  int flag = 0;
+  socklen_t len = sizeof flag;
+  ASSERT_EQ(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &flag, &len), 0);
+  EXPECT_NE(flag, 0);
 }
 
 TEST_F(http_server_test, connection_close_is_honoured) {

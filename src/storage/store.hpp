@@ -117,6 +117,13 @@ struct sqlite_options {
   int max_batch = 512;           // commands per transaction at most
   bool synchronous_full = true;  // fsync on every commit (off only in benchmarks of the ceiling)
   bool keep_rollups = true;      // the statistics rollups (off only to measure their cost)
+  // SQLite's page cache per connection (the writer's and each reader thread's), in MiB. The
+  // default of 2 MiB made the writer re-read the same index pages from the file on every
+  // command once a database outgrew it.
+  int cache_mib = 64;
+  // How much of the file is memory-mapped (0: off): pages are read from the OS page cache
+  // without a copy, shared by every connection; it costs address space, not memory.
+  int mmap_mib = 1024;
 };
 
 // Opens (creating when missing) an SQLite database in WAL mode with foreign keys on.

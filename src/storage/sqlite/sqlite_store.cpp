@@ -579,10 +579,41 @@ class writer_txn final : public read_ops<store_txn> {
 
 result<void> set_pragma(connection& conn, const std::string& sql) { return conn.exec_script(sql, sql); }
 
+// One integer that a PRAGMA answers.
+result<std::int64_t> pragma_value(connection& conn, const std::string& sql) {
+  auto st = conn.prepare(sql);
+  if (!st) return st.error();
+  auto row = st->step(sql);
+  if (!row) return row.error();
+  if (!*row) return failure("sqlite: " + sql + " answered nothing");
+  return st->int64(0);
+}
+
+// Sizes a connection's page cache and memory mapping (sqlite_options) and reads them back.
+result<tuning> apply_tuning(connection& conn, const sqlite_options& options) {
+  auto cache_kib = static_cast<std::int64_t>(options.cache_mib) * 1024;
+  auto mmap_bytes = static_cast<std::int64_t>(options.mmap_mib) * 1024 * 1024;
+  // A negative cache_size counts KiB rather than pages.
+  if (auto r = set_pragma(conn, "PRAGMA cache_size = -" + std::to_string(cache_kib)); !r) return r.error();
+  if (auto r = set_pragma(conn, "PRAGMA mmap_size = " + std::to_string(mmap_bytes)); !r) return r.error();
+  tuning t;
+  SIAGA_TRY(cache, pragma_value(conn, "PRAGMA cache_size"));
+  SIAGA_TRY(mapped, pragma_value(conn, "PRAGMA mmap_size"));
+  if (cache < 0) {
+    t.cache_kib = -cache;
+  } else {
+    SIAGA_TRY(page_bytes, pragma_value(conn, "PRAGMA page_size"));
+    t.cache_kib = cache * page_bytes / 1024;
+  }
+  t.mmap_bytes = mapped;
+  return t;
+}
+
 class store_impl final : public sqlite_store {
  public:
-  store_impl(sqlite_options options, std::unique_ptr<connection> writer)
+  store_impl(sqlite_options options, std::unique_ptr<connection> writer, tuning applied)
       : options_(std::move(options)),
+        applied_(applied),
         writer_(std::move(writer)),
         txn_(*writer_, options_.keep_rollups),
         group_(
@@ -603,6 +634,7 @@ class store_impl final : public sqlite_store {
     if (!conn) return conn.error();
     if (auto r = set_pragma(**conn, "PRAGMA busy_timeout = 5000"); !r) return r.error();
     if (auto r = set_pragma(**conn, "PRAGMA foreign_keys = OFF"); !r) return r.error();
+    if (auto r = apply_tuning(**conn, options_); !r) return r.error();
     return sqlite::migrate(**conn);
   }
 
@@ -627,6 +659,8 @@ class store_impl final : public sqlite_store {
 
   write_stats stats() const override { return {group_.batches(), group_.commands()}; }
 
+  tuning applied_tuning() const override { return applied_; }
+
  private:
   std::shared_ptr<thread_reader> open_reader() {
     auto conn = connection::open(options_.path, true);
@@ -634,6 +668,7 @@ class store_impl final : public sqlite_store {
     if (auto r = set_pragma(**conn, "PRAGMA busy_timeout = 5000"); !r) {
       return std::make_shared<thread_reader>(r.error());
     }
+    if (auto r = apply_tuning(**conn, options_); !r) return std::make_shared<thread_reader>(r.error());
     return std::make_shared<thread_reader>(std::move(*conn));
   }
 
@@ -709,6 +744,7 @@ class store_impl final : public sqlite_store {
   }
 
   const sqlite_options options_;
+  const tuning applied_;
   std::unique_ptr<connection> writer_;  // closed by close(), once the writer thread is done
   writer_txn txn_;                      // used on the writer thread only
   thread_readers<thread_reader> readers_;
@@ -726,6 +762,9 @@ result<std::unique_ptr<sqlite_store>> open(const sqlite_options& options) {
         options.path + "'");
   }
   if (options.max_batch < 1) return core::invalid("sqlite max_batch must be at least 1");
+  if (options.cache_mib < 1 || options.mmap_mib < 0) {
+    return core::invalid("sqlite cache_mib must be at least 1 and mmap_mib at least 0");
+  }
   auto conn = connection::open(options.path, false);
   if (!conn) return conn.error();
   auto& c = **conn;
@@ -748,7 +787,9 @@ result<std::unique_ptr<sqlite_store>> open(const sqlite_options& options) {
   // a temporary file, every later command pays several pwrite calls for it (measured: two
   // thirds of the writer's time). In memory it is a few pages per command.
   if (auto r = set_pragma(c, "PRAGMA temp_store = MEMORY"); !r) return r.error();
-  return std::unique_ptr<sqlite_store>(std::make_unique<store_impl>(options, std::move(*conn)));
+  auto applied = apply_tuning(c, options);
+  if (!applied) return applied.error();
+  return std::unique_ptr<sqlite_store>(std::make_unique<store_impl>(options, std::move(*conn), *applied));
 }
 
 }  // namespace siaga::storage::sqlite

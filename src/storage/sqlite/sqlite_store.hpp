@@ -19,10 +19,19 @@ struct write_stats {
   std::int64_t commands = 0;  // commands committed in them (failed commands not counted)
 };
 
+// The writer connection's cache and memory mapping as SQLite reported them back at open.
+struct tuning {
+  std::int64_t cache_kib = 0;   // PRAGMA cache_size, in KiB
+  std::int64_t mmap_bytes = 0;  // PRAGMA mmap_size (0 when SQLite was built without mmap)
+};
+
 class sqlite_store : public store {
  public:
   // A consistent-enough snapshot for monitoring and benchmarks; safe from any thread.
   virtual write_stats stats() const = 0;
+
+  // The settings in effect on the writer's connection; safe from any thread.
+  virtual tuning applied_tuning() const = 0;
 };
 
 // As storage::open_sqlite, but keeps the SQLite-specific interface.

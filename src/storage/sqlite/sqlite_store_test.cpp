@@ -64,6 +64,19 @@ TEST_F(sqlite_store_test, open_refuses_databases_that_readers_cannot_share) {
   }
   EXPECT_EQ(code_of(open({.path = path_, .max_batch = 0})), "invalid_input");
   EXPECT_EQ(code_of(open({.path = "/nonexistent-dir/x/siaga.db"})), "storage_failure");
+  EXPECT_EQ(code_of(open({.path = path_, .cache_mib = 0})), "invalid_input");
+  EXPECT_EQ(code_of(open({.path = path_, .mmap_mib = -1})), "invalid_input");
+}
+
+TEST_F(sqlite_store_test, the_writer_gets_the_page_cache_and_memory_mapping_asked_for) {
+  auto s = open({.path = path_, .cache_mib = 48, .mmap_mib = 16}).value();
+  EXPECT_EQ(s->applied_tuning().cache_kib, 48 * 1024);
+  EXPECT_EQ(s->applied_tuning().mmap_bytes, 16 * 1024 * 1024);
+  s->close();
+  auto off = open({.path = path_, .cache_mib = 1, .mmap_mib = 0}).value();
+  EXPECT_EQ(off->applied_tuning().cache_kib, 1024);
+  EXPECT_EQ(off->applied_tuning().mmap_bytes, 0);
+  off->close();
 }
 
 TEST_F(sqlite_store_test, the_database_is_in_wal_mode_and_migrations_are_recorded) {
