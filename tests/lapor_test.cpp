@@ -321,6 +321,19 @@ TEST(lapor, forwarded_complaints_are_imported_once_and_their_status_goes_back_wi
   ASSERT_EQ(rejected.status, 200) << rejected.body;
   ASSERT_TRUE(eventually([&] { return !lapor.accepted("LAPOR-9000002", "ditutup").empty(); }));
   EXPECT_EQ(lapor.accepted("LAPOR-9000001", "selesai").size(), 1u) << "each status is told once";
+
+  // Rejected as a prank: hidden from tracking, yet LAPOR! hears that it was closed, and why.
+  lapor.add(complaint("LAPOR-9000003", "Ada naga di alun-alun"));
+  ASSERT_TRUE(eventually([&] { return count_rows(server.database(), "lapor_reports") == 3; }));
+  auto prank = lapor_report(c, ct, "LAPOR-9000003");
+  ASSERT_TRUE(prank.is_object());
+  auto refused = c.post("/api/v1/reports/" + str(prank, "id") + "/reject", json::object{{"reason", "prank"}}, ct);
+  ASSERT_EQ(refused.status, 200) << refused.body;
+  ASSERT_TRUE(eventually([&] { return !lapor.accepted("LAPOR-9000003", "ditutup").empty(); }));
+  auto closed_prank = lapor.accepted("LAPOR-9000003", "ditutup").front();
+  EXPECT_NE(str(closed_prank.body, "content").find("tidak dapat diverifikasi"), std::string::npos)
+      << str(closed_prank.body, "content");
+  EXPECT_TRUE(lapor.accepted("LAPOR-9000003", "diproses").empty());
   EXPECT_EQ(server.stop(), 0);
   EXPECT_EQ(slurp(server.dir() + "/siaga.log").find(lapor_token), std::string::npos) << "the token is never logged";
 }

@@ -61,14 +61,38 @@ channel_report report_of(const domain::conversation& c, const channel_message& m
   return in;
 }
 
+// Why a complaint from SP4N-LAPOR! was closed without action, in LAPOR!'s words to its
+// reporter (a duplicate is tracked publicly and told through status_text instead).
+std::string lapor_rejection_text(const std::string& tracking_code, domain::reject_reason why) {
+  std::string reason;
+  switch (why) {
+    case domain::reject_reason::misdirected: reason = "bukan kewenangan pusat layanan 112 ini"; break;
+    case domain::reject_reason::prank: reason = "tidak dapat diverifikasi sebagai kejadian nyata"; break;
+    case domain::reject_reason::ghost: reason = "tidak memuat keterangan yang dapat ditindaklanjuti"; break;
+    case domain::reject_reason::test: reason = "merupakan uji coba"; break;
+    case domain::reject_reason::duplicate: reason = "sama dengan laporan sebelumnya"; break;
+  }
+  return "Laporan " + tracking_code + " ditutup oleh pusat layanan 112 tanpa tindak lanjut: laporan " + reason + ".";
+}
+
 core::result<void> tell(storage::store_txn& tx, const context& ctx, const domain::channel_contact& contact,
                         bool joined) {
   SIAGA_TRY(r, tx.find_report(contact.jurisdiction_id, contact.report_id));
   if (!r) return {};
   auto p = track_report(tx, r->tracking_code);
   if (!p) {
-    if (p.error().code == core::errc::not_found) return {};  // hidden: tell nothing
-    return p.error();
+    if (p.error().code != core::errc::not_found) return p.error();
+    // Hidden from tracking (a prank, a test, ...): a reporter is told nothing, but SP4N-LAPOR!
+    // keeps the complaint open until it hears that it was closed.
+    if (contact.source != domain::channel::lapor || r->status != domain::report_status::rejected ||
+        !r->rejection || contact.announced == "closed") {
+      return {};
+    }
+    auto next = contact;
+    next.announced = "closed";
+    SIAGA_CHECK(tx.update_channel_contact(next));
+    return queue_reply(tx, ctx, contact.jurisdiction_id, contact.source, contact.address, "status",
+                       lapor_rejection_text(r->tracking_code, *r->rejection), r->incident_id, "closed");
   }
   if (p->status == contact.announced) return {};
   auto text = joined ? domain::joined_text(r->tracking_code, agencies_of(*p))
