@@ -53,7 +53,8 @@ void repeat_write(asio::steady_timer& timer, storage::store& st, std::chrono::mi
 std::unique_ptr<storage::store> open_store(const config& cfg) {
   auto parent = std::filesystem::path(cfg.database).parent_path();
   std::error_code ec;
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  // A connection string ("postgresql://...") is not a path: no folder is made of it.
+  if (!parent.empty() && cfg.database.find("://") == std::string::npos) std::filesystem::create_directories(parent, ec);
   auto st = storage::open_sqlite(
       {.path = cfg.database, .cache_mib = cfg.sqlite_cache_mib, .mmap_mib = cfg.sqlite_mmap_mib});
   if (!st) {

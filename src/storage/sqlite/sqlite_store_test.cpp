@@ -64,6 +64,13 @@ TEST_F(sqlite_store_test, open_refuses_databases_that_readers_cannot_share) {
   }
   EXPECT_EQ(code_of(open({.path = path_, .max_batch = 0})), "invalid_input");
   EXPECT_EQ(code_of(open({.path = "/nonexistent-dir/x/siaga.db"})), "storage_failure");
+  for (std::string uri : {"postgresql://siaga@db1,db2/siaga", "postgres://localhost/siaga"}) {
+    auto opened = open({.path = uri});
+    ASSERT_FALSE(opened) << uri;
+    EXPECT_EQ(opened.error().code, core::errc::invalid_input) << uri;
+    EXPECT_NE(opened.error().message.find("PostgreSQL"), std::string::npos) << opened.error().message;
+    EXPECT_FALSE(std::filesystem::exists(uri)) << "no file is made of a connection string";
+  }
   EXPECT_EQ(code_of(open({.path = path_, .cache_mib = 0})), "invalid_input");
   EXPECT_EQ(code_of(open({.path = path_, .mmap_mib = -1})), "invalid_input");
 }
