@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
 #include <cmath>
 
 namespace siaga::domain {
@@ -41,14 +40,21 @@ std::int64_t duration_histogram::bucket_high(int bucket) {
   return bucket_low(bucket) + (std::int64_t{1} << (power - sub_bits)) - 1;
 }
 
+void duration_histogram::make_room() {
+  if (counts_.empty()) counts_.assign(static_cast<std::size_t>(bucket_count()), 0);
+}
+
 void duration_histogram::add(std::int64_t seconds, std::uint64_t n) {
   if (n == 0) return;
-  counts_[bucket_of(seconds)] += n;
+  make_room();
+  counts_[static_cast<std::size_t>(bucket_of(seconds))] += n;
   count_ += n;
 }
 
 void duration_histogram::merge(const duration_histogram& other) {
-  for (const auto& [b, n] : other.counts_) counts_[b] += n;
+  if (other.count_ == 0) return;
+  make_room();
+  for (std::size_t b = 0; b < other.counts_.size(); ++b) counts_[b] += other.counts_[b];
   count_ += other.count_;
 }
 
@@ -58,77 +64,120 @@ std::int64_t duration_histogram::quantile(double q) const {
   auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_)));
   rank = std::clamp<std::uint64_t>(rank, 1, count_);
   std::uint64_t seen = 0;
-  for (const auto& [b, n] : counts_) {
-    seen += n;
-    if (seen >= rank) return (bucket_low(b) + bucket_high(b) + 1) / 2;
+  int last = 0;
+  for (std::size_t b = 0; b < counts_.size(); ++b) {
+    if (counts_[b] == 0) continue;
+    last = static_cast<int>(b);
+    seen += counts_[b];
+    if (seen >= rank) return (bucket_low(last) + bucket_high(last) + 1) / 2;
   }
-  return bucket_high(counts_.rbegin()->first);
+  return bucket_high(last);
 }
 
 double duration_histogram::share_within(std::int64_t limit_seconds) const {
   if (count_ == 0 || limit_seconds < 0) return 0;
-  int last = bucket_of(limit_seconds);
+  auto last = static_cast<std::size_t>(bucket_of(limit_seconds));
   std::uint64_t within = 0;
-  for (const auto& [b, n] : counts_) {
-    if (b > last) break;
-    within += n;
-  }
+  for (std::size_t b = 0; b <= last && b < counts_.size(); ++b) within += counts_[b];
   return static_cast<double>(within) / static_cast<double>(count_);
 }
 
 bool duration_histogram::add_to_bucket(int bucket, std::int64_t n) {
   if (bucket < 0 || bucket >= bucket_count()) return false;
-  auto it = counts_.find(bucket);
-  std::int64_t now = it == counts_.end() ? 0 : static_cast<std::int64_t>(it->second);
+  auto at = static_cast<std::size_t>(bucket);
+  std::int64_t now = counts_.empty() ? 0 : static_cast<std::int64_t>(counts_[at]);
   if (now + n < 0) return false;
-  if (now + n == 0) {
-    if (it != counts_.end()) counts_.erase(it);
-  } else {
-    counts_[bucket] = static_cast<std::uint64_t>(now + n);
-  }
+  if (n == 0) return true;
+  make_room();
+  counts_[at] = static_cast<std::uint64_t>(now + n);
   count_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(count_) + n);
   return true;
 }
 
 std::string duration_histogram::encode() const {
   std::string out;
-  for (const auto& [b, n] : counts_) {
+  for (std::size_t b = 0; b < counts_.size(); ++b) {
+    if (counts_[b] == 0) continue;
     if (!out.empty()) out += ',';
     out += std::to_string(b);
     out += ':';
-    out += std::to_string(n);
+    out += std::to_string(counts_[b]);
   }
   return out;
 }
 
-core::result<duration_histogram> duration_histogram::decode(std::string_view text) {
-  duration_histogram h;
+namespace {
+
+core::error not_an_item(const char* item, const char* end) {
+  const char* stop = item;
+  while (stop != end && *stop != ',') ++stop;
+  return core::invalid("histogram: '" + std::string(item, stop) + "' is not bucket:count");
+}
+
+// Calls each(bucket, count) for the items of encode()'s text in order, while it returns true;
+// invalid_input at the first item that is not "bucket:count" with an ascending bucket in range
+// and a count above 0 (the items before it were passed to each). Scanned by hand: statistics
+// over a year parse megabytes of these, and find + from_chars per token cost three times more.
+template <class Each>
+core::result<void> for_each_item(std::string_view text, Each&& each) {
+  const char* p = text.data();
+  const char* end = p + text.size();
   int previous = -1;
-  while (!text.empty()) {
-    auto comma = text.find(',');
-    auto item = text.substr(0, comma);
-    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
-    if (comma != std::string_view::npos && text.empty()) return core::invalid("histogram: a trailing comma");
-    auto colon = item.find(':');
-    if (colon == std::string_view::npos) return core::invalid("histogram: '" + std::string(item) + "' is not bucket:count");
-    int b = -1;
+  while (p != end) {
+    const char* item = p;
+    std::uint64_t b = 0;
+    int digits = 0;
+    for (; p != end && *p >= '0' && *p <= '9' && digits < 10; ++p, ++digits) b = b * 10 + static_cast<unsigned>(*p - '0');
+    if (digits == 0 || p == end || *p != ':') return not_an_item(item, end);
+    ++p;
     std::uint64_t n = 0;
-    auto bi = item.substr(0, colon);
-    auto ni = item.substr(colon + 1);
-    auto [pb, eb] = std::from_chars(bi.data(), bi.data() + bi.size(), b);
-    auto [pn, en] = std::from_chars(ni.data(), ni.data() + ni.size(), n);
-    if (eb != std::errc{} || pb != bi.data() + bi.size() || en != std::errc{} || pn != ni.data() + ni.size() || bi.empty() ||
-        ni.empty()) {
-      return core::invalid("histogram: '" + std::string(item) + "' is not bucket:count");
-    }
-    if (b < 0 || b >= bucket_count() || b <= previous || n == 0) {
+    digits = 0;  // 19 digits always fit in 64 bits; a 20th is refused below
+    for (; p != end && *p >= '0' && *p <= '9' && digits < 19; ++p, ++digits) n = n * 10 + static_cast<unsigned>(*p - '0');
+    if (digits == 0 || (p != end && *p != ',')) return not_an_item(item, end);
+    if (b >= static_cast<std::uint64_t>(duration_histogram::bucket_count()) || static_cast<int>(b) <= previous || n == 0) {
       return core::invalid("histogram: bucket " + std::to_string(b) + " is out of range, repeated or empty");
     }
-    previous = b;
-    h.counts_[b] = n;
-    h.count_ += n;
+    previous = static_cast<int>(b);
+    if (!each(static_cast<int>(b), n)) return {};
+    if (p != end && ++p == end) return core::invalid("histogram: a trailing comma");
   }
+  return {};
+}
+
+}  // namespace
+
+core::result<duration_histogram> duration_histogram::decode(std::string_view text) {
+  duration_histogram h;
+  SIAGA_CHECK(h.merge_encoded(text));
   return h;
+}
+
+core::result<void> duration_histogram::merge_encoded(std::string_view text) {
+  if (text.empty()) return {};
+  make_room();
+  std::size_t added = 0;
+  auto parsed = for_each_item(text, [&](int b, std::uint64_t n) {
+    counts_[static_cast<std::size_t>(b)] += n;
+    count_ += n;
+    ++added;
+    return true;
+  });
+  if (!parsed) {
+    // Bad text adds nothing: take back the items before the bad one (a rare path).
+    (void)for_each_item(text, [&](int b, std::uint64_t n) {
+      if (added == 0) return false;
+      counts_[static_cast<std::size_t>(b)] -= n;
+      count_ -= n;
+      return --added > 0;
+    });
+  }
+  return parsed;
+}
+
+bool operator==(const duration_histogram& a, const duration_histogram& b) {
+  if (a.count_ != b.count_) return false;
+  if (a.counts_.empty() || b.counts_.empty()) return a.count_ == 0;
+  return a.counts_ == b.counts_;
 }
 
 }  // namespace siaga::domain

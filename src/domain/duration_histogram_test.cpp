@@ -104,3 +104,38 @@ TEST(duration_histogram, a_bucket_takes_values_back_but_never_below_zero) {
 
 }  // namespace
 }  // namespace siaga::domain
+
+namespace siaga::domain {
+namespace {
+
+TEST(duration_histogram, merging_encoded_text_equals_merging_the_decoded_histogram) {
+  duration_histogram day1, day2;
+  day1.add(30, 4);
+  day1.add(4000);
+  day2.add(30);
+  day2.add(200000, 7);
+  duration_histogram by_text = day1, by_object = day1;
+  ASSERT_TRUE(by_text.merge_encoded(day2.encode()));
+  by_object.merge(day2);
+  EXPECT_EQ(by_text, by_object);
+  EXPECT_EQ(by_text.count(), 13u);
+  EXPECT_EQ(by_text.encode(), by_object.encode());
+  // Bad text adds nothing, not even the items before the bad one.
+  EXPECT_FALSE(by_text.merge_encoded("30:1,31:0"));
+  EXPECT_EQ(by_text, by_object);
+  EXPECT_TRUE(by_text.merge_encoded(""));
+  EXPECT_EQ(by_text, by_object);
+}
+
+TEST(duration_histogram, one_emptied_by_taking_values_back_equals_a_new_one) {
+  duration_histogram emptied, fresh;
+  emptied.add(90, 2);
+  ASSERT_TRUE(emptied.add_to_bucket(duration_histogram::bucket_of(90), -2));
+  EXPECT_EQ(emptied, fresh);
+  EXPECT_EQ(emptied.quantile(0.5), -1);
+  fresh.add(90);
+  EXPECT_FALSE(emptied == fresh);
+}
+
+}  // namespace
+}  // namespace siaga::domain

@@ -121,9 +121,8 @@ void hist_merge_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
   auto* h = histogram_of(ctx, true);
   if (!h) return sqlite3_result_error_nomem(ctx);
   const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-  auto other = domain::duration_histogram::decode(text ? std::string_view(text) : std::string_view());
-  if (!other) return sqlite3_result_error(ctx, other.error().message.c_str(), -1);
-  h->merge(*other);
+  auto merged = h->merge_encoded(text ? std::string_view(text) : std::string_view());
+  if (!merged) return sqlite3_result_error(ctx, merged.error().message.c_str(), -1);
 }
 
 void hist_final(sqlite3_context* ctx) {
