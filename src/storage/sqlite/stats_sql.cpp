@@ -94,18 +94,25 @@ rollup_ranges ranges_of(std::int64_t from, std::int64_t to, stats_bucket b) {
   return {from, first, first, last, last, to};
 }
 
-// The FROM source of a rollup read: its rows in the three ranges (9 parameters); where_sql
-// narrows them further (ours, never input).
-std::string rollup_source(std::string_view table, std::string_view where_sql = "") {
+// Whether a read over r needs the month rows and the days after them, or the day rows of
+// [days_before_from, days_before_to) answer it alone (every grouping finer than a month).
+bool whole_months(const rollup_ranges& r) { return r.months_from < r.months_to || r.days_after_from < r.days_after_to; }
+
+// The FROM source of a rollup read over r: its rows in the three ranges (9 parameters), or the
+// day rows alone (3 parameters) when r holds no whole month, so that SQLite reads them in key
+// order rather than through a compound; where_sql narrows them further (ours, never input).
+std::string rollup_source(std::string_view table, const rollup_ranges& r, std::string_view where_sql = "") {
   auto part = [&](std::string_view grain) {
     return cat({"SELECT * FROM ", table, " WHERE jurisdiction_id = ?", where_sql, " AND grain = ", grain,
                 " AND day >= ? AND day < ?"});
   };
+  if (!whole_months(r)) return cat({"(", part("0"), ")"});
   return cat({"(", part("0"), " UNION ALL ", part("0"), " UNION ALL ", part("1"), ")"});
 }
 
 void bind_ranges(statement& st, const std::string& jurisdiction, const rollup_ranges& r) {
   st.bind(jurisdiction).bind(r.days_before_from).bind(r.days_before_to);
+  if (!whole_months(r)) return;
   st.bind(jurisdiction).bind(r.days_after_from).bind(r.days_after_to);
   st.bind(jurisdiction).bind(r.months_from).bind(r.months_to);
 }
@@ -161,11 +168,18 @@ result<std::vector<stats_count_row>> count_grain(connection& c, const char* grai
     dims += cat({", ", d == stats_dim::call_taker || d == stats_dim::village ? "value" : rollup_column("incidents", d)});
   }
   auto bucket = hours ? std::string("day * 24 + CAST(value AS INTEGER)") : bucket_of_day("day", q.bucket);
-  auto sql = cat({"SELECT ", bucket, dims, ", sum(n) FROM ",
-                  rollup_source("roll_incident_grains", cat({" AND dim = '", grain, "'"})), group_and_order(q.dims.size())});
-  sql.insert(sql.find(" ORDER BY"), " HAVING sum(n) <> 0");
   auto ranges = ranges_of(day_of(q.from, q.offset_minutes), day_of(q.to, q.offset_minutes),
                           hours ? stats_bucket::day : q.bucket);
+  auto source = rollup_source("roll_incident_grains", ranges, cat({" AND dim = '", grain, "'"}));
+  // By hour: grouped by (day, value) rather than by the hour computed from them, the same
+  // groups (value is the local hour in two digits) in the primary key's order, so that a year's
+  // 300,000 rows at 10 M incidents are summed as they are read instead of sorted first.
+  std::string by_hour;
+  for (std::size_t i = 0; i < q.dims.size(); ++i) by_hour += ", " + std::to_string(i + 2);
+  auto sql = cat({"SELECT ", bucket, dims, ", sum(n) FROM ", source,
+                  hours ? cat({" GROUP BY day, value", by_hour, " ORDER BY day, value", by_hour})
+                        : group_and_order(q.dims.size())});
+  sql.insert(sql.find(" ORDER BY"), " HAVING sum(n) <> 0");
   return run_count(
       c, sql, q.dims.size(), [&](statement& st) { bind_ranges(st, q.jurisdiction_id, ranges); }, "roll_incident_grains");
 }
@@ -185,10 +199,10 @@ result<std::vector<stats_count_row>> count(connection& c, std::string_view table
   if (rollup) {
     // The rollup's days: q.from and q.to are local midnights.
     for (auto d : q.dims) dims += cat({", ", rollup_column(table, d)});
-    auto sql = cat({"SELECT ", bucket_of_day("day", q.bucket), dims, ", sum(n) FROM ",
-                    rollup_source(cat({"roll_", table})), group_and_order(q.dims.size())});
-    sql.insert(sql.find(" ORDER BY"), " HAVING sum(n) <> 0");
     auto ranges = ranges_of(day_of(q.from, q.offset_minutes), day_of(q.to, q.offset_minutes), q.bucket);
+    auto sql = cat({"SELECT ", bucket_of_day("day", q.bucket), dims, ", sum(n) FROM ",
+                    rollup_source(cat({"roll_", table}), ranges), group_and_order(q.dims.size())});
+    sql.insert(sql.find(" ORDER BY"), " HAVING sum(n) <> 0");
     return run_count(
         c, sql, q.dims.size(), [&](statement& st) { bind_ranges(st, q.jurisdiction_id, ranges); }, table);
   }
@@ -247,7 +261,7 @@ result<dispatch_rollup> dispatch_rollups(connection& c, const stats_count_query&
   dispatch_rollup out;
   {
     auto st = c.prepare(cat({"SELECT ", b, ", ", agency, ", ", category, ", status, sum(n) FROM ",
-                             rollup_source("roll_dispatches"), " GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4"}));
+                             rollup_source("roll_dispatches", ranges), " GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4"}));
     if (!st) return st.error();
     bind_ranges(*st, q.jurisdiction_id, ranges);
     for (;;) {
@@ -258,7 +272,7 @@ result<dispatch_rollup> dispatch_rollups(connection& c, const stats_count_query&
     }
   }
   auto st = c.prepare(cat({"SELECT ", b, ", ", agency, ", ", category, ", ", status, ", step, sum(n), sum(limited), ",
-                           "sum(within), siaga_hist_merge(histogram) FROM ", rollup_source("roll_dispatch_steps"),
+                           "sum(within), siaga_hist_merge(histogram) FROM ", rollup_source("roll_dispatch_steps", ranges),
                            " GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5"}));
   if (!st) return st.error();
   bind_ranges(*st, q.jurisdiction_id, ranges);
