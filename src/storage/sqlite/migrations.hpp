@@ -26,5 +26,9 @@ std::span<const migration> all_migrations();
 // Fails with storage_failure when the database was migrated by a newer program (a version
 // this one does not know) or when a migration leaves a dangling foreign key.
 core::result<int> migrate(connection& conn);
+// The same over a given list (versions 1, 2, 3, ... in order; internal error otherwise), for
+// tests of the migrator itself. A migration's foreign keys are checked in the tables its sql
+// names and the tables that refer to those, not in the whole database.
+core::result<int> migrate(connection& conn, std::span<const migration> migrations);
 
 }  // namespace siaga::storage::sqlite
