@@ -2,6 +2,7 @@
 #include "app/audit.hpp"
 #include "app/boundaries.hpp"
 #include "app/init.hpp"
+#include "app/import_calls.hpp"
 #include "app/privacy.hpp"
 #include "app/config.hpp"
 #include "app/server.hpp"
@@ -39,6 +40,12 @@ Usage:
                 set the boundaries of kecamatan and kelurahan/desa from a GeoJSON FeatureCollection
                 whose features carry the Kemendagri code (properties code, kode, kode_kec, kode_desa,
                 ...); prints what matched and what did not; a bad file changes nothing
+  siaga import calls FILE [--format asterisk|freeswitch|generic] [--jurisdiction CODE] [--database PATH]
+                load a PBX's call detail records (Asterisk Master.csv, FreeSWITCH cdr_csv, or a CSV
+                with the heading call_id,number,line,ring,answer,end,agent,outcome,classification)
+                into the same call records, events and statistics as the live API; progress while
+                it runs, then each refused record with its line and reason (exit 3); importing the
+                same file again adds nothing
   siaga stats rebuild [--from-records] [--database PATH]
                 rebuild the statistics rollups by replaying the event log, compare them with the
                 kept ones (each differing row named: key, kept, replayed) and keep the replayed
@@ -103,14 +110,15 @@ int main(int argc, char** argv) {
   std::string import_file;
   bool approximate = false;
   if (command == "import") {
-    if (args.empty() || args[0] != "boundaries") {
-      std::cerr << "siaga: import needs a subcommand: import boundaries FILE\n";
+    if (args.empty() || (args[0] != "boundaries" && args[0] != "calls")) {
+      std::cerr << "siaga: import needs a subcommand: import boundaries FILE | import calls FILE\n";
       return 2;
     }
-    command = "import boundaries";
+    command = "import " + args[0];
     args.erase(args.begin());
     if (args.empty() || args[0].rfind("--", 0) == 0) {
-      std::cerr << "siaga: import boundaries needs a FILE (GeoJSON FeatureCollection)\n";
+      std::cerr << "siaga: " << command << " needs a FILE ("
+                << (command == "import calls" ? "call detail records, CSV" : "GeoJSON FeatureCollection") << ")\n";
       return 2;
     }
     import_file = args[0];
@@ -135,6 +143,7 @@ int main(int argc, char** argv) {
 
   bool demo = false;
   bool from_records = false;
+  siaga::app::import_calls_options calls_import;
   std::string phone;
   std::string config_file;
   std::vector<std::string> flags;
@@ -143,6 +152,9 @@ int main(int argc, char** argv) {
       demo = true;
     } else if (args[i] == "--approximate" && command == "import boundaries") {
       approximate = true;
+    } else if ((args[i] == "--format" || args[i] == "--jurisdiction") && command == "import calls") {
+      auto& value = args[i] == "--format" ? calls_import.format : calls_import.jurisdiction;
+      value = i + 1 < args.size() ? args[++i] : std::string();
     } else if (args[i] == "--from-records" && command == "stats rebuild") {
       from_records = true;
     } else if (args[i] == "--phone" && command.starts_with("privacy ")) {
@@ -176,6 +188,11 @@ int main(int argc, char** argv) {
     if (command == "stats rebuild") return siaga::app::run_stats_rebuild(cfg->database, from_records);
     if (command == "init") {
       return siaga::app::run_init(cfg->database, init_args, std::cin, std::cout, std::cerr, isatty(STDIN_FILENO) != 0);
+    }
+    if (command == "import calls") {
+      calls_import.database = cfg->database;
+      calls_import.file = import_file;
+      return siaga::app::run_import_calls(calls_import, std::cout, std::cerr);
     }
     if (command == "import boundaries") {
       return siaga::app::run_import_boundaries(cfg->database, import_file, approximate);

@@ -263,6 +263,37 @@ core::result<std::vector<ingested_event>> ingest_call_events(storage::store_txn&
 
 // ---- classification ----
 
+namespace {
+
+// Records a person's verdict on a loaded call: the call row, a "call.classified" event saying
+// where the verdict came from (source: manual from the console, import from a PBX's records),
+// and the caller's standing when the call starts or stops counting as a strike.
+core::result<domain::call_record> apply_classification(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                       domain::call_record call, domain::call_class classification,
+                                                       const std::string& note, std::string_view source) {
+  auto now = ctx.clock.now();
+  const auto before = call.classification;
+  call.classification = classification;
+  call.classified_source = domain::classification_source::manual;
+  call.classified_by = who.user_id;
+  call.classified_at = now;
+  if (!note.empty()) call.note = note;
+  call.updated_at = now;
+  if (auto r = tx.update_call(call); !r) return r.error();
+  json::object payload{{"classification", to_string(classification)},
+                       {"previous", before ? json::value(to_string(*before)) : json::value(nullptr)},
+                       {"source", source}};
+  if (call.report_id) payload["report_id"] = *call.report_id;
+  auto e = record(tx, ctx, who, subject_kind::call, call.id, "call.classified", payload);
+  if (!e) return e.error();
+  if (is_strike(before) != is_strike(call.classification)) {
+    if (auto r = reevaluate_caller(tx, ctx, who, call.state.caller); !r) return r.error();
+  }
+  return call;
+}
+
+}  // namespace
+
 core::result<domain::call_record> classify_call(storage::store_txn& tx, const context& ctx, const actor& who,
                                                 const std::string& call_id, const classification_input& in) {
   if (auto ok = require_dispatcher(who); !ok) return ok.error();
@@ -275,8 +306,6 @@ core::result<domain::call_record> classify_call(storage::store_txn& tx, const co
         "this call is " +
         std::string(call->state.outcome ? to_string(*call->state.outcome) : "not answered yet"));
   }
-  auto now = ctx.clock.now();
-  const auto before = call->classification;
   if (in.classification == domain::call_class::valid && !call->report_id) {
     if (in.report_id) {
       auto rep = tx.find_report(who.jurisdiction_id, *in.report_id);
@@ -294,23 +323,18 @@ core::result<domain::call_record> classify_call(storage::store_txn& tx, const co
   } else if (in.report_id && in.report_id != call->report_id) {
     return core::invalid("report_id only links a valid call that has no report yet");
   }
-  call->classification = in.classification;
-  call->classified_source = domain::classification_source::manual;
-  call->classified_by = who.user_id;
-  call->classified_at = now;
-  if (!in.note.empty()) call->note = in.note;
-  call->updated_at = now;
-  if (auto r = tx.update_call(*call); !r) return r.error();
-  json::object payload{{"classification", to_string(in.classification)},
-                       {"previous", before ? json::value(to_string(*before)) : json::value(nullptr)},
-                       {"source", "manual"}};
-  if (call->report_id) payload["report_id"] = *call->report_id;
-  auto e = record(tx, ctx, who, subject_kind::call, call->id, "call.classified", payload);
-  if (!e) return e.error();
-  if (is_strike(before) != is_strike(call->classification)) {
-    if (auto r = reevaluate_caller(tx, ctx, who, call->state.caller); !r) return r.error();
+  return apply_classification(tx, ctx, who, std::move(*call), in.classification, in.note, "manual");
+}
+
+core::result<domain::call_record> import_classification(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                        const std::string& call_id, domain::call_class classification) {
+  auto call = load_call(tx, who.jurisdiction_id, call_id);
+  if (!call) return call.error();
+  if (call->state.outcome != call_outcome::answered) {
+    return core::conflict("only answered calls are classified; call " + call_id + " was not answered");
   }
-  return std::move(*call);
+  if (call->classification == classification) return std::move(*call);
+  return apply_classification(tx, ctx, who, std::move(*call), classification, "", "import");
 }
 
 // ---- callers ----

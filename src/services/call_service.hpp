@@ -83,6 +83,13 @@ struct classification_input {
 core::result<domain::call_record> classify_call(storage::store_txn& tx, const context& ctx, const actor& who,
                                                 const std::string& call_id, const classification_input& in);
 
+// A verdict from a PBX's records (siaga import calls): as classify_call, recorded with source
+// "import", without the role check and without a report for a valid call (the report of a
+// past call lives where it was taken). Nothing changes when the call already has this
+// classification. conflict for a call that was not answered, not_found for an unknown call.
+core::result<domain::call_record> import_classification(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                        const std::string& call_id, domain::call_class classification);
+
 // ---- callers ----
 
 // The default policy, unless the jurisdiction set its own.

@@ -1,6 +1,7 @@
 #include "services/cdr_import.hpp"
 
 #include "domain/phone.hpp"
+#include "services/call_service.hpp"
 
 #include <algorithm>
 #include <array>
@@ -262,6 +263,31 @@ cdr_reader::batch cdr_reader::next(std::size_t max_calls) {
     if (auto c = convert(fields, line, out.refused)) out.calls.push_back(std::move(*c));
   }
   return out;
+}
+
+core::result<cdr_import_counts> import_cdr_calls(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                 const std::vector<cdr_call>& calls) {
+  cdr_import_counts counts;
+  counts.calls = static_cast<std::int64_t>(calls.size());
+  std::vector<domain::call_event> events;
+  std::vector<std::size_t> last_event;  // per call: the index of its last event
+  events.reserve(calls.size() * 3);
+  for (const auto& c : calls) {
+    auto e = c.events();
+    events.insert(events.end(), std::make_move_iterator(e.begin()), std::make_move_iterator(e.end()));
+    last_event.push_back(events.size() - 1);
+  }
+  SIAGA_TRY(ingested, ingest_call_events(tx, ctx, who, events));
+  for (const auto& i : ingested) ++(i.duplicate ? counts.known_events : counts.new_events);
+  for (std::size_t k = 0; k < calls.size(); ++k) {
+    if (!calls[k].classification) continue;
+    const auto& call = ingested[last_event[k]].call;
+    if (call.classification == calls[k].classification) continue;
+    SIAGA_TRY(done, import_classification(tx, ctx, who, call.id, *calls[k].classification));
+    (void)done;
+    ++counts.classified;
+  }
+  return counts;
 }
 
 }  // namespace siaga::services

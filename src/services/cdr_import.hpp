@@ -19,6 +19,8 @@
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "domain/call.hpp"
+#include "services/context.hpp"
+#include "storage/store.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -89,5 +91,21 @@ class cdr_reader {
   bool broken_ = false;
   std::vector<int> columns_;  // generic: the index of each named column in a record
 };
+
+// What one import command wrote.
+struct cdr_import_counts {
+  std::int64_t calls = 0;         // calls of the batch
+  std::int64_t new_events = 0;    // telephony events not seen before
+  std::int64_t known_events = 0;  // seen before (a file imported again): nothing changed
+  std::int64_t classified = 0;    // classifications set or changed
+};
+
+// Writes a batch of calls as one write command: their events through ingest_call_events (so
+// the records, the caller policy, callbacks, rollups and events are those of the live API),
+// then each classification as import_classification. Fails as those do (invalid_input for an
+// event older than ten years, conflict for an event id seen with other content), changing
+// nothing: the caller may then import the calls one by one to find the one at fault.
+core::result<cdr_import_counts> import_cdr_calls(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                 const std::vector<cdr_call>& calls);
 
 }  // namespace siaga::services
