@@ -97,7 +97,7 @@ bool apply_auto_classification(domain::call_record& c, core::timestamp now) {
 }
 
 core::result<ingested_event> ingest_one(storage::store_txn& tx, const context& ctx, const actor& who,
-                                        const domain::call_event& e) {
+                                        const domain::call_event& e, bool caller_view) {
   const auto& j = who.jurisdiction_id;
   auto seen = tx.find_call_event(j, e.event_id);
   if (!seen) return seen.error();
@@ -122,26 +122,25 @@ core::result<ingested_event> ingest_one(storage::store_txn& tx, const context& c
   }
   if (auto ok = domain::check_event_time(known, e, now); !ok) return ok.error();
   domain::call_record call;
-  bool fresh = !*found;
+  const bool fresh = !*found;
   if (fresh) {
     call.id = ctx.ids.next(now);
     call.jurisdiction_id = j;
     call.external_id = e.call_id;
     call.state = domain::fold_call(std::span(&e, 1));
     call.created_at = now;
-    call.updated_at = now;
-    if (auto r = tx.insert_call(call); !r) return r.error();
   } else {
     call = std::move(**found);
   }
-  if (auto r = tx.insert_call_event({j, call.id, e, now}); !r) return r.error();
   known.push_back(e);
 
   const auto before = call;
   call.state = domain::fold_call(known);
   call.updated_at = now;
   bool reclassified = apply_auto_classification(call, now);
-  if (auto r = tx.update_call(call); !r) return r.error();
+  // A new call is written once, as folded (the event row refers to it).
+  if (auto r = fresh ? tx.insert_call(call) : tx.update_call(call); !r) return r.error();
+  if (auto r = tx.insert_call_event({j, call.id, e, now}); !r) return r.error();
 
   auto payload = call_payload(call);
   payload["event_id"] = e.event_id;
@@ -178,7 +177,7 @@ core::result<ingested_event> ingest_one(storage::store_txn& tx, const context& c
   }
 
   ingested_event out{std::move(call), false, std::nullopt};
-  if (e.kind == domain::call_event_kind::ringing && !number.empty()) {
+  if (caller_view && e.kind == domain::call_event_kind::ringing && !number.empty()) {
     auto view = view_caller(tx, ctx.clock, j, number);
     if (!view) return view.error();
     out.caller = std::move(*view);
@@ -246,11 +245,12 @@ core::result<domain::api_key> revoke_api_key(storage::store_txn& tx, const conte
 
 core::result<std::vector<ingested_event>> ingest_call_events(storage::store_txn& tx, const context& ctx,
                                                              const actor& who,
-                                                             const std::vector<domain::call_event>& events) {
+                                                             const std::vector<domain::call_event>& events,
+                                                             bool caller_views) {
   std::vector<ingested_event> out;
   out.reserve(events.size());
   for (const auto& e : events) {
-    auto r = ingest_one(tx, ctx, who, e);
+    auto r = ingest_one(tx, ctx, who, e, caller_views);
     if (!r) {
       auto err = r.error();
       if (events.size() > 1) err.message = "event_id '" + e.event_id + "': " + err.message;

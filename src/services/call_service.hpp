@@ -61,10 +61,13 @@ struct ingested_event {
 // with different content it is a conflict. The call is folded again from all its stored events,
 // so order and repetition do not matter. Also keeps the automatic ghost classification, the
 // caller policy and the callback tasks of the number in step with the call, and records one
-// "call.<type>" event per new telephony event.
+// "call.<type>" event per new telephony event. caller_views: give each ringing event's caller
+// view (the policy decision and the number's history), which costs a read of the number's
+// standing per ring; a bridge that asked for the short answer and an import do without.
 core::result<std::vector<ingested_event>> ingest_call_events(storage::store_txn& tx, const context& ctx,
                                                              const actor& who,
-                                                             const std::vector<domain::call_event>& events);
+                                                             const std::vector<domain::call_event>& events,
+                                                             bool caller_views = true);
 
 // ---- classification ----
 

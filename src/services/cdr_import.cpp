@@ -277,7 +277,7 @@ core::result<cdr_import_counts> import_cdr_calls(storage::store_txn& tx, const c
     events.insert(events.end(), std::make_move_iterator(e.begin()), std::make_move_iterator(e.end()));
     last_event.push_back(events.size() - 1);
   }
-  SIAGA_TRY(ingested, ingest_call_events(tx, ctx, who, events));
+  SIAGA_TRY(ingested, ingest_call_events(tx, ctx, who, events, false));
   for (const auto& i : ingested) ++(i.duplicate ? counts.known_events : counts.new_events);
   for (std::size_t k = 0; k < calls.size(); ++k) {
     if (!calls[k].classification) continue;
