@@ -65,7 +65,9 @@ TEST_F(access, a_typed_reporter_phone_is_stored_in_e164_or_refused_naming_the_fi
                                       {"category_id", fire.at("id")}},
                          ct);
   ASSERT_EQ(ok.status, 201) << ok.body;
-  EXPECT_EQ(str(ok.json().at("reporter"), "phone"), "+6281399998877");
+  EXPECT_EQ(str(ok.json().at("reporter"), "phone"), "+62 \u2022\u2022\u2022 \u2022\u2022\u2022\u2022 8877");
+  auto stored = client_.post("/api/v1/reports/" + str(ok.json(), "id") + "/contact", json::object{}, ct);
+  EXPECT_EQ(str(stored.json(), "phone"), "+6281399998877");
   EXPECT_EQ(count_rows(server_->database(), "reports"), before + 1);
 }
 
@@ -107,29 +109,49 @@ TEST_F(access, agency_operator_cannot_read_or_change_another_agencys_dispatch) {
   EXPECT_EQ(client_.post("/api/v1/reports", json::object{{"description", "x"}}, op).status, 403);
 }
 
-TEST_F(access, reporter_contact_is_masked_unless_shared) {
+TEST_F(access, reporter_contact_is_masked_for_everyone_and_revealed_only_where_allowed) {
   auto ct = client_.login("calltaker", demo_password);
   auto op = client_.login("damkar", demo_password);
+  const std::string masked = "+62 \u2022\u2022\u2022 \u2022\u2022\u2022\u2022 8888";
   auto hidden = make_incidents(ct, false);
   auto r = client_.get("/api/v1/incidents/" + hidden.fire_id, op);
   auto reporter = r.json().at("reports").as_array()[0].at("reporter");
   EXPECT_TRUE(reporter.at("name").is_null());
-  EXPECT_EQ(str(reporter, "phone"), "+62 \u2022\u2022\u2022 \u2022\u2022\u2022\u2022 8888");
+  EXPECT_EQ(str(reporter, "phone"), masked);
   EXPECT_TRUE(reporter.at("masked").as_bool());
+  EXPECT_FALSE(reporter.at("can_reveal").as_bool());
+  EXPECT_TRUE(reporter.at("has_name").as_bool());
+  const auto fire_report = [&](const two_incidents& x) {
+    return str(client_.get("/api/v1/incidents/" + x.fire_id, ct).json().at("reports").as_array()[0], "id");
+  };
+  EXPECT_EQ(client_.post("/api/v1/reports/" + fire_report(hidden) + "/contact", json::object{}, op).status, 404);
 
+  // Shared with the operator's agency: still masked in the view, but the operator may reveal it.
   auto shared = make_incidents(ct, true);
   auto s = client_.get("/api/v1/incidents/" + shared.fire_id, op);
   auto open_reporter = s.json().at("reports").as_array()[0].at("reporter");
-  EXPECT_EQ(str(open_reporter, "name"), "Ahmad");
-  EXPECT_EQ(str(open_reporter, "phone"), "+6281399998888");
+  EXPECT_TRUE(open_reporter.at("name").is_null());
+  EXPECT_EQ(str(open_reporter, "phone"), masked);
+  EXPECT_TRUE(open_reporter.at("can_reveal").as_bool());
+  auto revealed = client_.post("/api/v1/reports/" + fire_report(shared) + "/contact", json::object{}, op);
+  ASSERT_EQ(revealed.status, 200) << revealed.body;
+  EXPECT_EQ(str(revealed.json(), "name"), "Ahmad");
+  EXPECT_EQ(str(revealed.json(), "phone"), "+6281399998888");
 
-  // The call taker always sees it; the leader never does.
+  // The call taker sees it masked too and may reveal it; the leader may not.
   auto leader = client_.login("walikota", demo_password);
   auto seen = client_.get("/api/v1/incidents/" + hidden.fire_id, ct);
-  EXPECT_EQ(str(seen.json().at("reports").as_array()[0].at("reporter"), "phone"), "+6281399998888");
+  auto ct_reporter = seen.json().at("reports").as_array()[0].at("reporter");
+  EXPECT_EQ(str(ct_reporter, "phone"), masked);
+  EXPECT_TRUE(ct_reporter.at("can_reveal").as_bool());
+  auto by_ct = client_.post("/api/v1/reports/" + fire_report(hidden) + "/contact", json::object{}, ct);
+  ASSERT_EQ(by_ct.status, 200) << by_ct.body;
+  EXPECT_EQ(str(by_ct.json(), "phone"), "+6281399998888");
   auto led = client_.get("/api/v1/incidents/" + shared.fire_id, leader);
   ASSERT_EQ(led.status, 200);
   EXPECT_TRUE(led.json().at("reports").as_array()[0].at("reporter").at("name").is_null());
+  EXPECT_FALSE(led.json().at("reports").as_array()[0].at("reporter").at("can_reveal").as_bool());
+  EXPECT_EQ(client_.post("/api/v1/reports/" + fire_report(shared) + "/contact", json::object{}, leader).status, 403);
   auto reports = client_.get("/api/v1/reports?limit=5", leader);
   ASSERT_EQ(reports.status, 200);
   for (const auto& rep : reports.json().at("items").as_array()) {

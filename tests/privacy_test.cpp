@@ -2,6 +2,7 @@
 // reporter's contact is an audited event; the retention job and `siaga privacy erase` erase
 // contacts, numbers and event payloads while `siaga audit verify` still passes.
 #include "core/time.hpp"
+#include "support/database.hpp"
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
@@ -20,26 +21,6 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-// One text value (or "" for no row) of a query on the database file, read beside the server.
-std::string query_text(const std::string& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  EXPECT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(h) << ": " << sql;
-  std::string out;
-  if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(h);
-  return out;
-}
-
-std::int64_t query_int(const std::string& db, const std::string& sql) {
-  auto t = query_text(db, sql);
-  return t.empty() ? -1 : std::stoll(t);
-}
 
 // Runs SQL on the database file as an attacker with file access would (triggers dropped first).
 bool tamper(const std::string& db, const std::string& sql) {

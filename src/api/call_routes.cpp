@@ -9,6 +9,7 @@
 #include "services/call_queries.hpp"
 #include "services/callbacks.hpp"
 #include "services/caller_card.hpp"
+#include "services/privacy.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -42,7 +43,8 @@ awaitable<reply> get_caller(call& c) {
   SIAGA_CO_TRY(card, services::read_caller_card(c.deps.store.reader(), c.deps.clock, c.who, number));
   auto out = caller_view_json(card.view);
   json::array recent;
-  for (const auto& call : card.recent_calls) recent.push_back(call_json(call));
+  // The viewer asked by this number, so its own calls show it.
+  for (const auto& call : card.recent_calls) recent.push_back(call_json(call, true));
   out["recent_calls"] = std::move(recent);
   json::array open;
   auto now = c.deps.clock.now();
@@ -50,7 +52,7 @@ awaitable<reply> get_caller(call& c) {
   out["open_callbacks"] = std::move(open);
   json::array matters;
   for (const auto& m : card.open_matters) {
-    json::object o{{"report", report_json(m.report, true)}};
+    json::object o{{"report", report_json(m.report, services::may_see_contact(c.who, false))}};
     o["incident"] = m.incident ? json::value(incident_json(*m.incident)) : json::value(nullptr);
     matters.push_back(std::move(o));
   }
@@ -133,12 +135,16 @@ awaitable<reply> list_calls(call& c) {
   f.to = to;
   if (format != table_format::json) co_return co_await export_calls(c, format, std::move(f));
   SIAGA_CO_TRY(p, services::list_calls_for(c.deps.store.reader(), c.who, std::move(f)));
-  co_return json_response(c.req(), net::http::status::ok, page_json(p, pg, call_json));
+  auto now = c.deps.clock.now();
+  co_return json_response(c.req(), net::http::status::ok,
+                          page_json(p, pg, [now](const domain::call_record& r) { return call_view_json(r, now); }));
 }
 
 awaitable<reply> get_call(call& c) {
   SIAGA_CO_TRY(d, services::read_call_detail(c.deps.store.reader(), c.deps.clock, c.who, c.param("id")));
-  auto out = call_json(d.call);
+  const auto now = c.deps.clock.now();
+  const bool live = domain::caller_number_live(d.call, now);
+  auto out = call_view_json(d.call, now);
   json::array evs;
   for (const auto& e : d.events) {
     json::object o{{"event_id", e.event_id}, {"type", to_string(e.kind)}, {"at", time_json(e.at)}};
@@ -152,8 +158,22 @@ awaitable<reply> get_call(call& c) {
   json::array locs;
   for (const auto& r : d.locations) locs.push_back(location_record_json(r));
   out["locations"] = std::move(locs);
-  out["callback"] = d.callback ? json::value(callback_json(*d.callback, c.deps.clock.now())) : json::value(nullptr);
-  out["caller_view"] = d.caller ? json::value(caller_view_json(*d.caller)) : json::value(nullptr);
+  out["callback"] = d.callback ? json::value(callback_json(*d.callback, now)) : json::value(nullptr);
+  out["caller_view"] = d.caller ? json::value(caller_view_json(*d.caller, live)) : json::value(nullptr);
+  co_return json_response(c.req(), net::http::status::ok, out);
+}
+
+// The caller's full number once the call is no longer live, recorded as call.caller_revealed in
+// the same write (services::reveal_call_caller).
+awaitable<reply> reveal_caller(call& c) {
+  // No body, or an empty JSON object: anything else is refused before anything is recorded.
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {}));
+  auto ctx = c.ctx();
+  SIAGA_AWAIT_TRY(found, run_service<services::revealed_caller>(c.deps.store, &services::reveal_call_caller, ctx,
+                                                                c.who, c.param("id")));
+  json::object out{{"call_id", found.call_id},
+                   {"caller", found.number.empty() ? json::value(nullptr) : json::value(found.number)}};
   co_return json_response(c.req(), net::http::status::ok, out);
 }
 
@@ -177,7 +197,7 @@ awaitable<reply> classify_call(call& c) {
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(
       saved, run_service<domain::call_record>(c.deps.store, &services::classify_call, ctx, c.who, c.param("id"), in));
-  co_return json_response(c.req(), net::http::status::ok, call_json(saved));
+  co_return json_response(c.req(), net::http::status::ok, call_view_json(saved, c.deps.clock.now()));
 }
 
 // ---------- callbacks ----------
@@ -323,6 +343,7 @@ void add_call_routes(net::router& r, api_deps& deps) {
       {verb::get, "/api/v1/calls", dispatchers, list_calls},
       {verb::get, "/api/v1/calls/{id}", dispatchers, get_call},
       {verb::post, "/api/v1/calls/{id}/classify", dispatchers, classify_call},
+      {verb::post, "/api/v1/calls/{id}/caller", dispatchers, reveal_caller},
       {verb::get, "/api/v1/callers/policy", dispatchers, get_policy},
       {verb::put, "/api/v1/callers/policy", admins, put_policy},
       {verb::get, "/api/v1/callers/{number}", dispatchers, get_caller},

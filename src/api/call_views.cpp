@@ -25,7 +25,18 @@ std::string_view call_phase(const domain::call_state& s) {
   return "ringing";
 }
 
-json::object call_json(const domain::call_record& c) {
+namespace {
+// A number as a view shows it: in full when shown, else masked (domain::mask_phone).
+std::string number_as_shown(const std::string& number, bool shown) {
+  return shown ? number : domain::mask_phone(number);
+}
+}  // namespace
+
+json::object call_view_json(const domain::call_record& c, core::timestamp now) {
+  return call_json(c, domain::caller_number_live(c, now));
+}
+
+json::object call_json(const domain::call_record& c, bool caller_shown) {
   const auto& s = c.state;
   json::value location = nullptr;
   if (c.location) {
@@ -39,7 +50,8 @@ json::object call_json(const domain::call_record& c) {
   return {
       {"id", c.id},
       {"external_id", c.external_id},
-      {"caller", s.caller},
+      {"caller", number_as_shown(s.caller, caller_shown)},
+      {"caller_masked", !caller_shown && !s.caller.empty()},
       {"line", s.line},
       {"phase", call_phase(s)},
       {"ring_at", time_json(s.ring_at)},
@@ -67,15 +79,16 @@ json::object call_json(const domain::call_record& c) {
       {"updated_at", time_json(c.updated_at)}};
 }
 
-json::object decision_json(const std::string& number, const domain::caller_decision& d) {
-  return {{"number", number},   {"decision", to_string(d.kind)}, {"reason_code", d.reason_code},
+json::object decision_json(const std::string& number, const domain::caller_decision& d, bool number_shown) {
+  return {{"number", number_as_shown(number, number_shown)},   {"decision", to_string(d.kind)}, {"reason_code", d.reason_code},
           {"reason", d.reason}, {"until", time_json(d.until)},   {"recent_strikes", d.recent_strikes}};
 }
 
-json::object caller_view_json(const services::caller_view& v) {
+json::object caller_view_json(const services::caller_view& v, bool number_shown) {
   const auto& h = v.history;
-  return {{"number", v.number},
-          {"decision", decision_json(v.number, v.decision)},
+  return {{"number", number_as_shown(v.number, number_shown)},
+          {"number_masked", !number_shown && !v.number.empty()},
+          {"decision", decision_json(v.number, v.decision, number_shown)},
           {"history", json::object{{"calls", h.calls},
                                    {"answered", h.answered},
                                    {"abandoned", h.abandoned},
@@ -97,9 +110,11 @@ json::object callback_json(const domain::callback_task& t, core::timestamp now) 
   auto overdue = now > t.due_at && (t.status == domain::callback_status::open)
                      ? json::value(std::chrono::duration<double>(now - t.due_at).count())
                      : json::value(nullptr);
+  const bool shown = domain::callback_number_live(t);
   return {{"id", t.id},
           {"call_id", t.call_id},
-          {"caller", t.caller},
+          {"caller", number_as_shown(t.caller, shown)},
+          {"caller_masked", !shown && !t.caller.empty()},
           {"status", to_string(t.status)},
           {"due_at", time_json(t.due_at)},
           {"age_s", std::chrono::duration<double>(now - t.created_at).count()},
@@ -138,7 +153,7 @@ json::object location_record_json(const domain::location_record& r) {
   }
   return {{"id", r.id},
           {"call_id", opt_text(r.call_id)},
-          {"number", r.number},
+          {"number", domain::mask_phone(r.number)},
           {"accepted", r.accepted},
           {"rejection", r.accepted ? json::value(nullptr) : json::value(json::string(r.rejection))},
           {"format", r.format},

@@ -28,10 +28,23 @@ json::value opt_text(const std::optional<std::string>& s);
 json::value seconds_of(std::optional<std::chrono::milliseconds> d);
 // ringing, queued, answered or ended: where a call stands now.
 std::string_view call_phase(const domain::call_state& s);
-json::object call_json(const domain::call_record& c);
-json::object decision_json(const std::string& number, const domain::caller_decision& d);
-json::object caller_view_json(const services::caller_view& v);
+// A call; caller_shown: its number in full, else masked (domain::mask_phone) with
+// caller_masked: true. The PBX's own answers show it (the bridge sent it); staff views use
+// call_view_json.
+json::object call_json(const domain::call_record& c, bool caller_shown);
+// A call as staff see it: the number in full only while the call is live
+// (domain::caller_number_live); otherwise the audited reveal POST /api/v1/calls/{id}/caller.
+json::object call_view_json(const domain::call_record& c, core::timestamp now);
+// The prank policy's decision on a number; the number masked unless number_shown.
+json::object decision_json(const std::string& number, const domain::caller_decision& d, bool number_shown = true);
+// A number's card (history, flags, decision). number_shown is false where the viewer did not
+// give the number and the call is no longer live (a call's detail); the number is then masked
+// (number_masked: true).
+json::object caller_view_json(const services::caller_view& v, bool number_shown = true);
+// A callback task; its number in full while the task is open (domain::callback_number_live),
+// masked once closed (caller_masked: true; the reveal goes through its call).
 json::object callback_json(const domain::callback_task& t, core::timestamp now);
+// A location message; the sender's number always masked (the call's reveal gives it).
 json::object location_record_json(const domain::location_record& r);
 json::object api_key_json(const domain::api_key& k);
 json::object bucket_json(const services::call_stats_bucket& b);

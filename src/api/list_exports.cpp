@@ -112,6 +112,7 @@ struct export_context {
   services::stats_names names;
   int offset = 0;
   std::string filename;
+  core::timestamp now{};  // for the privacy rule of callers' numbers
 };
 
 core::result<export_context> context_of(call& c, std::string_view what) {
@@ -119,7 +120,7 @@ core::result<export_context> context_of(call& c, std::string_view what) {
   SIAGA_TRY(names, services::load_stats_names(rd, c.who));
   SIAGA_TRY(offset, services::zone_offset_of(rd, c.who));
   auto today = domain::local_date_of(c.deps.clock.now(), offset);
-  return export_context{std::move(names), offset, download_name(what, today, today)};
+  return export_context{std::move(names), offset, download_name(what, today, today), c.deps.clock.now()};
 }
 
 template <class T>
@@ -171,7 +172,9 @@ page_fn call_pages(services::actor who, storage::call_filter filter, export_cont
     auto fl = filter;
     fl.walk = {after, false};
     SIAGA_TRY(p, services::list_calls_for(rd, who, std::move(fl)));
-    for (const auto& call : p.items) rows.push_back(services::call_row(ctx.names, call, ctx.offset));
+    for (const auto& call : p.items) {
+      rows.push_back(services::call_row(ctx.names, call, ctx.offset, domain::caller_number_live(call, ctx.now)));
+    }
     return next_after<domain::call_record>(
         p.items, [](const domain::call_record& r) { return r.state.ring_at.value_or(core::timestamp{}); },
         [](const domain::call_record& r) -> const std::string& { return r.id; });

@@ -45,7 +45,7 @@ awaitable<reply> create_report(call& c) {
   SIAGA_CO_CHECK(place_before_write(c.deps.store.reader(), c.who, in.district_id, in.village_id, in.location));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::create_report, ctx, c.who, in));
-  co_return json_response(c.req(), net::http::status::created, report_json(rep, true));
+  co_return json_response(c.req(), net::http::status::created, report_json(rep, services::may_see_contact(c.who, false)));
 }
 
 awaitable<reply> list_reports(call& c) {
@@ -112,17 +112,25 @@ awaitable<reply> reveal_contact(call& c) {
   co_return json_response(c.req(), net::http::status::ok, out);
 }
 
-// Who revealed which reporter's contact when, newest first, for supervisors.
+// Who revealed which reporter's contact or caller's number when, newest first, for supervisors:
+// report.contact_revealed and call.caller_revealed merged by sequence.
 awaitable<reply> list_reveals(call& c) {
   SIAGA_CO_TRY(pg, paging_of(query_of(c.req())));
-  SIAGA_CO_TRY(events,
-               c.deps.store.reader().latest_events_of_kind(c.who.jurisdiction_id, "report.contact_revealed", pg.limit));
+  auto& rd = c.deps.store.reader();
+  SIAGA_CO_TRY(events, rd.latest_events_of_kind(c.who.jurisdiction_id, "report.contact_revealed", pg.limit));
+  SIAGA_CO_TRY(calls, rd.latest_events_of_kind(c.who.jurisdiction_id, "call.caller_revealed", pg.limit));
+  events.insert(events.end(), std::make_move_iterator(calls.begin()), std::make_move_iterator(calls.end()));
+  std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.seq > b.seq; });
+  if (events.size() > static_cast<std::size_t>(pg.limit)) events.resize(static_cast<std::size_t>(pg.limit));
   json::array items;
   for (const auto& e : events) {
     std::string name = e.actor_id;
-    if (auto u = c.deps.store.reader().find_user(e.actor_id); u && *u) name = (*u)->display_name;
+    if (auto u = rd.find_user(e.actor_id); u && *u) name = (*u)->display_name;
+    const bool of_call = e.kind == "call.caller_revealed";
     items.push_back(json::object{{"seq", e.seq},
-                                 {"report_id", e.subject_id},
+                                 {"kind", of_call ? "call" : "report"},
+                                 {"report_id", of_call ? json::value(nullptr) : json::value(e.subject_id)},
+                                 {"call_id", of_call ? json::value(e.subject_id) : json::value(nullptr)},
                                  {"incident_id", e.incident_id ? json::value(*e.incident_id) : json::value(nullptr)},
                                  {"actor_id", e.actor_id},
                                  {"actor_name", name},
@@ -161,7 +169,7 @@ awaitable<reply> reject_report(call& c) {
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::reject_report, ctx, c.who, c.param("id"),
                                                    reason, note.value_or("")));
-  co_return json_response(c.req(), net::http::status::ok, report_json(rep, true));
+  co_return json_response(c.req(), net::http::status::ok, report_json(rep, services::may_see_contact(c.who, false)));
 }
 
 awaitable<reply> answer_report(call& c) {
@@ -171,7 +179,7 @@ awaitable<reply> answer_report(call& c) {
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(rep,
                   run_service<domain::report>(c.deps.store, &services::answer_report, ctx, c.who, c.param("id"), note));
-  co_return json_response(c.req(), net::http::status::ok, report_json(rep, true));
+  co_return json_response(c.req(), net::http::status::ok, report_json(rep, services::may_see_contact(c.who, false)));
 }
 
 }  // namespace

@@ -20,7 +20,8 @@ using namespace std::chrono_literals;
 // ---------- telephony ----------
 
 json::object ingested_json(const services::ingested_event& r) {
-  json::object o{{"call", call_json(r.call)}, {"duplicate", r.duplicate}};
+  // The bridge sent the number itself: its answers show it.
+  json::object o{{"call", call_json(r.call, true)}, {"duplicate", r.duplicate}};
   o["caller"] = r.caller ? json::value(caller_view_json(*r.caller)) : json::value(nullptr);
   return o;
 }

@@ -20,16 +20,15 @@ json::value opt(const std::optional<std::string>& s) {
 }
 }  // namespace
 
-json::object report_json(const domain::report& r, bool show_contact) {
-  json::object reporter;
-  if (show_contact) {
-    reporter = {{"name", r.reporter_name}, {"phone", r.reporter_phone}, {"masked", false}};
-  } else {
-    reporter = {
-        {"name", nullptr},
-        {"phone", r.reporter_phone.empty() ? json::value(nullptr) : json::value(domain::mask_phone(r.reporter_phone))},
-        {"masked", true}};
-  }
+json::object report_json(const domain::report& r, bool can_reveal) {
+  // Masked for everyone (UU PDP): the full contact comes only from the audited reveal
+  // (POST /api/v1/reports/{id}/contact), so that every reading of it is an event.
+  json::object reporter{
+      {"name", nullptr},
+      {"phone", r.reporter_phone.empty() ? json::value(nullptr) : json::value(domain::mask_phone(r.reporter_phone))},
+      {"has_name", !r.reporter_name.empty()},
+      {"masked", true},
+      {"can_reveal", can_reveal && (!r.reporter_name.empty() || !r.reporter_phone.empty())}};
   return {{"id", r.id},
           {"tracking_code", r.tracking_code},
           {"channel", to_string(r.source)},
@@ -309,7 +308,7 @@ json::array dispatches_json(const std::vector<domain::dispatch>& ds) {
 json::object incident_detail_json(const services::incident_detail& d) {
   auto out = incident_json(d.view.inc);
   json::array reps;
-  for (const auto& r : d.reports) reps.push_back(report_json(r, d.show_contact));
+  for (const auto& r : d.reports) reps.push_back(report_json(r, d.can_reveal));
   out["reports"] = std::move(reps);
   out["dispatches"] = dispatches_json(d.view.dispatches);
   out["events"] = events_json(d.events);

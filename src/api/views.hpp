@@ -14,9 +14,10 @@ namespace siaga::api {
 
 namespace json = boost::json;
 
-// show_contact: the viewer may see the reporter's name and number; otherwise the name is
-// withheld and the number masked.
-json::object report_json(const domain::report& r, bool show_contact);
+// A report with its reporter masked for every viewer: name withheld (has_name tells whether
+// there is one), the number masked by domain::mask_phone, masked: true. can_reveal: the viewer
+// may ask the audited reveal (POST /api/v1/reports/{id}/contact) for it, and there is a contact.
+json::object report_json(const domain::report& r, bool can_reveal);
 json::object incident_json(const domain::incident& i);
 json::object dispatch_json(const domain::dispatch& d);
 json::object event_json(const domain::event& e);
@@ -44,7 +45,8 @@ json::object sla_alert_json(const domain::sla_alert& a);
 json::array events_json(const std::vector<domain::event>& events);
 json::array dispatches_json(const std::vector<domain::dispatch>& ds);
 
-// The incident panel: the incident with its reports (contact as the detail allows), visible
+// The incident panel: the incident with its reports (contacts masked, can_reveal as the detail
+// allows), visible
 // dispatches, events and photos.
 json::object incident_detail_json(const services::incident_detail& d);
 

@@ -7,6 +7,7 @@
 #include "domain/call.hpp"
 #include "domain/caller_policy.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +44,19 @@ struct call_record {
 // What the callback rules need of a stored call.
 inline call_brief brief_of(const call_record& c) {
   return {c.id, c.state.caller, c.state.ring_at, c.state.ended_at, c.state.outcome, c.state.reason};
+}
+
+// Personal data by design (UU PDP): how long after its end a call that nobody has classified
+// yet still shows its caller's number in full, the call taker's wrap-up (classify, type the
+// report, look up the caller's card).
+inline constexpr std::chrono::minutes caller_wrap_up{15};
+
+// Whether a call is live for the privacy rule: its number shows in full while it rings, waits or
+// is talked, and in the wrap-up after its end while it is unclassified. Any other view masks the
+// number; the full number then comes only from the audited reveal (call.caller_revealed).
+inline bool caller_number_live(const call_record& c, timestamp now) {
+  if (!c.state.ended_at) return true;
+  return !c.classification && now - *c.state.ended_at < caller_wrap_up;
 }
 
 // One telephony event as received, kept so that the call can be folded again from all of them.
@@ -101,6 +115,12 @@ struct callback_task {
   timestamp updated_at{};
   std::optional<timestamp> closed_at;
 };
+
+// An open callback (open, in_progress) is live work: the call taker calls the number back, so
+// it shows in full; a closed one is masked like its call.
+inline bool callback_number_live(const callback_task& t) {
+  return t.status == callback_status::open || t.status == callback_status::in_progress;
+}
 
 // A location message as received: accepted (with its fix) or rejected (with the reason),
 // attached to the live or most recent call of its number when there is one.

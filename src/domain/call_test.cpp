@@ -1,4 +1,5 @@
 #include "domain/call.hpp"
+#include "domain/call_records.hpp"
 
 #include <gtest/gtest.h>
 
@@ -308,6 +309,32 @@ TEST(call_names, round_trip) {
   EXPECT_FALSE(parse_call_event_kind("hold"));
   EXPECT_EQ(parse_end_reason("no_agent").value(), end_reason::no_agent);
   EXPECT_EQ(parse_callback_result("no_answer").value(), callback_result::no_answer);
+}
+
+TEST(caller_number_live, while_the_call_lasts_and_in_the_unclassified_wrap_up_only) {
+  call_record c;
+  c.state.caller = "+6281211110001";
+  c.state.ring_at = t0;
+  EXPECT_TRUE(caller_number_live(c, t0 + 1h));  // still ringing or talking, however long
+  c.state.ended_at = t0 + 60s;
+  EXPECT_TRUE(caller_number_live(c, t0 + 60s));
+  EXPECT_TRUE(caller_number_live(c, t0 + 60s + caller_wrap_up - 1s));
+  EXPECT_FALSE(caller_number_live(c, t0 + 60s + caller_wrap_up));
+  c.classification = call_class::information;  // classified: the wrap-up is over at once
+  EXPECT_FALSE(caller_number_live(c, t0 + 61s));
+}
+
+TEST(callback_number_live, while_the_task_is_open) {
+  callback_task t;
+  for (auto s : {callback_status::open, callback_status::in_progress}) {
+    t.status = s;
+    EXPECT_TRUE(callback_number_live(t)) << to_string(s);
+  }
+  for (auto s : {callback_status::done, callback_status::failed, callback_status::superseded, callback_status::merged,
+                 callback_status::expired}) {
+    t.status = s;
+    EXPECT_FALSE(callback_number_live(t)) << to_string(s);
+  }
 }
 
 }  // namespace

@@ -40,8 +40,9 @@ bool is_integration(const actor& a);
 // category events, and nothing at all when the account has no agency (fail closed).
 event_visibility event_visibility_for(const actor& a, const domain::event& e);
 
-// May the actor see the reporter's name and number? Dispatchers yes; an agency operator only
-// when one of its dispatches shares the contact; leaders never.
+// May the actor reveal the reporter's name and number (services::reveal_report_contact; every
+// view masks them)? Dispatchers yes; an agency operator only when one of its dispatches shares
+// the contact; leaders never.
 bool may_see_contact(const actor& a, bool shared_with_actor_agency);
 
 }  // namespace siaga::services

@@ -40,7 +40,7 @@ core::result<incident_detail> read_incident_detail(storage::store_reader& rd, co
   SIAGA_TRY(reports, rd.reports_of_incident(id));
   SIAGA_TRY(events, rd.events_of_incident(id));
   SIAGA_TRY(media, rd.media_of_incident(id));
-  out.show_contact = may_see_contact(who, v.contact_shared);
+  out.can_reveal = may_see_contact(who, v.contact_shared);
   out.reports = std::move(reports);
   out.events = visible_events(who, std::move(events));
   for (auto& m : media) {

@@ -23,14 +23,14 @@ struct incident_view {
 // not_found for an unknown incident, another jurisdiction's, or one the actor may not see.
 core::result<incident_view> visible_incident(storage::store_reader& rd, const actor& who, const std::string& id);
 
-// Everything the incident panel shows, filtered for the actor: its reports (with the reporter's
-// contact only when show_contact), the visible dispatches, the events the actor may see (the
+// Everything the incident panel shows, filtered for the actor: its reports (can_reveal: the
+// actor may reveal their contacts through services::reveal_report_contact), the visible dispatches, the events the actor may see (the
 // stream's rule) and the photos of those dispatches (photos of the incident as a whole only to
 // non-agency roles). Fails like visible_incident.
 struct incident_detail {
   incident_view view;
   std::vector<domain::report> reports;
-  bool show_contact = false;
+  bool can_reveal = false;
   std::vector<domain::event> events;
   std::vector<domain::media> media;
 };

@@ -397,10 +397,10 @@ TEST_F(incident_service_test, the_detail_shows_an_operator_its_events_and_hides_
   auto& rd = store_->reader();
   auto full = read_incident_detail(rd, call_taker_, fire.id);
   ASSERT_TRUE(full) << full.error().message;
-  EXPECT_TRUE(full->show_contact);
+  EXPECT_TRUE(full->can_reveal);
   auto op = read_incident_detail(rd, operator_, fire.id);
   ASSERT_TRUE(op) << op.error().message;
-  EXPECT_FALSE(op->show_contact);  // the dispatch does not share the reporter's contact
+  EXPECT_FALSE(op->can_reveal);  // the dispatch does not share the reporter's contact
   EXPECT_LT(op->events.size(), full->events.size());
   for (const auto& e : op->events) {
     EXPECT_NE(e.subject, domain::subject_kind::report) << e.kind;

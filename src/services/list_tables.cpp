@@ -1,5 +1,7 @@
 #include "services/list_tables.hpp"
 
+#include "domain/phone.hpp"
+
 namespace siaga::services {
 namespace {
 
@@ -93,12 +95,12 @@ stats_cells dispatch_row(const stats_names& names, const std::map<std::string, s
           d.note};
 }
 
-stats_cells call_row(const stats_names& names, const domain::call_record& c, int offset) {
+stats_cells call_row(const stats_names& names, const domain::call_record& c, int offset, bool caller_shown) {
   const auto& s = c.state;
   std::string classification;
   if (c.classification) classification = call_class_name(domain::to_string(*c.classification));
   return {when(s.ring_at, offset),
-          s.caller,
+          caller_shown ? s.caller : domain::mask_phone(s.caller),
           s.line,
           call_outcome_name(s.outcome),
           classification,

@@ -21,6 +21,8 @@ stats_cells incident_row(const stats_names& names, const domain::incident& i, in
 // shown as it is.
 stats_cells dispatch_row(const stats_names& names, const std::map<std::string, std::string, std::less<>>& incident_numbers,
                          const domain::dispatch& d, int offset_minutes);
-stats_cells call_row(const stats_names& names, const domain::call_record& c, int offset_minutes);
+// The caller's number in full only when caller_shown (the call is live for the privacy rule,
+// domain::caller_number_live, as the call list shows it); masked otherwise.
+stats_cells call_row(const stats_names& names, const domain::call_record& c, int offset_minutes, bool caller_shown);
 
 }  // namespace siaga::services

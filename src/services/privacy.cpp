@@ -82,6 +82,19 @@ core::result<revealed_contact> reveal_report_contact(storage::store_txn& tx, con
   return revealed_contact{found->id, found->reporter_name, found->reporter_phone};
 }
 
+core::result<revealed_caller> reveal_call_caller(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                 const std::string& call_id) {
+  if (!is_dispatcher(who.role)) {
+    return core::forbidden("role " + std::string(to_string(who.role)) +
+                           " may not see a caller's number; a call taker or supervisor can");
+  }
+  SIAGA_TRY(found, tx.find_call(who.jurisdiction_id, call_id));
+  if (!found) return core::not_found("panggilan " + call_id + " tidak ditemukan (call not found)");
+  json::object payload{{"call_id", found->id}, {"had_number", !found->state.caller.empty()}};
+  SIAGA_CHECK(record(tx, ctx, who, subject_kind::call, found->id, "call.caller_revealed", payload));
+  return revealed_caller{found->id, found->state.caller};
+}
+
 core::result<erasure_counts> erase_phone(storage::store_txn& tx, const context& ctx, const actor& who,
                                          const std::string& phone_text) {
   SIAGA_CHECK(require_admin(who));

@@ -30,6 +30,20 @@ struct revealed_contact {
 core::result<revealed_contact> reveal_report_contact(storage::store_txn& tx, const context& ctx, const actor& who,
                                                      const std::string& report_id);
 
+// A caller's number, as the reveal of a call returns it ("" for a withheld or erased number).
+struct revealed_caller {
+  std::string call_id;
+  std::string number;
+};
+
+// Returns the caller's number of a call and records call.caller_revealed (actor, time, call;
+// never the number) in the same command: the way to a number once the call is no longer live
+// (domain::caller_number_live), for a call record, a closed callback or a location fix.
+// Dispatchers only; fails with forbidden for anyone else (nothing recorded), not_found for an
+// unknown call or another jurisdiction's.
+core::result<revealed_caller> reveal_call_caller(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                 const std::string& call_id);
+
 // What an erasure changed.
 struct erasure_counts {
   std::int64_t reporter_contacts = 0;  // reports whose reporter name and number were cleared

@@ -58,7 +58,8 @@ export async function lapor({ browser, base }) {
   const report = list.items.find((r) => r.tracking_code === code);
   assert(report, 'the report is in the call takers\' list');
   const full = (await ctApi('GET', `/reports/${report.id}`)).body;
-  assert(full.reporter.phone === '+6281234567890', `phone in E.164 (${full.reporter.phone})`);
+  const contact = (await ctApi('POST', `/reports/${report.id}/contact`)).body;
+  assert(full.reporter.masked && contact.phone === '+6281234567890', `phone masked in the view, in E.164 through the reveal (${contact.phone})`);
   assert(full.location && full.district_id, 'a pinned point in a kecamatan');
   assert(full.media.length === 1 && full.media[0].content_type === 'image/jpeg', `one JPEG photo (${JSON.stringify(full.media)})`);
   assert(full.media[0].size < 1024 * 1024, `downscaled (${full.media[0].size} bytes)`);

@@ -100,7 +100,8 @@ export async function liveCalls({ browser, base }) {
   const linked = await callOf('live-1', number);
   assert(linked.classification === 'valid' && linked.report_id, `the call is classified valid and linked (${JSON.stringify(linked)})`);
   const report = (await sup('GET', `/reports/${linked.report_id}`)).body;
-  assert(report.incident_id && report.reporter.phone === number, 'the report belongs to the incident and carries the number');
+  const contact = (await sup('POST', `/reports/${report.id}/contact`)).body;
+  assert(report.incident_id && report.reporter.masked && contact.phone === number, 'the report belongs to the incident and carries the number (masked, revealed)');
   await page.waitForSelector('[data-testid=my-call] [data-testid=my-call-class]', { timeout: 15000 });
 
   // The PBX ends it: it leaves the panel.

@@ -23,6 +23,7 @@ import { slaScreens } from './sla_screens.mjs';
 import { leaderExport } from './leader_export.mjs';
 import { accountSecurity } from './account_security.mjs';
 import { lapor } from './lapor.mjs';
+import { contactReveal } from './contact_reveal.mjs';
 
 const TESTS = {
   dispatch_flow: dispatchFlow,
@@ -41,6 +42,7 @@ const TESTS = {
   leader_export: leaderExport,
   account_security: accountSecurity,
   lapor,
+  contact_reveal: contactReveal,
 };
 
 const args = process.argv.slice(2);

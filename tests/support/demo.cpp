@@ -5,6 +5,15 @@
 
 namespace siaga::testing {
 
+reporter_contact reveal_contact(http_client& c, const std::string& token, const std::string& report_id) {
+  auto r = c.post("/api/v1/reports/" + report_id + "/contact", boost::json::object{}, token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  if (r.status != 200) return {};
+  const auto& o = r.json().as_object();
+  const auto text = [&](const char* key) { return o.at(key).is_string() ? std::string(o.at(key).as_string()) : ""; };
+  return {text("name"), text("phone")};
+}
+
 std::int64_t count_rows(const std::string& database, const std::string& table) {
   sqlite3* h = nullptr;
   EXPECT_EQ(sqlite3_open_v2(database.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);

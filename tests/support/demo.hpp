@@ -32,6 +32,15 @@ bool complete_dispatches(http_client& c, const std::string& call_taker, const bo
 // (and a test failure) when it cannot be read.
 std::int64_t count_rows(const std::string& database, const std::string& table);
 
+// The reporter's contact of a report through the audited reveal (POST /reports/{id}/contact,
+// which records report.contact_revealed): {"name", "phone"} as strings ("" for none), or both ""
+// (and a test failure) when the reveal did not answer 200. Every report view masks them.
+struct reporter_contact {
+  std::string name;
+  std::string phone;
+};
+reporter_contact reveal_contact(http_client& c, const std::string& token, const std::string& report_id);
+
 // Shorthand for v.as_object().at(key) as a string.
 std::string str(const boost::json::value& v, const char* key);
 

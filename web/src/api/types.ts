@@ -144,10 +144,18 @@ export interface RevealedContact {
   phone: string | null;
 }
 
-/** Who revealed which reporter's contact (GET /api/v1/audit/reveals). */
+/** A caller's number from the audited reveal (POST /api/v1/calls/{id}/caller). */
+export interface RevealedCaller {
+  call_id: string;
+  caller: string | null;
+}
+
+/** Who revealed which reporter's contact or caller's number (GET /api/v1/audit/reveals). */
 export interface ContactReveal {
   seq: number;
-  report_id: string;
+  kind: 'report' | 'call';
+  report_id: string | null;
+  call_id: string | null;
   incident_id: string | null;
   actor_id: string;
   actor_name: string;
@@ -159,10 +167,17 @@ export interface Me extends User {
   agency?: Agency | null;
 }
 
+/** The reporter as every report view gives it: masked for every role (UU PDP); the full
+ * contact only from the audited reveal (POST /reports/{id}/contact). */
 export interface Reporter {
+  /** Always null: the name comes with the reveal. */
   name: string | null;
+  /** The masked number ("+62 ••• •••• 6789"), or null when there is none. */
   phone: string | null;
+  has_name: boolean;
   masked: boolean;
+  /** This viewer may reveal the contact, and there is one. */
+  can_reveal: boolean;
 }
 
 export interface Report {
@@ -302,6 +317,8 @@ export interface Call {
   id: string;
   external_id: string;
   caller: string;
+  /** The number is masked: the call is no longer live (reveal with POST /calls/{id}/caller). */
+  caller_masked: boolean;
   line: string;
   phase: CallPhase;
   ring_at: string | null;
@@ -344,6 +361,8 @@ export interface CallbackTask {
   id: string;
   call_id: string;
   caller: string;
+  /** The number is masked: the task is closed (reveal through its call). */
+  caller_masked: boolean;
   status: string;
   due_at: string;
   overdue_s: number | null;

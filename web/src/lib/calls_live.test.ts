@@ -10,6 +10,7 @@ function call(id: string, patch: Partial<Call>): Call {
     id,
     external_id: 'pbx-' + id,
     caller: '+6281200000' + id.padStart(3, '0'),
+    caller_masked: false,
     line: '112',
     phase: 'ringing',
     ring_at: iso(t0),

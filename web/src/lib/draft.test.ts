@@ -60,12 +60,28 @@ describe('draftReducer', () => {
     expect(d.report?.id).toBe('r1');
     expect(d.agency_ids).toEqual(['damkar', 'pln']);
     expect(d.district_id).toBe('sirimau');
-    expect(d.reporter_phone).toBe('+6281234567890');
+    // The masked view stays on the report; the form holds no contact until the reveal.
+    expect(d.reporter_phone).toBe('');
+    expect(d.reporter_name).toBe('');
+    expect(d.report?.reporter.phone).toBe('+62 ••• •••• 7890');
     expect(d.description).toBe('asap');
   });
 
+  it('takes the contact of the audited reveal for the loaded report only', () => {
+    const loaded = run({ type: 'load_report', report: report({ id: 'r1' }), categories: [], districts });
+    const other = draftReducer(loaded, { type: 'contact_revealed', contact: { report_id: 'r2', name: 'Salma', phone: '+6281234567890' } });
+    expect(other).toBe(loaded);
+    const d = draftReducer(loaded, { type: 'contact_revealed', contact: { report_id: 'r1', name: 'Salma', phone: '+6281234567890' } });
+    expect(d).toMatchObject({ reporter_name: 'Salma', reporter_phone: '+6281234567890' });
+    expect(draftReducer(blankDraft(), { type: 'contact_revealed', contact: { report_id: 'r1', name: 'x', phone: '+62811' } })).toEqual(blankDraft());
+  });
+
   it('keeps the reporter of a saved report: edits of name, phone or channel are ignored', () => {
-    const d = run({ type: 'load_report', report: report({ id: 'r1' }), categories: [], districts }, { type: 'edit', patch: { reporter_phone: '0811', channel: 'web', description: 'baru' } });
+    const d = run(
+      { type: 'load_report', report: report({ id: 'r1' }), categories: [], districts },
+      { type: 'contact_revealed', contact: { report_id: 'r1', name: 'Salma', phone: '+6281234567890' } },
+      { type: 'edit', patch: { reporter_phone: '0811', channel: 'web', description: 'baru' } },
+    );
     expect(d.reporter_phone).toBe('+6281234567890');
     expect(d.channel).toBe('call');
     expect(d.description).toBe('baru');

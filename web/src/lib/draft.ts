@@ -2,7 +2,7 @@
 // reducer, so that the form's parts only render and send actions, and each rule (a category
 // brings its run card, a point brings its district, a loaded report locks the reporter) is
 // tested without a browser.
-import type { Category, Channel, District, GeoPoint, Report } from '../api/types';
+import type { Category, Channel, District, GeoPoint, Report, RevealedContact } from '../api/types';
 import { districtOf } from './geo';
 import { normalisePhone } from './mask';
 
@@ -17,6 +17,8 @@ export interface Draft {
   address: string;
   district_id: string | null;
   channel: Channel;
+  /** The reporter as typed, from the live call, or revealed (a loaded report's contact stays
+   * empty here until POST /reports/{id}/contact gives it; report.reporter has the masked view). */
   reporter_name: string;
   reporter_phone: string;
   share_contact: boolean;
@@ -64,7 +66,9 @@ export type DraftAction =
   | { type: 'edit'; patch: Partial<DraftText> }
   | { type: 'toggle_sop'; index: number }
   /** The report was saved (an answered call classified): the form now works on it. */
-  | { type: 'report_saved'; report: Report };
+  | { type: 'report_saved'; report: Report }
+  /** The loaded report's contact came from the audited reveal: the form shows it. */
+  | { type: 'contact_revealed'; contact: RevealedContact };
 
 const toggle = <T>(list: T[], x: T) => (list.includes(x) ? list.filter((y) => y !== x) : [...list, x]);
 
@@ -87,8 +91,9 @@ export function draftReducer(d: Draft, a: DraftAction): Draft {
         address: r.address,
         district_id: district,
         channel: r.channel,
-        reporter_name: r.reporter.name ?? '',
-        reporter_phone: r.reporter.phone ?? '',
+        // Masked in every view (UU PDP): the contact comes only through the audited reveal.
+        reporter_name: '',
+        reporter_phone: '',
         description: r.description,
       };
     }
@@ -124,6 +129,10 @@ export function draftReducer(d: Draft, a: DraftAction): Draft {
       return { ...d, sop_done: toggle(d.sop_done, a.index) };
     case 'report_saved':
       return { ...d, report: a.report };
+    case 'contact_revealed':
+      // A reveal for a report the form no longer holds changes nothing.
+      if (!d.report || d.report.id !== a.contact.report_id) return d;
+      return { ...d, reporter_name: a.contact.name ?? '', reporter_phone: a.contact.phone ?? '' };
   }
 }
 

@@ -52,7 +52,7 @@ export function report(p: Partial<Report> & { id: string }): Report {
     tracking_code: 'ABCDEFGH',
     channel: 'call',
     status: 'new',
-    reporter: { name: 'Salma', phone: '+6281234567890', masked: false },
+    reporter: { name: null, phone: '+62 ••• •••• 7890', has_name: true, masked: true, can_reveal: true },
     description: '',
     category_id: null,
     location: null,

@@ -1,10 +1,11 @@
 // The agency console (tablet first: large targets): the agency's own dispatches arriving live
 // with a sound and a visual alert, the details with the place on a map and the reporter's
-// contact only when shared, and one tap per step; photos of the scene with the completion or
+// number masked, revealed with "Tampilkan nomor" (an audited event) only when the dispatch shares
+// it, and one tap per step; photos of the scene with the completion or
 // at any time while the dispatch is active.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, post, upload } from '../api/client';
-import type { Dispatch, IncidentDetail, Me, Media } from '../api/types';
+import type { Dispatch, IncidentDetail, Me, Media, RevealedContact } from '../api/types';
 import { arrivalsStore, dirStore, langStore, liveStore, nowStore, playAlert, recentStore, soundStore, useDirectory, useT } from '../data';
 import { needsText, nextActions, primaryAction, type DispatchAction } from '../lib/actions';
 import { enumName, translate, type Key, type Lang } from '../lib/i18n';
@@ -130,12 +131,15 @@ function DispatchDetail(p: { id: string }) {
   const [photoAsk, setPhotoAsk] = useState(false);
   const [photo, setPhoto] = useState<File | null>(null);
   const [photoState, setPhotoState] = useState<PhotoState>({ step: 'idle' });
+  // The reporter's contact once revealed (POST /reports/{id}/contact, recorded for the supervisor).
+  const [contact, setContact] = useState<RevealedContact | null>(null);
   const fromLive = live.dispatches.get(p.id);
   // A correction or a note changes no dispatch: the incident's newest event says when to read again.
   const eventStamp = useStore(recentStore).find((e) => e.incident_id === fromLive?.incident_id)?.seq ?? 0;
 
   // The dispatch itself is read from the API, so that another agency's dispatch is refused by
   // the server (404/403) and never shown.
+  useEffect(() => setContact(null), [p.id]);
   useEffect(() => {
     setError(null);
     get<Dispatch>(`/dispatches/${p.id}`)
@@ -165,8 +169,18 @@ function DispatchDetail(p: { id: string }) {
   const clock = dispatchClock(d, sla, now);
   const actions = nextActions(d.status);
   const primary = primaryAction(d.status);
-  const contact = detail.reports.find((r) => !r.reporter.masked && (r.reporter.phone || r.reporter.name));
-  const masked = detail.reports.find((r) => r.reporter.masked && r.reporter.phone);
+  // Every view masks the reporter; the one this agency may reveal (its dispatch shares the
+  // contact) gets the button.
+  const revealable = detail.reports.find((r) => r.reporter.can_reveal);
+  const masked = revealable ?? detail.reports.find((r) => r.reporter.phone);
+  const reveal = async () => {
+    if (!revealable) return;
+    try {
+      setContact(await post<RevealedContact>(`/reports/${revealable.id}/contact`));
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
 
   // Uploads the chosen photo; true when it is on the server (or none was chosen).
   const sendChosenPhoto = async () => {
@@ -240,9 +254,16 @@ function DispatchDetail(p: { id: string }) {
           <div class="ag-contact" data-testid="reporter-contact">
             <span class="field-label">{t('reporter')}</span>
             {contact ? (
-              <a class="ag-phone" href={contact.reporter.phone ? 'tel:' + contact.reporter.phone : undefined}>
-                {contact.reporter.name} <span class="mono">{contact.reporter.phone}</span>
+              <a class="ag-phone" href={contact.phone ? 'tel:' + contact.phone : undefined} data-testid="revealed-contact">
+                {contact.name ?? ''} <span class="mono">{contact.phone ?? ''}</span>
               </a>
+            ) : revealable ? (
+              <span>
+                <span class="mono">{revealable.reporter.phone ?? ''}</span>{' '}
+                <button class="btn btn-small" title={t('reveal_recorded')} onClick={() => void reveal()} data-testid="reveal-number">
+                  {t('reveal_number')}
+                </button>
+              </span>
             ) : (
               <span class="muted">
                 {t('contact_hidden')}

@@ -3,8 +3,8 @@
 // search being typed, a masked number being revealed) lives in that field.
 import type { Ref } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { get } from '../api/client';
-import type { Category, Channel, GazetteerPlace, GeoPoint } from '../api/types';
+import { get, post } from '../api/client';
+import type { Category, Channel, GazetteerPlace, GeoPoint, RevealedContact } from '../api/types';
 import { langStore, useDirectory, useT } from '../data';
 import type { Fix } from '../lib/calls_live';
 import { agencyChips, type Draft, type DraftAction } from '../lib/draft';
@@ -291,24 +291,43 @@ export function DuplicatesBox(p: { suggestions: Suggestion[]; busy: boolean; onL
 }
 
 /** 3 · the reporter: phone and name masked on screen unless revealed or being typed; locked
- * for a saved report. */
+ * for a saved report. A queued report's contact is not in the form until "Tampilkan nomor" asks
+ * the audited reveal (POST /reports/{id}/contact, an event the supervisor sees); until then the
+ * server's masked number shows. */
 export function ReporterField(p: { draft: Draft; send: Send; phoneRef: Ref<HTMLInputElement> }) {
   const t = useT();
   const [revealed, setRevealed] = useState(false);
   const [focus, setFocus] = useState<'phone' | 'name' | null>(null);
   const d = p.draft;
   const locked = !!d.report;
-  const phoneShown = revealed || focus === 'phone' ? d.reporter_phone : maskPhone(d.reporter_phone);
-  const nameShown = revealed || focus === 'name' ? d.reporter_name : maskName(d.reporter_name);
+  // A loaded report whose contact the form does not hold yet: the server's masked view.
+  const serverMasked = locked && !d.reporter_phone && !d.reporter_name ? d.report!.reporter : null;
+  const phoneShown = serverMasked ? (serverMasked.phone ?? '') : revealed || focus === 'phone' ? d.reporter_phone : maskPhone(d.reporter_phone);
+  const nameShown = serverMasked ? '' : revealed || focus === 'name' ? d.reporter_name : maskName(d.reporter_name);
+  const reveal = async () => {
+    try {
+      const contact = await post<RevealedContact>(`/reports/${d.report!.id}/contact`);
+      p.send({ type: 'contact_revealed', contact });
+      setRevealed(true);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
   return (
     <div class="field">
       <label class="field-label">
         3 · {t('reporter')} <kbd>Alt+P</kbd>
-        {(d.reporter_phone || d.reporter_name) && (
-          <button class="btn-link" onClick={() => setRevealed(!revealed)} data-testid="reveal-reporter">
-            {revealed ? t('hide') : t('show')}
-          </button>
-        )}
+        {serverMasked
+          ? serverMasked.can_reveal && (
+              <button class="btn-link" title={t('reveal_recorded')} onClick={() => void reveal()} data-testid="reveal-reporter">
+                {t('reveal_number')}
+              </button>
+            )
+          : (d.reporter_phone || d.reporter_name) && (
+              <button class="btn-link" onClick={() => setRevealed(!revealed)} data-testid="reveal-reporter">
+                {revealed ? t('hide') : t('show')}
+              </button>
+            )}
       </label>
       <div class="row2">
         <input

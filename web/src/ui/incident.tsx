@@ -6,7 +6,6 @@ import type { Dispatch, IncidentDetail, Media, RevealedContact } from '../api/ty
 import { langStore, liveStore, meStore, nowStore, recentStore, useDirectory, useT } from '../data';
 import { enumName } from '../lib/i18n';
 import { isActiveDispatch, slaLookup, withIncidentDetail } from '../lib/live';
-import { maskName, maskPhone } from '../lib/mask';
 import { dispatchClock, incidentClock } from '../lib/sla';
 import { useStore } from '../lib/store';
 import { formatDuration, formatFull, parseTime } from '../lib/time';
@@ -99,7 +98,7 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
     try {
       const shown = new Map<string, RevealedContact>();
       for (const r of detail.reports) {
-        if (!r.reporter.name && !r.reporter.phone) continue;
+        if (!r.reporter.can_reveal) continue;
         shown.set(r.id, await post<RevealedContact>(`/reports/${r.id}/contact`));
       }
       setRevealed(shown);
@@ -229,9 +228,9 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
 
           <h4>
             {t('reports')} ({detail.reports.length})
-            {!readOnly && (
+            {!readOnly && detail.reports.some((r) => r.reporter.can_reveal) && (
               <button class="btn-link" title={t('reveal_recorded')} onClick={toggleReveal} data-testid="reveal-contact">
-                {revealed ? t('hide') : t('show')}
+                {revealed ? t('hide') : t('reveal_number')}
               </button>
             )}
           </h4>
@@ -243,10 +242,8 @@ export function IncidentPanel(p: { id: string; onClose: () => void; readOnly?: b
                   <When at={r.created_at} />
                 </span>
                 <div>{r.description}</div>
-                <div class="muted small mono">
-                  {revealed?.has(r.id)
-                    ? `${revealed.get(r.id)!.name ?? ''} ${revealed.get(r.id)!.phone ?? ''}`
-                    : `${maskName(r.reporter.name)} ${r.reporter.masked ? (r.reporter.phone ?? '') : maskPhone(r.reporter.phone)}`}
+                <div class="muted small mono" data-testid="report-contact">
+                  {revealed?.has(r.id) ? `${revealed.get(r.id)!.name ?? ''} ${revealed.get(r.id)!.phone ?? ''}` : (r.reporter.phone ?? '')}
                 </div>
               </li>
             ))}

@@ -66,7 +66,8 @@ export function LiveCallsPanel(p: { me: Me; onValid: (call: Call, fix: Fix | nul
     [unclassified, agent, view.mine?.id],
   );
   const focus = view.mine ?? view.waiting[0] ?? toClassify[0] ?? null;
-  const card = useRefreshing<CallerCard>(focus?.caller ? `/callers/${encodeURIComponent(focus.caller)}` : null, tick, 0);
+  // A masked number (the call is past its wrap-up: docs/security.md) has no card to look up.
+  const card = useRefreshing<CallerCard>(focus?.caller && !focus.caller_masked ? `/callers/${encodeURIComponent(focus.caller)}` : null, tick, 0);
   const locations = useRefreshing<ItemList<LocationRecord>>(focus ? `/locations?call_id=${focus.id}&limit=20` : null, tick, 0);
   const fixes = useMemo(() => (focus && locations ? fixesOf(locations.items, focus.id, now) : []), [focus?.id, locations, Math.floor(now / 5000)]);
   useEffect(() => callFixesStore.set(fixes), [JSON.stringify(fixes.map((f) => [f.id, f.newest]))]);

@@ -50,7 +50,7 @@ export function SecurityEvents(p: { limit?: number }) {
   );
 }
 
-// Who revealed which reporter's contact lately (GET /api/v1/audit/reveals), for the supervisor
+// Who revealed which reporter's contact or caller's number lately (GET /api/v1/audit/reveals), for the supervisor
 // (UU PDP: every reveal is recorded), refreshed every minute.
 export function ContactReveals(p: { limit?: number }) {
   const t = useT();
@@ -65,7 +65,8 @@ export function ContactReveals(p: { limit?: number }) {
       {!items.length && <div class="muted small">{t('reveals_none')}</div>}
       {items.map((e) => (
         <div class="small" key={e.seq} data-testid="contact-reveal">
-          <strong>{e.actor_name}</strong> · <span class="mono">{e.report_id.slice(-8)}</span> · <When at={e.at} />
+          <strong>{e.actor_name}</strong> · {t(e.kind === 'call' ? 'reveal_kind_call' : 'reveal_kind_report')}{' '}
+          <span class="mono">{(e.kind === 'call' ? e.call_id : e.report_id)?.slice(-8)}</span> · <When at={e.at} />
         </div>
       ))}
     </div>

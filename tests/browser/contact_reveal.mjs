@@ -1,0 +1,92 @@
+// Contacts masked everywhere, revealed only through the audited reveal (issue 12, UU PDP): the
+// Damkar operator sees the reporter's number masked on a dispatch that shares the contact, taps
+// "Tampilkan nomor" and sees the number and the name; the call taker opens a queued report, sees
+// the number masked in the form, reveals it the same way; the supervisor's wallboard then lists
+// both reveals under "Kontak pelapor yang dibuka".
+import { apiAs, assert, shot, signIn } from './lib.mjs';
+
+const T = 15000;
+
+export async function contactReveal({ browser, base }) {
+  const sup = await apiAs(base, 'supervisor');
+  const categories = (await sup('GET', '/categories')).body.items;
+  const fire = categories.find((c) => c.code === 'fire');
+  assert(fire, 'the demo has a fire category');
+  const agencies = (await sup('GET', '/agencies')).body.items;
+  const damkar = agencies.find((a) => a.code === 'DAMKAR');
+
+  // A report accepted with its contact shared with the agencies on the run card.
+  const shared = (
+    await sup('POST', '/reports', {
+      channel: 'call',
+      reporter_name: 'Ferdinand Sahetapy',
+      reporter_phone: '+6281355443322',
+      description: 'Rumah terbakar di Jl. Anthony Rhebok, api sudah ke atap.',
+      category_id: fire.id,
+      location: { lat: -3.6958, lon: 128.1825 },
+      address: 'Jl. Anthony Rhebok',
+    })
+  ).body;
+  assert(shared?.reporter?.masked && !JSON.stringify(shared).includes('55443322'), 'the create reply masks the number');
+  const incident = (await sup('POST', `/reports/${shared.id}/accept`, { share_contact: true })).body;
+  const dispatch = incident.dispatches.find((d) => d.agency_id === damkar.id);
+  assert(dispatch, 'Damkar is dispatched');
+
+  // The operator: masked until the tap, then the full number with a tel: link and the name.
+  const ag = await signIn(browser, base, 'damkar', { width: 1180, height: 820 });
+  await ag.page.goto(`${base}/#/agency/${dispatch.id}`);
+  await ag.page.waitForSelector('[data-testid=dispatch-detail]', { timeout: T });
+  const before = await ag.page.textContent('[data-testid=reporter-contact]');
+  assert(before.includes('•') && before.includes('3322') && !before.includes('55443322'), `masked before the reveal (${before})`);
+  assert(!before.includes('Ferdinand'), 'no name before the reveal');
+  await ag.page.click('[data-testid=reveal-number]');
+  await ag.page.waitForSelector('[data-testid=revealed-contact]', { timeout: T });
+  const after = await ag.page.textContent('[data-testid=revealed-contact]');
+  assert(after.includes('+6281355443322') && after.includes('Ferdinand Sahetapy'), `revealed (${after})`);
+  assert((await ag.page.getAttribute('[data-testid=revealed-contact]', 'href')) === 'tel:+6281355443322', 'a tel: link');
+  await shot(ag.page, 'reveal-01-agency-revealed');
+
+  // The call taker: a queued report's number is masked in the form until "Tampilkan nomor".
+  const queued = (
+    await sup('POST', '/reports', {
+      channel: 'whatsapp',
+      reporter_name: 'Siti Tuasikal',
+      reporter_phone: '+6285244332211',
+      description: 'Pohon tumbang menutup jalan ke Batu Merah.',
+      category_id: fire.id,
+      location: { lat: -3.6871, lon: 128.1902 },
+      address: 'Jl. Batu Merah',
+    })
+  ).body;
+  const ct = await signIn(browser, base, 'calltaker');
+  await ct.page.goto(base + '/#/calltaker');
+  const item = `[data-testid=q-report][data-report="${queued.id}"]`;
+  await ct.page.waitForSelector(item, { timeout: T });
+  await ct.page.click(item);
+  await ct.page.waitForSelector('[data-testid=reveal-reporter]', { timeout: T });
+  const masked = await ct.page.inputValue('[data-testid=reporter-phone]');
+  assert(masked.includes('•') && !masked.includes('44332211'), `the form shows the masked number (${masked})`);
+  assert((await ct.page.textContent('[data-testid=reveal-reporter]')).includes('Tampilkan nomor'), 'the button says Tampilkan nomor');
+  await ct.page.click('[data-testid=reveal-reporter]');
+  await ct.page.waitForFunction(
+    () => document.querySelector('[data-testid=reporter-phone]')?.value === '+6285244332211',
+    null,
+    { timeout: T },
+  );
+  assert((await ct.page.inputValue('[data-testid=reporter-name]')) === 'Siti Tuasikal', 'the name comes with the reveal');
+  await shot(ct.page, 'reveal-02-calltaker-form-revealed');
+
+  // Both reveals are events the supervisor sees on the wallboard, newest first.
+  const listed = (await sup('GET', '/audit/reveals?limit=5')).body.items;
+  assert(listed[0]?.report_id === queued.id && listed[1]?.report_id === shared.id, 'both reveals recorded, newest first');
+  const sv = await signIn(browser, base, 'supervisor', { width: 1600, height: 900 });
+  await sv.page.goto(base + '/#/wallboard');
+  await sv.page.waitForSelector('[data-testid=contact-reveals] [data-testid=contact-reveal]', { timeout: T });
+  const rows = await sv.page.$$eval('[data-testid=contact-reveal]', (els) => els.map((e) => e.textContent ?? ''));
+  assert(rows.length >= 2, `the panel lists the reveals (${rows.length})`);
+  assert(rows[0].includes(queued.id.slice(-8)) && rows[0].includes(listed[0].actor_name), `the call taker's reveal first (${rows[0]})`);
+  assert(rows[1].includes(shared.id.slice(-8)) && rows[1].includes(listed[1].actor_name), `then the operator's (${rows[1]})`);
+  assert(!rows.join(' ').includes('44332211') && !rows.join(' ').includes('55443322'), 'the panel holds no number');
+  await shot(sv.page, 'reveal-03-wallboard-reveals');
+  for (const s of [ag, ct, sv]) await s.context.close();
+}
