@@ -4,6 +4,7 @@
 // specification's errors (400, 403, 404) with nothing stored. Every XML answer is parsed by
 // python3's xml.etree; no answer carries the reporter's name, phone, email, device or account.
 #include "support/demo.hpp"
+#include "support/encoding.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 
@@ -23,29 +24,6 @@ namespace {
 // The reporter's data that an Open311 answer must never carry.
 const std::vector<std::string> personal = {"Yohanes",     "Latuheru",    "81234567890", "yohanes@example.org",
                                            "device-7781", "account-4242"};
-
-std::string form_escape(const std::string& s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string out;
-  for (const auto& [k, v] : fields) out += (out.empty() ? "" : "&") + form_escape(k) + "=" + form_escape(v);
-  return out;
-}
 
 // The root element's tag and the number of its children, as python3's xml.etree reads the
 // document; "" when it is not well-formed XML.
@@ -97,7 +75,7 @@ class open311 : public ::testing::Test {
 
   http_reply post(const std::string& ext, const std::vector<std::pair<std::string, std::string>>& fields,
                   const std::string& content_type = "application/x-www-form-urlencoded") {
-    return client_.request("POST", "/open311/v2/requests." + ext, encode(fields), {}, content_type);
+    return client_.request("POST", "/open311/v2/requests." + ext, form_encode(fields), {}, content_type);
   }
 
   // A request from a FixMyStreet-like client: the service, a point, the contact fields, an
@@ -453,8 +431,8 @@ TEST_F(open311, bad_input_gets_400_or_404_and_nothing_stored) {
   EXPECT_EQ(post("json", named).status, 200);
   auto by_address = std::vector<std::pair<std::string, std::string>>{
       {"service_code", "street_light"}, {"address_string", "Jl. A.Y. Patty"}, {"description", "Lampu mati"}};
-  auto r = client_.request("POST", "/open311/v2/requests.json?api_key=" + form_escape(key_), encode(by_address), {},
-                           "application/x-www-form-urlencoded");
+  auto r = client_.request("POST", "/open311/v2/requests.json?api_key=" + form_escape(key_), form_encode(by_address),
+                           {}, "application/x-www-form-urlencoded");
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(count("reports"), reports + 2);
 }

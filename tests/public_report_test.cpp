@@ -4,6 +4,7 @@
 // data; codes are random and unique, hidden and unknown codes answer alike, both routes are
 // rate limited, and bad input stores nothing.
 #include "support/demo.hpp"
+#include "support/encoding.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 
@@ -17,37 +18,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view code_alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-
-// A JPEG as the server tells it: FF D8 FF, then anything (every byte value, NUL too).
-std::string jpeg_bytes(int salt = 0) {
-  std::string out("\xFF\xD8\xFF\xE0", 4);
-  for (int i = 0; i < 600; ++i) out.push_back(static_cast<char>(i * 13 + salt));
-  return out;
-}
-
-std::string base64(const std::string& in) {
-  static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    for (int k = 18; k >= 0; k -= 6) out += table[(v >> k) & 63];
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += table[(v >> 18) & 63];
-    out += table[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += table[(v >> 18) & 63];
-    out += table[(v >> 12) & 63];
-    out += table[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
 
 // The resident's report: a fire near Pasar Mardika with a photo, a name and a number.
 json::object fire_report() {

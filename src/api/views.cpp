@@ -99,7 +99,10 @@ json::object media_json(const domain::media& m) {
           {"sha256", m.sha256},
           {"uploaded_by", m.uploaded_by},
           {"created_at", time_json(m.created_at)},
-          {"url", "/api/v1/media/" + m.id}};
+          // An erased photo (retention, issue 12) keeps its record but has nothing to show.
+          {"erased_at", time_json(m.erased_at)},
+          {"erased_note", m.erased_at ? json::value("foto dihapus (retensi)") : json::value(nullptr)},
+          {"url", m.erased_at ? json::value(nullptr) : json::value("/api/v1/media/" + m.id)}};
 }
 
 json::object event_json(const domain::event& e) {

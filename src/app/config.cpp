@@ -264,6 +264,20 @@ const std::map<std::string, setter>& setters() {
          c.retention_caller_numbers_days = static_cast<int>(*n);
          return {};
        }},
+      {"retention_photos_days",
+       [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 0, 36'500);
+         if (!n) return n.error();
+         c.retention_photos_days = static_cast<int>(*n);
+         return {};
+       }},
+      {"retention_location_fixes_days",
+       [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 0, 36'500);
+         if (!n) return n.error();
+         c.retention_location_fixes_days = static_cast<int>(*n);
+         return {};
+       }},
       {"retention_check_s",
        [](config& c, const std::string& v) -> core::result<void> {
          auto n = parse_int(v, 1, 86'400);

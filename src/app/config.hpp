@@ -44,6 +44,10 @@ struct config {
                                              // names and numbers of older reports are erased
   int retention_caller_numbers_days = 0;     // SIAGA_RETENTION_CALLER_NUMBERS_DAYS (0..36500): callers' numbers
                                              // of older calls, and the events about them, are erased
+  int retention_photos_days = 0;             // SIAGA_RETENTION_PHOTOS_DAYS (0..36500): the bytes of older photos
+                                             // are erased (their record and SHA-256 stay)
+  int retention_location_fixes_days = 0;     // SIAGA_RETENTION_LOCATION_FIXES_DAYS (0..36500): older location
+                                             // fixes are coarsened to about a village
   int retention_check_s = 3600;              // SIAGA_RETENTION_CHECK_S, --retention-check-s: how often the
                                              // retention job runs (1..86400)
   std::size_t stream_queue_limit = 1000;  // SIAGA_STREAM_QUEUE_LIMIT, --stream-queue-limit (messages

@@ -42,11 +42,19 @@ TEST(config, retention_periods_keep_for_ever_by_default_and_refuse_a_negative_or
   EXPECT_EQ(set->retention_reporter_contacts_days, 365);
   EXPECT_EQ(set->retention_caller_numbers_days, 90);
   EXPECT_EQ(set->retention_check_s, 60);
-  for (const char* bad : {"-1", "36501", "tiga puluh"}) {
-    auto refused = load_config("", {}, {"--retention-reporter-contacts-days", bad});
-    ASSERT_FALSE(refused.has_value()) << bad;
-    EXPECT_NE(refused.error().message.find("retention-reporter-contacts-days"), std::string::npos)
-        << refused.error().message;
+  EXPECT_EQ(c->retention_photos_days, 0);
+  EXPECT_EQ(c->retention_location_fixes_days, 0);
+  auto kinds = load_config("", {{"SIAGA_RETENTION_PHOTOS_DAYS", "180"}}, {"--retention-location-fixes-days", "30"});
+  ASSERT_TRUE(kinds.has_value()) << kinds.error().message;
+  EXPECT_EQ(kinds->retention_photos_days, 180);
+  EXPECT_EQ(kinds->retention_location_fixes_days, 30);
+  for (const char* flag : {"--retention-reporter-contacts-days", "--retention-caller-numbers-days",
+                           "--retention-photos-days", "--retention-location-fixes-days"}) {
+    for (const char* bad : {"-1", "36501", "tiga puluh"}) {
+      auto refused = load_config("", {}, {flag, bad});
+      ASSERT_FALSE(refused.has_value()) << flag << " " << bad;
+      EXPECT_NE(refused.error().message.find(flag + 2), std::string::npos) << refused.error().message;
+    }
   }
 }
 

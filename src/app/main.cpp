@@ -28,10 +28,14 @@ Usage:
   siaga audit verify [--database PATH]  check the hash chain of the event log; exit 1 on a break
   siaga privacy export --phone NUMBER [--database PATH]
                 a data subject's request (UU PDP): everything held about the number as JSON
-                (reports with the contact, calls, caller flags, events); recorded as an event
+                (reports with the contact, point, photos, channel and Open311 contacts; calls,
+                location fixes, caller flags, outbox rows, events); recorded as an event
   siaga privacy erase --phone NUMBER [--database PATH]
                 erase everything held about the number now: reporters' contacts, callers' numbers,
-                event payloads (their hashes stay, so audit verify still passes); recorded as an event
+                photos of its reports, channel and Open311 contacts, outbox payloads (a pending notice
+                to an agency still goes, without the contact), event payloads (their hashes stay, so
+                audit verify still passes); its location fixes are coarsened to about a village;
+                statistics stay the same; recorded as an event
   siaga init --regency CODE --time-zone ZONE --admin NAME [--database PATH] [--area-data DIR]
                 create a city from zero: the regency's official name, kecamatan and kelurahan/desa
                 (idn-area-data), template categories and agencies, the first admin (password read

@@ -100,8 +100,12 @@ int run_privacy_erase(const std::string& database, const std::string& phone, std
   if (rc != 0) return rc;
   for (const auto& [code, n] : done) {
     out << "DIHAPUS " << code << ": " << n.reporter_contacts << " kontak pelapor, " << n.caller_numbers
-        << " nomor penelepon, " << n.events << " payload event (erased: reporter contacts, caller numbers, event "
-        << "payloads; digests and hashes kept)\n";
+        << " nomor penelepon, " << n.photos << " foto, " << n.location_fixes << " lokasi dikasarkan, "
+        << n.notifications << " notifikasi, " << n.channel_contacts << " kontak kanal, " << n.open311_contacts
+        << " kontak Open311, " << n.events
+        << " payload event (erased: reporter contacts, caller numbers, photos' bytes, notification payloads, "
+        << "channel and Open311 contacts, event payloads; locations coarsened to about a village; digests, hashes "
+        << "and statistics kept)\n";
   }
   return 0;
 }

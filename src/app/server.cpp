@@ -327,7 +327,8 @@ int run_serve(const config& cfg) {
   // Retention (services/privacy.hpp): personal data older than the configured periods is
   // erased every retention_check_s, each jurisdiction as part of one write command.
   asio::steady_timer retention_timer{io};
-  const services::retention_policy retention{cfg.retention_reporter_contacts_days, cfg.retention_caller_numbers_days};
+  const services::retention_policy retention{cfg.retention_reporter_contacts_days, cfg.retention_caller_numbers_days,
+                                             cfg.retention_photos_days, cfg.retention_location_fixes_days};
   if (retention.enabled()) {
     repeat_write(retention_timer, *st, std::chrono::seconds{cfg.retention_check_s}, "retention",
                  [&, retention](storage::store_txn& tx) -> core::result<void> {
@@ -336,8 +337,12 @@ int run_serve(const config& cfg) {
                    for (const auto& j : all) {
                      SIAGA_TRY(n, services::apply_retention(tx, ctx, j.id, retention));
                      if (n.any()) {
-                       spdlog::info("{}: retention erased {} reporter contact(s), {} caller number(s), {} event(s)",
-                                    j.code, n.reporter_contacts, n.caller_numbers, n.events);
+                       spdlog::info(
+                           "{}: retention erased {} reporter contact(s), {} caller number(s), {} "
+                           "photo(s), {} notification payload(s), {} channel contact(s), {} Open311 "
+                           "contact(s), {} event(s); coarsened {} location fix(es)",
+                           j.code, n.reporter_contacts, n.caller_numbers, n.photos, n.notifications, n.channel_contacts,
+                           n.open311_contacts, n.events, n.location_fixes);
                      }
                    }
                    return {};

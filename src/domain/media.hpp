@@ -26,6 +26,9 @@ struct media {
   std::string sha256;                      // lower-case hex of the bytes
   std::string uploaded_by;                 // user id
   core::timestamp created_at{};
+  // Set when the retention job or a data subject's request erased the bytes (issue 12): the
+  // record stays, with its SHA-256, so that views say "foto dihapus" instead of a dead link.
+  std::optional<core::timestamp> erased_at;
 };
 
 // The image types accepted, by their Content-Type.

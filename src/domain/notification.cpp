@@ -1,6 +1,7 @@
 #include "domain/notification.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -241,6 +242,43 @@ std::string notice_payload(const dispatch_notice& n, std::string_view delivery_i
 
 std::string telegram_message_body(std::string_view chat_id, std::string_view text) {
   return json::serialize(json::object{{"chat_id", chat_id}, {"text", text}, {"disable_web_page_preview", true}});
+}
+
+std::string erased_notification_payload(timestamp at) {
+  return json::serialize(json::object{{"erased", true}, {"erased_at", iso_utc(at)}});
+}
+
+bool is_erased_notification_payload(std::string_view payload_json) {
+  boost::system::error_code ec;
+  auto v = json::parse(payload_json, ec);
+  if (ec || !v.is_object()) return false;
+  const auto* erased = v.as_object().if_contains("erased");
+  return erased && erased->is_bool() && erased->as_bool();
+}
+
+std::string without_contact(std::string_view payload_json) {
+  boost::system::error_code ec;
+  auto v = json::parse(payload_json, ec);
+  if (ec || !v.is_object() || !v.as_object().contains("contact")) return std::string(payload_json);
+  auto& o = v.as_object();
+  o["contact"] = json::object{{"name", ""}, {"phone", ""}};
+  o["contact_erased"] = true;
+  if (auto* text = o.if_contains("text"); text && text->is_string()) {
+    // The notice's lines are "Label: value"; only the reporter's changes.
+    std::string in(text->as_string());
+    std::string out;
+    std::size_t from = 0;
+    while (from < in.size()) {
+      auto end = in.find('\n', from);
+      auto line_end = end == std::string::npos ? in.size() : end;
+      std::string_view one(in.data() + from, line_end - from);
+      out += one.starts_with("Pelapor: ") ? std::string_view("Pelapor: (dihapus atas permintaan pelapor)") : one;
+      if (end != std::string::npos) out += '\n';
+      from = line_end + 1;
+    }
+    *text = out;
+  }
+  return json::serialize(v);
 }
 
 }  // namespace siaga::domain

@@ -113,4 +113,15 @@ std::string notice_payload(const dispatch_notice& n, std::string_view delivery_i
 // "disable_web_page_preview": true}.
 std::string telegram_message_body(std::string_view chat_id, std::string_view text);
 
+// Personal data in the outbox (issue 12, UU PDP). What a delivered notification's payload
+// becomes when it is erased: {"erased":true,"erased_at":"<UTC time>"}.
+std::string erased_notification_payload(timestamp at);
+// Whether a payload is such an erased one (a requeue of it would deliver nothing).
+bool is_erased_notification_payload(std::string_view payload_json);
+// A pending dispatch notice without the reporter's contact, so that it still delivers what the
+// agency needs: contact's name and phone emptied, "contact_erased": true, and the text's
+// "Pelapor:" line saying the contact was erased. A payload without a contact, or that is not a
+// JSON object, is returned unchanged.
+std::string without_contact(std::string_view payload_json);
+
 }  // namespace siaga::domain

@@ -216,6 +216,35 @@ TEST(notification, the_payload_is_json_with_the_delivery_id_and_contact_only_whe
   EXPECT_TRUE(v.at("incident").at("maps_url").is_null());
 }
 
+TEST(notification, a_notice_without_its_contact_keeps_everything_else_and_an_erased_payload_is_told_apart) {
+  auto n = fire_notice();
+  n.share_contact = true;
+  const auto full = notice_payload(n, "row-1");
+  auto stripped = without_contact(full);
+  EXPECT_EQ(stripped.find("6281234567890"), std::string::npos) << stripped;
+  EXPECT_EQ(stripped.find("Ibu Maria"), std::string::npos) << stripped;
+  auto v = boost::json::parse(stripped).as_object();
+  EXPECT_TRUE(v.at("contact_erased").as_bool());
+  EXPECT_EQ(v.at("contact").at("phone").as_string(), "");
+  EXPECT_EQ(v.at("incident").at("summary").as_string(), "Kebakaran rumah dekat pasar");
+  auto text = std::string(v.at("text").as_string());
+  EXPECT_NE(text.find("\nPelapor: (dihapus atas permintaan pelapor)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Alamat: Jl. Sultan Hairun\n"), std::string::npos) << text;
+  EXPECT_TRUE(text.ends_with("Mohon segera konfirmasi di konsol Siaga 112.")) << text;
+  // Nothing to strip: unchanged, even when it is not JSON.
+  n.share_contact = false;
+  const auto plain = notice_payload(n, "row-2");
+  EXPECT_EQ(without_contact(plain), plain);
+  EXPECT_EQ(without_contact("not json"), "not json");
+
+  auto erased = erased_notification_payload(n.at);
+  EXPECT_EQ(erased, R"({"erased":true,"erased_at":"2026-11-18T11:06:40Z"})");
+  EXPECT_TRUE(is_erased_notification_payload(erased));
+  EXPECT_FALSE(is_erased_notification_payload(full));
+  EXPECT_FALSE(is_erased_notification_payload(R"({"erased":"yes"})"));
+  EXPECT_FALSE(is_erased_notification_payload("["));
+}
+
 TEST(notification, telegram_body_has_chat_text_and_no_preview) {
   auto v = boost::json::parse(telegram_message_body("-100123", "Halo \"112\"\nbaris dua")).as_object();
   EXPECT_EQ(v.at("chat_id").as_string(), "-100123");

@@ -112,6 +112,10 @@ core::result<domain::media> visible_media(storage::store_reader& rd, const actor
 
 core::result<media_content> read_media_content(storage::store_reader& rd, const actor& who, const std::string& id) {
   SIAGA_TRY(m, visible_media(rd, who, id));
+  if (m.erased_at) {
+    return core::not_found("foto " + id + " dihapus (retensi) pada " + core::format_utc(*m.erased_at) +
+                           "; hanya catatannya dan SHA-256-nya yang disimpan");
+  }
   SIAGA_TRY(bytes, rd.media_bytes(who.jurisdiction_id, m.id));
   if (!bytes) return core::not_found("media " + id + " not found");
   return media_content{std::move(m), std::move(*bytes)};

@@ -46,7 +46,8 @@ core::result<domain::media> attach_media(storage::store_txn& tx, const context& 
 core::result<domain::media> visible_media(storage::store_reader& rd, const actor& who, const std::string& id);
 
 // A media record the actor may see (visible_media) with its stored bytes; not_found as for
-// visible_media, or when the bytes are gone.
+// visible_media, or when the bytes are gone or were erased (retention, issue 12: the message
+// says when).
 struct media_content {
   domain::media media;
   std::string bytes;

@@ -180,6 +180,10 @@ core::result<domain::notification> requeue_notification(storage::store_txn& tx, 
     return core::conflict("notification " + id + " is " + std::string(to_string(n.status)) +
                           "; only a dead notification can be retried");
   }
+  if (domain::is_erased_notification_payload(n.payload_json)) {
+    return core::conflict("notification " + id +
+                          ": isinya sudah dihapus (retensi data pribadi), tidak ada yang bisa dikirim ulang");
+  }
   auto now = ctx.clock.now();
   auto attempts_before = n.attempts;
   n.status = notification_status::pending;

@@ -1,6 +1,7 @@
 #include "services/privacy.hpp"
 
 #include "domain/lifecycle.hpp"
+#include "domain/notification.hpp"
 #include "domain/phone.hpp"
 #include "services/access.hpp"
 #include "services/events.hpp"
@@ -55,7 +56,102 @@ core::result<std::int64_t> erase_events(storage::store_txn& tx, const context& c
 }
 
 json::object counts_json(const erasure_counts& n) {
-  return {{"reporter_contacts", n.reporter_contacts}, {"caller_numbers", n.caller_numbers}, {"events", n.events}};
+  return {{"reporter_contacts", n.reporter_contacts},
+          {"caller_numbers", n.caller_numbers},
+          {"events", n.events},
+          {"photos", n.photos},
+          {"location_fixes", n.location_fixes},
+          {"notifications", n.notifications},
+          {"channel_contacts", n.channel_contacts},
+          {"open311_contacts", n.open311_contacts}};
+}
+
+// The events that carried an exact point (services/call_service.cpp, record_location).
+const std::vector<std::string> location_event_kinds{"call.located", "location.received", "location.rejected"};
+
+// Reporter contacts and what reaches the reporter with them (storage's erase_reporter_contacts).
+core::result<void> erase_contacts(storage::store_txn& tx, const storage::privacy_scope& scope, erasure_counts& n) {
+  SIAGA_TRY(contacts, tx.erase_reporter_contacts(scope));
+  n.reporter_contacts = contacts.reports;
+  n.channel_contacts = contacts.channel_contacts;
+  n.open311_contacts = contacts.open311_contacts;
+  return {};
+}
+
+// A number's outbox rows: a pending notice to an agency still delivers, without the contact;
+// the others (delivered, dead, pending replies to the number) lose their payload. At most
+// notification_batch pending notices per request (more would be a flood of one number).
+constexpr int notification_batch = 10000;
+core::result<std::int64_t> erase_phone_notifications(storage::store_txn& tx, const storage::privacy_scope& scope) {
+  std::int64_t n = 0;
+  SIAGA_TRY(holding, tx.notifications_holding(scope, notification_batch));
+  for (const auto& row : holding) {
+    if (row.status != domain::notification_status::pending || row.event_kind.starts_with("reply.")) continue;
+    auto stripped = domain::without_contact(row.payload_json);
+    if (stripped == row.payload_json) continue;
+    SIAGA_CHECK(tx.write_notification_payload(row.jurisdiction_id, row.id, stripped));
+    ++n;
+  }
+  SIAGA_TRY(erased, tx.erase_notification_payloads(scope));
+  return n + erased;
+}
+
+json::value point_or_null(const std::optional<domain::geo_point>& p) {
+  if (!p) return nullptr;
+  return json::object{{"lat", p->lat}, {"lon", p->lon}};
+}
+
+// A report's photos, channel contact and Open311 contact fields, for an export.
+core::result<void> add_report_details(storage::store_reader& rd, const domain::report& r, json::object& out) {
+  json::array photos;
+  SIAGA_TRY(media, rd.media_of_report(r.id));
+  for (const auto& m : media) {
+    photos.push_back(json::object{{"id", m.id},
+                                  {"content_type", m.content_type},
+                                  {"size", m.size},
+                                  {"sha256", m.sha256},
+                                  {"created_at", core::format_utc(m.created_at)},
+                                  {"erased_at", time_or_null(m.erased_at)}});
+  }
+  out["photos"] = std::move(photos);
+  SIAGA_TRY(contact, rd.find_channel_contact(r.id));
+  out["channel_contact"] =
+      contact ? json::value(json::object{{"channel", to_string(contact->source)}, {"address", contact->address}})
+              : json::value(nullptr);
+  SIAGA_TRY(open311, rd.find_open311_request(r.id));
+  out["open311_contact"] =
+      open311 ? json::value(json::object{
+                    {"email", open311->email}, {"device_id", open311->device_id}, {"account_id", open311->account_id}})
+              : json::value(nullptr);
+  return {};
+}
+
+json::object location_json(const domain::location_record& l) {
+  json::object o{{"id", l.id},
+                 {"call_id", l.call_id ? json::value(*l.call_id) : json::value(nullptr)},
+                 {"accepted", l.accepted},
+                 {"format", l.format},
+                 {"received_at", core::format_utc(l.received_at)},
+                 {"raw", l.raw}};
+  if (l.fix) {
+    o["lat"] = l.fix->lat;
+    o["lon"] = l.fix->lon;
+    o["radius_m"] = l.fix->radius_m ? json::value(*l.fix->radius_m) : json::value(nullptr);
+  }
+  return o;
+}
+
+json::object notification_json(const domain::notification& n) {
+  boost::system::error_code ec;
+  auto payload = json::parse(n.payload_json, ec);
+  if (ec) payload = nullptr;
+  return {{"id", n.id},
+          {"event_kind", n.event_kind},
+          {"endpoint", to_string(n.endpoint)},
+          {"target", n.target},
+          {"status", to_string(n.status)},
+          {"created_at", core::format_utc(n.created_at)},
+          {"payload", std::move(payload)}};
 }
 
 }  // namespace
@@ -100,14 +196,20 @@ core::result<erasure_counts> erase_phone(storage::store_txn& tx, const context& 
   SIAGA_CHECK(require_admin(who));
   SIAGA_TRY(phone, phone_of(phone_text));
   // Everything up to this instant; the event recording the erasure comes after and holds no
-  // number.
-  storage::privacy_scope scope{who.jurisdiction_id, phone, ctx.clock.now() + std::chrono::microseconds{1}};
+  // number. What hangs off a report or a call goes first, while they still name the number.
+  const auto now = ctx.clock.now();
+  storage::privacy_scope scope{who.jurisdiction_id, phone, now + std::chrono::microseconds{1}, now, {}};
   erasure_counts n;
-  SIAGA_TRY(reports, tx.erase_reporter_contacts(scope));
+  SIAGA_TRY(photos, tx.erase_photos(scope));
+  n.photos = photos;
+  SIAGA_TRY(located, tx.coarsen_locations(scope));
+  n.location_fixes = located;
+  SIAGA_TRY(notified, erase_phone_notifications(tx, scope));
+  n.notifications = notified;
+  SIAGA_CHECK(erase_contacts(tx, scope, n));
   SIAGA_TRY(calls, tx.erase_caller_numbers(scope));
-  SIAGA_TRY(events, erase_events(tx, ctx, scope));
-  n.reporter_contacts = reports;
   n.caller_numbers = calls;
+  SIAGA_TRY(events, erase_events(tx, ctx, scope));
   n.events = events;
   auto payload = counts_json(n);
   payload["reason"] = "data_subject_request";
@@ -130,7 +232,9 @@ core::result<json::object> export_phone(storage::store_txn& tx, const context& c
                                    {"reporter_phone", r.reporter_phone},
                                    {"description", r.description},
                                    {"address", r.address},
+                                   {"location", point_or_null(r.location)},
                                    {"created_at", core::format_utc(r.created_at)}});
+    SIAGA_CHECK(add_report_details(tx, r, reports.back().as_object()));
   }
   json::array calls;
   SIAGA_TRY(found_calls, tx.calls_of_caller(who.jurisdiction_id, phone, domain::timestamp{}));
@@ -152,8 +256,16 @@ core::result<json::object> export_phone(storage::store_txn& tx, const context& c
                           {"flagged_at", time_or_null(found_caller->flags.flagged_at)},
                           {"blocked_until", time_or_null(found_caller->flags.blocked_until)}};
   }
+  storage::privacy_scope scope{
+      who.jurisdiction_id, phone, ctx.clock.now() + std::chrono::microseconds{1}, ctx.clock.now(), {}};
+  json::array locations;
+  storage::location_filter fixes{.jurisdiction_id = who.jurisdiction_id, .page = {500, 0}, .number = phone};
+  SIAGA_TRY(found_fixes, tx.list_location_records(fixes));
+  for (const auto& l : found_fixes.items) locations.push_back(location_json(l));
+  json::array notifications;
+  SIAGA_TRY(found_notifications, tx.notifications_holding(scope, notification_batch));
+  for (const auto& row : found_notifications) notifications.push_back(notification_json(row));
   json::array events;
-  storage::privacy_scope scope{who.jurisdiction_id, phone, ctx.clock.now() + std::chrono::microseconds{1}};
   SIAGA_TRY(found_events, tx.erasable_events(scope, 10000));
   for (const auto& e : found_events) {
     events.push_back(json::object{{"seq", e.seq},
@@ -162,13 +274,19 @@ core::result<json::object> export_phone(storage::store_txn& tx, const context& c
                                   {"at", core::format_utc(e.at)},
                                   {"payload", json::parse(e.payload_json)}});
   }
-  json::object payload{{"reports", reports.size()}, {"calls", calls.size()}, {"events", events.size()}};
+  json::object payload{{"reports", reports.size()},
+                       {"calls", calls.size()},
+                       {"location_fixes", locations.size()},
+                       {"notifications", notifications.size()},
+                       {"events", events.size()}};
   SIAGA_CHECK(record(tx, ctx, who, subject_kind::jurisdiction, who.jurisdiction_id, "privacy.exported", payload));
   return json::object{{"phone", phone},
                       {"exported_at", core::format_utc(ctx.clock.now())},
                       {"reports", std::move(reports)},
                       {"calls", std::move(calls)},
                       {"caller", std::move(caller)},
+                      {"location_fixes", std::move(locations)},
+                      {"notifications", std::move(notifications)},
                       {"events", std::move(events)}};
 }
 
@@ -176,23 +294,44 @@ core::result<erasure_counts> apply_retention(storage::store_txn& tx, const conte
                                              const std::string& jurisdiction_id, const retention_policy& policy) {
   erasure_counts n;
   const auto now = ctx.clock.now();
-  const auto days = [](int d) { return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::days{d}); };
+  const auto scope_of = [&](int d) {
+    return storage::privacy_scope{jurisdiction_id,
+                                  std::nullopt,
+                                  now - std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::days{d}),
+                                  now,
+                                  {}};
+  };
   if (policy.reporter_contacts_days > 0) {
-    SIAGA_TRY(reports,
-              tx.erase_reporter_contacts({jurisdiction_id, std::nullopt, now - days(policy.reporter_contacts_days)}));
-    n.reporter_contacts = reports;
+    auto scope = scope_of(policy.reporter_contacts_days);
+    SIAGA_TRY(notified, tx.erase_notification_payloads(scope));
+    n.notifications = notified;
+    SIAGA_CHECK(erase_contacts(tx, scope, n));
   }
   if (policy.caller_numbers_days > 0) {
-    storage::privacy_scope scope{jurisdiction_id, std::nullopt, now - days(policy.caller_numbers_days)};
+    auto scope = scope_of(policy.caller_numbers_days);
     SIAGA_TRY(calls, tx.erase_caller_numbers(scope));
     SIAGA_TRY(events, erase_events(tx, ctx, scope));
     n.caller_numbers = calls;
-    n.events = events;
+    n.events += events;
+  }
+  if (policy.photos_days > 0) {
+    SIAGA_TRY(photos, tx.erase_photos(scope_of(policy.photos_days)));
+    n.photos = photos;
+  }
+  if (policy.location_fixes_days > 0) {
+    auto scope = scope_of(policy.location_fixes_days);
+    SIAGA_TRY(located, tx.coarsen_locations(scope));
+    n.location_fixes = located;
+    scope.event_kinds = location_event_kinds;
+    SIAGA_TRY(events, erase_events(tx, ctx, scope));
+    n.events += events;
   }
   if (!n.any()) return n;
   auto payload = counts_json(n);
   payload["reporter_contacts_days"] = policy.reporter_contacts_days;
   payload["caller_numbers_days"] = policy.caller_numbers_days;
+  payload["photos_days"] = policy.photos_days;
+  payload["location_fixes_days"] = policy.location_fixes_days;
   SIAGA_CHECK(record(tx, ctx, system_actor(jurisdiction_id), subject_kind::jurisdiction, jurisdiction_id,
                      "privacy.retention_applied", payload));
   return n;

@@ -49,20 +49,35 @@ struct erasure_counts {
   std::int64_t reporter_contacts = 0;  // reports whose reporter name and number were cleared
   std::int64_t caller_numbers = 0;     // calls whose caller number was cleared
   std::int64_t events = 0;             // event payloads erased (digest and hash kept)
-  bool any() const { return reporter_contacts + caller_numbers + events > 0; }
+  std::int64_t photos = 0;             // photos whose bytes were erased (row and SHA-256 kept)
+  std::int64_t location_fixes = 0;     // reports' points, location records and calls' fixes coarsened
+  std::int64_t notifications = 0;      // outbox payloads erased, or stripped of the contact
+  std::int64_t channel_contacts = 0;   // messaging channels' sender ids of reports dropped
+  std::int64_t open311_contacts = 0;   // Open311 requests whose e-mail and device ids were cleared
+  bool any() const {
+    return reporter_contacts + caller_numbers + events + photos + location_fixes + notifications + channel_contacts +
+               open311_contacts >
+           0;
+  }
 };
 
 // Erases everything held about one number in the actor's jurisdiction now (a data subject's
-// request): reporters' contacts, callers' numbers and the version-2 events that hold it; then
-// records privacy.erased with the counts (never the number). Only an admin may; fails with
+// request): the photos that came with its reports (bytes; row and SHA-256 kept), the points of
+// its reports, location records and calls coarsened to about a village, the outbox rows that
+// hold it (delivered and dead ones and pending replies to it: payload erased; a pending notice
+// to an agency still delivers, without the contact), the channel contacts, channel messages'
+// senders and Open311 e-mail/device/account ids of its reports, reporters' contacts, callers'
+// numbers, and the version-2 events that hold it; then records privacy.erased with the counts
+// (never the number). Statistics rollups are untouched. Only an admin may; fails with
 // forbidden otherwise and invalid_input, saying what to type, for a text that is not a phone
 // number.
 core::result<erasure_counts> erase_phone(storage::store_txn& tx, const context& ctx, const actor& who,
                                          const std::string& phone_text);
 
 // Everything held about one number in the actor's jurisdiction, as JSON: its reports (with the
-// contact), calls, the caller row, and the events that hold it; records privacy.exported.
-// Only an admin may; fails like erase_phone.
+// contact, point, photos, channel contact and Open311 contact fields), calls, location records,
+// the caller row, the outbox rows and the events that hold it; records privacy.exported. Only
+// an admin may; fails like erase_phone.
 core::result<boost::json::object> export_phone(storage::store_txn& tx, const context& ctx, const actor& who,
                                                const std::string& phone_text);
 
@@ -70,14 +85,26 @@ core::result<boost::json::object> export_phone(storage::store_txn& tx, const con
 struct retention_policy {
   int reporter_contacts_days = 0;
   int caller_numbers_days = 0;
-  bool enabled() const { return reporter_contacts_days > 0 || caller_numbers_days > 0; }
+  int photos_days = 0;
+  int location_fixes_days = 0;
+  bool enabled() const {
+    return reporter_contacts_days > 0 || caller_numbers_days > 0 || photos_days > 0 || location_fixes_days > 0;
+  }
 };
 
-// One run of the retention job over one jurisdiction: erases reporters' contacts of reports
-// created more than reporter_contacts_days ago, and callers' numbers of calls rung more than
-// caller_numbers_days ago with the events about calls, callers, callbacks and location fixes
-// from before that; records privacy.retention_applied with the counts when anything was erased.
-// Statistics rollups hold no contacts or numbers and are untouched.
+// One run of the retention job over one jurisdiction, each kind by its own period:
+// - reporter contacts: reporters' names and numbers of reports created before it, their channel
+//   contacts, channel messages' senders and Open311 contact fields, and the payloads of
+//   delivered or dead outbox rows that carry a shared contact or are a reply to a reporter
+//   (pending ones still deliver and are erased by a later run);
+// - caller numbers: callers' numbers of calls rung before it, with the events about calls,
+//   callers, callbacks and location fixes from before then;
+// - photos: the bytes of photos (reports', incidents' and dispatches') created before it;
+// - location fixes: reports' points, location records and calls' fixes coarsened to about a
+//   village (storage::privacy_writer::coarsen_locations), and the events that carried the
+//   exact point (call.located, location.received, location.rejected) erased.
+// Records privacy.retention_applied with the counts when anything changed. Statistics rollups
+// hold none of these and are untouched; district and village ids stay.
 core::result<erasure_counts> apply_retention(storage::store_txn& tx, const context& ctx,
                                              const std::string& jurisdiction_id, const retention_policy& policy);
 

@@ -44,6 +44,7 @@ struct location_filter {
   std::optional<std::string> call_id;
   std::optional<bool> accepted;
   page_request page;
+  std::optional<std::string> number;  // the sender's number (a data subject's export, issue 12)
 };
 
 // What call statistics need of one call.

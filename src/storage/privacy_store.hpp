@@ -16,11 +16,23 @@
 namespace siaga::storage {
 
 // Which rows an erasure reaches: one jurisdiction's rows from before `before`, and when phone
-// is set only those of that number (E.164, as stored).
+// is set only those of that number (E.164, as stored). `at` is the time of the erasure, written
+// where a row keeps when it was erased (media, location fixes); event_kinds, when not empty and
+// phone is not set, selects the events erasable_events returns by kind instead of by subject.
 struct privacy_scope {
   std::string jurisdiction_id;
   std::optional<std::string> phone;
   timestamp before{};
+  timestamp at{};
+  std::vector<std::string> event_kinds;
+};
+
+// What erase_reporter_contacts changed: the reports whose name and number were cleared, and the
+// other ways to reach their reporters that were dropped with them.
+struct contact_erasure {
+  std::int64_t reports = 0;           // reports whose reporter name and number were cleared
+  std::int64_t channel_contacts = 0;  // WhatsApp/Telegram/SMS sender ids of the reports dropped
+  std::int64_t open311_contacts = 0;  // Open311 requests whose e-mail, device id and account id were cleared
 };
 
 // Reads (see store_reader for the rules every read follows).
@@ -33,8 +45,14 @@ class privacy_reader {
                                                                const std::string& phone) = 0;
   // Version-2 events (migration 18) not yet erased, from before scope.before, in seq order, at
   // most limit: with scope.phone those whose payload or subject id holds the number, without
-  // it those about calls, callers, callbacks and location fixes (their payloads carry numbers).
+  // it those of scope.event_kinds, or when that is empty those about calls, callers, callbacks
+  // and location fixes (their payloads carry numbers).
   virtual result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) = 0;
+  // Outbox rows that carry personal data, created before scope.before, oldest first, at most
+  // limit: with scope.phone those whose payload or target holds the number, whatever their
+  // status (delivered, pending or dead); without it the delivered and dead ones that carry a
+  // shared reporter contact or are a reply to a reporter, payload not yet erased.
+  virtual result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) = 0;
   // A jurisdiction's latest events of one kind (e.g. report.contact_revealed), newest first, at
   // most limit (clamped to 1..500).
   virtual result<std::vector<domain::event>> latest_events_of_kind(const std::string& jurisdiction_id,
@@ -47,9 +65,35 @@ class privacy_writer {
   virtual ~privacy_writer() = default;
 
   // Clears the reporter's name and number of the reports in scope (created before
-  // scope.before) that hold either; returns how many reports changed. Statistics rollups hold
-  // no contacts and are untouched.
-  virtual result<std::int64_t> erase_reporter_contacts(const privacy_scope& scope) = 0;
+  // scope.before) that hold either, and drops the other ways to reach those reporters: their
+  // channel contacts (the messaging channels' sender ids, so no status message follows),
+  // the sender of their channel messages and their Open311 e-mail, device id and account id;
+  // with scope.phone also the conversations and messages whose sender is that number. Statistics
+  // rollups hold no contacts and are untouched.
+  virtual result<contact_erasure> erase_reporter_contacts(const privacy_scope& scope) = 0;
+  // Erases the bytes of the photos in scope (created before scope.before; with scope.phone only
+  // those that came with that number's reports): the row stays with its SHA-256, size 0, no
+  // longer public, and erased_at = scope.at, so that views say the photo was erased instead of
+  // linking to nothing. Returns how many photos were erased; erased ones are not counted again.
+  virtual result<std::int64_t> erase_photos(const privacy_scope& scope) = 0;
+  // Coarsens the location fixes in scope to about a village: a report's point (created before
+  // scope.before; with scope.phone that number's reports) becomes its village's centre, or the
+  // point rounded to 0.01 degree (about 1.1 km) where the village has none; location records
+  // (received before) and calls' accepted fixes (rung before; with scope.phone: by that number)
+  // are rounded to 0.01 degree with a radius of at least 1 km, their altitude and raw text
+  // dropped. District and village ids stay, so statistics by district and village are exact.
+  // Marks each row coarsened at scope.at and returns how many rows changed (each once).
+  virtual result<std::int64_t> coarsen_locations(const privacy_scope& scope) = 0;
+  // Erases the payloads of the outbox rows notifications_holding(scope) names that are
+  // delivered or dead, and with scope.phone also the pending replies to that number (a reply
+  // to a person who asked to be forgotten is not sent: it becomes dead with a reason); a
+  // reply's target (the reporter's chat) is cleared with it. The payload becomes
+  // {"erased":true,"erased_at":...}; returns how many rows changed.
+  virtual result<std::int64_t> erase_notification_payloads(const privacy_scope& scope) = 0;
+  // Replaces the payload of one outbox row (a pending notice whose shared contact was removed,
+  // so that it still delivers); not_found when no row matched.
+  virtual result<void> write_notification_payload(const std::string& jurisdiction_id, const std::string& id,
+                                                  const std::string& payload_json) = 0;
   // Clears the caller's number (as for a withheld number) of the calls in scope (rung before
   // scope.before), of their telephony events, callback tasks and location records (number and
   // raw text), and drops the numbers' caller rows (flags and blocks) once no call holds them;

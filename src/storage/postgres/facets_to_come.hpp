@@ -197,6 +197,9 @@ class reads_to_come : public Base {
   result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) override {
     return not_yet("erasable_events");
   }
+  result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) override {
+    return not_yet("notifications_holding");
+  }
   result<std::vector<domain::event>> latest_events_of_kind(const std::string& jurisdiction_id,
                                                            const std::string& kind, int limit) override {
     return not_yet("latest_events_of_kind");
@@ -285,8 +288,17 @@ class writes_to_come : public Base {
   // open311
   result<void> insert_open311_request(const open311_record& r) override { return not_yet("insert_open311_request"); }
   // privacy
-  result<std::int64_t> erase_reporter_contacts(const privacy_scope& scope) override {
+  result<contact_erasure> erase_reporter_contacts(const privacy_scope& scope) override {
     return not_yet("erase_reporter_contacts");
+  }
+  result<std::int64_t> erase_photos(const privacy_scope& scope) override { return not_yet("erase_photos"); }
+  result<std::int64_t> coarsen_locations(const privacy_scope& scope) override { return not_yet("coarsen_locations"); }
+  result<std::int64_t> erase_notification_payloads(const privacy_scope& scope) override {
+    return not_yet("erase_notification_payloads");
+  }
+  result<void> write_notification_payload(const std::string& jurisdiction_id, const std::string& id,
+                                          const std::string& payload_json) override {
+    return not_yet("write_notification_payload");
   }
   result<std::int64_t> erase_caller_numbers(const privacy_scope& scope) override {
     return not_yet("erase_caller_numbers");

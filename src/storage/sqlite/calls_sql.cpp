@@ -363,6 +363,7 @@ result<page<domain::location_record>> list_location_records(connection& c, const
   w.add("jurisdiction_id = ?", std::string_view(f.jurisdiction_id));
   if (f.call_id) w.add("call_id = ?", std::string_view(*f.call_id));
   if (f.accepted) w.add("accepted = ?", static_cast<std::int64_t>(*f.accepted ? 1 : 0));
+  if (f.number) w.add("number = ?", std::string_view(*f.number));
   return fetch_page(c, "location_records", location_columns, w, "received_at DESC, id DESC", f.page, read_location);
 }
 

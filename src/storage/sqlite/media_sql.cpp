@@ -8,7 +8,7 @@ namespace {
 // Never the bytes: they are read only by bytes().
 constexpr std::string_view columns =
     "id, jurisdiction_id, incident_id, dispatch_id, content_type, size, sha256, uploaded_by, created_at, report_id, "
-    "is_public";
+    "is_public, erased_at";
 
 std::string select(std::string_view rest) {
   return cat({"SELECT ", columns, " FROM media ", rest});
@@ -27,6 +27,7 @@ result<domain::media> read_row(const statement& st) {
   m.created_at = st.time(8);
   m.report_id = st.opt_text(9);
   m.is_public = st.boolean(10);
+  m.erased_at = st.opt_time(11);
   return m;
 }
 

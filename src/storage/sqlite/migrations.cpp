@@ -764,16 +764,28 @@ CREATE TABLE lapor_cursors (
 ) STRICT;
 )sql";
 
+// Retention of photos and location fixes (issue 12, UU PDP): when a photo's bytes were erased
+// (the row stays with its SHA-256) and when a report's point, a location record or a call's
+// accepted fix was coarsened to about a village, so that each is done once and views can say so.
+// The partial index serves the retention job's search for photos not yet erased.
+constexpr std::string_view schema_retention = R"sql(
+ALTER TABLE media ADD COLUMN erased_at INTEGER;
+ALTER TABLE reports ADD COLUMN location_coarsened_at INTEGER;
+ALTER TABLE location_records ADD COLUMN coarsened_at INTEGER;
+ALTER TABLE calls ADD COLUMN loc_coarsened_at INTEGER;
+CREATE INDEX media_to_erase ON media (jurisdiction_id, created_at) WHERE erased_at IS NULL;
+)sql";
+
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 19>& migrations_table() {
+const std::array<migration, 20>& migrations_table() {
   static const std::string schema_v7(rollups_sql::schema_v7());
   static const std::string schema_v10 = call_rollups_sql::schema_v10();
   static const std::string schema_v9 = schema_villages();
   static const std::string schema_v13 = call_rollups_sql::schema_v13();
   static const std::string schema_v15 = call_rollups_sql::schema_v15();
   static const std::string schema_v16 = rollups_sql::schema_v16();
-  static const std::array<migration, 19> table{{
+  static const std::array<migration, 20> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -796,6 +808,7 @@ const std::array<migration, 19>& migrations_table() {
       {17, "open311 requests: service code, attributes, media url and the client's contact fields", schema_open311},
       {18, "event hash version 2: payload digest and erasure of personal payloads", schema_erasable_events},
       {19, "SP4N-LAPOR! imports by tracking id and the import's cursor", schema_lapor},
+      {20, "retention: when photos were erased and location fixes coarsened", schema_retention},
   }};
   return table;
 }

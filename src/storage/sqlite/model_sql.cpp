@@ -37,6 +37,17 @@ result<std::vector<domain::event>> erasable_events(connection& c, const privacy_
     return fetch_all(c, sql, "events", read_event<statement>, scope.jurisdiction_id, scope.before, *scope.phone,
                      *scope.phone, limit);
   }
+  if (!scope.event_kinds.empty()) {
+    // The kinds as a JSON array of strings (event kinds are plain dotted names).
+    std::string kinds = "[";
+    for (const auto& k : scope.event_kinds) kinds += (kinds.size() > 1 ? ",\"" : "\"") + k + "\"";
+    kinds += "]";
+    static const std::string by_kind = select(event_columns,
+                                              "FROM events WHERE jurisdiction_id = ? AND payload_digest <> '' AND "
+                                              "erased_at IS NULL AND at < ? AND kind IN (SELECT value FROM "
+                                              "json_each(?)) ORDER BY seq LIMIT ?");
+    return fetch_all(c, by_kind, "events", read_event<statement>, scope.jurisdiction_id, scope.before, kinds, limit);
+  }
   static const std::string sql = select(event_columns,
                                         "FROM events WHERE jurisdiction_id = ? AND payload_digest <> '' AND "
                                         "erased_at IS NULL AND at < ? AND subject IN ('call', 'caller', 'callback', "

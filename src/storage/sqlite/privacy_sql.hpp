@@ -9,7 +9,9 @@
 namespace siaga::storage::sqlite::privacy_sql {
 
 // The store contract's privacy writes (storage/privacy_store.hpp) over the writer's connection.
-result<std::int64_t> erase_reporter_contacts(connection& c, const privacy_scope& scope);
+result<contact_erasure> erase_reporter_contacts(connection& c, const privacy_scope& scope);
+result<std::int64_t> erase_photos(connection& c, const privacy_scope& scope);
+result<std::int64_t> coarsen_locations(connection& c, const privacy_scope& scope);
 result<std::int64_t> erase_caller_numbers(connection& c, const privacy_scope& scope);
 result<void> write_erased_event(connection& c, const domain::event& e);
 

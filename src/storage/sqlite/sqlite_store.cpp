@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
 #include "domain/lifecycle.hpp"
+#include "domain/notification.hpp"
 #include "storage/sqlite/areas_sql.hpp"
 #include "storage/sqlite/calls_sql.hpp"
 #include "storage/sqlite/connection.hpp"
@@ -283,6 +284,9 @@ class read_ops : public Base {
   result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) override {
     return use([&](connection& c) { return q::erasable_events(c, scope, limit); });
   }
+  result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) override {
+    return use([&](connection& c) { return outbox_sql::holding(c, scope, limit); });
+  }
   result<std::vector<domain::event>> latest_events_of_kind(const std::string& j, const std::string& kind,
                                                            int limit) override {
     return use([&](connection& c) { return q::latest_events_of_kind(c, j, kind, limit); });
@@ -535,8 +539,19 @@ class writer_txn final : public read_ops<store_txn> {
     return conversation_sql::insert_status(c(), s);
   }
   result<void> insert_open311_request(const open311_record& r) override { return open311_sql::insert(c(), r); }
-  result<std::int64_t> erase_reporter_contacts(const privacy_scope& s) override {
+  result<contact_erasure> erase_reporter_contacts(const privacy_scope& s) override {
     return privacy_sql::erase_reporter_contacts(c(), s);
+  }
+  result<std::int64_t> erase_photos(const privacy_scope& s) override { return privacy_sql::erase_photos(c(), s); }
+  result<std::int64_t> coarsen_locations(const privacy_scope& s) override {
+    return privacy_sql::coarsen_locations(c(), s);
+  }
+  result<std::int64_t> erase_notification_payloads(const privacy_scope& s) override {
+    return outbox_sql::erase_payloads(c(), s, domain::erased_notification_payload(s.at));
+  }
+  result<void> write_notification_payload(const std::string& j, const std::string& id,
+                                          const std::string& payload_json) override {
+    return outbox_sql::write_payload(c(), j, id, payload_json);
   }
   result<std::int64_t> erase_caller_numbers(const privacy_scope& s) override {
     return privacy_sql::erase_caller_numbers(c(), s);

@@ -267,7 +267,11 @@ export interface Media {
   sha256: string;
   uploaded_by: string;
   created_at: string;
-  url: string;
+  /** When retention or a data subject's request erased the bytes (the record stays); then
+   * url is null and erased_note says so ("foto dihapus (retensi)"). */
+  erased_at?: string | null;
+  erased_note?: string | null;
+  url: string | null;
 }
 
 export interface IncidentDetail extends Incident {

@@ -259,6 +259,7 @@ const dict = {
   photo_unreadable: ['Foto tidak dapat dibaca; pilih JPEG, PNG atau WebP', 'The photo cannot be read; choose a JPEG, PNG or WebP'],
   photo_too_big: ['Foto lebih dari 5 MB', 'The photo is larger than 5 MB'],
   photo_open: ['Buka foto dalam ukuran penuh', 'Open the photo at full size'],
+  photo_erased: ['foto dihapus (retensi)', 'photo erased (retention)'],
   contact_hidden: ['Kontak pelapor tidak dibagikan', 'Reporter contact not shared'],
   choose_dispatch: ['Pilih dispatch di sebelah kiri', 'Choose a dispatch on the left'],
   dispatch_not_found: ['Dispatch tidak ditemukan atau bukan milik instansi Anda', 'Dispatch not found or not your agency\'s'],

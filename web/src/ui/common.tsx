@@ -258,6 +258,16 @@ export const STATUS_COLOR: Record<string, string> = {
 
 // ---------- photos ----------
 
+/** In place of a photo whose bytes retention erased: the record stays, and says so. */
+export function ErasedPhoto(p: { media: Media }) {
+  const t = useT();
+  return (
+    <span class="photo-thumb photo-erased" data-testid="photo-erased" data-media={p.media.id} title={p.media.erased_at ?? ''}>
+      {t('photo_erased')}
+    </span>
+  );
+}
+
 /** Thumbnails of photos attached to dispatches; each opens at full size. The session cookie
  * authenticates the image requests. */
 export function PhotoStrip(p: { media: Media[] }) {
@@ -265,11 +275,15 @@ export function PhotoStrip(p: { media: Media[] }) {
   if (!p.media.length) return null;
   return (
     <div class="photo-strip" data-testid="photo-strip">
-      {p.media.map((m) => (
-        <a key={m.id} href={m.url} target="_blank" rel="noopener" title={t('photo_open')}>
-          <img src={m.url} alt={t('photo')} loading="lazy" class="photo-thumb" data-testid="photo-thumb" data-media={m.id} />
-        </a>
-      ))}
+      {p.media.map((m) =>
+        m.url ? (
+          <a key={m.id} href={m.url} target="_blank" rel="noopener" title={t('photo_open')}>
+            <img src={m.url} alt={t('photo')} loading="lazy" class="photo-thumb" data-testid="photo-thumb" data-media={m.id} />
+          </a>
+        ) : (
+          <ErasedPhoto key={m.id} media={m} />
+        ),
+      )}
     </div>
   );
 }

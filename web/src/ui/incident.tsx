@@ -10,7 +10,7 @@ import { dispatchClock, incidentClock } from '../lib/sla';
 import { useStore } from '../lib/store';
 import { formatDuration, formatFull, parseTime } from '../lib/time';
 import { timeZone } from '../data';
-import { Age, DispatchPill, errorText, IncidentPill, Modal, PhotoStrip, SaveCancel, STATUS_COLOR, toast, UrgencyTag, When } from './common';
+import { Age, DispatchPill, ErasedPhoto, errorText, IncidentPill, Modal, PhotoStrip, SaveCancel, STATUS_COLOR, toast, UrgencyTag, When } from './common';
 import { MapView } from './map';
 import { SlaBadge } from './sla_badge';
 import { IncidentEdit, NoteBox } from './incident_edit';
@@ -373,10 +373,14 @@ function ReporterPhotos(p: { media: Media[]; readOnly: boolean; onChange: () => 
       <div class="photo-strip">
         {p.media.map((m) => (
           <figure key={m.id} class="reporter-photo">
-            <a href={m.url} target="_blank" rel="noopener" title={t('photo_open')}>
-              <img src={m.url} alt={t('photo')} loading="lazy" class="photo-thumb" />
-            </a>
-            {!p.readOnly && (
+            {m.url ? (
+              <a href={m.url} target="_blank" rel="noopener" title={t('photo_open')}>
+                <img src={m.url} alt={t('photo')} loading="lazy" class="photo-thumb" />
+              </a>
+            ) : (
+              <ErasedPhoto media={m} />
+            )}
+            {!p.readOnly && m.url && (
               <label class="check small">
                 <input type="checkbox" checked={!!m.public} onChange={() => void flip(m)} data-testid="photo-public" data-media={m.id} /> {t('photo_public')}
               </label>
