@@ -31,18 +31,6 @@ class reads_to_come : public Base {
     return not_yet("find_village");
   }
   result<std::int64_t> area_version(const std::string& jurisdiction_id) override { return not_yet("area_version"); }
-  // outbox
-  result<std::optional<domain::notification>> find_notification(const std::string& jurisdiction_id,
-                                                                const std::string& id) override {
-    return not_yet("find_notification");
-  }
-  result<page<domain::notification>> list_notifications(const notification_filter& filter) override {
-    return not_yet("list_notifications");
-  }
-  result<std::vector<domain::notification>> due_notifications(timestamp now, int limit) override {
-    return not_yet("due_notifications");
-  }
-  result<std::optional<timestamp>> next_notification_due() override { return not_yet("next_notification_due"); }
   // calls
   result<std::optional<domain::call_record>> find_call(const std::string& jurisdiction_id,
                                                        const std::string& id) override {
@@ -228,9 +216,6 @@ class writes_to_come : public Base {
                                     const std::string& geojson, bool approximate) override {
     return not_yet("set_village_boundary");
   }
-  // outbox
-  result<void> insert_notification(const domain::notification& n) override { return not_yet("insert_notification"); }
-  result<void> update_notification(const domain::notification& n) override { return not_yet("update_notification"); }
   // calls
   result<void> insert_call(const domain::call_record& c) override { return not_yet("insert_call"); }
   result<void> update_call(const domain::call_record& c) override { return not_yet("update_call"); }

@@ -296,11 +296,46 @@ DROP TRIGGER events_no_update ON events;
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events FOR EACH ROW EXECUTE FUNCTION events_erase_only();
 )sql";
 
-const std::array<migration, 2>& migrations_table() {
-  static const std::array<migration, 2> table{{
+// The notification outbox (the SQLite store's migrations 2 and 8: agency_id NULL for a row to
+// the jurisdiction's supervisors; agencies.endpoints is in migration 1), with the lease of
+// several nodes: lease_until, the end of the claim of the node delivering the row
+// (outbox_sql.cpp, claim_due), NULL when no one holds it. outbox_due holds only pending rows,
+// what the claim scans.
+constexpr std::string_view schema_outbox = R"sql(
+CREATE TABLE outbox (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  agency_id TEXT,
+  dispatch_id TEXT,
+  incident_id TEXT,
+  endpoint_index INTEGER NOT NULL,
+  endpoint_kind TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  event_kind TEXT NOT NULL,
+  payload_json TEXT NOT NULL CHECK (payload_json::jsonb IS NOT NULL),
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  delivered_at BIGINT,
+  lease_until BIGINT,
+  FOREIGN KEY (jurisdiction_id, agency_id) REFERENCES agencies (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, incident_id) REFERENCES incidents (jurisdiction_id, id),
+  CHECK (attempts >= 0 AND endpoint_index >= 0)
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE status = 'pending';
+CREATE INDEX outbox_by_status ON outbox (jurisdiction_id, status, created_at);
+CREATE INDEX outbox_by_created ON outbox (jurisdiction_id, created_at);
+)sql";
+
+const std::array<migration, 3>& migrations_table() {
+  static const std::array<migration, 3> table{{
       {1, "directory, reports, incidents, dispatches, counters and the event chain (SQLite schema 17)", schema_v1},
       {2, "event hash version 2: payload digest and erasure of personal payloads (SQLite 18)",
        schema_erasable_events},
+      {3, "the notification outbox with leases for several nodes (SQLite 2 and 8)", schema_outbox},
   }};
   return table;
 }

@@ -6,9 +6,11 @@
 #include "storage/postgres/facets_to_come.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/model_sql.hpp"
+#include "storage/postgres/outbox_sql.hpp"
 #include "storage/postgres/query.hpp"
 #include "storage/thread_readers.hpp"
 
+#include <chrono>
 #include <iterator>
 #include <mutex>
 #include <utility>
@@ -109,9 +111,25 @@ class read_ops : public reads_to_come<Base> {
   result<std::vector<domain::event>> events_of_jurisdiction(const std::string& jurisdiction_id) override {
     return use([&](connection& c) { return q::events_of_jurisdiction(c, jurisdiction_id); });
   }
+  result<std::optional<domain::notification>> find_notification(const std::string& jurisdiction_id,
+                                                                const std::string& id) override {
+    return use([&](connection& c) { return outbox_sql::find(c, jurisdiction_id, id); });
+  }
+  result<page<domain::notification>> list_notifications(const notification_filter& filter) override {
+    return use([&](connection& c) { return outbox_sql::list(c, filter); });
+  }
+  // A claim retried after a lost connection may lease rows twice over: the first claim's
+  // rows then wait for their lease to end, and are still delivered (at least once).
+  result<std::vector<domain::notification>> due_notifications(timestamp now, int limit) override {
+    return use([&](connection& c) { return outbox_sql::claim_due(c, now, limit, now + lease_); });
+  }
+  result<std::optional<timestamp>> next_notification_due() override {
+    return use([&](connection& c) { return outbox_sql::next_due(c); });
+  }
 
  protected:
-  read_ops(connection* conn, std::optional<core::error> broken) : conn_(conn), broken_(std::move(broken)) {}
+  read_ops(connection* conn, std::optional<core::error> broken, std::chrono::microseconds lease)
+      : conn_(conn), broken_(std::move(broken)), lease_(lease) {}
 
   template <class F>
   auto use(F&& f) -> decltype(f(std::declval<connection&>())) {
@@ -131,14 +149,15 @@ class read_ops : public reads_to_come<Base> {
 
   connection* conn_;
   std::optional<core::error> broken_;
+  std::chrono::microseconds lease_;  // of the outbox rows claimed (postgres_options::outbox_lease)
 };
 
 // A thread's reader: a connection of its own, outside any transaction between calls.
 class thread_reader final : public read_ops<store_reader> {
  public:
-  explicit thread_reader(std::unique_ptr<connection> conn)
-      : read_ops(conn.get(), std::nullopt), owned_(std::move(conn)) {}
-  explicit thread_reader(core::error broken) : read_ops(nullptr, std::move(broken)) {}
+  thread_reader(std::unique_ptr<connection> conn, std::chrono::microseconds lease)
+      : read_ops(conn.get(), std::nullopt, lease), owned_(std::move(conn)) {}
+  explicit thread_reader(core::error broken) : read_ops(nullptr, std::move(broken), {}) {}
 
   bool healthy() const { return conn_ != nullptr; }
 
@@ -156,7 +175,7 @@ constexpr std::string_view lock_events = "SELECT pg_advisory_xact_lock(730695434
 
 class writer_txn final : public read_ops<writes_to_come<store_txn>> {
  public:
-  explicit writer_txn(connection& conn) : read_ops(&conn, std::nullopt) {}
+  writer_txn(connection& conn, std::chrono::microseconds lease) : read_ops(&conn, std::nullopt, lease) {}
 
   // Forgets the events of the previous command; called as each command starts.
   void begin_command() { appended_.clear(); }
@@ -191,6 +210,8 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
   result<void> update_incident(const domain::incident& i) override { return q::update_incident(c(), i); }
   result<void> insert_dispatch(const domain::dispatch& d) override { return q::insert_dispatch(c(), d); }
   result<void> update_dispatch(const domain::dispatch& d) override { return q::update_dispatch(c(), d); }
+  result<void> insert_notification(const domain::notification& n) override { return outbox_sql::insert(c(), n); }
+  result<void> update_notification(const domain::notification& n) override { return outbox_sql::update(c(), n); }
 
   result<std::int64_t> next_counter(const std::string& jurisdiction_id, const std::string& key) override {
     auto st = prepare_bound(c(),
@@ -246,7 +267,7 @@ class store_impl final : public postgres_store {
   store_impl(postgres_options options, std::unique_ptr<connection> writer)
       : options_(std::move(options)),
         writer_(std::move(writer)),
-        txn_(*writer_),
+        txn_(*writer_, options_.outbox_lease),
         group_(options_.max_batch, [this](std::vector<queued_command>& batch) { return run_batch(batch); }) {
     writer_->set_statement_rollback(true);
   }
@@ -268,7 +289,7 @@ class store_impl final : public postgres_store {
     return readers_.get([this]() -> std::shared_ptr<thread_reader> {
       auto conn = connection::open(options_.conninfo);
       if (!conn) return std::make_shared<thread_reader>(conn.error());
-      return std::make_shared<thread_reader>(std::move(*conn));
+      return std::make_shared<thread_reader>(std::move(*conn), options_.outbox_lease);
     });
   }
 
@@ -362,6 +383,7 @@ result<std::unique_ptr<postgres_store>> open(const postgres_options& options) {
     return core::invalid("postgres: the connection string is empty; give a postgresql:// URI or libpq keywords");
   }
   if (options.max_batch < 1) return core::invalid("postgres max_batch must be at least 1");
+  if (options.outbox_lease <= std::chrono::seconds(0)) return core::invalid("postgres outbox_lease must be positive");
   auto conn = connection::open(options.conninfo);
   if (!conn) return conn.error();
   return std::unique_ptr<postgres_store>(std::make_unique<store_impl>(options, std::move(*conn)));
