@@ -230,22 +230,21 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
   // held to COMMIT: they stay right across savepoint rollbacks and across other writers, and
   // the hash covers seq, so seq is known before the row is inserted. The payload digest and
   // hash (version 2) are computed by model_sql::insert_new_event, shared by every store.
+  // The lock goes in the same round trip as the read of seq and the chain's head (deferred),
+  // and those two are one statement: two round trips for an event, the insert being the other.
   result<domain::event> append_event(domain::event e) override {
-    if (auto r = c().run(lock_events, "events lock"); !r) return r.error();
+    c().defer(lock_events);
     {
-      auto st = c().prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM events");
-      if (!st) return st.error();
-      auto row = st->step("events");
-      if (!row) return row.error();
-      e.seq = st->int64(0);
-    }
-    {
-      auto st = prepare_bound(c(), "SELECT hash FROM events WHERE jurisdiction_id = $1 ORDER BY seq DESC LIMIT 1",
+      auto st = prepare_bound(c(),
+                              "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events), "
+                              "(SELECT hash FROM events WHERE jurisdiction_id = $1 ORDER BY seq DESC LIMIT 1)",
                               e.jurisdiction_id);
       if (!st) return st.error();
       auto row = st->step("events");
       if (!row) return row.error();
-      e.prev_hash = *row ? st->text(0) : std::string();
+      if (!*row) return failure("events: the chain's head read returned no row");
+      e.seq = st->int64(0);
+      e.prev_hash = st->is_null(1) ? std::string() : st->text(1);
     }
     auto stored = model_sql::insert_new_event(c(), std::move(e));
     if (!stored) return stored.error();
@@ -339,7 +338,11 @@ class store_impl final : public postgres_store {
       }
     }
     if (!begun) return out;
-    auto committed = writer_->run("COMMIT");
+    // COMMIT in a failed transaction would roll back and still answer without an error.
+    auto committed = writer_->in_failed_transaction()
+                         ? result<void>(core::make_error(core::errc::storage_failure,
+                                                         "postgres: the batch's transaction failed; rolled back"))
+                         : writer_->run("COMMIT");
     if (committed) {
       out.committed = true;
     } else {
@@ -349,21 +352,20 @@ class store_impl final : public postgres_store {
     return out;
   }
 
-  // Runs one command under its own savepoint; on success its events join published.
+  // Runs one command under its own savepoint; on success its events join published. SAVEPOINT
+  // and RELEASE are deferred: they travel with the command's first statement and the next
+  // command's (or the COMMIT), so a command costs no round trip of its own.
   result<void> run_command(write_command& command, std::vector<domain::event>& published) {
-    if (auto r = writer_->run("SAVEPOINT command"); !r) return r.error();
+    writer_->defer("SAVEPOINT command");
     txn_.begin_command();
     result<void> outcome = group_writer::invoke(command, txn_);
-    if (outcome) {
-      auto released = writer_->run("RELEASE SAVEPOINT command");
-      if (released) {
-        txn_.take_events(published);
-        return outcome;
-      }
-      outcome = released.error();
+    if (outcome && !writer_->in_failed_transaction()) {
+      writer_->defer("RELEASE SAVEPOINT command");
+      txn_.take_events(published);
+      return outcome;
     }
-    (void)writer_->run("ROLLBACK TO SAVEPOINT command");
-    (void)writer_->run("RELEASE SAVEPOINT command");
+    if (outcome) outcome = failure("postgres: the command left its transaction failed");
+    (void)writer_->run("ROLLBACK TO SAVEPOINT command; RELEASE SAVEPOINT command");
     txn_.begin_command();
     return outcome;
   }
