@@ -2,6 +2,7 @@
 
 #include "domain/lifecycle.hpp"
 #include "storage/group_writer.hpp"
+#include "storage/postgres/calls_sql.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/facets_to_come.hpp"
 #include "storage/postgres/migrations.hpp"
@@ -111,6 +112,71 @@ class read_ops : public reads_to_come<Base> {
   result<std::vector<domain::event>> events_of_jurisdiction(const std::string& jurisdiction_id) override {
     return use([&](connection& c) { return q::events_of_jurisdiction(c, jurisdiction_id); });
   }
+  // Calls and callers (issue 5): the SQL is in calls_sql.cpp (shared: ../calls_sql.ipp); the call
+  // rollups' reads come with the statistics facet.
+  result<std::optional<domain::call_record>> find_call(const std::string& j, const std::string& id) override {
+    return use([&](connection& c) { return calls_sql::find_call(c, j, id); });
+  }
+  result<std::optional<domain::call_record>> find_call_by_external(const std::string& j,
+                                                                   const std::string& external_id) override {
+    return use([&](connection& c) { return calls_sql::find_call_by_external(c, j, external_id); });
+  }
+  result<page<domain::call_record>> list_calls(const call_filter& f) override {
+    return use([&](connection& c) { return calls_sql::list_calls(c, f); });
+  }
+  result<std::vector<domain::call_event>> call_events_of(const std::string& call_record_id) override {
+    return use([&](connection& c) { return calls_sql::call_events_of(c, call_record_id); });
+  }
+  result<std::optional<domain::stored_call_event>> find_call_event(const std::string& j,
+                                                                   const std::string& event_id) override {
+    return use([&](connection& c) { return calls_sql::find_call_event(c, j, event_id); });
+  }
+  result<std::vector<domain::call_record>> calls_of_caller(const std::string& j, const std::string& number,
+                                                           timestamp since) override {
+    return use([&](connection& c) { return calls_sql::calls_of_caller(c, j, number, since); });
+  }
+  result<std::optional<domain::call_record>> latest_call_of(const std::string& j, const std::string& number,
+                                                            timestamp at) override {
+    return use([&](connection& c) { return calls_sql::latest_call_of(c, j, number, at); });
+  }
+  result<domain::caller_history> caller_history_of(const std::string& j, const std::string& number) override {
+    return use([&](connection& c) { return calls_sql::caller_history_of(c, j, number); });
+  }
+  result<std::optional<domain::caller_record>> find_caller(const std::string& j, const std::string& number) override {
+    return use([&](connection& c) { return calls_sql::find_caller(c, j, number); });
+  }
+  result<std::vector<timestamp>> strike_times(const std::string& j, const std::string& number,
+                                              timestamp since) override {
+    return use([&](connection& c) { return calls_sql::strike_times(c, j, number, since); });
+  }
+  result<std::optional<domain::caller_policy>> find_caller_policy(const std::string& j) override {
+    return use([&](connection& c) { return calls_sql::find_caller_policy(c, j); });
+  }
+  result<std::optional<domain::callback_task>> find_callback(const std::string& j, const std::string& id) override {
+    return use([&](connection& c) { return calls_sql::find_callback(c, j, id); });
+  }
+  result<std::optional<domain::callback_task>> find_callback_of_call(const std::string& j,
+                                                                     const std::string& call_id) override {
+    return use([&](connection& c) { return calls_sql::find_callback_of_call(c, j, call_id); });
+  }
+  result<page<domain::callback_task>> list_callbacks(const callback_filter& f) override {
+    return use([&](connection& c) { return calls_sql::list_callbacks(c, f); });
+  }
+  result<page<domain::location_record>> list_location_records(const location_filter& f) override {
+    return use([&](connection& c) { return calls_sql::list_location_records(c, f); });
+  }
+  result<std::vector<call_stat_row>> calls_between(const std::string& j, timestamp from, timestamp to) override {
+    return use([&](connection& c) { return calls_sql::calls_between(c, j, from, to); });
+  }
+  result<std::optional<domain::api_key>> find_api_key_by_hash(const std::string& key_hash) override {
+    return use([&](connection& c) { return calls_sql::find_api_key_by_hash(c, key_hash); });
+  }
+  result<std::vector<domain::api_key>> list_api_keys(const std::string& j) override {
+    return use([&](connection& c) { return calls_sql::list_api_keys(c, j); });
+  }
+  result<std::optional<domain::api_key>> find_api_key(const std::string& j, const std::string& id) override {
+    return use([&](connection& c) { return calls_sql::find_api_key(c, j, id); });
+  }
   result<std::optional<domain::notification>> find_notification(const std::string& jurisdiction_id,
                                                                 const std::string& id) override {
     return use([&](connection& c) { return outbox_sql::find(c, jurisdiction_id, id); });
@@ -210,6 +276,23 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
   result<void> update_incident(const domain::incident& i) override { return q::update_incident(c(), i); }
   result<void> insert_dispatch(const domain::dispatch& d) override { return q::insert_dispatch(c(), d); }
   result<void> update_dispatch(const domain::dispatch& d) override { return q::update_dispatch(c(), d); }
+  // Calls (issue 5), without the call rollups SQLite keeps beside them (the statistics facet).
+  result<void> insert_call(const domain::call_record& r) override { return calls_sql::insert_call(c(), r); }
+  result<void> update_call(const domain::call_record& r) override { return calls_sql::update_call(c(), r); }
+  result<void> insert_call_event(const domain::stored_call_event& e) override {
+    return calls_sql::insert_call_event(c(), e);
+  }
+  result<void> upsert_caller(const domain::caller_record& r) override { return calls_sql::upsert_caller(c(), r); }
+  result<void> upsert_caller_policy(const std::string& j, const domain::caller_policy& p) override {
+    return calls_sql::upsert_caller_policy(c(), j, p);
+  }
+  result<void> insert_callback(const domain::callback_task& t) override { return calls_sql::insert_callback(c(), t); }
+  result<void> update_callback(const domain::callback_task& t) override { return calls_sql::update_callback(c(), t); }
+  result<void> insert_location_record(const domain::location_record& r) override {
+    return calls_sql::insert_location_record(c(), r);
+  }
+  result<void> insert_api_key(const domain::api_key& k) override { return calls_sql::insert_api_key(c(), k); }
+  result<void> update_api_key(const domain::api_key& k) override { return calls_sql::update_api_key(c(), k); }
   result<void> insert_notification(const domain::notification& n) override { return outbox_sql::insert(c(), n); }
   result<void> update_notification(const domain::notification& n) override { return outbox_sql::update(c(), n); }
 
