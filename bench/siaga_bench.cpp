@@ -1,7 +1,10 @@
 // siaga_bench: the load client and store benchmark behind docs/benchmarks.md.
 //
 //   siaga_bench store --database PATH [--commands N] [--concurrency C]
-//       durable batched inserts straight into the store (the storage ceiling)
+//   siaga_bench store --postgres CONNINFO [--commands N] [--concurrency C]
+//       durable batched inserts straight into the store (the storage ceiling); with --postgres
+//       into the PostgreSQL store on that database, which must be empty (it is migrated and
+//       its jurisdiction j1 written, so a second run needs a new database)
 //   siaga_bench http --port P --path PATH [--method GET|POST] [--body JSON] [--token T]
 //                    [--clients C] [--requests N | --rate R --seconds S]
 //       closed loop (each client sends as soon as it got its answer) or open loop at a fixed
@@ -107,14 +110,25 @@ void print_result(const std::string& what, std::size_t done, std::size_t errors,
 
 int bench_store(const std::map<std::string, std::string>& f) {
   auto path = flag(f, "--database", "/tmp/siaga-bench-store.db");
+  auto postgres = flag(f, "--postgres", "");
   auto commands = std::stoul(flag(f, "--commands", "100000"));
   auto concurrency = std::stoul(flag(f, "--concurrency", "64"));
-  std::filesystem::remove(path);
-  std::filesystem::remove(path + "-wal");
-  std::filesystem::remove(path + "-shm");
-  auto st = storage::open_sqlite({path});
-  if (!st || !(*st)->migrate()) {
-    std::cerr << "cannot open " << path << "\n";
+  core::result<std::unique_ptr<storage::store>> st = core::make_error(core::errc::internal, "not opened");
+  if (postgres.empty()) {
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + "-wal");
+    std::filesystem::remove(path + "-shm");
+    st = storage::open_sqlite({path});
+  } else {
+    path = "postgres";
+    st = storage::open_postgres({.conninfo = postgres});
+  }
+  if (!st) {
+    std::cerr << "cannot open " << path << ": " << st.error().message << "\n";
+    return 1;
+  }
+  if (auto m = (*st)->migrate(); !m) {
+    std::cerr << "cannot migrate " << path << ": " << m.error().message << "\n";
     return 1;
   }
   auto& store = **st;
@@ -194,7 +208,9 @@ int bench_store(const std::map<std::string, std::string>& f) {
   }
   double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
   store.close();
-  print_result("store_insert_c" + std::to_string(concurrency), done, errors, seconds, latencies);
+  print_result(std::string(postgres.empty() ? "store_insert_c" : "store_insert_postgres_c") +
+                   std::to_string(concurrency),
+               done, errors, seconds, latencies);
   return errors == 0 ? 0 : 1;
 }
 

@@ -154,7 +154,9 @@ std::chrono::milliseconds fill(const state_ptr& s) {
   auto in_flight = static_cast<int>(s->in_flight.size());
   int room = s->options.concurrency - in_flight;
   if (room > 0) {
-    auto due = rd.due_notifications(now, room + in_flight);
+    // Claims only what it starts: a claimed row is leased to this node (the store's
+    // outbox_lease), and one claimed but left unstarted would wait for its lease to end.
+    auto due = rd.due_notifications(now, room);
     if (!due) {
       spdlog::warn("notifications: reading due rows failed: {}", due.error().message);
     } else {

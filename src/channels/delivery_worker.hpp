@@ -5,8 +5,9 @@
 // Delivery is at least once: a row is sent, then marked delivered in a later write, so a
 // crash in between sends it again on the next start, with the same idempotency key (the row
 // id). Rows are picked from the store, never from memory, so a restart resumes every pending
-// row. One process delivers a database's rows: with several nodes on one database the rows
-// would need a lease column, which SQLite deployments (one process) do not.
+// row. Picking claims a row for the store's outbox lease (storage/outbox_store.hpp): with
+// several nodes on one PostgreSQL database each row is sent by one node at a time, and the
+// rows of a node that dies mid-delivery are taken up by another when their leases end.
 #pragma once
 
 #include "channels/http_client.hpp"

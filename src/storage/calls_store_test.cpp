@@ -1,6 +1,7 @@
 // Contract tests of the store's call methods (storage/store.hpp, "Calls and callers"), against
-// the interface only. Every backend runs them: list it in INSTANTIATE_TEST_SUITE_P below.
+// the interface only, on every backend (store_test_fixture.hpp: SQLite and PostgreSQL).
 #include "storage/store.hpp"
+#include "storage/store_test_fixture.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -18,34 +19,6 @@ namespace siaga::storage {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct calls_backend {
-  std::string name;
-  std::function<std::string()> make_location;
-  std::function<result<std::unique_ptr<store>>(const std::string&)> open;
-  std::function<void(const std::string&)> destroy;
-};
-
-void PrintTo(const calls_backend& b, std::ostream* os) {
-  *os << b.name;
-}
-
-calls_backend sqlite_calls_backend() {
-  calls_backend b;
-  b.name = "sqlite";
-  b.make_location = [] {
-    static std::atomic<int> serial{0};
-    auto path = std::filesystem::temp_directory_path() /
-                ("siaga-calls-test-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".db");
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-    return path.string();
-  };
-  b.open = [](const std::string& path) { return open_sqlite({.path = path}); };
-  b.destroy = [](const std::string& path) {
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  };
-  return b;
-}
 
 const core::timestamp t0 = core::from_micros(1'795'000'000'000'000);
 
@@ -77,7 +50,8 @@ domain::call_record answered(domain::call_record c, std::optional<domain::call_c
   return c;
 }
 
-class calls_store : public ::testing::TestWithParam<calls_backend> {
+// The backends are the contract suites' (store_test_fixture.hpp); this suite seeds its own rows.
+class calls_store : public ::testing::TestWithParam<contract::backend> {
  protected:
   void SetUp() override {
     location_ = GetParam().make_location();
@@ -561,8 +535,7 @@ TEST_P(calls_store, api_keys_are_found_by_hash_and_revoked_by_update) {
   EXPECT_FALSE(*rd().find_api_key_by_hash("nope"));
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, calls_store, ::testing::Values(sqlite_calls_backend()),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(backends, calls_store, contract::every_backend(), contract::backend_name);
 
 }  // namespace
 }  // namespace siaga::storage

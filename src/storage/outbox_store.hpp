@@ -26,10 +26,17 @@ class outbox_reader {
   virtual ~outbox_reader() = default;
 
   // ---- Notifications: the outbox (issue 3) ----
-  // list_notifications: newest first (created_at, then id, descending). due_notifications:
-  // pending rows of every jurisdiction whose next_attempt_at <= now, soonest first, at most
-  // limit (none when limit <= 0) - the delivery worker's scan. next_notification_due: the
-  // earliest next_attempt_at of any pending row, nullopt when none is pending.
+  // list_notifications: newest first (created_at, then id, descending).
+  // due_notifications claims rows for delivery - the delivery worker's scan: pending rows of
+  // every jurisdiction whose next_attempt_at <= now and that no lease holds at now, soonest
+  // first, at most limit (none when limit <= 0), each then leased until now + the store's
+  // outbox_lease. A leased row is returned to no one else (no other reader, thread or node on
+  // the same database) until its lease ends or update_notification records its attempt; a
+  // claimer that dies leaves its rows to be claimed again when their leases end, so delivery
+  // stays at least once. The rows themselves are not changed (find and list show them as
+  // before); a store shared by several nodes keeps the lease in the database.
+  // next_notification_due: the earliest next_attempt_at of any pending row, nullopt when none
+  // is pending (leased or not: a wake-up hint, not a promise that a claim will succeed).
   virtual result<std::optional<domain::notification>> find_notification(const std::string& jurisdiction_id,
                                                                         const std::string& id) = 0;
   virtual result<page<domain::notification>> list_notifications(const notification_filter& filter) = 0;
@@ -45,8 +52,8 @@ class outbox_writer {
   // ---- Notifications: the outbox (issue 3) ----
   // insert_notification writes a new row (conflict on a duplicate id); update_notification
   // writes its delivery state (status, attempts, next_attempt_at, last_error, updated_at,
-  // delivered_at), the rest of a row being fixed once enqueued, and fails with not_found when
-  // no row has that id in that jurisdiction.
+  // delivered_at), the rest of a row being fixed once enqueued, ends the row's lease (see
+  // due_notifications), and fails with not_found when no row has that id in that jurisdiction.
   virtual result<void> insert_notification(const domain::notification& n) = 0;
   virtual result<void> update_notification(const domain::notification& n) = 0;
 };

@@ -1,42 +1,20 @@
-// Contract tests of the store's notification outbox and agency endpoints (store.hpp,
-// "Notifications"), written against the interface; the SQLite store is the one backend today.
-#include "storage/store.hpp"
+// Contract tests of the store's notification outbox and agency endpoints (outbox_store.hpp),
+// written against the interface and run on every backend (store_test_fixture.hpp): rows, their
+// delivery state, and the claiming of due rows by lease. What only a store shared by several
+// nodes does (two stores on one database) is in postgres/postgres_store_test.cpp.
+#include "storage/store_test_fixture.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <filesystem>
-#include <tuple>
+#include <thread>
 
-// Filters are written with designated initializers naming only the fields a test sets; GCC 12
-// warns about the others although every member has a default.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
-namespace siaga::storage {
+namespace siaga::storage::contract {
 namespace {
 
-using namespace std::chrono_literals;
 using domain::notification_status;
 
-const core::timestamp t0 = core::from_micros(1'795'000'000'000'000);
-
-core::timestamp at(std::int64_t seconds) { return t0 + std::chrono::seconds(seconds); }
-
-template <class T>
-std::string outcome(const result<T>& r) {
-  return r ? "ok" : std::string(core::to_string(r.error().code)) + " (" + r.error().message + ")";
-}
-
-template <class T>
-std::string code_of(const result<T>& r) {
-  return r ? "ok" : std::string(core::to_string(r.error().code));
-}
-
-std::optional<std::int64_t> us(const std::optional<core::timestamp>& t) {
-  if (!t) return std::nullopt;
-  return core::to_micros(*t);
-}
+// The lease every backend gives a claimed row by default (sqlite_options, postgres_options).
+constexpr std::int64_t lease_seconds = 60;
 
 auto fields(const domain::notification& n) {
   return std::make_tuple(n.id, n.jurisdiction_id, n.agency_id, n.dispatch_id, n.incident_id, n.endpoint_index,
@@ -47,12 +25,6 @@ auto fields(const domain::notification& n) {
 
 auto fields(const domain::agency_endpoint& e) {
   return std::make_tuple(domain::to_string(e.kind), e.url, e.secret, e.chat_id, e.active);
-}
-
-std::vector<std::string> ids_of(const std::vector<domain::notification>& rows) {
-  std::vector<std::string> out;
-  for (const auto& r : rows) out.push_back(r.id);
-  return out;
 }
 
 domain::notification make_row(std::string jurisdiction_id, std::string id, std::string agency_id,
@@ -71,64 +43,23 @@ domain::notification make_row(std::string jurisdiction_id, std::string id, std::
   return n;
 }
 
-class outbox_store : public ::testing::Test {
+// The fixture's jurisdictions j1 (agencies a_fire, a_health) and j2 (a_other).
+class outbox_contract : public store_contract {
  protected:
-  void SetUp() override {
-    static std::atomic<int> serial{0};
-    path_ = (std::filesystem::temp_directory_path() /
-             ("siaga-outbox-test-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".db"))
-                .string();
-    remove_files();
-    store_ = open();
-    ASSERT_TRUE(store_);
-    ASSERT_EQ(outcome(write([](store_txn& t) -> result<void> {
-                for (auto [id, code] : {std::pair{"j1", "81.71"}, std::pair{"j2", "32.73"}}) {
-                  if (auto r = t.insert_jurisdiction({id, code, "Kota", "Asia/Jayapura", "AMB"}); !r) return r;
-                }
-                for (auto [j, id] : {std::pair{"j1", "a_fire"}, std::pair{"j2", "a_other"}}) {
-                  domain::agency a;
-                  a.id = id;
-                  a.jurisdiction_id = j;
-                  a.code = "DAMKAR";
-                  a.name = "Damkar";
-                  a.kind = domain::agency_kind::fire;
-                  if (auto r = t.upsert_agency(a); !r) return r;
-                }
-                return {};
-              })),
-              "ok");
-  }
-
-  void TearDown() override {
-    if (store_) store_->close();
-    store_.reset();
-    remove_files();
-  }
-
-  void remove_files() {
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
-  }
-
-  std::unique_ptr<store> open() {
-    auto opened = open_sqlite({.path = path_});
-    EXPECT_EQ(outcome(opened), "ok");
-    if (!opened) return nullptr;
-    EXPECT_EQ(outcome((*opened)->migrate()), "ok");
-    return std::move(*opened);
-  }
-
-  result<void> write(write_command command) { return store_->write(std::move(command)); }
-  store_reader& reader() { return store_->reader(); }
-
   result<void> insert(const domain::notification& n) {
     return write([&](store_txn& t) { return t.insert_notification(n); });
   }
-
-  std::string path_;
-  std::unique_ptr<store> store_;
+  result<void> update(const domain::notification& n) {
+    return write([&](store_txn& t) { return t.update_notification(n); });
+  }
+  std::vector<std::string> claim(core::timestamp now, int limit) {
+    auto due = reader().due_notifications(now, limit);
+    EXPECT_EQ(outcome(due), "ok");
+    return due ? ids_of(*due) : std::vector<std::string>{};
+  }
 };
 
-TEST_F(outbox_store, agency_endpoints_round_trip_in_order_and_are_replaced_whole) {
+TEST_P(outbox_contract, agency_endpoints_round_trip_in_order_and_are_replaced_whole) {
   auto a = reader().find_agency("j1", "a_fire").value().value();
   EXPECT_TRUE(a.endpoints.empty()) << "agencies start without endpoints";
   a.endpoints = {{domain::endpoint_kind::webhook, "https://damkar.example/hook", "s3cret-s3cret-s3cret", "", true},
@@ -139,8 +70,9 @@ TEST_F(outbox_store, agency_endpoints_round_trip_in_order_and_are_replaced_whole
   EXPECT_EQ(fields(found.endpoints[0]), fields(a.endpoints[0]));
   EXPECT_EQ(fields(found.endpoints[1]), fields(a.endpoints[1]));
   auto listed = reader().list_agencies("j1").value();
-  ASSERT_EQ(listed.size(), 1u);
-  EXPECT_EQ(listed[0].endpoints.size(), 2u);
+  auto fire = std::find_if(listed.begin(), listed.end(), [](const domain::agency& x) { return x.id == "a_fire"; });
+  ASSERT_NE(fire, listed.end());
+  EXPECT_EQ(fire->endpoints.size(), 2u);
 
   a.endpoints = {a.endpoints[1]};
   ASSERT_EQ(outcome(write([&](store_txn& t) { return t.upsert_agency(a); })), "ok");
@@ -149,7 +81,7 @@ TEST_F(outbox_store, agency_endpoints_round_trip_in_order_and_are_replaced_whole
   EXPECT_EQ(fields(found.endpoints[0]), fields(a.endpoints[0]));
 }
 
-TEST_F(outbox_store, rows_round_trip_with_every_field_set_and_unset) {
+TEST_P(outbox_contract, rows_round_trip_with_every_field_set_and_unset) {
   auto full = make_row("j1", "n1", "a_fire", at(0), at(0));
   full.dispatch_id = "dispatch-1";
   full.endpoint_index = 3;
@@ -177,7 +109,7 @@ TEST_F(outbox_store, rows_round_trip_with_every_field_set_and_unset) {
   EXPECT_EQ(code_of(insert(make_row("j1", "n1", "a_fire", at(2), at(2)))), "conflict");
 }
 
-TEST_F(outbox_store, a_row_must_name_an_agency_and_incident_of_its_jurisdiction_and_hold_json) {
+TEST_P(outbox_contract, a_row_must_name_an_agency_and_incident_of_its_jurisdiction_and_hold_json) {
   EXPECT_EQ(code_of(insert(make_row("j1", "n1", "a_other", at(0), at(0)))), "storage_failure");
   EXPECT_EQ(code_of(insert(make_row("j1", "n2", "nope", at(0), at(0)))), "storage_failure");
   auto with_incident = make_row("j1", "n3", "a_fire", at(0), at(0));
@@ -189,7 +121,7 @@ TEST_F(outbox_store, a_row_must_name_an_agency_and_incident_of_its_jurisdiction_
   EXPECT_EQ(reader().list_notifications({.jurisdiction_id = "j1"}).value().total, 0);
 }
 
-TEST_F(outbox_store, update_writes_the_delivery_state_and_nothing_else) {
+TEST_P(outbox_contract, update_writes_the_delivery_state_and_nothing_else) {
   auto n = make_row("j1", "n1", "a_fire", at(0), at(0));
   ASSERT_EQ(outcome(insert(n)), "ok");
   auto changed = n;
@@ -215,10 +147,11 @@ TEST_F(outbox_store, update_writes_the_delivery_state_and_nothing_else) {
   EXPECT_EQ(code_of(write([&](store_txn& t) { return t.update_notification(elsewhere); })), "not_found");
 }
 
-TEST_F(outbox_store, due_rows_are_pending_and_due_from_every_jurisdiction_soonest_first) {
+TEST_P(outbox_contract, due_rows_are_pending_and_due_from_every_jurisdiction_soonest_first) {
   ASSERT_EQ(outcome(insert(make_row("j1", "late", "a_fire", at(0), at(30)))), "ok");
   ASSERT_EQ(outcome(insert(make_row("j1", "soon", "a_fire", at(1), at(5)))), "ok");
   ASSERT_EQ(outcome(insert(make_row("j2", "other", "a_other", at(2), at(10)))), "ok");
+  ASSERT_EQ(outcome(insert(make_row("j1", "latest", "a_fire", at(3), at(20)))), "ok");
   auto done = make_row("j1", "done", "a_fire", at(3), at(1));
   done.status = notification_status::delivered;
   ASSERT_EQ(outcome(insert(done)), "ok");
@@ -226,19 +159,80 @@ TEST_F(outbox_store, due_rows_are_pending_and_due_from_every_jurisdiction_soones
   dead.status = notification_status::dead;
   ASSERT_EQ(outcome(insert(dead)), "ok");
 
-  EXPECT_EQ(ids_of(reader().due_notifications(at(4), 10).value()), std::vector<std::string>{});
-  EXPECT_EQ(ids_of(reader().due_notifications(at(5), 10).value()), std::vector<std::string>{"soon"});
-  EXPECT_EQ(ids_of(reader().due_notifications(at(30), 10).value()),
-            (std::vector<std::string>{"soon", "other", "late"}));
-  EXPECT_EQ(ids_of(reader().due_notifications(at(30), 2).value()), (std::vector<std::string>{"soon", "other"}));
-  EXPECT_TRUE(reader().due_notifications(at(30), 0).value().empty());
+  EXPECT_TRUE(claim(at(30), 0).empty());
+  EXPECT_TRUE(claim(at(30), -1).empty());
+  EXPECT_EQ(claim(at(4), 10), std::vector<std::string>{});
+  EXPECT_EQ(claim(at(5), 10), std::vector<std::string>{"soon"});
+  EXPECT_EQ(claim(at(30), 2), (std::vector<std::string>{"other", "latest"})) << "soonest first, soon is claimed";
+  EXPECT_EQ(claim(at(30), 10), std::vector<std::string>{"late"});
 
   auto next = reader().next_notification_due().value();
   ASSERT_TRUE(next);
-  EXPECT_EQ(core::to_micros(*next), core::to_micros(at(5))) << "the earliest pending row, not the delivered one";
+  EXPECT_EQ(core::to_micros(*next), core::to_micros(at(5))) << "the earliest pending row, claimed or not";
 }
 
-TEST_F(outbox_store, next_due_is_empty_when_nothing_is_pending) {
+TEST_P(outbox_contract, a_claimed_row_waits_for_its_lease_to_end_or_its_attempt_to_be_recorded) {
+  auto first = make_row("j1", "n1", "a_fire", at(0), at(0));
+  auto second = make_row("j1", "n2", "a_fire", at(0), at(1));
+  ASSERT_EQ(outcome(insert(first)), "ok");
+  ASSERT_EQ(outcome(insert(second)), "ok");
+  EXPECT_EQ(claim(at(1), 10), (std::vector<std::string>{"n1", "n2"}));
+  EXPECT_EQ(claim(at(1), 10), std::vector<std::string>{}) << "claimed: not handed out twice";
+  EXPECT_EQ(claim(at(lease_seconds), 10), std::vector<std::string>{}) << "the lease lasts until at(1 + lease)";
+
+  // The claim changes nothing a reader sees of the rows.
+  EXPECT_EQ(fields(reader().find_notification("j1", "n1").value().value()), fields(first));
+  EXPECT_EQ(reader().list_notifications({.jurisdiction_id = "j1", .status = notification_status::pending}).value().total,
+            2);
+
+  // n1's attempt failed and is recorded with a retry at at(10): due again then, lease or not.
+  auto retried = first;
+  retried.attempts = 1;
+  retried.next_attempt_at = at(10);
+  retried.last_error = "HTTP 503";
+  retried.updated_at = at(2);
+  ASSERT_EQ(outcome(update(retried)), "ok");
+  EXPECT_EQ(claim(at(9), 10), std::vector<std::string>{});
+  EXPECT_EQ(claim(at(10), 10), std::vector<std::string>{"n1"});
+
+  // n2's claimer never recorded anything (it died): n2 is claimed again when its lease ends.
+  EXPECT_EQ(claim(at(1 + lease_seconds), 10), std::vector<std::string>{"n2"});
+  EXPECT_EQ(claim(at(1 + lease_seconds), 10), std::vector<std::string>{});
+
+  // A delivered row is never due again, whatever its lease.
+  auto delivered = second;
+  delivered.status = notification_status::delivered;
+  delivered.attempts = 1;
+  delivered.delivered_at = at(70);
+  delivered.updated_at = at(70);
+  ASSERT_EQ(outcome(update(delivered)), "ok");
+  EXPECT_EQ(claim(at(1000), 10), std::vector<std::string>{"n1"}) << "n1's second lease ended at at(70)";
+}
+
+TEST_P(outbox_contract, a_row_claimed_on_one_thread_is_not_handed_to_another) {
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_EQ(outcome(insert(make_row("j1", "n" + std::to_string(100 + i), "a_fire", at(0), at(0)))), "ok");
+  }
+  // Four threads, each with its own reader, claim in small bites until nothing is left.
+  std::vector<std::vector<std::string>> claimed(4);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < claimed.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 40; ++round) {  // bounded: a store that never leases fails, not hangs
+        auto got = store_->reader().due_notifications(at(1), 3);
+        if (!got || got->empty()) return;
+        for (auto& n : *got) claimed[t].push_back(n.id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::multiset<std::string> all;
+  for (auto& c : claimed) all.insert(c.begin(), c.end());
+  EXPECT_EQ(all.size(), 40u);
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), 40u) << "no row handed out twice";
+}
+
+TEST_P(outbox_contract, next_due_is_empty_when_nothing_is_pending) {
   EXPECT_FALSE(reader().next_notification_due().value());
   auto done = make_row("j1", "done", "a_fire", at(0), at(0));
   done.status = notification_status::delivered;
@@ -246,7 +240,7 @@ TEST_F(outbox_store, next_due_is_empty_when_nothing_is_pending) {
   EXPECT_FALSE(reader().next_notification_due().value());
 }
 
-TEST_F(outbox_store, lists_filter_by_status_newest_first_and_page) {
+TEST_P(outbox_contract, lists_filter_by_status_newest_first_and_page) {
   for (int i = 0; i < 5; ++i) {
     auto n = make_row("j1", "n" + std::to_string(i), "a_fire", at(i), at(i));
     if (i % 2) n.status = notification_status::dead;
@@ -271,15 +265,13 @@ TEST_F(outbox_store, lists_filter_by_status_newest_first_and_page) {
   EXPECT_EQ(ids_of(clamped.items), std::vector<std::string>{"n4"});
 }
 
-TEST_F(outbox_store, pending_rows_survive_close_and_reopen) {
+TEST_P(outbox_contract, pending_rows_survive_close_and_reopen) {
   ASSERT_EQ(outcome(insert(make_row("j1", "n1", "a_fire", at(0), at(7)))), "ok");
-  store_->close();
-  store_ = open();
-  ASSERT_TRUE(store_);
-  EXPECT_EQ(ids_of(reader().due_notifications(at(7), 10).value()), std::vector<std::string>{"n1"});
+  reopen();
+  EXPECT_EQ(claim(at(7), 10), std::vector<std::string>{"n1"});
 }
 
-TEST_F(outbox_store, a_row_rolls_back_with_its_failed_command) {
+TEST_P(outbox_contract, a_row_rolls_back_with_its_failed_command) {
   auto r = write([](store_txn& t) -> result<void> {
     if (auto w = t.insert_notification(make_row("j1", "n1", "a_fire", at(0), at(0))); !w) return w;
     return core::conflict("the dispatch failed after the row was written");
@@ -288,5 +280,7 @@ TEST_F(outbox_store, a_row_rolls_back_with_its_failed_command) {
   EXPECT_FALSE(reader().find_notification("j1", "n1").value());
 }
 
+INSTANTIATE_TEST_SUITE_P(backends, outbox_contract, every_backend(), backend_name);
+
 }  // namespace
-}  // namespace siaga::storage
+}  // namespace siaga::storage::contract

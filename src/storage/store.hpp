@@ -24,6 +24,7 @@
 #include "storage/outbox_store.hpp"
 #include "storage/store_types.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -124,6 +125,9 @@ struct sqlite_options {
   // How much of the file is memory-mapped (0: off): pages are read from the OS page cache
   // without a copy, shared by every connection; it costs address space, not memory.
   int mmap_mib = 1024;
+  // How long a row that due_notifications handed out stays claimed (outbox_store.hpp): longer
+  // than an attempt and its recording take (the delivery worker's HTTP timeout is 10 s).
+  std::chrono::seconds outbox_lease{60};
 };
 
 // Opens (creating when missing) an SQLite database in WAL mode with foreign keys on.
@@ -132,6 +136,8 @@ result<std::unique_ptr<store>> open_sqlite(const sqlite_options& options);
 struct postgres_options {
   std::string conninfo;  // a postgresql:// (or postgres://) URI or a libpq keyword string
   int max_batch = 512;   // commands per transaction at most
+  // As sqlite_options::outbox_lease; here the lease is a column, seen by every node.
+  std::chrono::seconds outbox_lease{60};
 };
 
 // Connects to a PostgreSQL database (which must exist; migrate() creates the tables). Fails

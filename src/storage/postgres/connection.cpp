@@ -167,20 +167,16 @@ result<void> statement::execute(std::string_view what) {
     lengths.push_back(v ? static_cast<int>(v->size()) : 0);
   }
   connection& owner = *owner_;
-  bool guarded = owner.statement_rollback_ && PQtransactionStatus(owner.conn_) == PQTRANS_INTRANS;
-  if (guarded) {
-    if (auto r = owner.run("SAVEPOINT siaga_statement"); !r) return r;
-  }
-  result_ = PQexecPrepared(owner.conn_, name_.c_str(), static_cast<int>(values.size()), values.data(), lengths.data(),
-                           formats_.data(), 0);
-  auto status = PQresultStatus(result_);
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    auto error = error_of(owner.conn_, result_, what);
-    if (guarded) (void)owner.run("ROLLBACK TO SAVEPOINT siaga_statement; RELEASE SAVEPOINT siaga_statement");
-    return error;
-  }
-  if (guarded) {
-    if (auto r = owner.run("RELEASE SAVEPOINT siaga_statement"); !r) return r;
+  if (owner.statement_rollback_ && PQtransactionStatus(owner.conn_) == PQTRANS_INTRANS) {
+    if (auto r = owner.execute_guarded(name_, values, lengths, formats_, what, result_); !r) return r;
+  } else {
+    if (!owner.deferred_.empty()) {
+      if (auto r = owner.run("", what); !r) return r;
+    }
+    result_ = PQexecPrepared(owner.conn_, name_.c_str(), static_cast<int>(values.size()), values.data(),
+                             lengths.data(), formats_.data(), 0);
+    auto status = PQresultStatus(result_);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return error_of(owner.conn_, result_, what);
   }
   rows_ = PQntuples(result_);
   const char* n = PQcmdTuples(result_);
@@ -309,12 +305,85 @@ result<statement> connection::prepare(std::string_view sql) {
   return statement(this, it->second);
 }
 
+result<void> connection::execute_guarded(const std::string& name, const std::vector<const char*>& values,
+                                         const std::vector<int>& lengths, const std::vector<int>& formats,
+                                         std::string_view what, pg_result*& out) {
+  const std::vector<std::string> ahead = std::move(deferred_);
+  deferred_.clear();
+  // The pipeline: the deferred commands, SAVEPOINT, the statement, RELEASE, one sync. After a
+  // failure the server skips the rest up to the sync (PGRES_PIPELINE_ABORTED).
+  const std::size_t savepoint = ahead.size();
+  const std::size_t statement = savepoint + 1;
+  const std::size_t queries = statement + 2;
+  if (PQenterPipelineMode(conn_) != 1) return error_of(conn_, nullptr, what);
+  auto send_command = [this](const char* sql) {
+    return PQsendQueryParams(conn_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  };
+  bool sent = true;
+  for (const auto& sql : ahead) sent = sent && send_command(sql.c_str());
+  sent = sent && send_command("SAVEPOINT siaga_statement");
+  sent = sent && PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+                                     lengths.data(), formats.data(), 0) == 1;
+  sent = sent && send_command("RELEASE SAVEPOINT siaga_statement");
+  sent = sent && PQpipelineSync(conn_) == 1;
+
+  std::optional<core::error> failure;
+  bool statement_failed = false;
+  if (!sent) failure = error_of(conn_, nullptr, what);
+  // Each query's results end with a null; the sync's result ends the pipeline. A lost
+  // connection ends it too, and a bound on the nulls keeps a confused one from looping.
+  std::size_t query = 0;
+  bool synced = false;
+  while (sent && !synced && query <= queries) {
+    PGresult* res = PQgetResult(conn_);
+    if (!res) {
+      if (PQstatus(conn_) != CONNECTION_OK) break;
+      ++query;
+      continue;
+    }
+    auto status = PQresultStatus(res);
+    if (status == PGRES_PIPELINE_SYNC) {
+      synced = true;
+    } else if (status == PGRES_FATAL_ERROR && !failure) {
+      std::string_view which = query == statement ? what : query < savepoint ? std::string_view(ahead[query])
+                                                                             : std::string_view("statement savepoint");
+      failure = error_of(conn_, res, which);
+      statement_failed = query == statement;
+    }
+    if (query == statement && status != PGRES_PIPELINE_SYNC && !out) {
+      out = res;
+    } else {
+      PQclear(res);
+    }
+  }
+  if (PQexitPipelineMode(conn_) != 1 || !synced) {
+    if (failure) return *failure;
+    return core::make_error(core::errc::unavailable, std::string(what) + ": the pipeline to " + target() +
+                                                         " ended early: " + one_line(PQerrorMessage(conn_)));
+  }
+  if (failure) {
+    // The statement alone is undone; a deferred command or the savepoint failing leaves the
+    // transaction failed, for the command's own savepoint to undo.
+    if (statement_failed) (void)run("ROLLBACK TO SAVEPOINT siaga_statement; RELEASE SAVEPOINT siaga_statement");
+    return *failure;
+  }
+  if (!out) return core::make_error(core::errc::storage_failure, std::string(what) + ": the statement gave no result");
+  return {};
+}
+
 result<void> connection::run(std::string_view sql, std::string_view what) {
-  std::string text(sql);
+  std::string text;
+  for (const auto& d : deferred_) {
+    text += d;
+    text += "; ";
+  }
+  deferred_.clear();
+  text.append(sql);
+  if (text.empty()) return {};
   PGresult* res = PQexec(conn_, text.c_str());
   auto status = PQresultStatus(res);
   bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
-  auto error = ok ? core::error{} : error_of(conn_, res, what.empty() ? sql : what);
+  auto error = ok ? core::error{} : error_of(conn_, res, what.empty() ? std::string_view(text) : what);
   PQclear(res);
   if (!ok) return error;
   return {};
@@ -336,6 +405,7 @@ bool connection::healthy() const {
 result<void> connection::reset() {
   PQreset(conn_);
   prepared_.clear();
+  deferred_.clear();
   if (!healthy()) {
     return core::make_error(core::errc::unavailable,
                             "postgres: cannot reconnect to " + target() + ": " + one_line(PQerrorMessage(conn_)));

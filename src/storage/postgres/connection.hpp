@@ -115,8 +115,15 @@ class connection {
   result<statement> prepare(std::string_view sql);
 
   // Runs sql without parameters and ignoring rows: BEGIN, SAVEPOINT, migrations (several
-  // statements at once are allowed).
+  // statements at once are allowed). Commands deferred before it go first, in the same round
+  // trip.
   result<void> run(std::string_view sql, std::string_view what = {});
+
+  // Queues sql (a command without parameters whose rows do not matter: SAVEPOINT, RELEASE, a
+  // lock) to be sent ahead of the next statement or run, in its round trip, instead of in one
+  // of its own. Its failure is then reported by that next statement, and leaves the
+  // transaction failed as any failure would. For the writer, whose transaction it is.
+  void defer(std::string_view sql) { deferred_.emplace_back(sql); }
 
   // True inside a transaction block (also when it is in error, waiting for a rollback).
   bool in_transaction() const;
@@ -137,14 +144,23 @@ class connection {
   // Statement-level rollback inside a transaction, as SQLite does it: a statement that fails
   // is undone alone and the transaction goes on (PostgreSQL would otherwise refuse every
   // statement until a rollback), so that a command may try an insert, see the conflict and
-  // carry on. Costs a SAVEPOINT and a RELEASE around each statement in a transaction; on for
-  // the writer's connection.
+  // carry on. A SAVEPOINT and a RELEASE around each statement in a transaction, sent with the
+  // statement and the deferred commands in one pipeline (libpq's pipeline mode): one round
+  // trip a statement, two when it fails (the rollback to the savepoint). On for the writer's
+  // connection.
   void set_statement_rollback(bool on) { statement_rollback_ = on; }
 
  private:
   friend class statement;
 
   explicit connection(pg_conn* conn) : conn_(conn) {}
+
+  // Sends the deferred commands, SAVEPOINT, the prepared statement and RELEASE in one pipeline
+  // and reads their results; the statement's result goes to out (kept on failure too, for
+  // its message). The statement alone failing is rolled back to its savepoint.
+  result<void> execute_guarded(const std::string& name, const std::vector<const char*>& values,
+                               const std::vector<int>& lengths, const std::vector<int>& formats,
+                               std::string_view what, pg_result*& out);
 
   struct string_hash {
     using is_transparent = void;
@@ -155,6 +171,7 @@ class connection {
   std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> prepared_;  // sql -> name
   std::int64_t changes_ = 0;
   bool statement_rollback_ = false;
+  std::vector<std::string> deferred_;  // commands to send ahead of the next statement or run
 };
 
 // Reads that take more than one statement (a page and its total) see one snapshot: opens a

@@ -31,76 +31,7 @@ class reads_to_come : public Base {
     return not_yet("find_village");
   }
   result<std::int64_t> area_version(const std::string& jurisdiction_id) override { return not_yet("area_version"); }
-  // outbox
-  result<std::optional<domain::notification>> find_notification(const std::string& jurisdiction_id,
-                                                                const std::string& id) override {
-    return not_yet("find_notification");
-  }
-  result<page<domain::notification>> list_notifications(const notification_filter& filter) override {
-    return not_yet("list_notifications");
-  }
-  result<std::vector<domain::notification>> due_notifications(timestamp now, int limit) override {
-    return not_yet("due_notifications");
-  }
-  result<std::optional<timestamp>> next_notification_due() override { return not_yet("next_notification_due"); }
-  // calls
-  result<std::optional<domain::call_record>> find_call(const std::string& jurisdiction_id,
-                                                       const std::string& id) override {
-    return not_yet("find_call");
-  }
-  result<std::optional<domain::call_record>> find_call_by_external(const std::string& jurisdiction_id,
-                                                                   const std::string& external_id) override {
-    return not_yet("find_call_by_external");
-  }
-  result<page<domain::call_record>> list_calls(const call_filter& filter) override { return not_yet("list_calls"); }
-  result<std::vector<domain::call_event>> call_events_of(const std::string& call_record_id) override {
-    return not_yet("call_events_of");
-  }
-  result<std::optional<domain::stored_call_event>> find_call_event(const std::string& jurisdiction_id,
-                                                                   const std::string& event_id) override {
-    return not_yet("find_call_event");
-  }
-  result<std::vector<domain::call_record>> calls_of_caller(const std::string& jurisdiction_id,
-                                                           const std::string& number, timestamp since) override {
-    return not_yet("calls_of_caller");
-  }
-  result<std::optional<domain::call_record>> latest_call_of(const std::string& jurisdiction_id,
-                                                            const std::string& number, timestamp at) override {
-    return not_yet("latest_call_of");
-  }
-  result<domain::caller_history> caller_history_of(const std::string& jurisdiction_id,
-                                                   const std::string& number) override {
-    return not_yet("caller_history_of");
-  }
-  result<std::optional<domain::caller_record>> find_caller(const std::string& jurisdiction_id,
-                                                           const std::string& number) override {
-    return not_yet("find_caller");
-  }
-  result<std::vector<timestamp>> strike_times(const std::string& jurisdiction_id, const std::string& number,
-                                              timestamp since) override {
-    return not_yet("strike_times");
-  }
-  result<std::optional<domain::caller_policy>> find_caller_policy(const std::string& jurisdiction_id) override {
-    return not_yet("find_caller_policy");
-  }
-  result<std::optional<domain::callback_task>> find_callback(const std::string& jurisdiction_id,
-                                                             const std::string& id) override {
-    return not_yet("find_callback");
-  }
-  result<std::optional<domain::callback_task>> find_callback_of_call(const std::string& jurisdiction_id,
-                                                                     const std::string& call_id) override {
-    return not_yet("find_callback_of_call");
-  }
-  result<page<domain::callback_task>> list_callbacks(const callback_filter& filter) override {
-    return not_yet("list_callbacks");
-  }
-  result<page<domain::location_record>> list_location_records(const location_filter& filter) override {
-    return not_yet("list_location_records");
-  }
-  result<std::vector<call_stat_row>> calls_between(const std::string& jurisdiction_id, timestamp from,
-                                                   timestamp to) override {
-    return not_yet("calls_between");
-  }
+  // calls: the call rollups (with the statistics)
   result<std::vector<call_rollup_row>> call_rollup_counts(const call_rollup_range& range) override {
     return not_yet("call_rollup_counts");
   }
@@ -109,16 +40,6 @@ class reads_to_come : public Base {
   }
   result<std::vector<call_period_row>> call_period_rollups(const call_rollup_range& range) override {
     return not_yet("call_period_rollups");
-  }
-  result<std::optional<domain::api_key>> find_api_key_by_hash(const std::string& key_hash) override {
-    return not_yet("find_api_key_by_hash");
-  }
-  result<std::vector<domain::api_key>> list_api_keys(const std::string& jurisdiction_id) override {
-    return not_yet("list_api_keys");
-  }
-  result<std::optional<domain::api_key>> find_api_key(const std::string& jurisdiction_id,
-                                                      const std::string& id) override {
-    return not_yet("find_api_key");
   }
   // media
   result<std::optional<domain::media>> find_media(const std::string& jurisdiction_id, const std::string& id) override {
@@ -231,24 +152,6 @@ class writes_to_come : public Base {
                                     const std::string& geojson, bool approximate) override {
     return not_yet("set_village_boundary");
   }
-  // outbox
-  result<void> insert_notification(const domain::notification& n) override { return not_yet("insert_notification"); }
-  result<void> update_notification(const domain::notification& n) override { return not_yet("update_notification"); }
-  // calls
-  result<void> insert_call(const domain::call_record& c) override { return not_yet("insert_call"); }
-  result<void> update_call(const domain::call_record& c) override { return not_yet("update_call"); }
-  result<void> insert_call_event(const domain::stored_call_event& e) override { return not_yet("insert_call_event"); }
-  result<void> upsert_caller(const domain::caller_record& c) override { return not_yet("upsert_caller"); }
-  result<void> upsert_caller_policy(const std::string& jurisdiction_id, const domain::caller_policy& p) override {
-    return not_yet("upsert_caller_policy");
-  }
-  result<void> insert_callback(const domain::callback_task& t) override { return not_yet("insert_callback"); }
-  result<void> update_callback(const domain::callback_task& t) override { return not_yet("update_callback"); }
-  result<void> insert_location_record(const domain::location_record& r) override {
-    return not_yet("insert_location_record");
-  }
-  result<void> insert_api_key(const domain::api_key& k) override { return not_yet("insert_api_key"); }
-  result<void> update_api_key(const domain::api_key& k) override { return not_yet("update_api_key"); }
   // media
   result<void> insert_media(const domain::media& m, std::string_view bytes) override { return not_yet("insert_media"); }
   result<void> update_media(const domain::media& m) override { return not_yet("update_media"); }

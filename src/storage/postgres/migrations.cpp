@@ -296,11 +296,197 @@ DROP TRIGGER events_no_update ON events;
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events FOR EACH ROW EXECUTE FUNCTION events_erase_only();
 )sql";
 
-const std::array<migration, 2>& migrations_table() {
-  static const std::array<migration, 2> table{{
+// The notification outbox (the SQLite store's migrations 2 and 8: agency_id NULL for a row to
+// the jurisdiction's supervisors; agencies.endpoints is in migration 1), with the lease of
+// several nodes: lease_until, the end of the claim of the node delivering the row
+// (outbox_sql.cpp, claim_due), NULL when no one holds it. outbox_due holds only pending rows,
+// what the claim scans.
+constexpr std::string_view schema_outbox = R"sql(
+CREATE TABLE outbox (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  agency_id TEXT,
+  dispatch_id TEXT,
+  incident_id TEXT,
+  endpoint_index INTEGER NOT NULL,
+  endpoint_kind TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  event_kind TEXT NOT NULL,
+  payload_json TEXT NOT NULL CHECK (payload_json::jsonb IS NOT NULL),
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  delivered_at BIGINT,
+  lease_until BIGINT,
+  FOREIGN KEY (jurisdiction_id, agency_id) REFERENCES agencies (jurisdiction_id, id),
+  FOREIGN KEY (jurisdiction_id, incident_id) REFERENCES incidents (jurisdiction_id, id),
+  CHECK (attempts >= 0 AND endpoint_index >= 0)
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE status = 'pending';
+CREATE INDEX outbox_by_status ON outbox (jurisdiction_id, status, created_at);
+CREATE INDEX outbox_by_created ON outbox (jurisdiction_id, created_at);
+)sql";
+
+// Calls and callers (the SQLite store's migrations 3 and 5; the calls facet, issue 5): api keys
+// (stored hashed), calls folded from their telephony events (kept once per event id), the
+// policy state of caller numbers and the jurisdiction's policy, callback tasks (one per
+// unanswered call, the other calls of a number merged into its open task) and every location
+// message received, refused ones included. Flags are BOOLEAN. The call rollups (SQLite 10, 13,
+// 15) are not here yet: they come with the statistics facet.
+constexpr std::string_view schema_calls = R"sql(
+CREATE TABLE api_keys (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  name TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+CREATE INDEX api_keys_by_jurisdiction ON api_keys (jurisdiction_id, created_at);
+
+CREATE TABLE calls (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  external_id TEXT NOT NULL,
+  caller TEXT NOT NULL DEFAULT '',
+  line TEXT NOT NULL DEFAULT '',
+  ring_at BIGINT NOT NULL,
+  queued_at BIGINT,
+  answered_at BIGINT,
+  ended_at BIGINT,
+  answered_by TEXT NOT NULL DEFAULT '',
+  agent TEXT NOT NULL DEFAULT '',
+  transfers INTEGER NOT NULL DEFAULT 0,
+  end_reason TEXT,
+  outcome TEXT,
+  digits TEXT NOT NULL DEFAULT '',
+  silent_caller BOOLEAN NOT NULL DEFAULT FALSE,
+  silent BOOLEAN NOT NULL DEFAULT FALSE,
+  classification TEXT,
+  classified_source TEXT,
+  classified_by TEXT NOT NULL DEFAULT '',
+  classified_at BIGINT,
+  note TEXT NOT NULL DEFAULT '',
+  report_id TEXT REFERENCES reports (id),
+  loc_lat DOUBLE PRECISION,
+  loc_lon DOUBLE PRECISION,
+  loc_radius_m DOUBLE PRECISION,
+  loc_at BIGINT,
+  loc_method TEXT,
+  loc_format TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (jurisdiction_id, external_id),
+  CHECK ((loc_lat IS NULL) = (loc_lon IS NULL))
+);
+CREATE INDEX calls_by_ring ON calls (jurisdiction_id, ring_at);
+CREATE INDEX calls_by_caller ON calls (jurisdiction_id, caller, ring_at);
+CREATE INDEX calls_live ON calls (jurisdiction_id, ring_at) WHERE ended_at IS NULL;
+
+CREATE TABLE call_events (
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  event_id TEXT NOT NULL,
+  call_record_id TEXT NOT NULL REFERENCES calls (id),
+  external_call_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  caller TEXT NOT NULL DEFAULT '',
+  line TEXT NOT NULL DEFAULT '',
+  agent TEXT NOT NULL DEFAULT '',
+  reason TEXT,
+  digits TEXT NOT NULL DEFAULT '',
+  silent BOOLEAN NOT NULL DEFAULT FALSE,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (jurisdiction_id, event_id)
+);
+CREATE INDEX call_events_by_call ON call_events (call_record_id, at);
+
+CREATE TABLE callers (
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  number TEXT NOT NULL,
+  flagged_at BIGINT,
+  blocked_until BIGINT,
+  strikes_since BIGINT,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (jurisdiction_id, number)
+);
+
+CREATE TABLE caller_policies (
+  jurisdiction_id TEXT NOT NULL PRIMARY KEY REFERENCES jurisdictions (id),
+  threshold INTEGER NOT NULL,
+  window_s BIGINT NOT NULL,
+  block_enabled BOOLEAN NOT NULL,
+  block_s BIGINT NOT NULL,
+  CHECK (threshold >= 1 AND window_s > 0 AND block_s > 0)
+);
+
+CREATE TABLE callbacks (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  call_id TEXT NOT NULL UNIQUE REFERENCES calls (id),
+  caller TEXT NOT NULL,
+  status TEXT NOT NULL,
+  due_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  assigned_to TEXT,
+  last_result TEXT,
+  note TEXT NOT NULL DEFAULT '',
+  report_id TEXT REFERENCES reports (id),
+  superseded_by TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  closed_at BIGINT,
+  merged_into TEXT REFERENCES callbacks (id),
+  calls INTEGER NOT NULL DEFAULT 1 CHECK (calls >= 1),
+  last_call_at BIGINT,
+  dialed_call TEXT NOT NULL DEFAULT '',
+  dialed_at BIGINT,
+  FOREIGN KEY (jurisdiction_id, assigned_to) REFERENCES users (jurisdiction_id, id),
+  CHECK (attempts >= 0)
+);
+CREATE INDEX callbacks_by_status ON callbacks (jurisdiction_id, status, due_at);
+CREATE INDEX callbacks_by_caller ON callbacks (jurisdiction_id, caller);
+
+CREATE TABLE location_records (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  call_id TEXT REFERENCES calls (id),
+  number TEXT NOT NULL DEFAULT '',
+  accepted BOOLEAN NOT NULL,
+  rejection TEXT NOT NULL DEFAULT '',
+  format TEXT NOT NULL,
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  radius_m DOUBLE PRECISION,
+  fix_time BIGINT,
+  method TEXT,
+  confidence INTEGER,
+  altitude_m DOUBLE PRECISION,
+  emergency_number TEXT NOT NULL DEFAULT '',
+  network TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  call_started BIGINT,
+  raw TEXT NOT NULL DEFAULT '',
+  received_at BIGINT NOT NULL,
+  CHECK ((lat IS NULL) = (lon IS NULL)),
+  CHECK (accepted = (lat IS NOT NULL))
+);
+CREATE INDEX location_records_by_call ON location_records (call_id, received_at) WHERE call_id IS NOT NULL;
+CREATE INDEX location_records_by_received ON location_records (jurisdiction_id, received_at);
+)sql";
+
+const std::array<migration, 4>& migrations_table() {
+  static const std::array<migration, 4> table{{
       {1, "directory, reports, incidents, dispatches, counters and the event chain (SQLite schema 17)", schema_v1},
       {2, "event hash version 2: payload digest and erasure of personal payloads (SQLite 18)",
        schema_erasable_events},
+      {3, "the notification outbox with leases for several nodes (SQLite 2 and 8)", schema_outbox},
+      {4, "calls, callers, callbacks, location records and api keys (SQLite 3 and 5)", schema_calls},
   }};
   return table;
 }

@@ -2,13 +2,16 @@
 
 #include "domain/lifecycle.hpp"
 #include "storage/group_writer.hpp"
+#include "storage/postgres/calls_sql.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/facets_to_come.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/model_sql.hpp"
+#include "storage/postgres/outbox_sql.hpp"
 #include "storage/postgres/query.hpp"
 #include "storage/thread_readers.hpp"
 
+#include <chrono>
 #include <iterator>
 #include <mutex>
 #include <utility>
@@ -109,9 +112,90 @@ class read_ops : public reads_to_come<Base> {
   result<std::vector<domain::event>> events_of_jurisdiction(const std::string& jurisdiction_id) override {
     return use([&](connection& c) { return q::events_of_jurisdiction(c, jurisdiction_id); });
   }
+  // Calls and callers (issue 5): the SQL is in calls_sql.cpp (shared: ../calls_sql.ipp); the call
+  // rollups' reads come with the statistics facet.
+  result<std::optional<domain::call_record>> find_call(const std::string& j, const std::string& id) override {
+    return use([&](connection& c) { return calls_sql::find_call(c, j, id); });
+  }
+  result<std::optional<domain::call_record>> find_call_by_external(const std::string& j,
+                                                                   const std::string& external_id) override {
+    return use([&](connection& c) { return calls_sql::find_call_by_external(c, j, external_id); });
+  }
+  result<page<domain::call_record>> list_calls(const call_filter& f) override {
+    return use([&](connection& c) { return calls_sql::list_calls(c, f); });
+  }
+  result<std::vector<domain::call_event>> call_events_of(const std::string& call_record_id) override {
+    return use([&](connection& c) { return calls_sql::call_events_of(c, call_record_id); });
+  }
+  result<std::optional<domain::stored_call_event>> find_call_event(const std::string& j,
+                                                                   const std::string& event_id) override {
+    return use([&](connection& c) { return calls_sql::find_call_event(c, j, event_id); });
+  }
+  result<std::vector<domain::call_record>> calls_of_caller(const std::string& j, const std::string& number,
+                                                           timestamp since) override {
+    return use([&](connection& c) { return calls_sql::calls_of_caller(c, j, number, since); });
+  }
+  result<std::optional<domain::call_record>> latest_call_of(const std::string& j, const std::string& number,
+                                                            timestamp at) override {
+    return use([&](connection& c) { return calls_sql::latest_call_of(c, j, number, at); });
+  }
+  result<domain::caller_history> caller_history_of(const std::string& j, const std::string& number) override {
+    return use([&](connection& c) { return calls_sql::caller_history_of(c, j, number); });
+  }
+  result<std::optional<domain::caller_record>> find_caller(const std::string& j, const std::string& number) override {
+    return use([&](connection& c) { return calls_sql::find_caller(c, j, number); });
+  }
+  result<std::vector<timestamp>> strike_times(const std::string& j, const std::string& number,
+                                              timestamp since) override {
+    return use([&](connection& c) { return calls_sql::strike_times(c, j, number, since); });
+  }
+  result<std::optional<domain::caller_policy>> find_caller_policy(const std::string& j) override {
+    return use([&](connection& c) { return calls_sql::find_caller_policy(c, j); });
+  }
+  result<std::optional<domain::callback_task>> find_callback(const std::string& j, const std::string& id) override {
+    return use([&](connection& c) { return calls_sql::find_callback(c, j, id); });
+  }
+  result<std::optional<domain::callback_task>> find_callback_of_call(const std::string& j,
+                                                                     const std::string& call_id) override {
+    return use([&](connection& c) { return calls_sql::find_callback_of_call(c, j, call_id); });
+  }
+  result<page<domain::callback_task>> list_callbacks(const callback_filter& f) override {
+    return use([&](connection& c) { return calls_sql::list_callbacks(c, f); });
+  }
+  result<page<domain::location_record>> list_location_records(const location_filter& f) override {
+    return use([&](connection& c) { return calls_sql::list_location_records(c, f); });
+  }
+  result<std::vector<call_stat_row>> calls_between(const std::string& j, timestamp from, timestamp to) override {
+    return use([&](connection& c) { return calls_sql::calls_between(c, j, from, to); });
+  }
+  result<std::optional<domain::api_key>> find_api_key_by_hash(const std::string& key_hash) override {
+    return use([&](connection& c) { return calls_sql::find_api_key_by_hash(c, key_hash); });
+  }
+  result<std::vector<domain::api_key>> list_api_keys(const std::string& j) override {
+    return use([&](connection& c) { return calls_sql::list_api_keys(c, j); });
+  }
+  result<std::optional<domain::api_key>> find_api_key(const std::string& j, const std::string& id) override {
+    return use([&](connection& c) { return calls_sql::find_api_key(c, j, id); });
+  }
+  result<std::optional<domain::notification>> find_notification(const std::string& jurisdiction_id,
+                                                                const std::string& id) override {
+    return use([&](connection& c) { return outbox_sql::find(c, jurisdiction_id, id); });
+  }
+  result<page<domain::notification>> list_notifications(const notification_filter& filter) override {
+    return use([&](connection& c) { return outbox_sql::list(c, filter); });
+  }
+  // A claim retried after a lost connection may lease rows twice over: the first claim's
+  // rows then wait for their lease to end, and are still delivered (at least once).
+  result<std::vector<domain::notification>> due_notifications(timestamp now, int limit) override {
+    return use([&](connection& c) { return outbox_sql::claim_due(c, now, limit, now + lease_); });
+  }
+  result<std::optional<timestamp>> next_notification_due() override {
+    return use([&](connection& c) { return outbox_sql::next_due(c); });
+  }
 
  protected:
-  read_ops(connection* conn, std::optional<core::error> broken) : conn_(conn), broken_(std::move(broken)) {}
+  read_ops(connection* conn, std::optional<core::error> broken, std::chrono::microseconds lease)
+      : conn_(conn), broken_(std::move(broken)), lease_(lease) {}
 
   template <class F>
   auto use(F&& f) -> decltype(f(std::declval<connection&>())) {
@@ -131,14 +215,15 @@ class read_ops : public reads_to_come<Base> {
 
   connection* conn_;
   std::optional<core::error> broken_;
+  std::chrono::microseconds lease_;  // of the outbox rows claimed (postgres_options::outbox_lease)
 };
 
 // A thread's reader: a connection of its own, outside any transaction between calls.
 class thread_reader final : public read_ops<store_reader> {
  public:
-  explicit thread_reader(std::unique_ptr<connection> conn)
-      : read_ops(conn.get(), std::nullopt), owned_(std::move(conn)) {}
-  explicit thread_reader(core::error broken) : read_ops(nullptr, std::move(broken)) {}
+  thread_reader(std::unique_ptr<connection> conn, std::chrono::microseconds lease)
+      : read_ops(conn.get(), std::nullopt, lease), owned_(std::move(conn)) {}
+  explicit thread_reader(core::error broken) : read_ops(nullptr, std::move(broken), {}) {}
 
   bool healthy() const { return conn_ != nullptr; }
 
@@ -156,7 +241,7 @@ constexpr std::string_view lock_events = "SELECT pg_advisory_xact_lock(730695434
 
 class writer_txn final : public read_ops<writes_to_come<store_txn>> {
  public:
-  explicit writer_txn(connection& conn) : read_ops(&conn, std::nullopt) {}
+  writer_txn(connection& conn, std::chrono::microseconds lease) : read_ops(&conn, std::nullopt, lease) {}
 
   // Forgets the events of the previous command; called as each command starts.
   void begin_command() { appended_.clear(); }
@@ -191,6 +276,25 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
   result<void> update_incident(const domain::incident& i) override { return q::update_incident(c(), i); }
   result<void> insert_dispatch(const domain::dispatch& d) override { return q::insert_dispatch(c(), d); }
   result<void> update_dispatch(const domain::dispatch& d) override { return q::update_dispatch(c(), d); }
+  // Calls (issue 5), without the call rollups SQLite keeps beside them (the statistics facet).
+  result<void> insert_call(const domain::call_record& r) override { return calls_sql::insert_call(c(), r); }
+  result<void> update_call(const domain::call_record& r) override { return calls_sql::update_call(c(), r); }
+  result<void> insert_call_event(const domain::stored_call_event& e) override {
+    return calls_sql::insert_call_event(c(), e);
+  }
+  result<void> upsert_caller(const domain::caller_record& r) override { return calls_sql::upsert_caller(c(), r); }
+  result<void> upsert_caller_policy(const std::string& j, const domain::caller_policy& p) override {
+    return calls_sql::upsert_caller_policy(c(), j, p);
+  }
+  result<void> insert_callback(const domain::callback_task& t) override { return calls_sql::insert_callback(c(), t); }
+  result<void> update_callback(const domain::callback_task& t) override { return calls_sql::update_callback(c(), t); }
+  result<void> insert_location_record(const domain::location_record& r) override {
+    return calls_sql::insert_location_record(c(), r);
+  }
+  result<void> insert_api_key(const domain::api_key& k) override { return calls_sql::insert_api_key(c(), k); }
+  result<void> update_api_key(const domain::api_key& k) override { return calls_sql::update_api_key(c(), k); }
+  result<void> insert_notification(const domain::notification& n) override { return outbox_sql::insert(c(), n); }
+  result<void> update_notification(const domain::notification& n) override { return outbox_sql::update(c(), n); }
 
   result<std::int64_t> next_counter(const std::string& jurisdiction_id, const std::string& key) override {
     auto st = prepare_bound(c(),
@@ -209,22 +313,21 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
   // held to COMMIT: they stay right across savepoint rollbacks and across other writers, and
   // the hash covers seq, so seq is known before the row is inserted. The payload digest and
   // hash (version 2) are computed by model_sql::insert_new_event, shared by every store.
+  // The lock goes in the same round trip as the read of seq and the chain's head (deferred),
+  // and those two are one statement: two round trips for an event, the insert being the other.
   result<domain::event> append_event(domain::event e) override {
-    if (auto r = c().run(lock_events, "events lock"); !r) return r.error();
+    c().defer(lock_events);
     {
-      auto st = c().prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM events");
-      if (!st) return st.error();
-      auto row = st->step("events");
-      if (!row) return row.error();
-      e.seq = st->int64(0);
-    }
-    {
-      auto st = prepare_bound(c(), "SELECT hash FROM events WHERE jurisdiction_id = $1 ORDER BY seq DESC LIMIT 1",
+      auto st = prepare_bound(c(),
+                              "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events), "
+                              "(SELECT hash FROM events WHERE jurisdiction_id = $1 ORDER BY seq DESC LIMIT 1)",
                               e.jurisdiction_id);
       if (!st) return st.error();
       auto row = st->step("events");
       if (!row) return row.error();
-      e.prev_hash = *row ? st->text(0) : std::string();
+      if (!*row) return failure("events: the chain's head read returned no row");
+      e.seq = st->int64(0);
+      e.prev_hash = st->is_null(1) ? std::string() : st->text(1);
     }
     auto stored = model_sql::insert_new_event(c(), std::move(e));
     if (!stored) return stored.error();
@@ -246,7 +349,7 @@ class store_impl final : public postgres_store {
   store_impl(postgres_options options, std::unique_ptr<connection> writer)
       : options_(std::move(options)),
         writer_(std::move(writer)),
-        txn_(*writer_),
+        txn_(*writer_, options_.outbox_lease),
         group_(options_.max_batch, [this](std::vector<queued_command>& batch) { return run_batch(batch); }) {
     writer_->set_statement_rollback(true);
   }
@@ -268,7 +371,7 @@ class store_impl final : public postgres_store {
     return readers_.get([this]() -> std::shared_ptr<thread_reader> {
       auto conn = connection::open(options_.conninfo);
       if (!conn) return std::make_shared<thread_reader>(conn.error());
-      return std::make_shared<thread_reader>(std::move(*conn));
+      return std::make_shared<thread_reader>(std::move(*conn), options_.outbox_lease);
     });
   }
 
@@ -318,7 +421,11 @@ class store_impl final : public postgres_store {
       }
     }
     if (!begun) return out;
-    auto committed = writer_->run("COMMIT");
+    // COMMIT in a failed transaction would roll back and still answer without an error.
+    auto committed = writer_->in_failed_transaction()
+                         ? result<void>(core::make_error(core::errc::storage_failure,
+                                                         "postgres: the batch's transaction failed; rolled back"))
+                         : writer_->run("COMMIT");
     if (committed) {
       out.committed = true;
     } else {
@@ -328,21 +435,20 @@ class store_impl final : public postgres_store {
     return out;
   }
 
-  // Runs one command under its own savepoint; on success its events join published.
+  // Runs one command under its own savepoint; on success its events join published. SAVEPOINT
+  // and RELEASE are deferred: they travel with the command's first statement and the next
+  // command's (or the COMMIT), so a command costs no round trip of its own.
   result<void> run_command(write_command& command, std::vector<domain::event>& published) {
-    if (auto r = writer_->run("SAVEPOINT command"); !r) return r.error();
+    writer_->defer("SAVEPOINT command");
     txn_.begin_command();
     result<void> outcome = group_writer::invoke(command, txn_);
-    if (outcome) {
-      auto released = writer_->run("RELEASE SAVEPOINT command");
-      if (released) {
-        txn_.take_events(published);
-        return outcome;
-      }
-      outcome = released.error();
+    if (outcome && !writer_->in_failed_transaction()) {
+      writer_->defer("RELEASE SAVEPOINT command");
+      txn_.take_events(published);
+      return outcome;
     }
-    (void)writer_->run("ROLLBACK TO SAVEPOINT command");
-    (void)writer_->run("RELEASE SAVEPOINT command");
+    if (outcome) outcome = failure("postgres: the command left its transaction failed");
+    (void)writer_->run("ROLLBACK TO SAVEPOINT command; RELEASE SAVEPOINT command");
     txn_.begin_command();
     return outcome;
   }
@@ -362,6 +468,7 @@ result<std::unique_ptr<postgres_store>> open(const postgres_options& options) {
     return core::invalid("postgres: the connection string is empty; give a postgresql:// URI or libpq keywords");
   }
   if (options.max_batch < 1) return core::invalid("postgres max_batch must be at least 1");
+  if (options.outbox_lease <= std::chrono::seconds(0)) return core::invalid("postgres outbox_lease must be positive");
   auto conn = connection::open(options.conninfo);
   if (!conn) return conn.error();
   return std::unique_ptr<postgres_store>(std::make_unique<store_impl>(options, std::move(*conn)));

@@ -1,13 +1,19 @@
 // What the PostgreSQL store does beyond the shared contract (store_test_fixture.hpp runs that
 // on it): clear errors for a bad connection string and an unreachable server, the facets not
 // built yet failing by name, its own migrations, SQLite's statement-level rollback inside a
-// command, and reconnecting after the server cut its connections.
+// command, reconnecting after the server cut its connections, and two stores (nodes) on one
+// database claiming outbox rows by lease.
 #include "storage/postgres/postgres_store.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/store_test_fixture.hpp"
 
 #include <gtest/gtest.h>
+
+#include <array>
+#include <map>
+#include <set>
+#include <thread>
 
 namespace siaga::storage::contract {
 namespace {
@@ -155,6 +161,38 @@ TEST_F(postgres_store_test, a_failed_statement_is_undone_alone_and_its_command_g
   EXPECT_EQ(ids_of(store_->reader().list_districts("j1").value()), std::vector<std::string>{"d1"});
 }
 
+// The writer sends each statement in one pipeline with its savepoint and the commands deferred
+// until then (the command's savepoint, the previous command's release, the events lock): a
+// failure in the middle of a command that appends events is still undone alone, the chain
+// stays gapless, and a command failing after its statements leaves none of them behind.
+TEST_F(postgres_store_test, a_pipelined_failure_between_event_appends_is_undone_alone) {
+  ASSERT_EQ(outcome(store_->write([](store_txn& t) -> result<void> {
+              if (auto e = t.append_event(make_event("j1", "e1", "i1")); !e) return e.error();
+              EXPECT_EQ(code_of(t.insert_jurisdiction(make_jurisdiction("j1", "81.71", "AMB"))), "conflict");
+              if (auto e = t.append_event(make_event("j1", "e2", "i1")); !e) return e.error();
+              EXPECT_EQ(code_of(t.insert_district(make_district("nowhere", "d0", "00.00.00"))), "storage_failure");
+              return t.insert_district(make_district("j1", "d1", "81.71.01"));
+            })),
+            "ok");
+  EXPECT_EQ(code_of(store_->write([](store_txn& t) -> result<void> {
+              if (auto e = t.append_event(make_event("j1", "e3", "i1")); !e) return e.error();
+              if (auto r = t.insert_district(make_district("j1", "d2", "81.71.02")); !r) return r;
+              return core::conflict("refused after its writes");
+            })),
+            "conflict");
+  ASSERT_EQ(outcome(store_->write([](store_txn& t) -> result<void> {
+              auto e = t.append_event(make_event("j1", "e4", "i1"));
+              if (!e) return e.error();
+              return {};
+            })),
+            "ok");
+  auto chain = store_->reader().events_of_jurisdiction("j1").value();
+  EXPECT_EQ(ids_of(chain), (std::vector<std::string>{"e1", "e2", "e4"}));
+  EXPECT_EQ(seqs_of(chain), (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_FALSE(domain::verify_chain(chain));
+  EXPECT_EQ(ids_of(store_->reader().list_districts("j1").value()), std::vector<std::string>{"d1"});
+}
+
 TEST_F(postgres_store_test, readers_and_the_writer_reconnect_after_the_server_cut_them) {
   ASSERT_EQ(store_->reader().list_jurisdictions().value().size(), 1u);
   cut_connections();
@@ -166,6 +204,76 @@ TEST_F(postgres_store_test, readers_and_the_writer_reconnect_after_the_server_cu
       outcome(store_->write([](store_txn& t) { return t.insert_district(make_district("j1", "d1", "81.71.01")); })),
       "ok");
   EXPECT_EQ(store_->reader().list_districts("j1").value().size(), 1u);
+}
+
+// Issue 13 item 3: several nodes deliver one outbox. Two stores on one database (two nodes),
+// two claiming threads each: every due row is claimed by exactly one of them; the rows of a
+// node that dies before recording its attempts are claimed again once their lease ends, and
+// the rows whose delivery was recorded are not.
+TEST_F(postgres_store_test, two_stores_on_one_database_never_claim_the_same_row_at_once) {
+  constexpr int rows = 200;
+  ASSERT_EQ(outcome(store_->write([](store_txn& t) -> result<void> {
+              if (auto r = t.upsert_agency(make_agency("j1", "a_fire", "DAMKAR", domain::agency_kind::fire)); !r) return r;
+              for (int i = 0; i < rows; ++i) {
+                domain::notification n;
+                n.id = "n" + std::to_string(1000 + i);
+                n.jurisdiction_id = "j1";
+                n.agency_id = "a_fire";
+                n.target = "https://damkar.example/hook";
+                n.event_kind = "dispatch.notified";
+                n.payload_json = "{}";
+                n.next_attempt_at = n.created_at = n.updated_at = at(0);
+                if (auto r = t.insert_notification(n); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  auto other = backend_.open(location_);
+  ASSERT_EQ(outcome(other), "ok");
+  std::array<store*, 2> nodes{store_.get(), other->get()};
+
+  std::array<std::vector<domain::notification>, 4> claimed;  // threads 0, 1 on node 0; 2, 3 on node 1
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < claimed.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < rows; ++round) {  // bounded: a store that never leases fails, not hangs
+        auto got = nodes[t / 2]->reader().due_notifications(at(1), 7);
+        if (!got) failures++;
+        if (!got || got->empty()) return;
+        claimed[t].insert(claimed[t].end(), got->begin(), got->end());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::map<std::string, int> times;
+  for (const auto& c : claimed) {
+    for (const auto& n : c) times[n.id]++;
+  }
+  EXPECT_EQ(times.size(), static_cast<std::size_t>(rows)) << "every due row claimed";
+  EXPECT_TRUE(std::all_of(times.begin(), times.end(), [](const auto& kv) { return kv.second == 1; }))
+      << "no row claimed by two claimers";
+
+  // Node 0 delivers what it claimed and records it; node 1 dies before recording anything.
+  std::set<std::string> of_node1;
+  for (std::size_t t = 0; t < 2; ++t) {
+    for (auto n : claimed[t]) {
+      n.status = domain::notification_status::delivered;
+      n.attempts = 1;
+      n.delivered_at = n.updated_at = at(2);
+      ASSERT_EQ(outcome(store_->write([&](store_txn& tx) { return tx.update_notification(n); })), "ok");
+    }
+  }
+  for (std::size_t t = 2; t < 4; ++t) {
+    for (const auto& n : claimed[t]) of_node1.insert(n.id);
+  }
+  (*other)->close();
+  EXPECT_TRUE(store_->reader().due_notifications(at(2), rows).value().empty()) << "node 1's leases still hold";
+  auto again = store_->reader().due_notifications(at(1 + 60), rows).value();
+  std::set<std::string> taken_over;
+  for (const auto& n : again) taken_over.insert(n.id);
+  EXPECT_EQ(taken_over, of_node1) << "what node 1 left undelivered, and only that, is claimed when its leases end";
 }
 
 }  // namespace

@@ -34,6 +34,10 @@ using row_reader = result<T> (*)(const statement&);
 using enum_columns = model_rows::row_enums<statement>;
 using model_rows::read_geo;
 
+inline std::optional<double> opt_real(const statement& st, int col) {
+  return st.is_null(col) ? std::nullopt : std::optional<double>(st.real(col));
+}
+
 inline std::optional<double> lat_of(const std::optional<domain::geo_point>& p) {
   return p ? std::optional<double>(p->lat) : std::nullopt;
 }

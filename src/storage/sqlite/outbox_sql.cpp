@@ -3,117 +3,37 @@
 #include "storage/sqlite/query.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace siaga::storage::sqlite::outbox_sql {
-namespace {
 
-constexpr std::string_view columns =
-    "id, jurisdiction_id, agency_id, dispatch_id, incident_id, endpoint_index, endpoint_kind, target, event_kind, "
-    "payload_json, status, attempts, next_attempt_at, last_error, created_at, updated_at, delivered_at";
+// The leases live in memory (leases below): an update changes only the row.
+constexpr std::string_view update_also_sets = "";
 
-std::string select(std::string_view rest) {
-  return cat({"SELECT ", columns, " FROM outbox ", rest});
-}
+#include "storage/outbox_sql.ipp"
 
-result<domain::notification> read_row(const statement& st) {
-  domain::notification n;
-  n.id = st.text(0);
-  n.jurisdiction_id = st.text(1);
-  n.agency_id = st.text(2);
-  n.dispatch_id = st.opt_text(3);
-  n.incident_id = st.opt_text(4);
-  n.endpoint_index = static_cast<int>(st.int64(5));
-  enum_columns e(st, "outbox");
-  n.endpoint = e.get(6, domain::parse_endpoint_kind);
-  n.target = st.text(7);
-  n.event_kind = st.text(8);
-  n.payload_json = st.text(9);
-  n.status = e.get(10, domain::parse_notification_status);
-  n.attempts = static_cast<int>(st.int64(11));
-  n.next_attempt_at = st.time(12);
-  n.last_error = st.text(13);
-  n.created_at = st.time(14);
-  n.updated_at = st.time(15);
-  n.delivered_at = st.opt_time(16);
-  if (e.error()) return *e.error();
-  return n;
-}
-
-}  // namespace
-
-result<std::optional<domain::notification>> find(connection& c, const std::string& jurisdiction_id,
-                                                 const std::string& id) {
-  static const std::string sql = select("WHERE jurisdiction_id = ? AND id = ?");
-  return fetch_one(c, sql, "outbox", read_row, jurisdiction_id, id);
-}
-
-result<page<domain::notification>> list(connection& c, const notification_filter& f) {
-  where_clause where;
-  where.add("jurisdiction_id = ?", f.jurisdiction_id);
-  if (f.status) where.add("status = ?", domain::to_string(*f.status));
-  return fetch_page(c, "outbox", columns, where, "created_at DESC, id DESC", f.page, read_row);
-}
-
-result<std::vector<domain::notification>> due(connection& c, timestamp now, int limit) {
+result<std::vector<domain::notification>> leases::claim_due(connection& c, timestamp now, int limit) {
   if (limit <= 0) return std::vector<domain::notification>{};
+  std::lock_guard lock(mutex_);
+  std::erase_if(until_, [now](const auto& lease) { return lease.second <= now; });
+  // Every row still leased may be among the soonest due: read that many more, then skip them.
   static const std::string sql =
       select("WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
-  return fetch_all(c, sql, "outbox", read_row, now, static_cast<std::int64_t>(limit));
+  auto due = fetch_all(c, sql, "outbox", read_row, now, static_cast<std::int64_t>(limit) +
+                                                            static_cast<std::int64_t>(until_.size()));
+  if (!due) return due.error();
+  std::vector<domain::notification> out;
+  for (auto& n : *due) {
+    if (static_cast<int>(out.size()) == limit) break;
+    if (!until_.try_emplace(n.id, now + length_).second) continue;
+    out.push_back(std::move(n));
+  }
+  return out;
 }
 
-result<std::optional<timestamp>> next_due(connection& c) {
-  auto st = c.prepare("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'");
-  if (!st) return st.error();
-  auto row = st->step("outbox");
-  if (!row) return row.error();
-  if (!*row || st->is_null(0)) return std::optional<timestamp>{};
-  return std::optional<timestamp>(st->time(0));
-}
-
-result<void> insert(connection& c, const domain::notification& n) {
-  // No agency: a row for the jurisdiction's supervisors, NULL so that the foreign key passes.
-  const auto agency = n.agency_id.empty() ? std::optional<std::string>() : std::optional<std::string>(n.agency_id);
-  auto st = c.prepare(
-      "INSERT INTO outbox (id, jurisdiction_id, agency_id, dispatch_id, incident_id, endpoint_index, endpoint_kind, "
-      "target, event_kind, payload_json, status, attempts, next_attempt_at, last_error, created_at, updated_at, "
-      "delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return st.error();
-  st->bind(n.id)
-      .bind(n.jurisdiction_id)
-      .bind(agency)
-      .bind(n.dispatch_id)
-      .bind(n.incident_id)
-      .bind(n.endpoint_index)
-      .bind(domain::to_string(n.endpoint))
-      .bind(n.target)
-      .bind(n.event_kind)
-      .bind(n.payload_json)
-      .bind(domain::to_string(n.status))
-      .bind(n.attempts)
-      .bind(n.next_attempt_at)
-      .bind(n.last_error)
-      .bind(n.created_at)
-      .bind(n.updated_at)
-      .bind(n.delivered_at);
-  return st->run("outbox");
-}
-
-result<void> update(connection& c, const domain::notification& n) {
-  auto st = c.prepare(
-      "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?, "
-      "delivered_at = ? WHERE id = ? AND jurisdiction_id = ?");
-  if (!st) return st.error();
-  st->bind(domain::to_string(n.status))
-      .bind(n.attempts)
-      .bind(n.next_attempt_at)
-      .bind(n.last_error)
-      .bind(n.updated_at)
-      .bind(n.delivered_at)
-      .bind(n.id)
-      .bind(n.jurisdiction_id);
-  if (auto r = st->run("outbox"); !r) return r;
-  if (c.changes() == 0) return core::not_found("notification " + n.id + " not found");
-  return {};
+void leases::release(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  until_.erase(id);
 }
 
 namespace {

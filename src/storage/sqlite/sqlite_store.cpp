@@ -151,7 +151,7 @@ class read_ops : public Base {
     return use([&](connection& c) { return outbox_sql::list(c, filter); });
   }
   result<std::vector<domain::notification>> due_notifications(timestamp now, int limit) override {
-    return use([&](connection& c) { return outbox_sql::due(c, now, limit); });
+    return use([&](connection& c) { return leases_->claim_due(c, now, limit); });
   }
   result<std::optional<timestamp>> next_notification_due() override {
     return use([&](connection& c) { return outbox_sql::next_due(c); });
@@ -329,7 +329,8 @@ class read_ops : public Base {
   }
 
  protected:
-  read_ops(connection* conn, std::optional<core::error> broken) : conn_(conn), broken_(std::move(broken)) {}
+  read_ops(connection* conn, std::optional<core::error> broken, outbox_sql::leases* leases)
+      : conn_(conn), broken_(std::move(broken)), leases_(leases) {}
 
   template <class F>
   auto use(F&& f) -> decltype(f(std::declval<connection&>())) {
@@ -339,6 +340,7 @@ class read_ops : public Base {
 
   connection* conn_;
   std::optional<core::error> broken_;
+  outbox_sql::leases* leases_;  // the store's, shared by its readers and its writer
 };
 
 // ---------------------------------------------------------------------------------------
@@ -346,9 +348,9 @@ class read_ops : public Base {
 
 class thread_reader final : public read_ops<store_reader> {
  public:
-  explicit thread_reader(std::unique_ptr<connection> conn)
-      : read_ops(conn.get(), std::nullopt), owned_(std::move(conn)) {}
-  explicit thread_reader(core::error broken) : read_ops(nullptr, std::move(broken)) {}
+  thread_reader(std::unique_ptr<connection> conn, outbox_sql::leases& leases)
+      : read_ops(conn.get(), std::nullopt, &leases), owned_(std::move(conn)) {}
+  explicit thread_reader(core::error broken) : read_ops(nullptr, std::move(broken), nullptr) {}
 
   bool healthy() const { return conn_ != nullptr; }
 
@@ -361,7 +363,8 @@ class thread_reader final : public read_ops<store_reader> {
 
 class writer_txn final : public read_ops<store_txn> {
  public:
-  writer_txn(connection& conn, bool keep_rollups) : read_ops(&conn, std::nullopt), rollups_(conn, keep_rollups) {}
+  writer_txn(connection& conn, bool keep_rollups, outbox_sql::leases& leases)
+      : read_ops(&conn, std::nullopt, &leases), rollups_(conn, keep_rollups) {}
 
   // Forgets the events of the previous command; called as each command starts.
   void begin_command() { appended_.clear(); }
@@ -486,7 +489,13 @@ class writer_txn final : public read_ops<store_txn> {
   }
 
   result<void> insert_notification(const domain::notification& n) override { return outbox_sql::insert(c(), n); }
-  result<void> update_notification(const domain::notification& n) override { return outbox_sql::update(c(), n); }
+  // The attempt is recorded: the row's lease ends with it (at once rather than at COMMIT,
+  // which at worst lets the row be claimed a batch early: at least once either way).
+  result<void> update_notification(const domain::notification& n) override {
+    auto updated = outbox_sql::update(c(), n);
+    if (updated) leases_->release(n.id);
+    return updated;
+  }
   result<bool> insert_sla_alert(const domain::sla_alert& a) override { return sla_sql::insert(c(), a); }
   result<void> resolve_sla_alert(const std::string& jurisdiction_id, const std::string& id, timestamp at) override {
     return sla_sql::resolve(c(), jurisdiction_id, id, at);
@@ -629,8 +638,9 @@ class store_impl final : public sqlite_store {
   store_impl(sqlite_options options, std::unique_ptr<connection> writer, tuning applied)
       : options_(std::move(options)),
         applied_(applied),
+        leases_(options_.outbox_lease),
         writer_(std::move(writer)),
-        txn_(*writer_, options_.keep_rollups),
+        txn_(*writer_, options_.keep_rollups, leases_),
         group_(
             options_.max_batch, [this](std::vector<queued_command>& batch) { return run_batch(batch); },
             [this] { optimize(); }) {}
@@ -684,7 +694,7 @@ class store_impl final : public sqlite_store {
       return std::make_shared<thread_reader>(r.error());
     }
     if (auto r = apply_tuning(**conn, options_); !r) return std::make_shared<thread_reader>(r.error());
-    return std::make_shared<thread_reader>(std::move(*conn));
+    return std::make_shared<thread_reader>(std::move(*conn), leases_);
   }
 
   // Refreshes the planner's statistics where they are stale, as SQLite advises before a
@@ -760,6 +770,7 @@ class store_impl final : public sqlite_store {
 
   const sqlite_options options_;
   const tuning applied_;
+  outbox_sql::leases leases_;  // before the readers and the writer, which use it
   std::unique_ptr<connection> writer_;  // closed by close(), once the writer thread is done
   writer_txn txn_;                      // used on the writer thread only
   thread_readers<thread_reader> readers_;
@@ -784,6 +795,7 @@ result<std::unique_ptr<sqlite_store>> open(const sqlite_options& options) {
         options.path + "'");
   }
   if (options.max_batch < 1) return core::invalid("sqlite max_batch must be at least 1");
+  if (options.outbox_lease <= std::chrono::seconds(0)) return core::invalid("sqlite outbox_lease must be positive");
   if (options.cache_mib < 1 || options.mmap_mib < 0) {
     return core::invalid("sqlite cache_mib must be at least 1 and mmap_mib at least 0");
   }

@@ -1,0 +1,59 @@
+// The SQL of calls, callers, callbacks, location records and api keys (migration 4), the SQLite
+// store's calls_sql on this store's connection (the SQL is shared: storage/calls_sql.ipp).
+// postgres_store.cpp forwards its store_reader / store_txn methods here. Internal to
+// storage/postgres/.
+#pragma once
+
+#include "storage/postgres/connection.hpp"
+#include "storage/store.hpp"
+
+#include <string>
+#include <vector>
+
+namespace siaga::storage::postgres::calls_sql {
+
+// The store contract's call methods (storage/store.hpp) over one connection.
+result<std::optional<domain::call_record>> find_call(connection& c, const std::string& jurisdiction_id,
+                                                     const std::string& id);
+result<std::optional<domain::call_record>> find_call_by_external(connection& c, const std::string& jurisdiction_id,
+                                                                 const std::string& external_id);
+result<page<domain::call_record>> list_calls(connection& c, const call_filter& f);
+result<std::vector<domain::call_event>> call_events_of(connection& c, const std::string& call_record_id);
+result<std::optional<domain::stored_call_event>> find_call_event(connection& c, const std::string& jurisdiction_id,
+                                                                 const std::string& event_id);
+result<std::vector<domain::call_record>> calls_of_caller(connection& c, const std::string& jurisdiction_id,
+                                                         const std::string& number, timestamp since);
+result<std::optional<domain::call_record>> latest_call_of(connection& c, const std::string& jurisdiction_id,
+                                                          const std::string& number, timestamp at);
+result<domain::caller_history> caller_history_of(connection& c, const std::string& jurisdiction_id,
+                                                 const std::string& number);
+result<std::optional<domain::caller_record>> find_caller(connection& c, const std::string& jurisdiction_id,
+                                                         const std::string& number);
+result<std::vector<timestamp>> strike_times(connection& c, const std::string& jurisdiction_id,
+                                            const std::string& number, timestamp since);
+result<std::optional<domain::caller_policy>> find_caller_policy(connection& c, const std::string& jurisdiction_id);
+result<std::optional<domain::callback_task>> find_callback(connection& c, const std::string& jurisdiction_id,
+                                                           const std::string& id);
+result<std::optional<domain::callback_task>> find_callback_of_call(connection& c, const std::string& jurisdiction_id,
+                                                                   const std::string& call_id);
+result<page<domain::callback_task>> list_callbacks(connection& c, const callback_filter& f);
+result<page<domain::location_record>> list_location_records(connection& c, const location_filter& f);
+result<std::vector<call_stat_row>> calls_between(connection& c, const std::string& jurisdiction_id, timestamp from,
+                                                 timestamp to);
+result<std::optional<domain::api_key>> find_api_key_by_hash(connection& c, const std::string& key_hash);
+result<std::vector<domain::api_key>> list_api_keys(connection& c, const std::string& jurisdiction_id);
+result<std::optional<domain::api_key>> find_api_key(connection& c, const std::string& jurisdiction_id,
+                                                    const std::string& id);
+
+result<void> insert_call(connection& c, const domain::call_record& r);
+result<void> update_call(connection& c, const domain::call_record& r);
+result<void> insert_call_event(connection& c, const domain::stored_call_event& e);
+result<void> upsert_caller(connection& c, const domain::caller_record& r);
+result<void> upsert_caller_policy(connection& c, const std::string& jurisdiction_id, const domain::caller_policy& p);
+result<void> insert_callback(connection& c, const domain::callback_task& t);
+result<void> update_callback(connection& c, const domain::callback_task& t);
+result<void> insert_location_record(connection& c, const domain::location_record& r);
+result<void> insert_api_key(connection& c, const domain::api_key& k);
+result<void> update_api_key(connection& c, const domain::api_key& k);
+
+}  // namespace siaga::storage::postgres::calls_sql

@@ -1,0 +1,28 @@
+#include "storage/postgres/outbox_sql.hpp"
+
+#include "storage/postgres/query.hpp"
+
+#include <algorithm>
+
+namespace siaga::storage::postgres::outbox_sql {
+
+// An update records an attempt, which ends the lease of the claimer that made it.
+constexpr std::string_view update_also_sets = ", lease_until = NULL";
+
+#include "storage/outbox_sql.ipp"
+
+result<std::vector<domain::notification>> claim_due(connection& c, timestamp now, int limit, timestamp lease_until) {
+  if (limit <= 0) return std::vector<domain::notification>{};
+  // The lease is written in the same statement that picks the rows, so that a claim is one
+  // round trip and atomic outside a transaction too; the row locks of the pick last until the
+  // statement's (or the writer's batch's) commit, by which time the lease is what others see.
+  static const std::string sql = cat(
+      {"WITH due AS (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?1 "
+       "AND (lease_until IS NULL OR lease_until <= ?1) ORDER BY next_attempt_at, id LIMIT ?2 FOR UPDATE SKIP LOCKED), "
+       "claimed AS (UPDATE outbox SET lease_until = ?3 FROM due WHERE outbox.id = due.id RETURNING outbox.*) "
+       "SELECT ",
+       columns, " FROM claimed ORDER BY next_attempt_at, id"});
+  return fetch_all(c, sql, "outbox", read_row, now, static_cast<std::int64_t>(limit), lease_until);
+}
+
+}  // namespace siaga::storage::postgres::outbox_sql

@@ -1,0 +1,29 @@
+// The SQL of the notification outbox (migration 3), the SQLite store's outbox_sql on this
+// store's connection (the shared part is storage/outbox_sql.ipp), with claiming by lease for
+// several nodes. Internal to storage/postgres/.
+#pragma once
+
+#include "storage/postgres/connection.hpp"
+#include "storage/store.hpp"
+
+#include <string>
+#include <vector>
+
+namespace siaga::storage::postgres::outbox_sql {
+
+// The store contract's notification methods (storage/outbox_store.hpp) over one connection.
+result<std::optional<domain::notification>> find(connection& c, const std::string& jurisdiction_id,
+                                                 const std::string& id);
+result<page<domain::notification>> list(connection& c, const notification_filter& f);
+result<std::optional<timestamp>> next_due(connection& c);
+result<void> insert(connection& c, const domain::notification& n);
+// Also ends the row's lease.
+result<void> update(connection& c, const domain::notification& n);
+
+// Claims up to limit due rows that no lease holds at now, soonest first, and leases them
+// until lease_until, in one statement: rows another transaction is claiming or updating at
+// that moment are skipped (FOR UPDATE SKIP LOCKED), never waited for, so claimers on several
+// nodes never block one another and never get the same row while its lease lasts.
+result<std::vector<domain::notification>> claim_due(connection& c, timestamp now, int limit, timestamp lease_until);
+
+}  // namespace siaga::storage::postgres::outbox_sql
