@@ -1,5 +1,6 @@
 #include "storage/sqlite/calls_sql.hpp"
 
+#include "storage/sqlite/caller_counts_sql.hpp"
 #include "storage/sqlite/query.hpp"
 
 #include <algorithm>
@@ -276,34 +277,8 @@ result<std::optional<domain::call_record>> latest_call_of(connection& c, const s
 
 result<domain::caller_history> caller_history_of(connection& c, const std::string& jurisdiction_id,
                                                  const std::string& number) {
-  auto st = prepare_bound(
-      c,
-      "SELECT COUNT(*), COALESCE(SUM(outcome = 'answered'), 0), COALESCE(SUM(outcome = 'abandoned'), 0), "
-      "COALESCE(SUM(outcome = 'missed'), 0), COALESCE(SUM(classification = 'valid'), 0), "
-      "COALESCE(SUM(classification = 'prank'), 0), COALESCE(SUM(classification = 'ghost'), 0), "
-      "COALESCE(SUM(classification = 'information'), 0), COALESCE(SUM(classification = 'misdirected'), 0), "
-      "COALESCE(SUM(classification = 'test'), 0), MIN(ring_at), MAX(ring_at) "
-      "FROM calls WHERE jurisdiction_id = ? AND caller = ?",
-      jurisdiction_id, number);
-  if (!st) return st.error();
-  auto row = st->step("calls");
-  if (!row) return row.error();
-  domain::caller_history h;
-  h.number = number;
-  if (!*row) return h;
-  h.calls = st->int64(0);
-  h.answered = st->int64(1);
-  h.abandoned = st->int64(2);
-  h.missed = st->int64(3);
-  h.valid = st->int64(4);
-  h.prank = st->int64(5);
-  h.ghost = st->int64(6);
-  h.information = st->int64(7);
-  h.misdirected = st->int64(8);
-  h.test = st->int64(9);
-  h.first_call_at = st->opt_time(10);
-  h.last_call_at = st->opt_time(11);
-  return h;
+  // One row of caller_counts (migration 20), kept by triggers on calls, not a count of the calls.
+  return caller_counts_sql::history_of(c, jurisdiction_id, number);
 }
 
 result<std::optional<domain::caller_record>> find_caller(connection& c, const std::string& jurisdiction_id,
