@@ -33,6 +33,8 @@
 #include "services/stats_service.hpp"
 #include "storage/store.hpp"
 
+#include "in_flight.hpp"
+
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -578,27 +580,9 @@ int write_cost_once(const std::string& path, bool rollups, std::size_t commands,
   core::system_clock clk;
   core::secure_random rnd;
   core::id_generator ids{rnd};
-  std::atomic<std::size_t> errors{0};
-  std::size_t in_flight = 0;
-  std::mutex mu;
-  std::condition_variable cv;
-  auto wait_below = [&](std::size_t n) {
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return in_flight < n; });
-  };
-  auto submit = [&](storage::write_command c) {
-    wait_below(concurrency);
-    {
-      std::lock_guard lock(mu);
-      ++in_flight;
-    }
-    store.submit(std::move(c), [&](core::result<void> r) {
-      if (!r && errors++ == 0) std::cerr << r.error().message << "\n";
-      std::lock_guard lock(mu);
-      --in_flight;
-      cv.notify_all();
-    });
-  };
+  bench::in_flight flight(store, concurrency);
+  auto submit = [&](storage::write_command c) { flight.submit(std::move(c)); };
+  auto wait_below = [&](std::size_t n) { flight.wait_below(n); };
   auto cpu0 = cpu_seconds();
   auto t0 = clock_type::now();
   if (calls) {
@@ -610,8 +594,8 @@ int write_cost_once(const std::string& path, bool rollups, std::size_t commands,
     std::printf("{\"step\":\"write_cost_calls\",\"rollups\":%s,\"events\":%zu,\"concurrency\":%zu,\"seconds\":%.2f,"
                 "\"events_per_s\":%.0f,\"cpu_us_per_event\":%.1f,\"errors\":%zu}\n",
                 rollups ? "true" : "false", commands * 4, concurrency, secs, static_cast<double>(commands * 4) / secs,
-                cpu * 1e6 / static_cast<double>(commands * 4), errors.load());
-    return errors == 0 ? 0 : 1;
+                cpu * 1e6 / static_cast<double>(commands * 4), flight.errors());
+    return flight.errors() == 0 ? 0 : 1;
   }
   std::vector<domain::dispatch> sent(commands);
   for (std::size_t i = 0; i < commands; ++i) {
@@ -676,8 +660,8 @@ int write_cost_once(const std::string& path, bool rollups, std::size_t commands,
   std::printf("{\"step\":\"write_cost\",\"rollups\":%s,\"incidents\":%zu,\"concurrency\":%zu,\"seconds\":%.2f,"
               "\"incidents_per_s\":%.0f,\"cpu_us_per_incident\":%.1f,\"errors\":%zu}\n",
               rollups ? "true" : "false", commands, concurrency, secs, static_cast<double>(commands) / secs,
-              cpu * 1e6 / static_cast<double>(commands), errors.load());
-  return errors == 0 ? 0 : 1;
+              cpu * 1e6 / static_cast<double>(commands), flight.errors());
+  return flight.errors() == 0 ? 0 : 1;
 }
 
 int write_cost(const std::vector<std::string>& args) {

@@ -280,6 +280,23 @@ TEST_F(stats_rebuild, an_event_log_from_before_the_replay_fields_is_recounted_fr
   EXPECT_NE(log.find("COCOK  roll_incidents"), std::string::npos) << log;
 }
 
+TEST_F(stats_rebuild, a_callers_counter_that_no_call_backs_is_reported_and_dropped) {
+  ASSERT_EQ(server_->stop(), 0);
+  EXPECT_EQ(rebuild("counters1.log"), 0) << slurp(server_->dir() + "/counters1.log");
+  auto clean = slurp(server_->dir() + "/counters1.log");
+  EXPECT_NE(clean.find("COCOK  caller_counts"), std::string::npos) << clean;
+  // A number with five prank calls counted, none of them in the calls table.
+  exec_sql(server_->database(),
+           "INSERT INTO caller_counts SELECT id, '+6281999999999', 5, 5, 0, 0, 0, 5, 0, 0, 0, 0, 1, 2 FROM "
+           "jurisdictions ORDER BY code LIMIT 1");
+  EXPECT_EQ(rebuild("counters2.log"), 1);
+  auto tampered = slurp(server_->dir() + "/counters2.log");
+  EXPECT_NE(tampered.find("BEDA   caller_counts: 1 baris dibetulkan"), std::string::npos) << tampered;
+  EXPECT_NE(tampered.find("COCOK  roll_calls"), std::string::npos) << tampered;
+  EXPECT_NE(tampered.find("HASIL  dibetulkan (corrected)"), std::string::npos) << tampered;
+  EXPECT_EQ(rebuild("counters3.log"), 0) << slurp(server_->dir() + "/counters3.log");
+}
+
 TEST_F(stats_rebuild, a_missing_database_is_refused) {
   EXPECT_EQ(run_siaga({"stats", "rebuild", "--database", server_->dir() + "/none.db"}, server_->dir() + "/none.log"), 1);
   EXPECT_NE(slurp(server_->dir() + "/none.log").find("does not exist"), std::string::npos);

@@ -325,7 +325,7 @@ core::result<json::object> incident_detail_of(storage::store_reader& rd, const s
                                               const std::string& id, core::timestamp now) {
   SIAGA_TRY(d, services::read_incident_detail(rd, who, id));
   auto out = incident_detail_json(d);
-  SIAGA_TRY(board, services::clock_board::load(rd, who.jurisdiction_id, now));
+  SIAGA_TRY(board, services::clock_board::load_cached(rd, who.jurisdiction_id, now));
   out["clocks"] = clocks_json(board.of_incident(d.view.inc));
   auto& items = out["dispatches"].as_array();
   for (std::size_t k = 0; k < d.view.dispatches.size() && k < items.size(); ++k) {
@@ -337,7 +337,7 @@ core::result<json::object> incident_detail_of(storage::store_reader& rd, const s
 
 core::result<json::array> incidents_with_clocks(storage::store_reader& rd, const services::actor& who,
                                                 const std::vector<domain::incident>& items, core::timestamp now) {
-  SIAGA_TRY(board, services::clock_board::load(rd, who.jurisdiction_id, now));
+  SIAGA_TRY(board, services::clock_board::load_cached(rd, who.jurisdiction_id, now));
   json::array out;
   for (const auto& i : items) {
     auto o = incident_json(i);
@@ -349,7 +349,7 @@ core::result<json::array> incidents_with_clocks(storage::store_reader& rd, const
 
 core::result<json::array> dispatches_with_clocks(storage::store_reader& rd, const services::actor& who,
                                                  const std::vector<domain::dispatch>& items, core::timestamp now) {
-  SIAGA_TRY(board, services::clock_board::load(rd, who.jurisdiction_id, now));
+  SIAGA_TRY(board, services::clock_board::load_cached(rd, who.jurisdiction_id, now));
   json::array out;
   for (const auto& d : items) {
     auto o = dispatch_json(d);

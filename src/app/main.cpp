@@ -55,8 +55,9 @@ Usage:
                 kept ones (each differing row named: key, kept, replayed) and keep the replayed
                 ones; a log with events written before they carried the replay fields is not
                 replayed: the rollups are recounted from the records instead, and it says so
-                (--from-records: always so); exit 0 when the kept ones matched, 1 when some were
-                corrected or on an error; run it with the server stopped
+                (--from-records: always so); the call rollups and the callers' counters
+                (caller_counts) are recounted from the calls; exit 0 when the kept ones matched,
+                1 when some were corrected or on an error; run it with the server stopped
   siaga simulate calls --api-key KEY [--url http://127.0.0.1:8112] [--hours H] [--rate CALLS_PER_HOUR]
                 [--prank S] [--ghost S] [--abandon S] [--missed S] [--information S] [--follow-up S]
                 [--wait MEAN_S] [--talk MEAN_S] [--agents N] [--seed N] [--duplicates S] [--jitter N]

@@ -21,7 +21,6 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::string_view system_user = "system";
-const core::timestamp beginning_of_time = core::from_micros(std::numeric_limits<std::int64_t>::min() / 2);
 
 json::value time_or_null(const std::optional<core::timestamp>& t) {
   if (!t) return nullptr;
@@ -40,20 +39,29 @@ bool is_strike(const std::optional<domain::call_class>& c) {
   return c == domain::call_class::prank || c == domain::call_class::ghost;
 }
 
+// The ring time a call is stored with (calls.ring_at): its ring, or its creation before one came.
+core::timestamp stored_ring_time(const domain::call_record& c) { return c.state.ring_at.value_or(c.created_at); }
+
 bool can_call_back(const std::string& number) {
   return !number.empty() && !domain::is_short_code(number);
 }
 
-// Re-applies the prank policy to a number after its strikes changed; records caller.flagged
-// and caller.blocked when they happen.
+// Re-applies the prank policy to a number after the strike of its call that rang at `ring_at`
+// came, went or moved; records caller.flagged and caller.blocked when they happen. Only the
+// windows that hold that ring time can have changed (every other was weighed when its own
+// strikes came, and flags only grow), so only the strikes within one window of it are read:
+// the cost does not grow with the number's history.
 core::result<void> reevaluate_caller(storage::store_txn& tx, const context& ctx, const actor& who,
-                                     const std::string& number) {
+                                     const std::string& number, core::timestamp ring_at) {
   if (number.empty()) return {};
   auto policy = policy_of(tx, who.jurisdiction_id);
   auto found = tx.find_caller(who.jurisdiction_id, number);
   if (!found) return found.error();
   domain::caller_record rec = found->value_or(domain::caller_record{who.jurisdiction_id, number, {}, {}});
-  auto strikes = tx.strike_times(who.jurisdiction_id, number, rec.flags.strikes_since.value_or(beginning_of_time));
+  // strike_times reads ring_at > since; a window holds strikes at most policy.window apart.
+  auto since = ring_at - policy.window - std::chrono::microseconds{1};
+  if (rec.flags.strikes_since && *rec.flags.strikes_since > since) since = *rec.flags.strikes_since;
+  auto strikes = tx.strike_times(who.jurisdiction_id, number, since);
   if (!strikes) return strikes.error();
   auto now = ctx.clock.now();
   auto change = domain::apply_strikes(policy, rec.flags, *strikes, now);
@@ -173,7 +181,7 @@ core::result<ingested_event> ingest_one(storage::store_txn& tx, const context& c
   }
   if ((reclassified && (is_strike(call.classification) || is_strike(before.classification))) ||
       (identity_changed && is_strike(call.classification))) {
-    if (auto r = reevaluate_caller(tx, ctx, who, number); !r) return r.error();
+    if (auto r = reevaluate_caller(tx, ctx, who, number, stored_ring_time(call)); !r) return r.error();
   }
 
   ingested_event out{std::move(call), false, std::nullopt};
@@ -287,7 +295,7 @@ core::result<domain::call_record> apply_classification(storage::store_txn& tx, c
   auto e = record(tx, ctx, who, subject_kind::call, call.id, "call.classified", payload);
   if (!e) return e.error();
   if (is_strike(before) != is_strike(call.classification)) {
-    if (auto r = reevaluate_caller(tx, ctx, who, call.state.caller); !r) return r.error();
+    if (auto r = reevaluate_caller(tx, ctx, who, call.state.caller, stored_ring_time(call)); !r) return r.error();
   }
   return call;
 }

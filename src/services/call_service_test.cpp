@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 // Filters are written with designated initializers naming only the fields a test sets; GCC 12
 // warns about the others although every member has a default.
@@ -282,6 +283,80 @@ TEST_F(call_service_test, three_pranks_in_a_day_block_the_number_and_a_superviso
     if (e.subject == domain::subject_kind::caller) caller_kinds.push_back(e.kind);
   }
   EXPECT_EQ(caller_kinds, (std::vector<std::string>{"caller.flagged", "caller.blocked", "caller.unblocked"}));
+}
+
+// Issue 14: the policy reads the number's counters and the strikes of one window, so a number's
+// long history changes neither the decision nor what the policy records, only the counts shown.
+TEST_F(call_service_test, a_prank_callers_decision_is_the_same_with_3_or_3000_earlier_calls) {
+  const std::string few = "+6281300000003", many = "+6281300003000";
+  const auto long_ago = t0 - std::chrono::hours(24 * 400);
+  // Both numbers end their history with the same three silent (ghost) calls an hour apart, long
+  // ago; `many` called 2,997 times before them, every 3 hours: answered, abandoned, and every
+  // tenth silent (never three within a day).
+  std::vector<domain::call_event> old;
+  for (int i = 0; i < 2997; ++i) {
+    auto at = long_ago - std::chrono::hours(3 * (i + 1));
+    auto id = "m" + std::to_string(i);
+    auto evs = call_events(id, at, i % 10 != 3, many, i % 10 == 9);
+    old.insert(old.end(), evs.begin(), evs.end());
+  }
+  for (const auto& who : {few, many}) {
+    for (int i = 0; i < 3; ++i) {
+      auto evs = call_events(who + "-old" + std::to_string(i), long_ago + std::chrono::hours(i), true, who, true);
+      old.insert(old.end(), evs.begin(), evs.end());
+    }
+  }
+  clock_.set(long_ago + 3h);
+  ASSERT_TRUE(ingest(old));
+  EXPECT_EQ(store_->reader().caller_history_of("j1", few)->calls, 3);
+  EXPECT_EQ(store_->reader().caller_history_of("j1", many)->calls, 3000);
+
+  // Now: the same three pranks within a day from each, then each rings again.
+  clock_.set(t0 + 3h);
+  std::map<std::string, caller_view> seen;
+  for (const auto& who : {few, many}) {
+    for (int i = 0; i < 3; ++i) {
+      auto id = who + "-p" + std::to_string(i);
+      ASSERT_TRUE(ingest(call_events(id, t0 + std::chrono::hours(i), true, who)));
+      ASSERT_TRUE(classify(id, domain::call_class::prank));
+    }
+    auto ringing = call_events(who + "-now", t0 + 2h + 30min, true, who);
+    auto r = ingest({ringing[0]});
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE((*r)[0].caller);
+    seen[who] = *(*r)[0].caller;
+  }
+  const auto& a = seen[few];
+  const auto& b = seen[many];
+  EXPECT_EQ(a.decision.kind, domain::decision_kind::block);
+  EXPECT_EQ(b.decision.kind, a.decision.kind);
+  EXPECT_EQ(b.decision.reason_code, a.decision.reason_code);
+  EXPECT_EQ(b.decision.reason, a.decision.reason);
+  EXPECT_EQ(b.decision.until, a.decision.until);
+  EXPECT_EQ(b.decision.recent_strikes, a.decision.recent_strikes);
+  EXPECT_EQ(a.decision.recent_strikes, 3);
+  EXPECT_EQ(b.flags.flagged_at, a.flags.flagged_at);
+  EXPECT_EQ(b.flags.blocked_until, a.flags.blocked_until);
+  // Only the history differs: 3 + 4 and 3,000 + 4 calls.
+  EXPECT_EQ(a.history.calls, 7);
+  EXPECT_EQ(b.history.calls, 3004);
+  EXPECT_EQ(a.history.prank, 3);
+  EXPECT_EQ(b.history.prank, 3);
+  EXPECT_EQ(a.history.ghost, 3);
+  EXPECT_EQ(b.history.ghost, 3 + 299);
+  EXPECT_EQ(a.history.last_call_at, t0 + 2h + 30min);
+  EXPECT_EQ(b.history.last_call_at, t0 + 2h + 30min);
+  EXPECT_EQ(b.history.first_call_at, long_ago - std::chrono::hours(3 * 2997));
+
+  // And the policy recorded the same for both now.
+  auto events = store_->reader().events_of_jurisdiction("j1");
+  ASSERT_TRUE(events);
+  std::map<std::string, std::vector<std::string>> recorded;
+  for (const auto& e : *events) {
+    if (e.subject == domain::subject_kind::caller && e.at >= t0) recorded[e.subject_id].push_back(e.kind);
+  }
+  EXPECT_EQ(recorded[few], (std::vector<std::string>{"caller.flagged", "caller.blocked"}));
+  EXPECT_EQ(recorded[many], recorded[few]);
 }
 
 TEST_F(call_service_test, the_policy_can_turn_blocking_off) {

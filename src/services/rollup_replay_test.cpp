@@ -506,7 +506,8 @@ TEST_F(replay_over_store, an_old_log_is_recounted_from_the_records_and_says_why)
   EXPECT_NE(r.fallback_reason.find("81.71: 1 events up to seq "), std::string::npos) << r.fallback_reason;
   EXPECT_NE(r.fallback_reason.find("lack replay fields"), std::string::npos) << r.fallback_reason;
   EXPECT_TRUE(r.exact());
-  EXPECT_EQ(r.tables.size(), 8u);  // incidents, reports, dispatches, dispatch steps, incident grains, the three call rollups
+  EXPECT_EQ(r.tables.size(), 9u);  // incidents, reports, dispatches, dispatch steps, incident grains, the three call
+                                   // rollups and the callers' counters
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <cstdio>
+#include <mutex>
 #include <set>
 #include <tuple>
 
@@ -171,23 +172,69 @@ core::result<void> announce(storage::store_txn& tx, const context& ctx, const do
 
 }  // namespace
 
-core::result<clock_board> clock_board::load(storage::store_reader& rd, const std::string& jurisdiction_id,
-                                            core::timestamp now) {
+core::result<std::shared_ptr<const clock_board::settings>> clock_board::read_settings(
+    storage::store_reader& rd, const std::string& jurisdiction_id) {
   SIAGA_TRY(jur, rd.find_jurisdiction(jurisdiction_id));
   if (!jur) return core::not_found("jurisdiction " + jurisdiction_id + " not found");
   SIAGA_TRY(categories, rd.list_categories(jurisdiction_id));
+  auto out = std::make_shared<settings>();
+  out->calendar = domain::calendar_of(*jur);
+  for (const auto& c : categories) out->limits[c.id] = c.sla;
+  return std::shared_ptr<const settings>(std::move(out));
+}
+
+core::result<clock_board> clock_board::load(storage::store_reader& rd, const std::string& jurisdiction_id,
+                                            core::timestamp now) {
+  SIAGA_TRY(read, read_settings(rd, jurisdiction_id));
   clock_board b;
   b.jurisdiction_id_ = jurisdiction_id;
-  b.calendar_ = domain::calendar_of(*jur);
+  b.settings_ = std::move(read);
   b.now_ = now;
-  for (const auto& c : categories) b.limits_[c.id] = c.sla;
+  return b;
+}
+
+namespace {
+
+// The process's clock board settings per jurisdiction, with the directory version they were read at.
+struct settings_cache {
+  std::mutex mutex;
+  std::map<std::string, std::pair<std::int64_t, std::shared_ptr<const clock_board::settings>>, std::less<>> entries;
+};
+
+settings_cache& shared_settings() {
+  static settings_cache cache;
+  return cache;
+}
+
+}  // namespace
+
+core::result<clock_board> clock_board::load_cached(storage::store_reader& rd, const std::string& jurisdiction_id,
+                                                   core::timestamp now) {
+  // The version is read before the settings: what is kept is never older than its version.
+  SIAGA_TRY(version, rd.directory_version(jurisdiction_id));
+  auto& cache = shared_settings();
+  clock_board b;
+  b.jurisdiction_id_ = jurisdiction_id;
+  b.now_ = now;
+  {
+    std::lock_guard lock(cache.mutex);
+    auto it = cache.entries.find(jurisdiction_id);
+    if (it != cache.entries.end() && it->second.first == version) b.settings_ = it->second.second;
+  }
+  if (!b.settings_) {
+    // Read outside the lock: two threads may both read after a change, which is harmless.
+    SIAGA_TRY(read, read_settings(rd, jurisdiction_id));
+    b.settings_ = read;
+    std::lock_guard lock(cache.mutex);
+    cache.entries[jurisdiction_id] = {version, std::move(read)};
+  }
   return b;
 }
 
 std::vector<domain::sla_clock> clock_board::of_incident(const domain::incident& i) const {
-  auto it = limits_.find(i.category_id);
-  if (it == limits_.end()) return {};
-  return domain::incident_clocks(i, it->second, calendar_, now_);
+  auto it = settings_->limits.find(i.category_id);
+  if (it == settings_->limits.end()) return {};
+  return domain::incident_clocks(i, it->second, settings_->calendar, now_);
 }
 
 core::result<std::vector<domain::sla_clock>> clock_board::of_dispatch(storage::store_reader& rd,
@@ -197,9 +244,9 @@ core::result<std::vector<domain::sla_clock>> clock_board::of_dispatch(storage::s
     SIAGA_TRY(inc, rd.find_incident(jurisdiction_id_, d.incident_id));
     known = category_of_incident_.emplace(d.incident_id, inc ? inc->category_id : std::string()).first;
   }
-  auto it = limits_.find(known->second);
-  if (it == limits_.end()) return std::vector<domain::sla_clock>{};
-  return domain::dispatch_clocks(d, it->second, calendar_, now_);
+  auto it = settings_->limits.find(known->second);
+  if (it == settings_->limits.end()) return std::vector<domain::sla_clock>{};
+  return domain::dispatch_clocks(d, it->second, settings_->calendar, now_);
 }
 
 core::result<sla_check_result> check_service_levels(storage::store_txn& tx, const context& ctx,

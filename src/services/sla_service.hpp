@@ -8,27 +8,42 @@
 #include "storage/store.hpp"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace siaga::services {
 
 // The clocks of one jurisdiction's records as of one instant, for views: the categories' limits
-// and the calendar read once per request.
+// and the calendar read once per request, or taken from the process's cache while the store's
+// directory_version of the jurisdiction has not moved.
 class clock_board {
  public:
   // Reads the jurisdiction's categories and calendar; not_found for an unknown jurisdiction.
+  // For readers inside a write batch, whose uncommitted view may yet be rolled back.
   static core::result<clock_board> load(storage::store_reader& rd, const std::string& jurisdiction_id,
                                         core::timestamp now);
+  // Like load, for a reader of committed data: one read of the directory version, and the
+  // categories and calendar read again only when it moved (on any node), then kept for the next
+  // request. Thread-safe.
+  static core::result<clock_board> load_cached(storage::store_reader& rd, const std::string& jurisdiction_id,
+                                               core::timestamp now);
 
   std::vector<domain::sla_clock> of_incident(const domain::incident& i) const;
   // A dispatch runs on its incident's category, looked up (and remembered) through rd.
   core::result<std::vector<domain::sla_clock>> of_dispatch(storage::store_reader& rd, const domain::dispatch& d);
 
+  // What a board reads of the directory: the categories' limits by category id and the calendar.
+  struct settings {
+    std::map<std::string, domain::sla_policy, std::less<>> limits;
+    domain::work_calendar calendar;
+  };
+
  private:
+  static core::result<std::shared_ptr<const settings>> read_settings(storage::store_reader& rd,
+                                                                     const std::string& jurisdiction_id);
   std::string jurisdiction_id_;
-  std::map<std::string, domain::sla_policy, std::less<>> limits_;
-  domain::work_calendar calendar_;
+  std::shared_ptr<const settings> settings_;
   core::timestamp now_{};
   std::map<std::string, std::string, std::less<>> category_of_incident_;
 };

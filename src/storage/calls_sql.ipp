@@ -273,8 +273,10 @@ result<std::optional<domain::call_record>> latest_call_of(connection& c, const s
   return fetch_one(c, sql, "calls", read_call, jurisdiction_id, number, at);
 }
 
-result<domain::caller_history> caller_history_of(connection& c, const std::string& jurisdiction_id,
-                                                 const std::string& number) {
+// A number's history counted over its calls: what the PostgreSQL store answers until it keeps
+// counters too; the SQLite store reads its caller_counts row (migration 21) instead.
+result<domain::caller_history> caller_history_counted(connection& c, const std::string& jurisdiction_id,
+                                                      const std::string& number) {
   auto st = prepare_bound(
       c,
       "SELECT COUNT(*), COALESCE(SUM(CASE WHEN outcome = 'answered' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN outcome = 'abandoned' THEN 1 ELSE 0 END), 0), "

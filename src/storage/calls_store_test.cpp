@@ -265,6 +265,182 @@ TEST_P(calls_store, a_caller_has_history_strikes_and_a_latest_call) {
   EXPECT_EQ((*since)[0].id, "c3");
 }
 
+// The history counted the slow way: every call of the number, read and added up.
+domain::caller_history recount(store_reader& rd, const std::string& j, const std::string& number) {
+  domain::caller_history h;
+  h.number = number;
+  call_filter f{.jurisdiction_id = j, .caller = number};
+  f.page.limit = 1000;
+  auto calls = rd.list_calls(f);
+  EXPECT_TRUE(calls);
+  if (!calls) return h;
+  for (const auto& c : calls->items) {
+    ++h.calls;
+    auto o = c.state.outcome;
+    h.answered += o == domain::call_outcome::answered;
+    h.abandoned += o == domain::call_outcome::abandoned;
+    h.missed += o == domain::call_outcome::missed;
+    auto k = c.classification;
+    h.valid += k == domain::call_class::valid;
+    h.prank += k == domain::call_class::prank;
+    h.ghost += k == domain::call_class::ghost;
+    h.information += k == domain::call_class::information;
+    h.misdirected += k == domain::call_class::misdirected;
+    h.test += k == domain::call_class::test;
+    auto at = c.state.ring_at.value_or(c.created_at);
+    if (!h.first_call_at || at < *h.first_call_at) h.first_call_at = at;
+    if (!h.last_call_at || at > *h.last_call_at) h.last_call_at = at;
+  }
+  return h;
+}
+
+void expect_counted(store_reader& rd, const std::string& j, const std::string& number, const std::string& step) {
+  auto kept = rd.caller_history_of(j, number);
+  ASSERT_TRUE(kept) << kept.error().message;
+  auto want = recount(rd, j, number);
+  std::vector<std::int64_t> k{kept->calls, kept->answered, kept->abandoned, kept->missed, kept->valid, kept->prank,
+                              kept->ghost, kept->information, kept->misdirected, kept->test};
+  std::vector<std::int64_t> w{want.calls, want.answered, want.abandoned, want.missed, want.valid, want.prank,
+                              want.ghost, want.information, want.misdirected, want.test};
+  EXPECT_EQ(k, w) << step << ": " << j << " " << number;
+  EXPECT_EQ(kept->first_call_at, want.first_call_at) << step << ": " << j << " " << number;
+  EXPECT_EQ(kept->last_call_at, want.last_call_at) << step << ": " << j << " " << number;
+}
+
+// What stats rebuild said of caller_counts.
+std::optional<rollup_check> counters_check(store& s) {
+  std::optional<rollup_check> out;
+  auto w = s.write([&](store_txn& t) -> result<void> {
+    auto checks = t.rebuild_call_rollups();
+    if (!checks) return checks.error();
+    for (auto& c : *checks) {
+      if (c.table == "caller_counts") out = c;
+    }
+    return {};
+  });
+  EXPECT_TRUE(w) << (w ? "" : w.error().message);
+  return out;
+}
+
+TEST_P(calls_store, caller_counters_follow_every_change_of_a_call_and_equal_the_recount) {
+  // The counters, their check (rebuild_call_rollups) and erasure are SQLite's so far; the
+  // PostgreSQL store counts a number's calls when asked (src/storage/postgres/README.md).
+  if (GetParam().name != "sqlite") GTEST_SKIP() << "caller counters are kept by the SQLite store only";
+  const std::string a = "+6281111111111", b = "+6282222222222";
+  auto all_counted = [&](const std::string& step) {
+    for (const auto& j : {"j1", "j2"}) {
+      for (const auto& n : {a, b}) expect_counted(rd(), j, n, step);
+    }
+  };
+  auto a_in_j2 = make_call("d1", "q1", a, 30s);
+  a_in_j2.jurisdiction_id = "j2";
+  std::vector<domain::call_record> calls = {
+      make_call("c1", "p1", a, 0s),          make_call("c2", "p2", a, 1h),
+      answered(make_call("c3", "p3", a, 2h), domain::call_class::prank),
+      answered(make_call("c4", "p4", b, 3h), domain::call_class::valid),
+      make_call("c5", "p5", "", 4h),         a_in_j2};
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              for (const auto& c : calls) {
+                if (auto r = t.insert_call(c); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  all_counted("inserted");
+  EXPECT_EQ(rd().caller_history_of("j1", a)->calls, 3);
+  EXPECT_EQ(rd().caller_history_of("j2", a)->calls, 1);
+
+  // Outcomes and classifications change, one call's ring time moves earlier, another's later.
+  calls[0] = answered(calls[0], domain::call_class::ghost);
+  calls[1].state.ended_at = t0 + 1h + 9s;
+  calls[1].state.outcome = domain::call_outcome::missed;
+  calls[2].classification = domain::call_class::information;
+  calls[2].state.ring_at = t0 - 1h;
+  calls[3].state.ring_at = t0 + 9h;
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              for (int i : {0, 1, 2, 3}) {
+                if (auto r = t.update_call(calls[i]); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  all_counted("outcomes, classes and ring times changed");
+  EXPECT_EQ(rd().caller_history_of("j1", a)->first_call_at, t0 - 1h);
+
+  // A number learnt late, a number corrected to another, an update that changes nothing counted.
+  calls[4].state.caller = b;
+  calls[1].state.caller = b;
+  calls[0].note = "catatan";
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              for (int i : {4, 1, 0}) {
+                if (auto r = t.update_call(calls[i]); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  all_counted("numbers changed");
+  EXPECT_EQ(rd().caller_history_of("j1", b)->calls, 3);
+
+  // Erasure (privacy): the number's calls before a time lose it, the later ones keep it.
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              auto n = t.erase_caller_numbers({"j1", a, t0 + 1s});
+              if (!n) return n.error();
+              EXPECT_EQ(*n, 2);
+              return {};
+            })),
+            "ok");
+  all_counted("erased before t0 + 1s");
+  EXPECT_EQ(rd().caller_history_of("j1", a)->calls, 0);
+  EXPECT_FALSE(rd().caller_history_of("j1", a)->first_call_at);
+  EXPECT_EQ(rd().caller_history_of("j2", a)->calls, 1);
+
+  auto check = counters_check(*store_);
+  ASSERT_TRUE(check);
+  EXPECT_EQ(check->rows, 2);  // b in j1, a in j2
+  EXPECT_EQ(check->differing, 0);
+}
+
+TEST_P(calls_store, a_corrupted_caller_counter_is_reported_and_recounted) {
+  // The counters, their check (rebuild_call_rollups) and erasure are SQLite's so far; the
+  // PostgreSQL store counts a number's calls when asked (src/storage/postgres/README.md).
+  if (GetParam().name != "sqlite") GTEST_SKIP() << "caller counters are kept by the SQLite store only";
+  const std::string a = "+6281111111111", b = "+6282222222222";
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              for (const auto& c : {answered(make_call("c1", "p1", a, 0s), domain::call_class::prank),
+                                    make_call("c2", "p2", a, 1h), make_call("c3", "p3", b, 2h)}) {
+                if (auto r = t.insert_call(c); !r) return r;
+              }
+              return {};
+            })),
+            "ok");
+  auto clean = counters_check(*store_);
+  ASSERT_TRUE(clean);
+  EXPECT_EQ(clean->rows, 2);
+  EXPECT_EQ(clean->differing, 0);
+
+  // One number counted wrong, one missing, one counted that has no call.
+  ASSERT_EQ(code_of(GetParam().raw_sql(location_,
+                                       "UPDATE caller_counts SET prank = prank + 4 WHERE number = '" + a +
+                                           "'; DELETE FROM caller_counts WHERE number = '" + b +
+                                           "'; INSERT INTO caller_counts SELECT jurisdiction_id, '+6289', calls, "
+                                           "answered, abandoned, missed, valid, prank, ghost, information, "
+                                           "misdirected, test, first_ring_at, last_ring_at FROM caller_counts "
+                                           "WHERE number = '" + a + "';")),
+            "ok");
+  EXPECT_EQ(rd().caller_history_of("j1", a)->prank, 5);
+  auto dirty = counters_check(*store_);
+  ASSERT_TRUE(dirty);
+  EXPECT_EQ(dirty->rows, 2);
+  EXPECT_EQ(dirty->differing, 3);
+  // The recount is kept.
+  expect_counted(rd(), "j1", a, "recounted");
+  expect_counted(rd(), "j1", b, "recounted");
+  EXPECT_EQ(rd().caller_history_of("j1", "+6289")->calls, 0);
+  auto again = counters_check(*store_);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->differing, 0);
+}
+
 TEST_P(calls_store, list_calls_filters_and_orders_newest_first) {
   ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
               std::vector<domain::call_record> calls = {

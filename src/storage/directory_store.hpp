@@ -34,6 +34,10 @@ class directory_reader {
   // A number that changes whenever a district or village of the jurisdiction is written (0 for
   // none yet): caches of parsed boundaries compare it to know they are stale.
   virtual result<std::int64_t> area_version(const std::string& jurisdiction_id) = 0;
+  // A value that changes whenever the jurisdiction's row or one of its categories is written
+  // (0 before any was): caches of the calendar and the categories' limits compare it for
+  // equality to know they are stale. Not ordered (a new value may be smaller).
+  virtual result<std::int64_t> directory_version(const std::string& jurisdiction_id) = 0;
   virtual result<std::vector<domain::agency>> list_agencies(const std::string& jurisdiction_id) = 0;
   virtual result<std::optional<domain::agency>> find_agency(const std::string& jurisdiction_id,
                                                             const std::string& id) = 0;

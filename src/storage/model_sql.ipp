@@ -46,6 +46,15 @@ result<std::optional<domain::agency>> find_agency(connection& c, const std::stri
   return fetch_one(c, sql, "agencies", read_agency<statement>, jurisdiction_id, id);
 }
 
+static result<std::int64_t> read_version(const statement& st) { return st.int64(0); }
+
+result<std::int64_t> directory_version(connection& c, const std::string& jurisdiction_id) {
+  auto v = fetch_one(c, "SELECT version FROM directory_versions WHERE jurisdiction_id = ?", "directory_versions",
+                     read_version, jurisdiction_id);
+  if (!v) return v.error();
+  return v->value_or(0);
+}
+
 result<std::vector<domain::category>> list_categories(connection& c, const std::string& jurisdiction_id) {
   static const std::string sql = select(category_columns, "FROM categories WHERE jurisdiction_id = ? ORDER BY code");
   return fetch_all(c, sql, "categories", read_category<statement>, jurisdiction_id);

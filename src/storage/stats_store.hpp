@@ -129,7 +129,8 @@ class stats_writer {
   // rebuild_rollups.
   virtual result<void> replace_rollups(const std::string& jurisdiction_id, const rollup_rows& rows) = 0;
   // The call rollups' part of rebuild_rollups alone: recounted from the calls, which are folded
-  // from their stored telephony events (the calls' own log), compared and kept.
+  // from their stored telephony events (the calls' own log), compared and kept; with them the
+  // callers' counters behind caller_history (table caller_counts).
   virtual result<std::vector<rollup_check>> rebuild_call_rollups() = 0;
 };
 

@@ -150,6 +150,34 @@ TEST_P(store_contract, categories_keep_run_card_sop_and_sla) {
   EXPECT_EQ(code_of(write([&](store_txn& t) { return t.upsert_category(other_jurisdiction); })), "conflict");
 }
 
+TEST_P(store_contract, the_directory_version_moves_with_the_jurisdiction_row_and_its_categories_only) {
+  auto version = [&](const std::string& j) { return reader().directory_version(j).value(); };
+  const auto j1 = version("j1"), j2 = version("j2");
+  EXPECT_NE(j1, 0);
+  EXPECT_EQ(version("nope"), 0);
+  // Another jurisdiction's category, a district and a user of j1: j1's version stays.
+  ASSERT_EQ(outcome(write([&](store_txn& t) { return t.upsert_category(make_category("j2", "c_oak", "tree")); })), "ok");
+  EXPECT_NE(version("j2"), j2);
+  EXPECT_EQ(version("j1"), j1);
+  auto c = make_category("j1", "c_tree", "tree");
+  ASSERT_EQ(outcome(write([&](store_txn& t) { return t.upsert_category(c); })), "ok");
+  const auto after_insert = version("j1");
+  EXPECT_NE(after_insert, j1);
+  c.sla.dispatch_within_s = 60;
+  ASSERT_EQ(outcome(write([&](store_txn& t) { return t.upsert_category(c); })), "ok");
+  const auto after_update = version("j1");
+  EXPECT_NE(after_update, after_insert);
+  auto j = reader().find_jurisdiction("j1").value().value();
+  j.holidays.push_back({"2026-12-25", "Natal"});
+  ASSERT_EQ(outcome(write([&](store_txn& t) { return t.update_jurisdiction(j); })), "ok");
+  EXPECT_NE(version("j1"), after_update);
+  // A write that fails changes nothing.
+  const auto before_conflict = version("j1");
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.upsert_category(make_category("j1", "c_new", "fire")); })),
+            "conflict");
+  EXPECT_EQ(version("j1"), before_conflict);
+}
+
 TEST_P(store_contract, users_round_trip_update_and_unique_username) {
   domain::user op;
   op.id = "u2";

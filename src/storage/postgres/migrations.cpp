@@ -480,13 +480,45 @@ CREATE INDEX location_records_by_call ON location_records (call_id, received_at)
 CREATE INDEX location_records_by_received ON location_records (jurisdiction_id, received_at);
 )sql";
 
-const std::array<migration, 4>& migrations_table() {
-  static const std::array<migration, 4> table{{
+// Directory versions (SQLite 21's directory_versions): every change of a jurisdiction's row or
+// of its categories gives it a new random value, so that caches of its calendar and limits (the
+// services' clock boards) on every node know when to read again. Random rather than counted:
+// compared for equality only, a count could come back to a value a cache holds (a restored
+// backup, another database of the same jurisdiction id in one process).
+constexpr std::string_view schema_directory_versions = R"sql(
+CREATE TABLE directory_versions (
+  jurisdiction_id TEXT NOT NULL PRIMARY KEY,
+  version BIGINT NOT NULL
+);
+INSERT INTO directory_versions SELECT id, (random() * 9007199254740991)::bigint FROM jurisdictions;
+CREATE FUNCTION directory_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  j TEXT;
+BEGIN
+  IF TG_TABLE_NAME = 'jurisdictions' THEN
+    IF TG_OP = 'DELETE' THEN j := OLD.id; ELSE j := NEW.id; END IF;
+  ELSE
+    IF TG_OP = 'DELETE' THEN j := OLD.jurisdiction_id; ELSE j := NEW.jurisdiction_id; END IF;
+  END IF;
+  INSERT INTO directory_versions VALUES (j, (random() * 9007199254740991)::bigint)
+    ON CONFLICT (jurisdiction_id) DO UPDATE SET version = excluded.version;
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER jurisdictions_directory AFTER INSERT OR UPDATE OR DELETE ON jurisdictions
+  FOR EACH ROW EXECUTE FUNCTION directory_moved();
+CREATE TRIGGER categories_directory AFTER INSERT OR UPDATE OR DELETE ON categories
+  FOR EACH ROW EXECUTE FUNCTION directory_moved();
+)sql";
+
+const std::array<migration, 5>& migrations_table() {
+  static const std::array<migration, 5> table{{
       {1, "directory, reports, incidents, dispatches, counters and the event chain (SQLite schema 17)", schema_v1},
       {2, "event hash version 2: payload digest and erasure of personal payloads (SQLite 18)",
        schema_erasable_events},
       {3, "the notification outbox with leases for several nodes (SQLite 2 and 8)", schema_outbox},
       {4, "calls, callers, callbacks, location records and api keys (SQLite 3 and 5)", schema_calls},
+      {5, "directory versions for caches of calendars and category limits (SQLite 21)", schema_directory_versions},
   }};
   return table;
 }

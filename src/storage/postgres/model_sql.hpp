@@ -22,6 +22,8 @@ result<std::optional<domain::district>> find_district(connection& c, const std::
 result<std::vector<domain::agency>> list_agencies(connection& c, const std::string& jurisdiction_id);
 result<std::optional<domain::agency>> find_agency(connection& c, const std::string& jurisdiction_id,
                                                   const std::string& id);
+// The jurisdiction's directory_versions value (0 without a row): see directory_store.hpp.
+result<std::int64_t> directory_version(connection& c, const std::string& jurisdiction_id);
 result<std::vector<domain::category>> list_categories(connection& c, const std::string& jurisdiction_id);
 result<std::optional<domain::category>> find_category(connection& c, const std::string& jurisdiction_id,
                                                       const std::string& id);

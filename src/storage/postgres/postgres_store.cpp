@@ -51,6 +51,9 @@ class read_ops : public reads_to_come<Base> {
                                                     const std::string& id) override {
     return use([&](connection& c) { return q::find_agency(c, jurisdiction_id, id); });
   }
+  result<std::int64_t> directory_version(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return q::directory_version(c, jurisdiction_id); });
+  }
   result<std::vector<domain::category>> list_categories(const std::string& jurisdiction_id) override {
     return use([&](connection& c) { return q::list_categories(c, jurisdiction_id); });
   }

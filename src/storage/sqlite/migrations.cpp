@@ -2,6 +2,7 @@
 
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/call_rollups_sql.hpp"
+#include "storage/sqlite/caller_counts_sql.hpp"
 #include "storage/sqlite/rollups_sql.hpp"
 
 #include <algorithm>
@@ -778,14 +779,15 @@ CREATE INDEX media_to_erase ON media (jurisdiction_id, created_at) WHERE erased_
 
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 20>& migrations_table() {
+const std::array<migration, 21>& migrations_table() {
   static const std::string schema_v7(rollups_sql::schema_v7());
   static const std::string schema_v10 = call_rollups_sql::schema_v10();
   static const std::string schema_v9 = schema_villages();
   static const std::string schema_v13 = call_rollups_sql::schema_v13();
   static const std::string schema_v15 = call_rollups_sql::schema_v15();
   static const std::string schema_v16 = rollups_sql::schema_v16();
-  static const std::array<migration, 20> table{{
+  static const std::string schema_v21 = caller_counts_sql::schema_v21();
+  static const std::array<migration, 21> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -809,6 +811,7 @@ const std::array<migration, 20>& migrations_table() {
       {18, "event hash version 2: payload digest and erasure of personal payloads", schema_erasable_events},
       {19, "SP4N-LAPOR! imports by tracking id and the import's cursor", schema_lapor},
       {20, "retention: when photos were erased and location fixes coarsened", schema_retention},
+      {21, "callers' call counters kept by triggers, the strikes index, directory versions for caches", schema_v21},
   }};
   return table;
 }

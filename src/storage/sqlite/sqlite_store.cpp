@@ -13,6 +13,7 @@
 #include "storage/sqlite/places_sql.hpp"
 #include "storage/sqlite/call_periods_sql.hpp"
 #include "storage/sqlite/call_rollups_sql.hpp"
+#include "storage/sqlite/caller_counts_sql.hpp"
 #include "storage/sqlite/rollup_keeper.hpp"
 #include "storage/sqlite/rollup_rows_sql.hpp"
 #include "storage/sqlite/rollups_sql.hpp"
@@ -74,6 +75,9 @@ class read_ops : public Base {
   }
   result<std::int64_t> area_version(const std::string& jurisdiction_id) override {
     return use([&](connection& c) { return areas_sql::area_version(c, jurisdiction_id); });
+  }
+  result<std::int64_t> directory_version(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return q::directory_version(c, jurisdiction_id); });
   }
   result<std::vector<domain::agency>> list_agencies(const std::string& jurisdiction_id) override {
     return use([&](connection& c) { return q::list_agencies(c, jurisdiction_id); });
@@ -583,7 +587,12 @@ class writer_txn final : public read_ops<store_txn> {
     for (auto& check : call_checks) checks.push_back(std::move(check));
     return checks;
   }
-  result<std::vector<rollup_check>> rebuild_call_rollups() override { return call_rollups_sql::rebuild(c()); }
+  result<std::vector<rollup_check>> rebuild_call_rollups() override {
+    SIAGA_TRY(checks, call_rollups_sql::rebuild(c()));
+    SIAGA_TRY(callers, caller_counts_sql::rebuild(c()));
+    checks.push_back(std::move(callers));
+    return checks;
+  }
   result<void> replace_rollups(const std::string& jurisdiction_id, const rollup_rows& rows) override {
     if (rollups_.pending()) {
       return core::make_error(core::errc::conflict, "replace_rollups must run alone, not after other writes in its batch");

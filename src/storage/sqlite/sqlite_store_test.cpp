@@ -98,6 +98,61 @@ TEST_F(sqlite_store_test, the_database_is_in_wal_mode_and_migrations_are_recorde
   s->close();
 }
 
+TEST_F(sqlite_store_test, migration_21_counts_the_calls_already_there_and_the_strike_window_reads_an_index) {
+  auto s = open({.path = path_}).value();
+  ASSERT_EQ(code_of(s->migrate()), "ok");
+  s->close();
+  // A database as migration 20 left it, with calls: migration 21's objects dropped, the calls
+  // written without its triggers.
+  query(path_,
+        "DROP TRIGGER calls_count_insert; DROP TRIGGER calls_count_update; DROP TRIGGER calls_count_delete; "
+        "DROP TABLE caller_counts; DROP INDEX calls_strikes; DROP TABLE directory_versions; "
+        "DROP TRIGGER jurisdictions_directory_insert; DROP TRIGGER jurisdictions_directory_update; "
+        "DROP TRIGGER jurisdictions_directory_delete; DROP TRIGGER categories_directory_insert; "
+        "DROP TRIGGER categories_directory_update; DROP TRIGGER categories_directory_delete; "
+        "DELETE FROM schema_migrations WHERE version = 21; "
+        "INSERT INTO jurisdictions (id, code, name, timezone, incident_prefix) VALUES ('j1', '81.71', 'Ambon', "
+        "'Asia/Jayapura', 'AMB'); "
+        "INSERT INTO calls (id, jurisdiction_id, external_id, caller, ring_at, outcome, classification, created_at, "
+        "updated_at) VALUES ('c1', 'j1', 'p1', '+62811', 100, 'answered', 'prank', 0, 0), "
+        "('c2', 'j1', 'p2', '+62811', 50, 'abandoned', NULL, 0, 0), "
+        "('c3', 'j1', 'p3', '+62811', 300, 'answered', 'valid', 0, 0), "
+        "('c4', 'j1', 'p4', '+62822', 200, 'missed', NULL, 0, 0), "
+        "('c5', 'j1', 'p5', '', 400, 'answered', 'ghost', 0, 0)");
+  ASSERT_EQ(query(path_, "SELECT count(*) FROM schema_migrations WHERE version = 21"), (std::vector<std::string>{"0"}));
+  s = open({.path = path_}).value();
+  ASSERT_EQ(s->migrate().value(), 1);
+  EXPECT_EQ(query(path_, "SELECT * FROM caller_counts ORDER BY number"),
+            (std::vector<std::string>{"j1|+62811|3|2|1|0|1|1|0|0|0|0|50|300", "j1|+62822|1|0|0|1|0|0|0|0|0|0|200|200"}));
+  auto h = s->reader().caller_history_of("j1", "+62811");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->calls, 3);
+  EXPECT_EQ(h->prank, 1);
+  EXPECT_EQ(h->first_call_at, core::from_micros(50));
+  EXPECT_EQ(h->last_call_at, core::from_micros(300));
+  // The jurisdiction already there has a directory version.
+  EXPECT_NE(s->reader().directory_version("j1").value(), 0);
+  s->close();
+
+  // The strike window is read from the strikes' own index, bounded by the window; a number's
+  // counters are one row; its ring span after a change two seeks.
+  auto plan = [&](const std::string& sql) {
+    std::string out;
+    for (const auto& row : query(path_, "EXPLAIN QUERY PLAN " + sql)) out += row + "\n";
+    return out;
+  };
+  auto strikes = plan(
+      "SELECT ring_at FROM calls WHERE jurisdiction_id = 'j1' AND caller = '+62811' AND ring_at > 0 "
+      "AND classification IN ('prank', 'ghost') ORDER BY ring_at");
+  EXPECT_NE(strikes.find("COVERING INDEX calls_strikes (jurisdiction_id=? AND caller=? AND ring_at>?)"),
+            std::string::npos)
+      << strikes;
+  auto counters = plan("SELECT * FROM caller_counts WHERE jurisdiction_id = 'j1' AND number = '+62811'");
+  EXPECT_NE(counters.find("USING PRIMARY KEY (jurisdiction_id=? AND number=?)"), std::string::npos) << counters;
+  auto span = plan("SELECT MIN(ring_at) FROM calls WHERE jurisdiction_id = 'j1' AND caller = '+62811'");
+  EXPECT_NE(span.find("COVERING INDEX calls_by_caller (jurisdiction_id=? AND caller=?)"), std::string::npos) << span;
+}
+
 TEST_F(sqlite_store_test, migrate_refuses_a_database_from_a_newer_program) {
   auto s = open({.path = path_}).value();
   ASSERT_EQ(code_of(s->migrate()), "ok");
