@@ -111,5 +111,23 @@ INSERT INTO notes VALUES ('n1', 'p1');)sql"},
   EXPECT_NE(third.error().message.find("migration 3"), std::string::npos) << third.error().message;
 }
 
+TEST_F(migrator, a_plain_new_column_is_not_checked_and_a_new_reference_is) {
+  const std::array<migration, 3> list{{
+      {1, "tables", parents},
+      {2, "a plain column", "ALTER TABLE others ADD COLUMN note TEXT NOT NULL DEFAULT '';"},
+      {3, "a reference with a default that points at nothing",
+       "ALTER TABLE children ADD COLUMN other_parent TEXT REFERENCES parents (id) DEFAULT 'nobody';"},
+  }};
+  ASSERT_TRUE(migrate(*conn_, std::span(list).first(1)));
+  ASSERT_TRUE(conn_->exec_script("INSERT INTO others VALUES ('o1', 'gone');", "test"));
+  ASSERT_TRUE(conn_->exec_script("INSERT INTO children VALUES ('c1', 'p1');", "test"));
+  auto second = migrate(*conn_, std::span(list).first(2));
+  ASSERT_TRUE(second) << second.error().message;
+  auto third = migrate(*conn_, list);
+  ASSERT_FALSE(third);
+  EXPECT_NE(third.error().message.find("migration 3"), std::string::npos) << third.error().message;
+  EXPECT_NE(third.error().message.find("children"), std::string::npos) << third.error().message;
+}
+
 }  // namespace
 }  // namespace siaga::storage::sqlite
