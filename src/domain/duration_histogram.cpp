@@ -1,5 +1,7 @@
 #include "domain/duration_histogram.hpp"
 
+#include "domain/varint.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -144,6 +146,49 @@ core::result<void> for_each_item(std::string_view text, Each&& each) {
   return {};
 }
 
+// Varints of pack(): calls each(bucket, count) in order while it returns true; invalid_input at
+// the first pair that is truncated, past the last bucket or of count 0.
+template <class Each>
+core::result<void> for_each_packed(std::string_view bytes, Each&& each) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = p + bytes.size();
+  std::uint64_t previous = ~std::uint64_t{0};  // -1: the first gap counts from before bucket 0
+  while (p != end) {
+    std::uint64_t gap = 0, n = 0;
+    if (!varint::get(p, end, gap) || !varint::get(p, end, n)) return core::invalid("histogram: truncated packed bytes");
+    auto limit = static_cast<std::uint64_t>(duration_histogram::bucket_count());
+    if (gap >= limit || previous + gap + 1 >= limit || n == 0) {
+      return core::invalid("histogram: a packed bucket out of range or empty");
+    }
+    previous += gap + 1;
+    if (!each(static_cast<int>(previous), n)) return {};
+  }
+  return {};
+}
+
+// Adds what scan(bytes, each) passes to each into counts, or nothing when scan fails.
+template <class Scan>
+core::result<void> merge_scanned(std::vector<std::uint64_t>& counts, std::uint64_t& count, std::string_view bytes,
+                                 Scan&& scan) {
+  std::size_t added = 0;
+  auto parsed = scan(bytes, [&](int b, std::uint64_t n) {
+    counts[static_cast<std::size_t>(b)] += n;
+    count += n;
+    ++added;
+    return true;
+  });
+  if (!parsed) {
+    // Bad input adds nothing: take back the items before the bad one (a rare path).
+    (void)scan(bytes, [&](int b, std::uint64_t n) {
+      if (added == 0) return false;
+      counts[static_cast<std::size_t>(b)] -= n;
+      count -= n;
+      return --added > 0;
+    });
+  }
+  return parsed;
+}
+
 }  // namespace
 
 core::result<duration_histogram> duration_histogram::decode(std::string_view text) {
@@ -155,23 +200,31 @@ core::result<duration_histogram> duration_histogram::decode(std::string_view tex
 core::result<void> duration_histogram::merge_encoded(std::string_view text) {
   if (text.empty()) return {};
   make_room();
-  std::size_t added = 0;
-  auto parsed = for_each_item(text, [&](int b, std::uint64_t n) {
-    counts_[static_cast<std::size_t>(b)] += n;
-    count_ += n;
-    ++added;
-    return true;
-  });
-  if (!parsed) {
-    // Bad text adds nothing: take back the items before the bad one (a rare path).
-    (void)for_each_item(text, [&](int b, std::uint64_t n) {
-      if (added == 0) return false;
-      counts_[static_cast<std::size_t>(b)] -= n;
-      count_ -= n;
-      return --added > 0;
-    });
+  return merge_scanned(counts_, count_, text, [](std::string_view t, auto&& each) { return for_each_item(t, each); });
+}
+
+std::string duration_histogram::pack() const {
+  std::string out;
+  std::size_t previous = ~std::size_t{0};
+  for (std::size_t b = 0; b < counts_.size(); ++b) {
+    if (counts_[b] == 0) continue;
+    varint::put(out, b - previous - 1);
+    varint::put(out, counts_[b]);
+    previous = b;
   }
-  return parsed;
+  return out;
+}
+
+core::result<duration_histogram> duration_histogram::unpack(std::string_view bytes) {
+  duration_histogram h;
+  SIAGA_CHECK(h.merge_packed(bytes));
+  return h;
+}
+
+core::result<void> duration_histogram::merge_packed(std::string_view bytes) {
+  if (bytes.empty()) return {};
+  make_room();
+  return merge_scanned(counts_, count_, bytes, [](std::string_view b, auto&& each) { return for_each_packed(b, each); });
 }
 
 bool operator==(const duration_histogram& a, const duration_histogram& b) {

@@ -127,6 +127,46 @@ TEST(duration_histogram, merging_encoded_text_equals_merging_the_decoded_histogr
   EXPECT_EQ(by_text, by_object);
 }
 
+TEST(duration_histogram, packs_to_varints_and_back_smaller_than_text) {
+  duration_histogram h;
+  for (std::int64_t s : {0, 1, 63, 64, 65, 300, 4000, 86400, 2000000000}) h.add(s, static_cast<std::uint64_t>(s % 7 + 1));
+  h.add(300, 500);
+  auto packed = h.pack();
+  auto back = duration_histogram::unpack(packed);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, h);
+  EXPECT_EQ(back->pack(), packed);  // one packing per histogram
+  EXPECT_LT(packed.size(), h.encode().size() / 2);
+  EXPECT_TRUE(duration_histogram().pack().empty());
+  // Bucket 0 count 2, then a gap of 2 to bucket 3 count 1: 00 02 02 01.
+  duration_histogram small;
+  small.add(0, 2);
+  small.add(3);
+  EXPECT_EQ(small.pack(), std::string("\x00\x02\x02\x01", 4));
+}
+
+TEST(duration_histogram, merging_packed_bytes_equals_merging_and_refuses_bad_bytes_whole) {
+  duration_histogram a, b;
+  a.add(10, 3);
+  a.add(5000);
+  b.add(10);
+  b.add(777777, 2);
+  duration_histogram by_bytes = a, by_object = a;
+  ASSERT_TRUE(by_bytes.merge_packed(b.pack()));
+  by_object.merge(b);
+  EXPECT_EQ(by_bytes, by_object);
+  // Truncated (a varint's high bit set at the end), a zero count, a bucket past the last:
+  // refused, and the valid pairs before the bad one are not added.
+  for (const auto& bad : {std::string("\x00\x01\x80", 3), std::string("\x00\x01\x01\x00", 4),
+                          std::string("\x00\x01\xe0\x06\x01", 5)}) {
+    EXPECT_FALSE(by_bytes.merge_packed(bad)) << bad.size();
+    EXPECT_EQ(by_bytes, by_object);
+    EXPECT_FALSE(duration_histogram::unpack(bad));
+  }
+  EXPECT_TRUE(by_bytes.merge_packed(""));
+  EXPECT_EQ(by_bytes, by_object);
+}
+
 TEST(duration_histogram, one_emptied_by_taking_values_back_equals_a_new_one) {
   duration_histogram emptied, fresh;
   emptied.add(90, 2);

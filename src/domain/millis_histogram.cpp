@@ -1,5 +1,7 @@
 #include "domain/millis_histogram.hpp"
 
+#include "domain/varint.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -12,26 +14,6 @@ constexpr int sub_bits = 6;       // 64 buckets per power of two
 constexpr int sub_buckets = 1 << sub_bits;
 constexpr int first_power = 7;  // 2^7 = 128
 constexpr int last_power = 30;  // [2^30, 2^31)
-
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  out += static_cast<char>(v);
-}
-
-// The varint at p (advanced past it); false when truncated or longer than 64 bits.
-bool get_varint(const unsigned char*& p, const unsigned char* end, std::uint64_t& v) {
-  v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (p == end) return false;
-    auto byte = *p++;
-    v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-    if (!(byte & 0x80)) return true;
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -122,8 +104,8 @@ std::string millis_histogram::encode() const {
   out.reserve(counts_.size() * 2);
   int previous = -1;
   for (const auto& [b, n] : counts_) {
-    put_varint(out, static_cast<std::uint64_t>(b - previous - 1));
-    put_varint(out, static_cast<std::uint64_t>(n));
+    varint::put(out, static_cast<std::uint64_t>(b - previous - 1));
+    varint::put(out, static_cast<std::uint64_t>(n));
     previous = b;
   }
   return out;
@@ -137,7 +119,7 @@ core::result<millis_histogram> millis_histogram::decode(std::string_view bytes) 
   std::int64_t previous = -1;
   while (p != end) {
     std::uint64_t gap = 0, n = 0;
-    if (!get_varint(p, end, gap) || !get_varint(p, end, n)) return core::invalid("millis histogram: truncated");
+    if (!varint::get(p, end, gap) || !varint::get(p, end, n)) return core::invalid("millis histogram: truncated");
     if (gap >= static_cast<std::uint64_t>(bucket_count()) || n == 0 || n > (std::uint64_t{1} << 62)) {
       return core::invalid("millis histogram: a bucket out of range or an empty count");
     }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <string>
@@ -127,6 +128,32 @@ TEST_F(migrator, a_plain_new_column_is_not_checked_and_a_new_reference_is) {
   ASSERT_FALSE(third);
   EXPECT_NE(third.error().message.find("migration 3"), std::string::npos) << third.error().message;
   EXPECT_NE(third.error().message.find("children"), std::string::npos) << third.error().message;
+}
+
+TEST_F(migrator, packs_the_step_histograms_that_earlier_migrations_kept_as_text) {
+  auto all = all_migrations();
+  auto packing = std::find_if(all.begin(), all.end(), [](const migration& m) {
+    return m.name.find("dispatch step histograms packed") != std::string_view::npos;
+  });
+  ASSERT_NE(packing, all.end());
+  auto before = static_cast<std::size_t>(packing - all.begin());
+  ASSERT_TRUE(migrate(*conn_, all.first(before)));
+  ASSERT_TRUE(conn_->exec_script(
+      "INSERT INTO roll_dispatch_steps VALUES ('j', 0, 20000, 'a', 'c', 'on_scene', 'completed', 5, 4, 3, "
+      "'3:2,70:1,500:2'), ('j', 1, 19997, 'a', 'c', 'on_scene', 'completed', 5, 4, 3, '3:2,70:1,500:2'), "
+      "('j', 0, 20001, 'a', 'c', 'acknowledged', 'completed', 0, 0, 0, '');",
+      "test"));
+  auto rest = migrate(*conn_, all);
+  ASSERT_TRUE(rest) << rest.error().message;
+  EXPECT_EQ(count("SELECT count(*) FROM roll_dispatch_steps WHERE typeof(histogram) = 'blob'"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM roll_dispatch_steps WHERE siaga_hist_text(histogram) = '3:2,70:1,500:2' AND "
+                  "n = 5 AND limited = 4 AND within = 3"),
+            2);
+  EXPECT_EQ(count("SELECT length(histogram) FROM roll_dispatch_steps WHERE day = 20001"), 0);
+  // A text value no longer fits the column.
+  EXPECT_FALSE(conn_->exec_script(
+      "INSERT INTO roll_dispatch_steps VALUES ('j', 0, 20002, 'a', 'c', 'on_scene', 'completed', 1, 0, 0, '3:1');",
+      "test"));
 }
 
 }  // namespace

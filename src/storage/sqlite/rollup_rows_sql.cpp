@@ -77,7 +77,7 @@ result<rollup_rows> read(connection& c, const std::string& jurisdiction_id) {
   }
   if (r) {
     r = each_row(c,
-                 "SELECT grain, day, agency_id, category_id, step, status, n, limited, within, histogram "
+                 "SELECT grain, day, agency_id, category_id, step, status, n, limited, within, siaga_hist_text(histogram) "
                  "FROM roll_dispatch_steps WHERE jurisdiction_id = ? AND (n <> 0 OR limited <> 0 OR within <> 0)",
                  jurisdiction_id, "roll_dispatch_steps", [&](const statement& st) {
                    step_row_key k{jurisdiction_id, st.int64(1), st.text(2), st.text(3), st.text(4), st.text(5)};
@@ -145,7 +145,7 @@ result<void> replace(connection& c, const std::string& jurisdiction_id, const ro
   if (r) {
     r = insert_all(c,
                    "INSERT INTO roll_dispatch_steps (jurisdiction_id, grain, day, agency_id, category_id, step, status, "
-                   "n, limited, within, histogram) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   "n, limited, within, histogram) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, siaga_hist_pack(?))",
                    "roll_dispatch_steps", jurisdiction_id, rows.steps,
                    [](statement& st, const step_row_key& k, const step_row& v) {
                      st.bind(k.agency_id).bind(k.category_id).bind(k.step).bind(k.status).bind(v.n).bind(v.limited).bind(v.within).bind(

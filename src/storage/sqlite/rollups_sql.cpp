@@ -93,11 +93,16 @@ constexpr std::array<step_def, 4> steps{{
     {"completed", "0", "0"},
 }};
 
+// How a step row keeps its histogram: text as migrations 7 and 16 made the table, packed bytes
+// since the table was packed (pack_step_histograms).
+enum class histogram_form { text, packed };
+
 // The step rows of the dispatches that from (" FROM dispatches R ...") selects: per key, the
 // counts and the histogram of the seconds (bucket counts first, then encoded per key). A limit
 // in working days is met when the step came by the end of the n-th working day after the
 // notification's local day (siaga_working_deadline, the domain's working_deadline).
-std::string fill_steps(std::string_view prefix, const std::string& from) {
+std::string fill_steps(std::string_view prefix, const std::string& from, histogram_form form) {
+  auto histogram = form == histogram_form::packed ? "siaga_hist_pack(siaga_hist_agg(bucket, n))" : "siaga_hist_agg(bucket, n)";
   auto inner = dispatch_inner(from);
   std::string out;
   for (const auto& st : steps) {
@@ -105,7 +110,7 @@ std::string fill_steps(std::string_view prefix, const std::string& from) {
     auto within = cat({"CASE WHEN ", st.days, " > 0 THEN ", st.name, "_at <= siaga_working_deadline(notified_at, ", st.days,
                        ", timezone, weekend_days, holidays) ELSE ", st.limit, " > 0 AND ", s, " <= ", st.limit, " END"});
     out += cat({"INSERT INTO ", prefix, "roll_dispatch_steps (", step_keys, ", ", step_values, ") SELECT ", step_keys,
-                ", sum(n), sum(limited), sum(within), siaga_hist_agg(bucket, n) FROM (SELECT jurisdiction_id, grain, day, ",
+                ", sum(n), sum(limited), sum(within), ", histogram, " FROM (SELECT jurisdiction_id, grain, day, ",
                 "agency_id, category_id, '", st.name, "' AS step, status, siaga_hist_bucket(", s, ") AS bucket, count(*) AS n, sum(",
                 st.days, " > 0 OR ", st.limit, " > 0) AS limited, sum(", within, ") AS within FROM (", inner, ") WHERE ", s,
                 " IS NOT NULL GROUP BY ", step_keys, ", bucket) GROUP BY ", step_keys, ";\n"});
@@ -142,7 +147,7 @@ constexpr std::array<table_def, 5> rollup_tables{{
 
 // Recounts one table from scratch: the rollups of every record written into the table named
 // with prefix ("" for the rollups themselves, "temp.rebuilt_" for a comparison).
-std::string fill(std::string_view prefix, const table_def& t) {
+std::string fill(std::string_view prefix, const table_def& t, histogram_form form) {
   auto counted = [&](const std::string& inner) {
     return cat({"INSERT INTO ", prefix, t.name, " (", t.keys, ", n) SELECT ", t.keys, ", count(*) FROM (", inner,
                 ") GROUP BY ", t.keys, ";\n"});
@@ -151,13 +156,13 @@ std::string fill(std::string_view prefix, const table_def& t) {
   if (t.name == "roll_incidents") days = counted(incident_inner("R", " FROM incidents R"));
   if (t.name == "roll_reports") days = counted(report_inner("R", " FROM reports R"));
   if (t.name == "roll_dispatches") days = counted(dispatch_inner(" FROM dispatches R"));
-  if (t.name == "roll_dispatch_steps") days = fill_steps(prefix, " FROM dispatches R");
+  if (t.name == "roll_dispatch_steps") days = fill_steps(prefix, " FROM dispatches R", form);
   if (t.name == "roll_incident_grains") days = counted(grain_inner("R", " FROM incidents R"));
   bool steps_table = t.name == "roll_dispatch_steps";
   return days + months_of(prefix, t.name, t.keys, t.values, steps_table ? step_sums : "sum(n)", "");
 }
 
-std::string create(std::string_view prefix, const table_def& t) {
+std::string create(std::string_view prefix, const table_def& t, histogram_form form) {
   std::string columns;
   for (std::string_view rest = t.keys; !rest.empty();) {
     auto comma = rest.find(", ");
@@ -167,7 +172,8 @@ std::string create(std::string_view prefix, const table_def& t) {
     columns += cat({std::string(key), number ? " INTEGER NOT NULL, " : " TEXT NOT NULL, "});
   }
   auto values = t.name == "roll_dispatch_steps"
-                    ? std::string("n INTEGER NOT NULL, limited INTEGER NOT NULL, within INTEGER NOT NULL, histogram TEXT NOT NULL")
+                    ? cat({"n INTEGER NOT NULL, limited INTEGER NOT NULL, within INTEGER NOT NULL, histogram ",
+                           form == histogram_form::packed ? "BLOB" : "TEXT", " NOT NULL"})
                     : std::string("n INTEGER NOT NULL");
   return cat({"CREATE TABLE ", prefix, t.name, " (", columns, values, ", PRIMARY KEY (", t.primary_key,
               ")) STRICT, WITHOUT ROWID;\n"});
@@ -187,15 +193,22 @@ std::string schema_v16() {
   std::string out = "DROP TABLE roll_incidents;\nDROP TABLE roll_dispatch_steps;\n";
   for (const auto& t : rollup_tables) {
     if (t.name == "roll_reports" || t.name == "roll_dispatches") continue;  // unchanged since 7
-    out += create("", t) + fill("", t);
+    out += create("", t, histogram_form::text) + fill("", t, histogram_form::text);
   }
   return out;
+}
+
+std::string pack_step_histograms() {
+  const auto& t = rollup_tables[3];
+  return cat({create("packed_", t, histogram_form::packed), "INSERT INTO packed_roll_dispatch_steps (", t.keys, ", ",
+              t.values, ") SELECT ", t.keys, ", n, limited, within, siaga_hist_pack(histogram) FROM roll_dispatch_steps;\n",
+              "DROP TABLE roll_dispatch_steps;\nALTER TABLE packed_roll_dispatch_steps RENAME TO roll_dispatch_steps;\n"});
 }
 
 result<std::vector<rollup_check>> rebuild(connection& c) {
   for (const auto& t : rollup_tables) {
     if (auto r = c.exec_script(cat({"DROP TABLE IF EXISTS temp.rebuilt_", t.name, ";"}), "rollups"); !r) return r.error();
-    if (auto r = c.exec_script(create("temp.rebuilt_", t) + fill("temp.rebuilt_", t), "rollups"); !r) return r.error();
+    if (auto r = c.exec_script(create("temp.rebuilt_", t, histogram_form::packed) + fill("temp.rebuilt_", t, histogram_form::packed), "rollups"); !r) return r.error();
   }
   std::vector<rollup_check> out;
   for (const auto& t : rollup_tables) {
@@ -258,7 +271,7 @@ result<void> upsert_all(connection& c, const std::string& sql, std::string_view 
 }
 
 // A step row's counts and histogram changed by the bucket changes of one key: read, changed,
-// written whole (a histogram is one encoded value per row).
+// written whole (a histogram is one packed value per row).
 result<void> flush_steps(connection& c, const std::map<step_roll_key, step_roll_counts>& changes, int grain) {
   static const std::string read = cat({"SELECT n, limited, within, histogram FROM roll_dispatch_steps WHERE ",
                                        "jurisdiction_id = ? AND grain = ? AND day = ? AND agency_id = ? AND ",
@@ -284,7 +297,7 @@ result<void> flush_steps(connection& c, const std::map<step_roll_key, step_roll_
       if (!row) return row.error();
       if (*row) {
         counts = {st->int64(0), st->int64(1), st->int64(2)};
-        auto decoded = domain::duration_histogram::decode(st->text(3));
+        auto decoded = domain::duration_histogram::unpack(st->blob_view(3));
         if (!decoded) return core::make_error(core::errc::storage_failure, "roll_dispatch_steps: " + decoded.error().message);
         h = std::move(*decoded);
       }
@@ -303,9 +316,9 @@ result<void> flush_steps(connection& c, const std::map<step_roll_key, step_roll_
     if (!changed) continue;
     auto st = c.prepare(write);
     if (!st) return st.error();
-    auto text = h.encode();
+    auto packed = h.pack();
     st->bind(key.jurisdiction_id).bind(grain).bind(key.day).bind(key.agency_id).bind(key.category_id).bind(key.step);
-    st->bind(key.status).bind(counts.n).bind(counts.limited).bind(counts.within).bind(text);
+    st->bind(key.status).bind(counts.n).bind(counts.limited).bind(counts.within).bind_blob(packed);
     if (auto r = st->run("roll_dispatch_steps"); !r) return r;
   }
   return {};
@@ -369,7 +382,8 @@ result<void> recount_category_steps(connection& c, const std::string& jurisdicti
   st->bind(jurisdiction_id).bind(category_id);
   if (auto r = st->run("roll_dispatch_steps"); !r) return r;
   auto script = fill_steps("", " FROM dispatches R JOIN incidents I ON I.id = R.incident_id "
-                               "WHERE R.jurisdiction_id = ?1 AND I.category_id = ?2") +
+                               "WHERE R.jurisdiction_id = ?1 AND I.category_id = ?2",
+                            histogram_form::packed) +
                 months_of("", "roll_dispatch_steps", step_keys, step_values, step_sums,
                           " AND jurisdiction_id = ?1 AND category_id = ?2");
   for (std::size_t start = 0; start < script.size();) {

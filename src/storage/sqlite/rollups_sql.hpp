@@ -21,6 +21,9 @@ std::string_view schema_v7();
 // dispatch's status and limits in working days, and roll_incident_grains, each filled from the
 // rows already there.
 std::string schema_v16();
+// Migration 22: roll_dispatch_steps again with its histograms packed (BLOB of varints,
+// domain::duration_histogram::pack) instead of text, a third of the size, converted row by row.
+std::string pack_step_histograms();
 
 // Adds a batch's changes to the rollups (one upsert per changed row), in the caller's
 // transaction.

@@ -99,37 +99,76 @@ void hist_bucket(sqlite3_context* ctx, int, sqlite3_value** argv) {
 }
 
 // The aggregates build a duration_histogram in the aggregate context (a pointer to it, made on
-// the first row and freed in the final step).
-domain::duration_histogram* histogram_of(sqlite3_context* ctx, bool make) {
-  auto** slot = static_cast<domain::duration_histogram**>(
-      sqlite3_aggregate_context(ctx, make ? static_cast<int>(sizeof(domain::duration_histogram*)) : 0));
+// the first row and freed in the final step). Rollup rows keep the packed bytes (a BLOB); the
+// tables as migrations 7 and 16 made them kept text, which those migrations still write.
+struct histogram_state {
+  domain::duration_histogram histogram;
+  bool packed = false;  // the merged rows were packed: answer packed too
+};
+
+histogram_state* histogram_of(sqlite3_context* ctx, bool make) {
+  auto** slot = static_cast<histogram_state**>(
+      sqlite3_aggregate_context(ctx, make ? static_cast<int>(sizeof(histogram_state*)) : 0));
   if (!slot) return nullptr;
-  if (!*slot && make) *slot = new domain::duration_histogram();
+  if (!*slot && make) *slot = new histogram_state();
   return *slot;
 }
 
+std::string_view bytes_of(sqlite3_value* v) {
+  const auto* bytes = static_cast<const char*>(sqlite3_value_blob(v));
+  return bytes ? std::string_view(bytes, static_cast<std::size_t>(sqlite3_value_bytes(v))) : std::string_view();
+}
+
+void result_histogram(sqlite3_context* ctx, const domain::duration_histogram& h, bool packed) {
+  auto out = packed ? h.pack() : h.encode();
+  if (packed && out.empty()) return sqlite3_result_zeroblob(ctx, 0);
+  if (packed) return sqlite3_result_blob(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+  sqlite3_result_text(ctx, out.c_str(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
 void hist_agg_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  auto* h = histogram_of(ctx, true);
-  if (!h) return sqlite3_result_error_nomem(ctx);
+  auto* s = histogram_of(ctx, true);
+  if (!s) return sqlite3_result_error_nomem(ctx);
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
-  if (!h->add_to_bucket(sqlite3_value_int(argv[0]), sqlite3_value_int64(argv[1]))) {
+  if (!s->histogram.add_to_bucket(sqlite3_value_int(argv[0]), sqlite3_value_int64(argv[1]))) {
     sqlite3_result_error(ctx, "siaga_hist_agg: a bucket out of range or below zero", -1);
   }
 }
 
+// Merges packed rows (BLOB) or text rows (as migrations 7 and 16 wrote them).
 void hist_merge_step(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  auto* h = histogram_of(ctx, true);
-  if (!h) return sqlite3_result_error_nomem(ctx);
-  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-  auto merged = h->merge_encoded(text ? std::string_view(text) : std::string_view());
+  auto* s = histogram_of(ctx, true);
+  if (!s) return sqlite3_result_error_nomem(ctx);
+  core::result<void> merged;
+  if (sqlite3_value_type(argv[0]) == SQLITE_BLOB) {
+    s->packed = true;
+    merged = s->histogram.merge_packed(bytes_of(argv[0]));
+  } else {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    merged = s->histogram.merge_encoded(text ? std::string_view(text) : std::string_view());
+  }
   if (!merged) return sqlite3_result_error(ctx, merged.error().message.c_str(), -1);
 }
 
 void hist_final(sqlite3_context* ctx) {
-  auto* h = histogram_of(ctx, false);
-  auto text = h ? h->encode() : std::string();
-  delete h;
-  sqlite3_result_text(ctx, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  auto* s = histogram_of(ctx, false);
+  if (!s) return sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+  result_histogram(ctx, s->histogram, s->packed);
+  delete s;
+}
+
+// siaga_hist_pack(text): the packed bytes of a histogram's text; siaga_hist_text(bytes): back.
+void hist_pack(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  auto h = domain::duration_histogram::decode(text ? std::string_view(text) : std::string_view());
+  if (!h) return sqlite3_result_error(ctx, h.error().message.c_str(), -1);
+  result_histogram(ctx, *h, true);
+}
+
+void hist_text(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto h = domain::duration_histogram::unpack(bytes_of(argv[0]));
+  if (!h) return sqlite3_result_error(ctx, h.error().message.c_str(), -1);
+  result_histogram(ctx, *h, false);
 }
 
 // The exact value counts (call_rollup_deltas.hpp) of the call rollups, built the same way.
@@ -228,6 +267,10 @@ bool register_sql_functions(sqlite3* db) {
                                     nullptr) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "siaga_hist_merge", 1, flags, nullptr, nullptr, hist_merge_step, hist_final,
                                     nullptr) == SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_hist_pack", 1, flags, nullptr, hist_pack, nullptr, nullptr, nullptr) ==
+             SQLITE_OK &&
+         sqlite3_create_function_v2(db, "siaga_hist_text", 1, flags, nullptr, hist_text, nullptr, nullptr, nullptr) ==
+             SQLITE_OK &&
          sqlite3_create_function_v2(db, "siaga_ms_hist_agg", 1, flags, nullptr, nullptr, ms_hist_agg_step,
                                     ms_hist_final, nullptr) == SQLITE_OK &&
          sqlite3_create_function_v2(db, "siaga_ms_hist_merge", 1, flags, nullptr, nullptr, ms_hist_merge_step,

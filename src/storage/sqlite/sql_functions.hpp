@@ -13,7 +13,10 @@
 //   siaga_counts_merge(text)       aggregate: the encoded sum of encoded value counts.
 //   siaga_hist_bucket(seconds)     domain::duration_histogram::bucket_of(seconds).
 //   siaga_hist_agg(bucket, n)      aggregate: the encoded histogram of those bucket counts.
-//   siaga_hist_merge(text)         aggregate: the encoded sum of encoded histograms.
+//   siaga_hist_merge(h)            aggregate: the sum of histograms, packed (BLOB) when the rows
+//                                  were packed, else as text (the rows of migrations 7 and 16).
+//   siaga_hist_pack(text)          the packed BLOB (duration_histogram::pack) of a text one.
+//   siaga_hist_text(blob)          the text (duration_histogram::encode) of a packed one.
 //   siaga_ms_hist_agg(ms)          aggregate: the domain::millis_histogram (encoded BLOB) of the
 //                                  non-NULL millisecond values.
 //   siaga_ms_hist_merge(blob)      aggregate: the encoded sum of encoded millis histograms.

@@ -272,7 +272,7 @@ result<dispatch_rollup> dispatch_rollups(connection& c, const stats_count_query&
     }
   }
   auto st = c.prepare(cat({"SELECT ", b, ", ", agency, ", ", category, ", ", status, ", step, sum(n), sum(limited), ",
-                           "sum(within), siaga_hist_merge(histogram) FROM ", rollup_source("roll_dispatch_steps", ranges),
+                           "sum(within), siaga_hist_text(siaga_hist_merge(histogram)) FROM ", rollup_source("roll_dispatch_steps", ranges),
                            " GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5"}));
   if (!st) return st.error();
   bind_ranges(*st, q.jurisdiction_id, ranges);
