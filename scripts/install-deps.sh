@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Siaga 112 needs to build and test on Debian 12, only where it is missing.
+# Installs what Siaga 112 needs to build and test on Debian 12, only where it is missing
+# (with --ha, also Patroni and etcd for deploy/ha/).
 # Idempotent: a machine that has everything returns at once without touching apt.
 set -euo pipefail
 
@@ -11,6 +12,8 @@ packages=(
   chromium poppler-utils zlib1g-dev python3-openpyxl
   clang-14 libfuzzer-14-dev
 )
+# --ha: also what the highly available deployment's scripts run (deploy/ha/): Patroni and etcd.
+[[ "${1:-}" == "--ha" ]] && packages+=(patroni etcd-server)
 # The consoles (web/) build with Node.js and npm; Debian's own are enough when none is there.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
