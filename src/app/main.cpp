@@ -1,5 +1,6 @@
-// siaga: one program, several subcommands (serve, migrate, seed, audit, privacy, stats, simulate).
+// siaga: one program, several subcommands (serve, migrate, seed, audit, backup, privacy, stats, simulate).
 #include "app/audit.hpp"
+#include "app/backup.hpp"
 #include "app/boundaries.hpp"
 #include "app/init.hpp"
 #include "app/import_calls.hpp"
@@ -26,6 +27,10 @@ Usage:
   siaga migrate [--database PATH]       apply pending schema migrations
   siaga seed --demo [--database PATH]   create the demo city (Kota Ambon) and print its logins
   siaga audit verify [--database PATH]  check the hash chain of the event log; exit 1 on a break
+  siaga backup --to FILE [--database PATH]
+                a consistent copy of the SQLite database while the server runs (SQLite's online
+                backup API over one snapshot), checked (quick_check, the event log's count and
+                last seq); progress while it runs; FILE must not exist yet
   siaga privacy export --phone NUMBER [--database PATH]
                 a data subject's request (UU PDP): everything held about the number as JSON
                 (reports with the contact, point, photos, channel and Open311 contacts; calls,
@@ -150,6 +155,7 @@ int main(int argc, char** argv) {
   bool from_records = false;
   siaga::app::import_calls_options calls_import;
   std::string phone;
+  std::string backup_target;
   std::string config_file;
   std::vector<std::string> flags;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -165,6 +171,8 @@ int main(int argc, char** argv) {
     } else if (args[i] == "--phone" && command.starts_with("privacy ")) {
       // An empty value is refused by the command itself, with what to type.
       phone = i + 1 < args.size() ? args[++i] : std::string();
+    } else if (args[i] == "--to" && command == "backup") {
+      backup_target = i + 1 < args.size() ? args[++i] : std::string();
     } else if (args[i] == "--config" && i + 1 < args.size()) {
       config_file = args[++i];
     } else if (args[i].rfind("--config=", 0) == 0) {
@@ -188,6 +196,7 @@ int main(int argc, char** argv) {
     if (command == "serve") return siaga::app::run_serve(*cfg);
     if (command == "migrate") return siaga::app::run_migrate(*cfg);
     if (command == "audit verify") return siaga::app::run_audit_verify(cfg->database);
+    if (command == "backup") return siaga::app::run_backup(cfg->database, backup_target, std::cout, std::cerr);
     if (command == "privacy export") return siaga::app::run_privacy_export(cfg->database, phone, std::cout, std::cerr);
     if (command == "privacy erase") return siaga::app::run_privacy_erase(cfg->database, phone, std::cout, std::cerr);
     if (command == "stats rebuild") return siaga::app::run_stats_rebuild(cfg->database, from_records);
