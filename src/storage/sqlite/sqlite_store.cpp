@@ -506,15 +506,18 @@ class writer_txn final : public read_ops<store_txn> {
   }
 
   // Calls and callers (issue 5).
-  // Calls tell the call rollups what they were and what they are.
+  // Calls tell the call rollups and their numbers' counters (caller_counts, always kept: the
+  // prank policy and the caller's card read them) what they were and what they are.
   result<void> insert_call(const domain::call_record& r) override {
     if (auto w = calls_sql::insert_call(c(), r); !w) return w;
+    if (auto w = caller_counts_sql::call_written(c(), std::nullopt, r); !w) return w;
     return rollups_.call(std::nullopt, r);
   }
   result<void> update_call(const domain::call_record& r) override {
-    auto old = rollups_.enabled() ? calls_sql::find_call(c(), r.jurisdiction_id, r.id) : std::nullopt;
+    auto old = calls_sql::find_call(c(), r.jurisdiction_id, r.id);
     if (!old) return old.error();
     if (auto w = calls_sql::update_call(c(), r); !w) return w;
+    if (auto w = caller_counts_sql::call_written(c(), *old, r); !w) return w;
     return rollups_.call(*old, r);
   }
   result<void> insert_call_event(const domain::stored_call_event& e) override {
@@ -567,7 +570,11 @@ class writer_txn final : public read_ops<store_txn> {
     return outbox_sql::write_payload(c(), j, id, payload_json);
   }
   result<std::int64_t> erase_caller_numbers(const privacy_scope& s) override {
-    return privacy_sql::erase_caller_numbers(c(), s);
+    if (auto w = caller_counts_sql::erasing(c(), s); !w) return w.error();
+    auto erased = privacy_sql::erase_caller_numbers(c(), s);
+    if (!erased) return erased.error();
+    if (auto w = caller_counts_sql::after_erasure(c(), s); !w) return w.error();
+    return erased;
   }
   result<void> write_erased_event(const domain::event& e) override { return privacy_sql::write_erased_event(c(), e); }
   result<void> insert_lapor_report(const lapor_record& r) override { return lapor_sql::insert(c(), r); }
