@@ -155,8 +155,10 @@ TEST(import_calls, a_cdr_file_gives_the_statistics_of_the_live_api_once_however_
   std::ofstream(file) << generic_csv(calls);
   const auto log = imported.dir() + "/import.log";
 
-  // Two records refused, named by their lines; the other calls are in.
-  ASSERT_EQ(run_siaga({"import", "calls", file, "--format", "generic", "--database", db}, log), 3) << read_file(log);
+  // Two records refused, named by their lines; the other calls are in (in transactions of 7
+  // calls: a number's callbacks and strikes are brought in step batch by batch).
+  ASSERT_EQ(run_siaga({"import", "calls", file, "--format", "generic", "--batch", "7", "--database", db}, log), 3)
+      << read_file(log);
   auto first = read_file(log);
   const auto bad_line = std::to_string(calls.size() + 2);
   EXPECT_NE(first.find("DITOLAK baris " + bad_line + ": the ring time"), std::string::npos) << first;
@@ -179,6 +181,11 @@ TEST(import_calls, a_cdr_file_gives_the_statistics_of_the_live_api_once_however_
   EXPECT_EQ(run_siaga({"import", "calls", file, "--format", "cisco", "--database", db}, log), 2);
   EXPECT_NE(read_file(log).find("asterisk, freeswitch or generic"), std::string::npos) << read_file(log);
   EXPECT_EQ(run_siaga({"import", "calls", imported.dir() + "/none.csv", "--database", db}, log), 1);
+  for (const auto* batch : {"0", "lima", "100001"}) {
+    EXPECT_EQ(run_siaga({"import", "calls", file, "--batch", batch, "--database", db}, log), 2) << batch;
+    EXPECT_NE(read_file(log).find("--batch takes a number of calls per transaction"), std::string::npos)
+        << read_file(log);
+  }
   EXPECT_EQ(count_rows(db, "calls"), call_rows);
 
   server_process live{true};

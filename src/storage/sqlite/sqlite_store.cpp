@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <utility>
 #include <variant>
@@ -371,7 +372,11 @@ class writer_txn final : public read_ops<store_txn> {
       : read_ops(&conn, std::nullopt, &leases), rollups_(conn, keep_rollups) {}
 
   // Forgets the events of the previous command; called as each command starts.
-  void begin_command() { appended_.clear(); }
+  void begin_command() {
+    appended_.clear();
+    next_seq_.reset();
+    heads_.clear();
+  }
 
   rollup_keeper& rollups() { return rollups_; }
 
@@ -465,29 +470,40 @@ class writer_txn final : public read_ops<store_txn> {
     return st->int64(0);
   }
 
-  // seq and prev_hash are read from the database under the write lock rather than cached:
-  // two indexed lookups are cheap, and they stay right across savepoint rollbacks and
-  // across other programs (siaga seed, import) writing the same file between batches.
-  // The seq is taken from sqlite_sequence, the AUTOINCREMENT high-water mark, because the
-  // hash covers seq and so must be computed before the row is inserted.
+  // seq and prev_hash are read from the database under the write lock at a command's first
+  // event, and carried forward to its next ones (an import's command appends millions): only
+  // append_event adds events, and the command holds the lock. They are forgotten as each
+  // command starts, so they stay right across savepoint rollbacks and across other programs
+  // (siaga seed, import) writing the same file between batches. The seq is taken from
+  // sqlite_sequence, the AUTOINCREMENT high-water mark, because the hash covers seq and so
+  // must be computed before the row is inserted.
   result<domain::event> append_event(domain::event e) override {
-    {
+    if (!next_seq_) {
       auto st = c().prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
       if (!st) return st.error();
       auto row = st->step("events");
       if (!row) return row.error();
-      e.seq = (*row ? st->int64(0) : 0) + 1;
+      next_seq_ = (*row ? st->int64(0) : 0) + 1;
     }
-    {
+    e.seq = *next_seq_;
+    auto head = heads_.find(e.jurisdiction_id);
+    if (head == heads_.end()) {
       auto st = prepare_bound(c(), "SELECT hash FROM events WHERE jurisdiction_id = ? ORDER BY seq DESC LIMIT 1",
                               e.jurisdiction_id);
       if (!st) return st.error();
       auto row = st->step("events");
       if (!row) return row.error();
-      e.prev_hash = *row ? st->text(0) : std::string();
+      head = heads_.emplace(e.jurisdiction_id, *row ? st->text(0) : std::string()).first;
     }
+    e.prev_hash = head->second;
     auto stored = q::insert_new_event(c(), std::move(e));
-    if (!stored) return stored.error();
+    if (!stored) {
+      next_seq_.reset();
+      heads_.clear();
+      return stored.error();
+    }
+    next_seq_ = stored->seq + 1;
+    head->second = stored->hash;
     appended_.push_back(*stored);
     return *stored;
   }
@@ -611,6 +627,9 @@ class writer_txn final : public read_ops<store_txn> {
   connection& c() { return *conn_; }
 
   std::vector<domain::event> appended_;
+  // The chain within the current command (append_event): the next seq, each jurisdiction's head.
+  std::optional<std::int64_t> next_seq_;
+  std::map<std::string, std::string, std::less<>> heads_;
   rollup_keeper rollups_;
 };
 
