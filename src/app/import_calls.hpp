@@ -12,7 +12,7 @@ struct import_calls_options {
   std::string file;
   std::string format = "generic";  // asterisk, freeswitch or generic (services/cdr_import.hpp)
   std::string jurisdiction;        // its code; may be left out when the database holds one
-  std::size_t batch = 2000;        // calls per write command
+  std::size_t batch = 10000;       // calls per write command (one transaction)
 };
 
 // Imports the file: progress on err (a line per few seconds), then what was imported and every

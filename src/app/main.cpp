@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <iostream>
 #include <unistd.h>
 #include <string>
@@ -49,12 +50,13 @@ Usage:
                 set the boundaries of kecamatan and kelurahan/desa from a GeoJSON FeatureCollection
                 whose features carry the Kemendagri code (properties code, kode, kode_kec, kode_desa,
                 ...); prints what matched and what did not; a bad file changes nothing
-  siaga import calls FILE [--format asterisk|freeswitch|generic] [--jurisdiction CODE] [--database PATH]
+  siaga import calls FILE [--format asterisk|freeswitch|generic] [--jurisdiction CODE] [--batch N]
+                [--database PATH]
                 load a PBX's call detail records (Asterisk Master.csv, FreeSWITCH cdr_csv, or a CSV
                 with the heading call_id,number,line,ring,answer,end,agent,outcome,classification)
                 into the same call records, events and statistics as the live API; progress while
                 it runs, then each refused record with its line and reason (exit 3); importing the
-                same file again adds nothing
+                same file again adds nothing; --batch: calls per transaction (default 10000)
   siaga stats rebuild [--from-records] [--database PATH]
                 rebuild the statistics rollups by replaying the event log, compare them with the
                 kept ones (each differing row named: key, kept, replayed) and keep the replayed
@@ -166,6 +168,16 @@ int main(int argc, char** argv) {
     } else if ((args[i] == "--format" || args[i] == "--jurisdiction") && command == "import calls") {
       auto& value = args[i] == "--format" ? calls_import.format : calls_import.jurisdiction;
       value = i + 1 < args.size() ? args[++i] : std::string();
+    } else if (args[i] == "--batch" && command == "import calls") {
+      const std::string value = i + 1 < args.size() ? args[++i] : std::string();
+      std::size_t n = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc{} || end != value.data() + value.size() || n < 1 || n > 100000) {
+        std::cerr << "siaga import calls: --batch takes a number of calls per transaction from 1 to 100000, not '"
+                  << value << "'\n";
+        return 2;
+      }
+      calls_import.batch = n;
     } else if (args[i] == "--from-records" && command == "stats rebuild") {
       from_records = true;
     } else if (args[i] == "--phone" && command.starts_with("privacy ")) {

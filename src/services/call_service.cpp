@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <span>
 
 namespace siaga::services {
 namespace json = boost::json;
@@ -267,6 +269,120 @@ core::result<std::vector<ingested_event>> ingest_call_events(storage::store_txn&
     out.push_back(std::move(*r));
   }
   return out;
+}
+
+// ---- calls known whole ----
+
+namespace {
+
+// What a call's event is recorded as: its call's outcome after it, and the event's own fields.
+json::object event_payload(const domain::call_record& call, const domain::call_event& e) {
+  auto payload = call_payload(call);
+  payload["event_id"] = e.event_id;
+  payload["at"] = core::format_utc(e.at);
+  if (!e.agent.empty()) payload["agent"] = e.agent;
+  if (e.reason) payload["reason"] = to_string(*e.reason);
+  return payload;
+}
+
+// The earliest time per number, for the bookkeeping done once per number and batch.
+void note_earliest(std::map<std::string, core::timestamp>& at, const std::string& number, core::timestamp t) {
+  auto [it, added] = at.emplace(number, t);
+  if (!added && t < it->second) it->second = t;
+}
+
+}  // namespace
+
+core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                      const std::vector<whole_call>& calls) {
+  const auto& j = who.jurisdiction_id;
+  whole_calls_ingested counts;
+  std::map<std::string, core::timestamp> callbacks_from, strikes_from;
+  for (const auto& w : calls) {
+    if (w.events.empty()) continue;
+    const auto& first = w.events.front();
+    auto named = [&](const domain::call_event& e, core::error err) {
+      if (calls.size() > 1 || w.events.size() > 1) err.message = "event_id '" + e.event_id + "': " + err.message;
+      return err;
+    };
+    SIAGA_TRY(found, tx.find_call_by_external(j, first.call_id));
+    if (found) {
+      // Known: the live path sorts out which events are new, duplicates or conflicts.
+      SIAGA_TRY(ingested, ingest_call_events(tx, ctx, who, w.events, false));
+      for (const auto& i : ingested) ++(i.duplicate ? counts.known_events : counts.new_events);
+      const auto& call = ingested.back().call;
+      if (w.classification && call.classification != w.classification) {
+        SIAGA_TRY(done, import_classification(tx, ctx, who, call.id, *w.classification));
+        (void)done;
+        ++counts.classified;
+      }
+      continue;
+    }
+    const auto now = ctx.clock.now();
+    domain::call_record call;
+    call.id = ctx.ids.next(now);
+    call.jurisdiction_id = j;
+    call.external_id = first.call_id;
+    call.created_at = now;
+    call.updated_at = now;
+    // The events one by one as the live path folds them: each one's payload with the call after
+    // it, and the automatic verdict where it changes.
+    std::vector<std::pair<std::string, json::object>> recorded;
+    for (std::size_t k = 0; k < w.events.size(); ++k) {
+      const auto& e = w.events[k];
+      if (e.call_id != first.call_id) return core::invalid("the events of a whole call must share its call id");
+      std::span<const domain::call_event> known(w.events.data(), k);
+      if (auto ok = domain::check_event_time(known, e, now); !ok) return named(e, ok.error());
+      for (const auto& earlier : known) {
+        if (earlier.event_id == e.event_id) return named(e, core::invalid("an event id repeats within its call"));
+      }
+      call.state = domain::fold_call(std::span(w.events.data(), k + 1));
+      recorded.emplace_back("call." + std::string(to_string(e.kind)), event_payload(call, e));
+      if (apply_auto_classification(call, now)) {
+        recorded.emplace_back(
+            "call.classified",
+            json::object{{"classification",
+                          call.classification ? json::value(to_string(*call.classification)) : json::value(nullptr)},
+                         {"source", "automatic"}});
+      }
+    }
+    if (w.classification && call.classification != w.classification) {
+      if (call.state.outcome != call_outcome::answered) {
+        return core::conflict("only answered calls are classified; call " + first.call_id + " was not answered");
+      }
+      const auto before = call.classification;
+      call.classification = w.classification;
+      call.classified_source = domain::classification_source::manual;
+      call.classified_by = who.user_id;
+      call.classified_at = now;
+      recorded.emplace_back("call.classified",
+                            json::object{{"classification", to_string(*w.classification)},
+                                         {"previous", before ? json::value(to_string(*before)) : json::value(nullptr)},
+                                         {"source", "import"}});
+      ++counts.classified;
+    }
+    if (auto r = tx.insert_call(call); !r) return r.error();
+    for (const auto& e : w.events) {
+      if (auto r = tx.insert_call_event({j, call.id, e, now}); !r) return r.error();
+    }
+    for (auto& [kind, payload] : recorded) {
+      if (auto r = record(tx, ctx, who, subject_kind::call, call.id, kind, std::move(payload)); !r) return r.error();
+    }
+    counts.new_events += static_cast<std::int64_t>(w.events.size());
+    const auto& number = call.state.caller;
+    // As the live path: an unanswered call that ended, or an answered one, moves its number's
+    // callbacks; a strike its prank policy.
+    const bool settles = call.state.ended_at || call.state.outcome == call_outcome::answered;
+    if (can_call_back(number) && call.state.ring_at && settles) note_earliest(callbacks_from, number, *call.state.ring_at);
+    if (!number.empty() && is_strike(call.classification)) note_earliest(strikes_from, number, stored_ring_time(call));
+  }
+  for (const auto& [number, around] : callbacks_from) {
+    if (auto r = reconcile_callbacks(tx, ctx, who, number, around); !r) return r.error();
+  }
+  for (const auto& [number, ring_at] : strikes_from) {
+    if (auto r = reevaluate_caller(tx, ctx, who, number, ring_at); !r) return r.error();
+  }
+  return counts;
 }
 
 // ---- classification ----

@@ -69,6 +69,32 @@ core::result<std::vector<ingested_event>> ingest_call_events(storage::store_txn&
                                                              const std::vector<domain::call_event>& events,
                                                              bool caller_views = true);
 
+// A call whose events are all known at once (a PBX's call detail record), with the verdict the
+// records give it.
+struct whole_call {
+  std::vector<domain::call_event> events;  // one call's, distinct ids, in the order a bridge sends them
+  std::optional<domain::call_class> classification;  // set: as import_classification
+};
+
+struct whole_calls_ingested {
+  std::int64_t new_events = 0;
+  std::int64_t known_events = 0;  // seen before (a file imported again): nothing changed
+  std::int64_t classified = 0;    // classifications set or changed
+};
+
+// ingest_call_events, then import_classification, for calls known whole (siaga import calls),
+// with what the live API writes: the call record, its telephony events, the "call.<type>" and
+// "call.classified" events with the same payloads, the rollups, the caller policy and the
+// callback tasks. A call not seen before is folded once in memory and written once (one insert,
+// no update, no read of its events); its number's callbacks and prank policy are brought in step
+// once per number for the whole batch, from its earliest call in it (both are order-independent,
+// so the tasks and flags are those of the calls one by one; a flag reached by several windows is
+// recorded once). A call already known (its external id seen) goes through ingest_call_events.
+// Fails as those do (invalid_input for an event time refused, conflict for an event id seen with
+// other content or a verdict for a call that was not answered), changing nothing.
+core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, const context& ctx, const actor& who,
+                                                      const std::vector<whole_call>& calls);
+
 // ---- classification ----
 
 struct classification_input {

@@ -269,24 +269,13 @@ core::result<cdr_import_counts> import_cdr_calls(storage::store_txn& tx, const c
                                                  const std::vector<cdr_call>& calls) {
   cdr_import_counts counts;
   counts.calls = static_cast<std::int64_t>(calls.size());
-  std::vector<domain::call_event> events;
-  std::vector<std::size_t> last_event;  // per call: the index of its last event
-  events.reserve(calls.size() * 3);
-  for (const auto& c : calls) {
-    auto e = c.events();
-    events.insert(events.end(), std::make_move_iterator(e.begin()), std::make_move_iterator(e.end()));
-    last_event.push_back(events.size() - 1);
-  }
-  SIAGA_TRY(ingested, ingest_call_events(tx, ctx, who, events, false));
-  for (const auto& i : ingested) ++(i.duplicate ? counts.known_events : counts.new_events);
-  for (std::size_t k = 0; k < calls.size(); ++k) {
-    if (!calls[k].classification) continue;
-    const auto& call = ingested[last_event[k]].call;
-    if (call.classification == calls[k].classification) continue;
-    SIAGA_TRY(done, import_classification(tx, ctx, who, call.id, *calls[k].classification));
-    (void)done;
-    ++counts.classified;
-  }
+  std::vector<whole_call> whole;
+  whole.reserve(calls.size());
+  for (const auto& c : calls) whole.push_back({c.events(), c.classification});
+  SIAGA_TRY(ingested, ingest_whole_calls(tx, ctx, who, whole));
+  counts.new_events = ingested.new_events;
+  counts.known_events = ingested.known_events;
+  counts.classified = ingested.classified;
   return counts;
 }
 

@@ -100,11 +100,12 @@ struct cdr_import_counts {
   std::int64_t classified = 0;    // classifications set or changed
 };
 
-// Writes a batch of calls as one write command: their events through ingest_call_events (so
-// the records, the caller policy, callbacks, rollups and events are those of the live API),
-// then each classification as import_classification. Fails as those do (invalid_input for an
-// event older than ten years, conflict for an event id seen with other content), changing
-// nothing: the caller may then import the calls one by one to find the one at fault.
+// Writes a batch of calls as one write command through ingest_whole_calls (so the records, the
+// caller policy, callbacks, rollups and events are those of the live API, each new call folded
+// and written once), each classification as import_classification. Fails as those do
+// (invalid_input for an event older than ten years, conflict for an event id seen with other
+// content or a verdict on an unanswered call), changing nothing: the caller may then import the
+// calls one by one to find the one at fault.
 core::result<cdr_import_counts> import_cdr_calls(storage::store_txn& tx, const context& ctx, const actor& who,
                                                  const std::vector<cdr_call>& calls);
 

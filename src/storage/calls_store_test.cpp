@@ -394,6 +394,19 @@ TEST_P(calls_store, caller_counters_follow_every_change_of_a_call_and_equal_the_
   EXPECT_FALSE(rd().caller_history_of("j1", a)->first_call_at);
   EXPECT_EQ(rd().caller_history_of("j2", a)->calls, 1);
 
+  // Retention (every number of j1 before t0 + 5h): b keeps only its call at 9h, j2 is untouched.
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              auto n = t.erase_caller_numbers({"j1", std::nullopt, t0 + 5h});
+              if (!n) return n.error();
+              EXPECT_EQ(*n, 2);
+              return {};
+            })),
+            "ok");
+  all_counted("every number erased before t0 + 5h");
+  EXPECT_EQ(rd().caller_history_of("j1", b)->calls, 1);
+  EXPECT_EQ(rd().caller_history_of("j1", b)->first_call_at, t0 + 9h);
+  EXPECT_EQ(rd().caller_history_of("j2", a)->calls, 1);
+
   auto check = counters_check(*store_);
   ASSERT_TRUE(check);
   EXPECT_EQ(check->rows, 2);  // b in j1, a in j2

@@ -136,6 +136,135 @@ std::string schema_v21() {
   return sql;
 }
 
+std::string schema_v23() {
+  return "DROP TRIGGER calls_count_insert;\nDROP TRIGGER calls_count_update;\nDROP TRIGGER calls_count_delete;\n";
+}
+
+namespace {
+
+// What one call adds to its number's counters, in figures' order.
+using call_figures = std::array<std::int64_t, figures.size()>;
+
+call_figures figures_of(const domain::call_record& r) {
+  auto outcome = r.state.outcome;
+  auto is = [&](domain::call_class k) -> std::int64_t { return r.classification == k ? 1 : 0; };
+  using domain::call_class;
+  using domain::call_outcome;
+  return {1,
+          outcome == call_outcome::answered ? 1 : 0,
+          outcome == call_outcome::abandoned ? 1 : 0,
+          outcome == call_outcome::missed ? 1 : 0,
+          is(call_class::valid),
+          is(call_class::prank),
+          is(call_class::ghost),
+          is(call_class::information),
+          is(call_class::misdirected),
+          is(call_class::test)};
+}
+
+// calls.ring_at as the store writes it: the ring, or the creation before one came.
+timestamp stored_ring(const domain::call_record& r) { return r.state.ring_at.value_or(r.created_at); }
+
+// Adds figures (negative ones take away) to a number's counters and widens its ring span to
+// hold ring.
+result<void> add(connection& c, const std::string& jurisdiction_id, const std::string& number,
+                 const call_figures& add, timestamp ring) {
+  static const std::string sql = [] {
+    std::string marks, sets;
+    for (const auto& [name, expr] : figures) {
+      marks += "?, ";
+      sets += cat({name, " = ", name, " + excluded.", name, ", "});
+    }
+    return cat({"INSERT INTO caller_counts VALUES (?, ?, ", marks,
+                "?, ?) ON CONFLICT (jurisdiction_id, number) DO UPDATE SET ", sets,
+                "first_ring_at = MIN(first_ring_at, excluded.first_ring_at), "
+                "last_ring_at = MAX(last_ring_at, excluded.last_ring_at)"});
+  }();
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  st->bind(jurisdiction_id).bind(number);
+  for (auto v : add) st->bind(v);
+  st->bind(ring).bind(ring);
+  return st->run("caller_counts");
+}
+
+// The ring span of a number read again from its calls, its row dropped when none is left.
+result<void> respan(connection& c, const std::string& jurisdiction_id, const std::string& number) {
+  auto span = prepare_bound(c,
+                            "UPDATE caller_counts SET first_ring_at = (SELECT MIN(ring_at) FROM calls WHERE "
+                            "calls.jurisdiction_id = ?1 AND calls.caller = ?2), last_ring_at = (SELECT MAX(ring_at) "
+                            "FROM calls WHERE calls.jurisdiction_id = ?1 AND calls.caller = ?2) WHERE "
+                            "jurisdiction_id = ?1 AND number = ?2",
+                            jurisdiction_id, number);
+  if (!span) return span.error();
+  if (auto r = span->run("caller_counts"); !r) return r;
+  auto drop = prepare_bound(c, "DELETE FROM caller_counts WHERE jurisdiction_id = ? AND number = ? AND calls = 0",
+                            jurisdiction_id, number);
+  if (!drop) return drop.error();
+  return drop->run("caller_counts");
+}
+
+}  // namespace
+
+result<void> call_written(connection& c, const std::optional<domain::call_record>& old,
+                          const domain::call_record& now) {
+  const auto& number = now.state.caller;
+  auto counted = figures_of(now);
+  if (old && old->jurisdiction_id == now.jurisdiction_id && old->state.caller == number &&
+      stored_ring(*old) == stored_ring(now)) {
+    if (number.empty()) return {};
+    auto was = figures_of(*old);
+    if (was == counted) return {};
+    for (std::size_t i = 0; i < counted.size(); ++i) counted[i] -= was[i];
+    return add(c, now.jurisdiction_id, number, counted, stored_ring(now));
+  }
+  if (old && !old->state.caller.empty()) {
+    auto was = figures_of(*old);
+    for (auto& v : was) v = -v;
+    if (auto r = add(c, old->jurisdiction_id, old->state.caller, was, stored_ring(*old)); !r) return r;
+    if (auto r = respan(c, old->jurisdiction_id, old->state.caller); !r) return r;
+  }
+  if (number.empty()) return {};
+  return add(c, now.jurisdiction_id, number, counted, stored_ring(now));
+}
+
+result<void> erasing(connection& c, const privacy_scope& scope) {
+  static const std::string sql = [] {
+    std::string sums, sets;
+    for (const auto& [name, expr] : figures) {
+      sums += cat({"-SUM(", of_row(expr, "calls."), "), "});
+      sets += cat({name, " = ", name, " + excluded.", name, ", "});
+    }
+    return cat({"INSERT INTO caller_counts SELECT jurisdiction_id, caller, ", sums,
+                "MIN(ring_at), MAX(ring_at) FROM calls WHERE jurisdiction_id = ?1 AND ring_at < ?2 AND caller <> '' "
+                "AND (?3 IS NULL OR caller = ?3) GROUP BY jurisdiction_id, caller ON CONFLICT (jurisdiction_id, "
+                "number) DO UPDATE SET ",
+                sets, "first_ring_at = first_ring_at"});
+  }();
+  auto st = prepare_bound(c, sql, scope.jurisdiction_id, scope.before, scope.phone);
+  if (!st) return st.error();
+  return st->run("caller_counts");
+}
+
+result<void> after_erasure(connection& c, const privacy_scope& scope) {
+  // The numbers whose calls before ?2 were erased are those whose span began before it; their
+  // calls left all rang at ?2 or later, so only the first ring moves.
+  auto drop = prepare_bound(c,
+                            "DELETE FROM caller_counts WHERE jurisdiction_id = ?1 AND first_ring_at < ?2 AND "
+                            "(?3 IS NULL OR number = ?3) AND calls = 0",
+                            scope.jurisdiction_id, scope.before, scope.phone);
+  if (!drop) return drop.error();
+  if (auto r = drop->run("caller_counts"); !r) return r;
+  auto span = prepare_bound(c,
+                            "UPDATE caller_counts SET first_ring_at = (SELECT MIN(ring_at) FROM calls WHERE "
+                            "calls.jurisdiction_id = caller_counts.jurisdiction_id AND calls.caller = "
+                            "caller_counts.number) WHERE jurisdiction_id = ?1 AND first_ring_at < ?2 AND "
+                            "(?3 IS NULL OR number = ?3)",
+                            scope.jurisdiction_id, scope.before, scope.phone);
+  if (!span) return span.error();
+  return span->run("caller_counts");
+}
+
 result<domain::caller_history> history_of(connection& c, const std::string& jurisdiction_id,
                                           const std::string& number) {
   static const std::string sql = cat({"SELECT ", figure_columns(),

@@ -779,7 +779,7 @@ CREATE INDEX media_to_erase ON media (jurisdiction_id, created_at) WHERE erased_
 
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 22>& migrations_table() {
+const std::array<migration, 23>& migrations_table() {
   static const std::string schema_v7(rollups_sql::schema_v7());
   static const std::string schema_v10 = call_rollups_sql::schema_v10();
   static const std::string schema_v9 = schema_villages();
@@ -788,7 +788,8 @@ const std::array<migration, 22>& migrations_table() {
   static const std::string schema_v16 = rollups_sql::schema_v16();
   static const std::string schema_v21 = caller_counts_sql::schema_v21();
   static const std::string schema_v22 = rollups_sql::pack_step_histograms();
-  static const std::array<migration, 22> table{{
+  static const std::string schema_v23 = caller_counts_sql::schema_v23();
+  static const std::array<migration, 23> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -814,6 +815,7 @@ const std::array<migration, 22>& migrations_table() {
       {20, "retention: when photos were erased and location fixes coarsened", schema_retention},
       {21, "callers' call counters kept by triggers, the strikes index, directory versions for caches", schema_v21},
       {22, "dispatch step histograms packed as varint bytes instead of text", schema_v22},
+      {23, "callers' call counters kept by the writer: the counting triggers dropped", schema_v23},
   }};
   return table;
 }

@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <utility>
 #include <variant>
@@ -371,7 +372,11 @@ class writer_txn final : public read_ops<store_txn> {
       : read_ops(&conn, std::nullopt, &leases), rollups_(conn, keep_rollups) {}
 
   // Forgets the events of the previous command; called as each command starts.
-  void begin_command() { appended_.clear(); }
+  void begin_command() {
+    appended_.clear();
+    next_seq_.reset();
+    heads_.clear();
+  }
 
   rollup_keeper& rollups() { return rollups_; }
 
@@ -465,29 +470,40 @@ class writer_txn final : public read_ops<store_txn> {
     return st->int64(0);
   }
 
-  // seq and prev_hash are read from the database under the write lock rather than cached:
-  // two indexed lookups are cheap, and they stay right across savepoint rollbacks and
-  // across other programs (siaga seed, import) writing the same file between batches.
-  // The seq is taken from sqlite_sequence, the AUTOINCREMENT high-water mark, because the
-  // hash covers seq and so must be computed before the row is inserted.
+  // seq and prev_hash are read from the database under the write lock at a command's first
+  // event, and carried forward to its next ones (an import's command appends millions): only
+  // append_event adds events, and the command holds the lock. They are forgotten as each
+  // command starts, so they stay right across savepoint rollbacks and across other programs
+  // (siaga seed, import) writing the same file between batches. The seq is taken from
+  // sqlite_sequence, the AUTOINCREMENT high-water mark, because the hash covers seq and so
+  // must be computed before the row is inserted.
   result<domain::event> append_event(domain::event e) override {
-    {
+    if (!next_seq_) {
       auto st = c().prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
       if (!st) return st.error();
       auto row = st->step("events");
       if (!row) return row.error();
-      e.seq = (*row ? st->int64(0) : 0) + 1;
+      next_seq_ = (*row ? st->int64(0) : 0) + 1;
     }
-    {
+    e.seq = *next_seq_;
+    auto head = heads_.find(e.jurisdiction_id);
+    if (head == heads_.end()) {
       auto st = prepare_bound(c(), "SELECT hash FROM events WHERE jurisdiction_id = ? ORDER BY seq DESC LIMIT 1",
                               e.jurisdiction_id);
       if (!st) return st.error();
       auto row = st->step("events");
       if (!row) return row.error();
-      e.prev_hash = *row ? st->text(0) : std::string();
+      head = heads_.emplace(e.jurisdiction_id, *row ? st->text(0) : std::string()).first;
     }
+    e.prev_hash = head->second;
     auto stored = q::insert_new_event(c(), std::move(e));
-    if (!stored) return stored.error();
+    if (!stored) {
+      next_seq_.reset();
+      heads_.clear();
+      return stored.error();
+    }
+    next_seq_ = stored->seq + 1;
+    head->second = stored->hash;
     appended_.push_back(*stored);
     return *stored;
   }
@@ -506,15 +522,18 @@ class writer_txn final : public read_ops<store_txn> {
   }
 
   // Calls and callers (issue 5).
-  // Calls tell the call rollups what they were and what they are.
+  // Calls tell the call rollups and their numbers' counters (caller_counts, always kept: the
+  // prank policy and the caller's card read them) what they were and what they are.
   result<void> insert_call(const domain::call_record& r) override {
     if (auto w = calls_sql::insert_call(c(), r); !w) return w;
+    if (auto w = caller_counts_sql::call_written(c(), std::nullopt, r); !w) return w;
     return rollups_.call(std::nullopt, r);
   }
   result<void> update_call(const domain::call_record& r) override {
-    auto old = rollups_.enabled() ? calls_sql::find_call(c(), r.jurisdiction_id, r.id) : std::nullopt;
+    auto old = calls_sql::find_call(c(), r.jurisdiction_id, r.id);
     if (!old) return old.error();
     if (auto w = calls_sql::update_call(c(), r); !w) return w;
+    if (auto w = caller_counts_sql::call_written(c(), *old, r); !w) return w;
     return rollups_.call(*old, r);
   }
   result<void> insert_call_event(const domain::stored_call_event& e) override {
@@ -567,7 +586,11 @@ class writer_txn final : public read_ops<store_txn> {
     return outbox_sql::write_payload(c(), j, id, payload_json);
   }
   result<std::int64_t> erase_caller_numbers(const privacy_scope& s) override {
-    return privacy_sql::erase_caller_numbers(c(), s);
+    if (auto w = caller_counts_sql::erasing(c(), s); !w) return w.error();
+    auto erased = privacy_sql::erase_caller_numbers(c(), s);
+    if (!erased) return erased.error();
+    if (auto w = caller_counts_sql::after_erasure(c(), s); !w) return w.error();
+    return erased;
   }
   result<void> write_erased_event(const domain::event& e) override { return privacy_sql::write_erased_event(c(), e); }
   result<void> insert_lapor_report(const lapor_record& r) override { return lapor_sql::insert(c(), r); }
@@ -604,6 +627,9 @@ class writer_txn final : public read_ops<store_txn> {
   connection& c() { return *conn_; }
 
   std::vector<domain::event> appended_;
+  // The chain within the current command (append_event): the next seq, each jurisdiction's head.
+  std::optional<std::int64_t> next_seq_;
+  std::map<std::string, std::string, std::less<>> heads_;
   rollup_keeper rollups_;
 };
 
