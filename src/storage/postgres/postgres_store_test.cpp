@@ -107,18 +107,20 @@ TEST_F(postgres_store_test, a_database_that_does_not_exist_is_unavailable_naming
 }
 
 TEST_F(postgres_store_test, a_facet_not_built_yet_fails_naming_the_method_and_changes_nothing) {
-  auto places = store_->reader().search_places("j1", "pasar", 10);
-  ASSERT_FALSE(places);
-  EXPECT_EQ(code_of(places), "storage_failure");
-  EXPECT_NE(places.error().message.find("search_places"), std::string::npos) << places.error().message;
+  // The statistics facet is among those left.
+  auto kept = store_->reader().kept_rollups("j1");
+  ASSERT_FALSE(kept);
+  EXPECT_EQ(code_of(kept), "storage_failure");
+  EXPECT_NE(kept.error().message.find("kept_rollups"), std::string::npos) << kept.error().message;
 
   auto written = store_->write([](store_txn& t) -> result<void> {
     if (auto r = t.insert_district(make_district("j1", "d1", "81.71.01")); !r) return r;
-    return t.insert_village(domain::village{
-        .id = "v1", .jurisdiction_id = "j1", .district_id = "d1", .code = "81.71.01.1001", .name = "Desa"});
+    auto checks = t.rebuild_rollups();
+    if (!checks) return checks.error();
+    return {};
   });
   EXPECT_EQ(code_of(written), "storage_failure");
-  EXPECT_NE(written.error().message.find("insert_village"), std::string::npos) << written.error().message;
+  EXPECT_NE(written.error().message.find("rebuild_rollups"), std::string::npos) << written.error().message;
   EXPECT_EQ(store_->reader().list_districts("j1").value().size(), 0u);
 
   // The privacy facet (issue 12) is among those left.
