@@ -44,21 +44,6 @@ class reads_to_come : public Base {
   result<dispatch_rollup> dispatch_rollups(const stats_count_query& q) override { return not_yet("dispatch_rollups"); }
   result<rollup_rows> kept_rollups(const std::string& jurisdiction_id) override { return not_yet("kept_rollups"); }
   result<record_counts> count_records(const std::string& jurisdiction_id) override { return not_yet("count_records"); }
-  // privacy
-  result<std::vector<domain::report>> reports_of_phone(const std::string& jurisdiction_id,
-                                                       const std::string& phone) override {
-    return not_yet("reports_of_phone");
-  }
-  result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) override {
-    return not_yet("erasable_events");
-  }
-  result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) override {
-    return not_yet("notifications_holding");
-  }
-  result<std::vector<domain::event>> latest_events_of_kind(const std::string& jurisdiction_id,
-                                                           const std::string& kind, int limit) override {
-    return not_yet("latest_events_of_kind");
-  }
 };
 
 // Writes of the facets to come, over any store_txn base.
@@ -71,23 +56,6 @@ class writes_to_come : public Base {
     return not_yet("replace_rollups");
   }
   result<std::vector<rollup_check>> rebuild_call_rollups() override { return not_yet("rebuild_call_rollups"); }
-  // privacy
-  result<contact_erasure> erase_reporter_contacts(const privacy_scope& scope) override {
-    return not_yet("erase_reporter_contacts");
-  }
-  result<std::int64_t> erase_photos(const privacy_scope& scope) override { return not_yet("erase_photos"); }
-  result<std::int64_t> coarsen_locations(const privacy_scope& scope) override { return not_yet("coarsen_locations"); }
-  result<std::int64_t> erase_notification_payloads(const privacy_scope& scope) override {
-    return not_yet("erase_notification_payloads");
-  }
-  result<void> write_notification_payload(const std::string& jurisdiction_id, const std::string& id,
-                                          const std::string& payload_json) override {
-    return not_yet("write_notification_payload");
-  }
-  result<std::int64_t> erase_caller_numbers(const privacy_scope& scope) override {
-    return not_yet("erase_caller_numbers");
-  }
-  result<void> write_erased_event(const domain::event& e) override { return not_yet("write_erased_event"); }
 };
 
 }  // namespace siaga::storage::postgres

@@ -706,8 +706,17 @@ CREATE TABLE lapor_cursors (
 );
 )sql";
 
-const std::array<migration, 12>& migrations_table() {
-  static const std::array<migration, 12> table{{
+// Retention (SQLite 20; media.erased_at is in migration 7): when a report's point, a location
+// record or a call's accepted fix was coarsened to about a village, so that each is done once
+// and views can say so.
+constexpr std::string_view schema_retention = R"sql(
+ALTER TABLE reports ADD COLUMN location_coarsened_at BIGINT;
+ALTER TABLE location_records ADD COLUMN coarsened_at BIGINT;
+ALTER TABLE calls ADD COLUMN loc_coarsened_at BIGINT;
+)sql";
+
+const std::array<migration, 13>& migrations_table() {
+  static const std::array<migration, 13> table{{
       {1, "directory, reports, incidents, dispatches, counters and the event chain (SQLite schema 17)", schema_v1},
       {2, "event hash version 2: payload digest and erasure of personal payloads (SQLite 18)",
        schema_erasable_events},
@@ -722,6 +731,7 @@ const std::array<migration, 12>& migrations_table() {
        schema_conversations},
       {11, "open311 requests (SQLite 17)", schema_open311},
       {12, "SP4N-LAPOR! imports and their cursors (SQLite 19)", schema_lapor},
+      {13, "retention: when location fixes were coarsened (SQLite 20)", schema_retention},
   }};
   return table;
 }

@@ -1,6 +1,7 @@
 #include "storage/postgres/postgres_store.hpp"
 
 #include "domain/lifecycle.hpp"
+#include "domain/notification.hpp"
 #include "storage/group_writer.hpp"
 #include "storage/postgres/areas_sql.hpp"
 #include "storage/postgres/calls_sql.hpp"
@@ -14,6 +15,7 @@
 #include "storage/postgres/open311_sql.hpp"
 #include "storage/postgres/outbox_sql.hpp"
 #include "storage/postgres/places_sql.hpp"
+#include "storage/postgres/privacy_sql.hpp"
 #include "storage/postgres/query.hpp"
 #include "storage/postgres/sla_sql.hpp"
 #include "storage/thread_readers.hpp"
@@ -279,6 +281,21 @@ class read_ops : public reads_to_come<Base> {
     return use([&](connection& c) { return lapor_sql::cursor(c, j); });
   }
 
+  // Personal data (privacy_sql.cpp, shared: ../privacy_sql.ipp; the outbox's part in outbox_sql).
+  result<std::vector<domain::report>> reports_of_phone(const std::string& j, const std::string& phone) override {
+    return use([&](connection& c) { return q::reports_of_phone(c, j, phone); });
+  }
+  result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) override {
+    return use([&](connection& c) { return privacy_sql::erasable_events(c, scope, limit); });
+  }
+  result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) override {
+    return use([&](connection& c) { return outbox_sql::holding(c, scope, limit); });
+  }
+  result<std::vector<domain::event>> latest_events_of_kind(const std::string& j, const std::string& kind,
+                                                           int limit) override {
+    return use([&](connection& c) { return q::latest_events_of_kind(c, j, kind, limit); });
+  }
+
  protected:
   read_ops(connection* conn, std::optional<core::error> broken, std::chrono::microseconds lease)
       : conn_(conn), broken_(std::move(broken)), lease_(lease) {}
@@ -423,6 +440,24 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
   result<void> set_lapor_cursor(const std::string& j, const std::string& cursor, timestamp at) override {
     return lapor_sql::set_cursor(c(), j, cursor, at);
   }
+  result<contact_erasure> erase_reporter_contacts(const privacy_scope& s) override {
+    return privacy_sql::erase_reporter_contacts(c(), s);
+  }
+  result<std::int64_t> erase_photos(const privacy_scope& s) override { return privacy_sql::erase_photos(c(), s); }
+  result<std::int64_t> coarsen_locations(const privacy_scope& s) override {
+    return privacy_sql::coarsen_locations(c(), s);
+  }
+  result<std::int64_t> erase_notification_payloads(const privacy_scope& s) override {
+    return outbox_sql::erase_payloads(c(), s, domain::erased_notification_payload(s.at));
+  }
+  result<void> write_notification_payload(const std::string& j, const std::string& id,
+                                          const std::string& payload_json) override {
+    return outbox_sql::write_payload(c(), j, id, payload_json);
+  }
+  result<std::int64_t> erase_caller_numbers(const privacy_scope& s) override {
+    return privacy_sql::erase_caller_numbers(c(), s);
+  }
+  result<void> write_erased_event(const domain::event& e) override { return privacy_sql::write_erased_event(c(), e); }
 
   result<std::int64_t> next_counter(const std::string& jurisdiction_id, const std::string& key) override {
     auto st = prepare_bound(c(),

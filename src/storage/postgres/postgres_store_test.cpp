@@ -122,18 +122,6 @@ TEST_F(postgres_store_test, a_facet_not_built_yet_fails_naming_the_method_and_ch
   EXPECT_EQ(code_of(written), "storage_failure");
   EXPECT_NE(written.error().message.find("rebuild_rollups"), std::string::npos) << written.error().message;
   EXPECT_EQ(store_->reader().list_districts("j1").value().size(), 0u);
-
-  // The privacy facet (issue 12) is among those left.
-  auto reports = store_->reader().reports_of_phone("j1", "+6281234567890");
-  EXPECT_EQ(code_of(reports), "storage_failure");
-  EXPECT_NE(reports.error().message.find("reports_of_phone"), std::string::npos) << reports.error().message;
-  auto erased = store_->write([](store_txn& t) -> result<void> {
-    auto n = t.erase_reporter_contacts(privacy_scope{.jurisdiction_id = "j1", .phone = "+6281234567890"});
-    if (!n) return n.error();
-    return {};
-  });
-  EXPECT_EQ(code_of(erased), "storage_failure");
-  EXPECT_NE(erased.error().message.find("erase_reporter_contacts"), std::string::npos) << erased.error().message;
 }
 
 TEST_F(postgres_store_test, migrations_are_recorded_and_a_newer_schema_is_refused) {

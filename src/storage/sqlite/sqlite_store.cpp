@@ -286,7 +286,7 @@ class read_ops : public Base {
     return use([&](connection& c) { return q::reports_of_phone(c, j, phone); });
   }
   result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) override {
-    return use([&](connection& c) { return q::erasable_events(c, scope, limit); });
+    return use([&](connection& c) { return privacy_sql::erasable_events(c, scope, limit); });
   }
   result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) override {
     return use([&](connection& c) { return outbox_sql::holding(c, scope, limit); });
