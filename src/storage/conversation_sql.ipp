@@ -1,7 +1,9 @@
-// The SQL of the messaging channels: conversations, seen messages, reporters' contacts and delivery receipts, shared by both stores: included by sqlite/conversation_sql.cpp and
-// postgres/conversation_sql.cpp inside their own conversation_sql namespace, where connection, statement and the
-// toolkit of their query.hpp are the store's own (as model_sql.ipp). Written in what both
-// dialects speak (flags bound as 0/1, which PostgreSQL's BOOLEAN columns accept as text).
+// The SQL of the messaging channels: conversations, seen messages, reporters' contacts and
+// delivery receipts, shared by both stores: included by sqlite/conversation_sql.cpp and
+// postgres/conversation_sql.cpp inside their own conversation_sql namespace, where connection,
+// statement and the toolkit of their query.hpp are the store's own (as model_sql.ipp). Written in
+// what both dialects speak (flags bound as 0/1, which PostgreSQL's BOOLEAN columns accept as
+// text).
 // Not a header: it has no include guard and belongs to those two files only.
 
 namespace {

@@ -1,7 +1,8 @@
-// The SQL of media, photos attached to reports and dispatches, bytes and all, shared by both stores: included by sqlite/media_sql.cpp and
-// postgres/media_sql.cpp inside their own media_sql namespace, where connection, statement and the
-// toolkit of their query.hpp are the store's own (as model_sql.ipp). Written in what both
-// dialects speak (flags bound as 0/1, which PostgreSQL's BOOLEAN columns accept as text).
+// The SQL of media, photos attached to reports and dispatches, bytes and all, shared by both
+// stores: included by sqlite/media_sql.cpp and postgres/media_sql.cpp inside their own media_sql
+// namespace, where connection, statement and the toolkit of their query.hpp are the store's own
+// (as model_sql.ipp). Written in what both dialects speak (flags bound as 0/1, which PostgreSQL's
+// BOOLEAN columns accept as text).
 // Not a header: it has no include guard and belongs to those two files only.
 
 namespace {

@@ -1,6 +1,6 @@
 // The SQL of the Open311 requests, shared by both stores: included by sqlite/open311_sql.cpp and
-// postgres/open311_sql.cpp inside their own open311_sql namespace, where connection, statement and the
-// toolkit of their query.hpp are the store's own (as model_sql.ipp). Written in what both
+// postgres/open311_sql.cpp inside their own open311_sql namespace, where connection, statement and
+// the toolkit of their query.hpp are the store's own (as model_sql.ipp). Written in what both
 // dialects speak (flags bound as 0/1, which PostgreSQL's BOOLEAN columns accept as text).
 // Not a header: it has no include guard and belongs to those two files only.
 

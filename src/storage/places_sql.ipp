@@ -1,7 +1,8 @@
-// The SQL of places that call takers search by name, shared by both stores: included by sqlite/places_sql.cpp and
-// postgres/places_sql.cpp inside their own places_sql namespace, where connection, statement and the
-// toolkit of their query.hpp are the store's own (as model_sql.ipp). Written in what both
-// dialects speak (flags bound as 0/1, which PostgreSQL's BOOLEAN columns accept as text).
+// The SQL of places that call takers search by name, shared by both stores: included by
+// sqlite/places_sql.cpp and postgres/places_sql.cpp inside their own places_sql namespace, where
+// connection, statement and the toolkit of their query.hpp are the store's own (as model_sql.ipp).
+// Written in what both dialects speak (flags bound as 0/1, which PostgreSQL's BOOLEAN columns
+// accept as text).
 // Not a header: it has no include guard and belongs to those two files only.
 
 namespace {

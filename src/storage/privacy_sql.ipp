@@ -109,8 +109,8 @@ result<std::int64_t> erase_photos(connection& c, const privacy_scope& scope) {
   // The bytes go; the row keeps its SHA-256 and says when (size must equal the bytes' length).
   static const std::string sql =
       cat({"UPDATE media SET bytes = ", no_bytes, ", size = 0, is_public = FALSE, erased_at = ?4 WHERE "
-           "jurisdiction_id = ?1 AND created_at < ?2 AND erased_at IS NULL AND (CAST(?3 AS TEXT) IS NULL OR report_id IN (SELECT id "
-           "FROM reports WHERE jurisdiction_id = ?1 AND reporter_phone = ?3))"});
+           "jurisdiction_id = ?1 AND created_at < ?2 AND erased_at IS NULL AND (CAST(?3 AS TEXT) IS NULL OR "
+           "report_id IN (SELECT id FROM reports WHERE jurisdiction_id = ?1 AND reporter_phone = ?3))"});
   return run_scoped(c, sql, "media", scope, true);
 }
 
@@ -128,14 +128,16 @@ result<std::int64_t> coarsen_locations(connection& c, const privacy_scope& scope
   static const std::string of_records = cat(
       {"UPDATE location_records SET lat = ", rounded("lat"), ", lon = ", rounded("lon"), ", radius_m = CASE WHEN "
        "lat IS NULL THEN radius_m ELSE ", larger, "(coalesce(radius_m, 0.0), 1000.0) END, altitude_m = NULL, raw = '', "
-       "coarsened_at = ?4 WHERE jurisdiction_id = ?1 AND received_at < ?2 AND coarsened_at IS NULL AND (CAST(?3 AS TEXT) IS NULL OR "
+       "coarsened_at = ?4 WHERE jurisdiction_id = ?1 AND received_at < ?2 AND coarsened_at IS NULL AND "
+       "(CAST(?3 AS TEXT) IS NULL OR "
        "number = ?3 OR call_id IN (SELECT id FROM calls WHERE jurisdiction_id = ?1 AND caller = ?3))"});
   auto records = run_scoped(c, of_records, "location_records", scope, true);
   if (!records) return records.error();
   static const std::string of_calls =
       cat({"UPDATE calls SET loc_lat = ", rounded("loc_lat"), ", loc_lon = ", rounded("loc_lon"), ", loc_radius_m = ",
            larger, "(coalesce(loc_radius_m, 0.0), 1000.0), loc_coarsened_at = ?4 WHERE jurisdiction_id = ?1 AND "
-           "ring_at < ?2 AND loc_lat IS NOT NULL AND loc_coarsened_at IS NULL AND (CAST(?3 AS TEXT) IS NULL OR caller = ?3)"});
+           "ring_at < ?2 AND loc_lat IS NOT NULL AND loc_coarsened_at IS NULL AND "
+           "(CAST(?3 AS TEXT) IS NULL OR caller = ?3)"});
   auto calls = run_scoped(c, of_calls, "calls", scope, true);
   if (!calls) return calls.error();
   return *reports + *records + *calls;

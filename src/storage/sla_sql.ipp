@@ -1,7 +1,7 @@
 // The SQL of SLA alerts, shared by both stores: included by sqlite/sla_sql.cpp and
 // postgres/sla_sql.cpp inside their own sla_sql namespace, where connection, statement and the
-// toolkit of their query.hpp are the store's own (as model_sql.ipp). Written in what both
-// dialects speak (flags bound as 0/1, which PostgreSQL's BOOLEAN columns accept as text).
+// toolkit of their query.hpp are the store's own (as model_sql.ipp). Written in what both dialects
+// speak (flags bound as 0/1, which PostgreSQL's BOOLEAN columns accept as text).
 // Not a header: it has no include guard and belongs to those two files only.
 
 namespace {
@@ -55,10 +55,11 @@ result<page<domain::sla_alert>> list(connection& c, const sla_alert_filter& f) {
 
 result<std::vector<sla_alert_count>> count(connection& c, const std::string& jurisdiction_id, timestamp from,
                                            timestamp to, int offset_minutes) {
-  // Local days by integer division: every time here is after 1970, so it floors.
+  // Local days by integer division: every time here is after 1970, so it floors. The offset is
+  // cast so that PostgreSQL multiplies in BIGINT (an INTEGER parameter would overflow).
   auto st = c.prepare(
-      "SELECT (raised_at + CAST(? AS BIGINT) * 60000000) / 86400000000 AS day, level, step, agency_id, category_id, count(*) "
-      "FROM sla_alerts WHERE jurisdiction_id = ? AND raised_at >= ? AND raised_at < ? "
+      "SELECT (raised_at + CAST(? AS BIGINT) * 60000000) / 86400000000 AS day, level, step, agency_id, category_id, "
+      "count(*) FROM sla_alerts WHERE jurisdiction_id = ? AND raised_at >= ? AND raised_at < ? "
       "GROUP BY day, level, step, agency_id, category_id ORDER BY day");
   if (!st) return st.error();
   st->bind(offset_minutes).bind(jurisdiction_id).bind(from).bind(to);

@@ -1,7 +1,7 @@
 // The SQL of erasing personal data (issue 12, UU PDP; storage/privacy_store.hpp), the SQLite
 // store's privacy_sql on this store's connection (the SQL is shared: ../privacy_sql.ipp, with
-// the columns of PostgreSQL migration 13). postgres_store.cpp forwards its methods here. reports_of_phone and latest_events_of_kind live in model_sql,
-// the outbox's part in outbox_sql.
+// the columns of PostgreSQL migration 13). postgres_store.cpp forwards its methods here;
+// reports_of_phone and latest_events_of_kind live in model_sql, the outbox's part in outbox_sql.
 #pragma once
 
 #include "storage/postgres/connection.hpp"
