@@ -151,6 +151,34 @@ TEST_F(postgres_store_test, a_failed_statement_is_undone_alone_and_its_command_g
   EXPECT_EQ(ids_of(store_->reader().list_districts("j1").value()), std::vector<std::string>{"d1"});
 }
 
+// A statement PostgreSQL cannot prepare (a parameter whose type nothing says) fails with
+// PostgreSQL's reason and, on the writer's connection, is undone alone as a failed statement
+// is: the transaction goes on and commits what came before and after it.
+TEST_F(postgres_store_test, a_statement_that_cannot_be_prepared_fails_alone_naming_why) {
+  auto opened = postgres::connection::open(location_);
+  ASSERT_EQ(outcome(opened), "ok");
+  auto& c = **opened;
+  c.set_statement_rollback(true);
+  ASSERT_EQ(outcome(c.run("BEGIN")), "ok");
+  c.defer("SAVEPOINT command");
+  auto before = c.prepare("INSERT INTO counters (jurisdiction_id, key, value) VALUES ('j1', 'before', 1)");
+  ASSERT_EQ(outcome(before), "ok");
+  ASSERT_EQ(outcome(before->run("counters")), "ok");
+  auto bad = c.prepare("SELECT 1 WHERE $1 IS NULL");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("could not determine data type of parameter $1"), std::string::npos)
+      << bad.error().message;
+  EXPECT_FALSE(c.in_failed_transaction());
+  auto after = c.prepare("INSERT INTO counters (jurisdiction_id, key, value) VALUES ('j1', 'after', 1)");
+  ASSERT_EQ(outcome(after), "ok");
+  ASSERT_EQ(outcome(after->run("counters")), "ok");
+  ASSERT_EQ(outcome(c.run("RELEASE SAVEPOINT command; COMMIT")), "ok");
+  auto count = c.prepare("SELECT count(*) FROM counters WHERE key IN ('before', 'after')");
+  ASSERT_EQ(outcome(count), "ok");
+  ASSERT_EQ(outcome(count->step("counters")), "ok");
+  EXPECT_EQ(count->int64(0), 2);
+}
+
 // The writer sends each statement in one pipeline with its savepoint and the commands deferred
 // until then (the command's savepoint, the previous command's release, the events lock): a
 // failure in the middle of a command that appends events is still undone alone, the chain
