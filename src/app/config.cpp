@@ -124,7 +124,7 @@ const std::map<std::string, setter>& setters() {
        }},
       {"database",
        [](config& c, const std::string& v) -> core::result<void> {
-         if (v.empty() || v == ":memory:") return core::invalid("the database must be a file path");
+         if (v.empty() || v == ":memory:") return core::invalid("the database must be a file path or a PostgreSQL connection string");
          c.database = v;
          return {};
        }},

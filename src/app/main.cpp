@@ -22,11 +22,14 @@ namespace {
 constexpr const char* usage = R"(Siaga 112: emergency number and public complaint platform
 
 Usage:
-  siaga serve   [--config FILE] [--address A] [--port P] [--database PATH] [--web-root DIR]
+  siaga serve   [--config FILE] [--address A] [--port P] [--database PATH|URI] [--web-root DIR]
                 [--threads N] [--body-limit BYTES] [--session-hours H] [--secure-cookie]
                 [--log-level L] [--port-file FILE]
-  siaga migrate [--database PATH]       apply pending schema migrations
-  siaga seed --demo [--database PATH]   create the demo city (Kota Ambon) and print its logins
+  siaga migrate [--database PATH|URI]   apply pending schema migrations
+  siaga seed --demo [--database PATH|URI]
+                create the demo city (Kota Ambon) and print its logins
+                (URI: a postgresql:// URI or libpq keywords "host=... dbname=..." select PostgreSQL,
+                whose statistics are not built yet: src/storage/postgres/README.md)
   siaga audit verify [--database PATH]  check the hash chain of the event log; exit 1 on a break
   siaga backup --to FILE [--database PATH]
                 a consistent copy of the SQLite database while the server runs (SQLite's online

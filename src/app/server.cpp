@@ -14,6 +14,7 @@
 #include "services/callbacks.hpp"
 #include "services/privacy.hpp"
 #include "services/sla_service.hpp"
+#include "storage/open_database.hpp"
 #include "storage/store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -51,22 +52,25 @@ void repeat_write(asio::steady_timer& timer, storage::store& st, std::chrono::mi
 }
 
 std::unique_ptr<storage::store> open_store(const config& cfg) {
-  auto parent = std::filesystem::path(cfg.database).parent_path();
-  std::error_code ec;
-  // A connection string ("postgresql://...") is not a path: no folder is made of it.
-  if (!parent.empty() && cfg.database.find("://") == std::string::npos) std::filesystem::create_directories(parent, ec);
-  auto st = storage::open_sqlite(
-      {.path = cfg.database, .cache_mib = cfg.sqlite_cache_mib, .mmap_mib = cfg.sqlite_mmap_mib});
+  // A PostgreSQL connection string (storage/open_database.hpp) is not a path: no folder is made
+  // of it, and it is printed without its password.
+  const auto where = storage::printable_location(cfg.database);
+  if (!storage::is_postgres_location(cfg.database)) {
+    auto parent = std::filesystem::path(cfg.database).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  auto st = storage::open_database(cfg.database, {.cache_mib = cfg.sqlite_cache_mib, .mmap_mib = cfg.sqlite_mmap_mib});
   if (!st) {
-    spdlog::error("cannot open database {}: {}", cfg.database, st.error().message);
+    spdlog::error("cannot open database {}: {}", where, st.error().message);
     return nullptr;
   }
   auto applied = (*st)->migrate();
   if (!applied) {
-    spdlog::error("cannot migrate database {}: {}", cfg.database, applied.error().message);
+    spdlog::error("cannot migrate database {}: {}", where, applied.error().message);
     return nullptr;
   }
-  if (*applied > 0) spdlog::info("applied {} schema migration(s) to {}", *applied, cfg.database);
+  if (*applied > 0) spdlog::info("applied {} schema migration(s) to {}", *applied, where);
   return std::move(*st);
 }
 
@@ -173,9 +177,11 @@ int run_seed_demo(const config& cfg) {
     return 1;
   }
   if (summary->already_seeded) {
-    std::cout << "Kota Ambon (81.71) sudah ada di " << cfg.database << "; tidak ada yang diubah.\n";
+    std::cout << "Kota Ambon (81.71) sudah ada di " << storage::printable_location(cfg.database)
+              << "; tidak ada yang diubah.\n";
   } else {
-    std::cout << "Kota Ambon (81.71) dibuat di " << cfg.database << ": " << summary->reports << " laporan, "
+    std::cout << "Kota Ambon (81.71) dibuat di " << storage::printable_location(cfg.database) << ": "
+              << summary->reports << " laporan, "
               << summary->incidents << " insiden.\n";
     if (calls) std::cout << (*calls)->calls << " panggilan 112 seminggu terakhir (112 calls of the past week).\n";
   }
@@ -220,7 +226,8 @@ int run_serve(const config& cfg) {
   // the WebSocket clients (api/stream.hpp). Declared after io, so destroyed before it.
   api::stream_hub hub{*st, io.get_executor(), cfg.stream_queue_limit};
   if (auto started = hub.start(); !started) {
-    spdlog::error("cannot read the event log of {}: {}", cfg.database, started.error().message);
+    spdlog::error("cannot read the event log of {}: {}", storage::printable_location(cfg.database),
+                  started.error().message);
     st->close();
     return 1;
   }
@@ -280,7 +287,8 @@ int run_serve(const config& cfg) {
   if (!cfg.port_file.empty()) {
     std::ofstream(cfg.port_file) << server.port() << "\n";
   }
-  spdlog::info("Siaga 112 siap di http://{}:{}/ (database {})", cfg.address, server.port(), cfg.database);
+  spdlog::info("Siaga 112 siap di http://{}:{}/ (database {})", cfg.address, server.port(),
+               storage::printable_location(cfg.database));
   notifier.start();
   if (lapor_import) {
     lapor_import->start();

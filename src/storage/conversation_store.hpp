@@ -1,8 +1,8 @@
 // A store facet, one feature area's narrow interface (storage/store.hpp composes them):
 // the messaging channels' conversations, seen messages, reporters' contacts and delivery
 // receipts (issue 11).
-// A new query of the area touches this header, the area's sqlite/<area>_sql.cpp and the
-// forwarding in sqlite/sqlite_store.cpp.
+// A new query of the area touches this header, the SQL both stores share (conversation_sql.ipp) and the
+// forwarding in sqlite/sqlite_store.cpp and postgres/postgres_store.cpp.
 #pragma once
 
 #include "domain/conversation.hpp"

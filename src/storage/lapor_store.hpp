@@ -2,8 +2,8 @@
 // reports imported from SP4N-LAPOR! (issue 11 item 7, migration 19), one row per LAPOR!
 // tracking id and jurisdiction, and the import's cursor into LAPOR!'s feed, so that an import
 // is taken once and a restart continues where the last one stopped.
-// A new query of the area touches this header, sqlite/lapor_sql.cpp and the forwarding in
-// sqlite/sqlite_store.cpp.
+// A new query of the area touches this header, the SQL both stores share (lapor_sql.ipp) and the
+// forwarding in sqlite/sqlite_store.cpp and postgres/postgres_store.cpp.
 #pragma once
 
 #include "storage/store_types.hpp"

@@ -1,7 +1,7 @@
 // A store facet, one feature area's narrow interface (storage/store.hpp composes them):
 // Photos attached to dispatches (issue 4).
-// A new query of the area touches this header, the area's sqlite/<area>_sql.cpp and the
-// forwarding in sqlite/sqlite_store.cpp.
+// A new query of the area touches this header, the SQL both stores share (media_sql.ipp) and the
+// forwarding in sqlite/sqlite_store.cpp and postgres/postgres_store.cpp.
 #pragma once
 
 #include "domain/media.hpp"

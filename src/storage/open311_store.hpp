@@ -2,8 +2,8 @@
 // what an Open311 GeoReport v2 client sent with a request beyond the report itself (issue 11
 // item 6, migration 17): its service code, its own description, attributes, media url and the
 // contact fields that only staff may read.
-// A new query of the area touches this header, sqlite/open311_sql.cpp and the forwarding in
-// sqlite/sqlite_store.cpp.
+// A new query of the area touches this header, the SQL both stores share (open311_sql.ipp) and the
+// forwarding in sqlite/sqlite_store.cpp and postgres/postgres_store.cpp.
 #pragma once
 
 #include "storage/store_types.hpp"

@@ -4,7 +4,8 @@
 // differs is how due rows are claimed (sqlite/outbox_sql.cpp, postgres/outbox_sql.cpp) and
 // what an update of the delivery state also ends: the including file defines
 // `update_also_sets`, the SQL appended to the SET list (PostgreSQL ends the row's lease there,
-// SQLite keeps its leases in memory).
+// SQLite keeps its leases in memory), and `holding_rows`, the condition of the rows that carry
+// personal data (?1 jurisdiction, ?2 before, ?3 phone or NULL; JSON is read differently).
 // Not a header: it has no include guard and belongs to those two files only.
 
 constexpr std::string_view columns =
@@ -106,5 +107,36 @@ result<void> update(connection& c, const domain::notification& n) {
       .bind(n.jurisdiction_id);
   if (auto r = st->run("outbox"); !r) return r;
   if (c.changes() == 0) return core::not_found("notification " + n.id + " not found");
+  return {};
+}
+
+result<std::vector<domain::notification>> holding(connection& c, const privacy_scope& scope, int limit) {
+  if (limit <= 0) return std::vector<domain::notification>{};
+  static const std::string sql = select(cat({"WHERE ", holding_rows, " ORDER BY created_at, id LIMIT ?4"}));
+  return fetch_all(c, sql, "outbox", read_row, scope.jurisdiction_id, scope.before, scope.phone, limit);
+}
+
+result<std::int64_t> erase_payloads(connection& c, const privacy_scope& scope, const std::string& erased_payload) {
+  // A pending reply to the number is not sent any more; a pending notice to an agency is left
+  // to the caller (it delivers, without the contact: write_payload).
+  static const std::string sql =
+      cat({"UPDATE outbox SET payload_json = ?4, target = CASE WHEN event_kind LIKE 'reply.%' THEN '' ELSE target END, "
+           "last_error = CASE WHEN status = 'pending' THEN 'dibatalkan: data pelapor dihapus atas permintaannya' "
+           "ELSE last_error END, status = CASE WHEN status = 'pending' THEN 'dead' ELSE status END, updated_at = ?5 "
+           "WHERE ",
+           holding_rows, " AND (status <> 'pending' OR event_kind LIKE 'reply.%')"});
+  auto st = prepare_bound(c, sql, scope.jurisdiction_id, scope.before, scope.phone, erased_payload, scope.at);
+  if (!st) return st.error();
+  if (auto r = st->run("outbox"); !r) return r.error();
+  return c.changes();
+}
+
+result<void> write_payload(connection& c, const std::string& jurisdiction_id, const std::string& id,
+                           const std::string& payload_json) {
+  auto st = prepare_bound(c, "UPDATE outbox SET payload_json = ? WHERE jurisdiction_id = ? AND id = ?", payload_json,
+                          jurisdiction_id, id);
+  if (!st) return st.error();
+  if (auto r = st->run("outbox"); !r) return r;
+  if (c.changes() == 0) return core::not_found("notification " + id + " not found");
   return {};
 }

@@ -1,8 +1,8 @@
 // A store facet, one feature area's narrow interface (storage/store.hpp composes them):
 // personal data by design (issue 12, UU PDP): finding what is held about a phone number and
 // erasing it, by a data subject's request or after the retention period.
-// A new query of the area touches this header, sqlite/privacy_sql.cpp and the forwarding in
-// sqlite/sqlite_store.cpp.
+// A new query of the area touches this header, the SQL both stores share (privacy_sql.ipp) and
+// the forwarding in sqlite/sqlite_store.cpp and postgres/postgres_store.cpp.
 #pragma once
 
 #include "domain/model.hpp"

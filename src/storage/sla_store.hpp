@@ -1,7 +1,7 @@
 // A store facet, one feature area's narrow interface (storage/store.hpp composes them):
 // SLA alerts (issue 10): one row per clock, step and level, the proof that an alert went out once.
-// A new query of the area touches this header, sqlite/sla_sql.cpp and the forwarding in
-// sqlite/sqlite_store.cpp.
+// A new query of the area touches this header, the SQL both stores share (sla_sql.ipp) and the
+// forwarding in sqlite/sqlite_store.cpp and postgres/postgres_store.cpp.
 #pragma once
 
 #include "domain/sla.hpp"

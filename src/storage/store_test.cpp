@@ -611,9 +611,9 @@ TEST_P(store_contract, counters_count_per_jurisdiction_and_key_and_roll_back_wit
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, store_contract, every_backend(), backend_name);
-INSTANTIATE_TEST_SUITE_P(backends, store_media_contract, complete_backends(), backend_name);
-INSTANTIATE_TEST_SUITE_P(backends, store_areas_contract, complete_backends(), backend_name);
-INSTANTIATE_TEST_SUITE_P(backends, store_places_contract, complete_backends(), backend_name);
+INSTANTIATE_TEST_SUITE_P(backends, store_media_contract, every_backend(), backend_name);
+INSTANTIATE_TEST_SUITE_P(backends, store_areas_contract, every_backend(), backend_name);
+INSTANTIATE_TEST_SUITE_P(backends, store_places_contract, every_backend(), backend_name);
 INSTANTIATE_TEST_SUITE_P(backends, store_rollups_contract, complete_backends(), backend_name);
 
 

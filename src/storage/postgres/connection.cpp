@@ -295,10 +295,24 @@ result<statement> connection::prepare(std::string_view sql) {
   if (it == prepared_.end()) {
     std::string name = "s" + std::to_string(prepared_.size() + 1);
     std::string numbered = numbered_placeholders(sql);
+    // A failed PREPARE inside a transaction fails the transaction, as a failed statement does:
+    // on the writer it is undone alone too (its own savepoint, after the deferred commands, so
+    // that the command's savepoint is there before it), so that the command sees PostgreSQL's
+    // reason and the batch goes on. Once per statement and connection: it is kept prepared.
+    const bool guarded = statement_rollback_ && in_transaction();
+    if (guarded) {
+      if (auto r = run("SAVEPOINT siaga_prepare", "prepare"); !r) return r.error();
+    }
     PGresult* res = PQprepare(conn_, name.c_str(), numbered.c_str(), 0, nullptr);
     bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     auto error = ok ? core::error{} : error_of(conn_, res, "prepare");
     PQclear(res);
+    if (guarded) {
+      auto undone = run(ok ? "RELEASE SAVEPOINT siaga_prepare"
+                           : "ROLLBACK TO SAVEPOINT siaga_prepare; RELEASE SAVEPOINT siaga_prepare",
+                        "prepare");
+      if (!undone && ok) return undone.error();
+    }
     if (!ok) return error;
     it = prepared_.emplace(std::string(sql), std::move(name)).first;
   }

@@ -81,6 +81,10 @@ class statement {
   bool boolean(int col) const;
   // A bytea column's bytes (selected as is: libpq's text form, decoded here).
   std::string bytes(int col) const;
+  // SQLite's names for bind_bytes and bytes, so that SQL shared with that store
+  // (../media_sql.ipp) compiles on both.
+  statement& bind_blob(std::string_view b) { return bind_bytes(b); }
+  std::string blob(int col) const { return bytes(col); }
 
  private:
   result<void> execute(std::string_view what);

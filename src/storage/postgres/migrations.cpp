@@ -511,14 +511,227 @@ CREATE TRIGGER categories_directory AFTER INSERT OR UPDATE OR DELETE ON categori
   FOR EACH ROW EXECUTE FUNCTION directory_moved();
 )sql";
 
-const std::array<migration, 5>& migrations_table() {
-  static const std::array<migration, 5> table{{
+// Villages' and districts' versions (SQLite 9's area_versions; the villages table is in
+// migration 1): every insert, update or delete of a jurisdiction's districts or villages counts
+// one more, by a trigger so that no writer can forget it; the services cache the parsed
+// boundaries and read them again when it moves. Counted as in SQLite (a jurisdiction with no
+// district reads 0).
+constexpr std::string_view schema_areas = R"sql(
+CREATE TABLE area_versions (
+  jurisdiction_id TEXT NOT NULL PRIMARY KEY REFERENCES jurisdictions (id),
+  version BIGINT NOT NULL
+);
+INSERT INTO area_versions SELECT DISTINCT jurisdiction_id, 1 FROM districts;
+CREATE FUNCTION area_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  j TEXT;
+BEGIN
+  IF TG_OP = 'DELETE' THEN j := OLD.jurisdiction_id; ELSE j := NEW.jurisdiction_id; END IF;
+  INSERT INTO area_versions VALUES (j, 1)
+    ON CONFLICT (jurisdiction_id) DO UPDATE SET version = area_versions.version + 1;
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER districts_area AFTER INSERT OR UPDATE OR DELETE ON districts
+  FOR EACH ROW EXECUTE FUNCTION area_moved();
+CREATE TRIGGER villages_area AFTER INSERT OR UPDATE OR DELETE ON villages
+  FOR EACH ROW EXECUTE FUNCTION area_moved();
+)sql";
+
+// Media (SQLite 4, 12 and 20's erased_at): photos of reports and dispatches, the bytes as bytea,
+// the last column so that the reads of the others never load them. A report's photo waits for
+// its incident with incident_id NULL. erased_at is when retention erased the bytes (the row
+// keeps its SHA-256); media_to_erase serves its search. The bytes are stored EXTERNAL: images
+// are compressed already, so PostgreSQL need not try again.
+constexpr std::string_view schema_media = R"sql(
+CREATE TABLE media (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  incident_id TEXT,
+  dispatch_id TEXT REFERENCES dispatches (id),
+  report_id TEXT REFERENCES reports (id),
+  is_public BOOLEAN NOT NULL DEFAULT FALSE,
+  content_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  bytes BYTEA NOT NULL,
+  erased_at BIGINT,
+  FOREIGN KEY (jurisdiction_id, incident_id) REFERENCES incidents (jurisdiction_id, id),
+  CHECK (incident_id IS NOT NULL OR report_id IS NOT NULL),
+  CHECK (size = octet_length(bytes)),
+  CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp'))
+);
+ALTER TABLE media ALTER COLUMN bytes SET STORAGE EXTERNAL;
+CREATE INDEX media_by_incident ON media (incident_id, created_at);
+CREATE INDEX media_by_report ON media (report_id, created_at) WHERE report_id IS NOT NULL;
+CREATE INDEX media_to_erase ON media (jurisdiction_id, created_at) WHERE erased_at IS NULL;
+)sql";
+
+// Places (SQLite 6): landmarks, streets and kelurahan that call takers search by name, each
+// source's import replaced whole. The search (../places_sql.ipp) asks that every typed word
+// start a word of folded (LIKE 'w%' OR LIKE '% w%'): the trigram index (pg_trgm, in Debian's
+// postgresql-15 and trusted, so the database's owner may create it) serves both forms, which a
+// B-tree cannot for the second. Text compared byte by byte (COLLATE "C"), as SQLite does, so
+// that names of one length come back in the same order from both stores whatever the
+// database's locale.
+constexpr std::string_view schema_places = R"sql(
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE places (
+  id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  name TEXT COLLATE "C" NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  folded TEXT COLLATE "C" NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('landmark', 'street', 'village', 'other')),
+  lat DOUBLE PRECISION NOT NULL CHECK (lat BETWEEN -90 AND 90),
+  lon DOUBLE PRECISION NOT NULL CHECK (lon BETWEEN -180 AND 180),
+  district_id TEXT,
+  source TEXT COLLATE "C" NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX places_by_folded ON places USING gin (folded gin_trgm_ops);
+CREATE INDEX places_by_source ON places (jurisdiction_id, source);
+)sql";
+
+// SLA alerts (SQLite 8; the calendar and the categories' limits are in migration 1): one row
+// per clock, step and level, the unique key making "notified once" hold across restarts and
+// nodes; dispatch_id is '' for an incident's own clocks so that the key has no NULL in it.
+constexpr std::string_view schema_sla = R"sql(
+CREATE TABLE sla_alerts (
+  id TEXT NOT NULL PRIMARY KEY,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  incident_id TEXT NOT NULL,
+  dispatch_id TEXT NOT NULL DEFAULT '',
+  agency_id TEXT NOT NULL DEFAULT '',
+  category_id TEXT NOT NULL,
+  step TEXT NOT NULL CHECK (step IN ('dispatch', 'acknowledge', 'on_scene', 'complete', 'close')),
+  level TEXT NOT NULL CHECK (level IN ('warning', 'breach', 'escalation')),
+  due_at BIGINT NOT NULL,
+  raised_at BIGINT NOT NULL,
+  resolved_at BIGINT,
+  UNIQUE (incident_id, dispatch_id, step, level)
+);
+CREATE INDEX sla_alerts_by_time ON sla_alerts (jurisdiction_id, raised_at);
+CREATE INDEX sla_alerts_open ON sla_alerts (jurisdiction_id, raised_at) WHERE resolved_at IS NULL;
+)sql";
+
+// The messaging channels (SQLite 14): a reporter's conversation with the guided dialogue, every
+// inbound message id once seen, how a channel's report reaches its reporter again, and the
+// providers' delivery receipts.
+constexpr std::string_view schema_conversations = R"sql(
+CREATE TABLE channel_conversations (
+  channel TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  reply_to TEXT NOT NULL,
+  step TEXT NOT NULL CHECK (step IN ('what', 'where', 'photo')),
+  description TEXT NOT NULL DEFAULT '',
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
+  address TEXT NOT NULL DEFAULT '',
+  started_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (channel, sender),
+  CHECK ((lat IS NULL) = (lon IS NULL))
+);
+CREATE TABLE channel_messages (
+  channel TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  sender TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  report_id TEXT REFERENCES reports (id),
+  PRIMARY KEY (channel, message_id)
+);
+CREATE INDEX channel_messages_by_received ON channel_messages (jurisdiction_id, received_at);
+CREATE TABLE channel_contacts (
+  report_id TEXT NOT NULL PRIMARY KEY REFERENCES reports (id),
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  channel TEXT NOT NULL,
+  address TEXT NOT NULL,
+  announced TEXT NOT NULL DEFAULT 'received'
+);
+CREATE TABLE channel_statuses (
+  channel TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (channel, message_id, status)
+);
+)sql";
+
+// Open311 GeoReport v2 (SQLite 17): what a client sent with a request beyond the report itself,
+// the contact fields only staff may read among it.
+constexpr std::string_view schema_open311 = R"sql(
+CREATE TABLE open311_requests (
+  report_id TEXT NOT NULL PRIMARY KEY REFERENCES reports (id),
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  service_code TEXT NOT NULL,
+  description TEXT NOT NULL,
+  attributes TEXT NOT NULL DEFAULT '{}' CHECK (attributes::jsonb IS NOT NULL),
+  media_url TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  device_id TEXT NOT NULL DEFAULT '',
+  account_id TEXT NOT NULL DEFAULT '',
+  api_key_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX open311_requests_by_created ON open311_requests (jurisdiction_id, created_at);
+)sql";
+
+// SP4N-LAPOR! (SQLite 19): every complaint imported, once per tracking id and jurisdiction, and
+// each jurisdiction's cursor into LAPOR!'s feed.
+constexpr std::string_view schema_lapor = R"sql(
+CREATE TABLE lapor_reports (
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  lapor_id TEXT NOT NULL,
+  report_id TEXT NOT NULL UNIQUE REFERENCES reports (id),
+  title TEXT NOT NULL,
+  content TEXT NOT NULL,
+  category TEXT NOT NULL DEFAULT '',
+  attachments TEXT NOT NULL DEFAULT '[]' CHECK (attachments::jsonb IS NOT NULL),
+  anonymous BOOLEAN NOT NULL DEFAULT FALSE,
+  submitted_at BIGINT NOT NULL,
+  imported_at BIGINT NOT NULL,
+  PRIMARY KEY (jurisdiction_id, lapor_id)
+);
+CREATE TABLE lapor_cursors (
+  jurisdiction_id TEXT NOT NULL PRIMARY KEY REFERENCES jurisdictions (id),
+  cursor TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+)sql";
+
+// Retention (SQLite 20; media.erased_at is in migration 7): when a report's point, a location
+// record or a call's accepted fix was coarsened to about a village, so that each is done once
+// and views can say so.
+constexpr std::string_view schema_retention = R"sql(
+ALTER TABLE reports ADD COLUMN location_coarsened_at BIGINT;
+ALTER TABLE location_records ADD COLUMN coarsened_at BIGINT;
+ALTER TABLE calls ADD COLUMN loc_coarsened_at BIGINT;
+)sql";
+
+const std::array<migration, 13>& migrations_table() {
+  static const std::array<migration, 13> table{{
       {1, "directory, reports, incidents, dispatches, counters and the event chain (SQLite schema 17)", schema_v1},
       {2, "event hash version 2: payload digest and erasure of personal payloads (SQLite 18)",
        schema_erasable_events},
       {3, "the notification outbox with leases for several nodes (SQLite 2 and 8)", schema_outbox},
       {4, "calls, callers, callbacks, location records and api keys (SQLite 3 and 5)", schema_calls},
       {5, "directory versions for caches of calendars and category limits (SQLite 21)", schema_directory_versions},
+      {6, "villages' and districts' versions kept by triggers (SQLite 9)", schema_areas},
+      {7, "media with their bytes, erased_at included (SQLite 4, 12 and 20)", schema_media},
+      {8, "places that call takers search by name, with a trigram index (SQLite 6)", schema_places},
+      {9, "SLA alerts (SQLite 8)", schema_sla},
+      {10, "messaging channels: conversations, seen messages, contacts, delivery receipts (SQLite 14)",
+       schema_conversations},
+      {11, "open311 requests (SQLite 17)", schema_open311},
+      {12, "SP4N-LAPOR! imports and their cursors (SQLite 19)", schema_lapor},
+      {13, "retention: when location fixes were coarsened (SQLite 20)", schema_retention},
   }};
   return table;
 }

@@ -9,6 +9,15 @@ namespace siaga::storage::postgres::outbox_sql {
 // An update records an attempt, which ends the lease of the claimer that made it.
 constexpr std::string_view update_also_sets = ", lease_until = NULL";
 
+// The rows that carry personal data, as SQLite's (sqlite/outbox_sql.cpp) in PostgreSQL's words:
+// strpos for instr, ->> for json_extract (both NULL for a key absent or JSON null), and the
+// number's type said where IS NULL comes first (PostgreSQL cannot infer it from there).
+constexpr std::string_view holding_rows =
+    "jurisdiction_id = ?1 AND created_at < ?2 AND (CAST(payload_json AS jsonb) ->> 'erased') IS NULL AND "
+    "((CAST(?3 AS TEXT) IS NOT NULL AND (strpos(payload_json, ?3) > 0 OR target = ?3 OR '+' || target = ?3)) OR "
+    "(CAST(?3 AS TEXT) IS NULL AND status IN ('delivered', 'dead') AND "
+    "((CAST(payload_json AS jsonb) ->> 'contact') IS NOT NULL OR event_kind LIKE 'reply.%')))";
+
 #include "storage/outbox_sql.ipp"
 
 result<std::vector<domain::notification>> claim_due(connection& c, timestamp now, int limit, timestamp lease_until) {

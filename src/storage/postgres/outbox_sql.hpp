@@ -26,4 +26,12 @@ result<void> update(connection& c, const domain::notification& n);
 // nodes never block one another and never get the same row while its lease lasts.
 result<std::vector<domain::notification>> claim_due(connection& c, timestamp now, int limit, timestamp lease_until);
 
+
+// The privacy facet's outbox part (storage/privacy_store.hpp): the rows that carry personal
+// data, the erasure of their payloads, and the rewrite of one payload.
+result<std::vector<domain::notification>> holding(connection& c, const privacy_scope& scope, int limit);
+result<std::int64_t> erase_payloads(connection& c, const privacy_scope& scope, const std::string& erased_payload);
+result<void> write_payload(connection& c, const std::string& jurisdiction_id, const std::string& id,
+                           const std::string& payload_json);
+
 }  // namespace siaga::storage::postgres::outbox_sql

@@ -1,14 +1,23 @@
 #include "storage/postgres/postgres_store.hpp"
 
 #include "domain/lifecycle.hpp"
+#include "domain/notification.hpp"
 #include "storage/group_writer.hpp"
+#include "storage/postgres/areas_sql.hpp"
 #include "storage/postgres/calls_sql.hpp"
 #include "storage/postgres/connection.hpp"
+#include "storage/postgres/conversation_sql.hpp"
 #include "storage/postgres/facets_to_come.hpp"
+#include "storage/postgres/lapor_sql.hpp"
+#include "storage/postgres/media_sql.hpp"
 #include "storage/postgres/migrations.hpp"
 #include "storage/postgres/model_sql.hpp"
+#include "storage/postgres/open311_sql.hpp"
 #include "storage/postgres/outbox_sql.hpp"
+#include "storage/postgres/places_sql.hpp"
+#include "storage/postgres/privacy_sql.hpp"
 #include "storage/postgres/query.hpp"
+#include "storage/postgres/sla_sql.hpp"
 #include "storage/thread_readers.hpp"
 
 #include <chrono>
@@ -195,6 +204,97 @@ class read_ops : public reads_to_come<Base> {
   result<std::optional<timestamp>> next_notification_due() override {
     return use([&](connection& c) { return outbox_sql::next_due(c); });
   }
+  // Villages and boundaries (areas_sql.cpp, shared: ../areas_sql.ipp).
+  result<std::vector<domain::village>> list_villages(const std::string& jurisdiction_id,
+                                                     const std::optional<std::string>& district_id) override {
+    return use([&](connection& c) { return areas_sql::list_villages(c, jurisdiction_id, district_id); });
+  }
+  result<std::optional<domain::village>> find_village(const std::string& jurisdiction_id,
+                                                      const std::string& id) override {
+    return use([&](connection& c) { return areas_sql::find_village(c, jurisdiction_id, id); });
+  }
+  result<std::int64_t> area_version(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return areas_sql::area_version(c, jurisdiction_id); });
+  }
+  // Media (media_sql.cpp, shared: ../media_sql.ipp).
+  result<std::optional<domain::media>> find_media(const std::string& j, const std::string& id) override {
+    return use([&](connection& c) { return media_sql::find(c, j, id); });
+  }
+  result<std::vector<domain::media>> media_of_incident(const std::string& incident_id) override {
+    return use([&](connection& c) { return media_sql::of_incident(c, incident_id); });
+  }
+  result<std::vector<domain::media>> media_of_report(const std::string& report_id) override {
+    return use([&](connection& c) { return media_sql::of_report(c, report_id); });
+  }
+  result<std::optional<std::string>> media_bytes(const std::string& j, const std::string& id) override {
+    return use([&](connection& c) { return media_sql::bytes(c, j, id); });
+  }
+  // Places (places_sql.cpp, shared: ../places_sql.ipp).
+  result<std::vector<domain::place>> search_places(const std::string& j, const std::string& q, int limit) override {
+    return use([&](connection& c) { return places_sql::search(c, j, q, limit); });
+  }
+  result<std::vector<std::pair<std::string, std::int64_t>>> place_sources(const std::string& j) override {
+    return use([&](connection& c) { return places_sql::sources(c, j); });
+  }
+  // SLA alerts (sla_sql.cpp, shared: ../sla_sql.ipp).
+  result<page<domain::sla_alert>> list_sla_alerts(const sla_alert_filter& filter) override {
+    return use([&](connection& c) { return sla_sql::list(c, filter); });
+  }
+  result<std::vector<sla_alert_count>> count_sla_alerts(const std::string& jurisdiction_id, timestamp from,
+                                                        timestamp to, int offset_minutes) override {
+    return use([&](connection& c) { return sla_sql::count(c, jurisdiction_id, from, to, offset_minutes); });
+  }
+  // Messaging channels (conversation_sql.cpp, shared: ../conversation_sql.ipp).
+  result<std::optional<domain::conversation>> find_conversation(domain::channel source,
+                                                                const std::string& sender) override {
+    return use([&](connection& c) { return conversation_sql::find(c, source, sender); });
+  }
+  result<std::optional<domain::channel_message_record>> find_channel_message(domain::channel source,
+                                                                             const std::string& id) override {
+    return use([&](connection& c) { return conversation_sql::find_message(c, source, id); });
+  }
+  result<std::vector<domain::channel_contact>> channel_contacts_of_incident(const std::string& incident_id) override {
+    return use([&](connection& c) { return conversation_sql::contacts_of_incident(c, incident_id); });
+  }
+  result<std::optional<domain::channel_contact>> find_channel_contact(const std::string& report_id) override {
+    return use([&](connection& c) { return conversation_sql::find_contact(c, report_id); });
+  }
+  result<std::int64_t> count_new_reports_from(const std::string& j, const std::string& phone, domain::channel source,
+                                              const std::string& address) override {
+    return use([&](connection& c) { return conversation_sql::count_new_reports_from(c, j, phone, source, address); });
+  }
+  result<std::vector<domain::channel_delivery_status>> channel_statuses(domain::channel source,
+                                                                        const std::string& id) override {
+    return use([&](connection& c) { return conversation_sql::statuses(c, source, id); });
+  }
+  // Open311 and SP4N-LAPOR! (open311_sql.cpp, lapor_sql.cpp, shared: ../open311_sql.ipp, ../lapor_sql.ipp).
+  result<std::optional<open311_record>> find_open311_request(const std::string& report_id) override {
+    return use([&](connection& c) { return open311_sql::find(c, report_id); });
+  }
+  result<std::optional<lapor_record>> find_lapor_report(const std::string& j, const std::string& lapor_id) override {
+    return use([&](connection& c) { return lapor_sql::find(c, j, lapor_id); });
+  }
+  result<std::optional<lapor_record>> find_lapor_report_of(const std::string& report_id) override {
+    return use([&](connection& c) { return lapor_sql::find_of(c, report_id); });
+  }
+  result<std::optional<std::string>> lapor_cursor(const std::string& j) override {
+    return use([&](connection& c) { return lapor_sql::cursor(c, j); });
+  }
+
+  // Personal data (privacy_sql.cpp, shared: ../privacy_sql.ipp; the outbox's part in outbox_sql).
+  result<std::vector<domain::report>> reports_of_phone(const std::string& j, const std::string& phone) override {
+    return use([&](connection& c) { return q::reports_of_phone(c, j, phone); });
+  }
+  result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) override {
+    return use([&](connection& c) { return privacy_sql::erasable_events(c, scope, limit); });
+  }
+  result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) override {
+    return use([&](connection& c) { return outbox_sql::holding(c, scope, limit); });
+  }
+  result<std::vector<domain::event>> latest_events_of_kind(const std::string& j, const std::string& kind,
+                                                           int limit) override {
+    return use([&](connection& c) { return q::latest_events_of_kind(c, j, kind, limit); });
+  }
 
  protected:
   read_ops(connection* conn, std::optional<core::error> broken, std::chrono::microseconds lease)
@@ -298,6 +398,66 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
   result<void> update_api_key(const domain::api_key& k) override { return calls_sql::update_api_key(c(), k); }
   result<void> insert_notification(const domain::notification& n) override { return outbox_sql::insert(c(), n); }
   result<void> update_notification(const domain::notification& n) override { return outbox_sql::update(c(), n); }
+  result<void> insert_village(const domain::village& v) override { return areas_sql::insert_village(c(), v); }
+  result<void> set_district_boundary(const std::string& j, const std::string& id, const std::string& geojson,
+                                     bool approximate) override {
+    return areas_sql::set_district_boundary(c(), j, id, geojson, approximate);
+  }
+  result<void> set_village_boundary(const std::string& j, const std::string& id, const std::string& geojson,
+                                    bool approximate) override {
+    return areas_sql::set_village_boundary(c(), j, id, geojson, approximate);
+  }
+  result<void> insert_media(const domain::media& m, std::string_view bytes) override {
+    return media_sql::insert(c(), m, bytes);
+  }
+  result<void> update_media(const domain::media& m) override { return media_sql::update(c(), m); }
+  result<std::int64_t> replace_places(const std::string& j, const std::string& source,
+                                      const std::vector<domain::place>& places) override {
+    return places_sql::replace(c(), j, source, places);
+  }
+  result<bool> insert_sla_alert(const domain::sla_alert& a) override { return sla_sql::insert(c(), a); }
+  result<void> resolve_sla_alert(const std::string& jurisdiction_id, const std::string& id, timestamp at) override {
+    return sla_sql::resolve(c(), jurisdiction_id, id, at);
+  }
+  result<void> upsert_conversation(const domain::conversation& v) override { return conversation_sql::upsert(c(), v); }
+  result<void> delete_conversation(domain::channel source, const std::string& sender) override {
+    return conversation_sql::remove(c(), source, sender);
+  }
+  result<void> insert_channel_message(const domain::channel_message_record& m) override {
+    return conversation_sql::insert_message(c(), m);
+  }
+  result<void> insert_channel_contact(const domain::channel_contact& v) override {
+    return conversation_sql::insert_contact(c(), v);
+  }
+  result<void> update_channel_contact(const domain::channel_contact& v) override {
+    return conversation_sql::update_contact(c(), v);
+  }
+  result<void> insert_channel_status(const domain::channel_delivery_status& s) override {
+    return conversation_sql::insert_status(c(), s);
+  }
+  result<void> insert_open311_request(const open311_record& r) override { return open311_sql::insert(c(), r); }
+  result<void> insert_lapor_report(const lapor_record& r) override { return lapor_sql::insert(c(), r); }
+  result<void> set_lapor_cursor(const std::string& j, const std::string& cursor, timestamp at) override {
+    return lapor_sql::set_cursor(c(), j, cursor, at);
+  }
+  result<contact_erasure> erase_reporter_contacts(const privacy_scope& s) override {
+    return privacy_sql::erase_reporter_contacts(c(), s);
+  }
+  result<std::int64_t> erase_photos(const privacy_scope& s) override { return privacy_sql::erase_photos(c(), s); }
+  result<std::int64_t> coarsen_locations(const privacy_scope& s) override {
+    return privacy_sql::coarsen_locations(c(), s);
+  }
+  result<std::int64_t> erase_notification_payloads(const privacy_scope& s) override {
+    return outbox_sql::erase_payloads(c(), s, domain::erased_notification_payload(s.at));
+  }
+  result<void> write_notification_payload(const std::string& j, const std::string& id,
+                                          const std::string& payload_json) override {
+    return outbox_sql::write_payload(c(), j, id, payload_json);
+  }
+  result<std::int64_t> erase_caller_numbers(const privacy_scope& s) override {
+    return privacy_sql::erase_caller_numbers(c(), s);
+  }
+  result<void> write_erased_event(const domain::event& e) override { return privacy_sql::write_erased_event(c(), e); }
 
   result<std::int64_t> next_counter(const std::string& jurisdiction_id, const std::string& key) override {
     auto st = prepare_bound(c(),

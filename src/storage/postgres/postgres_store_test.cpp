@@ -107,31 +107,21 @@ TEST_F(postgres_store_test, a_database_that_does_not_exist_is_unavailable_naming
 }
 
 TEST_F(postgres_store_test, a_facet_not_built_yet_fails_naming_the_method_and_changes_nothing) {
-  auto places = store_->reader().search_places("j1", "pasar", 10);
-  ASSERT_FALSE(places);
-  EXPECT_EQ(code_of(places), "storage_failure");
-  EXPECT_NE(places.error().message.find("search_places"), std::string::npos) << places.error().message;
+  // The statistics facet is among those left.
+  auto kept = store_->reader().kept_rollups("j1");
+  ASSERT_FALSE(kept);
+  EXPECT_EQ(code_of(kept), "storage_failure");
+  EXPECT_NE(kept.error().message.find("kept_rollups"), std::string::npos) << kept.error().message;
 
   auto written = store_->write([](store_txn& t) -> result<void> {
     if (auto r = t.insert_district(make_district("j1", "d1", "81.71.01")); !r) return r;
-    return t.insert_village(domain::village{
-        .id = "v1", .jurisdiction_id = "j1", .district_id = "d1", .code = "81.71.01.1001", .name = "Desa"});
-  });
-  EXPECT_EQ(code_of(written), "storage_failure");
-  EXPECT_NE(written.error().message.find("insert_village"), std::string::npos) << written.error().message;
-  EXPECT_EQ(store_->reader().list_districts("j1").value().size(), 0u);
-
-  // The privacy facet (issue 12) is among those left.
-  auto reports = store_->reader().reports_of_phone("j1", "+6281234567890");
-  EXPECT_EQ(code_of(reports), "storage_failure");
-  EXPECT_NE(reports.error().message.find("reports_of_phone"), std::string::npos) << reports.error().message;
-  auto erased = store_->write([](store_txn& t) -> result<void> {
-    auto n = t.erase_reporter_contacts(privacy_scope{.jurisdiction_id = "j1", .phone = "+6281234567890"});
-    if (!n) return n.error();
+    auto checks = t.rebuild_rollups();
+    if (!checks) return checks.error();
     return {};
   });
-  EXPECT_EQ(code_of(erased), "storage_failure");
-  EXPECT_NE(erased.error().message.find("erase_reporter_contacts"), std::string::npos) << erased.error().message;
+  EXPECT_EQ(code_of(written), "storage_failure");
+  EXPECT_NE(written.error().message.find("rebuild_rollups"), std::string::npos) << written.error().message;
+  EXPECT_EQ(store_->reader().list_districts("j1").value().size(), 0u);
 }
 
 TEST_F(postgres_store_test, migrations_are_recorded_and_a_newer_schema_is_refused) {
@@ -159,6 +149,34 @@ TEST_F(postgres_store_test, a_failed_statement_is_undone_alone_and_its_command_g
             })),
             "ok");
   EXPECT_EQ(ids_of(store_->reader().list_districts("j1").value()), std::vector<std::string>{"d1"});
+}
+
+// A statement PostgreSQL cannot prepare (a parameter whose type nothing says) fails with
+// PostgreSQL's reason and, on the writer's connection, is undone alone as a failed statement
+// is: the transaction goes on and commits what came before and after it.
+TEST_F(postgres_store_test, a_statement_that_cannot_be_prepared_fails_alone_naming_why) {
+  auto opened = postgres::connection::open(location_);
+  ASSERT_EQ(outcome(opened), "ok");
+  auto& c = **opened;
+  c.set_statement_rollback(true);
+  ASSERT_EQ(outcome(c.run("BEGIN")), "ok");
+  c.defer("SAVEPOINT command");
+  auto before = c.prepare("INSERT INTO counters (jurisdiction_id, key, value) VALUES ('j1', 'before', 1)");
+  ASSERT_EQ(outcome(before), "ok");
+  ASSERT_EQ(outcome(before->run("counters")), "ok");
+  auto bad = c.prepare("SELECT 1 WHERE $1 IS NULL");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("could not determine data type of parameter $1"), std::string::npos)
+      << bad.error().message;
+  EXPECT_FALSE(c.in_failed_transaction());
+  auto after = c.prepare("INSERT INTO counters (jurisdiction_id, key, value) VALUES ('j1', 'after', 1)");
+  ASSERT_EQ(outcome(after), "ok");
+  ASSERT_EQ(outcome(after->run("counters")), "ok");
+  ASSERT_EQ(outcome(c.run("RELEASE SAVEPOINT command; COMMIT")), "ok");
+  auto count = c.prepare("SELECT count(*) FROM counters WHERE key IN ('before', 'after')");
+  ASSERT_EQ(outcome(count), "ok");
+  ASSERT_EQ(outcome(count->step("counters")), "ok");
+  EXPECT_EQ(count->int64(0), 2);
 }
 
 // The writer sends each statement in one pipeline with its savepoint and the commands deferred

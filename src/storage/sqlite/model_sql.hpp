@@ -52,8 +52,6 @@ result<std::vector<domain::event>> events_after(connection& c, std::int64_t afte
 result<std::vector<domain::event>> events_of_jurisdiction(connection& c, const std::string& jurisdiction_id);
 result<std::vector<domain::report>> reports_of_phone(connection& c, const std::string& jurisdiction_id,
                                                      const std::string& phone);
-// SQLite only (instr); the others are in ../model_sql.ipp, shared with the PostgreSQL store.
-result<std::vector<domain::event>> erasable_events(connection& c, const privacy_scope& scope, int limit);
 result<std::vector<domain::event>> latest_events_of_kind(connection& c, const std::string& jurisdiction_id,
                                                          const std::string& kind, int limit);
 

@@ -1,165 +1,23 @@
 #include "storage/sqlite/privacy_sql.hpp"
 
+#include "storage/model_rows.hpp"
 #include "storage/sqlite/query.hpp"
 
 namespace siaga::storage::sqlite::privacy_sql {
 namespace {
 
-// Runs one statement of an erasure and returns how many rows it changed: ?1 the jurisdiction,
-// ?2 the time before which rows are reached, ?3 the phone (NULL: every number, as retention
-// does; bound: that number only) and, when with_at, ?4 the time of the erasure.
-result<std::int64_t> run_scoped(connection& c, std::string_view sql, std::string_view table, const privacy_scope& scope,
-                                bool with_at = false) {
-  auto st = prepare_bound(c, sql, scope.jurisdiction_id, scope.before, scope.phone);
-  if (!st) return st.error();
-  if (with_at) st->bind(scope.at);
-  if (auto r = st->run(table); !r) return r.error();
-  return c.changes();
+// SQLite's words where the dialects differ (see ../privacy_sql.ipp).
+constexpr std::string_view no_bytes = "X''";
+constexpr std::string_view larger = "max";  // max() of two arguments is the larger
+constexpr std::string_view holds_quoted = "instr(payload_json, '\"' || ? || '\"') > 0";
+constexpr std::string_view kind_in_json = "kind IN (SELECT value FROM json_each(?))";
+
+std::string rounded(std::string_view column) {
+  return cat({"round(", column, ", 2)"});
 }
 
 }  // namespace
 
-result<contact_erasure> erase_reporter_contacts(connection& c, const privacy_scope& scope) {
-  // The dependants first, while the reports still name the number.
-  const std::string of_reports =
-      " IN (SELECT id FROM reports WHERE jurisdiction_id = ?1 AND created_at < ?2 AND (?3 IS NULL OR "
-      "reporter_phone = ?3))";
-  contact_erasure n;
-  auto contacts = run_scoped(c, "DELETE FROM channel_contacts WHERE report_id" + of_reports, "channel_contacts", scope);
-  if (!contacts) return contacts.error();
-  n.channel_contacts = *contacts;
-  if (auto r = run_scoped(c, "UPDATE channel_messages SET sender = '' WHERE sender <> '' AND report_id" + of_reports,
-                          "channel_messages", scope);
-      !r) {
-    return r.error();
-  }
-  auto open311 = run_scoped(c,
-                            "UPDATE open311_requests SET email = '', device_id = '', account_id = '' WHERE "
-                            "(email <> '' OR device_id <> '' OR account_id <> '') AND report_id" +
-                                of_reports,
-                            "open311_requests", scope);
-  if (!open311) return open311.error();
-  n.open311_contacts = *open311;
-  if (scope.phone) {
-    // What the messaging channels keep of the sender beyond its reports (WhatsApp's sender id
-    // is the number without its '+'): a half-told conversation, the messages seen.
-    if (auto r = run_scoped(c,
-                            "DELETE FROM channel_conversations WHERE jurisdiction_id = ?1 AND started_at < ?2 AND "
-                            "(sender = ?3 OR '+' || sender = ?3)",
-                            "channel_conversations", scope);
-        !r) {
-      return r.error();
-    }
-    if (auto r = run_scoped(c,
-                            "UPDATE channel_messages SET sender = '' WHERE jurisdiction_id = ?1 AND received_at < ?2 "
-                            "AND (sender = ?3 OR '+' || sender = ?3)",
-                            "channel_messages", scope);
-        !r) {
-      return r.error();
-    }
-  }
-  auto reports = run_scoped(c,
-                            "UPDATE reports SET reporter_name = '', reporter_phone = '' WHERE jurisdiction_id = ?1 AND "
-                            "created_at < ?2 AND (reporter_name <> '' OR reporter_phone <> '') AND "
-                            "(?3 IS NULL OR reporter_phone = ?3)",
-                            "reports", scope);
-  if (!reports) return reports.error();
-  n.reports = *reports;
-  return n;
-}
-
-result<std::int64_t> erase_photos(connection& c, const privacy_scope& scope) {
-  // The bytes go; the row keeps its SHA-256 and says when (size must equal the bytes' length).
-  return run_scoped(c,
-                    "UPDATE media SET bytes = X'', size = 0, is_public = 0, erased_at = ?4 WHERE jurisdiction_id = ?1 "
-                    "AND created_at < ?2 AND erased_at IS NULL AND (?3 IS NULL OR report_id IN (SELECT id FROM "
-                    "reports WHERE jurisdiction_id = ?1 AND reporter_phone = ?3))",
-                    "media", scope, true);
-}
-
-result<std::int64_t> coarsen_locations(connection& c, const privacy_scope& scope) {
-  // A village's centre where known, else the point rounded to 0.01 degree (about 1.1 km).
-  auto reports = run_scoped(
-      c,
-      "UPDATE reports SET lat = coalesce((SELECT v.center_lat FROM villages v WHERE v.id = reports.village_id AND "
-      "v.center_lat IS NOT NULL), round(lat, 2)), lon = coalesce((SELECT v.center_lon FROM villages v WHERE v.id = "
-      "reports.village_id AND v.center_lat IS NOT NULL), round(lon, 2)), location_coarsened_at = ?4 WHERE "
-      "jurisdiction_id = ?1 AND created_at < ?2 AND lat IS NOT NULL AND location_coarsened_at IS NULL AND "
-      "(?3 IS NULL OR reporter_phone = ?3)",
-      "reports", scope, true);
-  if (!reports) return reports.error();
-  // Refused records keep no coordinates but their raw text may hold them: it goes too.
-  auto records = run_scoped(
-      c,
-      "UPDATE location_records SET lat = round(lat, 2), lon = round(lon, 2), radius_m = CASE WHEN lat IS NULL THEN "
-      "radius_m ELSE max(coalesce(radius_m, 0.0), 1000.0) END, altitude_m = NULL, raw = '', coarsened_at = ?4 WHERE "
-      "jurisdiction_id = ?1 AND received_at < ?2 AND coarsened_at IS NULL AND (?3 IS NULL OR number = ?3 OR call_id "
-      "IN (SELECT id FROM calls WHERE jurisdiction_id = ?1 AND caller = ?3))",
-      "location_records", scope, true);
-  if (!records) return records.error();
-  auto calls = run_scoped(c,
-                          "UPDATE calls SET loc_lat = round(loc_lat, 2), loc_lon = round(loc_lon, 2), loc_radius_m = "
-                          "max(coalesce(loc_radius_m, 0.0), 1000.0), loc_coarsened_at = ?4 WHERE jurisdiction_id = ?1 "
-                          "AND ring_at < ?2 AND loc_lat IS NOT NULL AND loc_coarsened_at IS NULL AND "
-                          "(?3 IS NULL OR caller = ?3)",
-                          "calls", scope, true);
-  if (!calls) return calls.error();
-  return *reports + *records + *calls;
-}
-
-result<std::int64_t> erase_caller_numbers(connection& c, const privacy_scope& scope) {
-  // The dependants first, while the calls still name the number; the count is the calls'.
-  constexpr std::string_view calls_in_scope =
-      "SELECT id FROM calls WHERE jurisdiction_id = ?1 AND ring_at < ?2 AND caller <> '' AND "
-      "(?3 IS NULL OR caller = ?3)";
-  const std::string of_calls = " IN (" + std::string(calls_in_scope) + ")";
-  if (auto r =
-          run_scoped(c, "UPDATE call_events SET caller = '' WHERE call_record_id" + of_calls, "call_events", scope);
-      !r) {
-    return r.error();
-  }
-  if (auto r = run_scoped(c, "UPDATE callbacks SET caller = '' WHERE call_id" + of_calls, "callbacks", scope); !r) {
-    return r.error();
-  }
-  if (auto r = run_scoped(c, "UPDATE location_records SET number = '', raw = '' WHERE call_id" + of_calls,
-                          "location_records", scope);
-      !r) {
-    return r.error();
-  }
-  if (scope.phone) {
-    // Location fixes that reached no call still name the number.
-    if (auto r = run_scoped(c,
-                            "UPDATE location_records SET number = '', raw = '' WHERE jurisdiction_id = ?1 AND "
-                            "received_at < ?2 AND number = ?3",
-                            "location_records", scope);
-        !r) {
-      return r.error();
-    }
-  }
-  auto calls = run_scoped(c,
-                          "UPDATE calls SET caller = '' WHERE jurisdiction_id = ?1 AND ring_at < ?2 AND caller <> '' "
-                          "AND (?3 IS NULL OR caller = ?3)",
-                          "calls", scope);
-  if (!calls) return calls.error();
-  // A caller row (flags, block) is kept while a newer call still holds its number.
-  if (auto r = run_scoped(c,
-                          "DELETE FROM callers WHERE jurisdiction_id = ?1 AND updated_at < ?2 AND "
-                          "(?3 IS NULL OR number = ?3) AND NOT EXISTS (SELECT 1 FROM calls WHERE "
-                          "calls.jurisdiction_id = callers.jurisdiction_id AND calls.caller = callers.number)",
-                          "callers", scope);
-      !r) {
-    return r.error();
-  }
-  return *calls;
-}
-
-result<void> write_erased_event(connection& c, const domain::event& e) {
-  auto st = prepare_bound(c, "UPDATE events SET payload_json = ?, subject_id = ?, erased_at = ? WHERE seq = ?",
-                          e.payload_json, e.subject_id, e.erased_at.value_or(timestamp{}), e.seq);
-  if (!st) return st.error();
-  if (auto r = st->run("events"); !r) return r;
-  if (c.changes() == 0) return core::not_found("event " + std::to_string(e.seq) + " not found");
-  return {};
-}
+#include "storage/privacy_sql.ipp"
 
 }  // namespace siaga::storage::sqlite::privacy_sql

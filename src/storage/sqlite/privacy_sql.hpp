@@ -1,6 +1,7 @@
 // The SQL of erasing personal data (issue 12, UU PDP; storage/privacy_store.hpp), kept apart
-// from sqlite_store.cpp, which forwards its store_txn methods here. The reads live in
-// model_sql, beside the report and event row decoders.
+// from sqlite_store.cpp, which forwards its methods here (the SQL is shared with the PostgreSQL
+// store: ../privacy_sql.ipp). reports_of_phone and latest_events_of_kind live in model_sql,
+// the outbox's part in outbox_sql.
 #pragma once
 
 #include "storage/sqlite/connection.hpp"
@@ -8,7 +9,9 @@
 
 namespace siaga::storage::sqlite::privacy_sql {
 
-// The store contract's privacy writes (storage/privacy_store.hpp) over the writer's connection.
+// The store contract's erasable_events and privacy writes (storage/privacy_store.hpp) over one
+// connection.
+result<std::vector<domain::event>> erasable_events(connection& c, const privacy_scope& scope, int limit);
 result<contact_erasure> erase_reporter_contacts(connection& c, const privacy_scope& scope);
 result<std::int64_t> erase_photos(connection& c, const privacy_scope& scope);
 result<std::int64_t> coarsen_locations(connection& c, const privacy_scope& scope);

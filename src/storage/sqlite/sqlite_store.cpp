@@ -287,7 +287,7 @@ class read_ops : public Base {
     return use([&](connection& c) { return q::reports_of_phone(c, j, phone); });
   }
   result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) override {
-    return use([&](connection& c) { return q::erasable_events(c, scope, limit); });
+    return use([&](connection& c) { return privacy_sql::erasable_events(c, scope, limit); });
   }
   result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) override {
     return use([&](connection& c) { return outbox_sql::holding(c, scope, limit); });
@@ -819,8 +819,8 @@ result<std::unique_ptr<sqlite_store>> open(const sqlite_options& options) {
   // A PostgreSQL connection string would otherwise become a file of that name in the working
   // folder, and the centre would run on an empty SQLite database believing it had its cluster.
   if (options.path.starts_with("postgresql://") || options.path.starts_with("postgres://")) {
-    return core::invalid("--database names a PostgreSQL server, which siaga cannot serve from yet "
-                         "(the PostgreSQL store is being built, src/storage/postgres/README.md): "
+    return core::invalid("--database names a PostgreSQL server, which this command cannot use yet (only "
+                         "siaga serve, migrate and seed open one: src/storage/postgres/README.md): "
                          "give the path of an SQLite database file");
   }
   if (options.path.empty() || options.path == ":memory:" || options.path.starts_with("file:")) {

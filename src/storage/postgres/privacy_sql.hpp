@@ -1,0 +1,21 @@
+// The SQL of erasing personal data (issue 12, UU PDP; storage/privacy_store.hpp), the SQLite
+// store's privacy_sql on this store's connection (the SQL is shared: ../privacy_sql.ipp, with
+// the columns of PostgreSQL migration 13). postgres_store.cpp forwards its methods here;
+// reports_of_phone and latest_events_of_kind live in model_sql, the outbox's part in outbox_sql.
+#pragma once
+
+#include "storage/postgres/connection.hpp"
+#include "storage/store.hpp"
+
+namespace siaga::storage::postgres::privacy_sql {
+
+// The store contract's erasable_events and privacy writes (storage/privacy_store.hpp) over one
+// connection.
+result<std::vector<domain::event>> erasable_events(connection& c, const privacy_scope& scope, int limit);
+result<contact_erasure> erase_reporter_contacts(connection& c, const privacy_scope& scope);
+result<std::int64_t> erase_photos(connection& c, const privacy_scope& scope);
+result<std::int64_t> coarsen_locations(connection& c, const privacy_scope& scope);
+result<std::int64_t> erase_caller_numbers(connection& c, const privacy_scope& scope);
+result<void> write_erased_event(connection& c, const domain::event& e);
+
+}  // namespace siaga::storage::postgres::privacy_sql

@@ -1,0 +1,272 @@
+// The store contract of erasing personal data (storage/privacy_store.hpp, issue 12, UU PDP) on
+// every backend: what each erasure reaches, what it leaves, that it is done once, and that the
+// events' guard lets through only the erasure of a version-2 payload. The services' tests
+// (services/privacy) cover when the erasures run.
+#include "storage/store_test_fixture.hpp"
+
+#include "domain/notification.hpp"
+
+namespace siaga::storage::contract {
+namespace {
+
+constexpr std::string_view phone = "+6281234567890";
+
+class store_privacy_contract : public store_contract {
+ protected:
+  privacy_scope of_phone() const {
+    return {.jurisdiction_id = "j1", .phone = std::string(phone), .before = at(1000), .at = at(2000)};
+  }
+  privacy_scope retention() const { return {.jurisdiction_id = "j1", .before = at(1000), .at = at(2000)}; }
+
+  // j1: r1 (the number, a point in village v1 with a centre), r2 (the number, a point and no
+  // village), r3 (another reporter); a photo of r1 and one of r3; r1's WhatsApp contact,
+  // message and conversation; r2's Open311 contact fields.
+  void seed_reports() {
+    domain::village v1{"v1", "j1", "d1", "81.71.01.1006", "Nusaniwe", domain::geo_point{-3.73, 128.15}, "", false};
+    auto r1 = make_report("j1", "r1", at(0));
+    r1.reporter_name = "Ani";
+    r1.reporter_phone = std::string(phone);
+    r1.location = domain::geo_point{-3.712345, 128.123456};
+    r1.district_id = "d1";
+    r1.village_id = "v1";
+    auto r2 = make_report("j1", "r2", at(10));
+    r2.reporter_phone = std::string(phone);
+    r2.location = domain::geo_point{-3.654321, 128.187654};
+    auto r3 = make_report("j1", "r3", at(20));
+    r3.reporter_name = "Budi";
+    r3.reporter_phone = "+6289999999999";
+    auto photo = [](std::string id, std::string report_id) {
+      domain::media m;
+      m.id = std::move(id);
+      m.jurisdiction_id = "j1";
+      m.report_id = std::move(report_id);
+      m.content_type = "image/png";
+      m.size = 4;
+      m.sha256 = domain::sha256_hex("\x89PNG");
+      m.uploaded_by = "u1";
+      m.created_at = at(30);
+      m.is_public = true;
+      return m;
+    };
+    ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+                SIAGA_CHECK(t.insert_village(v1));
+                for (const auto& r : {r1, r2, r3}) SIAGA_CHECK(t.insert_report(r));
+                SIAGA_CHECK(t.insert_media(photo("m1", "r1"), "\x89PNG"));
+                SIAGA_CHECK(t.insert_media(photo("m3", "r3"), "\x89PNG"));
+                SIAGA_CHECK(t.insert_channel_contact({"r1", "j1", domain::channel::whatsapp, "6281234567890", "received"}));
+                SIAGA_CHECK(t.insert_channel_message({domain::channel::whatsapp, "wamid.1", "j1", "6281234567890",
+                                                      domain::message_kind::text, at(1), std::string("r1")}));
+                SIAGA_CHECK(t.upsert_conversation({domain::channel::whatsapp, "6281234567890", "j1", "6281234567890",
+                                                   domain::dialogue_step::what, "", std::nullopt, "", at(40), at(40)}));
+                return t.insert_open311_request({"r2", "j1", "pothole", "Lubang", "{}", "", "a@b.id", "dev", "acct",
+                                                 "k1", at(10)});
+              })),
+              "ok");
+  }
+};
+
+TEST_P(store_privacy_contract, a_reporters_contacts_are_erased_once_and_only_theirs) {
+  seed_reports();
+  auto held = reader().reports_of_phone("j1", std::string(phone)).value();
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[0].id, "r1") << "oldest first";
+  EXPECT_TRUE(reader().reports_of_phone("j2", std::string(phone)).value().empty());
+
+  result<contact_erasure> erased = contact_erasure{};
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              erased = t.erase_reporter_contacts(of_phone());
+              return erased ? result<void>{} : result<void>(erased.error());
+            })),
+            "ok");
+  EXPECT_EQ(erased->reports, 2);
+  EXPECT_EQ(erased->channel_contacts, 1);
+  EXPECT_EQ(erased->open311_contacts, 1);
+  EXPECT_TRUE(reader().reports_of_phone("j1", std::string(phone)).value().empty());
+  auto r1 = reader().find_report("j1", "r1").value().value();
+  EXPECT_EQ(r1.reporter_name, "");
+  EXPECT_EQ(r1.reporter_phone, "");
+  EXPECT_EQ(reader().find_report("j1", "r3").value().value().reporter_name, "Budi") << "another reporter's";
+  EXPECT_FALSE(reader().find_channel_contact("r1").value());
+  EXPECT_EQ(reader().find_channel_message(domain::channel::whatsapp, "wamid.1").value().value().sender, "");
+  EXPECT_FALSE(reader().find_conversation(domain::channel::whatsapp, "6281234567890").value())
+      << "the sender id without its '+' is the number";
+  auto o = reader().find_open311_request("r2").value().value();
+  EXPECT_EQ(std::tie(o.email, o.device_id, o.account_id), std::make_tuple(std::string(), std::string(), std::string()));
+  EXPECT_EQ(o.service_code, "pothole");
+
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              erased = t.erase_reporter_contacts(of_phone());
+              return erased ? result<void>{} : result<void>(erased.error());
+            })),
+            "ok");
+  EXPECT_EQ(std::make_tuple(erased->reports, erased->channel_contacts, erased->open311_contacts),
+            std::make_tuple(std::int64_t{0}, std::int64_t{0}, std::int64_t{0}))
+      << "done once";
+}
+
+TEST_P(store_privacy_contract, photos_lose_their_bytes_and_points_are_coarsened_once) {
+  seed_reports();
+  domain::location_record fix;
+  fix.id = "l1";
+  fix.jurisdiction_id = "j1";
+  fix.number = std::string(phone);
+  fix.accepted = true;
+  fix.format = "aml_sms_v2";
+  fix.fix = domain::location_fix{.format = "aml_sms_v2", .lat = -3.701234, .lon = 128.171234, .radius_m = 12.0,
+                                 .altitude_m = 30.0};
+  fix.raw = "A\"ML=1;lt=-3.701234;lg=128.171234";
+  fix.received_at = at(50);
+  domain::call_record call;
+  call.id = "c1";
+  call.jurisdiction_id = "j1";
+  call.external_id = "pbx-1";
+  call.state.caller = std::string(phone);
+  call.state.ring_at = at(60);
+  call.location = domain::call_location{.lat = -3.698765, .lon = 128.165432, .radius_m = 8.0, .at = at(61),
+                                        .method = "gnss", .format = "aml_sms_v2"};
+  call.created_at = at(60);
+  call.updated_at = at(60);
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              SIAGA_CHECK(t.insert_location_record(fix));
+              return t.insert_call(call);
+            })),
+            "ok");
+
+  result<std::int64_t> n = 0;
+  auto erase = [&](std::function<result<std::int64_t>(store_txn&)> f) {
+    auto w = write([&](store_txn& t) -> result<void> {
+      n = f(t);
+      return n ? result<void>{} : result<void>(n.error());
+    });
+    EXPECT_EQ(outcome(w), "ok");
+    return n ? *n : -1;
+  };
+  EXPECT_EQ(erase([&](store_txn& t) { return t.erase_photos(of_phone()); }), 1);
+  auto m1 = reader().find_media("j1", "m1").value().value();
+  EXPECT_EQ(m1.size, 0);
+  EXPECT_FALSE(m1.is_public);
+  EXPECT_EQ(us(m1.erased_at), us(std::optional(at(2000))));
+  EXPECT_EQ(m1.sha256, domain::sha256_hex("\x89PNG")) << "the row keeps its hash";
+  EXPECT_EQ(reader().media_bytes("j1", "m1").value(), std::optional<std::string>(""));
+  EXPECT_EQ(reader().media_bytes("j1", "m3").value(), std::optional<std::string>("\x89PNG")) << "another's photo";
+  EXPECT_EQ(erase([&](store_txn& t) { return t.erase_photos(of_phone()); }), 0) << "done once";
+
+  // Two reports, the location record and the call's fix.
+  EXPECT_EQ(erase([&](store_txn& t) { return t.coarsen_locations(of_phone()); }), 4);
+  EXPECT_EQ(geo(reader().find_report("j1", "r1").value().value().location), geo(domain::geo_point{-3.73, 128.15}))
+      << "the village's centre";
+  auto r2 = reader().find_report("j1", "r2").value().value();
+  ASSERT_TRUE(r2.location);
+  EXPECT_DOUBLE_EQ(r2.location->lat, -3.65);
+  EXPECT_DOUBLE_EQ(r2.location->lon, 128.19);
+  auto records = reader().list_location_records({.jurisdiction_id = "j1"}).value().items;
+  ASSERT_EQ(records.size(), 1u);
+  ASSERT_TRUE(records[0].fix);
+  EXPECT_DOUBLE_EQ(records[0].fix->lat, -3.70);
+  EXPECT_DOUBLE_EQ(records[0].fix->lon, 128.17);
+  EXPECT_EQ(records[0].fix->radius_m, std::optional<double>(1000.0));
+  EXPECT_FALSE(records[0].fix->altitude_m);
+  EXPECT_EQ(records[0].raw, "");
+  auto c1 = reader().find_call("j1", "c1").value().value();
+  ASSERT_TRUE(c1.location);
+  EXPECT_DOUBLE_EQ(c1.location->lat, -3.70);
+  EXPECT_DOUBLE_EQ(c1.location->lon, 128.17);
+  EXPECT_EQ(c1.location->radius_m, std::optional<double>(1000.0));
+  EXPECT_EQ(erase([&](store_txn& t) { return t.coarsen_locations(retention()); }), 0) << "done once";
+
+  // The caller's number goes from the call and from the fix that names it.
+  EXPECT_EQ(erase([&](store_txn& t) { return t.erase_caller_numbers(of_phone()); }), 1);
+  EXPECT_EQ(reader().find_call("j1", "c1").value().value().state.caller, "");
+  EXPECT_EQ(reader().list_location_records({.jurisdiction_id = "j1"}).value().items[0].number, "");
+  EXPECT_EQ(erase([&](store_txn& t) { return t.erase_caller_numbers(retention()); }), 0);
+}
+
+TEST_P(store_privacy_contract, events_and_notifications_holding_a_number_are_found_and_erased_alone) {
+  auto with_number = make_event("j1", "e1");
+  with_number.kind = "report.created";
+  with_number.payload_json = R"({"phone":"+6281234567890"})";
+  auto longer = make_event("j1", "e2");
+  longer.payload_json = R"({"phone":"+62812345678901"})";
+  auto call_event = make_event("j1", "e3");
+  call_event.subject = domain::subject_kind::call;
+  call_event.subject_id = "c1";
+  call_event.kind = "call.ended";
+  auto contact = [](std::string id, domain::notification_status status, std::string payload) {
+    domain::notification n;
+    n.id = std::move(id);
+    n.jurisdiction_id = "j1";
+    n.agency_id = "a_fire";
+    n.endpoint = domain::endpoint_kind::webhook;
+    n.target = "https://damkar.example/hook";
+    n.event_kind = "dispatch.notified";
+    n.payload_json = std::move(payload);
+    n.status = status;
+    n.next_attempt_at = at(0);
+    n.created_at = at(0);
+    n.updated_at = at(0);
+    return n;
+  };
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              for (const auto& e : {with_number, longer, call_event}) SIAGA_CHECK(t.append_event(e));
+              SIAGA_CHECK(t.insert_notification(contact("n1", domain::notification_status::delivered,
+                                                        R"({"contact":{"phone":"+6281234567890"}})")));
+              SIAGA_CHECK(t.insert_notification(
+                  contact("n2", domain::notification_status::delivered, R"({"contact":null})")));
+              return t.insert_notification(
+                  contact("n3", domain::notification_status::pending, R"({"contact":{"phone":"+6281234567890"}})"));
+            })),
+            "ok");
+  auto ids = [](const auto& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.id);
+    return out;
+  };
+  EXPECT_EQ(ids(reader().erasable_events(of_phone(), 10).value()), std::vector<std::string>{"e1"})
+      << "quoted: not inside a longer number";
+  EXPECT_EQ(ids(reader().erasable_events(retention(), 10).value()), std::vector<std::string>{"e3"})
+      << "without a number: the events about calls, callers, callbacks and fixes";
+  auto by_kind = retention();
+  by_kind.event_kinds = {"report.created", "call.ended"};
+  EXPECT_EQ(ids(reader().erasable_events(by_kind, 10).value()), (std::vector<std::string>{"e1", "e3"}));
+  EXPECT_TRUE(reader().erasable_events(of_phone(), 0).value().empty());
+  EXPECT_EQ(ids(reader().latest_events_of_kind("j1", "report.created", 5).value()), std::vector<std::string>{"e1"});
+
+  // The erased event is written; any other change to an event is refused.
+  auto e1 = reader().erasable_events(of_phone(), 10).value().at(0);
+  auto tampered = e1;
+  tampered.payload_json = R"({"phone":"+6200000000000"})";
+  EXPECT_NE(outcome(write([&](store_txn& t) { return t.write_erased_event(tampered); })), "ok");
+  ASSERT_TRUE(domain::erase_event_payload(e1, at(2000)));
+  ASSERT_EQ(outcome(write([&](store_txn& t) { return t.write_erased_event(e1); })), "ok");
+  auto stored = reader().events_of_jurisdiction("j1").value();
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[0].payload_json, domain::erased_payload);
+  EXPECT_EQ(stored[0].hash, e1.hash);
+  EXPECT_TRUE(reader().erasable_events(of_phone(), 10).value().empty()) << "erased once";
+  auto missing = e1;
+  missing.seq = 999;
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.write_erased_event(missing); })), "not_found");
+
+  // Notifications: with the number, every status; without, the delivered ones with a contact.
+  EXPECT_EQ(ids(reader().notifications_holding(of_phone(), 10).value()), (std::vector<std::string>{"n1", "n3"}));
+  EXPECT_EQ(ids(reader().notifications_holding(retention(), 10).value()), std::vector<std::string>{"n1"})
+      << "a JSON null contact holds nothing";
+  result<std::int64_t> n = 0;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              n = t.erase_notification_payloads(of_phone());
+              return n ? result<void>{} : result<void>(n.error());
+            })),
+            "ok");
+  EXPECT_EQ(n.value(), 1) << "a pending notice to an agency is left to the caller";
+  EXPECT_TRUE(domain::is_erased_notification_payload(reader().find_notification("j1", "n1").value()->payload_json));
+  EXPECT_EQ(ids(reader().notifications_holding(of_phone(), 10).value()), std::vector<std::string>{"n3"});
+  ASSERT_EQ(outcome(write([&](store_txn& t) { return t.write_notification_payload("j1", "n3", R"({"contact":null})"); })),
+            "ok");
+  EXPECT_TRUE(reader().notifications_holding(of_phone(), 10).value().empty());
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return t.write_notification_payload("j2", "n3", "{}"); })), "not_found");
+}
+
+INSTANTIATE_TEST_SUITE_P(backends, store_privacy_contract, every_backend(), backend_name);
+
+}  // namespace
+}  // namespace siaga::storage::contract

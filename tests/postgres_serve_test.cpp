@@ -1,0 +1,149 @@
+// `siaga seed --demo` and `siaga serve` on PostgreSQL (issue 13 item 1): a --database that is a
+// libpq connection string selects the PostgreSQL store (storage/open_database.hpp), with the
+// same API over it; the password in the string never reaches the log. The server is a
+// throw-away cluster this test starts and removes (scripts/pg-test-cluster.sh, as the storage
+// tests' fixture does), or the one SIAGA_TEST_POSTGRES names.
+#include "support/demo.hpp"
+#include "support/http_client.hpp"
+#include "support/server_process.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace siaga::testing {
+namespace {
+
+// A PostgreSQL server for the test: SIAGA_TEST_POSTGRES when set, else a cluster of its own in
+// a temporary folder, stopped and removed with this object.
+class test_cluster {
+ public:
+  test_cluster() {
+    if (const char* direct = std::getenv("SIAGA_TEST_POSTGRES"); direct && *direct) {
+      conninfo_ = direct;
+      return;
+    }
+    std::string tmpl = "/tmp/siaga-pgserve-cluster-XXXXXX";
+    folder_ = mkdtemp(tmpl.data());
+    script_ = std::string(SIAGA_SOURCE_DIR) + "/scripts/pg-test-cluster.sh";
+    auto start = "bash '" + script_ + "' start '" + folder_ + "/pg' > '" + folder_ + "/start.log' 2>&1";
+    if (std::system(start.c_str()) != 0) return;
+    std::ifstream in(folder_ + "/pg/conninfo");
+    std::getline(in, conninfo_);
+  }
+  ~test_cluster() {
+    if (folder_.empty()) return;
+    auto stop = "bash '" + script_ + "' stop '" + folder_ + "/pg' > /dev/null 2>&1";
+    (void)std::system(stop.c_str());
+    std::filesystem::remove_all(folder_);
+  }
+  test_cluster(const test_cluster&) = delete;
+  test_cluster& operator=(const test_cluster&) = delete;
+
+  // "" when the cluster did not start (start_log says why).
+  const std::string& conninfo() const { return conninfo_; }
+  std::string start_log() const;
+
+ private:
+  std::string folder_, script_, conninfo_;
+};
+
+// Runs one statement on the server's maintenance database; "" or libpq's message.
+std::string exec(const std::string& conninfo, const std::string& sql) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  std::string message;
+  if (PQstatus(conn) != CONNECTION_OK) {
+    message = PQerrorMessage(conn);
+  } else {
+    PGresult* res = PQexec(conn, sql.c_str());
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+      message = PQresultErrorMessage(res);
+    }
+    PQclear(res);
+  }
+  PQfinish(conn);
+  return message;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string test_cluster::start_log() const { return folder_.empty() ? "" : slurp(folder_ + "/start.log"); }
+
+TEST(postgres_serve, the_demo_city_is_seeded_and_served_from_postgresql) {
+  test_cluster cluster;
+  auto server = cluster.conninfo();
+  ASSERT_FALSE(server.empty()) << "the test cluster did not start: " << cluster.start_log();
+  auto name = "siaga_serve_" + std::to_string(::getpid());
+  (void)exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  ASSERT_EQ(exec(server, "CREATE DATABASE " + name), "");
+  // The cluster trusts loopback, so the password is never checked: it is there to be hidden.
+  auto conninfo = server + " dbname=" + name + " password=rahasia123";
+
+  std::string tmpl = "/tmp/siaga-pgserve-XXXXXX";
+  std::string dir = mkdtemp(tmpl.data());
+  ASSERT_EQ(run_siaga({"seed", "--demo", "--database", conninfo}, dir + "/seed.log"), 0) << slurp(dir + "/seed.log");
+  EXPECT_EQ(slurp(dir + "/seed.log").find("rahasia123"), std::string::npos) << "the password is not printed";
+  EXPECT_NE(slurp(dir + "/seed.log").find("password=***"), std::string::npos) << slurp(dir + "/seed.log");
+  // Seeding again finds the city there, in PostgreSQL.
+  ASSERT_EQ(run_siaga({"seed", "--demo", "--database", conninfo}, dir + "/seed2.log"), 0);
+  EXPECT_NE(slurp(dir + "/seed2.log").find("sudah ada"), std::string::npos) << slurp(dir + "/seed2.log");
+
+  {
+    // The later --database wins over the one the fixture gives (a file that is never made).
+    server_process siaga(false, {"--database", conninfo, "--log-level", "info"});
+    ASSERT_NE(siaga.port(), 0);
+    EXPECT_FALSE(std::filesystem::exists(siaga.database())) << "no SQLite file was made";
+    http_client client("127.0.0.1", siaga.port());
+    auto token = client.login("calltaker", demo_password);
+    auto incidents = client.get("/api/v1/incidents?limit=5", token);
+    ASSERT_EQ(incidents.status, 200) << incidents.body;
+    EXPECT_EQ(incidents.json().at("items").as_array().size(), 5u) << "the demo's incidents, read from PostgreSQL";
+    auto places = client.get("/api/v1/places?q=gong", token);
+    ASSERT_EQ(places.status, 200) << places.body;
+    EXPECT_EQ(places.json().at("items").at(0).at("name").as_string(), "Gong Perdamaian Dunia");
+
+    auto categories = client.get("/api/v1/categories", token);
+    ASSERT_EQ(categories.status, 200) << categories.body;
+    std::string category(categories.json().at("items").at(0).at("id").as_string());
+    auto made = client.request("POST", "/api/v1/reports",
+                               R"({"channel":"call","description":"Kebakaran rumah di Jl. Pattimura","category_id":")" +
+                                   category + R"(","reporter_phone":"+6281234500001","location":{"lat":-3.69,"lon":128.18}})",
+                               token);
+    ASSERT_EQ(made.status, 201) << made.body;
+    std::string id(made.json().at("id").as_string());
+    auto back = client.get("/api/v1/reports/" + id, token);
+    ASSERT_EQ(back.status, 200) << back.body;
+    EXPECT_EQ(back.json().at("description").as_string(), "Kebakaran rumah di Jl. Pattimura");
+    // Bad input is refused and changes nothing, as on SQLite.
+    auto bad = client.request("POST", "/api/v1/reports", R"({"channel":"call","description":""})", token);
+    EXPECT_EQ(bad.status, 400) << bad.body;
+    siaga.stop();
+    auto log = slurp(siaga.dir() + "/siaga.log");
+    EXPECT_EQ(log.find("rahasia123"), std::string::npos) << log;
+    EXPECT_NE(log.find("dbname=" + name), std::string::npos) << "the log says which database: " << log;
+  }
+
+  // An unreachable server stops `siaga serve` at start with a clear error, not a crash.
+  EXPECT_EQ(run_siaga({"serve", "--database", "host=127.0.0.1 port=1 dbname=siaga password=rahasia123", "--port", "0",
+                       "--web-root", ""},
+                      dir + "/down.log"),
+            1);
+  auto down = slurp(dir + "/down.log");
+  EXPECT_NE(down.find("cannot connect to 127.0.0.1:1/siaga"), std::string::npos) << down;
+  EXPECT_EQ(down.find("rahasia123"), std::string::npos) << down;
+
+  (void)exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace siaga::testing
