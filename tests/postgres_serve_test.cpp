@@ -132,6 +132,17 @@ TEST(postgres_serve, the_demo_city_is_seeded_and_served_from_postgresql) {
     EXPECT_NE(log.find("dbname=" + name), std::string::npos) << "the log says which database: " << log;
   }
 
+  // The chain written on PostgreSQL verifies there, and an edited event is found.
+  ASSERT_EQ(run_siaga({"audit", "verify", "--database", conninfo}, dir + "/verify.log"), 0) << slurp(dir + "/verify.log");
+  EXPECT_NE(slurp(dir + "/verify.log").find("rantai hash utuh"), std::string::npos) << slurp(dir + "/verify.log");
+  auto db = server + " dbname=" + name;
+  ASSERT_EQ(exec(db, "ALTER TABLE events DISABLE TRIGGER USER"), "");
+  ASSERT_EQ(exec(db, "UPDATE events SET kind = 'report.edited' WHERE seq = (SELECT max(seq) FROM events)"), "");
+  EXPECT_EQ(run_siaga({"audit", "verify", "--database", conninfo}, dir + "/verify2.log"), 1)
+      << slurp(dir + "/verify2.log");
+  EXPECT_NE(slurp(dir + "/verify2.log").find("RUSAK"), std::string::npos) << slurp(dir + "/verify2.log");
+  EXPECT_EQ(slurp(dir + "/verify2.log").find("rahasia123"), std::string::npos);
+
   // An unreachable server stops `siaga serve` at start with a clear error, not a crash.
   EXPECT_EQ(run_siaga({"serve", "--database", "host=127.0.0.1 port=1 dbname=siaga password=rahasia123", "--port", "0",
                        "--web-root", ""},

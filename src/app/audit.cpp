@@ -1,5 +1,7 @@
 #include "app/audit.hpp"
 
+#include "storage/open_database.hpp"
+
 #include <filesystem>
 #include <iostream>
 #include <ostream>
@@ -19,13 +21,14 @@ core::result<std::vector<chain_report>> verify_event_chains(storage::store_reade
 }
 
 int run_audit_verify(const std::string& database) {
-  if (!std::filesystem::exists(database)) {
-    std::cerr << "siaga audit verify: database " << database << " does not exist\n";
+  auto where = storage::printable_location(database);
+  if (!storage::is_postgres_location(database) && !std::filesystem::exists(database)) {
+    std::cerr << "siaga audit verify: database " << where << " does not exist\n";
     return 1;
   }
-  auto st = storage::open_sqlite({database});
+  auto st = storage::open_database(database);
   if (!st) {
-    std::cerr << "siaga audit verify: cannot open " << database << ": " << st.error().message << "\n";
+    std::cerr << "siaga audit verify: cannot open " << where << ": " << st.error().message << "\n";
     return 1;
   }
   auto reports = verify_event_chains((*st)->reader());
@@ -44,7 +47,7 @@ int run_audit_verify(const std::string& database) {
       std::cout << "UTUH   " << r.jurisdiction_code << ": " << r.events << " event, rantai hash utuh\n";
     }
   }
-  if (reports->empty()) std::cout << "Tidak ada yurisdiksi di " << database << ".\n";
+  if (reports->empty()) std::cout << "Tidak ada yurisdiksi di " << where << ".\n";
   return whole ? 0 : 1;
 }
 

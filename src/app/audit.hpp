@@ -24,7 +24,8 @@ struct chain_report {
 // Verifies each jurisdiction's events in seq order. Fails only when the store cannot be read.
 core::result<std::vector<chain_report>> verify_event_chains(storage::store_reader& reader);
 
-// Opens the database read-only in spirit (no migration), prints one line per jurisdiction and
+// Opens the database (an SQLite file or a PostgreSQL location, storage/open_database.hpp)
+// read-only in spirit (no migration), prints one line per jurisdiction and
 // returns 0 when every chain is whole, 1 when a link is broken or the database cannot be read.
 int run_audit_verify(const std::string& database);
 
