@@ -47,14 +47,8 @@ std::vector<json::value> read_through_seq(ws_client& ws, std::int64_t last) {
   return read_until(ws, [last](const json::value& e) { return seq_of(e) >= last; });
 }
 
-// Reads the hello message and returns its last_seq (or -1 and a failure).
 std::int64_t hello(ws_client& ws) {
-  auto m = ws.next();
-  if (!m || str(*m, "type") != "hello") {
-    ADD_FAILURE() << "expected hello, got " << (m ? json::serialize(*m) : ws.last_error());
-    return -1;
-  }
-  return m->at("last_seq").as_int64();
+  return read_hello(ws);
 }
 
 std::vector<std::int64_t> seqs(const std::vector<json::value>& events) {

@@ -6,6 +6,7 @@
 #include "services/auth_service.hpp"
 #include "services/call_service.hpp"
 #include "services/passwords.hpp"
+#include "services/privacy.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
@@ -23,9 +24,19 @@ namespace {
 // Bound of the operators' incident -> agencies cache; past it the cache starts over.
 constexpr std::size_t max_cached_incidents = 100'000;
 
-std::shared_ptr<const std::string> event_message(const domain::event& e) {
+// The event's message; an event that names a caller's number (services::event_names_number)
+// carries it in full only when number_shown, else masked as the REST views mask it.
+std::shared_ptr<const std::string> event_message(const domain::event& e, bool number_shown) {
+  const bool names_number = services::event_names_number(e);
+  auto ev = names_number && !number_shown ? masked_event_json(e) : event_json(e);
+  if (names_number && number_shown) ev["number_masked"] = false;
   return std::make_shared<const std::string>(
-      json::serialize(json::object{{"type", "event"}, {"event", event_json(e)}}));
+      json::serialize(json::object{{"type", "event"}, {"event", std::move(ev)}}));
+}
+
+// The key of what decides whether an event's number is live: its call, callback or number.
+std::string number_subject_key(const domain::event& e) {
+  return std::string(to_string(e.subject)) + ":" + e.subject_id;
 }
 
 std::shared_ptr<const std::string> hello_message(std::int64_t last_seq, std::optional<std::int64_t> after) {
@@ -40,10 +51,17 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 }  // namespace
 
-// One event as the hub publishes it: serialized once for every subscriber.
+// One event as the hub publishes it: serialized once for every subscriber. message is what a
+// role that may see callers' numbers gets (the number in full only while it is live); masked,
+// set only for an event that names a number, is what any other role gets.
 struct stream_published {
   domain::event event;
   std::shared_ptr<const std::string> message;
+  std::shared_ptr<const std::string> masked;
+
+  const std::shared_ptr<const std::string>& message_for(const services::actor& who) const {
+    return masked && !services::may_see_caller_number(who) ? masked : message;
+  }
 };
 
 // One connected user. `who` and `after` are fixed at the upgrade; conn is set on open. The
@@ -66,10 +84,14 @@ struct stream_subscriber {
   // Backlog only, for an operator: incident id -> dispatched to its agency. Loaded from the
   // store when first needed and set by dispatch events met in the pages.
   std::unordered_map<std::string, bool> memo;
+  // Backlog only: call / callback / number (number_subject_key) -> its number is live now.
+  std::unordered_map<std::string, bool> number_memo;
 };
 
-stream_hub::stream_hub(storage::store& store, asio::any_io_executor executor, std::size_t queue_limit)
+stream_hub::stream_hub(storage::store& store, const core::clock& clock, asio::any_io_executor executor,
+                       std::size_t queue_limit)
     : store_(store),
+      clock_(clock),
       strand_(asio::make_strand(std::move(executor))),
       page_size_(std::max<std::size_t>(1, std::min<std::size_t>(200, queue_limit / 4))),
       low_water_(queue_limit / 4),
@@ -201,8 +223,18 @@ void stream_hub::fan_out(const std::vector<domain::event>& events) {
   }
   std::vector<std::shared_ptr<const stream_published>> items;
   items.reserve(events.size());
+  // Whether a number shows is decided once per event, for every subscriber: the roles that may
+  // see numbers get message, the others masked.
+  const auto now = clock_.now();
   for (const auto& e : events) {
-    items.push_back(std::make_shared<const stream_published>(stream_published{e, event_message(e)}));
+    stream_published p{e, nullptr, nullptr};
+    if (services::event_names_number(e)) {
+      p.masked = event_message(e, false);
+      p.message = number_live(e, now) ? event_message(e, true) : p.masked;
+    } else {
+      p.message = event_message(e, true);
+    }
+    items.push_back(std::make_shared<const stream_published>(std::move(p)));
   }
 
   std::lock_guard lock(mutex_);
@@ -214,7 +246,7 @@ void stream_hub::fan_out(const std::vector<domain::event>& events) {
         // The backlog reads the store, which can be ahead of this strand: what it covered
         // was sent already. A refused send means the connection is closing (too slow, or
         // gone); its on_close unregisters it.
-        if (item->event.seq > sub->covered) sub->conn->send(item->message);
+        if (item->event.seq > sub->covered) sub->conn->send(item->message_for(sub->who));
       } else if (!sub->overflowed) {
         if (sub->buffer.size() >= buffer_limit_) {
           sub->overflowed = true;
@@ -286,6 +318,25 @@ bool stream_hub::backlog_visible(stream_subscriber& sub, const domain::event& e)
   return false;
 }
 
+bool stream_hub::number_live(const domain::event& e, core::timestamp now) {
+  auto live = services::event_number_live(store_.reader(), e, now);
+  if (!live) {
+    spdlog::error("stream: cannot tell whether the number of event {} is live: {}", e.seq, live.error().message);
+    return false;
+  }
+  return *live;
+}
+
+// An event of a backlog is sent as of now: its number shows only if it is live now (a ring
+// replayed after the wrap-up is masked). One answer per call, callback or number per backlog.
+bool stream_hub::backlog_number_shown(stream_subscriber& sub, const domain::event& e) {
+  if (!services::event_names_number(e) || !services::may_see_caller_number(sub.who)) return false;
+  auto key = number_subject_key(e);
+  if (auto it = sub.number_memo.find(key); it != sub.number_memo.end()) return it->second;
+  if (sub.number_memo.size() >= max_cached_incidents) sub.number_memo.clear();
+  return sub.number_memo.emplace(std::move(key), number_live(e, clock_.now())).first->second;
+}
+
 void stream_hub::catch_up(const std::shared_ptr<stream_subscriber>& sub) {
   auto& conn = *sub->conn;
   for (;;) {
@@ -310,7 +361,7 @@ void stream_hub::catch_up(const std::shared_ptr<stream_subscriber>& sub) {
     for (const auto& e : *page) {
       sub->covered = e.seq;
       if (!backlog_visible(*sub, e)) continue;
-      if (!conn.send(event_message(e))) return;
+      if (!conn.send(event_message(e, backlog_number_shown(*sub, e)))) return;
     }
     if (page->size() == page_size_) continue;
 
@@ -323,11 +374,12 @@ void stream_hub::catch_up(const std::shared_ptr<stream_subscriber>& sub) {
     }
     for (const auto& item : sub->buffer) {
       if (item->event.seq <= sub->covered) continue;
-      if (!conn.send(item->message)) break;
+      if (!conn.send(item->message_for(sub->who))) break;
     }
     sub->buffer.clear();
     sub->buffer.shrink_to_fit();
     sub->memo.clear();
+    sub->number_memo.clear();
     sub->live = true;
     return;
   }

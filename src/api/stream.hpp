@@ -8,6 +8,13 @@
 //                                             echoes ?after (null without it)
 //   {"type":"event","event":{...}}            one event, the same JSON as in timelines
 //                                             (api/views.cpp event_json: seq, id, kind, ...)
+//                                             An event that names a caller's number (caller,
+//                                             callback and location-message events) also has
+//                                             number_masked: the number is in full only while
+//                                             it is live when the event is sent (the call
+//                                             rings, is talked or in its wrap-up, the callback
+//                                             is open) and only to dispatchers and the PBX
+//                                             bridge; else masked as the REST views mask it
 // Without ?after the stream starts live: every event after last_seq. Messages from the
 // client are ignored.
 #pragma once
@@ -65,7 +72,9 @@ class stream_hub {
   // websocket_queue_messages); the backlog is paced to stay well under it. executor: where
   // fan-out runs (on a strand of it). store must outlive the hub; the hub must be destroyed
   // before the io_context its connections run on.
-  stream_hub(storage::store& store, boost::asio::any_io_executor executor, std::size_t queue_limit);
+  // clock: "now" for whether a caller's number is still live when an event is sent.
+  stream_hub(storage::store& store, const core::clock& clock, boost::asio::any_io_executor executor,
+             std::size_t queue_limit);
   stream_hub(const stream_hub&) = delete;
   stream_hub& operator=(const stream_hub&) = delete;
 
@@ -100,9 +109,12 @@ class stream_hub {
   void catch_up(const std::shared_ptr<stream_subscriber>& sub);
   bool live_visible(const stream_subscriber& sub, const domain::event& e);
   bool backlog_visible(stream_subscriber& sub, const domain::event& e);
+  bool number_live(const domain::event& e, core::timestamp now);
+  bool backlog_number_shown(stream_subscriber& sub, const domain::event& e);
   const std::vector<std::string>* agencies_of(const std::string& incident_id);
 
   storage::store& store_;
+  const core::clock& clock_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   const std::size_t page_size_;     // events read per backlog page
   const std::size_t low_water_;     // a page is read only when the send queue is at most this

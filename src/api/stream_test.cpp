@@ -194,7 +194,7 @@ class stream_hub_test : public ::testing::Test {
   }
 
   stream_hub& make_hub(std::size_t queue_limit) {
-    hubs_.push_back(std::make_unique<stream_hub>(*store_, io_.get_executor(), queue_limit));
+    hubs_.push_back(std::make_unique<stream_hub>(*store_, clock_, io_.get_executor(), queue_limit));
     EXPECT_TRUE(hubs_.back()->start().has_value());
     return *hubs_.back();
   }

@@ -122,6 +122,19 @@ json::object event_json(const domain::event& e) {
           {"hash", e.hash}};
 }
 
+json::object masked_event_json(const domain::event& e) {
+  auto out = event_json(e);
+  if (e.subject == domain::subject_kind::caller && !e.subject_id.empty()) {
+    out["subject_id"] = domain::mask_phone(e.subject_id);
+  }
+  auto& payload = out["payload"].as_object();
+  if (auto* number = payload.if_contains("number"); number && number->is_string() && !number->as_string().empty()) {
+    *number = domain::mask_phone(number->as_string());
+  }
+  out["number_masked"] = true;
+  return out;
+}
+
 json::object agency_json(const domain::agency& a) {
   return {{"id", a.id},       {"code", a.code},    {"name", a.name}, {"kind", to_string(a.kind)},
           {"phone", a.phone}, {"active", a.active}};

@@ -21,6 +21,10 @@ json::object report_json(const domain::report& r, bool can_reveal);
 json::object incident_json(const domain::incident& i);
 json::object dispatch_json(const domain::dispatch& d);
 json::object event_json(const domain::event& e);
+// An event that names a caller's number (services::event_names_number) as shown once the number
+// is no longer live: event_json with the number masked by domain::mask_phone (payload "number",
+// and the subject id of a caller event) and number_masked: true.
+json::object masked_event_json(const domain::event& e);
 // A media record without its bytes; url is where GET fetches them (/api/v1/media/{id}).
 json::object media_json(const domain::media& m);
 json::object agency_json(const domain::agency& a);

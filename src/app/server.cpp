@@ -224,7 +224,7 @@ int run_serve(const config& cfg) {
   }
   // The realtime stream: every durable batch of events goes to the hub, which fans it out to
   // the WebSocket clients (api/stream.hpp). Declared after io, so destroyed before it.
-  api::stream_hub hub{*st, io.get_executor(), cfg.stream_queue_limit};
+  api::stream_hub hub{*st, clock, io.get_executor(), cfg.stream_queue_limit};
   if (auto started = hub.start(); !started) {
     spdlog::error("cannot read the event log of {}: {}", storage::printable_location(cfg.database),
                   started.error().message);

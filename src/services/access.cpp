@@ -58,6 +58,10 @@ event_visibility event_visibility_for(const actor& a, const domain::event& e) {
   return event_visibility::hidden;
 }
 
+bool may_see_caller_number(const actor& a) {
+  return is_dispatcher(a.role) || is_integration(a);
+}
+
 bool may_see_contact(const actor& a, bool shared_with_actor_agency) {
   if (is_dispatcher(a.role)) return true;
   if (a.role == role::agency_operator) return shared_with_actor_agency;

@@ -40,6 +40,11 @@ bool is_integration(const actor& a);
 // category events, and nothing at all when the account has no agency (fail closed).
 event_visibility event_visibility_for(const actor& a, const domain::event& e);
 
+// May the actor see a caller's number while it is live (domain::caller_number_live,
+// domain::callback_number_live)? Dispatchers, and an integration (the PBX bridge dials an open
+// callback's number); never an agency operator or a leader.
+bool may_see_caller_number(const actor& a);
+
 // May the actor reveal the reporter's name and number (services::reveal_report_contact; every
 // view masks them)? Dispatchers yes; an agency operator only when one of its dispatches shares
 // the contact; leaders never.

@@ -8,6 +8,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace siaga::services {
@@ -189,6 +190,32 @@ core::result<revealed_caller> reveal_call_caller(storage::store_txn& tx, const c
   json::object payload{{"call_id", found->id}, {"had_number", !found->state.caller.empty()}};
   SIAGA_CHECK(record(tx, ctx, who, subject_kind::call, found->id, "call.caller_revealed", payload));
   return revealed_caller{found->id, found->state.caller};
+}
+
+bool event_names_number(const domain::event& e) {
+  return e.subject == subject_kind::caller || e.subject == subject_kind::callback ||
+         std::find(location_event_kinds.begin(), location_event_kinds.end(), e.kind) != location_event_kinds.end();
+}
+
+core::result<bool> event_number_live(storage::store_reader& rd, const domain::event& e, core::timestamp now) {
+  const auto& j = e.jurisdiction_id;
+  if (e.subject == subject_kind::callback) {
+    SIAGA_TRY(task, rd.find_callback(j, e.subject_id));
+    return task && domain::callback_number_live(*task);
+  }
+  if (e.subject == subject_kind::caller) {
+    SIAGA_TRY(latest, rd.latest_call_of(j, e.subject_id, now));
+    if (latest && domain::caller_number_live(*latest, now)) return true;
+    storage::callback_filter open{
+        j, {domain::callback_status::open, domain::callback_status::in_progress}, e.subject_id, {}};
+    open.page.limit = 1;
+    SIAGA_TRY(tasks, rd.list_callbacks(open));
+    return !tasks.items.empty();
+  }
+  // A location message attached to a call is the call's event; one with no call never shows.
+  if (e.subject != subject_kind::call) return false;
+  SIAGA_TRY(found, rd.find_call(j, e.subject_id));
+  return found && domain::caller_number_live(*found, now);
 }
 
 core::result<erasure_counts> erase_phone(storage::store_txn& tx, const context& ctx, const actor& who,

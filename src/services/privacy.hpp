@@ -44,6 +44,18 @@ struct revealed_caller {
 core::result<revealed_caller> reveal_call_caller(storage::store_txn& tx, const context& ctx, const actor& who,
                                                  const std::string& call_id);
 
+// Whether an event names a caller's phone number: the caller events (their subject id is the
+// number) and the callback and location-message events (payload "number"). Views that send
+// events (the realtime stream) mask it unless event_number_live says it may show.
+bool event_names_number(const domain::event& e);
+
+// Whether the number an event names may show in full now, by the rule of the REST views: a
+// callback event's while its task is open (domain::callback_number_live); a location event's
+// while its call is live (domain::caller_number_live; a message with no call, never); a caller
+// event's while the number has a live call or an open callback. Reads the store once or twice.
+// Fails with storage_failure (the caller then masks: fail closed).
+core::result<bool> event_number_live(storage::store_reader& rd, const domain::event& e, core::timestamp now);
+
 // What an erasure changed.
 struct erasure_counts {
   std::int64_t reporter_contacts = 0;  // reports whose reporter name and number were cleared

@@ -2,7 +2,9 @@
 // Damkar operator sees the reporter's number masked on a dispatch that shares the contact, taps
 // "Tampilkan nomor" and sees the number and the name; the call taker opens a queued report, sees
 // the number masked in the form, reveals it the same way; the supervisor's wallboard then lists
-// both reveals under "Kontak pelapor yang dibuka".
+// both reveals under "Kontak pelapor yang dibuka". A call past its wrap-up whose callback is
+// closed shows its number masked in the recent calls of the call taker's console and the
+// wallboard; "Tampilkan nomor" there asks the audited reveal of the call.
 import { apiAs, assert, shot, signIn } from './lib.mjs';
 
 const T = 15000;
@@ -88,5 +90,53 @@ export async function contactReveal({ browser, base }) {
   assert(rows[1].includes(shared.id.slice(-8)) && rows[1].includes(listed[1].actor_name), `then the operator's (${rows[1]})`);
   assert(!rows.join(' ').includes('44332211') && !rows.join(' ').includes('55443322'), 'the panel holds no number');
   await shot(sv.page, 'reveal-03-wallboard-reveals');
+
+  // A caller's number once the call is past its wrap-up (classified): masked in the call
+  // taker's recent calls until "Tampilkan nomor", which asks the audited reveal.
+  const admin = await apiAs(base, 'admin');
+  const key = (await admin('POST', '/api_keys', { name: 'PBX uji reveal' })).body.secret;
+  assert(key, 'an api key for the simulated PBX');
+  const caller = '+6281377779999';
+  const at = (minutesAgo) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  const posted = await fetch(base + '/api/v1/telephony/events', {
+    method: 'POST',
+    headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      events: [
+        { event_id: 'rv-ring', call_id: 'reveal-1', type: 'ringing', at: at(1), caller, line: '112' },
+        { event_id: 'rv-answer', call_id: 'reveal-1', type: 'answered', at: at(0.9), agent: 'ext299' },
+        { event_id: 'rv-end', call_id: 'reveal-1', type: 'ended', at: at(0.5), reason: 'completed' },
+      ],
+    }),
+  });
+  assert(posted.status === 200, `the PBX events are taken (${posted.status})`);
+  const call = (await sup('GET', `/calls?caller=${encodeURIComponent(caller)}`)).body.items[0];
+  assert(call && call.caller === caller, 'in its wrap-up the call shows the number in full');
+  // Classified, the wrap-up is over. (The newest call, so that other tests' calls do not push
+  // it out of the list.)
+  const classified = await sup('POST', `/calls/${call.id}/classify`, { classification: 'misdirected' });
+  assert(classified.status === 200, `classified (${classified.status})`);
+  const pastWrapUp = (await sup('GET', `/calls/${call.id}`)).body;
+  assert(pastWrapUp.caller_masked && !JSON.stringify(pastWrapUp).includes('77779999'), 'the call is masked now');
+
+  await ct.page.reload();
+  const row = `[data-testid=recent-call][data-call="${call.id}"]`;
+  await ct.page.waitForSelector(`${row} [data-testid=reveal-caller]`, { timeout: T });
+  const shownMasked = await ct.page.textContent(`${row} [data-testid=masked-caller]`);
+  assert(shownMasked.includes('•') && shownMasked.includes('9999') && !shownMasked.includes('77779999'), `masked (${shownMasked})`);
+  assert((await ct.page.textContent(`${row} [data-testid=reveal-caller]`)).includes('Tampilkan nomor'), 'the button says Tampilkan nomor');
+  await ct.page.click(`${row} [data-testid=reveal-caller]`);
+  await ct.page.waitForSelector(`${row} [data-testid=revealed-caller]`, { timeout: T });
+  assert((await ct.page.textContent(`${row} [data-testid=revealed-caller]`)).includes(caller), 'the number after the reveal');
+  assert((await ct.page.getAttribute(`${row} [data-testid=revealed-caller]`, 'href')) === 'tel:' + caller, 'a tel: link');
+  await shot(ct.page, 'reveal-04-calltaker-caller-revealed');
+  const callReveal = (await sup('GET', '/audit/reveals?limit=1')).body.items[0];
+  assert(callReveal?.kind === 'call' && callReveal.call_id === call.id, 'the reveal of the call is recorded');
+
+  // The supervisor's wallboard lists the same call masked, with the same button.
+  await sv.page.reload();
+  await sv.page.waitForSelector(`${row} [data-testid=reveal-caller]`, { timeout: T });
+  const board = await sv.page.textContent('[data-testid=recent-calls]');
+  assert(!board.includes('77779999'), `the wallboard's recent calls hold no full number (${board})`);
   for (const s of [ag, ct, sv]) await s.context.close();
 }

@@ -1,5 +1,6 @@
 #include "support/ws_client.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -7,6 +8,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace siaga::testing {
 
@@ -116,6 +118,29 @@ void ws_client::close() {
   });
   impl_->wait(done, std::chrono::seconds(5));
   impl_->closed = true;
+}
+
+std::int64_t read_hello(ws_client& ws) {
+  auto m = ws.next();
+  if (!m || !m->is_object() || !m->as_object().contains("type") || m->at("type") != "hello") {
+    ADD_FAILURE() << "expected hello, got " << (m ? boost::json::serialize(*m) : ws.last_error());
+    return -1;
+  }
+  return m->at("last_seq").as_int64();
+}
+
+std::vector<boost::json::value> read_messages_until(ws_client& ws,
+                                                    const std::function<bool(const boost::json::value&)>& done) {
+  std::vector<boost::json::value> out;
+  for (;;) {
+    auto m = ws.next(std::chrono::seconds(15));
+    if (!m) {
+      ADD_FAILURE() << "the stream ended or went quiet after " << out.size() << " messages: " << ws.last_error();
+      return out;
+    }
+    out.push_back(*m);
+    if (done(out.back())) return out;
+  }
 }
 
 }  // namespace siaga::testing

@@ -7,10 +7,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace siaga::testing {
 
@@ -49,5 +51,14 @@ class ws_client {
   struct impl;
   std::unique_ptr<impl> impl_;
 };
+
+// Reads the hello message of a stream and returns its last_seq; -1 and a test failure when the
+// first message is anything else or none comes.
+std::int64_t read_hello(ws_client& ws);
+
+// The messages of a stream until one satisfies done (inclusive); a test failure, and what came,
+// when the stream ends or goes quiet for 15 s first.
+std::vector<boost::json::value> read_messages_until(ws_client& ws,
+                                                    const std::function<bool(const boost::json::value&)>& done);
 
 }  // namespace siaga::testing

@@ -34,6 +34,7 @@ const dict = {
   security_none: ['Tidak ada penguncian masuk', 'No sign-in lockouts'],
   reveals_title: ['Kontak pelapor yang dibuka', "Reporters' contacts revealed"],
   reveal_number: ['Tampilkan nomor', 'Show number'],
+  recent_calls: ['Panggilan terakhir', 'Recent calls'],
   reveal_kind_report: ['laporan', 'report'],
   reveal_kind_call: ['panggilan', 'call'],
   reveals_none: ['Belum ada kontak pelapor yang dibuka', "No reporter's contact revealed yet"],
@@ -508,6 +509,12 @@ const enums: Record<string, Record<string, [string, string]>> = {
     sms: ['SMS', 'SMS'],
     radio: ['Radio', 'Radio'],
     cctv: ['CCTV', 'CCTV'],
+  },
+  call_phase: {
+    ringing: ['Berdering', 'Ringing'],
+    queued: ['Menunggu', 'Waiting'],
+    talking: ['Dijawab', 'Talking'],
+    ended: ['Selesai', 'Ended'],
   },
   call_class: {
     valid: ['Valid', 'Valid'],

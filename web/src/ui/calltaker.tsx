@@ -12,6 +12,7 @@ import { createStore, useStore } from '../lib/store';
 import { formatDuration } from '../lib/time';
 import { Age, DispatchPill, Empty, errorText, IncidentPill, Modal, toast, UrgencyTag } from './common';
 import { CallbackList } from './callbacks';
+import { RecentCalls } from './caller_number';
 import { IncidentPanel } from './incident';
 import { LiveCallsPanel } from './live_calls';
 import { SlaBadge } from './sla_badge';
@@ -255,7 +256,12 @@ function OverdueRow(p: { item: Extract<QueueItem, { kind: 'overdue' }>; onOpen: 
 function Callbacks() {
   const dir = useStore(dirStore);
   if (!dir.routes.has('/api/v1/callbacks')) return null;
-  return <CallbackList />;
+  return (
+    <>
+      <CallbackList />
+      <RecentCalls />
+    </>
+  );
 }
 
 // ---------- form ----------

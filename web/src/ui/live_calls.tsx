@@ -12,6 +12,7 @@ import { enumName } from '../lib/i18n';
 import { maskPhone } from '../lib/mask';
 import { seconds } from '../lib/format';
 import { createStore, useStore } from '../lib/store';
+import { CallerNumber } from './caller_number';
 import { Age, errorText, toast, When } from './common';
 
 /** The accepted location fixes of the call in focus, newest first (for the form's map). */
@@ -187,7 +188,7 @@ export function LiveCallsPanel(p: { me: Me; onValid: (call: Call, fix: Fix | nul
         {toClassify.map((c) => (
           <div class="my-call ended" key={c.id} data-testid="to-classify" data-number={c.caller}>
             <div class="call-line">
-              <strong>{t('classify_ended')}</strong> <span class="mono">{c.caller || t('withheld')}</span>
+              <strong>{t('classify_ended')}</strong> <CallerNumber callId={c.id} caller={c.caller} masked={c.caller_masked} />
             </div>
             {c === target ? classButtons(c) : null}
           </div>

@@ -16,6 +16,7 @@ import { breakdown } from '../lib/stats';
 import { formatDuration } from '../lib/time';
 import { Age, Empty, errorText, IncidentPill, toast, UrgencyTag, When, STATUS_COLOR } from './common';
 import { CallFigures } from './calls';
+import { RecentCalls } from './caller_number';
 import { LiveCallsBoard } from './live_calls';
 import { Bars } from './chart';
 import { IncidentPanel } from './incident';
@@ -189,6 +190,7 @@ export function Wallboard() {
         <CallFigures />
         {dir.routes.has('/api/v1/sla/alerts') && <SlaAlerts onOpen={setOpen} />}
         {dir.routes.has('/api/v1/calls') && <LiveCallsBoard />}
+        {dir.routes.has('/api/v1/calls') && <RecentCalls board />}
         {dir.routes.has('/api/v1/notifications') && (me?.role === 'supervisor' || me?.role === 'admin') && <DeadLetters />}
         {dir.routes.has('/api/v1/security/events') && (me?.role === 'supervisor' || me?.role === 'admin') && <SecurityEvents />}
         {dir.routes.has('/api/v1/audit/reveals') && (me?.role === 'supervisor' || me?.role === 'admin') && <ContactReveals />}

@@ -1,0 +1,39 @@
+// A phone number written in free text (a report's description, a note, a message): found in the
+// forms people write it ("0812-3456-789", "0812 3456 789", "+62 812...", "62812...",
+// "08123456789") and replaced by its mask, for a data subject's erasure (UU PDP, issue 12).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace siaga::domain {
+
+// Where a number is written in a text: [begin, end) in bytes, a leading '+' included.
+struct text_span {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  bool operator==(const text_span&) const = default;
+};
+
+// The places where text writes the Indonesian number e164 ("+62..."), in order, not
+// overlapping. A written number is a run of digits split into groups by single spaces, dashes,
+// dots or slashes, or with the trunk code in parentheses ("(0812) 3456 789"), with an optional
+// leading '+'; its digits, read as "62..." (country code), "0..." (trunk 0) or "8..." (no
+// prefix), must be the number's national digits exactly. A run of groups matches whole or by
+// whole groups (so "0812 3456 789 2 orang" matches its first three groups); never part of a
+// group, so a longer number that contains the digits ("081234567890"), a number with more
+// digits in its last group ("0812-3456-7890") and an incident number do not match. Nothing for
+// an e164 that is not "+62" followed by 7 to 12 digits.
+std::vector<text_span> find_phone_in_text(std::string_view text, std::string_view e164);
+
+// text with every place find_phone_in_text finds replaced by mask (domain::mask_phone of the
+// number, as the views show it); text unchanged when there is none.
+std::string replace_phone_in_text(std::string_view text, std::string_view e164, std::string_view mask);
+
+// A cheap filter for a store's text search: every written form find_phone_in_text matches
+// contains this (the last 3 digits of the number; "" for an e164 it does not take).
+std::string phone_text_probe(std::string_view e164);
+
+}  // namespace siaga::domain

@@ -1,0 +1,70 @@
+#include "domain/phone_text.hpp"
+
+#include "domain/phone.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace siaga::domain {
+namespace {
+
+constexpr const char* number = "+628123456789";
+
+std::string masked(std::string_view text) { return replace_phone_in_text(text, number, mask_phone(number)); }
+
+TEST(phone_text, finds_every_usual_written_form) {
+  const std::string mask = mask_phone(number);
+  for (const char* form : {"08123456789", "0812-3456-789", "0812 3456 789", "0812.3456.789", "0812/3456789",
+                           "+62 812-3456-789", "+628123456789", "628123456789", "62 812 3456 789", "+62 0812 3456 789",
+                           "(0812) 3456 789", "8123456789", "0812-345-6789", "+62-812-3456-789"}) {
+    const std::string text = std::string("Hubungi ") + form + ", anak saya.";
+    EXPECT_EQ(masked(text), "Hubungi " + mask + ", anak saya.") << form;
+  }
+  // At the very start and end of a text, and twice.
+  EXPECT_EQ(masked("08123456789"), mask);
+  EXPECT_EQ(masked("HP 0812-3456-789 / WA +62 812 3456 789"), "HP " + mask + " / WA " + mask);
+  EXPECT_EQ(find_phone_in_text("x: 0812 3456 789 ok", number), (std::vector<text_span>{{3, 16}}));
+}
+
+TEST(phone_text, a_run_that_goes_on_matches_by_whole_groups) {
+  const std::string mask = mask_phone(number);
+  EXPECT_EQ(masked("0812 3456 789 2 orang luka"), mask + " 2 orang luka");
+  EXPECT_EQ(masked("jam 10 0812 3456 789"), "jam 10 " + mask);
+}
+
+TEST(phone_text, no_false_match_on_other_digits) {
+  for (const char* text : {
+           "081234567890",              // a longer number containing it
+           "0812-3456-7890",            // more digits in its last group
+           "908123456789",              // digits before it
+           "0812345678",                // shorter
+           "08123456788",               // one digit differs
+           "AMB-261206-0007",           // an incident number
+           "kode 08123456789abc",       // glued to letters after it
+           "A08123456789",              // glued to letters before it
+           "0812 3456 7891",            // another number sharing the first groups
+           "",
+       }) {
+    EXPECT_TRUE(find_phone_in_text(text, number).empty()) << text;
+    EXPECT_EQ(masked(text), text) << text;
+  }
+}
+
+TEST(phone_text, other_numbers_and_non_indonesian_numbers_are_left_alone) {
+  EXPECT_EQ(masked("0813 9999 8877 dan 0812 3456 789"), "0813 9999 8877 dan " + mask_phone(number));
+  EXPECT_TRUE(find_phone_in_text("+14155550123", "+14155550123").empty());
+  EXPECT_TRUE(find_phone_in_text("08123456789", "112").empty());
+  EXPECT_TRUE(find_phone_in_text("08123456789", "").empty());
+}
+
+TEST(phone_text, the_probe_is_in_every_written_form) {
+  EXPECT_EQ(phone_text_probe(number), "789");
+  EXPECT_EQ(phone_text_probe("112"), "");
+  for (const char* form : {"08123456789", "0812-3456-789", "0812 3456 789", "+62 812-3456-789", "0812-345-6789"}) {
+    EXPECT_NE(std::string_view(form).find(phone_text_probe(number)), std::string_view::npos) << form;
+  }
+}
+
+}  // namespace
+}  // namespace siaga::domain
