@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace siaga::testing {
@@ -664,6 +665,127 @@ TEST(privacy, the_retention_job_erases_old_photos_and_coarsens_old_fixes_while_s
   EXPECT_EQ(run_siaga({"audit", "verify", "--database", db}, dir + "/verify.log"), 0) << read_file(dir + "/verify.log");
   EXPECT_EQ(run_siaga({"stats", "rebuild", "--database", db}, dir + "/rebuild.log"), 0)
       << read_file(dir + "/rebuild.log");
+}
+
+}  // namespace siaga::testing
+
+namespace siaga::testing {
+
+// The digits of `digits` in the database's free text and event payloads with separators and
+// quotes taken out: any written form of the number leaves them.
+std::int64_t texts_writing(const std::string& db, const std::string& digits) {
+  const auto stripped = [](const std::string& col) {
+    return "replace(replace(replace(replace(replace(" + col + ", ' ', ''), '-', ''), '.', ''), '+', ''), '/', '')";
+  };
+  std::int64_t n = 0;
+  for (const auto& [table, column] : std::vector<std::pair<std::string, std::string>>{{"reports", "description"},
+                                                                                      {"incidents", "description"},
+                                                                                      {"callbacks", "note"},
+                                                                                      {"lapor_reports", "title"},
+                                                                                      {"lapor_reports", "content"},
+                                                                                      {"events", "payload_json"}}) {
+    n += query_int(db, "SELECT COUNT(*) FROM " + table + " WHERE instr(" + stripped(column) + ", '" + digits + "') > 0");
+  }
+  return n;
+}
+
+TEST(privacy, erase_masks_the_number_written_in_free_text_and_lapor_complaints_while_the_chain_and_statistics_hold) {
+  server_process server{true, {"--max-new-reports-per-reporter", "0"}};
+  const std::string number = "+6281299990003";
+  const std::string digits = "81299990003";
+  std::string report_id;
+  std::string incident_id;
+  {
+    http_client c{"127.0.0.1", server.port()};
+    auto admin = c.login("admin", demo_password);
+    auto ct = c.login("calltaker", demo_password);
+    const auto fire = category(c, ct, "fire");
+    auto r = c.post("/api/v1/reports",
+                    json::object{{"description", "Rumah terbakar. Hubungi 0812-9999-0003 atau +62 812 9999 0003; "
+                                                 "tetangga 0812-9999-0004"},
+                                 {"reporter_name", "Subjek Teks"},
+                                 {"reporter_phone", "0812 9999 0003"},
+                                 {"category_id", fire.at("id")}},
+                    ct);
+    ASSERT_EQ(r.status, 201) << r.body;
+    report_id = str(r.json(), "id");
+    auto accepted = c.post("/api/v1/reports/" + report_id + "/accept", json::object{}, ct);
+    ASSERT_EQ(accepted.status, 200) << accepted.body;
+    incident_id = str(accepted.json(), "id");
+    auto note = c.post("/api/v1/incidents/" + incident_id + "/notes",
+                       json::object{{"text", "Pelapor minta ditelepon di 081299990003 (nomor AMB-261206-0007)"}}, ct);
+    ASSERT_EQ(note.status, 201) << note.body;
+    post_call(c, admin, "pdp-text", "0812-9999-0003");
+    auto tasks = c.get("/api/v1/callbacks?limit=500", ct);
+    std::string task;
+    for (const auto& t : tasks.json().at("items").as_array()) {
+      if (str(t, "caller") == number) task = str(t, "id");
+    }
+    ASSERT_FALSE(task.empty()) << tasks.body;
+    ASSERT_EQ(c.post("/api/v1/callbacks/" + task + "/take", json::object{}, ct).status, 200);
+    auto attempt = c.post("/api/v1/callbacks/" + task + "/attempt",
+                          json::object{{"result", "no_answer"}, {"note", "coba lagi ke 62812-9999-0003"}}, ct);
+    ASSERT_EQ(attempt.status, 200) << attempt.body;
+  }
+  ASSERT_EQ(server.stop(), 0);
+  const auto db = server.database();
+  // A complaint forwarded from SP4N-LAPOR! for the report (the import itself: lapor_test).
+  ASSERT_TRUE(tamper(db, "INSERT INTO lapor_reports (jurisdiction_id, lapor_id, report_id, title, content, "
+                         "submitted_at, imported_at) SELECT jurisdiction_id, 'LAPOR-7000001', id, 'Kebakaran "
+                         "0812.9999.0003', 'Pelapor: 08129999 0003, alamat Jl. Pattimura', 1, 1 FROM reports WHERE id = '" +
+                             report_id + "';"));
+  ASSERT_GT(texts_writing(db, digits), 4);
+  const auto log = server.dir() + "/privacy.log";
+
+  // The export lists the texts that write the number and the LAPOR! complaint.
+  ASSERT_EQ(run_siaga({"privacy", "export", "--phone", number, "--database", db}, log), 0) << read_file(log);
+  auto exported = read_file(log);
+  auto doc = json::parse(exported.substr(exported.find("{\"phone\"")));
+  const auto& part = doc.at("jurisdictions").as_array().at(0);
+  std::set<std::string> fields;
+  for (const auto& t : part.at("texts").as_array()) fields.insert(str(t, "table") + "." + str(t, "column"));
+  // The accepted report's description is the incident's too.
+  EXPECT_EQ(fields, (std::set<std::string>{"reports.description", "incidents.description", "callbacks.note",
+                                           "lapor_reports.title", "lapor_reports.content"}))
+      << exported;
+  const auto& lapor = part.at("reports").as_array().at(0).at("lapor");
+  ASSERT_TRUE(lapor.is_object()) << exported;
+  EXPECT_EQ(str(lapor, "lapor_id"), "LAPOR-7000001");
+  bool note_listed = false;
+  for (const auto& e : part.at("events").as_array()) note_listed |= str(e, "kind") == "incident.note_added";
+  EXPECT_TRUE(note_listed) << exported;
+
+  ASSERT_EQ(run_siaga({"privacy", "erase", "--phone", number, "--database", db}, log), 0) << read_file(log);
+  EXPECT_NE(read_file(log).find("5 teks bebas"), std::string::npos) << read_file(log);
+  EXPECT_EQ(texts_writing(db, digits), 0);
+  // Other numbers and the incident number stay; the text around the number stays, with the mask.
+  const auto description =
+      query_text(db, "SELECT description FROM reports WHERE id = '" + report_id + "'");
+  EXPECT_EQ(description, "Rumah terbakar. Hubungi +62 \u2022\u2022\u2022 \u2022\u2022\u2022\u2022 0003 atau +62 "
+                         "\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 0003; tetangga 0812-9999-0004");
+  EXPECT_EQ(query_text(db, "SELECT content FROM lapor_reports WHERE lapor_id = 'LAPOR-7000001'"),
+            "Pelapor: +62 \u2022\u2022\u2022 \u2022\u2022\u2022\u2022 0003, alamat Jl. Pattimura");
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM events WHERE kind = 'incident.note_added' AND erased_at IS NOT NULL"),
+            1);
+
+  const auto verify_log = server.dir() + "/verify.log";
+  EXPECT_EQ(run_siaga({"audit", "verify", "--database", db}, verify_log), 0) << read_file(verify_log);
+  const auto rebuild_log = server.dir() + "/rebuild.log";
+  EXPECT_EQ(run_siaga({"stats", "rebuild", "--database", db}, rebuild_log), 0) << read_file(rebuild_log);
+
+  // A new export holds none of it, in any written form (beyond the number asked for).
+  const auto again_log = server.dir() + "/privacy-again.log";
+  ASSERT_EQ(run_siaga({"privacy", "export", "--phone", number, "--database", db}, again_log), 0)
+      << read_file(again_log);
+  auto again = read_file(again_log);
+  auto after = json::parse(again.substr(again.find("{\"phone\"")));
+  const auto& rest = after.at("jurisdictions").as_array().at(0);
+  EXPECT_TRUE(rest.at("texts").as_array().empty()) << again;
+  std::string bare;
+  for (char ch : json::serialize(rest)) {
+    if (ch != ' ' && ch != '-' && ch != '.' && ch != '+' && ch != '/') bare += ch;
+  }
+  EXPECT_EQ(bare.find(digits), std::string::npos) << again;
 }
 
 }  // namespace siaga::testing

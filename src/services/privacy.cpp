@@ -64,7 +64,8 @@ json::object counts_json(const erasure_counts& n) {
           {"location_fixes", n.location_fixes},
           {"notifications", n.notifications},
           {"channel_contacts", n.channel_contacts},
-          {"open311_contacts", n.open311_contacts}};
+          {"open311_contacts", n.open311_contacts},
+          {"texts", n.texts}};
 }
 
 // The events that carried an exact point (services/call_service.cpp, record_location).
@@ -124,6 +125,14 @@ core::result<void> add_report_details(storage::store_reader& rd, const domain::r
       open311 ? json::value(json::object{
                     {"email", open311->email}, {"device_id", open311->device_id}, {"account_id", open311->account_id}})
               : json::value(nullptr);
+  SIAGA_TRY(lapor, rd.find_lapor_report_of(r.id));
+  out["lapor"] = lapor ? json::value(json::object{{"lapor_id", lapor->lapor_id},
+                                                   {"title", lapor->title},
+                                                   {"content", lapor->content},
+                                                   {"category", lapor->category},
+                                                   {"anonymous", lapor->anonymous},
+                                                   {"submitted_at", core::format_utc(lapor->submitted_at)}})
+                       : json::value(nullptr);
   return {};
 }
 
@@ -236,6 +245,8 @@ core::result<erasure_counts> erase_phone(storage::store_txn& tx, const context& 
   SIAGA_CHECK(erase_contacts(tx, scope, n));
   SIAGA_TRY(calls, tx.erase_caller_numbers(scope));
   n.caller_numbers = calls;
+  SIAGA_TRY(texts, tx.mask_phone_in_texts(scope, domain::mask_phone(phone)));
+  n.texts = texts;
   SIAGA_TRY(events, erase_events(tx, ctx, scope));
   n.events = events;
   auto payload = counts_json(n);
@@ -301,8 +312,14 @@ core::result<json::object> export_phone(storage::store_txn& tx, const context& c
                                   {"at", core::format_utc(e.at)},
                                   {"payload", json::parse(e.payload_json)}});
   }
+  json::array texts;
+  SIAGA_TRY(found_texts, tx.texts_holding_phone(scope));
+  for (const auto& f : found_texts) {
+    texts.push_back(json::object{{"table", f.table}, {"column", f.column}, {"id", f.row_id}, {"text", f.text}});
+  }
   json::object payload{{"reports", reports.size()},
                        {"calls", calls.size()},
+                       {"texts", texts.size()},
                        {"location_fixes", locations.size()},
                        {"notifications", notifications.size()},
                        {"events", events.size()}};
@@ -314,6 +331,7 @@ core::result<json::object> export_phone(storage::store_txn& tx, const context& c
                       {"caller", std::move(caller)},
                       {"location_fixes", std::move(locations)},
                       {"notifications", std::move(notifications)},
+                      {"texts", std::move(texts)},
                       {"events", std::move(events)}};
 }
 

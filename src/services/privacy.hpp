@@ -66,9 +66,10 @@ struct erasure_counts {
   std::int64_t notifications = 0;      // outbox payloads erased, or stripped of the contact
   std::int64_t channel_contacts = 0;   // messaging channels' sender ids of reports dropped
   std::int64_t open311_contacts = 0;   // Open311 requests whose e-mail and device ids were cleared
+  std::int64_t texts = 0;              // free-text fields where the number was written, now masked
   bool any() const {
     return reporter_contacts + caller_numbers + events + photos + location_fixes + notifications + channel_contacts +
-               open311_contacts >
+               open311_contacts + texts >
            0;
   }
 };
@@ -79,7 +80,8 @@ struct erasure_counts {
 // hold it (delivered and dead ones and pending replies to it: payload erased; a pending notice
 // to an agency still delivers, without the contact), the channel contacts, channel messages'
 // senders and Open311 e-mail/device/account ids of its reports, reporters' contacts, callers'
-// numbers, and the version-2 events that hold it; then records privacy.erased with the counts
+// numbers, the number written in free text in any usual form (descriptions, notes, SP4N-LAPOR!
+// complaints: storage::text_field; replaced by its mask), and the version-2 events that hold it; then records privacy.erased with the counts
 // (never the number). Statistics rollups are untouched. Only an admin may; fails with
 // forbidden otherwise and invalid_input, saying what to type, for a text that is not a phone
 // number.
@@ -87,8 +89,9 @@ core::result<erasure_counts> erase_phone(storage::store_txn& tx, const context& 
                                          const std::string& phone_text);
 
 // Everything held about one number in the actor's jurisdiction, as JSON: its reports (with the
-// contact, point, photos, channel contact and Open311 contact fields), calls, location records,
-// the caller row, the outbox rows and the events that hold it; records privacy.exported. Only
+// contact, point, photos, channel contact, Open311 contact and SP4N-LAPOR! complaint), calls,
+// location records, the caller row, the outbox rows, the free-text fields that write it and the
+// events that hold it; records privacy.exported. Only
 // an admin may; fails like erase_phone.
 core::result<boost::json::object> export_phone(storage::store_txn& tx, const context& ctx, const actor& who,
                                                const std::string& phone_text);

@@ -32,12 +32,36 @@ result<std::vector<domain::event>> erasable_events(connection& c, const privacy_
   if (limit <= 0) return std::vector<domain::event>{};
   if (scope.phone) {
     // A number is a JSON string in a payload: matched with its quotes, so that it is not found
-    // inside a longer number.
+    // inside a longer number. Or written in a text of the payload (a note): the probe (its last
+    // digits) narrows, domain::find_phone_in_text decides. Events that the statistics replay
+    // counts (report.*, incident.* but notes, dispatch.* but photos: services/rollup_replay.cpp)
+    // are never erased, so they are not offered for a number written in their text.
     static const std::string sql =
         cat({"SELECT ", event_columns, " FROM events WHERE jurisdiction_id = ? AND payload_digest <> '' AND "
-             "erased_at IS NULL AND at < ? AND (subject_id = ? OR ", holds_quoted, ") ORDER BY seq LIMIT ?"});
-    return fetch_all(c, sql, "events", read_event<statement>, scope.jurisdiction_id, scope.before, *scope.phone,
-                     *scope.phone, limit);
+             "erased_at IS NULL AND at < ? AND seq > CAST(? AS BIGINT) AND (subject_id = ? OR ", holds_quoted, " OR (",
+             holds_text, " AND NOT ((subject = 'report' AND kind LIKE 'report.%') OR "
+             "(subject = 'incident' AND kind LIKE 'incident.%' AND kind <> 'incident.note_added') OR "
+             "(subject = 'dispatch' AND kind LIKE 'dispatch.%' AND kind <> 'dispatch.media_attached')))) "
+             "ORDER BY seq LIMIT ?"});
+    const auto probe = domain::phone_text_probe(*scope.phone);
+    // Without a probe nothing matches it: an impossible one keeps the statement whole.
+    const std::string text_probe = probe.empty() ? std::string("\x01") : probe;
+    std::vector<domain::event> out;
+    std::int64_t after = 0;
+    for (;;) {
+      auto page = fetch_all(c, sql, "events", read_event<statement>, scope.jurisdiction_id, scope.before, after,
+                            *scope.phone, *scope.phone, text_probe, limit);
+      if (!page) return page.error();
+      for (auto& e : *page) {
+        after = e.seq;
+        const bool names = e.subject_id == *scope.phone ||
+                           e.payload_json.find("\"" + *scope.phone + "\"") != std::string::npos ||
+                           !domain::find_phone_in_text(e.payload_json, *scope.phone).empty();
+        if (names) out.push_back(std::move(e));
+        if (static_cast<int>(out.size()) == limit) return out;
+      }
+      if (static_cast<int>(page->size()) < limit) return out;
+    }
   }
   if (!scope.event_kinds.empty()) {
     // The kinds as a JSON array of strings (event kinds are plain dotted names).

@@ -35,6 +35,17 @@ struct contact_erasure {
   std::int64_t open311_contacts = 0;  // Open311 requests whose e-mail, device id and account id were cleared
 };
 
+// A free-text field that writes a number (domain::find_phone_in_text): staff's and the public's
+// text (reports' descriptions and addresses, incidents' summaries, descriptions and addresses,
+// dispatches' notes, calls' and callbacks' notes, half-told channel conversations, Open311
+// descriptions, SP4N-LAPOR! complaints' titles and contents).
+struct text_field {
+  std::string table;
+  std::string column;
+  std::string row_id;  // the row's key in that table
+  std::string text;
+};
+
 // Reads (see store_reader for the rules every read follows).
 class privacy_reader {
  public:
@@ -48,6 +59,9 @@ class privacy_reader {
   // it those of scope.event_kinds, or when that is empty those about calls, callers, callbacks
   // and location fixes (their payloads carry numbers).
   virtual result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) = 0;
+  // The free-text fields of the jurisdiction's rows that write scope.phone in any usual form
+  // (domain::find_phone_in_text), table by table; nothing without scope.phone.
+  virtual result<std::vector<text_field>> texts_holding_phone(const privacy_scope& scope) = 0;
   // Outbox rows that carry personal data, created before scope.before, oldest first, at most
   // limit: with scope.phone those whose payload or target holds the number, whatever their
   // status (delivered, pending or dead); without it the delivered and dead ones that carry a
@@ -102,6 +116,9 @@ class privacy_writer {
   // Writes an event that domain::erase_event_payload erased: its payload, subject id and
   // erased_at. The database refuses any other change to an event (migration 18's trigger).
   virtual result<void> write_erased_event(const domain::event& e) = 0;
+  // Replaces scope.phone by mask wherever a free-text field writes it (texts_holding_phone);
+  // returns how many fields changed. Nothing without scope.phone.
+  virtual result<std::int64_t> mask_phone_in_texts(const privacy_scope& scope, const std::string& mask) = 0;
 };
 
 }  // namespace siaga::storage

@@ -1,5 +1,7 @@
 #include "storage/postgres/privacy_sql.hpp"
 
+#include "domain/phone_text.hpp"
+
 #include "storage/model_rows.hpp"
 #include "storage/postgres/query.hpp"
 
@@ -11,6 +13,7 @@ namespace {
 constexpr std::string_view no_bytes = "''::bytea";
 constexpr std::string_view larger = "greatest";
 constexpr std::string_view holds_quoted = "strpos(payload_json, '\"' || ? || '\"') > 0";
+constexpr std::string_view holds_text = "strpos(payload_json, ?) > 0";
 constexpr std::string_view kind_in_json = "kind IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))";
 
 std::string rounded(std::string_view column) {

@@ -3,6 +3,8 @@
 #include "storage/model_rows.hpp"
 #include "storage/sqlite/query.hpp"
 
+#include "domain/phone_text.hpp"
+
 #include <algorithm>
 
 namespace siaga::storage::sqlite::model_sql {
