@@ -10,6 +10,9 @@
 
 namespace siaga::domain {
 
+// The characters that split a written number into groups (besides ") " after a trunk code).
+inline constexpr std::string_view phone_text_separators = " -./()";
+
 // Where a number is written in a text: [begin, end) in bytes, a leading '+' included.
 struct text_span {
   std::size_t begin = 0;
@@ -33,7 +36,8 @@ std::vector<text_span> find_phone_in_text(std::string_view text, std::string_vie
 std::string replace_phone_in_text(std::string_view text, std::string_view e164, std::string_view mask);
 
 // A cheap filter for a store's text search: every written form find_phone_in_text matches
-// contains this (the last 3 digits of the number; "" for an e164 it does not take).
+// contains this once its phone_text_separators are removed (the last 3 digits of the number,
+// which a short last group such as "0812 3456 78" splits; "" for an e164 it does not take).
 std::string phone_text_probe(std::string_view e164);
 
 }  // namespace siaga::domain
