@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace siaga::domain {
 namespace {
@@ -64,6 +66,46 @@ TEST(phone_text, the_probe_is_in_every_written_form) {
   for (const char* form : {"08123456789", "0812-3456-789", "0812 3456 789", "+62 812-3456-789", "0812-345-6789"}) {
     EXPECT_NE(std::string_view(form).find(phone_text_probe(number)), std::string_view::npos) << form;
   }
+}
+
+TEST(phone_text, a_short_last_group_is_found_and_the_probe_is_in_it_once_joined) {
+  // +62812345678: 9 national digits, often written with a last group of 2 or 1.
+  constexpr const char* short_number = "+62812345678";
+  const std::string mask = mask_phone(short_number);
+  for (const char* form : {"0812 3456 78", "0812-3456-78", "+62 812 3456 78", "0812.3456.78", "0812 345 67 8",
+                           "(0812) 3456 78", "62 812-3456-78"}) {
+    const std::string text = std::string("WA ") + form + ", rumah biru.";
+    EXPECT_EQ(replace_phone_in_text(text, short_number, mask), "WA " + mask + ", rumah biru.") << form;
+    std::string joined;
+    for (char c : std::string_view(form)) {
+      if (phone_text_separators.find(c) == std::string_view::npos) joined += c;
+    }
+    EXPECT_NE(joined.find(phone_text_probe(short_number)), std::string::npos) << form;
+  }
+  EXPECT_EQ(phone_text_probe(short_number), "678");
+  EXPECT_EQ(std::string_view("0812 3456 78").find("678"), std::string_view::npos)
+      << "without the joining, the probe misses a short last group";
+}
+
+TEST(phone_text, dates_amounts_and_incident_numbers_whose_digits_coincide_are_not_numbers) {
+  // Each text's digits, read with a trunk 0 or none, are the number's: the shape says otherwise.
+  const std::vector<std::pair<const char*, const char*>> cases{
+      {"+628122026", "tanggal 08.12.2026 pukul 10"},  // a date, day first
+      {"+628122026", "tanggal 08/12/2026"},
+      {"+6220261208", "per 2026-12-08"},              // a date, year first
+      {"+62812345678", "biaya Rp 812.345.678"},       // an amount
+      {"+62812345678", "ganti rugi 812.345.678 rupiah"},
+      {"+62812345678", "IDR 812,345,678"},
+      {"+622612060007", "insiden AMB-261206-0007"},   // an incident number
+      {"+6281206000", "insiden AMB-081206-000"},
+  };
+  for (const auto& [phone, text] : cases) {
+    EXPECT_TRUE(find_phone_in_text(text, phone).empty()) << text;
+  }
+  // The same digits written as a number are found.
+  EXPECT_FALSE(find_phone_in_text("HP 0812 2026", "+628122026").empty());
+  EXPECT_FALSE(find_phone_in_text("HP 0812-345-678", "+62812345678").empty());
+  EXPECT_FALSE(find_phone_in_text("HP 0812.345.678", "+62812345678").empty()) << "a trunk 0: not an amount";
 }
 
 }  // namespace

@@ -4,9 +4,9 @@
 // store's own. Where the dialects differ, the including file defines before the include:
 // no_bytes (an empty blob), rounded(column) (a coordinate rounded to 2 decimals, as a double),
 // larger (the two-argument maximum), holds_quoted (the payload holds the ?-bound number in
-// quotes) and kind_in_json (kind is in the ?-bound JSON array of strings). The number is
-// tested as CAST(?3 AS TEXT) IS NULL: PostgreSQL cannot tell a parameter's type from IS NULL
-// where it comes first. The reads
+// quotes), contains(expr) (the text expr holds the ?-bound text) and kind_in_json (kind is in
+// the ?-bound JSON array of strings). The number is tested as CAST(?3 AS TEXT) IS NULL:
+// PostgreSQL cannot tell a parameter's type from IS NULL where it comes first. The reads
 // reports_of_phone and latest_events_of_kind are in model_sql.ipp, the outbox's part in
 // outbox_sql.ipp. Not a header: it has no include guard and belongs to those two files only.
 
@@ -24,7 +24,97 @@ result<std::int64_t> run_scoped(connection& c, std::string_view sql, std::string
   return c.changes();
 }
 
+// The free-text columns people write numbers in, with the key a row is named by (unique within
+// a jurisdiction; the same expression in both dialects).
+struct text_column {
+  std::string_view table;
+  std::string_view column;
+  std::string_view key;
+};
+constexpr std::array<text_column, 15> text_columns{{
+    {"reports", "description", "id"},
+    {"reports", "address", "id"},
+    {"incidents", "summary", "id"},
+    {"incidents", "description", "id"},
+    {"incidents", "address", "id"},
+    {"dispatches", "note", "id"},
+    {"dispatches", "decline_reason", "id"},
+    {"reports", "resolution_note", "id"},
+    {"dispatches", "public_note", "id"},
+    {"calls", "note", "id"},
+    {"callbacks", "note", "id"},
+    {"channel_conversations", "description", "channel || ':' || sender"},
+    {"open311_requests", "description", "report_id"},
+    {"lapor_reports", "title", "lapor_id"},
+    {"lapor_reports", "content", "lapor_id"},
+}};
+
+// expr with the separators of a written number removed (domain::phone_text_separators), so
+// that the probe is found in every written form ("0812 3456 78" holds "678" once joined);
+// replace() is the same function in both dialects.
+std::string without_separators(std::string_view expr) {
+  std::string out(expr);
+  for (char sep : domain::phone_text_separators) {
+    out = cat({"replace(", out, ", '", std::string_view(&sep, 1), "', '')"});
+  }
+  return out;
+}
+
+// A row's key and text, as find_texts selects them.
+result<text_field> read_text_row(const statement& st) {
+  return text_field{{}, {}, st.text(0), st.text(1)};
+}
+
+// Every free-text field of the jurisdiction that writes scope.phone: the store narrows by the
+// probe (the last digits), the matcher decides.
+result<std::vector<text_field>> find_texts(connection& c, const privacy_scope& scope) {
+  std::vector<text_field> out;
+  if (!scope.phone) return out;
+  const auto probe = domain::phone_text_probe(*scope.phone);
+  if (probe.empty()) return out;
+  for (const auto& col : text_columns) {
+    auto rows = fetch_all(c,
+                          cat({"SELECT ", col.key, ", ", col.column, " FROM ", col.table,
+                               " WHERE jurisdiction_id = ? AND ", contains(without_separators(col.column)),
+                               " ORDER BY 1"}),
+                          col.table, read_text_row, scope.jurisdiction_id, probe);
+    if (!rows) return rows.error();
+    for (auto& f : *rows) {
+      if (domain::find_phone_in_text(f.text, *scope.phone).empty()) continue;
+      f.table = col.table;
+      f.column = col.column;
+      out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+result<std::vector<text_field>> texts_holding_phone(connection& c, const privacy_scope& scope) {
+  return find_texts(c, scope);
+}
+
+result<std::int64_t> mask_phone_in_texts(connection& c, const privacy_scope& scope, const std::string& mask) {
+  auto found = find_texts(c, scope);
+  if (!found) return found.error();
+  std::int64_t changed = 0;
+  for (const auto& f : *found) {
+    const auto& col = *std::find_if(text_columns.begin(), text_columns.end(), [&](const text_column& t) {
+      return t.table == f.table && t.column == f.column;
+    });
+    // The row by its key, and only while it still holds the text read (same command, so it does).
+    const auto masked = domain::replace_phone_in_text(f.text, *scope.phone, mask);
+    auto st = prepare_bound(c,
+                            cat({"UPDATE ", col.table, " SET ", col.column, " = ? WHERE jurisdiction_id = ? AND ",
+                                 col.key, " = ? AND ", col.column, " = ?"}),
+                            masked, scope.jurisdiction_id, f.row_id, f.text);
+    if (!st) return st.error();
+    if (auto r = st->run(col.table); !r) return r.error();
+    changed += c.changes();
+  }
+  return changed;
+}
 
 result<std::vector<domain::event>> erasable_events(connection& c, const privacy_scope& scope, int limit) {
   using model_rows::event_columns;
@@ -33,13 +123,13 @@ result<std::vector<domain::event>> erasable_events(connection& c, const privacy_
   if (scope.phone) {
     // A number is a JSON string in a payload: matched with its quotes, so that it is not found
     // inside a longer number. Or written in a text of the payload (a note): the probe (its last
-    // digits) narrows, domain::find_phone_in_text decides. Events that the statistics replay
+    // digits, the separators removed) narrows, domain::find_phone_in_text decides. Events that the statistics replay
     // counts (report.*, incident.* but notes, dispatch.* but photos: services/rollup_replay.cpp)
     // are never erased, so they are not offered for a number written in their text.
     static const std::string sql =
         cat({"SELECT ", event_columns, " FROM events WHERE jurisdiction_id = ? AND payload_digest <> '' AND "
              "erased_at IS NULL AND at < ? AND seq > CAST(? AS BIGINT) AND (subject_id = ? OR ", holds_quoted, " OR (",
-             holds_text, " AND NOT ((subject = 'report' AND kind LIKE 'report.%') OR "
+             contains(without_separators("payload_json")), " AND NOT ((subject = 'report' AND kind LIKE 'report.%') OR "
              "(subject = 'incident' AND kind LIKE 'incident.%' AND kind <> 'incident.note_added') OR "
              "(subject = 'dispatch' AND kind LIKE 'dispatch.%' AND kind <> 'dispatch.media_attached')))) "
              "ORDER BY seq LIMIT ?"});

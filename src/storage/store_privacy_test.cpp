@@ -266,6 +266,77 @@ TEST_P(store_privacy_contract, events_and_notifications_holding_a_number_are_fou
   EXPECT_EQ(code_of(write([&](store_txn& t) { return t.write_notification_payload("j2", "n3", "{}"); })), "not_found");
 }
 
+TEST_P(store_privacy_contract, a_number_written_in_free_text_is_found_and_masked_there_alone) {
+  // The number in a report's description and address, an incident's summary, a dispatch's note,
+  // a half-told conversation and an Open311 description; a longer number, another
+  // jurisdiction's text and an incident number that ends in the same digits are left; a short
+  // last group is found.
+  auto r1 = make_report("j1", "r1", at(0));
+  r1.description = "Kebakaran, hubungi 0812-3456-7890 segera";
+  r1.address = "Jl. Pattimura 12 (HP +62 812 3456 7890)";
+  auto r2 = make_report("j1", "r2", at(10));
+  r2.description = "Nomor lain 0812-3456-78901 dan AMB-261122-7890";
+  r2.address = "RT 3, HP 0812 3456 789 0";  // a short last group: the probe "890" only once joined
+  auto r9 = make_report("j2", "r9", at(20));
+  r9.description = "hubungi 081234567890";
+  auto i1 = make_incident("j1", "i1", "c_fire", at(30));
+  i1.summary = "Pelapor 6281234567890 di lokasi";
+  auto d1 = make_dispatch("j1", "d1", "i1", "a_fire", at(40));
+  d1.note = "telepon pelapor 0812.3456.7890";
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              for (const auto& r : {r1, r2, r9}) SIAGA_CHECK(t.insert_report(r));
+              SIAGA_CHECK(t.insert_incident(i1));
+              SIAGA_CHECK(t.insert_dispatch(d1));
+              SIAGA_CHECK(t.upsert_conversation({domain::channel::telegram, "777", "j1", "777",
+                                                 domain::dialogue_step::where, "tolong, 0812 3456 7890", std::nullopt,
+                                                 "", at(40), at(40)}));
+              return t.insert_open311_request(
+                  {"r2", "j1", "pothole", "Lubang, 081234567890", "{}", "", "", "", "", "k1", at(10)});
+            })),
+            "ok");
+  auto where = [](const std::vector<text_field>& fields) {
+    std::vector<std::string> out;
+    for (const auto& f : fields) out.push_back(f.table + "." + f.column + ":" + f.row_id);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const std::vector<std::string> expected{"channel_conversations.description:telegram:777", "dispatches.note:d1",
+                                          "incidents.summary:i1",
+                                          "open311_requests.description:r2",
+                                          "reports.address:r1",
+                                          "reports.address:r2",
+                                          "reports.description:r1"};
+  auto found = reader().texts_holding_phone(of_phone());
+  ASSERT_EQ(outcome(found), "ok");
+  EXPECT_EQ(where(*found), expected);
+  auto no_phone = retention();
+  EXPECT_TRUE(reader().texts_holding_phone(no_phone).value().empty()) << "nothing without a number";
+
+  result<std::int64_t> n = 0;
+  auto mask = [&](const privacy_scope& scope) {
+    EXPECT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+                n = t.mask_phone_in_texts(scope, "+62812*******90");
+                return n ? result<void>{} : result<void>(n.error());
+              })),
+              "ok");
+    return n ? *n : -1;
+  };
+  EXPECT_EQ(mask(of_phone()), 7);
+  EXPECT_EQ(reader().find_report("j1", "r1").value().value().description, "Kebakaran, hubungi +62812*******90 segera");
+  EXPECT_EQ(reader().find_report("j1", "r1").value().value().address, "Jl. Pattimura 12 (HP +62812*******90)");
+  EXPECT_EQ(reader().find_incident("j1", "i1").value().value().summary, "Pelapor +62812*******90 di lokasi");
+  EXPECT_EQ(reader().find_dispatch("j1", "d1").value().value().note, "telepon pelapor +62812*******90");
+  EXPECT_EQ(reader().find_open311_request("r2").value().value().description, "Lubang, +62812*******90");
+  EXPECT_EQ(reader().find_report("j1", "r2").value().value().description, r2.description) << "a longer number";
+  EXPECT_EQ(reader().find_report("j1", "r2").value().value().address, "RT 3, HP +62812*******90");
+  EXPECT_EQ(reader().find_report("j2", "r9").value().value().description, r9.description) << "another jurisdiction";
+  EXPECT_EQ(reader().find_conversation(domain::channel::telegram, "777").value().value().description,
+            "tolong, +62812*******90");
+  EXPECT_TRUE(reader().texts_holding_phone(of_phone()).value().empty());
+  EXPECT_EQ(mask(of_phone()), 0) << "done once";
+  EXPECT_EQ(mask(no_phone), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(backends, store_privacy_contract, every_backend(), backend_name);
 
 }  // namespace

@@ -44,10 +44,6 @@ class reads_to_come : public Base {
   result<dispatch_rollup> dispatch_rollups(const stats_count_query& q) override { return not_yet("dispatch_rollups"); }
   result<rollup_rows> kept_rollups(const std::string& jurisdiction_id) override { return not_yet("kept_rollups"); }
   result<record_counts> count_records(const std::string& jurisdiction_id) override { return not_yet("count_records"); }
-  // privacy: numbers written in free text (issue 12), on SQLite only so far
-  result<std::vector<text_field>> texts_holding_phone(const privacy_scope& scope) override {
-    return not_yet("texts_holding_phone");
-  }
 };
 
 // Writes of the facets to come, over any store_txn base.
@@ -60,10 +56,6 @@ class writes_to_come : public Base {
     return not_yet("replace_rollups");
   }
   result<std::vector<rollup_check>> rebuild_call_rollups() override { return not_yet("rebuild_call_rollups"); }
-  // privacy: numbers written in free text (issue 12), on SQLite only so far
-  result<std::int64_t> mask_phone_in_texts(const privacy_scope& scope, const std::string& mask) override {
-    return not_yet("mask_phone_in_texts");
-  }
 };
 
 }  // namespace siaga::storage::postgres

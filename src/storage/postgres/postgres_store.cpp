@@ -288,6 +288,9 @@ class read_ops : public reads_to_come<Base> {
   result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) override {
     return use([&](connection& c) { return privacy_sql::erasable_events(c, scope, limit); });
   }
+  result<std::vector<text_field>> texts_holding_phone(const privacy_scope& scope) override {
+    return use([&](connection& c) { return privacy_sql::texts_holding_phone(c, scope); });
+  }
   result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) override {
     return use([&](connection& c) { return outbox_sql::holding(c, scope, limit); });
   }
@@ -458,6 +461,9 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
     return privacy_sql::erase_caller_numbers(c(), s);
   }
   result<void> write_erased_event(const domain::event& e) override { return privacy_sql::write_erased_event(c(), e); }
+  result<std::int64_t> mask_phone_in_texts(const privacy_scope& s, const std::string& mask) override {
+    return privacy_sql::mask_phone_in_texts(c(), s, mask);
+  }
 
   result<std::int64_t> next_counter(const std::string& jurisdiction_id, const std::string& key) override {
     auto st = prepare_bound(c(),

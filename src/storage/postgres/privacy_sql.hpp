@@ -17,5 +17,7 @@ result<std::int64_t> erase_photos(connection& c, const privacy_scope& scope);
 result<std::int64_t> coarsen_locations(connection& c, const privacy_scope& scope);
 result<std::int64_t> erase_caller_numbers(connection& c, const privacy_scope& scope);
 result<void> write_erased_event(connection& c, const domain::event& e);
+result<std::vector<text_field>> texts_holding_phone(connection& c, const privacy_scope& scope);
+result<std::int64_t> mask_phone_in_texts(connection& c, const privacy_scope& scope, const std::string& mask);
 
 }  // namespace siaga::storage::postgres::privacy_sql
