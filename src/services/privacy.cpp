@@ -3,10 +3,12 @@
 #include "domain/lifecycle.hpp"
 #include "domain/notification.hpp"
 #include "domain/phone.hpp"
+#include "domain/phone_text.hpp"
 #include "services/access.hpp"
 #include "services/events.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -80,18 +82,52 @@ core::result<void> erase_contacts(storage::store_txn& tx, const storage::privacy
   return {};
 }
 
-// A number's outbox rows: a pending notice to an agency still delivers, without the contact;
-// the others (delivered, dead, pending replies to the number) lose their payload. At most
-// notification_batch pending notices per request (more would be a flood of one number).
+// v with the number masked wherever one of its strings writes it (domain::replace_phone_in_text);
+// whether any did.
+bool mask_in_strings(json::value& v, std::string_view phone, std::string_view mask) {
+  bool changed = false;
+  if (v.is_string()) {
+    auto masked = domain::replace_phone_in_text(v.as_string(), phone, mask);
+    changed = masked != std::string_view(v.as_string());
+    if (changed) v = json::string(masked);
+  } else if (v.is_object()) {
+    for (auto& kv : v.as_object()) changed |= mask_in_strings(kv.value(), phone, mask);
+  } else if (v.is_array()) {
+    for (auto& item : v.as_array()) changed |= mask_in_strings(item, phone, mask);
+  }
+  return changed;
+}
+
+// An outbox payload with the number masked in its texts (a note or summary copied into a
+// notice writes it as "0812-3456-789"); a payload that is not JSON is masked as text.
+std::string mask_in_payload(const std::string& payload_json, std::string_view phone, std::string_view mask) {
+  boost::system::error_code ec;
+  auto v = json::parse(payload_json, ec);
+  if (ec) return domain::replace_phone_in_text(payload_json, phone, mask);
+  return mask_in_strings(v, phone, mask) ? json::serialize(v) : payload_json;
+}
+
+// A number's outbox rows: a pending notice to an agency still delivers, without the contact
+// and with the number masked in its texts; a row that writes the number only in a text (not as
+// stored: no contact, not its target) keeps its payload with the mask, whatever its status; the
+// others (delivered, dead, pending replies to the number) lose their payload. At most
+// notification_batch rows per request (more would be a flood of one number).
 constexpr int notification_batch = 10000;
 core::result<std::int64_t> erase_phone_notifications(storage::store_txn& tx, const storage::privacy_scope& scope) {
   std::int64_t n = 0;
+  const auto& phone = *scope.phone;
+  const auto mask = domain::mask_phone(phone);
   SIAGA_TRY(holding, tx.notifications_holding(scope, notification_batch));
   for (const auto& row : holding) {
-    if (row.status != domain::notification_status::pending || row.event_kind.starts_with("reply.")) continue;
-    auto stripped = domain::without_contact(row.payload_json);
-    if (stripped == row.payload_json) continue;
-    SIAGA_CHECK(tx.write_notification_payload(row.jurisdiction_id, row.id, stripped));
+    const bool notice_to_deliver =
+        row.status == domain::notification_status::pending && !row.event_kind.starts_with("reply.");
+    const bool as_stored = row.payload_json.find(phone) != std::string::npos || row.target == phone ||
+                           "+" + row.target == phone;
+    if (!notice_to_deliver && as_stored) continue;  // erased whole below
+    auto payload = notice_to_deliver ? domain::without_contact(row.payload_json) : row.payload_json;
+    payload = mask_in_payload(payload, phone, mask);
+    if (payload == row.payload_json) continue;
+    SIAGA_CHECK(tx.write_notification_payload(row.jurisdiction_id, row.id, payload));
     ++n;
   }
   SIAGA_TRY(erased, tx.erase_notification_payloads(scope));

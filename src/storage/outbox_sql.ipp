@@ -5,7 +5,8 @@
 // what an update of the delivery state also ends: the including file defines
 // `update_also_sets`, the SQL appended to the SET list (PostgreSQL ends the row's lease there,
 // SQLite keeps its leases in memory), and `holding_rows`, the condition of the rows that carry
-// personal data (?1 jurisdiction, ?2 before, ?3 phone or NULL; JSON is read differently).
+// personal data (?1 jurisdiction, ?2 before, ?3 phone or NULL; JSON is read differently),
+// and `written_rows()`, those whose payload may write the number in a text (the probe).
 // Not a header: it has no include guard and belongs to those two files only.
 
 constexpr std::string_view columns =
@@ -112,8 +113,18 @@ result<void> update(connection& c, const domain::notification& n) {
 
 result<std::vector<domain::notification>> holding(connection& c, const privacy_scope& scope, int limit) {
   if (limit <= 0) return std::vector<domain::notification>{};
-  static const std::string sql = select(cat({"WHERE ", holding_rows, " ORDER BY created_at, id LIMIT ?4"}));
-  return fetch_all(c, sql, "outbox", read_row, scope.jurisdiction_id, scope.before, scope.phone, limit);
+  static const std::string sql =
+      select(cat({"WHERE (", holding_rows, ") OR (", written_rows(), ") ORDER BY created_at, id LIMIT ?4"}));
+  auto rows = fetch_all(c, sql, "outbox", read_row, scope.jurisdiction_id, scope.before, scope.phone, limit);
+  if (!rows || !scope.phone) return rows;
+  // A row found by the probe alone holds the number only when the matcher finds it written.
+  std::erase_if(*rows, [&](const domain::notification& n) {
+    const auto& phone = *scope.phone;
+    const bool as_stored = n.payload_json.find(phone) != std::string::npos || n.target == phone ||
+                           "+" + n.target == phone;
+    return !as_stored && domain::find_phone_in_text(n.payload_json, phone).empty();
+  });
+  return rows;
 }
 
 result<std::int64_t> erase_payloads(connection& c, const privacy_scope& scope, const std::string& erased_payload) {

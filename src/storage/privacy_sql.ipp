@@ -49,17 +49,6 @@ constexpr std::array<text_column, 15> text_columns{{
     {"lapor_reports", "content", "lapor_id"},
 }};
 
-// expr with the separators of a written number removed (domain::phone_text_separators), so
-// that the probe is found in every written form ("0812 3456 78" holds "678" once joined);
-// replace() is the same function in both dialects.
-std::string without_separators(std::string_view expr) {
-  std::string out(expr);
-  for (char sep : domain::phone_text_separators) {
-    out = cat({"replace(", out, ", '", std::string_view(&sep, 1), "', '')"});
-  }
-  return out;
-}
-
 // A row's key and text, as find_texts selects them.
 result<text_field> read_text_row(const statement& st) {
   return text_field{{}, {}, st.text(0), st.text(1)};

@@ -212,6 +212,11 @@ TEST_P(store_privacy_contract, events_and_notifications_holding_a_number_are_fou
                                                         R"({"contact":{"phone":"+6281234567890"}})")));
               SIAGA_CHECK(t.insert_notification(
                   contact("n2", domain::notification_status::delivered, R"({"contact":null})")));
+              // A note copied into a notice writes the number; another's note ends in the same digits.
+              SIAGA_CHECK(t.insert_notification(contact("n4", domain::notification_status::delivered,
+                                                        R"({"contact":null,"note":"hubungi 0812 3456 789 0"})")));
+              SIAGA_CHECK(t.insert_notification(contact("n5", domain::notification_status::delivered,
+                                                        R"({"contact":null,"note":"hubungi 0812-9999-7890"})")));
               return t.insert_notification(
                   contact("n3", domain::notification_status::pending, R"({"contact":{"phone":"+6281234567890"}})"));
             })),
@@ -247,8 +252,10 @@ TEST_P(store_privacy_contract, events_and_notifications_holding_a_number_are_fou
   missing.seq = 999;
   EXPECT_EQ(code_of(write([&](store_txn& t) { return t.write_erased_event(missing); })), "not_found");
 
-  // Notifications: with the number, every status; without, the delivered ones with a contact.
-  EXPECT_EQ(ids(reader().notifications_holding(of_phone(), 10).value()), (std::vector<std::string>{"n1", "n3"}));
+  // Notifications: with the number, every status, as stored or written in a text (confirmed by
+  // the matcher); without, the delivered ones with a contact.
+  EXPECT_EQ(ids(reader().notifications_holding(of_phone(), 10).value()),
+            (std::vector<std::string>{"n1", "n3", "n4"}));
   EXPECT_EQ(ids(reader().notifications_holding(retention(), 10).value()), std::vector<std::string>{"n1"})
       << "a JSON null contact holds nothing";
   result<std::int64_t> n = 0;
@@ -257,10 +264,14 @@ TEST_P(store_privacy_contract, events_and_notifications_holding_a_number_are_fou
               return n ? result<void>{} : result<void>(n.error());
             })),
             "ok");
-  EXPECT_EQ(n.value(), 1) << "a pending notice to an agency is left to the caller";
+  EXPECT_EQ(n.value(), 1) << "a pending notice to an agency and a number written in a text are left to the caller";
   EXPECT_TRUE(domain::is_erased_notification_payload(reader().find_notification("j1", "n1").value()->payload_json));
-  EXPECT_EQ(ids(reader().notifications_holding(of_phone(), 10).value()), std::vector<std::string>{"n3"});
+  EXPECT_EQ(ids(reader().notifications_holding(of_phone(), 10).value()), (std::vector<std::string>{"n3", "n4"}));
   ASSERT_EQ(outcome(write([&](store_txn& t) { return t.write_notification_payload("j1", "n3", R"({"contact":null})"); })),
+            "ok");
+  ASSERT_EQ(outcome(write([&](store_txn& t) {
+              return t.write_notification_payload("j1", "n4", R"({"contact":null,"note":"hubungi +62812*******90"})");
+            })),
             "ok");
   EXPECT_TRUE(reader().notifications_holding(of_phone(), 10).value().empty());
   EXPECT_EQ(code_of(write([&](store_txn& t) { return t.write_notification_payload("j2", "n3", "{}"); })), "not_found");

@@ -1,5 +1,6 @@
 #include "storage/postgres/outbox_sql.hpp"
 
+#include "storage/phone_text_sql.hpp"
 #include "storage/postgres/query.hpp"
 
 #include <algorithm>
@@ -17,6 +18,13 @@ constexpr std::string_view holding_rows =
     "((CAST(?3 AS TEXT) IS NOT NULL AND (strpos(payload_json, ?3) > 0 OR target = ?3 OR '+' || target = ?3)) OR "
     "(CAST(?3 AS TEXT) IS NULL AND status IN ('delivered', 'dead') AND "
     "((CAST(payload_json AS jsonb) ->> 'contact') IS NOT NULL OR event_kind LIKE 'reply.%')))";
+
+// The rows whose payload may write the number in a text, as SQLite's (sqlite/outbox_sql.cpp).
+std::string written_rows() {
+  return cat({"jurisdiction_id = ?1 AND created_at < ?2 AND (CAST(payload_json AS jsonb) ->> 'erased') IS NULL AND "
+              "CAST(?3 AS TEXT) IS NOT NULL AND strpos(",
+              without_separators("payload_json"), ", right(?3, 3)) > 0"});
+}
 
 #include "storage/outbox_sql.ipp"
 

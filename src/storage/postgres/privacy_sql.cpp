@@ -1,6 +1,7 @@
 #include "storage/postgres/privacy_sql.hpp"
 
 #include "domain/phone_text.hpp"
+#include "storage/phone_text_sql.hpp"
 
 #include <algorithm>
 #include <array>

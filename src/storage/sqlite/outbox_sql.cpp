@@ -1,5 +1,6 @@
 #include "storage/sqlite/outbox_sql.hpp"
 
+#include "storage/phone_text_sql.hpp"
 #include "storage/sqlite/query.hpp"
 
 #include <algorithm>
@@ -21,6 +22,15 @@ constexpr std::string_view holding_rows =
     "((?3 IS NOT NULL AND (instr(payload_json, ?3) > 0 OR target = ?3 OR '+' || target = ?3)) OR "
     "(?3 IS NULL AND status IN ('delivered', 'dead') AND "
     "(json_extract(payload_json, '$.contact') IS NOT NULL OR event_kind LIKE 'reply.%')))";
+
+// The rows whose payload may write the number in a text (a note or summary copied into a
+// notice: "0812-3456-789"): the probe, its last 3 digits, in the payload with the separators
+// removed; `holding` keeps those that domain::find_phone_in_text confirms.
+std::string written_rows() {
+  return cat({"jurisdiction_id = ?1 AND created_at < ?2 AND json_extract(payload_json, '$.erased') IS NULL AND "
+              "?3 IS NOT NULL AND instr(",
+              without_separators("payload_json"), ", substr(?3, -3)) > 0"});
+}
 
 #include "storage/outbox_sql.ipp"
 

@@ -4,6 +4,7 @@
 #include "storage/sqlite/query.hpp"
 
 #include "domain/phone_text.hpp"
+#include "storage/phone_text_sql.hpp"
 
 #include <algorithm>
 #include <array>
