@@ -4,7 +4,9 @@
 // the number masked in the form, reveals it the same way; the supervisor's wallboard then lists
 // both reveals under "Kontak pelapor yang dibuka". A call past its wrap-up whose callback is
 // closed shows its number masked in the recent calls of the call taker's console and the
-// wallboard; "Tampilkan nomor" there asks the audited reveal of the call.
+// wallboard; "Tampilkan nomor" there asks the audited reveal of the call. A closed callback
+// shows its number masked in the call taker's "Panggilan balik selesai" with the same button,
+// which asks the audited reveal of the call it came from.
 import { apiAs, assert, shot, signIn } from './lib.mjs';
 
 const T = 15000;
@@ -138,5 +140,42 @@ export async function contactReveal({ browser, base }) {
   await sv.page.waitForSelector(`${row} [data-testid=reveal-caller]`, { timeout: T });
   const board = await sv.page.textContent('[data-testid=recent-calls]');
   assert(!board.includes('77779999'), `the wallboard's recent calls hold no full number (${board})`);
+
+  // An abandoned call leaves a callback; once it is closed its number is masked in the queue's
+  // closed callbacks until "Tampilkan nomor", recorded as the reveal of its call. (The call
+  // ended past its wrap-up, so no list of the page shows the number in full.)
+  const dropped = '+6281366661111';
+  const abandoned = await fetch(base + '/api/v1/telephony/events', {
+    method: 'POST',
+    headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      events: [
+        { event_id: 'rv-cb-ring', call_id: 'reveal-cb-1', type: 'ringing', at: at(20), caller: dropped, line: '112' },
+        { event_id: 'rv-cb-end', call_id: 'reveal-cb-1', type: 'ended', at: at(19.8), reason: 'caller_hangup' },
+      ],
+    }),
+  });
+  assert(abandoned.status === 200, `the abandoned call is taken (${abandoned.status})`);
+  const task = (await sup('GET', `/callbacks?caller=${encodeURIComponent(dropped)}`)).body.items[0];
+  assert(task && task.caller === dropped && !task.caller_masked, 'the open callback shows the number in full');
+  assert((await sup('POST', `/callbacks/${task.id}/take`, {})).status === 200, 'taken');
+  const closed = await sup('POST', `/callbacks/${task.id}/attempt`, { result: 'reached_no_emergency', note: '' });
+  assert(closed.status === 200 && closed.body.status === 'done', `closed (${closed.status} ${closed.body?.status})`);
+  const closedView = (await sup('GET', `/callbacks?status=done&caller=${encodeURIComponent(dropped)}`)).body.items[0];
+  assert(closedView?.caller_masked && !JSON.stringify(closedView).includes('66661111'), 'the closed callback is masked');
+
+  await ct.page.reload();
+  const closedRow = `[data-testid=closed-callback][data-callback="${task.id}"]`;
+  await ct.page.waitForSelector(`${closedRow} [data-testid=reveal-caller]`, { timeout: T });
+  const closedMasked = await ct.page.textContent(`${closedRow} [data-testid=masked-caller]`);
+  assert(closedMasked.includes('•') && closedMasked.includes('1111') && !closedMasked.includes('66661111'), `masked (${closedMasked})`);
+  assert((await ct.page.textContent(`${closedRow} [data-testid=reveal-caller]`)).includes('Tampilkan nomor'), 'the button says Tampilkan nomor');
+  assert(!(await ct.page.textContent('body')).includes('66661111'), 'no list of the console shows the number before the reveal');
+  await ct.page.click(`${closedRow} [data-testid=reveal-caller]`);
+  await ct.page.waitForSelector(`${closedRow} [data-testid=revealed-caller]`, { timeout: T });
+  assert((await ct.page.textContent(`${closedRow} [data-testid=revealed-caller]`)).includes(dropped), 'the number after the reveal');
+  await shot(ct.page, 'reveal-05-closed-callback-revealed');
+  const cbReveal = (await sup('GET', '/audit/reveals?limit=1')).body.items[0];
+  assert(cbReveal?.kind === 'call' && cbReveal.call_id === task.call_id, 'the reveal of the callback\'s call is recorded');
   for (const s of [ag, ct, sv]) await s.context.close();
 }

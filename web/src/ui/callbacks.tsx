@@ -1,17 +1,22 @@
 // Callbacks due (abandoned and missed calls) in the call taker's queue, when the server offers
-// /api/v1/callbacks. Refreshed by callback events on the stream and every 30 s.
+// /api/v1/callbacks, and the most recently due of the closed ones (done or failed), whose number
+// shows masked with "Tampilkan nomor": the audited reveal of the call the callback came from
+// (call.caller_revealed, listed for the supervisor). Refreshed by callback events on the stream
+// and every 30 s.
 import { useEffect, useState } from 'preact/hooks';
 import { get, post } from '../api/client';
 import type { Page } from '../api/types';
 import { langStore, useEventTick, useT } from '../data';
 import { useStore } from '../lib/store';
 import { formatDuration, parseTime } from '../lib/time';
-import { errorText, toast } from './common';
+import { CallerNumber } from './caller_number';
+import { errorText, toast, When } from './common';
 
 interface Callback {
   id: string;
   call_id: string;
   caller: string;
+  caller_masked: boolean;
   status: 'open' | 'in_progress' | 'done' | 'failed' | 'superseded';
   due_at: string;
   overdue_s: number | null;
@@ -97,6 +102,38 @@ export function CallbackList() {
         );
       })}
       {total > items.length && <div class="q-none">+{total - items.length}</div>}
+    </div>
+  );
+}
+
+/** The closed callbacks due most recently (at most 5, newest first). The list is ordered by
+ * due time, oldest first, so the first request counts them and the second reads the last ones. */
+export function ClosedCallbacks() {
+  const t = useT();
+  const tick = useEventTick(SUBJECTS);
+  const [items, setItems] = useState<Callback[]>([]);
+  useEffect(() => {
+    const closed = '/callbacks?status=done,failed';
+    get<Page<Callback>>(`${closed}&limit=1`)
+      .then((first) => get<Page<Callback>>(`${closed}&limit=5&offset=${Math.max(0, first.total - 5)}`))
+      .then((p) => setItems([...p.items].reverse()))
+      .catch(() => setItems([]));
+  }, [tick]);
+  return (
+    <div class="q-section" data-testid="q-callbacks-closed">
+      <h3>{t('q_callbacks_closed')}</h3>
+      {!items.length && <div class="q-none">{t('none')}</div>}
+      {items.map((cb) => (
+        <div key={cb.id} class="q-item q-static" data-testid="closed-callback" data-callback={cb.id} data-call={cb.call_id}>
+          <div class="q-line">
+            <CallerNumber callId={cb.call_id} caller={cb.caller} masked={cb.caller_masked} />
+            <span class="q-cat">{t(cb.status === 'failed' ? 'callback_failed' : 'callback_done')}</span>
+            <span class="q-age">
+              <When at={cb.due_at} />
+            </span>
+          </div>
+        </div>
+      ))}
     </div>
   );
 }

@@ -11,7 +11,7 @@ import { queueOf, type QueueItem } from '../lib/queue';
 import { createStore, useStore } from '../lib/store';
 import { formatDuration } from '../lib/time';
 import { Age, DispatchPill, Empty, errorText, IncidentPill, Modal, toast, UrgencyTag } from './common';
-import { CallbackList } from './callbacks';
+import { CallbackList, ClosedCallbacks } from './callbacks';
 import { RecentCalls } from './caller_number';
 import { IncidentPanel } from './incident';
 import { LiveCallsPanel } from './live_calls';
@@ -259,6 +259,7 @@ function Callbacks() {
   return (
     <>
       <CallbackList />
+      <ClosedCallbacks />
       <RecentCalls />
     </>
   );
