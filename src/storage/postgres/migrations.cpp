@@ -1,6 +1,7 @@
 #include "storage/postgres/migrations.hpp"
 
 #include "storage/postgres/connection.hpp"
+#include "storage/postgres/rollups_sql.hpp"
 
 #include <array>
 #include <chrono>
@@ -511,14 +512,15 @@ CREATE TRIGGER categories_directory AFTER INSERT OR UPDATE OR DELETE ON categori
   FOR EACH ROW EXECUTE FUNCTION directory_moved();
 )sql";
 
-const std::array<migration, 5>& migrations_table() {
-  static const std::array<migration, 5> table{{
+const std::array<migration, 6>& migrations_table() {
+  static const std::array<migration, 6> table{{
       {1, "directory, reports, incidents, dispatches, counters and the event chain (SQLite schema 17)", schema_v1},
       {2, "event hash version 2: payload digest and erasure of personal payloads (SQLite 18)",
        schema_erasable_events},
       {3, "the notification outbox with leases for several nodes (SQLite 2 and 8)", schema_outbox},
       {4, "calls, callers, callbacks, location records and api keys (SQLite 3 and 5)", schema_calls},
       {5, "directory versions for caches of calendars and category limits (SQLite 21)", schema_directory_versions},
+      {6, "the statistics rollups of incidents, reports and dispatches (SQLite 7 and 16)", rollups_sql::schema_v6()},
   }};
   return table;
 }
