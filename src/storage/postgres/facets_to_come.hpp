@@ -21,29 +21,6 @@ inline core::error not_yet(std::string_view method) {
 template <class Base>
 class reads_to_come : public Base {
  public:
-  // calls: the call rollups (with the statistics)
-  result<std::vector<call_rollup_row>> call_rollup_counts(const call_rollup_range& range) override {
-    return not_yet("call_rollup_counts");
-  }
-  result<std::vector<call_answer_row>> call_answer_histograms(const call_rollup_range& range) override {
-    return not_yet("call_answer_histograms");
-  }
-  result<std::vector<call_period_row>> call_period_rollups(const call_rollup_range& range) override {
-    return not_yet("call_period_rollups");
-  }
-  // stats
-  result<std::vector<stats_count_row>> count_incidents(const stats_count_query& q) override {
-    return not_yet("count_incidents");
-  }
-  result<std::vector<stats_count_row>> count_reports(const stats_count_query& q) override {
-    return not_yet("count_reports");
-  }
-  result<std::vector<dispatch_time_row>> dispatch_times(const stats_count_query& q) override {
-    return not_yet("dispatch_times");
-  }
-  result<dispatch_rollup> dispatch_rollups(const stats_count_query& q) override { return not_yet("dispatch_rollups"); }
-  result<rollup_rows> kept_rollups(const std::string& jurisdiction_id) override { return not_yet("kept_rollups"); }
-  result<record_counts> count_records(const std::string& jurisdiction_id) override { return not_yet("count_records"); }
   // privacy: numbers written in free text (issue 12), on SQLite only so far
   result<std::vector<text_field>> texts_holding_phone(const privacy_scope& scope) override {
     return not_yet("texts_holding_phone");
@@ -54,12 +31,6 @@ class reads_to_come : public Base {
 template <class Base>
 class writes_to_come : public Base {
  public:
-  // stats
-  result<std::vector<rollup_check>> rebuild_rollups() override { return not_yet("rebuild_rollups"); }
-  result<void> replace_rollups(const std::string& jurisdiction_id, const rollup_rows& rows) override {
-    return not_yet("replace_rollups");
-  }
-  result<std::vector<rollup_check>> rebuild_call_rollups() override { return not_yet("rebuild_call_rollups"); }
   // privacy: numbers written in free text (issue 12), on SQLite only so far
   result<std::int64_t> mask_phone_in_texts(const privacy_scope& scope, const std::string& mask) override {
     return not_yet("mask_phone_in_texts");

@@ -107,20 +107,21 @@ TEST_F(postgres_store_test, a_database_that_does_not_exist_is_unavailable_naming
 }
 
 TEST_F(postgres_store_test, a_facet_not_built_yet_fails_naming_the_method_and_changes_nothing) {
-  // The statistics facet is among those left.
-  auto kept = store_->reader().kept_rollups("j1");
-  ASSERT_FALSE(kept);
-  EXPECT_EQ(code_of(kept), "storage_failure");
-  EXPECT_NE(kept.error().message.find("kept_rollups"), std::string::npos) << kept.error().message;
+  // Numbers written in free text (issue 12) are among those left.
+  privacy_scope scope{.jurisdiction_id = "j1", .phone = "+6281234567890"};
+  auto texts = store_->reader().texts_holding_phone(scope);
+  ASSERT_FALSE(texts);
+  EXPECT_EQ(code_of(texts), "storage_failure");
+  EXPECT_NE(texts.error().message.find("texts_holding_phone"), std::string::npos) << texts.error().message;
 
-  auto written = store_->write([](store_txn& t) -> result<void> {
+  auto written = store_->write([&](store_txn& t) -> result<void> {
     if (auto r = t.insert_district(make_district("j1", "d1", "81.71.01")); !r) return r;
-    auto checks = t.rebuild_rollups();
-    if (!checks) return checks.error();
+    auto masked = t.mask_phone_in_texts(scope, "+62812******90");
+    if (!masked) return masked.error();
     return {};
   });
   EXPECT_EQ(code_of(written), "storage_failure");
-  EXPECT_NE(written.error().message.find("rebuild_rollups"), std::string::npos) << written.error().message;
+  EXPECT_NE(written.error().message.find("mask_phone_in_texts"), std::string::npos) << written.error().message;
   EXPECT_EQ(store_->reader().list_districts("j1").value().size(), 0u);
 }
 
