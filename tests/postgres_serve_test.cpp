@@ -1,4 +1,5 @@
-// `siaga seed --demo` and `siaga serve` on PostgreSQL (issue 13 item 1): a --database that is a
+// `siaga seed --demo`, `siaga serve`, `stats rebuild`, `import calls` and `audit verify` on
+// PostgreSQL (issue 13 item 1): a --database that is a
 // libpq connection string selects the PostgreSQL store (storage/open_database.hpp), with the
 // same API over it; the password in the string never reaches the log. The server is a
 // throw-away cluster this test starts and removes (scripts/pg-test-cluster.sh, as the storage
@@ -131,6 +132,28 @@ TEST(postgres_serve, the_demo_city_is_seeded_and_served_from_postgresql) {
     EXPECT_EQ(log.find("rahasia123"), std::string::npos) << log;
     EXPECT_NE(log.find("dbname=" + name), std::string::npos) << "the log says which database: " << log;
   }
+
+  // The commands that write or recount open PostgreSQL as serve does (storage/open_database.hpp).
+  // The rollups the writer kept while seeding and serving equal the event log's replay.
+  ASSERT_EQ(run_siaga({"stats", "rebuild", "--database", conninfo}, dir + "/rebuild.log"), 0) << slurp(dir + "/rebuild.log");
+  EXPECT_EQ(slurp(dir + "/rebuild.log").find("rahasia123"), std::string::npos);
+  // A PBX's CDR file goes in once (a bad row refused by its line, exit 3), and the call
+  // rollups stay equal to their recount.
+  std::ofstream(dir + "/cdr.csv") << "call_id,number,line,ring,answer,end,agent,outcome,classification\n"
+                                     "pgx-1,0812-3456-7001,112,2026-11-20T01:00:00Z,2026-11-20T01:00:07Z,"
+                                     "2026-11-20T01:03:00Z,2001,answered,prank\n"
+                                     "pgx-2,0812-3456-7002,112,2026-11-20T02:00:00Z,,2026-11-20T02:00:30Z,,missed,\n"
+                                     "pgx-3,,112,2026-11-20T03:00:00Z,,2026-11-20T03:01:00Z,,hilang,\n";
+  EXPECT_EQ(run_siaga({"import", "calls", dir + "/cdr.csv", "--format", "generic", "--database", conninfo},
+                      dir + "/import.log"),
+            3)
+      << slurp(dir + "/import.log");
+  EXPECT_NE(slurp(dir + "/import.log").find("2 panggilan dibaca"), std::string::npos) << slurp(dir + "/import.log");
+  EXPECT_NE(slurp(dir + "/import.log").find("DITOLAK baris 4"), std::string::npos) << slurp(dir + "/import.log");
+  EXPECT_EQ(run_siaga({"import", "calls", dir + "/cdr.csv", "--database", conninfo}, dir + "/import2.log"), 3);
+  EXPECT_NE(slurp(dir + "/import2.log").find(" 0 event telepon baru"), std::string::npos) << slurp(dir + "/import2.log");
+  ASSERT_EQ(run_siaga({"stats", "rebuild", "--database", conninfo}, dir + "/rebuild2.log"), 0)
+      << slurp(dir + "/rebuild2.log");
 
   // The chain written on PostgreSQL verifies there, and an edited event is found.
   ASSERT_EQ(run_siaga({"audit", "verify", "--database", conninfo}, dir + "/verify.log"), 0) << slurp(dir + "/verify.log");

@@ -91,13 +91,14 @@ void print_rebuild(const services::rebuild_report& r, std::ostream& out) {
 }  // namespace
 
 int run_stats_rebuild(const std::string& database, bool from_records) {
-  if (!std::filesystem::exists(database)) {
-    std::cerr << "siaga stats rebuild: database " << database << " does not exist\n";
+  auto where = storage::printable_location(database);
+  if (!storage::is_postgres_location(database) && !std::filesystem::exists(database)) {
+    std::cerr << "siaga stats rebuild: database " << where << " does not exist\n";
     return 1;
   }
-  auto st = storage::open_sqlite({database});
+  auto st = storage::open_database(database);
   if (!st) {
-    std::cerr << "siaga stats rebuild: cannot open " << database << ": " << st.error().message << "\n";
+    std::cerr << "siaga stats rebuild: cannot open " << where << ": " << st.error().message << "\n";
     return 1;
   }
   services::rebuild_report report;

@@ -3,6 +3,7 @@
 #include "core/id.hpp"
 #include "core/time.hpp"
 #include "services/boundary_import.hpp"
+#include "storage/open_database.hpp"
 #include "storage/store.hpp"
 
 #include <filesystem>
@@ -26,13 +27,14 @@ int run_import_boundaries(const std::string& database, const std::string& file, 
               << features.error().message << "\n";
     return 1;
   }
-  if (!std::filesystem::exists(database)) {
-    std::cerr << "siaga import boundaries: database " << database << " does not exist (run siaga init first)\n";
+  auto where = storage::printable_location(database);
+  if (!storage::is_postgres_location(database) && !std::filesystem::exists(database)) {
+    std::cerr << "siaga import boundaries: database " << where << " does not exist (run siaga init first)\n";
     return 1;
   }
-  auto st = storage::open_sqlite({database});
+  auto st = storage::open_database(database);
   if (!st) {
-    std::cerr << "siaga import boundaries: cannot open " << database << ": " << st.error().message << "\n";
+    std::cerr << "siaga import boundaries: cannot open " << where << ": " << st.error().message << "\n";
     return 1;
   }
   core::system_clock clock;

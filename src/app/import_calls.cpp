@@ -3,6 +3,7 @@
 #include "core/id.hpp"
 #include "core/time.hpp"
 #include "services/cdr_import.hpp"
+#include "storage/open_database.hpp"
 #include "storage/store.hpp"
 
 #include <chrono>
@@ -41,11 +42,12 @@ int run_import_calls(const import_calls_options& o, std::ostream& out, std::ostr
   std::ostringstream buffer;
   buffer << in.rdbuf();
   const std::string text = std::move(buffer).str();
-  if (!std::filesystem::exists(o.database)) {
-    return err << "siaga import calls: database " << o.database << " does not exist (run siaga init first)\n", 1;
+  auto where = storage::printable_location(o.database);
+  if (!storage::is_postgres_location(o.database) && !std::filesystem::exists(o.database)) {
+    return err << "siaga import calls: database " << where << " does not exist (run siaga init first)\n", 1;
   }
-  auto st = storage::open_sqlite({o.database});
-  if (!st) return err << "siaga import calls: cannot open " << o.database << ": " << st.error().message << "\n", 1;
+  auto st = storage::open_database(o.database);
+  if (!st) return err << "siaga import calls: cannot open " << where << ": " << st.error().message << "\n", 1;
   auto fail = [&](const core::error& e) {
     (*st)->close();
     err << "siaga import calls: " << e.message << "\n";

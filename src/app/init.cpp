@@ -5,6 +5,7 @@
 #include "services/directory_service.hpp"
 #include "services/events.hpp"
 #include "services/passwords.hpp"
+#include "storage/open_database.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -179,9 +180,9 @@ int run_init(const std::string& database, const std::vector<std::string>& args, 
     return 1;
   }
   req.password_hash = *hash;
-  auto st = storage::open_sqlite({database});
+  auto st = storage::open_database(database);
   if (!st) {
-    err << "siaga init: cannot open " << database << ": " << st.error().message << "\n";
+    err << "siaga init: cannot open " << storage::printable_location(database) << ": " << st.error().message << "\n";
     return 1;
   }
   core::secure_random rnd;

@@ -28,39 +28,39 @@ Usage:
   siaga migrate [--database PATH|URI]   apply pending schema migrations
   siaga seed --demo [--database PATH|URI]
                 create the demo city (Kota Ambon) and print its logins
-                (URI: a postgresql:// URI or libpq keywords "host=... dbname=..." select PostgreSQL,
-                whose statistics are not built yet: src/storage/postgres/README.md)
-  siaga audit verify [--database PATH]  check the hash chain of the event log; exit 1 on a break
+                (URI: a postgresql:// URI or libpq keywords "host=... dbname=..." select PostgreSQL;
+                every command but backup accepts one: src/storage/postgres/README.md)
+  siaga audit verify [--database PATH|URI]  check the hash chain of the event log; exit 1 on a break
   siaga backup --to FILE [--database PATH]
                 a consistent copy of the SQLite database while the server runs (SQLite's online
                 backup API over one snapshot), checked (quick_check, the event log's count and
                 last seq); progress while it runs; FILE must not exist yet
-  siaga privacy export --phone NUMBER [--database PATH]
+  siaga privacy export --phone NUMBER [--database PATH|URI]
                 a data subject's request (UU PDP): everything held about the number as JSON
                 (reports with the contact, point, photos, channel and Open311 contacts; calls,
                 location fixes, caller flags, outbox rows, events); recorded as an event
-  siaga privacy erase --phone NUMBER [--database PATH]
+  siaga privacy erase --phone NUMBER [--database PATH|URI]
                 erase everything held about the number now: reporters' contacts, callers' numbers,
                 photos of its reports, channel and Open311 contacts, outbox payloads (a pending notice
                 to an agency still goes, without the contact), event payloads (their hashes stay, so
                 audit verify still passes); its location fixes are coarsened to about a village;
                 statistics stay the same; recorded as an event
-  siaga init --regency CODE --time-zone ZONE --admin NAME [--database PATH] [--area-data DIR]
+  siaga init --regency CODE --time-zone ZONE --admin NAME [--database PATH|URI] [--area-data DIR]
                 create a city from zero: the regency's official name, kecamatan and kelurahan/desa
                 (idn-area-data), template categories and agencies, the first admin (password read
                 from stdin or prompted; generated and printed once when empty)
-  siaga import boundaries FILE [--approximate] [--database PATH]
+  siaga import boundaries FILE [--approximate] [--database PATH|URI]
                 set the boundaries of kecamatan and kelurahan/desa from a GeoJSON FeatureCollection
                 whose features carry the Kemendagri code (properties code, kode, kode_kec, kode_desa,
                 ...); prints what matched and what did not; a bad file changes nothing
   siaga import calls FILE [--format asterisk|freeswitch|generic] [--jurisdiction CODE] [--batch N]
-                [--database PATH]
+                [--database PATH|URI]
                 load a PBX's call detail records (Asterisk Master.csv, FreeSWITCH cdr_csv, or a CSV
                 with the heading call_id,number,line,ring,answer,end,agent,outcome,classification)
                 into the same call records, events and statistics as the live API; progress while
                 it runs, then each refused record with its line and reason (exit 3); importing the
                 same file again adds nothing; --batch: calls per transaction (default 10000)
-  siaga stats rebuild [--from-records] [--database PATH]
+  siaga stats rebuild [--from-records] [--database PATH|URI]
                 rebuild the statistics rollups by replaying the event log, compare them with the
                 kept ones (each differing row named: key, kept, replayed) and keep the replayed
                 ones; a log with events written before they carried the replay fields is not

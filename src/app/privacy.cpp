@@ -4,6 +4,7 @@
 #include "core/time.hpp"
 #include "domain/phone.hpp"
 #include "services/privacy.hpp"
+#include "storage/open_database.hpp"
 #include "storage/store.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -36,13 +37,14 @@ int for_each_jurisdiction(const std::string& command, const std::string& databas
     err << "siaga privacy " << command << ": " << ok.error().message << "\n";
     return 2;
   }
-  if (!std::filesystem::exists(database)) {
-    err << "siaga privacy " << command << ": database " << database << " does not exist\n";
+  auto where = storage::printable_location(database);
+  if (!storage::is_postgres_location(database) && !std::filesystem::exists(database)) {
+    err << "siaga privacy " << command << ": database " << where << " does not exist\n";
     return 1;
   }
-  auto st = storage::open_sqlite({database});
+  auto st = storage::open_database(database);
   if (!st) {
-    err << "siaga privacy " << command << ": cannot open " << database << ": " << st.error().message << "\n";
+    err << "siaga privacy " << command << ": cannot open " << where << ": " << st.error().message << "\n";
     return 1;
   }
   core::secure_random rnd;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <map>
 
 // Filters are written with designated initializers naming only the fields a test sets; GCC 12
 // warns about the others although every member has a default.
@@ -722,6 +723,88 @@ TEST_P(calls_store, api_keys_are_found_by_hash_and_revoked_by_update) {
   EXPECT_EQ(rd().list_api_keys("j1")->size(), 1u);
   EXPECT_TRUE(rd().list_api_keys("j2")->empty());
   EXPECT_FALSE(*rd().find_api_key_by_hash("nope"));
+}
+
+// The call rollups (issue 10) follow every insert and update of a call, read the same on both
+// stores, equal their recount, and a rollup changed behind the writer's back is found and
+// corrected by the rebuild.
+TEST_P(calls_store, call_rollups_follow_the_calls_and_a_rebuild_finds_a_tampered_row) {
+  auto written = store_->write([](store_txn& t) -> result<void> {
+    for (int k = 0; k < 6; ++k) {
+      auto c = make_call("c" + std::to_string(k), "x" + std::to_string(k), "+628123", std::chrono::hours(k * 5));
+      if (k % 3 != 2) c = answered(c, k == 0 ? std::optional(domain::call_class::prank) : std::nullopt);
+      if (k % 3 != 2) c.state.answered_by = "u1";
+      if (k % 3 == 2) c.state.outcome = domain::call_outcome::missed;
+      if (auto r = t.insert_call(c); !r) return r;
+    }
+    // A call classified after it was written moves from "" to valid.
+    auto later = answered(make_call("c1", "x1", "+628123", 5h), domain::call_class::valid);
+    later.state.answered_by = "u1";
+    return t.update_call(later);
+  });
+  ASSERT_EQ(code_of(written), "ok");
+  auto sum_counts = [&](int grain) {
+    std::map<std::string, std::int64_t> by;
+    auto rows = rd().call_rollup_counts({"j1", grain, 0, 1'000'000});
+    EXPECT_EQ(code_of(rows), "ok");
+    for (const auto& r : rows ? *rows : std::vector<call_rollup_row>{}) {
+      by["n"] += r.n;
+      by[r.outcome + "/" + r.classification] += r.n;
+      by["within_10"] += r.within_10;
+    }
+    return by;
+  };
+  for (int grain : {0, 1}) {
+    auto by = sum_counts(grain);
+    EXPECT_EQ(by["n"], 6) << grain;
+    EXPECT_EQ(by["answered/prank"], 1) << grain;
+    EXPECT_EQ(by["answered/valid"], 1) << grain;
+    EXPECT_EQ(by["answered/"], 2) << grain;
+    EXPECT_EQ(by["missed/"], 2) << grain;
+    EXPECT_EQ(by["within_10"], 4) << grain;
+  }
+  auto answers = rd().call_answer_histograms({"j1", 0, 0, 1'000'000});
+  ASSERT_EQ(code_of(answers), "ok");
+  std::int64_t answered_n = 0;
+  for (const auto& a : *answers) {
+    EXPECT_EQ(a.agent, "u1");
+    EXPECT_EQ(a.hist.count(), a.n);
+    answered_n += a.n;
+  }
+  EXPECT_EQ(answered_n, 4);
+  for (int grain : {0, 1}) {
+    auto periods = rd().call_period_rollups({"j1", grain, 0, 1'000'000});
+    ASSERT_EQ(code_of(periods), "ok");
+    std::int64_t n = 0, answered_p = 0;
+    for (const auto& p : *periods) {
+      n += p.figures[0];
+      answered_p += p.figures[1];
+    }
+    EXPECT_EQ(n, 6) << grain;
+    EXPECT_EQ(answered_p, 4) << grain;
+  }
+  EXPECT_TRUE(rd().call_rollup_counts({"j2", 0, 0, 1'000'000})->empty());
+
+  auto rebuilt = [&] {
+    std::map<std::string, std::int64_t> differing;
+    auto w = store_->write([&](store_txn& t) -> result<void> {
+      auto checks = t.rebuild_call_rollups();
+      if (!checks) return checks.error();
+      for (const auto& c : *checks) differing[c.table] = c.differing;
+      return {};
+    });
+    EXPECT_EQ(code_of(w), "ok");
+    return differing;
+  };
+  auto first = rebuilt();
+  for (auto table : {"roll_calls", "roll_call_answers", "roll_call_periods"}) EXPECT_EQ(first[table], 0) << table;
+  ASSERT_EQ(code_of(GetParam().raw_sql(location_, "UPDATE roll_calls SET n = n + 3 WHERE grain = 0")), "ok");
+  EXPECT_EQ(sum_counts(0)["n"], 6 + 3 * static_cast<std::int64_t>(rd().call_rollup_counts({"j1", 0, 0, 1'000'000})->size()));
+  auto second = rebuilt();
+  EXPECT_GE(second["roll_calls"], 1);
+  EXPECT_EQ(second["roll_call_periods"], 0);
+  EXPECT_EQ(sum_counts(0)["n"], 6);
+  EXPECT_EQ(rebuilt()["roll_calls"], 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, calls_store, contract::every_backend(), contract::backend_name);

@@ -138,6 +138,7 @@ struct postgres_options {
   int max_batch = 512;   // commands per transaction at most
   // As sqlite_options::outbox_lease; here the lease is a column, seen by every node.
   std::chrono::seconds outbox_lease{60};
+  bool keep_rollups = true;  // the statistics rollups (off only to measure their cost)
 };
 
 // Connects to a PostgreSQL database (which must exist; migrate() creates the tables). Fails

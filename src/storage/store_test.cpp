@@ -614,7 +614,7 @@ INSTANTIATE_TEST_SUITE_P(backends, store_contract, every_backend(), backend_name
 INSTANTIATE_TEST_SUITE_P(backends, store_media_contract, every_backend(), backend_name);
 INSTANTIATE_TEST_SUITE_P(backends, store_areas_contract, every_backend(), backend_name);
 INSTANTIATE_TEST_SUITE_P(backends, store_places_contract, every_backend(), backend_name);
-INSTANTIATE_TEST_SUITE_P(backends, store_rollups_contract, complete_backends(), backend_name);
+INSTANTIATE_TEST_SUITE_P(backends, store_rollups_contract, every_backend(), backend_name);
 
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "storage/postgres/migrations.hpp"
 
 #include "storage/postgres/connection.hpp"
+#include "storage/postgres/call_rollups_sql.hpp"
+#include "storage/postgres/rollups_sql.hpp"
 
 #include <array>
 #include <chrono>
@@ -715,8 +717,8 @@ ALTER TABLE location_records ADD COLUMN coarsened_at BIGINT;
 ALTER TABLE calls ADD COLUMN loc_coarsened_at BIGINT;
 )sql";
 
-const std::array<migration, 13>& migrations_table() {
-  static const std::array<migration, 13> table{{
+const std::array<migration, 15>& migrations_table() {
+  static const std::array<migration, 15> table{{
       {1, "directory, reports, incidents, dispatches, counters and the event chain (SQLite schema 17)", schema_v1},
       {2, "event hash version 2: payload digest and erasure of personal payloads (SQLite 18)",
        schema_erasable_events},
@@ -732,6 +734,9 @@ const std::array<migration, 13>& migrations_table() {
       {11, "open311 requests (SQLite 17)", schema_open311},
       {12, "SP4N-LAPOR! imports and their cursors (SQLite 19)", schema_lapor},
       {13, "retention: when location fixes were coarsened (SQLite 20)", schema_retention},
+      {14, "the statistics rollups of incidents, reports and dispatches (SQLite 7, 16 and 22)", rollups_sql::schema_v14()},
+      {15, "the call rollups: roll_calls, roll_call_answers, roll_call_periods (SQLite 10, 13 and 15)",
+       call_rollups_sql::schema_v15()},
   }};
   return table;
 }

@@ -4,10 +4,10 @@
 #include "domain/notification.hpp"
 #include "storage/group_writer.hpp"
 #include "storage/postgres/areas_sql.hpp"
+#include "storage/postgres/call_rollups_sql.hpp"
 #include "storage/postgres/calls_sql.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/conversation_sql.hpp"
-#include "storage/postgres/facets_to_come.hpp"
 #include "storage/postgres/lapor_sql.hpp"
 #include "storage/postgres/media_sql.hpp"
 #include "storage/postgres/migrations.hpp"
@@ -17,7 +17,11 @@
 #include "storage/postgres/places_sql.hpp"
 #include "storage/postgres/privacy_sql.hpp"
 #include "storage/postgres/query.hpp"
+#include "storage/postgres/rollup_keeper.hpp"
+#include "storage/postgres/rollup_rows_sql.hpp"
+#include "storage/postgres/rollups_sql.hpp"
 #include "storage/postgres/sla_sql.hpp"
+#include "storage/postgres/stats_sql.hpp"
 #include "storage/thread_readers.hpp"
 
 #include <chrono>
@@ -35,7 +39,7 @@ namespace q = model_sql;
 // every call with that error, since reader() itself cannot fail; a reader whose connection was
 // lost reconnects on its next call.
 template <class Base>
-class read_ops : public reads_to_come<Base> {
+class read_ops : public Base {
  public:
   result<std::optional<domain::jurisdiction>> find_jurisdiction(const std::string& id) override {
     return use([&](connection& c) { return q::find_jurisdiction(c, id); });
@@ -298,6 +302,36 @@ class read_ops : public reads_to_come<Base> {
                                                            int limit) override {
     return use([&](connection& c) { return q::latest_events_of_kind(c, j, kind, limit); });
   }
+  // Statistics (issue 10): the SQL is in stats_sql.cpp (shared: ../stats_sql.ipp) and
+  // rollup_rows_sql.cpp (shared: ../rollup_rows_sql.ipp).
+  result<std::vector<stats_count_row>> count_incidents(const stats_count_query& q) override {
+    return use([&](connection& c) { return stats_sql::count(c, "incidents", q); });
+  }
+  result<std::vector<stats_count_row>> count_reports(const stats_count_query& q) override {
+    return use([&](connection& c) { return stats_sql::count(c, "reports", q); });
+  }
+  result<std::vector<dispatch_time_row>> dispatch_times(const stats_count_query& q) override {
+    return use([&](connection& c) { return stats_sql::dispatch_times(c, q); });
+  }
+  result<dispatch_rollup> dispatch_rollups(const stats_count_query& q) override {
+    return use([&](connection& c) { return stats_sql::dispatch_rollups(c, q); });
+  }
+  result<rollup_rows> kept_rollups(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return rollup_rows_sql::read(c, jurisdiction_id); });
+  }
+  result<record_counts> count_records(const std::string& jurisdiction_id) override {
+    return use([&](connection& c) { return rollup_rows_sql::count_records(c, jurisdiction_id); });
+  }
+  // The call rollups (call_rollups_sql.cpp, shared: ../call_rollups_flush.ipp).
+  result<std::vector<call_rollup_row>> call_rollup_counts(const call_rollup_range& r) override {
+    return use([&](connection& c) { return call_rollups_sql::counts(c, r); });
+  }
+  result<std::vector<call_answer_row>> call_answer_histograms(const call_rollup_range& r) override {
+    return use([&](connection& c) { return call_rollups_sql::answer_histograms(c, r); });
+  }
+  result<std::vector<call_period_row>> call_period_rollups(const call_rollup_range& r) override {
+    return use([&](connection& c) { return call_rollups_sql::period_rows(c, r); });
+  }
 
  protected:
   read_ops(connection* conn, std::optional<core::error> broken, std::chrono::microseconds lease)
@@ -345,9 +379,12 @@ constexpr std::string_view lock_events = "SELECT pg_advisory_xact_lock(730695434
 // ---------------------------------------------------------------------------------------
 // The writer's transaction.
 
-class writer_txn final : public read_ops<writes_to_come<store_txn>> {
+class writer_txn final : public read_ops<store_txn> {
  public:
-  writer_txn(connection& conn, std::chrono::microseconds lease) : read_ops(&conn, std::nullopt, lease) {}
+  writer_txn(connection& conn, std::chrono::microseconds lease, bool keep_rollups)
+      : read_ops(&conn, std::nullopt, lease), rollups_(conn, keep_rollups) {}
+
+  rollup_keeper& rollups() { return rollups_; }
 
   // Forgets the events of the previous command; called as each command starts.
   void begin_command() { appended_.clear(); }
@@ -359,10 +396,22 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
   }
 
   result<void> insert_jurisdiction(const domain::jurisdiction& j) override { return q::insert_jurisdiction(c(), j); }
-  result<void> update_jurisdiction(const domain::jurisdiction& j) override { return q::update_jurisdiction(c(), j); }
+  result<void> update_jurisdiction(const domain::jurisdiction& j) override {
+    auto old = rollups_.enabled() ? q::find_jurisdiction(c(), j.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto r = q::update_jurisdiction(c(), j); !r) return r;
+    rollups_.jurisdiction(*old, j);
+    return {};
+  }
   result<void> insert_district(const domain::district& d) override { return q::insert_district(c(), d); }
   result<void> upsert_agency(const domain::agency& a) override { return q::upsert_agency(c(), a); }
-  result<void> upsert_category(const domain::category& category) override { return q::upsert_category(c(), category); }
+  result<void> upsert_category(const domain::category& category) override {
+    auto old = rollups_.enabled() ? q::find_category(c(), category.jurisdiction_id, category.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto r = q::upsert_category(c(), category); !r) return r;
+    rollups_.category(*old, category);
+    return {};
+  }
   result<void> insert_user(const domain::user& u) override { return q::insert_user(c(), u); }
   result<void> update_user(const domain::user& u) override { return q::update_user(c(), u); }
   result<void> insert_session(const domain::session& s) override { return q::insert_session(c(), s); }
@@ -376,15 +425,50 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
   result<void> insert_security_event(const domain::security_event& e) override {
     return q::insert_security_event(c(), e);
   }
-  result<void> insert_report(const domain::report& r) override { return q::insert_report(c(), r); }
-  result<void> update_report(const domain::report& r) override { return q::update_report(c(), r); }
-  result<void> insert_incident(const domain::incident& i) override { return q::insert_incident(c(), i); }
-  result<void> update_incident(const domain::incident& i) override { return q::update_incident(c(), i); }
-  result<void> insert_dispatch(const domain::dispatch& d) override { return q::insert_dispatch(c(), d); }
-  result<void> update_dispatch(const domain::dispatch& d) override { return q::update_dispatch(c(), d); }
+  // Reports, incidents and dispatches tell the rollups what they were and what they are (the
+  // keeper is the one SQLite's writer has: ../rollup_keeper.hpp).
+  result<void> insert_report(const domain::report& r) override {
+    if (auto w = q::insert_report(c(), r); !w) return w;
+    return rollups_.report(std::nullopt, r);
+  }
+  result<void> update_report(const domain::report& r) override {
+    auto old = rollups_.enabled() ? q::find_report(c(), r.jurisdiction_id, r.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto w = q::update_report(c(), r); !w) return w;
+    return rollups_.report(*old, r);
+  }
+  result<void> insert_incident(const domain::incident& i) override {
+    if (auto w = q::insert_incident(c(), i); !w) return w;
+    return rollups_.incident(std::nullopt, i);
+  }
+  result<void> update_incident(const domain::incident& i) override {
+    auto old = rollups_.enabled() ? q::find_incident(c(), i.jurisdiction_id, i.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto w = q::update_incident(c(), i); !w) return w;
+    return rollups_.incident(*old, i);
+  }
+  result<void> insert_dispatch(const domain::dispatch& d) override {
+    if (auto w = q::insert_dispatch(c(), d); !w) return w;
+    return rollups_.dispatch(std::nullopt, d);
+  }
+  result<void> update_dispatch(const domain::dispatch& d) override {
+    auto old = rollups_.enabled() ? q::find_dispatch(c(), d.jurisdiction_id, d.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto w = q::update_dispatch(c(), d); !w) return w;
+    return rollups_.dispatch(*old, d);
+  }
   // Calls (issue 5), without the call rollups SQLite keeps beside them (the statistics facet).
-  result<void> insert_call(const domain::call_record& r) override { return calls_sql::insert_call(c(), r); }
-  result<void> update_call(const domain::call_record& r) override { return calls_sql::update_call(c(), r); }
+  // Calls tell the call rollups what they were and what they are.
+  result<void> insert_call(const domain::call_record& r) override {
+    if (auto w = calls_sql::insert_call(c(), r); !w) return w;
+    return rollups_.call(std::nullopt, r);
+  }
+  result<void> update_call(const domain::call_record& r) override {
+    auto old = calls_sql::find_call(c(), r.jurisdiction_id, r.id);
+    if (!old) return old.error();
+    if (auto w = calls_sql::update_call(c(), r); !w) return w;
+    return rollups_.call(*old, r);
+  }
   result<void> insert_call_event(const domain::stored_call_event& e) override {
     return calls_sql::insert_call_event(c(), e);
   }
@@ -465,6 +549,25 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
     return privacy_sql::mask_phone_in_texts(c(), s, mask);
   }
 
+  // Statistics (issue 10): both must run alone in their batch, since they rewrite what the
+  // batch's other commands would flush.
+  result<std::vector<rollup_check>> rebuild_rollups() override {
+    if (rollups_.pending()) {
+      return core::make_error(core::errc::conflict, "rebuild_rollups must run alone, not after other writes in its batch");
+    }
+    SIAGA_TRY(checks, rollups_sql::rebuild(c()));
+    SIAGA_TRY(call_checks, rebuild_call_rollups());
+    for (auto& check : call_checks) checks.push_back(std::move(check));
+    return checks;
+  }
+  result<std::vector<rollup_check>> rebuild_call_rollups() override { return call_rollups_sql::rebuild(c()); }
+  result<void> replace_rollups(const std::string& jurisdiction_id, const rollup_rows& rows) override {
+    if (rollups_.pending()) {
+      return core::make_error(core::errc::conflict, "replace_rollups must run alone, not after other writes in its batch");
+    }
+    return rollup_rows_sql::replace(c(), jurisdiction_id, rows);
+  }
+
   result<std::int64_t> next_counter(const std::string& jurisdiction_id, const std::string& key) override {
     auto st = prepare_bound(c(),
                             "INSERT INTO counters (jurisdiction_id, key, value) VALUES ($1, $2, 1) "
@@ -508,6 +611,7 @@ class writer_txn final : public read_ops<writes_to_come<store_txn>> {
   connection& c() { return *conn_; }
 
   std::vector<domain::event> appended_;
+  rollup_keeper rollups_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -518,7 +622,7 @@ class store_impl final : public postgres_store {
   store_impl(postgres_options options, std::unique_ptr<connection> writer)
       : options_(std::move(options)),
         writer_(std::move(writer)),
-        txn_(*writer_, options_.outbox_lease),
+        txn_(*writer_, options_.outbox_lease, options_.keep_rollups),
         group_(options_.max_batch, [this](std::vector<queued_command>& batch) { return run_batch(batch); }) {
     writer_->set_statement_rollback(true);
   }
@@ -589,12 +693,21 @@ class store_impl final : public postgres_store {
         for (auto& o : out.outcomes) o = begun.error();
       }
     }
-    if (!begun) return out;
+    if (!begun) {
+      txn_.rollups().batch_lost();
+      return out;
+    }
+    // The rollups' changes go in last, so that they are exactly those of the commands kept.
     // COMMIT in a failed transaction would roll back and still answer without an error.
     auto committed = writer_->in_failed_transaction()
                          ? result<void>(core::make_error(core::errc::storage_failure,
                                                          "postgres: the batch's transaction failed; rolled back"))
-                         : writer_->run("COMMIT");
+                         : txn_.rollups().flush();
+    if (committed && writer_->in_failed_transaction()) {
+      committed = core::make_error(core::errc::storage_failure, "postgres: the rollups' flush failed; rolled back");
+    }
+    if (committed) committed = writer_->run("COMMIT");
+    txn_.rollups().batch_lost();  // flushed, or rolled back with the batch
     if (committed) {
       out.committed = true;
     } else {
@@ -614,11 +727,13 @@ class store_impl final : public postgres_store {
     if (outcome && !writer_->in_failed_transaction()) {
       writer_->defer("RELEASE SAVEPOINT command");
       txn_.take_events(published);
+      txn_.rollups().command_succeeded();
       return outcome;
     }
     if (outcome) outcome = failure("postgres: the command left its transaction failed");
     (void)writer_->run("ROLLBACK TO SAVEPOINT command; RELEASE SAVEPOINT command");
     txn_.begin_command();
+    txn_.rollups().command_failed();
     return outcome;
   }
 

@@ -106,24 +106,6 @@ TEST_F(postgres_store_test, a_database_that_does_not_exist_is_unavailable_naming
   EXPECT_NE(opened.error().message.find("siaga_no_such_database"), std::string::npos) << opened.error().message;
 }
 
-TEST_F(postgres_store_test, a_facet_not_built_yet_fails_naming_the_method_and_changes_nothing) {
-  // The statistics facet is among those left.
-  auto kept = store_->reader().kept_rollups("j1");
-  ASSERT_FALSE(kept);
-  EXPECT_EQ(code_of(kept), "storage_failure");
-  EXPECT_NE(kept.error().message.find("kept_rollups"), std::string::npos) << kept.error().message;
-
-  auto written = store_->write([](store_txn& t) -> result<void> {
-    if (auto r = t.insert_district(make_district("j1", "d1", "81.71.01")); !r) return r;
-    auto checks = t.rebuild_rollups();
-    if (!checks) return checks.error();
-    return {};
-  });
-  EXPECT_EQ(code_of(written), "storage_failure");
-  EXPECT_NE(written.error().message.find("rebuild_rollups"), std::string::npos) << written.error().message;
-  EXPECT_EQ(store_->reader().list_districts("j1").value().size(), 0u);
-}
-
 TEST_F(postgres_store_test, migrations_are_recorded_and_a_newer_schema_is_refused) {
   ASSERT_EQ(outcome(backend_.raw_sql(location_, "DO $$ BEGIN IF (SELECT count(*) FROM schema_migrations) <> " +
                                                     std::to_string(postgres::all_migrations().size()) +

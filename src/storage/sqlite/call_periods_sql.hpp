@@ -1,8 +1,8 @@
 // The call period rollups (issue 10, migration 13) in SQLite: per local hour and per local day
 // of a jurisdiction's calls, without agent and line, every figure of a call_stats bucket and
 // the answer times' histogram (migration 15; migration 13 kept the exact milliseconds) in one row (storage/call_rollup_deltas.hpp, "periods"), so that a year
-// grouped by day or by hour reads 365 or 8,760 rows. Flushed with the other call rollups by the
-// writer before its commit, recounted with them by their rebuild (call_rollups_sql::rebuild).
+// grouped by day or by hour reads 365 or 8,760 rows. Flushed and read with the other call
+// rollups (../call_rollups_flush.ipp), recounted with them by their rebuild (call_rollups_sql::rebuild).
 #pragma once
 
 #include "storage/call_rollup_deltas.hpp"
@@ -32,13 +32,5 @@ std::string fill(std::string_view prefix, std::string_view calls_inner);
 std::string table_v13(std::string_view prefix);
 std::string fill_v13(std::string_view prefix, std::string_view calls_inner);
 std::string convert_v15();
-
-// Adds a batch's changes (hour rows and day rows), in the caller's transaction; fails with
-// storage_failure for a figure that would go below zero (the rollup no longer matches its
-// calls: siaga stats rebuild).
-result<void> flush(connection& c, const std::map<call_period_key, call_period_change>& changes);
-
-// The rows of a range, by day and hour (calls_store.hpp, call_period_rollups).
-result<std::vector<call_period_row>> rows(connection& c, const call_rollup_range& range);
 
 }  // namespace siaga::storage::sqlite::call_periods_sql

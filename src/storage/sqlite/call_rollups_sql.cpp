@@ -7,6 +7,10 @@
 #include <chrono>
 
 namespace siaga::storage::sqlite::call_rollups_sql {
+
+#include "storage/call_rollup_rows.ipp"
+#include "storage/call_rollups_flush.ipp"
+
 namespace {
 
 // The recount in SQL names its columns as the rollups do, each call's key computed with the
@@ -22,12 +26,8 @@ constexpr std::string_view calls_inner =
     "(c.answered_at - c.ring_at) / 1000 AS ms FROM calls c LEFT JOIN reports r ON r.id = c.report_id "
     "LEFT JOIN incidents i ON i.id = r.incident_id)";
 
-constexpr std::string_view call_keys = "jurisdiction_id, grain, day, hour, agent, line, outcome, classification";
-constexpr std::string_view call_values = "n, follow_ups, within_10, within_15, within_20";
 constexpr std::string_view wait_keys = "jurisdiction_id, grain, day, second, hour, agent, line";
 constexpr std::string_view wait_values = "n, millis";
-constexpr std::string_view answer_keys = "jurisdiction_id, grain, day, hour, agent, line";
-constexpr std::string_view answer_values = "n, hist";
 
 constexpr std::string_view month_of_day =
     "CAST(julianday(day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER)";
@@ -123,116 +123,6 @@ result<std::int64_t> count_of(connection& c, const std::string& sql) {
   return *row ? st->int64(0) : 0;
 }
 
-std::int64_t month_start(std::int64_t day) {
-  using namespace std::chrono;
-  year_month_day ymd{sys_days{days{day}}};
-  return sys_days{ymd.year() / ymd.month() / 1}.time_since_epoch().count();
-}
-
-result<void> flush_calls(connection& c, const std::map<call_roll_key, call_roll_counts>& changes, int grain) {
-  static const std::string sql =
-      cat({"INSERT INTO roll_calls (", call_keys, ", ", call_values,
-           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n, ",
-           "follow_ups = follow_ups + excluded.follow_ups, within_10 = within_10 + excluded.within_10, ",
-           "within_15 = within_15 + excluded.within_15, within_20 = within_20 + excluded.within_20"});
-  for (const auto& [k, v] : changes) {
-    if (v.zero()) continue;
-    auto st = c.prepare(sql);
-    if (!st) return st.error();
-    st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.hour).bind(k.agent).bind(k.line).bind(k.outcome);
-    st->bind(k.classification).bind(v.n).bind(v.follow_ups).bind(v.within_10).bind(v.within_15).bind(v.within_20);
-    if (auto r = st->run("roll_calls"); !r) return r;
-  }
-  return {};
-}
-
-// An answer row is read, changed and written whole (its histogram is one encoded value).
-result<void> flush_answers(connection& c, const std::map<call_answer_key, bucket_changes>& changes, int grain) {
-  static const std::string read =
-      "SELECT hist FROM roll_call_answers WHERE jurisdiction_id = ? AND grain = ? AND day = ? AND hour = ? AND "
-      "agent = ? AND line = ?";
-  static const std::string write = cat({"INSERT INTO roll_call_answers (", answer_keys, ", ", answer_values,
-                                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET ",
-                                        "n = excluded.n, hist = excluded.hist"});
-  for (const auto& [k, delta] : changes) {
-    bool changed = false;
-    for (const auto& [b, n] : delta) changed = changed || n != 0;
-    if (!changed) continue;
-    SIAGA_TRY(hist, [&]() -> result<domain::millis_histogram> {
-      auto st = c.prepare(read);
-      if (!st) return st.error();
-      st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.hour).bind(k.agent).bind(k.line);
-      auto row = st->step("roll_call_answers");
-      if (!row) return row.error();
-      return *row ? decoded_histogram(st->blob_view(0), "roll_call_answers") : domain::millis_histogram{};
-    }());
-    if (auto r = apply_changes(hist, delta, "roll_call_answers"); !r) return r;
-    auto st = c.prepare(write);
-    if (!st) return st.error();
-    auto bytes = hist.encode();
-    st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.hour).bind(k.agent).bind(k.line);
-    st->bind(hist.count()).bind_blob(bytes);
-    if (auto r = st->run("roll_call_answers"); !r) return r;
-  }
-  return {};
-}
-
-std::vector<std::pair<std::string, call_stat_row>> no_calls() { return {}; }
-
-// The calls that sql (one bound id) selects, in the order of calls_between's columns after the
-// jurisdiction.
-result<std::vector<std::pair<std::string, call_stat_row>>> calls_where(connection& c, const std::string& sql,
-                                                                       const std::string& id) {
-  auto st = c.prepare(sql);
-  if (!st) return st.error();
-  st->bind(id);
-  auto out = no_calls();
-  for (;;) {
-    auto row = st->step("calls");
-    if (!row) return row.error();
-    if (!*row) break;
-    enum_columns e(*st, "calls");
-    call_stat_row r;
-    r.ring_at = st->time(1);
-    r.answered_at = st->opt_time(2);
-    r.ended_at = st->opt_time(3);
-    r.outcome = e.get_opt(4, domain::parse_call_outcome);
-    r.classification = e.get_opt(5, domain::parse_call_class);
-    r.agent = st->text(6);
-    r.line = st->text(7);
-    r.dispatched = st->boolean(8);
-    if (e.error()) return *e.error();
-    out.emplace_back(st->text(0), std::move(r));
-  }
-  return out;
-}
-
-constexpr std::string_view call_row_columns =
-    "SELECT c.jurisdiction_id, c.ring_at, c.answered_at, c.ended_at, c.outcome, c.classification, c.answered_by, "
-    "c.line, i.first_dispatched_at IS NOT NULL FROM calls c JOIN reports r ON r.id = c.report_id "
-    "LEFT JOIN incidents i ON i.id = r.incident_id ";
-
-// The day bounds of a range, and whether its hours matter (grain 0).
-struct day_bounds {
-  std::int64_t from_day, to_day;
-};
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
-
-day_bounds days_of(const call_rollup_range& r) {
-  if (r.grain != 0) return {r.from, r.to};
-  return {floor_div(r.from, 24), floor_div(r.to - 1, 24) + 1};
-}
-
-void bind_range(statement& st, const call_rollup_range& r) {
-  auto d = days_of(r);
-  st.bind(r.jurisdiction_id).bind(r.grain).bind(d.from_day).bind(d.to_day).bind_bool(r.grain != 0).bind(r.from).bind(r.to);
-}
-
-constexpr std::string_view range_where =
-    " WHERE jurisdiction_id = ? AND grain = ? AND day >= ? AND day < ? AND "
-    "(? OR (day * 24 + hour >= ? AND day * 24 + hour < ?)) AND n <> 0";
-
 }  // namespace
 
 std::string schema_v10() {
@@ -247,72 +137,6 @@ std::string schema_v15() {
                                   answer_keys, ", sum(n), siaga_ms_hist_from_counts(millis) FROM roll_call_waits WHERE n <> 0 "
                                   "GROUP BY ", answer_keys, ";\nDROP TABLE roll_call_waits;\n"}) +
          call_periods_sql::convert_v15();
-}
-
-result<void> flush(connection& c, const call_rollup_deltas& d) {
-  if (auto r = flush_calls(c, d.calls(), 0); !r) return r;
-  if (auto r = flush_answers(c, d.answers(), 0); !r) return r;
-  std::map<call_roll_key, call_roll_counts> calls;
-  for (const auto& [k, v] : d.calls()) {
-    auto m = k;
-    m.day = month_start(k.day);
-    m.hour = -1;
-    calls[m].add(v);
-  }
-  std::map<call_answer_key, bucket_changes> answers;
-  for (const auto& [k, v] : d.answers()) {
-    auto m = k;
-    m.day = month_start(k.day);
-    m.hour = -1;
-    auto& into = answers[m];
-    for (const auto& [b, n] : v) into[b] += n;
-  }
-  if (auto r = flush_calls(c, calls, 1); !r) return r;
-  if (auto r = flush_answers(c, answers, 1); !r) return r;
-  return call_periods_sql::flush(c, d.periods());
-}
-
-result<call_stat_row> stat_row_of(connection& c, const domain::call_record& r) {
-  call_stat_row s;
-  s.ring_at = r.state.ring_at.value_or(r.created_at);
-  s.answered_at = r.state.answered_at;
-  s.ended_at = r.state.ended_at;
-  s.outcome = r.state.outcome;
-  s.classification = r.classification;
-  s.agent = r.state.answered_by;
-  s.line = r.state.line;
-  if (r.report_id) {
-    auto st = c.prepare(
-        "SELECT i.first_dispatched_at IS NOT NULL FROM reports r JOIN incidents i ON i.id = r.incident_id "
-        "WHERE r.id = ?");
-    if (!st) return st.error();
-    st->bind(*r.report_id);
-    auto row = st->step("reports");
-    if (!row) return row.error();
-    s.dispatched = *row && st->boolean(0);
-  }
-  return s;
-}
-
-result<std::vector<std::pair<std::string, call_stat_row>>> calls_of_report(connection& c, const std::string& report_id) {
-  static const std::string sql = cat({call_row_columns, "WHERE c.report_id = ?"});
-  return calls_where(c, sql, report_id);
-}
-
-result<std::vector<std::pair<std::string, call_stat_row>>> calls_of_incident(connection& c,
-                                                                            const std::string& incident_id) {
-  static const std::string sql = cat({call_row_columns, "WHERE r.incident_id = ?"});
-  return calls_where(c, sql, incident_id);
-}
-
-result<bool> incident_dispatched(connection& c, const std::optional<std::string>& incident_id) {
-  if (!incident_id) return false;
-  auto st = c.prepare("SELECT first_dispatched_at IS NOT NULL FROM incidents WHERE id = ?");
-  if (!st) return st.error();
-  st->bind(*incident_id);
-  auto row = st->step("incidents");
-  if (!row) return row.error();
-  return *row && st->boolean(0);
 }
 
 result<std::vector<rollup_check>> rebuild(connection& c) {
@@ -339,39 +163,6 @@ result<std::vector<rollup_check>> rebuild(connection& c) {
     auto replace = cat({"DELETE FROM main.", t.name, "; INSERT INTO main.", t.name, " SELECT * FROM temp.rebuilt_",
                         t.name, "; DROP TABLE temp.rebuilt_", t.name, ";"});
     if (auto r = c.exec_script(replace, "call rollups"); !r) return r.error();
-  }
-  return out;
-}
-
-result<std::vector<call_rollup_row>> counts(connection& c, const call_rollup_range& range) {
-  static const std::string sql = cat({"SELECT day, hour, agent, line, outcome, classification, ", call_values,
-                                      " FROM roll_calls", range_where});
-  auto st = c.prepare(sql);
-  if (!st) return st.error();
-  bind_range(*st, range);
-  std::vector<call_rollup_row> out;
-  for (;;) {
-    auto row = st->step("roll_calls");
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back({st->int64(0), static_cast<int>(st->int64(1)), st->text(2), st->text(3), st->text(4), st->text(5),
-                   st->int64(6), st->int64(7), st->int64(8), st->int64(9), st->int64(10)});
-  }
-  return out;
-}
-
-result<std::vector<call_answer_row>> answer_histograms(connection& c, const call_rollup_range& range) {
-  static const std::string sql = cat({"SELECT day, hour, agent, line, n, hist FROM roll_call_answers", range_where});
-  auto st = c.prepare(sql);
-  if (!st) return st.error();
-  bind_range(*st, range);
-  std::vector<call_answer_row> out;
-  for (;;) {
-    auto row = st->step("roll_call_answers");
-    if (!row) return row.error();
-    if (!*row) break;
-    SIAGA_TRY(hist, decoded_histogram(st->blob_view(5), "roll_call_answers"));
-    out.push_back({st->int64(0), static_cast<int>(st->int64(1)), st->text(2), st->text(3), st->int64(4), std::move(hist)});
   }
   return out;
 }

@@ -28,7 +28,8 @@ std::string schema_v13();
 // must stay as it is once applied: a later change of these tables is a new migration.
 std::string schema_v15();
 
-// Adds a batch's changes (day rows and month rows), in the caller's transaction.
+// Adds a batch's changes (day rows and month rows, and the period rows), in the caller's
+// transaction (../call_rollups_flush.ipp, shared with PostgreSQL).
 result<void> flush(connection& c, const call_rollup_deltas& d);
 
 // A call as the rollups count it, with its dispatched flag as the rows stand now.
@@ -48,5 +49,7 @@ result<std::vector<rollup_check>> rebuild(connection& c);
 
 result<std::vector<call_rollup_row>> counts(connection& c, const call_rollup_range& range);
 result<std::vector<call_answer_row>> answer_histograms(connection& c, const call_rollup_range& range);
+// The call period rollups' rows of a range, by day and hour (calls_store.hpp, call_period_rollups).
+result<std::vector<call_period_row>> period_rows(connection& c, const call_rollup_range& range);
 
 }  // namespace siaga::storage::sqlite::call_rollups_sql

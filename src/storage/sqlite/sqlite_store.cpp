@@ -11,7 +11,6 @@
 #include "storage/sqlite/open311_sql.hpp"
 #include "storage/sqlite/privacy_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
-#include "storage/sqlite/call_periods_sql.hpp"
 #include "storage/sqlite/call_rollups_sql.hpp"
 #include "storage/sqlite/caller_counts_sql.hpp"
 #include "storage/sqlite/rollup_keeper.hpp"
@@ -231,7 +230,7 @@ class read_ops : public Base {
     return use([&](connection& c) { return call_rollups_sql::answer_histograms(c, r); });
   }
   result<std::vector<call_period_row>> call_period_rollups(const call_rollup_range& r) override {
-    return use([&](connection& c) { return call_periods_sql::rows(c, r); });
+    return use([&](connection& c) { return call_rollups_sql::period_rows(c, r); });
   }
   result<std::optional<domain::api_key>> find_api_key_by_hash(const std::string& key_hash) override {
     return use([&](connection& c) { return calls_sql::find_api_key_by_hash(c, key_hash); });

@@ -1,0 +1,16 @@
+// The PostgreSQL store's rollup keeper: storage/rollup_keeper.hpp over this store's SQL
+// (model_sql, rollups_sql, call_rollups_sql), instantiated once in rollup_keeper.cpp.
+#pragma once
+
+#include "storage/rollup_keeper.hpp"
+#include "storage/postgres/connection.hpp"
+
+namespace siaga::storage::postgres {
+
+#include "storage/keeper_sql.hpp.ipp"
+
+using rollup_keeper = basic_rollup_keeper<keeper_sql>;
+
+}  // namespace siaga::storage::postgres
+
+extern template class siaga::storage::basic_rollup_keeper<siaga::storage::postgres::keeper_sql>;
