@@ -108,7 +108,7 @@ class kill_loop {
   // Stops the last server with SIGTERM and checks the event chain of the database.
   void stop_and_verify_chain() {
     EXPECT_EQ(server().stop(), 0);
-    EXPECT_EQ(run_siaga({"audit", "verify", "--database", dir() + "/siaga.db"}, dir() + "/audit.log"), 0);
+    EXPECT_EQ(run_siaga({"audit", "verify", "--database", first_.database()}, dir() + "/audit.log"), 0);
   }
 
  private:

@@ -71,11 +71,16 @@ std::string pg_exec(const std::string& conninfo, const std::string& sql) {
   return with_result(conninfo, sql, [](PGresult*) {});
 }
 
-std::string pg_scalar(const std::string& conninfo, const std::string& sql) {
-  std::string out;
-  (void)with_result(conninfo, sql, [&](PGresult* res) {
+std::string pg_query(const std::string& conninfo, const std::string& sql, std::string& out) {
+  out.clear();
+  return with_result(conninfo, sql, [&](PGresult* res) {
     if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) out = PQgetvalue(res, 0, 0);
   });
+}
+
+std::string pg_scalar(const std::string& conninfo, const std::string& sql) {
+  std::string out;
+  (void)pg_query(conninfo, sql, out);
   return out;
 }
 

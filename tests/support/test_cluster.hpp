@@ -32,4 +32,7 @@ std::string pg_exec(const std::string& conninfo, const std::string& sql);
 // The first column of the first row of sql as text; "" when none or on an error.
 std::string pg_scalar(const std::string& conninfo, const std::string& sql);
 
+// The same into out ("" when no row or NULL), returning "" or libpq's message.
+std::string pg_query(const std::string& conninfo, const std::string& sql, std::string& out);
+
 }  // namespace siaga::testing
