@@ -11,7 +11,7 @@
 //       total rate R; latency is measured from the moment a request was due, so a slow server
 //       cannot hide its queueing (no coordinated omission).
 //   siaga_bench stream --port P --token T --body JSON [--clients 1000] [--incidents N]
-//                      [--rate R] [--threads 1] [--server-pid PID]
+//                      [--rate R] [--threads 1] [--server-pid PID] [--write-port P2]
 //       stream fan-out: opens the clients' WebSockets to GET /api/v1/stream (Bearer token of a
 //       dispatcher, who sees every event), waits until all have their hello and the stream is
 //       quiet, then creates N incidents with POST /api/v1/incidents at R per second from one
@@ -26,6 +26,8 @@
 //       the incidents (status and dispatch), the CPU the server and the bench used, and with
 //       --server-pid the server's VmRSS before and after connecting and at the end. Exits 1
 //       when a client missed an event, lost its connection or could not connect.
+//       --write-port: the incidents are created on another node (on one PostgreSQL database)
+//       than the one the clients listen to, for the stream's lag across nodes.
 //
 // Prints one line of JSON with throughput and latency percentiles.
 #include "core/id.hpp"
@@ -355,6 +357,7 @@ struct stream_client {
 
 struct stream_load {
   asio::ip::tcp::endpoint server;
+  asio::ip::tcp::endpoint writer;  // where the incidents are created: server, or another node
   std::string token;
   std::vector<std::unique_ptr<stream_client>> clients;
   std::atomic<std::size_t> attempted{0};  // connections whose upgrade has been answered, either way
@@ -631,7 +634,7 @@ std::unordered_map<std::string, created_incident> create_incidents(const stream_
   asio::io_context io;
   asio::ip::tcp::socket socket(io);
   beast::error_code ec;
-  socket.connect(load.server, ec);
+  socket.connect(load.writer, ec);
   if (ec) {
     std::cerr << "cannot connect for POST /api/v1/incidents: " << ec.message() << "\n";
     errors = count;
@@ -687,6 +690,8 @@ int bench_stream(const std::map<std::string, std::string>& f) {
   stream_load load;
   load.server = {asio::ip::make_address("127.0.0.1"),
                  static_cast<std::uint16_t>(std::stoul(flag(f, "--port", "8112")))};
+  load.writer = {load.server.address(),
+                 static_cast<std::uint16_t>(std::stoul(flag(f, "--write-port", flag(f, "--port", "8112"))))};
   load.token = flag(f, "--token", "");
   auto body = flag(f, "--body", "");
   auto clients = std::stoul(flag(f, "--clients", "1000"));

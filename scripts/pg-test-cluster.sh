@@ -55,11 +55,14 @@ case "$action" in
       exit 1
     }
     started=""
+    durability="-c fsync=off -c full_page_writes=off"
+    [[ "${SIAGA_PG_DURABLE:-0}" == 1 ]] && durability="-c fsync=on -c synchronous_commit=on"
     for _ in 1 2 3 4 5 6 7 8 9 10; do
       port=$((20000 + RANDOM % 30000))
-      # Durability is not under test here (fsync off); many connections: one reader per thread.
+      # Durability is not under test here (fsync off, unless SIAGA_PG_DURABLE=1 as for the
+      # benchmarks); many connections: one reader per thread.
       if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300" \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability -c max_connections=300" \
         start >/dev/null 2>&1; then
         started=$port
         break

@@ -7,7 +7,6 @@
 #include "support/server_process.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -65,18 +64,6 @@ std::string read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::int64_t count_rows(const std::string& db, const std::string& table) {
-  sqlite3* h = nullptr;
-  EXPECT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  auto sql = "SELECT COUNT(*) FROM " + table;
-  EXPECT_EQ(sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr), SQLITE_OK);
-  std::int64_t n = -1;
-  if (st && sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(h);
-  return n;
-}
 
 // The generic CSV of the calls; even calls' times are written in the city's local time without
 // an offset, odd ones in UTC; bad rows go after line 1 + calls.size().

@@ -7,10 +7,10 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/test_cluster.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -21,71 +21,18 @@
 namespace siaga::testing {
 namespace {
 
-// A PostgreSQL server for the test: SIAGA_TEST_POSTGRES when set, else a cluster of its own in
-// a temporary folder, stopped and removed with this object.
-class test_cluster {
- public:
-  test_cluster() {
-    if (const char* direct = std::getenv("SIAGA_TEST_POSTGRES"); direct && *direct) {
-      conninfo_ = direct;
-      return;
-    }
-    std::string tmpl = "/tmp/siaga-pgserve-cluster-XXXXXX";
-    folder_ = mkdtemp(tmpl.data());
-    script_ = std::string(SIAGA_SOURCE_DIR) + "/scripts/pg-test-cluster.sh";
-    auto start = "bash '" + script_ + "' start '" + folder_ + "/pg' > '" + folder_ + "/start.log' 2>&1";
-    if (std::system(start.c_str()) != 0) return;
-    std::ifstream in(folder_ + "/pg/conninfo");
-    std::getline(in, conninfo_);
-  }
-  ~test_cluster() {
-    if (folder_.empty()) return;
-    auto stop = "bash '" + script_ + "' stop '" + folder_ + "/pg' > /dev/null 2>&1";
-    (void)std::system(stop.c_str());
-    std::filesystem::remove_all(folder_);
-  }
-  test_cluster(const test_cluster&) = delete;
-  test_cluster& operator=(const test_cluster&) = delete;
-
-  // "" when the cluster did not start (start_log says why).
-  const std::string& conninfo() const { return conninfo_; }
-  std::string start_log() const;
-
- private:
-  std::string folder_, script_, conninfo_;
-};
-
-// Runs one statement on the server's maintenance database; "" or libpq's message.
-std::string exec(const std::string& conninfo, const std::string& sql) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
-  std::string message;
-  if (PQstatus(conn) != CONNECTION_OK) {
-    message = PQerrorMessage(conn);
-  } else {
-    PGresult* res = PQexec(conn, sql.c_str());
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-      message = PQresultErrorMessage(res);
-    }
-    PQclear(res);
-  }
-  PQfinish(conn);
-  return message;
-}
-
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
-
-std::string test_cluster::start_log() const { return folder_.empty() ? "" : slurp(folder_ + "/start.log"); }
 
 TEST(postgres_serve, the_demo_city_is_seeded_and_served_from_postgresql) {
   test_cluster cluster;
   auto server = cluster.conninfo();
   ASSERT_FALSE(server.empty()) << "the test cluster did not start: " << cluster.start_log();
   auto name = "siaga_serve_" + std::to_string(::getpid());
-  (void)exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-  ASSERT_EQ(exec(server, "CREATE DATABASE " + name), "");
+  (void)pg_exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  ASSERT_EQ(pg_exec(server, "CREATE DATABASE " + name), "");
   // The cluster trusts loopback, so the password is never checked: it is there to be hidden.
   auto conninfo = server + " dbname=" + name + " password=rahasia123";
 
@@ -159,8 +106,8 @@ TEST(postgres_serve, the_demo_city_is_seeded_and_served_from_postgresql) {
   ASSERT_EQ(run_siaga({"audit", "verify", "--database", conninfo}, dir + "/verify.log"), 0) << slurp(dir + "/verify.log");
   EXPECT_NE(slurp(dir + "/verify.log").find("rantai hash utuh"), std::string::npos) << slurp(dir + "/verify.log");
   auto db = server + " dbname=" + name;
-  ASSERT_EQ(exec(db, "ALTER TABLE events DISABLE TRIGGER USER"), "");
-  ASSERT_EQ(exec(db, "UPDATE events SET kind = 'report.edited' WHERE seq = (SELECT max(seq) FROM events)"), "");
+  ASSERT_EQ(pg_exec(db, "ALTER TABLE events DISABLE TRIGGER USER"), "");
+  ASSERT_EQ(pg_exec(db, "UPDATE events SET kind = 'report.edited' WHERE seq = (SELECT max(seq) FROM events)"), "");
   EXPECT_EQ(run_siaga({"audit", "verify", "--database", conninfo}, dir + "/verify2.log"), 1)
       << slurp(dir + "/verify2.log");
   EXPECT_NE(slurp(dir + "/verify2.log").find("RUSAK"), std::string::npos) << slurp(dir + "/verify2.log");
@@ -175,7 +122,7 @@ TEST(postgres_serve, the_demo_city_is_seeded_and_served_from_postgresql) {
   EXPECT_NE(down.find("cannot connect to 127.0.0.1:1/siaga"), std::string::npos) << down;
   EXPECT_EQ(down.find("rahasia123"), std::string::npos) << down;
 
-  (void)exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  (void)pg_exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   std::filesystem::remove_all(dir);
 }
 

@@ -219,6 +219,14 @@ const std::map<std::string, setter>& setters() {
          c.notify_poll_ms = static_cast<int>(*n);
          return {};
        }},
+      {"outbox_lease_s",
+       [](config& c, const std::string& v) -> core::result<void> {
+         // Longer than an attempt (its HTTP timeout is 10 s) and its recording.
+         auto n = parse_int(v, 15, 3600);
+         if (!n) return n.error();
+         c.outbox_lease_s = static_cast<int>(*n);
+         return {};
+       }},
       {"trusted_origins",
        [](config& c, const std::string& v) -> core::result<void> {
          std::vector<std::string> out;

@@ -35,6 +35,9 @@ struct config {
   int notify_backoff_ms = 2000;          // SIAGA_NOTIFY_BACKOFF_MS (1..3600000)
   int notify_backoff_cap_ms = 600000;    // SIAGA_NOTIFY_BACKOFF_CAP_MS (1..86400000)
   int notify_poll_ms = 1000;             // SIAGA_NOTIFY_POLL_MS: longest idle wait of the worker (10..60000)
+  // SIAGA_OUTBOX_LEASE_S (15..3600): how long a claimed notification stays the claimer's; after a
+  // node died mid-delivery its rows are sent again (by any node) once their lease ends.
+  int outbox_lease_s = 60;
   int sla_check_ms = 15000;              // SIAGA_SLA_CHECK_MS, --sla-check-ms: how often the SLA monitor
                                          // looks at the clocks (100..600000); an alert comes at most this late
   int session_purge_s = 600;             // SIAGA_SESSION_PURGE_S, --session-purge-s: how often expired

@@ -1,8 +1,10 @@
-// siaga: one program, several subcommands (serve, migrate, seed, audit, backup, privacy, stats, simulate).
+// siaga: one program, several subcommands (serve, migrate, seed, audit, backup, migrate-store, privacy, stats,
+// simulate).
 #include "app/audit.hpp"
 #include "app/backup.hpp"
 #include "app/boundaries.hpp"
 #include "app/init.hpp"
+#include "app/migrate_store.hpp"
 #include "app/import_calls.hpp"
 #include "app/privacy.hpp"
 #include "app/config.hpp"
@@ -35,6 +37,13 @@ Usage:
                 a consistent copy of the SQLite database while the server runs (SQLite's online
                 backup API over one snapshot), checked (quick_check, the event log's count and
                 last seq); progress while it runs; FILE must not exist yet
+  siaga migrate-store --from PATH|URI --to URI|PATH
+                move a whole database between the stores: an SQLite file into an empty PostgreSQL
+                database, or PostgreSQL into a new SQLite file (a copy on a laptop); every table
+                in one snapshot and one transaction, ids, times, media and the event chain
+                unchanged; rows counted per table and each chain head compared before it commits;
+                the statistics rebuilt in the copy and its chain verified; a target that is not
+                empty is refused (exit 2)
   siaga privacy export --phone NUMBER [--database PATH|URI]
                 a data subject's request (UU PDP): everything held about the number as JSON
                 (reports with the contact, point, photos, channel and Open311 contacts; calls,
@@ -161,6 +170,8 @@ int main(int argc, char** argv) {
   siaga::app::import_calls_options calls_import;
   std::string phone;
   std::string backup_target;
+  std::string store_from;
+  std::string store_to;
   std::string config_file;
   std::vector<std::string> flags;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -188,6 +199,9 @@ int main(int argc, char** argv) {
       phone = i + 1 < args.size() ? args[++i] : std::string();
     } else if (args[i] == "--to" && command == "backup") {
       backup_target = i + 1 < args.size() ? args[++i] : std::string();
+    } else if ((args[i] == "--from" || args[i] == "--to") && command == "migrate-store") {
+      auto& value = args[i] == "--from" ? store_from : store_to;
+      value = i + 1 < args.size() ? args[++i] : std::string();
     } else if (args[i] == "--config" && i + 1 < args.size()) {
       config_file = args[++i];
     } else if (args[i].rfind("--config=", 0) == 0) {
@@ -212,6 +226,7 @@ int main(int argc, char** argv) {
     if (command == "migrate") return siaga::app::run_migrate(*cfg);
     if (command == "audit verify") return siaga::app::run_audit_verify(cfg->database);
     if (command == "backup") return siaga::app::run_backup(cfg->database, backup_target, std::cout, std::cerr);
+    if (command == "migrate-store") return siaga::app::run_migrate_store(store_from, store_to, std::cout, std::cerr);
     if (command == "privacy export") return siaga::app::run_privacy_export(cfg->database, phone, std::cout, std::cerr);
     if (command == "privacy erase") return siaga::app::run_privacy_erase(cfg->database, phone, std::cout, std::cerr);
     if (command == "stats rebuild") return siaga::app::run_stats_rebuild(cfg->database, from_records);

@@ -60,7 +60,10 @@ std::unique_ptr<storage::store> open_store(const config& cfg) {
     std::error_code ec;
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
-  auto st = storage::open_database(cfg.database, {.cache_mib = cfg.sqlite_cache_mib, .mmap_mib = cfg.sqlite_mmap_mib});
+  const std::chrono::seconds lease{cfg.outbox_lease_s};
+  auto st = storage::open_database(
+      cfg.database, {.cache_mib = cfg.sqlite_cache_mib, .mmap_mib = cfg.sqlite_mmap_mib, .outbox_lease = lease},
+      {.outbox_lease = lease});
   if (!st) {
     spdlog::error("cannot open database {}: {}", where, st.error().message);
     return nullptr;

@@ -1,6 +1,10 @@
-// Reading the server's SQLite file beside it (WAL allows it), for tests that check what was
-// written: one value of a query.
+// Reading the server's database beside it (SQLite's WAL allows it; PostgreSQL when the tests
+// run on it, support/test_store.hpp), for tests that check what was written: one value of a
+// query, in SQL both stores take.
 #pragma once
+
+#include "support/test_cluster.hpp"
+#include "support/test_store.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -13,6 +17,12 @@ namespace siaga::testing {
 // The first column of the first row of a query on the database file as text, or "" for no row
 // (a test failure when the file or the query cannot be read).
 inline std::string query_text(const std::string& db, const std::string& sql) {
+  if (is_postgres_database(db)) {
+    std::string out;
+    auto failed = pg_query(db, sql, out);
+    EXPECT_EQ(failed, "") << sql;
+    return out;
+  }
   sqlite3* h = nullptr;
   EXPECT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   sqlite3_stmt* st = nullptr;

@@ -1,7 +1,8 @@
 #include "support/demo.hpp"
 
+#include "support/database.hpp"
+
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 namespace siaga::testing {
 
@@ -15,16 +16,7 @@ reporter_contact reveal_contact(http_client& c, const std::string& token, const 
 }
 
 std::int64_t count_rows(const std::string& database, const std::string& table) {
-  sqlite3* h = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(database.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  std::string sql = "SELECT COUNT(*) FROM " + table;
-  EXPECT_EQ(sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr), SQLITE_OK);
-  std::int64_t n = -1;
-  if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(h);
-  return n;
+  return query_int(database, "SELECT COUNT(*) FROM " + table);
 }
 
 std::string str(const boost::json::value& v, const char* key) {

@@ -1,5 +1,7 @@
 #include "support/server_process.hpp"
 
+#include "support/test_store.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -26,6 +28,8 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& log_path) {
       dup2(fd, 1);
       dup2(fd, 2);
     }
+    // The tests' own settings are not siaga's (which refuses an unknown SIAGA_ variable).
+    for (const char* name : {"SIAGA_TEST_STORE", "SIAGA_TEST_POSTGRES", "SIAGA_TEST_POSTGRES_FILE"}) unsetenv(name);
     std::vector<char*> argv;
     std::string bin = SIAGA_BINARY;
     argv.push_back(bin.data());
@@ -55,7 +59,7 @@ int run_siaga(const std::vector<std::string>& args, const std::string& log_path)
 server_process::server_process(bool seed, std::vector<std::string> extra_flags) {
   std::string tmpl = (fs::temp_directory_path() / "siaga-test-XXXXXX").string();
   dir_ = mkdtemp(tmpl.data());
-  database_ = dir_ + "/siaga.db";
+  database_ = new_test_database(dir_);
   auto log = dir_ + "/siaga.log";
   if (seed) {
     int rc = run_siaga({"seed", "--demo", "--database", database_}, log);
@@ -65,7 +69,7 @@ server_process::server_process(bool seed, std::vector<std::string> extra_flags) 
 }
 
 server_process::server_process(reuse_tag, const std::string& dir, std::vector<std::string> extra_flags)
-    : dir_(dir), database_(dir + "/siaga.db"), owns_dir_(false) {
+    : dir_(dir), database_(database_of(dir)), owns_dir_(false) {
   start(std::move(extra_flags));
 }
 
@@ -134,7 +138,10 @@ int server_process::stop() {
 server_process::~server_process() {
   stop();
   std::error_code ec;
-  if (owns_dir_ && !std::getenv("KEEP_SIAGA_TEST_DIRS")) fs::remove_all(dir_, ec);
+  if (owns_dir_ && !std::getenv("KEEP_SIAGA_TEST_DIRS")) {
+    fs::remove_all(dir_, ec);
+    drop_test_database(database_);
+  }
 }
 
 }  // namespace siaga::testing

@@ -1,5 +1,6 @@
 // Runs the real `siaga` binary for integration tests: a temporary directory with its own
-// SQLite file, the demo city seeded, the server on a free port, stopped with SIGTERM.
+// database (an SQLite file, or a PostgreSQL database when the tests run on PostgreSQL:
+// support/test_store.hpp), the demo city seeded, the server on a free port, stopped with SIGTERM.
 #pragma once
 
 #include <cstdint>
@@ -17,8 +18,9 @@ class server_process {
   // Creates a fresh directory, seeds the demo city when seed is true, starts serving.
   explicit server_process(bool seed = true, std::vector<std::string> extra_flags = {});
 
-  // Starts another server on an existing database (and directory), as after a restart; the
-  // directory is not removed by this object.
+  // Starts another server on an existing database (and directory), as after a restart: the
+  // database new_test_database made for dir (dir/siaga.db when none was); the directory is not
+  // removed by this object.
   static server_process reuse(const std::string& dir, std::vector<std::string> extra_flags = {});
   ~server_process();
   server_process(const server_process&) = delete;

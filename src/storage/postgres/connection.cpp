@@ -403,6 +403,86 @@ result<void> connection::run(std::string_view sql, std::string_view what) {
   return {};
 }
 
+result<std::int64_t> connection::copy_in(std::string_view sql,
+                                         const std::function<result<bool>(std::string&)>& next,
+                                         std::string_view what) {
+  if (!deferred_.empty()) SIAGA_CHECK(run({}));
+  std::string text(sql);
+  PGresult* res = PQexec(conn_, text.c_str());
+  if (PQresultStatus(res) != PGRES_COPY_IN) {
+    auto error = error_of(conn_, res, what.empty() ? std::string_view(text) : what);
+    PQclear(res);
+    return error;
+  }
+  PQclear(res);
+  std::string chunk;
+  std::optional<core::error> failed;
+  for (;;) {
+    auto more = next(chunk);
+    if (!more) {
+      failed = more.error();
+      break;
+    }
+    if (!chunk.empty() && PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) break;
+    chunk.clear();
+    if (!*more) break;
+  }
+  PQputCopyEnd(conn_, failed ? failed->message.c_str() : nullptr);
+  std::int64_t rows = 0;
+  std::optional<core::error> refused;
+  while (PGresult* r = PQgetResult(conn_)) {
+    if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+      const char* n = PQcmdTuples(r);
+      rows = (n && *n) ? std::strtoll(n, nullptr, 10) : 0;
+    } else if (!refused) {
+      refused = error_of(conn_, r, what.empty() ? std::string_view(text) : what);
+    }
+    PQclear(r);
+  }
+  if (failed) return *failed;
+  if (refused) return *refused;
+  return rows;
+}
+
+result<std::int64_t> connection::copy_out(std::string_view sql,
+                                          const std::function<result<void>(std::string_view)>& row,
+                                          std::string_view what) {
+  if (!deferred_.empty()) SIAGA_CHECK(run({}));
+  std::string text(sql);
+  PGresult* res = PQexec(conn_, text.c_str());
+  if (PQresultStatus(res) != PGRES_COPY_OUT) {
+    auto error = error_of(conn_, res, what.empty() ? std::string_view(text) : what);
+    PQclear(res);
+    return error;
+  }
+  PQclear(res);
+  std::int64_t rows = 0;
+  std::optional<core::error> failed;
+  for (;;) {
+    char* buffer = nullptr;
+    int n = PQgetCopyData(conn_, &buffer, 0);
+    if (n < 0) break;  // -1: done, -2: failed (reported by the result below)
+    std::string_view line(buffer, static_cast<std::size_t>(n));
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    if (!failed) {
+      auto r = row(line);
+      if (!r) failed = r.error();
+      ++rows;
+    }
+    PQfreemem(buffer);
+  }
+  std::optional<core::error> refused;
+  while (PGresult* r = PQgetResult(conn_)) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && !refused) {
+      refused = error_of(conn_, r, what.empty() ? std::string_view(text) : what);
+    }
+    PQclear(r);
+  }
+  if (failed) return *failed;
+  if (refused) return *refused;
+  return rows;
+}
+
 bool connection::in_transaction() const {
   auto s = PQtransactionStatus(conn_);
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR;

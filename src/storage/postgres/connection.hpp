@@ -7,6 +7,7 @@
 #include "core/time.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -128,6 +129,19 @@ class connection {
   // of its own. Its failure is then reported by that next statement, and leaves the
   // transaction failed as any failure would. For the writer, whose transaction it is.
   void defer(std::string_view sql) { deferred_.emplace_back(sql); }
+
+  // Runs sql, a COPY ... FROM STDIN statement, and sends what next produces (rows in COPY's
+  // format) until it answers false, a chunk at a time (next appends to the string it is given,
+  // which is sent and cleared). Returns the rows the server took. A failure of next ends the
+  // COPY (the server discards its rows) and is returned; a row the server refuses fails with
+  // storage_failure naming what and PostgreSQL's reason (its line number in the COPY).
+  result<std::int64_t> copy_in(std::string_view sql, const std::function<result<bool>(std::string&)>& next,
+                               std::string_view what = {});
+  // Runs sql, a COPY ... TO STDOUT statement, and hands each row to row (COPY's text format,
+  // without its newline). A failure of row is returned after the rest of the output is read and
+  // dropped, so that the connection can be used again.
+  result<std::int64_t> copy_out(std::string_view sql, const std::function<result<void>(std::string_view)>& row,
+                                std::string_view what = {});
 
   // True inside a transaction block (also when it is in error, waiting for a rollback).
   bool in_transaction() const;

@@ -26,7 +26,9 @@
 
 #include <chrono>
 #include <iterator>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 namespace siaga::storage::postgres {
@@ -386,8 +388,19 @@ class writer_txn final : public read_ops<store_txn> {
 
   rollup_keeper& rollups() { return rollups_; }
 
+  // Starts a batch (a transaction): the chain's head is read again at its first event.
+  void begin_batch() { carry_.reset(); }
   // Forgets the events of the previous command; called as each command starts.
-  void begin_command() { appended_.clear(); }
+  void begin_command() {
+    appended_.clear();
+    command_start_ = carry_;
+  }
+  // The command was rolled back to its savepoint: its events are gone, and the chain's head is
+  // what it was when the command started.
+  void undo_command() {
+    appended_.clear();
+    carry_ = command_start_;
+  }
 
   // Moves the events appended by the current command to the end of out.
   void take_events(std::vector<domain::event>& out) {
@@ -587,9 +600,20 @@ class writer_txn final : public read_ops<store_txn> {
   // hash (version 2) are computed by model_sql::insert_new_event, shared by every store.
   // The lock goes in the same round trip as the read of seq and the chain's head (deferred),
   // and those two are one statement: two round trips for an event, the insert being the other.
+  // Once this transaction holds the lock nobody else appends until COMMIT, so the next seq and
+  // each jurisdiction's head are carried from one event to the next for the rest of the batch
+  // (one round trip an event; undone with a command rolled back to its savepoint).
   result<domain::event> append_event(domain::event e) override {
-    c().defer(lock_events);
-    {
+    const std::string* head = nullptr;
+    if (carry_) {
+      auto it = carry_->heads.find(e.jurisdiction_id);
+      if (it != carry_->heads.end()) head = &it->second;
+    }
+    if (head) {
+      e.seq = carry_->next_seq;
+      e.prev_hash = *head;
+    } else {
+      c().defer(lock_events);
       auto st = prepare_bound(c(),
                               "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events), "
                               "(SELECT hash FROM events WHERE jurisdiction_id = $1 ORDER BY seq DESC LIMIT 1)",
@@ -603,6 +627,9 @@ class writer_txn final : public read_ops<store_txn> {
     }
     auto stored = model_sql::insert_new_event(c(), std::move(e));
     if (!stored) return stored.error();
+    if (!carry_) carry_.emplace();
+    carry_->next_seq = stored->seq + 1;
+    carry_->heads[stored->jurisdiction_id] = stored->hash;
     appended_.push_back(*stored);
     return *stored;
   }
@@ -610,8 +637,16 @@ class writer_txn final : public read_ops<store_txn> {
  private:
   connection& c() { return *conn_; }
 
+  // The chain as this transaction left it: the next seq and each jurisdiction's newest hash.
+  struct chain_carry {
+    std::int64_t next_seq = 0;
+    std::map<std::string, std::string> heads;
+  };
+
   std::vector<domain::event> appended_;
   rollup_keeper rollups_;
+  std::optional<chain_carry> carry_;          // set once this batch appended an event
+  std::optional<chain_carry> command_start_;  // carry_ as the current command started
 };
 
 // ---------------------------------------------------------------------------------------
@@ -673,6 +708,7 @@ class store_impl final : public postgres_store {
     // A connection lost since the last batch is made again before anything else; a BEGIN that
     // finds it lost (the server restarted, an idle connection was cut) is retried once on a
     // new one, since nothing of the batch has been sent yet.
+    txn_.begin_batch();
     result<void> begun = writer_->healthy() ? result<void>() : writer_->reset();
     if (begun) begun = writer_->run("BEGIN");
     if (!begun && !writer_->healthy()) {
@@ -732,7 +768,7 @@ class store_impl final : public postgres_store {
     }
     if (outcome) outcome = failure("postgres: the command left its transaction failed");
     (void)writer_->run("ROLLBACK TO SAVEPOINT command; RELEASE SAVEPOINT command");
-    txn_.begin_command();
+    txn_.undo_command();
     txn_.rollups().command_failed();
     return outcome;
   }

@@ -1,0 +1,29 @@
+// Which store the integration tests run siaga on (issue 13 item 2): SQLite by default, or
+// PostgreSQL when SIAGA_TEST_STORE=postgres, each test server then on a database of its own in
+// the cluster that SIAGA_TEST_POSTGRES (libpq keywords) or SIAGA_TEST_POSTGRES_FILE (the file
+// scripts/pg-test-cluster.sh writes) names, or SIAGA_TEST_STORE=postgres:FILE (that file). CTest runs the suite both ways (the "pg." tests).
+#pragma once
+
+#include <string>
+
+namespace siaga::testing {
+
+// True when the tests run on PostgreSQL.
+bool on_postgres();
+
+// True when database is a PostgreSQL location rather than an SQLite file.
+bool is_postgres_database(const std::string& database);
+
+// A new, empty database for a test server whose files live in dir: dir/siaga.db on SQLite, a new
+// PostgreSQL database (its libpq keyword string) otherwise, recorded in dir so that
+// database_of(dir) finds it again (a restart on the same data). A test failure when PostgreSQL
+// is asked for and cannot be reached.
+std::string new_test_database(const std::string& dir);
+
+// The database new_test_database made for dir.
+std::string database_of(const std::string& dir);
+
+// Removes a PostgreSQL database made by new_test_database (an SQLite file goes with its folder).
+void drop_test_database(const std::string& database);
+
+}  // namespace siaga::testing
