@@ -7,7 +7,9 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/stand_in_receiver.hpp"
 #include "support/test_cluster.hpp"
+#include "support/ws_client.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -17,6 +19,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
+#include <thread>
 
 namespace siaga::testing {
 namespace {
@@ -122,6 +126,159 @@ TEST(postgres_serve, the_demo_city_is_seeded_and_served_from_postgresql) {
   EXPECT_NE(down.find("cannot connect to 127.0.0.1:1/siaga"), std::string::npos) << down;
   EXPECT_EQ(down.find("rahasia123"), std::string::npos) << down;
 
+  (void)pg_exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  std::filesystem::remove_all(dir);
+}
+
+// Runs one query on a database and returns the first column of every row; a test failure with
+// libpq's message when it fails.
+std::vector<std::string> column(const std::string& conninfo, const std::string& sql) {
+  std::vector<std::string> out;
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    ADD_FAILURE() << PQerrorMessage(conn);
+  } else {
+    PGresult* res = PQexec(conn, sql.c_str());
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) ADD_FAILURE() << PQresultErrorMessage(res);
+    else for (int i = 0; i < PQntuples(res); ++i) out.emplace_back(PQgetvalue(res, i, 0));
+    PQclear(res);
+  }
+  PQfinish(conn);
+  return out;
+}
+
+std::vector<std::int64_t> seqs_until(ws_client& ws, std::int64_t last) {
+  std::vector<std::int64_t> seqs;
+  auto messages = read_messages_until(ws, [&](const boost::json::value& m) {
+    return m.at("type").as_string() == "event" && m.at("event").at("seq").to_number<std::int64_t>() >= last;
+  });
+  for (const auto& m : messages) {
+    if (m.at("type").as_string() == "event") seqs.push_back(m.at("event").at("seq").to_number<std::int64_t>());
+  }
+  return seqs;
+}
+
+// Issue 13 item 3: two `siaga serve` nodes on one database behave as one system.
+TEST(postgres_serve, two_nodes_on_one_database_are_one_system) {
+  test_cluster cluster;
+  auto server = cluster.conninfo();
+  ASSERT_FALSE(server.empty()) << "the test cluster did not start: " << cluster.start_log();
+  auto name = "siaga_nodes_" + std::to_string(::getpid());
+  (void)pg_exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  ASSERT_EQ(pg_exec(server, "CREATE DATABASE " + name), "");
+  auto conninfo = server + " dbname=" + name;
+  std::string tmpl = "/tmp/siaga-pgnodes-XXXXXX";
+  std::string dir = mkdtemp(tmpl.data());
+  ASSERT_EQ(run_siaga({"seed", "--demo", "--database", conninfo}, dir + "/seed.log"), 0) << slurp(dir + "/seed.log");
+
+  stand_in_receiver receiver;
+  const std::vector<std::string> flags{"--database", conninfo, "--max-new-reports-per-reporter", "0",
+                                       "--notify-poll-ms", "50", "--notify-backoff-ms", "40"};
+  {
+    server_process a(false, flags);
+    server_process b(false, flags);
+    ASSERT_NE(a.port(), 0);
+    ASSERT_NE(b.port(), 0);
+    http_client ca("127.0.0.1", a.port());
+    http_client cb("127.0.0.1", b.port());
+    auto admin = ca.login("admin", demo_password);
+    auto ct = ca.login("calltaker", demo_password);  // a session of node A, used on both nodes
+    auto supervisor = cb.login("supervisor", demo_password);
+    ASSERT_EQ(set_webhook(ca, admin, "DAMKAR", receiver.url("/hook")).status, 200);
+
+    ws_client wa(a.port());
+    ws_client wb(b.port());
+    ASSERT_EQ(wa.connect("/api/v1/stream", {{"Authorization", "Bearer " + ct}}), 101) << wa.refusal_body();
+    ASSERT_EQ(wb.connect("/api/v1/stream", {{"Authorization", "Bearer " + ct}}), 101) << wb.refusal_body();
+    const auto start_a = read_hello(wa);
+    const auto start_b = read_hello(wb);
+
+    // Incidents (dispatched by the fire run card, DAMKAR's webhook among them) and reports,
+    // written through both nodes, in turns.
+    auto fire = category(ca, ct, "fire");
+    std::set<std::string> numbers, codes;
+    constexpr int rounds = 6;
+    for (int i = 0; i < rounds; ++i) {
+      for (auto* c : {&ca, &cb}) {
+        auto inc = c->post("/api/v1/incidents",
+                           boost::json::object{{"category_id", fire.at("id")}, {"summary", "Uji dua simpul"}}, ct);
+        ASSERT_EQ(inc.status, 201) << inc.body;
+        numbers.insert(str(inc.json(), "number"));
+        auto rep = c->request("POST", "/api/v1/reports",
+                              R"({"channel":"call","description":"Pohon tumbang","reporter_phone":"+6281234500002"})",
+                              ct);
+        ASSERT_EQ(rep.status, 201) << rep.body;
+        codes.insert(str(rep.json(), "tracking_code"));
+      }
+    }
+    EXPECT_EQ(numbers.size(), 2u * rounds) << "incident numbers are unique across nodes";
+    EXPECT_EQ(codes.size(), 2u * rounds) << "tracking codes are unique across nodes";
+    // Bad input through either node is refused and writes nothing.
+    EXPECT_EQ(cb.request("POST", "/api/v1/reports", R"({"channel":"call","description":""})", ct).status, 400);
+
+    // Every event committed since the streams opened, in the database's seq order: both
+    // nodes' streams carry exactly these, wherever they were written.
+    auto stored = column(conninfo, "SELECT seq FROM events WHERE seq > " + std::to_string(std::min(start_a, start_b)) +
+                                       " ORDER BY seq");
+    ASSERT_FALSE(stored.empty());
+    const std::int64_t last = std::stoll(stored.back());
+    std::vector<std::int64_t> expected_a, expected_b;
+    for (const auto& seq : stored) {
+      if (std::stoll(seq) > start_a) expected_a.push_back(std::stoll(seq));
+      if (std::stoll(seq) > start_b) expected_b.push_back(std::stoll(seq));
+    }
+    EXPECT_EQ(seqs_until(wa, last), expected_a) << "node A's stream: every event in seq order, once";
+    EXPECT_EQ(seqs_until(wb, last), expected_b) << "node B's stream: every event in seq order, once";
+
+    // A client that read up to the middle on node A resumes on node B.
+    const auto middle = expected_a[expected_a.size() / 2];
+    ws_client resumed(b.port());
+    ASSERT_EQ(resumed.connect("/api/v1/stream?after=" + std::to_string(middle), {{"Authorization", "Bearer " + ct}}),
+              101);
+    (void)read_hello(resumed);
+    std::vector<std::int64_t> tail;
+    for (auto seq : expected_a) {
+      if (seq > middle) tail.push_back(seq);
+    }
+    EXPECT_EQ(seqs_until(resumed, last), tail) << "resume with ?after on the other node";
+
+    // The supervisor, signed in and streaming on node B, is disabled through node A: the
+    // stream on B closes and B forgets the token at once (it was just used there, so cached).
+    ws_client ws_sup(b.port());
+    ASSERT_EQ(ws_sup.connect("/api/v1/stream", {{"Authorization", "Bearer " + supervisor}}), 101);
+    (void)read_hello(ws_sup);
+    ASSERT_EQ(cb.get("/api/v1/incidents?limit=1", supervisor).status, 200);
+    std::string supervisor_id;
+    auto users = ca.get("/api/v1/users", admin);
+    ASSERT_EQ(users.status, 200) << users.body;
+    for (const auto& u : users.json().at("items").as_array()) {
+      if (str(u, "username") == "supervisor") supervisor_id = str(u, "id");
+    }
+    ASSERT_FALSE(supervisor_id.empty());
+    auto disabled = ca.request("PATCH", "/api/v1/users/" + supervisor_id, R"({"active":false})", admin);
+    ASSERT_EQ(disabled.status, 200) << disabled.body;
+    while (ws_sup.next(std::chrono::seconds(15))) {
+    }
+    EXPECT_TRUE(ws_sup.closed()) << ws_sup.last_error();
+    EXPECT_EQ(ws_sup.close_code(), 4401);
+    EXPECT_EQ(cb.get("/api/v1/incidents?limit=1", supervisor).status, 401) << "node B forgot the token";
+
+    // The outbox: each DAMKAR notification delivered, once, with both nodes running.
+    const auto expected_rows =
+        column(conninfo, "SELECT id FROM outbox WHERE target = '" + receiver.url("/hook") + "'").size();
+    ASSERT_GE(expected_rows, 2u * rounds);
+    for (int i = 0; i < 400 && receiver.requests().size() < expected_rows; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::set<std::string> keys;
+    for (const auto& r : receiver.requests()) keys.insert(r.header("idempotency-key"));
+    EXPECT_EQ(keys.size(), expected_rows) << "every notification delivered";
+    EXPECT_EQ(receiver.requests().size(), expected_rows) << "and each once";
+    a.stop();
+    b.stop();
+  }
+  ASSERT_EQ(run_siaga({"audit", "verify", "--database", conninfo}, dir + "/verify.log"), 0) << slurp(dir + "/verify.log");
+  EXPECT_NE(slurp(dir + "/verify.log").find("rantai hash utuh"), std::string::npos) << slurp(dir + "/verify.log");
   (void)pg_exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   std::filesystem::remove_all(dir);
 }

@@ -12,6 +12,7 @@
 #include "net/http_server.hpp"
 #include "services/auth_service.hpp"
 #include "services/callbacks.hpp"
+#include "services/node_user_signal.hpp"
 #include "services/privacy.hpp"
 #include "services/sla_service.hpp"
 #include "storage/open_database.hpp"
@@ -244,6 +245,10 @@ int run_serve(const config& cfg) {
       random, blocking, api::api_options{std::chrono::hours{cfg.session_hours}, cfg.secure_cookie, callback_expiry},
       &hub};
   deps.exports = &exports;
+  // The user-changed signal reaches the other nodes on the same database too (a disabled
+  // user's streams close and its tokens are forgotten everywhere); on SQLite it stays local.
+  auto user_changes = std::make_shared<services::store_user_signal>(*st);
+  deps.user_changes = user_changes;
   deps.options.public_report_burst = cfg.public_report_burst;
   deps.options.public_reports_per_hour = cfg.public_reports_per_hour;
   deps.options.track_burst = cfg.track_burst;
@@ -395,6 +400,7 @@ int run_serve(const config& cfg) {
   for (auto& t : threads) t.join();
   blocking.join();
   st->set_commit_listener(nullptr);
+  user_changes->detach();
   st->close();
   spdlog::info("stopped");
   return 0;

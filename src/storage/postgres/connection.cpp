@@ -511,6 +511,24 @@ std::string connection::target() const {
   return describe_target(conn_);
 }
 
+int connection::socket() const {
+  return healthy() ? PQsocket(conn_) : -1;
+}
+
+result<std::vector<connection::notification>> connection::take_notifications() {
+  if (PQconsumeInput(conn_) == 0 || !healthy()) {
+    return core::make_error(core::errc::unavailable,
+                            "postgres: the listening connection to " + target() + " was lost: " +
+                                one_line(PQerrorMessage(conn_)));
+  }
+  std::vector<notification> out;
+  while (PGnotify* n = PQnotifies(conn_)) {
+    out.push_back({n->relname ? n->relname : "", n->extra ? n->extra : ""});
+    PQfreemem(n);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // read_snapshot
 

@@ -159,6 +159,18 @@ class connection {
   // Host, port and database, for messages.
   std::string target() const;
 
+  // For a connection that LISTENs (event_feed.hpp): the socket to wait on for the server's
+  // messages, -1 when the connection is lost.
+  int socket() const;
+  // A notification the server sent: its channel and payload.
+  struct notification {
+    std::string channel;
+    std::string payload;
+  };
+  // Reads what the server has sent without waiting and returns the notifications received so
+  // far, in the order they were sent. Fails with unavailable when the connection is lost.
+  result<std::vector<notification>> take_notifications();
+
   // Statement-level rollback inside a transaction, as SQLite does it: a statement that fails
   // is undone alone and the transaction goes on (PostgreSQL would otherwise refuse every
   // statement until a rollback), so that a command may try an insert, see the conflict and

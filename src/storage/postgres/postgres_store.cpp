@@ -8,6 +8,7 @@
 #include "storage/postgres/calls_sql.hpp"
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/conversation_sql.hpp"
+#include "storage/postgres/event_feed.hpp"
 #include "storage/postgres/lapor_sql.hpp"
 #include "storage/postgres/media_sql.hpp"
 #include "storage/postgres/migrations.hpp"
@@ -652,14 +653,23 @@ class writer_txn final : public read_ops<store_txn> {
 // ---------------------------------------------------------------------------------------
 // The store.
 
+constexpr const char* notify_events = "NOTIFY siaga_events";
+// How often the event feed reads the table without a notification (event_feed.hpp): a lost
+// NOTIFY delays other nodes' events by at most this long.
+constexpr std::chrono::milliseconds event_poll{1000};
+static_assert(std::string_view(events_channel) == "siaga_events");
+
 class store_impl final : public postgres_store {
  public:
   store_impl(postgres_options options, std::unique_ptr<connection> writer)
       : options_(std::move(options)),
         writer_(std::move(writer)),
         txn_(*writer_, options_.outbox_lease, options_.keep_rollups),
+        feed_(options_.conninfo, event_poll),
         group_(options_.max_batch, [this](std::vector<queued_command>& batch) { return run_batch(batch); }) {
     writer_->set_statement_rollback(true);
+    // Local commits go through the feed, which also hands over other nodes' (event_feed.hpp).
+    group_.set_commit_listener([this](const std::vector<domain::event>& events) { feed_.committed(events); });
   }
 
   ~store_impl() override {
@@ -687,12 +697,18 @@ class store_impl final : public postgres_store {
     group_.submit(std::move(command), std::move(done));
   }
 
-  void set_commit_listener(commit_listener listener) override { group_.set_commit_listener(std::move(listener)); }
+  void set_commit_listener(commit_listener listener) override { feed_.set_commit_listener(std::move(listener)); }
+
+  result<void> broadcast(const std::string& message) override { return feed_.broadcast(message); }
+  void set_broadcast_listener(broadcast_listener listener) override {
+    feed_.set_broadcast_listener(std::move(listener));
+  }
 
   // Not from the writer thread (a done callback or the commit listener), which it waits for.
   void close() override {
     std::lock_guard closing(close_mutex_);
     group_.stop();
+    feed_.stop();
     writer_.reset();
   }
 
@@ -735,6 +751,9 @@ class store_impl final : public postgres_store {
     }
     // The rollups' changes go in last, so that they are exactly those of the commands kept.
     // COMMIT in a failed transaction would roll back and still answer without an error.
+    // The other nodes' event feeds wake on the NOTIFY, which PostgreSQL delivers at COMMIT
+    // (and drops with a rollback); it travels in COMMIT's round trip.
+    if (!out.published.empty() && !writer_->in_failed_transaction()) writer_->defer(notify_events);
     auto committed = writer_->in_failed_transaction()
                          ? result<void>(core::make_error(core::errc::storage_failure,
                                                          "postgres: the batch's transaction failed; rolled back"))
@@ -778,6 +797,7 @@ class store_impl final : public postgres_store {
   writer_txn txn_;                      // used on the writer thread only
   thread_readers<thread_reader> readers_;
   std::mutex close_mutex_;
+  event_feed feed_;     // before group_, whose commit listener it is
   group_writer group_;  // last: its thread uses the members above
 };
 

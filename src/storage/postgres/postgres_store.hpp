@@ -6,6 +6,7 @@
 // get a connection of their own per thread.
 #pragma once
 
+#include "storage/node_link.hpp"
 #include "storage/store.hpp"
 
 #include <cstdint>
@@ -19,7 +20,8 @@ struct write_stats {
   std::int64_t commands = 0;  // commands committed in them (failed commands not counted)
 };
 
-class postgres_store : public store {
+// Several nodes may share its database: it is their node_link too (../node_link.hpp).
+class postgres_store : public store, public node_link {
  public:
   // A consistent-enough snapshot for monitoring and benchmarks; safe from any thread.
   virtual write_stats stats() const = 0;
