@@ -13,6 +13,7 @@
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <unistd.h>
 
 #include <cstdlib>

@@ -3,14 +3,17 @@
 #include "domain/phone.hpp"
 #include "services/access.hpp"
 #include "services/callbacks.hpp"
+#include "services/event_batch.hpp"
 #include "services/events.hpp"
 #include "services/passwords.hpp"
+#include "storage/bulk_writes.hpp"
 
 #include <boost/json/object.hpp>
 
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <set>
 #include <span>
 
 namespace siaga::services {
@@ -291,6 +294,28 @@ void note_earliest(std::map<std::string, core::timestamp>& at, const std::string
   if (!added && t < it->second) it->second = t;
 }
 
+// The new calls of a batch with their call events and events, written together with the
+// store's multi-row facet; flushed before anything reads calls back (a known call, callbacks,
+// the prank policy) so that every read sees them, and so that the events keep their order.
+struct pending_calls {
+  std::vector<domain::call_record> calls;
+  std::vector<domain::stored_call_event> call_events;
+  std::vector<domain::event> events;
+  std::set<std::string, std::less<>> external_ids;
+
+  core::result<void> flush(storage::store_txn& tx) {
+    if (calls.empty()) return {};
+    if (auto r = storage::insert_calls(tx, calls); !r) return r.error();
+    if (auto r = storage::insert_call_events(tx, call_events); !r) return r.error();
+    if (auto r = storage::append_events(tx, std::move(events)); !r) return r.error();
+    calls.clear();
+    call_events.clear();
+    events.clear();
+    external_ids.clear();
+    return {};
+  }
+};
+
 }  // namespace
 
 core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, const context& ctx, const actor& who,
@@ -298,6 +323,7 @@ core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, co
   const auto& j = who.jurisdiction_id;
   whole_calls_ingested counts;
   std::map<std::string, core::timestamp> callbacks_from, strikes_from;
+  pending_calls pending;
   for (const auto& w : calls) {
     if (w.events.empty()) continue;
     const auto& first = w.events.front();
@@ -305,8 +331,10 @@ core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, co
       if (calls.size() > 1 || w.events.size() > 1) err.message = "event_id '" + e.event_id + "': " + err.message;
       return err;
     };
+    if (pending.external_ids.contains(first.call_id)) SIAGA_CHECK(pending.flush(tx));
     SIAGA_TRY(found, tx.find_call_by_external(j, first.call_id));
     if (found) {
+      SIAGA_CHECK(pending.flush(tx));
       // Known: the live path sorts out which events are new, duplicates or conflicts.
       SIAGA_TRY(ingested, ingest_call_events(tx, ctx, who, w.events, false));
       for (const auto& i : ingested) ++(i.duplicate ? counts.known_events : counts.new_events);
@@ -361,13 +389,11 @@ core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, co
                                          {"source", "import"}});
       ++counts.classified;
     }
-    if (auto r = tx.insert_call(call); !r) return r.error();
-    for (const auto& e : w.events) {
-      if (auto r = tx.insert_call_event({j, call.id, e, now}); !r) return r.error();
-    }
+    for (const auto& e : w.events) pending.call_events.push_back({j, call.id, e, now});
     for (auto& [kind, payload] : recorded) {
-      if (auto r = record(tx, ctx, who, subject_kind::call, call.id, kind, std::move(payload)); !r) return r.error();
+      pending.events.push_back(make_event(ctx, who, subject_kind::call, call.id, std::move(kind), payload));
     }
+    pending.external_ids.insert(first.call_id);
     counts.new_events += static_cast<std::int64_t>(w.events.size());
     const auto& number = call.state.caller;
     // As the live path: an unanswered call that ended, or an answered one, moves its number's
@@ -375,7 +401,9 @@ core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, co
     const bool settles = call.state.ended_at || call.state.outcome == call_outcome::answered;
     if (can_call_back(number) && call.state.ring_at && settles) note_earliest(callbacks_from, number, *call.state.ring_at);
     if (!number.empty() && is_strike(call.classification)) note_earliest(strikes_from, number, stored_ring_time(call));
+    pending.calls.push_back(std::move(call));
   }
+  SIAGA_CHECK(pending.flush(tx));
   for (const auto& [number, around] : callbacks_from) {
     if (auto r = reconcile_callbacks(tx, ctx, who, number, around); !r) return r.error();
   }

@@ -1,5 +1,6 @@
 // Contract tests of the store's call methods (storage/store.hpp, "Calls and callers"), against
 // the interface only, on every backend (store_test_fixture.hpp: SQLite and PostgreSQL).
+#include "storage/bulk_writes.hpp"
 #include "storage/store.hpp"
 #include "storage/store_test_fixture.hpp"
 
@@ -186,6 +187,56 @@ TEST_P(calls_store, external_ids_and_event_ids_are_unique_per_jurisdiction) {
   EXPECT_EQ((*found)->call_record_id, "c1");
   EXPECT_EQ((*found)->received_at, t0 + 31s);
   EXPECT_FALSE(*rd().find_call_event("j2", "ev-1"));
+}
+
+// The bulk forms (a CDR import's batch) write the rows the single-row forms write, across the
+// SQLite store's chunks of 128 rows and its smaller remainders, and a duplicate in a batch
+// fails the batch as the single-row form would.
+TEST_P(calls_store, calls_and_call_events_written_in_bulk_equal_those_written_one_by_one) {
+  std::vector<domain::call_record> calls;
+  std::vector<domain::stored_call_event> events;
+  for (int i = 0; i < 300; ++i) {
+    auto n = std::to_string(i);
+    auto c = make_call("c" + n, "pbx-" + n, i % 2 ? "0812" : "0813", std::chrono::seconds(i));
+    if (i % 3 == 0) c = answered(c, domain::call_class::prank);
+    calls.push_back(c);
+    for (auto kind : {domain::call_event_kind::ringing, domain::call_event_kind::ended}) {
+      domain::stored_call_event e;
+      e.jurisdiction_id = "j1";
+      e.call_record_id = c.id;
+      e.event.event_id = "ev-" + n + "-" + std::string(domain::to_string(kind));
+      e.event.call_id = c.external_id;
+      e.event.kind = kind;
+      e.event.at = *c.state.ring_at + (kind == domain::call_event_kind::ended ? 10s : 0s);
+      e.event.caller = c.state.caller;
+      e.received_at = t0;
+      events.push_back(e);
+    }
+  }
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              if (auto r = insert_calls(t, calls); !r) return r;
+              return insert_call_events(t, events);
+            })),
+            "ok");
+  for (int i : {0, 127, 128, 255, 256, 299}) {
+    auto found = rd().find_call("j1", calls[i].id);
+    ASSERT_TRUE(found && *found) << i;
+    EXPECT_EQ((*found)->external_id, calls[i].external_id);
+    EXPECT_EQ((*found)->state.caller, calls[i].state.caller);
+    EXPECT_EQ((*found)->classification, calls[i].classification);
+    auto stored = rd().call_events_of(calls[i].id);
+    ASSERT_TRUE(stored);
+    ASSERT_EQ(stored->size(), 2u);
+    EXPECT_EQ(stored->front().event_id, events[2 * i].event.event_id);
+  }
+  EXPECT_EQ(rd().caller_history_of("j1", "0812")->calls, 150);
+  EXPECT_EQ(rd().caller_history_of("j1", "0813")->calls, 150);
+
+  // A batch holding a call already stored fails whole: its new call is not written either.
+  std::vector<domain::call_record> again{make_call("c-new", "pbx-new", "", 0s), calls[5]};
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return insert_calls(t, again); })), "conflict");
+  EXPECT_FALSE(*rd().find_call("j1", "c-new"));
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return insert_call_events(t, {events[7]}); })), "conflict");
 }
 
 TEST_P(calls_store, call_events_come_back_in_canonical_order) {

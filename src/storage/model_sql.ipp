@@ -212,12 +212,16 @@ result<std::vector<domain::event>> latest_events_of_kind(connection& c, const st
   return fetch_all(c, sql, "events", read_event<statement>, jurisdiction_id, kind, std::clamp(limit, 1, 500));
 }
 
-result<domain::event> insert_new_event(connection& c, domain::event e) {
+void seal_new_event(domain::event& e) {
   // Every new event is hash version 2, so that its personal data can be erased later; both
   // stores hash alike, so that one audit verifies either.
   e.erased_at.reset();
   e.payload_digest = domain::compute_payload_digest(e);
   e.hash = domain::compute_event_hash(e);
+}
+
+result<domain::event> insert_new_event(connection& c, domain::event e) {
+  seal_new_event(e);
   auto st = prepare_bound(c,
                           "INSERT INTO events (seq, id, jurisdiction_id, subject, subject_id, incident_id, "
                           "agency_id, kind, actor_id, at, payload_json, prev_hash, hash, payload_digest) "

@@ -1,5 +1,6 @@
 // Contract tests of storage::store, continued: lists with their filters and pages, commands
 // (savepoints, rollback, batches), the event log and its chain, and durability.
+#include "storage/bulk_writes.hpp"
 #include "storage/store_test_fixture.hpp"
 
 // Filters are written with designated initializers naming only the fields a test sets; GCC 12
@@ -369,6 +370,59 @@ TEST_P(store_contract, failed_commands_roll_back_alone_while_their_batch_commits
   }
   store_->close();  // the listener runs after the done callbacks; closing waits for it
   EXPECT_EQ(all_fields(heard), all_fields(events));
+}
+
+// append_events (a bulk import's batch) gives the seqs, chain and hashes that append_event one
+// by one gives, interleaved with it in one command and across two jurisdictions, and tells the
+// commit listener of every event; a taken id fails the command and appends none of them.
+TEST_P(store_contract, events_appended_in_bulk_chain_as_those_appended_one_by_one) {
+  std::vector<domain::event> heard;
+  store_->set_commit_listener(
+      [&](const std::vector<domain::event>& events) { heard.insert(heard.end(), events.begin(), events.end()); });
+  std::vector<domain::event> returned;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              auto first = t.append_event(make_event("j1", "single"));
+              if (!first) return first.error();
+              std::vector<domain::event> batch;
+              for (int i = 0; i < 300; ++i) batch.push_back(make_event(i % 3 ? "j1" : "j2", "bulk" + std::to_string(i)));
+              auto stored = append_events(t, batch);
+              if (!stored) return stored.error();
+              auto last = t.append_event(make_event("j2", "after"));
+              if (!last) return last.error();
+              returned.push_back(*first);
+              returned.insert(returned.end(), stored->begin(), stored->end());
+              returned.push_back(*last);
+              return {};
+            })),
+            "ok");
+  ASSERT_EQ(returned.size(), 302u);
+  auto all = reader().events_after(0, 100000).value();
+  EXPECT_EQ(all_fields(all), all_fields(returned));
+  EXPECT_TRUE(strictly_increasing(seqs_of(all)));
+  EXPECT_EQ(all.back().seq, all.front().seq + 301);
+  for (auto j : {"j1", "j2"}) {
+    auto chain = reader().events_of_jurisdiction(j).value();
+    EXPECT_EQ(chain.front().prev_hash, "");
+    auto broken = domain::verify_chain(chain);
+    EXPECT_FALSE(broken) << j << " breaks at " << broken->seq << ": " << broken->reason;
+  }
+
+  auto taken = outcome(write([&](store_txn& t) -> result<void> {
+    auto stored = append_events(t, {make_event("j1", "fresh"), make_event("j1", "bulk7")});
+    if (!stored) return stored.error();
+    return {};
+  }));
+  EXPECT_TRUE(taken.starts_with("conflict")) << taken;
+  EXPECT_EQ(reader().events_after(0, 100000).value().size(), 302u);
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              auto e = append_events(t, {make_event("j1", "fresh")});
+              if (!e) return e.error();
+              return {};
+            })),
+            "ok");
+  EXPECT_FALSE(domain::verify_chain(reader().events_of_jurisdiction("j1").value()));
+  store_->close();
+  EXPECT_EQ(heard.size(), 303u);
 }
 
 TEST_P(store_contract, events_get_increasing_seqs_and_an_unbroken_chain_across_threads_and_reopen) {

@@ -1,6 +1,7 @@
 #include "storage/sqlite/calls_sql.hpp"
 
 #include "storage/sqlite/caller_counts_sql.hpp"
+#include "storage/sqlite/multi_row.hpp"
 #include "storage/sqlite/query.hpp"
 
 #include <algorithm>
@@ -15,6 +16,40 @@ result<domain::caller_history> caller_history_of(connection& c, const std::strin
                                                  const std::string& number) {
   // One row of caller_counts (migration 21), kept by triggers on calls, not a count of the calls.
   return caller_counts_sql::history_of(c, jurisdiction_id, number);
+}
+
+result<void> insert_calls(connection& c, const std::vector<domain::call_record>& calls) {
+  std::vector<call_values> values;
+  values.reserve(calls.size());
+  for (const auto& r : calls) values.emplace_back(r);
+  static const std::string head = cat({"INSERT INTO calls (", call_columns, ") VALUES "});
+  return insert_rows(c, head, 31, calls.size(), "calls", [&](statement& st, std::size_t i) {
+    st.bind(calls[i].id).bind(calls[i].jurisdiction_id);
+    values[i].bind(st);
+  });
+}
+
+result<void> insert_call_events(connection& c, const std::vector<domain::stored_call_event>& events) {
+  static const std::string head =
+      "INSERT INTO call_events (jurisdiction_id, event_id, call_record_id, external_call_id, kind, at, caller, line, "
+      "agent, reason, digits, silent, received_at) VALUES ";
+  return insert_rows(c, head, 13, events.size(), "call_events", [&](statement& st, std::size_t i) {
+    const auto& s = events[i];
+    const auto& e = s.event;
+    st.bind(s.jurisdiction_id)
+        .bind(e.event_id)
+        .bind(s.call_record_id)
+        .bind(e.call_id)
+        .bind(domain::to_string(e.kind))
+        .bind(e.at)
+        .bind(e.caller)
+        .bind(e.line)
+        .bind(e.agent)
+        .bind(name_of(e.reason))
+        .bind(e.digits)
+        .bind(static_cast<std::int64_t>(e.silent))
+        .bind(s.received_at);
+  });
 }
 
 }  // namespace siaga::storage::sqlite::calls_sql

@@ -46,6 +46,9 @@ result<std::optional<domain::api_key>> find_api_key(connection& c, const std::st
 result<void> insert_call(connection& c, const domain::call_record& r);
 result<void> update_call(connection& c, const domain::call_record& r);
 result<void> insert_call_event(connection& c, const domain::stored_call_event& e);
+// Multi-row forms of insert_call and insert_call_event: the same rows, fewer statements.
+result<void> insert_calls(connection& c, const std::vector<domain::call_record>& calls);
+result<void> insert_call_events(connection& c, const std::vector<domain::stored_call_event>& events);
 result<void> upsert_caller(connection& c, const domain::caller_record& r);
 result<void> upsert_caller_policy(connection& c, const std::string& jurisdiction_id, const domain::caller_policy& p);
 result<void> insert_callback(connection& c, const domain::callback_task& t);

@@ -1,6 +1,7 @@
 #include "storage/sqlite/model_sql.hpp"
 
 #include "storage/model_rows.hpp"
+#include "storage/sqlite/multi_row.hpp"
 #include "storage/sqlite/query.hpp"
 
 #include "domain/phone_text.hpp"
@@ -23,5 +24,28 @@ result<void> read_calendar(std::string_view weekend, std::string_view holidays, 
 }
 
 #include "storage/model_sql.ipp"
+
+result<void> insert_sealed_events(connection& c, const std::vector<domain::event>& events) {
+  static const std::string head =
+      "INSERT INTO events (seq, id, jurisdiction_id, subject, subject_id, incident_id, agency_id, kind, actor_id, at, "
+      "payload_json, prev_hash, hash, payload_digest) VALUES ";
+  return insert_rows(c, head, 14, events.size(), "events", [&](statement& st, std::size_t i) {
+    const auto& e = events[i];
+    st.bind(e.seq)
+        .bind(e.id)
+        .bind(e.jurisdiction_id)
+        .bind(domain::to_string(e.subject))
+        .bind(e.subject_id)
+        .bind(e.incident_id)
+        .bind(e.agency_id)
+        .bind(e.kind)
+        .bind(e.actor_id)
+        .bind(e.at)
+        .bind(e.payload_json)
+        .bind(e.prev_hash)
+        .bind(e.hash)
+        .bind(e.payload_digest);
+  });
+}
 
 }  // namespace siaga::storage::sqlite::model_sql

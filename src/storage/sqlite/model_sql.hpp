@@ -83,5 +83,11 @@ result<void> update_dispatch(connection& c, const domain::dispatch& d);
 // domain::compute_payload_digest and compute_event_hash. Returns the event as stored; a taken
 // seq or id is a conflict.
 result<domain::event> insert_new_event(connection& c, domain::event e);
+// Makes e a new version-2 event as insert_new_event stores it: not erased, its payload digest
+// and hash computed from its fields (seq and prev_hash set by the caller).
+void seal_new_event(domain::event& e);
+// Inserts events already sealed by seal_new_event, in order, with multi-row INSERTs; a taken
+// seq or id is a conflict and nothing of the statement that met it is written.
+result<void> insert_sealed_events(connection& c, const std::vector<domain::event>& events);
 
 }  // namespace siaga::storage::sqlite::model_sql

@@ -22,6 +22,7 @@
 #include "storage/sqlite/outbox_sql.hpp"
 #include "storage/sqlite/sla_sql.hpp"
 #include "storage/sqlite/query.hpp"
+#include "storage/bulk_writes.hpp"
 #include "storage/group_writer.hpp"
 #include "storage/thread_readers.hpp"
 
@@ -368,7 +369,7 @@ class thread_reader final : public read_ops<store_reader> {
 // ---------------------------------------------------------------------------------------
 // The writer's transaction.
 
-class writer_txn final : public read_ops<store_txn> {
+class writer_txn final : public read_ops<store_txn>, public bulk_writer {
  public:
   writer_txn(connection& conn, bool keep_rollups, outbox_sql::leases& leases)
       : read_ops(&conn, std::nullopt, &leases), rollups_(conn, keep_rollups) {}
@@ -480,34 +481,40 @@ class writer_txn final : public read_ops<store_txn> {
   // sqlite_sequence, the AUTOINCREMENT high-water mark, because the hash covers seq and so
   // must be computed before the row is inserted.
   result<domain::event> append_event(domain::event e) override {
-    if (!next_seq_) {
-      auto st = c().prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
-      if (!st) return st.error();
-      auto row = st->step("events");
-      if (!row) return row.error();
-      next_seq_ = (*row ? st->int64(0) : 0) + 1;
-    }
+    auto head = chain_head(e.jurisdiction_id);
+    if (!head) return head.error();
     e.seq = *next_seq_;
-    auto head = heads_.find(e.jurisdiction_id);
-    if (head == heads_.end()) {
-      auto st = prepare_bound(c(), "SELECT hash FROM events WHERE jurisdiction_id = ? ORDER BY seq DESC LIMIT 1",
-                              e.jurisdiction_id);
-      if (!st) return st.error();
-      auto row = st->step("events");
-      if (!row) return row.error();
-      head = heads_.emplace(e.jurisdiction_id, *row ? st->text(0) : std::string()).first;
-    }
-    e.prev_hash = head->second;
+    e.prev_hash = (*head)->second;
     auto stored = q::insert_new_event(c(), std::move(e));
     if (!stored) {
-      next_seq_.reset();
-      heads_.clear();
+      forget_chain();
       return stored.error();
     }
     next_seq_ = stored->seq + 1;
-    head->second = stored->hash;
+    (*head)->second = stored->hash;
     appended_.push_back(*stored);
     return *stored;
+  }
+  // The chain and the hashes are made in memory first, then the rows go in with multi-row
+  // INSERTs; the seqs and hashes are those append_event would give one by one.
+  result<std::vector<domain::event>> append_events(std::vector<domain::event> events) override {
+    for (auto& e : events) {
+      auto head = chain_head(e.jurisdiction_id);
+      if (!head) {
+        forget_chain();
+        return head.error();
+      }
+      e.seq = (*next_seq_)++;
+      e.prev_hash = (*head)->second;
+      q::seal_new_event(e);
+      (*head)->second = e.hash;
+    }
+    if (auto w = q::insert_sealed_events(c(), events); !w) {
+      forget_chain();
+      return w.error();
+    }
+    appended_.insert(appended_.end(), events.begin(), events.end());
+    return events;
   }
 
   result<void> insert_notification(const domain::notification& n) override { return outbox_sql::insert(c(), n); }
@@ -540,6 +547,21 @@ class writer_txn final : public read_ops<store_txn> {
   }
   result<void> insert_call_event(const domain::stored_call_event& e) override {
     return calls_sql::insert_call_event(c(), e);
+  }
+  result<void> insert_calls(const std::vector<domain::call_record>& calls) override {
+    if (auto w = calls_sql::insert_calls(c(), calls); !w) return w;
+    for (const auto& r : calls) {
+      if (auto w = caller_counts_sql::call_written(c(), std::nullopt, r); !w) return w;
+      if (auto w = rollups_.call(std::nullopt, r); !w) return w;
+    }
+    return {};
+  }
+  result<void> insert_call_events(const std::vector<domain::stored_call_event>& events) override {
+    return calls_sql::insert_call_events(c(), events);
+  }
+  result<void> set_wal_autocheckpoint(int pages) override {
+    auto sql = "PRAGMA wal_autocheckpoint = " + std::to_string(pages);
+    return c().exec_script(sql, sql);
   }
   result<void> upsert_caller(const domain::caller_record& r) override { return calls_sql::upsert_caller(c(), r); }
   result<void> upsert_caller_policy(const std::string& j, const domain::caller_policy& p) override {
@@ -630,6 +652,31 @@ class writer_txn final : public read_ops<store_txn> {
 
  private:
   connection& c() { return *conn_; }
+
+  // The chain's next seq and jurisdiction's head, read at a command's first event (see
+  // append_event); returns the head's entry in heads_, with next_seq_ set.
+  result<std::map<std::string, std::string, std::less<>>::iterator> chain_head(const std::string& jurisdiction_id) {
+    if (!next_seq_) {
+      auto st = c().prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+      if (!st) return st.error();
+      auto row = st->step("events");
+      if (!row) return row.error();
+      next_seq_ = (*row ? st->int64(0) : 0) + 1;
+    }
+    auto head = heads_.find(jurisdiction_id);
+    if (head != heads_.end()) return head;
+    auto st = prepare_bound(c(), "SELECT hash FROM events WHERE jurisdiction_id = ? ORDER BY seq DESC LIMIT 1",
+                            jurisdiction_id);
+    if (!st) return st.error();
+    auto row = st->step("events");
+    if (!row) return row.error();
+    return heads_.emplace(jurisdiction_id, *row ? st->text(0) : std::string()).first;
+  }
+  // After a failed write the carried chain may be ahead of the rows: read it again next time.
+  void forget_chain() {
+    next_seq_.reset();
+    heads_.clear();
+  }
 
   std::vector<domain::event> appended_;
   // The chain within the current command (append_event): the next seq, each jurisdiction's head.

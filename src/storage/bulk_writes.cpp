@@ -1,0 +1,38 @@
+#include "storage/bulk_writes.hpp"
+
+namespace siaga::storage {
+
+result<void> insert_calls(store_txn& tx, const std::vector<domain::call_record>& calls) {
+  if (auto* bulk = dynamic_cast<bulk_writer*>(&tx)) return bulk->insert_calls(calls);
+  for (const auto& c : calls) {
+    if (auto r = tx.insert_call(c); !r) return r;
+  }
+  return {};
+}
+
+result<void> insert_call_events(store_txn& tx, const std::vector<domain::stored_call_event>& events) {
+  if (auto* bulk = dynamic_cast<bulk_writer*>(&tx)) return bulk->insert_call_events(events);
+  for (const auto& e : events) {
+    if (auto r = tx.insert_call_event(e); !r) return r;
+  }
+  return {};
+}
+
+result<std::vector<domain::event>> append_events(store_txn& tx, std::vector<domain::event> events) {
+  if (auto* bulk = dynamic_cast<bulk_writer*>(&tx)) return bulk->append_events(std::move(events));
+  std::vector<domain::event> stored;
+  stored.reserve(events.size());
+  for (auto& e : events) {
+    auto one = tx.append_event(std::move(e));
+    if (!one) return one.error();
+    stored.push_back(std::move(*one));
+  }
+  return stored;
+}
+
+result<void> set_wal_autocheckpoint(store_txn& tx, int pages) {
+  if (auto* bulk = dynamic_cast<bulk_writer*>(&tx)) return bulk->set_wal_autocheckpoint(pages);
+  return {};
+}
+
+}  // namespace siaga::storage

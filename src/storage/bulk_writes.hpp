@@ -1,0 +1,43 @@
+// The bulk facet: writes of many rows at once, for a bulk import (siaga import calls), giving
+// the rows, seqs, chain and hashes that the store contract's single-row methods give one by one.
+// A store's transaction that can write them with fewer statements also implements bulk_writer
+// (the SQLite store: multi-row INSERTs); for any other (PostgreSQL) the functions below loop
+// over the single-row methods, so every store keeps working. Kept beside store.hpp rather than
+// in it so that the facet's readers are the import and the stores alone.
+#pragma once
+
+#include "storage/store.hpp"
+
+#include <vector>
+
+namespace siaga::storage {
+
+class bulk_writer {
+ public:
+  virtual ~bulk_writer() = default;
+
+  // As insert_call for each call in order (counters and rollups included).
+  virtual result<void> insert_calls(const std::vector<domain::call_record>& calls) = 0;
+  // As insert_call_event for each event in order.
+  virtual result<void> insert_call_events(const std::vector<domain::stored_call_event>& events) = 0;
+  // As append_event for each event in order; returns them as stored.
+  virtual result<std::vector<domain::event>> append_events(std::vector<domain::event> events) = 0;
+  // Lets the write-ahead log hold pages pages before a commit checkpoints it into the database
+  // file (SQLite's PRAGMA wal_autocheckpoint on the writer's connection; default 1,000 pages).
+  // A connection setting, not part of the transaction: it stays when the command rolls back.
+  virtual result<void> set_wal_autocheckpoint(int pages) = 0;
+};
+
+// The same as tx.insert_call for each call in order; fails as it does (conflict on a taken id
+// or external id), the command then rolled back whole.
+result<void> insert_calls(store_txn& tx, const std::vector<domain::call_record>& calls);
+// The same as tx.insert_call_event for each event in order; fails as it does.
+result<void> insert_call_events(store_txn& tx, const std::vector<domain::stored_call_event>& events);
+// The same as tx.append_event for each event in order (the same seqs, chain and hashes); returns
+// the events as stored; fails as it does.
+result<std::vector<domain::event>> append_events(store_txn& tx, std::vector<domain::event> events);
+// bulk_writer::set_wal_autocheckpoint where the store has a write-ahead log to tune; nothing
+// elsewhere. A bulk import raises it for its run and sets it back when done.
+result<void> set_wal_autocheckpoint(store_txn& tx, int pages);
+
+}  // namespace siaga::storage
