@@ -5,6 +5,7 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/test_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -232,7 +233,10 @@ TEST(import_calls, a_cdr_file_gives_the_statistics_of_the_live_api_once_however_
   // The callers' counters the import kept equal their recount from the calls.
   const auto rebuild_log = imported.dir() + "/rebuild.log";
   EXPECT_EQ(run_siaga({"stats", "rebuild", "--database", db}, rebuild_log), 0) << read_file(rebuild_log);
-  EXPECT_NE(read_file(rebuild_log).find("COCOK  caller_counts"), std::string::npos) << read_file(rebuild_log);
+  // The callers' counters are SQLite's (PostgreSQL counts a number's calls when asked).
+  if (!on_postgres()) {
+    EXPECT_NE(read_file(rebuild_log).find("COCOK  caller_counts"), std::string::npos) << read_file(rebuild_log);
+  }
 }
 
 }  // namespace

@@ -61,7 +61,7 @@ class init_city : public ::testing::Test {
       std::ofstream(input) << password << "\n";
     }
     auto cmd = std::string(SIAGA_BINARY) + " init --regency " + regency + " --time-zone " + zone + " --admin " + admin +
-               " --database " + server_.database() + " < " + input + " > " + server_.dir() + "/" + log + " 2>&1";
+               " --database '" + server_.database() + "' < " + input + " > " + server_.dir() + "/" + log + " 2>&1";
     int rc = std::system(cmd.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   }
@@ -144,8 +144,8 @@ TEST_F(init_city, ambon_from_zero_in_a_fresh_database_with_a_generated_password)
   // A database without the demo: Kota Ambon itself from the package.
   server_process fresh(false);
   http_client client("127.0.0.1", fresh.port());
-  auto cmd = std::string(SIAGA_BINARY) + " init --regency 81.71 --time-zone Asia/Jayapura --admin amb.admin --database " +
-             fresh.database() + " < /dev/null > " + fresh.dir() + "/amb.log 2>&1";
+  auto cmd = std::string(SIAGA_BINARY) + " init --regency 81.71 --time-zone Asia/Jayapura --admin amb.admin --database '" +
+             fresh.database() + "' < /dev/null > " + fresh.dir() + "/amb.log 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << slurp(fresh.dir() + "/amb.log");
   auto out = slurp(fresh.dir() + "/amb.log");
   auto at = out.find("shown this once): ");

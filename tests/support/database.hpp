@@ -18,8 +18,11 @@ namespace siaga::testing {
 // (a test failure when the file or the query cannot be read).
 inline std::string query_text(const std::string& db, const std::string& sql) {
   if (is_postgres_database(db)) {
+    // SQLite's instr(), which the tests' SQL uses, as PostgreSQL's strpos() (the test's database only).
+    constexpr const char* instr = "CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer "
+                                  "LANGUAGE sql IMMUTABLE AS 'SELECT strpos($1, $2)'; ";
     std::string out;
-    auto failed = pg_query(db, sql, out);
+    auto failed = pg_query(db, instr + sql, out);
     EXPECT_EQ(failed, "") << sql;
     return out;
   }

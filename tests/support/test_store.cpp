@@ -20,8 +20,8 @@ std::string cluster_conninfo() {
   if (const char* direct = std::getenv("SIAGA_TEST_POSTGRES"); direct && *direct) return direct;
   std::string file;
   if (const char* f = std::getenv("SIAGA_TEST_POSTGRES_FILE"); f && *f) file = f;
-  // SIAGA_TEST_STORE=postgres:FILE names the file itself (one variable, as CTest passes it).
-  if (const char* store = std::getenv("SIAGA_TEST_STORE"); store && std::string_view(store).size() > postgres_store.size() + 1) {
+  // TEST_SIAGA_STORE=postgres:FILE names the file itself (one variable, as CTest passes it).
+  if (const char* store = std::getenv("TEST_SIAGA_STORE"); store && std::string_view(store).size() > postgres_store.size() + 1) {
     file = std::string(store).substr(postgres_store.size() + 1);
   }
   if (!file.empty()) {
@@ -36,7 +36,7 @@ std::string cluster_conninfo() {
 }  // namespace
 
 bool on_postgres() {
-  const char* store = std::getenv("SIAGA_TEST_STORE");
+  const char* store = std::getenv("TEST_SIAGA_STORE");
   return store && std::string_view(store).starts_with(postgres_store);
 }
 
@@ -51,7 +51,7 @@ std::string new_test_database(const std::string& dir) {
     static std::atomic<int> made{0};
     auto server = cluster_conninfo();
     if (server.empty()) {
-      ADD_FAILURE() << "SIAGA_TEST_STORE=postgres but neither SIAGA_TEST_POSTGRES nor SIAGA_TEST_POSTGRES_FILE names a server";
+      ADD_FAILURE() << "TEST_SIAGA_STORE=postgres but neither SIAGA_TEST_POSTGRES nor SIAGA_TEST_POSTGRES_FILE names a server";
       return database;
     }
     auto name = "it_" + std::to_string(::getpid()) + "_" + std::to_string(made++);

@@ -1,7 +1,7 @@
 // Which store the integration tests run siaga on (issue 13 item 2): SQLite by default, or
-// PostgreSQL when SIAGA_TEST_STORE=postgres, each test server then on a database of its own in
+// PostgreSQL when TEST_SIAGA_STORE=postgres (not SIAGA_: siaga refuses an unknown SIAGA_ variable), each test server then on a database of its own in
 // the cluster that SIAGA_TEST_POSTGRES (libpq keywords) or SIAGA_TEST_POSTGRES_FILE (the file
-// scripts/pg-test-cluster.sh writes) names, or SIAGA_TEST_STORE=postgres:FILE (that file). CTest runs the suite both ways (the "pg." tests).
+// scripts/pg-test-cluster.sh writes) names, or TEST_SIAGA_STORE=postgres:FILE (that file). CTest runs the suite both ways (the "pg." tests).
 #pragma once
 
 #include <string>
