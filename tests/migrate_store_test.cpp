@@ -133,14 +133,17 @@ TEST(migrate_store, a_city_moves_to_postgresql_and_back_row_for_row) {
   int checked = 0;
   for (const auto& t : tables) {
     if (!compared(t)) continue;
-    auto only_original = column_of(db, "SELECT count(*) FROM (SELECT * FROM original.\"" + t +
-                                           "\" EXCEPT SELECT * FROM main.\"" + t + "\")");
-    auto only_copy = column_of(db, "SELECT count(*) FROM (SELECT * FROM main.\"" + t +
-                                       "\" EXCEPT SELECT * FROM original.\"" + t + "\")");
-    auto rows = column_of(db, "SELECT count(*) FROM main.\"" + t + "\"");
+    // A rollup row whose count went back to 0 stays where it was kept and is not made by a
+    // rebuild: the rollups are compared by their counted rows.
+    bool counted = column_of(db, "SELECT count(*) FROM pragma_table_info('" + t + "') WHERE name = 'n'")[0] == "1";
+    const std::string where = counted ? " WHERE n <> 0" : "";
+    auto rows_of = [&](const std::string& schema) { return "SELECT * FROM " + schema + ".\"" + t + "\"" + where; };
+    auto only_original = column_of(db, "SELECT count(*) FROM (" + rows_of("original") + " EXCEPT " + rows_of("main") + ")");
+    auto only_copy = column_of(db, "SELECT count(*) FROM (" + rows_of("main") + " EXCEPT " + rows_of("original") + ")");
+    auto rows = column_of(db, "SELECT count(*) FROM (" + rows_of("main") + ")");
     EXPECT_EQ(only_original, std::vector<std::string>{"0"}) << t << ": rows of the original missing in the copy";
     EXPECT_EQ(only_copy, std::vector<std::string>{"0"}) << t << ": rows of the copy not in the original";
-    EXPECT_EQ(rows, column_of(db, "SELECT count(*) FROM original.\"" + t + "\"")) << t;
+    EXPECT_EQ(rows, column_of(db, "SELECT count(*) FROM (" + rows_of("original") + ")")) << t;
     ++checked;
   }
   EXPECT_GT(checked, 30);
