@@ -10,11 +10,14 @@
 #       scripts/install-deps.sh --ha);
 #   (5) the stream across nodes: 200 WebSocket clients on node B, incidents created on node A
 #       at 20 a second, commit -> arrival.
-# Usage: bash bench/stores.sh [build-dir]      (builds siaga and siaga_bench first)
+# Usage: bash bench/stores.sh [build-dir] [steps]   (builds siaga and siaga_bench first)
+#   steps: which of the five to run, e.g. "5" or "2,3,5"; all of them by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 build="${1:-build}"
+steps=",${2:-1,2,3,4,5},"
+step() { [[ "$steps" == *",$1,"* ]]; }
 ninja -C "$build" -j2 siaga siaga_bench >/dev/null
 siaga="$(pwd)/$build/siaga"
 bench="$(pwd)/$build/bench/siaga_bench"
@@ -82,37 +85,51 @@ two_nodes() {
 
 echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"
 
-"$siaga" seed --demo --database "$work/city.db" >/dev/null
-serve sqlite "$work/city.db"
-one_node sqlite "$(cat "$work/port.sqlite")"
-kill "${servers[-1]}"
-wait "${servers[-1]}" 2>/dev/null || true
+if step 1; then
+  "$siaga" seed --demo --database "$work/city.db" >/dev/null
+  serve sqlite "$work/city.db"
+  one_node sqlite "$(cat "$work/port.sqlite")"
+  kill "${servers[-1]}"
+  wait "${servers[-1]}" 2>/dev/null || true
+fi
 
-SIAGA_PG_DURABLE=1 bash scripts/pg-test-cluster.sh start "$work/pgstate" >/dev/null
-server=$(cat "$work/pgstate/conninfo")
-psql "$server" -qc "CREATE DATABASE one" -c "CREATE DATABASE two"
-"$siaga" seed --demo --database "$server dbname=one" >/dev/null
-# A new database has no planner statistics until autovacuum's first ANALYZE (within a minute
-# of enough writes on a running system); without them the plans prepared while the demo's tables
-# are tiny scan whole tables as they grow (106 incidents a second instead of 243 in a trial).
-psql "$server dbname=one" -qc "ANALYZE"
-serve pg1 "$server dbname=one"
-one_node postgresql "$(cat "$work/port.pg1")"
-kill "${servers[-1]}"
-wait "${servers[-1]}" 2>/dev/null || true
+if step 2 || step 3 || step 5; then
+  SIAGA_PG_DURABLE=1 bash scripts/pg-test-cluster.sh start "$work/pgstate" >/dev/null
+  server=$(cat "$work/pgstate/conninfo")
+  psql "$server" -qc "CREATE DATABASE one" -c "CREATE DATABASE two"
+fi
+if step 2; then
+  "$siaga" seed --demo --database "$server dbname=one" >/dev/null
+  # A new database has no planner statistics until autovacuum's first ANALYZE (within a minute
+  # of enough writes on a running system); without them the plans prepared while the demo's tables
+  # are tiny scan whole tables as they grow (106 incidents a second instead of 243 in a trial).
+  psql "$server dbname=one" -qc "ANALYZE"
+  serve pg1 "$server dbname=one"
+  one_node postgresql "$(cat "$work/port.pg1")"
+  kill "${servers[-1]}"
+  wait "${servers[-1]}" 2>/dev/null || true
+fi
 
-"$siaga" seed --demo --database "$server dbname=two" >/dev/null
-psql "$server dbname=two" -qc "ANALYZE"
-serve pgA "$server dbname=two"
-serve pgB "$server dbname=two"
-two_nodes "postgresql two nodes" "$(cat "$work/port.pgA")" "$(cat "$work/port.pgB")"
-token=$(login "$(cat "$work/port.pgB")")
-body=$(incident_body "$(cat "$work/port.pgB")" "$token")
-echo "# (5) the stream across nodes: 200 clients on node B, incidents created on node A at 20 a second"
-"$bench" stream --port "$(cat "$work/port.pgB")" --write-port "$(cat "$work/port.pgA")" --token "$token" \
-  --body "$body" --clients 200 --incidents 400 --rate 20 || echo "# (5) failed: is the stream fed across nodes?"
+if step 3 || step 5; then
+  "$siaga" seed --demo --database "$server dbname=two" >/dev/null
+  psql "$server dbname=two" -qc "ANALYZE"
+  serve pgA "$server dbname=two"
+  serve pgB "$server dbname=two"
+fi
+if step 3; then
+  two_nodes "postgresql two nodes" "$(cat "$work/port.pgA")" "$(cat "$work/port.pgB")"
+fi
+if step 5; then
+  token=$(login "$(cat "$work/port.pgB")")
+  body=$(incident_body "$(cat "$work/port.pgB")" "$token")
+  echo "# (5) the stream across nodes: 200 clients on node B, incidents created on node A at 20 a second (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  "$bench" stream --port "$(cat "$work/port.pgB")" --write-port "$(cat "$work/port.pgA")" --token "$token" \
+    --body "$body" --clients 200 --incidents 400 --rate 20 || echo "# (5) failed: is the stream fed across nodes?"
+fi
 
-if command -v patroni >/dev/null && command -v etcd >/dev/null; then
+if ! step 4; then
+  :
+elif command -v patroni >/dev/null && command -v etcd >/dev/null; then
   bash deploy/ha/ha-cluster.sh start "$work/ha" >/dev/null
   ha=$(cat "$work/ha/conninfo")
   psql "$ha" -qc "CREATE DATABASE siaga"
