@@ -6,14 +6,13 @@
 // replies (questions, receipt, status changes) reach a stand-in of each provider through the
 // outbox, with a retry; a restart in the middle of a dialogue loses nothing.
 #include "support/demo.hpp"
+#include "support/encoding.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/stand_in_receiver.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <cstdlib>
 #include <memory>
@@ -30,25 +29,9 @@ constexpr const char* tg_secret = "tg-secret_0123456789";
 constexpr const char* tg_token = "123456:TEST-token";
 constexpr const char* sms_secret = "sms-shared-secret-0123";
 
-std::string jpeg_bytes(int salt = 0) {
-  std::string out("\xFF\xD8\xFF\xE0", 4);
-  for (int i = 0; i < 600; ++i) out.push_back(static_cast<char>(i * 7 + salt));
-  return out;
-}
-
-// sha256=<hex HMAC-SHA256>, computed here with OpenSSL rather than with the server's code.
+// sha256=<hex HMAC-SHA256>, computed with OpenSSL rather than with the server's code.
 std::string meta_signature(const std::string& body, const std::string& secret = app_secret) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(body.data()),
-       body.size(), mac, &len);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out = "sha256=";
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[mac[i] >> 4];
-    out += hex[mac[i] & 15];
-  }
-  return out;
+  return "sha256=" + hmac_sha256_hex(secret, body);
 }
 
 // Meta's documented webhook notification around one message of one WhatsApp id.

@@ -336,6 +336,7 @@ const std::map<std::string, setter>& setters() {
       {"whatsapp_graph_base", text_setting(&config::whatsapp_graph_base, http_url)},
       {"telegram_webhook_secret", text_setting(&config::telegram_webhook_secret, telegram_secret)},
       {"sms_secret", text_setting(&config::sms_secret, shared_secret)},
+      {"handover_secret", text_setting(&config::handover_secret, shared_secret)},
       {"sms_send_url", text_setting(&config::sms_send_url, http_url)},
       {"lapor_base_url", text_setting(&config::lapor_base_url, http_url)},
       {"lapor_token", text_setting(&config::lapor_token, token_text)},

@@ -87,6 +87,8 @@ struct config {
                                          // is telegram_bot_token)
   std::string sms_secret;                // SIAGA_SMS_SECRET: X-Siaga-SMS-Secret of the gateway (16+ characters)
   std::string sms_send_url;              // SIAGA_SMS_SEND_URL: where SMS replies are posted
+  std::string handover_secret;           // SIAGA_HANDOVER_SECRET: signs the incidents neighbouring 112 centres
+                                         // hand over (16+ characters; empty: refused)
   // SP4N-LAPOR! (issue 11 item 7, docs/channels.md): the import runs only with a token.
   std::string lapor_base_url;            // SIAGA_LAPOR_BASE_URL: the adapter's base url (required with a token)
   std::string lapor_token;               // SIAGA_LAPOR_TOKEN: bearer token (never logged)

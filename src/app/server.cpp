@@ -260,6 +260,7 @@ int run_serve(const config& cfg) {
   channels::messaging_options messaging{replies_of(cfg), cfg.telegram_webhook_secret, cfg.channel_jurisdiction,
                                         cfg.public_url, {}};
   messaging.max_new_reports = cfg.max_new_reports_per_reporter;
+  messaging.handover_secret = cfg.handover_secret;
   messaging.sender_messages_per_minute = cfg.channel_messages_per_minute_per_sender;
   messaging.channel_messages_per_minute = cfg.channel_messages_per_minute;
   messaging.http.body_limit = 3 * 1024 * 1024;  // a photo (2 MiB at most) and its headers

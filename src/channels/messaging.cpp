@@ -165,6 +165,8 @@ void add_messaging_routes(net::router& r, messaging_deps& d) {
   r.add(api::verb::post, "/api/v1/webhooks/telegram", api::wrap(d.api, open, bind(d, telegram_receive)),
         webhook_body_limit);
   r.add(api::verb::post, "/api/v1/webhooks/sms", api::wrap(d.api, open, bind(d, sms_receive)), webhook_body_limit);
+  r.add(api::verb::post, "/api/v1/webhooks/handover", api::wrap(d.api, open, bind(d, handover_receive)),
+        webhook_body_limit);
 }
 
 }  // namespace siaga::channels

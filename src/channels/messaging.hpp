@@ -27,6 +27,7 @@ struct messaging_options {
   std::string telegram_webhook_secret;  // X-Telegram-Bot-Api-Secret-Token set with setWebhook
   std::string jurisdiction;             // Kemendagri code whose queue the reports join ("" : the first)
   std::string public_url;               // https://112.example.go.id: tracking links in the receipts ("" : none)
+  std::string handover_secret;          // signs the neighbouring centres' handovers (handover/); "" refuses them
   http_client_options http;             // media downloads (body limit: a photo)
   // Abuse limits (issue 11 item 9): reports waiting for triage per reporter (0: no cap); inbound
   // messages a minute per sender (past it a message is dropped, and the sender told once per
@@ -107,5 +108,6 @@ boost::asio::awaitable<api::reply> whatsapp_verify(api::call& c, messaging_deps&
 boost::asio::awaitable<api::reply> whatsapp_receive(api::call& c, messaging_deps& d);  // whatsapp/routes.cpp
 boost::asio::awaitable<api::reply> telegram_receive(api::call& c, messaging_deps& d);  // telegram/routes.cpp
 boost::asio::awaitable<api::reply> sms_receive(api::call& c, messaging_deps& d);       // sms/routes.cpp
+boost::asio::awaitable<api::reply> handover_receive(api::call& c, messaging_deps& d);  // handover/routes.cpp
 
 }  // namespace siaga::channels

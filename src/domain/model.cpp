@@ -11,7 +11,7 @@ constexpr auto role_names =
 constexpr auto urgency_names =
     core::make_enum_names<urgency>("urgency", {"emergency", "urgent", "information", "complaint"});
 constexpr auto channel_names = core::make_enum_names<channel>(
-    "channel", {"call", "web", "whatsapp", "app", "lapor", "open311", "telegram", "walk_in", "radio", "cctv", "sms"});
+    "channel", {"call", "web", "whatsapp", "app", "lapor", "open311", "telegram", "walk_in", "radio", "cctv", "sms", "handover"});
 constexpr auto report_status_names =
     core::make_enum_names<report_status>("report status", {"new", "accepted", "rejected", "answered"});
 constexpr auto reject_reason_names =

@@ -18,7 +18,7 @@ enum class role { admin, supervisor, call_taker, agency_operator, leader };
 
 enum class urgency { emergency, urgent, information, complaint };
 
-enum class channel { call, web, whatsapp, app, lapor, open311, telegram, walk_in, radio, cctv, sms };
+enum class channel { call, web, whatsapp, app, lapor, open311, telegram, walk_in, radio, cctv, sms, handover };
 
 enum class report_status { new_, accepted, rejected, answered };
 

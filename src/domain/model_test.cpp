@@ -64,9 +64,9 @@ TEST(model, urgency_names) {
 }
 
 TEST(model, channel_names) {
-  expect_enum<channel>(11, parse_channel,
+  expect_enum<channel>(12, parse_channel,
                        {"call", "web", "whatsapp", "app", "lapor", "open311", "telegram",
-                        "walk_in", "radio", "cctv", "sms"});
+                        "walk_in", "radio", "cctv", "sms", "handover"});
 }
 
 TEST(model, report_status_names) {

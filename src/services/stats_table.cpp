@@ -39,7 +39,7 @@ const std::map<std::string, std::string, std::less<>>& enum_names() {
       // channels
       {"call", "Telepon"}, {"web", "Web"}, {"whatsapp", "WhatsApp"}, {"app", "Aplikasi"}, {"lapor", "SP4N-LAPOR!"},
       {"open311", "Open311"}, {"telegram", "Telegram"}, {"walk_in", "Datang langsung"}, {"radio", "Radio"}, {"sms", "SMS"},
-      {"cctv", "CCTV"},
+      {"cctv", "CCTV"}, {"handover", "Pelimpahan 112"},
       // reject reasons
       {"prank", "Iseng"}, {"ghost", "Tanpa suara"}, {"misdirected", "Salah sambung"}, {"duplicate", "Duplikat"},
       {"test", "Uji coba"},

@@ -1,6 +1,9 @@
-// Small encoders that integration tests build requests with: base64 for photos in JSON bodies,
+// Small encoders that integration tests build requests with: webhook signatures, base64 for photos in JSON bodies,
 // application/x-www-form-urlencoded for Open311 clients, and a JPEG as the server tells it.
 #pragma once
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <cctype>
 #include <string>
@@ -13,6 +16,22 @@ namespace siaga::testing {
 inline std::string jpeg_bytes(int salt = 0) {
   std::string out("\xFF\xD8\xFF\xE0", 4);
   for (int i = 0; i < 600; ++i) out.push_back(static_cast<char>(i * 13 + salt));
+  return out;
+}
+
+// The lower-case hex HMAC-SHA256 of message under secret, computed with OpenSSL rather than
+// with the server's code, for the signatures of webhook posts.
+inline std::string hmac_sha256_hex(const std::string& secret, const std::string& message) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += hex[mac[i] >> 4];
+    out += hex[mac[i] & 15];
+  }
   return out;
 }
 

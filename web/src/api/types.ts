@@ -13,7 +13,8 @@ export type Channel =
   | 'walk_in'
   | 'sms'
   | 'radio'
-  | 'cctv';
+  | 'cctv'
+  | 'handover';
 export type ReportStatus = 'new' | 'accepted' | 'rejected' | 'answered';
 export type RejectReason = 'prank' | 'ghost' | 'misdirected' | 'duplicate' | 'test';
 export type IncidentStatus = 'open' | 'dispatched' | 'in_progress' | 'resolved' | 'closed' | 'cancelled';

@@ -14,7 +14,7 @@ describe('i18n', () => {
       incident_status: ['open', 'dispatched', 'in_progress', 'resolved', 'closed', 'cancelled'],
       dispatch_status: ['notified', 'acknowledged', 'en_route', 'on_scene', 'completed', 'declined', 'cancelled'],
       urgency: ['emergency', 'urgent', 'information', 'complaint'],
-      channel: ['call', 'web', 'whatsapp', 'app', 'lapor', 'open311', 'telegram', 'walk_in', 'radio', 'cctv', 'sms'],
+      channel: ['call', 'web', 'whatsapp', 'app', 'lapor', 'open311', 'telegram', 'walk_in', 'radio', 'cctv', 'sms', 'handover'],
       reject_reason: ['prank', 'ghost', 'misdirected', 'duplicate', 'test'],
       role: ['admin', 'supervisor', 'call_taker', 'agency_operator', 'leader'],
     };

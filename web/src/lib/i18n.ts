@@ -512,6 +512,7 @@ const enums: Record<string, Record<string, [string, string]>> = {
     sms: ['SMS', 'SMS'],
     radio: ['Radio', 'Radio'],
     cctv: ['CCTV', 'CCTV'],
+    handover: ['Pelimpahan 112', '112 handover'],
   },
   call_phase: {
     ringing: ['Berdering', 'Ringing'],
