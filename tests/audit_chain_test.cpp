@@ -1,14 +1,13 @@
 // The event log is a hash chain: editing or deleting a row is detected.
 #include "domain/lifecycle.hpp"
-#include "storage/store.hpp"
+#include "storage/open_database.hpp"
+#include "support/database.hpp"
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
-#include <filesystem>
 #include <fstream>
 
 namespace siaga::testing {
@@ -16,21 +15,14 @@ namespace json = boost::json;
 
 namespace {
 
-// Runs SQL on the database file directly, as an attacker with file access would.
+// Runs SQL on the database directly, as an attacker with access to it would.
 void tamper(const std::string& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  char* err = nullptr;
   // The append-only triggers must be dropped first: the attacker does that too.
-  std::string all = "DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS events_no_delete; " + sql;
-  int rc = sqlite3_exec(h, all.c_str(), nullptr, nullptr, &err);
-  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(h);
+  EXPECT_EQ(exec_sql(db, drop_event_triggers_sql(db) + sql), "");
 }
 
 std::optional<domain::chain_break> verify(const std::string& db, std::size_t& count) {
-  auto st = storage::open_sqlite({db});
+  auto st = storage::open_database(db);
   EXPECT_TRUE(st.has_value());
   auto jurs = (*st)->reader().list_jurisdictions();
   EXPECT_TRUE(jurs.has_value());
@@ -64,16 +56,11 @@ TEST(audit_chain, edited_or_deleted_events_are_detected) {
   ASSERT_GT(count, 10u);
 
   // Appending through SQL is refused by the triggers while they stand.
-  {
-    sqlite3* h = nullptr;
-    ASSERT_EQ(sqlite3_open(server.database().c_str(), &h), SQLITE_OK);
-    EXPECT_NE(sqlite3_exec(h, "UPDATE events SET kind = 'x' WHERE seq = 5", nullptr, nullptr, nullptr), SQLITE_OK);
-    EXPECT_NE(sqlite3_exec(h, "DELETE FROM events WHERE seq = 5", nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(h);
-  }
+  EXPECT_NE(exec_sql(server.database(), "UPDATE events SET kind = 'x' WHERE seq = 5"), "");
+  EXPECT_NE(exec_sql(server.database(), "DELETE FROM events WHERE seq = 5"), "");
 
-  auto copy = server.dir() + "/edited.db";
-  std::filesystem::copy_file(server.database(), copy);
+  auto copy = copy_database(server.database(), server.dir(), "edited");
+  ASSERT_NE(copy, "");
   tamper(copy, "UPDATE events SET payload_json = '{\"note\":\"edited\"}' WHERE seq = 7;");
   auto edited = verify(copy, count);
   ASSERT_TRUE(edited.has_value());
@@ -82,8 +69,8 @@ TEST(audit_chain, edited_or_deleted_events_are_detected) {
   EXPECT_EQ(run_siaga({"audit", "verify", "--database", server.database()}, log), 0);
   EXPECT_EQ(run_siaga({"audit", "verify", "--database", copy}, log), 1);
 
-  auto copy2 = server.dir() + "/deleted.db";
-  std::filesystem::copy_file(server.database(), copy2);
+  auto copy2 = copy_database(server.database(), server.dir(), "deleted");
+  ASSERT_NE(copy2, "");
   tamper(copy2, "DELETE FROM events WHERE seq = 9;");
   auto deleted = verify(copy2, count);
   ASSERT_TRUE(deleted.has_value());
@@ -95,6 +82,8 @@ TEST(audit_chain, edited_or_deleted_events_are_detected) {
   EXPECT_NE(text.find("UTUH   81.71"), std::string::npos) << text;
   EXPECT_NE(text.find("rantai putus pada event seq 7"), std::string::npos) << text;
   EXPECT_NE(text.find("rantai putus pada event seq 10"), std::string::npos) << text;
+  drop_test_database(copy);
+  drop_test_database(copy2);
 }
 
 }  // namespace siaga::testing

@@ -3,14 +3,13 @@
 // change), login rate limits with Retry-After and security events, weak passwords refused, a
 // password change required at first login, operators' streams without agency.* events, unknown
 // query parameters refused, expired sessions purged.
+#include "support/database.hpp"
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/ws_client.hpp"
 
 #include <gtest/gtest.h>
-
-#include <sqlite3.h>
 
 #include <chrono>
 #include <memory>
@@ -313,26 +312,15 @@ TEST_F(auth_hardening, unknown_query_parameters_are_refused_naming_them) {
 
 TEST_F(auth_hardening, expired_sessions_are_purged_on_a_timer) {
   client_->login("calltaker", demo_password);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(server_->database().c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  auto count = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    std::int64_t n = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-  };
+  const auto& db = server_->database();
+  auto count = [&](const char* sql) { return query_int(db, sql); };
   auto live = count("SELECT COUNT(*) FROM sessions");
   ASSERT_GE(live, 2);
   // Age every session but the admin's: as if the shift ended hours ago.
-  ASSERT_EQ(sqlite3_exec(db,
-                         "UPDATE sessions SET expires_at = 1000000 WHERE user_id <> "
-                         "(SELECT id FROM users WHERE username = 'admin')",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK)
-      << sqlite3_errmsg(db);
+  ASSERT_EQ(exec_sql(db,
+                     "UPDATE sessions SET expires_at = 1000000 WHERE user_id <> "
+                     "(SELECT id FROM users WHERE username = 'admin')"),
+            "");
   std::int64_t expired = -1;
   for (int i = 0; i < 40; ++i) {
     std::this_thread::sleep_for(100ms);
@@ -341,7 +329,6 @@ TEST_F(auth_hardening, expired_sessions_are_purged_on_a_timer) {
   }
   EXPECT_EQ(expired, 0) << "expired sessions are still there";
   EXPECT_GE(count("SELECT COUNT(*) FROM sessions"), 1) << "live ones stay";
-  sqlite3_close(db);
   EXPECT_EQ(client_->get("/api/v1/me", admin_).status, 200);
 }
 

@@ -206,4 +206,25 @@ TEST_F(channel_limits, an_open311_client_past_its_minute_gets_429_in_the_specifi
   EXPECT_EQ(count("reports"), before);
 }
 
+// The server's cap on one reporter's reports awaiting triage (1 here) holds for Open311 as for
+// the web form: the second request from the same number is refused, nothing stored.
+TEST_F(channel_limits, an_open311_reporter_past_the_cap_of_reports_awaiting_triage_gets_429) {
+  auto admin = client_.login("admin", demo_password);
+  auto made = client_.post("/api/v1/api_keys", json::object{{"name", "Aplikasi Ambon Bersih"}}, admin);
+  ASSERT_EQ(made.status, 201) << made.body;
+  auto key = str(made.json(), "secret");
+  auto post = [&](const std::string& phone) {
+    std::string body = "api_key=" + key + "&service_code=street_light&lat=-3.6950&long=128.1840" +
+                       "&description=Lampu+jalan+mati&phone=" + phone;
+    return client_.request("POST", "/open311/v2/requests.json", body, {}, "application/x-www-form-urlencoded");
+  };
+  auto first = post("081234563901");
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto before = count("reports");
+  auto refused = post("081234563901");
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_NE(refused.body.find("belum diperiksa petugas"), std::string::npos) << refused.body;
+  EXPECT_EQ(count("reports"), before);
+}
+
 }  // namespace siaga::testing

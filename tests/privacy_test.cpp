@@ -10,7 +10,6 @@
 #include "support/stand_in_receiver.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <cstdio>
@@ -26,15 +25,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Runs SQL on the database file as an attacker with file access would (triggers dropped first).
+// Runs SQL on the database as an attacker with access to it would (triggers dropped first).
 bool tamper(const std::string& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  if (sqlite3_open(db.c_str(), &h) != SQLITE_OK) return false;
-  std::string all = "DROP TRIGGER IF EXISTS events_no_update; " + sql;
-  bool ok = sqlite3_exec(h, all.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
-  sqlite3_close(h);
-  return ok;
+  auto failed = exec_sql(db, drop_event_triggers_sql(db) + sql);
+  EXPECT_EQ(failed, "");
+  return failed.empty();
 }
+
+// Every report's district and village, in the order of their ids.
+const std::string places_of_reports =
+    "SELECT group_concat(place, ',') FROM (SELECT coalesce(district_id, '-') || coalesce(village_id, '-') AS place "
+    "FROM reports ORDER BY id) AS p";
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -249,7 +250,7 @@ TEST(privacy, the_retention_job_erases_old_contacts_only_and_the_chain_still_ver
     stats_before = stats.body;
     ASSERT_EQ(now.stop(), 0);
   }
-  const auto db = dir + "/siaga.db";
+  const auto db = database_of(dir);
   ASSERT_EQ(query_text(db, "SELECT reporter_phone FROM reports WHERE id = '" + old_id + "'"), "+6281200000001");
   {
     auto retained =
@@ -327,25 +328,21 @@ TEST(privacy, export_lists_a_number_and_erase_removes_it_while_audit_verify_pass
   EXPECT_EQ(run_siaga({"audit", "verify", "--database", db}, verify_log), 0) << read_file(verify_log);
 
   // The database refuses any other change to an event while its trigger stands ...
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(h, "UPDATE events SET kind = 'x' WHERE erased_at IS NOT NULL", nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(h,
-                         "UPDATE events SET payload_json = '{\"note\":\"rewritten\"}', erased_at = 1 WHERE "
-                         "kind = 'report.created'",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(h);
+  EXPECT_NE(exec_sql(db, "UPDATE events SET kind = 'x' WHERE erased_at IS NOT NULL"), "");
+  EXPECT_NE(exec_sql(db,
+                     "UPDATE events SET payload_json = '{\"note\":\"rewritten\"}', erased_at = 1 WHERE "
+                     "kind = 'report.created'"),
+            "");
 
   // ... and with the triggers dropped, a changed digest of an erased row breaks the chain.
-  auto copy = server.dir() + "/tampered.db";
-  std::filesystem::copy_file(db, copy);
+  auto copy = copy_database(db, server.dir(), "tampered");
+  ASSERT_NE(copy, "");
   ASSERT_TRUE(tamper(copy,
                      "UPDATE events SET payload_digest = 'aaaa' WHERE seq = (SELECT MIN(seq) FROM events WHERE "
                      "erased_at IS NOT NULL);"));
   EXPECT_EQ(run_siaga({"audit", "verify", "--database", copy}, verify_log), 1);
   EXPECT_NE(read_file(verify_log).find("rantai putus"), std::string::npos) << read_file(verify_log);
+  drop_test_database(copy);
 }
 
 TEST(privacy, erase_reaches_photos_fixes_outbox_channels_and_open311_and_every_statistic_stays_the_same) {
@@ -505,20 +502,22 @@ TEST(privacy, erase_reaches_photos_fixes_outbox_channels_and_open311_and_every_s
                       "account_id <> ''"),
             0);
   // The photo: bytes gone, record and SHA-256 kept, with the time of the erasure.
-  EXPECT_EQ(query_text(db,
-                       "SELECT length(bytes) || '|' || sha256 || '|' || (erased_at IS NOT NULL) FROM media WHERE "
-                       "id = '" +
-                           photo_id + "'"),
-            "0|" + photo_sha + "|1");
+  EXPECT_EQ(
+      query_text(
+          db,
+          "SELECT length(bytes) || '|' || sha256 || '|' || CAST((erased_at IS NOT NULL) AS INTEGER) FROM media WHERE "
+          "id = '" +
+              photo_id + "'"),
+      "0|" + photo_sha + "|1");
   // The points: coarsened, still near, district and village exact.
   EXPECT_EQ(query_int(db,
-                      "SELECT location_coarsened_at IS NOT NULL AND lat <> -3.695 AND abs(lat + 3.695) < 0.05 "
-                      "FROM reports WHERE id = '" +
+                      "SELECT CAST((location_coarsened_at IS NOT NULL AND lat <> -3.695 AND abs(lat + 3.695) < 0.05) "
+                      "AS INTEGER) FROM reports WHERE id = '" +
                           web_id + "'"),
             1);
   EXPECT_EQ(district_village(web_id), places_before);
   EXPECT_EQ(query_text(db,
-                       "SELECT lat || '|' || lon || '|' || (radius_m >= 1000) || '|' || raw FROM "
+                       "SELECT lat || '|' || lon || '|' || CAST((radius_m >= 1000) AS INTEGER) || '|' || raw FROM "
                        "location_records WHERE id = '" +
                            fix_id + "'"),
             "-3.7|128.18|1|");
@@ -528,11 +527,11 @@ TEST(privacy, erase_reaches_photos_fixes_outbox_channels_and_open311_and_every_s
   // the address with the number masked.
   EXPECT_EQ(query_int(db,
                       "SELECT COUNT(*) FROM outbox WHERE status = 'delivered' AND agency_id IS NOT NULL AND "
-                      "json_extract(payload_json, '$.erased') = 1"),
+                      "CAST(json_extract(payload_json, '$.erased') AS INTEGER) = 1"),
             1);
   EXPECT_EQ(query_int(db,
                       "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND "
-                      "json_extract(payload_json, '$.contact_erased') = 1 AND "
+                      "CAST(json_extract(payload_json, '$.contact_erased') AS INTEGER) = 1 AND "
                       "instr(json_extract(payload_json, '$.text'), 'Kebakaran rumah') > 0 AND "
                       "json_extract(payload_json, '$.incident.address') = 'Jl. Pala No. 7, HP +62 ••• "
                       "•••• 0001'"),
@@ -588,7 +587,7 @@ TEST(privacy, the_retention_job_erases_old_photos_and_coarsens_old_fixes_while_s
   server_process seeded{true};
   dir = seeded.dir();
   ASSERT_EQ(seeded.stop(), 0);
-  const auto db = dir + "/siaga.db";
+  const auto db = database_of(dir);
   const std::vector<std::string> open{"--max-new-reports-per-reporter", "0", "--public-report-burst", "1000"};
   const auto photo_of = [&](const std::string& report) {
     return query_text(db, "SELECT id FROM media WHERE report_id = '" + report + "'");
@@ -617,9 +616,7 @@ TEST(privacy, the_retention_job_erases_old_photos_and_coarsens_old_fixes_while_s
   new_photo = photo_of(new_id);
   ASSERT_FALSE(old_photo.empty());
   ASSERT_FALSE(new_photo.empty());
-  const auto places_before = query_text(db,
-                                        "SELECT group_concat(coalesce(district_id, '-') || coalesce(village_id, "
-                                        "'-'), ',') FROM reports");
+  const auto places_before = query_text(db, places_of_reports);
 
   // Bad settings are refused at start with the setting's name, and change nothing.
   EXPECT_EQ(run_siaga({"serve", "--database", db, "--retention-photos-days", "-1"}, dir + "/bad.log"), 2);
@@ -652,23 +649,29 @@ TEST(privacy, the_retention_job_erases_old_photos_and_coarsens_old_fixes_while_s
   }
   // The old photo's bytes are gone, the new one's kept; the old points coarsened, the new exact;
   // the report's place in its district and village unchanged; the fix's event payload erased.
-  EXPECT_EQ(query_text(
-                db, "SELECT length(bytes) || '|' || (erased_at IS NOT NULL) FROM media WHERE id = '" + old_photo + "'"),
-            "0|1");
-  EXPECT_EQ(query_text(db, "SELECT (length(bytes) > 0) || '|' || (erased_at IS NULL) FROM media WHERE id = '" +
-                               new_photo + "'"),
-            "1|1");
-  EXPECT_EQ(query_int(db, "SELECT location_coarsened_at IS NOT NULL AND lat <> -3.695 FROM reports WHERE id = '" +
-                              old_id + "'"),
-            1);
   EXPECT_EQ(
-      query_int(db, "SELECT location_coarsened_at IS NULL AND lat = -3.695 FROM reports WHERE id = '" + new_id + "'"),
+      query_text(db, "SELECT length(bytes) || '|' || CAST((erased_at IS NOT NULL) AS INTEGER) FROM media WHERE id = '" +
+                         old_photo + "'"),
+      "0|1");
+  EXPECT_EQ(query_text(
+                db,
+                "SELECT CAST((length(bytes) > 0) AS INTEGER) || '|' || CAST((erased_at IS NULL) AS INTEGER) FROM media "
+                "WHERE id = '" +
+                    new_photo + "'"),
+            "1|1");
+  EXPECT_EQ(
+      query_int(
+          db,
+          "SELECT CAST((location_coarsened_at IS NOT NULL AND lat <> -3.695) AS INTEGER) FROM reports WHERE id = '" +
+              old_id + "'"),
+      1);
+  EXPECT_EQ(
+      query_int(db,
+                "SELECT CAST((location_coarsened_at IS NULL AND lat = -3.695) AS INTEGER) FROM reports WHERE id = '" +
+                    new_id + "'"),
       1);
   EXPECT_EQ(query_text(db, "SELECT lat || '|' || raw FROM location_records"), "-3.7|");
-  EXPECT_EQ(query_text(db,
-                       "SELECT group_concat(coalesce(district_id, '-') || coalesce(village_id, '-'), ',') FROM "
-                       "reports"),
-            places_before);
+  EXPECT_EQ(query_text(db, places_of_reports), places_before);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM events WHERE kind = 'location.received' AND erased_at IS NULL"), 0);
   auto payload = query_text(db, "SELECT payload_json FROM events WHERE kind = 'privacy.retention_applied'");
   EXPECT_NE(payload.find("\"photos\":1"), std::string::npos) << payload;

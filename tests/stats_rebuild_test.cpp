@@ -3,12 +3,12 @@
 // rollup is found (exit 1), named, corrected, and the statistics a restarted server answers are
 // the ones before. A history of several months entered through the API (servers whose clock
 // runs months behind) replays to the same figures on every statistics endpoint.
+#include "support/database.hpp"
 #include "support/demo.hpp"
 #include "support/shared_server.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
+#include <boost/json.hpp>
 
 #include <chrono>
 #include <fstream>
@@ -35,15 +35,9 @@ std::string local_date(system_clock::time_point t) {
   return buf;
 }
 
-void exec_sql(const std::string& database, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(database.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  std::string message = err ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(db);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
+// Changes the stopped server's database directly, as a fault or an older version would have.
+void edit(const std::string& database, const std::string& sql) {
+  ASSERT_EQ(exec_sql(database, sql), "") << sql;
 }
 
 class stats_rebuild : public own_server_test {
@@ -190,7 +184,7 @@ TEST_F(stats_rebuild, a_kept_rollup_recounts_the_same_and_a_tampered_one_is_corr
   EXPECT_NE(first.find("COCOK  roll_dispatch_steps"), std::string::npos) << first;
   EXPECT_EQ(first.find("BEDA"), std::string::npos) << first;
 
-  exec_sql(server_->database(), "UPDATE roll_dispatches SET n = n + 3 WHERE day = (SELECT max(day) FROM roll_dispatches)");
+  edit(server_->database(), "UPDATE roll_dispatches SET n = n + 3 WHERE day = (SELECT max(day) FROM roll_dispatches)");
   EXPECT_EQ(rebuild("rebuild2.log"), 1);
   auto second = slurp(server_->dir() + "/rebuild2.log");
   EXPECT_NE(second.find("BEDA   roll_dispatches"), std::string::npos) << second;
@@ -239,11 +233,11 @@ TEST_F(stats_rebuild, months_of_work_through_the_api_replay_to_the_same_figures_
 TEST_F(stats_rebuild, a_tampered_incident_row_is_named_with_both_counts_and_fixed) {
   ASSERT_EQ(server_->stop(), 0);
   // The day row of the demo's first day of incidents, whatever it holds, is made one more.
-  exec_sql(server_->database(),
-           "CREATE TABLE tampered AS SELECT * FROM roll_incidents WHERE grain = 0 ORDER BY day, category_id, "
-           "urgency_class, district_id, status LIMIT 1; UPDATE roll_incidents SET n = n + 1 WHERE grain = 0 AND "
-           "(day, category_id, urgency_class, district_id, status) IN (SELECT day, category_id, urgency_class, "
-           "district_id, status FROM tampered)");
+  edit(server_->database(),
+       "CREATE TABLE tampered AS SELECT * FROM roll_incidents WHERE grain = 0 ORDER BY day, category_id, "
+       "urgency_class, district_id, status LIMIT 1; UPDATE roll_incidents SET n = n + 1 WHERE grain = 0 AND "
+       "(day, category_id, urgency_class, district_id, status) IN (SELECT day, category_id, urgency_class, "
+       "district_id, status FROM tampered)");
   EXPECT_EQ(rebuild("tampered.log"), 1);
   auto log = slurp(server_->dir() + "/tampered.log");
   EXPECT_NE(log.find("BEDA   roll_incidents: 1 baris dibetulkan dari putar ulang log event"), std::string::npos) << log;
@@ -267,10 +261,12 @@ TEST_F(stats_rebuild, a_tampered_incident_row_is_named_with_both_counts_and_fixe
 TEST_F(stats_rebuild, an_event_log_from_before_the_replay_fields_is_recounted_from_the_records) {
   ASSERT_EQ(server_->stop(), 0);
   // As an older version wrote them: report.created without its district, status and time.
-  exec_sql(server_->database(), "DROP TRIGGER IF EXISTS events_no_update");
-  exec_sql(server_->database(),
-           "UPDATE events SET payload_json = json_remove(payload_json, '$.created_at', '$.status', '$.district_id') "
-           "WHERE kind = 'report.created'");
+  const auto& db = server_->database();
+  const std::string without_fields = is_postgres_database(db)
+                                         ? "(payload_json::jsonb - 'created_at' - 'status' - 'district_id')::text"
+                                         : "json_remove(payload_json, '$.created_at', '$.status', '$.district_id')";
+  edit(db, drop_event_triggers_sql(db) + "UPDATE events SET payload_json = " + without_fields +
+               " WHERE kind = 'report.created'");
   EXPECT_EQ(rebuild("old.log"), 0) << slurp(server_->dir() + "/old.log");
   auto log = slurp(server_->dir() + "/old.log");
   EXPECT_NE(log.find("SUMBER hitungan ulang dari catatan (recount from the records)"), std::string::npos) << log;
@@ -286,9 +282,9 @@ TEST_F(stats_rebuild, a_callers_counter_that_no_call_backs_is_reported_and_dropp
   auto clean = slurp(server_->dir() + "/counters1.log");
   EXPECT_NE(clean.find("COCOK  caller_counts"), std::string::npos) << clean;
   // A number with five prank calls counted, none of them in the calls table.
-  exec_sql(server_->database(),
-           "INSERT INTO caller_counts SELECT id, '+6281999999999', 5, 5, 0, 0, 0, 5, 0, 0, 0, 0, 1, 2 FROM "
-           "jurisdictions ORDER BY code LIMIT 1");
+  edit(server_->database(),
+       "INSERT INTO caller_counts SELECT id, '+6281999999999', 5, 5, 0, 0, 0, 5, 0, 0, 0, 0, 1, 2 FROM "
+       "jurisdictions ORDER BY code LIMIT 1");
   EXPECT_EQ(rebuild("counters2.log"), 1);
   auto tampered = slurp(server_->dir() + "/counters2.log");
   EXPECT_NE(tampered.find("BEDA   caller_counts: 1 baris dibetulkan"), std::string::npos) << tampered;

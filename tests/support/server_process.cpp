@@ -42,12 +42,12 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& log_path) {
   return pid;
 }
 
-std::string slurp(const std::string& path) {
+}  // namespace
+
+std::string file_text(const std::string& path) {
   std::ifstream in(path);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
-
-}  // namespace
 
 int run_siaga(const std::vector<std::string>& args, const std::string& log_path) {
   pid_t pid = spawn(args, log_path);
@@ -59,12 +59,7 @@ int run_siaga(const std::vector<std::string>& args, const std::string& log_path)
 server_process::server_process(bool seed, std::vector<std::string> extra_flags) {
   std::string tmpl = (fs::temp_directory_path() / "siaga-test-XXXXXX").string();
   dir_ = mkdtemp(tmpl.data());
-  database_ = new_test_database(dir_);
-  auto log = dir_ + "/siaga.log";
-  if (seed) {
-    int rc = run_siaga({"seed", "--demo", "--database", database_}, log);
-    if (rc != 0) ADD_FAILURE() << "seed failed (" << rc << "): " << slurp(log);
-  }
+  database_ = seed ? new_seeded_test_database(dir_, dir_ + "/siaga.log") : new_test_database(dir_);
   start(std::move(extra_flags));
 }
 
@@ -107,7 +102,7 @@ void server_process::start(std::vector<std::string> extra_flags) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  if (port_ == 0) ADD_FAILURE() << "siaga serve did not start: " << slurp(log);
+  if (port_ == 0) ADD_FAILURE() << "siaga serve did not start: " << file_text(log);
 }
 
 void server_process::kill_hard() {

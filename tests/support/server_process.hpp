@@ -10,6 +10,9 @@
 
 namespace siaga::testing {
 
+// The whole content of a file ("" when it cannot be read), e.g. a siaga log for a failure message.
+std::string file_text(const std::string& path);
+
 // Runs `siaga <args>` to completion and returns its exit code; output goes to a log file in dir.
 int run_siaga(const std::vector<std::string>& args, const std::string& log_path);
 

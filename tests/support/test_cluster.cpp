@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <string>
 
 namespace siaga::testing {
 
@@ -82,6 +83,23 @@ std::string pg_scalar(const std::string& conninfo, const std::string& sql) {
   std::string out;
   (void)pg_query(conninfo, sql, out);
   return out;
+}
+
+pg_lock::pg_lock(const std::string& conninfo, long long key) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  conn_ = conn;
+  if (PQstatus(conn) != CONNECTION_OK) {
+    error_ = PQerrorMessage(conn);
+    return;
+  }
+  PGresult* res = PQexec(conn, ("SELECT pg_advisory_lock(" + std::to_string(key) + ")").c_str());
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) error_ = PQresultErrorMessage(res);
+  PQclear(res);
+}
+
+pg_lock::~pg_lock() {
+  // Closing the session releases its advisory locks.
+  PQfinish(static_cast<PGconn*>(conn_));
 }
 
 }  // namespace siaga::testing

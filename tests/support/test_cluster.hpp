@@ -35,4 +35,23 @@ std::string pg_scalar(const std::string& conninfo, const std::string& sql);
 // The same into out ("" when no row or NULL), returning "" or libpq's message.
 std::string pg_query(const std::string& conninfo, const std::string& sql, std::string& out);
 
+// Holds a session-level advisory lock (pg_advisory_lock(key)) on the server conninfo names from
+// construction to destruction, so that test processes running side by side take turns; the lock
+// goes with the connection if the process dies. held() is false (and error() says why) when the
+// server could not be reached.
+class pg_lock {
+ public:
+  pg_lock(const std::string& conninfo, long long key);
+  ~pg_lock();
+  pg_lock(const pg_lock&) = delete;
+  pg_lock& operator=(const pg_lock&) = delete;
+
+  bool held() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  void* conn_ = nullptr;  // PGconn*, kept out of the header as libpq is the .cpp's business
+  std::string error_;
+};
+
 }  // namespace siaga::testing

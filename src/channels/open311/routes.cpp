@@ -191,6 +191,8 @@ awaitable<core::result<net::response>> post_request(o311_call& c) {
   in.reporter_phone = p.phone;
   // The client's own terms cover what its users agree to when they send their name or number.
   in.consent = true;
+  // The cap on one reporter's reports awaiting triage is the server's, as on the web form.
+  in.max_new_reports = c.d.api.options.max_new_reports;
   if (services::is_blank(p.description)) {
     co_return core::invalid("description wajib diisi: apa yang terjadi (description is required)");
   }
