@@ -774,6 +774,11 @@ class store_impl final : public postgres_store {
       begun = reconnect();
       if (begun) begun = writer_->run("BEGIN");
     }
+    // Every batch takes the events lock first (it travels with the first statement): with
+    // several nodes, a batch that locked a row (the incident number's counter, an incident)
+    // and then waited for the events lock held by another node's batch waiting for that row
+    // was a deadlock, one command failing with 500. One lock order on every node instead.
+    if (begun) writer_->defer(lock_events);
     if (!begun) {
       // No connection within failover_wait: fail now, not again.
       out.outcomes.assign(batch.size(), begun.error());
