@@ -39,7 +39,12 @@ net::response json_response(const net::request& req, net::http::status status, c
 }
 
 net::response error_response(const net::request& req, const core::error& e) {
-  return json_response(req, status_of(e.code), json::object{{"error", core::to_string(e.code)}, {"message", e.message}});
+  auto res =
+      json_response(req, status_of(e.code), json::object{{"error", core::to_string(e.code)}, {"message", e.message}});
+  // unavailable is passing (the database failing over, the store closing): say when to try
+  // again, so that clients retry (with their idempotency keys) instead of giving up.
+  if (e.code == core::errc::unavailable) res.set(net::http::field::retry_after, std::to_string(unavailable_retry_s));
+  return res;
 }
 
 net::response image_response(const net::request& req, const std::string& content_type, std::string bytes,

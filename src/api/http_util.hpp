@@ -24,7 +24,11 @@ namespace json = boost::json;
 // storage_failure and internal 500).
 net::http::status status_of(core::errc code);
 
-// {"error": code, "message": message} with the status of the code.
+// The Retry-After (seconds) of a 503: about a database failover's second half.
+inline constexpr int unavailable_retry_s = 2;
+
+// {"error": code, "message": message} with the status of the code; a 503 (unavailable) also
+// carries Retry-After.
 net::response error_response(const net::request& req, const core::error& e);
 
 // A JSON response with the given status.

@@ -227,6 +227,13 @@ const std::map<std::string, setter>& setters() {
          c.outbox_lease_s = static_cast<int>(*n);
          return {};
        }},
+      {"pg_failover_wait_s",
+       [](config& c, const std::string& v) -> core::result<void> {
+         auto n = parse_int(v, 0, 300);
+         if (!n) return n.error();
+         c.pg_failover_wait_s = static_cast<int>(*n);
+         return {};
+       }},
       {"trusted_origins",
        [](config& c, const std::string& v) -> core::result<void> {
          std::vector<std::string> out;

@@ -38,6 +38,9 @@ struct config {
   // SIAGA_OUTBOX_LEASE_S (15..3600): how long a claimed notification stays the claimer's; after a
   // node died mid-delivery its rows are sent again (by any node) once their lease ends.
   int outbox_lease_s = 60;
+  // SIAGA_PG_FAILOVER_WAIT_S, --pg-failover-wait-s (0..300): PostgreSQL only; how long the writer
+  // keeps reconnecting after its connection was lost (a failover) before answering 503.
+  int pg_failover_wait_s = 15;
   int sla_check_ms = 15000;              // SIAGA_SLA_CHECK_MS, --sla-check-ms: how often the SLA monitor
                                          // looks at the clocks (100..600000); an alert comes at most this late
   int session_purge_s = 600;             // SIAGA_SESSION_PURGE_S, --session-purge-s: how often expired

@@ -120,7 +120,7 @@ TEST(config, notification_settings_have_defaults_and_ranges) {
   auto c = load_config("", {{"SIAGA_TELEGRAM_BOT_TOKEN", "123:abc"}},
                        {"--telegram-api-base", "http://127.0.0.1:9000", "--notify-max-attempts", "3",
                         "--notify-backoff-ms", "50", "--notify-backoff-cap-ms", "400", "--notify-poll-ms", "100",
-                        "--outbox-lease-s", "20"});
+                        "--outbox-lease-s", "20", "--pg-failover-wait-s", "0"});
   ASSERT_TRUE(c.has_value()) << c.error().message;
   EXPECT_EQ(c->telegram_bot_token, "123:abc");
   EXPECT_EQ(c->telegram_api_base, "http://127.0.0.1:9000");
@@ -130,11 +130,14 @@ TEST(config, notification_settings_have_defaults_and_ranges) {
   EXPECT_EQ(c->notify_poll_ms, 100);
   EXPECT_EQ(c->outbox_lease_s, 20);
   EXPECT_EQ(d->outbox_lease_s, 60);
+  EXPECT_EQ(c->pg_failover_wait_s, 0);
+  EXPECT_EQ(d->pg_failover_wait_s, 15);
 
   for (auto flags : std::vector<std::vector<std::string>>{{"--notify-max-attempts", "0"},
                                                           {"--notify-backoff-ms", "0"},
                                                           {"--notify-poll-ms", "5"},
                                                           {"--outbox-lease-s", "10"},
+                                                          {"--pg-failover-wait-s", "301"},
                                                           {"--telegram-api-base", "api.telegram.org"},
                                                           {"--telegram-bot-token", "12/34"}}) {
     auto bad = load_config("", {}, flags);

@@ -24,9 +24,10 @@ services::actor cli_actor(const std::string& jurisdiction_id) {
 }
 
 // Checks the number, opens and migrates the database and runs one write command per
-// jurisdiction; returns the exit code.
+// jurisdiction (restart called as the command starts, again if the store runs it again);
+// returns the exit code.
 int for_each_jurisdiction(const std::string& command, const std::string& database, const std::string& phone,
-                          std::ostream& err,
+                          std::ostream& err, const std::function<void()>& restart,
                           const std::function<core::result<void>(storage::store_txn&, const services::context&,
                                                                  const domain::jurisdiction&)>& each) {
   if (phone.empty()) {
@@ -56,6 +57,9 @@ int for_each_jurisdiction(const std::string& command, const std::string& databas
     done = m.error();
   } else {
     done = (*st)->write([&](storage::store_txn& tx) -> core::result<void> {
+      // The store may run a command again (a connection lost before COMMIT): what the first
+      // run gathered is dropped.
+      restart();
       SIAGA_TRY(all, tx.list_jurisdictions());
       for (const auto& j : all) SIAGA_CHECK(each(tx, ctx, j));
       return {};
@@ -75,7 +79,7 @@ int run_privacy_export(const std::string& database, const std::string& phone, st
   json::array parts;
   std::string normalised;
   int rc = for_each_jurisdiction(
-      "export", database, phone, err,
+      "export", database, phone, err, [&] { parts.clear(); },
       [&](storage::store_txn& tx, const services::context& ctx, const domain::jurisdiction& j) -> core::result<void> {
         SIAGA_TRY(part, services::export_phone(tx, ctx, cli_actor(j.id), phone));
         normalised = part.at("phone").as_string().c_str();
@@ -93,7 +97,7 @@ int run_privacy_export(const std::string& database, const std::string& phone, st
 int run_privacy_erase(const std::string& database, const std::string& phone, std::ostream& out, std::ostream& err) {
   std::vector<std::pair<std::string, services::erasure_counts>> done;
   int rc = for_each_jurisdiction(
-      "erase", database, phone, err,
+      "erase", database, phone, err, [&] { done.clear(); },
       [&](storage::store_txn& tx, const services::context& ctx, const domain::jurisdiction& j) -> core::result<void> {
         SIAGA_TRY(n, services::erase_phone(tx, ctx, cli_actor(j.id), phone));
         done.emplace_back(j.code, n);

@@ -80,7 +80,9 @@ class store_txn : public store_reader,
                   public lapor_writer {};
 
 // A write command: runs on the writer thread inside a savepoint. Returning an error rolls
-// back everything this command did.
+// back everything this command did. It may run more than once: the PostgreSQL store runs a
+// batch again whose connection was lost before COMMIT (nothing of it was saved), so a command
+// leaves state outside the store as one run would (assign its results, do not append to them).
 using write_command = std::function<result<void>(store_txn&)>;
 
 // Called on the writer thread after a batch is durable, with every event it appended, in seq
@@ -139,6 +141,10 @@ struct postgres_options {
   // As sqlite_options::outbox_lease; here the lease is a column, seen by every node.
   std::chrono::seconds outbox_lease{60};
   bool keep_rollups = true;  // the statistics rollups (off only to measure their cost)
+  // How long the writer keeps trying to reconnect after its connection was lost (a failover:
+  // Patroni promotes a standby in about the leader key's TTL) before a batch fails with
+  // unavailable. 0: one attempt.
+  std::chrono::seconds failover_wait{15};
 };
 
 // Connects to a PostgreSQL database (which must exist; migrate() creates the tables). Fails

@@ -30,6 +30,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <utility>
 
 namespace siaga::storage::postgres {
@@ -657,6 +658,8 @@ constexpr const char* notify_events = "NOTIFY siaga_events";
 // How often the event feed reads the table without a notification (event_feed.hpp): a lost
 // NOTIFY delays other nodes' events by at most this long.
 constexpr std::chrono::milliseconds event_poll{1000};
+// Between two attempts to reconnect the writer during a failover.
+constexpr std::chrono::milliseconds reconnect_pause{250};
 static_assert(std::string_view(events_channel) == "siaga_events");
 
 class store_impl final : public postgres_store {
@@ -717,37 +720,79 @@ class store_impl final : public postgres_store {
  private:
   // BEGIN, each command under its savepoint, COMMIT: the batch's commands are done (and their
   // events published) only once COMMIT returned, that is once the batch is durable.
+  // A batch whose connection is lost before COMMIT was sent (the server restarted, the primary
+  // died and Patroni promotes a standby) left nothing committed: it is run again once, whole,
+  // on a new connection (reconnect waits for the new primary up to failover_wait), so that a
+  // failover costs the clients a delay rather than a 503 each. Commands must allow that
+  // (store.hpp, write_command). A connection lost during COMMIT leaves the outcome unknown (the
+  // server may have committed before it died): that batch is not run again, since a command
+  // applied twice could file a report twice, and its commands fail with unavailable (503 and
+  // Retry-After above); the client's retry is deduplicated by its own key where the route has
+  // one (README.md, "Lost connections").
   batch_outcome run_batch(std::vector<queued_command>& batch) {
+    auto first = run_batch_once(batch);
+    if (!first.lost_before_commit) return std::move(first.out);
+    auto again = run_batch_once(batch);
+    if (again.lost_before_commit) {
+      // Lost twice: the clients retry later rather than the writer holding every queued command.
+      for (auto& o : again.out.outcomes) {
+        o = core::make_error(core::errc::unavailable,
+                             "postgres: the connection to " + writer_->target() +
+                                 " was lost twice while writing; nothing was saved, try again shortly");
+      }
+    }
+    return std::move(again.out);
+  }
+
+  struct batch_attempt {
     batch_outcome out;
+    bool lost_before_commit = false;  // nothing committed: the batch may run again
+  };
+
+  batch_attempt run_batch_once(std::vector<queued_command>& batch) {
+    batch_attempt attempt;
+    auto& out = attempt.out;
     out.outcomes.reserve(batch.size());
+    // The writer's memory of the transaction starts afresh: the chain's head is read again at
+    // the first event, the rollups' changes gathered so far are dropped (batch_lost).
+    txn_.begin_batch();
+    txn_.rollups().batch_lost();
+    auto lost = [&](const core::error& why) {
+      attempt.lost_before_commit = true;
+      txn_.rollups().batch_lost();
+      out.published.clear();
+      out.outcomes.assign(batch.size(), why);
+      return std::move(attempt);
+    };
 
     // A connection lost since the last batch is made again before anything else; a BEGIN that
-    // finds it lost (the server restarted, an idle connection was cut) is retried once on a
-    // new one, since nothing of the batch has been sent yet.
-    txn_.begin_batch();
-    result<void> begun = writer_->healthy() ? result<void>() : writer_->reset();
+    // finds it lost (an idle connection was cut) is retried on a new one, since nothing of the
+    // batch has been sent yet.
+    result<void> begun = writer_->healthy() ? result<void>() : reconnect();
     if (begun) begun = writer_->run("BEGIN");
     if (!begun && !writer_->healthy()) {
-      begun = writer_->reset();
+      begun = reconnect();
       if (begun) begun = writer_->run("BEGIN");
     }
+    // Every batch takes the events lock first (it travels with the first statement): with
+    // several nodes, a batch that locked a row (the incident number's counter, an incident)
+    // and then waited for the events lock held by another node's batch waiting for that row
+    // was a deadlock, one command failing with 500. One lock order on every node instead.
+    if (begun) writer_->defer(lock_events);
+    if (!begun) {
+      // No connection within failover_wait: fail now, not again.
+      out.outcomes.assign(batch.size(), begun.error());
+      txn_.rollups().batch_lost();
+      return attempt;
+    }
     for (auto& queued : batch) {
-      if (!begun) {
-        out.outcomes.push_back(begun.error());
-        continue;
-      }
       out.outcomes.push_back(run_command(queued.command, out.published));
       if (!writer_->in_transaction() || !writer_->healthy()) {
         // The server ended the transaction (the connection was lost): every command of the
         // batch is undone with it.
-        begun = core::make_error(core::errc::unavailable,
-                                 "postgres: the transaction was lost (connection to " + writer_->target() + ")");
-        for (auto& o : out.outcomes) o = begun.error();
+        return lost(core::make_error(core::errc::unavailable,
+                                     "postgres: the transaction was lost (connection to " + writer_->target() + ")"));
       }
-    }
-    if (!begun) {
-      txn_.rollups().batch_lost();
-      return out;
     }
     // The rollups' changes go in last, so that they are exactly those of the commands kept.
     // COMMIT in a failed transaction would roll back and still answer without an error.
@@ -758,18 +803,45 @@ class store_impl final : public postgres_store {
                          ? result<void>(core::make_error(core::errc::storage_failure,
                                                          "postgres: the batch's transaction failed; rolled back"))
                          : txn_.rollups().flush();
+    if (!committed && !writer_->healthy()) return lost(committed.error());  // COMMIT not sent yet
     if (committed && writer_->in_failed_transaction()) {
       committed = core::make_error(core::errc::storage_failure, "postgres: the rollups' flush failed; rolled back");
     }
-    if (committed) committed = writer_->run("COMMIT");
+    if (committed) {
+      committed = writer_->run("COMMIT");
+      if (!committed && !writer_->healthy()) {
+        committed = core::make_error(core::errc::unavailable,
+                                     "postgres: the connection to " + writer_->target() +
+                                         " was lost during COMMIT, so whether it was saved is unknown; "
+                                         "try again (with the same client id where the request has one)");
+      }
+    }
     txn_.rollups().batch_lost();  // flushed, or rolled back with the batch
     if (committed) {
       out.committed = true;
     } else {
-      if (writer_->in_transaction()) (void)writer_->run("ROLLBACK");
+      if (writer_->healthy() && writer_->in_transaction()) (void)writer_->run("ROLLBACK");
       for (auto& o : out.outcomes) o = committed.error();
+      out.published.clear();
     }
-    return out;
+    return attempt;
+  }
+
+  // Makes the writer's connection again, trying for up to failover_wait: while Patroni
+  // promotes a standby no member accepts writes (target_session_attrs=read-write refuses the
+  // standbys, the dead primary refuses connections). Fails with unavailable after that.
+  result<void> reconnect() {
+    const auto deadline = std::chrono::steady_clock::now() + options_.failover_wait;
+    for (;;) {
+      auto made = writer_->reset();
+      if (made || writer_->healthy()) return made;
+      if (std::chrono::steady_clock::now() >= deadline || group_.stopping()) {
+        return core::make_error(core::errc::unavailable,
+                                made.error().message + "; no writable server within " +
+                                    std::to_string(options_.failover_wait.count()) + " s, try again shortly");
+      }
+      std::this_thread::sleep_for(reconnect_pause);
+    }
   }
 
   // Runs one command under its own savepoint; on success its events join published. SAVEPOINT

@@ -1,7 +1,8 @@
 // What the PostgreSQL store does beyond the shared contract (store_test_fixture.hpp runs that
 // on it): clear errors for a bad connection string and an unreachable server, the facets not
 // built yet failing by name, its own migrations, SQLite's statement-level rollback inside a
-// command, reconnecting after the server cut its connections, and two stores (nodes) on one
+// command, reconnecting after the server cut its connections, a batch lost before COMMIT run
+// again once (issue 13 item 4), and two stores (nodes) on one
 // database claiming outbox rows by lease.
 #include "storage/postgres/postgres_store.hpp"
 #include "storage/postgres/connection.hpp"
@@ -11,12 +12,30 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <atomic>
+#include <future>
 #include <map>
 #include <set>
 #include <thread>
 
 namespace siaga::storage::contract {
 namespace {
+
+// Ends the connections to the test database that match which (SQL on pg_stat_activity) from
+// a connection of its own, and waits until the server has let them go.
+void end_connections(backend& b, const std::string& location, const std::string& which) {
+  auto ended = b.raw_sql(location, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                                   "current_database() AND " + which);
+  ASSERT_TRUE(ended) << ended.error().message;
+  for (int i = 0; i < 500; ++i) {
+    auto left = b.raw_sql(location,
+                          "DO $$ BEGIN IF (SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                          "current_database() AND " + which + ") > 0 THEN RAISE EXCEPTION 'still there'; END IF; END $$");
+    if (left) return;
+    std::this_thread::sleep_for(10ms);
+  }
+  FAIL() << "the server did not end the connections";
+}
 
 class postgres_store_test : public ::testing::Test {
  protected:
@@ -40,21 +59,7 @@ class postgres_store_test : public ::testing::Test {
 
   // Ends every other connection to the test database, as a server restart or a failover
   // would, and waits until the server has let them go.
-  void cut_connections() {
-    ASSERT_EQ(outcome(backend_.raw_sql(location_,
-                                       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")),
-              "ok");
-    for (int i = 0; i < 500; ++i) {
-      auto left = backend_.raw_sql(location_,
-                                   "DO $$ BEGIN IF (SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                                   "current_database() AND pid <> pg_backend_pid()) > 0 THEN RAISE EXCEPTION "
-                                   "'still there'; END IF; END $$");
-      if (left) return;
-      std::this_thread::sleep_for(10ms);
-    }
-    FAIL() << "the server did not end the store's connections";
-  }
+  void cut_connections() { end_connections(backend_, location_, "pid <> pg_backend_pid()"); }
 
   backend backend_;
   std::string location_;
@@ -204,6 +209,112 @@ TEST_F(postgres_store_test, readers_and_the_writer_reconnect_after_the_server_cu
       outcome(store_->write([](store_txn& t) { return t.insert_district(make_district("j1", "d1", "81.71.01")); })),
       "ok");
   EXPECT_EQ(store_->reader().list_districts("j1").value().size(), 1u);
+}
+
+// Ends the writer's connection while its batch is open (the server restarting, the primary
+// dying in a failover): the writer is the one connection "idle in transaction" while a
+// command's C++ runs.
+void kill_the_writer_mid_batch(backend& b, const std::string& location) {
+  end_connections(b, location, "state LIKE 'idle in transaction%'");
+}
+
+// Issue 13 item 4: a batch whose connection is lost before COMMIT left nothing committed, and
+// is run again once on a new connection. Every command of it succeeds once: its rows are there
+// once, the counter counted once, the chain carried on from the committed head (the carried
+// head of the lost run forgotten) and verifies, the rollups are those of the rows (the lost
+// run's changes dropped), and the next batch goes on as usual.
+TEST_F(postgres_store_test, a_batch_lost_before_commit_runs_again_once_and_commits_once) {
+  ASSERT_EQ(outcome(store_->write([](store_txn& t) -> result<void> {
+              SIAGA_CHECK(t.upsert_category(make_category("j1", "c_fire", "fire")));
+              SIAGA_TRY(e, t.append_event(make_event("j1", "e0")));
+              (void)e;
+              return {};
+            })),
+            "ok");
+  std::atomic<int> runs{0};
+  std::atomic<int> counted{0};
+  std::atomic<int> second_ran{0};
+  // Two commands in one batch: the first kills the connection on its first run, after its
+  // writes; the second is queued behind it and must not be lost either.
+  std::promise<result<void>> first_done, second_done;
+  store_->submit(
+      [&](store_txn& t) -> result<void> {
+        int run = ++runs;
+        SIAGA_TRY(n, t.next_counter("j1", "incident_number"));
+        counted = static_cast<int>(n);
+        SIAGA_TRY(e1, t.append_event(make_event("j1", "e1", "i1")));
+        (void)e1;
+        SIAGA_CHECK(t.insert_incident(make_incident("j1", "i1", "c_fire", core::timestamp{} + 1000h)));
+        if (run == 1) {
+          kill_the_writer_mid_batch(backend_, location_);
+          // The next statement finds the connection gone.
+          EXPECT_EQ(code_of(t.insert_district(make_district("j1", "d1", "81.71.01"))), "unavailable");
+          return core::make_error(core::errc::unavailable, "lost");
+        }
+        SIAGA_CHECK(t.insert_district(make_district("j1", "d1", "81.71.01")));
+        SIAGA_TRY(e2, t.append_event(make_event("j1", "e2", "i1")));
+        (void)e2;
+        return {};
+      },
+      [&](result<void> r) { first_done.set_value(r); });
+  store_->submit(
+      [&](store_txn& t) -> result<void> {
+        ++second_ran;
+        SIAGA_TRY(e3, t.append_event(make_event("j1", "e3")));
+        (void)e3;
+        return t.insert_district(make_district("j1", "d2", "81.71.02"));
+      },
+      [&](result<void> r) { second_done.set_value(r); });
+  auto first = first_done.get_future().get();
+  auto second = second_done.get_future().get();
+  EXPECT_EQ(outcome(first), "ok");
+  EXPECT_EQ(outcome(second), "ok");
+  EXPECT_EQ(runs.load(), 2);
+  EXPECT_EQ(counted.load(), 1);  // the lost run's count was not kept
+  EXPECT_GE(second_ran.load(), 1);
+
+  auto chain = store_->reader().events_of_jurisdiction("j1").value();
+  std::multiset<std::string> ids;
+  for (const auto& e : chain) ids.insert(e.id);
+  EXPECT_EQ(ids, (std::multiset<std::string>{"e0", "e1", "e2", "e3"}));
+  EXPECT_EQ(seqs_of(chain), (std::vector<std::int64_t>{1, 2, 3, 4}));
+  EXPECT_FALSE(domain::verify_chain(chain));
+  EXPECT_EQ(ids_of(store_->reader().list_districts("j1").value()), (std::vector<std::string>{"d1", "d2"}));
+  std::map<std::string, std::int64_t> differing;
+  ASSERT_EQ(outcome(store_->write([&](store_txn& t) -> result<void> {
+              SIAGA_TRY(checks, t.rebuild_rollups());
+              for (const auto& c : checks) differing[c.table] = c.differing;
+              return {};
+            })),
+            "ok");
+  EXPECT_EQ(differing["roll_incidents"], 0);
+  EXPECT_EQ(outcome(store_->write([](store_txn& t) -> result<void> {
+              SIAGA_TRY(e, t.append_event(make_event("j1", "e4")));
+              EXPECT_EQ(e.seq, 5);
+              return {};
+            })),
+            "ok");
+  EXPECT_FALSE(domain::verify_chain(store_->reader().events_of_jurisdiction("j1").value()));
+}
+
+// A batch lost again on its second run fails with unavailable (503 and Retry-After above):
+// nothing of it saved, the command run twice and not more, the store still writing after.
+TEST_F(postgres_store_test, a_batch_lost_twice_fails_unavailable_and_saves_nothing) {
+  int runs = 0;
+  auto lost = store_->write([&](store_txn& t) -> result<void> {
+    ++runs;
+    SIAGA_CHECK(t.insert_district(make_district("j1", "d1", "81.71.01")));
+    kill_the_writer_mid_batch(backend_, location_);
+    return t.insert_district(make_district("j1", "d2", "81.71.02"));
+  });
+  EXPECT_EQ(code_of(lost), "unavailable");
+  EXPECT_NE(lost.error().message.find("try again"), std::string::npos) << lost.error().message;
+  EXPECT_EQ(runs, 2);
+  EXPECT_TRUE(store_->reader().list_districts("j1").value().empty());
+  EXPECT_EQ(
+      outcome(store_->write([](store_txn& t) { return t.insert_district(make_district("j1", "d3", "81.71.03")); })),
+      "ok");
+  EXPECT_EQ(ids_of(store_->reader().list_districts("j1").value()), std::vector<std::string>{"d3"});
 }
 
 // Issue 13 item 3: several nodes deliver one outbox. Two stores on one database (two nodes),
