@@ -324,6 +324,11 @@ core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, co
   whole_calls_ingested counts;
   std::map<std::string, core::timestamp> callbacks_from, strikes_from;
   pending_calls pending;
+  // The callbacks decided in memory: the batch's new calls have no task rows; the new rows and
+  // the callback events are written together. A known call's live path reconciles its number at
+  // once, which may give new calls rows: then none is taken to have none.
+  callback_bulk callbacks;
+  bool any_known = false;
   for (const auto& w : calls) {
     if (w.events.empty()) continue;
     const auto& first = w.events.front();
@@ -335,6 +340,7 @@ core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, co
     SIAGA_TRY(found, tx.find_call_by_external(j, first.call_id));
     if (found) {
       SIAGA_CHECK(pending.flush(tx));
+      any_known = true;
       // Known: the live path sorts out which events are new, duplicates or conflicts.
       SIAGA_TRY(ingested, ingest_call_events(tx, ctx, who, w.events, false));
       for (const auto& i : ingested) ++(i.duplicate ? counts.known_events : counts.new_events);
@@ -394,6 +400,7 @@ core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, co
       pending.events.push_back(make_event(ctx, who, subject_kind::call, call.id, std::move(kind), payload));
     }
     pending.external_ids.insert(first.call_id);
+    callbacks.inserted(call);
     counts.new_events += static_cast<std::int64_t>(w.events.size());
     const auto& number = call.state.caller;
     // As the live path: an unanswered call that ended, or an answered one, moves its number's
@@ -404,9 +411,11 @@ core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, co
     pending.calls.push_back(std::move(call));
   }
   SIAGA_CHECK(pending.flush(tx));
+  if (any_known) callbacks.forget_calls();
   for (const auto& [number, around] : callbacks_from) {
-    if (auto r = reconcile_callbacks(tx, ctx, who, number, around); !r) return r.error();
+    if (auto r = reconcile_callbacks(tx, ctx, who, number, around, &callbacks); !r) return r.error();
   }
+  SIAGA_CHECK(callbacks.write(tx));
   for (const auto& [number, ring_at] : strikes_from) {
     if (auto r = reevaluate_caller(tx, ctx, who, number, ring_at); !r) return r.error();
   }

@@ -3,10 +3,13 @@
 #include "core/enum_names.hpp"
 #include "domain/callback_episodes.hpp"
 #include "services/call_service.hpp"
+#include "services/event_batch.hpp"
 #include "services/events.hpp"
+#include "storage/bulk_writes.hpp"
 
 #include <boost/json/object.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -58,15 +61,20 @@ void reset_to_own_call(domain::callback_task& t, const domain::call_record& call
   t.closed_at.reset();
 }
 
-// Writes a row that reconcile made or changed, with its event.
+// Writes a row that reconcile made or changed, with its event; with a bulk, a new row and the
+// event are left in it.
 core::result<void> save(storage::store_txn& tx, const context& ctx, const actor& who, domain::callback_task& t,
-                        const std::optional<domain::callback_task>& before, core::timestamp now) {
+                        const std::optional<domain::callback_task>& before, core::timestamp now, callback_bulk* bulk) {
   if (before && shape(*before) == shape(t)) return {};
   t.updated_at = now;
   std::string kind = "callback.updated";
   json::object payload{{"call_id", t.call_id}, {"number", t.caller}, {"status", to_string(t.status)}};
   if (!before) {
-    if (auto r = tx.insert_callback(t); !r) return r.error();
+    if (bulk) {
+      bulk->new_rows.push_back(t);
+    } else if (auto r = tx.insert_callback(t); !r) {
+      return r.error();
+    }
     kind = "callback.created";
     payload["due_at"] = core::format_utc(t.due_at);
   } else {
@@ -78,6 +86,10 @@ core::result<void> save(storage::store_txn& tx, const context& ctx, const actor&
   if (t.merged_into) payload["into"] = *t.merged_into;
   if (t.superseded_by) payload["by_call_id"] = *t.superseded_by;
   if (!t.merged_into) payload["calls"] = t.calls;
+  if (bulk) {
+    bulk->events.push_back(make_event(ctx, who, subject_kind::callback, t.id, std::move(kind), payload));
+    return {};
+  }
   auto e = record(tx, ctx, who, subject_kind::callback, t.id, kind, payload);
   if (!e) return e.error();
   return {};
@@ -85,23 +97,64 @@ core::result<void> save(storage::store_txn& tx, const context& ctx, const actor&
 
 }  // namespace
 
+void callback_bulk::inserted(const domain::call_record& call) {
+  fresh_calls.insert(call.id);
+  new_calls[call.state.caller].push_back(call);
+}
+
+void callback_bulk::forget_calls() {
+  fresh_calls.clear();
+  new_calls.clear();
+}
+
+core::result<void> callback_bulk::write(storage::store_txn& tx) {
+  if (auto r = storage::insert_callbacks(tx, new_rows); !r) return r.error();
+  if (auto r = storage::append_events(tx, std::move(events)); !r) return r.error();
+  new_rows.clear();
+  events.clear();
+  return {};
+}
+
 core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ctx, const actor& who,
-                                       const std::string& number, core::timestamp around) {
+                                       const std::string& number, core::timestamp around, callback_bulk* bulk) {
   const auto& j = who.jurisdiction_id;
   const auto now = ctx.clock.now();
   // The calls from two expiries before `around` cover every episode the call can touch, except
   // one that began earlier still: then its first call's row, which rows in the window are
   // merged into, says where to start.
   auto since = around - 2 * ctx.callback_expiry;
+  // A number whose every call this command inserted (a new number in a bulk import: its
+  // counters count no other) has its calls in memory, and none of them a row.
+  const std::vector<domain::call_record>* all_new = nullptr;
+  if (bulk) {
+    if (auto it = bulk->new_calls.find(number); it != bulk->new_calls.end()) {
+      SIAGA_TRY(history, tx.caller_history_of(j, number));
+      if (history.calls == static_cast<std::int64_t>(it->second.size())) all_new = &it->second;
+    }
+  }
   std::vector<domain::call_record> calls;
   std::map<std::string, domain::callback_task> rows;  // by call id: the rows of candidate calls
   for (int pass = 0; pass < 2; ++pass) {
-    SIAGA_TRY(loaded, tx.calls_of_caller(j, number, since));
-    calls = std::move(loaded);
+    if (all_new) {
+      // As calls_of_caller answers: ring time (the creation before a ring) from since on, in
+      // order of it and of id.
+      calls.clear();
+      for (const auto& c : *all_new) {
+        if (c.state.ring_at.value_or(c.created_at) >= since) calls.push_back(c);
+      }
+      std::sort(calls.begin(), calls.end(), [](const domain::call_record& a, const domain::call_record& b) {
+        return std::pair(a.state.ring_at.value_or(a.created_at), std::string_view(a.id)) <
+               std::pair(b.state.ring_at.value_or(b.created_at), std::string_view(b.id));
+      });
+    } else {
+      SIAGA_TRY(loaded, tx.calls_of_caller(j, number, since));
+      calls = std::move(loaded);
+    }
     rows.clear();
     auto earliest = since;
     for (const auto& c : calls) {
       if (!domain::is_callback_candidate(domain::brief_of(c)) || !c.state.ring_at) continue;
+      if (bulk && bulk->fresh_calls.contains(c.id)) continue;  // inserted by this command: no row yet
       SIAGA_TRY(row, tx.find_callback_of_call(j, c.id));
       if (!row) continue;
       if (pass == 0 && row->merged_into) {
@@ -163,7 +216,7 @@ core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ct
     anchor.calls = static_cast<int>(ep.call_ids.size());
     anchor.last_call_at = ep.last_ended_at;
     anchor.closed_at = expired ? (before && before->closed_at ? before->closed_at : std::optional(now)) : std::nullopt;
-    SIAGA_CHECK(save(tx, ctx, who, anchor, before, now));
+    SIAGA_CHECK(save(tx, ctx, who, anchor, before, now, bulk));
 
     for (const auto& id : ep.call_ids) {
       placed.insert(id);
@@ -174,7 +227,7 @@ core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ct
       reset_to_own_call(t, *call_by_id.at(id));
       t.status = callback_status::merged;
       t.merged_into = anchor.id;
-      SIAGA_CHECK(save(tx, ctx, who, t, was, now));
+      SIAGA_CHECK(save(tx, ctx, who, t, was, now, bulk));
     }
   }
 
@@ -197,7 +250,7 @@ core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ct
     t.status = callback_status::superseded;
     t.superseded_by = by;
     t.closed_at = closed;
-    SIAGA_CHECK(save(tx, ctx, who, t, was, now));
+    SIAGA_CHECK(save(tx, ctx, who, t, was, now, bulk));
   }
   return {};
 }
@@ -222,7 +275,7 @@ core::result<int> expire_callbacks(storage::store_txn& tx, const context& ctx, c
     auto before = t;
     t.status = callback_status::expired;
     t.closed_at = now;
-    SIAGA_CHECK(save(tx, ctx, who, t, before, now));
+    SIAGA_CHECK(save(tx, ctx, who, t, before, now, nullptr));
   }
   return static_cast<int>(due.size());
 }

@@ -6,9 +6,36 @@
 #include "services/context.hpp"
 #include "storage/store.hpp"
 
+#include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace siaga::services {
+
+// What a bulk write (services::ingest_whole_calls) lets reconcile_callbacks do in memory: a call
+// the command itself inserted has no task row yet, so none is looked up for it; the new rows and
+// every event are gathered here and written together by write() (the events in the order
+// record() would have appended them). Rows that change are still updated at once.
+struct callback_bulk {
+  // Calls inserted by this command that no reconcile has seen yet (the caller keeps it so: a
+  // number reconciled once already in the command must not be listed).
+  std::set<std::string, std::less<>> fresh_calls;
+  // The same calls by number, as inserted. When a number's counters (caller_history_of) hold as
+  // many calls as are listed here, these are all its calls and none is read back.
+  std::map<std::string, std::vector<domain::call_record>, std::less<>> new_calls;
+  std::vector<domain::callback_task> new_rows;
+  std::vector<domain::event> events;
+
+  // Lists a call this command inserted (fresh_calls and new_calls).
+  void inserted(const domain::call_record& call);
+  // Forgets the calls listed: another path may have given them rows.
+  void forget_calls();
+
+  // Writes the gathered rows, then the events, and forgets them. Fails only with storage errors
+  // (conflict for a row of a call that had one: a caller that listed a call wrongly).
+  core::result<void> write(storage::store_txn& tx);
+};
 
 // Brings the callback tasks of `number` in step with domain::callback_episodes over its calls
 // that rang from `around` - 2 x ctx.callback_expiry on: every unanswered call that could be
@@ -19,9 +46,11 @@ namespace siaga::services {
 // through after is superseded. Rows closed by people (done, failed) are left alone and their
 // calls start no episode. Writes only what changed, with callback.created, .merged, .updated,
 // .expired and .superseded events. Order-independent: the same calls, ingested in any order,
-// leave the same tasks. Fails only with storage errors.
+// leave the same tasks. bulk (optional): its fresh calls are taken to have no row, and the new
+// rows and the events are left in it for its write(). Fails only with storage errors.
 core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ctx, const actor& who,
-                                       const std::string& number, core::timestamp around);
+                                       const std::string& number, core::timestamp around,
+                                       callback_bulk* bulk = nullptr);
 
 // Expires the open tasks of who's jurisdiction whose latest unanswered call ended more than
 // ctx.callback_expiry ago (callback.expired each): they leave the queue. Returns how many.

@@ -18,6 +18,14 @@ result<void> insert_call_events(store_txn& tx, const std::vector<domain::stored_
   return {};
 }
 
+result<void> insert_callbacks(store_txn& tx, const std::vector<domain::callback_task>& tasks) {
+  if (auto* bulk = dynamic_cast<bulk_writer*>(&tx)) return bulk->insert_callbacks(tasks);
+  for (const auto& t : tasks) {
+    if (auto r = tx.insert_callback(t); !r) return r;
+  }
+  return {};
+}
+
 result<std::vector<domain::event>> append_events(store_txn& tx, std::vector<domain::event> events) {
   if (auto* bulk = dynamic_cast<bulk_writer*>(&tx)) return bulk->append_events(std::move(events));
   std::vector<domain::event> stored;

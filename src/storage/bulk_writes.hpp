@@ -20,6 +20,8 @@ class bulk_writer {
   virtual result<void> insert_calls(const std::vector<domain::call_record>& calls) = 0;
   // As insert_call_event for each event in order.
   virtual result<void> insert_call_events(const std::vector<domain::stored_call_event>& events) = 0;
+  // As insert_callback for each task in order.
+  virtual result<void> insert_callbacks(const std::vector<domain::callback_task>& tasks) = 0;
   // As append_event for each event in order; returns them as stored.
   virtual result<std::vector<domain::event>> append_events(std::vector<domain::event> events) = 0;
   // Lets the write-ahead log hold pages pages before a commit checkpoints it into the database
@@ -33,6 +35,9 @@ class bulk_writer {
 result<void> insert_calls(store_txn& tx, const std::vector<domain::call_record>& calls);
 // The same as tx.insert_call_event for each event in order; fails as it does.
 result<void> insert_call_events(store_txn& tx, const std::vector<domain::stored_call_event>& events);
+// The same as tx.insert_callback for each task in order; fails as it does (conflict on a taken
+// id or a call that has a task already).
+result<void> insert_callbacks(store_txn& tx, const std::vector<domain::callback_task>& tasks);
 // The same as tx.append_event for each event in order (the same seqs, chain and hashes); returns
 // the events as stored; fails as it does.
 result<std::vector<domain::event>> append_events(store_txn& tx, std::vector<domain::event> events);

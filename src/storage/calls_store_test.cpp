@@ -637,6 +637,83 @@ TEST_P(calls_store, callbacks_are_one_per_call_and_list_by_due_time) {
   EXPECT_NE(code_of(write([&](store_txn& t) { return t.update_callback(k1); })), "ok");
 }
 
+// The bulk form of insert_callback (a CDR import's callbacks decided in memory) writes the rows
+// the single-row form writes, across the SQLite store's chunks, every field kept; a task of a
+// call that has one already fails the batch whole.
+TEST_P(calls_store, callbacks_written_in_bulk_equal_those_written_one_by_one) {
+  std::vector<domain::call_record> calls;
+  std::vector<domain::callback_task> tasks;
+  for (int i = 0; i < 300; ++i) {
+    auto n = std::to_string(i);
+    calls.push_back(make_call("c" + n, "pbx-" + n, "0812" + std::to_string(i % 7), std::chrono::seconds(i)));
+    domain::callback_task t;
+    t.id = "k" + n;
+    t.jurisdiction_id = "j1";
+    t.call_id = "c" + n;
+    t.caller = calls.back().state.caller;
+    t.status = i % 3 == 0   ? domain::callback_status::expired
+               : i % 3 == 1 ? domain::callback_status::merged
+                            : domain::callback_status::in_progress;
+    t.due_at = t0 + std::chrono::seconds(i + 60);
+    t.attempts = i % 4;
+    if (i % 3 == 2) t.assigned_to = "u1";
+    if (i % 5 == 0) t.last_result = domain::callback_result::no_answer;
+    t.note = i % 2 ? "catatan " + n : "";
+    if (i % 3 == 1) t.merged_into = "k0";
+    if (i % 11 == 0) t.superseded_by = "c1";
+    t.calls = 1 + i % 3;
+    t.last_call_at = t0 + std::chrono::seconds(i + 20);
+    if (i % 13 == 0) {
+      t.dialed_call = "dial-" + n;
+      t.dialed_at = t0 + std::chrono::seconds(i + 90);
+    }
+    t.created_at = t0 + std::chrono::seconds(i);
+    t.updated_at = t0 + std::chrono::seconds(i + 1);
+    if (i % 3 == 0) t.closed_at = t0 + std::chrono::seconds(i + 3600);
+    tasks.push_back(t);
+  }
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              if (auto r = insert_calls(t, calls); !r) return r;
+              return insert_callbacks(t, tasks);
+            })),
+            "ok");
+  for (int i : {0, 1, 2, 13, 127, 128, 255, 256, 299}) {
+    auto got = rd().find_callback_of_call("j1", "c" + std::to_string(i));
+    ASSERT_TRUE(got && *got) << i;
+    const auto& want = tasks[i];
+    const auto& g = **got;
+    EXPECT_EQ(g.id, want.id) << i;
+    EXPECT_EQ(g.caller, want.caller) << i;
+    EXPECT_EQ(g.status, want.status) << i;
+    EXPECT_EQ(g.due_at, want.due_at) << i;
+    EXPECT_EQ(g.attempts, want.attempts) << i;
+    EXPECT_EQ(g.assigned_to, want.assigned_to) << i;
+    EXPECT_EQ(g.last_result, want.last_result) << i;
+    EXPECT_EQ(g.note, want.note) << i;
+    EXPECT_EQ(g.merged_into, want.merged_into) << i;
+    EXPECT_EQ(g.superseded_by, want.superseded_by) << i;
+    EXPECT_EQ(g.calls, want.calls) << i;
+    EXPECT_EQ(g.last_call_at, want.last_call_at) << i;
+    EXPECT_EQ(g.dialed_call, want.dialed_call) << i;
+    EXPECT_EQ(g.dialed_at, want.dialed_at) << i;
+    EXPECT_EQ(g.created_at, want.created_at) << i;
+    EXPECT_EQ(g.updated_at, want.updated_at) << i;
+    EXPECT_EQ(g.closed_at, want.closed_at) << i;
+  }
+  EXPECT_EQ(rd().list_callbacks({.jurisdiction_id = "j1"})->total, 300);
+
+  // A batch holding a task for a call that has one fails whole: its other task is not written.
+  ASSERT_EQ(code_of(write([&](store_txn& t) { return t.insert_call(make_call("c-new", "pbx-new", "", 0s)); })), "ok");
+  auto fresh = tasks[0];
+  fresh.id = "k-new";
+  fresh.call_id = "c-new";
+  auto again = tasks[5];
+  again.id = "k-again";
+  EXPECT_EQ(code_of(write([&](store_txn& t) { return insert_callbacks(t, {fresh, again}); })), "conflict");
+  EXPECT_FALSE(*rd().find_callback_of_call("j1", "c-new"));
+  EXPECT_EQ(rd().list_callbacks({.jurisdiction_id = "j1"})->total, 300);
+}
+
 TEST_P(calls_store, location_records_keep_accepted_fixes_and_refusals) {
   ASSERT_EQ(code_of(write([&](store_txn& t) { return t.insert_call(make_call("c1", "p1", "+6281234567890", 0s)); })),
             "ok");

@@ -1,8 +1,10 @@
 #include "storage/sqlite/caller_counts_sql.hpp"
 
+#include "storage/sqlite/multi_row.hpp"
 #include "storage/sqlite/query.hpp"
 
 #include <array>
+#include <map>
 #include <utility>
 
 namespace siaga::storage::sqlite::caller_counts_sql {
@@ -226,6 +228,43 @@ result<void> call_written(connection& c, const std::optional<domain::call_record
   }
   if (number.empty()) return {};
   return add(c, now.jurisdiction_id, number, counted, stored_ring(now));
+}
+
+result<void> calls_inserted(connection& c, const std::vector<domain::call_record>& calls) {
+  struct counted {
+    call_figures figures{};
+    timestamp first{};
+    timestamp last{};
+  };
+  // By jurisdiction and number, in key order: one row each, written near each other.
+  std::map<std::pair<std::string_view, std::string_view>, counted> by_number;
+  for (const auto& r : calls) {
+    if (r.state.caller.empty()) continue;
+    auto ring = stored_ring(r);
+    auto [it, added] = by_number.try_emplace({r.jurisdiction_id, r.state.caller}, counted{{}, ring, ring});
+    auto f = figures_of(r);
+    for (std::size_t i = 0; i < f.size(); ++i) it->second.figures[i] += f[i];
+    it->second.first = std::min(it->second.first, ring);
+    it->second.last = std::max(it->second.last, ring);
+  }
+  std::vector<std::pair<std::pair<std::string_view, std::string_view>, counted>> rows(by_number.begin(),
+                                                                                      by_number.end());
+  static const std::string tail = [] {
+    std::string sets;
+    for (const auto& [name, expr] : figures) sets += cat({name, " = ", name, " + excluded.", name, ", "});
+    return cat({" ON CONFLICT (jurisdiction_id, number) DO UPDATE SET ", sets,
+                "first_ring_at = MIN(first_ring_at, excluded.first_ring_at), "
+                "last_ring_at = MAX(last_ring_at, excluded.last_ring_at)"});
+  }();
+  return insert_rows(
+      c, "INSERT INTO caller_counts VALUES ", figures.size() + 4, rows.size(), "caller_counts",
+      [&](statement& st, std::size_t i) {
+        const auto& [key, n] = rows[i];
+        st.bind(key.first).bind(key.second);
+        for (auto v : n.figures) st.bind(v);
+        st.bind(n.first).bind(n.last);
+      },
+      tail);
 }
 
 result<void> erasing(connection& c, const privacy_scope& scope) {

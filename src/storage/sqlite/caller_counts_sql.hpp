@@ -17,6 +17,7 @@
 #include "storage/store.hpp"
 
 #include <string>
+#include <vector>
 
 namespace siaga::storage::sqlite::caller_counts_sql {
 
@@ -35,6 +36,11 @@ std::string schema_v23();
 // moved are written. Fails only when the store cannot be written.
 result<void> call_written(connection& c, const std::optional<domain::call_record>& old,
                           const domain::call_record& now);
+
+// call_written for each of a batch of calls just inserted (the bulk facet's insert_calls), with
+// one row per number however many of its calls the batch holds, written by multi-row upserts.
+// Fails only when the store cannot be written.
+result<void> calls_inserted(connection& c, const std::vector<domain::call_record>& calls);
 
 // An erasure of numbers (privacy_sql::erase_caller_numbers): erasing, before the calls lose
 // their numbers, takes the calls of the scope (?1 jurisdiction, ?2 before, ?3 number or NULL

@@ -52,4 +52,31 @@ result<void> insert_call_events(connection& c, const std::vector<domain::stored_
   });
 }
 
+result<void> insert_callbacks(connection& c, const std::vector<domain::callback_task>& tasks) {
+  static const std::string head = cat({"INSERT INTO callbacks (", callback_columns, ") VALUES "});
+  return insert_rows(c, head, 20, tasks.size(), "callbacks", [&](statement& st, std::size_t i) {
+    const auto& t = tasks[i];
+    st.bind(t.id)
+        .bind(t.jurisdiction_id)
+        .bind(t.call_id)
+        .bind(t.caller)
+        .bind(domain::to_string(t.status))
+        .bind(t.due_at)
+        .bind(static_cast<std::int64_t>(t.attempts))
+        .bind(t.assigned_to)
+        .bind(name_of(t.last_result))
+        .bind(t.note)
+        .bind(t.report_id)
+        .bind(t.superseded_by)
+        .bind(t.created_at)
+        .bind(t.updated_at)
+        .bind(t.closed_at)
+        .bind(t.merged_into)
+        .bind(static_cast<std::int64_t>(t.calls))
+        .bind(t.last_call_at)
+        .bind(t.dialed_call)
+        .bind(t.dialed_at);
+  });
+}
+
 }  // namespace siaga::storage::sqlite::calls_sql

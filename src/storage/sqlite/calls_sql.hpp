@@ -49,6 +49,7 @@ result<void> insert_call_event(connection& c, const domain::stored_call_event& e
 // Multi-row forms of insert_call and insert_call_event: the same rows, fewer statements.
 result<void> insert_calls(connection& c, const std::vector<domain::call_record>& calls);
 result<void> insert_call_events(connection& c, const std::vector<domain::stored_call_event>& events);
+result<void> insert_callbacks(connection& c, const std::vector<domain::callback_task>& tasks);
 result<void> upsert_caller(connection& c, const domain::caller_record& r);
 result<void> upsert_caller_policy(connection& c, const std::string& jurisdiction_id, const domain::caller_policy& p);
 result<void> insert_callback(connection& c, const domain::callback_task& t);

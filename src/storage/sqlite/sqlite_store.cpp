@@ -550,14 +550,17 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer {
   }
   result<void> insert_calls(const std::vector<domain::call_record>& calls) override {
     if (auto w = calls_sql::insert_calls(c(), calls); !w) return w;
+    if (auto w = caller_counts_sql::calls_inserted(c(), calls); !w) return w;
     for (const auto& r : calls) {
-      if (auto w = caller_counts_sql::call_written(c(), std::nullopt, r); !w) return w;
       if (auto w = rollups_.call(std::nullopt, r); !w) return w;
     }
     return {};
   }
   result<void> insert_call_events(const std::vector<domain::stored_call_event>& events) override {
     return calls_sql::insert_call_events(c(), events);
+  }
+  result<void> insert_callbacks(const std::vector<domain::callback_task>& tasks) override {
+    return calls_sql::insert_callbacks(c(), tasks);
   }
   result<void> set_wal_autocheckpoint(int pages) override {
     auto sql = "PRAGMA wal_autocheckpoint = " + std::to_string(pages);
@@ -805,7 +808,7 @@ class store_impl final : public sqlite_store {
         outcomes.push_back(failure(begun.error().message));
         continue;
       }
-      outcomes.push_back(run_command(batch[i].command, published));
+      outcomes.push_back(run_command(batch[i].command, published, batch.size() == 1));
       if (writer_->autocommit()) {
         // SQLite rolled the whole transaction back (disk full, I/O error): the commands
         // before this one in the transaction were undone with it.
@@ -834,13 +837,19 @@ class store_impl final : public sqlite_store {
     return out;
   }
 
-  // Runs one command under its own savepoint; on success its events join published.
-  result<void> run_command(write_command& command, std::vector<domain::event>& published) {
-    if (auto r = writer_->run("SAVEPOINT command"); !r) return r.error();
+  // Runs one command under its own savepoint; on success its events join published. A command
+  // alone in its transaction needs no savepoint (a failure rolls the transaction back, which
+  // undoes the same): a savepoint copies every page the command touches into its in-memory
+  // sub-journal, and each multi-row INSERT's statement journal then walks that journal's chunk
+  // list when it ends, which for a bulk import's command of 10,000 calls cost 12 % of the CPU.
+  result<void> run_command(write_command& command, std::vector<domain::event>& published, bool alone) {
+    if (!alone) {
+      if (auto r = writer_->run("SAVEPOINT command"); !r) return r.error();
+    }
     txn_.begin_command();
     result<void> outcome = group_writer::invoke(command, txn_);
     if (outcome) {
-      auto released = writer_->run("RELEASE command");
+      auto released = alone ? result<void>{} : writer_->run("RELEASE command");
       if (released) {
         txn_.take_events(published);
         txn_.rollups().command_succeeded();
@@ -848,8 +857,15 @@ class store_impl final : public sqlite_store {
       }
       outcome = released.error();
     }
-    (void)writer_->run("ROLLBACK TO command");
-    (void)writer_->run("RELEASE command");
+    if (alone) {
+      // The empty transaction begun again lets run_batch end as for any batch (it commits the
+      // rollups of the commands kept: none); should BEGIN fail, autocommit says so to run_batch.
+      if (!writer_->autocommit()) (void)writer_->run("ROLLBACK");
+      (void)writer_->run("BEGIN IMMEDIATE");
+    } else {
+      (void)writer_->run("ROLLBACK TO command");
+      (void)writer_->run("RELEASE command");
+    }
     txn_.begin_command();
     txn_.rollups().command_failed();
     return outcome;
