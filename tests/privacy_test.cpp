@@ -8,6 +8,7 @@
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/stand_in_receiver.hpp"
+#include "support/ws_client.hpp"
 
 #include <gtest/gtest.h>
 
@@ -800,6 +801,175 @@ TEST(privacy, erase_masks_the_number_written_in_free_text_and_lapor_complaints_w
     if (ch != ' ' && ch != '-' && ch != '.' && ch != '+' && ch != '/') bare += ch;
   }
   EXPECT_EQ(bare.find(digits), std::string::npos) << again;
+}
+
+// text with the separators people write in a number (and parentheses) taken out, so that any
+// written form of a number leaves its digits.
+std::string bare_digits(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch != ' ' && ch != '-' && ch != '.' && ch != '+' && ch != '/' && ch != '(' && ch != ')') out += ch;
+  }
+  return out;
+}
+
+// SQL: how many events' payloads write the digits in any form.
+std::string events_writing(const std::string& digits, const std::string& where = "1 = 1") {
+  return "SELECT COUNT(*) FROM events WHERE " + where +
+         " AND instr(replace(replace(replace(replace(replace(replace(payload_json, ' ', ''), '-', ''), '+', ''), "
+         "'(', ''), ')', ''), '.', ''), '" +
+         digits + "') > 0";
+}
+
+// The output of `siaga stats rebuild` on db (which must exit 0: every row matched).
+std::string rebuilt(const std::string& db, const std::string& log) {
+  EXPECT_EQ(run_siaga({"stats", "rebuild", "--database", db}, log), 0) << read_file(log);
+  return read_file(log);
+}
+
+TEST(privacy, erase_restates_the_events_the_statistics_count_so_the_number_is_gone_and_every_statistic_stays) {
+  const std::vector<std::string> flags{"--max-new-reports-per-reporter", "0"};
+  server_process server{true, flags};
+  const std::string number = "+6281299990005";
+  const std::string digits = "81299990005";
+  const std::string counted_kinds = "kind IN ('incident.created', 'incident.updated', 'dispatch.completed')";
+  std::string incident_id;
+  std::string dispatch_id;
+  std::map<std::string, std::string> stats_before;
+  {
+    http_client c{"127.0.0.1", server.port()};
+    auto ct = c.login("calltaker", demo_password);
+    const auto fire = category(c, ct, "fire");
+    auto r = c.post("/api/v1/reports",
+                    json::object{{"description", "Asap tebal dari gudang"},
+                                 {"reporter_phone", "0812 9999 0005"},
+                                 {"category_id", fire.at("id")}},
+                    ct);
+    ASSERT_EQ(r.status, 201) << r.body;
+    // The number in the summary (incident.created), a summary change and its note
+    // (incident.updated) and a dispatch's completion note (dispatch.completed): events the
+    // statistics replay counts. Another number stays.
+    auto accepted = c.post("/api/v1/reports/" + str(r.json(), "id") + "/accept",
+                           json::object{{"summary", "Gudang terbakar, pelapor di 0812-9999-0005"},
+                                        {"agency_ids", json::array{json::string(agency_id(c, ct, "DAMKAR"))}}},
+                           ct);
+    ASSERT_EQ(accepted.status, 200) << accepted.body;
+    incident_id = str(accepted.json(), "id");
+    auto patched = c.request("PATCH", "/api/v1/incidents/" + incident_id,
+                             json::serialize(json::object{
+                                 {"summary", "Gudang terbakar, hubungi +62 812 9999 0005 atau 0812-9999-0006"},
+                                 {"note", "pelapor minta ditelepon di 081299990005"}}),
+                             ct);
+    ASSERT_EQ(patched.status, 200) << patched.body;
+    auto inc = c.get("/api/v1/incidents/" + incident_id, ct);
+    ASSERT_EQ(inc.status, 200) << inc.body;
+    dispatch_id = str(inc.json().at("dispatches").as_array().at(0), "id");
+    ASSERT_EQ(c.post("/api/v1/dispatches/" + dispatch_id + "/acknowledge", json::object{}, ct).status, 200);
+    auto done = c.post("/api/v1/dispatches/" + dispatch_id + "/complete",
+                       json::object{{"note", "Api padam, pemilik (0812) 9999-0005 sudah dikabari"}}, ct);
+    ASSERT_EQ(done.status, 200) << done.body;
+    stats_before = all_stats(c, c.login("walikota", demo_password));
+  }
+  ASSERT_EQ(server.stop(), 0);
+  const auto db = server.database();
+  const auto dir = server.dir();
+  ASSERT_EQ(query_int(db, events_writing(digits, counted_kinds)), 3);
+  // The replay of the log matches the kept rollups before the erasure, from the events.
+  const auto rebuild_before = rebuilt(db, dir + "/rebuild-before.log");
+  ASSERT_NE(rebuild_before.find("SUMBER putar ulang log event"), std::string::npos) << rebuild_before;
+
+  // The export lists the counted events that write the number.
+  const auto log = dir + "/privacy.log";
+  ASSERT_EQ(run_siaga({"privacy", "export", "--phone", number, "--database", db}, log), 0) << read_file(log);
+  std::set<std::string> exported_kinds;
+  {
+    auto text = read_file(log);
+    auto doc = json::parse(text.substr(text.find("{\"phone\"")));
+    for (const auto& e : doc.at("jurisdictions").as_array().at(0).at("events").as_array()) {
+      exported_kinds.insert(str(e, "kind"));
+    }
+  }
+  for (const char* kind : {"incident.created", "incident.updated", "dispatch.completed"}) {
+    EXPECT_TRUE(exported_kinds.contains(kind)) << kind << " not exported: " << read_file(log);
+  }
+
+  const auto erase_log = dir + "/privacy-erase.log";
+  ASSERT_EQ(run_siaga({"privacy", "erase", "--phone", number, "--database", db}, erase_log), 0)
+      << read_file(erase_log);
+  EXPECT_NE(read_file(erase_log).find(" payload event, 3 di antaranya dinyatakan ulang"), std::string::npos)
+      << read_file(erase_log);
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM events WHERE kind = 'privacy.restated'"), 3);
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM events WHERE " + counted_kinds + " AND erased_at IS NOT NULL"), 3);
+  EXPECT_EQ(query_int(db, events_writing(digits)), 0);
+  const auto verify_log = dir + "/verify.log";
+  EXPECT_EQ(run_siaga({"audit", "verify", "--database", db}, verify_log), 0) << read_file(verify_log);
+  // The same replay, from the events (each restatement in its erased event's place), to the
+  // same rows: every line of the rebuild is the same.
+  EXPECT_EQ(rebuilt(db, dir + "/rebuild-after.log"), rebuild_before);
+  // Erasing again finds nothing more.
+  const auto again_log = dir + "/privacy-again.log";
+  ASSERT_EQ(run_siaga({"privacy", "erase", "--phone", number, "--database", db}, again_log), 0)
+      << read_file(again_log);
+  EXPECT_NE(read_file(again_log).find(" 0 payload event, 0 di antaranya"), std::string::npos) << read_file(again_log);
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM events WHERE kind = 'privacy.restated'"), 3);
+
+  auto again = server_process::reuse(dir, flags);
+  http_client c{"127.0.0.1", again.port()};
+  auto sup = c.login("supervisor", demo_password);
+  EXPECT_EQ(stats_changes(stats_before, all_stats(c, c.login("walikota", demo_password))), "");
+  const auto absent = [&](const std::string& what, const std::string& body) {
+    EXPECT_EQ(bare_digits(body).find(digits), std::string::npos) << what << ": " << body;
+  };
+  auto inc = c.get("/api/v1/incidents/" + incident_id, sup);
+  ASSERT_EQ(inc.status, 200) << inc.body;
+  absent("GET incident", inc.body);
+  EXPECT_NE(inc.body.find("0812-9999-0006"), std::string::npos) << "another number stays: " << inc.body;
+  auto events = c.get("/api/v1/incidents/" + incident_id + "/events", sup);
+  ASSERT_EQ(events.status, 200) << events.body;
+  absent("GET incident events", events.body);
+  // The restatement of the creation says what it said, with the mask.
+  std::string restated_summary;
+  const auto& items = events.json().is_array() ? events.json().as_array() : events.json().at("items").as_array();
+  for (const auto& e : items) {
+    if (str(e, "kind") != "privacy.restated") continue;
+    const auto& p = e.at("payload");
+    if (str(p.at("restates"), "kind") == "incident.created") restated_summary = str(p.at("payload"), "summary");
+  }
+  EXPECT_TRUE(restated_summary.starts_with("Gudang terbakar, pelapor di +62 ")) << events.body;
+  auto d = c.get("/api/v1/dispatches/" + dispatch_id, sup);
+  ASSERT_EQ(d.status, 200) << d.body;
+  absent("GET dispatch", d.body);
+  for (std::string path : {"/api/v1/incidents?format=csv", "/api/v1/dispatches?format=csv"}) {
+    auto exported = c.get(path, sup);
+    ASSERT_EQ(exported.status, 200) << path << ": " << exported.body;
+    absent(path, exported.body);
+  }
+  // The stream replayed from the start, up to the erasure's own event.
+  ws_client ws(again.port());
+  ASSERT_EQ(ws.connect("/api/v1/stream?after=0", {{"Authorization", "Bearer " + sup}}), 101) << ws.refusal_body();
+  read_hello(ws);
+  const auto last = query_int(db, "SELECT MAX(seq) FROM events WHERE kind = 'privacy.erased'");
+  std::string streamed;
+  int restatements = 0;
+  for (;;) {
+    auto m = ws.next(15s);
+    ASSERT_TRUE(m) << "the stream ended or went quiet: " << ws.last_error();
+    if (str(*m, "type") != "event") continue;
+    streamed += json::serialize(*m);
+    restatements += str(m->at("event"), "kind") == "privacy.restated";
+    if (m->at("event").at("seq").as_int64() >= last) break;
+  }
+  absent("the stream from 0", streamed);
+  EXPECT_EQ(restatements, 3);
+  ASSERT_EQ(again.stop(), 0);
+  // A new export holds none of it.
+  const auto after_log = dir + "/privacy-after.log";
+  ASSERT_EQ(run_siaga({"privacy", "export", "--phone", number, "--database", db}, after_log), 0)
+      << read_file(after_log);
+  auto text = read_file(after_log);
+  auto rest = json::parse(text.substr(text.find("{\"phone\""))).at("jurisdictions").as_array().at(0);
+  absent("the export", json::serialize(rest));
+  EXPECT_TRUE(rest.at("events").as_array().empty()) << text;
 }
 
 }  // namespace siaga::testing

@@ -108,9 +108,10 @@ int run_privacy_erase(const std::string& database, const std::string& phone, std
     out << "DIHAPUS " << code << ": " << n.reporter_contacts << " kontak pelapor, " << n.caller_numbers
         << " nomor penelepon, " << n.photos << " foto, " << n.location_fixes << " lokasi dikasarkan, "
         << n.notifications << " notifikasi, " << n.channel_contacts << " kontak kanal, " << n.open311_contacts
-        << " kontak Open311, " << n.texts << " teks bebas, " << n.events
-        << " payload event (erased: reporter contacts, caller numbers, photos' bytes, notification payloads, "
-        << "channel and Open311 contacts, the number in free text masked, event payloads; locations coarsened to about a village; digests, hashes "
+        << " kontak Open311, " << n.texts << " teks bebas, " << n.events << " payload event, "
+        << n.restated_events << " di antaranya dinyatakan ulang dengan nomor disamarkan (erased: reporter contacts, caller numbers, photos' bytes, notification payloads, "
+        << "channel and Open311 contacts, the number in free text masked, event payloads, those the statistics replay counts restated "
+        << "with the number masked (privacy.restated); locations coarsened to about a village; digests, hashes "
         << "and statistics kept)\n";
   }
   return 0;

@@ -92,6 +92,10 @@ std::string compute_payload_digest(const event& e);
 inline constexpr std::string_view erased_payload = R"({"erased":true})";
 inline constexpr std::string_view erased_subject_id = "erased";
 
+// The kind of the event that restates an erased one for the statistics replay (its payload:
+// {"restates": {"seq", "id", "kind"}, "payload": the erased payload with a number masked}).
+inline constexpr std::string_view restated_kind = "privacy.restated";
+
 // Erases e's personal data in place: payload_json and (when personal) subject_id become the
 // erased forms and erased_at is set; digest and hash stay. False, and e unchanged, for a
 // version-1 event (no digest: erasing it would break the chain) or one already erased.

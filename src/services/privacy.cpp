@@ -67,7 +67,8 @@ json::object counts_json(const erasure_counts& n) {
           {"notifications", n.notifications},
           {"channel_contacts", n.channel_contacts},
           {"open311_contacts", n.open311_contacts},
-          {"texts", n.texts}};
+          {"texts", n.texts},
+          {"restated_events", n.restated_events}};
 }
 
 // The events that carried an exact point (services/call_service.cpp, record_location).
@@ -132,6 +133,48 @@ core::result<std::int64_t> erase_phone_notifications(storage::store_txn& tx, con
   }
   SIAGA_TRY(erased, tx.erase_notification_payloads(scope));
   return n + erased;
+}
+
+// Events the statistics replay counts that write the number (incident.created's summary, a
+// note or reason of incident.updated or a dispatch step) and restatements of them, per request
+// (more would be a flood of one number).
+constexpr int restate_batch = 10000;
+
+// Erases whole each event restatable_events(scope) finds and appends, in the same command, its
+// restatement (privacy.restated: the same subject, incident and agency, so that the same people
+// see it; the erased event's seq, id and kind, and its payload with the number masked in every
+// string), which the replay folds in its place (services/rollup_replay.hpp). A restatement that
+// writes the number is restated again, naming the same event. Returns how many were restated.
+core::result<std::int64_t> restate_events(storage::store_txn& tx, const context& ctx, const actor& who,
+                                          const storage::privacy_scope& scope) {
+  const auto& phone = *scope.phone;
+  const auto mask = domain::mask_phone(phone);
+  const auto now = ctx.clock.now();
+  std::int64_t n = 0;
+  SIAGA_TRY(found, tx.restatable_events(scope, restate_batch));
+  for (auto& e : found) {
+    boost::system::error_code ec;
+    auto v = json::parse(e.payload_json, ec);
+    if (ec || !v.is_object()) return core::invalid("event seq " + std::to_string(e.seq) + " has no JSON payload");
+    mask_in_strings(v, phone, mask);
+    json::object restatement;
+    if (e.kind == domain::restated_kind) {
+      restatement = std::move(v.as_object());
+    } else {
+      restatement = {{"restates", json::object{{"seq", e.seq}, {"id", e.id}, {"kind", e.kind}}},
+                     {"payload", std::move(v)}};
+    }
+    const auto subject = e.subject;
+    const auto subject_id = e.subject_id;
+    const auto incident_id = e.incident_id;
+    const auto agency_id = e.agency_id;
+    if (!domain::erase_event_payload(e, now)) continue;
+    SIAGA_CHECK(tx.write_erased_event(e));
+    SIAGA_CHECK(record(tx, ctx, who, subject, subject_id, std::string(domain::restated_kind), restatement,
+                       incident_id, agency_id));
+    ++n;
+  }
+  return n;
 }
 
 json::value point_or_null(const std::optional<domain::geo_point>& p) {
@@ -285,6 +328,9 @@ core::result<erasure_counts> erase_phone(storage::store_txn& tx, const context& 
   n.texts = texts;
   SIAGA_TRY(events, erase_events(tx, ctx, scope));
   n.events = events;
+  SIAGA_TRY(restated, restate_events(tx, ctx, who, scope));
+  n.events += restated;
+  n.restated_events = restated;
   auto payload = counts_json(n);
   payload["reason"] = "data_subject_request";
   SIAGA_CHECK(record(tx, ctx, who, subject_kind::jurisdiction, who.jurisdiction_id, "privacy.erased", payload));
@@ -341,6 +387,10 @@ core::result<json::object> export_phone(storage::store_txn& tx, const context& c
   for (const auto& row : found_notifications) notifications.push_back(notification_json(row));
   json::array events;
   SIAGA_TRY(found_events, tx.erasable_events(scope, 10000));
+  SIAGA_TRY(found_restatable, tx.restatable_events(scope, restate_batch));
+  found_events.insert(found_events.end(), found_restatable.begin(), found_restatable.end());
+  std::sort(found_events.begin(), found_events.end(),
+            [](const domain::event& a, const domain::event& b) { return a.seq < b.seq; });
   for (const auto& e : found_events) {
     events.push_back(json::object{{"seq", e.seq},
                                   {"kind", e.kind},

@@ -67,6 +67,7 @@ struct erasure_counts {
   std::int64_t channel_contacts = 0;   // messaging channels' sender ids of reports dropped
   std::int64_t open311_contacts = 0;   // Open311 requests whose e-mail and device ids were cleared
   std::int64_t texts = 0;              // free-text fields where the number was written, now masked
+  std::int64_t restated_events = 0;    // of events: counted by the statistics replay, so restated
   bool any() const {
     return reporter_contacts + caller_numbers + events + photos + location_fixes + notifications + channel_contacts +
                open311_contacts + texts >
@@ -81,7 +82,9 @@ struct erasure_counts {
 // to an agency still delivers, without the contact), the channel contacts, channel messages'
 // senders and Open311 e-mail/device/account ids of its reports, reporters' contacts, callers'
 // numbers, the number written in free text in any usual form (descriptions, notes, SP4N-LAPOR!
-// complaints: storage::text_field; replaced by its mask), and the version-2 events that hold it; then records privacy.erased with the counts
+// complaints: storage::text_field; replaced by its mask), and the version-2 events that hold it
+// (those the statistics replay counts, whose text writes it, erased and restated with the mask:
+// privacy.restated, see restate_events in privacy.cpp); then records privacy.erased with the counts
 // (never the number). Statistics rollups are untouched. Only an admin may; fails with
 // forbidden otherwise and invalid_input, saying what to type, for a text that is not a phone
 // number.

@@ -1,5 +1,6 @@
 #include "services/rollup_replay.hpp"
 
+#include "domain/lifecycle.hpp"
 #include "domain/sla.hpp"
 
 #include <boost/json/parse.hpp>
@@ -19,6 +20,13 @@ struct rollup_replayer::state {
   std::map<std::string, domain::incident> incidents;
   std::map<std::string, domain::dispatch> dispatches;
   std::optional<replay_gap> gap;
+  // The restatements by the seq of the event each restates: its id, kind and payload.
+  struct restated {
+    std::string id;
+    std::string kind;
+    json::object payload;
+  };
+  std::map<std::int64_t, restated> restatements;
 };
 
 namespace {
@@ -257,13 +265,44 @@ rollup_replayer::~rollup_replayer() = default;
 rollup_replayer::rollup_replayer(rollup_replayer&&) noexcept = default;
 rollup_replayer& rollup_replayer::operator=(rollup_replayer&&) noexcept = default;
 
+core::result<void> rollup_replayer::restate(const domain::event& r) {
+  if (r.kind != domain::restated_kind) return contradiction(r, "not a restatement");
+  std::error_code ec;
+  auto v = json::parse(r.payload_json, ec);
+  const json::object* o = !ec ? v.if_object() : nullptr;
+  const json::value* names = o ? o->if_contains("restates") : nullptr;
+  const json::value* restated = o ? o->if_contains("payload") : nullptr;
+  const json::object* target = names ? names->if_object() : nullptr;
+  const json::value* seq = target ? target->if_contains("seq") : nullptr;
+  const json::value* id = target ? target->if_contains("id") : nullptr;
+  const json::value* kind = target ? target->if_contains("kind") : nullptr;
+  if (!seq || !seq->is_int64() || !id || !id->is_string() || !kind || !kind->is_string() || !restated ||
+      !restated->is_object()) {
+    return contradiction(r, "a restatement needs restates {seq, id, kind} and payload (an object)");
+  }
+  state_->restatements[seq->as_int64()] =
+      state::restated{std::string(id->as_string()), std::string(kind->as_string()), restated->as_object()};
+  return {};
+}
+
 core::result<void> rollup_replayer::fold(const domain::event& e) {
   if (!counted(e)) return {};
-  std::error_code ec;
-  auto v = json::parse(e.payload_json, ec);
-  if (ec || !v.is_object()) return contradiction(e, "the payload is not a JSON object");
   auto& s = *state_;
-  payload p(s, e, std::move(v.as_object()));
+  json::object fields;
+  auto restated = e.erased_at ? s.restatements.find(e.seq) : s.restatements.end();
+  if (restated != s.restatements.end()) {
+    if (restated->second.id != e.id || restated->second.kind != e.kind) {
+      return contradiction(e, "its restatement names event " + restated->second.id + " (" + restated->second.kind +
+                                  ")");
+    }
+    fields = restated->second.payload;
+  } else {
+    std::error_code ec;
+    auto v = json::parse(e.payload_json, ec);
+    if (ec || !v.is_object()) return contradiction(e, "the payload is not a JSON object");
+    fields = std::move(v.as_object());
+  }
+  payload p(s, e, std::move(fields));
   ++events_;
   if (e.subject == domain::subject_kind::report) return on_report(s, e, p);
   if (e.subject == domain::subject_kind::incident) return on_incident(s, e, p);
@@ -293,6 +332,9 @@ replay_result rollup_replayer::finish() const {
 
 core::result<replay_result> replay_rollups(const std::vector<domain::event>& events, const replay_settings& settings) {
   rollup_replayer r(settings);
+  for (const auto& e : events) {
+    if (e.kind == domain::restated_kind && !e.erased_at) SIAGA_CHECK(r.restate(e));
+  }
   for (const auto& e : events) SIAGA_CHECK(r.fold(e));
   return r.finish();
 }
@@ -341,6 +383,20 @@ core::result<rebuild_report> rebuild_rollups(storage::store_txn& tx, rebuild_sou
   }
   std::map<std::string, std::string> codes;
   for (const auto& j : jurisdictions) codes[j.id] = j.code;
+  // The restatements first: each takes the place of the erased event it names in the fold.
+  for (std::int64_t after = 0;;) {
+    SIAGA_TRY(page, tx.restatements_after(after, page_size));
+    for (const auto& r : page) {
+      auto it = replayers.find(r.jurisdiction_id);
+      if (it == replayers.end()) continue;
+      if (auto ok = it->second.restate(r); !ok) {
+        return recount_from_records(tx, codes[r.jurisdiction_id] + ": the event log cannot be replayed: " +
+                                            ok.error().message);
+      }
+    }
+    if (page.size() < static_cast<std::size_t>(page_size)) break;
+    after = page.back().seq;
+  }
   for (std::int64_t after = 0;;) {
     SIAGA_TRY(page, tx.events_after(after, page_size));
     for (const auto& e : page) {

@@ -26,6 +26,13 @@
 // reports or dispatches. The step limits are the categories' as they stand now, as the store's
 // rollups use them.
 //
+// An event that `siaga privacy erase` had to erase because its text wrote a person's number
+// (incident.created's summary, incident.updated's note, a dispatch's note or reason) is
+// replaced in the fold by its restatement: a later privacy.restated event holding
+// {"restates": {"seq", "id", "kind"}, "payload": the payload with the number masked}. The
+// restatements are read first (rollup_replayer::restate), the latest of an event counting;
+// an erased counted event without one is a gap.
+//
 // Events written before the payloads carried these fields (before this version) cannot be
 // replayed: the fold names them (a gap) instead of guessing, and rebuild_rollups recounts from
 // the records instead.
@@ -75,7 +82,13 @@ class rollup_replayer {
   rollup_replayer(rollup_replayer&&) noexcept;
   rollup_replayer& operator=(rollup_replayer&&) noexcept;
 
-  // Folds one event (others than the counted ones are passed over). Fails with invalid_input
+  // Takes a restatement (privacy.restated) in, before any event is folded: from then on an
+  // erased event it names is folded with the restated payload. Restatements are given in seq
+  // order, so that a later one of the same event wins. Fails with invalid_input naming the
+  // event when it is not a restatement or its payload is not one.
+  core::result<void> restate(const domain::event& restatement);
+  // Folds one event (others than the counted ones are passed over; an erased one by its
+  // restatement). Fails with invalid_input
   // naming the event when the log contradicts itself: a payload that is not a JSON object, an
   // unknown status or reason, a step of a report, incident or dispatch that was never created
   // (a gap is not a contradiction: an old event still creates its record).
@@ -91,7 +104,8 @@ class rollup_replayer {
   std::int64_t events_ = 0;
 };
 
-// Folds a whole log at once: rollup_replayer over events, then finish.
+// Folds a whole log at once: rollup_replayer's restate over its restatements, fold over
+// events, then finish.
 core::result<replay_result> replay_rollups(const std::vector<domain::event>& events, const replay_settings& settings);
 
 // What `siaga stats rebuild` did.

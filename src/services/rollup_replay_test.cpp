@@ -4,11 +4,15 @@
 // must replay to exactly the rollups the store kept; a tampered row is named and corrected.
 #include "services/rollup_replay.hpp"
 
+#include "domain/lifecycle.hpp"
+
 #include "domain/duration_histogram.hpp"
 #include "services/directory_service.hpp"
 #include "services/incident_service.hpp"
 #include "services/incident_updates.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -16,6 +20,8 @@
 
 namespace siaga::services {
 namespace {
+
+namespace json = boost::json;
 
 using namespace std::chrono_literals;
 using storage::dispatch_roll_key;
@@ -289,6 +295,75 @@ TEST(rollup_replay, a_log_that_contradicts_itself_is_refused_naming_the_event) {
   log_builder not_json;
   not_json.report("r1", "report.created", "[1]");
   EXPECT_FALSE(replay_rollups(not_json.events(), settings()).has_value());
+}
+
+TEST(rollup_replay, an_erased_event_is_folded_by_its_latest_restatement_and_without_one_is_a_gap) {
+  log_builder log;
+  log.incident_created("i1", "fire", "2025-06-03T01:00:00Z")
+      .notified("x1", "i1", "damkar", "2025-06-03T01:01:00Z")
+      .step("x1", "i1", "notified", "acknowledged", "2025-06-03T01:02:00Z");
+  auto whole = log.events();
+  for (auto& e : whole) {
+    e.id = "ev" + std::to_string(e.seq);
+    e.payload_digest = "digest";  // version 2, as every new event: erasable
+  }
+  auto before = replay_rollups(whole, settings());
+  ASSERT_TRUE(before.has_value()) << before.error().message;
+  ASSERT_FALSE(before->gap.has_value());
+
+  // The creation erased (as `siaga privacy erase` does to a summary writing a number), then
+  // restated twice: the later restatement is the one folded.
+  auto erased = whole;
+  const auto original = json::parse(erased[0].payload_json);
+  ASSERT_TRUE(domain::erase_event_payload(erased[0], t0 + 1h));
+  auto restatement = [&](std::int64_t seq, std::string id, std::string kind, const json::value& fields) {
+    domain::event r;
+    r.seq = seq;
+    r.id = "restated" + std::to_string(seq);
+    r.jurisdiction_id = "j1";
+    r.subject = domain::subject_kind::incident;
+    r.subject_id = "i1";
+    r.incident_id = "i1";
+    r.kind = std::string(domain::restated_kind);
+    r.at = t0 + 1h;
+    r.payload_json = json::serialize(json::object{
+        {"restates", json::object{{"seq", 1}, {"id", std::move(id)}, {"kind", std::move(kind)}}}, {"payload", fields}});
+    return r;
+  };
+  auto stale = original;
+  stale.as_object()["category_id"] = "medical";
+  auto restated = erased;
+  restated.push_back(restatement(4, "ev1", "incident.created", stale));
+  restated.push_back(restatement(5, "ev1", "incident.created", original));
+  auto after = replay_rollups(restated, settings());
+  ASSERT_TRUE(after.has_value()) << after.error().message;
+  EXPECT_FALSE(after->gap.has_value());
+  EXPECT_EQ(after->counts.incidents(), before->counts.incidents());
+  EXPECT_EQ(after->counts.dispatches(), before->counts.dispatches());
+  EXPECT_EQ(after->incidents, 1);
+
+  // Without a restatement the erased creation is a gap (recounted from the records instead).
+  auto bare = replay_rollups(erased, settings());
+  ASSERT_TRUE(bare.has_value()) << bare.error().message;
+  ASSERT_TRUE(bare->gap.has_value());
+  EXPECT_EQ(bare->gap->example, "event seq 1 (incident.created) has no category_id");
+
+  // A restatement naming another event, or not shaped as one, contradicts the log.
+  auto wrong = erased;
+  wrong.push_back(restatement(4, "ev2", "dispatch.notified", original));
+  auto w = replay_rollups(wrong, settings());
+  ASSERT_FALSE(w.has_value());
+  EXPECT_EQ(w.error().message, "event seq 1 (incident.created): its restatement names event ev2 (dispatch.notified)");
+  auto shapeless = erased;
+  shapeless.push_back(restatement(4, "ev1", "incident.created", original));
+  shapeless.back().payload_json = R"({"restates":{"seq":"1"},"payload":{}})";
+  EXPECT_FALSE(replay_rollups(shapeless, settings()).has_value());
+  // A restatement of an event that was not erased changes nothing: the event speaks.
+  auto kept = whole;
+  kept.push_back(restatement(4, "ev1", "incident.created", stale));
+  auto k = replay_rollups(kept, settings());
+  ASSERT_TRUE(k.has_value()) << k.error().message;
+  EXPECT_EQ(k->counts.incidents(), before->counts.incidents());
 }
 
 // The real commands over a store: what they write replays to exactly what the store kept.

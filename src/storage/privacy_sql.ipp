@@ -105,43 +105,76 @@ result<std::int64_t> mask_phone_in_texts(connection& c, const privacy_scope& sco
   return changed;
 }
 
+namespace {
+
+// The events that the statistics replay counts (report.*, incident.* but notes, dispatch.* but
+// photos: services/rollup_replay.cpp) and their restatements: never erased without a
+// restatement, so that the replay still reads their fields.
+constexpr std::string_view counted_or_restated =
+    "((subject = 'report' AND kind LIKE 'report.%') OR (subject = 'incident' AND kind LIKE 'incident.%' AND "
+    "kind <> 'incident.note_added') OR (subject = 'dispatch' AND kind LIKE 'dispatch.%' AND "
+    "kind <> 'dispatch.media_attached') OR kind = 'privacy.restated')";
+
+// The events not yet erased, from before scope.before, that hold *scope.phone: as their subject
+// id, as a JSON string in their payload (with its quotes, so that it is not found inside a
+// longer number), or written in a text of the payload (a note: the probe, its last digits with
+// the separators removed, narrows; domain::find_phone_in_text decides). counted picks the
+// events of counted_or_restated, else all the others. Seq order, at most limit.
+result<std::vector<domain::event>> events_naming_phone(connection& c, const privacy_scope& scope, int limit,
+                                                       bool counted) {
+  using model_rows::event_columns;
+  using model_rows::read_event;
+  std::vector<domain::event> out;
+  if (limit <= 0 || !scope.phone) return out;
+  const auto naming = [](std::string_view which) {
+    return cat({"SELECT ", event_columns, " FROM events WHERE jurisdiction_id = ? AND payload_digest <> '' AND "
+                "erased_at IS NULL AND at < ? AND seq > CAST(? AS BIGINT) AND (subject_id = ? OR ", holds_quoted,
+                " OR ", contains(without_separators("payload_json")), ") AND ", which, counted_or_restated,
+                " ORDER BY seq LIMIT ?"});
+  };
+  static const std::string counted_sql = naming("");
+  static const std::string others_sql = naming("NOT ");
+  const auto probe = domain::phone_text_probe(*scope.phone);
+  // Without a probe nothing matches it: an impossible one keeps the statement whole.
+  const std::string text_probe = probe.empty() ? std::string("\x01") : probe;
+  std::int64_t after = 0;
+  for (;;) {
+    auto page = fetch_all(c, counted ? counted_sql : others_sql, "events", read_event<statement>,
+                          scope.jurisdiction_id, scope.before, after, *scope.phone, *scope.phone, text_probe, limit);
+    if (!page) return page.error();
+    for (auto& e : *page) {
+      after = e.seq;
+      const bool names = e.subject_id == *scope.phone ||
+                         e.payload_json.find("\"" + *scope.phone + "\"") != std::string::npos ||
+                         !domain::find_phone_in_text(e.payload_json, *scope.phone).empty();
+      if (names) out.push_back(std::move(e));
+      if (static_cast<int>(out.size()) == limit) return out;
+    }
+    if (static_cast<int>(page->size()) < limit) return out;
+  }
+}
+
+}  // namespace
+
+result<std::vector<domain::event>> restatable_events(connection& c, const privacy_scope& scope, int limit) {
+  return events_naming_phone(c, scope, limit, true);
+}
+
+result<std::vector<domain::event>> restatements_after(connection& c, std::int64_t after_seq, int limit) {
+  using model_rows::event_columns;
+  using model_rows::read_event;
+  if (limit <= 0) return std::vector<domain::event>{};
+  static const std::string sql =
+      cat({"SELECT ", event_columns, " FROM events WHERE kind = 'privacy.restated' AND erased_at IS NULL AND "
+           "seq > CAST(? AS BIGINT) ORDER BY seq LIMIT ?"});
+  return fetch_all(c, sql, "events", read_event<statement>, after_seq, limit);
+}
+
 result<std::vector<domain::event>> erasable_events(connection& c, const privacy_scope& scope, int limit) {
   using model_rows::event_columns;
   using model_rows::read_event;
   if (limit <= 0) return std::vector<domain::event>{};
-  if (scope.phone) {
-    // A number is a JSON string in a payload: matched with its quotes, so that it is not found
-    // inside a longer number. Or written in a text of the payload (a note): the probe (its last
-    // digits, the separators removed) narrows, domain::find_phone_in_text decides. Events that the statistics replay
-    // counts (report.*, incident.* but notes, dispatch.* but photos: services/rollup_replay.cpp)
-    // are never erased, so they are not offered for a number written in their text.
-    static const std::string sql =
-        cat({"SELECT ", event_columns, " FROM events WHERE jurisdiction_id = ? AND payload_digest <> '' AND "
-             "erased_at IS NULL AND at < ? AND seq > CAST(? AS BIGINT) AND (subject_id = ? OR ", holds_quoted, " OR (",
-             contains(without_separators("payload_json")), " AND NOT ((subject = 'report' AND kind LIKE 'report.%') OR "
-             "(subject = 'incident' AND kind LIKE 'incident.%' AND kind <> 'incident.note_added') OR "
-             "(subject = 'dispatch' AND kind LIKE 'dispatch.%' AND kind <> 'dispatch.media_attached')))) "
-             "ORDER BY seq LIMIT ?"});
-    const auto probe = domain::phone_text_probe(*scope.phone);
-    // Without a probe nothing matches it: an impossible one keeps the statement whole.
-    const std::string text_probe = probe.empty() ? std::string("\x01") : probe;
-    std::vector<domain::event> out;
-    std::int64_t after = 0;
-    for (;;) {
-      auto page = fetch_all(c, sql, "events", read_event<statement>, scope.jurisdiction_id, scope.before, after,
-                            *scope.phone, *scope.phone, text_probe, limit);
-      if (!page) return page.error();
-      for (auto& e : *page) {
-        after = e.seq;
-        const bool names = e.subject_id == *scope.phone ||
-                           e.payload_json.find("\"" + *scope.phone + "\"") != std::string::npos ||
-                           !domain::find_phone_in_text(e.payload_json, *scope.phone).empty();
-        if (names) out.push_back(std::move(e));
-        if (static_cast<int>(out.size()) == limit) return out;
-      }
-      if (static_cast<int>(page->size()) < limit) return out;
-    }
-  }
+  if (scope.phone) return events_naming_phone(c, scope, limit, false);
   if (!scope.event_kinds.empty()) {
     // The kinds as a JSON array of strings (event kinds are plain dotted names).
     std::string kinds = "[";

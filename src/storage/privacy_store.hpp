@@ -58,7 +58,19 @@ class privacy_reader {
   // most limit: with scope.phone those whose payload or subject id holds the number, without
   // it those of scope.event_kinds, or when that is empty those about calls, callers, callbacks
   // and location fixes (their payloads carry numbers).
+  // Events that the statistics replay counts (services/rollup_replay.cpp: report.*, incident.*
+  // but notes, dispatch.* but photos) and restatements (privacy.restated) are never among them:
+  // they are restated instead (restatable_events).
   virtual result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) = 0;
+  // Version-2 events not yet erased, from before scope.before, in seq order, at most limit, that
+  // the statistics replay counts or that restate one (privacy.restated), and whose payload
+  // writes scope.phone (as a JSON string, or in a text in any usual form:
+  // domain::find_phone_in_text); nothing without scope.phone. An erasure erases each whole and
+  // appends its restatement with the number masked (services::erase_phone).
+  virtual result<std::vector<domain::event>> restatable_events(const privacy_scope& scope, int limit) = 0;
+  // Every jurisdiction's privacy.restated events not erased, after seq after_seq, in seq order,
+  // at most limit (none when limit <= 0): what the statistics replay reads before its fold.
+  virtual result<std::vector<domain::event>> restatements_after(std::int64_t after_seq, int limit) = 0;
   // The free-text fields of the jurisdiction's rows that write scope.phone in any usual form
   // (domain::find_phone_in_text), table by table; nothing without scope.phone.
   virtual result<std::vector<text_field>> texts_holding_phone(const privacy_scope& scope) = 0;

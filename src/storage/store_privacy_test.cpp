@@ -277,6 +277,75 @@ TEST_P(store_privacy_contract, events_and_notifications_holding_a_number_are_fou
   EXPECT_EQ(code_of(write([&](store_txn& t) { return t.write_notification_payload("j2", "n3", "{}"); })), "not_found");
 }
 
+TEST_P(store_privacy_contract, events_the_replay_counts_are_restated_not_erased_and_restatements_are_listed) {
+  auto event = [](std::string j, std::string id, domain::subject_kind subject, std::string subject_id,
+                  std::string kind, std::string payload) {
+    auto e = make_event(std::move(j), std::move(id));
+    e.subject = subject;
+    e.subject_id = std::move(subject_id);
+    e.kind = std::move(kind);
+    e.payload_json = std::move(payload);
+    return e;
+  };
+  using domain::subject_kind;
+  const std::vector<domain::event> events{
+      // Counted by the replay, the number in a text and as a whole string: restated.
+      event("j1", "created", subject_kind::incident, "i1", "incident.created",
+            R"({"summary":"Hubungi 0812-3456-7890","category_id":"c_fire"})"),
+      event("j1", "declined", subject_kind::dispatch, "d1", "dispatch.declined", R"({"reason":"+6281234567890"})"),
+      // A note is not counted: erased whole.
+      event("j1", "note", subject_kind::incident, "i1", "incident.note_added", R"({"text":"telp 0812 3456 7890"})"),
+      // Counted, another number ending in other digits, and a longer one: neither.
+      event("j1", "other", subject_kind::incident, "i2", "incident.created", R"({"summary":"0812-3456-7899"})"),
+      event("j1", "longer", subject_kind::incident, "i3", "incident.created", R"({"summary":"0812345678901"})"),
+      // A restatement that still writes the number (of another number's erasure), and one of j2.
+      event("j1", "restated", subject_kind::incident, "i4", "privacy.restated",
+            R"({"restates":{"seq":1,"id":"x","kind":"incident.created"},"payload":{"summary":"hubungi 0812-3456-7890"}})"),
+      event("j2", "restated_j2", subject_kind::incident, "i9", "privacy.restated",
+            R"({"restates":{"seq":2,"id":"y","kind":"incident.created"},"payload":{}})"),
+  };
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              for (const auto& e : events) SIAGA_CHECK(t.append_event(e));
+              return {};
+            })),
+            "ok");
+  auto ids = [](const std::vector<domain::event>& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.id);
+    return out;
+  };
+  EXPECT_EQ(ids(reader().restatable_events(of_phone(), 10).value()),
+            (std::vector<std::string>{"created", "declined", "restated"}));
+  EXPECT_EQ(ids(reader().erasable_events(of_phone(), 10).value()), std::vector<std::string>{"note"})
+      << "an event the replay counts is never erased without its restatement";
+  EXPECT_EQ(ids(reader().restatable_events(of_phone(), 2).value()), (std::vector<std::string>{"created", "declined"}));
+  EXPECT_TRUE(reader().restatable_events(retention(), 10).value().empty()) << "only for a number";
+  EXPECT_TRUE(reader().restatable_events(of_phone(), 0).value().empty());
+  auto later = of_phone();
+  later.jurisdiction_id = "j2";
+  EXPECT_TRUE(reader().restatable_events(later, 10).value().empty()) << "another jurisdiction's";
+
+  // Every jurisdiction's restatements, in seq order, paged; an erased one no longer.
+  auto restatements = reader().restatements_after(0, 10).value();
+  ASSERT_EQ(ids(restatements), (std::vector<std::string>{"restated", "restated_j2"}));
+  EXPECT_EQ(ids(reader().restatements_after(restatements[0].seq, 10).value()),
+            std::vector<std::string>{"restated_j2"});
+  EXPECT_EQ(ids(reader().restatements_after(0, 1).value()), std::vector<std::string>{"restated"});
+  EXPECT_TRUE(reader().restatements_after(0, 0).value().empty());
+  auto first = restatements[0];
+  auto created = reader().restatable_events(of_phone(), 1).value().at(0);
+  ASSERT_TRUE(domain::erase_event_payload(first, at(2000)));
+  ASSERT_TRUE(domain::erase_event_payload(created, at(2000)));
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              SIAGA_CHECK(t.write_erased_event(first));
+              return t.write_erased_event(created);
+            })),
+            "ok");
+  EXPECT_EQ(ids(reader().restatements_after(0, 10).value()), std::vector<std::string>{"restated_j2"});
+  EXPECT_EQ(ids(reader().restatable_events(of_phone(), 10).value()), std::vector<std::string>{"declined"})
+      << "erased ones are not offered again";
+}
+
 TEST_P(store_privacy_contract, a_number_written_in_free_text_is_found_and_masked_there_alone) {
   // The number in a report's description and address, an incident's summary, a dispatch's note,
   // a half-told conversation and an Open311 description; a longer number, another

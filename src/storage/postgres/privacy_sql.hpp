@@ -9,9 +9,11 @@
 
 namespace siaga::storage::postgres::privacy_sql {
 
-// The store contract's erasable_events and privacy writes (storage/privacy_store.hpp) over one
+// The store contract's erasable_events, restatable_events, restatements_after and privacy writes (storage/privacy_store.hpp) over one
 // connection.
 result<std::vector<domain::event>> erasable_events(connection& c, const privacy_scope& scope, int limit);
+result<std::vector<domain::event>> restatable_events(connection& c, const privacy_scope& scope, int limit);
+result<std::vector<domain::event>> restatements_after(connection& c, std::int64_t after_seq, int limit);
 result<contact_erasure> erase_reporter_contacts(connection& c, const privacy_scope& scope);
 result<std::int64_t> erase_photos(connection& c, const privacy_scope& scope);
 result<std::int64_t> coarsen_locations(connection& c, const privacy_scope& scope);

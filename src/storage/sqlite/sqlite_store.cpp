@@ -289,6 +289,12 @@ class read_ops : public Base {
   result<std::vector<domain::event>> erasable_events(const privacy_scope& scope, int limit) override {
     return use([&](connection& c) { return privacy_sql::erasable_events(c, scope, limit); });
   }
+  result<std::vector<domain::event>> restatable_events(const privacy_scope& scope, int limit) override {
+    return use([&](connection& c) { return privacy_sql::restatable_events(c, scope, limit); });
+  }
+  result<std::vector<domain::event>> restatements_after(std::int64_t after_seq, int limit) override {
+    return use([&](connection& c) { return privacy_sql::restatements_after(c, after_seq, limit); });
+  }
   result<std::vector<text_field>> texts_holding_phone(const privacy_scope& scope) override {
     return use([&](connection& c) { return privacy_sql::texts_holding_phone(c, scope); });
   }

@@ -30,6 +30,19 @@ describe('eventDetail', () => {
     expect(eventDetail(ev('dispatch.acknowledged', { via: 'delivery_receipt' }), 'en')).toBe('delivery receipt');
     expect(eventDetail(ev('dispatch.acknowledged', { via: 'console' }), 'id')).toBe('');
   });
+  it("says what a restatement says again, under the erased event's name", () => {
+    const created = ev('privacy.restated', {
+      restates: { seq: 3, id: 'e3', kind: 'incident.created' },
+      payload: { summary: 'Gudang terbakar, pelapor di +62 ••• •••• 0005' },
+    });
+    expect(eventDetail(created, 'id')).toBe('Insiden dibuat: Gudang terbakar, pelapor di +62 ••• •••• 0005');
+    const updated = ev('privacy.restated', {
+      restates: { seq: 4, id: 'e4', kind: 'incident.updated' },
+      payload: { changes: { summary: {} }, note: 'telepon +62 ••• •••• 0005' },
+    });
+    expect(eventDetail(updated, 'en')).toBe('Incident details updated: Summary — telepon +62 ••• •••• 0005');
+    expect(eventDetail(ev('privacy.restated', {}), 'id')).toBe('—');
+  });
   it('says nothing more for events whose name says it all', () => {
     expect(eventDetail(ev('dispatch.en_route', {}), 'id')).toBe('');
   });

@@ -1,5 +1,6 @@
 // The line of detail a timeline shows under an event's name: a note's text, the fields an
-// update changed (and why), how a dispatch was acknowledged, a status it moved to.
+// update changed (and why), how a dispatch was acknowledged, a status it moved to, what a
+// restatement (privacy.restated) says again.
 import type { SiagaEvent } from '../api/types';
 import { enumName, translate, type Lang } from './i18n';
 
@@ -28,6 +29,18 @@ export function eventDetail(e: SiagaEvent, lang: Lang): string {
       return typeof p.to === 'string' ? '→ ' + enumName(lang, 'incident_status', p.to) : '';
     case 'dispatch.acknowledged':
       return p.via === 'phone' ? translate(lang, 'via_phone') : p.via === 'delivery_receipt' ? translate(lang, 'via_delivery_receipt') : '';
+    case 'privacy.restated': {
+      // An event erased because its text wrote a person's number, said again with the mask:
+      // the erased event's name and its text.
+      const named = p.restates && typeof p.restates === 'object' ? (p.restates as Record<string, unknown>) : {};
+      const kind = typeof named.kind === 'string' ? named.kind : '';
+      const inner = p.payload && typeof p.payload === 'object' ? (p.payload as Record<string, unknown>) : {};
+      const text = [eventDetail({ ...e, kind, payload: inner }, lang), inner.summary, inner.note, inner.reason].find(
+        (t): t is string => typeof t === 'string' && t !== '',
+      );
+      const name = enumName(lang, 'event_kind', kind);
+      return text ? `${name}: ${text}` : name;
+    }
     default:
       return '';
   }

@@ -560,6 +560,7 @@ const enums: Record<string, Record<string, [string, string]>> = {
     'dispatch.declined': ['Dispatch ditolak', 'Dispatch declined'],
     'dispatch.cancelled': ['Dispatch dibatalkan', 'Dispatch cancelled'],
     'dispatch.media_attached': ['Foto dilampirkan', 'Photo attached'],
+    'privacy.restated': ['Dinyatakan ulang, nomor disamarkan', 'Restated, number masked'],
   },
   role: {
     admin: ['Admin', 'Admin'],
