@@ -159,18 +159,45 @@ std::vector<std::int64_t> seqs_until(ws_client& ws, std::int64_t last) {
   return seqs;
 }
 
+// A fresh database named prefix_<pid> on the cluster with the demo city seeded, and a
+// temporary folder for the logs; both removed by the destructor. ok() is false (with a test
+// failure saying why) when either could not be made.
+struct seeded_city {
+  seeded_city(const std::string& cluster_server, const std::string& prefix)
+      : server(cluster_server), name(prefix + "_" + std::to_string(::getpid())), conninfo(server + " dbname=" + name) {
+    std::string tmpl = "/tmp/siaga-" + prefix + "-XXXXXX";
+    dir = mkdtemp(tmpl.data());
+    (void)pg_exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    auto made = pg_exec(server, "CREATE DATABASE " + name);
+    EXPECT_EQ(made, "");
+    int seeded = made.empty() ? run_siaga({"seed", "--demo", "--database", conninfo}, dir + "/seed.log") : -1;
+    EXPECT_EQ(seeded, 0) << slurp(dir + "/seed.log");
+    ok_ = made.empty() && seeded == 0;
+  }
+  ~seeded_city() {
+    (void)pg_exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    std::filesystem::remove_all(dir);
+  }
+  bool ok() const { return ok_; }
+
+  const std::string server;  // the cluster
+  const std::string name;    // the database
+  const std::string conninfo;
+  std::string dir;
+
+ private:
+  bool ok_ = false;
+};
+
 // Issue 13 item 3: two `siaga serve` nodes on one database behave as one system.
 TEST(postgres_serve, two_nodes_on_one_database_are_one_system) {
   test_cluster cluster;
   auto server = cluster.conninfo();
   ASSERT_FALSE(server.empty()) << "the test cluster did not start: " << cluster.start_log();
-  auto name = "siaga_nodes_" + std::to_string(::getpid());
-  (void)pg_exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-  ASSERT_EQ(pg_exec(server, "CREATE DATABASE " + name), "");
-  auto conninfo = server + " dbname=" + name;
-  std::string tmpl = "/tmp/siaga-pgnodes-XXXXXX";
-  std::string dir = mkdtemp(tmpl.data());
-  ASSERT_EQ(run_siaga({"seed", "--demo", "--database", conninfo}, dir + "/seed.log"), 0) << slurp(dir + "/seed.log");
+  seeded_city city(server, "siaga_nodes");
+  ASSERT_TRUE(city.ok());
+  const auto& conninfo = city.conninfo;
+  const auto& dir = city.dir;
 
   stand_in_receiver receiver;
   const std::vector<std::string> flags{"--database", conninfo, "--max-new-reports-per-reporter", "0",
@@ -280,8 +307,64 @@ TEST(postgres_serve, two_nodes_on_one_database_are_one_system) {
   }
   ASSERT_EQ(run_siaga({"audit", "verify", "--database", conninfo}, dir + "/verify.log"), 0) << slurp(dir + "/verify.log");
   EXPECT_NE(slurp(dir + "/verify.log").find("rantai hash utuh"), std::string::npos) << slurp(dir + "/verify.log");
-  (void)pg_exec(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-  std::filesystem::remove_all(dir);
+}
+
+// A node SIGKILLed while its notification is on the wire (the receiver has it and has not
+// answered) leaves the row claimed under its lease; another node delivers it once the lease
+// ends, with the same idempotency key: at least once overall (two_nodes_… checks that two
+// running nodes send each row once).
+TEST(postgres_serve, a_node_killed_mid_delivery_leaves_the_notification_to_another_after_its_lease) {
+  test_cluster cluster;
+  auto server = cluster.conninfo();
+  ASSERT_FALSE(server.empty()) << "the test cluster did not start: " << cluster.start_log();
+  seeded_city city(server, "siaga_killed");
+  ASSERT_TRUE(city.ok());
+  const auto& conninfo = city.conninfo;
+  const auto& dir = city.dir;
+
+  stand_in_receiver receiver;
+  receiver.hold(true);
+  const std::vector<std::string> flags{"--database", conninfo, "--notify-poll-ms", "50", "--notify-backoff-ms", "40",
+                                       "--outbox-lease-s", "15"};
+  std::string row;
+  {
+    server_process a(false, flags);
+    ASSERT_NE(a.port(), 0);
+    http_client ca("127.0.0.1", a.port());
+    auto admin = ca.login("admin", demo_password);
+    auto ct = ca.login("calltaker", demo_password);
+    ASSERT_EQ(set_webhook(ca, admin, "DAMKAR", receiver.url("/hook")).status, 200);
+    auto fire = category(ca, ct, "fire");
+    auto inc = ca.post("/api/v1/incidents",
+                       boost::json::object{{"category_id", fire.at("id")}, {"summary", "Simpul mati saat mengirim"}}, ct);
+    ASSERT_EQ(inc.status, 201) << inc.body;
+    ASSERT_TRUE(eventually([&] { return !receiver.requests().empty(); })) << "node A never sent the notification";
+    auto first = receiver.requests();
+    ASSERT_EQ(first.size(), 1u);
+    EXPECT_EQ(first[0].answered, 0) << "held: on the wire, unanswered";
+    row = first[0].header("idempotency-key");
+    ASSERT_FALSE(row.empty());
+    a.kill_hard();
+  }
+  ASSERT_EQ(column(conninfo, "SELECT status FROM outbox WHERE id = '" + row + "'"), std::vector<std::string>{"pending"})
+      << "the killed node's attempt was never recorded";
+  receiver.hold(false);
+
+  {
+    server_process b(false, flags);
+    ASSERT_NE(b.port(), 0);
+    ASSERT_TRUE(eventually(
+        [&] { return column(conninfo, "SELECT status FROM outbox WHERE id = '" + row + "'") == std::vector<std::string>{"delivered"}; },
+        std::chrono::seconds(60)))
+        << "node B did not deliver the row once node A's lease ended";
+    auto got = receiver.requests();
+    ASSERT_EQ(got.size(), 2u) << "once by A (cut), once by B";
+    EXPECT_EQ(got[1].header("idempotency-key"), row);
+    EXPECT_EQ(got[1].answered, 200);
+    EXPECT_EQ(got[1].body, got[0].body) << "the same notification, redelivered";
+    b.stop();
+  }
+  ASSERT_EQ(run_siaga({"audit", "verify", "--database", conninfo}, dir + "/verify.log"), 0) << slurp(dir + "/verify.log");
 }
 
 }  // namespace

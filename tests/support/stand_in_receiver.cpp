@@ -3,6 +3,9 @@
 #include "net/http_server.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -59,18 +62,36 @@ void stand_in_receiver::serve(const std::string& path, const std::string& conten
   served_[path] = {content_type, body};
 }
 
+void stand_in_receiver::hold(bool on) {
+  std::lock_guard lock(mutex_);
+  hold_ = on;
+}
+
+bool stand_in_receiver::held() const {
+  std::lock_guard lock(mutex_);
+  return hold_;
+}
+
+int stand_in_receiver::next_status() {
+  if (fail_always_) return failure_status_;
+  if (fail_next_ > 0) {
+    --fail_next_;
+    return failure_status_;
+  }
+  return 200;
+}
+
 int stand_in_receiver::answer(received_request r) {
   std::lock_guard lock(mutex_);
-  int status = 200;
-  if (fail_always_) {
-    status = failure_status_;
-  } else if (fail_next_ > 0) {
-    --fail_next_;
-    status = failure_status_;
-  }
-  r.answered = status;
+  r.answered = next_status();
   requests_.push_back(std::move(r));
-  return status;
+  return requests_.back().answered;
+}
+
+int stand_in_receiver::answer_held(std::size_t index) {
+  std::lock_guard lock(mutex_);
+  requests_[index].answered = next_status();
+  return requests_[index].answered;
 }
 
 namespace {
@@ -96,7 +117,20 @@ void stand_in_receiver::start() {
   net::router routes;
   auto handler = [this](net::request_context& ctx) -> asio::awaitable<net::response> {
     auto r = received_of(ctx.req);
-    int status = answer(std::move(r));
+    std::optional<std::size_t> held_index;
+    if (held()) {
+      {
+        std::lock_guard lock(mutex_);
+        held_index = requests_.size();
+        requests_.push_back(r);  // answered 0 while it waits
+      }
+      asio::steady_timer wait(co_await asio::this_coro::executor);
+      while (held()) {
+        wait.expires_after(std::chrono::milliseconds(20));
+        co_await wait.async_wait(asio::use_awaitable);
+      }
+    }
+    int status = held_index ? answer_held(*held_index) : answer(std::move(r));
     net::response res{static_cast<net::http::status>(status), ctx.req.version()};
     res.set(net::http::field::content_type, "application/json");
     res.body() = status == 200 ? R"({"ok":true})" : R"({"ok":false,"description":"stand-in failure"})";

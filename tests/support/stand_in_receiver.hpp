@@ -42,6 +42,10 @@ class stand_in_receiver {
   // Answers failure_status to every request until called with false.
   void fail_always(bool on, int failure_status = 503);
 
+  // While on, a POST is recorded as it arrives (answered 0) and waits unanswered until called
+  // with false, as a receiver that hangs mid-delivery; then it is answered as usual.
+  void hold(bool on);
+
   // Answers GET path (without its query) with this body and content type (200), as a
   // provider's media endpoint would; other GETs answer 404.
   void serve(const std::string& path, const std::string& content_type, const std::string& body);
@@ -56,7 +60,10 @@ class stand_in_receiver {
  private:
   void start();
   void stop();
+  int next_status();  // with mutex_ held
   int answer(received_request r);
+  int answer_held(std::size_t index);
+  bool held() const;
   struct served {
     std::string content_type;
     std::string body;
@@ -70,6 +77,7 @@ class stand_in_receiver {
   std::vector<received_request> requests_;
   int fail_next_ = 0;
   bool fail_always_ = false;
+  bool hold_ = false;
   int failure_status_ = 500;
 };
 
