@@ -367,5 +367,56 @@ TEST(postgres_serve, a_node_killed_mid_delivery_leaves_the_notification_to_anoth
   ASSERT_EQ(run_siaga({"audit", "verify", "--database", conninfo}, dir + "/verify.log"), 0) << slurp(dir + "/verify.log");
 }
 
+// "A lost connection while serving gives 503 with Retry-After, not a crash" (issue 13): the
+// database refuses every connection for a while (as when the primary dies and no standby is
+// promoted within --pg-failover-wait-s). Writes and reads answer 503 with Retry-After and
+// write nothing; once the database is back the same node serves again, and the chain verifies.
+TEST(postgres_serve, a_database_lost_while_serving_answers_503_with_retry_after_and_the_node_serves_again) {
+  test_cluster cluster;
+  auto server = cluster.conninfo();
+  ASSERT_FALSE(server.empty()) << "the test cluster did not start: " << cluster.start_log();
+  seeded_city city(server, "siaga_lost");
+  ASSERT_TRUE(city.ok());
+  const auto& conninfo = city.conninfo;
+  auto count = [&] { return pg_scalar(conninfo, "SELECT COUNT(*) FROM incidents WHERE summary LIKE 'Basis data putus%'"); };
+
+  server_process node(false, {"--database", conninfo, "--pg-failover-wait-s", "1"});
+  ASSERT_NE(node.port(), 0);
+  http_client client("127.0.0.1", node.port());
+  auto ct = client.login("calltaker", demo_password);
+  auto fire = category(client, ct, "fire");
+  auto incident = [&](const char* summary) {
+    return client.post("/api/v1/incidents", boost::json::object{{"category_id", fire.at("id")}, {"summary", summary}}, ct);
+  };
+  auto before = incident("Basis data putus: sebelum");
+  ASSERT_EQ(before.status, 201) << before.body;
+
+  // The database goes away: no new connection is let in and every open one is ended.
+  ASSERT_EQ(pg_exec(server, "ALTER DATABASE " + city.name + " ALLOW_CONNECTIONS false"), "");
+  ASSERT_EQ(pg_exec(server, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + city.name +
+                                "' AND pid <> pg_backend_pid()"),
+            "");
+  auto lost = incident("Basis data putus: saat hilang");
+  EXPECT_EQ(lost.status, 503) << lost.body;
+  EXPECT_FALSE(lost.headers["retry-after"].empty()) << "a client is told when to try again";
+  EXPECT_NE(lost.body.find("\"error\""), std::string::npos) << lost.body;
+  auto read = client.get("/api/v1/incidents?limit=5", ct);
+  EXPECT_EQ(read.status, 503) << read.body;
+  EXPECT_FALSE(read.headers["retry-after"].empty());
+
+  // Back: the same process serves again, without a restart.
+  ASSERT_EQ(pg_exec(server, "ALTER DATABASE " + city.name + " ALLOW_CONNECTIONS true"), "");
+  http_reply after;
+  ASSERT_TRUE(eventually([&] {
+    after = incident("Basis data putus: sesudah");
+    return after.status == 201;
+  })) << after.status << " " << after.body;
+  EXPECT_EQ(client.get("/api/v1/incidents?limit=5", ct).status, 200);
+  EXPECT_EQ(count(), "2") << "the write answered 503 left nothing behind";
+  node.stop();
+  ASSERT_EQ(run_siaga({"audit", "verify", "--database", conninfo}, city.dir + "/verify.log"), 0)
+      << slurp(city.dir + "/verify.log");
+}
+
 }  // namespace
 }  // namespace siaga::testing
