@@ -32,10 +32,14 @@ std::string signature(const std::string& body, std::int64_t ts, const std::strin
   return "sha256=" + hmac_sha256_hex(secret, std::to_string(ts) + "." + body);
 }
 
-// A notice as a neighbour's outbox would write it (the sender's own function makes the body).
-std::string notice_body(const std::string& dispatch_id, const std::string& event = "dispatch.notified") {
+// A notice as a neighbour's outbox would write it (the sender's own function makes the body);
+// detail is the reason, changes or note of an update. Each (dispatch, event, detail) is its
+// own outbox row.
+std::string notice_body(const std::string& dispatch_id, const std::string& event = "dispatch.notified",
+                        const std::string& detail = "") {
   domain::dispatch_notice n;
   n.event_kind = event;
+  n.reason = detail;
   n.jurisdiction_code = "81.01";
   n.dispatch_id = dispatch_id;
   n.agency_code = "P112-AMB";
@@ -46,7 +50,7 @@ std::string notice_body(const std::string& dispatch_id, const std::string& event
   n.summary = "Banjir setinggi lutut di perbatasan";
   n.address = "Jl. Laksdya Leo Wattimena";
   n.location = domain::geo_point{-3.6555, 128.1925};
-  return domain::notice_payload(n, "row-" + dispatch_id);
+  return domain::notice_payload(n, "row-" + dispatch_id + "-" + event + "-" + std::to_string(detail.size()));
 }
 
 class handover : public ::testing::Test {
@@ -158,11 +162,76 @@ TEST_F(handover, unsigned_wrongly_signed_stale_and_malformed_notices_store_nothi
   auto bad = post_notice(malformed, signature(malformed, now), now);
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_NE(bad.body.find("dispatch"), std::string::npos) << bad.body;
-  auto cancelled = notice_body("dsp-refused", "dispatch.cancelled");
-  auto ack = post_notice(cancelled, signature(cancelled, now), now);
-  EXPECT_EQ(ack.status, 200) << ack.body;
-  EXPECT_EQ(ack.json().at("ignored").as_int64(), 1);
+  // An update of a dispatch never received: 409, so that the sender's outbox tries again once
+  // the notice that makes the report has arrived.
+  auto messages = count_rows(receiver_->database(), "channel_messages");
+  auto cancelled = notice_body("dsp-refused", "dispatch.cancelled", "salah wilayah");
+  auto early = post_notice(cancelled, signature(cancelled, now), now);
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_NE(early.body.find("kirim ulang nanti"), std::string::npos) << early.body;
+  EXPECT_EQ(count_rows(receiver_->database(), "channel_messages"), messages);
   EXPECT_EQ(count_rows(receiver_->database(), "reports"), reports);
+}
+
+// The sender's later word on a handover (its outbox posts dispatch.cancelled, incident.updated
+// and incident.note_added for the same dispatch) reaches B's call takers: on the report while
+// it waits for triage, then as a note on the incident it became, once per notice; nothing on
+// a report already rejected.
+TEST_F(handover, updates_of_a_handover_reach_the_report_then_the_incident_it_became) {
+  auto token = to_b_.login("calltaker", demo_password);
+  auto now = unix_now();
+  auto send = [&](const std::string& body) { return post_notice(body, signature(body, now), now); };
+  auto made = send(notice_body("dsp-updated"));
+  ASSERT_EQ(made.status, 201) << made.body;
+  auto report_id = str(made.json(), "report_id");
+
+  auto note = notice_body("dsp-updated", "incident.note_added", "Air naik, warga mengungsi ke masjid");
+  auto on_report = send(note);
+  ASSERT_EQ(on_report.status, 201) << on_report.body;
+  EXPECT_EQ(str(on_report.json(), "on"), "report");
+  auto report = to_b_.get("/api/v1/reports/" + report_id, token);
+  ASSERT_EQ(report.status, 200) << report.body;
+  auto description = str(report.json(), "description");
+  EXPECT_NE(description.find("Banjir setinggi lutut"), std::string::npos) << "the report as it came";
+  EXPECT_NE(description.find("Pusat 112 81.01 (insiden MTH-261206-0003) menambah catatan pada pelimpahan: Air naik, "
+                             "warga mengungsi ke masjid"),
+            std::string::npos)
+      << description;
+  auto again = send(note);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json().at("duplicates").as_int64(), 1);
+  EXPECT_EQ(str(to_b_.get("/api/v1/reports/" + report_id, token).json(), "description"), description)
+      << "a redelivered update adds nothing";
+
+  auto accepted = to_b_.post("/api/v1/reports/" + report_id + "/accept", json::object{}, token);
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  auto incident_id = str(accepted.json(), "id");
+  auto cancel = send(notice_body("dsp-updated", "dispatch.cancelled", "ternyata di wilayah kami"));
+  ASSERT_EQ(cancel.status, 201) << cancel.body;
+  EXPECT_EQ(str(cancel.json(), "on"), "incident");
+  auto events = to_b_.get("/api/v1/incidents/" + incident_id + "/events", token);
+  ASSERT_EQ(events.status, 200) << events.body;
+  int notes = 0;
+  for (const auto& e : events.json().at("items").as_array()) {
+    const auto& o = e.as_object();
+    if (str(o, "kind") != "incident.note_added") continue;
+    ++notes;
+    EXPECT_EQ(str(o.at("payload").as_object(), "text"),
+              "Pusat 112 81.01 (insiden MTH-261206-0003) membatalkan pelimpahan: ternyata di wilayah kami");
+  }
+  EXPECT_EQ(notes, 1) << events.body;
+
+  // A report rejected before the update: acknowledged, nothing written.
+  auto other = send(notice_body("dsp-rejected"));
+  ASSERT_EQ(other.status, 201) << other.body;
+  auto rejected = to_b_.post("/api/v1/reports/" + str(other.json(), "report_id") + "/reject",
+                             json::object{{"reason", "duplicate"}}, token);
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  auto events_before = count_rows(receiver_->database(), "events");
+  auto late = send(notice_body("dsp-rejected", "incident.updated", "Alamat"));
+  ASSERT_EQ(late.status, 200) << late.body;
+  EXPECT_EQ(late.json().at("ignored").as_int64(), 1);
+  EXPECT_EQ(count_rows(receiver_->database(), "events"), events_before);
 }
 
 }  // namespace

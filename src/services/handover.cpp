@@ -1,11 +1,28 @@
 #include "services/handover.hpp"
 
 #include "domain/phone.hpp"
+#include "services/events.hpp"
 #include "services/incident_rules.hpp"
 
 #include <algorithm>
 
 namespace siaga::services {
+
+namespace {
+
+// As a note written on the console (services/incident_updates).
+constexpr std::size_t max_handover_note = 2'000;
+
+// s cut to at most max bytes without splitting a UTF-8 sequence, "..." marking the cut.
+std::string cut_text(std::string s, std::size_t max) {
+  if (s.size() <= max) return s;
+  s.resize(max - 3);
+  while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();  // a cut sequence
+  if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
+  return s + "...";
+}
+
+}  // namespace
 
 channel_report handover_report(const std::string& jurisdiction_id, const handover_notice& n,
                                const std::vector<domain::category>& categories) {
@@ -16,15 +33,7 @@ channel_report handover_report(const std::string& jurisdiction_id, const handove
   if (!n.incident_number.empty()) description += ", insiden " + n.incident_number;
   description += ": " + (is_blank(n.summary) ? n.text : n.summary);
   if (!is_blank(n.text) && !is_blank(n.summary)) description += "\n\n" + n.text;
-  if (description.size() > max_intake_description) {
-    description.resize(max_intake_description - 3);
-    while (!description.empty() && (static_cast<unsigned char>(description.back()) & 0xC0) == 0x80) {
-      description.pop_back();  // a cut UTF-8 sequence
-    }
-    if (!description.empty() && static_cast<unsigned char>(description.back()) >= 0xC0) description.pop_back();
-    description += "...";
-  }
-  r.description = std::move(description);
+  r.description = cut_text(std::move(description), max_intake_description);
   auto known = std::find_if(categories.begin(), categories.end(), [&](const domain::category& c) {
     return c.code == n.category_code && c.active && c.is_public;
   });
@@ -63,6 +72,69 @@ core::result<handover_outcome> receive_handover(storage::store_txn& tx, const co
   record.report_id = receipt.report.id;
   SIAGA_CHECK(tx.insert_channel_message(record));
   return handover_outcome{false, std::move(receipt.report)};
+}
+
+std::string handover_update_text(const handover_update& u) {
+  std::string out = "Pusat 112 " + u.from_jurisdiction;
+  if (!u.incident_number.empty()) out += " (insiden " + u.incident_number + ")";
+  out += u.event == "dispatch.cancelled" ? " membatalkan pelimpahan"
+         : u.event == "incident.updated" ? " memperbarui data pelimpahan"
+                                         : " menambah catatan pada pelimpahan";
+  if (!is_blank(u.detail)) out += ": " + u.detail;
+  return out;
+}
+
+core::result<handover_update_result> receive_handover_update(storage::store_txn& tx, const context& ctx,
+                                                             const std::string& jurisdiction_id,
+                                                             const handover_update& u) {
+  if (is_blank(u.notice_id) || is_blank(u.dispatch_id)) {
+    return core::invalid("pembaruan pelimpahan tanpa id atau dispatch.id (an update needs id and dispatch.id)");
+  }
+  if (u.event != "dispatch.cancelled" && u.event != "incident.updated" && u.event != "incident.note_added") {
+    return core::invalid("event " + u.event + " bukan pembaruan pelimpahan (not a handover update)");
+  }
+  // Its own key space beside the dispatch ids of the notices that made reports.
+  const std::string key = "update:" + u.notice_id;
+  SIAGA_TRY(seen, tx.find_channel_message(domain::channel::handover, key));
+  if (seen) return handover_update_result::duplicate;
+  SIAGA_TRY(made, tx.find_channel_message(domain::channel::handover, u.dispatch_id));
+  std::optional<domain::report> report;
+  if (made && made->report_id) {
+    SIAGA_TRY(found, tx.find_report(jurisdiction_id, *made->report_id));
+    report = std::move(found);
+  }
+  if (!report) {
+    return core::conflict("pelimpahan " + u.dispatch_id + " belum diterima di sini; kirim ulang nanti "
+                          "(no report of this dispatch yet: retry later)");
+  }
+  const auto who = channel_actor(jurisdiction_id, domain::channel::handover);
+  const auto text = cut_text(handover_update_text(u), max_handover_note);
+  auto result = handover_update_result::closed;
+  if (report->incident_id) {
+    SIAGA_TRY(inc, tx.find_incident(jurisdiction_id, *report->incident_id));
+    if (inc && inc->status != domain::incident_status::closed && inc->status != domain::incident_status::cancelled) {
+      SIAGA_CHECK(record(tx, ctx, who, domain::subject_kind::incident, inc->id, "incident.note_added",
+                         {{"text", text}}, inc->id));
+      result = handover_update_result::on_incident;
+    }
+  } else if (report->status == domain::report_status::new_) {
+    report->description = cut_text(report->description + "\n\n" + text, max_intake_description);
+    report->updated_at = ctx.clock.now();
+    SIAGA_CHECK(tx.update_report(*report));
+    SIAGA_CHECK(record(tx, ctx, who, domain::subject_kind::report, report->id, "report.handover_updated",
+                       {{"text", text}}));
+    result = handover_update_result::on_report;
+  }
+  domain::channel_message_record seen_now;
+  seen_now.source = domain::channel::handover;
+  seen_now.message_id = key;
+  seen_now.jurisdiction_id = jurisdiction_id;
+  seen_now.sender = u.from_jurisdiction;
+  seen_now.kind = domain::message_kind::text;
+  seen_now.received_at = ctx.clock.now();
+  seen_now.report_id = report->id;
+  SIAGA_CHECK(tx.insert_channel_message(seen_now));
+  return result;
 }
 
 }  // namespace siaga::services

@@ -51,4 +51,39 @@ channel_report handover_report(const std::string& jurisdiction_id, const handove
 core::result<handover_outcome> receive_handover(storage::store_txn& tx, const context& ctx,
                                                 const std::string& jurisdiction_id, const handover_notice& n);
 
+// A neighbour's later word on a handover it sent: its outbox posts dispatch.cancelled,
+// incident.updated and incident.note_added notices for the same dispatch.
+struct handover_update {
+  std::string notice_id;    // the sender's outbox row: one entry per notice, however often delivered
+  std::string event;        // dispatch.cancelled, incident.updated or incident.note_added
+  std::string dispatch_id;  // the dispatch whose notice made the report
+  std::string from_jurisdiction;
+  std::string incident_number;
+  std::string detail;  // the reason, the changes or the note, as the sender wrote it
+};
+
+enum class handover_update_result {
+  on_incident,  // an incident.note_added on the incident the report became
+  on_report,    // the report still waits for triage: its description carries the update
+  duplicate,    // this notice was recorded before: nothing written
+  closed,       // the report was rejected or answered, or its incident is closed: acknowledged only
+};
+
+// The line a call taker reads for an update, in Bahasa Indonesia: who sent it, which of their
+// incidents, what happened ("membatalkan pelimpahan", "memperbarui data", "menambah catatan")
+// and the sender's words.
+std::string handover_update_text(const handover_update& u);
+
+// Puts the update where the call takers of this centre look: a note (incident.note_added, by
+// the handover channel) on the incident the handover report became; on the report itself while
+// it waits for triage (appended to its description, cut to max_intake_description, with a
+// report.handover_updated event); nothing on a report already rejected or answered, or an
+// incident closed. The notice id is recorded as a seen message of channel handover, so that a
+// redelivery writes nothing. invalid_input without notice id or dispatch id, or for another
+// event; conflict when no report of that dispatch is here yet (its dispatch notice is still on
+// its way: the sender's outbox tries again later).
+core::result<handover_update_result> receive_handover_update(storage::store_txn& tx, const context& ctx,
+                                                             const std::string& jurisdiction_id,
+                                                             const handover_update& u);
+
 }  // namespace siaga::services

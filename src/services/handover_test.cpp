@@ -81,5 +81,16 @@ TEST(handover_report, a_long_notice_is_cut_to_what_a_report_holds_on_a_character
   }
 }
 
+TEST(handover_update, the_text_names_the_sender_its_incident_and_what_it_did) {
+  handover_update u{"row-1", "dispatch.cancelled", "dsp-1", "81.71", "AMB-261206-0007", "salah wilayah"};
+  EXPECT_EQ(handover_update_text(u), "Pusat 112 81.71 (insiden AMB-261206-0007) membatalkan pelimpahan: salah wilayah");
+  u.event = "incident.updated";
+  u.incident_number.clear();
+  EXPECT_EQ(handover_update_text(u), "Pusat 112 81.71 memperbarui data pelimpahan: salah wilayah");
+  u.event = "incident.note_added";
+  u.detail = " ";
+  EXPECT_EQ(handover_update_text(u), "Pusat 112 81.71 menambah catatan pada pelimpahan");
+}
+
 }  // namespace
 }  // namespace siaga::services

@@ -52,6 +52,11 @@ core::result<notice> parse_notice(std::string_view body) {
   SIAGA_TRY(summary, text(*incident, "summary", "incident.", false));
   SIAGA_TRY(address, text(*incident, "address", "incident.", false));
   SIAGA_TRY(words, text(o, "text", "", false));
+  SIAGA_TRY(id, text(o, "id", "", false));
+  const char* detail_key = event == "dispatch.cancelled" ? "reason" : event == "incident.updated" ? "changes" : "note";
+  SIAGA_TRY(detail, text(o, detail_key, "", false));
+  out.id = std::move(id);
+  out.detail = std::move(detail);
   out.event = std::move(event);
   h.from_jurisdiction = std::move(from);
   h.dispatch_id = std::move(dispatch_id);

@@ -13,7 +13,9 @@
 namespace siaga::channels::handover {
 
 struct notice {
-  std::string event;  // "dispatch.notified" makes a report; the other kinds are acknowledged only
+  std::string event;  // "dispatch.notified" makes a report; the others update it (services/handover.hpp)
+  std::string id;     // the sender's outbox row id ("" when absent)
+  std::string detail;  // dispatch.cancelled's reason, incident.updated's changes, incident.note_added's note
   services::handover_notice handover;
 };
 

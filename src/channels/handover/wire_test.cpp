@@ -28,6 +28,28 @@ domain::dispatch_notice fire_notice() {
   return n;
 }
 
+TEST(handover_wire, an_update_carries_its_row_id_and_the_reason_changes_or_note_of_its_kind) {
+  struct kind {
+    const char* event;
+    const char* detail;
+  };
+  for (auto [event, detail] : {kind{"dispatch.cancelled", "salah wilayah"}, kind{"incident.updated", "Alamat, Lokasi"},
+                               kind{"incident.note_added", "Akses lewat gang"}}) {
+    auto n = fire_notice();
+    n.event_kind = event;
+    n.reason = detail;
+    auto parsed = parse_notice(domain::notice_payload(n, "row-7"));
+    ASSERT_TRUE(parsed) << event << ": " << parsed.error().message;
+    EXPECT_EQ(parsed->event, event);
+    EXPECT_EQ(parsed->id, "row-7");
+    EXPECT_EQ(parsed->detail, detail) << event;
+    EXPECT_EQ(parsed->handover.dispatch_id, "dsp-1");
+  }
+  auto notified = parse_notice(domain::notice_payload(fire_notice(), "row-1"));
+  ASSERT_TRUE(notified);
+  EXPECT_EQ(notified->detail, "") << "a first notice has no update";
+}
+
 TEST(handover_wire, reads_the_notice_a_siaga_outbox_sends) {
   auto parsed = parse_notice(domain::notice_payload(fire_notice(), "row-1"));
   ASSERT_TRUE(parsed) << parsed.error().message;

@@ -20,6 +20,10 @@ describe('eventDetail', () => {
   it('shows a note as written', () => {
     expect(eventDetail(ev('incident.note_added', { text: 'Akses lewat gang' }), 'id')).toBe('Akses lewat gang');
   });
+  it("shows a neighbouring centre's update of a handover as it was put on the report", () => {
+    const text = 'Pusat 112 3171 (insiden JKT-1) membatalkan pelimpahan: salah wilayah';
+    expect(eventDetail(ev('report.handover_updated', { text }), 'id')).toBe(text);
+  });
   it('names the changed fields in the console language, with the reason', () => {
     const e = ev('incident.updated', { changes: { address: {}, location: {}, district_id: {} }, note: 'salah sebut' });
     expect(eventDetail(e, 'id')).toBe('Alamat, Lokasi, Kecamatan — salah sebut');

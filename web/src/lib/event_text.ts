@@ -19,6 +19,7 @@ export function eventDetail(e: SiagaEvent, lang: Lang): string {
   const p = e.payload ?? {};
   switch (e.kind) {
     case 'incident.note_added':
+    case 'report.handover_updated':
       return typeof p.text === 'string' ? p.text : '';
     case 'incident.updated': {
       const changes = p.changes && typeof p.changes === 'object' ? Object.keys(p.changes) : [];

@@ -552,6 +552,7 @@ const enums: Record<string, Record<string, [string, string]>> = {
     'report.accepted': ['Laporan diterima', 'Report accepted'],
     'report.rejected': ['Laporan ditolak', 'Report rejected'],
     'report.answered': ['Laporan dijawab', 'Report answered'],
+    'report.handover_updated': ['Pelimpahan diperbarui pengirim', 'Handover updated by its sender'],
     'dispatch.notified': ['Dispatch dikirim', 'Dispatch sent'],
     'dispatch.acknowledged': ['Dispatch diterima', 'Dispatch acknowledged'],
     'dispatch.en_route': ['Menuju lokasi', 'En route'],
