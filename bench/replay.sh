@@ -6,16 +6,19 @@
 # connections, every answered call classified through the console's route over 4 more, and
 # GET /api/v1/stats/calls of the year checked against the generator's truth (the script fails
 # when a figure differs). Prints the machine's load before and after.
-# Usage: bash bench/replay.sh [build-dir] [calls] [perf-seconds]
+# Usage: bash bench/replay.sh [build-dir] [calls] [perf-seconds] [perf-output]
 #   calls: 637292 (the year, default) or fewer, e.g. 63729 (a tenth) for a quick run;
 #   perf-seconds: also record the server with `perf record -g` for that many seconds from the
-#   start of the ingestion (written to $SIAGA_REPLAY_PERF or /tmp/siaga-replay-perf.data).
+#   start of the ingestion, into perf-output (default /tmp/siaga-replay-perf.data).
+# (The server reads SIAGA_* variables as its settings: none are used here.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
 calls="${2:-637292}"
 perf_seconds="${3:-}"
-ninja -C "$build" -j2 siaga replay_bench >/dev/null
+perf_out="${4:-/tmp/siaga-replay-perf.data}"
+# A copy of a build's two programs (to measure one build while the next compiles) is not rebuilt.
+[[ -f "$build/build.ninja" ]] && ninja -C "$build" -j2 siaga replay_bench >/dev/null
 siaga="$build/siaga"
 replay="$build/bench/replay_bench"
 work=$(mktemp -d /tmp/siaga-replay-bench-XXXXXX)
@@ -43,8 +46,7 @@ key=$(curl -sf -X POST "localhost:$port/api/v1/api_keys" -H "Authorization: Bear
 if [[ -n "$perf_seconds" ]]; then
   command -v perf >/dev/null || { apt-get install -y linux-perf >/dev/null 2>&1 || true; }
   # Starts once the calls are generated (the bench's first line), so that it samples the server's work.
-  (sleep "${SIAGA_REPLAY_PERF_DELAY:-3}"; perf record -g -F 499 -p "$server" -o "${SIAGA_REPLAY_PERF:-/tmp/siaga-replay-perf.data}" \
-    -- sleep "$perf_seconds" >/dev/null 2>&1) &
+  (sleep 3; perf record -g -F 499 -p "$server" -o "$perf_out" -- sleep "$perf_seconds" >/dev/null 2>&1) &
 fi
 "$replay" --port "$port" --api-key "$key" --token "$calltaker" --calls "$calls" --clients 4 --batch 500 \
   --server-pid "$server"

@@ -67,8 +67,8 @@ std::string flag(const std::map<std::string, std::string>& f, const std::string&
 
 // Jakarta 2024 (Dinas Gulkarmat / 112 Jakarta's published figures).
 constexpr double jakarta_calls = 637292;
-constexpr double jakarta_valid = 6317, jakarta_information = 110788, jakarta_dropped = 370817,
-                 jakarta_prank = 144863, jakarta_misdirected = 4507;
+constexpr double jakarta_valid = 6317, jakarta_information = 110788, jakarta_dropped = 370817, jakarta_prank = 144863,
+                 jakarta_misdirected = 4507;
 
 // CPU seconds of a process (utime + stime of /proc/PID/stat) and of its busiest thread.
 struct cpu_sample {
@@ -342,8 +342,8 @@ int main(int argc, char** argv) {
   before = after;
   start = clock_type::now();
   failed = run_over(port, clients, verdicts.size(), [&](connection& conn, std::size_t i) {
-    auto r = conn.send(http::verb::post, "/api/v1/calls/" + verdicts[i].first + "/classify", verdicts[i].second,
-                       console);
+    auto r =
+        conn.send(http::verb::post, "/api/v1/calls/" + verdicts[i].first + "/classify", verdicts[i].second, console);
     if (r.status == 200) return true;
     std::cerr << "replay_bench: classify " << verdicts[i].first << ": " << r.status << " " << r.body.substr(0, 300)
               << "\n";
@@ -369,6 +369,7 @@ int main(int argc, char** argv) {
       "\"ratio_to_target\":%.2f,\"statistics_equal_truth\":%s}}\n",
       calls.size(), events.size(), verdicts.size(), ingested + classified, (ingested + classified) / 60.0,
       differences == 0 ? "true" : "false");
-  if (differences) std::cerr << "replay_bench: the year's statistics differ from the truth in " << differences << " figures\n";
+  if (differences)
+    std::cerr << "replay_bench: the year's statistics differ from the truth in " << differences << " figures\n";
   return differences == 0 ? 0 : 1;
 }
