@@ -6,9 +6,14 @@
 #       1,000 requests per second (latency measured from when each request was due);
 #   (c) stream fan-out: 1,000 WebSocket clients on GET /api/v1/stream, incidents created at
 #       10 and at 20 per second, each incident.created timed from its commit to its arrival at
-#       every client.
-# Usage: bash bench/run.sh [build-dir] [c]   (default build/; builds siaga and siaga_bench first;
-#        with c, only step (c), against the freshly seeded server)
+#       every client;
+#   (d) Jakarta's 2024 replayed through the HTTP API (bench/replay.sh: 637,292 calls, about
+#       2.18 million telephony events in batches, 266,000 classifications, the year's call
+#       statistics checked against the generator's truth; the run fails if they differ), on a
+#       server of its own.
+# Usage: bash bench/run.sh [build-dir] [c|d] [replay-calls]   (default build/; builds siaga and
+#        siaga_bench first; with c, only step (c), against the freshly seeded server; with d, only
+#        step (d); replay-calls: fewer calls for step (d), e.g. 63729, a tenth of the year)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # 1,000 WebSocket clients are 1,000 descriptors in the bench and as many in the server, near the
@@ -16,6 +21,10 @@ cd "$(dirname "$0")/.."
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 build="${1:-build}"
 only="${2:-}"
+replay_calls="${3:-637292}"
+if [[ "$only" == d ]]; then
+  exec bash bench/replay.sh "$build" "$replay_calls"
+fi
 ninja -C "$build" -j2 siaga siaga_bench >/dev/null
 siaga="$build/siaga"
 bench="$build/bench/siaga_bench"
@@ -68,3 +77,9 @@ for rate in 10 20; do
   "$bench" stream --port "$port" --token "$token" --body "$body" --clients 1000 --incidents $((rate * 20)) \
     --rate "$rate" --server-pid "$server"
 done
+if [[ -z "$only" ]]; then
+  kill "$server"
+  wait "$server" 2>/dev/null || true
+  echo "# (d) Jakarta's year through the HTTP API"
+  bash bench/replay.sh "$build" "$replay_calls"
+fi

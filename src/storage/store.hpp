@@ -79,9 +79,9 @@ class store_txn : public store_reader,
                   public privacy_writer,
                   public lapor_writer {};
 
-// A write command: runs on the writer thread inside a savepoint. Returning an error rolls
-// back everything this command did. It may run more than once: the PostgreSQL store runs a
-// batch again whose connection was lost before COMMIT (nothing of it was saved), so a command
+// A write command: runs on the writer thread inside a savepoint. Returning an error rolls back
+// all this command did. It may run more than once: PostgreSQL runs a batch again whose link was
+// lost before COMMIT, SQLite one whose command failed (nothing of either was saved), so a command
 // leaves state outside the store as one run would (assign its results, do not append to them).
 using write_command = std::function<result<void>(store_txn&)>;
 
