@@ -14,6 +14,7 @@ namespace {
 // ---------- incidents ----------
 
 awaitable<reply> create_incident(call& c) {
+  SIAGA_CO_TRY(key, idempotency_header(c.req()));
   SIAGA_CO_TRY(body, parse_body(c.req()));
   SIAGA_CO_CHECK(
       only_fields(body, {"category_id", "summary", "description", "location", "address", "district_id", "village_id",
@@ -22,9 +23,11 @@ awaitable<reply> create_incident(call& c) {
   if (in.category_id.empty()) co_return core::invalid("field 'category_id' is required");
   SIAGA_CO_CHECK(place_before_write(c.deps.store.reader(), c.who, in.district_id, in.village_id, in.location));
   auto ctx = c.ctx();
-  SIAGA_AWAIT_TRY(inc, run_service<domain::incident>(c.deps.store, &services::create_incident, ctx, c.who, in));
-  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, inc.id, c.deps.clock.now()));
-  co_return json_response(c.req(), net::http::status::created, detail);
+  SIAGA_AWAIT_TRY(made, run_service<services::idempotent<domain::incident>>(
+                            c.deps.store, &services::create_incident_once, ctx, c.who, in, key));
+  if (made.outcome == services::idempotent_outcome::key_reused) co_return key_reused_response(c.req());
+  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, made.value.id, c.deps.clock.now()));
+  co_return created_response(c.req(), made.outcome, detail);
 }
 
 awaitable<reply> list_incidents(call& c) {

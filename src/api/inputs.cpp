@@ -1,6 +1,9 @@
 #include "api/inputs.hpp"
 
+#include "domain/media.hpp"
 #include "services/area_index.hpp"
+
+#include <iterator>
 
 namespace siaga::api {
 
@@ -98,6 +101,58 @@ core::result<void> place_before_write(storage::store_reader& rd, const services:
   district = std::move(place.district_id);
   village = std::move(place.village_id);
   return {};
+}
+
+core::result<std::string> idempotency_key_value(const net::request& req) {
+  auto [first, last] = req.equal_range("Idempotency-Key");
+  if (first == last) return std::string();
+  if (std::next(first) != last) {
+    return core::invalid("header Idempotency-Key dikirim lebih dari sekali; kirim satu (send the header once)");
+  }
+  // The draft's form is a Structured Field string ("..."); a bare token, as most clients send
+  // it, is the same key. Inside quotes a space is allowed, quotes and backslashes are not.
+  std::string_view value = first->value();
+  bool quoted = value.size() >= 2 && value.front() == '"' && value.back() == '"';
+  if (quoted) value = value.substr(1, value.size() - 2);
+  bool printable = !value.empty() && value.size() <= 128;
+  for (char ch : value) {
+    printable = printable && ch >= (quoted ? 0x20 : 0x21) && ch <= 0x7e && ch != '"' && ch != '\\';
+  }
+  if (!printable) {
+    return core::invalid(
+        "header Idempotency-Key harus 1-128 karakter ASCII yang tercetak, mis. sebuah UUID, boleh dalam tanda "
+        "kutip (the Idempotency-Key header must be 1-128 printable ASCII characters, e.g. a UUID, bare or as a "
+        "quoted string)");
+  }
+  return std::string(value);
+}
+
+core::result<services::idempotency_key> idempotency_header(const net::request& req) {
+  auto value = idempotency_key_value(req);
+  if (!value) return value.error();
+  services::idempotency_key out{std::move(*value), ""};
+  if (!out.key.empty()) out.digest = domain::sha256_hex(req.body());
+  return out;
+}
+
+net::response key_reused_response(const net::request& req) {
+  return json_response(
+      req, net::http::status::unprocessable_entity,
+      json::object{{"error", "idempotency_key_reused"},
+                   {"message",
+                    "Idempotency-Key ini sudah dipakai untuk permintaan lain dengan isi berbeda; buat kunci baru "
+                    "untuk laporan baru (this Idempotency-Key was used for another request with a different body; "
+                    "use a new key for a new submission)"}});
+}
+
+net::response created_response(const net::request& req, services::idempotent_outcome outcome,
+                               const json::value& body) {
+  auto res = json_response(req, net::http::status::created, body);
+  if (outcome == services::idempotent_outcome::replayed) {
+    res.set("Idempotent-Replayed", "true");
+    res.prepare_payload();
+  }
+  return res;
 }
 
 }  // namespace siaga::api

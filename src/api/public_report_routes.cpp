@@ -165,6 +165,8 @@ awaitable<reply> public_form(call& c) {
 awaitable<reply> post_report(call& c) {
   {
     if (auto refused = limited(c.deps.public_report_limit, c)) co_return std::move(*refused);
+    // The header is checked first; the digest of up to 8 MiB of photos is taken off the loop.
+    SIAGA_CO_TRY(key_text, idempotency_key_value(c.req()));
     SIAGA_CO_TRY(body, parse_body(c.req()));
     SIAGA_CO_TRY(code, opt_string(body, "jurisdiction", 20));
     SIAGA_CO_TRY(in, channel_report_of(body));
@@ -178,16 +180,23 @@ awaitable<reply> post_report(call& c) {
       SIAGA_AWAIT_TRY(sha, off_loop(c.deps, [&p] { return domain::sha256_hex(p.bytes); }));
       p.sha256 = std::move(sha);
     }
+    services::idempotency_key key{std::move(key_text), ""};
+    if (!key.key.empty()) {
+      SIAGA_AWAIT_TRY(digest, off_loop(c.deps, [&c] { return domain::sha256_hex(c.req().body()); }));
+      key.digest = std::move(digest);
+    }
     auto ctx = c.ctx();
-    SIAGA_AWAIT_TRY(receipt, run_service<services::intake_receipt>(c.deps.store, &services::intake_report, ctx,
-                                                                   std::move(in)));
+    SIAGA_AWAIT_TRY(made, run_service<services::idempotent<services::intake_receipt>>(
+                              c.deps.store, &services::intake_report_once, ctx, std::move(in), key));
+    if (made.outcome == services::idempotent_outcome::key_reused) co_return key_reused_response(c.req());
+    const auto& receipt = made.value;
     const auto& code_out = receipt.report.tracking_code;
-    co_return json_response(c.req(), net::http::status::created,
-                            json::object{{"tracking_code", code_out},
-                                         {"url", "/lacak/" + code_out},
-                                         {"status", "received"},
-                                         {"photos", receipt.photos.size()},
-                                         {"received_at", time_json(receipt.report.created_at)}});
+    co_return created_response(c.req(), made.outcome,
+                               json::object{{"tracking_code", code_out},
+                                            {"url", "/lacak/" + code_out},
+                                            {"status", "received"},
+                                            {"photos", receipt.photos.size()},
+                                            {"received_at", time_json(receipt.report.created_at)}});
   }
 }
 

@@ -17,6 +17,7 @@ namespace {
 // ---------- reports ----------
 
 awaitable<reply> create_report(call& c) {
+  SIAGA_CO_TRY(key, idempotency_header(c.req()));
   SIAGA_CO_TRY(body, parse_body(c.req()));
   SIAGA_CO_CHECK(only_fields(body, {"channel", "reporter_name", "reporter_phone", "description", "category_id",
                                     "location", "address", "district_id", "village_id"}));
@@ -44,8 +45,10 @@ awaitable<reply> create_report(call& c) {
   in.village_id = village;
   SIAGA_CO_CHECK(place_before_write(c.deps.store.reader(), c.who, in.district_id, in.village_id, in.location));
   auto ctx = c.ctx();
-  SIAGA_AWAIT_TRY(rep, run_service<domain::report>(c.deps.store, &services::create_report, ctx, c.who, in));
-  co_return json_response(c.req(), net::http::status::created, report_json(rep, services::may_see_contact(c.who, false)));
+  SIAGA_AWAIT_TRY(made, run_service<services::idempotent<domain::report>>(c.deps.store, &services::create_report_once,
+                                                                         ctx, c.who, in, key));
+  if (made.outcome == services::idempotent_outcome::key_reused) co_return key_reused_response(c.req());
+  co_return created_response(c.req(), made.outcome, report_json(made.value, services::may_see_contact(c.who, false)));
 }
 
 awaitable<reply> list_reports(call& c) {

@@ -11,6 +11,7 @@
 #include "channels/open311/routes.hpp"
 #include "net/http_server.hpp"
 #include "services/auth_service.hpp"
+#include "services/idempotency.hpp"
 #include "services/callbacks.hpp"
 #include "services/node_user_signal.hpp"
 #include "services/privacy.hpp"
@@ -331,13 +332,16 @@ int run_serve(const config& cfg) {
                });
 
   // Expired sessions leave the table every session_purge_s (services/auth_service.hpp), so
-  // that it holds only live ones and a copied database holds no stale tokens.
+  // that it holds only live ones and a copied database holds no stale tokens; Idempotency-Keys
+  // older than a day go with them (services/idempotency.hpp).
   asio::steady_timer purge_timer{io};
   repeat_write(purge_timer, *st, std::chrono::seconds{cfg.session_purge_s}, "session purge",
                [&](storage::store_txn& tx) -> core::result<void> {
                  services::context ctx{clock, ids, random, callback_expiry};
                  SIAGA_TRY(n, services::purge_expired_sessions(tx, ctx));
                  if (n > 0) spdlog::info("{} expired session(s) purged", n);
+                 SIAGA_TRY(keys, services::purge_idempotency_keys(tx, ctx));
+                 if (keys > 0) spdlog::info("{} Idempotency-Key(s) older than a day purged", keys);
                  return {};
                });
 

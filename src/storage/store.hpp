@@ -13,6 +13,7 @@
 #include "storage/conversation_store.hpp"
 #include "storage/directory_store.hpp"
 #include "storage/event_store.hpp"
+#include "storage/idempotency_store.hpp"
 #include "storage/incident_store.hpp"
 #include "storage/media_store.hpp"
 #include "storage/lapor_store.hpp"
@@ -53,7 +54,8 @@ class store_reader : public directory_reader,
                      public conversation_reader,
                      public open311_reader,
                      public privacy_reader,
-                     public lapor_reader {
+                     public lapor_reader,
+                     public idempotency_reader {
  public:
   ~store_reader() override = default;
 };
@@ -77,7 +79,8 @@ class store_txn : public store_reader,
                   public conversation_writer,
                   public open311_writer,
                   public privacy_writer,
-                  public lapor_writer {};
+                  public lapor_writer,
+                  public idempotency_writer {};
 
 // A write command: runs on the writer thread inside a savepoint. Returning an error rolls back
 // all this command did. It may run more than once: PostgreSQL runs a batch again whose link was

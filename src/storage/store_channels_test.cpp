@@ -247,6 +247,80 @@ TEST_P(store_channels_contract, open311_requests_and_lapor_imports_are_kept_once
   EXPECT_FALSE(reader().lapor_cursor("j2").value());
 }
 
+// Idempotency-Keys (issue 13 item 4): claimed once per jurisdiction, kind and key; a second
+// claim reports the replay and leaves the first row; a claim rolled back with its command is
+// gone; the purge removes only the keys older than its cutoff.
+TEST_P(store_channels_contract, idempotency_keys_are_claimed_once_per_jurisdiction_kind_and_key) {
+  idempotency_record first{"j1", "incident", "key-1", "i1", std::string(64, 'a'), at(0)};
+  EXPECT_FALSE(reader().find_idempotency_key("j1", "incident", "key-1").value());
+  bool claimed = false;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              SIAGA_TRY(c, t.claim_idempotency_key(first));
+              claimed = c;
+              return {};
+            })),
+            "ok");
+  EXPECT_TRUE(claimed);
+  auto again = first;
+  again.record_id = "i2";
+  again.request_digest = std::string(64, 'b');
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              SIAGA_TRY(c, t.claim_idempotency_key(again));
+              claimed = c;
+              return {};
+            })),
+            "ok");
+  EXPECT_FALSE(claimed) << "the key was there first: a replay";
+  auto k = reader().find_idempotency_key("j1", "incident", "key-1").value();
+  ASSERT_TRUE(k);
+  EXPECT_EQ(std::tie(k->jurisdiction_id, k->kind, k->key, k->record_id, k->request_digest),
+            std::tie(first.jurisdiction_id, first.kind, first.key, first.record_id, first.request_digest))
+      << "the first row is left as it was";
+  EXPECT_EQ(us(k->created_at), us(at(0)));
+
+  auto other_kind = first;
+  other_kind.kind = "report";
+  auto other_jurisdiction = first;
+  other_jurisdiction.jurisdiction_id = "j2";
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              SIAGA_TRY(a, t.claim_idempotency_key(other_kind));
+              SIAGA_TRY(b, t.claim_idempotency_key(other_jurisdiction));
+              claimed = a && b;
+              return {};
+            })),
+            "ok");
+  EXPECT_TRUE(claimed) << "keys are per kind and per jurisdiction";
+
+  auto rolled_back = first;
+  rolled_back.key = "key-2";
+  EXPECT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              SIAGA_CHECK(t.claim_idempotency_key(rolled_back));
+              return core::invalid("refused after the claim");
+            })),
+            "invalid_input");
+  EXPECT_FALSE(reader().find_idempotency_key("j1", "incident", "key-2").value()) << "rolled back with its command";
+
+  auto newer = first;
+  newer.key = "key-3";
+  newer.created_at = at(10);
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              SIAGA_TRY(c, t.claim_idempotency_key(newer));
+              claimed = c;
+              return {};
+            })),
+            "ok");
+  std::int64_t purged = 0;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              SIAGA_TRY(n, t.purge_idempotency_keys(at(5)));
+              purged = n;
+              return {};
+            })),
+            "ok");
+  EXPECT_EQ(purged, 3);
+  EXPECT_FALSE(reader().find_idempotency_key("j1", "incident", "key-1").value());
+  EXPECT_TRUE(reader().find_idempotency_key("j1", "incident", "key-3").value()) << "newer than the cutoff";
+}
+
 INSTANTIATE_TEST_SUITE_P(backends, store_channels_contract, every_backend(), backend_name);
 
 }  // namespace

@@ -717,8 +717,22 @@ ALTER TABLE location_records ADD COLUMN coarsened_at BIGINT;
 ALTER TABLE calls ADD COLUMN loc_coarsened_at BIGINT;
 )sql";
 
-const std::array<migration, 15>& migrations_table() {
-  static const std::array<migration, 15> table{{
+// Idempotency-Keys of creating requests (SQLite 24).
+constexpr std::string_view schema_idempotency = R"sql(
+CREATE TABLE idempotency_keys (
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  kind TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  request_digest TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (jurisdiction_id, kind, idempotency_key)
+);
+CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
+)sql";
+
+const std::array<migration, 16>& migrations_table() {
+  static const std::array<migration, 16> table{{
       {1, "directory, reports, incidents, dispatches, counters and the event chain (SQLite schema 17)", schema_v1},
       {2, "event hash version 2: payload digest and erasure of personal payloads (SQLite 18)",
        schema_erasable_events},
@@ -737,6 +751,7 @@ const std::array<migration, 15>& migrations_table() {
       {14, "the statistics rollups of incidents, reports and dispatches (SQLite 7, 16 and 22)", rollups_sql::schema_v14()},
       {15, "the call rollups: roll_calls, roll_call_answers, roll_call_periods (SQLite 10, 13 and 15)",
        call_rollups_sql::schema_v15()},
+      {16, "Idempotency-Keys of the requests that created incidents and reports (SQLite 24)", schema_idempotency},
   }};
   return table;
 }

@@ -9,6 +9,7 @@
 #include "storage/postgres/connection.hpp"
 #include "storage/postgres/conversation_sql.hpp"
 #include "storage/postgres/event_feed.hpp"
+#include "storage/postgres/idempotency_sql.hpp"
 #include "storage/postgres/lapor_sql.hpp"
 #include "storage/postgres/media_sql.hpp"
 #include "storage/postgres/migrations.hpp"
@@ -288,6 +289,11 @@ class read_ops : public Base {
   result<std::optional<std::string>> lapor_cursor(const std::string& j) override {
     return use([&](connection& c) { return lapor_sql::cursor(c, j); });
   }
+  // Idempotency-Keys of creating requests (idempotency_sql.cpp, shared: ../idempotency_sql.ipp).
+  result<std::optional<idempotency_record>> find_idempotency_key(const std::string& j, const std::string& kind,
+                                                                 const std::string& key) override {
+    return use([&](connection& c) { return idempotency_sql::find(c, j, kind, key); });
+  }
 
   // Personal data (privacy_sql.cpp, shared: ../privacy_sql.ipp; the outbox's part in outbox_sql).
   result<std::vector<domain::report>> reports_of_phone(const std::string& j, const std::string& phone) override {
@@ -547,6 +553,10 @@ class writer_txn final : public read_ops<store_txn> {
   result<void> insert_lapor_report(const lapor_record& r) override { return lapor_sql::insert(c(), r); }
   result<void> set_lapor_cursor(const std::string& j, const std::string& cursor, timestamp at) override {
     return lapor_sql::set_cursor(c(), j, cursor, at);
+  }
+  result<bool> claim_idempotency_key(const idempotency_record& r) override { return idempotency_sql::claim(c(), r); }
+  result<std::int64_t> purge_idempotency_keys(timestamp cutoff) override {
+    return idempotency_sql::purge(c(), cutoff);
   }
   result<contact_erasure> erase_reporter_contacts(const privacy_scope& s) override {
     return privacy_sql::erase_reporter_contacts(c(), s);

@@ -777,9 +777,25 @@ ALTER TABLE calls ADD COLUMN loc_coarsened_at INTEGER;
 CREATE INDEX media_to_erase ON media (jurisdiction_id, created_at) WHERE erased_at IS NULL;
 )sql";
 
+// Idempotency-Keys (issue 13 item 4): the key of a request that created an incident or a
+// report, written in the same command as the record, so that a retried request finds it and
+// answers the first record; keys older than a day are purged (services/idempotency.hpp).
+constexpr std::string_view schema_idempotency = R"sql(
+CREATE TABLE idempotency_keys (
+  jurisdiction_id TEXT NOT NULL REFERENCES jurisdictions (id),
+  kind TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  request_digest TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (jurisdiction_id, kind, idempotency_key)
+) STRICT;
+CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
+)sql";
+
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 23>& migrations_table() {
+const std::array<migration, 24>& migrations_table() {
   static const std::string schema_v7(rollups_sql::schema_v7());
   static const std::string schema_v10 = call_rollups_sql::schema_v10();
   static const std::string schema_v9 = schema_villages();
@@ -789,7 +805,7 @@ const std::array<migration, 23>& migrations_table() {
   static const std::string schema_v21 = caller_counts_sql::schema_v21();
   static const std::string schema_v22 = rollups_sql::pack_step_histograms();
   static const std::string schema_v23 = caller_counts_sql::schema_v23();
-  static const std::array<migration, 23> table{{
+  static const std::array<migration, 24> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -816,6 +832,7 @@ const std::array<migration, 23>& migrations_table() {
       {21, "callers' call counters kept by triggers, the strikes index, directory versions for caches", schema_v21},
       {22, "dispatch step histograms packed as varint bytes instead of text", schema_v22},
       {23, "callers' call counters kept by the writer: the counting triggers dropped", schema_v23},
+      {24, "Idempotency-Keys of the requests that created incidents and reports", schema_idempotency},
   }};
   return table;
 }

@@ -7,6 +7,7 @@
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/media_sql.hpp"
 #include "storage/sqlite/conversation_sql.hpp"
+#include "storage/sqlite/idempotency_sql.hpp"
 #include "storage/sqlite/lapor_sql.hpp"
 #include "storage/sqlite/open311_sql.hpp"
 #include "storage/sqlite/privacy_sql.hpp"
@@ -314,6 +315,11 @@ class read_ops : public Base {
   }
   result<std::optional<std::string>> lapor_cursor(const std::string& j) override {
     return use([&](connection& c) { return lapor_sql::cursor(c, j); });
+  }
+  // Idempotency-Keys of creating requests (idempotency_sql.cpp, shared: ../idempotency_sql.ipp).
+  result<std::optional<idempotency_record>> find_idempotency_key(const std::string& j, const std::string& kind,
+                                                                 const std::string& key) override {
+    return use([&](connection& c) { return idempotency_sql::find(c, j, kind, key); });
   }
   // Places (issue 16).
   result<std::vector<domain::place>> search_places(const std::string& j, const std::string& q, int limit) override {
@@ -632,6 +638,10 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer {
   result<void> insert_lapor_report(const lapor_record& r) override { return lapor_sql::insert(c(), r); }
   result<void> set_lapor_cursor(const std::string& j, const std::string& cursor, timestamp at) override {
     return lapor_sql::set_cursor(c(), j, cursor, at);
+  }
+  result<bool> claim_idempotency_key(const idempotency_record& r) override { return idempotency_sql::claim(c(), r); }
+  result<std::int64_t> purge_idempotency_keys(timestamp cutoff) override {
+    return idempotency_sql::purge(c(), cutoff);
   }
   result<std::int64_t> replace_places(const std::string& j, const std::string& source,
                                       const std::vector<domain::place>& places) override {

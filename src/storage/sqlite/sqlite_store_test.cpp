@@ -109,6 +109,7 @@ TEST_F(sqlite_store_test, migration_21_counts_the_calls_already_there_and_the_st
         "DROP TRIGGER jurisdictions_directory_insert; DROP TRIGGER jurisdictions_directory_update; "
         "DROP TRIGGER jurisdictions_directory_delete; DROP TRIGGER categories_directory_insert; "
         "DROP TRIGGER categories_directory_update; DROP TRIGGER categories_directory_delete; "
+        "DROP TABLE idempotency_keys; "
         "DELETE FROM schema_migrations WHERE version >= 21; "
         "INSERT INTO jurisdictions (id, code, name, timezone, incident_prefix) VALUES ('j1', '81.71', 'Ambon', "
         "'Asia/Jayapura', 'AMB'); "
@@ -120,8 +121,9 @@ TEST_F(sqlite_store_test, migration_21_counts_the_calls_already_there_and_the_st
         "('c5', 'j1', 'p5', '', 400, 'answered', 'ghost', 0, 0)");
   ASSERT_EQ(query(path_, "SELECT count(*) FROM schema_migrations WHERE version = 21"), (std::vector<std::string>{"0"}));
   s = open({.path = path_}).value();
-  // 21 counts the calls there, 22 packs the (here empty) step histograms, 23 drops 21's triggers.
-  ASSERT_EQ(s->migrate().value(), 3);
+  // 21 counts the calls there, 22 packs the (here empty) step histograms, 23 drops 21's triggers,
+  // 24 adds the Idempotency-Keys.
+  ASSERT_EQ(s->migrate().value(), 4);
   EXPECT_EQ(query(path_, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'calls_count_%'"),
             (std::vector<std::string>{"0"}));
   EXPECT_EQ(query(path_, "SELECT * FROM caller_counts ORDER BY number"),

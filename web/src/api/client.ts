@@ -10,6 +10,8 @@ export class ApiError extends Error {
     message: string,
     /** The request's method: a failed write is said to be "not sent" or "not done". */
     readonly method: string = 'GET',
+    /** The answer's Retry-After in seconds, when it had one (503, 429). */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -38,8 +40,8 @@ export function onReach(fn: ReachListener): () => void {
 }
 const reached = (ok: boolean) => reachListeners.forEach((fn) => fn(ok));
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+export async function api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
@@ -53,11 +55,95 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   reached(true);
   if (res.status === 204) return undefined as T;
-  return answer<T>(method, path, res.status, res.statusText, await res.text());
+  return answer<T>(method, path, res.status, res.statusText, await res.text(), retryAfterOf(res));
+}
+
+/** The Retry-After of an answer in seconds (the delay form; an HTTP date is not used here). */
+function retryAfterOf(res: Response): number | undefined {
+  const v = res.headers?.get('Retry-After');
+  const n = v == null ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+// ---------- idempotent creation ----------
+
+/**
+ * A fresh Idempotency-Key: a random UUID. crypto.randomUUID exists only in secure contexts
+ * (HTTPS, localhost); a console opened over plain HTTP on a LAN gets one from getRandomValues.
+ */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export interface RetryOptions {
+  /** Sends in all, the first included (3). */
+  tries?: number;
+  /** Waits ms milliseconds (tests pass one that does not wait). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** How long to wait before the next send: the answer's Retry-After (1 s when none), at most 10 s. */
+function retryDelayMs(retryAfterS: number | undefined): number {
+  return Math.min(retryAfterS ?? 1, 10) * 1000;
+}
+
+/**
+ * fetch with an Idempotency-Key header, sent again with the same key on a network error or a
+ * 503 (the server lost its database mid-write and cannot say whether the write was kept), up
+ * to tries sends, waiting Retry-After between them. The server answers a repeated key with the
+ * record the first send made (201, Idempotent-Replayed: true), so a retry never files twice.
+ * Returns the last answer; throws the last network error when no send got one.
+ */
+export async function fetchOnce(url: string, init: RequestInit, key: string, opts: RetryOptions = {}): Promise<Response> {
+  const tries = Math.max(1, opts.tries ?? 3);
+  const sleep = opts.sleep ?? sleepMs;
+  // The draft's form of the header is a Structured Field string: the key in double quotes.
+  const headers = { ...(init.headers as Record<string, string> | undefined), 'Idempotency-Key': `"${key}"` };
+  for (let attempt = 1; ; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(url, { ...init, headers });
+    } catch (e) {
+      if (attempt >= tries) throw e;
+      await sleep(retryDelayMs(undefined));
+      continue;
+    }
+    if (res.status !== 503 || attempt >= tries) return res;
+    await sleep(retryDelayMs(retryAfterOf(res)));
+  }
+}
+
+/**
+ * POSTs a body that creates a record (a report, an incident) with an Idempotency-Key made once
+ * for this submission, retried as fetchOnce does. The JSON answer, or its ApiError.
+ */
+export async function postOnce<T>(path: string, body: unknown, opts: RetryOptions & { key?: string } = {}): Promise<T> {
+  const init: RequestInit = {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+  let res: Response;
+  try {
+    res = await fetchOnce('/api/v1' + path, init, opts.key ?? newIdempotencyKey(), opts);
+  } catch (e) {
+    reached(false);
+    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e), 'POST');
+  }
+  reached(true);
+  return answer<T>('POST', path, res.status, res.statusText, await res.text(), retryAfterOf(res));
 }
 
 /** The JSON of an answer, or its ApiError (and the 401 listeners told). */
-function answer<T>(method: string, path: string, status: number, statusText: string, text: string): T {
+function answer<T>(method: string, path: string, status: number, statusText: string, text: string, retryAfterS?: number): T {
   let json: unknown = undefined;
   if (text) {
     try {
@@ -74,7 +160,7 @@ function answer<T>(method: string, path: string, status: number, statusText: str
     const code = (inner ? inner.code : typeof body.error === 'string' ? body.error : undefined) ?? 'http_' + status;
     const message = (inner ? inner.message : body.message) ?? statusText;
     if (status === 401 && !path.startsWith('/auth/login')) unauthorizedListeners.forEach((fn) => fn());
-    throw new ApiError(status, code, message, method);
+    throw new ApiError(status, code, message, method, retryAfterS);
   }
   return json as T;
 }

@@ -99,6 +99,21 @@ describe('offline queue', () => {
     expect(sent).toBe(1);
     expect(loadQueue(s)).toEqual([]);
   });
+  it('sends a queued report with its id as the Idempotency-Key, the same key on every try', async () => {
+    const s = memory();
+    enqueue(s, { description: 'a' }, new Date(), 'b1c2d3e4-0000-4000-8000-000000000001');
+    const keys: string[] = [];
+    await flushQueue(s, async (_body, key) => {
+      keys.push(key);
+      throw new Error('offline');
+    });
+    await flushQueue(s, async (_body, key) => {
+      keys.push(key);
+      return { status: 201, code: 'CODEAAAAAA' };
+    });
+    expect(keys).toEqual(['b1c2d3e4-0000-4000-8000-000000000001', 'b1c2d3e4-0000-4000-8000-000000000001']);
+    expect(loadQueue(s)).toEqual([]);
+  });
   it('waits on 429 and server errors', async () => {
     const s = memory();
     enqueue(s, { description: 'a' }, new Date(), 'a');

@@ -190,7 +190,7 @@ export interface KeyValue {
   setItem(key: string, value: string): void;
 }
 export interface QueuedReport {
-  id: string; // the client's own id, to remove it once sent
+  id: string; // the client's own id, to remove it once sent; also the Idempotency-Key of its sends
   body: Record<string, unknown>;
   queued_at: string;
 }
@@ -222,11 +222,13 @@ export function dequeue(store: KeyValue, id: string): QueuedReport[] {
  * good (4xx other than 429) leaves the queue; on a network failure, 429 or 5xx it goes back to
  * the front and the rest waits for the next try. Each report is taken out of the queue before
  * it is sent, so that another page of the same phone flushing at the same moment (both hear
- * "online") never sends it twice. Returns the codes received.
+ * "online") never sends it twice. Each send carries the report's id as its Idempotency-Key, so
+ * a report whose answer was lost is not filed again when it is sent again.
+ * Returns the codes received.
  */
 export async function flushQueue(
   store: KeyValue,
-  send: (body: Record<string, unknown>) => Promise<{ status: number; code?: string }>,
+  send: (body: Record<string, unknown>, key: string) => Promise<{ status: number; code?: string }>,
 ): Promise<string[]> {
   const codes: string[] = [];
   for (;;) {
@@ -236,7 +238,7 @@ export async function flushQueue(
     const putBack = () => store.setItem(QUEUE_KEY, JSON.stringify([q, ...loadQueue(store)]));
     let res: { status: number; code?: string };
     try {
-      res = await send(q.body);
+      res = await send(q.body, q.id);
     } catch {
       putBack();
       break;

@@ -2,7 +2,7 @@
 // (form_fields.tsx), and the saves: a new or queued report accepted as an incident (dispatched
 // or not), linked to a duplicate, rejected or answered as information.
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { get, post } from '../api/client';
+import { get, post, postOnce } from '../api/client';
 import type { Call, IncidentDetail, Me, Report } from '../api/types';
 import { dirStore, langStore, liveStore, nowStore, useDirectory, useT } from '../data';
 import type { Fix } from '../lib/calls_live';
@@ -92,7 +92,7 @@ export function IncidentForm(p: { me: Me; apiRef: { current: FormApi | null }; o
       sendDraft({ type: 'report_saved', report: rep });
       return rep;
     }
-    return post<Report>('/reports', reportBody(d));
+    return postOnce<Report>('/reports', reportBody(d));
   };
 
   const finish = (detail: IncidentDetail | null, message: string) => {

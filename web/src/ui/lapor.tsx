@@ -5,6 +5,7 @@
 // (lib/lapor.ts flushQueue); the service worker (public/lapor-sw.js) keeps the page itself
 // available offline.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { fetchOnce, newIdempotencyKey } from '../api/client';
 import { preparePhoto } from '../lib/photo';
 import {
   boxOf, checkDraft, enqueue, flushQueue, heightFor, loadQueue, project, rememberCode, reportBody, ringsOf, statusText,
@@ -37,12 +38,14 @@ function LangSwitch(p: { lang: Lang; set: (l: Lang) => void }) {
   );
 }
 
-async function postReport(body: Record<string, unknown>): Promise<{ status: number; code?: string; message?: string }> {
-  const r = await fetch('/api/v1/public/reports', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(body),
-  });
+/** Sends a report with its Idempotency-Key (one per report, kept with it in the offline queue),
+ * again with the same key after a network error or a 503: the server files it once. */
+async function postReport(body: Record<string, unknown>, key: string): Promise<{ status: number; code?: string; message?: string }> {
+  const r = await fetchOnce(
+    '/api/v1/public/reports',
+    { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) },
+    key,
+  );
   const json = await r.json().catch(() => null);
   return { status: r.status, code: json?.tracking_code, message: json?.message };
 }
@@ -183,15 +186,18 @@ export function LaporPage() {
     if (problem) return setError(tx(lang, problem.key, problem.vars));
     setError('');
     const body = reportBody(draft, jurisdiction || undefined);
+    // One key for this report: a send that reached the server before the phone lost the answer
+    // and the queued send after it are the same report to the server.
+    const key = newIdempotencyKey();
     const queue = () => {
-      enqueue(localStorage, body, new Date(), Math.random().toString(36).slice(2) + Date.now().toString(36));
+      enqueue(localStorage, body, new Date(), key);
       setQueued(loadQueue(localStorage).length);
       setDraft(emptyDraft);
     };
     if (!navigator.onLine) return queue();
     setBusy(true);
     try {
-      const r = await postReport(body);
+      const r = await postReport(body, key);
       if (r.status === 201 && r.code) {
         rememberCode(localStorage, r.code);
         setCode(r.code);
