@@ -2,11 +2,14 @@
 """The client side of deploy/ha/failover-test-siaga.sh (issue 13 item 4).
 
 Against two `siaga serve` nodes on the Patroni cluster: writers on both nodes (incidents of the
-fire category, whose run card notifies DAMKAR's webhook, and telephony events, idempotent by
-event id), a stream client on each node, a webhook stand-in for the outbox. After BEFORE_S
-seconds it SIGKILLs the PostgreSQL primary (ha-cluster.sh kill-leader), keeps writing until
-AFTER_S seconds after Patroni promoted a standby, then proves:
-  - every write answered 2xx is in the database (incidents by id, telephony events by event id);
+fire category, whose run card notifies DAMKAR's webhook, each retried with its Idempotency-Key
+until answered 2xx, and telephony events, idempotent by event id), a stream client on each node,
+a webhook stand-in for the outbox. After BEFORE_S seconds it SIGKILLs the PostgreSQL primary
+(ha-cluster.sh kill-leader), RESTART_B_S seconds later SIGKILLs node B and starts it again (a
+negative value keeps it), keeps writing until AFTER_S seconds after Patroni promoted a standby,
+then proves:
+  - every write answered 2xx is in the database (incidents by id, telephony events by event id),
+    and no Idempotency-Key made two incidents;
   - each node's stream carried every committed event once, in seq order, resuming with ?after
     whenever it was cut;
   - the outbox delivered each of its DAMKAR notifications at least once;
@@ -36,10 +39,13 @@ def log(*args):
     print("failover-test-siaga:", *args, flush=True)
 
 
-def request(port, method, path, body=None, token=None, api_key=None, timeout=30):
-    """One HTTP request; (status, parsed JSON or text). A failed connection is status 0."""
+def request(port, method, path, body=None, token=None, api_key=None, timeout=30, key=None):
+    """One HTTP request; (status, parsed JSON or text). A failed connection is status 0. key:
+    the Idempotency-Key header."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     headers = {}
+    if key:
+        headers["Idempotency-Key"] = key
     if body is not None:
         headers["Content-Type"] = "application/json"
         body = json.dumps(body)
@@ -99,8 +105,9 @@ class receiver:
 # connects again with ?after=<the last seq received>, as the consoles do.
 
 class stream_client:
-    def __init__(self, name, port, token):
-        self.name, self.port, self.token = name, port, token
+    def __init__(self, name, ports, token):
+        """ports: the node's current port by name (a restarted node listens on a new one)."""
+        self.name, self.ports, self.token = name, ports, token
         self.seqs = []
         self.start = None  # the hello's last_seq of the first connection
         self.resumes = 0
@@ -125,7 +132,7 @@ class stream_client:
         path = "/api/v1/stream"
         if self.start is not None:
             path += "?after=%d" % self.last()
-        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        sock = socket.create_connection(("127.0.0.1", self.ports[self.name]), timeout=5)
         key = base64.b64encode(os.urandom(16)).decode()
         sock.sendall(("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                       "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer %s\r\n\r\n"
@@ -204,6 +211,7 @@ class writers:
         self.lock = threading.Lock()
         self.stop = False
         self.threads = []
+        self.replayed = 0  # incidents answered from an earlier attempt with the same key
 
     def ack(self, kind, key):
         with self.lock:
@@ -213,19 +221,26 @@ class writers:
         with self.lock:
             self.failures.append((time.time(), status, str(why)[:200]))
 
-    def incidents(self, port, token, category):
-        """New incidents, one after another; a refused one is not retried (it has no client id:
-        a retry after an unknown outcome could make it twice), the next one is a new incident."""
+    def incidents(self, ports, node, token, category):
+        """New incidents, one after another, each with an Idempotency-Key of its own (also in
+        its summary) and retried with that key until answered 2xx, as the consoles do: a retry
+        after an unknown outcome (503, a cut connection) answers the incident made the first
+        time, never a second one."""
         while not self.stop:
-            status, body, _ = request(port, "POST", "/api/v1/incidents",
-                                      {"category_id": category, "summary": "Uji failover"}, token=token)
-            if status == 201:
-                self.ack("incident", body["id"])
-            else:
-                self.fail(status, body)
+            key = uuid.uuid4().hex
+            body = {"category_id": category, "summary": "Uji failover " + key}
+            while not self.stop:
+                status, answer, headers = request(ports[node], "POST", "/api/v1/incidents", body, token=token, key=key)
+                if status == 201:
+                    self.ack("incident", answer["id"])
+                    if headers.get("Idempotent-Replayed") == "true":
+                        with self.lock:
+                            self.replayed += 1
+                    break
+                self.fail(status, answer)
                 time.sleep(0.2)
 
-    def telephony(self, port, api_key, name):
+    def telephony(self, ports, node, api_key, name):
         """Ringing events, each retried with its event id until answered 2xx: the store keeps
         an event id once, so a retry after an unknown outcome is safe."""
         n = 0
@@ -236,7 +251,7 @@ class writers:
                     "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "caller": "081234%06d" % n,
                     "line": "112"}
             while not self.stop:
-                status, answer, _ = request(port, "POST", "/api/v1/telephony/events", body, api_key=api_key)
+                status, answer, _ = request(ports[node], "POST", "/api/v1/telephony/events", body, api_key=api_key)
                 if 200 <= status < 300:
                     self.ack("call_event", event_id)
                     break
@@ -255,8 +270,11 @@ class writers:
 
 
 def main():
-    ha_dir, conninfo, port_a, port_b = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    ha_dir, conninfo, work = sys.argv[1], sys.argv[2], sys.argv[3]
+    ports = {name: int(open(os.path.join(work, "port." + name)).read()) for name in ("A", "B")}
+    port_a = ports["A"]
     before, after = float(os.environ.get("BEFORE_S", "8")), float(os.environ.get("AFTER_S", "10"))
+    restart_at = float(os.environ.get("RESTART_B_S", "3"))
     per_node = int(os.environ.get("WRITERS", "2"))
     ok = True
 
@@ -278,7 +296,7 @@ def main():
     _, cats, _ = request(port_a, "GET", "/api/v1/categories", token=ct)
     fire = [c["id"] for c in cats["items"] if c["code"] == "fire"][0]
 
-    streams = [stream_client("A", port_a, ct), stream_client("B", port_b, ct)]
+    streams = [stream_client("A", ports, ct), stream_client("B", ports, ct)]
     for _ in range(100):
         if all(s.start is not None for s in streams):
             break
@@ -286,16 +304,34 @@ def main():
     assert all(s.start is not None for s in streams), "the streams did not open"
 
     w = writers()
-    for port, node in ((port_a, "A"), (port_b, "B")):
+    for node in ("A", "B"):
         for i in range(per_node):
-            w.start(w.incidents, port, ct, fire)
-        w.start(w.telephony, port, api_key, "pbx%s%s" % (node, uuid.uuid4().hex[:6]))
+            w.start(w.incidents, ports, node, ct, fire)
+        w.start(w.telephony, ports, node, api_key, "pbx%s%s" % (node, uuid.uuid4().hex[:6]))
     time.sleep(before)
 
     killed_at = time.time()
     old = subprocess.run(["bash", HERE + "/ha-cluster.sh", "kill-leader", ha_dir], check=True, capture_output=True,
                          text=True).stdout.strip()
     log("killed the primary %s" % old)
+    if restart_at >= 0:
+        # Node B dies too, mid-failover: its stream client resumes with ?after on the node
+        # started again, its writers retry there (a session token is valid on every node).
+        time.sleep(restart_at)
+        pid = int(open(os.path.join(work, "pid.B")).read())
+        os.kill(pid, 9)
+        # A node refuses to start while no member accepts writes (a clear error at start);
+        # as systemd's Restart=on-failure would, it is started again until it runs.
+        tries, started = 0, False
+        while not started and time.time() < killed_at + 120:
+            tries += 1
+            started = subprocess.run(["bash", os.path.join(work, "serve.sh"), "B"], capture_output=True).returncode == 0
+            if not started:
+                time.sleep(1)
+        assert started, "node B did not start again within 120 s of the kill"
+        ports["B"] = int(open(os.path.join(work, "port.B")).read())
+        log("node B SIGKILLed %.1f s after the primary; started again on port %d %.1f s after the kill (%d starts tried)"
+            % (restart_at, ports["B"], time.time() - killed_at, tries))
     new = subprocess.run(["bash", HERE + "/ha-cluster.sh", "wait-leader", ha_dir, old], check=True,
                          capture_output=True, text=True).stdout.strip()
     promoted_at = time.time()
@@ -314,6 +350,13 @@ def main():
     if missing:
         ok = False
         log("missing:", sorted(missing)[:20])
+    # Each Idempotency-Key made one incident, however often it was sent.
+    twice = psql(conninfo, "SELECT summary FROM incidents WHERE summary LIKE 'Uji failover %' "
+                           "GROUP BY summary HAVING COUNT(*) > 1")
+    log("%d incidents answered from an earlier attempt with the same key; %d keys made more than one incident"
+        % (w.replayed, len(twice)))
+    if twice or sum(1 for kind, _, _ in w.acks if kind == "incident") != len(ids):
+        ok = False  # a key made two incidents, or two keys were answered with one incident
     before_kill = sum(1 for _, _, t in w.acks if t < killed_at)
     log("answered 2xx: %d before the kill, %d after" % (before_kill, len(w.acks) - before_kill))
 
