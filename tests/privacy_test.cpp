@@ -827,6 +827,19 @@ std::string rebuilt(const std::string& db, const std::string& log) {
   return read_file(log);
 }
 
+// Acknowledges and completes the incident's first dispatch with note; returns its id.
+std::string complete_first_dispatch(http_client& c, const std::string& token, const std::string& incident_id,
+                                    const std::string& note) {
+  auto inc = c.get("/api/v1/incidents/" + incident_id, token);
+  EXPECT_EQ(inc.status, 200) << inc.body;
+  if (inc.status != 200) return {};
+  auto id = str(inc.json().at("dispatches").as_array().at(0), "id");
+  EXPECT_EQ(c.post("/api/v1/dispatches/" + id + "/acknowledge", json::object{}, token).status, 200);
+  auto done = c.post("/api/v1/dispatches/" + id + "/complete", json::object{{"note", note}}, token);
+  EXPECT_EQ(done.status, 200) << done.body;
+  return id;
+}
+
 TEST(privacy, erase_restates_the_events_the_statistics_count_so_the_number_is_gone_and_every_statistic_stays) {
   const std::vector<std::string> flags{"--max-new-reports-per-reporter", "0"};
   server_process server{true, flags};
@@ -861,13 +874,8 @@ TEST(privacy, erase_restates_the_events_the_statistics_count_so_the_number_is_go
                                  {"note", "pelapor minta ditelepon di 081299990005"}}),
                              ct);
     ASSERT_EQ(patched.status, 200) << patched.body;
-    auto inc = c.get("/api/v1/incidents/" + incident_id, ct);
-    ASSERT_EQ(inc.status, 200) << inc.body;
-    dispatch_id = str(inc.json().at("dispatches").as_array().at(0), "id");
-    ASSERT_EQ(c.post("/api/v1/dispatches/" + dispatch_id + "/acknowledge", json::object{}, ct).status, 200);
-    auto done = c.post("/api/v1/dispatches/" + dispatch_id + "/complete",
-                       json::object{{"note", "Api padam, pemilik (0812) 9999-0005 sudah dikabari"}}, ct);
-    ASSERT_EQ(done.status, 200) << done.body;
+    dispatch_id = complete_first_dispatch(c, ct, incident_id, "Api padam, pemilik (0812) 9999-0005 sudah dikabari");
+    ASSERT_FALSE(dispatch_id.empty());
     stats_before = all_stats(c, c.login("walikota", demo_password));
   }
   ASSERT_EQ(server.stop(), 0);
@@ -970,6 +978,133 @@ TEST(privacy, erase_restates_the_events_the_statistics_count_so_the_number_is_go
   auto rest = json::parse(text.substr(text.find("{\"phone\""))).at("jurisdictions").as_array().at(0);
   absent("the export", json::serialize(rest));
   EXPECT_TRUE(rest.at("events").as_array().empty()) << text;
+}
+
+
+TEST(privacy, the_retention_job_masks_numbers_written_in_old_free_text_while_the_chain_and_statistics_hold) {
+  const std::vector<std::string> flags{"--max-new-reports-per-reporter", "0"};
+  const auto with = [&](std::vector<std::string> more) {
+    more.insert(more.begin(), flags.begin(), flags.end());
+    return more;
+  };
+  server_process seeded{true, flags};
+  const auto dir = seeded.dir();
+  ASSERT_EQ(seeded.stop(), 0);
+  // The old record writes its reporter's number in every free text; the recent one another.
+  const std::string digits = "81234560071";
+  const std::string recent_digits = "81355550072";
+  const std::string old_description =
+      "Pohon tumbang 2024-08-12, kerugian Rp 1.250.000, NIK 3171081234567890; hubungi saya di 0812 3456 0071";
+  const std::string recent_description = "Banjir setinggi lutut, hubungi 0813-5555-0072";
+  std::string old_report, incident_id, dispatch_id, recent_report;
+  {
+    // Written 40 days in the past (the server's clock runs behind).
+    auto past = server_process::reuse(dir, with({"--clock-offset-s", std::to_string(-40 * 86400)}));
+    http_client c{"127.0.0.1", past.port()};
+    auto ct = c.login("calltaker", demo_password);
+    const auto fire = category(c, ct, "fire");
+    auto r = c.post("/api/v1/reports",
+                    json::object{{"description", old_description},
+                                 {"reporter_name", "Pelapor Lama"},
+                                 {"reporter_phone", "0812 3456 0071"},
+                                 {"category_id", fire.at("id")}},
+                    ct);
+    ASSERT_EQ(r.status, 201) << r.body;
+    old_report = str(r.json(), "id");
+    // The summary (incident.created, counted by the statistics), a call taker's note
+    // (incident.note_added) and a completion note (dispatch.completed, counted).
+    auto accepted = c.post("/api/v1/reports/" + old_report + "/accept",
+                           json::object{{"summary", "Pohon tumbang, pelapor di 0812-3456-0071"},
+                                        {"agency_ids", json::array{json::string(agency_id(c, ct, "DAMKAR"))}}},
+                           ct);
+    ASSERT_EQ(accepted.status, 200) << accepted.body;
+    incident_id = str(accepted.json(), "id");
+    auto note = c.post("/api/v1/incidents/" + incident_id + "/notes",
+                       json::object{{"text", "Pelapor minta ditelepon di +62 812 3456 0071 (AMB-261206-0007)"}}, ct);
+    ASSERT_EQ(note.status, 201) << note.body;
+    dispatch_id = complete_first_dispatch(c, ct, incident_id, "Jalan dibuka, pemilik (0812) 3456-0071 sudah dikabari");
+    ASSERT_FALSE(dispatch_id.empty());
+    ASSERT_EQ(past.stop(), 0);
+  }
+  std::map<std::string, std::string> stats_before;
+  {
+    auto now = server_process::reuse(dir, flags);
+    http_client c{"127.0.0.1", now.port()};
+    auto ct = c.login("calltaker", demo_password);
+    auto r = c.post("/api/v1/reports",
+                    json::object{{"description", recent_description},
+                                 {"reporter_phone", "0813 5555 0072"},
+                                 {"category_id", category(c, ct, "fire").at("id")}},
+                    ct);
+    ASSERT_EQ(r.status, 201) << r.body;
+    recent_report = str(r.json(), "id");
+    stats_before = all_stats(c, c.login("walikota", demo_password));
+    ASSERT_EQ(now.stop(), 0);
+  }
+  const auto db = database_of(dir);
+  ASSERT_GT(texts_writing(db, digits), 2);
+  ASSERT_GE(query_int(db, events_writing(digits)), 3);
+  const auto rebuild_before = rebuilt(db, dir + "/rebuild-before.log");
+  ASSERT_NE(rebuild_before.find("SUMBER putar ulang log event"), std::string::npos) << rebuild_before;
+
+  const std::string applied = "SELECT COUNT(*) FROM events WHERE kind = 'privacy.retention_applied'";
+  {
+    auto retained =
+        server_process::reuse(dir, with({"--retention-reporter-contacts-days", "30", "--retention-check-s", "1"}));
+    for (int i = 0; i < 300 && query_int(db, applied) < 1; ++i) std::this_thread::sleep_for(100ms);
+    ASSERT_EQ(query_int(db, applied), 1);
+    http_client c{"127.0.0.1", retained.port()};
+    auto sup = c.login("supervisor", demo_password);
+    EXPECT_EQ(stats_changes(stats_before, all_stats(c, c.login("walikota", demo_password))), "");
+    const auto absent = [&](const std::string& what, const std::string& body) {
+      EXPECT_EQ(bare_digits(body).find(digits), std::string::npos) << what << ": " << body;
+    };
+    for (std::string path : {"/api/v1/reports/" + old_report, "/api/v1/incidents/" + incident_id,
+                             "/api/v1/incidents/" + incident_id + "/events", "/api/v1/dispatches/" + dispatch_id,
+                             std::string("/api/v1/incidents?format=csv"), std::string("/api/v1/dispatches?format=csv")}) {
+      auto r = c.get(path, sup);
+      ASSERT_EQ(r.status, 200) << path << ": " << r.body;
+      absent(path, r.body);
+    }
+    // The recent record keeps its number.
+    auto recent = c.get("/api/v1/reports/" + recent_report, sup);
+    ASSERT_EQ(recent.status, 200) << recent.body;
+    EXPECT_EQ(str(recent.json(), "description"), recent_description);
+    // The stream replayed from the start, up to the job's own event.
+    ws_client ws(retained.port());
+    ASSERT_EQ(ws.connect("/api/v1/stream?after=0", {{"Authorization", "Bearer " + sup}}), 101) << ws.refusal_body();
+    read_hello(ws);
+    const auto last = query_int(db, "SELECT MAX(seq) FROM events WHERE kind = 'privacy.retention_applied'");
+    std::string streamed;
+    for (;;) {
+      auto m = ws.next(15s);
+      ASSERT_TRUE(m) << "the stream ended or went quiet: " << ws.last_error();
+      if (str(*m, "type") != "event") continue;
+      streamed += json::serialize(*m);
+      if (m->at("event").at("seq").as_int64() >= last) break;
+    }
+    absent("the stream from 0", streamed);
+    ASSERT_EQ(retained.stop(), 0);
+  }
+  EXPECT_EQ(texts_writing(db, digits), 0);
+  EXPECT_EQ(query_int(db, events_writing(digits)), 0);
+  // The text around the number stays, with the mask; dates, amounts and the NIK are not numbers.
+  EXPECT_EQ(query_text(db, "SELECT description FROM reports WHERE id = '" + old_report + "'"),
+            "Pohon tumbang 2024-08-12, kerugian Rp 1.250.000, NIK 3171081234567890; hubungi saya di +62 "
+            "\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 0071");
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM events WHERE kind = 'incident.note_added' AND erased_at IS NOT NULL"),
+            1);
+  // The counted ones (incident.created's summary, dispatch.completed's note) are restated.
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM events WHERE kind = 'privacy.restated'"), 2);
+  // The recent record keeps the other number.
+  EXPECT_EQ(query_text(db, "SELECT description FROM reports WHERE id = '" + recent_report + "'"), recent_description);
+  EXPECT_EQ(texts_writing(db, recent_digits), 1);
+  auto payload = query_text(db, "SELECT payload_json FROM events WHERE kind = 'privacy.retention_applied'");
+  EXPECT_NE(payload.find("\"texts_swept_before\":{\"reporter_contacts\":\""), std::string::npos) << payload;
+  EXPECT_NE(payload.find("\"texts\":"), std::string::npos) << payload;
+  EXPECT_EQ(run_siaga({"audit", "verify", "--database", db}, dir + "/verify.log"), 0) << read_file(dir + "/verify.log");
+  // The same replay, each restatement in its erased event's place, to the same rows.
+  EXPECT_EQ(rebuilt(db, dir + "/rebuild-after.log"), rebuild_before);
 }
 
 }  // namespace siaga::testing

@@ -108,5 +108,65 @@ TEST(phone_text, dates_amounts_and_incident_numbers_whose_digits_coincide_are_no
   EXPECT_FALSE(find_phone_in_text("HP 0812.345.678", "+62812345678").empty()) << "a trunk 0: not an amount";
 }
 
+
+// The numbers find_phones_in_text finds in text, as "E.164@written form".
+std::vector<std::string> found_in(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& p : find_phones_in_text(text)) {
+    out.push_back(p.e164 + "@" + std::string(text.substr(p.span.begin, p.span.end - p.span.begin)));
+  }
+  return out;
+}
+
+TEST(phone_text, any_number_is_found_in_the_usual_indonesian_forms) {
+  using v = std::vector<std::string>;
+  EXPECT_EQ(found_in("hubungi saya di 0812 3456 7890"), v{"+6281234567890@0812 3456 7890"});
+  EXPECT_EQ(found_in("HP: 0812-3456-7890, atau 0812.3456.7890."),
+            (v{"+6281234567890@0812-3456-7890", "+6281234567890@0812.3456.7890"}));
+  EXPECT_EQ(found_in("wa +62 812-3456-7890 / 6281234567891"),
+            (v{"+6281234567890@+62 812-3456-7890", "+6281234567891@6281234567891"}));
+  EXPECT_EQ(found_in("+62 0812 3456 7890"), v{"+6281234567890@+62 0812 3456 7890"}) << "a trunk 0 after +62";
+  EXPECT_EQ(found_in("kantor (021) 555-1234 ext"), v{"+62215551234@(021) 555-1234"}) << "a landline";
+  EXPECT_EQ(found_in("0274 512345"), v{"+62274512345@0274 512345"});
+  // Whole groups only: a count after the number is not part of it.
+  EXPECT_EQ(found_in("0812 3456 789 2 orang"), v{"+628123456789@0812 3456 789"});
+}
+
+TEST(phone_text, dates_amounts_identity_numbers_codes_and_coordinates_are_not_numbers) {
+  for (const char* text : {
+           "kejadian 2024-08-12 pukul 08.12",          // a date, year first, and a time
+           "tanggal 12/08/2024, 08-12-2024, 12.08.2024",  // dates, day first
+           "biaya Rp 1.250.000 dan Rp 625000000",       // amounts, with and without separators
+           "ganti rugi 625.000.000 rupiah, IDR 6281234567",
+           "NIK 3171081234567890 KK 3171 0812 3456 7890",  // 16 digits: identity and family cards
+           "insiden AMB-261206-0007, laporan LAP-0812345678",  // incident and tracking numbers
+           "kode 081234567890abc",                      // glued to letters: a code
+           "id 01903456-e29b-41d4-a716-081234567890",   // a record id (UUID)
+           "titik -6.2088, 106.8456 dan 0.81234567, 117.1",  // coordinates, decimals
+           "pukul 08:12:30, RT 003/RW 005, kode pos 40115",
+           "nomor 812 3456 7890 tanpa awalan",          // no prefix: any digits could be one
+           "telepon +1 415 555 0100",                   // a foreign number
+           "0812 345",                                  // too short
+           "+62 \u2022\u2022\u2022 \u2022\u2022\u2022\u2022 7890",  // a mask
+       }) {
+    EXPECT_EQ(found_in(text), std::vector<std::string>{}) << text;
+  }
+  // A number next to them is still found.
+  EXPECT_EQ(found_in("2024-08-12 0812 3456 7890"), std::vector<std::string>{"+6281234567890@0812 3456 7890"});
+  EXPECT_EQ(found_in("12/08/2024 08123456789"), std::vector<std::string>{"+628123456789@08123456789"});
+  EXPECT_EQ(found_in("Rp 1.250.000, HP 0812.345.678"), std::vector<std::string>{"+62812345678@0812.345.678"})
+      << "a trunk 0: not an amount";
+}
+
+TEST(phone_text, masking_every_number_leaves_the_rest_and_is_done_once) {
+  const std::string text = "Hubungi 0812 3456 7890 atau +62 813-1111-2222 pada 2024-08-12, biaya Rp 1.250.000";
+  const auto masked = mask_phones_in_text(text);
+  EXPECT_EQ(masked, "Hubungi +62 \u2022\u2022\u2022 \u2022\u2022\u2022\u2022 7890 atau +62 \u2022\u2022\u2022 "
+                    "\u2022\u2022\u2022\u2022 2222 pada 2024-08-12, biaya Rp 1.250.000");
+  EXPECT_EQ(mask_phones_in_text(masked), masked);
+  EXPECT_EQ(mask_phones_in_text("tanpa nomor"), "tanpa nomor");
+  EXPECT_EQ(mask_phones_in_text(""), "");
+}
+
 }  // namespace
 }  // namespace siaga::domain

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 namespace siaga::services {
 namespace json = boost::json;
@@ -83,29 +84,39 @@ core::result<void> erase_contacts(storage::store_txn& tx, const storage::privacy
   return {};
 }
 
-// v with the number masked wherever one of its strings writes it (domain::replace_phone_in_text);
-// whether any did.
-bool mask_in_strings(json::value& v, std::string_view phone, std::string_view mask) {
+// A text with the numbers an erasure reaches replaced by their masks.
+using text_masker = std::function<std::string(std::string_view)>;
+
+// One number's masker: wherever a text writes it (domain::replace_phone_in_text).
+text_masker masking_phone(std::string phone) {
+  auto mask = domain::mask_phone(phone);
+  return [phone = std::move(phone), mask = std::move(mask)](std::string_view text) {
+    return domain::replace_phone_in_text(text, phone, mask);
+  };
+}
+
+// v with mask applied to each of its strings; whether any changed.
+bool mask_in_strings(json::value& v, const text_masker& mask) {
   bool changed = false;
   if (v.is_string()) {
-    auto masked = domain::replace_phone_in_text(v.as_string(), phone, mask);
+    auto masked = mask(v.as_string());
     changed = masked != std::string_view(v.as_string());
     if (changed) v = json::string(masked);
   } else if (v.is_object()) {
-    for (auto& kv : v.as_object()) changed |= mask_in_strings(kv.value(), phone, mask);
+    for (auto& kv : v.as_object()) changed |= mask_in_strings(kv.value(), mask);
   } else if (v.is_array()) {
-    for (auto& item : v.as_array()) changed |= mask_in_strings(item, phone, mask);
+    for (auto& item : v.as_array()) changed |= mask_in_strings(item, mask);
   }
   return changed;
 }
 
 // An outbox payload with the number masked in its texts (a note or summary copied into a
 // notice writes it as "0812-3456-789"); a payload that is not JSON is masked as text.
-std::string mask_in_payload(const std::string& payload_json, std::string_view phone, std::string_view mask) {
+std::string mask_in_payload(const std::string& payload_json, const text_masker& mask) {
   boost::system::error_code ec;
   auto v = json::parse(payload_json, ec);
-  if (ec) return domain::replace_phone_in_text(payload_json, phone, mask);
-  return mask_in_strings(v, phone, mask) ? json::serialize(v) : payload_json;
+  if (ec) return mask(payload_json);
+  return mask_in_strings(v, mask) ? json::serialize(v) : payload_json;
 }
 
 // A number's outbox rows: a pending notice to an agency still delivers, without the contact
@@ -117,7 +128,7 @@ constexpr int notification_batch = 10000;
 core::result<std::int64_t> erase_phone_notifications(storage::store_txn& tx, const storage::privacy_scope& scope) {
   std::int64_t n = 0;
   const auto& phone = *scope.phone;
-  const auto mask = domain::mask_phone(phone);
+  const auto mask = masking_phone(phone);
   SIAGA_TRY(holding, tx.notifications_holding(scope, notification_batch));
   for (const auto& row : holding) {
     const bool notice_to_deliver =
@@ -126,7 +137,7 @@ core::result<std::int64_t> erase_phone_notifications(storage::store_txn& tx, con
                            "+" + row.target == phone;
     if (!notice_to_deliver && as_stored) continue;  // erased whole below
     auto payload = notice_to_deliver ? domain::without_contact(row.payload_json) : row.payload_json;
-    payload = mask_in_payload(payload, phone, mask);
+    payload = mask_in_payload(payload, mask);
     if (payload == row.payload_json) continue;
     SIAGA_CHECK(tx.write_notification_payload(row.jurisdiction_id, row.id, payload));
     ++n;
@@ -140,23 +151,21 @@ core::result<std::int64_t> erase_phone_notifications(storage::store_txn& tx, con
 // (more would be a flood of one number).
 constexpr int restate_batch = 10000;
 
-// Erases whole each event restatable_events(scope) finds and appends, in the same command, its
-// restatement (privacy.restated: the same subject, incident and agency, so that the same people
-// see it; the erased event's seq, id and kind, and its payload with the number masked in every
-// string), which the replay folds in its place (services/rollup_replay.hpp). A restatement that
-// writes the number is restated again, naming the same event. Returns how many were restated.
+// Erases whole each event of found (events the statistics replay counts, or restatements) and
+// appends, in the same command, its restatement (privacy.restated: the same subject, incident
+// and agency, so that the same people see it; the erased event's seq, id and kind, and its
+// payload with mask applied to every string), which the replay folds in its place
+// (services/rollup_replay.hpp). A restatement that is restated again names the same event.
+// Returns how many were restated; fails with invalid_input for an event with no JSON payload.
 core::result<std::int64_t> restate_events(storage::store_txn& tx, const context& ctx, const actor& who,
-                                          const storage::privacy_scope& scope) {
-  const auto& phone = *scope.phone;
-  const auto mask = domain::mask_phone(phone);
+                                          std::vector<domain::event>& found, const text_masker& mask) {
   const auto now = ctx.clock.now();
   std::int64_t n = 0;
-  SIAGA_TRY(found, tx.restatable_events(scope, restate_batch));
   for (auto& e : found) {
     boost::system::error_code ec;
     auto v = json::parse(e.payload_json, ec);
     if (ec || !v.is_object()) return core::invalid("event seq " + std::to_string(e.seq) + " has no JSON payload");
-    mask_in_strings(v, phone, mask);
+    mask_in_strings(v, mask);
     json::object restatement;
     if (e.kind == domain::restated_kind) {
       restatement = std::move(v.as_object());
@@ -175,6 +184,68 @@ core::result<std::int64_t> restate_events(storage::store_txn& tx, const context&
     ++n;
   }
   return n;
+}
+
+// The retention job's search for numbers written in free text, over what passed its retention
+// in [scope.since, scope.before): the fields of reach masked (storage's mask_numbers_in_texts),
+// and for the reporter contacts' reach also the events about reports, incidents, dispatches and
+// the rest (not calls, callers, callbacks or location fixes: the caller numbers' retention
+// erases those whole) that write a number: those the statistics replay counts restated with
+// every number masked (domain::mask_phones_in_text), the others erased, as erase_phone does
+// for one number. Adds to n.
+core::result<void> mask_numbers_in_old_texts(storage::store_txn& tx, const context& ctx,
+                                             const storage::privacy_scope& scope, storage::text_reach reach,
+                                             erasure_counts& n) {
+  SIAGA_TRY(texts, tx.mask_numbers_in_texts(scope, reach));
+  n.texts += texts;
+  if (reach != storage::text_reach::reporter_contacts) return {};
+  const auto who = system_actor(scope.jurisdiction_id);
+  const text_masker mask = [](std::string_view text) { return domain::mask_phones_in_text(text); };
+  const auto now = ctx.clock.now();
+  for (const bool counted : {true, false}) {
+    for (std::int64_t after = 0;;) {
+      SIAGA_TRY(found, tx.events_writing_numbers(scope, after, counted, erase_batch));
+      if (found.empty()) break;
+      after = found.back().seq;
+      const bool more = found.size() == static_cast<std::size_t>(erase_batch);
+      if (counted) {
+        SIAGA_TRY(restated, restate_events(tx, ctx, who, found, mask));
+        n.events += restated;
+        n.restated_events += restated;
+      } else {
+        for (auto& e : found) {
+          if (!domain::erase_event_payload(e, now)) continue;
+          SIAGA_CHECK(tx.write_erased_event(e));
+          ++n.events;
+        }
+      }
+      if (!more) break;
+    }
+  }
+  return {};
+}
+
+// The key of a retention kind's mark in privacy.retention_applied's payload.
+std::string_view reach_name(storage::text_reach reach) {
+  return reach == storage::text_reach::reporter_contacts ? "reporter_contacts" : "caller_numbers";
+}
+
+// Where the retention job's last search for numbers in free text ended for reach (its last
+// privacy.retention_applied event's texts_swept_before); the epoch when none did, so that the
+// first run reads everything.
+core::result<core::timestamp> swept_before(storage::store_reader& rd, const std::string& jurisdiction_id,
+                                           storage::text_reach reach) {
+  SIAGA_TRY(last, rd.latest_events_of_kind(jurisdiction_id, "privacy.retention_applied", 1));
+  if (last.empty()) return core::timestamp{};
+  boost::system::error_code ec;
+  auto v = json::parse(last.front().payload_json, ec);
+  if (ec || !v.is_object()) return core::timestamp{};
+  const auto* marks = v.as_object().if_contains("texts_swept_before");
+  if (!marks || !marks->is_object()) return core::timestamp{};
+  const auto* mark = marks->as_object().if_contains(reach_name(reach));
+  if (!mark || !mark->is_string()) return core::timestamp{};
+  auto at = core::parse_iso8601(mark->as_string());
+  return at ? *at : core::timestamp{};
 }
 
 json::value point_or_null(const std::optional<domain::geo_point>& p) {
@@ -328,7 +399,8 @@ core::result<erasure_counts> erase_phone(storage::store_txn& tx, const context& 
   n.texts = texts;
   SIAGA_TRY(events, erase_events(tx, ctx, scope));
   n.events = events;
-  SIAGA_TRY(restated, restate_events(tx, ctx, who, scope));
+  SIAGA_TRY(restatable, tx.restatable_events(scope, restate_batch));
+  SIAGA_TRY(restated, restate_events(tx, ctx, who, restatable, masking_phone(phone)));
   n.events += restated;
   n.restated_events = restated;
   auto payload = counts_json(n);
@@ -432,11 +504,29 @@ core::result<erasure_counts> apply_retention(storage::store_txn& tx, const conte
                                   now,
                                   {}};
   };
+  // The search for numbers in free text goes by whole UTC days, from where the last run's
+  // search ended (its mark in privacy.retention_applied) to the start of the day the period
+  // reaches: each row is read once, and a run that finds nothing records the mark at most once
+  // a day.
+  json::object marks;
+  bool searched = false;
+  const auto search_texts = [&](int days, storage::text_reach reach) -> core::result<void> {
+    const core::timestamp until = std::chrono::floor<std::chrono::days>(now - std::chrono::days{days});
+    SIAGA_TRY(from, swept_before(tx, jurisdiction_id, reach));
+    marks[reach_name(reach)] = core::format_utc(std::max(from, until));
+    if (from >= until) return {};
+    auto scope = scope_of(days);
+    scope.since = from;
+    scope.before = until;
+    searched = true;
+    return mask_numbers_in_old_texts(tx, ctx, scope, reach, n);
+  };
   if (policy.reporter_contacts_days > 0) {
     auto scope = scope_of(policy.reporter_contacts_days);
     SIAGA_TRY(notified, tx.erase_notification_payloads(scope));
     n.notifications = notified;
     SIAGA_CHECK(erase_contacts(tx, scope, n));
+    SIAGA_CHECK(search_texts(policy.reporter_contacts_days, storage::text_reach::reporter_contacts));
   }
   if (policy.caller_numbers_days > 0) {
     auto scope = scope_of(policy.caller_numbers_days);
@@ -444,6 +534,7 @@ core::result<erasure_counts> apply_retention(storage::store_txn& tx, const conte
     SIAGA_TRY(events, erase_events(tx, ctx, scope));
     n.caller_numbers = calls;
     n.events += events;
+    SIAGA_CHECK(search_texts(policy.caller_numbers_days, storage::text_reach::caller_numbers));
   }
   if (policy.photos_days > 0) {
     SIAGA_TRY(photos, tx.erase_photos(scope_of(policy.photos_days)));
@@ -457,8 +548,9 @@ core::result<erasure_counts> apply_retention(storage::store_txn& tx, const conte
     SIAGA_TRY(events, erase_events(tx, ctx, scope));
     n.events += events;
   }
-  if (!n.any()) return n;
+  if (!n.any() && !searched) return n;
   auto payload = counts_json(n);
+  payload["texts_swept_before"] = std::move(marks);
   payload["reporter_contacts_days"] = policy.reporter_contacts_days;
   payload["caller_numbers_days"] = policy.caller_numbers_days;
   payload["photos_days"] = policy.photos_days;

@@ -121,8 +121,16 @@ struct retention_policy {
 // - location fixes: reports' points, location records and calls' fixes coarsened to about a
 //   village (storage::privacy_writer::coarsen_locations), and the events that carried the
 //   exact point (call.located, location.received, location.rejected) erased.
-// Records privacy.retention_applied with the counts when anything changed. Statistics rollups
-// hold none of these and are untouched; district and village ids stay.
+// With the reporter contacts' and the caller numbers' periods it also masks every phone number
+// written in free text (domain::mask_phones_in_text) of the rows that passed the period
+// (storage::text_reach says which fields each covers), and with the reporter contacts' the
+// events other than those about calls, callers, callbacks and location fixes that write one:
+// those the statistics replay counts restated with the numbers masked, the others erased, as
+// erase_phone does for one number. That search goes by whole UTC days from where the last run's
+// ended (texts_swept_before in privacy.retention_applied), so each row is read once.
+// Records privacy.retention_applied with the counts and the search's marks when anything
+// changed or the search moved on (at most once a day then). Statistics rollups hold none of
+// these and are untouched; district and village ids stay.
 core::result<erasure_counts> apply_retention(storage::store_txn& tx, const context& ctx,
                                              const std::string& jurisdiction_id, const retention_policy& policy);
 

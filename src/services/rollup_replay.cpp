@@ -368,6 +368,29 @@ std::optional<std::string> untrusted(const domain::jurisdiction& j, const replay
          std::to_string(g.first_seq) + ") lack replay fields, written before this version (" + g.example + ")";
 }
 
+// Reads events with read(after) page by page in seq order (a page shorter than page_size is the
+// last) and hands each to its jurisdiction's replayer with step (restate or fold); events of an
+// unknown jurisdiction are skipped. Returns why the log cannot be replayed (the first event step
+// refuses, named by its jurisdiction's code), nullopt when every event was taken; fails with
+// what read fails with.
+template <class Read>
+core::result<std::optional<std::string>> replay_pages(Read read, std::map<std::string, rollup_replayer>& replayers,
+                                                      const std::map<std::string, std::string>& codes,
+                                                      core::result<void> (rollup_replayer::*step)(const domain::event&)) {
+  for (std::int64_t after = 0;;) {
+    SIAGA_TRY(page, read(after));
+    for (const auto& e : page) {
+      auto it = replayers.find(e.jurisdiction_id);
+      if (it == replayers.end()) continue;
+      if (auto ok = (it->second.*step)(e); !ok) {
+        return codes.at(e.jurisdiction_id) + ": the event log cannot be replayed: " + ok.error().message;
+      }
+    }
+    if (page.size() < static_cast<std::size_t>(page_size)) return std::nullopt;
+    after = page.back().seq;
+  }
+}
+
 }  // namespace
 
 core::result<rebuild_report> rebuild_rollups(storage::store_txn& tx, rebuild_source from) {
@@ -384,31 +407,13 @@ core::result<rebuild_report> rebuild_rollups(storage::store_txn& tx, rebuild_sou
   std::map<std::string, std::string> codes;
   for (const auto& j : jurisdictions) codes[j.id] = j.code;
   // The restatements first: each takes the place of the erased event it names in the fold.
-  for (std::int64_t after = 0;;) {
-    SIAGA_TRY(page, tx.restatements_after(after, page_size));
-    for (const auto& r : page) {
-      auto it = replayers.find(r.jurisdiction_id);
-      if (it == replayers.end()) continue;
-      if (auto ok = it->second.restate(r); !ok) {
-        return recount_from_records(tx, codes[r.jurisdiction_id] + ": the event log cannot be replayed: " +
-                                            ok.error().message);
-      }
-    }
-    if (page.size() < static_cast<std::size_t>(page_size)) break;
-    after = page.back().seq;
-  }
-  for (std::int64_t after = 0;;) {
-    SIAGA_TRY(page, tx.events_after(after, page_size));
-    for (const auto& e : page) {
-      auto it = replayers.find(e.jurisdiction_id);
-      if (it == replayers.end()) continue;
-      if (auto r = it->second.fold(e); !r) {
-        return recount_from_records(tx, codes[e.jurisdiction_id] + ": the event log cannot be replayed: " + r.error().message);
-      }
-    }
-    if (page.size() < static_cast<std::size_t>(page_size)) break;
-    after = page.back().seq;
-  }
+  SIAGA_TRY(refused_restatement,
+            replay_pages([&](std::int64_t after) { return tx.restatements_after(after, page_size); }, replayers, codes,
+                         &rollup_replayer::restate));
+  if (refused_restatement) return recount_from_records(tx, std::move(*refused_restatement));
+  SIAGA_TRY(refused_event, replay_pages([&](std::int64_t after) { return tx.events_after(after, page_size); },
+                                        replayers, codes, &rollup_replayer::fold));
+  if (refused_event) return recount_from_records(tx, std::move(*refused_event));
 
   std::vector<std::pair<const domain::jurisdiction*, storage::rollup_rows>> replayed;
   std::int64_t events = 0;

@@ -25,28 +25,32 @@ result<std::int64_t> run_scoped(connection& c, std::string_view sql, std::string
 }
 
 // The free-text columns people write numbers in, with the key a row is named by (unique within
-// a jurisdiction; the same expression in both dialects).
+// a jurisdiction; the same expression in both dialects), the time that starts the row's
+// retention and whose retention period covers it (text_reach).
 struct text_column {
   std::string_view table;
   std::string_view column;
   std::string_view key;
+  std::string_view at;
+  text_reach reach;
 };
+constexpr auto by_reporter = text_reach::reporter_contacts;
 constexpr std::array<text_column, 15> text_columns{{
-    {"reports", "description", "id"},
-    {"reports", "address", "id"},
-    {"incidents", "summary", "id"},
-    {"incidents", "description", "id"},
-    {"incidents", "address", "id"},
-    {"dispatches", "note", "id"},
-    {"dispatches", "decline_reason", "id"},
-    {"reports", "resolution_note", "id"},
-    {"dispatches", "public_note", "id"},
-    {"calls", "note", "id"},
-    {"callbacks", "note", "id"},
-    {"channel_conversations", "description", "channel || ':' || sender"},
-    {"open311_requests", "description", "report_id"},
-    {"lapor_reports", "title", "lapor_id"},
-    {"lapor_reports", "content", "lapor_id"},
+    {"reports", "description", "id", "created_at", by_reporter},
+    {"reports", "address", "id", "created_at", by_reporter},
+    {"incidents", "summary", "id", "created_at", by_reporter},
+    {"incidents", "description", "id", "created_at", by_reporter},
+    {"incidents", "address", "id", "created_at", by_reporter},
+    {"dispatches", "note", "id", "notified_at", by_reporter},
+    {"dispatches", "decline_reason", "id", "notified_at", by_reporter},
+    {"reports", "resolution_note", "id", "created_at", by_reporter},
+    {"dispatches", "public_note", "id", "notified_at", by_reporter},
+    {"calls", "note", "id", "ring_at", text_reach::caller_numbers},
+    {"callbacks", "note", "id", "created_at", text_reach::caller_numbers},
+    {"channel_conversations", "description", "channel || ':' || sender", "started_at", by_reporter},
+    {"open311_requests", "description", "report_id", "created_at", by_reporter},
+    {"lapor_reports", "title", "lapor_id", "imported_at", by_reporter},
+    {"lapor_reports", "content", "lapor_id", "imported_at", by_reporter},
 }};
 
 // A row's key and text, as find_texts selects them.
@@ -84,6 +88,26 @@ result<std::vector<text_field>> texts_holding_phone(connection& c, const privacy
   return find_texts(c, scope);
 }
 
+namespace {
+
+// Writes masked in place of one field's text read (f) of col; how many rows changed (0 or 1).
+// The row by its key, and only while it still holds the text read (same command, so it does).
+result<std::int64_t> write_masked(connection& c, const text_column& col, const std::string& jurisdiction_id,
+                                  const text_field& f, const std::string& masked) {
+  auto st = prepare_bound(c,
+                          cat({"UPDATE ", col.table, " SET ", col.column, " = ? WHERE jurisdiction_id = ? AND ",
+                               col.key, " = ? AND ", col.column, " = ?"}),
+                          masked, jurisdiction_id, f.row_id, f.text);
+  if (!st) return st.error();
+  if (auto r = st->run(col.table); !r) return r.error();
+  return c.changes();
+}
+
+// The retention job's search reads the fields of a column this many rows at a time.
+constexpr int text_page = 500;
+
+}  // namespace
+
 result<std::int64_t> mask_phone_in_texts(connection& c, const privacy_scope& scope, const std::string& mask) {
   auto found = find_texts(c, scope);
   if (!found) return found.error();
@@ -92,15 +116,35 @@ result<std::int64_t> mask_phone_in_texts(connection& c, const privacy_scope& sco
     const auto& col = *std::find_if(text_columns.begin(), text_columns.end(), [&](const text_column& t) {
       return t.table == f.table && t.column == f.column;
     });
-    // The row by its key, and only while it still holds the text read (same command, so it does).
-    const auto masked = domain::replace_phone_in_text(f.text, *scope.phone, mask);
-    auto st = prepare_bound(c,
-                            cat({"UPDATE ", col.table, " SET ", col.column, " = ? WHERE jurisdiction_id = ? AND ",
-                                 col.key, " = ? AND ", col.column, " = ?"}),
-                            masked, scope.jurisdiction_id, f.row_id, f.text);
-    if (!st) return st.error();
-    if (auto r = st->run(col.table); !r) return r.error();
-    changed += c.changes();
+    auto n = write_masked(c, col, scope.jurisdiction_id, f, domain::replace_phone_in_text(f.text, *scope.phone, mask));
+    if (!n) return n.error();
+    changed += *n;
+  }
+  return changed;
+}
+
+result<std::int64_t> mask_numbers_in_texts(connection& c, const privacy_scope& scope, text_reach reach) {
+  std::int64_t changed = 0;
+  for (const auto& col : text_columns) {
+    if (col.reach != reach) continue;
+    // Page by key over the rows whose retention passed in [since, before); empty fields skipped.
+    const auto select = cat({"SELECT ", col.key, ", ", col.column, " FROM ", col.table,
+                             " WHERE jurisdiction_id = ? AND ", col.at, " >= ? AND ", col.at, " < ? AND ", col.key,
+                             " > ? AND ", col.column, " <> '' ORDER BY 1 LIMIT ?"});
+    for (std::string after;;) {
+      auto rows = fetch_all(c, select, col.table, read_text_row, scope.jurisdiction_id, scope.since, scope.before,
+                            after, text_page);
+      if (!rows) return rows.error();
+      for (const auto& f : *rows) {
+        auto masked = domain::mask_phones_in_text(f.text);
+        if (masked == f.text) continue;
+        auto n = write_masked(c, col, scope.jurisdiction_id, f, masked);
+        if (!n) return n.error();
+        changed += *n;
+      }
+      if (rows->size() < static_cast<std::size_t>(text_page)) break;
+      after = rows->back().row_id;
+    }
   }
   return changed;
 }
@@ -158,6 +202,33 @@ result<std::vector<domain::event>> events_naming_phone(connection& c, const priv
 
 result<std::vector<domain::event>> restatable_events(connection& c, const privacy_scope& scope, int limit) {
   return events_naming_phone(c, scope, limit, true);
+}
+
+result<std::vector<domain::event>> events_writing_numbers(connection& c, const privacy_scope& scope,
+                                                        std::int64_t after_seq, bool counted, int limit) {
+  using model_rows::event_columns;
+  using model_rows::read_event;
+  std::vector<domain::event> out;
+  if (limit <= 0) return out;
+  const auto written = [](std::string_view which) {
+    return cat({"SELECT ", event_columns, " FROM events WHERE jurisdiction_id = ? AND payload_digest <> '' AND "
+                "erased_at IS NULL AND at >= ? AND at < ? AND seq > CAST(? AS BIGINT) AND subject NOT IN ('call', "
+                "'caller', 'callback', 'location') AND ", which, counted_or_restated, " ORDER BY seq LIMIT ?"});
+  };
+  static const std::string counted_sql = written("");
+  static const std::string others_sql = written("NOT ");
+  for (std::int64_t after = after_seq;;) {
+    auto page = fetch_all(c, counted ? counted_sql : others_sql, "events", read_event<statement>,
+                          scope.jurisdiction_id, scope.since, scope.before, after, limit);
+    if (!page) return page.error();
+    for (auto& e : *page) {
+      after = e.seq;
+      if (domain::find_phones_in_text(e.payload_json).empty()) continue;
+      out.push_back(std::move(e));
+      if (static_cast<int>(out.size()) == limit) return out;
+    }
+    if (static_cast<int>(page->size()) < limit) return out;
+  }
 }
 
 result<std::vector<domain::event>> restatements_after(connection& c, std::int64_t after_seq, int limit) {

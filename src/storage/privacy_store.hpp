@@ -19,13 +19,24 @@ namespace siaga::storage {
 // is set only those of that number (E.164, as stored). `at` is the time of the erasure, written
 // where a row keeps when it was erased (media, location fixes); event_kinds, when not empty and
 // phone is not set, selects the events erasable_events returns by kind instead of by subject.
+// `since` bounds from below the rows that the retention job's search for numbers in free text
+// reads (mask_numbers_in_texts, events_writing_numbers: [since, before), so that each run reads
+// only what passed its retention since the last); the other queries ignore it.
 struct privacy_scope {
   std::string jurisdiction_id;
   std::optional<std::string> phone;
   timestamp before{};
   timestamp at{};
   std::vector<std::string> event_kinds;
+  timestamp since{};
 };
+
+// Whose free text the retention job searches for numbers (mask_numbers_in_texts): what a
+// reporter's retention period covers (reports' descriptions, addresses and resolution notes,
+// incidents' summaries, descriptions and addresses, dispatches' notes, decline reasons and
+// public notes, half-told channel conversations, Open311 descriptions, SP4N-LAPOR! titles and
+// contents) or a caller's (calls' and callbacks' notes).
+enum class text_reach { reporter_contacts, caller_numbers };
 
 // What erase_reporter_contacts changed: the reports whose name and number were cleared, and the
 // other ways to reach their reporters that were dropped with them.
@@ -74,6 +85,15 @@ class privacy_reader {
   // The free-text fields of the jurisdiction's rows that write scope.phone in any usual form
   // (domain::find_phone_in_text), table by table; nothing without scope.phone.
   virtual result<std::vector<text_field>> texts_holding_phone(const privacy_scope& scope) = 0;
+  // Version-2 events not yet erased, at in [scope.since, scope.before), after seq after_seq, in
+  // seq order, at most limit, whose payload writes a phone number in any usual form
+  // (domain::find_phones_in_text) and whose subject is not a call, caller, callback or location
+  // fix (the caller numbers' retention erases those whole): with counted the events the
+  // statistics replay counts and restatements (as for restatable_events), without it the others.
+  // scope.phone is ignored. What the retention job masks in old events (services::apply_retention).
+  virtual result<std::vector<domain::event>> events_writing_numbers(const privacy_scope& scope,
+                                                                    std::int64_t after_seq, bool counted,
+                                                                    int limit) = 0;
   // Outbox rows that carry personal data, created before scope.before, oldest first, at most
   // limit: with scope.phone those whose payload or target holds the number, whatever their
   // status (delivered, pending or dead); without it the delivered and dead ones that carry a
@@ -131,6 +151,10 @@ class privacy_writer {
   // Replaces scope.phone by mask wherever a free-text field writes it (texts_holding_phone);
   // returns how many fields changed. Nothing without scope.phone.
   virtual result<std::int64_t> mask_phone_in_texts(const privacy_scope& scope, const std::string& mask) = 0;
+  // Replaces every phone number written in the free-text fields of reach (text_reach) of the
+  // jurisdiction's rows created in [scope.since, scope.before) by its mask
+  // (domain::mask_phones_in_text); scope.phone is ignored. Returns how many fields changed.
+  virtual result<std::int64_t> mask_numbers_in_texts(const privacy_scope& scope, text_reach reach) = 0;
 };
 
 }  // namespace siaga::storage

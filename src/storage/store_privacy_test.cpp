@@ -18,6 +18,17 @@ class store_privacy_contract : public store_contract {
   }
   privacy_scope retention() const { return {.jurisdiction_id = "j1", .before = at(1000), .at = at(2000)}; }
 
+  // Runs f in one write; how many rows it says it changed, or -1 (a test failure) when it failed.
+  std::int64_t changed_by(const std::function<result<std::int64_t>(store_txn&)>& f) {
+    result<std::int64_t> n = 0;
+    EXPECT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+                n = f(t);
+                return n ? result<void>{} : result<void>(n.error());
+              })),
+              "ok");
+    return n ? *n : -1;
+  }
+
   // j1: r1 (the number, a point in village v1 with a centre), r2 (the number, a point and no
   // village), r3 (another reporter); a photo of r1 and one of r3; r1's WhatsApp contact,
   // message and conversation; r2's Open311 contact fields.
@@ -392,14 +403,8 @@ TEST_P(store_privacy_contract, a_number_written_in_free_text_is_found_and_masked
   auto no_phone = retention();
   EXPECT_TRUE(reader().texts_holding_phone(no_phone).value().empty()) << "nothing without a number";
 
-  result<std::int64_t> n = 0;
   auto mask = [&](const privacy_scope& scope) {
-    EXPECT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-                n = t.mask_phone_in_texts(scope, "+62812*******90");
-                return n ? result<void>{} : result<void>(n.error());
-              })),
-              "ok");
-    return n ? *n : -1;
+    return changed_by([&](store_txn& t) { return t.mask_phone_in_texts(scope, "+62812*******90"); });
   };
   EXPECT_EQ(mask(of_phone()), 7);
   EXPECT_EQ(reader().find_report("j1", "r1").value().value().description, "Kebakaran, hubungi +62812*******90 segera");
@@ -415,6 +420,84 @@ TEST_P(store_privacy_contract, a_number_written_in_free_text_is_found_and_masked
   EXPECT_TRUE(reader().texts_holding_phone(of_phone()).value().empty());
   EXPECT_EQ(mask(of_phone()), 0) << "done once";
   EXPECT_EQ(mask(no_phone), 0);
+}
+
+TEST_P(store_privacy_contract, the_retention_search_masks_every_number_in_the_texts_and_events_of_its_window) {
+  // In [at(5), at(1000)) of j1: r2's description and address, i1's summary, d1's note (the
+  // reporters' reach) and nothing of a call (the callers' reach, searched apart). r1 is older,
+  // r3 newer, r9 another jurisdiction's: left.
+  auto r1 = make_report("j1", "r1", at(0));
+  r1.description = "lama, hubungi 0812-3456-7890";
+  auto r2 = make_report("j1", "r2", at(10));
+  r2.description = "hubungi 0812-3456-7890 atau +62 813 1111 2222 pada 2024-08-12, Rp 1.250.000";
+  r2.address = "Jl. Pala 7, HP 081299998888";
+  auto r3 = make_report("j1", "r3", at(1500));
+  r3.description = "baru, 0812 7777 6666";
+  auto r9 = make_report("j2", "r9", at(10));
+  r9.description = "hubungi 0812 5555 4444";
+  auto i1 = make_incident("j1", "i1", "c_fire", at(30));
+  i1.summary = "Pelapor 6281234567890, NIK 3171081234567890";
+  auto d1 = make_dispatch("j1", "d1", "i1", "a_fire", at(40));
+  d1.note = "telepon pelapor (0812) 3456-7890";
+  auto event = [](std::string id, domain::subject_kind subject, std::string kind, std::string payload,
+                  core::timestamp when) {
+    auto e = make_event("j1", std::move(id));
+    e.subject = subject;
+    e.subject_id = "s-" + e.id;
+    e.kind = std::move(kind);
+    e.payload_json = std::move(payload);
+    e.at = when;
+    return e;
+  };
+  using domain::subject_kind;
+  const std::vector<domain::event> events{
+      event("created", subject_kind::incident, "incident.created", R"({"summary":"Hubungi 0812-3456-7890"})", at(30)),
+      event("note", subject_kind::incident, "incident.note_added", R"({"text":"telp 0813 1111 2222"})", at(35)),
+      event("plain", subject_kind::incident, "incident.updated", R"({"summary":"tanpa nomor, 2024-08-12"})", at(36)),
+      event("call", subject_kind::call, "call.noted", R"({"note":"0812 3456 7890"})", at(37)),
+      event("old", subject_kind::incident, "incident.created", R"({"summary":"0812 3456 7890"})", at(1)),
+      event("new", subject_kind::incident, "incident.created", R"({"summary":"0812 3456 7890"})", at(1500)),
+  };
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              for (const auto& r : {r1, r2, r3, r9}) SIAGA_CHECK(t.insert_report(r));
+              SIAGA_CHECK(t.insert_incident(i1));
+              SIAGA_CHECK(t.insert_dispatch(d1));
+              for (const auto& e : events) SIAGA_CHECK(t.append_event(e));
+              return {};
+            })),
+            "ok");
+  auto scope = retention();
+  scope.since = at(5);
+  auto ids = [](const std::vector<domain::event>& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.id);
+    return out;
+  };
+  EXPECT_EQ(ids(reader().events_writing_numbers(scope, 0, true, 10).value()), std::vector<std::string>{"created"});
+  EXPECT_EQ(ids(reader().events_writing_numbers(scope, 0, false, 10).value()), std::vector<std::string>{"note"})
+      << "a call's events are the callers' period's";
+  const auto created_seq = reader().events_writing_numbers(scope, 0, true, 10).value().at(0).seq;
+  EXPECT_TRUE(reader().events_writing_numbers(scope, created_seq, true, 10).value().empty()) << "after a seq";
+  EXPECT_TRUE(reader().events_writing_numbers(scope, 0, true, 0).value().empty());
+
+  auto mask = [&](const privacy_scope& s, text_reach reach) {
+    return changed_by([&](store_txn& t) { return t.mask_numbers_in_texts(s, reach); });
+  };
+  EXPECT_EQ(mask(scope, text_reach::caller_numbers), 0);
+  EXPECT_EQ(mask(scope, text_reach::reporter_contacts), 4);
+  const std::string bullets = "\u2022\u2022\u2022 \u2022\u2022\u2022\u2022";
+  EXPECT_EQ(reader().find_report("j1", "r2").value().value().description,
+            "hubungi +62 " + bullets + " 7890 atau +62 " + bullets + " 2222 pada 2024-08-12, Rp 1.250.000");
+  EXPECT_EQ(reader().find_report("j1", "r2").value().value().address, "Jl. Pala 7, HP +62 " + bullets + " 8888");
+  EXPECT_EQ(reader().find_incident("j1", "i1").value().value().summary,
+            "Pelapor +62 " + bullets + " 7890, NIK 3171081234567890");
+  EXPECT_EQ(reader().find_dispatch("j1", "d1").value().value().note, "telepon pelapor +62 " + bullets + " 7890");
+  EXPECT_EQ(reader().find_report("j1", "r1").value().value().description, r1.description) << "before since";
+  EXPECT_EQ(reader().find_report("j1", "r3").value().value().description, r3.description) << "after before";
+  EXPECT_EQ(reader().find_report("j2", "r9").value().value().description, r9.description) << "another jurisdiction";
+  EXPECT_EQ(mask(scope, text_reach::reporter_contacts), 0) << "done once";
+  scope.since = {};
+  EXPECT_EQ(mask(scope, text_reach::reporter_contacts), 1) << "from the start: r1 too";
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, store_privacy_contract, every_backend(), backend_name);

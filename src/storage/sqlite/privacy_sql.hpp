@@ -21,5 +21,8 @@ result<std::int64_t> erase_caller_numbers(connection& c, const privacy_scope& sc
 result<void> write_erased_event(connection& c, const domain::event& e);
 result<std::vector<text_field>> texts_holding_phone(connection& c, const privacy_scope& scope);
 result<std::int64_t> mask_phone_in_texts(connection& c, const privacy_scope& scope, const std::string& mask);
+result<std::vector<domain::event>> events_writing_numbers(connection& c, const privacy_scope& scope,
+                                                        std::int64_t after_seq, bool counted, int limit);
+result<std::int64_t> mask_numbers_in_texts(connection& c, const privacy_scope& scope, text_reach reach);
 
 }  // namespace siaga::storage::sqlite::privacy_sql

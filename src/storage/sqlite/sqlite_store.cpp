@@ -299,6 +299,10 @@ class read_ops : public Base {
   result<std::vector<text_field>> texts_holding_phone(const privacy_scope& scope) override {
     return use([&](connection& c) { return privacy_sql::texts_holding_phone(c, scope); });
   }
+  result<std::vector<domain::event>> events_writing_numbers(const privacy_scope& scope, std::int64_t after_seq,
+                                                          bool counted, int limit) override {
+    return use([&](connection& c) { return privacy_sql::events_writing_numbers(c, scope, after_seq, counted, limit); });
+  }
   result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) override {
     return use([&](connection& c) { return outbox_sql::holding(c, scope, limit); });
   }
@@ -634,6 +638,9 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer {
   result<void> write_erased_event(const domain::event& e) override { return privacy_sql::write_erased_event(c(), e); }
   result<std::int64_t> mask_phone_in_texts(const privacy_scope& s, const std::string& mask) override {
     return privacy_sql::mask_phone_in_texts(c(), s, mask);
+  }
+  result<std::int64_t> mask_numbers_in_texts(const privacy_scope& s, text_reach reach) override {
+    return privacy_sql::mask_numbers_in_texts(c(), s, reach);
   }
   result<void> insert_lapor_report(const lapor_record& r) override { return lapor_sql::insert(c(), r); }
   result<void> set_lapor_cursor(const std::string& j, const std::string& cursor, timestamp at) override {
