@@ -1,0 +1,356 @@
+// The per-thread readers (thread_reader) and the writer's transaction (writer_txn: every
+// store_txn and bulk_writer method over the writer's connection, the chain carried within a
+// command, the rollups' keeper). Internal to sqlite_store.cpp, the only file that includes it.
+#pragma once
+
+#include "storage/bulk_writes.hpp"
+#include "storage/sqlite/read_ops.hpp"
+#include "storage/sqlite/rollup_keeper.hpp"
+
+namespace siaga::storage::sqlite::detail {
+
+// ---------------------------------------------------------------------------------------
+// Readers: one read-only connection per thread and store.
+
+class thread_reader final : public read_ops<store_reader> {
+ public:
+  thread_reader(std::unique_ptr<connection> conn, outbox_sql::leases& leases)
+      : read_ops(conn.get(), std::nullopt, &leases), owned_(std::move(conn)) {}
+  explicit thread_reader(core::error broken) : read_ops(nullptr, std::move(broken), nullptr) {}
+
+  bool healthy() const { return conn_ != nullptr; }
+
+ private:
+  std::unique_ptr<connection> owned_;
+};
+
+// ---------------------------------------------------------------------------------------
+// The writer's transaction.
+
+class writer_txn final : public read_ops<store_txn>, public bulk_writer {
+ public:
+  writer_txn(connection& conn, bool keep_rollups, outbox_sql::leases& leases)
+      : read_ops(&conn, std::nullopt, &leases), rollups_(conn, keep_rollups) {}
+
+  // Forgets the events of the previous command; called as each command starts.
+  void begin_command() {
+    appended_.clear();
+    next_seq_.reset();
+    heads_.clear();
+  }
+
+  rollup_keeper& rollups() { return rollups_; }
+
+  // Moves the events appended by the current command to the end of out.
+  void take_events(std::vector<domain::event>& out) {
+    std::move(appended_.begin(), appended_.end(), std::back_inserter(out));
+    appended_.clear();
+  }
+
+  result<void> insert_jurisdiction(const domain::jurisdiction& j) override { return model_sql::insert_jurisdiction(c(), j); }
+  result<void> update_jurisdiction(const domain::jurisdiction& j) override {
+    auto old = rollups_.enabled() ? model_sql::find_jurisdiction(c(), j.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto r = model_sql::update_jurisdiction(c(), j); !r) return r;
+    rollups_.jurisdiction(*old, j);
+    return {};
+  }
+  result<void> insert_district(const domain::district& d) override { return model_sql::insert_district(c(), d); }
+  result<void> insert_village(const domain::village& v) override { return areas_sql::insert_village(c(), v); }
+  result<void> set_district_boundary(const std::string& j, const std::string& id, const std::string& geojson,
+                                     bool approximate) override {
+    return areas_sql::set_district_boundary(c(), j, id, geojson, approximate);
+  }
+  result<void> set_village_boundary(const std::string& j, const std::string& id, const std::string& geojson,
+                                    bool approximate) override {
+    return areas_sql::set_village_boundary(c(), j, id, geojson, approximate);
+  }
+  result<void> upsert_agency(const domain::agency& a) override { return model_sql::upsert_agency(c(), a); }
+  result<void> upsert_category(const domain::category& category) override {
+    auto old = rollups_.enabled() ? model_sql::find_category(c(), category.jurisdiction_id, category.id)
+                                  : std::nullopt;
+    if (!old) return old.error();
+    if (auto r = model_sql::upsert_category(c(), category); !r) return r;
+    rollups_.category(*old, category);
+    return {};
+  }
+  result<void> insert_user(const domain::user& u) override { return model_sql::insert_user(c(), u); }
+  result<void> update_user(const domain::user& u) override { return model_sql::update_user(c(), u); }
+  result<void> insert_session(const domain::session& s) override { return model_sql::insert_session(c(), s); }
+  result<void> delete_session(const std::string& token_hash) override { return model_sql::delete_session(c(), token_hash); }
+  result<std::int64_t> delete_sessions_of_user(const std::string& user_id, const std::string& keep) override {
+    return model_sql::delete_sessions_of_user(c(), user_id, keep);
+  }
+  result<std::int64_t> delete_expired_sessions(domain::timestamp now) override {
+    return model_sql::delete_expired_sessions(c(), now);
+  }
+  result<void> insert_security_event(const domain::security_event& e) override {
+    return model_sql::insert_security_event(c(), e);
+  }
+  // Reports, incidents and dispatches tell the rollups what they were and what they are.
+  result<void> insert_report(const domain::report& r) override {
+    if (auto w = model_sql::insert_report(c(), r); !w) return w;
+    return rollups_.report(std::nullopt, r);
+  }
+  result<void> update_report(const domain::report& r) override {
+    auto old = rollups_.enabled() ? model_sql::find_report(c(), r.jurisdiction_id, r.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto w = model_sql::update_report(c(), r); !w) return w;
+    return rollups_.report(*old, r);
+  }
+  result<void> insert_incident(const domain::incident& i) override {
+    if (auto w = model_sql::insert_incident(c(), i); !w) return w;
+    return rollups_.incident(std::nullopt, i);
+  }
+  result<void> update_incident(const domain::incident& i) override {
+    auto old = rollups_.enabled() ? model_sql::find_incident(c(), i.jurisdiction_id, i.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto w = model_sql::update_incident(c(), i); !w) return w;
+    return rollups_.incident(*old, i);
+  }
+  result<void> insert_dispatch(const domain::dispatch& d) override {
+    if (auto w = model_sql::insert_dispatch(c(), d); !w) return w;
+    return rollups_.dispatch(std::nullopt, d);
+  }
+  result<void> update_dispatch(const domain::dispatch& d) override {
+    auto old = rollups_.enabled() ? model_sql::find_dispatch(c(), d.jurisdiction_id, d.id) : std::nullopt;
+    if (!old) return old.error();
+    if (auto w = model_sql::update_dispatch(c(), d); !w) return w;
+    return rollups_.dispatch(*old, d);
+  }
+
+  result<std::int64_t> next_counter(const std::string& jurisdiction_id, const std::string& key) override {
+    auto st = prepare_bound(c(),
+                            "INSERT INTO counters (jurisdiction_id, key, value) VALUES (?, ?, 1) "
+                            "ON CONFLICT (jurisdiction_id, key) DO UPDATE SET value = value + 1 RETURNING value",
+                            jurisdiction_id, key);
+    if (!st) return st.error();
+    auto row = st->step("counters");
+    if (!row) return row.error();
+    if (!*row) return failure("counters: upsert returned no row");
+    return st->int64(0);
+  }
+
+  // seq and prev_hash are read from the database under the write lock at a command's first
+  // event, and carried forward to its next ones (an import's command appends millions): only
+  // append_event adds events, and the command holds the lock. They are forgotten as each
+  // command starts, so they stay right across savepoint rollbacks and across other programs
+  // (siaga seed, import) writing the same file between batches. The seq is taken from
+  // sqlite_sequence, the AUTOINCREMENT high-water mark, because the hash covers seq and so
+  // must be computed before the row is inserted.
+  result<domain::event> append_event(domain::event e) override {
+    auto head = chain_head(e.jurisdiction_id);
+    if (!head) return head.error();
+    e.seq = *next_seq_;
+    e.prev_hash = (*head)->second;
+    auto stored = q::insert_new_event(c(), std::move(e));
+    if (!stored) {
+      forget_chain();
+      return stored.error();
+    }
+    next_seq_ = stored->seq + 1;
+    (*head)->second = stored->hash;
+    appended_.push_back(*stored);
+    return *stored;
+  }
+  // The chain and the hashes are made in memory first, then the rows go in with multi-row
+  // INSERTs; the seqs and hashes are those append_event would give one by one.
+  result<std::vector<domain::event>> append_events(std::vector<domain::event> events) override {
+    for (auto& e : events) {
+      auto head = chain_head(e.jurisdiction_id);
+      if (!head) {
+        forget_chain();
+        return head.error();
+      }
+      e.seq = (*next_seq_)++;
+      e.prev_hash = (*head)->second;
+      q::seal_new_event(e);
+      (*head)->second = e.hash;
+    }
+    if (auto w = q::insert_sealed_events(c(), events); !w) {
+      forget_chain();
+      return w.error();
+    }
+    appended_.insert(appended_.end(), events.begin(), events.end());
+    return events;
+  }
+
+  result<void> insert_notification(const domain::notification& n) override { return outbox_sql::insert(c(), n); }
+  // The attempt is recorded: the row's lease ends with it (at once rather than at COMMIT,
+  // which at worst lets the row be claimed a batch early: at least once either way).
+  result<void> update_notification(const domain::notification& n) override {
+    auto updated = outbox_sql::update(c(), n);
+    if (updated) leases_->release(n.id);
+    return updated;
+  }
+  result<bool> insert_sla_alert(const domain::sla_alert& a) override { return sla_sql::insert(c(), a); }
+  result<void> resolve_sla_alert(const std::string& jurisdiction_id, const std::string& id, timestamp at) override {
+    return sla_sql::resolve(c(), jurisdiction_id, id, at);
+  }
+
+  // Calls and callers (issue 5).
+  // Calls tell the call rollups and their numbers' counters (caller_counts, always kept: the
+  // prank policy and the caller's card read them) what they were and what they are.
+  result<void> insert_call(const domain::call_record& r) override {
+    if (auto w = calls_sql::insert_call(c(), r); !w) return w;
+    if (auto w = caller_counts_sql::call_written(c(), std::nullopt, r); !w) return w;
+    return rollups_.call(std::nullopt, r);
+  }
+  result<void> update_call(const domain::call_record& r) override {
+    auto old = calls_sql::find_call(c(), r.jurisdiction_id, r.id);
+    if (!old) return old.error();
+    if (auto w = calls_sql::update_call(c(), r); !w) return w;
+    if (auto w = caller_counts_sql::call_written(c(), *old, r); !w) return w;
+    return rollups_.call(*old, r);
+  }
+  result<void> insert_call_event(const domain::stored_call_event& e) override {
+    return calls_sql::insert_call_event(c(), e);
+  }
+  result<void> insert_calls(const std::vector<domain::call_record>& calls) override {
+    if (auto w = calls_sql::insert_calls(c(), calls); !w) return w;
+    if (auto w = caller_counts_sql::calls_inserted(c(), calls); !w) return w;
+    for (const auto& r : calls) {
+      if (auto w = rollups_.call(std::nullopt, r); !w) return w;
+    }
+    return {};
+  }
+  result<void> insert_call_events(const std::vector<domain::stored_call_event>& events) override {
+    return calls_sql::insert_call_events(c(), events);
+  }
+  result<void> insert_callbacks(const std::vector<domain::callback_task>& tasks) override {
+    return calls_sql::insert_callbacks(c(), tasks);
+  }
+  result<void> set_wal_autocheckpoint(int pages) override {
+    auto sql = "PRAGMA wal_autocheckpoint = " + std::to_string(pages);
+    return c().exec_script(sql, sql);
+  }
+  result<void> upsert_caller(const domain::caller_record& r) override { return calls_sql::upsert_caller(c(), r); }
+  result<void> upsert_caller_policy(const std::string& j, const domain::caller_policy& p) override {
+    return calls_sql::upsert_caller_policy(c(), j, p);
+  }
+  result<void> insert_callback(const domain::callback_task& t) override { return calls_sql::insert_callback(c(), t); }
+  result<void> update_callback(const domain::callback_task& t) override { return calls_sql::update_callback(c(), t); }
+  result<void> insert_location_record(const domain::location_record& r) override {
+    return calls_sql::insert_location_record(c(), r);
+  }
+  result<void> insert_api_key(const domain::api_key& k) override { return calls_sql::insert_api_key(c(), k); }
+  result<void> update_api_key(const domain::api_key& k) override { return calls_sql::update_api_key(c(), k); }
+  result<void> insert_media(const domain::media& m, std::string_view bytes) override {
+    return media_sql::insert(c(), m, bytes);
+  }
+  result<void> update_media(const domain::media& m) override { return media_sql::update(c(), m); }
+  result<void> upsert_conversation(const domain::conversation& v) override { return conversation_sql::upsert(c(), v); }
+  result<void> delete_conversation(domain::channel source, const std::string& sender) override {
+    return conversation_sql::remove(c(), source, sender);
+  }
+  result<void> insert_channel_message(const domain::channel_message_record& m) override {
+    return conversation_sql::insert_message(c(), m);
+  }
+  result<void> insert_channel_contact(const domain::channel_contact& v) override {
+    return conversation_sql::insert_contact(c(), v);
+  }
+  result<void> update_channel_contact(const domain::channel_contact& v) override {
+    return conversation_sql::update_contact(c(), v);
+  }
+  result<void> insert_channel_status(const domain::channel_delivery_status& s) override {
+    return conversation_sql::insert_status(c(), s);
+  }
+  result<void> insert_open311_request(const open311_record& r) override { return open311_sql::insert(c(), r); }
+  result<contact_erasure> erase_reporter_contacts(const privacy_scope& s) override {
+    return privacy_sql::erase_reporter_contacts(c(), s);
+  }
+  result<std::int64_t> erase_photos(const privacy_scope& s) override { return privacy_sql::erase_photos(c(), s); }
+  result<std::int64_t> coarsen_locations(const privacy_scope& s) override {
+    return privacy_sql::coarsen_locations(c(), s);
+  }
+  result<std::int64_t> erase_notification_payloads(const privacy_scope& s) override {
+    return outbox_sql::erase_payloads(c(), s, domain::erased_notification_payload(s.at));
+  }
+  result<void> write_notification_payload(const std::string& j, const std::string& id,
+                                          const std::string& payload_json) override {
+    return outbox_sql::write_payload(c(), j, id, payload_json);
+  }
+  result<std::int64_t> erase_caller_numbers(const privacy_scope& s) override {
+    if (auto w = caller_counts_sql::erasing(c(), s); !w) return w.error();
+    auto erased = privacy_sql::erase_caller_numbers(c(), s);
+    if (!erased) return erased.error();
+    if (auto w = caller_counts_sql::after_erasure(c(), s); !w) return w.error();
+    return erased;
+  }
+  result<void> write_erased_event(const domain::event& e) override { return privacy_sql::write_erased_event(c(), e); }
+  result<std::int64_t> mask_phone_in_texts(const privacy_scope& s, const std::string& mask) override {
+    return privacy_sql::mask_phone_in_texts(c(), s, mask);
+  }
+  result<std::int64_t> mask_numbers_in_texts(const privacy_scope& s, text_reach reach) override {
+    return privacy_sql::mask_numbers_in_texts(c(), s, reach);
+  }
+  result<void> insert_lapor_report(const lapor_record& r) override { return lapor_sql::insert(c(), r); }
+  result<void> set_lapor_cursor(const std::string& j, const std::string& cursor, timestamp at) override {
+    return lapor_sql::set_cursor(c(), j, cursor, at);
+  }
+  result<bool> claim_idempotency_key(const idempotency_record& r) override { return idempotency_sql::claim(c(), r); }
+  result<std::int64_t> purge_idempotency_keys(timestamp cutoff) override {
+    return idempotency_sql::purge(c(), cutoff);
+  }
+  result<std::int64_t> replace_places(const std::string& j, const std::string& source,
+                                      const std::vector<domain::place>& places) override {
+    return places_sql::replace(c(), j, source, places);
+  }
+  result<std::vector<rollup_check>> rebuild_rollups() override {
+    if (rollups_.pending()) {
+      return core::make_error(core::errc::conflict, "rebuild_rollups must run alone, not after other writes in its batch");
+    }
+    SIAGA_TRY(checks, rollups_sql::rebuild(c()));
+    SIAGA_TRY(call_checks, rebuild_call_rollups());
+    for (auto& check : call_checks) checks.push_back(std::move(check));
+    return checks;
+  }
+  result<std::vector<rollup_check>> rebuild_call_rollups() override {
+    SIAGA_TRY(checks, call_rollups_sql::rebuild(c()));
+    SIAGA_TRY(callers, caller_counts_sql::rebuild(c()));
+    checks.push_back(std::move(callers));
+    return checks;
+  }
+  result<void> replace_rollups(const std::string& jurisdiction_id, const rollup_rows& rows) override {
+    if (rollups_.pending()) {
+      return core::make_error(core::errc::conflict, "replace_rollups must run alone, not after other writes in its batch");
+    }
+    return rollup_rows_sql::replace(c(), jurisdiction_id, rows);
+  }
+
+ private:
+  connection& c() { return *conn_; }
+
+  // The chain's next seq and jurisdiction's head, read at a command's first event (see
+  // append_event); returns the head's entry in heads_, with next_seq_ set.
+  result<std::map<std::string, std::string, std::less<>>::iterator> chain_head(const std::string& jurisdiction_id) {
+    if (!next_seq_) {
+      auto st = c().prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+      if (!st) return st.error();
+      auto row = st->step("events");
+      if (!row) return row.error();
+      next_seq_ = (*row ? st->int64(0) : 0) + 1;
+    }
+    auto head = heads_.find(jurisdiction_id);
+    if (head != heads_.end()) return head;
+    auto st = prepare_bound(c(), "SELECT hash FROM events WHERE jurisdiction_id = ? ORDER BY seq DESC LIMIT 1",
+                            jurisdiction_id);
+    if (!st) return st.error();
+    auto row = st->step("events");
+    if (!row) return row.error();
+    return heads_.emplace(jurisdiction_id, *row ? st->text(0) : std::string()).first;
+  }
+  // After a failed write the carried chain may be ahead of the rows: read it again next time.
+  void forget_chain() {
+    next_seq_.reset();
+    heads_.clear();
+  }
+
+  std::vector<domain::event> appended_;
+  // The chain within the current command (append_event): the next seq, each jurisdiction's head.
+  std::optional<std::int64_t> next_seq_;
+  std::map<std::string, std::string, std::less<>> heads_;
+  rollup_keeper rollups_;
+};
+
+}  // namespace siaga::storage::sqlite::detail
