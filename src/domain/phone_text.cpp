@@ -207,6 +207,18 @@ bool is_identity_number(const std::vector<group>& groups) {
   return digits == 16;
 }
 
+// One past the last group of the longest stretch from first whose digits could be a number: no
+// phone number has more than 16 digits ("+62" and 12 national digits is 14), so the search of
+// a run looks at a few groups from each, not at every stretch of a run of thousands (a text
+// of digit pairs would otherwise cost the cube of its length).
+std::size_t stretch_end(const std::vector<group>& groups, std::size_t first) {
+  constexpr std::size_t max_number_digits = 16;
+  std::size_t digits = 0;
+  std::size_t end = first;
+  while (end < groups.size() && digits + size_of(groups[end]) <= max_number_digits) digits += size_of(groups[end++]);
+  return end;
+}
+
 }  // namespace
 
 std::vector<text_span> find_phone_in_text(std::string_view text, std::string_view e164) {
@@ -216,7 +228,7 @@ std::vector<text_span> find_phone_in_text(std::string_view text, std::string_vie
   for_each_run(text, [&](const std::vector<group>& groups, bool glued) -> std::optional<std::size_t> {
     // The longest whole-group stretch that is the number, from the earliest group.
     for (std::size_t first = 0; first < groups.size(); ++first) {
-      for (std::size_t last = groups.size(); last-- > first;) {
+      for (std::size_t last = stretch_end(groups, first); last-- > first;) {
         if (glued && last == groups.size() - 1) continue;
         if (!same_number(text, groups, first, last, *national)) continue;
         // Dates and amounts whose digits happen to be the number's (a short number read with
@@ -239,7 +251,7 @@ std::vector<written_phone> find_phones_in_text(std::string_view text) {
       return std::nullopt;
     }
     for (std::size_t first = 0; first < groups.size(); ++first) {
-      for (std::size_t last = groups.size(); last-- > first;) {
+      for (std::size_t last = stretch_end(groups, first); last-- > first;) {
         if (glued && last == groups.size() - 1) continue;
         auto e164 = number_of(text, groups, first, last);
         if (!e164 || overlaps_date(text, groups, first, last) || looks_like_amount(text, groups, first, last)) continue;
@@ -253,14 +265,21 @@ std::vector<written_phone> find_phones_in_text(std::string_view text) {
 }
 
 std::string mask_phones_in_text(std::string_view text) {
-  std::string out;
-  std::size_t at = 0;
-  for (const auto& p : find_phones_in_text(text)) {
-    out.append(text.substr(at, p.span.begin - at));
-    out.append(mask_phone(p.e164));
-    at = p.span.end;
+  std::string out(text);
+  // Again until none is left: a mask can end the code or number a run of groups continued, and
+  // the groups after it are then read as a number of their own (found by the fuzz target
+  // fuzz/phone_fuzz.cpp). Each pass replaces at least 7 digits by at most 4, so it ends.
+  for (auto found = find_phones_in_text(out); !found.empty(); found = find_phones_in_text(out)) {
+    std::string next;
+    std::size_t at = 0;
+    for (const auto& p : found) {
+      next.append(out, at, p.span.begin - at);
+      next.append(mask_phone(p.e164));
+      at = p.span.end;
+    }
+    next.append(out, at);
+    out = std::move(next);
   }
-  out.append(text.substr(at));
   return out;
 }
 

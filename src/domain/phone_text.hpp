@@ -57,8 +57,8 @@ struct written_phone {
 std::vector<written_phone> find_phones_in_text(std::string_view text);
 
 // text with every number find_phones_in_text finds replaced by its mask (domain::mask_phone, as
-// the views show it: at most the last 4 digits); text unchanged when there is none. A masked
-// text holds no number any more, so masking again changes nothing.
+// the views show it: at most the last 4 digits), again until it finds none; text unchanged when
+// there is none. A masked text holds no number any more, so masking again changes nothing.
 std::string mask_phones_in_text(std::string_view text);
 
 // A cheap filter for a store's text search: every written form find_phone_in_text matches

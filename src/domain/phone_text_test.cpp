@@ -168,5 +168,16 @@ TEST(phone_text, masking_every_number_leaves_the_rest_and_is_done_once) {
   EXPECT_EQ(mask_phones_in_text(""), "");
 }
 
+// Found by fuzz/phone_fuzz.cpp (fuzz/corpus/phone/regression-mask-then-number-left): a short
+// landline at the head of a run of groups is masked, and the groups after it, which the run had
+// read as the rest of a code, are then a number of their own. Masking goes on until none is left.
+TEST(phone_text, a_number_that_a_mask_frees_is_masked_too) {
+  const std::string text = "091108 0812 69108 0812 690 3456";
+  const auto masked = mask_phones_in_text(text);
+  EXPECT_TRUE(find_phones_in_text(masked).empty()) << masked;
+  EXPECT_EQ(mask_phones_in_text(masked), masked);
+  EXPECT_EQ(masked.find("69108"), std::string::npos) << masked;
+}
+
 }  // namespace
 }  // namespace siaga::domain
