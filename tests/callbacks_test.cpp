@@ -7,6 +7,7 @@
 #include "support/demo.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/telephony.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>
@@ -22,26 +23,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-json::object event(const std::string& id, const std::string& call, const std::string& type, core::timestamp at) {
-  return {{"event_id", id}, {"call_id", call}, {"type", type}, {"at", core::format_utc(at)}};
-}
-
 // The events of one call: rings, answered after 6 s or not, ended after 60 s.
 std::vector<json::object> call_events(const std::string& call, const std::string& caller, core::timestamp at,
                                       bool answer) {
-  auto ring = event(call + "-r", call, "ringing", at);
-  ring["caller"] = caller;
-  ring["line"] = "112";
-  std::vector<json::object> out{ring};
-  if (answer) {
-    auto a = event(call + "-a", call, "answered", at + 6s);
-    a["agent"] = "ext201";
-    out.push_back(a);
-  }
-  auto end = event(call + "-e", call, "ended", at + 60s);
-  end["reason"] = answer ? "completed" : "caller_hangup";
-  out.push_back(end);
-  return out;
+  return simple_call_events(call, caller, at, answer);
 }
 
 const std::string n1 = "+6281100000001", n2 = "+6281100000002", n3 = "+6281100000003", n4 = "+6281100000004";
@@ -52,18 +37,8 @@ using task_shape = std::tuple<std::string, std::string, std::int64_t, std::strin
 
 class replay {
  public:
-  replay() {
-    admin_ = client_.login("admin", demo_password);
-    ct_ = client_.login("calltaker", demo_password);
-    auto r = client_.post("/api/v1/api_keys", json::object{{"name", "PBX uji"}}, admin_);
-    EXPECT_EQ(r.status, 201) << r.body;
-    key_ = str(r.json(), "secret");
-  }
-
   void send(const std::vector<json::object>& events) {
-    json::array batch(events.begin(), events.end());
-    auto r = client_.request("POST", "/api/v1/telephony/events", json::serialize(json::object{{"events", batch}}), {},
-                             "application/json", {{"X-Api-Key", key_}});
+    auto r = bridge_.post_batch(events);
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
@@ -89,8 +64,9 @@ class replay {
 
  private:
   server_process server_;
-  http_client client_{"127.0.0.1", server_.port()};
-  std::string admin_, ct_, key_;
+  pbx_bridge bridge_{server_.port()};
+  http_client& client_ = bridge_.client();
+  const std::string& ct_ = bridge_.calltaker();
 };
 
 }  // namespace

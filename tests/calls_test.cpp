@@ -7,6 +7,7 @@
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/shared_server.hpp"
+#include "support/telephony.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>
@@ -49,20 +50,9 @@ json::object event(const std::string& id, const std::string& call, const std::st
 // The events of one simple call: rings, answered after 6 s (or not), ended after 60 s.
 json::array simple_call(const std::string& call, const std::string& caller, core::timestamp at, bool answer,
                         bool silent = false) {
-  auto ring = event(call + "-r", call, "ringing", at);
-  ring["caller"] = caller;
-  ring["line"] = "112";
-  json::array out{ring};
-  if (answer) {
-    auto a = event(call + "-a", call, "answered", at + 6s);
-    a["agent"] = "ext201";
-    out.push_back(a);
-  }
-  auto end = event(call + "-e", call, "ended", at + 60s);
-  end["reason"] = answer ? "completed" : "caller_hangup";
-  if (silent) end["silent"] = true;
-  out.push_back(end);
-  return out;
+  auto events = simple_call_events(call, caller, at, answer);
+  if (silent) events.back()["silent"] = true;
+  return json::array(events.begin(), events.end());
 }
 
 std::int64_t total_of(http_client& c, const std::string& token, const std::string& path) {

@@ -1,20 +1,15 @@
 #include "services/call_service.hpp"
 
-#include "domain/phone.hpp"
 #include "services/access.hpp"
+#include "services/call_rules.hpp"
 #include "services/callbacks.hpp"
-#include "services/event_batch.hpp"
 #include "services/events.hpp"
 #include "services/passwords.hpp"
-#include "storage/bulk_writes.hpp"
 
 #include <boost/json/object.hpp>
 
 #include <algorithm>
 #include <limits>
-#include <map>
-#include <set>
-#include <span>
 
 namespace siaga::services {
 namespace json = boost::json;
@@ -25,12 +20,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr std::string_view system_user = "system";
-
 json::value time_or_null(const std::optional<core::timestamp>& t) {
   if (!t) return nullptr;
   return json::string(core::format_utc(*t));
 }
+
+}  // namespace
+
+// ---- the rules the call commands share ----
+
+namespace call_rules {
 
 core::result<domain::call_record> load_call(storage::store_reader& tx, const std::string& jurisdiction_id,
                                             const std::string& id) {
@@ -44,18 +43,10 @@ bool is_strike(const std::optional<domain::call_class>& c) {
   return c == domain::call_class::prank || c == domain::call_class::ghost;
 }
 
-// The ring time a call is stored with (calls.ring_at): its ring, or its creation before one came.
-core::timestamp stored_ring_time(const domain::call_record& c) { return c.state.ring_at.value_or(c.created_at); }
-
-bool can_call_back(const std::string& number) {
-  return !number.empty() && !domain::is_short_code(number);
+core::timestamp stored_ring_time(const domain::call_record& c) {
+  return c.state.ring_at.value_or(c.created_at);
 }
 
-// Re-applies the prank policy to a number after the strike of its call that rang at `ring_at`
-// came, went or moved; records caller.flagged and caller.blocked when they happen. Only the
-// windows that hold that ring time can have changed (every other was weighed when its own
-// strikes came, and flags only grow), so only the strikes within one window of it are read:
-// the cost does not grow with the number's history.
 core::result<void> reevaluate_caller(storage::store_txn& tx, const context& ctx, const actor& who,
                                      const std::string& number, core::timestamp ring_at) {
   if (number.empty()) return {};
@@ -91,114 +82,12 @@ core::result<void> reevaluate_caller(storage::store_txn& tx, const context& ctx,
   return {};
 }
 
-json::object call_payload(const domain::call_record& c) {
-  return {{"call_id", c.id},
-          {"external_id", c.external_id},
-          {"outcome", c.state.outcome ? json::value(to_string(*c.state.outcome)) : json::value(nullptr)}};
-}
+}  // namespace call_rules
 
-// Applies the automatic classification rule unless a person classified the call.
-bool apply_auto_classification(domain::call_record& c, core::timestamp now) {
-  if (c.classified_source == domain::classification_source::manual) return false;
-  auto automatic = domain::auto_classification(c.state);
-  if (automatic == c.classification) return false;
-  c.classification = automatic;
-  c.classified_source = automatic ? std::optional(domain::classification_source::automatic) : std::nullopt;
-  c.classified_by = automatic ? std::string(system_user) : std::string();
-  c.classified_at = automatic ? std::optional(now) : std::nullopt;
-  return true;
-}
-
-core::result<ingested_event> ingest_one(storage::store_txn& tx, const context& ctx, const actor& who,
-                                        const domain::call_event& e, bool caller_view) {
-  const auto& j = who.jurisdiction_id;
-  auto seen = tx.find_call_event(j, e.event_id);
-  if (!seen) return seen.error();
-  if (*seen) {
-    if (!domain::same_event((*seen)->event, e)) {
-      return core::conflict("event_id '" + e.event_id +
-                            "' sudah dipakai untuk peristiwa lain (was already used for a different event)");
-    }
-    auto call = load_call(tx, j, (*seen)->call_record_id);
-    if (!call) return call.error();
-    return ingested_event{std::move(*call), true, std::nullopt};
-  }
-
-  auto now = ctx.clock.now();
-  auto found = tx.find_call_by_external(j, e.call_id);
-  if (!found) return found.error();
-  std::vector<domain::call_event> known;
-  if (*found) {
-    auto stored = tx.call_events_of((*found)->id);
-    if (!stored) return stored.error();
-    known = std::move(*stored);
-  }
-  if (auto ok = domain::check_event_time(known, e, now); !ok) return ok.error();
-  domain::call_record call;
-  const bool fresh = !*found;
-  if (fresh) {
-    call.id = ctx.ids.next(now);
-    call.jurisdiction_id = j;
-    call.external_id = e.call_id;
-    call.state = domain::fold_call(std::span(&e, 1));
-    call.created_at = now;
-  } else {
-    call = std::move(**found);
-  }
-  known.push_back(e);
-
-  const auto before = call;
-  call.state = domain::fold_call(known);
-  call.updated_at = now;
-  bool reclassified = apply_auto_classification(call, now);
-  // A new call is written once, as folded (the event row refers to it).
-  if (auto r = fresh ? tx.insert_call(call) : tx.update_call(call); !r) return r.error();
-  if (auto r = tx.insert_call_event({j, call.id, e, now}); !r) return r.error();
-
-  auto payload = call_payload(call);
-  payload["event_id"] = e.event_id;
-  payload["at"] = core::format_utc(e.at);
-  if (!e.agent.empty()) payload["agent"] = e.agent;
-  if (e.reason) payload["reason"] = to_string(*e.reason);
-  if (auto r = record(tx, ctx, who, subject_kind::call, call.id, "call." + std::string(to_string(e.kind)), payload);
-      !r) {
-    return r.error();
-  }
-  if (reclassified) {
-    auto r = record(
-        tx, ctx, who, subject_kind::call, call.id, "call.classified",
-        {{"classification", call.classification ? json::value(to_string(*call.classification)) : json::value(nullptr)},
-         {"source", "automatic"}});
-    if (!r) return r.error();
-  }
-
-  const std::string number = call.state.caller;
-  // Events arrive in any order: the number or the ring time may become known only now, after
-  // the call was already answered or classified, and the rules must run again for them.
-  const bool identity_changed = before.state.caller != number || before.state.ring_at != call.state.ring_at;
-  // The callbacks of the number follow the calls: an unanswered call that ended may open or
-  // join its number's task, an answered one may make earlier ones unnecessary.
-  const bool settles = (call.state.ended_at && call.state.outcome != call_outcome::answered) ||
-                       (call.state.outcome == call_outcome::answered &&
-                        (before.state.outcome != call_outcome::answered || identity_changed));
-  if (can_call_back(number) && call.state.ring_at && settles) {
-    if (auto r = reconcile_callbacks(tx, ctx, who, number, *call.state.ring_at); !r) return r.error();
-  }
-  if ((reclassified && (is_strike(call.classification) || is_strike(before.classification))) ||
-      (identity_changed && is_strike(call.classification))) {
-    if (auto r = reevaluate_caller(tx, ctx, who, number, stored_ring_time(call)); !r) return r.error();
-  }
-
-  ingested_event out{std::move(call), false, std::nullopt};
-  if (caller_view && e.kind == domain::call_event_kind::ringing && !number.empty()) {
-    auto view = view_caller(tx, ctx.clock, j, number);
-    if (!view) return view.error();
-    out.caller = std::move(*view);
-  }
-  return out;
-}
-
-}  // namespace
+using call_rules::is_strike;
+using call_rules::load_call;
+using call_rules::reevaluate_caller;
+using call_rules::stored_ring_time;
 
 // ---- api keys ----
 
@@ -252,174 +141,6 @@ core::result<domain::api_key> revoke_api_key(storage::store_txn& tx, const conte
   auto e = record(tx, ctx, who, subject_kind::api_key, key.id, "api_key.revoked", {{"name", key.name}});
   if (!e) return e.error();
   return key;
-}
-
-// ---- telephony events ----
-
-core::result<std::vector<ingested_event>> ingest_call_events(storage::store_txn& tx, const context& ctx,
-                                                             const actor& who,
-                                                             const std::vector<domain::call_event>& events,
-                                                             bool caller_views) {
-  std::vector<ingested_event> out;
-  out.reserve(events.size());
-  for (const auto& e : events) {
-    auto r = ingest_one(tx, ctx, who, e, caller_views);
-    if (!r) {
-      auto err = r.error();
-      if (events.size() > 1) err.message = "event_id '" + e.event_id + "': " + err.message;
-      return err;
-    }
-    out.push_back(std::move(*r));
-  }
-  return out;
-}
-
-// ---- calls known whole ----
-
-namespace {
-
-// What a call's event is recorded as: its call's outcome after it, and the event's own fields.
-json::object event_payload(const domain::call_record& call, const domain::call_event& e) {
-  auto payload = call_payload(call);
-  payload["event_id"] = e.event_id;
-  payload["at"] = core::format_utc(e.at);
-  if (!e.agent.empty()) payload["agent"] = e.agent;
-  if (e.reason) payload["reason"] = to_string(*e.reason);
-  return payload;
-}
-
-// The earliest time per number, for the bookkeeping done once per number and batch.
-void note_earliest(std::map<std::string, core::timestamp>& at, const std::string& number, core::timestamp t) {
-  auto [it, added] = at.emplace(number, t);
-  if (!added && t < it->second) it->second = t;
-}
-
-// The new calls of a batch with their call events and events, written together with the
-// store's multi-row facet; flushed before anything reads calls back (a known call, callbacks,
-// the prank policy) so that every read sees them, and so that the events keep their order.
-struct pending_calls {
-  std::vector<domain::call_record> calls;
-  std::vector<domain::stored_call_event> call_events;
-  std::vector<domain::event> events;
-  std::set<std::string, std::less<>> external_ids;
-
-  core::result<void> flush(storage::store_txn& tx) {
-    if (calls.empty()) return {};
-    if (auto r = storage::insert_calls(tx, calls); !r) return r.error();
-    if (auto r = storage::insert_call_events(tx, call_events); !r) return r.error();
-    if (auto r = storage::append_events(tx, std::move(events)); !r) return r.error();
-    calls.clear();
-    call_events.clear();
-    events.clear();
-    external_ids.clear();
-    return {};
-  }
-};
-
-}  // namespace
-
-core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, const context& ctx, const actor& who,
-                                                      const std::vector<whole_call>& calls) {
-  const auto& j = who.jurisdiction_id;
-  whole_calls_ingested counts;
-  std::map<std::string, core::timestamp> callbacks_from, strikes_from;
-  pending_calls pending;
-  // The callbacks decided in memory: the batch's new calls have no task rows; the new rows and
-  // the callback events are written together. A known call's live path reconciles its number at
-  // once, which may give new calls rows: then none is taken to have none.
-  callback_bulk callbacks;
-  bool any_known = false;
-  for (const auto& w : calls) {
-    if (w.events.empty()) continue;
-    const auto& first = w.events.front();
-    auto named = [&](const domain::call_event& e, core::error err) {
-      if (calls.size() > 1 || w.events.size() > 1) err.message = "event_id '" + e.event_id + "': " + err.message;
-      return err;
-    };
-    if (pending.external_ids.contains(first.call_id)) SIAGA_CHECK(pending.flush(tx));
-    SIAGA_TRY(found, tx.find_call_by_external(j, first.call_id));
-    if (found) {
-      SIAGA_CHECK(pending.flush(tx));
-      any_known = true;
-      // Known: the live path sorts out which events are new, duplicates or conflicts.
-      SIAGA_TRY(ingested, ingest_call_events(tx, ctx, who, w.events, false));
-      for (const auto& i : ingested) ++(i.duplicate ? counts.known_events : counts.new_events);
-      const auto& call = ingested.back().call;
-      if (w.classification && call.classification != w.classification) {
-        SIAGA_TRY(done, import_classification(tx, ctx, who, call.id, *w.classification));
-        (void)done;
-        ++counts.classified;
-      }
-      continue;
-    }
-    const auto now = ctx.clock.now();
-    domain::call_record call;
-    call.id = ctx.ids.next(now);
-    call.jurisdiction_id = j;
-    call.external_id = first.call_id;
-    call.created_at = now;
-    call.updated_at = now;
-    // The events one by one as the live path folds them: each one's payload with the call after
-    // it, and the automatic verdict where it changes.
-    std::vector<std::pair<std::string, json::object>> recorded;
-    for (std::size_t k = 0; k < w.events.size(); ++k) {
-      const auto& e = w.events[k];
-      if (e.call_id != first.call_id) return core::invalid("the events of a whole call must share its call id");
-      std::span<const domain::call_event> known(w.events.data(), k);
-      if (auto ok = domain::check_event_time(known, e, now); !ok) return named(e, ok.error());
-      for (const auto& earlier : known) {
-        if (earlier.event_id == e.event_id) return named(e, core::invalid("an event id repeats within its call"));
-      }
-      call.state = domain::fold_call(std::span(w.events.data(), k + 1));
-      recorded.emplace_back("call." + std::string(to_string(e.kind)), event_payload(call, e));
-      if (apply_auto_classification(call, now)) {
-        recorded.emplace_back(
-            "call.classified",
-            json::object{{"classification",
-                          call.classification ? json::value(to_string(*call.classification)) : json::value(nullptr)},
-                         {"source", "automatic"}});
-      }
-    }
-    if (w.classification && call.classification != w.classification) {
-      if (call.state.outcome != call_outcome::answered) {
-        return core::conflict("only answered calls are classified; call " + first.call_id + " was not answered");
-      }
-      const auto before = call.classification;
-      call.classification = w.classification;
-      call.classified_source = domain::classification_source::manual;
-      call.classified_by = who.user_id;
-      call.classified_at = now;
-      recorded.emplace_back("call.classified",
-                            json::object{{"classification", to_string(*w.classification)},
-                                         {"previous", before ? json::value(to_string(*before)) : json::value(nullptr)},
-                                         {"source", "import"}});
-      ++counts.classified;
-    }
-    for (const auto& e : w.events) pending.call_events.push_back({j, call.id, e, now});
-    for (auto& [kind, payload] : recorded) {
-      pending.events.push_back(make_event(ctx, who, subject_kind::call, call.id, std::move(kind), payload));
-    }
-    pending.external_ids.insert(first.call_id);
-    callbacks.inserted(call);
-    counts.new_events += static_cast<std::int64_t>(w.events.size());
-    const auto& number = call.state.caller;
-    // As the live path: an unanswered call that ended, or an answered one, moves its number's
-    // callbacks; a strike its prank policy.
-    const bool settles = call.state.ended_at || call.state.outcome == call_outcome::answered;
-    if (can_call_back(number) && call.state.ring_at && settles) note_earliest(callbacks_from, number, *call.state.ring_at);
-    if (!number.empty() && is_strike(call.classification)) note_earliest(strikes_from, number, stored_ring_time(call));
-    pending.calls.push_back(std::move(call));
-  }
-  SIAGA_CHECK(pending.flush(tx));
-  if (any_known) callbacks.forget_calls();
-  for (const auto& [number, around] : callbacks_from) {
-    if (auto r = reconcile_callbacks(tx, ctx, who, number, around, &callbacks); !r) return r.error();
-  }
-  SIAGA_CHECK(callbacks.write(tx));
-  for (const auto& [number, ring_at] : strikes_from) {
-    if (auto r = reevaluate_caller(tx, ctx, who, number, ring_at); !r) return r.error();
-  }
-  return counts;
 }
 
 // ---- classification ----

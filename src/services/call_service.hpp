@@ -57,13 +57,21 @@ struct ingested_event {
 };
 
 // Ingests telephony events (already validated; caller numbers normalised), each idempotent by
-// event id: an event id seen before with the same content is a duplicate and changes nothing;
-// with different content it is a conflict. The call is folded again from all its stored events,
-// so order and repetition do not matter. Also keeps the automatic ghost classification, the
-// caller policy and the callback tasks of the number in step with the call, and records one
-// "call.<type>" event per new telephony event. caller_views: give each ringing event's caller
-// view (the policy decision and the number's history), which costs a read of the number's
-// standing per ring; a bridge that asked for the short answer and an import do without.
+// event id: an event id seen before (in the store or earlier in the batch) with the same content
+// is a duplicate and changes nothing; with different content it is a conflict. The call is
+// folded again from all its known events, so order and repetition do not matter. Also keeps the
+// automatic ghost classification, the caller policy and the callback tasks of the number in
+// step with the call, and records one "call.<type>" event per new telephony event (and
+// "call.classified" when the automatic verdict comes or goes). The batch is folded per call: each
+// event in turn, as alone, gives its answer (the call after it, or as it stands for a
+// duplicate); a call is read once with its stored events and written once (the new calls, the
+// call events and the events through the bulk facet), and each number's callbacks and prank
+// policy are brought in step once, from its earliest call that moved them (both are
+// order-independent: the tasks and flags are those of the events one per request).
+// caller_views: give each new ringing event's caller view (the policy decision and the number's
+// history as the batch leaves them), a read of the number's standing per number; a bridge that
+// asked for the short answer and an import do without. Fails with invalid_input for an event
+// time refused, conflict for an event id reused, naming the event in a batch; nothing written.
 core::result<std::vector<ingested_event>> ingest_call_events(storage::store_txn& tx, const context& ctx,
                                                              const actor& who,
                                                              const std::vector<domain::call_event>& events,

@@ -61,7 +61,7 @@ void reset_to_own_call(domain::callback_task& t, const domain::call_record& call
   t.closed_at.reset();
 }
 
-// Writes a row that reconcile made or changed, with its event; with a bulk, a new row and the
+// Writes a row that reconcile made or changed, with its event; with a bulk, the row and the
 // event are left in it.
 core::result<void> save(storage::store_txn& tx, const context& ctx, const actor& who, domain::callback_task& t,
                         const std::optional<domain::callback_task>& before, core::timestamp now, callback_bulk* bulk) {
@@ -78,7 +78,11 @@ core::result<void> save(storage::store_txn& tx, const context& ctx, const actor&
     kind = "callback.created";
     payload["due_at"] = core::format_utc(t.due_at);
   } else {
-    if (auto r = tx.update_callback(t); !r) return r.error();
+    if (bulk) {
+      bulk->changed_rows.push_back(t);
+    } else if (auto r = tx.update_callback(t); !r) {
+      return r.error();
+    }
     bool leaves = t.status == callback_status::merged || t.status == callback_status::expired ||
                   t.status == callback_status::superseded;
     if (leaves && t.status != before->status) kind = "callback." + std::string(to_string(t.status));
@@ -109,8 +113,10 @@ void callback_bulk::forget_calls() {
 
 core::result<void> callback_bulk::write(storage::store_txn& tx) {
   if (auto r = storage::insert_callbacks(tx, new_rows); !r) return r.error();
+  for (const auto& t : changed_rows) SIAGA_CHECK(tx.update_callback(t));
   if (auto r = storage::append_events(tx, std::move(events)); !r) return r.error();
   new_rows.clear();
+  changed_rows.clear();
   events.clear();
   return {};
 }

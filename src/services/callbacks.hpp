@@ -14,9 +14,11 @@
 namespace siaga::services {
 
 // What a bulk write (services::ingest_whole_calls) lets reconcile_callbacks do in memory: a call
-// the command itself inserted has no task row yet, so none is looked up for it; the new rows and
-// every event are gathered here and written together by write() (the events in the order
-// record() would have appended them). Rows that change are still updated at once.
+// the command itself inserted has no task row yet, so none is looked up for it; the new rows,
+// the rows that change and every event are gathered here and written together by write() (the
+// new rows first: a stored row may be merged into one of them; the events in the order record()
+// would have appended them). A number is reconciled at most once per bulk, and its rows are its
+// own, so no reconcile reads a row that waits here.
 struct callback_bulk {
   // Calls inserted by this command that no reconcile has seen yet (the caller keeps it so: a
   // number reconciled once already in the command must not be listed).
@@ -25,6 +27,7 @@ struct callback_bulk {
   // many calls as are listed here, these are all its calls and none is read back.
   std::map<std::string, std::vector<domain::call_record>, std::less<>> new_calls;
   std::vector<domain::callback_task> new_rows;
+  std::vector<domain::callback_task> changed_rows;  // stored rows, as they are to be updated
   std::vector<domain::event> events;
 
   // Lists a call this command inserted (fresh_calls and new_calls).
@@ -32,7 +35,7 @@ struct callback_bulk {
   // Forgets the calls listed: another path may have given them rows.
   void forget_calls();
 
-  // Writes the gathered rows, then the events, and forgets them. Fails only with storage errors
+  // Writes the gathered rows (inserts, then updates), then the events, and forgets them. Fails only with storage errors
   // (conflict for a row of a call that had one: a caller that listed a call wrongly).
   core::result<void> write(storage::store_txn& tx);
 };
