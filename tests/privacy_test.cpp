@@ -813,12 +813,16 @@ std::string bare_digits(const std::string& text) {
   return out;
 }
 
-// SQL: how many events' payloads write the digits in any form.
-std::string events_writing(const std::string& digits, const std::string& where = "1 = 1") {
-  return "SELECT COUNT(*) FROM events WHERE " + where +
+// SQL: how many payloads of table (events, outbox) write the digits in any form.
+std::string payloads_writing(const std::string& table, const std::string& digits, const std::string& where = "1 = 1") {
+  return "SELECT COUNT(*) FROM " + table + " WHERE " + where +
          " AND instr(replace(replace(replace(replace(replace(replace(payload_json, ' ', ''), '-', ''), '+', ''), "
          "'(', ''), ')', ''), '.', ''), '" +
          digits + "') > 0";
+}
+
+std::string events_writing(const std::string& digits, const std::string& where = "1 = 1") {
+  return payloads_writing("events", digits, where);
 }
 
 // The output of `siaga stats rebuild` on db (which must exit 0: every row matched).
@@ -982,6 +986,7 @@ TEST(privacy, erase_restates_the_events_the_statistics_count_so_the_number_is_go
 
 
 TEST(privacy, the_retention_job_masks_numbers_written_in_old_free_text_while_the_chain_and_statistics_hold) {
+  stand_in_receiver damkar;  // Damkar's webhook: its notice copies the incident's summary
   const std::vector<std::string> flags{"--max-new-reports-per-reporter", "0"};
   const auto with = [&](std::vector<std::string> more) {
     more.insert(more.begin(), flags.begin(), flags.end());
@@ -1001,6 +1006,7 @@ TEST(privacy, the_retention_job_masks_numbers_written_in_old_free_text_while_the
     // Written 40 days in the past (the server's clock runs behind).
     auto past = server_process::reuse(dir, with({"--clock-offset-s", std::to_string(-40 * 86400)}));
     http_client c{"127.0.0.1", past.port()};
+    ASSERT_EQ(set_webhook(c, c.login("admin", demo_password), "DAMKAR", damkar.url("/hook/damkar")).status, 200);
     auto ct = c.login("calltaker", demo_password);
     const auto fire = category(c, ct, "fire");
     auto r = c.post("/api/v1/reports",
@@ -1044,6 +1050,7 @@ TEST(privacy, the_retention_job_masks_numbers_written_in_old_free_text_while_the
   const auto db = database_of(dir);
   ASSERT_GT(texts_writing(db, digits), 2);
   ASSERT_GE(query_int(db, events_writing(digits)), 3);
+  ASSERT_GE(query_int(db, payloads_writing("outbox", digits)), 1) << "the notice to Damkar copies the summary";
   const auto rebuild_before = rebuilt(db, dir + "/rebuild-before.log");
   ASSERT_NE(rebuild_before.find("SUMBER putar ulang log event"), std::string::npos) << rebuild_before;
 
@@ -1088,6 +1095,11 @@ TEST(privacy, the_retention_job_masks_numbers_written_in_old_free_text_while_the
   }
   EXPECT_EQ(texts_writing(db, digits), 0);
   EXPECT_EQ(query_int(db, events_writing(digits)), 0);
+  EXPECT_EQ(query_int(db, payloads_writing("outbox", digits)), 0) << "the notice, masked";
+  EXPECT_GE(query_int(db, "SELECT COUNT(*) FROM outbox WHERE instr(payload_json, 'pelapor di +62 "
+                          "\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 0071') > 0"),
+            1)
+      << "the text around it stays";
   // The text around the number stays, with the mask; dates, amounts and the NIK are not numbers.
   EXPECT_EQ(query_text(db, "SELECT description FROM reports WHERE id = '" + old_report + "'"),
             "Pohon tumbang 2024-08-12, kerugian Rp 1.250.000, NIK 3171081234567890; hubungi saya di +62 "

@@ -192,7 +192,9 @@ core::result<std::int64_t> restate_events(storage::store_txn& tx, const context&
 // the rest (not calls, callers, callbacks or location fixes: the caller numbers' retention
 // erases those whole) that write a number: those the statistics replay counts restated with
 // every number masked (domain::mask_phones_in_text), the others erased, as erase_phone does
-// for one number. Adds to n.
+// for one number; and the outbox rows of the window whose payload writes one, with every
+// number in its strings masked, whatever their status (a pending notice delivers masked).
+// Adds to n.
 core::result<void> mask_numbers_in_old_texts(storage::store_txn& tx, const context& ctx,
                                              const storage::privacy_scope& scope, storage::text_reach reach,
                                              erasure_counts& n) {
@@ -221,6 +223,18 @@ core::result<void> mask_numbers_in_old_texts(storage::store_txn& tx, const conte
       }
       if (!more) break;
     }
+  }
+  // Notices that copied such a text (an incident's summary, a dispatch's note) into their payload.
+  for (storage::outbox_position after;;) {
+    SIAGA_TRY(found, tx.notifications_writing_numbers(scope, after, notification_batch));
+    for (const auto& row : found) {
+      auto payload = mask_in_payload(row.payload_json, mask);
+      if (payload == row.payload_json) continue;
+      SIAGA_CHECK(tx.write_notification_payload(row.jurisdiction_id, row.id, payload));
+      ++n.notifications;
+    }
+    if (found.size() < static_cast<std::size_t>(notification_batch)) break;
+    after = {found.back().created_at, found.back().id};
   }
   return {};
 }

@@ -126,7 +126,8 @@ struct retention_policy {
 // (storage::text_reach says which fields each covers), and with the reporter contacts' the
 // events other than those about calls, callers, callbacks and location fixes that write one:
 // those the statistics replay counts restated with the numbers masked, the others erased, as
-// erase_phone does for one number. That search goes by whole UTC days from where the last run's
+// erase_phone does for one number, and the outbox rows' payloads that write one (a note copied
+// into a notice; storage::privacy_reader::notifications_writing_numbers). That search goes by whole UTC days from where the last run's
 // ended (texts_swept_before in privacy.retention_applied), so each row is read once.
 // Records privacy.retention_applied with the counts and the search's marks when anything
 // changed or the search moved on (at most once a day then). Statistics rollups hold none of

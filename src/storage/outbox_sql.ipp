@@ -127,6 +127,29 @@ result<std::vector<domain::notification>> holding(connection& c, const privacy_s
   return rows;
 }
 
+result<std::vector<domain::notification>> writing_numbers(connection& c, const privacy_scope& scope,
+                                                          const outbox_position& after, int limit) {
+  std::vector<domain::notification> out;
+  if (limit <= 0) return out;
+  // Pages of the window in the outbox's order; the matcher decides, since a payload is full of
+  // digits (ids, times, points) that are not numbers.
+  static const std::string sql =
+      select("WHERE jurisdiction_id = ?1 AND created_at >= ?2 AND created_at < ?3 AND (created_at > ?4 OR "
+             "(created_at = ?4 AND id > ?5)) ORDER BY created_at, id LIMIT ?6");
+  for (outbox_position at = after;;) {
+    auto page =
+        fetch_all(c, sql, "outbox", read_row, scope.jurisdiction_id, scope.since, scope.before, at.created_at, at.id, limit);
+    if (!page) return page.error();
+    for (auto& n : *page) {
+      at = {n.created_at, n.id};
+      if (domain::find_phones_in_text(n.payload_json).empty()) continue;
+      out.push_back(std::move(n));
+      if (static_cast<int>(out.size()) == limit) return out;
+    }
+    if (static_cast<int>(page->size()) < limit) return out;
+  }
+}
+
 result<std::int64_t> erase_payloads(connection& c, const privacy_scope& scope, const std::string& erased_payload) {
   // A pending reply to the number is not sent any more; a pending notice to an agency is left
   // to the caller (it delivers, without the contact: write_payload).

@@ -57,6 +57,13 @@ struct text_field {
   std::string text;
 };
 
+// Where a page of notifications_writing_numbers ended: the last row's creation time and id
+// (the outbox's order); the default starts at the beginning.
+struct outbox_position {
+  timestamp created_at{};
+  std::string id;
+};
+
 // Reads (see store_reader for the rules every read follows).
 class privacy_reader {
  public:
@@ -99,6 +106,14 @@ class privacy_reader {
   // status (delivered, pending or dead); without it the delivered and dead ones that carry a
   // shared reporter contact or are a reply to a reporter, payload not yet erased.
   virtual result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) = 0;
+  // Outbox rows of scope.jurisdiction_id created in [scope.since, scope.before), after `after`
+  // in (created_at, id) order, at most limit, whose payload writes a phone number in any usual
+  // form (domain::find_phones_in_text: a note or summary copied into a notice), whatever their
+  // status; scope.phone is ignored. What the retention job masks in old notices
+  // (services::apply_retention).
+  virtual result<std::vector<domain::notification>> notifications_writing_numbers(const privacy_scope& scope,
+                                                                                  const outbox_position& after,
+                                                                                  int limit) = 0;
   // A jurisdiction's latest events of one kind (e.g. report.contact_revealed), newest first, at
   // most limit (clamped to 1..500).
   virtual result<std::vector<domain::event>> latest_events_of_kind(const std::string& jurisdiction_id,

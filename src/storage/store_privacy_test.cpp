@@ -500,6 +500,69 @@ TEST_P(store_privacy_contract, the_retention_search_masks_every_number_in_the_te
   EXPECT_EQ(mask(scope, text_reach::reporter_contacts), 1) << "from the start: r1 too";
 }
 
+TEST_P(store_privacy_contract, the_retention_search_finds_the_notices_of_its_window_that_write_a_number) {
+  // In [at(5), at(1000)) of j1: n2 (a note with a number, delivered), n3 (a summary with one,
+  // pending) and n5 (dead), created at one time so that ids order them; n4 writes only a date,
+  // a time, an amount and a NIK. n1 is older, n6 newer, n9 another jurisdiction's.
+  auto notice = [](std::string jurisdiction, std::string id, domain::notification_status status,
+                   std::string payload, core::timestamp created) {
+    domain::notification n;
+    n.id = std::move(id);
+    n.jurisdiction_id = std::move(jurisdiction);
+    n.agency_id = n.jurisdiction_id == "j1" ? "a_fire" : "a_other";
+    n.endpoint = domain::endpoint_kind::webhook;
+    n.target = "https://damkar.example/hook";
+    n.event_kind = "dispatch.notified";
+    n.payload_json = std::move(payload);
+    n.status = status;
+    n.next_attempt_at = created;
+    n.created_at = created;
+    n.updated_at = created;
+    return n;
+  };
+  using domain::notification_status;
+  const std::vector<domain::notification> rows{
+      notice("j1", "n1", notification_status::delivered, R"({"note":"hubungi 0812-3456-7890"})", at(1)),
+      notice("j1", "n2", notification_status::delivered, R"({"note":"hubungi 0812-3456-7890"})", at(10)),
+      notice("j1", "n3", notification_status::pending, R"({"incident":{"summary":"Pelapor 081299998888"}})", at(10)),
+      notice("j1", "n4", notification_status::delivered,
+             R"({"note":"pada 2024-08-12 07:30, Rp 1.250.000, NIK 3171081234567890","lat":-6.2})", at(10)),
+      notice("j1", "n5", notification_status::dead, R"({"note":"+62 813 1111 2222"})", at(20)),
+      notice("j1", "n6", notification_status::delivered, R"({"note":"0812 7777 6666"})", at(1500)),
+      notice("j2", "n9", notification_status::delivered, R"({"note":"0812 5555 4444"})", at(10)),
+  };
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              for (const auto& n : rows) SIAGA_CHECK(t.insert_notification(n));
+              return {};
+            })),
+            "ok");
+  auto scope = retention();
+  scope.since = at(5);
+  auto ids = [](const std::vector<domain::notification>& found) {
+    std::vector<std::string> out;
+    for (const auto& n : found) out.push_back(n.id);
+    return out;
+  };
+  EXPECT_EQ(ids(reader().notifications_writing_numbers(scope, {}, 10).value()),
+            (std::vector<std::string>{"n2", "n3", "n5"}));
+  const auto first = reader().notifications_writing_numbers(scope, {}, 1).value();
+  ASSERT_EQ(ids(first), std::vector<std::string>{"n2"}) << "at most limit";
+  EXPECT_EQ(ids(reader().notifications_writing_numbers(scope, {first.at(0).created_at, first.at(0).id}, 1).value()),
+            std::vector<std::string>{"n3"})
+      << "after a row of the same time";
+  EXPECT_EQ(ids(reader().notifications_writing_numbers(scope, {at(10), "n4"}, 10).value()),
+            std::vector<std::string>{"n5"});
+  EXPECT_TRUE(reader().notifications_writing_numbers(scope, {}, 0).value().empty());
+  ASSERT_EQ(outcome(write([&](store_txn& t) { return t.write_notification_payload("j1", "n2", R"({"note":"hubungi"})"); })),
+            "ok");
+  EXPECT_EQ(ids(reader().notifications_writing_numbers(scope, {}, 10).value()), (std::vector<std::string>{"n3", "n5"}))
+      << "a masked payload is not found again";
+  scope.since = {};
+  EXPECT_EQ(ids(reader().notifications_writing_numbers(scope, {}, 10).value()),
+            (std::vector<std::string>{"n1", "n3", "n5"}))
+      << "from the start: n1 too";
+}
+
 INSTANTIATE_TEST_SUITE_P(backends, store_privacy_contract, every_backend(), backend_name);
 
 }  // namespace

@@ -44,8 +44,11 @@ result<void> insert(connection& c, const domain::notification& n);
 result<void> update(connection& c, const domain::notification& n);
 
 // The privacy facet's outbox part (storage/privacy_store.hpp): the rows that carry personal
-// data, the erasure of their payloads, and the rewrite of one payload.
+// data, those that write any number (the retention job's search), the erasure of their
+// payloads, and the rewrite of one payload.
 result<std::vector<domain::notification>> holding(connection& c, const privacy_scope& scope, int limit);
+result<std::vector<domain::notification>> writing_numbers(connection& c, const privacy_scope& scope,
+                                                          const outbox_position& after, int limit);
 result<std::int64_t> erase_payloads(connection& c, const privacy_scope& scope, const std::string& erased_payload);
 result<void> write_payload(connection& c, const std::string& jurisdiction_id, const std::string& id,
                            const std::string& payload_json);

@@ -302,6 +302,11 @@ class read_ops : public Base {
   result<std::vector<domain::notification>> notifications_holding(const privacy_scope& scope, int limit) override {
     return use([&](connection& c) { return outbox_sql::holding(c, scope, limit); });
   }
+  result<std::vector<domain::notification>> notifications_writing_numbers(const privacy_scope& scope,
+                                                                          const outbox_position& after,
+                                                                          int limit) override {
+    return use([&](connection& c) { return outbox_sql::writing_numbers(c, scope, after, limit); });
+  }
   result<std::vector<domain::event>> latest_events_of_kind(const std::string& j, const std::string& kind,
                                                            int limit) override {
     return use([&](connection& c) { return q::latest_events_of_kind(c, j, kind, limit); });
