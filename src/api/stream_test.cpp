@@ -5,6 +5,7 @@
 
 #include "services/directory_service.hpp"
 #include "services/incident_service.hpp"
+#include "core/test_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/executor_work_guard.hpp>
@@ -103,10 +104,7 @@ std::vector<std::int64_t> event_seqs(const std::vector<boost::json::value>& mess
 class stream_hub_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("siaga-stream-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) + "-" +
-            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    std::filesystem::create_directories(dir_);
+    dir_ = core::fresh_test_dir("siaga-stream-");
     auto st = storage::open_sqlite({(dir_ / "t.db").string()});
     ASSERT_TRUE(st.has_value()) << st.error().message;
     store_ = std::move(*st);

@@ -2,6 +2,7 @@
 
 #include "app/seed.hpp"
 #include "domain/lifecycle.hpp"
+#include "core/test_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -110,10 +111,7 @@ TEST(telephony_event_json, writes_the_api_format) {
 class seed_demo_calls_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("siaga-simulate-test-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = core::fresh_test_dir("siaga-simulate-test-");
     auto st = storage::open_sqlite({(dir_ / "demo.db").string()});
     ASSERT_TRUE(st) << st.error().message;
     store_ = std::move(*st);

@@ -5,6 +5,7 @@
 
 #include "services/directory_service.hpp"
 #include "services/media_service.hpp"
+#include "core/test_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -30,10 +31,7 @@ class fixed_random final : public core::random_source {
 class incident_service_test : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("siaga-svc-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-            std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    std::filesystem::create_directories(dir_);
+    dir_ = core::fresh_test_dir("siaga-svc-");
     auto st = storage::open_sqlite({(dir_ / "t.db").string()});
     ASSERT_TRUE(st.has_value()) << st.error().message;
     store_ = std::move(*st);

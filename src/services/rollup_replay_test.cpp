@@ -10,6 +10,7 @@
 #include "services/directory_service.hpp"
 #include "services/incident_service.hpp"
 #include "services/incident_updates.hpp"
+#include "core/test_dir.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -380,9 +381,7 @@ class replay_over_store : public ::testing::Test {
   };
 
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("siaga-replay-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    std::filesystem::create_directories(dir_);
+    dir_ = core::fresh_test_dir("siaga-replay-");
     auto st = storage::open_sqlite({(dir_ / "replay.db").string()});
     ASSERT_TRUE(st.has_value()) << st.error().message;
     store_ = std::move(*st);

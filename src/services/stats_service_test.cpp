@@ -4,6 +4,7 @@
 #include "services/stats_service.hpp"
 
 #include "storage/store.hpp"
+#include "core/test_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,9 +20,7 @@ core::timestamp utc(const char* iso) { return core::parse_iso8601(iso).value(); 
 class working_day_shares : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("siaga-shares-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    std::filesystem::create_directories(dir_);
+    dir_ = core::fresh_test_dir("siaga-shares-");
     auto st = storage::open_sqlite({(dir_ / "shares.db").string()});
     ASSERT_TRUE(st.has_value()) << st.error().message;
     store_ = std::move(*st);
