@@ -10,7 +10,9 @@
 #   calls: 637292 (the year, default) or fewer, e.g. 63729 (a tenth) for a quick run;
 #   perf-seconds: also record the server with `perf record -g` for that many seconds from the
 #   start of the ingestion, into perf-output (default /tmp/siaga-replay-perf.data).
-# (The server reads SIAGA_* variables as its settings: none are used here.)
+# The server reads SIAGA_* variables as its settings (e.g. SIAGA_SQLITE_CHECKPOINT_MIB=0 puts the
+# WAL checkpoint back in the writer's commits); CLASSIFY_CLIENTS=4,16,64 classifies a third of
+# the calls over each number of connections (default 4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
@@ -49,5 +51,5 @@ if [[ -n "$perf_seconds" ]]; then
   (sleep 3; perf record -g -F 499 -p "$server" -o "$perf_out" -- sleep "$perf_seconds" >/dev/null 2>&1) &
 fi
 "$replay" --port "$port" --api-key "$key" --token "$calltaker" --calls "$calls" --clients 4 --batch 500 \
-  --server-pid "$server"
+  --classify-clients "${CLASSIFY_CLIENTS:-4}" --server-pid "$server"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg); database $(du -sh "$work" | cut -f1)"

@@ -1,7 +1,7 @@
 // replay_bench: a year of a metropolis's 112 calls replayed through the HTTP API (issue 14 item 5).
 //
 //   replay_bench --port P --api-key K --token T [--calls N] [--year 2024] [--clients C]
-//                [--batch B] [--seed S] [--server-pid PID]
+//                [--batch B] [--seed S] [--server-pid PID] [--classify-clients C1,C2,...]
 //
 // Generates N calls (default 637,292) over the year with siaga simulate's generator and
 // Jakarta's published 2024 mix (6,317 emergencies, 110,788 information, 370,817 dropped,
@@ -11,7 +11,10 @@
 //   1. ingestion: the telephony events in time order, B a request (POST /api/v1/telephony/events
 //      with Prefer: return=minimal) over C keep-alive connections (with the api key K);
 //   2. classification: every answered call's verdict (POST /api/v1/calls/{id}/classify, a valid
-//      call with its report) over C keep-alive connections (with the call taker's token T);
+//      call with its report) over C keep-alive connections (with the call taker's token T); with
+//      --classify-clients 4,16,64 the verdicts are cut into as many consecutive equal parts, each
+//      sent over that many connections and printed as a phase of its own (larger group commits
+//      with more consoles, measured on the same database);
 //   3. the check: GET /api/v1/stats/calls of the year must equal the generator's truth (total,
 //      answered, abandoned, missed, each classification, none live or unclassified, answered
 //      within 10, 15 and 20 s, the months' totals); any difference is printed and the exit
@@ -251,6 +254,13 @@ int main(int argc, char** argv) {
   const int year = std::stoi(flag(f, "--year", "2024"));
   const auto clients = std::max<std::size_t>(1, std::stoul(flag(f, "--clients", "4")));
   const auto batch = std::clamp<std::size_t>(std::stoul(flag(f, "--batch", "500")), 1, 500);
+  std::vector<std::size_t> classify_clients;
+  {
+    std::istringstream list(flag(f, "--classify-clients", std::to_string(clients)));
+    for (std::string item; std::getline(list, item, ',');)
+      classify_clients.push_back(std::max<std::size_t>(1, std::stoul(item)));
+    if (classify_clients.empty()) classify_clients.push_back(clients);
+  }
   if (key.empty() || token.empty()) {
     std::cerr << "replay_bench: --api-key (a bridge's) and --token (a call taker's) are required\n";
     return 2;
@@ -339,20 +349,28 @@ int main(int argc, char** argv) {
     verdicts.emplace_back(ids.at(c.call_id), json::serialize(in));
   }
   const std::vector<std::pair<std::string, std::string>> console{{"Authorization", "Bearer " + token}};
-  before = after;
-  start = clock_type::now();
-  failed = run_over(port, clients, verdicts.size(), [&](connection& conn, std::size_t i) {
-    auto r =
-        conn.send(http::verb::post, "/api/v1/calls/" + verdicts[i].first + "/classify", verdicts[i].second, console);
-    if (r.status == 200) return true;
-    std::cerr << "replay_bench: classify " << verdicts[i].first << ": " << r.status << " " << r.body.substr(0, 300)
-              << "\n";
-    return false;
-  });
-  auto classified = std::chrono::duration<double>(clock_type::now() - start).count();
-  after = sample_cpu(pid);
-  print_phase("classification", verdicts.size(), "calls", classified, before, after, failed);
-  if (failed) return 1;
+  double classified = 0;
+  const auto parts = classify_clients.size();
+  for (std::size_t part = 0; part < parts; ++part) {
+    const auto first = verdicts.size() * part / parts;
+    const auto count = verdicts.size() * (part + 1) / parts - first;
+    before = after;
+    start = clock_type::now();
+    failed = run_over(port, classify_clients[part], count, [&](connection& conn, std::size_t k) {
+      const auto& [id, body] = verdicts[first + k];
+      auto r = conn.send(http::verb::post, "/api/v1/calls/" + id + "/classify", body, console);
+      if (r.status == 200) return true;
+      std::cerr << "replay_bench: classify " << id << ": " << r.status << " " << r.body.substr(0, 300) << "\n";
+      return false;
+    });
+    const auto seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+    classified += seconds;
+    after = sample_cpu(pid);
+    const auto name = parts == 1 ? std::string("classification")
+                                 : "classification over " + std::to_string(classify_clients[part]) + " connections";
+    print_phase(name.c_str(), count, "calls", seconds, before, after, failed);
+    if (failed) return 1;
+  }
 
   // 3. The statistics of the year against the truth.
   connection conn(port);

@@ -318,6 +318,8 @@ const std::map<std::string, setter>& setters() {
       {"tracks_per_minute", int_setting(&config::tracks_per_minute, 1, 1'000'000)},
       {"sqlite_cache_mib", int_setting(&config::sqlite_cache_mib, 1, 65'536)},
       {"sqlite_mmap_mib", int_setting(&config::sqlite_mmap_mib, 0, 1'048'576)},
+      {"sqlite_checkpoint_mib", int_setting(&config::sqlite_checkpoint_mib, 0, 65'536)},
+      {"sqlite_wal_limit_mib", int_setting(&config::sqlite_wal_limit_mib, 1, 1'048'576)},
       {"max_connections", int_setting(&config::max_connections, 16, 1'000'000)},
       {"reserved_connections", int_setting(&config::reserved_connections, 0, 1'000'000)},
       {"max_connections_per_address", int_setting(&config::max_connections_per_address, 1, 1'000'000)},
@@ -454,6 +456,11 @@ core::result<config> load_config(const std::string& file_path, const std::map<st
     }
   }
   if (auto r = check_channels(c); !r) return r.error();
+  if (c.sqlite_checkpoint_mib > 0 && c.sqlite_wal_limit_mib < 2 * c.sqlite_checkpoint_mib) {
+    return core::invalid("sqlite_wal_limit_mib (" + std::to_string(c.sqlite_wal_limit_mib) +
+                         ") must be at least twice sqlite_checkpoint_mib (" + std::to_string(c.sqlite_checkpoint_mib) +
+                         "): raise the limit or checkpoint more often");
+  }
   if (c.reserved_connections >= c.max_connections) {
     return core::invalid("reserved_connections (" + std::to_string(c.reserved_connections) +
                          ") must be below max_connections (" + std::to_string(c.max_connections) + ")");

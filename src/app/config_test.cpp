@@ -219,6 +219,32 @@ TEST(config, the_sqlite_cache_and_memory_mapping_have_defaults_and_ranges) {
   }
 }
 
+TEST(config, the_wal_checkpoint_has_defaults_ranges_and_a_limit_above_it) {
+  auto defaults = load_config("", {}, {});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->sqlite_checkpoint_mib, 16);
+  EXPECT_EQ(defaults->sqlite_wal_limit_mib, 256);
+  auto set = load_config("", {{"SIAGA_SQLITE_CHECKPOINT_MIB", "64"}}, {"--sqlite-wal-limit-mib", "128"});
+  ASSERT_TRUE(set.has_value()) << set.error().message;
+  EXPECT_EQ(set->sqlite_checkpoint_mib, 64);
+  EXPECT_EQ(set->sqlite_wal_limit_mib, 128);
+  auto in_writer = load_config("", {}, {"--sqlite-checkpoint-mib", "0", "--sqlite-wal-limit-mib", "1"});
+  ASSERT_TRUE(in_writer.has_value()) << in_writer.error().message;
+  EXPECT_EQ(in_writer->sqlite_checkpoint_mib, 0);
+  for (auto [flag, bad] : std::vector<std::pair<std::string, std::string>>{{"--sqlite-checkpoint-mib", "-1"},
+                                                                          {"--sqlite-checkpoint-mib", "65537"},
+                                                                          {"--sqlite-wal-limit-mib", "0"},
+                                                                          {"--sqlite-wal-limit-mib", "often"}}) {
+    auto c = load_config("", {}, {flag, bad});
+    ASSERT_FALSE(c.has_value()) << flag << " " << bad;
+    EXPECT_NE(c.error().message.find(flag), std::string::npos) << c.error().message;
+  }
+  auto too_small = load_config("", {}, {"--sqlite-checkpoint-mib", "100", "--sqlite-wal-limit-mib", "199"});
+  ASSERT_FALSE(too_small.has_value());
+  EXPECT_NE(too_small.error().message.find("at least twice sqlite_checkpoint_mib"), std::string::npos)
+      << too_small.error().message;
+}
+
 TEST(config, the_clock_offset_is_off_by_default_and_bounded) {
   auto defaults = load_config("", {}, {});
   ASSERT_TRUE(defaults.has_value());

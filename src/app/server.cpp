@@ -64,7 +64,12 @@ std::unique_ptr<storage::store> open_store(const config& cfg) {
   }
   const std::chrono::seconds lease{cfg.outbox_lease_s};
   auto st = storage::open_database(
-      cfg.database, {.cache_mib = cfg.sqlite_cache_mib, .mmap_mib = cfg.sqlite_mmap_mib, .outbox_lease = lease},
+      cfg.database,
+      {.cache_mib = cfg.sqlite_cache_mib,
+       .mmap_mib = cfg.sqlite_mmap_mib,
+       .checkpoint_mib = cfg.sqlite_checkpoint_mib,
+       .wal_limit_mib = cfg.sqlite_wal_limit_mib,
+       .outbox_lease = lease},
       {.outbox_lease = lease, .failover_wait = std::chrono::seconds(cfg.pg_failover_wait_s)});
   if (!st) {
     spdlog::error("cannot open database {}: {}", where, st.error().message);

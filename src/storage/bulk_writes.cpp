@@ -38,7 +38,7 @@ result<std::vector<domain::event>> append_events(store_txn& tx, std::vector<doma
   return stored;
 }
 
-result<void> set_wal_autocheckpoint(store_txn& tx, int pages) {
+result<void> set_wal_autocheckpoint(store_txn& tx, std::optional<int> pages) {
   if (auto* bulk = dynamic_cast<bulk_writer*>(&tx)) return bulk->set_wal_autocheckpoint(pages);
   return {};
 }

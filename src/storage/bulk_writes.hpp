@@ -8,6 +8,7 @@
 
 #include "storage/store.hpp"
 
+#include <optional>
 #include <vector>
 
 namespace siaga::storage {
@@ -24,10 +25,12 @@ class bulk_writer {
   virtual result<void> insert_callbacks(const std::vector<domain::callback_task>& tasks) = 0;
   // As append_event for each event in order; returns them as stored.
   virtual result<std::vector<domain::event>> append_events(std::vector<domain::event> events) = 0;
-  // Lets the write-ahead log hold pages pages before a commit checkpoints it into the database
-  // file (SQLite's PRAGMA wal_autocheckpoint on the writer's connection; default 1,000 pages).
-  // A connection setting, not part of the transaction: it stays when the command rolls back.
-  virtual result<void> set_wal_autocheckpoint(int pages) = 0;
+  // Lets the write-ahead log grow by pages pages before it is checkpointed into the database
+  // file (SQLite: the checkpointer's threshold, sqlite/checkpointer.hpp, or PRAGMA
+  // wal_autocheckpoint on the writer's connection when the store runs without one); nullopt
+  // sets back the store's own setting. A setting of the store, not part of the transaction: it
+  // stays when the command rolls back.
+  virtual result<void> set_wal_autocheckpoint(std::optional<int> pages) = 0;
 };
 
 // The same as tx.insert_call for each call in order; fails as it does (conflict on a taken id
@@ -43,6 +46,6 @@ result<void> insert_callbacks(store_txn& tx, const std::vector<domain::callback_
 result<std::vector<domain::event>> append_events(store_txn& tx, std::vector<domain::event> events);
 // bulk_writer::set_wal_autocheckpoint where the store has a write-ahead log to tune; nothing
 // elsewhere. A bulk import raises it for its run and sets it back when done.
-result<void> set_wal_autocheckpoint(store_txn& tx, int pages);
+result<void> set_wal_autocheckpoint(store_txn& tx, std::optional<int> pages);
 
 }  // namespace siaga::storage

@@ -426,7 +426,9 @@ struct call_values {
     }
   }
 
-  void bind(statement& st) const {
+  // Binds the values in the order of call_set_columns; B is a statement or a call_row_values.
+  template <class B>
+  void bind(B& st) const {
     const auto& s = r.state;
     st.bind(r.external_id)
         .bind(s.caller)
@@ -460,7 +462,80 @@ struct call_values {
   }
 };
 
+// The columns call_values binds, in its order: what update_call sets.
+constexpr std::array<std::string_view, 29> call_set_columns{
+    "external_id", "caller",     "line",         "ring_at",           "queued_at",     "answered_at", "ended_at",
+    "answered_by", "agent",      "transfers",    "end_reason",        "outcome",       "digits",      "silent_caller",
+    "silent",      "classification", "classified_source", "classified_by", "classified_at", "note", "report_id",
+    "loc_lat",     "loc_lon",    "loc_radius_m", "loc_at",            "loc_method",    "loc_format",  "created_at",
+    "updated_at"};
+
+// A call's column values as call_values binds them, kept to compare two rows column by column.
+// Text is viewed, not copied: the records bound must outlive this.
+class call_row_values {
+ public:
+  using value = std::variant<std::monostate, std::int64_t, double, std::string_view, bool>;
+
+  call_row_values& bind(std::string_view v) { return add(v); }
+  call_row_values& bind(const std::string& v) { return add(std::string_view(v)); }
+  call_row_values& bind(std::int64_t v) { return add(v); }
+  call_row_values& bind(timestamp t) { return add(core::to_micros(t)); }
+  call_row_values& bind_bool(bool v) { return add(v); }
+  template <class T>
+  call_row_values& bind(const std::optional<T>& v) {
+    return v ? bind(*v) : add(std::monostate{});
+  }
+
+  const std::vector<value>& values() const { return values_; }
+
+  // Binds v to the statement's next parameter as the statement's own binder would have.
+  static void bind_to(statement& st, const value& v) {
+    std::visit(
+        [&st](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::monostate>) {
+            st.bind_null();
+          } else if constexpr (std::is_same_v<T, bool>) {
+            st.bind_bool(x);
+          } else {
+            st.bind(x);
+          }
+        },
+        v);
+  }
+
+ private:
+  call_row_values& add(value v) {
+    values_.push_back(v);
+    return *this;
+  }
+  std::vector<value> values_;
+};
+
 }  // namespace
+
+result<void> update_call_changes(connection& c, const domain::call_record& old, const domain::call_record& r) {
+  call_row_values was;
+  call_values(old).bind(was);
+  call_row_values now;
+  call_values(r).bind(now);
+  std::string sql = "UPDATE calls SET ";
+  std::vector<std::size_t> changed;
+  for (std::size_t i = 0; i < call_set_columns.size(); ++i) {
+    if (was.values()[i] == now.values()[i]) continue;
+    sql += cat({changed.empty() ? "" : ", ", call_set_columns[i], " = ?"});
+    changed.push_back(i);
+  }
+  // Nothing differs: the row is already as asked (update_call would rewrite it unchanged).
+  if (changed.empty()) return {};
+  sql += " WHERE id = ? AND jurisdiction_id = ?";
+  auto st = c.prepare(sql);
+  if (!st) return st.error();
+  for (auto i : changed) call_row_values::bind_to(*st, now.values()[i]);
+  st->bind(r.id).bind(r.jurisdiction_id);
+  if (auto res = st->run("calls"); !res) return res;
+  return expect_changed(c, "call", r.id);
+}
 
 result<void> insert_call(connection& c, const domain::call_record& r) {
   auto st = c.prepare(cat({"INSERT INTO calls (", call_columns,

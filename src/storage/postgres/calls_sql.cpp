@@ -3,8 +3,11 @@
 #include "storage/postgres/query.hpp"
 
 #include <algorithm>
+#include <array>
 #include <initializer_list>
+#include <type_traits>
 #include <variant>
+#include <vector>
 
 namespace siaga::storage::postgres::calls_sql {
 

@@ -47,6 +47,11 @@ result<std::optional<domain::api_key>> find_api_key(connection& c, const std::st
 
 result<void> insert_call(connection& c, const domain::call_record& r);
 result<void> update_call(connection& c, const domain::call_record& r);
+// As update_call for a row that holds old (read in the same transaction): sets only the columns
+// whose values differ, so that only the indexes over those columns are rewritten (an UPDATE
+// setting every column rewrites every index of calls: six of them); nothing when none differs.
+// One statement shape per set of columns changed, cached like any other.
+result<void> update_call_changes(connection& c, const domain::call_record& old, const domain::call_record& r);
 result<void> insert_call_event(connection& c, const domain::stored_call_event& e);
 result<void> upsert_caller(connection& c, const domain::caller_record& r);
 result<void> upsert_caller_policy(connection& c, const std::string& jurisdiction_id, const domain::caller_policy& p);

@@ -5,8 +5,11 @@
 #include "storage/sqlite/query.hpp"
 
 #include <algorithm>
+#include <array>
 #include <initializer_list>
+#include <type_traits>
 #include <variant>
+#include <vector>
 
 namespace siaga::storage::sqlite::calls_sql {
 

@@ -118,6 +118,10 @@ class connection {
   // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
   std::int64_t changes() const;
 
+  // The SQLite handle, for what this class does not wrap (the checkpointer's WAL hook and
+  // sqlite3_wal_checkpoint_v2); owned by the connection.
+  sqlite3* native() const { return db_; }
+
  private:
   explicit connection(sqlite3* db) : db_(db) {}
 

@@ -25,6 +25,9 @@ using detail::writer_txn;
 
 result<void> set_pragma(connection& conn, const std::string& sql) { return conn.exec_script(sql, sql); }
 
+// How long a connection waits for a lock another holds (migrations, the checkpointer's truncation).
+constexpr int writer_busy_ms = 5000;
+
 // One integer that a PRAGMA answers.
 result<std::int64_t> pragma_value(connection& conn, const std::string& sql) {
   auto st = conn.prepare(sql);
@@ -55,14 +58,29 @@ result<tuning> apply_tuning(connection& conn, const sqlite_options& options) {
   return t;
 }
 
+// The WAL's bound on the writer (the file cut back to wal_limit_mib when the writer starts it
+// again) and, unless checkpoint_mib is 0, the checkpointer that takes the checkpoints off it.
+result<std::unique_ptr<checkpointer>> start_checkpointer(connection& writer, const sqlite_options& options) {
+  const auto limit_bytes = static_cast<std::int64_t>(options.wal_limit_mib) * 1024 * 1024;
+  if (auto r = set_pragma(writer, "PRAGMA journal_size_limit = " + std::to_string(limit_bytes)); !r) return r.error();
+  if (options.checkpoint_mib == 0) return std::unique_ptr<checkpointer>();
+  SIAGA_TRY(page_bytes, pragma_value(writer, "PRAGMA page_size"));
+  const auto pages = [&](int mib) { return static_cast<std::int64_t>(mib) * 1024 * 1024 / page_bytes; };
+  return checkpointer::start(options.path, writer,
+                             checkpoint_policy(pages(options.checkpoint_mib), pages(options.wal_limit_mib)),
+                             options.synchronous_full, writer_busy_ms);
+}
+
 class store_impl final : public sqlite_store {
  public:
-  store_impl(sqlite_options options, std::unique_ptr<connection> writer, tuning applied)
+  store_impl(sqlite_options options, std::unique_ptr<connection> writer, tuning applied,
+             std::unique_ptr<checkpointer> ckpt)
       : options_(std::move(options)),
         applied_(applied),
         leases_(options_.outbox_lease),
         writer_(std::move(writer)),
-        txn_(*writer_, options_.keep_rollups, leases_),
+        checkpointer_(std::move(ckpt)),
+        txn_(*writer_, options_.keep_rollups, leases_, checkpointer_.get()),
         group_(
             options_.max_batch, [this](std::vector<queued_command>& batch) { return run_batch(batch); },
             [this] { optimize(); }) {}
@@ -101,12 +119,16 @@ class store_impl final : public sqlite_store {
   void close() override {
     std::lock_guard closing(close_mutex_);
     group_.stop();
+    // After the writer thread (no commit calls its hook any more), before its connection.
+    if (checkpointer_) checkpointer_->stop();
     writer_.reset();
   }
 
   write_stats stats() const override { return {group_.batches(), group_.commands()}; }
 
   tuning applied_tuning() const override { return applied_; }
+
+  checkpoint_counts checkpoints() const override { return checkpointer_ ? checkpointer_->counts() : checkpoint_counts{}; }
 
  private:
   std::shared_ptr<thread_reader> open_reader() {
@@ -253,6 +275,7 @@ class store_impl final : public sqlite_store {
   const tuning applied_;
   outbox_sql::leases leases_;  // before the readers and the writer, which use it
   std::unique_ptr<connection> writer_;  // closed by close(), once the writer thread is done
+  std::unique_ptr<checkpointer> checkpointer_;  // null when checkpoint_mib is 0; stopped by close()
   writer_txn txn_;                      // used on the writer thread only
   thread_readers<thread_reader> readers_;
   std::mutex close_mutex_;
@@ -280,10 +303,15 @@ result<std::unique_ptr<sqlite_store>> open(const sqlite_options& options) {
   if (options.cache_mib < 1 || options.mmap_mib < 0) {
     return core::invalid("sqlite cache_mib must be at least 1 and mmap_mib at least 0");
   }
+  if (options.checkpoint_mib < 0 || options.wal_limit_mib < 1 ||
+      (options.checkpoint_mib > 0 && options.wal_limit_mib < 2 * options.checkpoint_mib)) {
+    return core::invalid("sqlite checkpoint_mib must be at least 0 and wal_limit_mib at least 1 and at least twice "
+                         "checkpoint_mib");
+  }
   auto conn = connection::open(options.path, false);
   if (!conn) return conn.error();
   auto& c = **conn;
-  if (auto r = set_pragma(c, "PRAGMA busy_timeout = 5000"); !r) return r.error();
+  if (auto r = set_pragma(c, "PRAGMA busy_timeout = " + std::to_string(writer_busy_ms)); !r) return r.error();
   {
     auto st = c.prepare("PRAGMA journal_mode = WAL");
     if (!st) return st.error();
@@ -304,7 +332,10 @@ result<std::unique_ptr<sqlite_store>> open(const sqlite_options& options) {
   if (auto r = set_pragma(c, "PRAGMA temp_store = MEMORY"); !r) return r.error();
   auto applied = apply_tuning(c, options);
   if (!applied) return applied.error();
-  return std::unique_ptr<sqlite_store>(std::make_unique<store_impl>(options, std::move(*conn), *applied));
+  auto ckpt = start_checkpointer(c, options);
+  if (!ckpt) return ckpt.error();
+  return std::unique_ptr<sqlite_store>(
+      std::make_unique<store_impl>(options, std::move(*conn), *applied, std::move(*ckpt)));
 }
 
 }  // namespace siaga::storage::sqlite

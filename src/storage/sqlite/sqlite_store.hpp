@@ -3,9 +3,11 @@
 // One writer thread owns a read-write connection and commits queued commands in batches
 // (group commit): BEGIN IMMEDIATE, one savepoint per command, one COMMIT and so one fsync
 // per batch. Readers get a read-only connection of their own per thread; WAL lets them read
-// while the writer writes.
+// while the writer writes. A checkpointer thread copies the WAL back into the database file
+// (checkpointer.hpp), so the writer's commits never do.
 #pragma once
 
+#include "storage/sqlite/checkpointer.hpp"
 #include "storage/store.hpp"
 
 #include <cstdint>
@@ -32,6 +34,9 @@ class sqlite_store : public store {
 
   // The settings in effect on the writer's connection; safe from any thread.
   virtual tuning applied_tuning() const = 0;
+
+  // What the checkpointer has done (all zero when checkpoint_mib is 0); safe from any thread.
+  virtual checkpoint_counts checkpoints() const = 0;
 };
 
 // As storage::open_sqlite, but keeps the SQLite-specific interface.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "storage/bulk_writes.hpp"
+#include "storage/sqlite/checkpointer.hpp"
 #include "storage/sqlite/read_ops.hpp"
 #include "storage/sqlite/rollup_keeper.hpp"
 
@@ -29,8 +30,9 @@ class thread_reader final : public read_ops<store_reader> {
 
 class writer_txn final : public read_ops<store_txn>, public bulk_writer {
  public:
-  writer_txn(connection& conn, bool keep_rollups, outbox_sql::leases& leases)
-      : read_ops(&conn, std::nullopt, &leases), rollups_(conn, keep_rollups) {}
+  // ckpt: the store's checkpointer, null when SQLite's auto-checkpoint runs in the writer.
+  writer_txn(connection& conn, bool keep_rollups, outbox_sql::leases& leases, checkpointer* ckpt)
+      : read_ops(&conn, std::nullopt, &leases), rollups_(conn, keep_rollups), checkpointer_(ckpt) {}
 
   // Forgets the events of the previous command; called as each command starts.
   void begin_command() {
@@ -199,7 +201,8 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer {
   result<void> update_call(const domain::call_record& r) override {
     auto old = calls_sql::find_call(c(), r.jurisdiction_id, r.id);
     if (!old) return old.error();
-    if (auto w = calls_sql::update_call(c(), r); !w) return w;
+    auto w = *old ? calls_sql::update_call_changes(c(), **old, r) : calls_sql::update_call(c(), r);
+    if (!w) return w;
     if (auto w = caller_counts_sql::call_written(c(), *old, r); !w) return w;
     return rollups_.call(*old, r);
   }
@@ -220,8 +223,13 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer {
   result<void> insert_callbacks(const std::vector<domain::callback_task>& tasks) override {
     return calls_sql::insert_callbacks(c(), tasks);
   }
-  result<void> set_wal_autocheckpoint(int pages) override {
-    auto sql = "PRAGMA wal_autocheckpoint = " + std::to_string(pages);
+  result<void> set_wal_autocheckpoint(std::optional<int> pages) override {
+    if (checkpointer_) {
+      // The PRAGMA would put SQLite's auto-checkpoint back in place of the checkpointer's hook.
+      checkpointer_->set_passive_pages(pages);
+      return {};
+    }
+    auto sql = "PRAGMA wal_autocheckpoint = " + std::to_string(pages.value_or(default_autocheckpoint_pages));
     return c().exec_script(sql, sql);
   }
   result<void> upsert_caller(const domain::caller_record& r) override { return calls_sql::upsert_caller(c(), r); }
@@ -351,6 +359,8 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer {
   std::optional<std::int64_t> next_seq_;
   std::map<std::string, std::string, std::less<>> heads_;
   rollup_keeper rollups_;
+  checkpointer* checkpointer_;
+  static constexpr int default_autocheckpoint_pages = 1'000;  // SQLite's
 };
 
 }  // namespace siaga::storage::sqlite::detail
