@@ -479,6 +479,8 @@ class call_row_values {
   call_row_values& bind(std::string_view v) { return add(v); }
   call_row_values& bind(const std::string& v) { return add(std::string_view(v)); }
   call_row_values& bind(std::int64_t v) { return add(v); }
+  // Without it a double (a fix's point and radius) would bind through the integer overload.
+  call_row_values& bind(double v) { return add(v); }
   call_row_values& bind(timestamp t) { return add(core::to_micros(t)); }
   call_row_values& bind_bool(bool v) { return add(v); }
   template <class T>

@@ -159,6 +159,9 @@ TEST_P(calls_store, a_call_round_trips_with_every_field_set_and_unset) {
   partly.classification = domain::call_class::information;
   partly.note = "bukan iseng";
   partly.state.ended_at.reset();
+  ASSERT_TRUE(partly.location);
+  partly.location->lat = -3.69583;  // a new fix: its fractions kept (not bound as integers)
+  partly.location->radius_m = 8.5;
   ASSERT_EQ(code_of(write([&](store_txn& t) { return t.update_call(partly); })), "ok");
   ASSERT_EQ(code_of(write([&](store_txn& t) { return t.update_call(partly); })), "ok");
   auto got_partly = rd().find_call("j1", "c2");
@@ -170,6 +173,8 @@ TEST_P(calls_store, a_call_round_trips_with_every_field_set_and_unset) {
   EXPECT_EQ((*got_partly)->classified_by, "u1");
   ASSERT_TRUE((*got_partly)->location);
   EXPECT_EQ((*got_partly)->location->format, "aml_sms_v1");
+  EXPECT_DOUBLE_EQ((*got_partly)->location->lat, -3.69583);
+  EXPECT_EQ((*got_partly)->location->radius_m, std::optional<double>(8.5));
   EXPECT_TRUE(rd().strike_times("j1", "+6281234567890", t0 - 1h)->empty());
   call_filter live;
   live.jurisdiction_id = "j1";
