@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev sqlite3 libsodium-dev libssl-dev libspdlog-dev
+  libsqlite3-dev sqlite3 libsodium-dev libssl-dev libspdlog-dev libjemalloc-dev
   libgtest-dev libgmock-dev libpq-dev postgresql postgresql-common
   chromium poppler-utils zlib1g-dev python3-openpyxl
   clang-14 libfuzzer-14-dev
