@@ -1,5 +1,6 @@
 #include "storage/sqlite/connection.hpp"
 
+#include "storage/sqlite/page_cache.hpp"
 #include "storage/sqlite/sql_functions.hpp"
 
 #include <sqlite3.h>
@@ -156,6 +157,8 @@ std::optional<timestamp> statement::opt_time(int col) const {
 }
 
 result<std::unique_ptr<connection>> connection::open(const std::string& path, bool read_only) {
+  // Before SQLite initialises itself on the first open (page_cache.hpp).
+  install_page_cache();
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is confined to one thread at a time, so SQLite's per-call
   // locking would be pure overhead.
