@@ -10,10 +10,15 @@
 #   (d) Jakarta's 2024 replayed through the HTTP API (bench/replay.sh: 637,292 calls, about
 #       2.18 million telephony events in batches, 266,000 classifications, the year's call
 #       statistics checked against the generator's truth; the run fails if they differ), on a
-#       server of its own.
-# Usage: bash bench/run.sh [build-dir] [c|d] [replay-calls]   (default build/; builds siaga and
-#        siaga_bench first; with c, only step (c), against the freshly seeded server; with d, only
-#        step (d); replay-calls: fewer calls for step (d), e.g. 63729, a tenth of the year)
+#       server of its own;
+#   (e) the stream fan-out of (c) at 10 incidents a second while Jakarta's year is replayed into
+#       the same server: 1,000 WebSockets signed in as PSC 119's operator (an agency's screens,
+#       which see the incidents dispatched to them and none of the calls), the incidents created
+#       by the call taker, the replay's bridge and consoles beside them.
+# Usage: bash bench/run.sh [build-dir] [c|d|e] [replay-calls]   (default build/; builds siaga,
+#        siaga_bench and replay_bench first; with c, only step (c), against the freshly seeded
+#        server; with d or e, only that step; replay-calls: fewer calls for steps (d) and (e),
+#        e.g. 63729, a tenth of the year)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # 1,000 WebSocket clients are 1,000 descriptors in the bench and as many in the server, near the
@@ -25,11 +30,12 @@ replay_calls="${3:-637292}"
 if [[ "$only" == d ]]; then
   exec bash bench/replay.sh "$build" "$replay_calls"
 fi
-ninja -C "$build" -j2 siaga siaga_bench >/dev/null
+ninja -C "$build" -j2 siaga siaga_bench replay_bench >/dev/null
 siaga="$build/siaga"
 bench="$build/bench/siaga_bench"
 work=$(mktemp -d /tmp/siaga-bench-XXXXXX)
-trap 'kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+replay=""
+trap 'kill "$server" $replay 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"
 if [[ -z "$only" ]]; then
@@ -73,6 +79,7 @@ fi
 # bench notes when the kernel received each incident.created frame (SO_TIMESTAMPNS), so its own
 # share of the two cores delays its reads but not the arrivals.
 for rate in 10 20; do
+  [[ "$only" == e ]] && break
   echo "# (c) stream fan-out: 1,000 WebSocket clients, incidents at $rate per second for 20 s (load $(cut -d' ' -f1-3 /proc/loadavg))"
   "$bench" stream --port "$port" --token "$token" --body "$body" --clients 1000 --incidents $((rate * 20)) \
     --rate "$rate" --server-pid "$server"
@@ -82,4 +89,41 @@ if [[ -z "$only" ]]; then
   wait "$server" 2>/dev/null || true
   echo "# (d) Jakarta's year through the HTTP API"
   bash bench/replay.sh "$build" "$replay_calls"
+fi
+
+if [[ -z "$only" || "$only" == e ]]; then
+  [[ -n "$only" ]] && { kill "$server"; wait "$server" 2>/dev/null || true; }
+  "$siaga" seed --demo --database "$work/beside.db" >/dev/null
+  rm -f "$work/port"
+  "$siaga" serve --database "$work/beside.db" --port 0 --port-file "$work/port" --web-root "" --log-level warn \
+    --max-connections-per-address 100000 --max-new-reports-per-reporter 0 &
+  server=$!
+  for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.05; done
+  port=$(cat "$work/port")
+  login() {
+    curl -sf -X POST "localhost:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
+      -d "{\"username\":\"$1\",\"password\":\"siaga112demo\"}" | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])'
+  }
+  admin=$(login admin)
+  token=$(login calltaker)
+  operator=$(login psc119)
+  category=$(curl -s "localhost:$port/api/v1/categories" -H "Authorization: Bearer $token" |
+    python3 -c 'import sys,json;print([c["id"] for c in json.load(sys.stdin)["items"] if c["code"]=="medical"][0])')
+  body="{\"category_id\":\"$category\",\"summary\":\"Pingsan di jalan\",\"location\":{\"lat\":-3.69,\"lon\":128.18}}"
+  key=$(curl -sf -X POST "localhost:$port/api/v1/api_keys" -H "Authorization: Bearer $admin" \
+    -H 'Content-Type: application/json' -d '{"name":"PBX Jakarta 2024"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["secret"])')
+  "$build/bench/replay_bench" --port "$port" --api-key "$key" --token "$token" --calls "$replay_calls" --clients 4 \
+    --batch 500 --classify-clients 16 --server-pid "$server" >"$work/beside.out" 2>&1 &
+  replay=$!
+  # The stream's clients connect once the replay's calls are generated and its bridge is sending.
+  for _ in $(seq 600); do grep -q '"generated"' "$work/beside.out" && break; sleep 0.1; done
+  echo "# (e) stream fan-out beside the replay: 1,000 WebSocket clients (PSC 119's operator), incidents at 10 per second for 20 s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  "$bench" stream --port "$port" --token "$token" --watch-token "$operator" --body "$body" --clients 1000 \
+    --incidents 200 --rate 10 --server-pid "$server"
+  if kill -0 "$replay" 2>/dev/null; then
+    echo "# the replay was still running when the stream's run ended (as it should: it ran beside it)"
+    kill "$replay"
+  fi
+  wait "$replay" 2>/dev/null || true
+  cat "$work/beside.out"
 fi

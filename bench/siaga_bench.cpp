@@ -12,6 +12,7 @@
 //       cannot hide its queueing (no coordinated omission).
 //   siaga_bench stream --port P --token T --body JSON [--clients 1000] [--incidents N]
 //                      [--rate R] [--threads 1] [--server-pid PID] [--write-port P2]
+//                      [--watch-token T2]   (the WebSockets sign in with T2, the creations with T)
 //       stream fan-out: opens the clients' WebSockets to GET /api/v1/stream (Bearer token of a
 //       dispatcher, who sees every event), waits until all have their hello and the stream is
 //       quiet, then creates N incidents with POST /api/v1/incidents at R per second from one
@@ -358,7 +359,8 @@ struct stream_client {
 struct stream_load {
   asio::ip::tcp::endpoint server;
   asio::ip::tcp::endpoint writer;  // where the incidents are created: server, or another node
-  std::string token;
+  std::string token;               // creates the incidents
+  std::string watch_token;         // signs the WebSockets in
   std::vector<std::unique_ptr<stream_client>> clients;
   std::atomic<std::size_t> attempted{0};  // connections whose upgrade has been answered, either way
   std::atomic<std::size_t> connected{0};  // hello received
@@ -525,7 +527,7 @@ asio::awaitable<void> stream_connect(stream_load& load, stream_client& c, int ep
   res.result(0);  // no answer yet
   beast::error_code hec = cec;
   if (!cec) {
-    auto request = upgrade_request(load.token);
+    auto request = upgrade_request(load.watch_token);
     auto [wec, wn] = co_await asio::async_write(c.socket, asio::buffer(request), use_tuple);
     hec = wec;
   }
@@ -693,6 +695,8 @@ int bench_stream(const std::map<std::string, std::string>& f) {
   load.writer = {load.server.address(),
                  static_cast<std::uint16_t>(std::stoul(flag(f, "--write-port", flag(f, "--port", "8112"))))};
   load.token = flag(f, "--token", "");
+  // The streams may watch as another user (an agency's operator) than the one creating.
+  load.watch_token = flag(f, "--watch-token", load.token);
   auto body = flag(f, "--body", "");
   auto clients = std::stoul(flag(f, "--clients", "1000"));
   auto incidents = std::stoul(flag(f, "--incidents", "200"));
