@@ -36,14 +36,10 @@ echo "# replay of Jakarta 2024 through the HTTP API: $calls calls; $(nproc) core
 server=$!
 for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.05; done
 port=$(cat "$work/port")
-login() {
-  curl -sf -X POST "localhost:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"siaga112demo\"}" | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])'
-}
+source bench/demo_api.sh
 admin=$(login admin)
 calltaker=$(login calltaker)
-key=$(curl -sf -X POST "localhost:$port/api/v1/api_keys" -H "Authorization: Bearer $admin" \
-  -H 'Content-Type: application/json' -d '{"name":"PBX Jakarta 2024"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["secret"])')
+key=$(bridge_key "$admin")
 
 if [[ -n "$perf_seconds" ]]; then
   command -v perf >/dev/null || { apt-get install -y linux-perf >/dev/null 2>&1 || true; }

@@ -100,18 +100,14 @@ if [[ -z "$only" || "$only" == e ]]; then
   server=$!
   for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.05; done
   port=$(cat "$work/port")
-  login() {
-    curl -sf -X POST "localhost:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
-      -d "{\"username\":\"$1\",\"password\":\"siaga112demo\"}" | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])'
-  }
+  source bench/demo_api.sh
   admin=$(login admin)
   token=$(login calltaker)
   operator=$(login psc119)
   category=$(curl -s "localhost:$port/api/v1/categories" -H "Authorization: Bearer $token" |
     python3 -c 'import sys,json;print([c["id"] for c in json.load(sys.stdin)["items"] if c["code"]=="medical"][0])')
   body="{\"category_id\":\"$category\",\"summary\":\"Pingsan di jalan\",\"location\":{\"lat\":-3.69,\"lon\":128.18}}"
-  key=$(curl -sf -X POST "localhost:$port/api/v1/api_keys" -H "Authorization: Bearer $admin" \
-    -H 'Content-Type: application/json' -d '{"name":"PBX Jakarta 2024"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["secret"])')
+  key=$(bridge_key "$admin")
   "$build/bench/replay_bench" --port "$port" --api-key "$key" --token "$token" --calls "$replay_calls" --clients 4 \
     --batch 500 --classify-clients 16 --server-pid "$server" >"$work/beside.out" 2>&1 &
   replay=$!
