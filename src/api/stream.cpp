@@ -221,42 +221,63 @@ void stream_hub::fan_out(const std::vector<domain::event>& events) {
       incident_agencies_[*e.incident_id].push_back(*e.agency_id);
     }
   }
-  std::vector<std::shared_ptr<const stream_published>> items;
-  items.reserve(events.size());
+  // Subscribers whose users see the same events (services::event_visibility_for reads only the
+  // jurisdiction, the role, the agency and whether the account is an api key; the number's
+  // masking reads the role): each event's visibility is decided once per audience, not once
+  // per subscriber, and an event no audience sees is never serialised. With a thousand agency
+  // screens and a bridge pouring in calls they see none of, that is most of the hub's work.
+  std::lock_guard lock(mutex_);
+  struct audience {
+    const stream_subscriber* first;
+    std::vector<stream_subscriber*> members;
+  };
+  std::vector<audience> audiences;
+  for (const auto& sub : subscribers_) {
+    const auto& who = sub->who;
+    auto same = [&](const audience& a) {
+      const auto& other = a.first->who;
+      return other.role == who.role && other.jurisdiction_id == who.jurisdiction_id &&
+             other.agency_id == who.agency_id && services::is_integration(other) == services::is_integration(who);
+    };
+    auto it = std::find_if(audiences.begin(), audiences.end(), same);
+    if (it == audiences.end()) it = audiences.insert(audiences.end(), audience{sub.get(), {}});
+    it->members.push_back(sub.get());
+  }
   // Whether a number shows is decided once per event, for every subscriber: the roles that may
   // see numbers get message, the others masked.
   const auto now = clock_.now();
   for (const auto& e : events) {
-    stream_published p{e, nullptr, nullptr};
-    if (services::event_names_number(e)) {
-      p.masked = event_message(e, false);
-      p.message = number_live(e, now) ? event_message(e, true) : p.masked;
-    } else {
-      p.message = event_message(e, true);
-    }
-    items.push_back(std::make_shared<const stream_published>(std::move(p)));
-  }
-
-  std::lock_guard lock(mutex_);
-  for (const auto& item : items) {
-    for (const auto& sub : subscribers_) {
-      if (!live_visible(*sub, item->event)) continue;
-      std::lock_guard sub_lock(sub->mutex);
-      if (sub->live) {
-        // The backlog reads the store, which can be ahead of this strand: what it covered
-        // was sent already. A refused send means the connection is closing (too slow, or
-        // gone); its on_close unregisters it.
-        if (item->event.seq > sub->covered) sub->conn->send(item->message_for(sub->who));
-      } else if (!sub->overflowed) {
-        if (sub->buffer.size() >= buffer_limit_) {
-          sub->overflowed = true;
-          sub->buffer.clear();
+    std::shared_ptr<const stream_published> item;
+    for (const auto& a : audiences) {
+      if (!live_visible(*a.first, e)) continue;
+      if (!item) {
+        stream_published p{e, nullptr, nullptr};
+        if (services::event_names_number(e)) {
+          p.masked = event_message(e, false);
+          p.message = number_live(e, now) ? event_message(e, true) : p.masked;
         } else {
-          sub->buffer.push_back(item);
+          p.message = event_message(e, true);
+        }
+        item = std::make_shared<const stream_published>(std::move(p));
+      }
+      for (auto* sub : a.members) {
+        std::lock_guard sub_lock(sub->mutex);
+        if (sub->live) {
+          // The backlog reads the store, which can be ahead of this strand: what it covered
+          // was sent already. A refused send means the connection is closing (too slow, or
+          // gone); its on_close unregisters it.
+          if (e.seq > sub->covered) sub->conn->send(item->message_for(sub->who));
+        } else if (!sub->overflowed) {
+          if (sub->buffer.size() >= buffer_limit_) {
+            sub->overflowed = true;
+            sub->buffer.clear();
+          } else {
+            sub->buffer.push_back(item);
+          }
         }
       }
     }
-    last_seq_ = std::max(last_seq_, item->event.seq);
+    last_seq_ = std::max(last_seq_, e.seq);
   }
 }
 

@@ -47,8 +47,9 @@ inline constexpr std::uint16_t ws_close_session_ended = 4401;
 // Fans committed events out to the connected WebSockets.
 //
 // Threads: publish() is the store's commit listener (writer thread) and only posts the batch
-// to the hub's strand, where each event is serialized once and offered to every subscriber
-// whose user may see it (services::event_visibility_for). A subscriber's backlog (?after) is
+// to the hub's strand, where each event's visibility is decided once per audience (the
+// subscribers whose users see the same events: services::event_visibility_for) and, when some
+// audience sees it, it is serialized once and sent to that audience's subscribers. A subscriber's backlog (?after) is
 // read on its connection's strand, paced by the connection's send queue.
 //
 // Resume without gap or duplicate: a resuming subscriber is registered first, so that events

@@ -295,6 +295,39 @@ TEST_F(stream_hub_test, operator_sees_only_incidents_dispatched_to_its_agency) {
   EXPECT_EQ(event_seqs(conn->sent()), expected);
 }
 
+// Visibility is decided once per audience (role, agency, jurisdiction, kind of account): every
+// subscriber still gets exactly what its own user may see, whatever the others in the hub.
+TEST_F(stream_hub_test, subscribers_of_different_audiences_each_get_what_their_user_sees) {
+  auto& hub = make_hub(1000);
+  committed();
+  const services::actor psc_op{"u-psc", "j1", domain::role::agency_operator, psc_, "Operator PSC"};
+  const services::actor other_damkar_op{"u-op2", "j1", domain::role::agency_operator, damkar_, "Operator Damkar 2"};
+  const services::actor elsewhere{"u-ct2", "j2", domain::role::call_taker, std::nullopt, "Petugas kota lain"};
+  auto damkar_1 = connect(hub, damkar_op_, std::nullopt);
+  auto psc = connect(hub, psc_op, std::nullopt);
+  auto taker = connect(hub, call_taker_, std::nullopt);
+  auto damkar_2 = connect(hub, other_damkar_op, std::nullopt);
+  auto other_city = connect(hub, elsewhere, std::nullopt);
+  auto fire = create_incident(fire_);
+  auto medical = create_incident(medical_);
+  auto batch = committed();
+  hub.publish(batch);
+  settle();
+  std::vector<std::int64_t> all, fire_seqs, medical_seqs;
+  for (const auto& e : batch) {
+    all.push_back(e.seq);
+    if (e.incident_id == fire) fire_seqs.push_back(e.seq);
+    if (e.incident_id == medical) medical_seqs.push_back(e.seq);
+  }
+  ASSERT_FALSE(fire_seqs.empty());
+  ASSERT_FALSE(medical_seqs.empty());
+  EXPECT_EQ(event_seqs(damkar_1->sent()), fire_seqs);
+  EXPECT_EQ(event_seqs(damkar_2->sent()), fire_seqs);
+  EXPECT_EQ(event_seqs(psc->sent()), medical_seqs);
+  EXPECT_EQ(event_seqs(taker->sent()), all);
+  EXPECT_TRUE(event_seqs(other_city->sent()).empty()) << "another jurisdiction's call taker sees none of j1";
+}
+
 TEST_F(stream_hub_test, resume_sends_the_backlog_once_when_fan_out_lags_behind) {
   create_incident(fire_);
   auto& hub = make_hub(1000);
