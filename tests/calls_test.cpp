@@ -157,6 +157,18 @@ TEST_F(calls_api, events_are_idempotent_and_their_order_does_not_matter) {
   }
   EXPECT_EQ(str(call_by_external("pbx-c", "+6281211110003"), "id"), c_id);
   EXPECT_EQ(str(call_by_external("pbx-c", "+6281211110003"), "outcome"), "abandoned");
+  // A repeat of a stored event whose call the batch does not otherwise touch: its call's id too.
+  auto other = simple_call("pbx-d", "0812-1111-0004", t, false);
+  auto mixed = client_.request("POST", "/api/v1/telephony/events",
+                               json::serialize(json::object{{"events", json::array{late[0], other[0]}}}), {},
+                               "application/json", {{"X-Api-Key", key_}, {"Prefer", "return=minimal"}});
+  ASSERT_EQ(mixed.status, 200) << mixed.body;
+  const auto& mixed_results = mixed.json().at("results").as_array();
+  ASSERT_EQ(mixed_results.size(), 2u);
+  EXPECT_TRUE(mixed_results[0].at("duplicate").as_bool());
+  EXPECT_EQ(str(mixed_results[0], "call_id"), c_id);
+  EXPECT_FALSE(mixed_results[1].at("duplicate").as_bool());
+  EXPECT_EQ(str(mixed_results[1], "call_id"), str(call_by_external("pbx-d", "+6281211110004"), "id"));
   // Without the preference the answer stays whole.
   auto whole = post_events(client_, key_, late[1]);
   EXPECT_EQ(whole.headers.count("preference-applied"), 0u);

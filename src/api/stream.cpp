@@ -129,8 +129,9 @@ core::result<void> stream_hub::start() {
   return {};
 }
 
-void stream_hub::publish(const std::vector<domain::event>& events) {
-  asio::post(strand_, [this, events] { fan_out(events); });
+void stream_hub::publish(storage::committed_events events) {
+  if (!events) return;
+  asio::post(strand_, [this, events = std::move(events)] { fan_out(*events); });
 }
 
 net::websocket_accept stream_hub::accept(services::actor who, std::optional<std::int64_t> after, std::string session) {

@@ -83,9 +83,10 @@ class stream_hub {
   // Call once before serving. Fails with storage_failure.
   core::result<void> start();
 
-  // The commit listener: hands a durable batch (events in seq order) to the hub's strand.
-  // Never blocks; call from one thread at a time (the store's writer), in commit order.
-  void publish(const std::vector<domain::event>& events);
+  // The commit listener: hands a durable batch (events in seq order) to the hub's strand, which
+  // shares it rather than copying it. Never blocks; call from one thread at a time (the store's
+  // writer), in commit order.
+  void publish(storage::committed_events events);
 
   // The WebSocket callbacks for an authenticated user: on open it registers the subscriber,
   // sends hello and, with after, the backlog; on close it unregisters it. session is the token

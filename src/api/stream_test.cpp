@@ -186,6 +186,11 @@ class stream_hub_test : public ::testing::Test {
     return *events;
   }
 
+  // A batch as the store hands it to the commit listener.
+  static storage::committed_events shared(std::vector<domain::event> events) {
+    return std::make_shared<const std::vector<domain::event>>(std::move(events));
+  }
+
   std::int64_t newest() {
     auto all = store_->reader().events_of_jurisdiction("j1");
     return all->empty() ? 0 : all->back().seq;
@@ -253,7 +258,7 @@ TEST_F(stream_hub_test, live_subscriber_gets_hello_then_each_published_event_onc
   EXPECT_EQ(hub.subscribers(), 1u);
   auto id = create_incident(fire_);
   auto batch = committed();
-  hub.publish(batch);
+  hub.publish(shared(batch));
   settle();
   auto sent = conn->sent();
   ASSERT_FALSE(sent.empty());
@@ -271,7 +276,7 @@ TEST_F(stream_hub_test, live_subscriber_gets_hello_then_each_published_event_onc
   accepts_.back()->on_close();
   EXPECT_EQ(hub.subscribers(), 0u);
   create_incident(fire_);
-  hub.publish(committed());
+  hub.publish(shared(committed()));
   settle();
   EXPECT_EQ(conn->sent().size(), sent.size());
 }
@@ -283,7 +288,7 @@ TEST_F(stream_hub_test, operator_sees_only_incidents_dispatched_to_its_agency) {
   auto fire = create_incident(fire_);
   auto medical = create_incident(medical_);
   auto batch = committed();
-  hub.publish(batch);
+  hub.publish(shared(batch));
   settle();
   std::vector<std::int64_t> expected;
   for (const auto& e : batch) {
@@ -311,7 +316,7 @@ TEST_F(stream_hub_test, subscribers_of_different_audiences_each_get_what_their_u
   auto fire = create_incident(fire_);
   auto medical = create_incident(medical_);
   auto batch = committed();
-  hub.publish(batch);
+  hub.publish(shared(batch));
   settle();
   std::vector<std::int64_t> all, fire_seqs, medical_seqs;
   for (const auto& e : batch) {
@@ -331,7 +336,7 @@ TEST_F(stream_hub_test, subscribers_of_different_audiences_each_get_what_their_u
 TEST_F(stream_hub_test, resume_sends_the_backlog_once_when_fan_out_lags_behind) {
   create_incident(fire_);
   auto& hub = make_hub(1000);
-  hub.publish(committed());
+  hub.publish(shared(committed()));
   settle();
   auto resume_point = hub.last_seq();
   // Committed but not yet seen by the hub: the backlog reads them from the store first.
@@ -341,10 +346,10 @@ TEST_F(stream_hub_test, resume_sends_the_backlog_once_when_fan_out_lags_behind) 
   auto conn = connect(hub, call_taker_, resume_point);
   settle();
   // The hub now hears of them, then of newer ones.
-  hub.publish(late);
+  hub.publish(shared(late));
   create_incident(fire_);
   auto fresh = committed();
-  hub.publish(fresh);
+  hub.publish(shared(fresh));
   settle();
   auto sent = conn->sent();
   EXPECT_EQ(sent[0].at("after").as_int64(), resume_point);
@@ -360,14 +365,14 @@ TEST_F(stream_hub_test, live_events_during_a_paced_backlog_are_neither_lost_nor_
   // hub must page the store again.
   for (int i = 0; i < 3; ++i) create_incident(fire_);
   auto& hub = make_hub(8);
-  hub.publish(committed());
+  hub.publish(shared(committed()));
   settle();
   auto conn = connect(hub, call_taker_, 0, 8);
   settle();
   EXPECT_LE(conn->queued(), 8u);
   for (int i = 0; i < 3; ++i) {
     create_incident(fire_);
-    hub.publish(committed());
+    hub.publish(shared(committed()));
   }
   settle();
   auto target = newest();
@@ -387,7 +392,7 @@ TEST_F(stream_hub_test, live_events_during_a_paced_backlog_are_neither_lost_nor_
   conn->drain();
   create_incident(fire_);
   auto fresh = committed();
-  hub.publish(fresh);
+  hub.publish(shared(fresh));
   settle();
   EXPECT_TRUE(conn->is_open());
   EXPECT_EQ(event_seqs(conn->sent()).back(), fresh.back().seq);
@@ -395,7 +400,7 @@ TEST_F(stream_hub_test, live_events_during_a_paced_backlog_are_neither_lost_nor_
 
 TEST_F(stream_hub_test, operator_backlog_applies_the_same_rule) {
   auto& hub = make_hub(1000);
-  hub.publish(committed());
+  hub.publish(shared(committed()));
   settle();
   auto from = hub.last_seq();
   auto fire = create_incident(fire_);
@@ -403,7 +408,7 @@ TEST_F(stream_hub_test, operator_backlog_applies_the_same_rule) {
   auto batch = committed();
   auto conn = connect(hub, damkar_op_, from);
   settle();
-  hub.publish(batch);
+  hub.publish(shared(batch));
   settle();
   std::vector<std::int64_t> expected;
   for (const auto& e : batch) {

@@ -58,7 +58,8 @@ awaitable<reply> telephony_events(call& c) {
   SIAGA_CO_TRY(events, call_events_of(body, now));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(results, run_service<std::vector<services::ingested_event>>(
-                               c.deps.store, &services::ingest_call_events, ctx, who, events, !minimal));
+                               c.deps.store, &services::ingest_call_events, ctx, who, events,
+                               minimal ? services::ingest_answer::minimal : services::ingest_answer::full));
   auto render = minimal ? &ingested_minimal_json : &ingested_json;
   json::object answer;
   if (!batch) {

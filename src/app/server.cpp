@@ -241,9 +241,9 @@ int run_serve(const config& cfg) {
     st->close();
     return 1;
   }
-  st->set_commit_listener([&hub, &notifier](const std::vector<domain::event>& events) {
+  st->set_commit_listener([&hub, &notifier](const storage::committed_events& events) {
+    notifier.on_commit(*events);
     hub.publish(events);
-    notifier.on_commit(events);
   });
   const std::chrono::minutes callback_expiry = std::chrono::hours{cfg.callback_expiry_hours};
   api::api_deps deps{

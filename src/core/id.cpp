@@ -2,7 +2,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <stdexcept>
 #include <string_view>
 
@@ -33,12 +35,44 @@ std::int64_t unix_ms(timestamp now) {
   return ms < 0 ? 0 : ms;
 }
 
+// libsodium here asks the kernel (getrandom) on every call, and every id takes two or three
+// calls of a few bytes: the writer made one system call per id (2 % of a telephony batch's CPU).
+// Each thread draws a block at once and serves it; the bytes served are wiped from the block, so
+// that what was handed out (a session token, a key's secret) does not stay in memory here.
+struct random_block {
+  static constexpr std::size_t size = 512;
+  std::array<std::uint8_t, size> bytes{};
+  std::size_t used = size;  // all served: the first request draws a block
+
+  ~random_block() { sodium_memzero(bytes.data(), bytes.size()); }
+
+  void serve(std::uint8_t* out, std::size_t n) {
+    while (n > 0) {
+      if (used == size) {
+        randombytes_buf(bytes.data(), size);
+        used = 0;
+      }
+      const std::size_t k = std::min(n, size - used);
+      std::memcpy(out, bytes.data() + used, k);
+      sodium_memzero(bytes.data() + used, k);
+      used += k;
+      out += k;
+      n -= k;
+    }
+  }
+};
+
 }  // namespace
 
 void secure_random::fill(std::uint8_t* out, std::size_t n) {
   if (n == 0) return;  // randombytes_buf declares its buffer non-null, even for no bytes
   ensure_sodium();
-  randombytes_buf(out, n);
+  if (n >= random_block::size) {
+    randombytes_buf(out, n);
+    return;
+  }
+  thread_local random_block block;
+  block.serve(out, n);
 }
 
 std::string id_generator::next(timestamp now) {

@@ -174,6 +174,25 @@ TEST(secure_random, fills_with_bytes_that_differ) {
   rnd.fill(nullptr, 0);
 }
 
+// Small requests are served from a block drawn at once per thread: across many blocks, with
+// requests that straddle their ends, no bytes come twice and none are the block's wiped zeros.
+TEST(secure_random, small_requests_across_blocks_never_repeat_nor_give_wiped_bytes) {
+  secure_random rnd;
+  std::set<std::array<std::uint8_t, 16>> seen;
+  const std::array<std::uint8_t, 16> zeros{};
+  for (int i = 0; i < 4000; ++i) {
+    std::array<std::uint8_t, 16> a{};
+    rnd.fill(a.data(), a.size());
+    EXPECT_NE(a, zeros) << i;
+    EXPECT_TRUE(seen.insert(a).second) << "draw " << i << " repeats an earlier one";
+    std::array<std::uint8_t, 7> odd{};  // misaligns the next draw with the block's end
+    if (i % 3 == 0) rnd.fill(odd.data(), odd.size());
+  }
+  std::vector<std::uint8_t> large(4096);  // larger than a block: drawn directly
+  rnd.fill(large.data(), large.size());
+  EXPECT_NE(std::count(large.begin(), large.end(), std::uint8_t{0}), 4096);
+}
+
 TEST(secure_random, is_safe_to_use_from_several_threads) {
   std::vector<std::thread> threads;
   std::vector<std::string> codes(8);

@@ -30,6 +30,32 @@ bool canonical_less(const call_event& a, const call_event& b) {
   return std::tie(a.at, a.kind, a.event_id) < std::tie(b.at, b.kind, b.event_id);
 }
 
+// canonical_events without copying them: pointers into events, which fold_call reads. A call has
+// a handful of events, folded again for each new one, so the copies (and a set for the ids)
+// were most of a fold's cost.
+std::vector<const call_event*> canonical_order(std::span<const call_event> events) {
+  std::vector<const call_event*> sorted;
+  sorted.reserve(events.size());
+  for (const auto& e : events) sorted.push_back(&e);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const call_event* a, const call_event* b) { return canonical_less(*a, *b); });
+  std::vector<const call_event*> out;
+  out.reserve(sorted.size());
+  // Few events: a scan of those kept finds a repeated id sooner than a set would.
+  constexpr std::size_t scan_limit = 32;
+  std::set<std::string_view> seen;
+  for (const auto* e : sorted) {
+    bool repeated = false;
+    if (sorted.size() <= scan_limit) {
+      repeated = std::any_of(out.begin(), out.end(), [&](const call_event* k) { return k->event_id == e->event_id; });
+    } else {
+      repeated = !seen.insert(e->event_id).second;
+    }
+    if (!repeated) out.push_back(e);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view to_string(call_event_kind v) {
@@ -89,14 +115,8 @@ std::optional<std::chrono::milliseconds> call_state::talk() const {
 }
 
 std::vector<call_event> canonical_events(std::span<const call_event> events) {
-  std::vector<call_event> sorted(events.begin(), events.end());
-  std::stable_sort(sorted.begin(), sorted.end(), canonical_less);
-  std::set<std::string_view> seen;
   std::vector<call_event> out;
-  out.reserve(sorted.size());
-  for (auto& e : sorted) {
-    if (seen.insert(e.event_id).second) out.push_back(e);
-  }
+  for (const auto* e : canonical_order(events)) out.push_back(*e);
   return out;
 }
 
@@ -129,9 +149,10 @@ core::result<void> check_event_time(std::span<const call_event> known, const cal
 
 call_state fold_call(std::span<const call_event> events) {
   call_state s;
-  const auto ordered = canonical_events(events);
+  const auto ordered = canonical_order(events);
   const call_event* numbered = nullptr;  // the event that gives caller and line
-  for (const auto& e : ordered) {
+  for (const auto* event : ordered) {
+    const auto& e = *event;
     if (!e.caller.empty() || !e.line.empty()) {
       bool better = !numbered || (e.kind == call_event_kind::ringing && numbered->kind != call_event_kind::ringing);
       if (better) numbered = &e;
@@ -170,7 +191,7 @@ call_state fold_call(std::span<const call_event> events) {
     s.caller = numbered->caller;
     s.line = numbered->line;
   }
-  if (!s.ring_at && !ordered.empty()) s.ring_at = ordered.front().at;
+  if (!s.ring_at && !ordered.empty()) s.ring_at = ordered.front()->at;
   s.silent_caller = signals_silent_caller(s.digits);
   if (s.answered_at) {
     s.outcome = call_outcome::answered;

@@ -8,6 +8,7 @@
 #include "services/callbacks.hpp"
 #include "services/event_batch.hpp"
 #include "services/events.hpp"
+#include "storage/bulk_reads.hpp"
 #include "storage/bulk_writes.hpp"
 
 #include <boost/json/object.hpp>
@@ -117,11 +118,24 @@ struct telephony_batch {
   // The batch's new events by event id (the event and its call's index): a repeat within the
   // batch is a duplicate or a conflict as one against the store.
   std::map<std::string, std::pair<const domain::call_event*, std::size_t>, std::less<>> new_events;
+  // The batch's event ids the store holds already (read once, before the first event: the store
+  // does not change until the batch is written).
+  std::map<std::string, domain::stored_call_event, std::less<>> stored;
+  ingest_answer answer = ingest_answer::full;
   std::vector<domain::stored_call_event> call_events;
   std::vector<domain::event> events;  // made as record() would have, in the events' order
   // The numbers whose callbacks and prank policy must be brought in step, from when.
   std::map<std::string, core::timestamp> callbacks_from, strikes_from;
 };
+
+// An event's answer: its call whole, or under ingest_answer::minimal its id alone.
+ingested_event answer_with(const telephony_batch& b, const domain::call_record& call, bool duplicate) {
+  if (b.answer != ingest_answer::minimal) return ingested_event{call, duplicate, std::nullopt};
+  ingested_event out;
+  out.call.id = call.id;
+  out.duplicate = duplicate;
+  return out;
+}
 
 core::error event_conflict(const domain::call_event& e) {
   return core::conflict("event_id '" + e.event_id +
@@ -161,15 +175,21 @@ core::result<ingested_event> take_event(storage::store_txn& tx, const context& c
                                         telephony_batch& b, const domain::call_event& e) {
   if (auto it = b.new_events.find(e.event_id); it != b.new_events.end()) {
     if (!domain::same_event(*it->second.first, e)) return event_conflict(e);
-    return ingested_event{b.calls[it->second.second].call, true, std::nullopt};
+    return answer_with(b, b.calls[it->second.second].call, true);
   }
-  SIAGA_TRY(seen, tx.find_call_event(who.jurisdiction_id, e.event_id));
-  if (seen) {
-    if (!domain::same_event(seen->event, e)) return event_conflict(e);
-    if (auto it = b.by_record.find(seen->call_record_id); it != b.by_record.end()) {
-      return ingested_event{b.calls[it->second].call, true, std::nullopt};
+  if (auto found = b.stored.find(e.event_id); found != b.stored.end()) {
+    const auto& seen = found->second;
+    if (!domain::same_event(seen.event, e)) return event_conflict(e);
+    if (auto it = b.by_record.find(seen.call_record_id); it != b.by_record.end()) {
+      return answer_with(b, b.calls[it->second].call, true);
     }
-    SIAGA_TRY(call, load_call(tx, who.jurisdiction_id, seen->call_record_id));
+    if (b.answer == ingest_answer::minimal) {
+      ingested_event out;
+      out.call.id = seen.call_record_id;
+      out.duplicate = true;
+      return out;
+    }
+    SIAGA_TRY(call, load_call(tx, who.jurisdiction_id, seen.call_record_id));
     return ingested_event{std::move(call), true, std::nullopt};
   }
 
@@ -212,7 +232,7 @@ core::result<ingested_event> take_event(storage::store_txn& tx, const context& c
                           (identity_changed && is_strike(call.classification)))) {
     note_earliest(b.strikes_from, number, stored_ring_time(call));
   }
-  return ingested_event{call, false, std::nullopt};
+  return answer_with(b, call, false);
 }
 
 }  // namespace
@@ -220,8 +240,20 @@ core::result<ingested_event> take_event(storage::store_txn& tx, const context& c
 core::result<std::vector<ingested_event>> ingest_call_events(storage::store_txn& tx, const context& ctx,
                                                              const actor& who,
                                                              const std::vector<domain::call_event>& events,
-                                                             bool caller_views) {
+                                                             ingest_answer answer) {
   telephony_batch b;
+  b.answer = answer;
+  {
+    // Which of the batch's event ids the store has seen: one read for the batch, not one an event.
+    std::vector<std::string_view> ids;
+    ids.reserve(events.size());
+    for (const auto& e : events) ids.emplace_back(e.event_id);
+    SIAGA_TRY(stored, storage::find_call_events(tx, who.jurisdiction_id, ids));
+    for (auto& s : stored) {
+      auto id = s.event.event_id;
+      b.stored.emplace(std::move(id), std::move(s));
+    }
+  }
   std::vector<ingested_event> out;
   out.reserve(events.size());
   for (const auto& e : events) {
@@ -257,7 +289,7 @@ core::result<std::vector<ingested_event>> ingest_call_events(storage::store_txn&
   SIAGA_CHECK(callbacks.write(tx));
   for (const auto& [number, ring_at] : b.strikes_from) SIAGA_CHECK(reevaluate_caller(tx, ctx, who, number, ring_at));
 
-  if (caller_views) {
+  if (answer == ingest_answer::full) {
     // The number's standing as the batch leaves it, read once per number.
     std::map<std::string, caller_view, std::less<>> views;
     for (std::size_t k = 0; k < events.size(); ++k) {
@@ -300,7 +332,7 @@ core::result<whole_calls_ingested> ingest_whole_calls(storage::store_txn& tx, co
       SIAGA_CHECK(pending.flush(tx));
       any_known = true;
       // Known: the live path sorts out which events are new, duplicates or conflicts.
-      SIAGA_TRY(ingested, ingest_call_events(tx, ctx, who, w.events, false));
+      SIAGA_TRY(ingested, ingest_call_events(tx, ctx, who, w.events, ingest_answer::call));
       for (const auto& i : ingested) ++(i.duplicate ? counts.known_events : counts.new_events);
       const auto& call = ingested.back().call;
       if (w.classification && call.classification != w.classification) {

@@ -51,9 +51,18 @@ struct caller_view {
 };
 
 struct ingested_event {
-  domain::call_record call;
+  domain::call_record call;           // under ingest_answer::minimal, its id alone
   bool duplicate = false;             // this event id was seen before (with the same content): nothing changed
   std::optional<caller_view> caller;  // for a ringing event with a number
+};
+
+// What ingest_call_events answers for each event.
+enum class ingest_answer {
+  full,     // the call after the event, and each new ringing event's caller view (the policy
+            // decision and the number's history as the batch leaves them, a read per number)
+  call,     // the call after the event, without caller views (an import)
+  minimal,  // the call's id alone (ingested_event::call holds nothing else): the short answer a
+            // bridge catching up asks for, without a copy of the call per event
 };
 
 // Ingests telephony events (already validated; caller numbers normalised), each idempotent by
@@ -68,14 +77,13 @@ struct ingested_event {
 // call events and the events through the bulk facet), and each number's callbacks and prank
 // policy are brought in step once, from its earliest call that moved them (both are
 // order-independent: the tasks and flags are those of the events one per request).
-// caller_views: give each new ringing event's caller view (the policy decision and the number's
-// history as the batch leaves them), a read of the number's standing per number; a bridge that
-// asked for the short answer and an import do without. Fails with invalid_input for an event
+// Whether an event id was seen before is asked of the store once for the whole batch.
+// answer: what each event's answer holds (ingest_answer). Fails with invalid_input for an event
 // time refused, conflict for an event id reused, naming the event in a batch; nothing written.
 core::result<std::vector<ingested_event>> ingest_call_events(storage::store_txn& tx, const context& ctx,
                                                              const actor& who,
                                                              const std::vector<domain::call_event>& events,
-                                                             bool caller_views = true);
+                                                             ingest_answer answer = ingest_answer::full);
 
 // A call whose events are all known at once (a PBX's call detail record), with the verdict the
 // records give it.

@@ -26,16 +26,12 @@ result<void> insert_callbacks(store_txn& tx, const std::vector<domain::callback_
   return {};
 }
 
-result<std::vector<domain::event>> append_events(store_txn& tx, std::vector<domain::event> events) {
+result<void> append_events(store_txn& tx, std::vector<domain::event> events) {
   if (auto* bulk = dynamic_cast<bulk_writer*>(&tx)) return bulk->append_events(std::move(events));
-  std::vector<domain::event> stored;
-  stored.reserve(events.size());
   for (auto& e : events) {
-    auto one = tx.append_event(std::move(e));
-    if (!one) return one.error();
-    stored.push_back(std::move(*one));
+    if (auto one = tx.append_event(std::move(e)); !one) return one.error();
   }
-  return stored;
+  return {};
 }
 
 result<void> set_wal_autocheckpoint(store_txn& tx, std::optional<int> pages) {

@@ -23,8 +23,9 @@ class bulk_writer {
   virtual result<void> insert_call_events(const std::vector<domain::stored_call_event>& events) = 0;
   // As insert_callback for each task in order.
   virtual result<void> insert_callbacks(const std::vector<domain::callback_task>& tasks) = 0;
-  // As append_event for each event in order; returns them as stored.
-  virtual result<std::vector<domain::event>> append_events(std::vector<domain::event> events) = 0;
+  // As append_event for each event in order. The events as stored are moved, not copied, to
+  // the transaction's committed events (the commit listener, the event log's readers).
+  virtual result<void> append_events(std::vector<domain::event> events) = 0;
   // Lets the write-ahead log grow by pages pages before it is checkpointed into the database
   // file (SQLite: the checkpointer's threshold, sqlite/checkpointer.hpp, or PRAGMA
   // wal_autocheckpoint on the writer's connection when the store runs without one); nullopt
@@ -41,9 +42,10 @@ result<void> insert_call_events(store_txn& tx, const std::vector<domain::stored_
 // The same as tx.insert_callback for each task in order; fails as it does (conflict on a taken
 // id or a call that has a task already).
 result<void> insert_callbacks(store_txn& tx, const std::vector<domain::callback_task>& tasks);
-// The same as tx.append_event for each event in order (the same seqs, chain and hashes); returns
-// the events as stored; fails as it does.
-result<std::vector<domain::event>> append_events(store_txn& tx, std::vector<domain::event> events);
+// The same as tx.append_event for each event in order (the same seqs, chain and hashes); fails as
+// it does. The events as stored reach the commit listener (they are not returned: a batch's
+// events are handed over once rather than copied for a caller that does not read them).
+result<void> append_events(store_txn& tx, std::vector<domain::event> events);
 // bulk_writer::set_wal_autocheckpoint where the store has a write-ahead log to tune; nothing
 // elsewhere. A bulk import raises it for its run and sets it back when done.
 result<void> set_wal_autocheckpoint(store_txn& tx, std::optional<int> pages);

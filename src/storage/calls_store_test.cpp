@@ -1,5 +1,6 @@
 // Contract tests of the store's call methods (storage/store.hpp, "Calls and callers"), against
 // the interface only, on every backend (store_test_fixture.hpp: SQLite and PostgreSQL).
+#include "storage/bulk_reads.hpp"
 #include "storage/bulk_writes.hpp"
 #include "storage/store.hpp"
 #include "storage/store_test_fixture.hpp"
@@ -268,6 +269,54 @@ TEST_P(calls_store, calls_and_call_events_written_in_bulk_equal_those_written_on
   EXPECT_EQ(code_of(write([&](store_txn& t) { return insert_calls(t, again); })), "conflict");
   EXPECT_FALSE(*rd().find_call("j1", "c-new"));
   EXPECT_EQ(code_of(write([&](store_txn& t) { return insert_call_events(t, {events[7]}); })), "conflict");
+
+  // The bulk lookup of a telephony batch's event ids answers as find_call_event for each: across
+  // chunks (203 ids: 128, 64, 8, 2, 1), with absent ids, an id asked twice (found once) and an id
+  // of another jurisdiction (not found).
+  std::vector<std::string> asked;
+  for (int i = 0; i < 200; ++i) asked.push_back(i % 2 ? events[3 * i].event.event_id : "absent-" + std::to_string(i));
+  asked.push_back(events[3].event.event_id);
+  asked.push_back(events[599].event.event_id);
+  asked.push_back("ev-x");
+  auto other = make_call("c-j2", "pbx-j2", "", 0s);
+  other.jurisdiction_id = "j2";
+  domain::stored_call_event elsewhere = events[0];
+  elsewhere.jurisdiction_id = "j2";
+  elsewhere.call_record_id = other.id;
+  elsewhere.event.event_id = "ev-x";
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_call(other); !r) return r;
+              return t.insert_call_event(elsewhere);
+            })),
+            "ok");
+  std::vector<domain::stored_call_event> found;
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              std::vector<std::string_view> ids(asked.begin(), asked.end());
+              auto r = find_call_events(t, "j1", ids);
+              if (!r) return r.error();
+              found = std::move(*r);
+              return {};
+            })),
+            "ok");
+  std::map<std::string, domain::stored_call_event> by_id;
+  for (auto& e : found) EXPECT_TRUE(by_id.emplace(e.event.event_id, e).second) << e.event.event_id << " twice";
+  std::size_t expected = 0;
+  for (const auto& id : asked) {
+    auto one = rd().find_call_event("j1", id);
+    ASSERT_TRUE(one) << id;
+    auto it = by_id.find(id);
+    if (!*one) {
+      EXPECT_EQ(it, by_id.end()) << id;
+      continue;
+    }
+    ASSERT_NE(it, by_id.end()) << id;
+    EXPECT_TRUE(domain::same_event(it->second.event, (*one)->event)) << id;
+    EXPECT_EQ(it->second.call_record_id, (*one)->call_record_id) << id;
+    EXPECT_EQ(it->second.jurisdiction_id, "j1") << id;
+    EXPECT_EQ(it->second.received_at, (*one)->received_at) << id;
+  }
+  for (int i = 1; i < 200; i += 2) ++expected;
+  EXPECT_EQ(by_id.size(), expected + 1);  // the odd ones, and events[599]; events[3] is among them
 }
 
 TEST_P(calls_store, call_events_come_back_in_canonical_order) {

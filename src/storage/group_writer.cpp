@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
 #include <utility>
 
 namespace siaga::storage {
@@ -110,7 +111,8 @@ void group_writer::report(std::vector<queued_command>& batch, batch_outcome& out
   }
   if (!listener) return;
   try {
-    listener(outcome.published);
+    // Moved, not copied: the events are handed over once, shared by every later reader.
+    listener(std::make_shared<const std::vector<domain::event>>(std::move(outcome.published)));
   } catch (const std::exception& e) {
     spdlog::error("storage: the commit listener threw: {}", e.what());
   } catch (...) {

@@ -26,7 +26,8 @@ struct queued_command {
 // What a store's run_batch did with one batch.
 struct batch_outcome {
   std::vector<result<void>> outcomes;    // one a command, in order
-  std::vector<domain::event> published;  // the events of the commands kept, once committed
+  std::vector<domain::event> published;  // the events of the commands kept, once committed:
+                                         // moved to the commit listener
   bool committed = false;                // the transaction committed (durably)
 };
 

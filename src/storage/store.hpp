@@ -88,9 +88,13 @@ class store_txn : public store_reader,
 // leaves state outside the store as one run would (assign its results, do not append to them).
 using write_command = std::function<result<void>(store_txn&)>;
 
+// A committed batch's events, in seq order: made once by the writer and shared, never copied,
+// by whoever keeps them past the listener's call (the stream hub's strand).
+using committed_events = std::shared_ptr<const std::vector<domain::event>>;
+
 // Called on the writer thread after a batch is durable, with every event it appended, in seq
-// order. Must not block (hand off to another thread).
-using commit_listener = std::function<void(const std::vector<domain::event>&)>;
+// order (never null nor empty). Must not block (hand off to another thread: keep the pointer).
+using commit_listener = std::function<void(const committed_events&)>;
 
 class store {
  public:

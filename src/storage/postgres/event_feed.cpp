@@ -78,8 +78,8 @@ void event_feed::ensure_started() {
   thread_ = std::thread([this] { loop(); });
 }
 
-void event_feed::committed(std::vector<domain::event> events) {
-  if (events.empty()) return;
+void event_feed::committed(committed_events events) {
+  if (!events || events->empty()) return;
   std::lock_guard lock(mutex_);
   if (!commit_listener_ || stopping_ || !started_) return;
   local_.push_back(std::move(events));
@@ -163,14 +163,14 @@ void event_feed::wait(connection* listen) {
   (void)!::read(wake_fd_, &count, sizeof count);
 }
 
-void event_feed::deliver(const std::vector<domain::event>& events) {
-  if (events.empty()) return;
+void event_feed::deliver(committed_events events) {
+  if (!events || events->empty()) return;
   commit_listener listener;
   {
     std::lock_guard lock(mutex_);
     listener = commit_listener_;
   }
-  delivered_ = events.back().seq;
+  delivered_ = events->back().seq;
   if (!listener) return;
   try {
     listener(events);
@@ -184,7 +184,7 @@ void event_feed::deliver(const std::vector<domain::event>& events) {
 // Hands over the local batches that follow the last event delivered; true when one did not
 // (another node committed in between, or it was read already in part): the table then has it.
 bool event_feed::drain_local() {
-  std::deque<std::vector<domain::event>> batches;
+  std::deque<committed_events> batches;
   {
     std::lock_guard lock(mutex_);
     batches.swap(local_);
@@ -192,15 +192,17 @@ bool event_feed::drain_local() {
   }
   bool gap = false;
   for (auto& batch : batches) {
-    if (delivered_ < 0) delivered_ = batch.front().seq - 1;
-    auto first = std::find_if(batch.begin(), batch.end(), [&](const domain::event& e) { return e.seq > delivered_; });
-    if (first == batch.end()) continue;
+    if (delivered_ < 0) delivered_ = batch->front().seq - 1;
+    auto first =
+        std::find_if(batch->begin(), batch->end(), [&](const domain::event& e) { return e.seq > delivered_; });
+    if (first == batch->end()) continue;
     if (gap || first->seq != delivered_ + 1) {
       gap = true;
       continue;
     }
-    if (first != batch.begin()) batch.erase(batch.begin(), first);
-    deliver(batch);
+    // A batch read in part from the table already: its rest only (the batch is shared, so copied).
+    if (first != batch->begin()) batch = std::make_shared<const std::vector<domain::event>>(first, batch->end());
+    deliver(std::move(batch));
   }
   return gap;
 }
@@ -222,7 +224,7 @@ bool event_feed::read_table(connection& read) {
     }
     if (page->empty()) return true;
     const bool full = page->size() == static_cast<std::size_t>(page_size);
-    deliver(*page);
+    deliver(std::make_shared<const std::vector<domain::event>>(std::move(*page)));
     if (!full) return true;
   }
 }

@@ -55,7 +55,7 @@ class event_feed {
 
   // The writer's committed batch (events in seq order, after COMMIT returned). Never blocks
   // on the database.
-  void committed(std::vector<domain::event> events);
+  void committed(committed_events events);
 
   // Sends message to the other nodes (node_link::broadcast), over a connection of its own.
   result<void> broadcast(const std::string& message);
@@ -70,7 +70,7 @@ class event_feed {
   void wait(connection* listen);
   bool drain_local();
   bool read_table(connection& read);
-  void deliver(const std::vector<domain::event>& events);
+  void deliver(committed_events events);
   void on_notifications(connection& listen, bool& table_changed);
 
   const std::string conninfo_;
@@ -80,7 +80,7 @@ class event_feed {
   std::mutex mutex_;  // everything below but the thread's own state
   commit_listener commit_listener_;
   broadcast_listener broadcast_listener_;
-  std::deque<std::vector<domain::event>> local_;  // committed here, not yet handed over
+  std::deque<committed_events> local_;  // committed here, not yet handed over
   bool stopping_ = false;
   bool started_ = false;
   std::int64_t start_seq_ = -1;  // the newest seq when the commit listener was set; -1 unknown

@@ -700,7 +700,7 @@ class store_impl final : public postgres_store {
         group_(options_.max_batch, [this](std::vector<queued_command>& batch) { return run_batch(batch); }) {
     writer_->set_statement_rollback(true);
     // Local commits go through the feed, which also hands over other nodes' (event_feed.hpp).
-    group_.set_commit_listener([this](const std::vector<domain::event>& events) { feed_.committed(events); });
+    group_.set_commit_listener([this](const committed_events& events) { feed_.committed(events); });
   }
 
   ~store_impl() override {

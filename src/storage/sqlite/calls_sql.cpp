@@ -21,6 +21,46 @@ result<domain::caller_history> caller_history_of(connection& c, const std::strin
   return caller_counts_sql::history_of(c, jurisdiction_id, number);
 }
 
+result<std::vector<domain::stored_call_event>> find_call_events(connection& c, const std::string& jurisdiction_id,
+                                                                const std::vector<std::string_view>& event_ids) {
+  // The statements by size: shapes[k] asks for 2^k ids, the last max_rows_per_insert.
+  static const auto shapes = [] {
+    std::vector<std::string> out;
+    for (std::size_t n = 1; n <= max_rows_per_insert; n *= 2) {
+      std::string marks;
+      for (std::size_t k = 0; k < n; ++k) marks += k ? ", ?" : "?";
+      out.push_back(select(event_columns, cat({"FROM call_events WHERE jurisdiction_id = ? AND event_id IN (", marks,
+                                               ")"})));
+    }
+    return out;
+  }();
+  // Each id once: across two statements a repeated id would be found twice.
+  std::vector<std::string_view> ids = event_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<domain::stored_call_event> found;
+  std::size_t done = 0;
+  while (done < ids.size()) {
+    std::size_t shape = shapes.size() - 1;
+    while ((std::size_t{1} << shape) > ids.size() - done) --shape;
+    const std::size_t n = std::size_t{1} << shape;
+    auto st = c.prepare(shapes[shape]);
+    if (!st) return st.error();
+    st->bind(jurisdiction_id);
+    for (std::size_t k = done; k < done + n; ++k) st->bind(ids[k]);
+    for (;;) {
+      auto row = st->step("call_events");
+      if (!row) return row.error();
+      if (!*row) break;
+      auto e = read_stored_event(*st);
+      if (!e) return e.error();
+      found.push_back(std::move(*e));
+    }
+    done += n;
+  }
+  return found;
+}
+
 result<void> insert_calls(connection& c, const std::vector<domain::call_record>& calls) {
   std::vector<call_values> values;
   values.reserve(calls.size());

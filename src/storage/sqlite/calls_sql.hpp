@@ -19,6 +19,11 @@ result<page<domain::call_record>> list_calls(connection& c, const call_filter& f
 result<std::vector<domain::call_event>> call_events_of(connection& c, const std::string& call_record_id);
 result<std::optional<domain::stored_call_event>> find_call_event(connection& c, const std::string& jurisdiction_id,
                                                                  const std::string& event_id);
+// The call events of the jurisdiction among event_ids (each at most once, in no order): an IN
+// list of up to max_rows_per_insert ids per statement, then powers of two, so that the cache
+// holds at most eight shapes.
+result<std::vector<domain::stored_call_event>> find_call_events(connection& c, const std::string& jurisdiction_id,
+                                                                const std::vector<std::string_view>& event_ids);
 result<std::vector<domain::call_record>> calls_of_caller(connection& c, const std::string& jurisdiction_id,
                                                          const std::string& number, timestamp since);
 result<std::optional<domain::call_record>> latest_call_of(connection& c, const std::string& jurisdiction_id,

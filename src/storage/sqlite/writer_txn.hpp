@@ -3,6 +3,7 @@
 // command, the rollups' keeper). Internal to sqlite_store.cpp, the only file that includes it.
 #pragma once
 
+#include "storage/bulk_reads.hpp"
 #include "storage/bulk_writes.hpp"
 #include "storage/sqlite/checkpointer.hpp"
 #include "storage/sqlite/read_ops.hpp"
@@ -28,7 +29,7 @@ class thread_reader final : public read_ops<store_reader> {
 // ---------------------------------------------------------------------------------------
 // The writer's transaction.
 
-class writer_txn final : public read_ops<store_txn>, public bulk_writer {
+class writer_txn final : public read_ops<store_txn>, public bulk_writer, public bulk_reader {
  public:
   // ckpt: the store's checkpointer, null when SQLite's auto-checkpoint runs in the writer.
   writer_txn(connection& conn, bool keep_rollups, outbox_sql::leases& leases, checkpointer* ckpt)
@@ -45,7 +46,11 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer {
 
   // Moves the events appended by the current command to the end of out.
   void take_events(std::vector<domain::event>& out) {
-    std::move(appended_.begin(), appended_.end(), std::back_inserter(out));
+    if (out.empty()) {
+      out.swap(appended_);
+    } else {
+      std::move(appended_.begin(), appended_.end(), std::back_inserter(out));
+    }
     appended_.clear();
   }
 
@@ -157,7 +162,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer {
   }
   // The chain and the hashes are made in memory first, then the rows go in with multi-row
   // INSERTs; the seqs and hashes are those append_event would give one by one.
-  result<std::vector<domain::event>> append_events(std::vector<domain::event> events) override {
+  result<void> append_events(std::vector<domain::event> events) override {
     for (auto& e : events) {
       auto head = chain_head(e.jurisdiction_id);
       if (!head) {
@@ -173,8 +178,17 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer {
       forget_chain();
       return w.error();
     }
-    appended_.insert(appended_.end(), events.begin(), events.end());
-    return events;
+    if (appended_.empty()) {
+      appended_ = std::move(events);
+    } else {
+      std::move(events.begin(), events.end(), std::back_inserter(appended_));
+    }
+    return {};
+  }
+
+  result<std::vector<domain::stored_call_event>> find_call_events(const std::string& jurisdiction_id,
+                                                                  const std::vector<std::string_view>& event_ids) override {
+    return calls_sql::find_call_events(c(), jurisdiction_id, event_ids);
   }
 
   result<void> insert_notification(const domain::notification& n) override { return outbox_sql::insert(c(), n); }
