@@ -256,14 +256,12 @@ TEST_F(calls_api, events_before_the_ring_or_from_a_lost_clock_are_refused) {
   ended["reason"] = "completed";
   expect_error(post_events(client_, key_, json::object{{"events", json::array{ended, answered}}}), 400,
                "invalid_input", "event_id 'order-a'");
-  auto calls = client_.get("/api/v1/calls?limit=5", ct_);
-  const json::object* call = nullptr;
-  for (const auto& c : calls.json().at("items").as_array()) {
-    if (str(c, "external_id") == "pbx-order") call = &c.as_object();
-  }
-  ASSERT_NE(call, nullptr) << calls.body;
-  EXPECT_TRUE(call->at("answered_at").is_null()) << json::serialize(*call);
-  EXPECT_TRUE(call->at("ended_at").is_null()) << json::serialize(*call);
+  // Found by its caller: the demo city's simulated calls of the last minutes (more of them at
+  // Ambon's midday) would push it out of a page of the newest calls.
+  auto call = call_by_external("pbx-order", "+6281234567002");
+  ASSERT_FALSE(call.empty());
+  EXPECT_TRUE(call.at("answered_at").is_null()) << json::serialize(call);
+  EXPECT_TRUE(call.at("ended_at").is_null()) << json::serialize(call);
 
   // A ringing dated after the call's answer is refused too (the answer came first here).
   auto late_answer = event("late-a", "pbx-late", "answered", t);

@@ -229,7 +229,10 @@ json::value lapor_report(http_client& c, const std::string& token, const std::st
   for (const auto& item : page.json().at("items").as_array()) {
     if (str(item, "description").find("[SP4N-LAPOR! " + tracking_id + "]") == std::string::npos) continue;
     ++matches;
-    found = c.get("/api/v1/reports/" + str(item, "id"), token).json();
+    auto one = c.get("/api/v1/reports/" + str(item, "id"), token);
+    // Seen failing once on PostgreSQL (an object without the report's fields): say what came.
+    EXPECT_EQ(one.status, 200) << one.body;
+    found = one.json();
   }
   EXPECT_LE(matches, 1u) << "one report per tracking id";
   return found;
