@@ -19,11 +19,11 @@ struct config {
   // SQLite's page cache per connection and memory-mapped size (storage::sqlite_options).
   int sqlite_cache_mib = 64;             // SIAGA_SQLITE_CACHE_MIB, --sqlite-cache-mib (1..65536)
   int sqlite_mmap_mib = 1024;            // SIAGA_SQLITE_MMAP_MIB, --sqlite-mmap-mib (0: off, ..1048576)
-  // The WAL checkpoint off the writer thread (storage::sqlite_options): a checkpointer thread
-  // copies the WAL back each time this many MiB were written to it (0: SQLite's auto-checkpoint
-  // in the writer's commit, every 4 MiB), and empties it when it holds sqlite_wal_limit_mib
-  // (at least twice sqlite_checkpoint_mib).
-  int sqlite_checkpoint_mib = 16;        // SIAGA_SQLITE_CHECKPOINT_MIB, --sqlite-checkpoint-mib (0..65536)
+  // The WAL checkpoint (storage::sqlite_options): 0, the default, is SQLite's auto-checkpoint in
+  // the writer's commit every 4 MiB; more puts a checkpointer thread that copies the WAL back
+  // each time this many MiB were written to it, and empties it when it holds
+  // sqlite_wal_limit_mib (at least twice sqlite_checkpoint_mib): faster bulk loads, slower tails.
+  int sqlite_checkpoint_mib = 0;         // SIAGA_SQLITE_CHECKPOINT_MIB, --sqlite-checkpoint-mib (0..65536)
   int sqlite_wal_limit_mib = 256;        // SIAGA_SQLITE_WAL_LIMIT_MIB, --sqlite-wal-limit-mib (1..1048576)
   std::string web_root = "web/dist";     // SIAGA_WEB_ROOT, --web-root ("" serves no files)
   int threads = 2;                       // SIAGA_THREADS, --threads (1..64)

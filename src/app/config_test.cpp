@@ -222,7 +222,7 @@ TEST(config, the_sqlite_cache_and_memory_mapping_have_defaults_and_ranges) {
 TEST(config, the_wal_checkpoint_has_defaults_ranges_and_a_limit_above_it) {
   auto defaults = load_config("", {}, {});
   ASSERT_TRUE(defaults.has_value());
-  EXPECT_EQ(defaults->sqlite_checkpoint_mib, 16);
+  EXPECT_EQ(defaults->sqlite_checkpoint_mib, 0);
   EXPECT_EQ(defaults->sqlite_wal_limit_mib, 256);
   auto set = load_config("", {{"SIAGA_SQLITE_CHECKPOINT_MIB", "64"}}, {"--sqlite-wal-limit-mib", "128"});
   ASSERT_TRUE(set.has_value()) << set.error().message;
