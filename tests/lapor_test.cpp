@@ -11,7 +11,11 @@
 #include "net/http_server.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include <fstream>
@@ -36,7 +40,14 @@ class lapor_stand_in {
   lapor_stand_in() {
     net::router routes;
     routes.add(net::http::verb::get, "/api/v1/laporan",
-               [this](net::request_context& ctx) -> asio::awaitable<net::response> { co_return feed(ctx); });
+               [this](net::request_context& ctx) -> asio::awaitable<net::response> {
+                 if (hang_now()) {
+                   // Until the stand-in stops: LAPOR! that accepted the request and never answers.
+                   asio::steady_timer never(co_await asio::this_coro::executor, std::chrono::minutes{10});
+                   co_await never.async_wait(asio::as_tuple(asio::use_awaitable));
+                 }
+                 co_return feed(ctx);
+               });
     routes.add(net::http::verb::post, "/api/v1/laporan/{id}/tindak-lanjut",
                [this](net::request_context& ctx) -> asio::awaitable<net::response> { co_return follow_up(ctx); });
     net::server_options opts;
@@ -81,6 +92,16 @@ class lapor_stand_in {
     std::lock_guard lock(mutex_);
     ignore_cursor_ = on;
   }
+  // Feed requests are accepted and never answered.
+  void hang_feeds(bool on) {
+    std::lock_guard lock(mutex_);
+    hang_ = on;
+  }
+  // How many feed requests were left hanging.
+  int hung() const {
+    std::lock_guard lock(mutex_);
+    return hung_;
+  }
 
   // The cursors the feed was asked from ("" for none), in order.
   std::vector<std::string> cursors() const {
@@ -119,6 +140,12 @@ class lapor_stand_in {
     res.keep_alive(req.keep_alive());
     res.prepare_payload();
     return res;
+  }
+
+  bool hang_now() {
+    std::lock_guard lock(mutex_);
+    if (hang_) ++hung_;
+    return hang_;
   }
 
   // Under the lock: the status to answer before looking at the request (401, 503), or 0.
@@ -188,6 +215,8 @@ class lapor_stand_in {
   int fail_follow_ups_ = 0;
   bool malformed_ = false;
   bool ignore_cursor_ = false;
+  bool hang_ = false;
+  int hung_ = 0;
   std::vector<std::string> cursors_;
   std::vector<int> feed_answers_;
   std::vector<follow_up_seen> follow_ups_;
@@ -209,7 +238,10 @@ json::object complaint(const std::string& id, const std::string& title, bool ano
 }
 
 std::vector<std::string> flags(const lapor_stand_in& s, const std::string& token = lapor_token) {
+  // Failed polls wait at most 2 s: the tests' failures in a row would otherwise double the wait
+  // past their patience (1, 2, 4, 8, 16 s...).
   return {"--lapor-base-url",    s.base(), "--lapor-token",           token, "--lapor-poll-s",   "1",
+          "--lapor-max-backoff-s", "2",
           "--notify-backoff-ms", "100",    "--notify-backoff-cap-ms", "300", "--notify-poll-ms", "100"};
 }
 
@@ -402,6 +434,21 @@ TEST(lapor, a_restart_continues_from_the_cursor_kept_in_the_database) {
   EXPECT_TRUE(lapor_report(c, ct, "LAPOR-9200003").is_object());
   EXPECT_TRUE(lapor_report(c, ct, "LAPOR-9200001").is_object());
   EXPECT_EQ(second.stop(), 0);
+}
+
+TEST(lapor, a_stop_while_lapor_holds_a_feed_request_open_cancels_it_and_stores_nothing) {
+  lapor_stand_in lapor;
+  lapor.add(complaint("LAPOR-9300001", "Jembatan kayu di Batu Merah patah"));
+  lapor.hang_feeds(true);
+  server_process server(true, flags(lapor));
+  ASSERT_TRUE(eventually([&] { return lapor.hung() >= 1; }));
+  // The HTTP client would wait 30 s for an answer: the stop cancels the request instead.
+  EXPECT_EQ(server.stop(), 0);
+  auto log = slurp(server.dir() + "/siaga.log");
+  EXPECT_NE(log.find("impor dibatalkan karena server berhenti"), std::string::npos) << log;
+  EXPECT_EQ(log.find("impor gagal"), std::string::npos) << "a stop is not a failed import: " << log;
+  EXPECT_EQ(count_rows(server.database(), "lapor_reports"), 0);
+  EXPECT_EQ(count_rows(server.database(), "lapor_cursors"), 0);
 }
 
 }  // namespace siaga::testing

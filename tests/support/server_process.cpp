@@ -120,10 +120,15 @@ int server_process::stop() {
   for (int i = 0; i < 500; ++i) {
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      if (WIFSIGNALED(status)) {
+        ADD_FAILURE() << "siaga died by signal " << WTERMSIG(status) << " after SIGTERM; its log:\n"
+                      << file_text(dir_ + "/siaga.log");
+      }
       return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  ADD_FAILURE() << "siaga did not exit within 10 s of SIGTERM; its log:\n" << file_text(dir_ + "/siaga.log");
   kill(pid_, SIGKILL);
   waitpid(pid_, &status, 0);
   pid_ = -1;

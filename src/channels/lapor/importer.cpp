@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -38,6 +40,9 @@ struct importer_state {
 
   asio::strand<asio::io_context::executor_type> strand;
   asio::steady_timer timer;
+  // Emitted by stop(): a feed request in flight is abandoned rather than waited for (LAPOR!
+  // hanging would otherwise hold the shutdown for the HTTP client's whole timeout).
+  asio::cancellation_signal cancel_fetch;
   storage::store& store;
   const core::clock& clock;
   core::id_generator& ids;
@@ -46,6 +51,7 @@ struct importer_state {
   const importer_options options;
   bool started = false;
   bool stopped = false;
+  std::atomic<bool> running{false};
 };
 
 }  // namespace detail
@@ -83,7 +89,11 @@ awaitable<core::result<poll_outcome>> poll_once(state_ptr s) {
   auto& rd = s->store.reader();
   SIAGA_CO_TRY(jur, services::public_jurisdiction(rd, s->options.jurisdiction));
   SIAGA_CO_TRY(cursor, rd.lapor_cursor(jur.id));
-  SIAGA_AWAIT_TRY(page, s->lapor->fetch(cursor.value_or("")));
+  auto fetched = co_await asio::co_spawn(s->strand, s->lapor->fetch(cursor.value_or("")),
+                                         asio::bind_cancellation_slot(s->cancel_fetch.slot(), asio::use_awaitable));
+  if (!fetched) co_return fetched.error();
+  auto page = std::move(*fetched);
+  if (s->stopped) co_return poll_outcome{};
   services::context ctx{s->clock, s->ids, s->random};
   poll_outcome out;
   out.full_page = page.complaints.size() >= static_cast<std::size_t>(max_page);
@@ -119,6 +129,11 @@ awaitable<void> run(state_ptr s) {
   int failures = 0;
   while (!s->stopped) {
     auto polled = co_await poll_once(s);
+    if (s->stopped) {
+      // A poll cut short by the stop took nothing: said at warn so that it reaches a quiet log.
+      if (!polled) spdlog::warn("LAPOR!: impor dibatalkan karena server berhenti (the import was cancelled by the stop)");
+      break;
+    }
     auto wait = s->options.poll;
     if (!polled) {
       ++failures;
@@ -157,7 +172,9 @@ void importer::start() {
   asio::post(state_->strand, [s = state_] {
     if (s->started || s->stopped) return;
     s->started = true;
-    asio::co_spawn(s->strand, run(s), [](const std::exception_ptr& e) {
+    s->running = true;
+    asio::co_spawn(s->strand, run(s), [s](const std::exception_ptr& e) {
+      s->running = false;
       if (!e) return;
       try {
         std::rethrow_exception(e);
@@ -168,10 +185,15 @@ void importer::start() {
   });
 }
 
+bool importer::finished() const {
+  return !state_->running;
+}
+
 void importer::stop() {
   asio::post(state_->strand, [s = state_] {
     s->stopped = true;
     s->timer.cancel();
+    s->cancel_fetch.emit(asio::cancellation_type::terminal);
   });
 }
 

@@ -14,6 +14,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -49,8 +50,12 @@ class importer {
 
   // Starts the loop; the first poll runs at once.
   void start();
-  // Stops after the poll under way, if any. Safe from any thread.
+  // Stops: a feed request in flight is cancelled (nothing of it is taken), a write under way
+  // finishes. Safe from any thread.
   void stop();
+  // True once the loop has ended after stop(), or when it never started: the server's shutdown
+  // waits for it (a stop during a feed request logs and ends at once, as it was cancelled).
+  bool finished() const;
 
  private:
   std::shared_ptr<detail::importer_state> state_;
