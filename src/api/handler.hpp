@@ -20,6 +20,7 @@ namespace siaga::api {
 using boost::asio::awaitable;
 using domain::role;
 using services::actor;
+using services::run_large_service;
 using services::run_service;
 using services::run_write;
 using net::http::verb;

@@ -57,8 +57,11 @@ awaitable<reply> telephony_events(call& c) {
   bool minimal = prefers_minimal(c.req());
   SIAGA_CO_TRY(events, call_events_of(body, now));
   auto ctx = c.ctx();
-  SIAGA_AWAIT_TRY(results, run_service<std::vector<services::ingested_event>>(
-                               c.deps.store, &services::ingest_call_events, ctx, who, events,
+  // A bridge catching up sends hundreds of events a request: weighed by them, so that the
+  // consoles' commands do not queue behind its batches (storage/group_writer.hpp).
+  auto weight = static_cast<storage::write_weight>(events.size());
+  SIAGA_AWAIT_TRY(results, run_large_service<std::vector<services::ingested_event>>(
+                               c.deps.store, weight, &services::ingest_call_events, ctx, who, events,
                                minimal ? services::ingest_answer::minimal : services::ingest_answer::full));
   auto render = minimal ? &ingested_minimal_json : &ingested_json;
   json::object answer;

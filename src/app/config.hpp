@@ -25,6 +25,9 @@ struct config {
   // sqlite_wal_limit_mib (at least twice sqlite_checkpoint_mib): faster bulk loads, slower tails.
   int sqlite_checkpoint_mib = 0;         // SIAGA_SQLITE_CHECKPOINT_MIB, --sqlite-checkpoint-mib (0..65536)
   int sqlite_wal_limit_mib = 256;        // SIAGA_SQLITE_WAL_LIMIT_MIB, --sqlite-wal-limit-mib (1..1048576)
+  // The records (a bridge batch's events) one transaction of large commands takes at most: what a
+  // console's command waits for behind them (storage/group_writer.hpp; both stores).
+  int write_batch_weight = 512;          // SIAGA_WRITE_BATCH_WEIGHT, --write-batch-weight (1..1000000)
   std::string web_root = "web/dist";     // SIAGA_WEB_ROOT, --web-root ("" serves no files)
   int threads = 2;                       // SIAGA_THREADS, --threads (1..64)
   std::size_t body_limit = 1024 * 1024;  // SIAGA_BODY_LIMIT, --body-limit (bytes, 1 KiB..64 MiB)
@@ -102,6 +105,7 @@ struct config {
   std::string lapor_base_url;            // SIAGA_LAPOR_BASE_URL: the adapter's base url (required with a token)
   std::string lapor_token;               // SIAGA_LAPOR_TOKEN: bearer token (never logged)
   int lapor_poll_s = 300;                // SIAGA_LAPOR_POLL_S: seconds between imports (1..86400)
+  int lapor_max_backoff_s = 3600;        // SIAGA_LAPOR_MAX_BACKOFF_S: longest wait after failed polls (1..86400)
   std::string lapor_category;            // SIAGA_LAPOR_CATEGORY: category code complaints land with ("" : chosen)
   std::string channel_jurisdiction;      // SIAGA_CHANNEL_JURISDICTION: Kemendagri code of the queue ("" : first)
   std::string public_url;                // SIAGA_PUBLIC_URL: https://112.kota.go.id, for tracking links in replies

@@ -224,6 +224,10 @@ TEST(config, the_wal_checkpoint_has_defaults_ranges_and_a_limit_above_it) {
   ASSERT_TRUE(defaults.has_value());
   EXPECT_EQ(defaults->sqlite_checkpoint_mib, 0);
   EXPECT_EQ(defaults->sqlite_wal_limit_mib, 256);
+  EXPECT_EQ(defaults->write_batch_weight, 512);
+  auto weighed = load_config("", {{"SIAGA_WRITE_BATCH_WEIGHT", "2000"}}, {});
+  ASSERT_TRUE(weighed.has_value()) << weighed.error().message;
+  EXPECT_EQ(weighed->write_batch_weight, 2000);
   auto set = load_config("", {{"SIAGA_SQLITE_CHECKPOINT_MIB", "64"}}, {"--sqlite-wal-limit-mib", "128"});
   ASSERT_TRUE(set.has_value()) << set.error().message;
   EXPECT_EQ(set->sqlite_checkpoint_mib, 64);
@@ -234,7 +238,9 @@ TEST(config, the_wal_checkpoint_has_defaults_ranges_and_a_limit_above_it) {
   for (auto [flag, bad] : std::vector<std::pair<std::string, std::string>>{{"--sqlite-checkpoint-mib", "-1"},
                                                                           {"--sqlite-checkpoint-mib", "65537"},
                                                                           {"--sqlite-wal-limit-mib", "0"},
-                                                                          {"--sqlite-wal-limit-mib", "often"}}) {
+                                                                          {"--sqlite-wal-limit-mib", "often"},
+                                                                          {"--write-batch-weight", "0"},
+                                                                          {"--write-batch-weight", "1000001"}}) {
     auto c = load_config("", {}, {flag, bad});
     ASSERT_FALSE(c.has_value()) << flag << " " << bad;
     EXPECT_NE(c.error().message.find(flag), std::string::npos) << c.error().message;
@@ -330,6 +336,12 @@ TEST(config, the_lapor_settings_are_checked_and_the_import_is_off_without_a_toke
   EXPECT_FALSE(load_config("", {}, {"--lapor-base-url", "ftp://lapor"}));
   EXPECT_FALSE(load_config("", {}, {"--lapor-poll-s", "0"}));
   EXPECT_FALSE(load_config("", {}, {"--lapor-poll-s", "86401"}));
+  EXPECT_EQ(off->lapor_max_backoff_s, 3600);
+  auto quick = load_config("", {{"SIAGA_LAPOR_MAX_BACKOFF_S", "2"}}, {});
+  ASSERT_TRUE(quick) << quick.error().message;
+  EXPECT_EQ(quick->lapor_max_backoff_s, 2);
+  EXPECT_FALSE(load_config("", {}, {"--lapor-max-backoff-s", "0"}));
+  EXPECT_FALSE(load_config("", {}, {"--lapor-max-backoff-s", "86401"}));
   EXPECT_FALSE(load_config("", {}, {"--lapor-category", "lampu jalan"}));
 }
 

@@ -65,12 +65,15 @@ std::unique_ptr<storage::store> open_store(const config& cfg) {
   const std::chrono::seconds lease{cfg.outbox_lease_s};
   auto st = storage::open_database(
       cfg.database,
-      {.cache_mib = cfg.sqlite_cache_mib,
+      {.max_batch_weight = cfg.write_batch_weight,
+       .cache_mib = cfg.sqlite_cache_mib,
        .mmap_mib = cfg.sqlite_mmap_mib,
        .checkpoint_mib = cfg.sqlite_checkpoint_mib,
        .wal_limit_mib = cfg.sqlite_wal_limit_mib,
        .outbox_lease = lease},
-      {.outbox_lease = lease, .failover_wait = std::chrono::seconds(cfg.pg_failover_wait_s)});
+      {.max_batch_weight = cfg.write_batch_weight,
+       .outbox_lease = lease,
+       .failover_wait = std::chrono::seconds(cfg.pg_failover_wait_s)});
   if (!st) {
     spdlog::error("cannot open database {}: {}", where, st.error().message);
     return nullptr;
@@ -229,8 +232,9 @@ int run_serve(const config& cfg) {
         io, *st, clock, ids, random, lapor_api,
         channels::lapor::importer_options{cfg.channel_jurisdiction, cfg.lapor_category,
                                           std::chrono::seconds{cfg.lapor_poll_s},
-                                          std::min<std::chrono::milliseconds>(std::chrono::hours{1},
-                                                                              std::chrono::seconds{16 * cfg.lapor_poll_s})});
+                                          std::min<std::chrono::milliseconds>(
+                                              std::chrono::seconds{cfg.lapor_max_backoff_s},
+                                              std::chrono::seconds{16 * std::int64_t{cfg.lapor_poll_s}})});
   }
   // The realtime stream: every durable batch of events goes to the hub, which fans it out to
   // the WebSocket clients (api/stream.hpp). Declared after io, so destroyed before it.
@@ -376,13 +380,15 @@ int run_serve(const config& cfg) {
   }
 
   // On SIGINT/SIGTERM: stop accepting, let requests in flight finish and close WebSockets
-  // with a reason (polling until no connection is left, at most a grace period), then stop
+  // with a reason, cancel the LAPOR! import's request in flight (polling until no connection is
+  // left and the import has ended, at most a grace period), then stop
   // the loop and close the store, which drains its writer.
   asio::signal_set signals{io, SIGINT, SIGTERM};
   asio::steady_timer poll{io};
   auto deadline = std::chrono::steady_clock::time_point::max();
   std::function<void()> wait_drained = [&] {
-    if (server.connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    bool drained = server.connections() == 0 && (!lapor_import || lapor_import->finished());
+    if (drained || std::chrono::steady_clock::now() >= deadline) {
       io.stop();
       return;
     }

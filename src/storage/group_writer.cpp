@@ -9,8 +9,9 @@
 
 namespace siaga::storage {
 
-group_writer::group_writer(int max_batch, batch_runner run_batch, std::function<void()> on_exit)
+group_writer::group_writer(int max_batch, int max_batch_weight, batch_runner run_batch, std::function<void()> on_exit)
     : max_batch_(static_cast<std::size_t>(std::max(max_batch, 1))),
+      max_batch_weight_(static_cast<std::uint64_t>(std::max(max_batch_weight, 1))),
       run_batch_(std::move(run_batch)),
       on_exit_(std::move(on_exit)) {
   thread_ = std::thread([this] { loop(); });
@@ -20,11 +21,11 @@ group_writer::~group_writer() {
   stop();
 }
 
-void group_writer::submit(write_command command, std::function<void(result<void>)> done) {
+void group_writer::submit(write_command command, std::function<void(result<void>)> done, write_weight weight) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
-      queue_.push_back({std::move(command), std::move(done)});
+      (weight > small_weight ? large_ : small_).push_back({std::move(command), std::move(done), weight});
       wake_.notify_one();
       return;
     }
@@ -69,17 +70,33 @@ void group_writer::loop() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) break;
-      auto n = static_cast<std::ptrdiff_t>(std::min(queue_.size(), max_batch_));
-      std::move(queue_.begin(), queue_.begin() + n, std::back_inserter(batch));
-      queue_.erase(queue_.begin(), queue_.begin() + n);
+      wake_.wait(lock, [this] { return stopping_ || !small_.empty() || !large_.empty(); });
+      if (small_.empty() && large_.empty()) break;
+      take_batch(batch);
     }
     auto outcome = run_batch_(batch);
     report(batch, outcome);
     batch.clear();
   }
   if (on_exit_) on_exit_();
+}
+
+void group_writer::take_batch(std::vector<queued_command>& batch) {
+  bool large = !large_.empty() && (small_.empty() || !last_was_large_);
+  last_was_large_ = large;
+  if (!large) {
+    auto n = static_cast<std::ptrdiff_t>(std::min(small_.size(), max_batch_));
+    std::move(small_.begin(), small_.begin() + n, std::back_inserter(batch));
+    small_.erase(small_.begin(), small_.begin() + n);
+    return;
+  }
+  std::uint64_t weight = 0;
+  while (!large_.empty() && batch.size() < max_batch_ &&
+         (batch.empty() || weight + large_.front().weight <= max_batch_weight_)) {
+    weight += large_.front().weight;
+    batch.push_back(std::move(large_.front()));
+    large_.pop_front();
+  }
 }
 
 void group_writer::report(std::vector<queued_command>& batch, batch_outcome& outcome) {

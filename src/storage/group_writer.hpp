@@ -1,8 +1,15 @@
-// The single writer of a store, shared by the stores (sqlite/, postgres/): the queue of write
-// commands, the writer thread that takes them in batches of at most max_batch, and what
-// follows a batch: each command's done called with its outcome, then the commit listener with
-// the events the batch published. How a batch is run in a transaction (BEGIN, a savepoint per
-// command, COMMIT) is the store's: the run_batch function it gives.
+// The single writer of a store, shared by the stores (sqlite/, postgres/): the queues of write
+// commands, the writer thread that takes them in batches, and what follows a batch: each
+// command's done called with its outcome, then the commit listener with the events the batch
+// published. How a batch is run in a transaction (BEGIN, a savepoint per command, COMMIT) is
+// the store's: the run_batch function it gives.
+//
+// Two queues, by weight (store.hpp's write_weight): small commands (at most small_weight
+// records: the consoles' commands, a live bridge's few events) go in batches of their own, of
+// at most max_batch commands; large ones (a bridge catching up, 500 events a request) in
+// batches of at most max_batch_weight records (at least one command). When both wait, the
+// batches alternate: a small command waits for at most the large batch under way, never for
+// every large command queued before it, and the large ones are never starved.
 #pragma once
 
 #include "storage/store.hpp"
@@ -21,6 +28,7 @@ namespace siaga::storage {
 struct queued_command {
   write_command command;
   std::function<void(result<void>)> done;
+  write_weight weight = 1;
 };
 
 // What a store's run_batch did with one batch.
@@ -35,15 +43,17 @@ class group_writer {
  public:
   using batch_runner = std::function<batch_outcome(std::vector<queued_command>&)>;
 
+  static constexpr write_weight small_weight = 32;
+
   // Starts the writer thread. run_batch runs on it for every batch; on_exit (if any) runs on
-  // it once the queue is empty after stop().
-  group_writer(int max_batch, batch_runner run_batch, std::function<void()> on_exit = {});
+  // it once the queues are empty after stop().
+  group_writer(int max_batch, int max_batch_weight, batch_runner run_batch, std::function<void()> on_exit = {});
   group_writer(const group_writer&) = delete;
   group_writer& operator=(const group_writer&) = delete;
   ~group_writer();
 
   // As store::submit: queued, or done at once with unavailable once stop() was called.
-  void submit(write_command command, std::function<void(result<void>)> done);
+  void submit(write_command command, std::function<void(result<void>)> done, write_weight weight = 1);
 
   void set_commit_listener(commit_listener listener);
 
@@ -62,15 +72,20 @@ class group_writer {
 
  private:
   void loop();
+  // Under mutex_: moves the next batch's commands out of the queues into batch.
+  void take_batch(std::vector<queued_command>& batch);
   void report(std::vector<queued_command>& batch, batch_outcome& outcome);
 
   const std::size_t max_batch_;
+  const std::uint64_t max_batch_weight_;
   batch_runner run_batch_;
   std::function<void()> on_exit_;
 
-  std::mutex mutex_;  // guards queue_ and stopping_
+  std::mutex mutex_;  // guards the queues, last_was_large_ and stopping_
   std::condition_variable wake_;
-  std::deque<queued_command> queue_;
+  std::deque<queued_command> small_;
+  std::deque<queued_command> large_;
+  bool last_was_large_ = false;
   bool stopping_ = false;
 
   std::mutex stop_mutex_;

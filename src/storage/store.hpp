@@ -88,6 +88,12 @@ class store_txn : public store_reader,
 // leaves state outside the store as one run would (assign its results, do not append to them).
 using write_command = std::function<result<void>(store_txn&)>;
 
+// How much a write command writes, in records (1 for a command of the consoles: a creation, a
+// classification; the number of events for a bridge's batch), so that the writer never queues
+// a small command behind large ones (group_writer: small commands first, large ones in
+// transactions of their own up to a weight).
+using write_weight = std::uint32_t;
+
 // A committed batch's events, in seq order: made once by the writer and shared, never copied,
 // by whoever keeps them past the listener's call (the stream hub's strand).
 using committed_events = std::shared_ptr<const std::vector<domain::event>>;
@@ -109,8 +115,13 @@ class store {
 
   // Queues a command for the writer. done is called exactly once, on the writer thread, with
   // the command's error, or with success after the batch holding it is durable; or with
-  // unavailable once the store is closing. Must not block.
-  virtual void submit(write_command command, std::function<void(result<void>)> done) = 0;
+  // unavailable once the store is closing. Must not block. weight: see write_weight; commands
+  // of different weights may commit in another order than submitted (never one caller's, who
+  // waits for done before its next).
+  virtual void submit(write_command command, std::function<void(result<void>)> done, write_weight weight) = 0;
+  void submit(write_command command, std::function<void(result<void>)> done) {
+    submit(std::move(command), std::move(done), 1);
+  }
 
   // Runs a command and waits for it: for start-up, seeding and tests, not request paths.
   result<void> write(write_command command);
@@ -125,6 +136,9 @@ class store {
 struct sqlite_options {
   std::string path;              // file path; ":memory:" is refused (readers need the file)
   int max_batch = 512;           // commands per transaction at most
+  // The weight (write_weight) of the large commands one transaction takes at most (at least
+  // one command): what a small command queued behind them waits for.
+  int max_batch_weight = 512;
   bool synchronous_full = true;  // fsync on every commit (off only in benchmarks of the ceiling)
   bool keep_rollups = true;      // the statistics rollups (off only to measure their cost)
   // SQLite's page cache per connection (the writer's and each reader thread's), in MiB. The
@@ -154,6 +168,7 @@ result<std::unique_ptr<store>> open_sqlite(const sqlite_options& options);
 struct postgres_options {
   std::string conninfo;  // a postgresql:// (or postgres://) URI or a libpq keyword string
   int max_batch = 512;   // commands per transaction at most
+  int max_batch_weight = 512;  // as sqlite_options::max_batch_weight
   // As sqlite_options::outbox_lease; here the lease is a column, seen by every node.
   std::chrono::seconds outbox_lease{60};
   bool keep_rollups = true;  // the statistics rollups (off only to measure their cost)

@@ -697,7 +697,7 @@ class store_impl final : public postgres_store {
         writer_(std::move(writer)),
         txn_(*writer_, options_.outbox_lease, options_.keep_rollups),
         feed_(options_.conninfo, event_poll),
-        group_(options_.max_batch, [this](std::vector<queued_command>& batch) { return run_batch(batch); }) {
+        group_(options_.max_batch, options_.max_batch_weight, [this](std::vector<queued_command>& batch) { return run_batch(batch); }) {
     writer_->set_statement_rollback(true);
     // Local commits go through the feed, which also hands over other nodes' (event_feed.hpp).
     group_.set_commit_listener([this](const committed_events& events) { feed_.committed(events); });
@@ -724,8 +724,9 @@ class store_impl final : public postgres_store {
     });
   }
 
-  void submit(write_command command, std::function<void(result<void>)> done) override {
-    group_.submit(std::move(command), std::move(done));
+  using store::submit;
+  void submit(write_command command, std::function<void(result<void>)> done, write_weight weight) override {
+    group_.submit(std::move(command), std::move(done), weight);
   }
 
   void set_commit_listener(commit_listener listener) override { feed_.set_commit_listener(std::move(listener)); }
@@ -907,7 +908,9 @@ result<std::unique_ptr<postgres_store>> open(const postgres_options& options) {
   if (options.conninfo.empty()) {
     return core::invalid("postgres: the connection string is empty; give a postgresql:// URI or libpq keywords");
   }
-  if (options.max_batch < 1) return core::invalid("postgres max_batch must be at least 1");
+  if (options.max_batch < 1 || options.max_batch_weight < 1) {
+    return core::invalid("postgres max_batch and max_batch_weight must be at least 1");
+  }
   if (options.outbox_lease <= std::chrono::seconds(0)) return core::invalid("postgres outbox_lease must be positive");
   auto conn = connection::open(options.conninfo);
   if (!conn) return conn.error();

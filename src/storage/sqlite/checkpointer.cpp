@@ -23,8 +23,15 @@ checkpoint_kind checkpoint_policy::committed(std::int64_t wal_frames) {
   if (in_flight_) return over ? checkpoint_kind::wait : checkpoint_kind::none;
   if (over) {
     in_flight_ = true;
+    finish_next_ = false;
     asked_at_ = wal_frames;
     return checkpoint_kind::truncate;
+  }
+  if (finish_next_) {
+    finish_next_ = false;
+    in_flight_ = true;
+    asked_at_ = wal_frames;
+    return checkpoint_kind::finish;
   }
   if (wal_frames - mark_ >= passive_) {
     in_flight_ = true;
@@ -37,6 +44,7 @@ checkpoint_kind checkpoint_policy::committed(std::int64_t wal_frames) {
 
 void checkpoint_policy::checkpointed(checkpoint_kind kind, bool finished) {
   in_flight_ = false;
+  if (kind == checkpoint_kind::passive) finish_next_ = finished;
   if (kind != checkpoint_kind::truncate) return;
   if (finished) {
     // The WAL file is empty: the next commit writes from its first frame.
@@ -112,7 +120,25 @@ int checkpointer::on_commit(void* self, sqlite3* db, const char*, int frames) {
   }
   if (kind == checkpoint_kind::passive) c->wake_.notify_one();
   if (kind == checkpoint_kind::truncate) c->truncate_on_writer(db);
+  if (kind == checkpoint_kind::finish) c->finish_on_writer(db);
   return SQLITE_OK;
+}
+
+void checkpointer::finish_on_writer(sqlite3* db) {
+  // Right after the commit, as SQLite's auto-checkpoint: the frames the thread's copy left (those
+  // committed while it ran). PASSIVE never waits; when it copies all, the next transaction
+  // begins with the WAL copied back and starts it again from its beginning.
+  int log_frames = 0;
+  int copied = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) spdlog::warn("storage: WAL checkpoint failed: {}", sqlite3_errmsg(db));
+  std::lock_guard lock(mutex_);
+  policy_.checkpointed(checkpoint_kind::finish, rc == SQLITE_OK);
+  if (rc == SQLITE_OK) {
+    ++counts_.finished;
+  } else if (rc != SQLITE_BUSY) {
+    ++counts_.failed;
+  }
 }
 
 void checkpointer::truncate_on_writer(sqlite3* db) {

@@ -3,12 +3,17 @@
 // writer thread (7 % of the replay's ingestion, 9 % of `siaga import calls`). With a checkpointer
 // the writer's auto-checkpoint is off; a hook on the writer's commits (sqlite3_wal_hook) tells a
 // thread of its own, with a connection of its own, when to run wal_checkpoint(PASSIVE): it copies
-// what no reader still needs, never waits, never blocks the writer. When readers are always
-// present the writer cannot start the WAL again from its beginning after such a checkpoint, so
-// the file would grow without bound: at the limit the hook runs wal_checkpoint(TRUNCATE) on the
-// writer itself, right after its commit, as SQLite's auto-checkpoint would (rare, mostly copied
-// already by the passive ones; it waits at most truncate_wait_ms for the readers, then tries again
-// a threshold later). On the checkpointer's thread it would contend for the write lock with a
+// what no reader still needs, never waits, never blocks the writer. SQLite starts the WAL again
+// from its beginning only when a write transaction begins with every frame copied back, which
+// under steady writes never follows the thread's copy (the writer committed more meanwhile): so
+// the commit after each of the thread's checkpoints runs a passive one on the writer itself,
+// right after it (finish: only the frames committed during the thread's copy, a small part), and
+// the next transaction starts the WAL again. Without that the WAL grew to its limit under steady
+// writes and its truncation stalled the writer for up to 100 ms (docs/benchmarks.md, session 13).
+// When readers kept the WAL from starting again all the same, the file would grow without bound:
+// at the limit the hook runs wal_checkpoint(TRUNCATE) on the writer itself, right after its
+// commit, as SQLite's auto-checkpoint would (rare, mostly copied already by the passive ones; it
+// waits at most truncate_wait_ms for the readers, then tries again a threshold later). On the checkpointer's thread it would contend for the write lock with a
 // writer that is never idle for long, and lose (measured in sqlite_store_test). Should the
 // checkpointer fall a whole limit behind (its fsyncs slower than the writer's commits), the
 // commit that reaches the limit waits for it: the WAL stays bounded. Internal to sqlite_store.cpp.
@@ -25,18 +30,19 @@
 
 namespace siaga::storage::sqlite {
 
-// What a commit asks for: nothing, a passive checkpoint (on the checkpointer's thread), a
-// truncating one (on the writer), or, at the limit while a passive one is still running, that
-// the writer wait for it and ask again.
-enum class checkpoint_kind { none, passive, truncate, wait };
+// What a commit asks for: nothing, a passive checkpoint (on the checkpointer's thread), the
+// passive one that finishes it (on the writer, after the thread's ended), a truncating one (on
+// the writer), or, at the limit while a passive one is still running, that the writer wait for
+// it and ask again.
+enum class checkpoint_kind { none, passive, finish, truncate, wait };
 
 // When to checkpoint, from the number of frames in the WAL after each commit (pure; the
 // checkpointer calls it under its lock). A passive checkpoint each time passive_pages new frames
 // were written since the last one (a WAL that restarted from its beginning starts the count
-// again); a truncating one when the WAL holds truncate_pages frames (at least twice passive_pages),
-// tried again after another passive_pages frames when the readers kept it from finishing. At
-// most one checkpoint is asked for until the last one is reported; a commit that reaches the
-// limit meanwhile gets wait.
+// again); after each passive one that ended, a finish at the next commit; a truncating one when
+// the WAL holds truncate_pages frames (at least twice passive_pages), tried again after another
+// passive_pages frames when the readers kept it from finishing. At most one checkpoint is asked
+// for until the last one is reported; a commit that reaches the limit meanwhile gets wait.
 class checkpoint_policy {
  public:
   // passive_pages >= 1; truncate_pages is raised to 2 * passive_pages when below.
@@ -62,11 +68,13 @@ class checkpoint_policy {
   std::int64_t asked_at_ = 0;      // the WAL's frames when the checkpoint in flight was asked for
   std::int64_t retry_truncate_ = 0;  // a failed truncation is tried again from this many frames
   bool in_flight_ = false;
+  bool finish_next_ = false;       // the thread's passive checkpoint ended: the writer finishes it
 };
 
 // What the checkpointer has done since it started; for tests and monitoring.
 struct checkpoint_counts {
   std::int64_t passive = 0;         // passive checkpoints run
+  std::int64_t finished = 0;        // passive checkpoints on the writer that finished a passive one
   std::int64_t truncated = 0;       // truncating checkpoints (on the writer) that emptied the WAL
   std::int64_t truncate_busy = 0;   // truncating checkpoints the readers kept from finishing
   std::int64_t failed = 0;          // checkpoints that failed otherwise (logged)
@@ -107,6 +115,7 @@ class checkpointer {
   checkpointer(std::unique_ptr<connection> conn, connection& writer, checkpoint_policy policy, int writer_busy_ms);
   static int on_commit(void* self, sqlite3* db, const char* name, int frames);
   void truncate_on_writer(sqlite3* db);
+  void finish_on_writer(sqlite3* db);
   void run();
 
   std::unique_ptr<connection> conn_;  // used by the thread only

@@ -82,7 +82,7 @@ class store_impl final : public sqlite_store {
         checkpointer_(std::move(ckpt)),
         txn_(*writer_, options_.keep_rollups, leases_, checkpointer_.get()),
         group_(
-            options_.max_batch, [this](std::vector<queued_command>& batch) { return run_batch(batch); },
+            options_.max_batch, options_.max_batch_weight, [this](std::vector<queued_command>& batch) { return run_batch(batch); },
             [this] { optimize(); }) {}
 
   ~store_impl() override {
@@ -107,8 +107,9 @@ class store_impl final : public sqlite_store {
     return readers_.get([this] { return open_reader(); });
   }
 
-  void submit(write_command command, std::function<void(result<void>)> done) override {
-    group_.submit(std::move(command), std::move(done));
+  using store::submit;
+  void submit(write_command command, std::function<void(result<void>)> done, write_weight weight) override {
+    group_.submit(std::move(command), std::move(done), weight);
   }
 
   void set_commit_listener(commit_listener listener) override { group_.set_commit_listener(std::move(listener)); }
@@ -298,7 +299,9 @@ result<std::unique_ptr<sqlite_store>> open(const sqlite_options& options) {
         "readers open the file separately): '" +
         options.path + "'");
   }
-  if (options.max_batch < 1) return core::invalid("sqlite max_batch must be at least 1");
+  if (options.max_batch < 1 || options.max_batch_weight < 1) {
+    return core::invalid("sqlite max_batch and max_batch_weight must be at least 1");
+  }
   if (options.outbox_lease <= std::chrono::seconds(0)) return core::invalid("sqlite outbox_lease must be positive");
   if (options.cache_mib < 1 || options.mmap_mib < 0) {
     return core::invalid("sqlite cache_mib must be at least 1 and mmap_mib at least 0");

@@ -220,10 +220,21 @@ TEST(checkpoint_policy, asks_for_a_passive_checkpoint_each_threshold_of_new_fram
   // One at a time: nothing more is asked for until it is reported.
   EXPECT_EQ(p.committed(200), checkpoint_kind::none);
   p.checkpointed(checkpoint_kind::passive, true);
-  // Counted from where the last one was asked for (130), not from zero.
+  // The commit after it finishes it on the writer (the frames committed while the thread copied).
+  EXPECT_EQ(p.committed(210), checkpoint_kind::finish);
+  EXPECT_EQ(p.committed(215), checkpoint_kind::none);
+  p.checkpointed(checkpoint_kind::finish, true);
+  // Readers kept the WAL from starting again: counted from where the last passive one was asked
+  // for (130), not from zero.
   EXPECT_EQ(p.committed(229), checkpoint_kind::none);
   EXPECT_EQ(p.committed(230), checkpoint_kind::passive);
+  // A passive one that could not run (another checkpoint held the lock) is not finished.
+  p.checkpointed(checkpoint_kind::passive, false);
+  EXPECT_EQ(p.committed(231), checkpoint_kind::none);
+  EXPECT_EQ(p.committed(330), checkpoint_kind::passive);
   p.checkpointed(checkpoint_kind::passive, true);
+  EXPECT_EQ(p.committed(340), checkpoint_kind::finish);
+  p.checkpointed(checkpoint_kind::finish, true);
   // The writer started the WAL again from its beginning: counted from zero again.
   EXPECT_EQ(p.committed(20), checkpoint_kind::none);
   EXPECT_EQ(p.committed(99), checkpoint_kind::none);
@@ -264,6 +275,8 @@ TEST(checkpoint_policy, the_limit_stays_twice_the_threshold_when_the_threshold_i
   EXPECT_EQ(p.committed(999), checkpoint_kind::none);
   EXPECT_EQ(p.committed(1000), checkpoint_kind::passive);
   p.checkpointed(checkpoint_kind::passive, true);
+  EXPECT_EQ(p.committed(1500), checkpoint_kind::finish);
+  p.checkpointed(checkpoint_kind::finish, true);
   EXPECT_EQ(p.committed(1999), checkpoint_kind::none);
   EXPECT_EQ(p.committed(2000), checkpoint_kind::truncate);
   checkpoint_policy at_least_one(0, 10);
@@ -285,6 +298,18 @@ TEST_F(sqlite_store_test, open_refuses_a_wal_limit_below_twice_the_checkpoint) {
 // one snapshot (which keeps the WAL from being copied past it and from starting
 // again): the WAL is checkpointed off the writer and emptied once that reader is gone, its file
 // stays bounded, and every committed write is there after the store is opened again.
+// Command n of the WAL tests: per_command jurisdictions of about half a page each.
+result<void> write_jurisdictions(store& s, int n, int per_command) {
+  static const std::string name(2000, 'n');
+  return s.write([&](store_txn& t) -> result<void> {
+    for (int i = 0; i < per_command; ++i) {
+      auto id = "j-" + std::to_string(n) + "-" + std::to_string(i);
+      SIAGA_CHECK(t.insert_jurisdiction({id, id, name, "Asia/Jakarta", "JKT", {0, 6}, {}, {}}));
+    }
+    return {};
+  });
+}
+
 TEST_F(sqlite_store_test, the_checkpointer_bounds_the_wal_and_keeps_every_committed_write) {
   constexpr int commands = 150;
   constexpr int per_command = 20;  // about 110 KB of WAL a command
@@ -300,21 +325,13 @@ TEST_F(sqlite_store_test, the_checkpointer_bounds_the_wal_and_keeps_every_commit
     sqlite3* held = nullptr;
     ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &held, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(held, "BEGIN; SELECT count(*) FROM jurisdictions;", nullptr, nullptr, nullptr), SQLITE_OK);
-    const std::string name(2000, 'n');  // about half a page a row
     std::uintmax_t largest_wal = 0;
     for (int n = 0; n < commands; ++n) {
       if (n == held_for) {
         sqlite3_exec(held, "COMMIT", nullptr, nullptr, nullptr);
         sqlite3_close(held);
       }
-      auto w = s->write([&](store_txn& t) -> result<void> {
-        for (int i = 0; i < per_command; ++i) {
-          auto id = "j-" + std::to_string(n) + "-" + std::to_string(i);
-          SIAGA_CHECK(t.insert_jurisdiction({id, id, name, "Asia/Jakarta", "JKT", {0, 6}, {}, {}}));
-        }
-        return {};
-      });
-      ASSERT_EQ(code_of(w), "ok") << n;
+      ASSERT_EQ(code_of(write_jurisdictions(*s, n, per_command)), "ok") << n;
       std::error_code ec;
       // While the snapshot is held the WAL must keep every frame since it; ten commands after, the
       // truncation asked for once it went has run.
@@ -343,6 +360,30 @@ TEST_F(sqlite_store_test, the_checkpointer_bounds_the_wal_and_keeps_every_commit
   ASSERT_TRUE(all.has_value());
   EXPECT_EQ(all->size(), static_cast<std::size_t>(commands * per_command));
   again->close();
+}
+
+// Steady writes with the checkpointer on and no reader in the way: after each of the thread's
+// checkpoints the writer finishes it, and the WAL starts again from its beginning. Without the
+// finish the writer always began with frames not yet copied, the WAL never started again and
+// grew to its limit, where the truncation stalled the writer (docs/benchmarks.md, session 13).
+TEST_F(sqlite_store_test, under_steady_writes_the_checkpointer_lets_the_wal_start_again) {
+  constexpr int commands = 150;
+  constexpr int per_command = 20;  // about 110 KB of WAL a command: about 16 MiB in all
+  auto s = open({.path = path_, .synchronous_full = false, .checkpoint_mib = 1, .wal_limit_mib = 4}).value();
+  ASSERT_EQ(code_of(s->migrate()), "ok");
+  std::uintmax_t largest_wal = 0;
+  for (int n = 0; n < commands; ++n) {
+    ASSERT_EQ(code_of(write_jurisdictions(*s, n, per_command)), "ok") << n;
+    std::error_code ec;
+    largest_wal = std::max(largest_wal, std::filesystem::file_size(path_ + "-wal", ec));
+  }
+  auto done = s->checkpoints();
+  EXPECT_GT(done.passive, 0);
+  EXPECT_GT(done.finished, 0);
+  EXPECT_EQ(done.truncated + done.truncate_busy, 0) << "the WAL never reached its limit";
+  EXPECT_EQ(done.failed, 0);
+  EXPECT_LT(largest_wal, static_cast<std::uintmax_t>(4 * 1024 * 1024)) << largest_wal;
+  s->close();
 }
 
 }  // namespace
