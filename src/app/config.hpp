@@ -25,9 +25,10 @@ struct config {
   // sqlite_wal_limit_mib (at least twice sqlite_checkpoint_mib): faster bulk loads, slower tails.
   int sqlite_checkpoint_mib = 0;         // SIAGA_SQLITE_CHECKPOINT_MIB, --sqlite-checkpoint-mib (0..65536)
   int sqlite_wal_limit_mib = 256;        // SIAGA_SQLITE_WAL_LIMIT_MIB, --sqlite-wal-limit-mib (1..1048576)
-  // The records (a bridge batch's events) one transaction of large commands takes at most: what a
-  // console's command waits for behind them (storage/group_writer.hpp; both stores).
-  int write_batch_weight = 512;          // SIAGA_WRITE_BATCH_WEIGHT, --write-batch-weight (1..1000000)
+  // The records (a bridge batch's events) one transaction of large commands takes at most; on
+  // SQLite a console's command arriving meanwhile cuts it after the command under way
+  // (storage/group_writer.hpp).
+  int write_batch_weight = 2048;         // SIAGA_WRITE_BATCH_WEIGHT, --write-batch-weight (1..1000000)
   std::string web_root = "web/dist";     // SIAGA_WEB_ROOT, --web-root ("" serves no files)
   int threads = 2;                       // SIAGA_THREADS, --threads (1..64)
   std::size_t body_limit = 1024 * 1024;  // SIAGA_BODY_LIMIT, --body-limit (bytes, 1 KiB..64 MiB)

@@ -25,7 +25,12 @@ void group_writer::submit(write_command command, std::function<void(result<void>
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
-      (weight > small_weight ? large_ : small_).push_back({std::move(command), std::move(done), weight});
+      if (weight > small_weight) {
+        large_.push_back({std::move(command), std::move(done), weight});
+      } else {
+        small_.push_back({std::move(command), std::move(done), weight});
+        small_waiting_.store(small_.size(), std::memory_order_relaxed);
+      }
       wake_.notify_one();
       return;
     }
@@ -67,28 +72,37 @@ result<void> group_writer::invoke(write_command& command, store_txn& txn) {
 void group_writer::loop() {
   std::vector<queued_command> batch;
   batch.reserve(max_batch_);
+  const cut_check never = [] { return false; };
+  const cut_check small_waiting = [this] { return small_waiting_.load(std::memory_order_relaxed) > 0; };
   for (;;) {
+    bool large = false;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !small_.empty() || !large_.empty(); });
       if (small_.empty() && large_.empty()) break;
-      take_batch(batch);
+      large = take_batch(batch);
     }
-    auto outcome = run_batch_(batch);
+    auto outcome = run_batch_(batch, large ? small_waiting : never);
+    if (outcome.cut && outcome.outcomes.size() < batch.size()) {
+      std::lock_guard lock(mutex_);
+      for (auto i = batch.size(); i-- > outcome.outcomes.size();) large_.push_front(std::move(batch[i]));
+      batch.resize(outcome.outcomes.size());
+    }
     report(batch, outcome);
     batch.clear();
   }
   if (on_exit_) on_exit_();
 }
 
-void group_writer::take_batch(std::vector<queued_command>& batch) {
+bool group_writer::take_batch(std::vector<queued_command>& batch) {
   bool large = !large_.empty() && (small_.empty() || !last_was_large_);
   last_was_large_ = large;
   if (!large) {
     auto n = static_cast<std::ptrdiff_t>(std::min(small_.size(), max_batch_));
     std::move(small_.begin(), small_.begin() + n, std::back_inserter(batch));
     small_.erase(small_.begin(), small_.begin() + n);
-    return;
+    small_waiting_.store(small_.size(), std::memory_order_relaxed);
+    return false;
   }
   std::uint64_t weight = 0;
   while (!large_.empty() && batch.size() < max_batch_ &&
@@ -97,6 +111,7 @@ void group_writer::take_batch(std::vector<queued_command>& batch) {
     batch.push_back(std::move(large_.front()));
     large_.pop_front();
   }
+  return true;
 }
 
 void group_writer::report(std::vector<queued_command>& batch, batch_outcome& outcome) {

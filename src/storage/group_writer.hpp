@@ -7,9 +7,12 @@
 // Two queues, by weight (store.hpp's write_weight): small commands (at most small_weight
 // records: the consoles' commands, a live bridge's few events) go in batches of their own, of
 // at most max_batch commands; large ones (a bridge catching up, 500 events a request) in
-// batches of at most max_batch_weight records (at least one command). When both wait, the
-// batches alternate: a small command waits for at most the large batch under way, never for
-// every large command queued before it, and the large ones are never starved.
+// batches of at most max_batch_weight records (at least one command), which the store's
+// run_batch ends early, after the command under way, when a small command arrives (cut: the
+// commands not run go back to the head of their queue). When both wait, the batches
+// alternate: a small command waits for at most one large command, never for every large one
+// queued before it, the large ones still share their commits while nothing else waits, and
+// neither queue starves.
 #pragma once
 
 #include "storage/store.hpp"
@@ -37,11 +40,18 @@ struct batch_outcome {
   std::vector<domain::event> published;  // the events of the commands kept, once committed:
                                          // moved to the commit listener
   bool committed = false;                // the transaction committed (durably)
+  // The batch was cut (cut_check): only the first outcomes.size() commands ran (committed or
+  // not), the others go back to the head of their queue.
+  bool cut = false;
 };
+
+// Asked by a store's run_batch after each command of a batch but the last: true when it
+// should commit there and leave the rest (batch_outcome::cut). Cheap; false for small batches.
+using cut_check = std::function<bool()>;
 
 class group_writer {
  public:
-  using batch_runner = std::function<batch_outcome(std::vector<queued_command>&)>;
+  using batch_runner = std::function<batch_outcome(std::vector<queued_command>&, const cut_check&)>;
 
   static constexpr write_weight small_weight = 32;
 
@@ -72,8 +82,9 @@ class group_writer {
 
  private:
   void loop();
-  // Under mutex_: moves the next batch's commands out of the queues into batch.
-  void take_batch(std::vector<queued_command>& batch);
+  // Under mutex_: moves the next batch's commands out of the queues into batch; true when they
+  // are large ones.
+  bool take_batch(std::vector<queued_command>& batch);
   void report(std::vector<queued_command>& batch, batch_outcome& outcome);
 
   const std::size_t max_batch_;
@@ -85,6 +96,7 @@ class group_writer {
   std::condition_variable wake_;
   std::deque<queued_command> small_;
   std::deque<queued_command> large_;
+  std::atomic<std::size_t> small_waiting_{0};  // small_.size(), read without the lock by the cut
   bool last_was_large_ = false;
   bool stopping_ = false;
 

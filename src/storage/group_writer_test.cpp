@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <string>
@@ -16,7 +19,12 @@ namespace {
 class recording_writer {
  public:
   recording_writer(int max_batch, int max_batch_weight)
-      : writer_(max_batch, max_batch_weight, [this](std::vector<queued_command>& batch) { return run(batch); }) {}
+      : writer_(max_batch, max_batch_weight,
+                [this](std::vector<queued_command>& batch, const cut_check& cut) { return run(batch, cut); }) {}
+
+  // Called on the writer thread as each command "runs" (the commands themselves are not run:
+  // there is no transaction here), before the cut is asked; may submit.
+  std::function<void(const queued_command&)> on_run;
 
   // Submits a command that holds the writer until release(), and waits until it runs.
   void hold() {
@@ -26,22 +34,30 @@ class recording_writer {
   void release() { release_.set_value(); }
 
   void submit(std::string name, write_weight weight) {
-    auto done = [this, name](result<void>) {
+    auto done = [this, name](result<void> r) {
       std::lock_guard lock(mutex_);
-      batches_.back().push_back(name);
+      batches_.back().push_back(r ? name : name + " (refused)");
+      ++reported_;
+      reported_changed_.notify_all();
     };
     writer_.submit([](store_txn&) -> result<void> { return {}; }, done, weight);
   }
 
-  // Stops the writer (every queued command runs first) and returns the batches.
-  std::vector<std::vector<std::string>> batches() {
+  // Waits until commands outcomes were reported (at most 10 s: a command submitted from on_run
+  // after stop() would be refused), stops the writer and returns the batches.
+  std::vector<std::vector<std::string>> batches(int commands) {
+    {
+      std::unique_lock lock(mutex_);
+      reported_changed_.wait_for(lock, std::chrono::seconds{10}, [&] { return reported_ >= commands; });
+    }
     writer_.stop();
     std::lock_guard lock(mutex_);
     return batches_;
   }
 
  private:
-  batch_outcome run(std::vector<queued_command>& batch) {
+  // As a store's run_batch: the commands in order, asking cut after each but the last.
+  batch_outcome run(std::vector<queued_command>& batch, const cut_check& cut) {
     {
       std::lock_guard lock(mutex_);
       batches_.emplace_back();
@@ -52,12 +68,21 @@ class recording_writer {
       release_future_.wait();
     }
     batch_outcome out;
-    out.outcomes.resize(batch.size());  // the commands are not run: no transaction here
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      out.outcomes.emplace_back();
+      if (on_run) on_run(batch[i]);
+      if (i + 1 < batch.size() && cut()) {
+        out.cut = true;
+        break;
+      }
+    }
     out.committed = true;
     return out;
   }
 
   std::mutex mutex_;
+  std::condition_variable reported_changed_;
+  int reported_ = 0;
   std::vector<std::vector<std::string>> batches_;
   bool first_ = true;
   std::promise<void> entered_;
@@ -78,7 +103,7 @@ TEST(group_writer, a_small_command_waits_for_one_large_batch_not_for_every_large
   w.submit("classify-call", 1);
   w.submit("live-bridge", 10);
   w.release();
-  EXPECT_EQ(w.batches(), (batches{{"hold"},
+  EXPECT_EQ(w.batches(7), (batches{{"hold"},
                                   {"bridge-1"},
                                   {"create-incident", "classify-call", "live-bridge"},
                                   {"bridge-2"},
@@ -94,7 +119,7 @@ TEST(group_writer, large_commands_share_a_batch_up_to_the_weight_and_one_over_it
   w.submit("huge", 5000);
   w.submit("d", 100);
   w.release();
-  EXPECT_EQ(w.batches(), (batches{{"hold"}, {"a", "b"}, {"c"}, {"huge"}, {"d"}}));
+  EXPECT_EQ(w.batches(6), (batches{{"hold"}, {"a", "b"}, {"c"}, {"huge"}, {"d"}}));
 }
 
 TEST(group_writer, small_commands_keep_their_order_and_their_batch_limit) {
@@ -102,7 +127,7 @@ TEST(group_writer, small_commands_keep_their_order_and_their_batch_limit) {
   w.hold();
   for (const char* name : {"s1", "s2", "s3", "s4", "s5"}) w.submit(name, 1);
   w.release();
-  EXPECT_EQ(w.batches(), (batches{{"hold"}, {"s1", "s2"}, {"s3", "s4"}, {"s5"}}));
+  EXPECT_EQ(w.batches(6), (batches{{"hold"}, {"s1", "s2"}, {"s3", "s4"}, {"s5"}}));
 }
 
 TEST(group_writer, when_both_queues_wait_the_batches_alternate_so_neither_starves) {
@@ -111,7 +136,34 @@ TEST(group_writer, when_both_queues_wait_the_batches_alternate_so_neither_starve
   for (const char* name : {"s1", "s2", "s3"}) w.submit(name, 1);
   for (const char* name : {"l1", "l2"}) w.submit(name, 400);
   w.release();
-  EXPECT_EQ(w.batches(), (batches{{"hold"}, {"l1"}, {"s1"}, {"l2"}, {"s2"}, {"s3"}}));
+  EXPECT_EQ(w.batches(6), (batches{{"hold"}, {"l1"}, {"s1"}, {"l2"}, {"s2"}, {"s3"}}));
+}
+
+// The commands are told apart here by their weights (the test's writer sees no names).
+TEST(group_writer, a_small_command_arriving_during_a_large_batch_cuts_it_after_the_command_under_way) {
+  recording_writer w(512, 512);
+  w.on_run = [&w](const queued_command& q) {
+    if (q.weight == 201) w.submit("create-incident", 1);
+  };
+  w.hold();
+  w.submit("bridge-1", 201);
+  w.submit("bridge-2", 202);
+  w.submit("bridge-3", 103);
+  w.release();
+  // bridge-2 and bridge-3 went back to the head of the queue and still share their commit.
+  EXPECT_EQ(w.batches(5), (batches{{"hold"}, {"bridge-1"}, {"create-incident"}, {"bridge-2", "bridge-3"}}));
+}
+
+TEST(group_writer, a_batch_of_small_commands_is_never_cut) {
+  recording_writer w(512, 512);
+  w.on_run = [&w](const queued_command& q) {
+    if (q.weight == 2) w.submit("s3", 1);
+  };
+  w.hold();
+  w.submit("s1", 2);
+  w.submit("s2", 1);
+  w.release();
+  EXPECT_EQ(w.batches(4), (batches{{"hold"}, {"s1", "s2"}, {"s3"}}));
 }
 
 }  // namespace

@@ -137,8 +137,10 @@ struct sqlite_options {
   std::string path;              // file path; ":memory:" is refused (readers need the file)
   int max_batch = 512;           // commands per transaction at most
   // The weight (write_weight) of the large commands one transaction takes at most (at least
-  // one command): what a small command queued behind them waits for.
-  int max_batch_weight = 512;
+  // one command); a small command arriving meanwhile cuts the batch after the command under way
+  // (group_writer.hpp). 2,048: four bridge batches of 500 share a commit (a quarter faster than
+  // one a commit, docs/benchmarks.md session 14).
+  int max_batch_weight = 2048;
   bool synchronous_full = true;  // fsync on every commit (off only in benchmarks of the ceiling)
   bool keep_rollups = true;      // the statistics rollups (off only to measure their cost)
   // SQLite's page cache per connection (the writer's and each reader thread's), in MiB. The
@@ -150,9 +152,10 @@ struct sqlite_options {
   int mmap_mib = 1024;
   // The WAL copied back into the database file by a thread of its own (sqlite/checkpointer.hpp)
   // each time this many MiB were written to it, rather than by SQLite's auto-checkpoint inside
-  // the writer's COMMIT every 1,000 pages (7 to 9 % of the writer's time in bulk writes). 0: the
-  // auto-checkpoint as SQLite does it.
-  int checkpoint_mib = 16;
+  // the writer's COMMIT every 1,000 pages (7 to 9 % of the writer's time in bulk writes). 0, the
+  // default as for siaga serve: the auto-checkpoint as SQLite does it, whose tails are shorter
+  // under a steady load (the thread's copies contend with the writer's commits for the disk).
+  int checkpoint_mib = 0;
   // When the WAL holds this many MiB (at least twice checkpoint_mib), the checkpointer waits
   // briefly for the readers and empties it, so the file stays bounded when readers are always
   // present; also the size the writer cuts the file back to when it starts the WAL again.
@@ -168,7 +171,7 @@ result<std::unique_ptr<store>> open_sqlite(const sqlite_options& options);
 struct postgres_options {
   std::string conninfo;  // a postgresql:// (or postgres://) URI or a libpq keyword string
   int max_batch = 512;   // commands per transaction at most
-  int max_batch_weight = 512;  // as sqlite_options::max_batch_weight
+  int max_batch_weight = 2048;  // as sqlite_options::max_batch_weight (no cut: see group_writer.hpp)
   // As sqlite_options::outbox_lease; here the lease is a column, seen by every node.
   std::chrono::seconds outbox_lease{60};
   bool keep_rollups = true;  // the statistics rollups (off only to measure their cost)

@@ -697,7 +697,7 @@ class store_impl final : public postgres_store {
         writer_(std::move(writer)),
         txn_(*writer_, options_.outbox_lease, options_.keep_rollups),
         feed_(options_.conninfo, event_poll),
-        group_(options_.max_batch, options_.max_batch_weight, [this](std::vector<queued_command>& batch) { return run_batch(batch); }) {
+        group_(options_.max_batch, options_.max_batch_weight, [this](std::vector<queued_command>& batch, const cut_check&) { return run_batch(batch); }) {
     writer_->set_statement_rollback(true);
     // Local commits go through the feed, which also hands over other nodes' (event_feed.hpp).
     group_.set_commit_listener([this](const committed_events& events) { feed_.committed(events); });

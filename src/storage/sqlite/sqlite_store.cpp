@@ -82,7 +82,8 @@ class store_impl final : public sqlite_store {
         checkpointer_(std::move(ckpt)),
         txn_(*writer_, options_.keep_rollups, leases_, checkpointer_.get()),
         group_(
-            options_.max_batch, options_.max_batch_weight, [this](std::vector<queued_command>& batch) { return run_batch(batch); },
+            options_.max_batch, options_.max_batch_weight,
+            [this](std::vector<queued_command>& batch, const cut_check& cut) { return run_batch(batch, cut); },
             [this] { optimize(); }) {}
 
   ~store_impl() override {
@@ -153,9 +154,9 @@ class store_impl final : public sqlite_store {
   // Runs a batch in one transaction. Several commands run first without savepoints (see
   // run_at_once); only when one of them fails is the batch run again with a savepoint per
   // command, so that the failing one alone is undone.
-  batch_outcome run_batch(std::vector<queued_command>& batch) {
+  batch_outcome run_batch(std::vector<queued_command>& batch, const cut_check& cut) {
     if (batch.size() > 1) {
-      if (auto out = run_at_once(batch)) return std::move(*out);
+      if (auto out = run_at_once(batch, cut)) return std::move(*out);
     }
     return run_with_savepoints(batch);
   }
@@ -168,8 +169,8 @@ class store_impl final : public sqlite_store {
   // 16 to 22 % of the server's CPU in that walk, docs/benchmarks.md "Jakarta's year through the
   // HTTP API"). Returns nothing, with the transaction rolled back and nothing kept, when a
   // command failed or BEGIN did: the caller runs the batch again with savepoints (commands may
-  // run more than once, store.hpp).
-  std::optional<batch_outcome> run_at_once(std::vector<queued_command>& batch) {
+  // run more than once, store.hpp). Ends after a command when cut says so (group_writer.hpp).
+  std::optional<batch_outcome> run_at_once(std::vector<queued_command>& batch, const cut_check& cut) {
     if (!writer_->run("BEGIN IMMEDIATE")) return std::nullopt;
     batch_outcome out;
     out.outcomes.reserve(batch.size());
@@ -185,6 +186,10 @@ class store_impl final : public sqlite_store {
       txn_.take_events(out.published);
       txn_.rollups().command_succeeded();
       out.outcomes.push_back(std::move(outcome));
+      if (out.outcomes.size() < batch.size() && cut()) {
+        out.cut = true;
+        break;
+      }
     }
     commit(out);
     return out;

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <latch>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -368,8 +369,9 @@ TEST_F(sqlite_store_test, the_checkpointer_bounds_the_wal_and_keeps_every_commit
 // grew to its limit, where the truncation stalled the writer (docs/benchmarks.md, session 13).
 TEST_F(sqlite_store_test, under_steady_writes_the_checkpointer_lets_the_wal_start_again) {
   constexpr int commands = 150;
-  constexpr int per_command = 20;  // about 110 KB of WAL a command: about 16 MiB in all
-  auto s = open({.path = path_, .synchronous_full = false, .checkpoint_mib = 1, .wal_limit_mib = 4}).value();
+  constexpr int per_command = 20;  // about 110 KB of WAL a command: about 16 MB in all
+  // The limit is above all the test writes: without the finish the WAL would hold all of it.
+  auto s = open({.path = path_, .synchronous_full = false, .checkpoint_mib = 1, .wal_limit_mib = 17}).value();
   ASSERT_EQ(code_of(s->migrate()), "ok");
   std::uintmax_t largest_wal = 0;
   for (int n = 0; n < commands; ++n) {
@@ -380,9 +382,64 @@ TEST_F(sqlite_store_test, under_steady_writes_the_checkpointer_lets_the_wal_star
   auto done = s->checkpoints();
   EXPECT_GT(done.passive, 0);
   EXPECT_GT(done.finished, 0);
-  EXPECT_EQ(done.truncated + done.truncate_busy, 0) << "the WAL never reached its limit";
   EXPECT_EQ(done.failed, 0);
-  EXPECT_LT(largest_wal, static_cast<std::uintmax_t>(4 * 1024 * 1024)) << largest_wal;
+  // It starts again about every MiB (2 to 3 MiB measured); half the writes leaves room for a
+  // checkpointer thread that a loaded machine schedules late.
+  EXPECT_LT(largest_wal, static_cast<std::uintmax_t>(8 * 1024 * 1024)) << largest_wal;
+  s->close();
+}
+
+// A console's command submitted while a bridge's large batch runs is committed after the large
+// command under way, before the large ones behind it (group_writer.hpp: the batch is cut and
+// its commands not run go back to the head of their queue); every command is kept once.
+TEST_F(sqlite_store_test, a_small_command_cuts_a_batch_of_large_ones_and_every_command_is_kept) {
+  auto s = open({.path = path_, .max_batch_weight = 1000, .synchronous_full = false}).value();
+  ASSERT_EQ(code_of(s->migrate()), "ok");
+  std::mutex m;
+  std::vector<std::string> committed;
+  auto done_as = [&](std::string name) {
+    return [&, name](result<void> r) {
+      std::lock_guard lock(m);
+      committed.push_back(r ? name : name + " failed: " + r.error().message);
+    };
+  };
+  auto insert = [](std::string id) {
+    return [id](store_txn& t) -> result<void> {
+      return t.insert_jurisdiction({id, id, id, "Asia/Jakarta", "JKT", {0, 6}, {}, {}});
+    };
+  };
+  // The writer is held by a first command until the large ones are queued behind it.
+  std::latch holding(1);
+  std::latch queued(1);
+  s->submit([&](store_txn&) -> result<void> {
+    holding.count_down();
+    queued.wait();
+    return {};
+  },
+            done_as("hold"));
+  holding.wait();
+  s->submit(
+      [&, first = insert("large-1")](store_txn& t) -> result<void> {
+        s->submit(insert("small"), done_as("small"));  // arrives while the batch runs
+        return first(t);
+      },
+      done_as("large-1"), 300);
+  s->submit(insert("large-2"), done_as("large-2"), 300);
+  s->submit(insert("large-3"), done_as("large-3"), 300);
+  queued.count_down();
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lock(m);
+      if (committed.size() == 5) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  {
+    std::lock_guard lock(m);
+    EXPECT_EQ(committed, (std::vector<std::string>{"hold", "large-1", "small", "large-2", "large-3"}));
+  }
+  for (auto id : {"large-1", "small", "large-2", "large-3"}) EXPECT_TRUE(s->reader().find_jurisdiction(id).value()) << id;
+  EXPECT_EQ(s->stats().commands, 5);
   s->close();
 }
 
