@@ -10,8 +10,8 @@
 #   calls: 637292 (the year, default) or fewer, e.g. 63729 (a tenth) for a quick run;
 #   perf-seconds: also record the server with `perf record -g` for that many seconds from the
 #   start of the ingestion, into perf-output (default /tmp/siaga-replay-perf.data).
-# The server reads SIAGA_* variables as its settings (e.g. SIAGA_SQLITE_CHECKPOINT_MIB=16 takes the
-# WAL checkpoint off the writer's commits); CLASSIFY_CLIENTS=4,16,64 classifies a third of
+# The server reads SIAGA_* variables as its settings (e.g. SIAGA_SQLITE_CHECKPOINT_MIB=0 puts the
+# WAL checkpoint back in the writer's commits); CLASSIFY_CLIENTS=4,16,64 classifies a third of
 # the calls over each number of connections (default 4).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -222,7 +222,7 @@ TEST(config, the_sqlite_cache_and_memory_mapping_have_defaults_and_ranges) {
 TEST(config, the_wal_checkpoint_has_defaults_ranges_and_a_limit_above_it) {
   auto defaults = load_config("", {}, {});
   ASSERT_TRUE(defaults.has_value());
-  EXPECT_EQ(defaults->sqlite_checkpoint_mib, 0);
+  EXPECT_EQ(defaults->sqlite_checkpoint_mib, 4);
   EXPECT_EQ(defaults->sqlite_wal_limit_mib, 256);
   EXPECT_EQ(defaults->write_batch_weight, 2048);
   auto weighed = load_config("", {{"SIAGA_WRITE_BATCH_WEIGHT", "2000"}}, {});

@@ -152,10 +152,13 @@ struct sqlite_options {
   int mmap_mib = 1024;
   // The WAL copied back into the database file by a thread of its own (sqlite/checkpointer.hpp)
   // each time this many MiB were written to it, rather than by SQLite's auto-checkpoint inside
-  // the writer's COMMIT every 1,000 pages (7 to 9 % of the writer's time in bulk writes). 0, the
-  // default as for siaga serve: the auto-checkpoint as SQLite does it, whose tails are shorter
-  // under a steady load (the thread's copies contend with the writer's commits for the disk).
-  int checkpoint_mib = 0;
+  // the writer's COMMIT every 1,000 pages (7 to 9 % of the writer's time in bulk writes; a
+  // quarter of Jakarta's year ingested into 3 GB); the writer finishes each copy, so the WAL
+  // starts again under steady writes. 4 as SQLite's own threshold: with 16 the thread's larger
+  // fsyncs delayed the writer's commits (p99 70 ms in one run of two at 1,000 creations a
+  // second, 4 to 7 ms with 4; docs/benchmarks.md session 14). 0: the auto-checkpoint as SQLite
+  // does it.
+  int checkpoint_mib = 4;
   // When the WAL holds this many MiB (at least twice checkpoint_mib), the checkpointer waits
   // briefly for the readers and empties it, so the file stays bounded when readers are always
   // present; also the size the writer cuts the file back to when it starts the WAL again.
