@@ -38,6 +38,38 @@ namespace asio = boost::asio;
 
 namespace {
 
+// One look of the SLA monitor on the calling thread (services::plan_service_levels, through a
+// reader), then the changes it found as one write command; failures are logged, and the next
+// look comes all the same.
+void check_sla(storage::store& st, const core::clock& clock, core::id_generator& ids, core::random_source& random,
+               std::chrono::minutes callback_expiry) {
+  auto& rd = st.reader();
+  auto all = rd.list_jurisdictions();
+  if (!all) {
+    spdlog::warn("SLA check failed: {}", all.error().message);
+    return;
+  }
+  for (const auto& j : *all) {
+    auto plan = services::plan_service_levels(rd, clock.now(), j.id);
+    if (!plan) {
+      spdlog::warn("SLA check of {} failed: {}", j.code, plan.error().message);
+      continue;
+    }
+    if (plan->empty()) continue;
+    st.submit(
+        [&clock, &ids, &random, callback_expiry, id = j.id, code = j.code, p = std::move(*plan)](
+            storage::store_txn& tx) -> core::result<void> {
+          services::context ctx{clock, ids, random, callback_expiry};
+          SIAGA_TRY(r, services::apply_service_levels(tx, ctx, id, p));
+          if (r.raised > 0) spdlog::info("{}: {} SLA alert(s) raised", code, r.raised);
+          return {};
+        },
+        [code = j.code](core::result<void> r) {
+          if (!r) spdlog::warn("SLA check of {} failed: {}", code, r.error().message);
+        });
+  }
+}
+
 // Submits command to the store's writer every period until timer is cancelled (or its wait
 // fails); a failed run is logged under what and the next one comes all the same.
 void repeat_write(asio::steady_timer& timer, storage::store& st, std::chrono::milliseconds period, std::string what,
@@ -325,20 +357,22 @@ int run_serve(const config& cfg) {
     return {};
   });
 
-  // The SLA monitor (services/sla_service.hpp): each jurisdiction's clocks checked as one write
-  // command every sla_check_ms, so an alert is raised once whatever the timing of the checks.
+  // The SLA monitor (services/sla_service.hpp): every sla_check_ms each jurisdiction's clocks are
+  // looked at through a reader on a thread of its own, and only the incidents whose alerts change
+  // go to the writer, as one write command (an alert is raised once whatever the timing).
   asio::steady_timer sla_timer{io};
-  repeat_write(sla_timer, *st, std::chrono::milliseconds{cfg.sla_check_ms}, "SLA check",
-               [&](storage::store_txn& tx) -> core::result<void> {
-                 services::context ctx{clock, ids, random, callback_expiry};
-                 SIAGA_TRY(all, tx.list_jurisdictions());
-                 for (const auto& j : all) {
-                   auto r = services::check_service_levels(tx, ctx, j.id);
-                   if (!r) return r.error();
-                   if (r->raised > 0) spdlog::info("{}: {} SLA alert(s) raised", j.code, r->raised);
-                 }
-                 return {};
-               });
+  asio::thread_pool sla_looks{1};
+  std::function<void()> arm_sla_check = [&] {
+    sla_timer.expires_after(std::chrono::milliseconds{cfg.sla_check_ms});
+    sla_timer.async_wait([&](const boost::system::error_code& e) {
+      if (e) return;
+      asio::post(sla_looks, [&] {
+        check_sla(*st, clock, ids, random, callback_expiry);
+        asio::post(io, arm_sla_check);
+      });
+    });
+  };
+  arm_sla_check();
 
   // Expired sessions leave the table every session_purge_s (services/auth_service.hpp), so
   // that it holds only live ones and a copied database holds no stale tokens; Idempotency-Keys
@@ -415,6 +449,7 @@ int run_serve(const config& cfg) {
   io.run();
   for (auto& t : threads) t.join();
   blocking.join();
+  sla_looks.join();
   st->set_commit_listener(nullptr);
   user_changes->detach();
   st->close();

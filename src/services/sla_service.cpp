@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <tuple>
@@ -249,42 +250,36 @@ core::result<std::vector<domain::sla_clock>> clock_board::of_dispatch(storage::s
   return domain::dispatch_clocks(d, it->second, settings_->calendar, now_);
 }
 
-core::result<sla_check_result> check_service_levels(storage::store_txn& tx, const context& ctx,
-                                                    const std::string& jurisdiction_id, int max_incidents) {
-  SIAGA_TRY(jur, tx.find_jurisdiction(jurisdiction_id));
-  if (!jur) return core::not_found("jurisdiction " + jurisdiction_id + " not found");
-  auto offset = core::zone_offset_minutes(jur->timezone);
-  if (!offset) return offset.error();
-  auto now = ctx.clock.now();
-  SIAGA_TRY(board, clock_board::load(tx, jurisdiction_id, now));
-  SIAGA_TRY(incidents, active_incidents(tx, jurisdiction_id, max_incidents));
+namespace {
 
-  // The alerts still open: what must not be raised again, and what may now be resolved.
-  std::map<std::pair<clock_key, sla_level>, domain::sla_alert> open;
-  {
-    storage::sla_alert_filter f;
-    f.jurisdiction_id = jurisdiction_id;
-    f.open_only = true;
-    f.page.limit = 500;
-    for (;;) {
-      SIAGA_TRY(page, tx.list_sla_alerts(f));
-      for (auto& a : page.items) open[{{a.incident_id, a.dispatch_id, a.step}, a.level}] = std::move(a);
-      if (static_cast<int>(page.items.size()) < f.page.limit) break;
-      f.page.offset += f.page.limit;
-    }
-  }
+bool is_active(domain::incident_status s) {
+  return s == domain::incident_status::open || s == domain::incident_status::dispatched ||
+         s == domain::incident_status::in_progress || s == domain::incident_status::resolved;
+}
 
-  std::vector<std::vector<domain::dispatch>> dispatches(incidents.size());
+// The clocks of some incidents as of the board's now: what runs (each clock's key and level,
+// a warning staying beside its breach) and the alerts to raise for them, but those already_open
+// says are. The candidates point into incidents and dispatches, which must not move after.
+struct clock_evaluation {
+  std::vector<domain::incident> incidents;
+  std::vector<std::vector<domain::dispatch>> dispatches;
   std::vector<candidate> fresh;
-  std::set<std::pair<clock_key, sla_level>> still_running;
+  std::set<std::pair<clock_key, sla_level>> running;
+};
+
+core::result<void> evaluate_clocks(storage::store_reader& rd, clock_board& board, const std::string& jurisdiction_id,
+                                   core::timestamp now,
+                                   const std::function<bool(const std::pair<clock_key, sla_level>&)>& already_open,
+                                   clock_evaluation& ev) {
+  ev.dispatches.assign(ev.incidents.size(), {});
   auto consider = [&](const domain::incident& inc, const domain::dispatch* d, const domain::sla_clock& c) {
     if (c.state != domain::clock_state::due_soon && c.state != domain::clock_state::breached) return;
     auto level = c.state == domain::clock_state::breached ? sla_level::breach : sla_level::warning;
     clock_key key{inc.id, d ? d->id : std::string(), c.step};
     // A warning stays open beside its breach until the step comes.
-    if (level == sla_level::breach) still_running.insert({key, sla_level::warning});
-    still_running.insert({key, level});
-    if (open.contains({key, level})) return;
+    if (level == sla_level::breach) ev.running.insert({key, sla_level::warning});
+    ev.running.insert({key, level});
+    if (already_open({key, level})) return;
     candidate cand;
     cand.alert.jurisdiction_id = jurisdiction_id;
     cand.alert.incident_id = inc.id;
@@ -297,51 +292,114 @@ core::result<sla_check_result> check_service_levels(storage::store_txn& tx, cons
     cand.alert.raised_at = now;
     cand.inc = &inc;
     cand.dispatch = d;
-    fresh.push_back(std::move(cand));
+    ev.fresh.push_back(std::move(cand));
   };
-  for (std::size_t k = 0; k < incidents.size(); ++k) {
-    const auto& inc = incidents[k];
+  for (std::size_t k = 0; k < ev.incidents.size(); ++k) {
+    const auto& inc = ev.incidents[k];
     for (const auto& c : board.of_incident(inc)) consider(inc, nullptr, c);
-    SIAGA_TRY(ds, tx.dispatches_of_incident(inc.id));
-    dispatches[k] = std::move(ds);
-    for (const auto& d : dispatches[k]) {
-      SIAGA_TRY(clocks, board.of_dispatch(tx, d));
+    SIAGA_TRY(ds, rd.dispatches_of_incident(inc.id));
+    ev.dispatches[k] = std::move(ds);
+    for (const auto& d : ev.dispatches[k]) {
+      SIAGA_TRY(clocks, board.of_dispatch(rd, d));
       for (const auto& c : clocks) consider(inc, &d, c);
-      if (domain::needs_escalation(d, inc, dispatches[k])) {
-        domain::sla_clock esc;
-        esc.step = sla_step::acknowledge;
-        clock_key key{inc.id, d.id, esc.step};
-        still_running.insert({key, sla_level::escalation});
-        if (open.contains({key, sla_level::escalation})) continue;
+      if (domain::needs_escalation(d, inc, ev.dispatches[k])) {
+        clock_key key{inc.id, d.id, sla_step::acknowledge};
+        ev.running.insert({key, sla_level::escalation});
+        if (already_open({key, sla_level::escalation})) continue;
         candidate cand;
-        cand.alert = {{}, jurisdiction_id, inc.id, d.id, d.agency_id, inc.category_id, esc.step,
+        cand.alert = {{}, jurisdiction_id, inc.id, d.id, d.agency_id, inc.category_id, sla_step::acknowledge,
                       sla_level::escalation, d.declined_at.value_or(now), now, std::nullopt};
         cand.inc = &inc;
         cand.dispatch = &d;
-        fresh.push_back(std::move(cand));
+        ev.fresh.push_back(std::move(cand));
       }
     }
   }
+  return {};
+}
 
+}  // namespace
+
+core::result<sla_plan> plan_service_levels(storage::store_reader& rd, core::timestamp now,
+                                           const std::string& jurisdiction_id, int max_incidents) {
+  SIAGA_TRY(board, clock_board::load(rd, jurisdiction_id, now));
+  clock_evaluation ev;
+  SIAGA_TRY(incidents, active_incidents(rd, jurisdiction_id, max_incidents));
+  ev.incidents = std::move(incidents);
+
+  // The alerts still open: what must not be raised again, and what may now be resolved.
+  std::map<std::pair<clock_key, sla_level>, domain::sla_alert> open;
+  {
+    storage::sla_alert_filter f;
+    f.jurisdiction_id = jurisdiction_id;
+    f.open_only = true;
+    f.page.limit = 500;
+    for (;;) {
+      SIAGA_TRY(page, rd.list_sla_alerts(f));
+      for (auto& a : page.items) open[{{a.incident_id, a.dispatch_id, a.step}, a.level}] = std::move(a);
+      if (static_cast<int>(page.items.size()) < f.page.limit) break;
+      f.page.offset += f.page.limit;
+    }
+  }
+  SIAGA_CHECK(evaluate_clocks(rd, board, jurisdiction_id, now, [&](const auto& key) { return open.contains(key); }, ev));
+
+  sla_plan plan;
+  std::set<std::string> ids;
+  for (const auto& c : ev.fresh) ids.insert(c.alert.incident_id);
+  // With the scan cut at max_incidents, an alert of an incident not looked at stays as it is.
+  bool complete_scan = static_cast<int>(ev.incidents.size()) < max_incidents;
+  std::set<std::string, std::less<>> scanned;
+  for (const auto& inc : ev.incidents) scanned.insert(inc.id);
+  for (auto& [key, a] : open) {
+    if (ev.running.contains(key)) continue;
+    if (!complete_scan && !scanned.contains(a.incident_id)) continue;
+    ids.insert(a.incident_id);
+    plan.to_resolve.push_back(std::move(a));
+  }
+  plan.incident_ids.assign(ids.begin(), ids.end());
+  return plan;
+}
+
+core::result<sla_check_result> apply_service_levels(storage::store_txn& tx, const context& ctx,
+                                                    const std::string& jurisdiction_id, const sla_plan& plan) {
   sla_check_result out;
-  for (auto& c : fresh) {
+  if (plan.empty()) return out;
+  SIAGA_TRY(jur, tx.find_jurisdiction(jurisdiction_id));
+  if (!jur) return core::not_found("jurisdiction " + jurisdiction_id + " not found");
+  auto offset = core::zone_offset_minutes(jur->timezone);
+  if (!offset) return offset.error();
+  auto now = ctx.clock.now();
+  SIAGA_TRY(board, clock_board::load(tx, jurisdiction_id, now));
+  // The plan's incidents as they are now: the look was on a reader, a moment ago.
+  clock_evaluation ev;
+  for (const auto& id : plan.incident_ids) {
+    SIAGA_TRY(inc, tx.find_incident(jurisdiction_id, id));
+    if (inc && is_active(inc->status)) ev.incidents.push_back(std::move(*inc));
+  }
+  // Open alerts are not read here: raising one that is already open does nothing (the store's
+  // unique key), so the writer's cost follows the plan, not the alerts.
+  SIAGA_CHECK(evaluate_clocks(tx, board, jurisdiction_id, now, [](const auto&) { return false; }, ev));
+  for (auto& c : ev.fresh) {
     c.alert.id = ctx.ids.next(now);
     SIAGA_TRY(inserted, tx.insert_sla_alert(c.alert));
-    if (!inserted) continue;  // another node raised it first
+    if (!inserted) continue;  // open already, or another node raised it first
     if (auto r = announce(tx, ctx, *jur, c, *offset); !r) return r.error();
     ++out.raised;
   }
-  // With the scan cut at max_incidents, an alert of an incident not looked at stays as it is.
-  bool complete_scan = static_cast<int>(incidents.size()) < max_incidents;
-  std::set<std::string, std::less<>> scanned;
-  for (const auto& inc : incidents) scanned.insert(inc.id);
-  for (const auto& [key, a] : open) {
-    if (still_running.contains(key)) continue;
-    if (!complete_scan && !scanned.contains(a.incident_id)) continue;
-    if (auto r = tx.resolve_sla_alert(jurisdiction_id, a.id, now); !r) return r.error();
+  for (const auto& a : plan.to_resolve) {
+    if (ev.running.contains({{a.incident_id, a.dispatch_id, a.step}, a.level})) continue;  // runs again
+    auto r = tx.resolve_sla_alert(jurisdiction_id, a.id, now);
+    if (!r && r.error().code == core::errc::not_found) continue;  // resolved meanwhile
+    if (!r) return r.error();
     ++out.resolved;
   }
   return out;
+}
+
+core::result<sla_check_result> check_service_levels(storage::store_txn& tx, const context& ctx,
+                                                    const std::string& jurisdiction_id, int max_incidents) {
+  SIAGA_TRY(plan, plan_service_levels(tx, ctx.clock.now(), jurisdiction_id, max_incidents));
+  return apply_service_levels(tx, ctx, jurisdiction_id, plan);
 }
 
 namespace {

@@ -54,14 +54,33 @@ struct sla_check_result {
   int resolved = 0;  // open alerts whose step came or whose clock stopped
 };
 
-// The body of one write command: looks at every incident of the jurisdiction still being
-// handled (open, dispatched, in progress, resolved; at most max_incidents, oldest activity
-// first) and its dispatches as of now. A clock due soon raises a warning, one past its due time a
-// breach (without the warning when the check comes late), a decline nobody replaced an
-// escalation: each once per clock, step and level (the store's unique key), recorded as event
+// The monitor's check, in two parts so that the writer does only what changes (with thousands of
+// open incidents the whole check held the writer for 110 ms, and every command queued behind it;
+// docs/benchmarks.md, session 14).
+//
+// The look, on a reader: every incident of the jurisdiction still being handled (open,
+// dispatched, in progress, resolved; at most max_incidents, oldest activity first) and its
+// dispatches as of now. A clock due soon calls for a warning, one past its due time a breach
+// (without the warning when the check comes late), a decline nobody replaced an escalation, each
+// once per clock, step and level; an open alert whose step came or whose clock stopped is to be
+// resolved. The plan names the incidents concerned and the alerts to resolve.
+struct sla_plan {
+  std::vector<std::string> incident_ids;     // with an alert to raise or to resolve
+  std::vector<domain::sla_alert> to_resolve;  // open alerts whose clock the look found stopped
+  bool empty() const { return incident_ids.empty() && to_resolve.empty(); }
+};
+core::result<sla_plan> plan_service_levels(storage::store_reader& rd, core::timestamp now,
+                                           const std::string& jurisdiction_id, int max_incidents = 5000);
+
+// The write, as one command: the plan's incidents read again, their clocks as of now; each alert
+// still called for is raised unless it exists (the store's unique key), recorded as event
 // "sla.warning", "sla.breached" or "sla.escalated" and told through the outbox to the dispatch's
-// agency (dispatch clocks) and to the jurisdiction's alert endpoints. Open alerts whose step came
-// or whose clock stopped are resolved.
+// agency (dispatch clocks) and to the jurisdiction's alert endpoints; each alert to resolve whose
+// clock has not started again is resolved. An empty plan writes nothing.
+core::result<sla_check_result> apply_service_levels(storage::store_txn& tx, const context& ctx,
+                                                    const std::string& jurisdiction_id, const sla_plan& plan);
+
+// Both in one write command (the look through the transaction): for tests and tools.
 core::result<sla_check_result> check_service_levels(storage::store_txn& tx, const context& ctx,
                                                     const std::string& jurisdiction_id, int max_incidents = 5000);
 

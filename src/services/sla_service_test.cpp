@@ -2,6 +2,7 @@
 // directory_version stays, read again when the jurisdiction's row or a category changes, never
 // mistaken for another database's.
 #include "services/sla_service.hpp"
+#include "services/incident_service.hpp"
 #include "services/service_test_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -101,6 +102,64 @@ TEST_F(clock_cache_test, another_database_with_the_same_jurisdiction_id_is_not_s
   EXPECT_EQ(dispatch_due(other), now + 900s);
   EXPECT_EQ(dispatch_due(*store_), now + 600s);
   other.close();
+}
+
+// The monitor looks at the clocks through a reader, then writes: the write reads the plan's
+// incidents again, so a clock that stopped between the two raises nothing; a plan applied twice
+// raises once; an alert whose clock stopped is resolved; an empty plan writes nothing.
+TEST_F(clock_cache_test, the_monitors_write_reads_its_plans_incidents_again) {
+  const actor who{"u1", "j1", domain::role::call_taker, std::nullopt, "Petugas"};
+  new_incident in;
+  in.category_id = "c1";
+  in.summary = "Kebakaran gudang";
+  in.location = domain::geo_point{-3.69, 128.18};
+  in.dispatch_now = false;
+  auto made = run<domain::incident>([&](storage::store_txn& tx) { return create_incident(tx, ctx(), who, in); });
+  ASSERT_TRUE(made) << made.error().message;
+  clock_.advance(700s);  // the dispatch was due after 600 s
+  auto open_alerts = [&] {
+    storage::sla_alert_filter f;
+    f.jurisdiction_id = "j1";
+    f.open_only = true;
+    return store_->reader().list_sla_alerts(f).value().items.size();
+  };
+  auto apply = [&](const sla_plan& p) {
+    return run<sla_check_result>([&](storage::store_txn& tx) { return apply_service_levels(tx, ctx(), "j1", p); });
+  };
+
+  auto plan = plan_service_levels(store_->reader(), clock_.now(), "j1");
+  ASSERT_TRUE(plan) << plan.error().message;
+  EXPECT_EQ(plan->incident_ids, std::vector<std::string>{made->id});
+  // Between the look and the write the category gets an hour: the write finds no breach.
+  ASSERT_TRUE(write_limit(*store_, 3600));
+  auto stale = apply(*plan);
+  ASSERT_TRUE(stale) << stale.error().message;
+  EXPECT_EQ(stale->raised, 0);
+  EXPECT_EQ(open_alerts(), 0u);
+
+  ASSERT_TRUE(write_limit(*store_, 600));
+  plan = plan_service_levels(store_->reader(), clock_.now(), "j1");
+  ASSERT_TRUE(plan) << plan.error().message;
+  auto raised = apply(*plan);
+  ASSERT_TRUE(raised) << raised.error().message;
+  EXPECT_EQ(raised->raised, 1);
+  auto again = apply(*plan);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->raised, 0) << "the alert is raised once";
+  EXPECT_EQ(open_alerts(), 1u);
+  EXPECT_TRUE(plan_service_levels(store_->reader(), clock_.now(), "j1").value().empty()) << "nothing changes";
+
+  ASSERT_TRUE(write_limit(*store_, 3600));
+  plan = plan_service_levels(store_->reader(), clock_.now(), "j1");
+  ASSERT_TRUE(plan) << plan.error().message;
+  EXPECT_EQ(plan->to_resolve.size(), 1u);
+  auto resolved = apply(*plan);
+  ASSERT_TRUE(resolved) << resolved.error().message;
+  EXPECT_EQ(resolved->resolved, 1);
+  EXPECT_EQ(open_alerts(), 0u);
+  auto nothing = apply(sla_plan{});
+  ASSERT_TRUE(nothing) << nothing.error().message;
+  EXPECT_EQ(nothing->raised + nothing->resolved, 0);
 }
 
 }  // namespace
