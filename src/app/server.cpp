@@ -27,10 +27,12 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <set>
 #include <thread>
 
 namespace siaga::app {
@@ -55,18 +57,31 @@ void check_sla(storage::store& st, const core::clock& clock, core::id_generator&
       spdlog::warn("SLA check of {} failed: {}", j.code, plan.error().message);
       continue;
     }
-    if (plan->empty()) continue;
-    st.submit(
-        [&clock, &ids, &random, callback_expiry, id = j.id, code = j.code, p = std::move(*plan)](
-            storage::store_txn& tx) -> core::result<void> {
-          services::context ctx{clock, ids, random, callback_expiry};
-          SIAGA_TRY(r, services::apply_service_levels(tx, ctx, id, p));
-          if (r.raised > 0) spdlog::info("{}: {} SLA alert(s) raised", code, r.raised);
-          return {};
-        },
-        [code = j.code](core::result<void> r) {
-          if (!r) spdlog::warn("SLA check of {} failed: {}", code, r.error().message);
-        });
+    // In commands of at most 64 incidents, weighed as large ones: when thousands of clocks pass
+    // at once (a backlog), the consoles' commands are not queued behind all their alerts.
+    constexpr std::size_t per_command = 64;
+    for (std::size_t from = 0; from < plan->incident_ids.size(); from += per_command) {
+      services::sla_plan part;
+      part.incident_ids.assign(plan->incident_ids.begin() + static_cast<std::ptrdiff_t>(from),
+                               plan->incident_ids.begin() +
+                                   static_cast<std::ptrdiff_t>(std::min(from + per_command, plan->incident_ids.size())));
+      std::set<std::string, std::less<>> mine(part.incident_ids.begin(), part.incident_ids.end());
+      for (const auto& a : plan->to_resolve) {
+        if (mine.contains(a.incident_id)) part.to_resolve.push_back(a);
+      }
+      st.submit(
+          [&clock, &ids, &random, callback_expiry, id = j.id, code = j.code, p = std::move(part)](
+              storage::store_txn& tx) -> core::result<void> {
+            services::context ctx{clock, ids, random, callback_expiry};
+            SIAGA_TRY(r, services::apply_service_levels(tx, ctx, id, p));
+            if (r.raised > 0) spdlog::info("{}: {} SLA alert(s) raised", code, r.raised);
+            return {};
+          },
+          [code = j.code](core::result<void> r) {
+            if (!r) spdlog::warn("SLA check of {} failed: {}", code, r.error().message);
+          },
+          static_cast<storage::write_weight>(per_command));
+    }
   }
 }
 
