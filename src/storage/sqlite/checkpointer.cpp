@@ -27,13 +27,14 @@ checkpoint_kind checkpoint_policy::committed(std::int64_t wal_frames) {
     asked_at_ = wal_frames;
     return checkpoint_kind::truncate;
   }
-  if (finish_next_) {
+  if (finish_next_ && wal_frames >= restart_pages()) {
     finish_next_ = false;
     in_flight_ = true;
     asked_at_ = wal_frames;
     return checkpoint_kind::finish;
   }
   if (wal_frames - mark_ >= passive_) {
+    finish_next_ = false;
     in_flight_ = true;
     asked_at_ = wal_frames;
     mark_ = wal_frames;
@@ -126,7 +127,8 @@ int checkpointer::on_commit(void* self, sqlite3* db, const char*, int frames) {
 
 void checkpointer::finish_on_writer(sqlite3* db) {
   // Right after the commit, as SQLite's auto-checkpoint: the frames the thread's copy left (those
-  // committed while it ran). PASSIVE never waits; when it copies all, the next transaction
+  // committed while it ran: under a bridge's batches of 10 MB, the whole last commit, which is
+  // why the writer finishes only once the WAL holds restart_pages). PASSIVE never waits; when it copies all, the next transaction
   // begins with the WAL copied back and starts it again from its beginning.
   int log_frames = 0;
   int copied = 0;

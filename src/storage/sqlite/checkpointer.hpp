@@ -7,8 +7,11 @@
 // from its beginning only when a write transaction begins with every frame copied back, which
 // under steady writes never follows the thread's copy (the writer committed more meanwhile): so
 // the commit after each of the thread's checkpoints runs a passive one on the writer itself,
-// right after it (finish: only the frames committed during the thread's copy, a small part), and
-// the next transaction starts the WAL again. Without that the WAL grew to its limit under steady
+// right after it (finish: only the frames committed during the thread's copy), and the next
+// transaction starts the WAL again. Under a bridge's large batches the frames committed during
+// the copy are a whole commit (10 MB of a telephony batch of 2,048 events): the writer copied
+// every other commit itself. So it finishes only once the WAL holds a quarter of its limit
+// (64 MiB by default); until then the thread copies each threshold of new frames. Without that the WAL grew to its limit under steady
 // writes and its truncation stalled the writer for up to 100 ms (docs/benchmarks.md, session 13).
 // When readers kept the WAL from starting again all the same, the file would grow without bound:
 // at the limit the hook runs wal_checkpoint(TRUNCATE) on the writer itself, right after its
@@ -39,7 +42,8 @@ enum class checkpoint_kind { none, passive, finish, truncate, wait };
 // When to checkpoint, from the number of frames in the WAL after each commit (pure; the
 // checkpointer calls it under its lock). A passive checkpoint each time passive_pages new frames
 // were written since the last one (a WAL that restarted from its beginning starts the count
-// again); after each passive one that ended, a finish at the next commit; a truncating one when
+// again); after a passive one that ended, a finish at the next commit that leaves at least
+// restart_pages frames (a quarter of truncate_pages, at least passive_pages); a truncating one when
 // the WAL holds truncate_pages frames (at least twice passive_pages), tried again after another
 // passive_pages frames when the readers kept it from finishing. At most one checkpoint is asked
 // for until the last one is reported; a commit that reaches the limit meanwhile gets wait.
@@ -59,6 +63,9 @@ class checkpoint_policy {
   std::int64_t passive_pages() const { return passive_; }
   bool in_flight() const { return in_flight_; }
   std::int64_t truncate_pages() const { return std::max(truncate_, 2 * passive_); }
+  // The WAL's frames from which the writer finishes a passive checkpoint that ended (and the WAL
+  // starts again at the next transaction).
+  std::int64_t restart_pages() const { return std::max(truncate_pages() / 4, passive_); }
 
  private:
   std::int64_t passive_;
@@ -68,7 +75,7 @@ class checkpoint_policy {
   std::int64_t asked_at_ = 0;      // the WAL's frames when the checkpoint in flight was asked for
   std::int64_t retry_truncate_ = 0;  // a failed truncation is tried again from this many frames
   bool in_flight_ = false;
-  bool finish_next_ = false;       // the thread's passive checkpoint ended: the writer finishes it
+  bool finish_next_ = false;       // the thread's passive checkpoint ended and none was asked since
 };
 
 // What the checkpointer has done since it started; for tests and monitoring.
