@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/serialize.hpp>
+
 #include <set>
 
 namespace siaga::testing {
@@ -187,6 +189,43 @@ TEST_F(lifecycle, declined_dispatch_returns_incident_to_open_and_redispatch_work
   auto reopened = client_.post("/api/v1/incidents/" + str(inc, "id") + "/reopen", json::object{{"reason", "Ular kembali"}}, ct);
   ASSERT_EQ(reopened.status, 200) << reopened.body;
   EXPECT_EQ(str(reopened.json(), "status"), "open");
+}
+
+// The creation's answer is read in the write command itself (services::create_incident_detail_once),
+// not read back after the commit: it must be the incident's detail exactly as GET answers it, with
+// the report it links, its dispatches, its timeline and the clocks; a replay of its key answers
+// the same detail.
+TEST_F(lifecycle, the_creations_answer_is_the_detail_that_get_answers) {
+  auto ct = client_.login("calltaker", demo_password);
+  auto fire = category(client_, ct, "fire");
+  auto rep = client_.post("/api/v1/reports",
+                          json::object{{"channel", "call"},
+                                       {"reporter_phone", "+6281234500077"},
+                                       {"description", "Gudang terbakar"},
+                                       {"category_id", fire.at("id")}},
+                          ct);
+  ASSERT_EQ(rep.status, 201) << rep.body;
+  auto body = json::serialize(json::object{{"category_id", fire.at("id")},
+                                           {"summary", "Kebakaran gudang"},
+                                           {"location", json::object{{"lat", -3.6958}, {"lon", 128.1820}}},
+                                           {"report_ids", json::array{rep.json().at("id")}},
+                                           {"agency_ids", json::array{json::string(agency_id(client_, ct, "DAMKAR")),
+                                                                      json::string(agency_id(client_, ct, "PLN"))}}});
+  auto made = client_.request("POST", "/api/v1/incidents", body, ct, "application/json",
+                              {{"Idempotency-Key", "answer-is-detail-1"}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  const auto& answer = made.json().as_object();
+  ASSERT_EQ(answer.at("dispatches").as_array().size(), 2u);
+  ASSERT_EQ(answer.at("reports").as_array().size(), 1u);
+  EXPECT_GE(answer.at("events").as_array().size(), 4u) << "created, linked, two dispatches at least";
+  EXPECT_FALSE(answer.at("clocks").as_array().empty());
+  auto got = client_.get("/api/v1/incidents/" + str(answer, "id"), ct);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(json::serialize(answer), json::serialize(got.json())) << "POST's answer differs from GET's";
+  auto again = client_.request("POST", "/api/v1/incidents", body, ct, "application/json",
+                               {{"Idempotency-Key", "answer-is-detail-1"}});
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(json::serialize(again.json()), json::serialize(got.json()));
 }
 
 }  // namespace siaga::testing

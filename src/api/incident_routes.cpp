@@ -23,10 +23,10 @@ awaitable<reply> create_incident(call& c) {
   if (in.category_id.empty()) co_return core::invalid("field 'category_id' is required");
   SIAGA_CO_CHECK(place_before_write(c.deps.store.reader(), c.who, in.district_id, in.village_id, in.location));
   auto ctx = c.ctx();
-  SIAGA_AWAIT_TRY(made, run_service<services::idempotent<domain::incident>>(
-                            c.deps.store, &services::create_incident_once, ctx, c.who, in, key));
+  SIAGA_AWAIT_TRY(made, run_service<services::idempotent<services::incident_detail>>(
+                            c.deps.store, &services::create_incident_detail_once, ctx, c.who, in, key));
   if (made.outcome == services::idempotent_outcome::key_reused) co_return key_reused_response(c.req());
-  SIAGA_CO_TRY(detail, incident_detail_of(c.deps.store.reader(), c.who, made.value.id, c.deps.clock.now()));
+  SIAGA_CO_TRY(detail, incident_detail_with_clocks(c.deps.store.reader(), c.who, made.value, c.deps.clock.now()));
   co_return created_response(c.req(), made.outcome, detail);
 }
 

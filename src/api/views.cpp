@@ -337,6 +337,11 @@ json::object incident_detail_json(const services::incident_detail& d) {
 core::result<json::object> incident_detail_of(storage::store_reader& rd, const services::actor& who,
                                               const std::string& id, core::timestamp now) {
   SIAGA_TRY(d, services::read_incident_detail(rd, who, id));
+  return incident_detail_with_clocks(rd, who, d, now);
+}
+
+core::result<json::object> incident_detail_with_clocks(storage::store_reader& rd, const services::actor& who,
+                                                       const services::incident_detail& d, core::timestamp now) {
   auto out = incident_detail_json(d);
   SIAGA_TRY(board, services::clock_board::load_cached(rd, who.jurisdiction_id, now));
   out["clocks"] = clocks_json(board.of_incident(d.view.inc));

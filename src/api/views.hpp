@@ -58,6 +58,10 @@ json::object incident_detail_json(const services::incident_detail& d);
 // with the SLA clocks of the incident and of each dispatch as of now.
 core::result<json::object> incident_detail_of(storage::store_reader& rd, const services::actor& who,
                                               const std::string& id, core::timestamp now);
+// Renders a detail already read (by a write command, in its transaction) as incident_detail_of
+// does, with the clocks as of now.
+core::result<json::object> incident_detail_with_clocks(storage::store_reader& rd, const services::actor& who,
+                                                       const services::incident_detail& d, core::timestamp now);
 
 // Incidents and dispatches rendered with their SLA clocks as of now (for lists).
 core::result<json::array> incidents_with_clocks(storage::store_reader& rd, const services::actor& who,

@@ -81,6 +81,18 @@ core::result<idempotent<domain::incident>> create_incident_once(storage::store_t
       [&] { return create_incident(tx, ctx, who, in); }, [](const domain::incident& i) { return i.id; });
 }
 
+core::result<idempotent<incident_detail>> create_incident_detail_once(storage::store_txn& tx, const context& ctx,
+                                                                      const actor& who, const new_incident& in,
+                                                                      const idempotency_key& key) {
+  SIAGA_TRY(made, create_incident_once(tx, ctx, who, in, key));
+  idempotent<incident_detail> out;
+  out.outcome = made.outcome;
+  if (made.outcome == idempotent_outcome::key_reused) return out;
+  SIAGA_TRY(detail, read_incident_detail(tx, who, made.value.id));
+  out.value = std::move(detail);
+  return out;
+}
+
 core::result<idempotent<domain::report>> create_report_once(storage::store_txn& tx, const context& ctx,
                                                             const actor& who, const new_report& in,
                                                             const idempotency_key& key) {

@@ -9,6 +9,7 @@
 
 #include "services/channel_intake.hpp"
 #include "services/context.hpp"
+#include "services/incident_queries.hpp"
 #include "services/incident_service.hpp"
 #include "storage/store.hpp"
 
@@ -54,6 +55,15 @@ struct idempotent {
 core::result<idempotent<domain::incident>> create_incident_once(storage::store_txn& tx, const context& ctx,
                                                                 const actor& who, const new_incident& in,
                                                                 const idempotency_key& key);
+
+// create_incident_once with its answer read in the same command: the incident's detail as the
+// actor sees it (read_incident_detail), as the first request created it for a replay, empty
+// for key_reused. The writer's pages are warm; a reader's read-back after the commit found its
+// cache stale and read again every page the commit changed (a third of creation's throughput
+// with 64 consoles, docs/benchmarks.md).
+core::result<idempotent<incident_detail>> create_incident_detail_once(storage::store_txn& tx, const context& ctx,
+                                                                      const actor& who, const new_incident& in,
+                                                                      const idempotency_key& key);
 
 // create_report once per key, as create_incident_once.
 core::result<idempotent<domain::report>> create_report_once(storage::store_txn& tx, const context& ctx,

@@ -233,6 +233,7 @@ core::result<clock_board> clock_board::load_cached(storage::store_reader& rd, co
 }
 
 std::vector<domain::sla_clock> clock_board::of_incident(const domain::incident& i) const {
+  category_of_incident_.try_emplace(i.id, i.category_id);
   auto it = settings_->limits.find(i.category_id);
   if (it == settings_->limits.end()) return {};
   return domain::incident_clocks(i, it->second, settings_->calendar, now_);

@@ -29,8 +29,10 @@ class clock_board {
   static core::result<clock_board> load_cached(storage::store_reader& rd, const std::string& jurisdiction_id,
                                                core::timestamp now);
 
+  // Also remembers the incident's category for of_dispatch.
   std::vector<domain::sla_clock> of_incident(const domain::incident& i) const;
-  // A dispatch runs on its incident's category, looked up (and remembered) through rd.
+  // A dispatch runs on its incident's category: the one of_incident saw, else looked up (and
+  // remembered) through rd.
   core::result<std::vector<domain::sla_clock>> of_dispatch(storage::store_reader& rd, const domain::dispatch& d);
 
   // What a board reads of the directory: the categories' limits by category id and the calendar.
@@ -45,7 +47,8 @@ class clock_board {
   std::string jurisdiction_id_;
   std::shared_ptr<const settings> settings_;
   core::timestamp now_{};
-  std::map<std::string, std::string, std::less<>> category_of_incident_;
+  // A cache of what the board was shown or read, not its state: of_incident (const) adds to it.
+  mutable std::map<std::string, std::string, std::less<>> category_of_incident_;
 };
 
 // What one check of the monitor did.
