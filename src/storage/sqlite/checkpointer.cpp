@@ -27,7 +27,10 @@ checkpoint_kind checkpoint_policy::committed(std::int64_t wal_frames) {
     asked_at_ = wal_frames;
     return checkpoint_kind::truncate;
   }
-  if (finish_next_ && wal_frames >= restart_pages()) {
+  // The finish copies the frames committed since the thread's copy was asked for: right away
+  // when they are few (the consoles' small commits), else once the WAL is long enough that
+  // starting it again is worth a whole commit's copy on the writer (a bridge's large ones).
+  if (finish_next_ && (wal_frames - asked_at_ <= passive_ / 2 || wal_frames >= restart_pages())) {
     finish_next_ = false;
     in_flight_ = true;
     asked_at_ = wal_frames;
@@ -128,7 +131,7 @@ int checkpointer::on_commit(void* self, sqlite3* db, const char*, int frames) {
 void checkpointer::finish_on_writer(sqlite3* db) {
   // Right after the commit, as SQLite's auto-checkpoint: the frames the thread's copy left (those
   // committed while it ran: under a bridge's batches of 10 MB, the whole last commit, which is
-  // why the writer finishes only once the WAL holds restart_pages). PASSIVE never waits; when it copies all, the next transaction
+  // why the writer then finishes only once the WAL holds restart_pages). PASSIVE never waits; when it copies all, the next transaction
   // begins with the WAL copied back and starts it again from its beginning.
   int log_frames = 0;
   int copied = 0;

@@ -10,8 +10,10 @@
 // right after it (finish: only the frames committed during the thread's copy), and the next
 // transaction starts the WAL again. Under a bridge's large batches the frames committed during
 // the copy are a whole commit (10 MB of a telephony batch of 2,048 events): the writer copied
-// every other commit itself. So it finishes only once the WAL holds a quarter of its limit
-// (64 MiB by default); until then the thread copies each threshold of new frames. Without that the WAL grew to its limit under steady
+// every other commit itself. So when more than half a threshold came during the copy, it
+// finishes only once the WAL holds a quarter of its limit (64 MiB by default); until then the
+// thread copies each threshold of new frames. Small commits keep the WAL short (a long one
+// slowed creation with 64 consoles by 8 %). Without that the WAL grew to its limit under steady
 // writes and its truncation stalled the writer for up to 100 ms (docs/benchmarks.md, session 13).
 // When readers kept the WAL from starting again all the same, the file would grow without bound:
 // at the limit the hook runs wal_checkpoint(TRUNCATE) on the writer itself, right after its
@@ -42,7 +44,8 @@ enum class checkpoint_kind { none, passive, finish, truncate, wait };
 // When to checkpoint, from the number of frames in the WAL after each commit (pure; the
 // checkpointer calls it under its lock). A passive checkpoint each time passive_pages new frames
 // were written since the last one (a WAL that restarted from its beginning starts the count
-// again); after a passive one that ended, a finish at the next commit that leaves at least
+// again); after a passive one that ended, a finish at the next commit when at most half of
+// passive_pages frames came since it was asked for, or when the WAL holds at least
 // restart_pages frames (a quarter of truncate_pages, at least passive_pages); a truncating one when
 // the WAL holds truncate_pages frames (at least twice passive_pages), tried again after another
 // passive_pages frames when the readers kept it from finishing. At most one checkpoint is asked
