@@ -2,6 +2,7 @@
 //
 //   replay_bench --port P --api-key K --token T [--calls N] [--year 2024] [--clients C]
 //                [--batch B] [--seed S] [--server-pid PID] [--classify-clients C1,C2,...]
+//                [--classify-batch V]
 //
 // Generates N calls (default 637,292) over the year with siaga simulate's generator and
 // Jakarta's published 2024 mix (6,317 emergencies, 110,788 information, 370,817 dropped,
@@ -11,7 +12,9 @@
 //   1. ingestion: the telephony events in time order, B a request (POST /api/v1/telephony/events
 //      with Prefer: return=minimal) over C keep-alive connections (with the api key K);
 //   2. classification: every answered call's verdict (POST /api/v1/calls/{id}/classify, a valid
-//      call with its report) over C keep-alive connections (with the call taker's token T); with
+//      call with its report; with --classify-batch V, V verdicts a request through POST
+//      /api/v1/calls/classifications with Prefer: return=minimal) over C keep-alive connections
+//      (with the call taker's token T); with
 //      --classify-clients 4,16,64 the verdicts are cut into as many consecutive equal parts, each
 //      sent over that many connections and printed as a phase of its own (larger group commits
 //      with more consoles, measured on the same database);
@@ -254,6 +257,9 @@ int main(int argc, char** argv) {
   const int year = std::stoi(flag(f, "--year", "2024"));
   const auto clients = std::max<std::size_t>(1, std::stoul(flag(f, "--clients", "4")));
   const auto batch = std::clamp<std::size_t>(std::stoul(flag(f, "--batch", "500")), 1, 500);
+  // Verdicts a request: 1 sends each through the console's route (POST /api/v1/calls/{id}/classify),
+  // more sends them together through POST /api/v1/calls/classifications with Prefer: return=minimal.
+  const auto classify_batch = std::clamp<std::size_t>(std::stoul(flag(f, "--classify-batch", "1")), 1, 500);
   std::vector<std::size_t> classify_clients;
   {
     std::istringstream list(flag(f, "--classify-clients", std::to_string(clients)));
@@ -340,15 +346,17 @@ int main(int argc, char** argv) {
   if (failed) return 1;
 
   // 2. Classification, in the calls' order.
-  std::vector<std::pair<std::string, std::string>> verdicts;  // call id, body
+  std::vector<std::pair<std::string, json::object>> verdicts;  // call id, body
   for (const auto& c : calls) {
     if (!c.classification) continue;
     json::object in{{"classification", domain::to_string(*c.classification)}};
     if (*c.classification == domain::call_class::valid)
       in["report"] = json::object{{"description", "Laporan dari rekaman tahun " + std::to_string(year)}};
-    verdicts.emplace_back(ids.at(c.call_id), json::serialize(in));
+    verdicts.emplace_back(ids.at(c.call_id), std::move(in));
   }
   const std::vector<std::pair<std::string, std::string>> console{{"Authorization", "Bearer " + token}};
+  const std::vector<std::pair<std::string, std::string>> console_minimal{{"Authorization", "Bearer " + token},
+                                                                         {"Prefer", "return=minimal"}};
   double classified = 0;
   const auto parts = classify_clients.size();
   for (std::size_t part = 0; part < parts; ++part) {
@@ -356,13 +364,34 @@ int main(int argc, char** argv) {
     const auto count = verdicts.size() * (part + 1) / parts - first;
     before = after;
     start = clock_type::now();
-    failed = run_over(port, classify_clients[part], count, [&](connection& conn, std::size_t k) {
-      const auto& [id, body] = verdicts[first + k];
-      auto r = conn.send(http::verb::post, "/api/v1/calls/" + id + "/classify", body, console);
-      if (r.status == 200) return true;
-      std::cerr << "replay_bench: classify " << id << ": " << r.status << " " << r.body.substr(0, 300) << "\n";
-      return false;
-    });
+    if (classify_batch == 1) {
+      failed = run_over(port, classify_clients[part], count, [&](connection& conn, std::size_t k) {
+        const auto& [id, body] = verdicts[first + k];
+        auto r = conn.send(http::verb::post, "/api/v1/calls/" + id + "/classify", json::serialize(body), console);
+        if (r.status == 200) return true;
+        std::cerr << "replay_bench: classify " << id << ": " << r.status << " " << r.body.substr(0, 300) << "\n";
+        return false;
+      });
+    } else {
+      const auto requests = (count + classify_batch - 1) / classify_batch;
+      auto sent = run_over(port, classify_clients[part], requests, [&](connection& conn, std::size_t k) {
+        json::array items;
+        const auto from = first + k * classify_batch;
+        const auto to = std::min(first + count, from + classify_batch);
+        for (auto v = from; v < to; ++v) {
+          auto item = verdicts[v].second;
+          item["call_id"] = verdicts[v].first;
+          items.push_back(std::move(item));
+        }
+        auto r = conn.send(http::verb::post, "/api/v1/calls/classifications",
+                           json::serialize(json::object{{"items", std::move(items)}}), console_minimal);
+        if (r.status == 200) return true;
+        std::cerr << "replay_bench: classifications from " << from << ": " << r.status << " " << r.body.substr(0, 300)
+                  << "\n";
+        return false;
+      });
+      failed = sent * classify_batch;
+    }
     const auto seconds = std::chrono::duration<double>(clock_type::now() - start).count();
     classified += seconds;
     after = sample_cpu(pid);

@@ -8,9 +8,10 @@
 #       10 and at 20 per second, each incident.created timed from its commit to its arrival at
 #       every client;
 #   (d) Jakarta's 2024 replayed through the HTTP API (bench/replay.sh: 637,292 calls, about
-#       2.18 million telephony events in batches, 266,000 classifications, the year's call
-#       statistics checked against the generator's truth; the run fails if they differ), on a
-#       server of its own;
+#       2.18 million telephony events in batches, 266,000 classifications, 500 a request through
+#       POST /api/v1/calls/classifications unless CLASSIFY_BATCH says otherwise (1: each through
+#       the console's route), the year's call statistics checked against the generator's truth;
+#       the run fails if they differ), on a server of its own;
 #   (e) the stream fan-out of (c) at 10 incidents a second while Jakarta's year is replayed into
 #       the same server: 1,000 WebSockets signed in as PSC 119's operator (an agency's screens,
 #       which see the incidents dispatched to them and none of the calls), the incidents created
@@ -27,6 +28,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 build="${1:-build}"
 only="${2:-}"
 replay_calls="${3:-637292}"
+export CLASSIFY_BATCH="${CLASSIFY_BATCH:-500}"
 if [[ "$only" == d ]]; then
   exec bash bench/replay.sh "$build" "$replay_calls"
 fi
@@ -87,7 +89,7 @@ done
 if [[ -z "$only" ]]; then
   kill "$server"
   wait "$server" 2>/dev/null || true
-  echo "# (d) Jakarta's year through the HTTP API"
+  echo "# (d) Jakarta's year through the HTTP API (verdicts $CLASSIFY_BATCH a request)"
   bash bench/replay.sh "$build" "$replay_calls"
 fi
 

@@ -318,6 +318,82 @@ TEST_F(calls_api, three_pranks_block_the_number_until_a_supervisor_unblocks_it) 
   EXPECT_EQ(str(client_.get("/api/v1/callers/" + number + "/decision", key_).json(), "decision"), "allow");
 }
 
+// POST /api/v1/calls/classifications: several verdicts in one write, all or none; bad input is
+// a 4xx naming the item, and nothing is written.
+TEST_F(calls_api, verdicts_sent_together_are_kept_all_or_none) {
+  const std::string number = "+6281288880001";
+  auto t = now() - 4h;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    auto ext = "bulk-" + std::to_string(i);
+    ASSERT_EQ(post_events(client_, key_, json::object{{"events", simple_call(ext, number, t + i * 10min, i != 2)}}).status,
+              200);
+    ids.push_back(str(call_by_external(ext, number), "id"));
+  }
+  auto verdict = [](const std::string& id, const std::string& cls) {
+    return json::object{{"call_id", id}, {"classification", cls}};
+  };
+  auto send = [&](const json::value& body, const std::string& token) {
+    return client_.request("POST", "/api/v1/calls/classifications", json::serialize(body), token, "application/json",
+                           {});
+  };
+  auto unchanged = [&] {
+    for (const auto& id : ids) {
+      auto r = client_.get("/api/v1/calls/" + id, ct_);
+      ASSERT_EQ(r.status, 200) << r.body;
+      EXPECT_TRUE(r.json().at("classification").is_null()) << id << ": " << r.body;
+    }
+    EXPECT_EQ(client_.get("/api/v1/callers/" + number, ct_).json().at("history").at("prank").as_int64(), 0);
+  };
+  expect_error(send(json::object{{"items", json::array{}}}, ct_), 400, "invalid_input", "at least one");
+  expect_error(send(json::object{{"items", "prank"}}, ct_), 400, "invalid_input", "items");
+  expect_error(send(json::object{{"items", json::array{json::object{{"classification", "prank"}}}}}, ct_), 400,
+               "invalid_input", "items[0]");
+  expect_error(send(json::object{{"items", json::array{verdict(ids[0], "prank"), verdict(ids[1], "wrong")}}}, ct_), 400,
+               "invalid_input", "items[1]");
+  expect_error(send(json::object{{"items", json::array{verdict(ids[0], "prank"), verdict(ids[0], "ghost")}}}, ct_), 400,
+               "invalid_input", "named twice");
+  // The unanswered call (ids[2]) fails the request after two good verdicts: they are not kept.
+  expect_error(send(json::object{{"items", json::array{verdict(ids[0], "prank"), verdict(ids[1], "prank"),
+                                                       verdict(ids[2], "prank")}}},
+                    ct_),
+               409, "conflict", "items[2] (call " + ids[2] + ")");
+  expect_error(send(json::object{{"items", json::array{verdict(ids[0], "prank"), verdict("no-such-call", "prank")}}}, ct_),
+               404, "not_found", "items[1]");
+  json::array too_many;
+  for (int i = 0; i <= 500; ++i) too_many.push_back(verdict("call-" + std::to_string(i), "prank"));
+  expect_error(send(json::object{{"items", too_many}}, ct_), 400, "invalid_input", "at most 500");
+  expect_error(send(json::object{{"items", json::array{verdict(ids[0], "prank")}}},
+                    client_.login("damkar", demo_password)),
+               403, "forbidden");
+  unchanged();
+
+  auto done = send(json::object{{"items", json::array{verdict(ids[0], "prank"), verdict(ids[1], "prank"),
+                                                      verdict(ids[3], "prank"), verdict(ids[4], "information")}}},
+                   ct_);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(done.json().at("classified").as_int64(), 4);
+  const auto& items = done.json().at("items").as_array();
+  ASSERT_EQ(items.size(), 4u);
+  EXPECT_EQ(str(items[0], "id"), ids[0]);
+  EXPECT_EQ(str(items[2], "classification"), "prank");
+  EXPECT_EQ(str(items[3], "classification"), "information");
+  // Three pranks within the policy's window, as three single verdicts would: the number is blocked.
+  auto caller = client_.get("/api/v1/callers/" + number, ct_);
+  EXPECT_EQ(caller.json().at("history").at("prank").as_int64(), 3) << caller.body;
+  EXPECT_EQ(str(client_.get("/api/v1/callers/" + number + "/decision", key_).json(), "decision"), "block");
+
+  // A bulk client asks for the count alone.
+  auto minimal = client_.request("POST", "/api/v1/calls/classifications",
+                                 json::serialize(json::object{{"items", json::array{verdict(ids[4], "misdirected")}}}),
+                                 ct_, "application/json", {{"Prefer", "return=minimal"}});
+  ASSERT_EQ(minimal.status, 200) << minimal.body;
+  EXPECT_EQ(minimal.json().at("classified").as_int64(), 1);
+  EXPECT_FALSE(minimal.json().as_object().contains("items"));
+  EXPECT_EQ(minimal.headers["preference-applied"], "return=minimal");
+  EXPECT_EQ(str(client_.get("/api/v1/calls/" + ids[4], ct_).json(), "classification"), "misdirected");
+}
+
 TEST_F(calls_api, silent_calls_are_ghosts_unless_the_caller_pressed_5_5) {
   const std::string number = "+6281255550001";
   auto t = now() - 3h;

@@ -177,27 +177,83 @@ awaitable<reply> reveal_caller(call& c) {
   co_return json_response(c.req(), net::http::status::ok, out);
 }
 
+// A verdict's fields as the console sends them (the classify route's body, or one item of a
+// batch with its call_id beside them): invalid_input naming what is wrong.
+core::result<services::classification_input> classification_of(const json::object& body) {
+  services::classification_input in;
+  SIAGA_TRY(cls_text, required_string(body, "classification", 32));
+  SIAGA_TRY(cls, domain::parse_call_class(cls_text));
+  in.classification = cls;
+  SIAGA_TRY(note, opt_string(body, "note", 5000));
+  in.note = note.value_or("");
+  SIAGA_TRY(report_id, opt_string(body, "report_id", 64));
+  in.report_id = report_id;
+  SIAGA_TRY(report, report_of(body));
+  in.report = std::move(report);
+  if (in.classification != domain::call_class::valid && body.contains("report")) {
+    return core::invalid("field 'report' is only for a valid call");
+  }
+  if (in.report_id && body.contains("report")) return core::invalid("give report_id or report, not both");
+  return in;
+}
+
 awaitable<reply> classify_call(call& c) {
   SIAGA_CO_TRY(body, parse_body(c.req()));
   SIAGA_CO_CHECK(only_fields(body, {"classification", "note", "report_id", "report"}));
-  services::classification_input in;
-  SIAGA_CO_TRY(cls_text, required_string(body, "classification", 32));
-  SIAGA_CO_TRY(cls, domain::parse_call_class(cls_text));
-  in.classification = cls;
-  SIAGA_CO_TRY(note, opt_string(body, "note", 5000));
-  in.note = note.value_or("");
-  SIAGA_CO_TRY(report_id, opt_string(body, "report_id", 64));
-  in.report_id = report_id;
-  SIAGA_CO_TRY(report, report_of(body));
-  in.report = std::move(report);
-  if (in.classification != domain::call_class::valid && body.contains("report")) {
-    co_return core::invalid("field 'report' is only for a valid call");
-  }
-  if (in.report_id && body.contains("report")) co_return core::invalid("give report_id or report, not both");
+  SIAGA_CO_TRY(in, classification_of(body));
   auto ctx = c.ctx();
   SIAGA_AWAIT_TRY(
       saved, run_service<domain::call_record>(c.deps.store, &services::classify_call, ctx, c.who, c.param("id"), in));
   co_return json_response(c.req(), net::http::status::ok, call_view_json(saved, c.deps.clock.now()));
+}
+
+// Several verdicts in one request and one write, all or none: {"items": [{"call_id", and the
+// classify route's fields}]}. Answers the classified calls in order, or with Prefer:
+// return=minimal their count alone (a history replayed through the API).
+awaitable<reply> classify_calls(call& c) {
+  SIAGA_CO_TRY(body, parse_body(c.req()));
+  SIAGA_CO_CHECK(only_fields(body, {"items"}));
+  auto items = body.find("items");
+  if (items == body.end() || !items->value().is_array()) {
+    co_return core::invalid("field 'items' is required: an array of verdicts, each with call_id and classification");
+  }
+  std::vector<services::call_verdict> verdicts;
+  verdicts.reserve(items->value().as_array().size());
+  for (const auto& item : items->value().as_array()) {
+    const auto place = "items[" + std::to_string(verdicts.size()) + "]: ";
+    if (!item.is_object()) co_return core::invalid(place + "a verdict is an object");
+    const auto& o = item.as_object();
+    auto named = [&](core::error e) {
+      e.message = place + e.message;
+      return e;
+    };
+    if (auto ok = only_fields(o, {"call_id", "classification", "note", "report_id", "report"}); !ok) {
+      co_return named(ok.error());
+    }
+    auto id = required_string(o, "call_id", 64);
+    if (!id) co_return named(id.error());
+    auto in = classification_of(o);
+    if (!in) co_return named(in.error());
+    verdicts.push_back({std::move(*id), std::move(*in)});
+  }
+  const bool minimal = prefers_minimal(c.req());
+  auto ctx = c.ctx();
+  // Weighed by its verdicts, as a bridge's batch by its events: a console's single command is
+  // not queued behind it (storage/group_writer.hpp).
+  auto weight = static_cast<storage::write_weight>(verdicts.size());
+  SIAGA_AWAIT_TRY(saved, run_large_service<std::vector<domain::call_record>>(c.deps.store, weight,
+                                                                            &services::classify_calls, ctx, c.who,
+                                                                            verdicts));
+  json::object answer{{"classified", static_cast<std::int64_t>(saved.size())}};
+  if (!minimal) {
+    json::array out;
+    const auto now = c.deps.clock.now();
+    for (const auto& r : saved) out.push_back(call_view_json(r, now));
+    answer["items"] = std::move(out);
+  }
+  auto res = json_response(c.req(), net::http::status::ok, answer);
+  if (minimal) res.set(net::http::field::preference_applied, "return=minimal");
+  co_return res;
 }
 
 // ---------- callbacks ----------
@@ -342,6 +398,7 @@ void add_call_routes(net::router& r, api_deps& deps) {
       {verb::get, "/api/v1/locations", dispatchers, list_locations},
       {verb::get, "/api/v1/calls", dispatchers, list_calls},
       {verb::get, "/api/v1/calls/{id}", dispatchers, get_call},
+      {verb::post, "/api/v1/calls/classifications", dispatchers, classify_calls},
       {verb::post, "/api/v1/calls/{id}/classify", dispatchers, classify_call},
       {verb::post, "/api/v1/calls/{id}/caller", dispatchers, reveal_caller},
       {verb::get, "/api/v1/callers/policy", dispatchers, get_policy},

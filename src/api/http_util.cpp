@@ -1,4 +1,5 @@
 #include "api/http_util.hpp"
+#include "core/text.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
@@ -197,6 +198,21 @@ core::result<std::optional<core::timestamp>> query_time(const std::map<std::stri
 json::value time_json(const std::optional<core::timestamp>& t) {
   if (!t) return nullptr;
   return json::string(core::format_utc(*t));
+}
+
+bool prefers_minimal(const net::request& req) {
+  for (const auto& field : req) {
+    if (field.name() != net::http::field::prefer) continue;
+    std::string_view rest = field.value();
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto token = core::trim_blanks(rest.substr(0, comma));
+      if (auto semi = token.find(';'); semi != std::string_view::npos) token = core::trim_blanks(token.substr(0, semi));
+      if (token == "return=minimal") return true;
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  return false;
 }
 
 std::string api_key_of(const net::request& req) {

@@ -61,6 +61,10 @@ core::result<std::optional<std::vector<std::string>>> opt_string_array(const jso
 // error instead of being silently ignored.
 core::result<void> only_fields(const json::object& o, std::initializer_list<std::string_view> allowed);
 
+// Whether the request's Prefer header (RFC 7240; several may be comma-separated or repeated)
+// holds return=minimal: a bulk client asks for counts and ids only.
+bool prefers_minimal(const net::request& req);
+
 // The api key of a request: X-Api-Key, else the bearer token; empty when neither is there.
 std::string api_key_of(const net::request& req);
 

@@ -32,23 +32,6 @@ json::object ingested_minimal_json(const services::ingested_event& r) {
   return {{"call_id", r.call.id}, {"duplicate", r.duplicate}};
 }
 
-// Whether the request's Prefer header (RFC 7240; several may be comma-separated or repeated)
-// holds return=minimal.
-bool prefers_minimal(const net::request& req) {
-  for (const auto& field : req) {
-    if (field.name() != net::http::field::prefer) continue;
-    std::string_view rest = field.value();
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      auto token = core::trim_blanks(rest.substr(0, comma));
-      if (auto semi = token.find(';'); semi != std::string_view::npos) token = core::trim_blanks(token.substr(0, semi));
-      if (token == "return=minimal") return true;
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    }
-  }
-  return false;
-}
-
 awaitable<reply> telephony_events(call& c) {
   SIAGA_CO_TRY(who, integration_of(c));
   SIAGA_CO_TRY(body, parse_body(c.req()));

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
+#include <string_view>
 
 namespace siaga::services {
 namespace json = boost::json;
@@ -206,6 +208,35 @@ core::result<domain::call_record> classify_call(storage::store_txn& tx, const co
     return core::invalid("report_id only links a valid call that has no report yet");
   }
   return apply_classification(tx, ctx, who, std::move(*call), in.classification, in.note, "manual");
+}
+
+core::result<std::vector<domain::call_record>> classify_calls(storage::store_txn& tx, const context& ctx,
+                                                              const actor& who,
+                                                              const std::vector<call_verdict>& verdicts) {
+  if (verdicts.empty()) return core::invalid("items must hold at least one verdict");
+  if (verdicts.size() > max_verdicts_per_batch) {
+    return core::invalid("items holds " + std::to_string(verdicts.size()) + " verdicts; at most " +
+                         std::to_string(max_verdicts_per_batch) + " a request");
+  }
+  std::set<std::string_view> named;
+  for (std::size_t k = 0; k < verdicts.size(); ++k) {
+    if (!named.insert(verdicts[k].call_id).second) {
+      return core::invalid("items[" + std::to_string(k) + "]: call " + verdicts[k].call_id +
+                           " is named twice; give each call one verdict");
+    }
+  }
+  std::vector<domain::call_record> out;
+  out.reserve(verdicts.size());
+  for (std::size_t k = 0; k < verdicts.size(); ++k) {
+    auto done = classify_call(tx, ctx, who, verdicts[k].call_id, verdicts[k].in);
+    if (!done) {
+      auto err = done.error();
+      err.message = "items[" + std::to_string(k) + "] (call " + verdicts[k].call_id + "): " + err.message;
+      return err;
+    }
+    out.push_back(std::move(*done));
+  }
+  return out;
 }
 
 core::result<domain::call_record> import_classification(storage::store_txn& tx, const context& ctx, const actor& who,

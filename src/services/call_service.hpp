@@ -128,6 +128,24 @@ struct classification_input {
 core::result<domain::call_record> classify_call(storage::store_txn& tx, const context& ctx, const actor& who,
                                                 const std::string& call_id, const classification_input& in);
 
+// One verdict of a batch: the call's record id and what classify_call takes for it.
+struct call_verdict {
+  std::string call_id;
+  classification_input in;
+};
+
+// The most verdicts one classify_calls command takes.
+inline constexpr std::size_t max_verdicts_per_batch = 500;
+
+// A call taker's verdicts on several calls at once (a backlog cleared after a surge, a
+// history replayed through the API): classify_call for each in order, in one command, all or
+// none. Fails with invalid_input for no verdict, more than max_verdicts_per_batch, or a call
+// named twice, before anything is written; else with the first failing verdict's error, its
+// message prefixed with its place ("items[3] (call X): ..."), and nothing is kept.
+core::result<std::vector<domain::call_record>> classify_calls(storage::store_txn& tx, const context& ctx,
+                                                              const actor& who,
+                                                              const std::vector<call_verdict>& verdicts);
+
 // A verdict from a PBX's records (siaga import calls): as classify_call, recorded with source
 // "import", without the role check and without a report for a valid call (the report of a
 // past call lives where it was taken). Nothing changes when the call already has this
