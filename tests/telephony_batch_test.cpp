@@ -177,6 +177,13 @@ TEST(telephony_batch, several_calls_new_and_known_interleaved_give_what_one_even
   server_process batched_server;
   pbx alone{alone_server};
   pbx batched{batched_server};
+  // Each server seeds the demo week of calls up to its own start, which may differ by a call:
+  // what the batches add is compared, not the whole tables.
+  const std::string call_event_rows = "SELECT COUNT(*) FROM call_events";
+  const std::string call_log_rows = "SELECT COUNT(*) FROM events WHERE kind LIKE 'call.%'";
+  const auto alone_seeded = std::pair(query_int(alone.db(), call_event_rows), query_int(alone.db(), call_log_rows));
+  const auto batched_seeded =
+      std::pair(query_int(batched.db(), call_event_rows), query_int(batched.db(), call_log_rows));
   std::vector<json::object> alone_results, batched_results;
   for (const auto* round : {&round1, &round2, &round3}) {
     auto a = alone.send(*round, true);
@@ -238,9 +245,11 @@ TEST(telephony_batch, several_calls_new_and_known_interleaved_give_what_one_even
       "SELECT COUNT(*) FROM events WHERE kind = 'caller.flagged' AND subject_id = '+6281200000004'";
   EXPECT_EQ(query_int(alone.db(), flagged), 1);
   EXPECT_EQ(query_int(batched.db(), flagged), 1);
-  EXPECT_EQ(count_rows(batched.db(), "call_events"), count_rows(alone.db(), "call_events"));
-  EXPECT_EQ(query_int(batched.db(), "SELECT COUNT(*) FROM events WHERE kind LIKE 'call.%'"),
-            query_int(alone.db(), "SELECT COUNT(*) FROM events WHERE kind LIKE 'call.%'"));
+  EXPECT_EQ(query_int(batched.db(), call_event_rows) - batched_seeded.first,
+            query_int(alone.db(), call_event_rows) - alone_seeded.first);
+  EXPECT_EQ(query_int(batched.db(), call_log_rows) - batched_seeded.second,
+            query_int(alone.db(), call_log_rows) - alone_seeded.second);
+  EXPECT_GT(query_int(alone.db(), call_event_rows) - alone_seeded.first, 60) << "the twenty calls' events";
 }
 
 TEST(telephony_batch, an_event_id_reused_with_other_content_in_a_mixed_batch_writes_nothing) {
