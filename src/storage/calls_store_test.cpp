@@ -694,6 +694,17 @@ TEST_P(calls_store, callbacks_are_one_per_call_and_list_by_due_time) {
   EXPECT_EQ(open->items[0].id, "k2");
   EXPECT_EQ(open->items[1].id, "k1");
   EXPECT_EQ(rd().list_callbacks({.jurisdiction_id = "j1"})->total, 3);
+  // By number: the waiting ones (migration 25's partial index), any status through its calls.
+  const std::string number = "+6281234567890";
+  using domain::callback_status;
+  auto waiting = rd().list_callbacks(
+      {.jurisdiction_id = "j1", .statuses = {callback_status::open, callback_status::in_progress}, .caller = number});
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(waiting->total, 2);
+  EXPECT_EQ(rd().list_callbacks({.jurisdiction_id = "j1", .caller = number})->total, 3);
+  EXPECT_EQ(rd().list_callbacks({.jurisdiction_id = "j1", .statuses = {callback_status::done}, .caller = number})->total,
+            1);
+  EXPECT_EQ(rd().list_callbacks({.jurisdiction_id = "j1", .caller = "+6281299999999"})->total, 0);
 
   auto k1 = task("k1", "c1", 30min, domain::callback_status::in_progress);
   k1.assigned_to = "u1";

@@ -731,8 +731,14 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
 )sql";
 
-const std::array<migration, 16>& migrations_table() {
-  static const std::array<migration, 16> table{{
+// Callbacks indexed by number only while they wait (SQLite 25).
+constexpr std::string_view schema_waiting_callbacks = R"sql(
+DROP INDEX callbacks_by_caller;
+CREATE INDEX callbacks_waiting_by_caller ON callbacks (jurisdiction_id, caller) WHERE status IN ('open', 'in_progress');
+)sql";
+
+const std::array<migration, 17>& migrations_table() {
+  static const std::array<migration, 17> table{{
       {1, "directory, reports, incidents, dispatches, counters and the event chain (SQLite schema 17)", schema_v1},
       {2, "event hash version 2: payload digest and erasure of personal payloads (SQLite 18)",
        schema_erasable_events},
@@ -752,6 +758,7 @@ const std::array<migration, 16>& migrations_table() {
       {15, "the call rollups: roll_calls, roll_call_answers, roll_call_periods (SQLite 10, 13 and 15)",
        call_rollups_sql::schema_v15()},
       {16, "Idempotency-Keys of the requests that created incidents and reports (SQLite 24)", schema_idempotency},
+      {17, "callbacks indexed by number only while they wait (SQLite 25)", schema_waiting_callbacks},
   }};
   return table;
 }

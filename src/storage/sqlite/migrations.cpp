@@ -793,9 +793,19 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
 )sql";
 
+// The callbacks by number only while they wait (issue 14): the caller's card and the default
+// list ask for a number's open and in-progress tasks; a whole index by number rewrote a page of
+// its own for every unanswered call, a seventh of what a bridge's commit wrote, and a history's
+// tasks are expired from the start. A number's tasks in any status are found through its calls
+// (calls_by_caller, then callbacks' call_id).
+constexpr std::string_view schema_waiting_callbacks = R"sql(
+DROP INDEX callbacks_by_caller;
+CREATE INDEX callbacks_waiting_by_caller ON callbacks (jurisdiction_id, caller) WHERE status IN ('open', 'in_progress');
+)sql";
+
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 24>& migrations_table() {
+const std::array<migration, 25>& migrations_table() {
   static const std::string schema_v7(rollups_sql::schema_v7());
   static const std::string schema_v10 = call_rollups_sql::schema_v10();
   static const std::string schema_v9 = schema_villages();
@@ -805,7 +815,7 @@ const std::array<migration, 24>& migrations_table() {
   static const std::string schema_v21 = caller_counts_sql::schema_v21();
   static const std::string schema_v22 = rollups_sql::pack_step_histograms();
   static const std::string schema_v23 = caller_counts_sql::schema_v23();
-  static const std::array<migration, 24> table{{
+  static const std::array<migration, 25> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -833,6 +843,7 @@ const std::array<migration, 24>& migrations_table() {
       {22, "dispatch step histograms packed as varint bytes instead of text", schema_v22},
       {23, "callers' call counters kept by the writer: the counting triggers dropped", schema_v23},
       {24, "Idempotency-Keys of the requests that created incidents and reports", schema_idempotency},
+      {25, "callbacks indexed by number only while they wait (open or in progress)", schema_waiting_callbacks},
   }};
   return table;
 }

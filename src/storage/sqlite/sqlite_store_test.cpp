@@ -114,6 +114,7 @@ TEST_F(sqlite_store_test, migration_21_counts_the_calls_already_there_and_the_st
         "DROP TRIGGER jurisdictions_directory_delete; DROP TRIGGER categories_directory_insert; "
         "DROP TRIGGER categories_directory_update; DROP TRIGGER categories_directory_delete; "
         "DROP TABLE idempotency_keys; "
+        "DROP INDEX callbacks_waiting_by_caller; CREATE INDEX callbacks_by_caller ON callbacks (jurisdiction_id, caller); "
         "DELETE FROM schema_migrations WHERE version >= 21; "
         "INSERT INTO jurisdictions (id, code, name, timezone, incident_prefix) VALUES ('j1', '81.71', 'Ambon', "
         "'Asia/Jayapura', 'AMB'); "
@@ -126,8 +127,8 @@ TEST_F(sqlite_store_test, migration_21_counts_the_calls_already_there_and_the_st
   ASSERT_EQ(query(path_, "SELECT count(*) FROM schema_migrations WHERE version = 21"), (std::vector<std::string>{"0"}));
   s = open({.path = path_}).value();
   // 21 counts the calls there, 22 packs the (here empty) step histograms, 23 drops 21's triggers,
-  // 24 adds the Idempotency-Keys.
-  ASSERT_EQ(s->migrate().value(), 4);
+  // 24 adds the Idempotency-Keys, 25 indexes the waiting callbacks by number.
+  ASSERT_EQ(s->migrate().value(), 5);
   EXPECT_EQ(query(path_, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'calls_count_%'"),
             (std::vector<std::string>{"0"}));
   EXPECT_EQ(query(path_, "SELECT * FROM caller_counts ORDER BY number"),
@@ -159,6 +160,18 @@ TEST_F(sqlite_store_test, migration_21_counts_the_calls_already_there_and_the_st
   EXPECT_NE(counters.find("USING PRIMARY KEY (jurisdiction_id=? AND number=?)"), std::string::npos) << counters;
   auto span = plan("SELECT MIN(ring_at) FROM calls WHERE jurisdiction_id = 'j1' AND caller = '+62811'");
   EXPECT_NE(span.find("COVERING INDEX calls_by_caller (jurisdiction_id=? AND caller=?)"), std::string::npos) << span;
+  // A number's waiting callbacks (the caller's card) from migration 25's partial index, as
+  // list_callbacks asks for them; its tasks in any status through its calls.
+  auto waiting = plan(
+      "SELECT id FROM callbacks WHERE jurisdiction_id = 'j1' AND status IN ('open', 'in_progress') AND "
+      "status IN ('open', 'in_progress') AND caller = '+62811' ORDER BY due_at, id");
+  EXPECT_NE(waiting.find("INDEX callbacks_waiting_by_caller (jurisdiction_id=? AND caller=?)"), std::string::npos)
+      << waiting;
+  auto any = plan(
+      "SELECT id FROM callbacks WHERE jurisdiction_id || '' = 'j1' AND call_id IN (SELECT id FROM calls WHERE "
+      "jurisdiction_id = 'j1' AND caller = '+62811') ORDER BY due_at, id");
+  EXPECT_NE(any.find("calls_by_caller (jurisdiction_id=? AND caller=?)"), std::string::npos) << any;
+  EXPECT_NE(any.find("(call_id=?)"), std::string::npos) << any;
 }
 
 TEST_F(sqlite_store_test, migrate_refuses_a_database_from_a_newer_program) {
