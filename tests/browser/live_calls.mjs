@@ -4,7 +4,8 @@
 // (a circle on the map with its radius), the call taker classifies it valid with one key (the
 // form opens with the caller's number and the phone's location), dispatches, and the call and
 // the report are linked; a second call is classified prank with one key and the caller's
-// counters change; a supervisor unblocks a blocked number from the card.
+// counters change; three ended calls get one verdict together; a supervisor unblocks a blocked
+// number from the card.
 import { apiAs, assert, shot, signIn } from './lib.mjs';
 
 const number = '+6281299887766';
@@ -121,6 +122,25 @@ export async function liveCalls({ browser, base }) {
     { timeout: 15000 },
   );
   await pbx('/telephony/events', { events: [ev('live-2', 'ended', { reason: 'completed' })] });
+
+  // Three ended calls of this agent left without a verdict (a surge of misdirected calls): one
+  // verdict for all of them in one write.
+  const bulkNumbers = ['+6281299881001', '+6281299881002', '+6281299881003'];
+  for (const [i, from] of bulkNumbers.entries()) {
+    const id = `bulk-${i}`;
+    await pbx('/telephony/events', { events: [ev(id, 'ringing', { caller: from, line: '112' }), ev(id, 'answered', { agent: 'ext201' }), ev(id, 'ended', { reason: 'completed' })] });
+  }
+  await page.waitForSelector('[data-testid=classify-all] [data-testid=classify-all-misdirected]', { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=to-classify]').length === 3, null, { timeout: 15000 });
+  assert(!(await page.$('[data-testid=classify-all-valid]')), 'a valid verdict needs a report of its own: not offered for all');
+  await shot(page, 'live-04-classify-all');
+  await page.click('[data-testid=classify-all-misdirected]');
+  await page.waitForSelector('[data-testid=toast]:has-text("3 panggilan diklasifikasikan")', { timeout: 15000 });
+  await page.waitForSelector('[data-testid=to-classify]', { state: 'detached', timeout: 15000 });
+  for (const [i, from] of bulkNumbers.entries()) {
+    const c = await callOf(`bulk-${i}`, from);
+    assert(c.classification === 'misdirected' && c.classification_source === 'manual', `bulk-${i} classified by the call taker (${JSON.stringify(c)})`);
+  }
 
   // A blocked number: the supervisor unblocks it from the card on the call taker console.
   for (const id of ['b-1', 'b-2', 'b-3']) {

@@ -166,6 +166,8 @@ const dict = {
   others_on_calls: ['Petugas lain sedang menelepon', 'Others on calls'],
   call_note: ['Catatan (opsional)', 'Note (optional)'],
   call_classified: ['Panggilan diklasifikasikan: {c}', 'Call classified: {c}'],
+  classify_all: ['Semua {n} sekaligus:', 'All {n} at once:'],
+  calls_classified: ['{n} panggilan diklasifikasikan: {c}', '{n} calls classified: {c}'],
   caller_unblocked: ['Nomor dibuka blokirnya', 'Number unblocked'],
   unblock: ['Buka blokir', 'Unblock'],
   cc_calls: ['{n} panggilan', '{n} calls'],

@@ -103,6 +103,23 @@ export function LiveCallsPanel(p: { me: Me; onValid: (call: Call, fix: Fix | nul
     }
   };
 
+  // Every ended call still unclassified, one verdict for all in one write (POST
+  // /calls/classifications, all or none): after a surge of silent or misdirected calls. A valid
+  // call needs its own report, so it is not offered here.
+  const classifyAll = async (cls: CallClass) => {
+    setBusy(true);
+    try {
+      const items = toClassify.map((c) => ({ call_id: c.id, classification: cls, note: note.trim() || undefined }));
+      const r = await post<{ classified: number }>('/calls/classifications', { items });
+      setNote('');
+      toast(t('calls_classified', { n: String(r.classified), c: enumName(lang, 'call_class', cls) }));
+    } catch (e) {
+      toast(errorText(e), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
   // One key per classification for my call, when not typing.
   const target = view.mine ?? toClassify[0] ?? null;
   useEffect(() => {
@@ -183,6 +200,16 @@ export function LiveCallsPanel(p: { me: Me; onValid: (call: Call, fix: Fix | nul
             ) : (
               classButtons(view.mine)
             )}
+          </div>
+        )}
+        {toClassify.length > 1 && (
+          <div class="class-keys" data-testid="classify-all">
+            <span class="muted small">{t('classify_all', { n: String(toClassify.length) })}</span>
+            {CLASS_KEYS.filter(([, cls]) => cls !== 'valid').map(([, cls]) => (
+              <button key={cls} class={'btn btn-small class-' + cls} disabled={busy} onClick={() => void classifyAll(cls)} data-testid={'classify-all-' + cls}>
+                {enumName(lang, 'call_class', cls)}
+              </button>
+            ))}
           </div>
         )}
         {toClassify.map((c) => (
