@@ -13,7 +13,8 @@
 # The server reads SIAGA_* variables as its settings (e.g. SIAGA_SQLITE_CHECKPOINT_MIB=0 puts the
 # WAL checkpoint back in the writer's commits); CLASSIFY_CLIENTS=4,16,64 classifies a third of
 # the calls over each number of connections (default 4); CLASSIFY_BATCH=V sends V verdicts a
-# request through POST /api/v1/calls/classifications (default 1: each through the console's route).
+# request through POST /api/v1/calls/classifications (default 1: each through the console's route);
+# BRIDGE_CLIENTS=C sends the telephony batches over C connections (default 4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
@@ -47,6 +48,6 @@ if [[ -n "$perf_seconds" ]]; then
   # Starts once the calls are generated (the bench's first line), so that it samples the server's work.
   (sleep 3; perf record -g -F 499 -p "$server" -o "$perf_out" -- sleep "$perf_seconds" >/dev/null 2>&1) &
 fi
-"$replay" --port "$port" --api-key "$key" --token "$calltaker" --calls "$calls" --clients 4 --batch 500 \
+"$replay" --port "$port" --api-key "$key" --token "$calltaker" --calls "$calls" --clients "${BRIDGE_CLIENTS:-4}" --batch 500 \
   --classify-clients "${CLASSIFY_CLIENTS:-4}" --classify-batch "${CLASSIFY_BATCH:-1}" --server-pid "$server"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg); database $(du -sh "$work" | cut -f1)"
