@@ -545,6 +545,59 @@ TEST_P(calls_store, caller_counters_follow_every_change_of_a_call_and_equal_the_
   EXPECT_EQ(check->differing, 0);
 }
 
+TEST_P(calls_store, a_call_read_then_updated_in_one_command_is_counted_from_the_row_as_it_is) {
+  // The writer keeps the call a command read for the update that follows (a verdict reads its
+  // call, then updates it); a write between the two must make the update read the row again.
+  if (GetParam().name != "sqlite") GTEST_SKIP() << "caller counters are kept by the SQLite store only";
+  const std::string a = "+6281111111111", b = "+6282222222222";
+  auto c1 = answered(make_call("c1", "p1", a, 0s), domain::call_class::information);
+  auto c2 = make_call("c2", "p2", b, 1h);
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_call(c1); !r) return r;
+              return t.insert_call(c2);
+            })),
+            "ok");
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              // Read, then updated at once: the read row serves as what the call was.
+              auto read = t.find_call("j1", "c1");
+              if (!read) return read.error();
+              EXPECT_TRUE(*read);
+              auto now = **read;
+              now.classification = domain::call_class::prank;
+              if (auto r = t.update_call(now); !r) return r;
+              // Read, then another write (the number erased from the call's row), then updated
+              // from the stale read: what the call was is the row as the erasure left it.
+              auto again = t.find_call("j1", "c1");
+              if (!again) return again.error();
+              auto n = t.erase_caller_numbers({"j1", a, t0 + 1s});
+              if (!n) return n.error();
+              EXPECT_EQ(*n, 1);
+              auto stale = **again;
+              stale.classification = domain::call_class::ghost;
+              if (auto r = t.update_call(stale); !r) return r;
+              // Read, another call updated, then the first updated.
+              auto third = t.find_call("j1", "c1");
+              if (!third) return third.error();
+              auto other = c2;
+              other.state.caller = a;
+              if (auto r = t.update_call(other); !r) return r;
+              auto last = **third;
+              last.classification = domain::call_class::test;
+              return t.update_call(last);
+            })),
+            "ok");
+  for (const auto& n : {a, b}) expect_counted(rd(), "j1", n, "read, written between, updated");
+  auto history = rd().caller_history_of("j1", a);
+  ASSERT_TRUE(history);
+  EXPECT_EQ(history->calls, 2);  // c1 given its number back by the update, c2 moved to it
+  EXPECT_EQ(history->test, 1);
+  EXPECT_EQ(history->prank, 0);
+  EXPECT_EQ(rd().caller_history_of("j1", b)->calls, 0);
+  auto check = counters_check(*store_);
+  ASSERT_TRUE(check);
+  EXPECT_EQ(check->differing, 0);
+}
+
 TEST_P(calls_store, a_corrupted_caller_counter_is_reported_and_recounted) {
   // The counters, their check (rebuild_call_rollups) and erasure are SQLite's so far; the
   // PostgreSQL store counts a number's calls when asked (src/storage/postgres/README.md).

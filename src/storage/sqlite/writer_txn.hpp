@@ -9,6 +9,8 @@
 #include "storage/sqlite/read_ops.hpp"
 #include "storage/sqlite/rollup_keeper.hpp"
 
+#include <sqlite3.h>
+
 namespace siaga::storage::sqlite::detail {
 
 // ---------------------------------------------------------------------------------------
@@ -40,6 +42,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     appended_.clear();
     next_seq_.reset();
     heads_.clear();
+    read_call_.reset();
   }
 
   rollup_keeper& rollups() { return rollups_; }
@@ -212,8 +215,16 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     if (auto w = caller_counts_sql::call_written(c(), std::nullopt, r); !w) return w;
     return rollups_.call(std::nullopt, r);
   }
+  // The command's own read of the call (find_call below) is the row as it is when nothing was
+  // written since: a verdict reads its call and then updates it, and read it twice before.
+  result<std::optional<domain::call_record>> find_call(const std::string& j, const std::string& id) override {
+    auto found = calls_sql::find_call(c(), j, id);
+    read_call_.reset();
+    if (found && *found) read_call_ = read_call{**found, sqlite3_total_changes64(c().native())};
+    return found;
+  }
   result<void> update_call(const domain::call_record& r) override {
-    auto old = calls_sql::find_call(c(), r.jurisdiction_id, r.id);
+    auto old = call_as_read(r.jurisdiction_id, r.id);
     if (!old) return old.error();
     auto w = *old ? calls_sql::update_call_changes(c(), **old, r) : calls_sql::update_call(c(), r);
     if (!w) return w;
@@ -362,12 +373,32 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     if (!row) return row.error();
     return heads_.emplace(jurisdiction_id, *row ? st->text(0) : std::string()).first;
   }
+  // The call find_call read last in this command when no row of the database changed since
+  // (sqlite3_total_changes64 counts every row inserted, updated or deleted on the connection,
+  // triggers' too; a rollback only happens between commands, and begin_command forgets it),
+  // else the row read again. Taken once: the update that follows changes the row.
+  result<std::optional<domain::call_record>> call_as_read(const std::string& j, const std::string& id) {
+    if (read_call_ && read_call_->changes == sqlite3_total_changes64(c().native()) &&
+        read_call_->row.id == id && read_call_->row.jurisdiction_id == j) {
+      std::optional<domain::call_record> row = std::move(read_call_->row);
+      read_call_.reset();
+      return row;
+    }
+    read_call_.reset();
+    return calls_sql::find_call(c(), j, id);
+  }
+
   // After a failed write the carried chain may be ahead of the rows: read it again next time.
   void forget_chain() {
     next_seq_.reset();
     heads_.clear();
   }
 
+  struct read_call {
+    domain::call_record row;
+    std::int64_t changes;  // sqlite3_total_changes64 when it was read
+  };
+  std::optional<read_call> read_call_;
   std::vector<domain::event> appended_;
   // The chain within the current command (append_event): the next seq, each jurisdiction's head.
   std::optional<std::int64_t> next_seq_;
