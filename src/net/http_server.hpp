@@ -152,7 +152,17 @@ class router {
   const std::vector<route>& routes() const { return routes_; }
 
  private:
+  // A pattern's segment, split once by add: where it lies in the pattern and whether it names
+  // a parameter. Matching a request then walks the routes without allocating (it ran on every
+  // request, twice with body limits, splitting every pattern anew: an eighth of an HTTP
+  // thread's time creating incidents).
+  struct pattern_segment {
+    std::uint32_t at = 0;
+    std::uint32_t size = 0;
+    bool param = false;
+  };
   std::vector<route> routes_;
+  std::vector<std::vector<pattern_segment>> segments_;  // routes_' patterns, in their order
 };
 
 struct server_options {

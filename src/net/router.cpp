@@ -31,31 +31,11 @@ bool is_param(std::string_view segment) {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-// Matches one pattern against the path's segments. On success fills params (decoded) and
-// kinds (true where the pattern had a parameter), which ranks the candidates.
-bool match_pattern(std::string_view pattern, const std::vector<std::string_view>& segments, path_params& params,
-                   std::vector<bool>& kinds) {
-  auto pattern_segments = split_segments(pattern);
-  if (pattern_segments.size() != segments.size()) return false;
-  params.clear();
-  kinds.clear();
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    auto p = pattern_segments[i];
-    auto s = segments[i];
-    if (!is_param(p)) {
-      if (p != s) return false;
-      kinds.push_back(false);
-      continue;
-    }
-    if (s.empty()) return false;
-    // A malformed escape ("%zz") cannot name anything a handler looks up, so the route does
-    // not match rather than handing the handler undecodable text.
-    auto encoded = boost::urls::make_pct_string_view(s);
-    if (!encoded) return false;
-    params.insert_or_assign(std::string(p.substr(1, p.size() - 2)), encoded->decode());
-    kinds.push_back(true);
-  }
-  return true;
+// A path's segment matches a parameter when it is not empty and its escapes are well formed: a
+// malformed escape ("%zz") cannot name anything a handler looks up, so the route does not match
+// rather than handing the handler undecodable text.
+bool fits_param(std::string_view segment) {
+  return !segment.empty() && boost::urls::make_pct_string_view(segment).has_value();
 }
 
 }  // namespace
@@ -65,10 +45,14 @@ void router::add(http::verb method, std::string pattern, handler fn) {
   if (pattern.empty() || pattern.front() != '/') {
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
   }
+  std::vector<pattern_segment> compiled;
   for (auto segment : split_segments(pattern)) {
     if (segment == "{}") throw std::invalid_argument("route parameter without a name: " + pattern);
+    compiled.push_back({static_cast<std::uint32_t>(segment.data() - pattern.data()),
+                        static_cast<std::uint32_t>(segment.size()), is_param(segment)});
   }
   routes_.push_back(route{method, std::move(pattern), std::move(fn), {}, std::nullopt});
+  segments_.push_back(std::move(compiled));
 }
 
 void router::add(http::verb method, std::string pattern, handler fn, std::size_t body_limit) {
@@ -91,13 +75,29 @@ void router::add_websocket(std::string pattern, websocket_handler fn) {
 router::match_result router::match(http::verb method, std::string_view path) const {
   match_result result;
   if (path.empty() || path.front() != '/') return result;
-  auto segments = split_segments(path);
-
-  path_params params;
-  std::vector<bool> kinds;
-  std::vector<bool> best_kinds;
-  for (const auto& r : routes_) {
-    if (!match_pattern(r.pattern, segments, params, kinds)) continue;
+  const auto segments = split_segments(path);
+  auto matches = [&](std::size_t i) {
+    const auto& compiled = segments_[i];
+    if (compiled.size() != segments.size()) return false;
+    const std::string_view pattern = routes_[i].pattern;
+    for (std::size_t k = 0; k < compiled.size(); ++k) {
+      const auto& p = compiled[k];
+      if (p.param ? !fits_param(segments[k]) : pattern.substr(p.at, p.size) != segments[k]) return false;
+    }
+    return true;
+  };
+  // Lexicographic order on the segments' kinds puts literals before parameters at the first
+  // segment where two candidates differ; on a tie the route added first stays.
+  auto more_specific = [&](std::size_t a, std::size_t b) {
+    for (std::size_t k = 0; k < segments_[a].size(); ++k) {
+      if (segments_[a][k].param != segments_[b][k].param) return !segments_[a][k].param;
+    }
+    return false;
+  };
+  std::optional<std::size_t> best;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    if (!matches(i)) continue;
+    const auto& r = routes_[i];
     if (std::find(result.allowed.begin(), result.allowed.end(), r.method) == result.allowed.end()) {
       result.allowed.push_back(r.method);
     }
@@ -105,13 +105,16 @@ router::match_result router::match(http::verb method, std::string_view path) con
       result.path_known = true;
       continue;
     }
-    // Lexicographic order on kinds puts literals (false) before parameters (true) at the
-    // first segment where the candidates differ; on a tie the route added first stays.
-    if (result.found == nullptr || kinds < best_kinds) {
-      result.found = &r;
-      result.params = params;
-      best_kinds = kinds;
-    }
+    if (!best || more_specific(i, *best)) best = i;
+  }
+  if (!best) return result;
+  result.found = &routes_[*best];
+  const std::string_view pattern = result.found->pattern;
+  for (std::size_t k = 0; k < segments.size(); ++k) {
+    const auto& p = segments_[*best][k];
+    if (!p.param) continue;
+    result.params.insert_or_assign(std::string(pattern.substr(p.at + 1, p.size - 2)),
+                                   boost::urls::make_pct_string_view(segments[k])->decode());
   }
   return result;
 }

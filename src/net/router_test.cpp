@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace siaga::net {
 namespace {
@@ -133,6 +134,29 @@ TEST(router, invalid_patterns_are_refused) {
   EXPECT_THROW(r.add(http::verb::get, "", no_op()), std::invalid_argument);
   EXPECT_THROW(r.add(http::verb::get, "/a/{}", no_op()), std::invalid_argument);
   EXPECT_TRUE(r.routes().empty());
+}
+
+// Patterns are split once when added; short ones live inside their string, which moves when the
+// table grows, so every route must still match after many were added behind it.
+TEST(router, every_route_of_a_large_table_matches_its_own_paths_only) {
+  router r;
+  for (int i = 0; i < 300; ++i) {
+    r.add(http::verb::get, "/r" + std::to_string(i), no_op());
+    r.add(http::verb::post, "/r" + std::to_string(i) + "/{id}/x", no_op());
+  }
+  for (int i = 0; i < 300; ++i) {
+    const auto n = std::to_string(i);
+    auto plain = r.match(http::verb::get, "/r" + n);
+    ASSERT_NE(plain.found, nullptr) << n;
+    EXPECT_EQ(plain.found->pattern, "/r" + n);
+    auto with_id = r.match(http::verb::post, "/r" + n + "/a%2Fb/x");
+    ASSERT_NE(with_id.found, nullptr) << n;
+    EXPECT_EQ(with_id.found->pattern, "/r" + n + "/{id}/x");
+    EXPECT_EQ(with_id.params.at("id"), "a/b");
+    EXPECT_EQ(r.match(http::verb::post, "/r" + n + "/a/y").found, nullptr);
+    EXPECT_TRUE(r.match(http::verb::get, "/r" + n + "/a/x").path_known);
+  }
+  EXPECT_EQ(r.match(http::verb::get, "/r300").found, nullptr);
 }
 
 }  // namespace
