@@ -18,8 +18,10 @@ using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::year_month_day;
 
-// "YYYY-MM-DDTHH:MM:SS.ffffff" of the wall-clock time t shows; the zone suffix is the caller's.
-std::string format_wall(timestamp t) {
+// "YYYY-MM-DDTHH:MM:SS.ffffff" of the wall-clock time t shows, then suffix. Digits are written
+// by hand: every event's payload and every time in an answer comes through here, and snprintf
+// with seven conversions cost several times the rest of the work.
+std::string format_wall(timestamp t, std::string_view suffix) {
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   auto rest = t - day;
@@ -29,13 +31,37 @@ std::string format_wall(timestamp t) {
   rest -= m;
   const auto s = floor<seconds>(rest);
   rest -= s;
-  std::array<char, 40> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d.%06lld",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(h.count()),
-                static_cast<int>(m.count()), static_cast<int>(s.count()),
-                static_cast<long long>(rest.count()));
-  return buf.data();
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    // Outside four digits (never a real call or incident): as printf writes it.
+    std::array<char, 48> buf{};
+    std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d.%06lld", year,
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(h.count()),
+                  static_cast<int>(m.count()), static_cast<int>(s.count()), static_cast<long long>(rest.count()));
+    return std::string(buf.data()) + std::string(suffix);
+  }
+  std::string out(26 + suffix.size(), '\0');
+  auto put = [&](std::size_t at, long long v, int n) {
+    for (int i = n - 1; i >= 0; --i) {
+      out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+  };
+  put(0, year, 4);
+  out[4] = '-';
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  out[7] = '-';
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  out[10] = 'T';
+  put(11, h.count(), 2);
+  out[13] = ':';
+  put(14, m.count(), 2);
+  out[16] = ':';
+  put(17, s.count(), 2);
+  out[19] = '.';
+  put(20, rest.count(), 6);
+  suffix.copy(out.data() + 26, suffix.size());
+  return out;
 }
 
 // A cursor over the text being parsed; every read checks bounds so garbage never overruns.
@@ -86,14 +112,14 @@ error bad_time(std::string_view text, std::string_view why) {
 
 }  // namespace
 
-std::string format_utc(timestamp t) { return format_wall(t) + "Z"; }
+std::string format_utc(timestamp t) { return format_wall(t, "Z"); }
 
 std::string format_offset(timestamp t, int offset_minutes) {
   const int magnitude = std::abs(offset_minutes);
   std::array<char, 16> zone{};
   std::snprintf(zone.data(), zone.size(), "%c%02d:%02d", offset_minutes < 0 ? '-' : '+',
                 magnitude / 60, magnitude % 60);
-  return format_wall(t + minutes{offset_minutes}) + zone.data();
+  return format_wall(t + minutes{offset_minutes}, zone.data());
 }
 
 result<timestamp> parse_iso8601(std::string_view text) {

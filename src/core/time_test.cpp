@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,37 @@ TEST(format_utc, writes_six_fraction_digits_and_z) {
   EXPECT_EQ(format_utc(sample()), "2026-11-22T03:04:05.123456Z");
   EXPECT_EQ(format_utc(from_micros(0)), "1970-01-01T00:00:00.000000Z");
   EXPECT_EQ(format_utc(from_micros(7)), "1970-01-01T00:00:00.000007Z");
+}
+
+// The digits written by hand equal printf's for instants across four-digit years, and years
+// beyond them keep printf's form.
+TEST(format_utc, equals_printf_across_the_years_and_past_them) {
+  auto by_printf = [](timestamp t) {
+    using namespace std::chrono;
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss<microseconds> clock{duration_cast<microseconds>(t - day)};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%06lldZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                  static_cast<int>(clock.seconds().count()), static_cast<long long>(clock.subseconds().count()));
+    return std::string(buf);
+  };
+  std::uint64_t x = 88172645463325252ull;  // xorshift: the same instants on every run
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    // From year 0 to 9999 in microseconds, about 3.2e17 wide.
+    const auto micros = static_cast<std::int64_t>(x % 315'537'897'600'000'000ull) - 62'167'219'200'000'000ll;
+    ASSERT_EQ(format_utc(from_micros(micros)), by_printf(from_micros(micros))) << micros;
+  }
+  const auto year_10000 = from_micros(253'402'300'800'000'000ll);
+  EXPECT_EQ(format_utc(year_10000), "10000-01-01T00:00:00.000000Z");
+  EXPECT_EQ(format_utc(year_10000), by_printf(year_10000));
+  const auto before_year_0 = from_micros(-62'167'219'200'000'001ll);
+  EXPECT_EQ(format_utc(before_year_0), by_printf(before_year_0));
 }
 
 TEST(format_utc, handles_instants_before_the_epoch) {
