@@ -3,6 +3,8 @@
 // and durability are in store_queries_test.cpp.
 #include "storage/store_test_fixture.hpp"
 
+#include <latch>
+
 // Filters are written with designated initializers naming only the fields a test sets; GCC 12
 // warns about the others although every member has a default.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -118,6 +120,72 @@ TEST_P(store_contract, agencies_upsert_inserts_then_replaces) {
   found = reader().find_agency("j1", "a_pln").value();
   ASSERT_TRUE(found);
   EXPECT_EQ(fields(*found), fields(a)) << "the refused upsert changed nothing";
+}
+
+// A command reads the directory as its transaction has it: its own writes at once, and nothing
+// of a command rolled back before it in the same batch (the SQLite writer keeps the rows it read
+// until its transaction ends).
+TEST_P(store_contract, a_command_reads_the_directory_as_its_transaction_has_it) {
+  auto name_of = [](store_txn& t, const std::string& id) -> std::string {
+    auto a = t.find_agency("j1", id);
+    return a && *a ? (*a)->name : "?";
+  };
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              EXPECT_EQ(name_of(t, "a_fire"), "Dinas DAMKAR");
+              auto a = make_agency("j1", "a_fire", "DAMKAR", domain::agency_kind::fire);
+              a.name = "Damkar Kota";
+              if (auto r = t.upsert_agency(a); !r) return r;
+              EXPECT_EQ(name_of(t, "a_fire"), "Damkar Kota") << "its own write, at once";
+              auto cat = t.find_category("j1", "c_fire");
+              if (!cat || !*cat) return core::not_found("c_fire");
+              auto changed = **cat;
+              changed.name_id = "Kebakaran besar";
+              if (auto r = t.upsert_category(changed); !r) return r;
+              cat = t.find_category("j1", "c_fire");
+              EXPECT_TRUE(cat && *cat && (*cat)->name_id == "Kebakaran besar");
+              return {};
+            })),
+            "ok");
+
+  // One batch: a command that renames the agency, reads it and fails, then one that reads it.
+  std::latch queued(1);
+  std::latch finished(3);
+  std::vector<std::string> seen;
+  std::vector<std::string> outcomes(3);
+  auto done = [&](int i) {
+    return [&, i](result<void> r) {
+      outcomes[static_cast<std::size_t>(i)] = code_of(r);
+      finished.count_down();
+    };
+  };
+  store_->submit(
+      [&](store_txn&) -> result<void> {
+        queued.wait();  // holds the writer until the two below wait behind it
+        return {};
+      },
+      done(0));
+  store_->submit(
+      [&](store_txn& t) -> result<void> {
+        EXPECT_EQ(name_of(t, "a_fire"), "Damkar Kota");
+        auto a = make_agency("j1", "a_fire", "DAMKAR", domain::agency_kind::fire);
+        a.name = "Nama yang dibatalkan";
+        if (auto r = t.upsert_agency(a); !r) return r;
+        EXPECT_EQ(name_of(t, "a_fire"), "Nama yang dibatalkan");
+        return core::conflict("changed my mind");
+      },
+      done(1));
+  store_->submit(
+      [&](store_txn& t) -> result<void> {
+        seen.push_back(name_of(t, "a_fire"));
+        return {};
+      },
+      done(2));
+  queued.count_down();
+  finished.wait();
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "conflict", "ok"}));
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back(), "Damkar Kota") << "the failed command's write was undone, and so was what it read";
+  EXPECT_EQ(reader().find_agency("j1", "a_fire").value()->name, "Damkar Kota");
 }
 
 TEST_P(store_contract, categories_keep_run_card_sop_and_sla) {

@@ -172,6 +172,7 @@ class store_impl final : public sqlite_store {
   // run more than once, store.hpp). Ends after a command when cut says so (group_writer.hpp).
   std::optional<batch_outcome> run_at_once(std::vector<queued_command>& batch, const cut_check& cut) {
     if (!writer_->run("BEGIN IMMEDIATE")) return std::nullopt;
+    txn_.forget_directory();
     batch_outcome out;
     out.outcomes.reserve(batch.size());
     for (auto& queued : batch) {
@@ -180,6 +181,7 @@ class store_impl final : public sqlite_store {
       if (!outcome || writer_->autocommit()) {
         if (!writer_->autocommit()) (void)writer_->run("ROLLBACK");
         txn_.begin_command();
+        txn_.forget_directory();
         txn_.rollups().batch_lost();
         return std::nullopt;
       }
@@ -216,6 +218,7 @@ class store_impl final : public sqlite_store {
     auto& published = out.published;
 
     auto begun = writer_->run("BEGIN IMMEDIATE");
+    txn_.forget_directory();
     std::size_t first_in_txn = 0;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (!begun) {
@@ -233,6 +236,7 @@ class store_impl final : public sqlite_store {
         txn_.rollups().batch_lost();
         first_in_txn = i + 1;
         begun = writer_->run("BEGIN IMMEDIATE");
+        txn_.forget_directory();
       }
     }
     if (begun) {
@@ -273,6 +277,7 @@ class store_impl final : public sqlite_store {
       (void)writer_->run("RELEASE command");
     }
     txn_.begin_command();
+    txn_.forget_directory();  // the command may have read rows it wrote, now undone
     txn_.rollups().command_failed();
     return outcome;
   }
