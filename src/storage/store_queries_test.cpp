@@ -281,6 +281,51 @@ TEST_P(store_contract, a_command_reads_its_own_writes) {
             "ok");
 }
 
+// The timeline of an incident the command itself created (the SQLite writer answers it from the
+// events the command appended) is the one read after the commit; an older incident's is read.
+TEST_P(store_contract, a_command_reads_the_timeline_of_an_incident_it_created) {
+  auto fields = [](const std::vector<domain::event>& events) {
+    std::vector<std::string> out;
+    for (const auto& e : events) {
+      out.push_back(std::to_string(e.seq) + " " + e.id + " " + e.kind + " " + e.subject_id + " " + e.payload_json +
+                    " " + std::to_string(core::to_micros(e.at)) + " " + e.prev_hash + " " + e.hash + " " +
+                    e.payload_digest);
+    }
+    return out;
+  };
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_incident(make_incident("j1", "i_old", "c_fire", at(0))); !r) return r;
+              auto e = t.append_event(make_event("j1", "e_old", "i_old"));
+              return e ? result<void>{} : result<void>(e.error());
+            })),
+            "ok");
+  std::vector<domain::event> inside_new, inside_old;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.append_event(make_event("j1", "e_old2", "i_old")); !r) return r.error();
+              if (auto r = t.insert_incident(make_incident("j1", "i_new", "c_fire", at(1))); !r) return r;
+              for (const auto& id : {"e_new1", "e_other", "e_new2"}) {
+                auto e = std::string(id) == "e_other" ? make_event("j1", id) : make_event("j1", id, "i_new");
+                if (auto r = t.append_event(e); !r) return r.error();
+              }
+              auto fresh = t.events_of_incident("i_new");
+              if (!fresh) return fresh.error();
+              inside_new = *fresh;
+              auto older = t.events_of_incident("i_old");
+              if (!older) return older.error();
+              inside_old = *older;
+              return {};
+            })),
+            "ok");
+  auto after_new = reader().events_of_incident("i_new").value();
+  ASSERT_EQ(after_new.size(), 2u);
+  EXPECT_EQ(after_new[0].id, "e_new1");
+  EXPECT_EQ(after_new[1].id, "e_new2");
+  EXPECT_EQ(fields(inside_new), fields(after_new));
+  auto after_old = reader().events_of_incident("i_old").value();
+  ASSERT_EQ(after_old.size(), 2u);
+  EXPECT_EQ(fields(inside_old), fields(after_old));
+}
+
 TEST_P(store_contract, a_failed_command_leaves_nothing_behind) {
   EXPECT_EQ(code_of(write([&](store_txn& t) -> result<void> {
               EXPECT_EQ(outcome(t.insert_report(make_report("j1", "r1", at(0)))), "ok");

@@ -11,6 +11,8 @@
 
 #include <sqlite3.h>
 
+#include <set>
+
 namespace siaga::storage::sqlite::detail {
 
 // ---------------------------------------------------------------------------------------
@@ -43,6 +45,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     next_seq_.reset();
     heads_.clear();
     read_call_.reset();
+    created_incidents_.clear();
   }
 
   rollup_keeper& rollups() { return rollups_; }
@@ -149,7 +152,18 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   }
   result<void> insert_incident(const domain::incident& i) override {
     if (auto w = model_sql::insert_incident(c(), i); !w) return w;
+    created_incidents_.insert(i.id);
     return rollups_.incident(std::nullopt, i);
+  }
+  // An incident created by the current command has no event but those the command appended
+  // (its id is new): creation's answer reads its timeline from them, not back from the table.
+  result<std::vector<domain::event>> events_of_incident(const std::string& incident_id) override {
+    if (!created_incidents_.contains(incident_id)) return read_ops::events_of_incident(incident_id);
+    std::vector<domain::event> out;
+    for (const auto& e : appended_) {
+      if (e.incident_id == incident_id) out.push_back(e);
+    }
+    return out;
   }
   result<void> update_incident(const domain::incident& i) override {
     auto old = rollups_.enabled() ? model_sql::find_incident(c(), i.jurisdiction_id, i.id) : std::nullopt;
@@ -447,6 +461,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     std::int64_t changes;  // sqlite3_total_changes64 when it was read
   };
   std::optional<read_call> read_call_;
+  std::set<std::string, std::less<>> created_incidents_;  // by the current command
   using id_pair = std::pair<std::string, std::string>;  // jurisdiction, id
   struct directory_rows {
     std::map<std::string, std::optional<domain::jurisdiction>, std::less<>> jurisdictions;
