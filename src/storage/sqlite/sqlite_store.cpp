@@ -172,7 +172,7 @@ class store_impl final : public sqlite_store {
   // run more than once, store.hpp). Ends after a command when cut says so (group_writer.hpp).
   std::optional<batch_outcome> run_at_once(std::vector<queued_command>& batch, const cut_check& cut) {
     if (!writer_->run("BEGIN IMMEDIATE")) return std::nullopt;
-    txn_.forget_directory();
+    txn_.forget_carried();
     batch_outcome out;
     out.outcomes.reserve(batch.size());
     for (auto& queued : batch) {
@@ -181,7 +181,7 @@ class store_impl final : public sqlite_store {
       if (!outcome || writer_->autocommit()) {
         if (!writer_->autocommit()) (void)writer_->run("ROLLBACK");
         txn_.begin_command();
-        txn_.forget_directory();
+        txn_.forget_carried();
         txn_.rollups().batch_lost();
         return std::nullopt;
       }
@@ -218,7 +218,7 @@ class store_impl final : public sqlite_store {
     auto& published = out.published;
 
     auto begun = writer_->run("BEGIN IMMEDIATE");
-    txn_.forget_directory();
+    txn_.forget_carried();
     std::size_t first_in_txn = 0;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (!begun) {
@@ -236,7 +236,7 @@ class store_impl final : public sqlite_store {
         txn_.rollups().batch_lost();
         first_in_txn = i + 1;
         begun = writer_->run("BEGIN IMMEDIATE");
-        txn_.forget_directory();
+        txn_.forget_carried();
       }
     }
     if (begun) {
@@ -277,7 +277,7 @@ class store_impl final : public sqlite_store {
       (void)writer_->run("RELEASE command");
     }
     txn_.begin_command();
-    txn_.forget_directory();  // the command may have read rows it wrote, now undone
+    txn_.forget_carried();  // what the command read and appended is undone
     txn_.rollups().command_failed();
     return outcome;
   }

@@ -42,8 +42,6 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   // Forgets the events of the previous command; called as each command starts.
   void begin_command() {
     appended_.clear();
-    next_seq_.reset();
-    heads_.clear();
     read_call_.reset();
     created_incidents_.clear();
   }
@@ -67,6 +65,13 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   // forget them, and so must the store whenever a transaction begins or a command's savepoint
   // is rolled back (forget_directory).
   void forget_directory() { directory_ = {}; }
+  // What the writer carries from one command to the next within a transaction (the directory's
+  // rows, the chain's seq and heads) forgotten: called by the store as each transaction begins
+  // and whenever commands are rolled back.
+  void forget_carried() {
+    forget_directory();
+    forget_chain();
+  }
   result<std::optional<domain::jurisdiction>> find_jurisdiction(const std::string& id) override {
     return kept(directory_.jurisdictions, id, [&] { return read_ops::find_jurisdiction(id); });
   }
@@ -194,11 +199,13 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     return st->int64(0);
   }
 
-  // seq and prev_hash are read from the database under the write lock at a command's first
-  // event, and carried forward to its next ones (an import's command appends millions): only
-  // append_event adds events, and the command holds the lock. They are forgotten as each
-  // command starts, so they stay right across savepoint rollbacks and across other programs
-  // (siaga seed, import) writing the same file between batches. The seq is taken from
+  // seq and prev_hash are read from the database under the write lock at a transaction's first
+  // event, and carried forward to its next ones and its next commands (an import's command
+  // appends millions; creation's batches hold dozens of commands, which read them each before):
+  // only append_event adds events, and the transaction holds the lock. They are forgotten as
+  // each transaction begins and whenever commands are rolled back (forget_carried), so they
+  // stay right across savepoint rollbacks and across other programs (siaga seed, import)
+  // writing the same file between batches. The seq is taken from
   // sqlite_sequence, the AUTOINCREMENT high-water mark, because the hash covers seq and so
   // must be computed before the row is inserted.
   result<domain::event> append_event(domain::event e) override {
@@ -407,7 +414,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
  private:
   connection& c() { return *conn_; }
 
-  // The chain's next seq and jurisdiction's head, read at a command's first event (see
+  // The chain's next seq and jurisdiction's head, read at a transaction's first event (see
   // append_event); returns the head's entry in heads_, with next_seq_ set.
   result<std::map<std::string, std::string, std::less<>>::iterator> chain_head(const std::string& jurisdiction_id) {
     if (!next_seq_) {
@@ -472,7 +479,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   };
   directory_rows directory_;
   std::vector<domain::event> appended_;
-  // The chain within the current command (append_event): the next seq, each jurisdiction's head.
+  // The chain within the current transaction (append_event): the next seq, each jurisdiction's head.
   std::optional<std::int64_t> next_seq_;
   std::map<std::string, std::string, std::less<>> heads_;
   rollup_keeper rollups_;
