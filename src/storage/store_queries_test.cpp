@@ -326,6 +326,63 @@ TEST_P(store_contract, a_command_reads_the_timeline_of_an_incident_it_created) {
   EXPECT_EQ(fields(inside_old), fields(after_old));
 }
 
+// Likewise the dispatches of an incident the command created: every column as stored, in the
+// table's order, whether inserted or updated by the command; an older incident's are read.
+TEST_P(store_contract, a_command_reads_the_dispatches_of_an_incident_it_created) {
+  auto all = [](const std::vector<domain::dispatch>& ds) {
+    std::vector<std::string> out;
+    for (const auto& d : ds) {
+      out.push_back(d.id + " " + d.incident_id + " " + std::string(domain::to_string(d.status)) + " " +
+                    d.public_note + " " + std::to_string(us(d.notified_at)) + " " + d.note + " " + d.agency_id);
+    }
+    return out;
+  };
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_incident(make_incident("j1", "i_old", "c_fire", at(0))); !r) return r;
+              return t.insert_dispatch(make_dispatch("j1", "d_old", "i_old", "a_fire", at(0)));
+            })),
+            "ok");
+  std::vector<domain::dispatch> inside_new, inside_old;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_incident(make_incident("j1", "i_new", "c_fire", at(1))); !r) return r;
+              // Inserted out of their order; one updated afterwards, another moved from the old incident.
+              auto later = make_dispatch("j1", "d_b", "i_new", "a_fire", at(3));
+              auto sooner = make_dispatch("j1", "d_c", "i_new", "a_health", at(2));
+              auto tie = make_dispatch("j1", "d_a", "i_new", "a_health", at(3));
+              for (const auto& d : {later, sooner, tie}) {
+                if (auto r = t.insert_dispatch(d); !r) return r;
+              }
+              later.status = domain::dispatch_status::acknowledged;
+              later.acknowledged_at = at(4);
+              later.public_note = "Petugas menuju lokasi";
+              later.updated_at = at(4);
+              if (auto r = t.update_dispatch(later); !r) return r;
+              auto moved = make_dispatch("j1", "d_old", "i_new", "a_fire", at(0));
+              moved.note = "dipindahkan";
+              if (auto r = t.update_dispatch(moved); !r) return r;
+              auto fresh = t.dispatches_of_incident("i_new");
+              if (!fresh) return fresh.error();
+              inside_new = *fresh;
+              auto older = t.dispatches_of_incident("i_old");
+              if (!older) return older.error();
+              inside_old = *older;
+              return {};
+            })),
+            "ok");
+  auto after_new = reader().dispatches_of_incident("i_new").value();
+  ASSERT_EQ(after_new.size(), 4u);
+  EXPECT_EQ(after_new[0].id, "d_old");
+  EXPECT_EQ(after_new[1].id, "d_c");
+  EXPECT_EQ(after_new[2].id, "d_a");
+  EXPECT_EQ(after_new[3].id, "d_b");
+  EXPECT_EQ(all(inside_new), all(after_new));
+  for (std::size_t i = 0; i < after_new.size() && i < inside_new.size(); ++i) {
+    EXPECT_EQ(fields(inside_new[i]), fields(after_new[i])) << after_new[i].id;
+  }
+  EXPECT_TRUE(inside_old.empty());
+  EXPECT_TRUE(reader().dispatches_of_incident("i_old").value().empty());
+}
+
 TEST_P(store_contract, a_failed_command_leaves_nothing_behind) {
   EXPECT_EQ(code_of(write([&](store_txn& t) -> result<void> {
               EXPECT_EQ(outcome(t.insert_report(make_report("j1", "r1", at(0)))), "ok");

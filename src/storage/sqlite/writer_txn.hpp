@@ -11,7 +11,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 namespace siaga::storage::sqlite::detail {
 
@@ -44,6 +46,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     appended_.clear();
     read_call_.reset();
     created_incidents_.clear();
+    written_dispatches_.clear();
   }
 
   rollup_keeper& rollups() { return rollups_; }
@@ -178,13 +181,28 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   }
   result<void> insert_dispatch(const domain::dispatch& d) override {
     if (auto w = model_sql::insert_dispatch(c(), d); !w) return w;
+    written_dispatches_.insert_or_assign(d.id, d);
     return rollups_.dispatch(std::nullopt, d);
   }
   result<void> update_dispatch(const domain::dispatch& d) override {
     auto old = rollups_.enabled() ? model_sql::find_dispatch(c(), d.jurisdiction_id, d.id) : std::nullopt;
     if (!old) return old.error();
     if (auto w = model_sql::update_dispatch(c(), d); !w) return w;
+    written_dispatches_.insert_or_assign(d.id, d);
     return rollups_.dispatch(*old, d);
+  }
+  // Likewise its dispatches: any row naming it was written by the command (the rows as written,
+  // every column of them), in the table's order (notified_at, then id).
+  result<std::vector<domain::dispatch>> dispatches_of_incident(const std::string& incident_id) override {
+    if (!created_incidents_.contains(incident_id)) return read_ops::dispatches_of_incident(incident_id);
+    std::vector<domain::dispatch> out;
+    for (const auto& [id, d] : written_dispatches_) {
+      if (d.incident_id == incident_id) out.push_back(d);
+    }
+    std::sort(out.begin(), out.end(), [](const domain::dispatch& a, const domain::dispatch& b) {
+      return std::tie(a.notified_at, a.id) < std::tie(b.notified_at, b.id);
+    });
+    return out;
   }
 
   result<std::int64_t> next_counter(const std::string& jurisdiction_id, const std::string& key) override {
@@ -469,6 +487,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   };
   std::optional<read_call> read_call_;
   std::set<std::string, std::less<>> created_incidents_;  // by the current command
+  std::map<std::string, domain::dispatch, std::less<>> written_dispatches_;  // likewise, by id
   using id_pair = std::pair<std::string, std::string>;  // jurisdiction, id
   struct directory_rows {
     std::map<std::string, std::optional<domain::jurisdiction>, std::less<>> jurisdictions;
