@@ -281,6 +281,19 @@ TEST_P(store_contract, a_command_reads_its_own_writes) {
             "ok");
 }
 
+// What read gives for the incident the command created (i_new) and for an older one (i_old),
+// inside the command.
+template <class Read, class Rows>
+result<void> read_new_and_old(Read read, Rows& new_rows, Rows& old_rows) {
+  auto fresh = read("i_new");
+  if (!fresh) return fresh.error();
+  new_rows = *fresh;
+  auto older = read("i_old");
+  if (!older) return older.error();
+  old_rows = *older;
+  return {};
+}
+
 // The timeline of an incident the command itself created (the SQLite writer answers it from the
 // events the command appended) is the one read after the commit; an older incident's is read.
 TEST_P(store_contract, a_command_reads_the_timeline_of_an_incident_it_created) {
@@ -307,13 +320,7 @@ TEST_P(store_contract, a_command_reads_the_timeline_of_an_incident_it_created) {
                 auto e = std::string(id) == "e_other" ? make_event("j1", id) : make_event("j1", id, "i_new");
                 if (auto r = t.append_event(e); !r) return r.error();
               }
-              auto fresh = t.events_of_incident("i_new");
-              if (!fresh) return fresh.error();
-              inside_new = *fresh;
-              auto older = t.events_of_incident("i_old");
-              if (!older) return older.error();
-              inside_old = *older;
-              return {};
+              return read_new_and_old([&](const std::string& id) { return t.events_of_incident(id); }, inside_new, inside_old);
             })),
             "ok");
   auto after_new = reader().events_of_incident("i_new").value();
@@ -360,13 +367,7 @@ TEST_P(store_contract, a_command_reads_the_dispatches_of_an_incident_it_created)
               auto moved = make_dispatch("j1", "d_old", "i_new", "a_fire", at(0));
               moved.note = "dipindahkan";
               if (auto r = t.update_dispatch(moved); !r) return r;
-              auto fresh = t.dispatches_of_incident("i_new");
-              if (!fresh) return fresh.error();
-              inside_new = *fresh;
-              auto older = t.dispatches_of_incident("i_old");
-              if (!older) return older.error();
-              inside_old = *older;
-              return {};
+              return read_new_and_old([&](const std::string& id) { return t.dispatches_of_incident(id); }, inside_new, inside_old);
             })),
             "ok");
   auto after_new = reader().dispatches_of_incident("i_new").value();
