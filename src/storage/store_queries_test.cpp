@@ -324,9 +324,7 @@ TEST_P(store_contract, a_command_reads_the_timeline_of_an_incident_it_created) {
             })),
             "ok");
   auto after_new = reader().events_of_incident("i_new").value();
-  ASSERT_EQ(after_new.size(), 2u);
-  EXPECT_EQ(after_new[0].id, "e_new1");
-  EXPECT_EQ(after_new[1].id, "e_new2");
+  EXPECT_EQ(ids_of(after_new), (std::vector<std::string>{"e_new1", "e_new2"}));
   EXPECT_EQ(fields(inside_new), fields(after_new));
   auto after_old = reader().events_of_incident("i_old").value();
   ASSERT_EQ(after_old.size(), 2u);
@@ -371,11 +369,7 @@ TEST_P(store_contract, a_command_reads_the_dispatches_of_an_incident_it_created)
             })),
             "ok");
   auto after_new = reader().dispatches_of_incident("i_new").value();
-  ASSERT_EQ(after_new.size(), 4u);
-  EXPECT_EQ(after_new[0].id, "d_old");
-  EXPECT_EQ(after_new[1].id, "d_c");
-  EXPECT_EQ(after_new[2].id, "d_a");
-  EXPECT_EQ(after_new[3].id, "d_b");
+  EXPECT_EQ(ids_of(after_new), (std::vector<std::string>{"d_old", "d_c", "d_a", "d_b"}));
   EXPECT_EQ(all(inside_new), all(after_new));
   for (std::size_t i = 0; i < after_new.size() && i < inside_new.size(); ++i) {
     EXPECT_EQ(fields(inside_new[i]), fields(after_new[i])) << after_new[i].id;
