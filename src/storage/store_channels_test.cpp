@@ -197,6 +197,38 @@ TEST_P(store_channels_contract, conversations_messages_contacts_and_receipts_are
   EXPECT_TRUE(reader().channel_statuses(channel::telegram, "wamid.out").value().empty());
 }
 
+// An incident the command created has the contacts of the reports the command linked to it,
+// and none when it linked none (the SQLite writer then reads nothing).
+TEST_P(store_channels_contract, a_new_incidents_contacts_are_those_of_the_reports_linked_to_it) {
+  using domain::channel;
+  auto r_old = make_report("j1", "r_old", at(0));
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              SIAGA_CHECK(t.insert_report(r_old));
+              return t.insert_channel_contact({"r_old", "j1", channel::whatsapp, "6281234567890", "received"});
+            })),
+            "ok");
+  std::size_t inside_alone = 9, inside_linked = 9;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              SIAGA_CHECK(t.insert_incident(make_incident("j1", "i_alone", "c_fire", at(1))));
+              SIAGA_CHECK(t.insert_incident(make_incident("j1", "i_linked", "c_fire", at(1))));
+              auto linked = r_old;
+              linked.incident_id = "i_linked";
+              SIAGA_CHECK(t.update_report(linked));
+              SIAGA_TRY(alone, t.channel_contacts_of_incident("i_alone"));
+              SIAGA_TRY(with_report, t.channel_contacts_of_incident("i_linked"));
+              inside_alone = alone.size();
+              inside_linked = with_report.size();
+              return {};
+            })),
+            "ok");
+  EXPECT_EQ(inside_alone, 0u);
+  EXPECT_EQ(inside_linked, 1u);
+  EXPECT_TRUE(reader().channel_contacts_of_incident("i_alone").value().empty());
+  auto after = reader().channel_contacts_of_incident("i_linked").value();
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].report_id, "r_old");
+}
+
 TEST_P(store_channels_contract, open311_requests_and_lapor_imports_are_kept_once_per_report) {
   open311_record req{"r1",  "j1",         "pothole", "Jalan berlubang", R"({"depth":["20cm"]})", "https://x/p.jpg",
                      "a@b.id", "device-1", "acct-1", "k1",             at(1)};

@@ -47,6 +47,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     read_call_.reset();
     created_incidents_.clear();
     written_dispatches_.clear();
+    incidents_of_written_reports_.clear();
   }
 
   rollup_keeper& rollups() { return rollups_; }
@@ -150,13 +151,24 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   // Reports, incidents and dispatches tell the rollups what they were and what they are.
   result<void> insert_report(const domain::report& r) override {
     if (auto w = model_sql::insert_report(c(), r); !w) return w;
+    if (r.incident_id) incidents_of_written_reports_.insert(*r.incident_id);
     return rollups_.report(std::nullopt, r);
   }
   result<void> update_report(const domain::report& r) override {
     auto old = rollups_.enabled() ? model_sql::find_report(c(), r.jurisdiction_id, r.id) : std::nullopt;
     if (!old) return old.error();
     if (auto w = model_sql::update_report(c(), r); !w) return w;
+    if (r.incident_id) incidents_of_written_reports_.insert(*r.incident_id);
     return rollups_.report(*old, r);
+  }
+  // The reporters' contacts of an incident come through its reports: an incident the command
+  // created has none unless the command wrote a report naming it (announcing each of a new
+  // incident's events read them: 2.5 % of the writer's samples creating incidents).
+  result<std::vector<domain::channel_contact>> channel_contacts_of_incident(const std::string& incident_id) override {
+    if (created_incidents_.contains(incident_id) && !incidents_of_written_reports_.contains(incident_id)) {
+      return std::vector<domain::channel_contact>{};
+    }
+    return read_ops::channel_contacts_of_incident(incident_id);
   }
   result<void> insert_incident(const domain::incident& i) override {
     if (auto w = model_sql::insert_incident(c(), i); !w) return w;
@@ -488,6 +500,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   std::optional<read_call> read_call_;
   std::set<std::string, std::less<>> created_incidents_;  // by the current command
   std::map<std::string, domain::dispatch, std::less<>> written_dispatches_;  // likewise, by id
+  std::set<std::string, std::less<>> incidents_of_written_reports_;         // named by its reports
   using id_pair = std::pair<std::string, std::string>;  // jurisdiction, id
   struct directory_rows {
     std::map<std::string, std::optional<domain::jurisdiction>, std::less<>> jurisdictions;
