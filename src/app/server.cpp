@@ -350,6 +350,10 @@ int run_serve(const config& cfg) {
     st->close();
     return 1;
   }
+  // Registered before the port file says the server is up: a SIGTERM right after it (a test, a
+  // supervisor stopping a service that just started) is queued for the handler below instead of
+  // killing the process with its default action.
+  asio::signal_set signals{io, SIGINT, SIGTERM};
   if (!cfg.port_file.empty()) {
     std::ofstream(cfg.port_file) << server.port() << "\n";
   }
@@ -432,7 +436,6 @@ int run_serve(const config& cfg) {
   // with a reason, cancel the LAPOR! import's request in flight (polling until no connection is
   // left and the import has ended, at most a grace period), then stop
   // the loop and close the store, which drains its writer.
-  asio::signal_set signals{io, SIGINT, SIGTERM};
   asio::steady_timer poll{io};
   auto deadline = std::chrono::steady_clock::time_point::max();
   std::function<void()> wait_drained = [&] {
