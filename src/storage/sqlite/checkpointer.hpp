@@ -86,7 +86,8 @@ struct checkpoint_counts {
   std::int64_t passive = 0;         // passive checkpoints run
   std::int64_t finished = 0;        // passive checkpoints on the writer that finished a passive one
   std::int64_t truncated = 0;       // truncating checkpoints (on the writer) that emptied the WAL
-  std::int64_t truncate_busy = 0;   // truncating checkpoints the readers kept from finishing
+  std::int64_t truncate_busy = 0;   // truncating checkpoints the readers (or the writer's own
+                                    // statement still running) kept from finishing
   std::int64_t failed = 0;          // checkpoints that failed otherwise (logged)
   std::int64_t writer_waits = 0;    // commits that reached the limit and waited for a passive one
 };

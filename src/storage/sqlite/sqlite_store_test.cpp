@@ -385,6 +385,43 @@ TEST_F(sqlite_store_test, the_checkpointer_bounds_the_wal_and_keeps_every_commit
   again->close();
 }
 
+// PRAGMA optimize (the store runs it when it closes) analyses inside a statement of its own, and
+// the commit of that analysis calls the hook while the statement still runs: a truncation due
+// then cannot run (SQLITE_LOCKED) and is tried again at a later commit, as one the readers kept
+// from finishing is. It is no failure to log: every `siaga import calls` warned "WAL truncation
+// failed: database table is locked" as it closed.
+TEST_F(sqlite_store_test, a_truncation_due_while_optimize_analyses_is_tried_again_not_failed) {
+  auto writer = connection::open(path_, false).value();
+  ASSERT_TRUE(writer->exec_script("PRAGMA journal_mode = WAL; CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL);"
+                                  "CREATE INDEX t_by_v ON t (v);",
+                                  "schema"));
+  // Every commit of more than one page is due a truncation.
+  auto ckpt = checkpointer::start(path_, *writer, checkpoint_policy(1, 2), false, 5000).value();
+  for (int n = 0; n < 50; ++n) {
+    ASSERT_TRUE(writer->exec_script("WITH RECURSIVE s (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 40) "
+                                    "INSERT INTO t (v) SELECT hex(randomblob(16)) FROM s", "rows"));
+  }
+  ASSERT_TRUE(writer->exec_script("SELECT count(*) FROM t WHERE v = 'x'", "a query by the index"));
+  const auto before = ckpt->counts();
+  EXPECT_GT(before.truncated, 0);
+  ASSERT_TRUE(writer->exec_script("PRAGMA optimize", "optimize"));
+  auto analysed = [&] {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(writer->native(), "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 't'", -1, &st, nullptr);
+    const bool found = st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    return found;
+  };
+  ASSERT_TRUE(analysed()) << "optimize did not analyse: the case is not reached";
+  auto after = ckpt->counts();
+  EXPECT_EQ(after.failed, 0);
+  EXPECT_EQ(after.truncated, before.truncated);
+  // The next commit truncates.
+  ASSERT_TRUE(writer->exec_script("INSERT INTO t (v) VALUES ('after')", "a row after"));
+  EXPECT_EQ(ckpt->counts().truncated, before.truncated + 1);
+  ckpt->stop();
+}
+
 // Steady writes with the checkpointer on and no reader in the way: after each of the thread's
 // checkpoints the writer finishes it (the commits are small), and the WAL starts again from its
 // beginning. Without the
