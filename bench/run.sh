@@ -15,11 +15,14 @@
 #   (e) the stream fan-out of (c) at 10 incidents a second while Jakarta's year is replayed into
 #       the same server: 1,000 WebSockets signed in as PSC 119's operator (an agency's screens,
 #       which see the incidents dispatched to them and none of the calls), the incidents created
-#       by the call taker, the replay's bridge and consoles beside them.
-# Usage: bash bench/run.sh [build-dir] [c|d|e] [replay-calls]   (default build/; builds siaga,
+#       by the call taker, the replay's bridge and consoles beside them;
+#   (f) the same year as a PBX's call detail records (bench/cdr_gen.py, the generic layout)
+#       loaded by `siaga import calls` into a freshly seeded database (issue 14 item 4), with
+#       its wall time and CPU.
+# Usage: bash bench/run.sh [build-dir] [c|d|e|f] [replay-calls]   (default build/; builds siaga,
 #        siaga_bench and replay_bench first; with c, only step (c), against the freshly seeded
-#        server; with d or e, only that step; replay-calls: fewer calls for steps (d) and (e),
-#        e.g. 63729, a tenth of the year)
+#        server; with d, e or f, only that step; replay-calls: fewer calls for steps (d), (e)
+#        and (f), e.g. 63729, a tenth of the year)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # 1,000 WebSocket clients are 1,000 descriptors in the bench and as many in the server, near the
@@ -81,7 +84,7 @@ fi
 # bench notes when the kernel received each incident.created frame (SO_TIMESTAMPNS), so its own
 # share of the two cores delays its reads but not the arrivals.
 for rate in 10 20; do
-  [[ "$only" == e ]] && break
+  [[ "$only" == e || "$only" == f ]] && break
   echo "# (c) stream fan-out: 1,000 WebSocket clients, incidents at $rate per second for 20 s (load $(cut -d' ' -f1-3 /proc/loadavg))"
   "$bench" stream --port "$port" --token "$token" --body "$body" --clients 1000 --incidents $((rate * 20)) \
     --rate "$rate" --server-pid "$server"
@@ -94,7 +97,7 @@ if [[ -z "$only" ]]; then
 fi
 
 if [[ -z "$only" || "$only" == e ]]; then
-  [[ -n "$only" ]] && { kill "$server"; wait "$server" 2>/dev/null || true; }
+  [[ "$only" == e ]] && { kill "$server"; wait "$server" 2>/dev/null || true; }
   "$siaga" seed --demo --database "$work/beside.db" >/dev/null
   rm -f "$work/port"
   "$siaga" serve --database "$work/beside.db" --port 0 --port-file "$work/port" --web-root "" --log-level warn \
@@ -124,4 +127,15 @@ if [[ -z "$only" || "$only" == e ]]; then
   fi
   wait "$replay" 2>/dev/null || true
   cat "$work/beside.out"
+fi
+
+if [[ -z "$only" || "$only" == f ]]; then
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  python3 bench/cdr_gen.py --calls "$replay_calls" --format generic --year 2025 >"$work/calls.csv"
+  "$siaga" seed --demo --database "$work/import.db" >/dev/null
+  sync
+  echo "# (f) $replay_calls calls imported from a CDR file (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  TIMEFORMAT='wall %R s, user %U s, sys %S s'
+  time "$siaga" import calls "$work/calls.csv" --format generic --database "$work/import.db" 2> >(grep -v '^Mengimpor' >&2)
 fi
