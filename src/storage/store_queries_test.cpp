@@ -3,6 +3,8 @@
 #include "storage/bulk_writes.hpp"
 #include "storage/store_test_fixture.hpp"
 
+#include <latch>
+
 // Filters are written with designated initializers naming only the fields a test sets; GCC 12
 // warns about the others although every member has a default.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -376,6 +378,71 @@ TEST_P(store_contract, a_command_reads_the_dispatches_of_an_incident_it_created)
   }
   EXPECT_TRUE(inside_old.empty());
   EXPECT_TRUE(reader().dispatches_of_incident("i_old").value().empty());
+}
+
+// An event whose row cannot be written (its id is taken) fails its command, whether the store
+// writes it at once or as the command ends (the SQLite writer keeps a command's events back for
+// one multi-row INSERT): in one batch, the commands before and after it commit with their events
+// and a chain that verifies, and each command reads its own events wherever it reads the log.
+TEST_P(store_contract, an_event_that_cannot_be_written_fails_its_command_alone_in_its_batch) {
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              auto e = t.append_event(make_event("j1", "e_taken"));
+              return e ? result<void>{} : result<void>(e.error());
+            })),
+            "ok");
+  const auto last_seq = reader().events_of_jurisdiction("j1").value().back().seq;
+  std::latch queued(1);
+  std::latch finished(4);
+  std::vector<std::string> outcomes(4);
+  std::vector<std::vector<std::string>> read_inside(4);
+  auto done = [&](int i) {
+    return [&, i](result<void> r) {
+      outcomes[static_cast<std::size_t>(i)] = code_of(r);
+      finished.count_down();
+    };
+  };
+  // Appends events with these ids, then reads what follows last_seq in the log.
+  auto appending = [&](int i, std::vector<std::string> ids) {
+    return [&, i, ids](store_txn& t) -> result<void> {
+      for (const auto& id : ids) {
+        if (auto e = t.append_event(make_event("j1", id)); !e) return e.error();
+      }
+      auto after = t.events_after(last_seq, 100);
+      if (!after) return after.error();
+      read_inside[static_cast<std::size_t>(i)] = ids_of(*after);
+      return {};
+    };
+  };
+  store_->submit(
+      [&](store_txn&) -> result<void> {
+        queued.wait();  // holds the writer until the three below wait behind it
+        return {};
+      },
+      done(0));
+  store_->submit(appending(1, {"e_a1", "e_a2"}), done(1));
+  store_->submit(appending(2, {"e_b1", "e_taken", "e_b2"}), done(2));
+  store_->submit(appending(3, {"e_c1"}), done(3));
+  queued.count_down();
+  finished.wait();
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "ok", "conflict", "ok"}));
+  EXPECT_EQ(read_inside[1], (std::vector<std::string>{"e_a1", "e_a2"}));
+  EXPECT_EQ(read_inside[3], (std::vector<std::string>{"e_a1", "e_a2", "e_c1"}));
+  auto all = reader().events_of_jurisdiction("j1").value();
+  EXPECT_EQ(ids_of(all), (std::vector<std::string>{"e_taken", "e_a1", "e_a2", "e_c1"}));
+  for (std::size_t i = 1; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].seq, all[i - 1].seq + 1) << all[i].id;
+    EXPECT_EQ(all[i].prev_hash, all[i - 1].hash) << all[i].id;
+  }
+  // The next command's events go on from the chain as committed.
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              auto e = t.append_event(make_event("j1", "e_d1"));
+              return e ? result<void>{} : result<void>(e.error());
+            })),
+            "ok");
+  auto next = reader().events_of_jurisdiction("j1").value().back();
+  EXPECT_EQ(next.id, "e_d1");
+  EXPECT_EQ(next.seq, all.back().seq + 1);
+  EXPECT_EQ(next.prev_hash, all.back().hash);
 }
 
 TEST_P(store_contract, a_failed_command_leaves_nothing_behind) {

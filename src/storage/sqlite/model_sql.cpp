@@ -25,7 +25,7 @@ result<void> read_calendar(std::string_view weekend, std::string_view holidays, 
 
 #include "storage/model_sql.ipp"
 
-result<void> insert_sealed_events(connection& c, const std::vector<domain::event>& events) {
+result<void> insert_sealed_events(connection& c, std::span<const domain::event> events) {
   static const std::string head =
       "INSERT INTO events (seq, id, jurisdiction_id, subject, subject_id, incident_id, agency_id, kind, actor_id, at, "
       "payload_json, prev_hash, hash, payload_digest) VALUES ";

@@ -8,6 +8,7 @@
 #include "storage/store.hpp"
 
 #include <string>
+#include <span>
 #include <vector>
 
 namespace siaga::storage::sqlite::model_sql {
@@ -88,6 +89,6 @@ result<domain::event> insert_new_event(connection& c, domain::event e);
 void seal_new_event(domain::event& e);
 // Inserts events already sealed by seal_new_event, in order, with multi-row INSERTs; a taken
 // seq or id is a conflict and nothing of the statement that met it is written.
-result<void> insert_sealed_events(connection& c, const std::vector<domain::event>& events);
+result<void> insert_sealed_events(connection& c, std::span<const domain::event> events);
 
 }  // namespace siaga::storage::sqlite::model_sql

@@ -177,7 +177,7 @@ class store_impl final : public sqlite_store {
     out.outcomes.reserve(batch.size());
     for (auto& queued : batch) {
       txn_.begin_command();
-      auto outcome = group_writer::invoke(queued.command, txn_);
+      auto outcome = invoke(queued.command);
       if (!outcome || writer_->autocommit()) {
         if (!writer_->autocommit()) (void)writer_->run("ROLLBACK");
         txn_.begin_command();
@@ -247,6 +247,14 @@ class store_impl final : public sqlite_store {
     return out;
   }
 
+  // The command, then the events it appended and the writer kept back (writer_txn::append_event):
+  // their INSERT failing is the command's failure.
+  result<void> invoke(write_command& command) {
+    auto outcome = group_writer::invoke(command, txn_);
+    if (!outcome) return outcome;
+    return txn_.flush_events();
+  }
+
   // Runs one command under its own savepoint; on success its events join published. A command
   // alone in its transaction needs no savepoint (a failure rolls the transaction back, which
   // undoes the same): a savepoint copies every page the command touches into its in-memory
@@ -257,7 +265,7 @@ class store_impl final : public sqlite_store {
       if (auto r = writer_->run("SAVEPOINT command"); !r) return r.error();
     }
     txn_.begin_command();
-    result<void> outcome = group_writer::invoke(command, txn_);
+    result<void> outcome = invoke(command);
     if (outcome) {
       auto released = alone ? result<void>{} : writer_->run("RELEASE command");
       if (released) {
