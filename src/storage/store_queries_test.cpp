@@ -383,7 +383,7 @@ TEST_P(store_contract, a_command_reads_the_dispatches_of_an_incident_it_created)
 // An event whose row cannot be written (its id is taken) fails its command, whether the store
 // writes it at once or as the command ends (the SQLite writer keeps a command's events back for
 // one multi-row INSERT): in one batch, the commands before and after it commit with their events
-// and a chain that verifies, and each command reads its own events wherever it reads the log.
+// and a chain linked seq by seq, and each command reads its own events where it reads the log.
 TEST_P(store_contract, an_event_that_cannot_be_written_fails_its_command_alone_in_its_batch) {
   ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
               auto e = t.append_event(make_event("j1", "e_taken"));
