@@ -428,10 +428,10 @@ TEST_F(sqlite_store_test, a_truncation_due_while_optimize_analyses_is_tried_agai
 // finish the writer always began with frames not yet copied, the WAL never started again and
 // grew to its limit, where the truncation stalled the writer (docs/benchmarks.md, session 13).
 TEST_F(sqlite_store_test, under_steady_writes_the_checkpointer_lets_the_wal_start_again) {
-  constexpr int commands = 150;
-  constexpr int per_command = 20;  // about 110 KB of WAL a command: about 16 MB in all
+  constexpr int commands = 300;
+  constexpr int per_command = 20;  // about 110 KB of WAL a command: about 32 MB in all
   // The limit is above all the test writes: without the finish the WAL would hold all of it.
-  auto s = open({.path = path_, .synchronous_full = false, .checkpoint_mib = 1, .wal_limit_mib = 17}).value();
+  auto s = open({.path = path_, .synchronous_full = false, .checkpoint_mib = 1, .wal_limit_mib = 34}).value();
   ASSERT_EQ(code_of(s->migrate()), "ok");
   std::uintmax_t largest_wal = 0;
   for (int n = 0; n < commands; ++n) {
@@ -444,8 +444,10 @@ TEST_F(sqlite_store_test, under_steady_writes_the_checkpointer_lets_the_wal_star
   EXPECT_GT(done.finished, 0);
   EXPECT_EQ(done.failed, 0);
   // Small commits: it starts again about every MiB (2 to 3 MiB measured); half the writes
-  // leaves room for a checkpointer thread that a loaded machine schedules late.
-  EXPECT_LT(largest_wal, static_cast<std::uintmax_t>(8 * 1024 * 1024)) << largest_wal;
+  // leaves room for a checkpointer thread that a loaded machine schedules late (a clean-clone
+  // run beside the PostgreSQL tests once reached 10.5 MB when the writes were 16 MB in all and
+  // the bound 8 MiB).
+  EXPECT_LT(largest_wal, static_cast<std::uintmax_t>(16 * 1024 * 1024)) << largest_wal;
   s->close();
 }
 
