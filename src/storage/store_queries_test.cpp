@@ -1,5 +1,6 @@
 // Contract tests of storage::store, continued: lists with their filters and pages, commands
 // (savepoints, rollback, batches), the event log and its chain, and durability.
+#include "domain/media.hpp"
 #include "storage/bulk_writes.hpp"
 #include "storage/store_test_fixture.hpp"
 
@@ -443,6 +444,96 @@ TEST_P(store_contract, an_event_that_cannot_be_written_fails_its_command_alone_i
   EXPECT_EQ(next.id, "e_d1");
   EXPECT_EQ(next.seq, all.back().seq + 1);
   EXPECT_EQ(next.prev_hash, all.back().hash);
+}
+
+// An incident the command created, read in the command (the SQLite writer answers from the row
+// it wrote): the row as stored, after an update too, in its jurisdiction only; and its reports
+// and photos, none until the command writes one naming it. Each equals what is read after.
+TEST_P(store_contract, a_command_reads_an_incident_it_created_with_its_reports_and_photos) {
+  auto photo = [](std::string id, std::string incident_id) {
+    domain::media m;
+    m.id = std::move(id);
+    m.jurisdiction_id = "j1";
+    m.incident_id = std::move(incident_id);
+    m.content_type = "image/png";
+    m.size = 4;
+    m.sha256 = domain::sha256_hex("\x89PNG");
+    m.uploaded_by = "u1";
+    m.created_at = at(2);
+    return m;
+  };
+  auto media_ids = [](const std::vector<domain::media>& ms) {
+    std::vector<std::string> out;
+    for (const auto& m : ms) out.push_back(m.id + " " + m.incident_id);
+    return out;
+  };
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_incident(make_incident("j1", "i_old", "c_fire", at(0))); !r) return r;
+              auto rep = make_report("j1", "r_old", at(0));
+              rep.incident_id = "i_old";
+              if (auto r = t.insert_report(rep); !r) return r;
+              return t.insert_media(photo("m_old", "i_old"), "\x89PNG");
+            })),
+            "ok");
+  std::optional<domain::incident> as_inserted, as_updated, elsewhere;
+  domain::incident inserted_row;
+  std::vector<std::string> reports_before, reports_after, photos_before, photos_moved, photos_after, old_reports,
+      old_photos;
+  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
+              auto fresh = make_incident("j1", "i_new", "c_fire", at(1));
+              fresh.location = domain::geo_point{-3.6954123456789, 128.1814987654321};
+              fresh.summary = "Kebakaran rumah";
+              inserted_row = fresh;
+              if (auto r = t.insert_incident(fresh); !r) return r;
+              SIAGA_TRY(inserted, t.find_incident("j1", "i_new"));
+              as_inserted = inserted;
+              SIAGA_TRY(other, t.find_incident("j2", "i_new"));
+              elsewhere = other;
+              fresh.status = domain::incident_status::dispatched;
+              fresh.first_dispatched_at = at(3);
+              fresh.updated_at = at(3);
+              if (auto r = t.update_incident(fresh); !r) return r;
+              SIAGA_TRY(updated, t.find_incident("j1", "i_new"));
+              as_updated = updated;
+              SIAGA_TRY(no_reports, t.reports_of_incident("i_new"));
+              reports_before = ids_of(no_reports);
+              SIAGA_TRY(no_photos, t.media_of_incident("i_new"));
+              photos_before = media_ids(no_photos);
+              if (auto r = t.update_media(photo("m_old", "i_new")); !r) return r;  // moved to the new one
+              SIAGA_TRY(moved, t.media_of_incident("i_new"));
+              photos_moved = media_ids(moved);
+              auto rep = make_report("j1", "r_new", at(2));
+              rep.incident_id = "i_new";
+              if (auto r = t.insert_report(rep); !r) return r;
+              auto added = photo("m_new", "i_new");
+              added.created_at = at(4);
+              if (auto r = t.insert_media(added, "\x89PNG"); !r) return r;
+              SIAGA_TRY(reports, t.reports_of_incident("i_new"));
+              reports_after = ids_of(reports);
+              SIAGA_TRY(photos, t.media_of_incident("i_new"));
+              photos_after = media_ids(photos);
+              SIAGA_TRY(older_reports, t.reports_of_incident("i_old"));
+              old_reports = ids_of(older_reports);
+              SIAGA_TRY(older_photos, t.media_of_incident("i_old"));
+              old_photos = media_ids(older_photos);
+              return {};
+            })),
+            "ok");
+  auto stored = reader().find_incident("j1", "i_new").value();
+  ASSERT_TRUE(stored && as_inserted && as_updated);
+  EXPECT_EQ(fields(*as_updated), fields(*stored));
+  EXPECT_EQ(as_inserted->status, domain::incident_status::open);
+  EXPECT_EQ(fields(*as_inserted), fields(inserted_row));
+  EXPECT_FALSE(elsewhere) << "another jurisdiction's id";
+  EXPECT_TRUE(reports_before.empty());
+  EXPECT_TRUE(photos_before.empty());
+  EXPECT_EQ(photos_moved, (std::vector<std::string>{"m_old i_new"}));
+  EXPECT_EQ(reports_after, ids_of(reader().reports_of_incident("i_new").value()));
+  EXPECT_EQ(reports_after, (std::vector<std::string>{"r_new"}));
+  EXPECT_EQ(photos_after, media_ids(reader().media_of_incident("i_new").value()));
+  EXPECT_EQ(photos_after, (std::vector<std::string>{"m_old i_new", "m_new i_new"}));
+  EXPECT_EQ(old_reports, (std::vector<std::string>{"r_old"}));
+  EXPECT_TRUE(old_photos.empty()) << "its photo moved to the new incident";
 }
 
 TEST_P(store_contract, a_failed_command_leaves_nothing_behind) {

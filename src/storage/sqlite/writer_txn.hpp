@@ -49,6 +49,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     created_incidents_.clear();
     written_dispatches_.clear();
     incidents_of_written_reports_.clear();
+    incidents_of_written_media_.clear();
   }
 
   rollup_keeper& rollups() { return rollups_; }
@@ -185,8 +186,31 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   }
   result<void> insert_incident(const domain::incident& i) override {
     if (auto w = model_sql::insert_incident(c(), i); !w) return w;
-    created_incidents_.insert(i.id);
+    created_incidents_.insert_or_assign(i.id, i);
     return rollups_.incident(std::nullopt, i);
+  }
+  // An incident the command created is the row it wrote last, as are its reports and photos:
+  // none but those the command wrote naming it (creation's answer read all three back: 2.7 % of
+  // the server's samples with 64 clients).
+  result<std::optional<domain::incident>> find_incident(const std::string& jurisdiction_id,
+                                                        const std::string& id) override {
+    if (auto it = created_incidents_.find(id); it != created_incidents_.end()) {
+      if (it->second.jurisdiction_id != jurisdiction_id) return std::nullopt;
+      return it->second;
+    }
+    return read_ops::find_incident(jurisdiction_id, id);
+  }
+  result<std::vector<domain::report>> reports_of_incident(const std::string& incident_id) override {
+    if (created_incidents_.contains(incident_id) && !incidents_of_written_reports_.contains(incident_id)) {
+      return std::vector<domain::report>{};
+    }
+    return read_ops::reports_of_incident(incident_id);
+  }
+  result<std::vector<domain::media>> media_of_incident(const std::string& incident_id) override {
+    if (created_incidents_.contains(incident_id) && !incidents_of_written_media_.contains(incident_id)) {
+      return std::vector<domain::media>{};
+    }
+    return read_ops::media_of_incident(incident_id);
   }
   // An incident created by the current command has no event but those the command appended
   // (its id is new): creation's answer reads its timeline from them, not back from the table.
@@ -234,9 +258,14 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     return read_ops::events_writing_numbers(scope, after_seq, counted, limit);
   }
   result<void> update_incident(const domain::incident& i) override {
-    auto old = rollups_.enabled() ? model_sql::find_incident(c(), i.jurisdiction_id, i.id) : std::nullopt;
+    auto created = created_incidents_.find(i.id);
+    const bool kept = created != created_incidents_.end() && created->second.jurisdiction_id == i.jurisdiction_id;
+    auto old = !rollups_.enabled() ? result<std::optional<domain::incident>>(std::nullopt)
+               : kept              ? result<std::optional<domain::incident>>(created->second)
+                                   : model_sql::find_incident(c(), i.jurisdiction_id, i.id);
     if (!old) return old.error();
     if (auto w = model_sql::update_incident(c(), i); !w) return w;
+    if (kept) created->second = i;
     return rollups_.incident(*old, i);
   }
   result<void> insert_dispatch(const domain::dispatch& d) override {
@@ -410,9 +439,15 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   result<void> insert_api_key(const domain::api_key& k) override { return calls_sql::insert_api_key(c(), k); }
   result<void> update_api_key(const domain::api_key& k) override { return calls_sql::update_api_key(c(), k); }
   result<void> insert_media(const domain::media& m, std::string_view bytes) override {
-    return media_sql::insert(c(), m, bytes);
+    if (auto w = media_sql::insert(c(), m, bytes); !w) return w;
+    if (!m.incident_id.empty()) incidents_of_written_media_.insert(m.incident_id);
+    return {};
   }
-  result<void> update_media(const domain::media& m) override { return media_sql::update(c(), m); }
+  result<void> update_media(const domain::media& m) override {
+    if (auto w = media_sql::update(c(), m); !w) return w;
+    if (!m.incident_id.empty()) incidents_of_written_media_.insert(m.incident_id);
+    return {};
+  }
   result<void> upsert_conversation(const domain::conversation& v) override { return conversation_sql::upsert(c(), v); }
   result<void> delete_conversation(domain::channel source, const std::string& sender) override {
     return conversation_sql::remove(c(), source, sender);
@@ -553,9 +588,10 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     std::int64_t changes;  // sqlite3_total_changes64 when it was read
   };
   std::optional<read_call> read_call_;
-  std::set<std::string, std::less<>> created_incidents_;  // by the current command
+  std::map<std::string, domain::incident, std::less<>> created_incidents_;  // by the current command, as written
   std::map<std::string, domain::dispatch, std::less<>> written_dispatches_;  // likewise, by id
   std::set<std::string, std::less<>> incidents_of_written_reports_;         // named by its reports
+  std::set<std::string, std::less<>> incidents_of_written_media_;           // named by its photos
   using id_pair = std::pair<std::string, std::string>;  // jurisdiction, id
   struct directory_rows {
     std::map<std::string, std::optional<domain::jurisdiction>, std::less<>> jurisdictions;
