@@ -47,15 +47,8 @@ class store_privacy_contract : public store_contract {
     r3.reporter_name = "Budi";
     r3.reporter_phone = "+6289999999999";
     auto photo = [](std::string id, std::string report_id) {
-      domain::media m;
-      m.id = std::move(id);
-      m.jurisdiction_id = "j1";
+      auto m = make_photo(std::move(id), at(30));
       m.report_id = std::move(report_id);
-      m.content_type = "image/png";
-      m.size = 4;
-      m.sha256 = domain::sha256_hex("\x89PNG");
-      m.uploaded_by = "u1";
-      m.created_at = at(30);
       m.is_public = true;
       return m;
     };

@@ -1,6 +1,5 @@
 // Contract tests of storage::store, continued: lists with their filters and pages, commands
 // (savepoints, rollback, batches), the event log and its chain, and durability.
-#include "domain/media.hpp"
 #include "storage/bulk_writes.hpp"
 #include "storage/store_test_fixture.hpp"
 
@@ -451,15 +450,8 @@ TEST_P(store_contract, an_event_that_cannot_be_written_fails_its_command_alone_i
 // and photos, none until the command writes one naming it. Each equals what is read after.
 TEST_P(store_contract, a_command_reads_an_incident_it_created_with_its_reports_and_photos) {
   auto photo = [](std::string id, std::string incident_id) {
-    domain::media m;
-    m.id = std::move(id);
-    m.jurisdiction_id = "j1";
+    auto m = make_photo(std::move(id), at(2));
     m.incident_id = std::move(incident_id);
-    m.content_type = "image/png";
-    m.size = 4;
-    m.sha256 = domain::sha256_hex("\x89PNG");
-    m.uploaded_by = "u1";
-    m.created_at = at(2);
     return m;
   };
   auto media_ids = [](const std::vector<domain::media>& ms) {

@@ -7,6 +7,7 @@
 #include "storage/store.hpp"
 
 #include "domain/lifecycle.hpp"
+#include "domain/media.hpp"
 #include "storage/postgres/postgres_store.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
@@ -373,6 +374,19 @@ inline domain::event make_event(std::string jurisdiction_id, std::string id,
   e.at = at(1);
   e.payload_json = R"({"id":")" + e.id + R"("})";
   return e;
+}
+
+// A 4-byte PNG photo of j1, uploaded by u1 at `created_at`; the caller names its incident or report.
+inline domain::media make_photo(std::string id, core::timestamp created_at) {
+  domain::media m;
+  m.id = std::move(id);
+  m.jurisdiction_id = "j1";
+  m.content_type = "image/png";
+  m.size = 4;
+  m.sha256 = domain::sha256_hex("\x89PNG");
+  m.uploaded_by = "u1";
+  m.created_at = created_at;
+  return m;
 }
 
 // ---------------------------------------------------------------------------------------
