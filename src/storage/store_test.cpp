@@ -62,6 +62,28 @@ TEST_P(store_contract, jurisdictions_round_trip_and_refuse_duplicates) {
   EXPECT_EQ(code_of(write([&](store_txn& t) { return t.insert_jurisdiction(same_code); })), "conflict");
 }
 
+// A reader is its thread's connection: another thread that uses it (a coroutine that kept it
+// across a co_await and resumed elsewhere) is refused before it touches the connection, and the
+// reader still serves its own thread; the other thread's own reader serves it.
+TEST_P(store_contract, a_reader_used_from_another_thread_is_refused_and_still_serves_its_own) {
+  auto& mine = reader();
+  ASSERT_TRUE(mine.find_jurisdiction("j1").value());
+  core::result<std::optional<domain::jurisdiction>> borrowed = std::nullopt;
+  core::result<std::optional<domain::jurisdiction>> own = std::nullopt;
+  std::thread([&] {
+    borrowed = mine.find_jurisdiction("j1");
+    own = reader().find_jurisdiction("j1");
+  }).join();
+  ASSERT_FALSE(borrowed);
+  EXPECT_EQ(borrowed.error().code, core::errc::internal);
+  EXPECT_NE(borrowed.error().message.find("another thread"), std::string::npos) << borrowed.error().message;
+  ASSERT_TRUE(own) << own.error().message;
+  EXPECT_TRUE(*own);
+  auto again = mine.find_jurisdiction("j1");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_TRUE(*again);
+}
+
 TEST_P(store_contract, districts_round_trip_with_and_without_center) {
   auto with = make_district("j1", "d5", "81.71.05");
   with.center = domain::geo_point{-3.6954, 128.1814};

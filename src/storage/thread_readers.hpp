@@ -5,15 +5,43 @@
 // the store still exists), so that pools that replace threads do not pile up connections.
 #pragma once
 
+#include "core/error.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
 namespace siaga::storage {
+
+// The thread a reader was made for. A reader is one connection used by one thread; a coroutine
+// that keeps a reader across a co_await may resume on another thread and use it while its
+// owner does, which corrupts a PostgreSQL connection's protocol (both sides then see a lost
+// connection) and races SQLite's cached statements. The readers check it on every read and
+// refuse a foreign thread with errc::internal, so the mistake fails where it is made.
+class reader_thread {
+ public:
+  // Owned by the calling thread; a default-made one (the writer's) belongs to none.
+  static reader_thread current() { return reader_thread(std::this_thread::get_id()); }
+  reader_thread() = default;
+
+  // True when the calling thread may use the reader.
+  bool allows_caller() const { return owner_ == std::thread::id{} || owner_ == std::this_thread::get_id(); }
+
+  static core::error foreign_use() {
+    return core::make_error(core::errc::internal,
+                            "a store reader was used from another thread than its own (kept across a co_await?); "
+                            "take store.reader() again after each suspension");
+  }
+
+ private:
+  explicit reader_thread(std::thread::id owner) : owner_(owner) {}
+  std::thread::id owner_;
+};
 
 // Reader: the store's reader type, with bool healthy() const (false: its connection could not
 // be opened; such a reader is handed out once and not remembered, so the next call tries again).

@@ -85,10 +85,11 @@ core::result<services::lapor_import> import_of(storage::store_reader& rd, const 
 
 // One poll: a page from the cursor, each complaint in its own write, then the new cursor.
 // Fails (and keeps the cursor) when LAPOR! cannot be read or a write fails for the store.
+// The reader is taken again after every co_await: the coroutine may resume on another thread,
+// and a reader belongs to the thread it was made for (storage/thread_readers.hpp).
 awaitable<core::result<poll_outcome>> poll_once(state_ptr s) {
-  auto& rd = s->store.reader();
-  SIAGA_CO_TRY(jur, services::public_jurisdiction(rd, s->options.jurisdiction));
-  SIAGA_CO_TRY(cursor, rd.lapor_cursor(jur.id));
+  SIAGA_CO_TRY(jur, services::public_jurisdiction(s->store.reader(), s->options.jurisdiction));
+  SIAGA_CO_TRY(cursor, s->store.reader().lapor_cursor(jur.id));
   auto fetched = co_await asio::co_spawn(s->strand, s->lapor->fetch(cursor.value_or("")),
                                          asio::bind_cancellation_slot(s->cancel_fetch.slot(), asio::use_awaitable));
   if (!fetched) co_return fetched.error();
@@ -98,7 +99,7 @@ awaitable<core::result<poll_outcome>> poll_once(state_ptr s) {
   poll_outcome out;
   out.full_page = page.complaints.size() >= static_cast<std::size_t>(max_page);
   for (const auto& c : page.complaints) {
-    auto in = import_of(rd, jur.id, s->options.category, c);
+    auto in = import_of(s->store.reader(), jur.id, s->options.category, c);
     core::result<services::lapor_import_outcome> done = services::lapor_import_outcome{};
     if (!in) {
       done = in.error();

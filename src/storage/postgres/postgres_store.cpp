@@ -365,6 +365,7 @@ class read_ops : public Base {
   template <class F>
   auto use(F&& f) -> decltype(f(std::declval<connection&>())) {
     if (!conn_) return *broken_;
+    if (!owner_.allows_caller()) return reader_thread::foreign_use();
     // Outside a transaction (a reader) a lost connection is made again and the read, which
     // changes nothing, tried once more; inside one (the writer) the transaction is lost with
     // it, which the batch reports.
@@ -381,13 +382,16 @@ class read_ops : public Base {
   connection* conn_;
   std::optional<core::error> broken_;
   std::chrono::microseconds lease_;  // of the outbox rows claimed (postgres_options::outbox_lease)
+  reader_thread owner_;              // a thread_reader's thread; none for the writer's transaction
 };
 
 // A thread's reader: a connection of its own, outside any transaction between calls.
 class thread_reader final : public read_ops<store_reader> {
  public:
   thread_reader(std::unique_ptr<connection> conn, std::chrono::microseconds lease)
-      : read_ops(conn.get(), std::nullopt, lease), owned_(std::move(conn)) {}
+      : read_ops(conn.get(), std::nullopt, lease), owned_(std::move(conn)) {
+    owner_ = reader_thread::current();  // made by thread_readers::get on the thread it serves
+  }
   explicit thread_reader(core::error broken) : read_ops(nullptr, std::move(broken), {}) {}
 
   bool healthy() const { return conn_ != nullptr; }

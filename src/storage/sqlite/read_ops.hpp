@@ -24,6 +24,7 @@
 #include "storage/sqlite/outbox_sql.hpp"
 #include "storage/sqlite/sla_sql.hpp"
 #include "storage/sqlite/query.hpp"
+#include "storage/thread_readers.hpp"
 
 #include <boost/json.hpp>
 
@@ -360,12 +361,14 @@ class read_ops : public Base {
   template <class F>
   auto use(F&& f) -> decltype(f(std::declval<connection&>())) {
     if (!conn_) return *broken_;
+    if (!owner_.allows_caller()) return reader_thread::foreign_use();
     return f(*conn_);
   }
 
   connection* conn_;
   std::optional<core::error> broken_;
   outbox_sql::leases* leases_;  // the store's, shared by its readers and its writer
+  reader_thread owner_;         // a thread_reader's thread; none for the writer's transaction
 };
 
 }  // namespace siaga::storage::sqlite::detail

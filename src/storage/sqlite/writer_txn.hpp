@@ -23,7 +23,9 @@ namespace siaga::storage::sqlite::detail {
 class thread_reader final : public read_ops<store_reader> {
  public:
   thread_reader(std::unique_ptr<connection> conn, outbox_sql::leases& leases)
-      : read_ops(conn.get(), std::nullopt, &leases), owned_(std::move(conn)) {}
+      : read_ops(conn.get(), std::nullopt, &leases), owned_(std::move(conn)) {
+    owner_ = reader_thread::current();  // made by thread_readers::get on the thread it serves
+  }
   explicit thread_reader(core::error broken) : read_ops(nullptr, std::move(broken), nullptr) {}
 
   bool healthy() const { return conn_ != nullptr; }
