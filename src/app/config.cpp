@@ -320,6 +320,7 @@ const std::map<std::string, setter>& setters() {
       {"sqlite_mmap_mib", int_setting(&config::sqlite_mmap_mib, 0, 1'048'576)},
       {"sqlite_checkpoint_mib", int_setting(&config::sqlite_checkpoint_mib, 0, 65'536)},
       {"sqlite_wal_limit_mib", int_setting(&config::sqlite_wal_limit_mib, 1, 1'048'576)},
+      {"sqlite_counters_flush_numbers", int_setting(&config::sqlite_counters_flush_numbers, 0, 10'000'000)},
       {"write_batch_weight", int_setting(&config::write_batch_weight, 1, 1'000'000)},
       {"max_connections", int_setting(&config::max_connections, 16, 1'000'000)},
       {"reserved_connections", int_setting(&config::reserved_connections, 0, 1'000'000)},

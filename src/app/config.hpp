@@ -25,6 +25,9 @@ struct config {
   // the writer's commit every 4 MiB (a quarter slower to ingest a year into a large database).
   int sqlite_checkpoint_mib = 4;         // SIAGA_SQLITE_CHECKPOINT_MIB, --sqlite-checkpoint-mib (0..65536)
   int sqlite_wal_limit_mib = 256;        // SIAGA_SQLITE_WAL_LIMIT_MIB, --sqlite-wal-limit-mib (1..1048576)
+  // The callers' counters held in the writer's memory and written every this many numbers (or
+  // 5 s, and at stop); 0: written with each call (storage/sqlite/caller_counts_behind.hpp).
+  int sqlite_counters_flush_numbers = 20'000;  // SIAGA_SQLITE_COUNTERS_FLUSH_NUMBERS, --sqlite-counters-flush-numbers
   // The records (a bridge batch's events) one transaction of large commands takes at most; on
   // SQLite a console's command arriving meanwhile cuts it after the command under way
   // (storage/group_writer.hpp).

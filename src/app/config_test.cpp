@@ -224,6 +224,7 @@ TEST(config, the_wal_checkpoint_has_defaults_ranges_and_a_limit_above_it) {
   ASSERT_TRUE(defaults.has_value());
   EXPECT_EQ(defaults->sqlite_checkpoint_mib, 4);
   EXPECT_EQ(defaults->sqlite_wal_limit_mib, 256);
+  EXPECT_EQ(defaults->sqlite_counters_flush_numbers, 20'000);
   EXPECT_EQ(defaults->write_batch_weight, 2048);
   auto weighed = load_config("", {{"SIAGA_WRITE_BATCH_WEIGHT", "2000"}}, {});
   ASSERT_TRUE(weighed.has_value()) << weighed.error().message;
@@ -232,6 +233,9 @@ TEST(config, the_wal_checkpoint_has_defaults_ranges_and_a_limit_above_it) {
   ASSERT_TRUE(set.has_value()) << set.error().message;
   EXPECT_EQ(set->sqlite_checkpoint_mib, 64);
   EXPECT_EQ(set->sqlite_wal_limit_mib, 128);
+  auto each_call = load_config("", {{"SIAGA_SQLITE_COUNTERS_FLUSH_NUMBERS", "0"}}, {});
+  ASSERT_TRUE(each_call.has_value()) << each_call.error().message;
+  EXPECT_EQ(each_call->sqlite_counters_flush_numbers, 0);
   auto in_writer = load_config("", {}, {"--sqlite-checkpoint-mib", "0", "--sqlite-wal-limit-mib", "1"});
   ASSERT_TRUE(in_writer.has_value()) << in_writer.error().message;
   EXPECT_EQ(in_writer->sqlite_checkpoint_mib, 0);
@@ -239,6 +243,7 @@ TEST(config, the_wal_checkpoint_has_defaults_ranges_and_a_limit_above_it) {
                                                                           {"--sqlite-checkpoint-mib", "65537"},
                                                                           {"--sqlite-wal-limit-mib", "0"},
                                                                           {"--sqlite-wal-limit-mib", "often"},
+                                                                          {"--sqlite-counters-flush-numbers", "-1"},
                                                                           {"--write-batch-weight", "0"},
                                                                           {"--write-batch-weight", "1000001"}}) {
     auto c = load_config("", {}, {flag, bad});

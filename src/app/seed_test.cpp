@@ -54,7 +54,7 @@ class temp_store {
  private:
   void remove_files() {
     std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_.string() + suffix, ec);
+    for (const char* suffix : {"", "-wal", "-shm", "-counters"}) fs::remove(path_.string() + suffix, ec);
   }
   fs::path path_;
   std::unique_ptr<storage::store> store_;

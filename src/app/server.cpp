@@ -117,7 +117,8 @@ std::unique_ptr<storage::store> open_store(const config& cfg) {
        .mmap_mib = cfg.sqlite_mmap_mib,
        .checkpoint_mib = cfg.sqlite_checkpoint_mib,
        .wal_limit_mib = cfg.sqlite_wal_limit_mib,
-       .outbox_lease = lease},
+       .outbox_lease = lease,
+       .counters_flush_numbers = cfg.sqlite_counters_flush_numbers},
       {.max_batch_weight = cfg.write_batch_weight,
        .outbox_lease = lease,
        .failover_wait = std::chrono::seconds(cfg.pg_failover_wait_s)});

@@ -72,7 +72,7 @@ class call_rollups : public ::testing::Test {
     remove_files();
   }
   void remove_files() {
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+    for (auto suffix : {"", "-wal", "-shm", "-counters"}) std::filesystem::remove(path_ + suffix);
   }
 
   core::result<void> write(std::function<core::result<void>(storage::store_txn&)> f) {

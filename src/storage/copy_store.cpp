@@ -103,11 +103,12 @@ struct table_plan {
   std::string column_list;  // "a", "b", ...
 };
 
-// Tables a store writes for itself: its migrations, and the versions its triggers change on
-// every write of the directory and the areas (random values that only caches compare).
+// Tables a store writes for itself: its migrations, the versions its triggers change on every
+// write of the directory and the areas (random values that only caches compare), and SQLite's
+// writer state (sqlite/caller_counts_behind.hpp).
 bool store_own(const std::string& name) {
   return name.starts_with("sqlite_") || name == "schema_migrations" || name == "directory_versions" ||
-         name == "area_versions";
+         name == "area_versions" || name == "writer_state";
 }
 
 // Columns a store keeps for itself, left behind: the outbox's leases of several nodes on

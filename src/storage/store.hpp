@@ -166,6 +166,11 @@ struct sqlite_options {
   // How long a row that due_notifications handed out stays claimed (outbox_store.hpp): longer
   // than an attempt and its recording take (the delivery worker's HTTP timeout is 10 s).
   std::chrono::seconds outbox_lease{60};
+  // The callers' counters (caller_counts) held in the writer's memory and written every this
+  // many numbers changed or counters_flush_every (sqlite/caller_counts_behind.hpp); 0: written
+  // with each call, as when another process writes them behind.
+  int counters_flush_numbers = 20'000;
+  std::chrono::milliseconds counters_flush_every{5000};
 };
 
 // Opens (creating when missing) an SQLite database in WAL mode with foreign keys on.

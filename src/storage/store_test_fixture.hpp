@@ -86,12 +86,12 @@ inline backend make_sqlite_backend() {
     static std::atomic<int> serial{0};
     auto path = std::filesystem::temp_directory_path() /
                 ("siaga-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".db");
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    for (auto suffix : {"", "-wal", "-shm", "-counters"}) std::filesystem::remove(path.string() + suffix);
     return path.string();
   };
   b.open = [](const std::string& path) { return open_sqlite({.path = path}); };
   b.destroy = [](const std::string& path) {
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    for (auto suffix : {"", "-wal", "-shm", "-counters"}) std::filesystem::remove(path + suffix);
   };
   b.raw_sql = sqlite_raw_sql;
   b.drop_event_guards_sql = "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;";

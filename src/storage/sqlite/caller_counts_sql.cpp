@@ -3,6 +3,7 @@
 #include "storage/sqlite/multi_row.hpp"
 #include "storage/sqlite/query.hpp"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <utility>
@@ -142,11 +143,6 @@ std::string schema_v23() {
   return "DROP TRIGGER calls_count_insert;\nDROP TRIGGER calls_count_update;\nDROP TRIGGER calls_count_delete;\n";
 }
 
-namespace {
-
-// What one call adds to its number's counters, in figures' order.
-using call_figures = std::array<std::int64_t, figures.size()>;
-
 call_figures figures_of(const domain::call_record& r) {
   auto outcome = r.state.outcome;
   auto is = [&](domain::call_class k) -> std::int64_t { return r.classification == k ? 1 : 0; };
@@ -164,8 +160,27 @@ call_figures figures_of(const domain::call_record& r) {
           is(call_class::test)};
 }
 
-// calls.ring_at as the store writes it: the ring, or the creation before one came.
 timestamp stored_ring(const domain::call_record& r) { return r.state.ring_at.value_or(r.created_at); }
+
+void counted::merge(const counted& other) {
+  for (std::size_t i = 0; i < figures.size(); ++i) figures[i] += other.figures[i];
+  if (other.first) first = first ? std::min(*first, *other.first) : *other.first;
+  if (other.last) last = last ? std::max(*last, *other.last) : *other.last;
+}
+
+bool counted::empty() const {
+  return !first && !last && std::all_of(figures.begin(), figures.end(), [](std::int64_t v) { return v == 0; });
+}
+
+void add_to(domain::caller_history& h, const counted& c) {
+  std::array<std::int64_t*, figures.size()> into{&h.calls, &h.answered,    &h.abandoned,   &h.missed, &h.valid,
+                                                 &h.prank, &h.ghost,       &h.information, &h.misdirected, &h.test};
+  for (std::size_t i = 0; i < into.size(); ++i) *into[i] += c.figures[i];
+  if (c.first) h.first_call_at = h.first_call_at ? std::min(*h.first_call_at, *c.first) : *c.first;
+  if (c.last) h.last_call_at = h.last_call_at ? std::max(*h.last_call_at, *c.last) : *c.last;
+}
+
+namespace {
 
 // Adds figures (negative ones take away) to a number's counters and widens its ring span to
 // hold ring.
@@ -208,63 +223,125 @@ result<void> respan(connection& c, const std::string& jurisdiction_id, const std
 
 }  // namespace
 
-result<void> call_written(connection& c, const std::optional<domain::call_record>& old,
-                          const domain::call_record& now) {
+std::vector<counter_move> moves_of(const std::optional<domain::call_record>& old, const domain::call_record& now) {
+  std::vector<counter_move> out;
   const auto& number = now.state.caller;
-  auto counted = figures_of(now);
-  if (old && old->jurisdiction_id == now.jurisdiction_id && old->state.caller == number &&
-      stored_ring(*old) == stored_ring(now)) {
-    if (number.empty()) return {};
+  auto now_figures = figures_of(now);
+  const auto ring = stored_ring(now);
+  if (old && old->jurisdiction_id == now.jurisdiction_id && old->state.caller == number && stored_ring(*old) == ring) {
     auto was = figures_of(*old);
-    if (was == counted) return {};
-    for (std::size_t i = 0; i < counted.size(); ++i) counted[i] -= was[i];
-    return add(c, now.jurisdiction_id, number, counted, stored_ring(now));
+    if (number.empty() || was == now_figures) return out;
+    for (std::size_t i = 0; i < now_figures.size(); ++i) now_figures[i] -= was[i];
+    out.push_back({{now.jurisdiction_id, number}, {now_figures, ring, ring}});
+    return out;
   }
   if (old && !old->state.caller.empty()) {
     auto was = figures_of(*old);
     for (auto& v : was) v = -v;
-    if (auto r = add(c, old->jurisdiction_id, old->state.caller, was, stored_ring(*old)); !r) return r;
-    if (auto r = respan(c, old->jurisdiction_id, old->state.caller); !r) return r;
+    auto old_ring = stored_ring(*old);
+    out.push_back({{old->jurisdiction_id, old->state.caller}, {was, old_ring, old_ring}, true});
   }
-  if (number.empty()) return {};
-  return add(c, now.jurisdiction_id, number, counted, stored_ring(now));
+  if (!number.empty()) out.push_back({{now.jurisdiction_id, number}, {now_figures, ring, ring}});
+  return out;
 }
 
-result<void> calls_inserted(connection& c, const std::vector<domain::call_record>& calls) {
-  struct counted {
-    call_figures figures{};
-    timestamp first{};
-    timestamp last{};
-  };
-  // By jurisdiction and number, in key order: one row each, written near each other.
-  std::map<std::pair<std::string_view, std::string_view>, counted> by_number;
-  for (const auto& r : calls) {
-    if (r.state.caller.empty()) continue;
-    auto ring = stored_ring(r);
-    auto [it, added] = by_number.try_emplace({r.jurisdiction_id, r.state.caller}, counted{{}, ring, ring});
-    auto f = figures_of(r);
-    for (std::size_t i = 0; i < f.size(); ++i) it->second.figures[i] += f[i];
-    it->second.first = std::min(it->second.first, ring);
-    it->second.last = std::max(it->second.last, ring);
+result<void> call_written(connection& c, const std::optional<domain::call_record>& old,
+                          const domain::call_record& now) {
+  for (const auto& m : moves_of(old, now)) {
+    const auto& [jurisdiction_id, number] = m.number;
+    if (auto r = add(c, jurisdiction_id, number, m.by.figures, *m.by.first); !r) return r;
+    if (m.respan) {
+      if (auto r = respan(c, jurisdiction_id, number); !r) return r;
+    }
   }
-  std::vector<std::pair<std::pair<std::string_view, std::string_view>, counted>> rows(by_number.begin(),
-                                                                                      by_number.end());
+  return {};
+}
+
+namespace {
+
+// The upsert's conflict clause: figures added, the span widened (a NULL span leaves it).
+const std::string& upsert_tail() {
   static const std::string tail = [] {
     std::string sets;
     for (const auto& [name, expr] : figures) sets += cat({name, " = ", name, " + excluded.", name, ", "});
     return cat({" ON CONFLICT (jurisdiction_id, number) DO UPDATE SET ", sets,
-                "first_ring_at = MIN(first_ring_at, excluded.first_ring_at), "
-                "last_ring_at = MAX(last_ring_at, excluded.last_ring_at)"});
+                "first_ring_at = COALESCE(MIN(first_ring_at, excluded.first_ring_at), first_ring_at, "
+                "excluded.first_ring_at), last_ring_at = COALESCE(MAX(last_ring_at, excluded.last_ring_at), "
+                "last_ring_at, excluded.last_ring_at)"});
   }();
+  return tail;
+}
+
+}  // namespace
+
+result<void> add_counted(connection& c, const std::vector<std::pair<const number_key*, const counted*>>& rows) {
   return insert_rows(
       c, "INSERT INTO caller_counts VALUES ", figures.size() + 4, rows.size(), "caller_counts",
       [&](statement& st, std::size_t i) {
         const auto& [key, n] = rows[i];
-        st.bind(key.first).bind(key.second);
-        for (auto v : n.figures) st.bind(v);
-        st.bind(n.first).bind(n.last);
+        st.bind(key->first).bind(key->second);
+        for (auto v : n->figures) st.bind(v);
+        st.bind(n->first).bind(n->last);
       },
-      tail);
+      upsert_tail());
+}
+
+result<void> recount(connection& c, const std::set<number_key>& numbers) {
+  static const std::string insert = [] {
+    std::string sums;
+    for (const auto& [name, expr] : figures) sums += cat({"SUM(", of_row(expr, "calls."), "), "});
+    return cat({"INSERT INTO caller_counts SELECT jurisdiction_id, caller, ", sums,
+                "MIN(ring_at), MAX(ring_at) FROM calls WHERE jurisdiction_id = ?1 AND caller = ?2 GROUP BY "
+                "jurisdiction_id, caller"});
+  }();
+  for (const auto& [jurisdiction_id, number] : numbers) {
+    if (number.empty()) continue;
+    auto drop = prepare_bound(c, "DELETE FROM caller_counts WHERE jurisdiction_id = ? AND number = ?",
+                              jurisdiction_id, number);
+    if (!drop) return drop.error();
+    if (auto r = drop->run("caller_counts"); !r) return r;
+    auto add = prepare_bound(c, insert, jurisdiction_id, number);
+    if (!add) return add.error();
+    if (auto r = add->run("caller_counts"); !r) return r;
+  }
+  return {};
+}
+
+std::string schema_v26() {
+  return "CREATE TABLE writer_state (\n  name TEXT NOT NULL PRIMARY KEY,\n  value INTEGER NOT NULL\n) STRICT;\n"
+         "INSERT INTO writer_state VALUES ('caller_counts_behind', 0);\n";
+}
+
+result<std::optional<bool>> behind_flag(connection& c) {
+  auto st = c.prepare("SELECT value FROM writer_state WHERE name = 'caller_counts_behind'");
+  if (!st) {
+    if (st.error().message.find("no such table") != std::string::npos) return std::optional<bool>{};
+    return st.error();
+  }
+  auto row = st->step("writer_state");
+  if (!row) return row.error();
+  return std::optional<bool>(*row && st->int64(0) != 0);
+}
+
+result<void> set_behind_flag(connection& c, bool behind) {
+  auto st = prepare_bound(c, "UPDATE writer_state SET value = ? WHERE name = 'caller_counts_behind'",
+                          static_cast<std::int64_t>(behind ? 1 : 0));
+  if (!st) return st.error();
+  return st->run("writer_state");
+}
+
+result<void> calls_inserted(connection& c, const std::vector<domain::call_record>& calls) {
+  // By jurisdiction and number, in key order: one row each, written near each other.
+  std::map<number_key, counted> by_number;
+  for (const auto& r : calls) {
+    if (r.state.caller.empty()) continue;
+    auto ring = stored_ring(r);
+    by_number[{r.jurisdiction_id, r.state.caller}].merge(counted{figures_of(r), ring, ring});
+  }
+  std::vector<std::pair<const number_key*, const counted*>> rows;
+  rows.reserve(by_number.size());
+  for (const auto& [key, n] : by_number) rows.emplace_back(&key, &n);
+  return add_counted(c, rows);
 }
 
 result<void> erasing(connection& c, const privacy_scope& scope) {

@@ -805,7 +805,7 @@ CREATE INDEX callbacks_waiting_by_caller ON callbacks (jurisdiction_id, caller) 
 
 // Statistics rollups (issue 10): built from one description in rollups_sql, which also
 // rebuilds them, so the migration's text is made once at start-up.
-const std::array<migration, 25>& migrations_table() {
+const std::array<migration, 26>& migrations_table() {
   static const std::string schema_v7(rollups_sql::schema_v7());
   static const std::string schema_v10 = call_rollups_sql::schema_v10();
   static const std::string schema_v9 = schema_villages();
@@ -815,7 +815,8 @@ const std::array<migration, 25>& migrations_table() {
   static const std::string schema_v21 = caller_counts_sql::schema_v21();
   static const std::string schema_v22 = rollups_sql::pack_step_histograms();
   static const std::string schema_v23 = caller_counts_sql::schema_v23();
-  static const std::array<migration, 25> table{{
+  static const std::string schema_v26 = caller_counts_sql::schema_v26();
+  static const std::array<migration, 26> table{{
       {1, "domain model: jurisdictions to events", schema_v1},
       {2, "agency endpoints and the notification outbox", schema_v2},
       {3, "calls, callers, callbacks, location fixes and api keys", schema_v3},
@@ -844,6 +845,7 @@ const std::array<migration, 25>& migrations_table() {
       {23, "callers' call counters kept by the writer: the counting triggers dropped", schema_v23},
       {24, "Idempotency-Keys of the requests that created incidents and reports", schema_idempotency},
       {25, "callbacks indexed by number only while they wait (open or in progress)", schema_waiting_callbacks},
+      {26, "writer_state: whether the callers' counters were left behind in a writer's memory", schema_v26},
   }};
   return table;
 }

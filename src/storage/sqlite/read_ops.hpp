@@ -16,6 +16,7 @@
 #include "storage/sqlite/privacy_sql.hpp"
 #include "storage/sqlite/places_sql.hpp"
 #include "storage/sqlite/call_rollups_sql.hpp"
+#include "storage/sqlite/caller_counts_behind.hpp"
 #include "storage/sqlite/caller_counts_sql.hpp"
 #include "storage/sqlite/rollup_rows_sql.hpp"
 #include "storage/sqlite/rollups_sql.hpp"
@@ -194,7 +195,8 @@ class read_ops : public Base {
     return use([&](connection& c) { return calls_sql::latest_call_of(c, j, number, at); });
   }
   result<domain::caller_history> caller_history_of(const std::string& j, const std::string& number) override {
-    return use([&](connection& c) { return calls_sql::caller_history_of(c, j, number); });
+    // The table's row plus the counters the writer holds (caller_counts_behind.hpp).
+    return use([&](connection& c) { return behind_->history(c, j, number, in_txn_); });
   }
   result<std::optional<domain::caller_record>> find_caller(const std::string& j, const std::string& number) override {
     return use([&](connection& c) { return calls_sql::find_caller(c, j, number); });
@@ -368,6 +370,8 @@ class read_ops : public Base {
   connection* conn_;
   std::optional<core::error> broken_;
   outbox_sql::leases* leases_;  // the store's, shared by its readers and its writer
+  const caller_counts_behind* behind_ = nullptr;  // the store's; set by both subclasses
+  bool in_txn_ = false;                           // the writer's transaction (it sees its own counters)
   reader_thread owner_;         // a thread_reader's thread; none for the writer's transaction
 };
 

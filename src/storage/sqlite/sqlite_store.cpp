@@ -80,11 +80,16 @@ class store_impl final : public sqlite_store {
         leases_(options_.outbox_lease),
         writer_(std::move(writer)),
         checkpointer_(std::move(ckpt)),
-        txn_(*writer_, options_.keep_rollups, leases_, checkpointer_.get()),
+        callers_(options_.path, {.flush_numbers = static_cast<std::size_t>(options_.counters_flush_numbers),
+                                 .flush_every = options_.counters_flush_every}),
+        txn_(*writer_, options_.keep_rollups, leases_, checkpointer_.get(), callers_),
         group_(
             options_.max_batch, options_.max_batch_weight,
             [this](std::vector<queued_command>& batch, const cut_check& cut) { return run_batch(batch, cut); },
-            [this] { optimize(); }) {}
+            [this] {
+              write_held_counters();
+              optimize();
+            }) {}
 
   ~store_impl() override {
     close();
@@ -101,7 +106,14 @@ class store_impl final : public sqlite_store {
     if (auto r = set_pragma(**conn, "PRAGMA busy_timeout = 5000"); !r) return r.error();
     if (auto r = set_pragma(**conn, "PRAGMA foreign_keys = OFF"); !r) return r.error();
     if (auto r = apply_tuning(**conn, options_); !r) return r.error();
-    return sqlite::migrate(**conn);
+    SIAGA_TRY(applied, sqlite::migrate(**conn));
+    // A previous writer's crash with callers' counters held is repaired now, by the first
+    // batch (caller_counts_behind::before_commit), before anything reads them.
+    if (callers_.behind()) {
+      SIAGA_TRY(flag, caller_counts_sql::behind_flag(**conn));
+      if (flag.value_or(false)) SIAGA_CHECK(write([](store_txn&) -> result<void> { return {}; }));
+    }
+    return applied;
   }
 
   store_reader& reader() override {
@@ -140,7 +152,23 @@ class store_impl final : public sqlite_store {
       return std::make_shared<thread_reader>(r.error());
     }
     if (auto r = apply_tuning(**conn, options_); !r) return std::make_shared<thread_reader>(r.error());
-    return std::make_shared<thread_reader>(std::move(*conn), leases_);
+    return std::make_shared<thread_reader>(std::move(*conn), leases_, callers_);
+  }
+
+  // On the writer thread as it stops: the counters it holds go into the table, so that the next
+  // start finds them there rather than counting every number again.
+  void write_held_counters() {
+    if (!callers_.behind()) return;
+    auto done = writer_->run("BEGIN IMMEDIATE");
+    if (done) done = callers_.before_commit(*writer_, true);
+    if (done) done = callers_.commit([&] { return writer_->run("COMMIT"); });
+    callers_.release();  // another writer of the file may hold them from now on
+    if (done) return;
+    if (!writer_->autocommit()) (void)writer_->run("ROLLBACK");
+    callers_.batch_lost();
+    spdlog::warn("storage: the callers' counters could not be written as the store closed ({}); they are counted "
+                 "again from the calls at the next start",
+                 done.error().message);
   }
 
   // Refreshes the planner's statistics where they are stale, as SQLite advises before a
@@ -183,10 +211,12 @@ class store_impl final : public sqlite_store {
         txn_.begin_command();
         txn_.forget_carried();
         txn_.rollups().batch_lost();
+        callers_.batch_lost();
         return std::nullopt;
       }
       txn_.take_events(out.published);
       txn_.rollups().command_succeeded();
+      callers_.command_succeeded();
       out.outcomes.push_back(std::move(outcome));
       if (out.outcomes.size() < batch.size() && cut()) {
         out.cut = true;
@@ -198,15 +228,17 @@ class store_impl final : public sqlite_store {
   }
 
   // Ends a batch's transaction: the rollups' changes go in last, so that they are exactly
-  // those of the commands kept, then COMMIT; when either fails, every command of the batch
-  // fails with that error.
+  // those of the commands kept, and the callers' counters when due, then COMMIT; when any of
+  // them fails, every command of the batch fails with that error.
   void commit(batch_outcome& out) {
     auto committed = txn_.rollups().flush();
-    if (committed) committed = writer_->run("COMMIT");
+    if (committed) committed = callers_.before_commit(*writer_);
+    if (committed) committed = callers_.commit([&] { return writer_->run("COMMIT"); });
     if (committed) {
       out.committed = true;
       return;
     }
+    callers_.batch_lost();
     if (!writer_->autocommit()) (void)writer_->run("ROLLBACK");
     for (auto& o : out.outcomes) o = failure(committed.error().message);
   }
@@ -234,6 +266,7 @@ class store_impl final : public sqlite_store {
         }
         published.clear();
         txn_.rollups().batch_lost();
+        callers_.batch_lost();
         first_in_txn = i + 1;
         begun = writer_->run("BEGIN IMMEDIATE");
         txn_.forget_carried();
@@ -243,6 +276,7 @@ class store_impl final : public sqlite_store {
       commit(out);
     } else {
       txn_.rollups().batch_lost();
+      callers_.batch_lost();
     }
     return out;
   }
@@ -271,6 +305,7 @@ class store_impl final : public sqlite_store {
       if (released) {
         txn_.take_events(published);
         txn_.rollups().command_succeeded();
+        callers_.command_succeeded();
         return outcome;
       }
       outcome = released.error();
@@ -287,6 +322,7 @@ class store_impl final : public sqlite_store {
     txn_.begin_command();
     txn_.forget_carried();  // what the command read and appended is undone
     txn_.rollups().command_failed();
+    callers_.command_failed();
     return outcome;
   }
 
@@ -295,6 +331,7 @@ class store_impl final : public sqlite_store {
   outbox_sql::leases leases_;  // before the readers and the writer, which use it
   std::unique_ptr<connection> writer_;  // closed by close(), once the writer thread is done
   std::unique_ptr<checkpointer> checkpointer_;  // null when checkpoint_mib is 0; stopped by close()
+  caller_counts_behind callers_;        // before the readers and the writer's transaction, which use it
   writer_txn txn_;                      // used on the writer thread only
   thread_readers<thread_reader> readers_;
   std::mutex close_mutex_;
@@ -321,6 +358,9 @@ result<std::unique_ptr<sqlite_store>> open(const sqlite_options& options) {
     return core::invalid("sqlite max_batch and max_batch_weight must be at least 1");
   }
   if (options.outbox_lease <= std::chrono::seconds(0)) return core::invalid("sqlite outbox_lease must be positive");
+  if (options.counters_flush_numbers < 0 || options.counters_flush_every <= std::chrono::milliseconds(0)) {
+    return core::invalid("sqlite counters_flush_numbers must be at least 0 and counters_flush_every positive");
+  }
   if (options.cache_mib < 1 || options.mmap_mib < 0) {
     return core::invalid("sqlite cache_mib must be at least 1 and mmap_mib at least 0");
   }

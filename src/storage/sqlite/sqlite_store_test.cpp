@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <latch>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -54,7 +55,7 @@ class sqlite_store_test : public ::testing::Test {
   }
   void TearDown() override { remove_files(); }
   void remove_files() {
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+    for (auto suffix : {"", "-wal", "-shm", "-counters"}) std::filesystem::remove(path_ + suffix);
   }
 
   std::string path_;
@@ -113,7 +114,7 @@ TEST_F(sqlite_store_test, migration_21_counts_the_calls_already_there_and_the_st
         "DROP TRIGGER jurisdictions_directory_insert; DROP TRIGGER jurisdictions_directory_update; "
         "DROP TRIGGER jurisdictions_directory_delete; DROP TRIGGER categories_directory_insert; "
         "DROP TRIGGER categories_directory_update; DROP TRIGGER categories_directory_delete; "
-        "DROP TABLE idempotency_keys; "
+        "DROP TABLE idempotency_keys; DROP TABLE writer_state; "
         "DROP INDEX callbacks_waiting_by_caller; CREATE INDEX callbacks_by_caller ON callbacks (jurisdiction_id, caller); "
         "DELETE FROM schema_migrations WHERE version >= 21; "
         "INSERT INTO jurisdictions (id, code, name, timezone, incident_prefix) VALUES ('j1', '81.71', 'Ambon', "
@@ -127,8 +128,9 @@ TEST_F(sqlite_store_test, migration_21_counts_the_calls_already_there_and_the_st
   ASSERT_EQ(query(path_, "SELECT count(*) FROM schema_migrations WHERE version = 21"), (std::vector<std::string>{"0"}));
   s = open({.path = path_}).value();
   // 21 counts the calls there, 22 packs the (here empty) step histograms, 23 drops 21's triggers,
-  // 24 adds the Idempotency-Keys, 25 indexes the waiting callbacks by number.
-  ASSERT_EQ(s->migrate().value(), 5);
+  // 24 adds the Idempotency-Keys, 25 indexes the waiting callbacks by number, 26 the writer's
+  // state.
+  ASSERT_EQ(s->migrate().value(), 6);
   EXPECT_EQ(query(path_, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'calls_count_%'"),
             (std::vector<std::string>{"0"}));
   EXPECT_EQ(query(path_, "SELECT * FROM caller_counts ORDER BY number"),
@@ -454,6 +456,189 @@ TEST_F(sqlite_store_test, under_steady_writes_the_checkpointer_lets_the_wal_star
 // A console's command submitted while a bridge's large batch runs is committed after the large
 // command under way, before the large ones behind it (group_writer.hpp: the batch is cut and
 // its commands not run go back to the head of their queue); every command is kept once.
+// The callers' counters written behind (caller_counts_behind.hpp): calls of two numbers in j1.
+domain::call_record ringing(std::string id, std::string number, int second) {
+  domain::call_record c;
+  c.id = id;
+  c.jurisdiction_id = "j1";
+  c.external_id = "pbx-" + id;
+  c.state.caller = std::move(number);
+  c.state.line = "112";
+  c.state.ring_at = core::from_micros(1'000'000LL * (1'700'000'000 + second));
+  c.created_at = *c.state.ring_at;
+  c.updated_at = c.created_at;
+  return c;
+}
+
+result<void> insert_calls(store& s, const std::vector<domain::call_record>& calls) {
+  return s.write([&](store_txn& t) -> result<void> {
+    for (const auto& c : calls) SIAGA_CHECK(t.insert_call(c));
+    return {};
+  });
+}
+
+void add_jurisdiction(store& s) {
+  ASSERT_EQ(code_of(s.write([](store_txn& t) {
+              return t.insert_jurisdiction({"j1", "81.71", "Ambon", "Asia/Jayapura", "AMB", {0, 6}, {}, {}});
+            })),
+            "ok");
+}
+
+std::int64_t calls_of(store& s, const std::string& number) { return s.reader().caller_history_of("j1", number)->calls; }
+
+// A migrated store of j1 with two calls of +62811 and one of +62822.
+std::unique_ptr<sqlite_store> open_with_three_calls(const std::string& path) {
+  auto s = open({.path = path}).value();
+  EXPECT_EQ(code_of(s->migrate()), "ok");
+  add_jurisdiction(*s);
+  EXPECT_EQ(code_of(insert_calls(*s, {ringing("c1", "+62811", 0), ringing("c2", "+62811", 60),
+                                      ringing("c3", "+62822", 120)})),
+            "ok");
+  return s;
+}
+
+TEST_F(sqlite_store_test, callers_counters_are_held_by_the_writer_read_with_the_table_and_written_at_close) {
+  {
+    auto s = open_with_three_calls(path_);
+    // Read as if written, though the table has none of them yet, and the database says so.
+    EXPECT_EQ(calls_of(*s, "+62811"), 2);
+    EXPECT_EQ(calls_of(*s, "+62822"), 1);
+    EXPECT_EQ(s->reader().caller_history_of("j1", "+62811")->last_call_at, core::from_micros(1'700'000'060'000'000LL));
+    EXPECT_EQ(query(path_, "SELECT count(*) FROM caller_counts"), (std::vector<std::string>{"0"}));
+    EXPECT_EQ(query(path_, "SELECT value FROM writer_state WHERE name = 'caller_counts_behind'"),
+              (std::vector<std::string>{"1"}));
+    // A command that fails counts nothing.
+    EXPECT_EQ(code_of(s->write([](store_txn& t) -> result<void> {
+                SIAGA_CHECK(t.insert_call(ringing("c4", "+62811", 180)));
+                return core::invalid("refused after its call");
+              })),
+              "invalid_input");
+    EXPECT_EQ(calls_of(*s, "+62811"), 2);
+    s->close();
+  }
+  EXPECT_EQ(query(path_, "SELECT number, calls FROM caller_counts ORDER BY number"),
+            (std::vector<std::string>{"+62811|2", "+62822|1"}));
+  EXPECT_EQ(query(path_, "SELECT value FROM writer_state WHERE name = 'caller_counts_behind'"),
+            (std::vector<std::string>{"0"}));
+}
+
+TEST_F(sqlite_store_test, callers_counters_are_written_once_as_many_numbers_as_the_flush_takes_are_held) {
+  auto s = open({.path = path_, .counters_flush_numbers = 3}).value();
+  ASSERT_EQ(code_of(s->migrate()), "ok");
+  add_jurisdiction(*s);
+  ASSERT_EQ(code_of(insert_calls(*s, {ringing("c1", "+62811", 0), ringing("c2", "+62822", 60)})), "ok");
+  EXPECT_EQ(query(path_, "SELECT count(*) FROM caller_counts"), (std::vector<std::string>{"0"}));
+  ASSERT_EQ(code_of(insert_calls(*s, {ringing("c3", "+62833", 120)})), "ok");
+  EXPECT_EQ(query(path_, "SELECT number, calls FROM caller_counts ORDER BY number"),
+            (std::vector<std::string>{"+62811|1", "+62822|1", "+62833|1"}));
+  EXPECT_EQ(query(path_, "SELECT value FROM writer_state WHERE name = 'caller_counts_behind'"),
+            (std::vector<std::string>{"0"}));
+  EXPECT_EQ(calls_of(*s, "+62811"), 1) << "the written counters are not counted twice";
+  s->close();
+}
+
+// A writer that stopped without writing what it held (a crash: here the files copied while it
+// runs) leaves the flag set; the next writer counts every number again from the calls.
+TEST_F(sqlite_store_test, callers_counters_held_at_a_crash_are_counted_again_at_the_next_start) {
+  const std::string crashed = path_ + "-crashed.db";
+  {
+    auto s = open({.path = path_}).value();
+    ASSERT_EQ(code_of(s->migrate()), "ok");
+    add_jurisdiction(*s);
+    ASSERT_EQ(code_of(insert_calls(*s, {ringing("c1", "+62811", 0), ringing("c2", "+62811", 60)})), "ok");
+    for (auto suffix : {"", "-wal"}) {
+      std::filesystem::copy_file(path_ + suffix, crashed + suffix, std::filesystem::copy_options::overwrite_existing);
+    }
+    s->close();
+  }
+  EXPECT_EQ(query(crashed, "SELECT count(*) FROM caller_counts"), (std::vector<std::string>{"0"}));
+  {
+    auto s = open({.path = crashed}).value();
+    ASSERT_EQ(code_of(s->migrate()), "ok");  // which recounts, before anything reads
+    EXPECT_EQ(query(crashed, "SELECT number, calls FROM caller_counts"), (std::vector<std::string>{"+62811|2"}));
+    EXPECT_EQ(calls_of(*s, "+62811"), 2);
+    ASSERT_EQ(code_of(insert_calls(*s, {ringing("c3", "+62822", 120)})), "ok");
+    EXPECT_EQ(calls_of(*s, "+62811"), 2);
+    EXPECT_EQ(calls_of(*s, "+62822"), 1);
+    EXPECT_EQ(query(crashed, "SELECT number, calls FROM caller_counts ORDER BY number"),
+              (std::vector<std::string>{"+62811|2"}))
+        << "the recount is in the table, the new call held";
+    s->close();
+  }
+  EXPECT_EQ(query(crashed, "SELECT number, calls FROM caller_counts ORDER BY number"),
+            (std::vector<std::string>{"+62811|2", "+62822|1"}));
+  for (auto suffix : {"", "-wal", "-shm", "-counters"}) std::filesystem::remove(crashed + suffix);
+}
+
+// Only one writer of a file holds counters: a second one (another process, or here another
+// store of this one) writes its counters with each call, added to what the first holds.
+TEST_F(sqlite_store_test, a_second_writer_of_a_file_writes_its_callers_counters_with_each_call) {
+  auto first = open({.path = path_}).value();
+  ASSERT_EQ(code_of(first->migrate()), "ok");
+  add_jurisdiction(*first);
+  ASSERT_EQ(code_of(insert_calls(*first, {ringing("c1", "+62811", 0)})), "ok");
+  auto second = open({.path = path_}).value();
+  ASSERT_EQ(code_of(insert_calls(*second, {ringing("c2", "+62811", 60)})), "ok");
+  EXPECT_EQ(query(path_, "SELECT number, calls FROM caller_counts"), (std::vector<std::string>{"+62811|1"}));
+  EXPECT_EQ(calls_of(*first, "+62811"), 2);
+  EXPECT_EQ(calls_of(*second, "+62811"), 1) << "the second sees the table alone";
+  // Nor can the second compare the table with the calls (stats rebuild beside a server), or
+  // erase numbers from it; both change nothing.
+  const privacy_scope before_c2{"j1", "+62811", core::from_micros(1'700'000'030'000'000LL)};
+  EXPECT_EQ(code_of(second->write([](store_txn& t) -> result<void> { return t.rebuild_call_rollups().error(); })),
+            "conflict");
+  EXPECT_EQ(code_of(second->write([&](store_txn& t) -> result<void> { return t.erase_caller_numbers(before_c2).error(); })),
+            "conflict");
+  EXPECT_EQ(query(path_, "SELECT caller FROM calls ORDER BY id"), (std::vector<std::string>{"+62811", "+62811"}));
+  first->close();
+  EXPECT_EQ(query(path_, "SELECT number, calls, first_ring_at, last_ring_at FROM caller_counts"),
+            (std::vector<std::string>{"+62811|2|1700000000000000|1700000060000000"}));
+  // The first gone, the second takes the counters over.
+  ASSERT_EQ(code_of(second->write([&](store_txn& t) -> result<void> {
+              SIAGA_TRY(erased, t.erase_caller_numbers(before_c2));
+              EXPECT_EQ(erased, 1);
+              return {};
+            })),
+            "ok");
+  ASSERT_EQ(code_of(insert_calls(*second, {ringing("c3", "+62811", 90)})), "ok");
+  EXPECT_EQ(calls_of(*second, "+62811"), 2);
+  EXPECT_EQ(query(path_, "SELECT number, calls FROM caller_counts"), (std::vector<std::string>{"+62811|1"}))
+      << "the new call is held by the second now";
+  second->close();
+  EXPECT_EQ(query(path_, "SELECT number, calls, first_ring_at, last_ring_at FROM caller_counts"),
+            (std::vector<std::string>{"+62811|2|1700000060000000|1700000090000000"}));
+}
+
+// An erasure and a recount read the table as a whole: what the writer holds goes in first, in
+// the same transaction.
+TEST_F(sqlite_store_test, an_erasure_and_a_recount_take_the_callers_counters_held) {
+  auto s = open_with_three_calls(path_);
+  std::optional<rollup_check> check;
+  ASSERT_EQ(code_of(s->write([&](store_txn& t) -> result<void> {
+              SIAGA_TRY(checks, t.rebuild_call_rollups());
+              for (auto& c : checks) {
+                if (c.table == "caller_counts") check = c;
+              }
+              return {};
+            })),
+            "ok");
+  ASSERT_TRUE(check);
+  EXPECT_EQ(check->rows, 2);
+  EXPECT_EQ(check->differing, 0) << "the held counters were written before the comparison";
+  ASSERT_EQ(code_of(insert_calls(*s, {ringing("c4", "+62811", 180)})), "ok");
+  ASSERT_EQ(code_of(s->write([&](store_txn& t) -> result<void> {
+              SIAGA_TRY(erased, t.erase_caller_numbers({"j1", "+62811", core::from_micros(1'700'000'100'000'000LL)}));
+              EXPECT_EQ(erased, 2);
+              return {};
+            })),
+            "ok");
+  EXPECT_EQ(calls_of(*s, "+62811"), 1);
+  EXPECT_EQ(calls_of(*s, "+62822"), 1);
+  s->close();
+  EXPECT_EQ(query(path_, "SELECT number, calls FROM caller_counts ORDER BY number"),
+            (std::vector<std::string>{"+62811|1", "+62822|1"}));
+}
+
 TEST_F(sqlite_store_test, a_small_command_cuts_a_batch_of_large_ones_and_every_command_is_kept) {
   auto s = open({.path = path_, .max_batch_weight = 1000, .synchronous_full = false}).value();
   ASSERT_EQ(code_of(s->migrate()), "ok");

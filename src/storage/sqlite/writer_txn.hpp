@@ -22,9 +22,10 @@ namespace siaga::storage::sqlite::detail {
 
 class thread_reader final : public read_ops<store_reader> {
  public:
-  thread_reader(std::unique_ptr<connection> conn, outbox_sql::leases& leases)
+  thread_reader(std::unique_ptr<connection> conn, outbox_sql::leases& leases, const caller_counts_behind& behind)
       : read_ops(conn.get(), std::nullopt, &leases), owned_(std::move(conn)) {
     owner_ = reader_thread::current();  // made by thread_readers::get on the thread it serves
+    behind_ = &behind;
   }
   explicit thread_reader(core::error broken) : read_ops(nullptr, std::move(broken), nullptr) {}
 
@@ -40,8 +41,12 @@ class thread_reader final : public read_ops<store_reader> {
 class writer_txn final : public read_ops<store_txn>, public bulk_writer, public bulk_reader {
  public:
   // ckpt: the store's checkpointer, null when SQLite's auto-checkpoint runs in the writer.
-  writer_txn(connection& conn, bool keep_rollups, outbox_sql::leases& leases, checkpointer* ckpt)
-      : read_ops(&conn, std::nullopt, &leases), rollups_(conn, keep_rollups), checkpointer_(ckpt) {}
+  writer_txn(connection& conn, bool keep_rollups, outbox_sql::leases& leases, checkpointer* ckpt,
+             caller_counts_behind& callers)
+      : read_ops(&conn, std::nullopt, &leases), rollups_(conn, keep_rollups), checkpointer_(ckpt), callers_(callers) {
+    behind_ = &callers;
+    in_txn_ = true;
+  }
 
   // Forgets the events of the previous command; called as each command starts.
   void begin_command() {
@@ -55,6 +60,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   }
 
   rollup_keeper& rollups() { return rollups_; }
+  caller_counts_behind& callers() { return callers_; }
 
   // Writes the events append_event sealed but kept back, with multi-row INSERTs; the store calls
   // it as each command ends (a failure is the command's), and the writer before anything reads
@@ -384,7 +390,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   // prank policy and the caller's card read them) what they were and what they are.
   result<void> insert_call(const domain::call_record& r) override {
     if (auto w = calls_sql::insert_call(c(), r); !w) return w;
-    if (auto w = caller_counts_sql::call_written(c(), std::nullopt, r); !w) return w;
+    if (auto w = callers_.call_written(c(), std::nullopt, r); !w) return w;
     return rollups_.call(std::nullopt, r);
   }
   // The command's own read of the call (find_call below) is the row as it is when nothing was
@@ -400,7 +406,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     if (!old) return old.error();
     auto w = *old ? calls_sql::update_call_changes(c(), **old, r) : calls_sql::update_call(c(), r);
     if (!w) return w;
-    if (auto w = caller_counts_sql::call_written(c(), *old, r); !w) return w;
+    if (auto w = callers_.call_written(c(), *old, r); !w) return w;
     return rollups_.call(*old, r);
   }
   result<void> insert_call_event(const domain::stored_call_event& e) override {
@@ -408,7 +414,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   }
   result<void> insert_calls(const std::vector<domain::call_record>& calls) override {
     if (auto w = calls_sql::insert_calls(c(), calls); !w) return w;
-    if (auto w = caller_counts_sql::calls_inserted(c(), calls); !w) return w;
+    if (auto w = callers_.calls_inserted(c(), calls); !w) return w;
     for (const auto& r : calls) {
       if (auto w = rollups_.call(std::nullopt, r); !w) return w;
     }
@@ -483,6 +489,14 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   }
   result<std::int64_t> erase_caller_numbers(const privacy_scope& s) override {
     if (auto w = flush_events(); !w) return w.error();
+    // The erasure's SQL takes calls from the table's counters and drops rows left at zero:
+    // what is held goes in first, and another process's holdings cannot.
+    if (callers_.held_elsewhere()) {
+      return core::make_error(core::errc::conflict,
+                              "another writer of this database (siaga serve?) holds callers' counters in memory, so "
+                              "numbers cannot be erased from them here: stop it first, or erase through it");
+    }
+    if (auto w = callers_.settle(c()); !w) return w.error();
     if (auto w = caller_counts_sql::erasing(c(), s); !w) return w.error();
     auto erased = privacy_sql::erase_caller_numbers(c(), s);
     if (!erased) return erased.error();
@@ -522,6 +536,12 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   }
   result<std::vector<rollup_check>> rebuild_call_rollups() override {
     SIAGA_TRY(checks, call_rollups_sql::rebuild(c()));
+    if (callers_.held_elsewhere()) {
+      return core::make_error(core::errc::conflict,
+                              "another writer of this database (siaga serve?) holds callers' counters in memory, so "
+                              "they cannot be compared with the calls: stop it first");
+    }
+    SIAGA_CHECK(callers_.settle(c()));  // the recount compares the table with the calls
     SIAGA_TRY(callers, caller_counts_sql::rebuild(c()));
     checks.push_back(std::move(callers));
     return checks;
@@ -610,6 +630,7 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
   std::map<std::string, std::string, std::less<>> heads_;
   rollup_keeper rollups_;
   checkpointer* checkpointer_;
+  caller_counts_behind& callers_;
   static constexpr int default_autocheckpoint_pages = 1'000;  // SQLite's
 };
 
