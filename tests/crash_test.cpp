@@ -17,12 +17,14 @@
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/stand_in_receiver.hpp"
+#include "support/telephony.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -356,6 +358,70 @@ TEST(crash, every_acknowledged_dispatch_is_notified_at_least_once) {
             << " repeats after a kill); waited " << drain_ms << " ms for the drain\n";
 
   loop.stop_and_verify_chain();
+}
+
+// The callers' counters are held by the writer between flushes (storage/sqlite/
+// caller_counts_behind.hpp): a SIGKILL loses the held ones, never the calls, and the next start
+// counts them again, so that after the kills every number's counters equal its calls (stats
+// rebuild exits 0) and its card counts at least the calls acknowledged.
+TEST(crash, the_callers_counters_held_at_a_sigkill_are_counted_again_from_the_calls) {
+  constexpr int writers = 3;
+  constexpr int numbers = 4;  // per writer: each number calls many times
+  kill_loop loop;
+  std::string key;
+  {
+    http_client c{"127.0.0.1", loop.server().port()};
+    auto r = c.post("/api/v1/api_keys", json::object{{"name", "PBX uji"}}, c.login("admin", demo_password));
+    ASSERT_EQ(r.status, 201) << r.body;
+    key = str(r.json(), "secret");
+  }
+  auto number = [](int writer, int n) { return "+6281277" + std::to_string(writer) + "0000" + std::to_string(n); };
+  std::vector<std::map<std::string, std::int64_t>> acknowledged(writers);  // each writer fills its own
+  std::atomic<int> next_call{0};
+  const auto start = core::from_micros(1'764'547'200'000'000LL);  // 2025-12-01T00:00:00Z
+  loop.run(4, writers,
+           [&](std::uint16_t port, const std::string&, int writer, std::atomic<bool>& stop,
+               std::atomic<std::size_t>& acknowledged_now) {
+             try {
+               http_client c{"127.0.0.1", port};
+               for (int i = 0; !stop; ++i) {
+                 int call = next_call++;
+                 auto from = number(writer, i % numbers);
+                 auto events = simple_call_events("crash-" + std::to_string(call), from,
+                                                  start + std::chrono::seconds(call * 90), i % 3 == 0);
+                 auto r = c.request("POST", "/api/v1/telephony/events",
+                                    json::serialize(json::object{{"events", json::array(events.begin(), events.end())}}),
+                                    {}, "application/json", {{"X-Api-Key", key}});
+                 if (r.status == 200) {
+                   ++acknowledged[writer][from];
+                   ++acknowledged_now;
+                 } else if (r.status != 0) {
+                   ADD_FAILURE() << "unexpected status " << r.status << ": " << r.body;
+                   break;
+                 }
+               }
+             } catch (const std::exception&) {
+               // The server was killed mid-request: what was not acknowledged may be lost.
+             }
+           });
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+
+  http_client c{"127.0.0.1", loop.server().port()};
+  auto token = c.login("calltaker", demo_password);
+  std::int64_t total = 0;
+  for (int w = 0; w < writers; ++w) {
+    for (const auto& [from, calls] : acknowledged[w]) {
+      total += calls;
+      auto card = c.get("/api/v1/callers/" + from, token);
+      ASSERT_EQ(card.status, 200) << card.body;
+      EXPECT_GE(card.json().at("history").at("calls").as_int64(), calls) << from;
+    }
+  }
+  EXPECT_GT(total, 50);
+  EXPECT_EQ(loop.server().stop(), 0);
+  const auto log = loop.dir() + "/rebuild.log";
+  EXPECT_EQ(run_siaga({"stats", "rebuild", "--database", loop.server().database()}, log), 0)
+      << std::ifstream(log).rdbuf();
 }
 
 }  // namespace siaga::testing
