@@ -124,10 +124,16 @@ awaitable<void> deliver(state_ptr s, domain::notification n) {
   auto recorded = co_await services::run_service<domain::notification>(s->store, &services::record_delivery, ctx,
                                                                   outcome, s->options.retry);
   if (!recorded) {
-    // The row stays pending as it was, so it is tried again: at least once, never lost. It
-    // stays in flight for one poll interval first, so that a failing database does not turn
-    // into a tight loop of resends to the receiver.
+    // The row stays pending as it was, so it is tried again: at least once, never lost. Its
+    // lease is ended so that the retry comes after one poll interval rather than the whole
+    // lease; it stays in flight for that interval, so that a failing database does not turn
+    // into a tight loop of resends to the receiver. A release that fails too leaves the retry
+    // to the lease's end.
     spdlog::warn("notifications: recording the attempt of {} failed: {}", n.id, recorded.error().message);
+    if (auto released = s->store.reader().release_notification(n.id); !released) {
+      spdlog::warn("notifications: releasing {} failed: {}; it is tried again when its lease ends", n.id,
+                   released.error().message);
+    }
     asio::steady_timer pause(s->strand, s->options.poll);
     co_await pause.async_wait(use_tuple);
   } else if (recorded->status == domain::notification_status::dead) {

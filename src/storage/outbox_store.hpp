@@ -37,11 +37,17 @@ class outbox_reader {
   // before); a store shared by several nodes keeps the lease in the database.
   // next_notification_due: the earliest next_attempt_at of any pending row, nullopt when none
   // is pending (leased or not: a wake-up hint, not a promise that a claim will succeed).
+  // release_notification ends the lease of a row this node claimed and could not record an
+  // attempt of (the database failed after the send): the row is then due again at its
+  // next_attempt_at, as if never claimed, rather than when the lease would end. A row that is
+  // unknown or not leased is left as it is (ok). It takes the claimer's word that the lease is
+  // still its own: a claimer releases only at once after its attempt, well within its lease.
   virtual result<std::optional<domain::notification>> find_notification(const std::string& jurisdiction_id,
                                                                         const std::string& id) = 0;
   virtual result<page<domain::notification>> list_notifications(const notification_filter& filter) = 0;
   virtual result<std::vector<domain::notification>> due_notifications(timestamp now, int limit) = 0;
   virtual result<std::optional<timestamp>> next_notification_due() = 0;
+  virtual result<void> release_notification(const std::string& id) = 0;
 };
 
 // Writes inside one command of a write batch (see store_txn for the rules every write follows).

@@ -209,6 +209,36 @@ TEST_P(outbox_contract, a_claimed_row_waits_for_its_lease_to_end_or_its_attempt_
   EXPECT_EQ(claim(at(1000), 10), std::vector<std::string>{"n1"}) << "n1's second lease ended at at(70)";
 }
 
+// The delivery worker's path when the database fails to record an attempt: it releases the
+// row, which is then due again at once rather than at the end of its lease.
+TEST_P(outbox_contract, a_released_row_is_due_again_at_once_and_a_release_of_nothing_changes_nothing) {
+  auto first = make_row("j1", "n1", "a_fire", at(0), at(0));
+  auto second = make_row("j1", "n2", "a_fire", at(0), at(0));
+  ASSERT_EQ(outcome(insert(first)), "ok");
+  ASSERT_EQ(outcome(insert(second)), "ok");
+  EXPECT_EQ(claim(at(1), 10), (std::vector<std::string>{"n1", "n2"}));
+  ASSERT_EQ(outcome(reader().release_notification("n1")), "ok");
+  EXPECT_EQ(claim(at(2), 10), std::vector<std::string>{"n1"}) << "released: due again, n2 still leased";
+  EXPECT_EQ(claim(at(2), 10), std::vector<std::string>{}) << "claimed again: leased again";
+
+  // Releasing a row that no one holds, or one that does not exist, is not an error and
+  // leases or frees nothing else.
+  EXPECT_EQ(outcome(reader().release_notification("no-such-row")), "ok");
+  EXPECT_EQ(claim(at(3), 10), std::vector<std::string>{});
+  EXPECT_EQ(fields(reader().find_notification("j1", "n1").value().value()), fields(first))
+      << "a release changes nothing a reader sees of the row";
+
+  // A delivered row stays delivered: a late release does not make it due.
+  auto delivered = second;
+  delivered.status = notification_status::delivered;
+  delivered.attempts = 1;
+  delivered.delivered_at = at(4);
+  delivered.updated_at = at(4);
+  ASSERT_EQ(outcome(update(delivered)), "ok");
+  ASSERT_EQ(outcome(reader().release_notification("n2")), "ok");
+  EXPECT_EQ(claim(at(1000), 10), std::vector<std::string>{"n1"}) << "n1's lease ended; n2 is delivered";
+}
+
 TEST_P(outbox_contract, a_row_claimed_on_one_thread_is_not_handed_to_another) {
   for (int i = 0; i < 40; ++i) {
     ASSERT_EQ(outcome(insert(make_row("j1", "n" + std::to_string(100 + i), "a_fire", at(0), at(0)))), "ok");

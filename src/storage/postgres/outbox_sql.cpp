@@ -42,4 +42,10 @@ result<std::vector<domain::notification>> claim_due(connection& c, timestamp now
   return fetch_all(c, sql, "outbox", read_row, now, static_cast<std::int64_t>(limit), lease_until);
 }
 
+result<void> release(connection& c, const std::string& id) {
+  auto st = prepare_bound(c, "UPDATE outbox SET lease_until = NULL WHERE id = ?1 AND lease_until IS NOT NULL", id);
+  if (!st) return st.error();
+  return st->run("outbox");
+}
+
 }  // namespace siaga::storage::postgres::outbox_sql

@@ -25,6 +25,8 @@ result<void> update(connection& c, const domain::notification& n);
 // that moment are skipped (FOR UPDATE SKIP LOCKED), never waited for, so claimers on several
 // nodes never block one another and never get the same row while its lease lasts.
 result<std::vector<domain::notification>> claim_due(connection& c, timestamp now, int limit, timestamp lease_until);
+// Ends the lease of row id, if any (outbox_reader::release_notification).
+result<void> release(connection& c, const std::string& id);
 
 
 // The privacy facet's outbox part (storage/privacy_store.hpp): the rows that carry personal

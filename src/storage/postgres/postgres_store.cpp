@@ -213,6 +213,9 @@ class read_ops : public Base {
   result<std::optional<timestamp>> next_notification_due() override {
     return use([&](connection& c) { return outbox_sql::next_due(c); });
   }
+  result<void> release_notification(const std::string& id) override {
+    return use([&](connection& c) { return outbox_sql::release(c, id); });
+  }
   // Villages and boundaries (areas_sql.cpp, shared: ../areas_sql.ipp).
   result<std::vector<domain::village>> list_villages(const std::string& jurisdiction_id,
                                                      const std::optional<std::string>& district_id) override {

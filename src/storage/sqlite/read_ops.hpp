@@ -160,6 +160,12 @@ class read_ops : public Base {
   result<std::optional<timestamp>> next_notification_due() override {
     return use([&](connection& c) { return outbox_sql::next_due(c); });
   }
+  result<void> release_notification(const std::string& id) override {
+    return use([&](connection&) -> result<void> {
+      leases_->release(id);
+      return {};
+    });
+  }
   result<page<domain::sla_alert>> list_sla_alerts(const sla_alert_filter& filter) override {
     return use([&](connection& c) { return sla_sql::list(c, filter); });
   }
