@@ -1,6 +1,7 @@
 #include "storage/sqlite/connection.hpp"
 
 #include "storage/sqlite/page_cache.hpp"
+#include "storage/sqlite/wal_write_buffer.hpp"
 #include "storage/sqlite/sql_functions.hpp"
 
 #include <sqlite3.h>
@@ -159,11 +160,13 @@ std::optional<timestamp> statement::opt_time(int col) const {
 result<std::unique_ptr<connection>> connection::open(const std::string& path, bool read_only) {
   // Before SQLite initialises itself on the first open (page_cache.hpp).
   install_page_cache();
+  // Then the WAL's writes in one run per commit (wal_write_buffer.hpp); without it, SQLite's own.
+  const char* vfs = install_wal_write_buffer() ? wal_write_buffer_vfs : nullptr;
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is confined to one thread at a time, so SQLite's per-call
   // locking would be pure overhead.
   int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs);
   if (rc != SQLITE_OK) {
     std::string message = "open " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     sqlite3_close_v2(db);
