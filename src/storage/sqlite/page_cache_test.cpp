@@ -13,6 +13,16 @@ namespace {
 
 constexpr unsigned lock_page = 262'145;  // 4 KiB pages
 
+// In the server the first use of SQLite is connection::open, which installs the wrapper first.
+// Here other tests open files with SQLite's own API (which initialises it) before any
+// connection::open, so the wrapper is installed when the test program starts, as the server's
+// first connection would.
+class install_first : public ::testing::Environment {
+ public:
+  void SetUp() override { install_page_cache(); }
+};
+[[maybe_unused]] const auto* const install_environment = ::testing::AddGlobalTestEnvironment(new install_first);
+
 TEST(page_key_bound, a_truncation_past_every_page_is_not_forwarded_and_one_below_a_page_is) {
   page_key_bound b(lock_page);
   for (unsigned k = 1; k <= 100; ++k) b.fetched(k);
