@@ -259,6 +259,7 @@ cdr_reader::batch cdr_reader::next(std::size_t max_calls) {
       return out;
     }
   }
+  out.calls.reserve(std::min<std::size_t>(max_calls, 100'000));
   while (out.calls.size() < max_calls && !done() && next_record(fields, line)) {
     if (auto c = convert(fields, line, out.refused)) out.calls.push_back(std::move(*c));
   }

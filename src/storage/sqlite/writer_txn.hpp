@@ -361,6 +361,10 @@ class writer_txn final : public read_ops<store_txn>, public bulk_writer, public 
     if (appended_.empty()) {
       appended_ = std::move(events);
     } else {
+      // Once, not by doubling: a bulk command's second append (an import batch's callback
+      // events after its calls' events) would otherwise move tens of thousands of rows again
+      // and again.
+      appended_.reserve(appended_.size() + events.size());
       std::move(events.begin(), events.end(), std::back_inserter(appended_));
     }
     unwritten_from_ = appended_.size();
