@@ -1,6 +1,5 @@
 // Contract tests of storage::store, continued: lists with their filters and pages, commands
-// (savepoints, rollback, batches), the event log and its chain, and durability.
-#include "storage/bulk_writes.hpp"
+// (savepoints, rollback, batches) and durability; the event log is in store_events_test.cpp.
 #include "storage/store_test_fixture.hpp"
 
 #include <latch>
@@ -180,7 +179,8 @@ TEST_P(store_contract, keyset_pages_walk_a_list_in_order_through_equal_times_wit
   ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
               for (int i = 0; i < 12; ++i) {
                 auto id = "i" + std::to_string(10 + i);
-                if (auto r = t.insert_incident(make_incident("j1", id, "c_fire", at(i < 7 ? 60 : i * 60))); !r) return r;
+                if (auto r = t.insert_incident(make_incident("j1", id, "c_fire", at(i < 7 ? 60 : i * 60))); !r)
+                  return r;
               }
               return t.insert_incident(make_incident("j2", "i99", "c_other", at(60)));
             })),
@@ -191,7 +191,8 @@ TEST_P(store_contract, keyset_pages_walk_a_list_in_order_through_equal_times_wit
   std::optional<keyset> after;
   for (int pages = 0; pages < 10; ++pages) {
     auto p = reader()
-                 .list_incidents({.jurisdiction_id = "j1", .page = {.limit = 5}, .walk = {.after = after, .count_total = false}})
+                 .list_incidents(
+                     {.jurisdiction_id = "j1", .page = {.limit = 5}, .walk = {.after = after, .count_total = false}})
                  .value();
     EXPECT_EQ(p.total, 0);
     for (const auto& i : p.items) walked.push_back(i.id);
@@ -322,7 +323,8 @@ TEST_P(store_contract, a_command_reads_the_timeline_of_an_incident_it_created) {
                 auto e = std::string(id) == "e_other" ? make_event("j1", id) : make_event("j1", id, "i_new");
                 if (auto r = t.append_event(e); !r) return r.error();
               }
-              return read_new_and_old([&](const std::string& id) { return t.events_of_incident(id); }, inside_new, inside_old);
+              return read_new_and_old([&](const std::string& id) { return t.events_of_incident(id); }, inside_new,
+                                      inside_old);
             })),
             "ok");
   auto after_new = reader().events_of_incident("i_new").value();
@@ -339,8 +341,8 @@ TEST_P(store_contract, a_command_reads_the_dispatches_of_an_incident_it_created)
   auto all = [](const std::vector<domain::dispatch>& ds) {
     std::vector<std::string> out;
     for (const auto& d : ds) {
-      out.push_back(d.id + " " + d.incident_id + " " + std::string(domain::to_string(d.status)) + " " +
-                    d.public_note + " " + std::to_string(us(d.notified_at)) + " " + d.note + " " + d.agency_id);
+      out.push_back(d.id + " " + d.incident_id + " " + std::string(domain::to_string(d.status)) + " " + d.public_note +
+                    " " + std::to_string(us(d.notified_at)) + " " + d.note + " " + d.agency_id);
     }
     return out;
   };
@@ -367,7 +369,8 @@ TEST_P(store_contract, a_command_reads_the_dispatches_of_an_incident_it_created)
               auto moved = make_dispatch("j1", "d_old", "i_new", "a_fire", at(0));
               moved.note = "dipindahkan";
               if (auto r = t.update_dispatch(moved); !r) return r;
-              return read_new_and_old([&](const std::string& id) { return t.dispatches_of_incident(id); }, inside_new, inside_old);
+              return read_new_and_old([&](const std::string& id) { return t.dispatches_of_incident(id); }, inside_new,
+                                      inside_old);
             })),
             "ok");
   auto after_new = reader().dispatches_of_incident("i_new").value();
@@ -619,299 +622,6 @@ TEST_P(store_contract, failed_commands_roll_back_alone_while_their_batch_commits
   EXPECT_EQ(all_fields(heard), all_fields(events));
 }
 
-// append_events (a bulk import's batch) gives the seqs, chain and hashes that append_event one
-// by one gives, interleaved with it in one command and across two jurisdictions, and tells the
-// commit listener of every event as stored; a taken id fails the command and appends none of them.
-TEST_P(store_contract, events_appended_in_bulk_chain_as_those_appended_one_by_one) {
-  std::vector<domain::event> heard;
-  store_->set_commit_listener(
-      [&](const committed_events& events) { heard.insert(heard.end(), events->begin(), events->end()); });
-  std::vector<domain::event> batch;
-  for (int i = 0; i < 300; ++i) batch.push_back(make_event(i % 3 ? "j1" : "j2", "bulk" + std::to_string(i)));
-  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-              auto first = t.append_event(make_event("j1", "single"));
-              if (!first) return first.error();
-              if (auto stored = append_events(t, batch); !stored) return stored.error();
-              auto last = t.append_event(make_event("j2", "after"));
-              if (!last) return last.error();
-              return {};
-            })),
-            "ok");
-  auto all = reader().events_after(0, 100000).value();
-  ASSERT_EQ(all.size(), 302u);
-  EXPECT_EQ(all.front().id, "single");
-  EXPECT_EQ(all.back().id, "after");
-  for (int i = 0; i < 300; ++i) EXPECT_EQ(all[static_cast<std::size_t>(i) + 1].id, batch[static_cast<std::size_t>(i)].id);
-  EXPECT_TRUE(strictly_increasing(seqs_of(all)));
-  EXPECT_EQ(all.back().seq, all.front().seq + 301);
-  for (auto j : {"j1", "j2"}) {
-    auto chain = reader().events_of_jurisdiction(j).value();
-    EXPECT_EQ(chain.front().prev_hash, "");
-    auto broken = domain::verify_chain(chain);
-    EXPECT_FALSE(broken) << j << " breaks at " << broken->seq << ": " << broken->reason;
-  }
-
-  auto taken = outcome(write([&](store_txn& t) -> result<void> {
-    auto stored = append_events(t, {make_event("j1", "fresh"), make_event("j1", "bulk7")});
-    if (!stored) return stored.error();
-    return {};
-  }));
-  EXPECT_TRUE(taken.starts_with("conflict")) << taken;
-  EXPECT_EQ(reader().events_after(0, 100000).value().size(), 302u);
-  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-              auto e = append_events(t, {make_event("j1", "fresh")});
-              if (!e) return e.error();
-              return {};
-            })),
-            "ok");
-  EXPECT_FALSE(domain::verify_chain(reader().events_of_jurisdiction("j1").value()));
-  auto stored = reader().events_after(0, 100000).value();
-  store_->close();
-  ASSERT_EQ(heard.size(), 303u);
-  // What the listener heard is what was stored, seqs, chain and hashes included.
-  EXPECT_EQ(all_fields(stored), all_fields(heard));
-}
-
-TEST_P(store_contract, events_get_increasing_seqs_and_an_unbroken_chain_across_threads_and_reopen) {
-  constexpr int threads = 6;
-  constexpr int per_thread = 40;
-  auto run_wave = [&](const std::string& wave) {
-    std::latch finished(threads * per_thread);
-    std::atomic<int> failures{0};
-    std::vector<std::thread> workers;
-    for (int w = 0; w < threads; ++w) {
-      workers.emplace_back([&, w] {
-        for (int i = 0; i < per_thread; ++i) {
-          auto id = wave + "-" + std::to_string(w) + "-" + std::to_string(i);
-          auto jurisdiction = (w + i) % 3 ? "j1" : "j2";
-          store_->submit(
-              [id, jurisdiction](store_txn& t) -> result<void> {
-                auto first = t.append_event(make_event(jurisdiction, id + "a"));
-                if (!first) return first.error();
-                auto second = t.append_event(make_event(jurisdiction, id + "b"));
-                if (!second) return second.error();
-                EXPECT_GT(second->seq, first->seq);
-                EXPECT_EQ(second->prev_hash, first->hash);
-                return {};
-              },
-              [&](result<void> r) {
-                if (!r) failures++;
-                finished.count_down();
-              });
-        }
-      });
-    }
-    for (auto& w : workers) w.join();
-    finished.wait();
-    EXPECT_EQ(failures.load(), 0);
-  };
-
-  run_wave("w1");
-  auto check_chains = [&](std::size_t expected_total) {
-    auto all = reader().events_after(0, 1000000).value();
-    EXPECT_EQ(all.size(), expected_total);
-    EXPECT_TRUE(strictly_increasing(seqs_of(all)));
-    std::size_t sum = 0;
-    for (auto j : {"j1", "j2"}) {
-      auto chain = reader().events_of_jurisdiction(j).value();
-      sum += chain.size();
-      EXPECT_TRUE(strictly_increasing(seqs_of(chain)));
-      if (chain.empty()) {
-        ADD_FAILURE() << "no events in " << j;
-        continue;
-      }
-      EXPECT_EQ(chain.front().prev_hash, "");
-      auto broken = domain::verify_chain(chain);
-      EXPECT_FALSE(broken) << j << " breaks at " << broken->seq << ": " << broken->reason;
-    }
-    EXPECT_EQ(sum, expected_total);
-    return all.back().seq;
-  };
-  auto last_seq = check_chains(2 * threads * per_thread);
-  auto last_j1 = reader().events_of_jurisdiction("j1").value().back();
-
-  reopen();
-  auto appended = store_->reader().events_of_jurisdiction("j1").value().back();
-  EXPECT_EQ(fields(appended), fields(last_j1)) << "the log survives reopening";
-  domain::event next;
-  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-              auto e = t.append_event(make_event("j1", "after-reopen"));
-              if (!e) return e.error();
-              next = *e;
-              return {};
-            })),
-            "ok");
-  EXPECT_GT(next.seq, last_seq);
-  EXPECT_EQ(next.prev_hash, last_j1.hash);
-  run_wave("w2");
-  check_chains(4 * threads * per_thread + 1);
-}
-
-TEST_P(store_contract, append_event_returns_what_is_stored) {
-  domain::event e = make_event("j1", "e1", "i1");
-  e.subject = domain::subject_kind::dispatch;
-  e.subject_id = "x1";
-  e.agency_id = "a_fire";
-  e.kind = "dispatch.acknowledged";
-  e.actor_id = "system";
-  e.at = at(42);
-  e.payload_json = R"({"note":"unit \"R1\" berangkat","n":[1,2]})";
-  e.seq = 999999;                 // assigned by the store, whatever the caller says
-  e.prev_hash = "not-the-chain";  // likewise
-  domain::event stored;
-  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-              auto r = t.append_event(e);
-              if (!r) return r.error();
-              stored = *r;
-              return {};
-            })),
-            "ok");
-  EXPECT_NE(stored.seq, 999999);
-  EXPECT_EQ(stored.prev_hash, "");
-  EXPECT_EQ(stored.payload_digest, domain::compute_payload_digest(stored)) << "new events are hash version 2";
-  EXPECT_FALSE(stored.erased_at);
-  EXPECT_EQ(stored.hash, domain::compute_event_hash(stored));
-  e.seq = stored.seq;
-  e.prev_hash = stored.prev_hash;
-  e.hash = stored.hash;
-  e.payload_digest = stored.payload_digest;
-  EXPECT_EQ(fields(stored), fields(e));
-  auto read = reader().events_of_incident("i1").value();
-  ASSERT_EQ(read.size(), 1u);
-  EXPECT_EQ(fields(read[0]), fields(e));
-  EXPECT_EQ(code_of(write([&](store_txn& t) -> result<void> {
-              auto again = t.append_event(e);
-              if (!again) return again.error();
-              return {};
-            })),
-            "conflict")
-      << "event ids are unique";
-}
-
-TEST_P(store_contract, events_of_incident_and_events_after_page_in_seq_order) {
-  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-              for (int k = 0; k < 10; ++k) {
-                auto incident = k % 2 ? std::optional<std::string>("i1") : std::optional<std::string>("i2");
-                if (k == 9) incident.reset();
-                auto e = t.append_event(make_event(k % 4 == 3 ? "j2" : "j1", "e" + std::to_string(k), incident));
-                if (!e) return e.error();
-              }
-              return {};
-            })),
-            "ok");
-  auto all = reader().events_after(0, 100).value();
-  ASSERT_EQ(all.size(), 10u);
-  EXPECT_TRUE(strictly_increasing(seqs_of(all)));
-  EXPECT_EQ(all_fields(reader().events_after(0, 4).value()), all_fields(std::vector(all.begin(), all.begin() + 4)));
-  EXPECT_EQ(all_fields(reader().events_after(all[3].seq, 100).value()),
-            all_fields(std::vector(all.begin() + 4, all.end())));
-  EXPECT_TRUE(reader().events_after(all.back().seq, 10).value().empty());
-  EXPECT_TRUE(reader().events_after(0, 0).value().empty());
-
-  auto of_i1 = reader().events_of_incident("i1").value();
-  std::vector<std::string> ids;
-  for (auto& e : of_i1) ids.push_back(e.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"e1", "e3", "e5", "e7"}));
-  EXPECT_TRUE(strictly_increasing(seqs_of(of_i1)));
-}
-
-TEST_P(store_contract, the_commit_listener_hears_exactly_the_committed_events_in_seq_order) {
-  std::mutex heard_mutex;
-  std::vector<std::vector<domain::event>> calls;
-  store_->set_commit_listener([&](const committed_events& events) {
-    std::lock_guard lock(heard_mutex);
-    calls.push_back(*events);
-  });
-  constexpr int commands = 300;
-  std::latch finished(commands);
-  for (int n = 0; n < commands; ++n) {
-    store_->submit(
-        [n](store_txn& t) -> result<void> {
-          if (n % 5 == 4) return {};  // commits, appends nothing
-          for (int k = 0; k < 1 + n % 3; ++k) {
-            auto e = t.append_event(make_event(n % 2 ? "j1" : "j2", "e" + std::to_string(n) + "-" + std::to_string(k)));
-            if (!e) return e.error();
-          }
-          if (n % 7 == 0) return core::conflict("refused after appending");
-          return {};
-        },
-        [&](result<void>) { finished.count_down(); });
-  }
-  finished.wait();
-  auto stored = reader().events_after(0, 100000).value();
-  store_->close();
-
-  std::vector<domain::event> heard;
-  for (const auto& call : calls) {
-    EXPECT_FALSE(call.empty()) << "the listener is not called for batches without events";
-    EXPECT_TRUE(strictly_increasing(seqs_of(call)));
-    heard.insert(heard.end(), call.begin(), call.end());
-  }
-  EXPECT_EQ(all_fields(heard), all_fields(stored));
-  for (const auto& e : heard) {
-    int n = std::stoi(e.id.substr(1));
-    EXPECT_NE(n % 7, 0) << "event of a refused command was published: " << e.id;
-  }
-}
-
-// Appends n events (e0, e1, ...) to a jurisdiction's chain.
-result<void> append_events(store_txn& t, const std::string& jurisdiction_id, int n) {
-  for (int k = 0; k < n; ++k) {
-    if (auto e = t.append_event(make_event(jurisdiction_id, "e" + std::to_string(k))); !e) return e.error();
-  }
-  return {};
-}
-
-TEST_P(store_contract, events_are_append_only_and_tampering_is_detectable) {
-  ASSERT_EQ(outcome(write([&](store_txn& t) { return append_events(t, "j1", 3); })), "ok");
-  auto chain = reader().events_of_jurisdiction("j1").value();
-  ASSERT_EQ(chain.size(), 3u);
-  auto middle = std::to_string(chain[1].seq);
-  EXPECT_EQ(code_of(GetParam().raw_sql(location_, "UPDATE events SET kind = 'x' WHERE seq = " + middle)),
-            "storage_failure");
-  EXPECT_EQ(code_of(GetParam().raw_sql(location_, "DELETE FROM events WHERE seq = " + middle)), "storage_failure");
-  EXPECT_EQ(all_fields(reader().events_of_jurisdiction("j1").value()), all_fields(chain));
-
-  ASSERT_EQ(outcome(GetParam().raw_sql(location_, GetParam().drop_event_guards_sql)), "ok");
-  ASSERT_EQ(outcome(GetParam().raw_sql(location_,
-                                       "UPDATE events SET payload_json = '{\"forged\":true}' WHERE seq = " + middle)),
-            "ok");
-  auto broken = domain::verify_chain(reader().events_of_jurisdiction("j1").value());
-  ASSERT_TRUE(broken);
-  EXPECT_EQ(broken->seq, chain[1].seq);
-}
-
-TEST_P(store_contract, only_the_payload_of_a_version_2_event_may_be_erased_and_the_chain_still_verifies) {
-  ASSERT_EQ(outcome(write([&](store_txn& t) { return append_events(t, "j1", 3); })), "ok");
-  auto chain = reader().events_of_jurisdiction("j1").value();
-  ASSERT_EQ(chain.size(), 3u);
-  auto middle = std::to_string(chain[1].seq);
-  // Erasing more than the payload, or erasing it without saying when, is refused.
-  EXPECT_EQ(code_of(GetParam().raw_sql(location_, "UPDATE events SET payload_json = '{\"erased\":true}', erased_at = "
-                                                  "5, kind = 'x' WHERE seq = " + middle)),
-            "storage_failure");
-  EXPECT_EQ(code_of(GetParam().raw_sql(location_,
-                                       "UPDATE events SET payload_json = '{\"erased\":true}' WHERE seq = " + middle)),
-            "storage_failure");
-  EXPECT_EQ(code_of(GetParam().raw_sql(location_, "UPDATE events SET payload_json = '{\"other\":1}', erased_at = 5 "
-                                                  "WHERE seq = " + middle)),
-            "storage_failure");
-  EXPECT_EQ(all_fields(reader().events_of_jurisdiction("j1").value()), all_fields(chain));
-
-  ASSERT_EQ(outcome(GetParam().raw_sql(location_, "UPDATE events SET payload_json = '{\"erased\":true}', erased_at = "
-                                                  "5 WHERE seq = " + middle)),
-            "ok");
-  auto erased = reader().events_of_jurisdiction("j1").value();
-  ASSERT_EQ(erased.size(), 3u);
-  EXPECT_EQ(erased[1].payload_json, domain::erased_payload);
-  EXPECT_EQ(erased[1].erased_at, core::from_micros(5));
-  EXPECT_EQ(erased[1].payload_digest, chain[1].payload_digest);
-  EXPECT_FALSE(domain::verify_chain(erased)) << "an erased event is checked by its digest alone";
-  EXPECT_EQ(code_of(GetParam().raw_sql(location_, "UPDATE events SET erased_at = 6 WHERE seq = " + middle)),
-            "storage_failure")
-      << "an erased event stays as it was erased";
-}
-
 // ---------------------------------------------------------------------------------------
 // Durability and shutdown.
 
@@ -1042,150 +752,5 @@ TEST_P(store_contract, concurrent_submits_all_complete_in_batches) {
   EXPECT_LT(batches, commands);
   EXPECT_GT(batches, 0);
 }
-}  // namespace
-}  // namespace siaga::storage::contract
-
-namespace siaga::storage::contract {
-namespace {
-
-domain::place make_place(const char* id, const char* name, domain::place_kind kind, const std::string& source) {
-  domain::place p;
-  p.id = id;
-  p.name = name;
-  p.folded = domain::fold_name(name);
-  p.kind = kind;
-  p.location = {-3.69, 128.18};
-  p.source = source;
-  p.created_at = at(0);
-  return p;
-}
-
-std::vector<std::string> names(const result<std::vector<domain::place>>& r) {
-  std::vector<std::string> out;
-  if (r) {
-    for (const auto& p : *r) out.push_back(p.name);
-  }
-  return out;
-}
-
-TEST_P(store_places_contract, places_are_found_by_the_start_of_any_word_and_replaced_per_source) {
-  using domain::place_kind;
-  std::vector<domain::place> osm{make_place("p1", "Gong Perdamaian Dunia", place_kind::landmark, "osm"),
-                                 make_place("p2", "Jalan Perdamaian", place_kind::street, "osm"),
-                                 make_place("p3", "Perdana Hotel", place_kind::landmark, "osm"),
-                                 make_place("p4", "Batu Merah", place_kind::village, "osm")};
-  std::vector<domain::place> csv{make_place("p5", "Pos Damkar Perdamaian", place_kind::landmark, "csv:pos")};
-  osm[0].district_id = "d1";
-  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-              if (auto r = t.replace_places("j1", "osm", osm); !r) return r.error();
-              if (auto r = t.replace_places("j1", "csv:pos", csv); !r) return r.error();
-              if (auto r = t.replace_places("j2", "osm", {make_place("p9", "Perdamaian Lain", place_kind::landmark, "osm")}); !r) {
-                return r.error();
-              }
-              return {};
-            })),
-            "ok");
-  auto& rd = reader();
-  // Names that start with it first, then by kind (landmark, street, village), shorter first.
-  EXPECT_EQ(names(rd.search_places("j1", "perda", 10)),
-            (std::vector<std::string>{"Perdana Hotel", "Gong Perdamaian Dunia", "Pos Damkar Perdamaian", "Jalan Perdamaian"}));
-  EXPECT_EQ(names(rd.search_places("j1", "perdamaian", 2)),
-            (std::vector<std::string>{"Gong Perdamaian Dunia", "Pos Damkar Perdamaian"}));
-  EXPECT_EQ(names(rd.search_places("j1", "gong perd", 10)), std::vector<std::string>{"Gong Perdamaian Dunia"});
-  EXPECT_EQ(names(rd.search_places("j1", "gong dun", 10)), std::vector<std::string>{"Gong Perdamaian Dunia"})
-      << "every word starts a word, not necessarily the next";
-  EXPECT_EQ(names(rd.search_places("j1", "pos perdamaian", 10)), std::vector<std::string>{"Pos Damkar Perdamaian"});
-  EXPECT_TRUE(names(rd.search_places("j1", "gong hotel", 10)).empty());
-  EXPECT_TRUE(names(rd.search_places("j1", "amaian", 10)).empty()) << "the start of a word, not its middle";
-  EXPECT_TRUE(names(rd.search_places("j1", "", 10)).empty());
-  auto gong = rd.search_places("j1", "gong", 10);
-  ASSERT_TRUE(gong && gong->size() == 1u);
-  EXPECT_EQ((*gong)[0].district_id, std::optional<std::string>("d1"));
-  EXPECT_EQ((*gong)[0].kind, place_kind::landmark);
-  EXPECT_DOUBLE_EQ((*gong)[0].location.lon, 128.18);
-  EXPECT_EQ((*gong)[0].source, "osm");
-
-  // A new extract replaces the old one and leaves the CSV as it is.
-  result<std::int64_t> removed = 0;
-  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-              removed = t.replace_places("j1", "osm", {make_place("p6", "Gong Perdamaian Dunia", place_kind::landmark, "osm")});
-              return removed ? result<void>{} : result<void>(removed.error());
-            })),
-            "ok");
-  EXPECT_EQ(removed.value(), 4);
-  auto sources = rd.place_sources("j1");
-  ASSERT_TRUE(sources);
-  EXPECT_EQ(*sources, (std::vector<std::pair<std::string, std::int64_t>>{{"csv:pos", 1}, {"osm", 1}}));
-  EXPECT_EQ(names(rd.search_places("j1", "perdamaian", 10)),
-            (std::vector<std::string>{"Gong Perdamaian Dunia", "Pos Damkar Perdamaian"}));
-}
-
-// ---------------------------------------------------------------------------------------
-// Villages and boundaries.
-
-TEST_P(store_areas_contract, villages_are_kept_per_district_and_every_area_change_moves_the_version) {
-  EXPECT_EQ(reader().area_version("j1").value(), 2);  // the fixture's two districts of j1, counted apart from j2's
-  EXPECT_EQ(reader().area_version("j2").value(), 1);
-  EXPECT_EQ(reader().area_version("nowhere").value(), 0);
-  domain::village v1{"v1", "j1", "d1", "81.71.01.1006", "Nusaniwe", domain::geo_point{-3.73, 128.15}, "", false};
-  domain::village v2{"v2", "j1", "d2", "81.71.02.1010", "Pandan Kasturi", std::nullopt, "", false};
-  domain::village v0{"v0", "j1", "d1", "81.71.01.1001", "Amahusu", std::nullopt, "", false};
-  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-              for (const auto& v : {v1, v2, v0}) SIAGA_CHECK(t.insert_village(v));
-              return {};
-            })),
-            "ok");
-  EXPECT_EQ(all_fields(reader().list_villages("j1", std::nullopt).value()), all_fields(std::vector{v0, v1, v2}));
-  EXPECT_EQ(all_fields(reader().list_villages("j1", std::string("d1")).value()), all_fields(std::vector{v0, v1}));
-  EXPECT_TRUE(reader().list_villages("j2", std::nullopt).value().empty());
-  EXPECT_EQ(fields(reader().find_village("j1", "v2").value().value()), fields(v2));
-  EXPECT_FALSE(reader().find_village("j2", "v2").value());  // another jurisdiction's: not found
-  auto before = reader().area_version("j1").value();
-  EXPECT_EQ(before, 5);
-
-  std::string box = R"({"type":"Polygon","coordinates":[[[128,-4],[129,-4],[129,-3],[128,-4]]]})";
-  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-              SIAGA_CHECK(t.set_district_boundary("j1", "d1", box, true));
-              return t.set_village_boundary("j1", "v1", box, false);
-            })),
-            "ok");
-  EXPECT_EQ(reader().area_version("j1").value(), before + 2);
-  EXPECT_EQ(reader().area_version("j2").value(), 1);
-  auto d1 = reader().find_district("j1", "d1").value().value();
-  EXPECT_EQ(d1.boundary_geojson, box);
-  EXPECT_TRUE(d1.boundary_approximate);
-  auto got = reader().find_village("j1", "v1").value().value();
-  EXPECT_EQ(got.boundary_geojson, box);
-  EXPECT_FALSE(got.boundary_approximate);
-
-  // Another jurisdiction's district or village is not found, and nothing changes.
-  auto code = [](const result<void>& r) { return outcome(r).substr(0, outcome(r).find(' ')); };
-  EXPECT_EQ(code(write([&](store_txn& t) { return t.set_district_boundary("j2", "d1", "", false); })), "not_found");
-  EXPECT_EQ(code(write([&](store_txn& t) { return t.set_village_boundary("j2", "v1", "", false); })), "not_found");
-  // A village in a district of another jurisdiction, or a duplicate code, is refused.
-  domain::village cross{"vx", "j2", "d1", "32.73.09.1001", "X", std::nullopt, "", false};
-  EXPECT_NE(outcome(write([&](store_txn& t) { return t.insert_village(cross); })), "ok");
-  domain::village twice{"vy", "j1", "d1", "81.71.01.1006", "Y", std::nullopt, "", false};
-  EXPECT_EQ(code(write([&](store_txn& t) { return t.insert_village(twice); })), "conflict");
-  EXPECT_EQ(reader().area_version("j1").value(), before + 2);
-
-  // Records keep their village.
-  auto r = make_report("j1", "r1", at(0));
-  r.district_id = "d1";
-  r.village_id = "v1";
-  auto i = make_incident("j1", "i1", "c_fire", at(0));
-  i.district_id = "d2";
-  i.village_id = "v2";
-  ASSERT_EQ(outcome(write([&](store_txn& t) -> result<void> {
-              SIAGA_CHECK(t.insert_report(r));
-              return t.insert_incident(i);
-            })),
-            "ok");
-  EXPECT_EQ(fields(reader().find_report("j1", "r1").value().value()), fields(r));
-  EXPECT_EQ(fields(reader().find_incident("j1", "i1").value().value()), fields(i));
-  EXPECT_EQ(reader().list_incidents({.jurisdiction_id = "j1", .village_id = "v2"}).value().total, 1);
-  EXPECT_EQ(reader().list_incidents({.jurisdiction_id = "j1", .village_id = "v1"}).value().total, 0);
-}
-
 }  // namespace
 }  // namespace siaga::storage::contract
