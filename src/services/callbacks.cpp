@@ -129,13 +129,16 @@ core::result<void> reconcile_callbacks(storage::store_txn& tx, const context& ct
   // one that began earlier still: then its first call's row, which rows in the window are
   // merged into, says where to start.
   auto since = around - 2 * ctx.callback_expiry;
-  // A number whose every call this command inserted (a new number in a bulk import: its
-  // counters count no other) has its calls in memory, and none of them a row.
+  // A number whose every call this command inserted (a new number in a bulk import) has its
+  // calls in memory, and none of them a row. Its calls are counted up to one more than these,
+  // on the index page its inserts just wrote: its counters' row would be a page of its own, cold
+  // for a number never seen (half of a year's numbers).
   const std::vector<domain::call_record>* all_new = nullptr;
   if (bulk) {
     if (auto it = bulk->new_calls.find(number); it != bulk->new_calls.end()) {
-      SIAGA_TRY(history, tx.caller_history_of(j, number));
-      if (history.calls == static_cast<std::int64_t>(it->second.size())) all_new = &it->second;
+      const auto listed = static_cast<std::int64_t>(it->second.size());
+      SIAGA_TRY(stored, tx.count_calls_of_caller(j, number, listed + 1));
+      if (stored == listed) all_new = &it->second;
     }
   }
   std::vector<domain::call_record> calls;

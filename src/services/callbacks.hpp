@@ -23,8 +23,8 @@ struct callback_bulk {
   // Calls inserted by this command that no reconcile has seen yet (the caller keeps it so: a
   // number reconciled once already in the command must not be listed).
   std::set<std::string, std::less<>> fresh_calls;
-  // The same calls by number, as inserted. When a number's counters (caller_history_of) hold as
-  // many calls as are listed here, these are all its calls and none is read back.
+  // The same calls by number, as inserted. When the store holds no other call of a number
+  // (count_calls_of_caller), these are all its calls and none is read back.
   std::map<std::string, std::vector<domain::call_record>, std::less<>> new_calls;
   std::vector<domain::callback_task> new_rows;
   std::vector<domain::callback_task> changed_rows;  // stored rows, as they are to be updated

@@ -265,6 +265,17 @@ result<std::vector<domain::call_record>> calls_of_caller(connection& c, const st
   return fetch_all(c, sql, "calls", read_call, jurisdiction_id, number, since);
 }
 
+result<std::int64_t> count_calls_of_caller(connection& c, const std::string& jurisdiction_id, const std::string& number,
+                                           std::int64_t at_most) {
+  auto st = prepare_bound(
+      c, "SELECT COUNT(*) FROM (SELECT 1 FROM calls WHERE jurisdiction_id = ? AND caller = ? LIMIT ?) AS capped",
+      jurisdiction_id, number, at_most);
+  if (!st) return st.error();
+  auto row = st->step("calls");
+  if (!row) return row.error();
+  return *row ? st->int64(0) : 0;
+}
+
 result<std::optional<domain::call_record>> latest_call_of(connection& c, const std::string& jurisdiction_id,
                                                           const std::string& number, timestamp at) {
   static const std::string sql = select(

@@ -136,6 +136,11 @@ class calls_reader {
                                                                     const std::string& number, timestamp at) = 0;
   virtual result<domain::caller_history> caller_history_of(const std::string& jurisdiction_id,
                                                            const std::string& number) = 0;
+  // How many calls the number has, counting at most at_most (a read of at most that many entries
+  // of the number's index, however long its history): whether a number's calls are all among a
+  // few known ones, without its counters' row, which lies on a page of its own.
+  virtual result<std::int64_t> count_calls_of_caller(const std::string& jurisdiction_id, const std::string& number,
+                                                     std::int64_t at_most) = 0;
   virtual result<std::optional<domain::caller_record>> find_caller(const std::string& jurisdiction_id,
                                                                    const std::string& number) = 0;
   virtual result<std::vector<timestamp>> strike_times(const std::string& jurisdiction_id, const std::string& number,

@@ -322,6 +322,22 @@ TEST_P(calls_store, a_caller_has_history_strikes_and_a_latest_call) {
   ASSERT_TRUE(since);
   ASSERT_EQ(since->size(), 3u);
   EXPECT_EQ((*since)[0].id, "c3");
+
+  // Counted up to a cap: the number's five calls, never more than asked, none elsewhere.
+  EXPECT_EQ(*rd().count_calls_of_caller("j1", n, 6), 5);
+  EXPECT_EQ(*rd().count_calls_of_caller("j1", n, 5), 5);
+  EXPECT_EQ(*rd().count_calls_of_caller("j1", n, 2), 2);
+  EXPECT_EQ(*rd().count_calls_of_caller("j1", "+6280000000000", 3), 0);
+  EXPECT_EQ(*rd().count_calls_of_caller("j2", n, 3), 0);
+  // Inside a command the count includes the command's own inserts.
+  ASSERT_EQ(code_of(write([&](store_txn& t) -> result<void> {
+              if (auto r = t.insert_call(make_call("c7", "p7", n, 6h)); !r) return r;
+              auto counted = t.count_calls_of_caller("j1", n, 10);
+              if (!counted) return counted.error();
+              EXPECT_EQ(*counted, 6);
+              return {};
+            })),
+            "ok");
 }
 
 TEST_P(calls_store, list_calls_filters_and_orders_newest_first) {

@@ -26,6 +26,8 @@ result<std::vector<domain::stored_call_event>> find_call_events(connection& c, c
                                                                 const std::vector<std::string_view>& event_ids);
 result<std::vector<domain::call_record>> calls_of_caller(connection& c, const std::string& jurisdiction_id,
                                                          const std::string& number, timestamp since);
+result<std::int64_t> count_calls_of_caller(connection& c, const std::string& jurisdiction_id, const std::string& number,
+                                           std::int64_t at_most);
 result<std::optional<domain::call_record>> latest_call_of(connection& c, const std::string& jurisdiction_id,
                                                           const std::string& number, timestamp at);
 result<domain::caller_history> caller_history_of(connection& c, const std::string& jurisdiction_id,

@@ -196,6 +196,10 @@ class read_ops : public Base {
                                                            timestamp since) override {
     return use([&](connection& c) { return calls_sql::calls_of_caller(c, j, number, since); });
   }
+  result<std::int64_t> count_calls_of_caller(const std::string& j, const std::string& number,
+                                             std::int64_t at_most) override {
+    return use([&](connection& c) { return calls_sql::count_calls_of_caller(c, j, number, at_most); });
+  }
   result<std::optional<domain::call_record>> latest_call_of(const std::string& j, const std::string& number,
                                                             timestamp at) override {
     return use([&](connection& c) { return calls_sql::latest_call_of(c, j, number, at); });

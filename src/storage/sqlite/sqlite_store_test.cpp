@@ -162,6 +162,13 @@ TEST_F(sqlite_store_test, migration_21_counts_the_calls_already_there_and_the_st
   EXPECT_NE(counters.find("USING PRIMARY KEY (jurisdiction_id=? AND number=?)"), std::string::npos) << counters;
   auto span = plan("SELECT MIN(ring_at) FROM calls WHERE jurisdiction_id = 'j1' AND caller = '+62811'");
   EXPECT_NE(span.find("COVERING INDEX calls_by_caller (jurisdiction_id=? AND caller=?)"), std::string::npos) << span;
+  // Whether a bulk's calls are all a number has (reconcile_callbacks): the index's entries, not
+  // the table's rows.
+  auto capped = plan(
+      "SELECT COUNT(*) FROM (SELECT 1 FROM calls WHERE jurisdiction_id = 'j1' AND caller = '+62811' LIMIT 3) AS "
+      "capped");
+  EXPECT_NE(capped.find("COVERING INDEX calls_by_caller (jurisdiction_id=? AND caller=?)"), std::string::npos)
+      << capped;
   // A number's waiting callbacks (the caller's card) from migration 25's partial index, as
   // list_callbacks asks for them; its tasks in any status through its calls.
   auto waiting = plan(
