@@ -2,6 +2,7 @@
 // item 1), at the service layer (no HTTP), the way the events API writes them.
 //
 //   history_bench --database PATH [--history H] [--numbers K] [--calls N] [--concurrency C]
+//   history_bench --database PATH --creations N [--concurrency C]
 //
 // A fresh database gets K numbers with H earlier calls each (K x H calls in all, every 3 hours
 // back from now, answered, one in ten abandoned, one in ten a prank: never three strikes within
@@ -13,9 +14,17 @@
 // the prank policy; the others information or misdirected), C commands in flight. Prints one
 // JSON line: commands per second and the process's CPU per command. Run it at H = 30, 300 and
 // 3000 (bench/history.sh); benchmarks record, never assert.
+//
+// With --creations, the database is one `stats_bench generate` made (a city's incidents, its
+// directory of 15 categories, 10 kecamatan and 12 agencies), opened as it is and kept: N
+// incidents are created as POST /api/v1/incidents creates them (services::
+// create_incident_detail_once: the incident, its dispatch to one agency, their events, the
+// rollups, the detail read in the command), C in flight, durable. Run it on databases of 10,000,
+// 100,000 and 1,000,000 incidents (bench/history.sh) for the creation's cost against history.
 #include "core/id.hpp"
 #include "core/time.hpp"
 #include "services/call_service.hpp"
+#include "services/idempotency.hpp"
 #include "storage/store.hpp"
 
 #include "in_flight.hpp"
@@ -88,6 +97,43 @@ int load_history(storage::store& store, std::size_t numbers, std::size_t history
   return 0;
 }
 
+// N incidents created in the existing database at path, one dispatch each; prints one JSON line.
+int creation_cost(const std::string& path, std::size_t creations, std::size_t concurrency) {
+  if (!std::filesystem::exists(path)) return std::cerr << "no database " << path << " (stats_bench generate)\n", 2;
+  auto st = storage::open_sqlite({path});
+  if (!st) return std::cerr << st.error().message << "\n", 1;
+  auto& store = **st;
+  core::system_clock clk;
+  core::secure_random rnd;
+  core::id_generator ids{rnd};
+  services::context ctx{clk, ids, rnd};
+  services::actor taker{"u1", jurisdiction, domain::role::call_taker, std::nullopt, "Petugas"};
+  bench::in_flight flight(store, concurrency);
+  auto cpu0 = cpu_seconds();
+  auto t0 = steady_clock::now();
+  for (std::size_t i = 0; i < creations; ++i) {
+    flight.submit([&, i](storage::store_txn& tx) -> core::result<void> {
+      services::new_incident in;
+      in.category_id = "c" + std::to_string(i % 15);
+      in.summary = "Pingsan di jalan";
+      in.district_id = "d" + std::to_string(i % 10);
+      in.agency_ids = std::vector<std::string>{"a" + std::to_string(i % 12)};
+      auto r = services::create_incident_detail_once(tx, ctx, taker, in, {});
+      if (!r) return r.error();
+      return {};
+    });
+  }
+  flight.wait_below(1);
+  double secs = duration<double>(steady_clock::now() - t0).count();
+  double cpu = cpu_seconds() - cpu0;
+  store.close();
+  std::printf("{\"step\":\"creation_cost\",\"database\":\"%s\",\"created\":%zu,\"concurrency\":%zu,"
+              "\"seconds\":%.2f,\"creations_per_s\":%.0f,\"cpu_us_per_creation\":%.1f,\"errors\":%zu}\n",
+              std::filesystem::path(path).filename().c_str(), creations, concurrency, secs,
+              static_cast<double>(creations) / secs, cpu * 1e6 / static_cast<double>(creations), flight.errors());
+  return flight.errors() == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,7 +143,10 @@ int main(int argc, char** argv) {
   const auto numbers = static_cast<std::size_t>(std::stoull(arg(args, "--numbers", "100")));
   const auto calls = static_cast<std::size_t>(std::stoull(arg(args, "--calls", "2000")));
   const auto concurrency = static_cast<std::size_t>(std::stoull(arg(args, "--concurrency", "64")));
-  if (path.empty()) return std::cerr << "usage: history_bench --database PATH [--history H] ...\n", 2;
+  if (path.empty()) return std::cerr << "usage: history_bench --database PATH [--history H | --creations N] ...\n", 2;
+  if (auto creations = arg(args, "--creations", ""); !creations.empty()) {
+    return creation_cost(path, static_cast<std::size_t>(std::stoull(creations)), concurrency);
+  }
   for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 
   core::system_clock clk;

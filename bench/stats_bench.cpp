@@ -128,7 +128,7 @@ int generate(const std::vector<std::string>& args) {
   std::mt19937_64 rng(std::stoull(arg(args, "--seed", "112")));
   if (path.empty()) return std::cerr << "generate needs --database\n", 2;
   std::filesystem::remove(path);
-  auto st = storage::open_sqlite({path, 512, false});
+  auto st = storage::open_sqlite({.path = path, .max_batch = 512, .synchronous_full = false});
   if (!st) return std::cerr << st.error().message << "\n", 1;
   auto& store = **st;
   if (auto m = store.migrate(); !m) return std::cerr << m.error().message << "\n", 1;
