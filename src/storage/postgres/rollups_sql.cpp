@@ -10,7 +10,10 @@
 #include "storage/rollup_rows.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <chrono>
+#include <vector>
 
 namespace siaga::storage::postgres::rollups_sql {
 namespace {

@@ -5,7 +5,9 @@
 #include "storage/sqlite/query.hpp"
 
 #include <array>
+#include <bit>
 #include <chrono>
+#include <vector>
 
 namespace siaga::storage::sqlite::rollups_sql {
 namespace {
