@@ -28,19 +28,29 @@ std::int64_t month_start(std::int64_t day) {
   return sys_days{ymd.year() / ymd.month() / 1}.time_since_epoch().count();
 }
 
+// A batch's changes of call counts, many rows a statement (multi_row_upsert).
 result<void> flush_calls(connection& c, const std::map<call_roll_key, call_roll_counts>& changes, int grain) {
-  static const std::string sql =
-      cat({"INSERT INTO roll_calls (", call_keys, ", ", call_values, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ",
-           "ON CONFLICT (", call_keys, ") DO UPDATE SET n = roll_calls.n + excluded.n, ",
-           "follow_ups = roll_calls.follow_ups + excluded.follow_ups, within_10 = roll_calls.within_10 + excluded.within_10, ",
-           "within_15 = roll_calls.within_15 + excluded.within_15, within_20 = roll_calls.within_20 + excluded.within_20"});
-  for (const auto& [k, v] : changes) {
-    if (v.zero()) continue;
-    auto st = c.prepare(sql);
+  static const multi_row_upsert sql(
+      "roll_calls", cat({call_keys, ", ", call_values}), 13, call_keys,
+      "n = roll_calls.n + excluded.n, follow_ups = roll_calls.follow_ups + excluded.follow_ups, "
+      "within_10 = roll_calls.within_10 + excluded.within_10, within_15 = roll_calls.within_15 + excluded.within_15, "
+      "within_20 = roll_calls.within_20 + excluded.within_20");
+  std::vector<std::map<call_roll_key, call_roll_counts>::const_pointer> rows;
+  rows.reserve(changes.size());
+  for (const auto& kv : changes) {
+    if (!kv.second.zero()) rows.push_back(&kv);
+  }
+  for (std::size_t from = 0; from < rows.size();) {
+    const auto chunk = multi_row_upsert::chunk(rows.size() - from);
+    auto st = c.prepare(sql.sql(chunk));
     if (!st) return st.error();
-    st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.hour).bind(k.agent).bind(k.line).bind(k.outcome);
-    st->bind(k.classification).bind(v.n).bind(v.follow_ups).bind(v.within_10).bind(v.within_15).bind(v.within_20);
+    for (std::size_t i = from; i < from + chunk; ++i) {
+      const auto& [k, v] = *rows[i];
+      st->bind(k.jurisdiction_id).bind(grain).bind(k.day).bind(k.hour).bind(k.agent).bind(k.line).bind(k.outcome);
+      st->bind(k.classification).bind(v.n).bind(v.follow_ups).bind(v.within_10).bind(v.within_15).bind(v.within_20);
+    }
     if (auto r = st->run("roll_calls"); !r) return r;
+    from += chunk;
   }
   return {};
 }

@@ -49,31 +49,6 @@ Map by_month(const Map& days) {
   return out;
 }
 
-// An upsert that adds n to a rollup row, for 1, 2, 4, ... max_rows rows a statement: a batch's
-// changes in a few statements rather than one a row (a commit of 64 creations changes some
-// hundreds of rows), in at most seven shapes each for the connection's statement cache.
-class multi_row_upsert {
- public:
-  static constexpr std::size_t max_rows = 64;
-
-  multi_row_upsert(std::string_view table, std::string_view keys, int nkeys, std::string_view primary_key) {
-    std::string row = "(";
-    for (int i = 0; i <= nkeys; ++i) row += i ? ", ?" : "?";
-    row += ")";
-    std::string values = row;
-    for (auto& sql : sql_) {
-      sql = cat({"INSERT INTO ", table, " (", keys, ", n) VALUES ", values, " ON CONFLICT (", primary_key,
-                 ") DO UPDATE SET n = ", table, ".n + excluded.n"});
-      values += ", " + values;
-    }
-  }
-  // The statement for rows rows (a power of two, at most max_rows).
-  const std::string& sql(std::size_t rows) const { return sql_[static_cast<std::size_t>(std::countr_zero(rows))]; }
-
- private:
-  std::array<std::string, std::bit_width(max_rows)> sql_;  // 1, 2, 4, ... max_rows rows
-};
-
 // Writes each non-zero change of m under grain, bind(statement, key, value) binding a row's
 // columns after the jurisdiction, grain and day.
 template <class Map, class Bind>
@@ -85,8 +60,7 @@ result<void> upsert_all(connection& c, const multi_row_upsert& sql, std::string_
     if (!is_zero(kv.second)) rows.push_back(&kv);
   }
   for (std::size_t from = 0; from < rows.size();) {
-    const auto left = std::min(rows.size() - from, multi_row_upsert::max_rows);
-    const auto chunk = std::bit_floor(left);
+    const auto chunk = multi_row_upsert::chunk(rows.size() - from);
     auto st = c.prepare(sql.sql(chunk));
     if (!st) return st.error();
     for (std::size_t i = from; i < from + chunk; ++i) {
@@ -158,10 +132,14 @@ result<void> flush_steps(connection& c, const std::map<step_roll_key, step_roll_
 }  // namespace
 
 result<void> flush(connection& c, const rollup_deltas& d) {
-  static const multi_row_upsert incidents("roll_incidents", incident_keys, 8, incident_keys);
-  static const multi_row_upsert grains("roll_incident_grains", grain_keys, 8, grain_primary_key);
-  static const multi_row_upsert reports("roll_reports", report_keys, 8, report_keys);
-  static const multi_row_upsert dispatches("roll_dispatches", dispatch_keys, 6, dispatch_keys);
+  // Each adds n to a row, the row's key columns first (jurisdiction, grain, day, ...).
+  auto adding = [](std::string_view table, std::string_view keys, int nkeys, std::string_view primary_key) {
+    return multi_row_upsert(table, cat({keys, ", n"}), nkeys + 1, primary_key, cat({"n = ", table, ".n + excluded.n"}));
+  };
+  static const multi_row_upsert incidents = adding("roll_incidents", incident_keys, 8, incident_keys);
+  static const multi_row_upsert grains = adding("roll_incident_grains", grain_keys, 8, grain_primary_key);
+  static const multi_row_upsert reports = adding("roll_reports", report_keys, 8, report_keys);
+  static const multi_row_upsert dispatches = adding("roll_dispatches", dispatch_keys, 6, dispatch_keys);
   auto incident = [](statement& st, const incident_roll_key& k, std::int64_t n) {
     st.bind(k.category_id).bind(k.urgency).bind(k.district_id).bind(k.status).bind(k.dispatched).bind(n);
   };

@@ -1,11 +1,13 @@
 #include "storage/postgres/call_rollups_sql.hpp"
 
 #include "core/time.hpp"
+#include "storage/multi_row_upsert.hpp"
 #include "storage/postgres/model_sql.hpp"
 #include "storage/postgres/query.hpp"
 
 #include <array>
 #include <chrono>
+#include <vector>
 
 namespace siaga::storage::postgres::call_rollups_sql {
 

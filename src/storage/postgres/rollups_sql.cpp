@@ -4,6 +4,7 @@
 #include "domain/duration_histogram.hpp"
 #include "domain/sla.hpp"
 #include "storage/model_rows.hpp"
+#include "storage/multi_row_upsert.hpp"
 #include "storage/postgres/model_sql.hpp"
 #include "storage/postgres/query.hpp"
 #include "storage/postgres/rollup_rows_sql.hpp"
@@ -11,7 +12,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <chrono>
 #include <vector>
 

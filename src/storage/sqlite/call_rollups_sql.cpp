@@ -1,10 +1,12 @@
 #include "storage/sqlite/call_rollups_sql.hpp"
 
+#include "storage/multi_row_upsert.hpp"
 #include "storage/sqlite/call_periods_sql.hpp"
 #include "storage/sqlite/query.hpp"
 
 #include <array>
 #include <chrono>
+#include <vector>
 
 namespace siaga::storage::sqlite::call_rollups_sql {
 

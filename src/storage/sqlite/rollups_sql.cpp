@@ -1,11 +1,11 @@
 #include "storage/sqlite/rollups_sql.hpp"
 
 #include "domain/duration_histogram.hpp"
+#include "storage/multi_row_upsert.hpp"
 #include "storage/rollup_rows.hpp"
 #include "storage/sqlite/query.hpp"
 
 #include <array>
-#include <bit>
 #include <chrono>
 #include <vector>
 
